@@ -10,6 +10,8 @@ const shared = {
 };
 
 module.exports = {
+  // Integration suites start real services and replay logs; unit tests finish far below this.
+  testTimeout: 120000,
   projects: [
     { ...shared, displayName: 'unit', testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/apps/**/*.spec.ts'] },
     {
@@ -17,7 +19,6 @@ module.exports = {
       displayName: 'integration',
       testMatch: ['<rootDir>/test/**/*.test.ts'],
       setupFiles: ['<rootDir>/test/support/setup-env.ts'],
-      testTimeout: 120000,
     },
   ],
 };

@@ -1,0 +1,36 @@
+import { ConfigError, loadConfig } from './config';
+
+describe('platform configuration', () => {
+  it('defaults to the embedded mode: no database URL, no Kafka, data in ./data', () => {
+    const config = loadConfig({});
+    expect(config.databaseUrl).toBeNull();
+    expect(config.kafkaBrokers).toBeNull();
+    expect(config.dataDir).toMatch(/\/data$/);
+    expect(config.kafkaTopic).toBe('trial-events');
+    expect(config.kafkaPartitions).toBe(12);
+    expect(config.port).toBe(3000);
+  });
+
+  it('switches to a real PostgreSQL and Kafka when their settings are given', () => {
+    const config = loadConfig({
+      DATABASE_URL: 'postgres://app@db:5432/trial',
+      KAFKA_BROKERS: 'k1:9092,k2:9092',
+      KAFKA_PARTITIONS: '24',
+    });
+    expect(config.databaseUrl).toBe('postgres://app@db:5432/trial');
+    expect(config.kafkaBrokers).toEqual(['k1:9092', 'k2:9092']);
+    expect(config.kafkaPartitions).toBe(24);
+  });
+
+  it('treats blank settings as absent', () => {
+    expect(loadConfig({ DATABASE_URL: '', KAFKA_BROKERS: '' })).toMatchObject({ databaseUrl: null, kafkaBrokers: null });
+  });
+
+  it('refuses a malformed setting, naming it', () => {
+    expect(() => loadConfig({ DATABASE_URL: 'mysql://x' })).toThrow(ConfigError);
+    expect(() => loadConfig({ DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL/);
+    expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT/);
+    expect(() => loadConfig({ KAFKA_PARTITIONS: '0' })).toThrow(/KAFKA_PARTITIONS/);
+    expect(() => loadConfig({ LOG_LEVEL: 'chatty' })).toThrow(/LOG_LEVEL/);
+  });
+});
