@@ -1,3 +1,4 @@
 export * from './api-error';
 export * from './validation';
 export * from './exception-filter';
+export * from './http-app';

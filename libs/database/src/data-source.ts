@@ -16,7 +16,8 @@ export function createDataSource(options: DatabaseOptions): DataSource {
     migrations: options.migrations,
     migrationsTableName: 'typeorm_migrations',
     synchronize: false,
-    logging: ['error'],
+    // Errors surface as exceptions to the caller; logging them here too only duplicates expected conflicts.
+    logging: false,
     extra: {
       max: options.poolSize ?? 10,
       application_name: options.applicationName ?? 'trialstream',

@@ -1,0 +1,35 @@
+import type { ParseArgsConfig } from 'node:util';
+import type { DataSource } from 'typeorm';
+
+export type OptionValues = Record<string, string | boolean | (string | boolean)[] | undefined>;
+
+/** What a command gets to work with: the database (opened and migrated on first use) and an output line writer. */
+export interface AdminContext {
+  database(): Promise<DataSource>;
+  print(line: string): void;
+}
+
+export interface AdminCommand {
+  summary: string;
+  usage: string;
+  options: NonNullable<ParseArgsConfig['options']>;
+  run(values: OptionValues, context: AdminContext): Promise<void>;
+}
+
+/** Wrong invocation: the operator should read the usage (exit code 2). */
+export class UsageError extends Error {}
+
+/** A well-formed request the system refuses (exit code 1). */
+export class CommandFailedError extends Error {}
+
+export function requiredString(values: OptionValues, option: string): string {
+  const value = values[option];
+  if (typeof value !== 'string' || value.trim() === '') throw new UsageError(`--${option} is required`);
+  return value;
+}
+
+export function stringList(values: OptionValues, option: string): string[] {
+  const value = values[option];
+  const list = Array.isArray(value) ? value : value === undefined ? [] : [value];
+  return list.filter((item): item is string => typeof item === 'string');
+}

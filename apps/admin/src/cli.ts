@@ -1,0 +1,62 @@
+import { parseArgs } from 'node:util';
+import type { DataSource } from 'typeorm';
+import { AdminContext, CommandFailedError, UsageError } from './admin-command';
+import { databaseUrl, openAdminDatabase } from './admin-database';
+import { ADMIN_COMMANDS } from './commands';
+
+export interface CliIo {
+  out(line: string): void;
+  err(line: string): void;
+}
+
+function usage(): string {
+  const lines = Object.entries(ADMIN_COMMANDS).map(([name, command]) => `  ${command.usage}\n      ${command.summary}`);
+  return ['Usage: npm run admin -- <command> [options]', '', 'Commands:', ...lines, '', 'Connects to DATABASE_URL.'].join('\n');
+}
+
+/** Runs one admin command and returns the process exit code: 0 done, 1 refused, 2 wrong invocation. */
+export async function runCli(argv: string[], env: NodeJS.ProcessEnv, io: CliIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === 'help' || name === '--help') {
+    (name === undefined ? io.err : io.out)(usage());
+    return name === undefined ? 2 : 0;
+  }
+  const command = Object.hasOwn(ADMIN_COMMANDS, name) ? ADMIN_COMMANDS[name] : undefined;
+  if (!command) {
+    io.err(`Unknown command "${name}".\n\n${usage()}`);
+    return 2;
+  }
+
+  let dataSource: DataSource | undefined;
+  const context: AdminContext = {
+    database: async () => (dataSource ??= await openAdminDatabase(databaseUrl(env))),
+    print: io.out,
+  };
+  try {
+    const { values } = parseArgs({ args: rest, options: command.options, strict: true, allowPositionals: false });
+    await command.run(values, context);
+    return 0;
+  } catch (error) {
+    if (error instanceof UsageError || (error as { code?: string } | null)?.code?.startsWith('ERR_PARSE_ARGS')) {
+      io.err(`${(error as Error).message}\nUsage: npm run admin -- ${command.usage}`);
+      return 2;
+    }
+    if (error instanceof CommandFailedError) {
+      io.err(error.message);
+      return 1;
+    }
+    io.err(`${name} failed: ${(error as Error)?.message ?? String(error)}`);
+    return 1;
+  } finally {
+    await dataSource?.destroy();
+  }
+}
+
+if (require.main === module) {
+  runCli(process.argv.slice(2), process.env, {
+    out: (line) => process.stdout.write(`${line}\n`),
+    err: (line) => process.stderr.write(`${line}\n`),
+  }).then((code) => {
+    process.exitCode = code;
+  });
+}

@@ -1,0 +1,4 @@
+import { CreateAuthUsers1767225600000 } from './1767225600000-create-auth-users';
+
+/** The auth schema's migrations, in order; apps add them to the list they pass to `openDatabase`. */
+export const AUTH_MIGRATIONS = [CreateAuthUsers1767225600000];
