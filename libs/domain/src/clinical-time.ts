@@ -1,0 +1,85 @@
+/**
+ * Clinical time as sites report it: a calendar date (`2024-03-05`) or a date-time with an offset
+ * (`2024-03-05T09:30:00+01:00`). The calendar date is always the one written, i.e. the site's local
+ * date, which is what the protocol's day counting and the consent date refer to.
+ */
+
+export interface ClinicalTime {
+  /** Local calendar date, YYYY-MM-DD. */
+  date: string;
+  /** Epoch milliseconds when a time of day with offset was given. */
+  instant?: number;
+}
+
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?(Z|([+-])(\d{2}):(\d{2}))$/;
+const DAY_MS = 86_400_000;
+/** The earliest offset in use (UTC+14): a date is "today" somewhere until its start there has passed. */
+const EARLIEST_OFFSET_MS = 14 * 3_600_000;
+
+/** Years before 1900 are typing errors in a clinical trial (and Date.UTC maps years < 100 to 19xx). */
+const isCalendarDate = (year: number, month: number, day: number): boolean => {
+  if (year < 1900 || month < 1 || month > 12 || day < 1) return false;
+  return day <= new Date(Date.UTC(year, month, 0)).getUTCDate();
+};
+
+/** Parses a date-only string (consent dates); null unless a real calendar date. */
+export const parseCalendarDate = (value: unknown): string | null => {
+  if (typeof value !== 'string') return null;
+  const match = DATE.exec(value);
+  if (!match) return null;
+  return isCalendarDate(Number(match[1]), Number(match[2]), Number(match[3])) ? value : null;
+};
+
+/** Parses a clinical time; null unless a real date or a real date-time with an offset. */
+export const parseClinicalTime = (value: unknown): ClinicalTime | null => {
+  if (typeof value !== 'string') return null;
+  const date = parseCalendarDate(value);
+  if (date) return { date };
+  const match = DATE_TIME.exec(value);
+  if (!match) return null;
+  const [, y, mo, d, h, mi, s = '0', fraction = '', zone, sign, offH, offM] = match;
+  const [year, month, day, hour, minute, second] = [y, mo, d, h, mi, s].map(Number);
+  if (!isCalendarDate(year, month, day) || hour > 23 || minute > 59 || second > 59) return null;
+  let offsetMs = 0;
+  if (zone !== 'Z') {
+    const [oh, om] = [Number(offH), Number(offM)];
+    if (oh > 14 || om > 59) return null;
+    offsetMs = (sign === '-' ? -1 : 1) * (oh * 60 + om) * 60_000;
+  }
+  const millis = fraction ? Math.floor(Number(`0${fraction}`) * 1000) : 0;
+  const local = Date.UTC(year, month - 1, day, hour, minute, second, millis);
+  return { date: `${y}-${mo}-${d}`, instant: local - offsetMs };
+};
+
+const startOfDateUtc = (date: string): number => Date.parse(`${date}T00:00:00Z`);
+
+/**
+ * Whether a clinical time lies ahead of `now` by more than the allowed skew. A date without a time
+ * is in the future only once it has not begun anywhere on earth: the server cannot know the site's zone.
+ */
+export const isInTheFuture = (time: ClinicalTime, now: Date, allowedSkewMinutes: number): boolean => {
+  const latestAccepted = now.getTime() + allowedSkewMinutes * 60_000;
+  const earliestMoment = time.instant ?? startOfDateUtc(time.date) - EARLIEST_OFFSET_MS;
+  return earliestMoment > latestAccepted;
+};
+
+/**
+ * Orders two clinical times: by instant when both have one, otherwise by calendar date, so that a
+ * date-only entry counts as the whole day (data of the withdrawal day is not "after" it).
+ */
+export const compareClinicalTimes = (a: ClinicalTime, b: ClinicalTime): number => {
+  if (a.instant !== undefined && b.instant !== undefined) return Math.sign(a.instant - b.instant);
+  return a.date < b.date ? -1 : a.date > b.date ? 1 : 0;
+};
+
+/** Calendar days from `from` to `to` (negative when `to` is earlier). */
+export const daysBetween = (from: string, to: string): number =>
+  Math.round((startOfDateUtc(to) - startOfDateUtc(from)) / DAY_MS);
+
+/** For state, which stores times as reported: parses a time that was validated when it was decided. */
+export const clinicalTimeOf = (value: string): ClinicalTime => {
+  const time = parseClinicalTime(value);
+  if (!time) throw new RangeError(`not a clinical time: ${value}`);
+  return time;
+};

@@ -1,0 +1,61 @@
+import stringify from 'safe-stable-stringify';
+import { EventDraft } from '../envelope';
+import { AmendablePayloadByType, EntryCorrected } from '../events/amendment';
+import { draftEvent } from '../events/catalog';
+import { PatientState } from '../patient-state';
+import { DecisionContext } from '../protocol';
+import { accept, Decision, reject } from '../rule-violation';
+import { RULE } from '../rules';
+import { fieldsOf, Violations } from '../validation';
+import { admitClinicalTime, requireEnrolledPatient } from './admission';
+import { PAYLOAD_BUILDERS } from './amendable';
+import { amendmentTarget } from './amendment-target';
+import { CorrectionCommand } from './commands';
+import { pathUnder, PayloadInput } from './entry';
+
+type AmendablePayload = AmendablePayloadByType[keyof AmendablePayloadByType];
+
+/**
+ * Replaces an entry's payload and clinical time with corrected ones, validated by the same rules as
+ * a new entry of that type. Corrections go on after withdrawal (data cleaning does), but the
+ * corrected time must still fall within the patient's participation.
+ */
+export const decideCorrection = (
+  state: PatientState,
+  command: CorrectionCommand,
+  ctx: DecisionContext,
+): Decision<EventDraft<'EntryCorrected', EntryCorrected>> => {
+  const issues = new Violations();
+  const fields = fieldsOf(command);
+  if (!requireEnrolledPatient(state, issues)) return reject(issues.list);
+
+  const reason = issues.requiredText(fields.reason, 'reason', 1000);
+  const target = amendmentTarget(
+    state,
+    fields.correctedEventId,
+    fields.correctedType,
+    { eventId: 'correctedEventId', type: 'correctedType' },
+    issues,
+  );
+  const time = admitClinicalTime(state, fields.occurredAt, ctx, issues);
+  const data = issues.object(fields.data, 'data');
+  if (!target || !data) return reject(issues.list);
+
+  const input: PayloadInput = { state, fields: data, time, ctx, at: pathUnder('data'), amendedEventId: target.eventId };
+  const build = PAYLOAD_BUILDERS[target.type] as (input: PayloadInput, issues: Violations) => AmendablePayload | undefined;
+  const corrected = build(input, issues);
+  if (issues.any || !corrected || reason === undefined) return reject(issues.list);
+
+  const occurredAt = fields.occurredAt as string;
+  if (occurredAt === target.entry.occurredAt && stringify(corrected) === stringify(target.entry.data)) {
+    return reject([{ field: 'data', rule: RULE.correctionChangesNothing, message: 'the correction is identical to the current entry' }]);
+  }
+  return accept(
+    draftEvent(
+      'EntryCorrected',
+      occurredAt,
+      { correctedEventId: target.eventId, correctedType: target.type, reason, data: corrected } as EntryCorrected,
+      { eventId: target.eventId, reason },
+    ),
+  );
+};

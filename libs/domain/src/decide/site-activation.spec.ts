@@ -1,0 +1,40 @@
+import { evolveSite, initialSiteState } from '../site-state';
+import { acceptedEvent, context, expectViolation } from '../testing/builders';
+import { decideSiteActivation } from './site-activation';
+
+const activation = (overrides = {}) => ({ occurredAt: '2024-01-02', siteId: 'ZH01', name: 'University Hospital Zurich', country: 'CH', ...overrides });
+
+describe('decideSiteActivation', () => {
+  it('activates a site', () => {
+    const event = acceptedEvent(decideSiteActivation(initialSiteState, activation(), context()));
+    expect(event).toEqual({
+      type: 'SiteActivated',
+      schemaVersion: 1,
+      occurredAt: '2024-01-02',
+      data: { siteId: 'ZH01', name: 'University Hospital Zurich', country: 'CH' },
+    });
+  });
+
+  it('leaves the country out when not given', () => {
+    const event = acceptedEvent(decideSiteActivation(initialSiteState, activation({ country: undefined }), context()));
+    expect(event.data).toEqual({ siteId: 'ZH01', name: 'University Hospital Zurich' });
+  });
+
+  it('refuses to activate a site twice', () => {
+    const event = acceptedEvent(decideSiteActivation(initialSiteState, activation(), context()));
+    const active = evolveSite(initialSiteState, { eventId: 'e1', type: event.type, data: event.data, occurredAt: event.occurredAt });
+    expect(active).toEqual({ siteId: 'ZH01', activated: true, name: 'University Hospital Zurich', country: 'CH' });
+    expectViolation(decideSiteActivation(active, activation(), context()), 'siteId', 'already-activated');
+  });
+
+  it('wants a plain site id, a name, an ISO country code and a past date', () => {
+    expectViolation(decideSiteActivation(initialSiteState, activation({ siteId: 'ZH/01' }), context()), 'siteId', 'invalid-identifier');
+    expectViolation(decideSiteActivation(initialSiteState, activation({ name: '' }), context()), 'name', 'required');
+    expectViolation(decideSiteActivation(initialSiteState, activation({ country: 'CHE' }), context()), 'country', 'invalid-country');
+    expectViolation(decideSiteActivation(initialSiteState, activation({ occurredAt: '2025-01-01' }), context()), 'occurredAt', 'in-the-future');
+  });
+
+  it('ignores events of other types when folding', () => {
+    expect(evolveSite(initialSiteState, { eventId: 'e1', type: 'SomethingElse', data: {}, occurredAt: '2024-01-01' })).toBe(initialSiteState);
+  });
+});
