@@ -1,0 +1,53 @@
+import type { Actor, EventDraft, EventEnvelope } from '../../domain/src/envelope';
+
+/** A client-chosen submission id: resubmitting it returns the first result and stores nothing new. */
+export interface SubmissionClaim {
+  /** Namespace of the id, e.g. the submitting site or user, so two sites may pick the same id. */
+  scope: string;
+  id: string;
+  /** Fingerprint of the request body: a retry must match it, a reused id with another body is reported. */
+  requestHash: string;
+  /** What the caller answered the first time; returned verbatim to every duplicate. */
+  response: unknown;
+}
+
+export interface AppendRequest {
+  streamId: string;
+  /** The stream version the decision was based on; 0 means the stream must not exist yet. */
+  expectedVersion: number;
+  events: EventDraft[];
+  siteId: string | null;
+  actor: Actor;
+  /** Shared by the events of one append; a fresh UUID when omitted. */
+  correlationId?: string;
+  causationId?: string | null;
+  submission?: SubmissionClaim;
+}
+
+export type AppendOutcome =
+  | { status: 'appended'; events: EventEnvelope[]; streamVersion: number }
+  | { status: 'conflict'; expectedVersion: number; actualVersion: number }
+  | { status: 'duplicate'; response: unknown; requestHashMatches: boolean };
+
+/** Turns an event stored under an old schema version into the current shape; applied on every read. */
+export type Upcaster = (
+  type: string,
+  schemaVersion: number,
+  data: unknown,
+) => { schemaVersion: number; data: unknown };
+
+export interface ReadStreamOptions {
+  /** Audit view: only events at or before this global position (decimal string). */
+  untilGlobalPosition?: string;
+  /** Audit view: only events recorded at or before this instant. */
+  untilRecordedAt?: Date;
+}
+
+export type ReadAllOptions = ReadStreamOptions;
+
+export class InvalidAppendRequestError extends Error {
+  constructor(readonly field: string, message: string) {
+    super(`${field}: ${message}`);
+    this.name = 'InvalidAppendRequestError';
+  }
+}

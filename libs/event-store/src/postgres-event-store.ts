@@ -1,0 +1,79 @@
+import type { DataSource, QueryRunner } from 'typeorm';
+import type { Checkpoint, EventEnvelope } from '../../domain/src/envelope';
+import type { AppendOutcome, AppendRequest, ReadAllOptions, ReadStreamOptions, Upcaster } from './contracts';
+import { GroupCommitter, type GroupCommitOptions, type GroupCommitStats } from './group-commit';
+import { verifyIntegrity, type IntegrityReport } from './integrity';
+import { prepareAppend } from './prepared-append';
+import * as reader from './reader';
+import { writeBatch } from './write-batch';
+
+export interface EventStoreOptions {
+  upcast?: Upcaster;
+  /** Source of recorded-at; the server's clock unless a test pins it. */
+  clock?: () => Date;
+  groupCommit?: GroupCommitOptions;
+}
+
+/** The append-only log in PostgreSQL: optimistic appends with group commit, catch-up reads, chain verification. */
+export class PostgresEventStore {
+  private readonly committer: GroupCommitter;
+  private readonly upcast: Upcaster | undefined;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    options: EventStoreOptions = {},
+  ) {
+    this.upcast = options.upcast;
+    this.committer = new GroupCommitter(dataSource, options.clock ?? (() => new Date()), options.groupCommit);
+  }
+
+  /** Appends if the stream is still at `expectedVersion`; concurrent calls share a transaction. */
+  async append(request: AppendRequest): Promise<AppendOutcome> {
+    const [outcome] = await this.committer.submit([prepareAppend(request)]);
+    return outcome;
+  }
+
+  /** Several independent appends, each with its own check and outcome (not all-or-nothing). */
+  async appendBatch(requests: AppendRequest[]): Promise<AppendOutcome[]> {
+    return this.committer.submit(requests.map(prepareAppend));
+  }
+
+  readStream(streamId: string, options: ReadStreamOptions = {}): Promise<EventEnvelope[]> {
+    return reader.readStream(this.dataSource, streamId, options, this.upcast);
+  }
+
+  /** The stream's current version; 0 when it has no events. */
+  streamVersion(streamId: string): Promise<number> {
+    return reader.streamVersion(this.dataSource, streamId);
+  }
+
+  readAll(
+    after: Checkpoint,
+    limit: number,
+    options: ReadAllOptions = {},
+  ): Promise<{ events: EventEnvelope[]; checkpoint: Checkpoint }> {
+    return reader.readAll(this.dataSource, after, limit, options, this.upcast);
+  }
+
+  verifyIntegrity(): Promise<IntegrityReport> {
+    return verifyIntegrity(this.dataSource);
+  }
+
+  get groupCommitStats(): GroupCommitStats {
+    return this.committer.stats;
+  }
+}
+
+/**
+ * Appends inside a transaction the caller already holds (commit and rollback stay with the caller),
+ * bypassing group commit. A lost race for a submission id or a new stream throws `ConcurrentWriteError`:
+ * roll back and try again.
+ */
+export async function appendInTransaction(
+  runner: QueryRunner,
+  requests: AppendRequest[],
+  clock: () => Date = () => new Date(),
+): Promise<AppendOutcome[]> {
+  if (!runner.isTransactionActive) throw new Error('appendInTransaction needs an open transaction');
+  return writeBatch(runner, requests.map(prepareAppend), clock());
+}

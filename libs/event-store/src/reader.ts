@@ -1,0 +1,75 @@
+import type { DataSource } from 'typeorm';
+import type { Checkpoint, EventEnvelope } from '../../domain/src/envelope';
+import type { ReadAllOptions, ReadStreamOptions, Upcaster } from './contracts';
+import { EVENT_COLUMNS, toCurrentEnvelope, type EventRow } from './row-mapping';
+import { EVENTS_TABLE, STREAMS_TABLE } from './schema';
+
+/** Appends `AND column <= $n` for each audit bound that is set. */
+function untilClauses(options: ReadStreamOptions, parameters: unknown[]): string {
+  let sql = '';
+  if (options.untilGlobalPosition !== undefined) {
+    parameters.push(options.untilGlobalPosition);
+    sql += ` AND e.global_position <= $${parameters.length}::bigint`;
+  }
+  if (options.untilRecordedAt !== undefined) {
+    parameters.push(options.untilRecordedAt);
+    sql += ` AND e.recorded_at <= $${parameters.length}::timestamptz`;
+  }
+  return sql;
+}
+
+export async function readStream(
+  dataSource: DataSource,
+  streamId: string,
+  options: ReadStreamOptions,
+  upcast: Upcaster | undefined,
+): Promise<EventEnvelope[]> {
+  const parameters: unknown[] = [streamId];
+  const rows: EventRow[] = await dataSource.query(
+    `SELECT ${EVENT_COLUMNS} FROM ${EVENTS_TABLE} AS e
+      WHERE e.stream_id = $1${untilClauses(options, parameters)}
+      ORDER BY e.stream_version`,
+    parameters,
+  );
+  return rows.map((row) => toCurrentEnvelope(row, upcast));
+}
+
+export async function streamVersion(dataSource: DataSource, streamId: string): Promise<number> {
+  const rows: Array<{ version: number }> = await dataSource.query(
+    `SELECT version FROM ${STREAMS_TABLE} WHERE stream_id = $1`,
+    [streamId],
+  );
+  return rows[0]?.version ?? 0;
+}
+
+/**
+ * The next events after `after` in catch-up order. Only transactions older than every transaction
+ * still running are read (the snapshot's xmin): an event whose position was taken by a transaction
+ * that commits later can then never be passed over. Order and resume by (transaction, position),
+ * because positions of different transactions interleave.
+ */
+export async function readAll(
+  dataSource: DataSource,
+  after: Checkpoint,
+  limit: number,
+  options: ReadAllOptions,
+  upcast: Upcaster | undefined,
+): Promise<{ events: EventEnvelope[]; checkpoint: Checkpoint }> {
+  if (!Number.isInteger(limit) || limit < 1) throw new RangeError('limit must be a positive integer');
+  const parameters: unknown[] = [after.transactionId, after.globalPosition, limit];
+  const rows: EventRow[] = await dataSource.query(
+    // Qualified names: the select list's text aliases must not become the sort keys.
+    `SELECT ${EVENT_COLUMNS} FROM ${EVENTS_TABLE} AS e
+      WHERE (e.transaction_id, e.global_position) > ($1::xid8, $2::bigint)
+        AND e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())${untilClauses(options, parameters)}
+      ORDER BY e.transaction_id, e.global_position
+      LIMIT $3`,
+    parameters,
+  );
+  const events = rows.map((row) => toCurrentEnvelope(row, upcast));
+  const last = events[events.length - 1];
+  return {
+    events,
+    checkpoint: last ? { transactionId: last.transactionId, globalPosition: last.globalPosition } : after,
+  };
+}

@@ -1,0 +1,271 @@
+import { randomUUID } from 'node:crypto';
+import type { QueryRunner } from 'typeorm';
+import type { EventEnvelope } from '../../domain/src/envelope';
+import type { AppendOutcome, SubmissionClaim } from './contracts';
+import { GENESIS_HASH, computeEventHash } from './hash-chain';
+import type { PreparedAppend } from './prepared-append';
+import { ConcurrentWriteError } from './retryable-errors';
+import { chainedFields } from './row-mapping';
+import { EVENTS_TABLE, STREAMS_TABLE, SUBMISSIONS_TABLE } from './schema';
+import { rowsOf } from './sql';
+
+interface StreamHead {
+  version: number;
+  lastHash: string;
+}
+
+interface StoredSubmission {
+  requestHash: string;
+  response: unknown;
+}
+
+interface SubmissionRow {
+  scope: string;
+  submission_id: string;
+  request_hash: string;
+  response: unknown;
+}
+
+const submissionKey = (scope: string, id: string) => `${scope}\u0000${id}`;
+/** Code-unit order, which is what `COLLATE "C"` gives: every writer locks streams in the same order. */
+const byCodeUnits = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+const distinctSorted = (values: string[]) => [...new Set(values)].sort(byCodeUnits);
+
+/**
+ * Writes one batch inside the caller's open transaction and returns each request's outcome, in the
+ * caller's order. Requests are applied in stream-id order (stable), each seeing the ones before it, so
+ * two requests at the same expected version yield one append and one conflict, as separate commits would.
+ * Throws a retryable error when a concurrent transaction claimed one of the submission ids first.
+ */
+export async function writeBatch(
+  runner: QueryRunner,
+  batch: readonly PreparedAppend[],
+  recordedAt: Date,
+): Promise<AppendOutcome[]> {
+  const order = batch
+    .map((_, index) => index)
+    .sort((a, b) => byCodeUnits(batch[a].streamId, batch[b].streamId) || a - b);
+  await createMissingStreams(runner, batch.filter((request) => request.expectedVersion === 0));
+  const heads = await lockStreamHeads(runner, batch);
+  // Read once the heads are locked: a resubmission that waited behind the original's transaction
+  // then sees the original's submission and answers 'duplicate', not 'conflict'.
+  const stored = await loadStoredSubmissions(runner, batch);
+
+  const recordedAtIso = recordedAt.toISOString();
+  const outcomes: AppendOutcome[] = new Array(batch.length);
+  const newEvents: EventEnvelope[] = [];
+  const claims: Array<{ claim: SubmissionClaim; streamId: string }> = [];
+  const movedHeads = new Map<string, StreamHead>();
+
+  for (const index of order) {
+    const request = batch[index];
+    const { submission } = request;
+    const earlier = submission ? stored.get(submissionKey(submission.scope, submission.id)) : undefined;
+    if (submission && earlier) {
+      outcomes[index] = {
+        status: 'duplicate',
+        response: earlier.response,
+        requestHashMatches: earlier.requestHash === submission.requestHash,
+      };
+      continue;
+    }
+    const head = movedHeads.get(request.streamId) ??
+      heads.get(request.streamId) ?? { version: 0, lastHash: GENESIS_HASH };
+    if (head.version !== request.expectedVersion) {
+      outcomes[index] = { status: 'conflict', expectedVersion: request.expectedVersion, actualVersion: head.version };
+      continue;
+    }
+    if (!heads.has(request.streamId) && request.events.length > 0) {
+      // The head row should exist (created above, or by a writer that committed meanwhile): start over.
+      throw new ConcurrentWriteError(`stream ${request.streamId} has no head row to lock`);
+    }
+    const events = chainEvents(request, head, recordedAtIso);
+    newEvents.push(...events);
+    const last = events[events.length - 1];
+    const streamVersion = last ? last.streamVersion : head.version;
+    if (last) movedHeads.set(request.streamId, { version: last.streamVersion, lastHash: last.hash });
+    if (submission) {
+      // A later request in this batch reusing the id is a duplicate of this one.
+      stored.set(submissionKey(submission.scope, submission.id), submission);
+      claims.push({ claim: submission, streamId: request.streamId });
+    }
+    outcomes[index] = { status: 'appended', events, streamVersion };
+  }
+
+  await claimSubmissions(runner, claims, recordedAt);
+  await insertEventsAndMoveHeads(runner, newEvents, movedHeads, recordedAt);
+  return outcomes;
+}
+
+function chainEvents(request: PreparedAppend, head: StreamHead, recordedAt: string): EventEnvelope[] {
+  let previousHash = head.lastHash;
+  return request.events.map((draft, offset) => {
+    const envelope: EventEnvelope = {
+      eventId: randomUUID(),
+      type: draft.type,
+      schemaVersion: draft.schemaVersion,
+      streamId: request.streamId,
+      streamVersion: head.version + offset + 1,
+      globalPosition: '',
+      transactionId: '',
+      siteId: request.siteId,
+      actor: request.actor,
+      occurredAt: draft.occurredAt,
+      recordedAt,
+      correlationId: request.correlationId,
+      causationId: request.causationId,
+      submissionId: request.submission?.id ?? null,
+      amends: draft.amends ?? null,
+      data: draft.data,
+      previousHash,
+      hash: '',
+    };
+    envelope.hash = computeEventHash(chainedFields(envelope));
+    previousHash = envelope.hash;
+    return envelope;
+  });
+}
+
+async function loadStoredSubmissions(
+  runner: QueryRunner,
+  batch: readonly PreparedAppend[],
+): Promise<Map<string, StoredSubmission>> {
+  const claims = batch.flatMap((request) => (request.submission ? [request.submission] : []));
+  const stored = new Map<string, StoredSubmission>();
+  if (claims.length === 0) return stored;
+  const rows = await rowsOf<SubmissionRow>(
+    runner,
+    `SELECT s.scope, s.submission_id, s.request_hash, s.response
+       FROM ${SUBMISSIONS_TABLE} s
+       JOIN unnest($1::text[], $2::text[]) AS k(scope, submission_id) USING (scope, submission_id)`,
+    [claims.map((claim) => claim.scope), claims.map((claim) => claim.id)],
+  );
+  for (const row of rows) {
+    stored.set(submissionKey(row.scope, row.submission_id), { requestHash: row.request_hash, response: row.response });
+  }
+  return stored;
+}
+
+/**
+ * A new stream gets its head row before anything else, so that a second writer creating the same
+ * stream waits on this row instead of writing version 1 a second time.
+ */
+async function createMissingStreams(runner: QueryRunner, creators: readonly PreparedAppend[]): Promise<void> {
+  if (creators.length === 0) return;
+  await rowsOf(
+    runner,
+    `INSERT INTO ${STREAMS_TABLE} (stream_id, version, last_hash)
+     SELECT stream_id, 0, $2::char(64) FROM unnest($1::text[]) AS s(stream_id)
+     ON CONFLICT (stream_id) DO NOTHING`,
+    [distinctSorted(creators.map((request) => request.streamId)), GENESIS_HASH],
+  );
+}
+
+async function lockStreamHeads(runner: QueryRunner, writers: readonly PreparedAppend[]): Promise<Map<string, StreamHead>> {
+  const heads = new Map<string, StreamHead>();
+  if (writers.length === 0) return heads;
+  const rows = await rowsOf<{ stream_id: string; version: number; last_hash: string }>(
+    runner,
+    `SELECT stream_id, version, last_hash FROM ${STREAMS_TABLE}
+      WHERE stream_id = ANY($1::text[])
+      ORDER BY stream_id COLLATE "C"
+      FOR UPDATE`,
+    [distinctSorted(writers.map((request) => request.streamId))],
+  );
+  for (const row of rows) heads.set(row.stream_id, { version: row.version, lastHash: row.last_hash });
+  return heads;
+}
+
+async function claimSubmissions(
+  runner: QueryRunner,
+  claims: Array<{ claim: SubmissionClaim; streamId: string }>,
+  recordedAt: Date,
+): Promise<void> {
+  if (claims.length === 0) return;
+  const inserted = await rowsOf(
+    runner,
+    `INSERT INTO ${SUBMISSIONS_TABLE} (scope, submission_id, request_hash, stream_id, response, recorded_at)
+     SELECT scope, submission_id, request_hash, stream_id, response, $6::timestamptz
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::jsonb[])
+         AS c(scope, submission_id, request_hash, stream_id, response)
+     ON CONFLICT (scope, submission_id) DO NOTHING
+     RETURNING submission_id`,
+    [
+      claims.map(({ claim }) => claim.scope),
+      claims.map(({ claim }) => claim.id),
+      claims.map(({ claim }) => claim.requestHash),
+      claims.map(({ streamId }) => streamId),
+      claims.map(({ claim }) => JSON.stringify(claim.response)),
+      recordedAt,
+    ],
+  );
+  if (inserted.length !== claims.length) {
+    // The unique key decided for a concurrent transaction: the retry will answer 'duplicate'.
+    throw new ConcurrentWriteError('a submission id was claimed by a concurrent transaction');
+  }
+}
+
+/** One statement per flush: every event in a multi-row insert, every moved stream head in the same round trip. */
+async function insertEventsAndMoveHeads(
+  runner: QueryRunner,
+  events: EventEnvelope[],
+  movedHeads: Map<string, StreamHead>,
+  recordedAt: Date,
+): Promise<void> {
+  if (events.length === 0) return;
+  const column = <T>(pick: (event: EventEnvelope) => T) => events.map(pick);
+  const heads = [...movedHeads.entries()];
+  const rows = await rowsOf<{ event_id: string; global_position: string; transaction_id: string }>(
+    runner,
+    `WITH moved_heads AS (
+       UPDATE ${STREAMS_TABLE} AS s SET version = h.version, last_hash = h.last_hash
+         FROM unnest($18::text[], $19::int[], $20::text[]) AS h(stream_id, version, last_hash)
+        WHERE s.stream_id = h.stream_id
+     )
+     INSERT INTO ${EVENTS_TABLE} (
+       event_id, stream_id, stream_version, type, schema_version, site_id, actor_id, actor_role,
+       occurred_at, recorded_at, correlation_id, causation_id, submission_id, amends_event_id,
+       amends_reason, data, previous_hash, hash)
+     SELECT e.event_id, e.stream_id, e.stream_version, e.type, e.schema_version, e.site_id, e.actor_id,
+            e.actor_role, e.occurred_at, $21::timestamptz, e.correlation_id, e.causation_id, e.submission_id,
+            e.amends_event_id, e.amends_reason, e.data, e.previous_hash, e.hash
+       FROM unnest($1::uuid[], $2::text[], $3::int[], $4::text[], $5::int[], $6::text[], $7::text[], $8::text[],
+                   $9::text[], $10::uuid[], $11::uuid[], $12::text[], $13::uuid[], $14::text[], $15::jsonb[],
+                   $16::text[], $17::text[])
+         AS e(event_id, stream_id, stream_version, type, schema_version, site_id, actor_id, actor_role,
+              occurred_at, correlation_id, causation_id, submission_id, amends_event_id, amends_reason, data,
+              previous_hash, hash)
+     RETURNING event_id::text AS event_id, global_position::text AS global_position,
+               transaction_id::text AS transaction_id`,
+    [
+      column((e) => e.eventId),
+      column((e) => e.streamId),
+      column((e) => e.streamVersion),
+      column((e) => e.type),
+      column((e) => e.schemaVersion),
+      column((e) => e.siteId),
+      column((e) => e.actor.userId),
+      column((e) => e.actor.role),
+      column((e) => e.occurredAt),
+      column((e) => e.correlationId),
+      column((e) => e.causationId),
+      column((e) => e.submissionId),
+      column((e) => e.amends?.eventId ?? null),
+      column((e) => e.amends?.reason ?? null),
+      column((e) => JSON.stringify(e.data)),
+      column((e) => e.previousHash),
+      column((e) => e.hash),
+      heads.map(([streamId]) => streamId),
+      heads.map(([, head]) => head.version),
+      heads.map(([, head]) => head.lastHash),
+      recordedAt,
+    ],
+  );
+  const assigned = new Map(rows.map((row) => [row.event_id, row]));
+  for (const event of events) {
+    const row = assigned.get(event.eventId);
+    if (!row) throw new Error(`event ${event.eventId} was not inserted`);
+    event.globalPosition = row.global_position;
+    event.transactionId = row.transaction_id;
+  }
+}
