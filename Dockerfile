@@ -1,0 +1,26 @@
+# One image for every trialstream app; docker-compose.yml picks the app with `npm run start:<app>`
+# (or `npm start` for the all-in-one platform, `npm run admin -- ...` for the admin CLI).
+FROM node:20-slim
+
+WORKDIR /app
+
+# Dependencies first, so a source change does not reinstall them. Dev dependencies stay: the build needs
+# TypeScript, and the admin CLI runs through ts-node.
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+
+# Only the sources: a host's node_modules, dist or data never leak into the image.
+COPY tsconfig.json tsconfig.build.json nest-cli.json ./
+COPY libs ./libs
+COPY apps ./apps
+RUN npm run build
+
+ENV NODE_ENV=production \
+    HOST=0.0.0.0 \
+    PORT=3000 \
+    DATA_DIR=/data
+RUN mkdir -p /data && chown node:node /data
+USER node
+
+EXPOSE 3000
+CMD ["npm", "start"]

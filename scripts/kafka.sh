@@ -1,0 +1,249 @@
+#!/usr/bin/env bash
+# A single-node Apache Kafka broker (KRaft, combined broker + controller) for the integration suites:
+#   bash scripts/kafka.sh start|stop|status
+# No Debian package and no Docker here, so the broker's jars come from Maven Central (scripts/kafka/pom.xml)
+# into a cache outside the repository; a second start only formats a fresh log dir and boots the JVM.
+set -euo pipefail
+
+KAFKA_VERSION=3.9.1
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+POM="$REPO/scripts/kafka/pom.xml"
+CACHE="${TRIALSTREAM_CACHE:-$HOME/.cache/trialstream}/kafka-$KAFKA_VERSION"
+LIBS="$CACHE/libs"
+RUN_DIR="${TRIALSTREAM_KAFKA_RUN_DIR:-${TMPDIR:-/tmp}/trialstream-kafka}"
+PID_FILE="$RUN_DIR/kafka.pid"
+LOG_FILE="$RUN_DIR/kafka.log"
+DATA_DIR="$RUN_DIR/data"
+HOST=127.0.0.1
+PORT=9092
+CONTROLLER_PORT=9093
+# Any fixed id will do: each start formats a new log dir, and nothing outside this machine sees it.
+CLUSTER_ID=dHJpYWxzdHJlYW0tdGVzdA
+START_TIMEOUT=${KAFKA_START_TIMEOUT:-120}
+STOP_TIMEOUT=${KAFKA_STOP_TIMEOUT:-30}
+
+say() { echo "kafka: $*"; }
+fail() {
+  echo "kafka: $*" >&2
+  exit 1
+}
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else
+    fail "needs root to run: $*"
+  fi
+}
+
+ensure_java_and_maven() {
+  command -v java >/dev/null && command -v mvn >/dev/null && return
+  say "installing Java and Maven from Debian"
+  export DEBIAN_FRONTEND=noninteractive
+  as_root apt-get update -qq >/dev/null || fail "apt-get update failed"
+  as_root apt-get install -y -qq default-jre-headless maven >/dev/null || fail "apt-get install default-jre-headless maven failed"
+}
+
+pom_digest() { sha256sum "$POM" | cut -d' ' -f1; }
+
+# The cache is keyed by the pom's content, so editing the pom refetches instead of running stale jars.
+ensure_jars() {
+  local digest
+  digest=$(pom_digest)
+  if [ -f "$CACHE/pom.sha256" ] && [ "$(cat "$CACHE/pom.sha256")" = "$digest" ] && [ -f "$LIBS/kafka_2.13-$KAFKA_VERSION.jar" ]; then
+    return
+  fi
+  say "fetching Kafka $KAFKA_VERSION jars from Maven Central into $LIBS"
+  mkdir -p "$CACHE"
+  local staging="$CACHE/libs.partial"
+  rm -rf "$staging"
+  mvn -q -B -Dstyle.color=never -f "$POM" dependency:copy-dependencies -DoutputDirectory="$staging" >"$CACHE/mvn.log" 2>&1 || {
+    tail -n 40 "$CACHE/mvn.log" >&2
+    fail "mvn could not fetch the broker's jars (full output: $CACHE/mvn.log)"
+  }
+  rm -rf "$LIBS"
+  mv "$staging" "$LIBS"
+  echo "$digest" >"$CACHE/pom.sha256"
+}
+
+running_pid() {
+  [ -f "$PID_FILE" ] || return 1
+  local pid
+  pid=$(cat "$PID_FILE")
+  # A pid file can outlive its process, and the pid can be reused by something else.
+  if [ -n "$pid" ] && grep -qa 'kafka\.Kafka' "/proc/$pid/cmdline" 2>/dev/null; then
+    echo "$pid"
+    return 0
+  fi
+  return 1
+}
+
+port_taken() { (exec 3<>"/dev/tcp/$HOST/$1") 2>/dev/null; }
+
+# Ready means the broker answers a metadata request and lists itself, not merely that its port is open.
+broker_answers() {
+  if [ -d "$REPO/node_modules/kafkajs" ] && command -v node >/dev/null; then
+    REPO="$REPO" BROKER="$HOST:$PORT" timeout 15 node -e '
+      const { Kafka, logLevel } = require(require.resolve("kafkajs", { paths: [process.env.REPO] }));
+      const admin = new Kafka({
+        clientId: "trialstream-kafka-sh", brokers: [process.env.BROKER], logLevel: logLevel.NOTHING,
+        connectionTimeout: 1000, requestTimeout: 5000, retry: { retries: 0 },
+      }).admin();
+      admin.connect()
+        .then(() => admin.describeCluster())
+        .then((cluster) => process.exit(cluster.brokers.length > 0 && cluster.controller !== null ? 0 : 1))
+        .catch(() => process.exit(1));
+    ' >/dev/null 2>&1
+  else
+    timeout 30 java -Xmx64m -Dlog4j.configuration="file:$RUN_DIR/log4j-tools.properties" -cp "$LIBS/*" \
+      kafka.admin.BrokerApiVersionsCommand --bootstrap-server "$HOST:$PORT" >/dev/null 2>&1
+  fi
+}
+
+write_config() {
+  cat >"$RUN_DIR/server.properties" <<EOF
+process.roles=broker,controller
+node.id=1
+controller.quorum.voters=1@$HOST:$CONTROLLER_PORT
+listeners=PLAINTEXT://$HOST:$PORT,CONTROLLER://$HOST:$CONTROLLER_PORT
+advertised.listeners=PLAINTEXT://$HOST:$PORT
+inter.broker.listener.name=PLAINTEXT
+controller.listener.names=CONTROLLER
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+log.dirs=$DATA_DIR
+num.partitions=1
+default.replication.factor=1
+min.insync.replicas=1
+offsets.topic.replication.factor=1
+offsets.topic.num.partitions=10
+transaction.state.log.replication.factor=1
+transaction.state.log.min.isr=1
+auto.create.topics.enable=true
+delete.topic.enable=true
+# Tests start consumer groups all the time; the default 3 s delay would be pure waiting.
+group.initial.rebalance.delay.ms=0
+# Two cores: more threads only contend.
+num.network.threads=2
+num.io.threads=4
+num.recovery.threads.per.data.dir=1
+EOF
+  cat >"$RUN_DIR/log4j.properties" <<'EOF'
+log4j.rootLogger=WARN, stdout
+log4j.appender.stdout=org.apache.log4j.ConsoleAppender
+log4j.appender.stdout.layout=org.apache.log4j.PatternLayout
+log4j.appender.stdout.layout.ConversionPattern=[%d] %p %m (%c)%n
+# One line that says the broker came up, for anyone reading the log.
+log4j.logger.kafka.server.KafkaRaftServer=INFO
+EOF
+  cat >"$RUN_DIR/log4j-tools.properties" <<'EOF'
+log4j.rootLogger=ERROR, stderr
+log4j.appender.stderr=org.apache.log4j.ConsoleAppender
+log4j.appender.stderr.Target=System.err
+log4j.appender.stderr.layout=org.apache.log4j.PatternLayout
+log4j.appender.stderr.layout.ConversionPattern=%p %m (%c)%n
+EOF
+}
+
+log_tail() {
+  echo "--- last lines of $LOG_FILE ---" >&2
+  tail -n 40 "$LOG_FILE" >&2 2>/dev/null || true
+}
+
+wait_until_ready() {
+  local pid=$1 deadline=$((SECONDS + START_TIMEOUT))
+  until broker_answers; do
+    if ! kill -0 "$pid" 2>/dev/null; then
+      log_tail
+      rm -f "$PID_FILE"
+      fail "the broker exited during start-up"
+    fi
+    if [ "$SECONDS" -ge "$deadline" ]; then
+      log_tail
+      fail "the broker (pid $pid) did not answer on $HOST:$PORT within ${START_TIMEOUT}s; stop it with \`bash scripts/kafka.sh stop\`"
+    fi
+    sleep 1
+  done
+}
+
+start() {
+  mkdir -p "$RUN_DIR"
+  # Two callers starting at once (a developer and a script) must not launch two brokers.
+  exec 9>"$RUN_DIR/lock"
+  flock 9
+
+  local pid
+  if pid=$(running_pid); then
+    wait_until_ready "$pid"
+    say "already running (pid $pid) on $HOST:$PORT"
+    return
+  fi
+  if port_taken "$PORT" || port_taken "$CONTROLLER_PORT"; then
+    fail "port $PORT or $CONTROLLER_PORT on $HOST is taken by a process this script did not start; stop it first"
+  fi
+
+  ensure_java_and_maven
+  ensure_jars
+  write_config
+
+  local began=$SECONDS
+  # Every start gets an empty log: suites create unique topics, and stale ones would only slow recovery.
+  rm -rf "$DATA_DIR"
+  java -Xmx256m -Dlog4j.configuration="file:$RUN_DIR/log4j-tools.properties" -cp "$LIBS/*" \
+    kafka.tools.StorageTool format -t "$CLUSTER_ID" -c "$RUN_DIR/server.properties" >"$RUN_DIR/format.log" 2>&1 || {
+    cat "$RUN_DIR/format.log" >&2
+    fail "formatting the KRaft log dir $DATA_DIR failed"
+  }
+
+  : >"$LOG_FILE"
+  # setsid: the broker outlives the shell that started it; 9>&- : it must not hold the start lock.
+  setsid java -Xms256m -Xmx512m -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -Djava.awt.headless=true \
+    -Dlog4j.configuration="file:$RUN_DIR/log4j.properties" -cp "$LIBS/*" \
+    kafka.Kafka "$RUN_DIR/server.properties" </dev/null >>"$LOG_FILE" 2>&1 9>&- &
+  pid=$!
+  echo "$pid" >"$PID_FILE"
+  wait_until_ready "$pid"
+  say "started (pid $pid) on $HOST:$PORT in $((SECONDS - began))s; log: $LOG_FILE"
+}
+
+stop() {
+  local pid
+  if ! pid=$(running_pid); then
+    rm -f "$PID_FILE"
+    say "not running"
+    return
+  fi
+  kill -TERM "$pid" 2>/dev/null || true
+  local deadline=$((SECONDS + STOP_TIMEOUT))
+  while kill -0 "$pid" 2>/dev/null; do
+    if [ "$SECONDS" -ge "$deadline" ]; then
+      say "no clean shutdown within ${STOP_TIMEOUT}s; killing pid $pid"
+      kill -KILL "$pid" 2>/dev/null || true
+      break
+    fi
+    sleep 0.3
+  done
+  rm -f "$PID_FILE"
+  say "stopped"
+}
+
+status() {
+  local pid
+  if pid=$(running_pid); then
+    if broker_answers; then
+      say "running (pid $pid) on $HOST:$PORT"
+    else
+      say "starting or unresponsive (pid $pid); log: $LOG_FILE"
+    fi
+    return 0
+  fi
+  say "not running"
+  return 3
+}
+
+case "${1:-}" in
+  start) start ;;
+  stop) stop ;;
+  status) status ;;
+  *)
+    echo "usage: bash scripts/kafka.sh start|stop|status" >&2
+    exit 2
+    ;;
+esac
