@@ -57,6 +57,37 @@ describe('resubmitting a client-chosen submission id', () => {
     expect(await storedEventsOf(streamId)).toBe(1);
   });
 
+  it('builds the stored response from the appended events, so a retry learns the event ids', async () => {
+    const store = harness.store();
+    const streamId = newPatientStream();
+    const submission = aSubmission(undefined, {
+      response: (events: Array<{ eventId: string; streamVersion: number }>) => ({
+        eventIds: events.map((e) => e.eventId),
+        version: events[events.length - 1].streamVersion,
+      }),
+    });
+
+    const first = await store.append(anAppend({ streamId, submission }));
+    const retry = await store.append(anAppend({ streamId, submission }));
+
+    if (first.status !== 'appended') throw new Error(`expected an append, got ${first.status}`);
+    expect(first.response).toEqual({ eventIds: [first.events[0].eventId], version: 1 });
+    expect(retry).toEqual({ status: 'duplicate', response: first.response, requestHashMatches: true });
+  });
+
+  it('finds a stored submission before anything is decided again, and nothing under an unused id', async () => {
+    const store = harness.store();
+    const submission = aSubmission();
+    await store.append(anAppend({ streamId: newPatientStream(), submission }));
+
+    expect(await store.findSubmission(submission.scope, submission.id)).toEqual({
+      requestHash: submission.requestHash,
+      response: submission.response,
+    });
+    expect(await store.findSubmission(submission.scope, 'never-used')).toBeNull();
+    expect(await store.findSubmission('another-scope', submission.id)).toBeNull();
+  });
+
   it('keeps ids of different scopes apart', async () => {
     const store = harness.store();
     const id = 'visit-3-vitals';

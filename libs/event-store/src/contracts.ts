@@ -7,7 +7,16 @@ export interface SubmissionClaim {
   id: string;
   /** Fingerprint of the request body: a retry must match it, a reused id with another body is reported. */
   requestHash: string;
-  /** What the caller answered the first time; returned verbatim to every duplicate. */
+  /**
+   * What the caller answered the first time; returned verbatim to every duplicate. A function builds it
+   * from the appended events (their ids and versions exist only once the batch is written).
+   */
+  response: unknown | ((events: EventEnvelope[]) => unknown);
+}
+
+/** A submission already stored under a scope and id. */
+export interface StoredSubmission {
+  requestHash: string;
   response: unknown;
 }
 
@@ -25,7 +34,7 @@ export interface AppendRequest {
 }
 
 export type AppendOutcome =
-  | { status: 'appended'; events: EventEnvelope[]; streamVersion: number }
+  | { status: 'appended'; events: EventEnvelope[]; streamVersion: number; /** as stored with the submission */ response?: unknown }
   | { status: 'conflict'; expectedVersion: number; actualVersion: number }
   | { status: 'duplicate'; response: unknown; requestHashMatches: boolean };
 

@@ -1,6 +1,6 @@
 import type { DataSource, QueryRunner } from 'typeorm';
 import type { Checkpoint, EventEnvelope } from '../../domain/src/envelope';
-import type { AppendOutcome, AppendRequest, ReadAllOptions, ReadStreamOptions, Upcaster } from './contracts';
+import type { AppendOutcome, AppendRequest, ReadAllOptions, ReadStreamOptions, StoredSubmission, Upcaster } from './contracts';
 import { GroupCommitter, type GroupCommitOptions, type GroupCommitStats } from './group-commit';
 import { verifyIntegrity, type IntegrityReport } from './integrity';
 import { prepareAppend } from './prepared-append';
@@ -40,6 +40,11 @@ export class PostgresEventStore {
 
   readStream(streamId: string, options: ReadStreamOptions = {}): Promise<EventEnvelope[]> {
     return reader.readStream(this.dataSource, streamId, options, this.upcast);
+  }
+
+  /** A submission stored earlier under this scope and id, so a retry can be answered before deciding again. */
+  findSubmission(scope: string, submissionId: string): Promise<StoredSubmission | null> {
+    return reader.findSubmission(this.dataSource, scope, submissionId);
   }
 
   /** The stream's current version; 0 when it has no events. */

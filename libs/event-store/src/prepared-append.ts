@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ROLES, type Actor, type EventDraft } from '../../domain/src/envelope';
+import { ROLES, type Actor, type EventDraft, type EventEnvelope } from '../../domain/src/envelope';
 import { InvalidAppendRequestError, type AppendRequest, type SubmissionClaim } from './contracts';
 
 /** An append request checked and normalised before it may join a batch, so one bad request cannot sink others. */
@@ -75,7 +75,10 @@ function prepareSubmission(submission: SubmissionClaim | undefined): SubmissionC
     scope: nonEmptyString(submission.scope, 'submission.scope'),
     id: nonEmptyString(submission.id, 'submission.id'),
     requestHash: nonEmptyString(submission.requestHash, 'submission.requestHash'),
-    response: asStoredJson(submission.response ?? null, 'submission.response'),
+    response:
+      typeof submission.response === 'function'
+        ? (events: EventEnvelope[]) => asStoredJson((submission.response as (e: EventEnvelope[]) => unknown)(events) ?? null, 'submission.response')
+        : asStoredJson(submission.response ?? null, 'submission.response'),
   };
 }
 

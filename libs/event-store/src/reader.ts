@@ -1,8 +1,8 @@
 import type { DataSource } from 'typeorm';
 import type { Checkpoint, EventEnvelope } from '../../domain/src/envelope';
-import type { ReadAllOptions, ReadStreamOptions, Upcaster } from './contracts';
+import type { ReadAllOptions, ReadStreamOptions, StoredSubmission, Upcaster } from './contracts';
 import { EVENT_COLUMNS, toCurrentEnvelope, type EventRow } from './row-mapping';
-import { EVENTS_TABLE, STREAMS_TABLE } from './schema';
+import { EVENTS_TABLE, STREAMS_TABLE, SUBMISSIONS_TABLE } from './schema';
 
 /** Appends `AND column <= $n` for each audit bound that is set. */
 function untilClauses(options: ReadStreamOptions, parameters: unknown[]): string {
@@ -72,4 +72,16 @@ export async function readAll(
     events,
     checkpoint: last ? { transactionId: last.transactionId, globalPosition: last.globalPosition } : after,
   };
+}
+
+export async function findSubmission(
+  dataSource: DataSource,
+  scope: string,
+  submissionId: string,
+): Promise<StoredSubmission | null> {
+  const rows: Array<{ request_hash: string; response: unknown }> = await dataSource.query(
+    `SELECT request_hash, response FROM ${SUBMISSIONS_TABLE} WHERE scope = $1 AND submission_id = $2`,
+    [scope, submissionId],
+  );
+  return rows.length === 0 ? null : { requestHash: rows[0].request_hash, response: rows[0].response };
 }

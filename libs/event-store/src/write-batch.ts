@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { QueryRunner } from 'typeorm';
 import type { EventEnvelope } from '../../domain/src/envelope';
-import type { AppendOutcome, SubmissionClaim } from './contracts';
+import type { AppendOutcome, StoredSubmission, SubmissionClaim } from './contracts';
 import { GENESIS_HASH, computeEventHash } from './hash-chain';
 import type { PreparedAppend } from './prepared-append';
 import { ConcurrentWriteError } from './retryable-errors';
@@ -14,10 +14,6 @@ interface StreamHead {
   lastHash: string;
 }
 
-interface StoredSubmission {
-  requestHash: string;
-  response: unknown;
-}
 
 interface SubmissionRow {
   scope: string;
@@ -85,16 +81,23 @@ export async function writeBatch(
     const streamVersion = last ? last.streamVersion : head.version;
     if (last) movedHeads.set(request.streamId, { version: last.streamVersion, lastHash: last.hash });
     if (submission) {
+      const claim = { ...submission, response: resolveResponse(submission, events) };
       // A later request in this batch reusing the id is a duplicate of this one.
-      stored.set(submissionKey(submission.scope, submission.id), submission);
-      claims.push({ claim: submission, streamId: request.streamId });
+      stored.set(submissionKey(submission.scope, submission.id), claim);
+      claims.push({ claim, streamId: request.streamId });
+      outcomes[index] = { status: 'appended', events, streamVersion, response: claim.response };
+    } else {
+      outcomes[index] = { status: 'appended', events, streamVersion };
     }
-    outcomes[index] = { status: 'appended', events, streamVersion };
   }
 
   await claimSubmissions(runner, claims, recordedAt);
   await insertEventsAndMoveHeads(runner, newEvents, movedHeads, recordedAt);
   return outcomes;
+}
+
+function resolveResponse(submission: SubmissionClaim, events: EventEnvelope[]): unknown {
+  return typeof submission.response === 'function' ? submission.response(events) : submission.response;
 }
 
 function chainEvents(request: PreparedAppend, head: StreamHead, recordedAt: string): EventEnvelope[] {
