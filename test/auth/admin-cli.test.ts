@@ -46,6 +46,22 @@ describe('admin CLI', () => {
     expect(principal).toEqual({ userId, name: 'alice', role: 'site_coordinator', siteIds: ['S01'] });
   });
 
+  it('activates a site as an event in the store, attributed to the operator, and refuses a second activation', async () => {
+    const result = await admin('create-site', '--id', 'S07', '--name', 'Kantonsspital', '--country', 'CH', '--date', '2026-01-15');
+    expect(result).toMatchObject({ code: 0 });
+    expect(result.stdout).toMatch(/Activated site S07 \(Kantonsspital\): event [0-9a-f-]{36}/);
+    const [event] = await db.dataSource.query(
+      `SELECT type, site_id, actor_role, actor_id, occurred_at, data FROM event_store.events WHERE stream_id = 'site-S07'`,
+    );
+    expect(event).toMatchObject({ type: 'SiteActivated', site_id: 'S07', actor_role: 'administrator', occurred_at: '2026-01-15' });
+    expect(event.actor_id).toMatch(/^cli:/);
+    expect(event.data).toMatchObject({ siteId: 'S07', name: 'Kantonsspital', country: 'CH' });
+
+    const again = await admin('create-site', '--id', 'S07', '--name', 'Kantonsspital');
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain('already');
+  });
+
   it('assigns a monitor every site given with --site', async () => {
     const result = await admin('create-user', '--name', 'mona', '--role', 'monitor', '--site', 'S01', '--site', 'S02');
     expect(result.code).toBe(0);

@@ -1,2 +1,3 @@
 export * from './database';
 export * from './kafka';
+export * from './app';

@@ -1,20 +1,35 @@
-import { AUTH_MIGRATIONS } from '@trialstream/auth';
-import { openDatabase } from '@trialstream/database';
+import { loadConfig } from '@trialstream/config';
+import { openDatabase, startEmbeddedPostgres } from '@trialstream/database';
 import type { DataSource } from 'typeorm';
+import { PLATFORM_MIGRATIONS } from '../../platform/src/migrations';
 
-export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/trialstream';
+/** The admin commands open the platform's database like any app: fully migrated. */
+export const ADMIN_MIGRATIONS = PLATFORM_MIGRATIONS;
 
-/** The schemas the admin commands write to; commands touching the event store add its migrations here. */
-export const ADMIN_MIGRATIONS = [...AUTH_MIGRATIONS];
-
-export function databaseUrl(env: NodeJS.ProcessEnv): string {
-  return env.DATABASE_URL?.trim() || DEFAULT_DATABASE_URL;
+export interface AdminDatabase {
+  dataSource: DataSource;
+  close(): Promise<void>;
 }
 
-export async function openAdminDatabase(url: string): Promise<DataSource> {
+/**
+ * DATABASE_URL when set; otherwise the embedded database in DATA_DIR (./data), the one `npm start` uses.
+ * The embedded database admits one process at a time: stop `npm start` first, or use the HTTP API.
+ */
+export async function openAdminDatabase(env: NodeJS.ProcessEnv): Promise<AdminDatabase> {
+  const config = loadConfig(env);
+  const embedded = config.databaseUrl ? null : await startEmbeddedPostgres({ dataDir: config.dataDir });
+  const url = config.databaseUrl ?? embedded!.url;
   try {
-    return await openDatabase({ url, migrations: ADMIN_MIGRATIONS, poolSize: 1, applicationName: 'trialstream-admin' });
+    const dataSource = await openDatabase({ url, migrations: ADMIN_MIGRATIONS, poolSize: 1, applicationName: 'trialstream-admin' });
+    return {
+      dataSource,
+      async close() {
+        await dataSource.destroy();
+        await embedded?.stop();
+      },
+    };
   } catch (error) {
+    await embedded?.stop();
     throw new Error(`could not open the database at ${withoutPassword(url)} (set DATABASE_URL): ${(error as Error).message}`);
   }
 }

@@ -1,7 +1,6 @@
 import { parseArgs } from 'node:util';
-import type { DataSource } from 'typeorm';
 import { AdminContext, CommandFailedError, UsageError } from './admin-command';
-import { databaseUrl, openAdminDatabase } from './admin-database';
+import { AdminDatabase, openAdminDatabase } from './admin-database';
 import { ADMIN_COMMANDS } from './commands';
 
 export interface CliIo {
@@ -11,7 +10,7 @@ export interface CliIo {
 
 function usage(): string {
   const lines = Object.entries(ADMIN_COMMANDS).map(([name, command]) => `  ${command.usage}\n      ${command.summary}`);
-  return ['Usage: npm run admin -- <command> [options]', '', 'Commands:', ...lines, '', 'Connects to DATABASE_URL.'].join('\n');
+  return ['Usage: npm run admin -- <command> [options]', '', 'Commands:', ...lines, '', 'Connects to DATABASE_URL, or to the embedded database in DATA_DIR (./data) when it is not set.'].join('\n');
 }
 
 /** Runs one admin command and returns the process exit code: 0 done, 1 refused, 2 wrong invocation. */
@@ -27,9 +26,9 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv, io: CliIo):
     return 2;
   }
 
-  let dataSource: DataSource | undefined;
+  let opened: AdminDatabase | undefined;
   const context: AdminContext = {
-    database: async () => (dataSource ??= await openAdminDatabase(databaseUrl(env))),
+    database: async () => (opened ??= await openAdminDatabase(env)).dataSource,
     print: io.out,
   };
   try {
@@ -48,7 +47,7 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv, io: CliIo):
     io.err(`${name} failed: ${(error as Error)?.message ?? String(error)}`);
     return 1;
   } finally {
-    await dataSource?.destroy();
+    await opened?.close();
   }
 }
 

@@ -1,12 +1,10 @@
 import { AdminCommand } from './admin-command';
+import { createSite } from './site-commands';
 import { createUser, listUsers, revokeUser } from './user-commands';
 
-/**
- * Every command the admin CLI knows, by the name typed after `npm run admin --`.
- * Extension point: site activation is an event in the store; its command (e.g. `create-site`)
- * belongs here, next to the user commands, with its migrations added to ADMIN_MIGRATIONS.
- */
+/** Every command the admin CLI knows, by the name typed after `npm run admin --`. */
 export const ADMIN_COMMANDS: Readonly<Record<string, AdminCommand>> = {
+  'create-site': createSite,
   'create-user': createUser,
   'list-users': listUsers,
   'revoke-user': revokeUser,

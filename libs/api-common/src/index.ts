@@ -2,3 +2,4 @@ export * from './api-error';
 export * from './validation';
 export * from './exception-filter';
 export * from './http-app';
+export * from './health.controller';

@@ -1,1 +1,3 @@
 export * from './config';
+export * from './tokens';
+export * from './nest/platform-config.module';

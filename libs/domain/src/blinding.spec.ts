@@ -1,4 +1,4 @@
-import { isAllocationRevealing } from './blinding';
+import { isAllocationRevealing, redactForBlindedReader } from './blinding';
 import { ANTI_MAG_RITUXIMAB_PROTOCOL, isMaskedAnalyte } from './protocol';
 
 describe('isMaskedAnalyte', () => {
@@ -36,5 +36,36 @@ describe('isAllocationRevealing', () => {
   it('does not flag other events, randomization included (it carries no arm)', () => {
     expect(isAllocationRevealing(protocol, { type: 'PatientRandomized', data: { kitNumber: 'K1', stratum: 's' } })).toBe(false);
     expect(isAllocationRevealing(protocol, { type: 'InfusionGiven', data: {} })).toBe(false);
+  });
+});
+
+describe('what a blinded reader sees of an event', () => {
+  const protocol = { maskedAnalytes: ['CD19', 'CD20'] };
+  const lab = (analyte: string, value: number, qualifier = '=') => ({
+    type: 'LabResulted',
+    eventId: 'e1',
+    hash: 'a'.repeat(64),
+    previousHash: '0'.repeat(64),
+    data: { analyte, value, unit: 'cells/µL', qualifier },
+  });
+
+  it('keeps a B-cell count event but removes its value, unit, qualifier and hashes', () => {
+    const seen = redactForBlindedReader(protocol, lab('CD19', 0, '<'));
+    expect(seen).toEqual({ type: 'LabResulted', eventId: 'e1', data: { analyte: 'CD19', masked: true }, hash: undefined, previousHash: undefined });
+    expect(JSON.stringify(seen)).not.toMatch(/"value"|"qualifier"|cells/);
+  });
+
+  it('removes the corrected value of a correction of a masked analyte, keeping what was corrected and why', () => {
+    const correction = {
+      type: 'EntryCorrected',
+      data: { correctedEventId: 'e1', correctedType: 'LabResulted', reason: 'typo', data: { analyte: 'CD20', value: 3, unit: '%', qualifier: '=' } },
+    };
+    const seen = redactForBlindedReader(protocol, correction);
+    expect(seen.data).toEqual({ correctedEventId: 'e1', correctedType: 'LabResulted', reason: 'typo', data: { analyte: 'CD20', masked: true } });
+  });
+
+  it('leaves every other event as it is', () => {
+    const igm = lab('IGM', 1.8);
+    expect(redactForBlindedReader(protocol, igm)).toBe(igm);
   });
 });

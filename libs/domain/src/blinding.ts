@@ -18,3 +18,31 @@ export const isAllocationRevealing = (
   }
   return false;
 };
+
+/**
+ * What a blinded reader may see of an event: allocation-revealing events keep their identity, type,
+ * attribution and times (the audit trail stays complete) but lose every value. The analyte name stays,
+ * so a monitor can still see that a B-cell count was taken.
+ */
+export const redactForBlindedReader = <T extends { type: string; data: unknown }>(
+  protocol: Pick<ProtocolDefinition, 'maskedAnalytes'>,
+  event: T,
+): T => {
+  if (!isAllocationRevealing(protocol, event)) return event;
+  if (event.type === 'LabResulted') {
+    const { analyte } = event.data as { analyte: string };
+    return { ...event, data: { analyte, masked: true }, hash: undefined, previousHash: undefined };
+  }
+  const { correctedEventId, correctedType, reason, data } = event.data as {
+    correctedEventId: string;
+    correctedType: string;
+    reason: string;
+    data: { analyte: string };
+  };
+  return {
+    ...event,
+    data: { correctedEventId, correctedType, reason, data: { analyte: data.analyte, masked: true } },
+    hash: undefined,
+    previousHash: undefined,
+  };
+};

@@ -7,3 +7,4 @@ export { GENESIS_HASH, computeEventHash, canonicalize, type ChainedEventFields }
 export { chainedFields } from './row-mapping';
 export { ConcurrentWriteError } from './retryable-errors';
 export { APPLICATION_ROLE, EVENT_STORE_SCHEMA } from './schema';
+export * from './nest/event-store.module';

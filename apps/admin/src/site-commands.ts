@@ -1,0 +1,42 @@
+import { userInfo } from 'node:os';
+import { ApiError } from '@trialstream/api-common';
+import type { Principal } from '@trialstream/auth';
+import { ANTI_MAG_RITUXIMAB_PROTOCOL, upcastEvent } from '@trialstream/domain';
+import { PostgresEventStore } from '@trialstream/event-store';
+import { randomUUID } from 'node:crypto';
+import { ActivateSite, ActivateSiteHandler } from '../../ingest/src/sites/activate-site';
+import { StreamWriter } from '../../ingest/src/write/stream-writer';
+import { AdminCommand, CommandFailedError, requiredString } from './admin-command';
+
+/** The operator at the terminal, attributed as an administrator acting through the CLI. */
+const cliPrincipal = (): Principal => {
+  const who = `cli:${userInfo().username}`;
+  return { userId: who, name: who, role: 'administrator', siteIds: [] };
+};
+
+export const createSite: AdminCommand = {
+  summary: 'activate a trial site (a SiteActivated event in the store)',
+  usage: 'create-site --id <S01> --name <name> [--country <CH>] [--date <YYYY-MM-DD>]',
+  options: { id: { type: 'string' }, name: { type: 'string' }, country: { type: 'string' }, date: { type: 'string' } },
+  async run(values, { database, print }) {
+    const store = new PostgresEventStore(await database(), { upcast: upcastEvent });
+    const clock = () => new Date();
+    const handler = new ActivateSiteHandler(new StreamWriter(store, clock, ANTI_MAG_RITUXIMAB_PROTOCOL));
+    const body = {
+      submissionId: randomUUID(),
+      siteId: requiredString(values, 'id'),
+      name: requiredString(values, 'name'),
+      country: typeof values.country === 'string' ? values.country : undefined,
+      occurredAt: typeof values.date === 'string' ? values.date : clock().toISOString().slice(0, 10),
+    };
+    try {
+      const result = await handler.execute(new ActivateSite(cliPrincipal(), body));
+      print(`Activated site ${body.siteId} (${body.name}): event ${result.response.events[0].eventId}`);
+    } catch (error) {
+      if (error instanceof ApiError) {
+        throw new CommandFailedError(error.details.map((d) => `--${d.field === 'siteId' ? 'id' : d.field}: ${d.rule}`).join('\n') || error.message);
+      }
+      throw error;
+    }
+  },
+};

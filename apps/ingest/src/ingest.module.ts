@@ -1,0 +1,22 @@
+import { Module } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import { GetPatientHistoryHandler } from './patients/patient-history';
+import { PatientsController } from './patients/patients.controller';
+import { SubmitPatientDataHandler } from './patients/submit-patient-data';
+import { ActivateSiteHandler } from './sites/activate-site';
+import { EnrolPatientHandler } from './sites/enrol-patient';
+import { SitesController } from './sites/sites.controller';
+import { UsersController } from './users/users.controller';
+import { StreamWriter } from './write/stream-writer';
+
+/**
+ * The site-facing write side. Needs, from the composing app: DATA_SOURCE (DatabaseModule), EVENT_STORE
+ * (EventStoreModule), CLOCK and PROTOCOL (PlatformConfigModule) and AuthModule's guards.
+ */
+@Module({
+  imports: [CqrsModule],
+  controllers: [SitesController, PatientsController, UsersController],
+  providers: [StreamWriter, ActivateSiteHandler, EnrolPatientHandler, SubmitPatientDataHandler, GetPatientHistoryHandler],
+  exports: [StreamWriter],
+})
+export class IngestModule {}

@@ -1,0 +1,81 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { CurrentPrincipal, Principal, RequirePermission } from '@trialstream/auth';
+import type { Response } from 'express';
+import { respond } from '../write/respond';
+import { CorrectEntryDto, VoidEntryDto } from './dto/amendment.dto';
+import {
+  RecordClinicalAssessmentDto, RecordInfusionDto, RecordLabResultDto, RecordNeurographyDto, ReportAdverseEventDto, WithdrawPatientDto,
+} from './dto/clinical-data.dto';
+import { RandomizePatientDto } from './dto/enrol-patient.dto';
+import { GetPatientHistory } from './patient-history';
+import { PatientSubmissionKind } from './patient-submissions';
+import { SubmitPatientData } from './submit-patient-data';
+
+type Body = Record<string, unknown> & { submissionId: string; expectedVersion?: number };
+
+@ApiTags('patients')
+@ApiBearerAuth()
+@Controller('patients/:patientId')
+export class PatientsController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
+  ) {}
+
+  private async submit(principal: Principal, patientId: string, kind: PatientSubmissionKind, body: object, res: Response) {
+    return respond(await this.commands.execute(new SubmitPatientData(principal, patientId, kind, { ...body } as Body)), res);
+  }
+
+  @Get('events')
+  @RequirePermission('read-patient')
+  history(@CurrentPrincipal() principal: Principal, @Param('patientId') patientId: string) {
+    return this.queries.execute(new GetPatientHistory(principal, patientId));
+  }
+
+  @Post('randomization') @HttpCode(201) @RequirePermission('submit-clinical-data')
+  randomize(@CurrentPrincipal() p: Principal, @Param('patientId') id: string, @Body() body: RandomizePatientDto, @Res({ passthrough: true }) res: Response) {
+    return this.submit(p, id, 'randomization', body, res);
+  }
+
+  @Post('infusions') @HttpCode(201) @RequirePermission('submit-clinical-data')
+  infusion(@CurrentPrincipal() p: Principal, @Param('patientId') id: string, @Body() body: RecordInfusionDto, @Res({ passthrough: true }) res: Response) {
+    return this.submit(p, id, 'infusions', body, res);
+  }
+
+  @Post('labs') @HttpCode(201) @RequirePermission('submit-clinical-data')
+  lab(@CurrentPrincipal() p: Principal, @Param('patientId') id: string, @Body() body: RecordLabResultDto, @Res({ passthrough: true }) res: Response) {
+    return this.submit(p, id, 'labs', body, res);
+  }
+
+  @Post('neurography') @HttpCode(201) @RequirePermission('submit-clinical-data')
+  neurography(@CurrentPrincipal() p: Principal, @Param('patientId') id: string, @Body() body: RecordNeurographyDto, @Res({ passthrough: true }) res: Response) {
+    return this.submit(p, id, 'neurography', body, res);
+  }
+
+  @Post('assessments') @HttpCode(201) @RequirePermission('submit-clinical-data')
+  assessment(@CurrentPrincipal() p: Principal, @Param('patientId') id: string, @Body() body: RecordClinicalAssessmentDto, @Res({ passthrough: true }) res: Response) {
+    return this.submit(p, id, 'assessments', body, res);
+  }
+
+  @Post('adverse-events') @HttpCode(201) @RequirePermission('submit-clinical-data')
+  adverseEvent(@CurrentPrincipal() p: Principal, @Param('patientId') id: string, @Body() body: ReportAdverseEventDto, @Res({ passthrough: true }) res: Response) {
+    return this.submit(p, id, 'adverse-events', body, res);
+  }
+
+  @Post('withdrawal') @HttpCode(201) @RequirePermission('submit-clinical-data')
+  withdraw(@CurrentPrincipal() p: Principal, @Param('patientId') id: string, @Body() body: WithdrawPatientDto, @Res({ passthrough: true }) res: Response) {
+    return this.submit(p, id, 'withdrawal', body, res);
+  }
+
+  @Post('corrections') @HttpCode(201) @RequirePermission('submit-clinical-data')
+  correct(@CurrentPrincipal() p: Principal, @Param('patientId') id: string, @Body() body: CorrectEntryDto, @Res({ passthrough: true }) res: Response) {
+    return this.submit(p, id, 'corrections', body, res);
+  }
+
+  @Post('voids') @HttpCode(201) @RequirePermission('submit-clinical-data')
+  void(@CurrentPrincipal() p: Principal, @Param('patientId') id: string, @Body() body: VoidEntryDto, @Res({ passthrough: true }) res: Response) {
+    return this.submit(p, id, 'voids', body, res);
+  }
+}

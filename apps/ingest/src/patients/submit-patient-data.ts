@@ -1,0 +1,42 @@
+import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { ApiError } from '@trialstream/api-common';
+import { authorize, Principal } from '@trialstream/auth';
+import { patientStateFrom, patientStreamId, PatientState } from '@trialstream/domain';
+import { StreamWriter, WriteResult } from '../write/stream-writer';
+import { decidePatientSubmission, PatientSubmissionKind } from './patient-submissions';
+
+export class SubmitPatientData {
+  constructor(
+    readonly principal: Principal,
+    readonly patientId: string,
+    readonly kind: PatientSubmissionKind,
+    readonly body: Record<string, unknown> & { submissionId: string; expectedVersion?: number },
+  ) {}
+}
+
+/** The patient must exist and belong to one of the caller's sites (checked on the stream, not the URL). */
+export function assertPatientAccess(principal: Principal, patientId: string, state: PatientState, action: 'submit-clinical-data' | 'read-patient'): void {
+  if (state.status === 'not_enrolled' || state.siteId === null) throw ApiError.notFound(`Patient ${patientId}`, 'patientId');
+  const denial = authorize(principal, action, state.siteId);
+  if (denial) throw ApiError.forbidden(denial.message, [{ field: 'patientId', rule: denial.rule }]);
+}
+
+@CommandHandler(SubmitPatientData)
+export class SubmitPatientDataHandler implements ICommandHandler<SubmitPatientData, WriteResult> {
+  constructor(private readonly writer: StreamWriter) {}
+
+  execute({ principal, patientId, kind, body }: SubmitPatientData): Promise<WriteResult> {
+    return this.writer.write<PatientState>({
+      principal,
+      streamId: patientStreamId(patientId),
+      siteOf: (state) => state.siteId,
+      submissionId: body.submissionId,
+      expectedVersion: body.expectedVersion,
+      request: { kind, body },
+      resource: { patientId },
+      fold: patientStateFrom,
+      authorize: (state) => assertPatientAccess(principal, patientId, state, 'submit-clinical-data'),
+      decide: (state, ctx) => decidePatientSubmission(kind, state, body, ctx),
+    });
+  }
+}

@@ -1,0 +1,131 @@
+import { createHash } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { ApiError } from '@trialstream/api-common';
+import type { Principal } from '@trialstream/auth';
+import type { Decision, DecisionContext, EventDraft, EventEnvelope, ProtocolDefinition, RuleViolation } from '@trialstream/domain';
+import type { PostgresEventStore } from '@trialstream/event-store';
+import { stringify } from 'safe-stable-stringify';
+import { KeyedMutex } from './keyed-mutex';
+import { submissionResponse, SubmissionResponse } from './submission-response';
+import { CLOCK, PROTOCOL } from '@trialstream/config';
+import { EVENT_STORE } from '@trialstream/event-store';
+
+/** One decision against one stream: load, fold, authorize, decide, append. */
+export interface StreamDecision<TState> {
+  principal: Principal;
+  streamId: string;
+  /** The site the events belong to, for attribution; null for trial-level facts. */
+  siteOf(state: TState): string | null;
+  /** The client's id for this submission (retries are answered from the store). */
+  submissionId: string;
+  /** The version the client last saw; when given, a mismatch is a 409 instead of deciding again. */
+  expectedVersion?: number;
+  /** Identifies the request for the retry check: a reused id with another body is refused. */
+  request: { kind: string; body: unknown };
+  /** Echoed in the response, e.g. `{ patientId }`. */
+  resource: Record<string, string>;
+  fold(events: EventEnvelope[]): TState;
+  /** Throws an ApiError when the principal may not act on this stream (unknown patient, other site). */
+  authorize(state: TState, events: EventEnvelope[]): void;
+  decide(state: TState, ctx: DecisionContext): Decision<EventDraft>;
+}
+
+export interface WriteResult {
+  /** True when the submission id had been seen: nothing new was stored. */
+  replayed: boolean;
+  response: SubmissionResponse;
+}
+
+/** Rules whose violation means "this already exists" rather than "this breaks the protocol". */
+const CONFLICT_RULES = new Set(['already-enrolled', 'already-randomized', 'already-withdrawn', 'already-activated']);
+/** Without a client expectedVersion, a concurrent writer just means: decide again on the newer state. */
+const MAX_ATTEMPTS = 5;
+
+function requestHash(request: StreamDecision<unknown>['request'], streamId: string): string {
+  return createHash('sha256').update(stringify({ kind: request.kind, streamId, body: request.body }) ?? '').digest('hex');
+}
+
+function refusal(violations: RuleViolation[]): ApiError {
+  if (violations.some((v) => CONFLICT_RULES.has(v.rule))) {
+    return ApiError.conflict(
+      violations.map((v) => `${v.field}: ${v.message}`).join('; '),
+      violations.map(({ field, rule }) => ({ field, rule })),
+    );
+  }
+  return ApiError.ruleViolations(violations);
+}
+
+const reusedId = () =>
+  new ApiError(422, 'rule_violation', 'submissionId was already used for a different request', [
+    { field: 'submissionId', rule: 'unique-per-request' },
+  ]);
+
+const staleVersion = (expected: number, actual: number) =>
+  ApiError.conflict(`The patient's record is at version ${actual}, not ${expected}: reload it and submit again`, [
+    { field: 'expectedVersion', rule: 'matches-current-version' },
+  ]);
+
+/**
+ * The write side's single path from a decision to the log. Idempotent per (user, submissionId): a retry
+ * is answered from the store before anything is decided again, so a retry of an enrolment is not
+ * refused as "already enrolled".
+ */
+@Injectable()
+export class StreamWriter {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: PostgresEventStore,
+    @Inject(CLOCK) private readonly clock: () => Date,
+    @Inject(PROTOCOL) private readonly protocol: ProtocolDefinition,
+  ) {}
+
+  private readonly streams = new KeyedMutex();
+
+  write<TState>(decision: StreamDecision<TState>): Promise<WriteResult> {
+    return this.streams.run(decision.streamId, () => this.decideAndAppend(decision));
+  }
+
+  private async decideAndAppend<TState>(decision: StreamDecision<TState>): Promise<WriteResult> {
+    const scope = `user:${decision.principal.userId}`;
+    const hash = requestHash(decision.request, decision.streamId);
+    const earlier = await this.store.findSubmission(scope, decision.submissionId);
+    if (earlier) return this.replay(earlier.requestHash === hash, earlier.response);
+
+    for (let attempt = 1; ; attempt++) {
+      const events = await this.store.readStream(decision.streamId);
+      const state = decision.fold(events);
+      decision.authorize(state, events);
+      if (decision.expectedVersion !== undefined && decision.expectedVersion !== events.length) {
+        throw staleVersion(decision.expectedVersion, events.length);
+      }
+      const outcome = decision.decide(state, { now: this.clock(), protocol: this.protocol });
+      if (!outcome.ok) throw refusal(outcome.violations);
+
+      const appended = await this.store.append({
+        streamId: decision.streamId,
+        expectedVersion: events.length,
+        events: outcome.events,
+        siteId: decision.siteOf(state),
+        actor: { userId: decision.principal.userId, role: decision.principal.role },
+        submission: {
+          scope,
+          id: decision.submissionId,
+          requestHash: hash,
+          response: (stored: EventEnvelope[]) => submissionResponse(decision.resource, stored),
+        },
+      });
+      if (appended.status === 'appended') return { replayed: false, response: appended.response as SubmissionResponse };
+      if (appended.status === 'duplicate') return this.replay(appended.requestHashMatches, appended.response);
+      if (decision.expectedVersion !== undefined) throw staleVersion(decision.expectedVersion, appended.actualVersion);
+      if (attempt === MAX_ATTEMPTS) {
+        throw ApiError.conflict('The record kept changing while this submission was decided: submit it again', [
+          { field: 'submissionId', rule: 'concurrent-write' },
+        ]);
+      }
+    }
+  }
+
+  private replay(sameRequest: boolean, response: unknown): WriteResult {
+    if (!sameRequest) throw reusedId();
+    return { replayed: true, response: response as SubmissionResponse };
+  }
+}

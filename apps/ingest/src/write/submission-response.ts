@@ -1,0 +1,32 @@
+import type { EventEnvelope } from '@trialstream/domain';
+
+/** What a site gets back for an accepted submission, and again, verbatim, for a retry of it. */
+export interface SubmissionResponse {
+  streamId: string;
+  streamVersion: number;
+  events: Array<{
+    eventId: string;
+    type: string;
+    streamVersion: number;
+    recordedAt: string;
+    /** Protocol deviations flagged on the event: stored, not rejected. */
+    deviations: unknown[];
+  }>;
+  [resource: string]: unknown;
+}
+
+export function submissionResponse(resource: Record<string, string>, events: EventEnvelope[]): SubmissionResponse {
+  const last = events[events.length - 1];
+  return {
+    ...resource,
+    streamId: last.streamId,
+    streamVersion: last.streamVersion,
+    events: events.map((event) => ({
+      eventId: event.eventId,
+      type: event.type,
+      streamVersion: event.streamVersion,
+      recordedAt: event.recordedAt,
+      deviations: ((event.data as { deviations?: unknown[] }).deviations ?? []) as unknown[],
+    })),
+  };
+}

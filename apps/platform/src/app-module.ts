@@ -1,0 +1,40 @@
+import { DynamicModule, Module, Type } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import { HealthController } from '@trialstream/api-common';
+import { AuthModule } from '@trialstream/auth';
+import { PlatformConfig, PlatformConfigModule, PlatformConfigOverrides } from '@trialstream/config';
+import { DatabaseModule } from '@trialstream/database';
+import { EventStoreModule } from '@trialstream/event-store';
+import { PLATFORM_MIGRATIONS } from './migrations';
+
+export interface AppModuleOptions {
+  /** The feature modules this process runs: all of them in embedded mode, one in distributed mode. */
+  features: Array<Type | DynamicModule>;
+  applicationName: string;
+  overrides?: PlatformConfigOverrides;
+}
+
+@Module({})
+class AppModule {}
+
+/** The one composition root every app uses: configuration, database, store, auth, CQRS, health. */
+export function createAppModule(config: PlatformConfig, options: AppModuleOptions): DynamicModule {
+  return {
+    module: AppModule,
+    imports: [
+      PlatformConfigModule.forRoot(config, options.overrides),
+      DatabaseModule.forRoot({
+        databaseUrl: config.databaseUrl,
+        dataDir: config.dataDir,
+        poolSize: config.dbPoolSize,
+        migrations: PLATFORM_MIGRATIONS,
+        applicationName: options.applicationName,
+      }),
+      EventStoreModule,
+      AuthModule.forRoot(),
+      CqrsModule.forRoot(),
+      ...options.features,
+    ],
+    controllers: [HealthController],
+  };
+}
