@@ -16,6 +16,18 @@ describe('group commit of concurrent appends', () => {
   });
   afterAll(() => harness?.close());
 
+  it('tells in-process listeners after each commit until they unsubscribe', async () => {
+    const store = harness.store();
+    let calls = 0;
+    const unsubscribe = store.onCommitted(() => calls++);
+    const streamId = newPatientStream();
+    await store.append(anAppend({ streamId }));
+    expect(calls).toBe(1);
+    unsubscribe();
+    await store.append(anAppend({ streamId, expectedVersion: 1 }));
+    expect(calls).toBe(1);
+  });
+
   it('commits 200 concurrent appends to 200 patients in fewer transactions, each with its own outcome', async () => {
     const store = harness.store();
     const streams = Array.from({ length: 200 }, () => newPatientStream());

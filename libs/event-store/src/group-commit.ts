@@ -41,6 +41,7 @@ export class GroupCommitter {
     private readonly dataSource: DataSource,
     private readonly clock: () => Date,
     options: GroupCommitOptions = {},
+    private readonly onCommitted: () => void = () => undefined,
   ) {
     this.maxBatchSize = options.maxBatchSize ?? 256;
     this.maxAttempts = options.maxAttempts ?? 5;
@@ -108,6 +109,7 @@ export class GroupCommitter {
       const outcomes = await writeBatch(runner, requests, this.clock());
       await runner.commitTransaction();
       this.counters.committedTransactions += 1;
+      this.onCommitted();
       return outcomes;
     } catch (error) {
       if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);

@@ -18,13 +18,16 @@ export interface EventStoreOptions {
 export class PostgresEventStore {
   private readonly committer: GroupCommitter;
   private readonly upcast: Upcaster | undefined;
+  private readonly committedListeners = new Set<() => void>();
 
   constructor(
     private readonly dataSource: DataSource,
     options: EventStoreOptions = {},
   ) {
     this.upcast = options.upcast;
-    this.committer = new GroupCommitter(dataSource, options.clock ?? (() => new Date()), options.groupCommit);
+    this.committer = new GroupCommitter(dataSource, options.clock ?? (() => new Date()), options.groupCommit, () =>
+      this.committedListeners.forEach((listener) => listener()),
+    );
   }
 
   /** Appends if the stream is still at `expectedVersion`; concurrent calls share a transaction. */
@@ -62,6 +65,15 @@ export class PostgresEventStore {
 
   verifyIntegrity(): Promise<IntegrityReport> {
     return verifyIntegrity(this.dataSource);
+  }
+
+  /**
+   * Called after each transaction this store committed, so in-process readers (the embedded feed, the
+   * relay) wake at once instead of waiting for their next poll. Returns the unsubscribe function.
+   */
+  onCommitted(listener: () => void): () => void {
+    this.committedListeners.add(listener);
+    return () => this.committedListeners.delete(listener);
   }
 
   get groupCommitStats(): GroupCommitStats {
