@@ -40,7 +40,7 @@ describe('isAllocationRevealing', () => {
 });
 
 describe('what a blinded reader sees of an event', () => {
-  const protocol = { maskedAnalytes: ['CD19', 'CD20'] };
+  const protocol = { maskedAnalytes: ['CD19', 'CD20'] as const };
   const lab = (analyte: string, value: number, qualifier = '=') => ({
     type: 'LabResulted',
     eventId: 'e1',

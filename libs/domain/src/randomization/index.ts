@@ -1,0 +1,3 @@
+export * from './seeded-random';
+export * from './allocation-list';
+export * from './allocation-csv';
