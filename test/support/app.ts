@@ -4,6 +4,8 @@ import { configureHttpApp } from '@trialstream/api-common';
 import { UserDirectory } from '@trialstream/auth';
 import { loadConfig } from '@trialstream/config';
 import type { Role } from '@trialstream/domain';
+import { DATA_SOURCE } from '@trialstream/database';
+import type { DataSource } from 'typeorm';
 import request from 'supertest';
 import { createAppModule } from '../../apps/platform/src/app-module';
 import { createTestDatabase, TestDatabase } from './database';
@@ -11,6 +13,8 @@ import { createTestDatabase, TestDatabase } from './database';
 export interface TestApp {
   app: INestApplication;
   database: TestDatabase;
+  /** The app's own open DataSource, for waiting on projections and checking what was stored. */
+  dataSource: DataSource;
   http: () => ReturnType<typeof request>;
   /** A user of the given role and sites; returns the Authorization header value. */
   userToken(role: Role, siteIds?: string[], name?: string): Promise<string>;
@@ -20,10 +24,18 @@ export interface TestApp {
 }
 
 /** The platform's real composition on a fresh PostgreSQL database, with a clock the test controls. */
-export async function startTestApp(features: Array<Type | DynamicModule>, options: { now?: Date } = {}): Promise<TestApp> {
+export async function startTestApp(
+  features: Array<Type | DynamicModule>,
+  options: { now?: Date; kafkaBrokers?: string[]; kafkaTopic?: string } = {},
+): Promise<TestApp> {
   const database = await createTestDatabase('app');
   let now = options.now ?? new Date();
-  const config = { ...loadConfig({ DATABASE_URL: database.url, LOG_LEVEL: 'error' }), dbPoolSize: 20 };
+  const config = {
+    ...loadConfig({ DATABASE_URL: database.url, LOG_LEVEL: 'error' }),
+    dbPoolSize: 20,
+    kafkaBrokers: options.kafkaBrokers ?? null,
+    kafkaTopic: options.kafkaTopic ?? 'trial-events',
+  };
   const app = await NestFactory.create(
     createAppModule(config, { features, applicationName: 'trialstream-test', overrides: { clock: () => now } }),
     { logger: ['error'] },
@@ -35,6 +47,7 @@ export async function startTestApp(features: Array<Type | DynamicModule>, option
   return {
     app,
     database,
+    dataSource: app.get<DataSource>(DATA_SOURCE),
     http: () => agent as unknown as ReturnType<typeof request>,
     async userToken(role, siteIds = [], name = `${role}-${siteIds.join('-')}`) {
       const { token } = await directory.createUser({ name, role, siteIds });
