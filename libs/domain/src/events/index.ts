@@ -8,3 +8,4 @@ export * from './clinical';
 export * from './adverse-event';
 export * from './amendment';
 export * from './catalog';
+export * from './access';
