@@ -23,3 +23,4 @@ export { decideAdverseEvent } from './decide/adverse-event';
 export { decideWithdrawal } from './decide/withdrawal';
 export { decideCorrection } from './decide/correction';
 export { decideVoid } from './decide/void';
+export * from './monitoring';

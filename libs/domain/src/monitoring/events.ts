@@ -1,0 +1,100 @@
+import { EventDraft } from '../envelope';
+import { createUpcaster, UpcastChains } from '../upcasting';
+
+/**
+ * The monitor's workflow as events. They live on the patient's stream (`patient-<id>`), next to the
+ * data they question: a query is decided against that stream's state (does the event exist, has it
+ * been corrected, is it voided) and appended with the stream's expected version, so a query can
+ * never point at an event the stream does not hold, and a rebuild replays data and queries in the
+ * order they happened. A monitor's action has no clinical time: `occurredAt` is the server's clock
+ * when the action was decided.
+ */
+
+/** CDISC ODM v2 query states; a re-opened query is open again (its `reopenedCount` tells). */
+export const QUERY_STATUSES = ['open', 'answered', 'closed', 'cancelled'] as const;
+export type QueryStatus = (typeof QUERY_STATUSES)[number];
+
+/** A monitor questions one field of one event. */
+export interface QueryRaised {
+  queryId: string;
+  targetEventId: string;
+  /** Field path into the target's payload (`administeredDoseMg`, `nerves[0].snapAmplitudeUv`) or `occurredAt`. */
+  field: string;
+  text: string;
+}
+
+/** The site answers, often by correcting the value: the correction is its own EntryCorrected event. */
+export interface QueryAnswered {
+  queryId: string;
+  text: string;
+  correctionEventId?: string;
+}
+
+export interface QueryClosed {
+  queryId: string;
+}
+
+/** Withdrawn by the monitor: raised in error, or no longer relevant. */
+export interface QueryCancelled {
+  queryId: string;
+  reason: string;
+}
+
+/** The answer did not resolve the question: the query is open again with a new text. */
+export interface QueryReopened {
+  queryId: string;
+  text: string;
+}
+
+/** The monitor compared the recorded event with the source document; without fields, the whole event. */
+export interface SourceDataVerified {
+  targetEventId: string;
+  fields?: string[];
+}
+
+export interface MonitoringEventPayloadByType {
+  QueryRaised: QueryRaised;
+  QueryAnswered: QueryAnswered;
+  QueryClosed: QueryClosed;
+  QueryCancelled: QueryCancelled;
+  QueryReopened: QueryReopened;
+  SourceDataVerified: SourceDataVerified;
+}
+
+export type MonitoringEventType = keyof MonitoringEventPayloadByType;
+
+/** Schema versions new monitoring events are written with; raising one needs an upcast step. */
+export const MONITORING_SCHEMA_VERSIONS: Readonly<Record<MonitoringEventType, number>> = {
+  QueryRaised: 1,
+  QueryAnswered: 1,
+  QueryClosed: 1,
+  QueryCancelled: 1,
+  QueryReopened: 1,
+  SourceDataVerified: 1,
+};
+
+export const MONITORING_EVENT_TYPES = Object.keys(MONITORING_SCHEMA_VERSIONS) as readonly MonitoringEventType[];
+
+export const isMonitoringEventType = (type: unknown): type is MonitoringEventType =>
+  typeof type === 'string' && Object.prototype.hasOwnProperty.call(MONITORING_SCHEMA_VERSIONS, type);
+
+/**
+ * Chains for the store's upcaster: combine with the clinical ones,
+ * `createUpcaster({ ...DOMAIN_UPCAST_CHAINS, ...MONITORING_UPCAST_CHAINS })`.
+ */
+export const MONITORING_UPCAST_CHAINS: UpcastChains = Object.fromEntries(
+  Object.entries(MONITORING_SCHEMA_VERSIONS).map(([type, currentVersion]) => [type, { currentVersion, steps: {} }]),
+);
+
+export const upcastMonitoringEvent = createUpcaster(MONITORING_UPCAST_CHAINS);
+
+export const draftMonitoringEvent = <K extends MonitoringEventType>(
+  type: K,
+  occurredAt: string,
+  data: MonitoringEventPayloadByType[K],
+): EventDraft<K, MonitoringEventPayloadByType[K]> => ({
+  type,
+  schemaVersion: MONITORING_SCHEMA_VERSIONS[type],
+  occurredAt,
+  data,
+});

@@ -1,0 +1,14 @@
+export * from './events';
+export * from './rules';
+export * from './commands';
+export * from './event-fields';
+export * from './monitoring-state';
+export { decideRaiseQuery, decideAnswerQuery, decideCloseQuery, decideCancelQuery, decideReopenQuery } from './decide-query';
+export { decideSourceDataVerification } from './decide-verification';
+export * from './forms';
+export * from './visit-schedule';
+export * from './schedule';
+export * from './visit-status';
+export * from './deviations';
+export * from './indicators';
+export { asOfDate } from './calendar';

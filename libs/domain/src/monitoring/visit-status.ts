@@ -1,0 +1,137 @@
+import { clinicalTimeOf, daysBetween } from '../clinical-time';
+import { InfusionGiven } from '../events/infusion';
+import { PatientState } from '../patient-state';
+import { asOfDate } from './calendar';
+import { flaggedDeviationsOf, FormCode, formOf, RecordedEvent } from './forms';
+import { ExpectedVisit, scheduleDatesOf, scheduleFor } from './schedule';
+import { VisitSchedule } from './visit-schedule';
+
+/**
+ * - `upcoming`: the window opens after the reporting date;
+ * - `due`: the window is open and forms are missing;
+ * - `overdue`: the window has closed and forms are missing;
+ * - `done`: every expected form is recorded (late ones too: lateness is a deviation, not a gap).
+ */
+export type VisitStatus = 'upcoming' | 'due' | 'overdue' | 'done';
+
+export interface RecordedVisitForm {
+  form: FormCode;
+  eventId: string;
+  occurredOn: string;
+  inWindow: boolean;
+}
+
+export interface VisitStatusReport extends ExpectedVisit {
+  status: VisitStatus;
+  recordedForms: RecordedVisitForm[];
+  /** Expected forms not recorded by the reporting date. */
+  missingForms: FormCode[];
+}
+
+/** The patient's record as it stands now (corrected values and times, voids marked), in stream order. */
+export const recordedEventsOf = (state: PatientState): RecordedEvent[] =>
+  Object.entries(state.entries).map(([eventId, entry]) => ({
+    eventId,
+    type: entry.type,
+    occurredAt: entry.occurredAt,
+    data: entry.data,
+    voided: entry.voided,
+  }));
+
+interface Candidate {
+  event: RecordedEvent;
+  form: FormCode;
+  date: string;
+  order: number;
+}
+
+const slotKey = (visitId: string, form: FormCode): string => `${visitId} ${form}`;
+const distance = (date: string, visit: ExpectedVisit): number => Math.abs(daysBetween(visit.targetDate, date));
+const inWindow = (date: string, visit: ExpectedVisit): boolean => visit.windowStart <= date && date <= visit.windowEnd;
+const closer = (visit: ExpectedVisit) => (a: Candidate, b: Candidate): number =>
+  distance(a.date, visit) - distance(b.date, visit) || (a.date < b.date ? -1 : a.date > b.date ? 1 : 0) || a.order - b.order;
+
+/**
+ * Matches recorded forms to the expected visits and rates each visit at `asOf` (a date; only events
+ * dated on or before it count: a late entry dated earlier counts, its lateness shows as latency).
+ *
+ * Infusions fill their visit by cycle position; whether one was on time is the deviation the
+ * domain flagged on it. Other forms fill assessment visits, one event for one visit:
+ * 1. visit by visit in date order, each form takes the unused event within the window that lies
+ *    closest to the target day;
+ * 2. an event left over belongs to the visit (expecting that form) with the closest target day, the
+ *    earlier visit on a tie; if that visit's form is still missing, the event fills it, out of window.
+ * Anything else left over is an unscheduled extra and fills nothing.
+ */
+export const visitStatus = (
+  expected: readonly ExpectedVisit[],
+  recorded: readonly RecordedEvent[],
+  asOf: string,
+): VisitStatusReport[] => {
+  const until = asOfDate(asOf);
+  const candidates: Candidate[] = [];
+  recorded.forEach((event, order) => {
+    const form = event.voided ? undefined : formOf(event);
+    if (form === undefined) return;
+    const date = clinicalTimeOf(event.occurredAt).date;
+    if (date <= until) candidates.push({ event, form, date, order });
+  });
+
+  const filled = new Map<string, RecordedVisitForm>();
+
+  for (const visit of expected) {
+    if (visit.kind !== 'infusion') continue;
+    const infusion = candidates.find(({ event, form }) => {
+      const data = event.data as InfusionGiven;
+      return form === 'infusion' && data.cycle === visit.cycle && data.infusionInCycle === visit.infusionInCycle;
+    });
+    if (!infusion) continue;
+    const onTime = !flaggedDeviationsOf(infusion.event).some((deviation) => deviation.code === 'infusion-out-of-window');
+    const form: RecordedVisitForm = { form: 'infusion', eventId: infusion.event.eventId, occurredOn: infusion.date, inWindow: onTime };
+    filled.set(slotKey(visit.visitId, 'infusion'), form);
+  }
+
+  const assessments = expected.filter((visit) => visit.kind === 'assessment');
+  const used = new Set<Candidate>();
+  const assessmentForms = candidates.filter((candidate) => candidate.form !== 'infusion');
+  for (const visit of assessments) {
+    for (const form of visit.forms) {
+      const [best] = assessmentForms.filter((c) => c.form === form && !used.has(c) && inWindow(c.date, visit)).sort(closer(visit));
+      if (!best) continue;
+      used.add(best);
+      filled.set(slotKey(visit.visitId, form), { form, eventId: best.event.eventId, occurredOn: best.date, inWindow: true });
+    }
+  }
+
+  const leftovers = new Map<string, { visit: ExpectedVisit; candidates: Candidate[] }>();
+  for (const candidate of assessmentForms) {
+    if (used.has(candidate)) continue;
+    const [nearest] = assessments
+      .filter((visit) => visit.forms.includes(candidate.form))
+      .sort((a, b) => distance(candidate.date, a) - distance(candidate.date, b));
+    if (!nearest || filled.has(slotKey(nearest.visitId, candidate.form))) continue;
+    const key = slotKey(nearest.visitId, candidate.form);
+    const group = leftovers.get(key) ?? { visit: nearest, candidates: [] };
+    group.candidates.push(candidate);
+    leftovers.set(key, group);
+  }
+  for (const [key, { visit, candidates: group }] of leftovers) {
+    const [best] = group.sort(closer(visit));
+    filled.set(key, { form: best.form, eventId: best.event.eventId, occurredOn: best.date, inWindow: false });
+  }
+
+  return expected.map((visit) => {
+    const recordedForms = visit.forms.flatMap((form) => filled.get(slotKey(visit.visitId, form)) ?? []);
+    const missingForms = visit.forms.filter((form) => !filled.has(slotKey(visit.visitId, form)));
+    let status: VisitStatus;
+    if (missingForms.length === 0) status = 'done';
+    else if (until < visit.windowStart) status = 'upcoming';
+    else if (until <= visit.windowEnd) status = 'due';
+    else status = 'overdue';
+    return { ...visit, status, recordedForms, missingForms };
+  });
+};
+
+/** A patient's visits at `asOf`: the schedule seen on that date, rated with the record as it stands. */
+export const patientVisitStatus = (state: PatientState, schedule: VisitSchedule, asOf: string): VisitStatusReport[] =>
+  visitStatus(scheduleFor(scheduleDatesOf(state, asOf), schedule), recordedEventsOf(state), asOf);
