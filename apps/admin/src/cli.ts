@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { AdminContext, CommandFailedError, UsageError } from './admin-command';
-import { AdminDatabase, openAdminDatabase } from './admin-database';
+import { openPlatformDatabase, PlatformDatabase } from '../../platform/src/platform-database';
 import { ADMIN_COMMANDS } from './commands';
 
 export interface CliIo {
@@ -26,9 +26,9 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv, io: CliIo):
     return 2;
   }
 
-  let opened: AdminDatabase | undefined;
+  let opened: PlatformDatabase | undefined;
   const context: AdminContext = {
-    database: async () => (opened ??= await openAdminDatabase(env)).dataSource,
+    database: async () => (opened ??= await openPlatformDatabase(env, 'trialstream-admin')).dataSource,
     print: io.out,
   };
   try {

@@ -41,7 +41,17 @@ const DOWNGRADED_ERRORS: Record<string, KafkaLogLevel> = {
   BrokerPool: KafkaLogLevel.WARN,
 };
 
+/**
+ * kafkajs warns on every start that an idempotent producer with bounded retries may break exactly-once delivery.
+ * The relay bounds them on purpose: it delivers at least once, and after a failed send it republishes the page with
+ * a fresh producer rather than let one send block for ever.
+ */
+const EXPECTED_WARNINGS = ['Limiting retries for the idempotent producer'];
+
 function effectiveLevel(entry: LogEntry): KafkaLogLevel {
+  if (entry.level === KafkaLogLevel.WARN && EXPECTED_WARNINGS.some((start) => entry.log.message?.startsWith(start))) {
+    return KafkaLogLevel.DEBUG;
+  }
   if (entry.level !== KafkaLogLevel.ERROR) return entry.level;
   return DOWNGRADED_ERRORS[entry.namespace] ?? entry.level;
 }

@@ -1,0 +1,38 @@
+import { Logger, LogLevel } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { configureHttpApp } from '@trialstream/api-common';
+import { loadConfig, type PlatformConfig } from '@trialstream/config';
+import { ensureTopic } from '@trialstream/messaging';
+import { createRelayAppModule } from './relay-app.module';
+
+const LEVELS: LogLevel[] = ['error', 'warn', 'log', 'debug', 'verbose'];
+const logLevelsFrom = (level: PlatformConfig['logLevel']): LogLevel[] => LEVELS.slice(0, LEVELS.indexOf(level) + 1);
+
+/**
+ * The relay as its own process: `DATABASE_URL=... KAFKA_BROKERS=... node dist/apps/relay/src/main.js`.
+ * SIGTERM stops it after the page in flight; a crash at any point loses nothing (the next start republishes
+ * from the stored checkpoint).
+ */
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = new Logger('relay');
+  if (!config.kafkaBrokers) throw new Error('The relay publishes to Kafka: set KAFKA_BROKERS (host:port[,host:port...])');
+  const topic = { brokers: config.kafkaBrokers, topic: config.kafkaTopic, partitions: config.kafkaPartitions };
+  try {
+    await ensureTopic({ ...topic, clientId: 'trialstream-relay-admin', logLevel: config.logLevel });
+  } catch (error) {
+    logger.warn(`could not check topic ${topic.topic} yet (${(error as Error).message}); it is created on the first publish`);
+  }
+
+  const app = await NestFactory.create(createRelayAppModule(config), { logger: logLevelsFrom(config.logLevel) });
+  configureHttpApp(app, 'trialstream relay');
+  await app.listen(config.port, config.host);
+  const address = app.getHttpServer().address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  logger.log(`listening on http://${config.host}:${port}, publishing to ${topic.topic} on ${topic.brokers.join(',')}`);
+}
+
+void main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,29 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { PlatformConfig, PlatformConfigModule } from '@trialstream/config';
+import { DatabaseModule } from '@trialstream/database';
+import { EVENT_STORE_MIGRATIONS } from '@trialstream/event-store';
+import { RELAY_MIGRATIONS } from './migrations';
+import { RelayHealthController } from './relay-health.controller';
+import { RelayModule } from './relay.module';
+
+@Module({})
+class RelayAppModule {}
+
+/** The relay as its own process: configuration, its database (store and relay schemas), the relay and GET /health. */
+export function createRelayAppModule(config: PlatformConfig): DynamicModule {
+  return {
+    module: RelayAppModule,
+    imports: [
+      PlatformConfigModule.forRoot(config),
+      DatabaseModule.forRoot({
+        databaseUrl: config.databaseUrl,
+        dataDir: config.dataDir,
+        poolSize: config.dbPoolSize,
+        migrations: [...EVENT_STORE_MIGRATIONS, ...RELAY_MIGRATIONS],
+        applicationName: 'trialstream-relay',
+      }),
+      RelayModule.forRoot(),
+    ],
+    controllers: [RelayHealthController],
+  };
+}

@@ -1,0 +1,84 @@
+import { BeforeApplicationShutdown, DynamicModule, Inject, Module, OnApplicationBootstrap, Optional } from '@nestjs/common';
+import { PLATFORM_CONFIG, type PlatformConfig } from '@trialstream/config';
+import { DATA_SOURCE } from '@trialstream/database';
+import { EVENT_STORE, PostgresEventStore } from '@trialstream/event-store';
+import { KafkaEventPublisher } from '@trialstream/messaging';
+import type { DataSource } from 'typeorm';
+import { Relay, type RelayOptions } from './relay';
+import { PostgresRelayCheckpoints } from './relay-checkpoints';
+
+export interface RelayModuleOptions extends Partial<RelayOptions> {
+  /** Kafka client id (default trialstream-relay). */
+  clientId?: string;
+}
+
+const RELAY_PUBLISHER = 'RELAY_PUBLISHER';
+
+function kafkaBrokersOf(config: PlatformConfig): string[] {
+  if (!config.kafkaBrokers) throw new Error('The relay publishes to Kafka: set KAFKA_BROKERS (host:port[,host:port...])');
+  return config.kafkaBrokers;
+}
+
+/** What the relay needs of the process's own store: word of each commit. */
+interface CommitNotifier {
+  onCommitted?(listener: () => void): () => void;
+}
+
+/**
+ * Runs the relay inside the importing process: started once the application is up, stopped before the database
+ * closes. Needs DATA_SOURCE (DatabaseModule, migrated with RELAY_MIGRATIONS) and PLATFORM_CONFIG (KAFKA_BROKERS,
+ * KAFKA_TOPIC, KAFKA_PARTITIONS). When the process appends through EVENT_STORE (EventStoreModule), the relay wakes on
+ * each of its commits; otherwise (a relay process of its own) it polls. Exports `Relay`.
+ */
+@Module({})
+export class RelayModule implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private unsubscribe: (() => void) | undefined;
+
+  constructor(
+    private readonly relay: Relay,
+    @Inject(RELAY_PUBLISHER) private readonly publisher: KafkaEventPublisher,
+    @Optional() @Inject(EVENT_STORE) private readonly processStore?: CommitNotifier,
+  ) {}
+
+  static forRoot(options: RelayModuleOptions = {}): DynamicModule {
+    return {
+      module: RelayModule,
+      providers: [
+        {
+          provide: RELAY_PUBLISHER,
+          useFactory: (config: PlatformConfig) =>
+            new KafkaEventPublisher({
+              brokers: kafkaBrokersOf(config),
+              topic: config.kafkaTopic,
+              partitions: config.kafkaPartitions,
+              clientId: options.clientId ?? 'trialstream-relay',
+              logLevel: config.logLevel,
+            }),
+          inject: [PLATFORM_CONFIG],
+        },
+        {
+          provide: Relay,
+          useFactory: (dataSource: DataSource, config: PlatformConfig, publisher: KafkaEventPublisher) =>
+            new Relay(
+              // No upcaster: the topic carries events exactly as stored (and as their hashes certify them).
+              { log: new PostgresEventStore(dataSource), checkpoints: new PostgresRelayCheckpoints(dataSource), sink: publisher },
+              { ...options, name: options.name ?? config.kafkaTopic },
+            ),
+          inject: [DATA_SOURCE, PLATFORM_CONFIG, RELAY_PUBLISHER],
+        },
+      ],
+      exports: [Relay],
+    };
+  }
+
+  onApplicationBootstrap(): void {
+    this.relay.start();
+    this.unsubscribe = this.processStore?.onCommitted?.(() => this.relay.notify());
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.unsubscribe?.();
+    await this.relay.stop();
+    await this.publisher.close();
+  }
+}

@@ -1,0 +1,216 @@
+import { Logger } from '@nestjs/common';
+import type { Checkpoint, EventEnvelope } from '../../../libs/domain/src/envelope';
+import { RetryBackoff, type RetryBackoffOptions } from './retry-backoff';
+import { WakeableSleep } from './wakeable-sleep';
+
+/** The store's catch-up read: committed events after a checkpoint, in (transaction, position) order. */
+export interface EventLog {
+  readAll(after: Checkpoint, limit: number): Promise<{ events: EventEnvelope[]; checkpoint: Checkpoint }>;
+}
+
+/** Where the relay remembers how far it published, so a restart resumes there. */
+export interface RelayCheckpointStore {
+  load(name: string): Promise<Checkpoint>;
+  save(name: string, checkpoint: Checkpoint): Promise<void>;
+}
+
+export interface EventSink {
+  /** Resolves once every event is durably published, in the order given. */
+  publish(events: EventEnvelope[]): Promise<void>;
+}
+
+export interface RelayDependencies {
+  log: EventLog;
+  checkpoints: RelayCheckpointStore;
+  sink: EventSink;
+}
+
+export interface RelayOptions {
+  /** The checkpoint's name: one per destination (by convention the topic). */
+  name: string;
+  /** Events read and published per round (default 500). */
+  pageSize?: number;
+  /** How long an idle relay waits before looking again when nobody calls notify() (default 150 ms). */
+  idlePollMs?: number;
+  /** Waits between attempts after a failure (default 200 ms doubling up to 10 s). */
+  retry?: Partial<RetryBackoffOptions>;
+}
+
+export interface RelayMetrics {
+  running: boolean;
+  /** The checkpoint of the last page published and stored (or the one loaded at start). */
+  lastPublished: Checkpoint | null;
+  lastPublishedAt: string | null;
+  /** Events published by this process; after a crash, some may be published a second time. */
+  eventsPublished: number;
+  pagesPublished: number;
+  /** Catch-up reads completed, empty ones included. */
+  reads: number;
+  /** Failed attempts since the last success; above 0 the relay is retrying. */
+  consecutiveFailures: number;
+  lastError: string | null;
+}
+
+interface Page {
+  events: EventEnvelope[];
+  checkpoint: Checkpoint;
+  /** The number of the read that returned it, counted from 1. */
+  read: number;
+}
+
+interface IdleWaiter {
+  afterRead: number;
+  resolve(): void;
+  reject(error: Error): void;
+}
+
+/**
+ * Publishes every committed event of the store, in store order, and then stores how far it got: at least once.
+ * A crash between the two publishes the page again (consumers are idempotent); a failure (broker or database
+ * unavailable) is retried with backoff from the last stored checkpoint, so no event is ever passed over.
+ */
+export class Relay {
+  private readonly logger = new Logger('Relay');
+  private readonly pageSize: number;
+  private readonly idlePollMs: number;
+  private readonly backoff: RetryBackoff;
+  private readonly idleSleep = new WakeableSleep();
+  private readonly retrySleep = new WakeableSleep();
+  private checkpoint: Checkpoint | null = null;
+  private loop: Promise<void> | null = null;
+  private readAhead: Promise<Page> | null = null;
+  private stopping = false;
+  private readsStarted = 0;
+  private idleWaiters: IdleWaiter[] = [];
+  private readonly counters: Omit<RelayMetrics, 'running' | 'lastPublished'> = {
+    lastPublishedAt: null,
+    eventsPublished: 0,
+    pagesPublished: 0,
+    reads: 0,
+    consecutiveFailures: 0,
+    lastError: null,
+  };
+
+  constructor(
+    private readonly dependencies: RelayDependencies,
+    private readonly options: RelayOptions,
+  ) {
+    this.pageSize = options.pageSize ?? 500;
+    this.idlePollMs = options.idlePollMs ?? 150;
+    this.backoff = new RetryBackoff(options.retry);
+  }
+
+  start(): void {
+    if (this.loop) return;
+    this.stopping = false;
+    this.loop = this.run();
+  }
+
+  /** New events were appended: an idle relay looks at once instead of at its next poll. */
+  notify(): void {
+    this.idleSleep.wake();
+  }
+
+  /** Resolves once a read that began after this call found nothing left to publish. */
+  caughtUp(): Promise<void> {
+    if (!this.loop || this.stopping) return Promise.reject(new Error('the relay is not running'));
+    const waiter = new Promise<void>((resolve, reject) => this.idleWaiters.push({ afterRead: this.readsStarted, resolve, reject }));
+    this.notify();
+    return waiter;
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.idleSleep.wake();
+    this.retrySleep.wake();
+    if (!this.loop) return;
+    await this.loop;
+    this.loop = null;
+    // A page read ahead is dropped: the next start reads it again from the stored checkpoint.
+    await this.readAhead?.catch(() => undefined);
+    this.readAhead = null;
+    const at = this.checkpoint ? ` at ${this.checkpoint.transactionId}/${this.checkpoint.globalPosition}` : '';
+    this.logger.log(`stopped${at} after publishing ${this.counters.eventsPublished} event(s)`);
+    for (const waiter of this.idleWaiters.splice(0)) waiter.reject(new Error('the relay stopped'));
+  }
+
+  get metrics(): RelayMetrics {
+    return { running: this.loop !== null && !this.stopping, lastPublished: this.checkpoint, ...this.counters };
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopping) {
+      try {
+        const published = await this.publishNextPage();
+        this.recovered();
+        if (published === 0) await this.idleSleep.sleep(this.idlePollMs);
+      } catch (error) {
+        await this.failed(error as Error);
+      }
+    }
+  }
+
+  /** Reads one page after the stored checkpoint, publishes it, then stores the new checkpoint; returns the count. */
+  private async publishNextPage(): Promise<number> {
+    this.checkpoint ??= await this.dependencies.checkpoints.load(this.options.name);
+    const reading = this.readAhead ?? this.readAfter(this.checkpoint);
+    this.readAhead = null;
+    const page = await reading;
+    if (page.events.length === 0) {
+      this.resolveIdleWaiters(page.read);
+      return 0;
+    }
+    // The next page is read while this one goes out; it is used only if this one is published and checkpointed.
+    const next = this.readAfter(page.checkpoint);
+    next.catch(() => undefined);
+    try {
+      await this.dependencies.sink.publish(page.events);
+      await this.dependencies.checkpoints.save(this.options.name, page.checkpoint);
+    } catch (error) {
+      await next.catch(() => undefined);
+      throw error;
+    }
+    this.readAhead = next;
+    this.checkpoint = page.checkpoint;
+    this.counters.eventsPublished += page.events.length;
+    this.counters.pagesPublished += 1;
+    this.counters.lastPublishedAt = new Date().toISOString();
+    return page.events.length;
+  }
+
+  private async readAfter(checkpoint: Checkpoint): Promise<Page> {
+    const read = ++this.readsStarted;
+    const page = await this.dependencies.log.readAll(checkpoint, this.pageSize);
+    this.counters.reads += 1;
+    return { ...page, read };
+  }
+
+  private resolveIdleWaiters(read: number): void {
+    const [done, waiting] = partition(this.idleWaiters, (waiter) => waiter.afterRead < read);
+    this.idleWaiters = waiting;
+    for (const waiter of done) waiter.resolve();
+  }
+
+  private recovered(): void {
+    if (this.counters.consecutiveFailures === 0) return;
+    this.logger.log(`publishing again after ${this.counters.consecutiveFailures} failed attempt(s)`);
+    this.counters.consecutiveFailures = 0;
+    this.counters.lastError = null;
+  }
+
+  private async failed(error: Error): Promise<void> {
+    const attempt = ++this.counters.consecutiveFailures;
+    this.counters.lastError = error.message;
+    const delay = this.backoff.delayAfter(attempt);
+    const from = this.checkpoint ? `${this.checkpoint.transactionId}/${this.checkpoint.globalPosition}` : 'the stored checkpoint';
+    this.logger.error(`publishing after ${from} failed (attempt ${attempt}), retrying in ${delay} ms: ${error.message}`);
+    await this.retrySleep.sleep(delay);
+  }
+}
+
+function partition<T>(items: T[], predicate: (item: T) => boolean): [T[], T[]] {
+  const yes: T[] = [];
+  const no: T[] = [];
+  for (const item of items) (predicate(item) ? yes : no).push(item);
+  return [yes, no];
+}

@@ -1,0 +1,111 @@
+import type { Checkpoint, EventEnvelope } from '../../domain/src/envelope';
+import { CHECKPOINT_TABLE, DEAD_LETTERS_TABLE, STREAMS_TABLE } from './ddl';
+import { queryRows, type Queryable } from './database';
+import { qualified } from './sql-identifiers';
+
+/** The highest applied version of each given stream (absent: nothing applied yet). */
+export async function readAppliedVersions(db: Queryable, schema: string, streamIds: readonly string[]): Promise<Map<string, number>> {
+  if (streamIds.length === 0) return new Map();
+  const rows = await queryRows<{ stream_id: string; version: number }>(
+    db,
+    `SELECT stream_id, version FROM ${qualified(schema, STREAMS_TABLE)} WHERE stream_id = ANY($1::text[])`,
+    [streamIds],
+  );
+  return new Map(rows.map((row) => [row.stream_id, row.version]));
+}
+
+export async function markApplied(db: Queryable, schema: string, versions: ReadonlyMap<string, number>): Promise<void> {
+  if (versions.size === 0) return;
+  await db.query(
+    `INSERT INTO ${qualified(schema, STREAMS_TABLE)} (stream_id, version)
+       SELECT * FROM unnest($1::text[], $2::integer[])
+     ON CONFLICT (stream_id) DO UPDATE SET version = GREATEST(${qualified(schema, STREAMS_TABLE)}.version, EXCLUDED.version)`,
+    [[...versions.keys()], [...versions.values()]],
+  );
+}
+
+export async function readCheckpoint(db: Queryable, schema: string): Promise<Checkpoint> {
+  const rows = await queryRows<{ transaction_id: string; global_position: string }>(
+    db,
+    `SELECT transaction_id::text AS transaction_id, global_position::text AS global_position FROM ${qualified(schema, CHECKPOINT_TABLE)}`,
+  );
+  if (rows.length === 0) throw new Error(`${schema}.${CHECKPOINT_TABLE} has no row: was the projection's schema created by its migration?`);
+  return { transactionId: rows[0].transaction_id, globalPosition: rows[0].global_position };
+}
+
+/** Moves the checkpoint forward only: a late, smaller checkpoint from a slower writer never rewinds it. */
+export async function advanceCheckpoint(db: Queryable, schema: string, checkpoint: Checkpoint): Promise<void> {
+  await db.query(
+    `UPDATE ${qualified(schema, CHECKPOINT_TABLE)}
+        SET transaction_id = $1::xid8, global_position = $2::bigint, updated_at = now()
+      WHERE (transaction_id, global_position) < ($1::xid8, $2::bigint)`,
+    [checkpoint.transactionId, checkpoint.globalPosition],
+  );
+}
+
+export async function readProjectionVersion(db: Queryable, schema: string): Promise<number | null> {
+  const rows = await queryRows<{ projection_version: number }>(
+    db,
+    `SELECT projection_version FROM ${qualified(schema, CHECKPOINT_TABLE)}`,
+  );
+  return rows[0]?.projection_version ?? null;
+}
+
+export async function recordDeadLetter(db: Queryable, schema: string, event: EventEnvelope, error: string): Promise<void> {
+  await db.query(
+    `INSERT INTO ${qualified(schema, DEAD_LETTERS_TABLE)} (event_id, stream_id, stream_version, type, error, event)
+     VALUES ($1, $2, $3, $4, $5, $6::jsonb)
+     ON CONFLICT (event_id) DO NOTHING`,
+    [event.eventId, event.streamId, event.streamVersion, event.type, error, JSON.stringify(event)],
+  );
+}
+
+export interface DeadLetter {
+  eventId: string;
+  streamId: string;
+  streamVersion: number;
+  type: string;
+  error: string;
+  event: EventEnvelope;
+  failedAt: string;
+}
+
+export async function readDeadLetters(db: Queryable, schema: string): Promise<DeadLetter[]> {
+  const rows = await queryRows<{
+    event_id: string;
+    stream_id: string;
+    stream_version: number;
+    type: string;
+    error: string;
+    event: EventEnvelope;
+    failed_at: Date;
+  }>(db, `SELECT event_id::text AS event_id, stream_id, stream_version, type, error, event, failed_at FROM ${qualified(schema, DEAD_LETTERS_TABLE)} ORDER BY failed_at, event_id`);
+  return rows.map((row) => ({
+    eventId: row.event_id,
+    streamId: row.stream_id,
+    streamVersion: row.stream_version,
+    type: row.type,
+    error: row.error,
+    event: row.event,
+    failedAt: row.failed_at.toISOString(),
+  }));
+}
+
+/** True while the read model has never applied an event (nor had its checkpoint moved). */
+export async function isPristine(db: Queryable, schema: string): Promise<boolean> {
+  const rows = await queryRows<{ pristine: boolean }>(
+    db,
+    `SELECT NOT EXISTS (SELECT FROM ${qualified(schema, STREAMS_TABLE)})
+        AND (SELECT global_position = 0 FROM ${qualified(schema, CHECKPOINT_TABLE)}) AS pristine`,
+  );
+  return rows[0].pristine;
+}
+
+/** Every stream's applied version. */
+export async function readAllAppliedVersions(db: Queryable, schema: string): Promise<Map<string, number>> {
+  const rows = await queryRows<{ stream_id: string; version: number }>(
+    db,
+    `SELECT stream_id, version FROM ${qualified(schema, STREAMS_TABLE)}`,
+  );
+  return new Map(rows.map((row) => [row.stream_id, row.version]));
+}

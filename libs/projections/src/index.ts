@@ -1,0 +1,18 @@
+export { defineProjection, tableOf, type Projection, type ProjectionDefinition, type ProjectionHandler, type ProjectionHandlers, type RowAccess, type RowRef } from './projection';
+export { COLUMN_TYPES, RowShapeError, type ColumnOptions, type ColumnSpec, type ColumnType, type KeyInput, type Row, type TableSpec } from './table-spec';
+export { BOOKKEEPING_TABLES, CHECKPOINT_TABLE, DEAD_LETTERS_TABLE, STREAMS_TABLE, projectionSchemaDdl } from './ddl';
+export { projectionMigration } from './migration';
+export { builtVersion, createProjectionSchema, dropProjectionSchema, schemaExists } from './schema-admin';
+export { ProjectionRunner, type BatchResult, type ProjectionRunnerOptions, type StreamSource } from './runner';
+export { StoreFeed, type CatchUpResult, type CatchUpSource, type StoreFeedOptions } from './store-feed';
+export { KafkaFeed, projectionConsumerGroup, type KafkaFeedOptions, type StartEventConsumer } from './kafka-feed';
+export { rebuildProjection, type RebuildReport } from './rebuild';
+export { verifyProjection, type RowDifference, type RowDifferenceKind, type TableComparison, type VerifyOptions, type VerifyReport } from './verify';
+export { countStoreEvents, type ReplayOptions, type ReplayProgress } from './replay';
+export { readDeadLetters, type DeadLetter } from './bookkeeping';
+export { HandlerError, MissingStreamVersionsError } from './errors';
+export { consoleLogger, type ProjectionLogger } from './logger';
+export { InMemoryReadModel } from './testing/in-memory-read-model';
+export * from './registry';
+export { startProjection, type RunningProjection, type StartProjectionOptions } from './start-projection';
+export { ProjectionFeeds, PROJECTIONS_OPTIONS, type ProjectionsModuleOptions } from './nest/projections.module';

@@ -1,0 +1,101 @@
+import type { EventEnvelope } from '../../domain/src/envelope';
+import type { EventPayloadByType, EventType } from '../../domain/src/events/catalog';
+import { assertPlainName } from './sql-identifiers';
+import { resolveTable, type KeyInput, type ResolvedTable, type Row, type TableSpec } from './table-spec';
+
+/**
+ * What a handler may do to the read model. Reads see the handler's own earlier writes of the same
+ * batch; nothing reaches PostgreSQL until the whole batch is written in one transaction.
+ */
+export interface RowAccess {
+  /** The row with this primary key, or undefined. A copy: change it through `put` or `patch`. */
+  get(table: string, key: KeyInput): Promise<Row | undefined>;
+  /** Inserts or replaces the whole row (a plain object of column values; typed row interfaces welcome). */
+  put(table: string, row: object): void;
+  /** Changes some columns of an existing row and returns the new row; a missing row is an error. */
+  patch(table: string, key: KeyInput, changes: object): Promise<Row>;
+  /** Removes the row if it exists. */
+  delete(table: string, key: KeyInput): void;
+}
+
+export type ProjectionHandler<TData = unknown> = (event: EventEnvelope<TData>, rows: RowAccess) => void | Promise<void>;
+
+/** Handlers by event type; domain event types get their payload type, other types (tests, later events) `unknown`. */
+export type ProjectionHandlers = { [K in EventType]?: ProjectionHandler<EventPayloadByType[K]> } & {
+  [type: string]: ProjectionHandler<any> | undefined;
+};
+
+/** A row the runtime should load for a whole batch at once, before the handlers ask for it one by one. */
+export interface RowRef {
+  table: string;
+  key: KeyInput;
+}
+
+/**
+ * A read model as a fold of events, written by projection authors without SQL.
+ *
+ * Rules for handlers (the runtime relies on them for its guarantees):
+ * - Deterministic: the same events give the same rows (use the event's recordedAt/occurredAt, never
+ *   the clock; no randomness; no I/O besides `rows`).
+ * - Within one stream, events arrive exactly once and in stream-version order.
+ * - Across streams, the order is NOT fixed: Kafka partitions interleave, catch-up order follows
+ *   transaction ids, and a rebuild replays in yet another order. A row that several streams write
+ *   (e.g. counts per site) must come out the same whichever stream's event comes first: prefer
+ *   commutative updates (increments and decrements, set-union, max of a per-stream value) and let each
+ *   stream own the columns it sets. `patch` only rows that your own stream created earlier.
+ * - A handler that throws sends its event to the dead-letter table; the projection goes on. Throw for
+ *   events you cannot apply, not to skip ones you do not care about (leave those without a handler).
+ */
+export interface ProjectionDefinition {
+  /** Plain lower-case name, used in the CLIs and the Kafka consumer group `projection-<name>`. */
+  name: string;
+  /** Raise it when tables or handlers change: the read model is then dropped and rebuilt from the store. */
+  version: number;
+  /** The PostgreSQL schema of the read model; the name by default. */
+  schema?: string;
+  tables: readonly TableSpec[];
+  handlers: ProjectionHandlers;
+  /** Optional: rows each event will touch, loaded for a whole batch in one query per table. */
+  prefetch?: (event: EventEnvelope) => readonly RowRef[];
+}
+
+export interface Projection {
+  readonly name: string;
+  readonly version: number;
+  readonly schema: string;
+  readonly tables: readonly TableSpec[];
+  readonly handlers: ProjectionHandlers;
+  readonly prefetch?: (event: EventEnvelope) => readonly RowRef[];
+  /** The checked tables, by name. */
+  readonly resolvedTables: ReadonlyMap<string, ResolvedTable>;
+}
+
+/** Checks a projection's definition once, at module load, so a typo fails at startup rather than mid-stream. */
+export function defineProjection(definition: ProjectionDefinition): Projection {
+  assertPlainName('projection name', definition.name);
+  const schema = definition.schema ?? definition.name;
+  assertPlainName('projection schema', schema);
+  if (!Number.isInteger(definition.version) || definition.version < 1) {
+    throw new Error(`projection ${definition.name}: version must be a positive integer`);
+  }
+  const resolvedTables = new Map<string, ResolvedTable>();
+  for (const spec of definition.tables) {
+    if (resolvedTables.has(spec.name)) throw new Error(`projection ${definition.name}: table ${spec.name} is defined twice`);
+    resolvedTables.set(spec.name, resolveTable(spec));
+  }
+  return Object.freeze({
+    name: definition.name,
+    version: definition.version,
+    schema,
+    tables: definition.tables,
+    handlers: definition.handlers,
+    prefetch: definition.prefetch,
+    resolvedTables,
+  });
+}
+
+export function tableOf(projection: Projection, name: string): ResolvedTable {
+  const table = projection.resolvedTables.get(name);
+  if (!table) throw new Error(`projection ${projection.name} has no table "${name}"`);
+  return table;
+}

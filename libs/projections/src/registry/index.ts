@@ -1,0 +1,2 @@
+export * from './registry-status';
+export * from './registry.projection';

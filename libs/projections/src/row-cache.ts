@@ -1,0 +1,178 @@
+import type { QueryRunner } from 'typeorm';
+import { queryRows } from './database';
+import { RowReadError } from './errors';
+import { tableOf, type Projection, type RowAccess, type RowRef } from './projection';
+import { qualified, quoteIdent } from './sql-identifiers';
+import {
+  SQL_TYPES,
+  RowShapeError,
+  keyText,
+  keyValues,
+  normalizeRow,
+  type KeyInput,
+  type ResolvedColumn,
+  type ResolvedTable,
+  type Row,
+} from './table-spec';
+
+interface CachedRow {
+  /** null: known to be absent (never existed, or deleted in this batch). */
+  row: Row | null;
+  dirty: boolean;
+}
+
+/** Rows per statement: one array parameter per column, so only the statement's size limits it. */
+const ROWS_PER_STATEMENT = 5000;
+
+/** Read-back expressions that let `normalizeRow` see every type the way handlers wrote it. */
+function selectExpression(column: ResolvedColumn): string {
+  const name = quoteIdent(column.name);
+  return column.type === 'date' || column.type === 'bigint' ? `${name}::text AS ${name}` : name;
+}
+
+/** Array parameters carry jsonb as text, which PostgreSQL casts element by element. */
+function parameterValue(column: ResolvedColumn, value: unknown): unknown {
+  if (value === null) return null;
+  return column.type === 'jsonb' ? JSON.stringify(value) : value;
+}
+
+const arrayType = (column: ResolvedColumn): string => `${SQL_TYPES[column.type]}[]`;
+
+function unnestOf(columns: readonly ResolvedColumn[], firstParameter = 1): string {
+  return `unnest(${columns.map((column, index) => `$${firstParameter + index}::${arrayType(column)}`).join(', ')})`;
+}
+
+/**
+ * The batch's view of the read model: reads go to PostgreSQL once per row (or once per table with
+ * `prefetch`), writes stay in memory until `flush` writes each table with one multi-row upsert and one
+ * delete, inside the batch's transaction.
+ */
+export class BatchRowCache implements RowAccess {
+  private readonly tables = new Map<string, Map<string, CachedRow>>();
+
+  constructor(
+    private readonly projection: Projection,
+    private readonly schema: string,
+    private readonly runner: QueryRunner,
+  ) {}
+
+  async prefetch(refs: readonly RowRef[]): Promise<void> {
+    const wanted = new Map<string, Map<string, unknown[]>>();
+    for (const ref of refs) {
+      const table = tableOf(this.projection, ref.table);
+      const values = keyValues(table, ref.key);
+      const text = keyText(values);
+      if (this.cached(table.name).has(text)) continue;
+      let keys = wanted.get(table.name);
+      if (!keys) wanted.set(table.name, (keys = new Map()));
+      keys.set(text, values);
+    }
+    for (const [name, keys] of wanted) await this.load(tableOf(this.projection, name), [...keys.values()]);
+  }
+
+  async get(tableName: string, key: KeyInput): Promise<Row | undefined> {
+    const table = tableOf(this.projection, tableName);
+    const values = keyValues(table, key);
+    const text = keyText(values);
+    if (!this.cached(table.name).has(text)) await this.load(table, [values]);
+    const row = this.cached(table.name).get(text)?.row;
+    return row ? structuredClone(row) : undefined;
+  }
+
+  put(tableName: string, row: object): void {
+    const table = tableOf(this.projection, tableName);
+    const normalized = normalizeRow(table, row as Row);
+    const values = table.primaryKey.map((column) => normalized[column.name]);
+    this.cached(table.name).set(keyText(values), { row: normalized, dirty: true });
+  }
+
+  async patch(tableName: string, key: KeyInput, changes: object): Promise<Row> {
+    const table = tableOf(this.projection, tableName);
+    const current = await this.get(tableName, key);
+    if (!current) throw new RowShapeError(`${table.name} has no row ${keyText(keyValues(table, key))} to patch`);
+    for (const column of table.primaryKey) {
+      const changed = (changes as Row)[column.name];
+      if (column.name in changes && keyText([changed]) !== keyText([current[column.name]])) {
+        throw new RowShapeError(`patch cannot change the primary key column ${table.name}.${column.name}`);
+      }
+    }
+    this.put(tableName, { ...current, ...changes });
+    return (await this.get(tableName, key))!;
+  }
+
+  delete(tableName: string, key: KeyInput): void {
+    const table = tableOf(this.projection, tableName);
+    this.cached(table.name).set(keyText(keyValues(table, key)), { row: null, dirty: true });
+  }
+
+  /** Writes every changed row; the caller commits it together with the bookkeeping. */
+  async flush(): Promise<void> {
+    for (const [name, rows] of this.tables) {
+      const table = tableOf(this.projection, name);
+      const upserts: Row[] = [];
+      const deletes: unknown[][] = [];
+      for (const [text, cached] of rows) {
+        if (!cached.dirty) continue;
+        if (cached.row) upserts.push(cached.row);
+        else deletes.push(JSON.parse(text) as unknown[]);
+      }
+      for (let start = 0; start < deletes.length; start += ROWS_PER_STATEMENT) {
+        await this.deleteRows(table, deletes.slice(start, start + ROWS_PER_STATEMENT));
+      }
+      for (let start = 0; start < upserts.length; start += ROWS_PER_STATEMENT) {
+        await this.upsertRows(table, upserts.slice(start, start + ROWS_PER_STATEMENT));
+      }
+    }
+  }
+
+  private cached(table: string): Map<string, CachedRow> {
+    let rows = this.tables.get(table);
+    if (!rows) this.tables.set(table, (rows = new Map()));
+    return rows;
+  }
+
+  private async load(table: ResolvedTable, keys: unknown[][]): Promise<void> {
+    const parameters = table.primaryKey.map((column, index) => keys.map((values) => parameterValue(column, values[index])));
+    const pk = table.primaryKey.map((column) => quoteIdent(column.name)).join(', ');
+    let found: Row[];
+    try {
+      found = await queryRows<Row>(
+        this.runner,
+        `SELECT ${table.columns.map(selectExpression).join(', ')} FROM ${qualified(this.schema, table.name)}
+          WHERE (${pk}) IN (SELECT * FROM ${unnestOf(table.primaryKey)})`,
+        parameters,
+      );
+    } catch (error) {
+      throw new RowReadError(error);
+    }
+    const rows = this.cached(table.name);
+    for (const values of keys) rows.set(keyText(values), { row: null, dirty: false });
+    for (const stored of found) {
+      const row = normalizeRow(table, stored);
+      rows.set(keyText(table.primaryKey.map((column) => row[column.name])), { row, dirty: false });
+    }
+  }
+
+  private async upsertRows(table: ResolvedTable, rows: Row[]): Promise<void> {
+    const columns = table.columns.map((column) => quoteIdent(column.name)).join(', ');
+    const pk = table.primaryKey.map((column) => quoteIdent(column.name)).join(', ');
+    const others = table.columns.filter((column) => !table.primaryKey.includes(column));
+    const onConflict =
+      others.length === 0
+        ? 'DO NOTHING'
+        : `DO UPDATE SET ${others.map((column) => `${quoteIdent(column.name)} = EXCLUDED.${quoteIdent(column.name)}`).join(', ')}`;
+    await this.runner.query(
+      `INSERT INTO ${qualified(this.schema, table.name)} (${columns}) SELECT * FROM ${unnestOf(table.columns)}
+       ON CONFLICT (${pk}) ${onConflict}`,
+      table.columns.map((column) => rows.map((row) => parameterValue(column, row[column.name]))),
+    );
+  }
+
+  private async deleteRows(table: ResolvedTable, keys: unknown[][]): Promise<void> {
+    const pk = table.primaryKey.map((column) => quoteIdent(column.name)).join(', ');
+    await this.runner.query(
+      `DELETE FROM ${qualified(this.schema, table.name)} WHERE (${pk}) IN (SELECT * FROM ${unnestOf(table.primaryKey)})`,
+      table.primaryKey.map((column, index) => keys.map((values) => parameterValue(column, values[index]))),
+    );
+  }
+}

@@ -1,0 +1,228 @@
+import type { DataSource, QueryRunner } from 'typeorm';
+import type { Checkpoint, EventEnvelope } from '../../domain/src/envelope';
+import { sequenceBatch, type EventsByStream } from './batch-sequence';
+import {
+  advanceCheckpoint,
+  isPristine,
+  markApplied,
+  readAppliedVersions,
+  readCheckpoint,
+  readDeadLetters,
+  recordDeadLetter,
+  type DeadLetter,
+} from './bookkeeping';
+import { inTransaction, lockProjectionSchema } from './database';
+import { HandlerError, MissingStreamVersionsError, RowReadError, describeError, isRowDataError } from './errors';
+import { consoleLogger, type ProjectionLogger } from './logger';
+import type { Projection } from './projection';
+import { BatchRowCache } from './row-cache';
+import { assertPlainName } from './sql-identifiers';
+
+/** Where the runner reads the versions a delivered event's stream is missing (the event store). */
+export interface StreamSource {
+  readStream(streamId: string): Promise<EventEnvelope[]>;
+}
+
+export interface ProjectionRunnerOptions {
+  /** Apply into another schema than the projection's own, e.g. a rebuild's scratch schema. */
+  schema?: string;
+  logger?: ProjectionLogger;
+}
+
+export interface BatchResult {
+  /** Events whose handlers ran and whose rows were written, gap fillers included. */
+  applied: number;
+  /** Delivered events that were already applied (redeliveries, duplicates in the batch). */
+  skipped: number;
+  /** Earlier stream versions read from the store because delivery had not brought them yet. */
+  filled: number;
+  deadLettered: number;
+}
+
+const NOTHING_DONE: BatchResult = { applied: 0, skipped: 0, filled: 0, deadLettered: 0 };
+
+/** The applied versions moved between planning and locking, so the plan's gap fillers may not fit any more. */
+class StalePlanError extends Error {}
+
+const MAX_PLANNING_ATTEMPTS = 5;
+
+/**
+ * Applies batches of events to one projection, whatever feeds them (the store, Kafka, a rebuild).
+ *
+ * A batch is one transaction: the handlers' rows, the applied stream versions and the checkpoint
+ * commit together, so a crash either keeps all of a batch or none of it. Each stream's events are
+ * applied exactly once and in version order, whatever order or how often they are delivered.
+ * If a handler throws, the batch is rolled back and re-applied event by event, the failing event
+ * goes to the dead-letter table, and the projection goes on.
+ */
+export class ProjectionRunner {
+  readonly schema: string;
+  private readonly logger: ProjectionLogger;
+
+  constructor(
+    readonly projection: Projection,
+    private readonly dataSource: DataSource,
+    private readonly store: StreamSource,
+    options: ProjectionRunnerOptions = {},
+  ) {
+    this.schema = options.schema ?? projection.schema;
+    assertPlainName('schema', this.schema);
+    this.logger = options.logger ?? consoleLogger(`projection ${projection.name}`);
+  }
+
+  /** Where a store-fed runner resumes. */
+  checkpoint(): Promise<Checkpoint> {
+    return readCheckpoint(this.dataSource, this.schema);
+  }
+
+  async appliedVersions(streamIds: readonly string[]): Promise<Map<string, number>> {
+    return readAppliedVersions(this.dataSource, this.schema, streamIds);
+  }
+
+  /** Nothing applied yet: a feed that cannot replay the whole history should catch up from the store first. */
+  isPristine(): Promise<boolean> {
+    return isPristine(this.dataSource, this.schema);
+  }
+
+  deadLetters(): Promise<DeadLetter[]> {
+    return readDeadLetters(this.dataSource, this.schema);
+  }
+
+  /**
+   * Applies the batch in one transaction and, when given, moves the checkpoint to `checkpoint` in the
+   * same transaction (store-fed runners; Kafka feeds rely on consumer offsets instead). Rejects only
+   * for failures that are not an event's fault (database unreachable, ...): nothing of the batch is
+   * then kept and the feed should deliver it again.
+   */
+  async applyBatch(events: readonly EventEnvelope[], checkpoint?: Checkpoint): Promise<BatchResult> {
+    if (events.length === 0) {
+      if (checkpoint) await this.transaction((runner) => advanceCheckpoint(runner, this.schema, checkpoint));
+      return { ...NOTHING_DONE };
+    }
+    const streamIds = [...new Set(events.map((event) => event.streamId))];
+    for (let attempt = 1; ; attempt++) {
+      // Gap fillers are read before the transaction: the embedded database cannot serve a second
+      // connection while this one holds a transaction open.
+      const applied = await readAppliedVersions(this.dataSource, this.schema, streamIds);
+      const extra = await this.fetchMissing(sequenceBatch(events, applied).missing);
+      try {
+        return await this.applyInOneTransaction(events, extra, checkpoint);
+      } catch (error) {
+        if (error instanceof StalePlanError && attempt < MAX_PLANNING_ATTEMPTS) continue;
+        if (error instanceof HandlerError || isRowDataError(error)) {
+          return this.applyEventByEvent(events, extra, checkpoint);
+        }
+        throw error;
+      }
+    }
+  }
+
+  private async applyInOneTransaction(
+    delivered: readonly EventEnvelope[],
+    extra: EventsByStream,
+    checkpoint: Checkpoint | undefined,
+  ): Promise<BatchResult> {
+    return this.transaction(async (runner) => {
+      const streamIds = [...new Set(delivered.map((event) => event.streamId))];
+      const applied = await readAppliedVersions(runner, this.schema, streamIds);
+      const sequence = sequenceBatch(delivered, applied, extra);
+      if (sequence.missing.size > 0) throw new StalePlanError('applied versions moved while planning');
+
+      const rows = new BatchRowCache(this.projection, this.schema, runner);
+      if (this.projection.prefetch) await rows.prefetch(sequence.events.flatMap((event) => this.projection.prefetch!(event)));
+      for (const event of sequence.events) await this.handle(event, rows);
+      await rows.flush();
+      await markApplied(runner, this.schema, highestVersions(sequence.events));
+      if (checkpoint) await advanceCheckpoint(runner, this.schema, checkpoint);
+      return { applied: sequence.events.length, skipped: sequence.skipped, filled: sequence.filled, deadLettered: 0 };
+    });
+  }
+
+  /** Finds the poison event(s) of a failed batch: every other event is applied, each in its own transaction. */
+  private async applyEventByEvent(
+    delivered: readonly EventEnvelope[],
+    extra: EventsByStream,
+    checkpoint: Checkpoint | undefined,
+  ): Promise<BatchResult> {
+    const streamIds = [...new Set(delivered.map((event) => event.streamId))];
+    const sequence = sequenceBatch(delivered, await readAppliedVersions(this.dataSource, this.schema, streamIds), extra);
+    const [streamId, versions] = [...sequence.missing][0] ?? [];
+    if (streamId) throw new MissingStreamVersionsError(streamId, versions!);
+
+    const result: BatchResult = { applied: 0, skipped: sequence.skipped, filled: sequence.filled, deadLettered: 0 };
+    for (const event of sequence.events) {
+      try {
+        const applied = await this.transaction(async (runner) => {
+          if (!(await this.isNext(runner, event))) return false;
+          const rows = new BatchRowCache(this.projection, this.schema, runner);
+          await this.handle(event, rows);
+          await rows.flush();
+          await markApplied(runner, this.schema, new Map([[event.streamId, event.streamVersion]]));
+          return true;
+        });
+        if (applied) result.applied += 1;
+        else result.skipped += 1;
+      } catch (error) {
+        if (!(error instanceof HandlerError || isRowDataError(error))) throw error;
+        const cause = error instanceof HandlerError ? error.cause : error;
+        await this.transaction(async (runner) => {
+          if (!(await this.isNext(runner, event))) return;
+          await recordDeadLetter(runner, this.schema, event, (cause as Error)?.stack ?? describeError(cause));
+          await markApplied(runner, this.schema, new Map([[event.streamId, event.streamVersion]]));
+          result.deadLettered += 1;
+        });
+        this.logger.warn(
+          `event ${event.eventId} (${event.type}, ${event.streamId} v${event.streamVersion}) went to ${this.schema}._dead_letters: ${describeError(cause)}`,
+        );
+      }
+    }
+    if (checkpoint) await this.transaction((runner) => advanceCheckpoint(runner, this.schema, checkpoint));
+    return result;
+  }
+
+  /** True when the event's stream is exactly one version behind it; false when it was applied meanwhile. */
+  private async isNext(runner: QueryRunner, event: EventEnvelope): Promise<boolean> {
+    const applied = (await readAppliedVersions(runner, this.schema, [event.streamId])).get(event.streamId) ?? 0;
+    if (applied >= event.streamVersion) return false;
+    if (applied < event.streamVersion - 1) throw new MissingStreamVersionsError(event.streamId, [applied + 1]);
+    return true;
+  }
+
+  private async handle(event: EventEnvelope, rows: BatchRowCache): Promise<void> {
+    const handler = this.projection.handlers[event.type];
+    if (!handler) return;
+    try {
+      await handler(event, rows);
+    } catch (error) {
+      if (error instanceof RowReadError) throw error;
+      throw new HandlerError(event.eventId, event.type, error);
+    }
+  }
+
+  private async fetchMissing(missing: ReadonlyMap<string, number[]>): Promise<EventsByStream> {
+    const extra = new Map<string, Map<number, EventEnvelope>>();
+    for (const [streamId, versions] of missing) {
+      const wanted = new Set(versions);
+      const found = (await this.store.readStream(streamId)).filter((event) => wanted.has(event.streamVersion));
+      if (found.length < wanted.size) {
+        const have = new Set(found.map((event) => event.streamVersion));
+        throw new MissingStreamVersionsError(streamId, versions.filter((version) => !have.has(version)));
+      }
+      extra.set(streamId, new Map(found.map((event) => [event.streamVersion, event])));
+    }
+    return extra;
+  }
+
+  private transaction<T>(work: (runner: QueryRunner) => Promise<T>): Promise<T> {
+    return inTransaction(this.dataSource, async (runner) => {
+      await lockProjectionSchema(runner, this.schema);
+      return work(runner);
+    });
+  }
+}
+
+function highestVersions(events: readonly EventEnvelope[]): Map<string, number> {
+  const highest = new Map<string, number>();
+  for (const event of events) highest.set(event.streamId, Math.max(highest.get(event.streamId) ?? 0, event.streamVersion));
+  return highest;
+}

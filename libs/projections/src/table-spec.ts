@@ -1,0 +1,161 @@
+import { assertPlainName } from './sql-identifiers';
+
+/**
+ * Column types a read model may use. Values reach handlers in one canonical JavaScript form whether a
+ * row was written earlier in the same batch or read back from PostgreSQL:
+ * text, date (`YYYY-MM-DD`) and timestamptz (ISO 8601 in UTC) as strings; integer, bigint (safe
+ * integers) and double as numbers; boolean; jsonb as plain JSON values.
+ */
+export const COLUMN_TYPES = ['text', 'integer', 'bigint', 'double', 'boolean', 'date', 'timestamptz', 'jsonb'] as const;
+export type ColumnType = (typeof COLUMN_TYPES)[number];
+
+export interface ColumnOptions {
+  type: ColumnType;
+  /** Nullable columns may be left out of `put`; they are then stored as NULL. */
+  nullable?: boolean;
+}
+
+/** A bare type means a NOT NULL column of that type. */
+export type ColumnSpec = ColumnType | ColumnOptions;
+
+export interface TableSpec {
+  /** Plain lower-case name; names starting with `_` are the runtime's own bookkeeping. */
+  name: string;
+  columns: Readonly<Record<string, ColumnSpec>>;
+  primaryKey: readonly string[];
+  /** Secondary indexes for the query API, each a list of columns. */
+  indexes?: ReadonlyArray<readonly string[]>;
+}
+
+export type Row = Record<string, unknown>;
+/** A primary key: the key columns' values, or the bare value when the key has one column. */
+export type KeyInput = string | number | Row;
+
+export interface ResolvedColumn {
+  name: string;
+  type: ColumnType;
+  nullable: boolean;
+}
+
+/** A table spec checked once, with what the runtime needs at hand. */
+export interface ResolvedTable {
+  name: string;
+  columns: readonly ResolvedColumn[];
+  columnsByName: ReadonlyMap<string, ResolvedColumn>;
+  primaryKey: readonly ResolvedColumn[];
+  indexes: ReadonlyArray<readonly string[]>;
+}
+
+export const SQL_TYPES: Readonly<Record<ColumnType, string>> = {
+  text: 'text',
+  integer: 'integer',
+  bigint: 'bigint',
+  double: 'double precision',
+  boolean: 'boolean',
+  date: 'date',
+  timestamptz: 'timestamptz',
+  jsonb: 'jsonb',
+};
+
+export function resolveTable(spec: TableSpec): ResolvedTable {
+  assertPlainName('table', spec.name);
+  const columns = Object.entries(spec.columns).map(([name, column]): ResolvedColumn => {
+    assertPlainName(`column of ${spec.name}`, name);
+    const options = typeof column === 'string' ? { type: column } : column;
+    if (!(COLUMN_TYPES as readonly string[]).includes(options.type)) {
+      throw new Error(`column ${spec.name}.${name} has unknown type "${options.type}"`);
+    }
+    return { name, type: options.type, nullable: options.nullable ?? false };
+  });
+  const columnsByName = new Map(columns.map((column) => [column.name, column]));
+  if (spec.primaryKey.length === 0) throw new Error(`table ${spec.name} needs a primary key`);
+  const primaryKey = spec.primaryKey.map((name) => {
+    const column = columnsByName.get(name);
+    if (!column) throw new Error(`primary key column ${spec.name}.${name} is not a column`);
+    if (column.nullable) throw new Error(`primary key column ${spec.name}.${name} cannot be nullable`);
+    return column;
+  });
+  const indexes = spec.indexes ?? [];
+  for (const index of indexes) {
+    for (const name of index) {
+      if (!columnsByName.has(name)) throw new Error(`index column ${spec.name}.${name} is not a column`);
+    }
+  }
+  return { name: spec.name, columns, columnsByName, primaryKey, indexes };
+}
+
+export class RowShapeError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RowShapeError';
+  }
+}
+
+/** The canonical JavaScript form of a value of `column` (see COLUMN_TYPES); throws on a value of another type. */
+export function normalizeValue(table: string, column: ResolvedColumn, value: unknown): unknown {
+  const where = `${table}.${column.name}`;
+  if (value === null || value === undefined) {
+    if (!column.nullable) throw new RowShapeError(`${where} cannot be null`);
+    return null;
+  }
+  switch (column.type) {
+    case 'text':
+      if (typeof value !== 'string') throw new RowShapeError(`${where} must be a string`);
+      return value;
+    case 'integer':
+    case 'bigint': {
+      const number = typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value;
+      if (typeof number !== 'number' || !Number.isSafeInteger(number)) throw new RowShapeError(`${where} must be a safe integer`);
+      if (column.type === 'integer' && Math.abs(number) > 2147483647) throw new RowShapeError(`${where} is out of integer range`);
+      return number;
+    }
+    case 'double':
+      if (typeof value !== 'number' || !Number.isFinite(value)) throw new RowShapeError(`${where} must be a finite number`);
+      return value;
+    case 'boolean':
+      if (typeof value !== 'boolean') throw new RowShapeError(`${where} must be a boolean`);
+      return value;
+    case 'date': {
+      const text = value instanceof Date ? value.toISOString().slice(0, 10) : value;
+      if (typeof text !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(text)) throw new RowShapeError(`${where} must be a YYYY-MM-DD date`);
+      return text;
+    }
+    case 'timestamptz': {
+      const instant = value instanceof Date ? value : typeof value === 'string' ? new Date(value) : null;
+      if (!instant || Number.isNaN(instant.getTime())) throw new RowShapeError(`${where} must be an ISO 8601 instant`);
+      return instant.toISOString();
+    }
+    case 'jsonb':
+      return structuredClone(value);
+  }
+}
+
+/** A full row in canonical form: unknown columns are refused, missing nullable ones become null. */
+export function normalizeRow(table: ResolvedTable, row: Row): Row {
+  for (const name of Object.keys(row)) {
+    if (!table.columnsByName.has(name)) throw new RowShapeError(`${table.name} has no column "${name}"`);
+  }
+  const normalized: Row = {};
+  for (const column of table.columns) normalized[column.name] = normalizeValue(table.name, column, row[column.name]);
+  return normalized;
+}
+
+/** The key's column values in canonical form, in primary-key order. */
+export function keyValues(table: ResolvedTable, key: KeyInput): unknown[] {
+  if (typeof key !== 'object' || key === null) {
+    if (table.primaryKey.length !== 1) {
+      throw new RowShapeError(`${table.name} has a composite key: pass { ${table.primaryKey.map((c) => c.name).join(', ')} }`);
+    }
+    return [normalizeValue(table.name, table.primaryKey[0], key)];
+  }
+  return table.primaryKey.map((column) => {
+    if (!(column.name in key)) throw new RowShapeError(`key of ${table.name} lacks ${column.name}`);
+    return normalizeValue(table.name, column, key[column.name]);
+  });
+}
+
+/** One string per key, for maps. */
+export const keyText = (values: readonly unknown[]): string => JSON.stringify(values);
+
+export const keyObject = (table: ResolvedTable, values: readonly unknown[]): Row =>
+  Object.fromEntries(table.primaryKey.map((column, index) => [column.name, values[index]]));

@@ -1,0 +1,66 @@
+import type { EventEnvelope } from '../../../domain/src/envelope';
+import { sequenceBatch } from '../batch-sequence';
+import { tableOf, type Projection, type RowAccess } from '../projection';
+import { RowShapeError, keyText, keyValues, normalizeRow, type KeyInput, type Row } from '../table-spec';
+
+/**
+ * A projection's read model in memory, for unit tests of its handlers: the same RowAccess semantics
+ * and value normalization as the runtime, the same exactly-once-in-stream-order delivery, no database.
+ */
+export class InMemoryReadModel {
+  private readonly tables = new Map<string, Map<string, Row>>();
+  private readonly applied = new Map<string, number>();
+
+  constructor(readonly projection: Projection) {
+    for (const name of projection.resolvedTables.keys()) this.tables.set(name, new Map());
+  }
+
+  readonly rows: RowAccess = {
+    get: async (table: string, key: KeyInput) => {
+      const row = this.table(table).get(keyText(keyValues(tableOf(this.projection, table), key)));
+      return row ? structuredClone(row) : undefined;
+    },
+    put: (table: string, row: object) => {
+      const spec = tableOf(this.projection, table);
+      const normalized = normalizeRow(spec, row as Row);
+      this.table(table).set(keyText(spec.primaryKey.map((column) => normalized[column.name])), normalized);
+    },
+    patch: async (table: string, key: KeyInput, changes: object) => {
+      const current = await this.rows.get(table, key);
+      if (!current) throw new RowShapeError(`${table} has no row ${JSON.stringify(key)} to patch`);
+      for (const column of tableOf(this.projection, table).primaryKey) {
+        if (column.name in changes && (changes as Row)[column.name] !== current[column.name]) {
+          throw new RowShapeError(`patch cannot change the primary key column ${table}.${column.name}`);
+        }
+      }
+      this.rows.put(table, { ...current, ...changes });
+      return (await this.rows.get(table, key))!;
+    },
+    delete: (table: string, key: KeyInput) => {
+      this.table(table).delete(keyText(keyValues(tableOf(this.projection, table), key)));
+    },
+  };
+
+  /** Applies events as a feed would: each stream's versions once and in order, however they are given. */
+  async apply(events: readonly EventEnvelope[]): Promise<void> {
+    const sequence = sequenceBatch(events, this.applied);
+    if (sequence.missing.size > 0) {
+      const [streamId, versions] = [...sequence.missing][0];
+      throw new Error(`stream ${streamId} lacks versions ${versions.join(', ')} in the events given`);
+    }
+    for (const event of sequence.events) {
+      await this.projection.handlers[event.type]?.(event, this.rows);
+      this.applied.set(event.streamId, event.streamVersion);
+    }
+  }
+
+  /** The table's rows ordered by primary key. */
+  rowsOf(table: string): Row[] {
+    return [...this.table(table).entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, row]) => structuredClone(row));
+  }
+
+  private table(name: string): Map<string, Row> {
+    tableOf(this.projection, name);
+    return this.tables.get(name)!;
+  }
+}

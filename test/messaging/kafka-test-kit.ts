@@ -1,0 +1,74 @@
+import { createKafka, headerText } from '@trialstream/messaging';
+import type { Consumer } from 'kafkajs';
+import { TEST_KAFKA_BROKERS, uniqueTopic } from '../support/kafka';
+
+/** A message as it lies on the topic, read back independently of the consumer under test. */
+export interface TopicMessage {
+  partition: number;
+  offset: string;
+  key: string | null;
+  value: string | null;
+  headers: Record<string, string>;
+}
+
+export async function waitUntil(condition: () => boolean | Promise<boolean>, timeoutMs: number, what: () => string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what()}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+export const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Reads a whole topic from its beginning in a group of its own; the topic must exist. */
+export class TopicReader {
+  readonly messages: TopicMessage[] = [];
+
+  private constructor(private readonly consumer: Consumer) {}
+
+  static async start(topic: string): Promise<TopicReader> {
+    const consumer = createKafka({ brokers: TEST_KAFKA_BROKERS, clientId: 'topic-reader' }).consumer({
+      groupId: uniqueTopic('reader'),
+      maxWaitTimeInMs: 100,
+      allowAutoTopicCreation: false,
+    });
+    const reader = new TopicReader(consumer);
+    await consumer.connect();
+    await consumer.subscribe({ topics: [topic], fromBeginning: true });
+    await consumer.run({
+      eachBatch: async ({ batch }) => {
+        for (const message of batch.messages) {
+          reader.messages.push({
+            partition: batch.partition,
+            offset: message.offset,
+            key: message.key?.toString() ?? null,
+            value: message.value?.toString() ?? null,
+            headers: headerText(message.headers),
+          });
+        }
+      },
+    });
+    return reader;
+  }
+
+  /** Waits until at least `count` messages arrived. */
+  async received(count: number, timeoutMs = 60_000): Promise<TopicMessage[]> {
+    await waitUntil(() => this.messages.length >= count, timeoutMs, () => `${count} messages (got ${this.messages.length})`);
+    return this.messages;
+  }
+
+  stop(): Promise<void> {
+    return this.consumer.disconnect();
+  }
+}
+
+export async function deleteTopics(topics: string[]): Promise<void> {
+  const admin = createKafka({ brokers: TEST_KAFKA_BROKERS, clientId: 'test-cleanup' }).admin();
+  await admin.connect();
+  try {
+    await admin.deleteTopics({ topics }).catch(() => undefined);
+  } finally {
+    await admin.disconnect();
+  }
+}

@@ -1,0 +1,102 @@
+import type { DataSource, MixedList } from 'typeorm';
+import { openDatabase } from '@trialstream/database';
+import { EVENT_STORE_MIGRATIONS, PostgresEventStore } from '@trialstream/event-store';
+import { REGISTRY_PROJECTION, projectionMigration, type Projection } from '@trialstream/projections';
+import { createTestDatabase, type TestDatabase } from '@trialstream/testing';
+import { START_CHECKPOINT, type Checkpoint, type EventDraft, type EventEnvelope } from '../../libs/domain/src/envelope';
+import { upcastEvent } from '../../libs/domain/src/upcasting';
+import { aCoordinator } from '../../libs/projections/src/testing/patient-stories';
+
+export interface ProjectionHarness {
+  database: TestDatabase;
+  dataSource: DataSource;
+  store: PostgresEventStore;
+  close(): Promise<void>;
+}
+
+/** A throwaway database with the event store and the given projections' schemas migrated in. */
+export async function openProjectionHarness(
+  projections: Projection[] = [REGISTRY_PROJECTION],
+  extraMigrations: MixedList<Function> = [],
+): Promise<ProjectionHarness> {
+  const database = await createTestDatabase('proj');
+  const dataSource = await openDatabase({
+    url: database.url,
+    migrations: [...EVENT_STORE_MIGRATIONS, ...(extraMigrations as Function[]), ...projections.map(projectionMigration)],
+    poolSize: 12,
+  });
+  return {
+    database,
+    dataSource,
+    store: new PostgresEventStore(dataSource, { upcast: upcastEvent }),
+    async close() {
+      await dataSource.destroy();
+      await database.drop();
+    },
+  };
+}
+
+/** Appends drafts to the end of a stream, one append per call; returns the stored events. */
+export async function append(store: PostgresEventStore, streamId: string, siteId: string, drafts: EventDraft[]): Promise<EventEnvelope[]> {
+  const outcome = await store.append({
+    streamId,
+    expectedVersion: await store.streamVersion(streamId),
+    events: drafts,
+    siteId,
+    actor: aCoordinator,
+  });
+  if (outcome.status !== 'appended') throw new Error(`expected an append to ${streamId}, got ${outcome.status}`);
+  return outcome.events;
+}
+
+/**
+ * The first `count` events of the store's catch-up order, waiting until they arrived: transactions
+ * that other suites on the same server hold open keep the readable horizon back (for seconds when a
+ * suite tests exactly that).
+ */
+export async function readAllOf(store: PostgresEventStore, count: number, timeoutMs = 60000): Promise<EventEnvelope[]> {
+  const events: EventEnvelope[] = [];
+  let checkpoint: Checkpoint = START_CHECKPOINT;
+  for (const deadline = Date.now() + timeoutMs; ; ) {
+    const page = await store.readAll(checkpoint, 500);
+    events.push(...page.events);
+    checkpoint = page.checkpoint;
+    if (events.length >= count) return events;
+    if (Date.now() > deadline) throw new Error(`only ${events.length} of ${count} events became readable`);
+    if (page.events.length === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** Polls until `check` stops throwing (the horizon may lag, see readAllOf); reports its last failure on timeout. */
+export async function eventually<T>(check: () => Promise<T>, timeoutMs = 60000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await check();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+}
+
+/** A table of a read-model schema, ordered by its first column, exactly as stored. */
+export async function tableRows(dataSource: DataSource, schema: string, table: string): Promise<Record<string, unknown>[]> {
+  return dataSource.query(`SELECT * FROM "${schema}"."${table}" ORDER BY 1`);
+}
+
+/** The registry's two tables and the applied stream versions of `schema`. */
+export async function registrySnapshot(dataSource: DataSource, schema = 'registry') {
+  return {
+    patients: await tableRows(dataSource, schema, 'patients'),
+    sites: await tableRows(dataSource, schema, 'sites'),
+    streams: await tableRows(dataSource, schema, '_streams'),
+  };
+}
+
+export async function checkpointOf(dataSource: DataSource, schema = 'registry'): Promise<{ transaction_id: string; global_position: string }> {
+  const [row] = await dataSource.query(
+    `SELECT transaction_id::text AS transaction_id, global_position::text AS global_position FROM "${schema}"._checkpoint`,
+  );
+  return row;
+}

@@ -1,0 +1,151 @@
+import {
+  ProjectionRunner,
+  REGISTRY_PROJECTION,
+  createProjectionSchema,
+  defineProjection,
+  type ProjectionHandler,
+} from '@trialstream/projections';
+import type { EventEnvelope } from '../../libs/domain/src/envelope';
+import { infusion, seededRandom, shuffled } from '../../libs/projections/src/testing/patient-stories';
+import {
+  append,
+  checkpointOf,
+  openProjectionHarness,
+  readAllOf,
+  registrySnapshot,
+  tableRows,
+  type ProjectionHarness,
+} from './projection-harness';
+import { recordTrial } from './trial-builder';
+
+const lastCheckpointOf = (events: EventEnvelope[]) => {
+  const last = events[events.length - 1];
+  return { transactionId: last.transactionId, globalPosition: last.globalPosition };
+};
+
+describe('the projection runner on PostgreSQL', () => {
+  let harness: ProjectionHarness;
+  let trialEvents: EventEnvelope[];
+  let schemas = 0;
+
+  beforeAll(async () => {
+    harness = await openProjectionHarness();
+    const trial = await recordTrial(harness.store, 6);
+    trialEvents = await readAllOf(harness.store, trial.events.length);
+  });
+  afterAll(() => harness?.close());
+
+  /** A runner on a fresh copy of the registry's schema, so each test starts from an empty read model. */
+  async function freshRegistry(projection = REGISTRY_PROJECTION): Promise<ProjectionRunner> {
+    const schema = `registry_t${++schemas}`;
+    await createProjectionSchema(harness.dataSource, projection, schema);
+    return new ProjectionRunner(projection, harness.dataSource, harness.store, { schema, logger: { warn: () => undefined, error: () => undefined } });
+  }
+
+  it('applies a redelivered batch only once', async () => {
+    const runner = await freshRegistry();
+    const first = await runner.applyBatch(trialEvents, lastCheckpointOf(trialEvents));
+    const once = await registrySnapshot(harness.dataSource, runner.schema);
+
+    const again = await runner.applyBatch(trialEvents, lastCheckpointOf(trialEvents));
+
+    expect(first).toEqual({ applied: trialEvents.length, skipped: 0, filled: 0, deadLettered: 0 });
+    expect(again).toEqual({ applied: 0, skipped: trialEvents.length, filled: 0, deadLettered: 0 });
+    expect(await registrySnapshot(harness.dataSource, runner.schema)).toEqual(once);
+    const totalEvents = once.patients.reduce((sum, row) => sum + (row.total_events as number), 0);
+    expect(totalEvents).toBe(trialEvents.filter((event) => event.streamId.startsWith('patient-')).length);
+  });
+
+  it('yields identical rows whatever the delivery order, batch size and duplicates', async () => {
+    const inOrder = await freshRegistry();
+    await inOrder.applyBatch(trialEvents);
+    const expected = await registrySnapshot(harness.dataSource, inOrder.schema);
+
+    for (const seed of [7, 42]) {
+      const random = seededRandom(seed);
+      const runner = await freshRegistry();
+      const delivery = shuffled([...trialEvents, ...trialEvents.slice(0, 10)], random);
+      for (let start = 0; start < delivery.length; ) {
+        const size = 1 + Math.floor(random() * 9);
+        await runner.applyBatch(delivery.slice(start, start + size));
+        start += size;
+      }
+      expect(await registrySnapshot(harness.dataSource, runner.schema)).toEqual(expected);
+    }
+  });
+
+  it('fills a gap from the store when a later stream version arrives first', async () => {
+    const runner = await freshRegistry();
+    const stream = trialEvents.filter((event) => event.streamId === 'patient-A01-002');
+    expect(stream.map((event) => event.streamVersion)).toEqual([1, 2, 3, 4, 5]);
+
+    const result = await runner.applyBatch([stream[3]]);
+    const [patient] = (await tableRows(harness.dataSource, runner.schema, 'patients')).filter((row) => row.patient_id === 'A01-002');
+
+    expect(result).toMatchObject({ applied: 4, filled: 3 });
+    expect(patient).toMatchObject({ status: 'randomized', total_events: 4, last_stream_version: 4, last_event_type: 'LabResulted' });
+    expect(await runner.applyBatch(stream.slice(0, 3))).toMatchObject({ applied: 0, skipped: 3 });
+    expect(await runner.appliedVersions(['patient-A01-002'])).toEqual(new Map([['patient-A01-002', 4]]));
+  });
+
+  it('keeps neither rows nor applied versions nor checkpoint of a batch whose commit fails', async () => {
+    const runner = await freshRegistry();
+    const checkpointBefore = await checkpointOf(harness.dataSource, runner.schema);
+    // Fails at COMMIT, after every row of the batch was written: the moment a crash would hit hardest.
+    await harness.dataSource.query(`
+      CREATE FUNCTION "${runner.schema}".fail_at_commit() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN RAISE EXCEPTION 'simulated crash before commit'; END $$`);
+    await harness.dataSource.query(`
+      CREATE CONSTRAINT TRIGGER fail_at_commit AFTER UPDATE ON "${runner.schema}"._checkpoint
+      DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION "${runner.schema}".fail_at_commit()`);
+
+    await expect(runner.applyBatch(trialEvents, lastCheckpointOf(trialEvents))).rejects.toThrow('simulated crash before commit');
+
+    expect(await registrySnapshot(harness.dataSource, runner.schema)).toEqual({ patients: [], sites: [], streams: [] });
+    expect(await checkpointOf(harness.dataSource, runner.schema)).toEqual(checkpointBefore);
+    expect(await runner.deadLetters()).toEqual([]);
+
+    await harness.dataSource.query(`DROP TRIGGER fail_at_commit ON "${runner.schema}"._checkpoint`);
+    expect(await runner.applyBatch(trialEvents, lastCheckpointOf(trialEvents))).toMatchObject({ applied: trialEvents.length });
+    expect(await checkpointOf(harness.dataSource, runner.schema)).toEqual({
+      transaction_id: lastCheckpointOf(trialEvents).transactionId,
+      global_position: lastCheckpointOf(trialEvents).globalPosition,
+    });
+  });
+
+  it('sends an event whose handler throws to the dead-letter table and applies the rest', async () => {
+    const poisonStream = 'patient-A01-003';
+    const [poison] = await append(harness.store, poisonStream, 'A01', [infusion(3)]);
+    const [afterPoison] = await append(harness.store, poisonStream, 'A01', [infusion(4)]);
+    const recordInfusion = REGISTRY_PROJECTION.handlers.InfusionGiven as ProjectionHandler;
+    const fragile = defineProjection({
+      ...REGISTRY_PROJECTION,
+      handlers: {
+        ...REGISTRY_PROJECTION.handlers,
+        InfusionGiven: (event, rows) => {
+          if (event.eventId === poison.eventId) throw new Error('dose field unreadable');
+          return recordInfusion(event, rows);
+        },
+      },
+    });
+    const runner = await freshRegistry(fragile);
+    const events = [...trialEvents, poison, afterPoison];
+
+    const result = await runner.applyBatch(events, lastCheckpointOf([afterPoison]));
+
+    expect(result).toEqual({ applied: events.length - 1, skipped: 0, filled: 0, deadLettered: 1 });
+    const [deadLetter, ...others] = await runner.deadLetters();
+    expect(others).toEqual([]);
+    expect(deadLetter).toMatchObject({ eventId: poison.eventId, streamId: poisonStream, streamVersion: poison.streamVersion, type: 'InfusionGiven' });
+    expect(deadLetter.error).toContain('dose field unreadable');
+    expect(deadLetter.event).toEqual(poison);
+
+    const [patient] = (await tableRows(harness.dataSource, runner.schema, 'patients')).filter((row) => row.patient_id === 'A01-003');
+    expect(patient).toMatchObject({ last_stream_version: afterPoison.streamVersion, total_events: afterPoison.streamVersion - 1 });
+    expect(await runner.appliedVersions([poisonStream])).toEqual(new Map([[poisonStream, afterPoison.streamVersion]]));
+    expect(await checkpointOf(harness.dataSource, runner.schema)).toMatchObject({ global_position: afterPoison.globalPosition });
+
+    expect(await runner.applyBatch([poison, afterPoison])).toMatchObject({ applied: 0, skipped: 2, deadLettered: 0 });
+    expect(await runner.deadLetters()).toHaveLength(1);
+  });
+});

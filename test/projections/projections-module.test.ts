@@ -1,0 +1,53 @@
+import { Global, INestApplication, Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { PLATFORM_CONFIG, loadConfig } from '@trialstream/config';
+import { ProjectionFeeds, REGISTRY_PROJECTION } from '@trialstream/projections';
+import { ProjectionsModule } from '../../apps/platform/src/projections.module';
+import { enrolment, patientStream } from '../../libs/projections/src/testing/patient-stories';
+import { append, eventually, openProjectionHarness, tableRows, type ProjectionHarness } from './projection-harness';
+
+describe('feeding projections inside a Nest app', () => {
+  let harness: ProjectionHarness;
+  let app: INestApplication;
+
+  beforeAll(async () => {
+    harness = await openProjectionHarness();
+    @Module({
+      providers: [
+        { provide: 'DATA_SOURCE', useValue: harness.dataSource },
+        { provide: 'EVENT_STORE', useValue: harness.store },
+        { provide: PLATFORM_CONFIG, useValue: loadConfig({}) },
+      ],
+      exports: ['DATA_SOURCE', 'EVENT_STORE', PLATFORM_CONFIG],
+    })
+    @Global()
+    class TestInfrastructure {}
+    @Module({ imports: [TestInfrastructure, ProjectionsModule.forRoot([REGISTRY_PROJECTION])] })
+    class TestApp {}
+    app = await NestFactory.create(TestApp, { logger: false });
+    await app.init();
+  });
+  afterAll(async () => {
+    await app?.close();
+    await harness?.close();
+  });
+
+  it('shows an appended enrolment in the registry once the app is notified', async () => {
+    await append(harness.store, patientStream('NM1', '001'), 'NM1', [enrolment('NM1', '001')]);
+    app.get(ProjectionFeeds).notify();
+
+    await eventually(async () =>
+      expect(await tableRows(harness.dataSource, 'registry', 'patients')).toEqual([
+        expect.objectContaining({ patient_id: 'NM1-001', status: 'enrolled', site_id: 'NM1' }),
+      ]),
+    );
+  });
+
+  it('stops its feeds when the app closes', async () => {
+    const feeds = app.get(ProjectionFeeds);
+    expect(feeds.runnerOf('registry')).toBeDefined();
+    await app.close();
+    expect(feeds.runnerOf('registry')).toBeUndefined();
+    expect(harness.dataSource.isInitialized).toBe(true);
+  });
+});

@@ -1,0 +1,83 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { resolve } from 'node:path';
+import type { RelayHealth } from '../../apps/relay/src/relay-health.controller';
+
+const REPO_ROOT = resolve(__dirname, '../..');
+/** The relay's entry point run from source, as `npm run start:relay` runs its build. */
+const COMMAND = ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', 'apps/relay/src/main.ts'];
+
+export interface RelayProcessEnv {
+  DATABASE_URL: string;
+  KAFKA_BROKERS: string;
+  KAFKA_TOPIC: string;
+  KAFKA_PARTITIONS: string;
+}
+
+/** apps/relay/src/main.ts in a child process: what an operator starts, and what SIGKILL can really kill. */
+export class RelayProcess {
+  private output = '';
+
+  private constructor(
+    private readonly child: ChildProcess,
+    readonly url: string,
+    output: string,
+  ) {
+    this.output = output;
+    child.stdout!.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
+    child.stderr!.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
+  }
+
+  static async start(env: RelayProcessEnv, timeoutMs = 60_000): Promise<RelayProcess> {
+    const child = spawn(process.execPath, COMMAND, {
+      cwd: REPO_ROOT,
+      env: { ...process.env, ...env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'log' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    const url = await new Promise<string>((resolveUrl, reject) => {
+      const timer = setTimeout(() => fail(new Error(`the relay did not start within ${timeoutMs} ms`)), timeoutMs);
+      const fail = (error: Error) => {
+        clearTimeout(timer);
+        child.kill('SIGKILL');
+        reject(new Error(`${error.message}\n${output}`));
+      };
+      const read = (chunk: Buffer) => {
+        output += chunk.toString();
+        const listening = /listening on (http:\/\/[\d.]+:\d+)/.exec(output);
+        if (listening) {
+          clearTimeout(timer);
+          child.stdout!.off('data', read);
+          child.stderr!.off('data', read);
+          resolveUrl(listening[1]);
+        }
+      };
+      child.stdout!.on('data', read);
+      child.stderr!.on('data', read);
+      child.once('exit', (code, signal) => fail(new Error(`the relay exited during start (code ${code}, signal ${signal})`)));
+    });
+    child.removeAllListeners('exit');
+    return new RelayProcess(child, url, output);
+  }
+
+  async health(): Promise<RelayHealth> {
+    const response = await fetch(`${this.url}/health`);
+    if (!response.ok) throw new Error(`GET /health answered ${response.status}`);
+    return (await response.json()) as RelayHealth;
+  }
+
+  /** Sends the signal and resolves with how the process ended. */
+  async stop(signal: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) {
+      return { code: this.child.exitCode, signal: this.child.signalCode };
+    }
+    const exited = once(this.child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
+    this.child.kill(signal);
+    const [code, endedBy] = await exited;
+    return { code, signal: endedBy };
+  }
+
+  get log(): string {
+    return this.output;
+  }
+}
