@@ -1,14 +1,30 @@
 import { UserDirectory } from '@trialstream/auth';
+import { loadConfig } from '@trialstream/config';
 import { IngestModule } from '../../ingest/src/ingest.module';
+import { RegistryModule } from '../../monitoring/src/registry/registry.module';
+import { RelayModule } from '../../relay/src/relay.module';
 import { bootstrapApp } from './bootstrap';
 import { ensureFirstAdministrator } from './first-administrator';
+import { PLATFORM_PROJECTIONS } from './migrations';
+import { ProjectionsModule } from './projections.module';
 
 /**
  * `npm start`: the whole platform in one process. Without DATABASE_URL it runs on the embedded
- * PostgreSQL in DATA_DIR; without KAFKA_BROKERS projections are fed in-process from the store.
+ * PostgreSQL in DATA_DIR; without KAFKA_BROKERS projections are fed in-process from the store, and
+ * with it the relay publishes to Kafka and the projections consume from there.
  */
 async function main() {
-  const { app, config } = await bootstrapApp({ name: 'platform', features: [IngestModule] });
+  const config = loadConfig();
+  const { app } = await bootstrapApp({
+    name: 'platform',
+    config,
+    features: [
+      IngestModule,
+      RegistryModule,
+      ProjectionsModule.forRoot(PLATFORM_PROJECTIONS),
+      ...(config.kafkaBrokers ? [RelayModule.forRoot()] : []),
+    ],
+  });
   await ensureFirstAdministrator(app.get(UserDirectory), config.dataDir);
 }
 
