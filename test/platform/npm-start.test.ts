@@ -39,7 +39,7 @@ describe('npm start on a machine without PostgreSQL or Kafka', () => {
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'trialstream-start-'));
     const port = await freePort();
-    const env = { ...process.env, DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'log' };
+    const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'log' };
     delete env.DATABASE_URL;
     delete env.KAFKA_BROKERS;
     platform = spawn('npm', ['start'], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });

@@ -1,5 +1,6 @@
 import { UserDirectory } from '@trialstream/auth';
 import { loadConfig } from '@trialstream/config';
+import { AuditModule } from '../../audit/src/audit.module';
 import { IngestModule } from '../../ingest/src/ingest.module';
 import { RegistryModule } from '../../monitoring/src/registry/registry.module';
 import { RelayModule } from '../../relay/src/relay.module';
@@ -21,6 +22,7 @@ async function main() {
     features: [
       IngestModule,
       RegistryModule,
+      AuditModule,
       ProjectionsModule.forRoot(PLATFORM_PROJECTIONS),
       ...(config.kafkaBrokers ? [RelayModule.forRoot()] : []),
     ],

@@ -4,7 +4,7 @@ export { PostgresEventStore, appendInTransaction, type EventStoreOptions } from 
 export type { GroupCommitOptions, GroupCommitStats } from './group-commit';
 export type { BrokenLink, IntegrityProblem, IntegrityReport } from './integrity';
 export { GENESIS_HASH, computeEventHash, canonicalize, type ChainedEventFields } from './hash-chain';
-export { chainedFields } from './row-mapping';
+export { chainedFields, EVENT_COLUMNS, toStoredEnvelope, type EventRow } from './row-mapping';
 export { ConcurrentWriteError } from './retryable-errors';
 export { APPLICATION_ROLE, EVENT_STORE_SCHEMA } from './schema';
 export * from './nest/event-store.module';

@@ -10,7 +10,7 @@ export type StartEventConsumer = (options: EventConsumerOptions) => Promise<Runn
 export interface KafkaFeedOptions extends Omit<EventConsumerOptions, 'groupId' | 'clientId' | 'onBatch'> {
   startConsumer: StartEventConsumer;
   clientId?: string;
-  /** Defaults to `projection-<name>`: one consumer group per projection. */
+  /** Defaults to `<topic>.projection-<name>`: one consumer group per projection. */
   groupId?: string;
   /**
    * When given and the read model has never applied anything (first start, or a version bump emptied
@@ -19,7 +19,11 @@ export interface KafkaFeedOptions extends Omit<EventConsumerOptions, 'groupId' |
   catchUpFrom?: CatchUpSource;
 }
 
-export const projectionConsumerGroup = (projection: Projection): string => `projection-${projection.name}`;
+/**
+ * One consumer group per projection and topic: two deployments (or test runs) sharing a broker with
+ * different topics never rebalance each other's consumers.
+ */
+export const projectionConsumerGroup = (projection: Projection, topic: string): string => `${topic}.projection-${projection.name}`;
 
 /**
  * Distributed mode's delivery: each partition batch the consumer fetches is applied as one batch.
@@ -41,7 +45,7 @@ export class KafkaFeed {
       await new StoreFeed(this.runner, this.options.catchUpFrom).catchUp();
     }
     const { startConsumer, catchUpFrom: _catchUpFrom, groupId, clientId, ...topic } = this.options;
-    const group = groupId ?? projectionConsumerGroup(this.runner.projection);
+    const group = groupId ?? projectionConsumerGroup(this.runner.projection, topic.topic);
     this.consumer = await startConsumer({
       ...topic,
       groupId: group,

@@ -47,7 +47,7 @@ export interface RowRef {
  *   events you cannot apply, not to skip ones you do not care about (leave those without a handler).
  */
 export interface ProjectionDefinition {
-  /** Plain lower-case name, used in the CLIs and the Kafka consumer group `projection-<name>`. */
+  /** Plain lower-case name, used in the CLIs and the Kafka consumer group `<topic>.projection-<name>`. */
   name: string;
   /** Raise it when tables or handlers change: the read model is then dropped and rebuilt from the store. */
   version: number;

@@ -1,0 +1,34 @@
+/** Where a command writes: results to `out` (stdout), messages and progress to `err` (stderr). */
+export interface CliIo {
+  out(line: string): void;
+  err(line: string): void;
+  /** The stream a progress bar draws on; none in tests. */
+  progressStream?: NodeJS.WritableStream;
+}
+
+export const processIo = (): CliIo => ({
+  out: (line) => process.stdout.write(`${line}\n`),
+  err: (line) => process.stderr.write(`${line}\n`),
+  progressStream: process.stderr,
+});
+
+/** Runs `main` as the process, exiting with its code once stdout has been flushed. */
+export function runAsProcess(main: (argv: string[], env: NodeJS.ProcessEnv, io: CliIo) => Promise<number>): void {
+  main(process.argv.slice(2), process.env, processIo()).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error) => {
+      process.stderr.write(`${(error as Error)?.stack ?? String(error)}\n`);
+      process.exitCode = 2;
+    },
+  );
+}
+
+/** A quiet projection logger: warnings only when LOG_LEVEL asks for them. */
+export const cliLogger = (io: CliIo, env: NodeJS.ProcessEnv) => ({
+  warn: (message: string) => {
+    if (['warn', 'log', 'debug', 'verbose'].includes(env.LOG_LEVEL ?? 'warn')) io.err(`warning: ${message}`);
+  },
+  error: (message: string) => io.err(`error: ${message}`),
+});

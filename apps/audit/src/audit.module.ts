@@ -1,0 +1,26 @@
+import { Module } from '@nestjs/common';
+import { DATA_SOURCE } from '@trialstream/database';
+import type { DataSource } from 'typeorm';
+import { PLATFORM_PROJECTIONS } from '../../platform/src/migrations';
+import { AUDITED_PROJECTIONS } from './audit.tokens';
+import { ExportsController } from './exports/exports.controller';
+import { AuditLogController } from './log/audit-log.controller';
+import { EventLog } from './log/event-log';
+import { PatientAuditController } from './patients/patient-audit.controller';
+import { ProjectionAsOfController } from './point-in-time/projection-as-of.controller';
+import { VerificationController } from './verification/verification.controller';
+
+/**
+ * The auditor's API (role `auditor`, permission `read-audit-log`): the raw log, patient histories,
+ * verification, point-in-time views and CDISC exports. Read-only; the only thing it writes is the
+ * access events of its own reads. Needs, from the composing app: DATA_SOURCE, EVENT_STORE, CLOCK,
+ * PROTOCOL, AuthModule's guards and the global AccessLog.
+ */
+@Module({
+  controllers: [AuditLogController, PatientAuditController, VerificationController, ProjectionAsOfController, ExportsController],
+  providers: [
+    { provide: EventLog, useFactory: (dataSource: DataSource) => new EventLog(dataSource), inject: [DATA_SOURCE] },
+    { provide: AUDITED_PROJECTIONS, useValue: PLATFORM_PROJECTIONS },
+  ],
+})
+export class AuditModule {}

@@ -1,0 +1,70 @@
+import { Controller, Get, Inject, Param, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiError } from '@trialstream/api-common';
+import { CurrentPrincipal, RequirePermission, type Principal } from '@trialstream/auth';
+import { CLOCK, PROTOCOL } from '@trialstream/config';
+import type { ProtocolDefinition } from '@trialstream/domain';
+import { toCsv, toOdmXml, toSdtmDatasets, type SdtmDomain } from '@trialstream/exports';
+import type { Response } from 'express';
+import { AccessLog } from '../../../platform/src/access-log';
+import { EventLog } from '../log/event-log';
+import { SDTM_DOMAINS, studyExportOptions } from './study-export-options';
+
+/**
+ * The clinical data leaving the platform in CDISC formats, built from the whole settled log. Every
+ * export is recorded as an access event before a byte of it is sent.
+ */
+@ApiTags('audit')
+@ApiBearerAuth()
+@ApiForbiddenResponse({ description: 'Only auditors read the audit log' })
+@RequirePermission('read-audit-log')
+@Controller('audit/exports')
+export class ExportsController {
+  constructor(
+    private readonly log: EventLog,
+    private readonly access: AccessLog,
+    @Inject(PROTOCOL) private readonly protocol: ProtocolDefinition,
+    @Inject(CLOCK) private readonly clock: () => Date,
+  ) {}
+
+  @Get('odm.xml')
+  @ApiProduces('application/xml')
+  @ApiOkResponse({ description: 'CDISC ODM 1.3.2 transactional file: every value with its AuditRecord (user, site, date-time, reason)' })
+  async odm(@CurrentPrincipal() principal: Principal, @Res({ passthrough: true }) response: Response): Promise<string> {
+    const options = studyExportOptions(this.protocol, principal, this.clock());
+    const { events, horizon } = await this.log.all();
+    const xml = toOdmXml(events, options);
+    await this.access.record(principal, {
+      action: 'export',
+      resource: 'export/odm',
+      detail: { format: 'CDISC ODM 1.3.2', blinded: options.blinded, throughPosition: horizon, exportedAt: options.exportedAt },
+    });
+    attachment(response, 'application/xml; charset=utf-8', `${options.studyName}-odm.xml`);
+    return xml;
+  }
+
+  @Get('sdtm/:domain.csv')
+  @ApiParam({ name: 'domain', enum: SDTM_DOMAINS })
+  @ApiProduces('text/csv')
+  @ApiOkResponse({ description: 'One SDTM-shaped dataset as CSV: current values, corrections applied, voided entries left out' })
+  @ApiNotFoundResponse({ description: 'Not one of the SDTM domains the platform produces' })
+  async sdtm(@CurrentPrincipal() principal: Principal, @Param('domain') requested: string, @Res({ passthrough: true }) response: Response): Promise<string> {
+    const domain = requested.toUpperCase() as SdtmDomain;
+    if (!(SDTM_DOMAINS as readonly string[]).includes(domain)) throw ApiError.notFound(`SDTM domain ${requested}`, 'domain');
+    const options = studyExportOptions(this.protocol, principal, this.clock());
+    const { events, horizon } = await this.log.all();
+    const csv = toCsv(toSdtmDatasets(events, options)[domain]);
+    await this.access.record(principal, {
+      action: 'export',
+      resource: `export/sdtm/${domain}`,
+      detail: { format: 'SDTM CSV', domain, blinded: options.blinded, throughPosition: horizon, exportedAt: options.exportedAt },
+    });
+    attachment(response, 'text/csv; charset=utf-8', `${options.studyName}-${domain.toLowerCase()}.csv`);
+    return csv;
+  }
+}
+
+function attachment(response: Response, contentType: string, filename: string): void {
+  response.setHeader('Content-Type', contentType);
+  response.setHeader('Content-Disposition', `attachment; filename="${filename}"`);
+}

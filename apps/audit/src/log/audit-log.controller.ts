@@ -1,0 +1,54 @@
+import { Controller, Get, Logger, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiForbiddenResponse, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { CurrentPrincipal, RequirePermission, type Principal } from '@trialstream/auth';
+import type { EventEnvelope } from '@trialstream/domain';
+import type { Response } from 'express';
+import { AccessLog } from '../../../platform/src/access-log';
+import { DEFAULT_LOG_PAGE, LogPageQuery, LogRangeQuery } from '../audit-query.dto';
+import { EventLog, type LogPage } from './event-log';
+import { writeLines } from './write-lines';
+
+/** The complete event log in global order, exactly as stored, for auditors. */
+@ApiTags('audit')
+@ApiBearerAuth()
+@ApiForbiddenResponse({ description: 'Only auditors read the audit log' })
+@RequirePermission('read-audit-log')
+@Controller('audit')
+export class AuditLogController {
+  private readonly logger = new Logger('audit');
+
+  constructor(
+    private readonly log: EventLog,
+    private readonly access: AccessLog,
+  ) {}
+
+  @Get('events')
+  @ApiOkResponse({ description: 'A page of events after `afterPosition`, and where the next page starts (null: nothing more yet)' })
+  async page(@CurrentPrincipal() principal: Principal, @Query() query: LogPageQuery): Promise<LogPage> {
+    const afterPosition = query.afterPosition ?? '0';
+    const limit = query.limit ?? DEFAULT_LOG_PAGE;
+    const page = await this.log.page(afterPosition, limit);
+    await this.access.record(principal, { action: 'audit-read', resource: 'event-log', detail: { afterPosition, limit, returned: page.events.length } });
+    return page;
+  }
+
+  @Get('events.ndjson')
+  @ApiProduces('application/x-ndjson')
+  @ApiOkResponse({ description: 'One JSON event per line, in global order: the whole settled log or the given range' })
+  async stream(@CurrentPrincipal() principal: Principal, @Query() query: LogRangeQuery, @Res() response: Response): Promise<void> {
+    await this.access.record(principal, { action: 'audit-read', resource: 'event-log', detail: { format: 'ndjson', ...query } });
+    response.status(200).setHeader('Content-Type', 'application/x-ndjson; charset=utf-8');
+    try {
+      await writeLines(response, ndjson(this.log.events(query)));
+    } catch (error) {
+      // Before the first line the API can still answer with its error shape.
+      if (!response.headersSent) throw error;
+      this.logger.error(`the NDJSON log stream broke off: ${(error as Error)?.stack ?? String(error)}`);
+      response.destroy(error as Error);
+    }
+  }
+}
+
+async function* ndjson(events: AsyncIterable<EventEnvelope>): AsyncGenerator<string> {
+  for await (const event of events) yield `${JSON.stringify(event)}\n`;
+}

@@ -1,0 +1,8 @@
+import { bootstrapApp } from '../../platform/src/bootstrap';
+import { AuditModule } from './audit.module';
+
+/** `npm run start:audit`: the auditor's API alone (distributed mode); the read models it verifies are fed elsewhere. */
+void bootstrapApp({ name: 'audit', features: [AuditModule] }).catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

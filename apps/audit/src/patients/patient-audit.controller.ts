@@ -1,0 +1,52 @@
+import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiError } from '@trialstream/api-common';
+import { CurrentPrincipal, RequirePermission, type Principal } from '@trialstream/auth';
+import { patientStreamId } from '@trialstream/domain';
+import { EVENT_STORE, type PostgresEventStore } from '@trialstream/event-store';
+import { AccessLog } from '../../../platform/src/access-log';
+import { requestedPointInTime } from '../audit-errors';
+import { PointInTimeQuery } from '../audit-query.dto';
+import { readBoundOf, type PointInTime } from '../point-in-time/point-in-time';
+import { patientAuditHistory, type PatientAuditHistory } from './patient-audit-history';
+import { patientRecordAsOf, type PatientRecordAsOf } from './patient-record-as-of';
+
+/** Any patient's complete record, across all sites, for auditors; every read is itself recorded. */
+@ApiTags('audit')
+@ApiBearerAuth()
+@ApiForbiddenResponse({ description: 'Only auditors read the audit log' })
+@RequirePermission('read-audit-log')
+@Controller('audit/patients/:patientId')
+export class PatientAuditController {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: PostgresEventStore,
+    private readonly access: AccessLog,
+  ) {}
+
+  @Get('history')
+  @ApiOkResponse({ description: 'Every entry with who, site, role, clinical and recorded time; corrections and voids under the entry they amend, with the reason' })
+  @ApiNotFoundResponse({ description: 'No such patient' })
+  async history(@CurrentPrincipal() principal: Principal, @Param('patientId') patientId: string): Promise<PatientAuditHistory> {
+    const events = await this.store.readStream(patientStreamId(patientId));
+    if (events.length === 0) throw ApiError.notFound(`patient ${patientId}`, 'patientId');
+    const history = patientAuditHistory(patientId, events);
+    await this.access.record(principal, { action: 'audit-read', resource: `patient/${patientId}`, detail: { view: 'history' } });
+    return history;
+  }
+
+  @Get('as-of')
+  @ApiOkResponse({ description: 'The record as it stood at a recorded-at instant or global position: corrections made by then applied, later ones not' })
+  @ApiNotFoundResponse({ description: 'No such patient' })
+  async asOf(
+    @CurrentPrincipal() principal: Principal,
+    @Param('patientId') patientId: string,
+    @Query() query: PointInTimeQuery,
+  ): Promise<PatientRecordAsOf & { asOf: PointInTime }> {
+    const asOf = requestedPointInTime(query);
+    const streamId = patientStreamId(patientId);
+    if ((await this.store.streamVersion(streamId)) === 0) throw ApiError.notFound(`patient ${patientId}`, 'patientId');
+    const record = patientRecordAsOf(patientId, await this.store.readStream(streamId, readBoundOf(asOf)));
+    await this.access.record(principal, { action: 'audit-read', resource: `patient/${patientId}`, detail: { view: 'as-of', ...asOf } });
+    return { asOf, ...record };
+  }
+}

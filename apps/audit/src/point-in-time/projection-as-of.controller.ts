@@ -1,0 +1,71 @@
+import { Controller, Get, Inject, Logger, Param, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiError } from '@trialstream/api-common';
+import { CurrentPrincipal, RequirePermission, type Principal } from '@trialstream/auth';
+import { DATA_SOURCE } from '@trialstream/database';
+import { EVENT_STORE, type PostgresEventStore } from '@trialstream/event-store';
+import type { Projection, ProjectionLogger } from '@trialstream/projections';
+import type { DataSource } from 'typeorm';
+import { AccessLog } from '../../../platform/src/access-log';
+import { requestedPointInTime } from '../audit-errors';
+import { DEFAULT_ROWS_PAGE, ProjectionAsOfQuery } from '../audit-query.dto';
+import { AUDITED_PROJECTIONS } from '../audit.tokens';
+import { readBoundOf, type PointInTime } from './point-in-time';
+import { readModelRows, type TableRows } from './read-model-rows';
+import { withProjectionAsOf } from './replay-projection';
+
+export interface ProjectionAsOf {
+  projection: string;
+  asOf: PointInTime;
+  /** Events within the bound that the replay read. */
+  events: number;
+  /** Of those, events the read model could not apply. */
+  deadLettered: number;
+  limit: number;
+  offset: number;
+  tables: TableRows[];
+}
+
+/** What the monitors or the statistician saw at a past moment: the read model rebuilt by replay up to it. */
+@ApiTags('audit')
+@ApiBearerAuth()
+@ApiForbiddenResponse({ description: 'Only auditors read the audit log' })
+@RequirePermission('read-audit-log')
+@Controller('audit/projections/:name')
+export class ProjectionAsOfController {
+  private readonly logger: ProjectionLogger;
+
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: PostgresEventStore,
+    @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
+    @Inject(AUDITED_PROJECTIONS) private readonly projections: readonly Projection[],
+    private readonly access: AccessLog,
+  ) {
+    const logger = new Logger('audit as-of');
+    this.logger = { warn: (message) => logger.warn(message), error: (message) => logger.error(message) };
+  }
+
+  @Get('as-of')
+  @ApiOkResponse({ description: "The read model's rows as of the moment, per table, ordered by primary key and paged by limit/offset" })
+  @ApiNotFoundResponse({ description: 'No such projection or table' })
+  async asOf(@CurrentPrincipal() principal: Principal, @Param('name') name: string, @Query() query: ProjectionAsOfQuery): Promise<ProjectionAsOf> {
+    const asOf = requestedPointInTime(query);
+    const projection = this.projections.find((candidate) => candidate.name === name);
+    if (!projection) throw ApiError.notFound(`projection ${name}`, 'name');
+    if (query.table !== undefined && !projection.resolvedTables.has(query.table)) throw ApiError.notFound(`table ${query.table} of ${name}`, 'table');
+    const limit = query.limit ?? DEFAULT_ROWS_PAGE;
+    const offset = query.offset ?? 0;
+
+    const result = await withProjectionAsOf(projection, this.store, this.dataSource, { until: readBoundOf(asOf), logger: this.logger }, async (schema, totals) => ({
+      projection: projection.name,
+      asOf,
+      events: totals.events,
+      deadLettered: totals.deadLettered,
+      limit,
+      offset,
+      tables: await readModelRows(this.dataSource, projection, schema, { table: query.table, limit, offset }),
+    }));
+    await this.access.record(principal, { action: 'audit-read', resource: `projection/${projection.name}`, detail: { view: 'as-of', ...asOf, table: query.table ?? null } });
+    return result;
+  }
+}
