@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
+import { MonitorWorkflowController, RecordMonitorActionHandler } from './monitor-workflow';
 import { GetPatientHistoryHandler } from './patients/patient-history';
 import { PatientsController } from './patients/patients.controller';
 import { SubmitPatientDataHandler } from './patients/submit-patient-data';
@@ -15,8 +16,8 @@ import { StreamWriter } from './write/stream-writer';
  */
 @Module({
   imports: [CqrsModule],
-  controllers: [SitesController, PatientsController, UsersController],
-  providers: [StreamWriter, ActivateSiteHandler, EnrolPatientHandler, SubmitPatientDataHandler, GetPatientHistoryHandler],
+  controllers: [SitesController, PatientsController, UsersController, MonitorWorkflowController],
+  providers: [StreamWriter, ActivateSiteHandler, EnrolPatientHandler, SubmitPatientDataHandler, GetPatientHistoryHandler, RecordMonitorActionHandler],
   exports: [StreamWriter],
 })
 export class IngestModule {}

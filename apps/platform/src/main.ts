@@ -2,7 +2,7 @@ import { UserDirectory } from '@trialstream/auth';
 import { loadConfig } from '@trialstream/config';
 import { AuditModule } from '../../audit/src/audit.module';
 import { IngestModule } from '../../ingest/src/ingest.module';
-import { RegistryModule } from '../../monitoring/src/registry/registry.module';
+import { MonitoringModule } from '../../monitoring/src/monitoring.module';
 import { RelayModule } from '../../relay/src/relay.module';
 import { bootstrapApp } from './bootstrap';
 import { ensureFirstAdministrator } from './first-administrator';
@@ -21,7 +21,7 @@ async function main() {
     config,
     features: [
       IngestModule,
-      RegistryModule,
+      MonitoringModule,
       AuditModule,
       ProjectionsModule.forRoot(PLATFORM_PROJECTIONS),
       ...(config.kafkaBrokers ? [RelayModule.forRoot()] : []),

@@ -8,6 +8,8 @@ export const ACTIONS = [
   'read-monitoring',
   'raise-query',
   'answer-query',
+  /** Close, cancel or re-open a raised query: the monitor's review of the site's answer. */
+  'review-query',
   'verify-source-data',
   'read-analysis-blinded',
   'read-analysis-unblinded',
@@ -34,6 +36,7 @@ export const PERMISSIONS: Readonly<Record<Action, readonly Role[]>> = {
   'read-monitoring': ['monitor', 'auditor'],
   'raise-query': ['monitor'],
   'answer-query': ['site_coordinator'],
+  'review-query': ['monitor'],
   'verify-source-data': ['monitor'],
   'read-analysis-blinded': ['blinded_statistician', 'unblinded_statistician', 'safety_board', 'auditor'],
   'read-analysis-unblinded': ['unblinded_statistician', 'safety_board', 'auditor'],

@@ -1,0 +1,3 @@
+export * from './monitor-actions';
+export * from './monitor-workflow.controller';
+export * from './record-monitor-action';

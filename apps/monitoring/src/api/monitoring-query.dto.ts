@@ -1,0 +1,73 @@
+import { ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { QUERY_STATUSES, type MonitoringDeviationCode, type QueryStatus } from '@trialstream/domain';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../registry/registry-query.dto';
+import { PATIENT_STATUSES_ON_DATE, type PatientStatusOnDate } from '../indicators/patient-monitoring';
+import { MONITORING_DEVIATION_CODES } from '../indicators/site-indicators';
+
+export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE };
+
+/** Every monitoring figure is "at the end of" a date; without one, the server clock's date (UTC). */
+export class AsOfQuery {
+  @ApiPropertyOptional({ example: '2026-04-20', description: 'Reporting date (YYYY-MM-DD); default: today on the server clock' })
+  @IsOptional()
+  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'asOf must be a date (YYYY-MM-DD)' })
+  @IsISO8601({ strict: true })
+  asOf?: string;
+}
+
+export class PatientFilterQuery extends AsOfQuery {
+  @ApiPropertyOptional({ enum: PATIENT_STATUSES_ON_DATE, description: 'Status at the reporting date' })
+  @IsOptional()
+  @IsIn(PATIENT_STATUSES_ON_DATE)
+  status?: PatientStatusOnDate;
+}
+
+export class DeviationFilterQuery extends AsOfQuery {
+  @ApiPropertyOptional({ enum: MONITORING_DEVIATION_CODES })
+  @IsOptional()
+  @IsIn(MONITORING_DEVIATION_CODES)
+  code?: MonitoringDeviationCode;
+
+  @ApiPropertyOptional({ example: 'S01-0001' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  patientId?: string;
+}
+
+export class QueryFilterQuery extends AsOfQuery {
+  @ApiPropertyOptional({ enum: QUERY_STATUSES, description: 'Status at the reporting date' })
+  @IsOptional()
+  @IsIn(QUERY_STATUSES)
+  status?: QueryStatus;
+
+  @ApiPropertyOptional({ example: 'S01-0001' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  patientId?: string;
+}
+
+/** Lists come in pages; CSV exports take the same filters without paging and hold every row. */
+export class PageQuery {
+  @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_PAGE_SIZE)
+  limit?: number;
+
+  @ApiPropertyOptional({ minimum: 0, default: 0 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  offset?: number;
+}
+
+export class PatientPageQuery extends IntersectionType(PatientFilterQuery, PageQuery) {}
+export class DeviationPageQuery extends IntersectionType(DeviationFilterQuery, PageQuery) {}
+export class QueryPageQuery extends IntersectionType(QueryFilterQuery, PageQuery) {}

@@ -1,0 +1,5 @@
+export * from './monitoring.module';
+export * from './monitoring.schema';
+export * from './projection';
+export * from './indicators';
+export * from './api';

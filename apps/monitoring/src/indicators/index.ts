@@ -1,0 +1,3 @@
+export * from './field-value';
+export * from './patient-monitoring';
+export * from './site-indicators';

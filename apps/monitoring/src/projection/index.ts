@@ -1,0 +1,3 @@
+export * from './blinded-fold';
+export * from './monitoring-rows';
+export * from './monitoring.projection';

@@ -1,0 +1,140 @@
+import {
+  ANTI_MAG_RITUXIMAB_PROTOCOL, decideCorrection, decideInfusion, decideLabResult, decideRaiseQuery, decideSourceDataVerification,
+  draftEvent, monitoredPatientStateFrom, type EventEnvelope,
+} from '@trialstream/domain';
+import { InMemoryReadModel } from '@trialstream/projections';
+import { aMonitoredPatient } from '../../../../libs/domain/src/monitoring/testing/builders';
+import { aPatient, infusionCommand, labResultCommand } from '../../../../libs/domain/src/testing/builders';
+import { interleaved, seededRandom } from '../../../../libs/projections/src/testing/patient-stories';
+import { committed, envelopesOf } from '../testing/monitored-stream';
+import { CODE_BREAK_EVENT_TYPE } from './blinded-fold';
+import { MONITORING_PATIENTS, MONITORING_SITES, monitoredStateOf, type MonitoringPatientRow } from './monitoring-rows';
+import { MONITORING_PROJECTION, monitoringProjection } from './monitoring.projection';
+
+async function modelOf(...batches: EventEnvelope[][]): Promise<InMemoryReadModel> {
+  const model = new InMemoryReadModel(MONITORING_PROJECTION);
+  for (const batch of batches) await model.apply(batch);
+  return model;
+}
+
+const patientRow = (model: InMemoryReadModel, patientId: string) =>
+  model.rowsOf(MONITORING_PATIENTS).find((row) => row.patient_id === patientId) as MonitoringPatientRow;
+
+/** A randomized patient of ZH01 with an infusion and an IgM result, a query on the infusion and a verification. */
+function aMonitoredStream(screeningNumber = '007') {
+  const patient = aMonitoredPatient(aPatient().enrolled({ screeningNumber }).randomized());
+  const infusion = patient.clinical.record(decideInfusion, infusionCommand({ administeredDoseMg: 900 }));
+  const igm = patient.clinical.record(decideLabResult, labResultCommand());
+  patient.act(decideRaiseQuery, { queryId: 'q-1', targetEventId: infusion, field: 'administeredDoseMg', text: 'Log says 740 mg' });
+  patient.act(decideSourceDataVerification, { targetEventId: igm });
+  return { patient, patientId: `ZH01-${screeningNumber}`, infusion, igm };
+}
+
+describe('the monitoring projection', () => {
+  it('holds the same monitoring fold the write side decides queries on', async () => {
+    const { patient, patientId } = aMonitoredStream();
+    const model = await modelOf(envelopesOf(patientId, 'ZH01', patient.fixture.events));
+
+    const row = patientRow(model, patientId);
+    expect(row).toMatchObject({ patient_id: patientId, site_id: 'ZH01', status: 'randomized', consent_date: '2024-01-10', stream_version: 6 });
+    expect(monitoredStateOf(row)).toEqual(monitoredPatientStateFrom(patient.fixture.events));
+    expect(row.log.map((logged) => logged.type)).toEqual([
+      'PatientEnrolled', 'PatientRandomized', 'InfusionGiven', 'LabResulted', 'QueryRaised', 'SourceDataVerified',
+    ]);
+  });
+
+  it('keeps no masked analyte value, neither as recorded nor as corrected', async () => {
+    const fixture = aPatient().enrolled().randomized();
+    const cd19 = fixture.record(decideLabResult, labResultCommand({ analyte: 'CD19', value: 613.37, unit: 'cells/µL' }));
+    fixture.record(decideCorrection, {
+      occurredAt: '2024-02-01',
+      correctedEventId: cd19,
+      correctedType: 'LabResulted',
+      reason: 'typo',
+      data: { analyte: 'CD19', value: 587.21, unit: 'cells/µL', qualifier: '=' },
+    });
+    const model = await modelOf(envelopesOf('ZH01-007', 'ZH01', fixture.events));
+
+    const row = patientRow(model, 'ZH01-007');
+    expect(JSON.stringify(row)).not.toMatch(/613\.37|587\.21/);
+    // the analyte name stays: a monitor may see that a B-cell count was taken, and when
+    expect(row.state.patient.entries[cd19]).toMatchObject({ type: 'LabResulted', data: { analyte: 'CD19', masked: true } });
+  });
+
+  it('keeps only the payload fields monitors work with, so an allocation can never ride along', async () => {
+    const fixture = aPatient().enrolled();
+    fixture.commit(draftEvent('PatientRandomized', '2024-01-20', { kitNumber: 'K-0042', stratum: 'ZH01', arm: 'rituximab' } as never));
+    const model = await modelOf(envelopesOf('ZH01-007', 'ZH01', fixture.events));
+
+    const row = patientRow(model, 'ZH01-007');
+    expect(Object.values(row.state.patient.entries).find((entry) => entry.type === 'PatientRandomized')?.data).toEqual({
+      kitNumber: 'K-0042',
+      stratum: 'ZH01',
+    });
+    expect(JSON.stringify(row)).not.toContain('rituximab');
+  });
+
+  it('logs an emergency code-break with its time only, never what it revealed', async () => {
+    const fixture = aPatient().enrolled().randomized();
+    fixture.events.push(committed('evt-break', CODE_BREAK_EVENT_TYPE, '2024-03-01T10:00:00Z', { arm: 'placebo', reason: 'anaphylaxis' }));
+    const model = await modelOf(envelopesOf('ZH01-007', 'ZH01', fixture.events));
+
+    const row = patientRow(model, 'ZH01-007');
+    expect(row.log.at(-1)).toEqual({
+      eventId: 'evt-break',
+      type: CODE_BREAK_EVENT_TYPE,
+      occurredAt: '2024-03-01T10:00:00Z',
+      recordedAt: '2024-03-01T12:00:00.000Z',
+    });
+    expect(JSON.stringify(row)).not.toMatch(/placebo|anaphylaxis/);
+    expect(row.state.patient.entries).not.toHaveProperty('evt-break');
+  });
+
+  it('yields the same rows for every interleaving of patients and sites', async () => {
+    const streams = ['001', '002', '003'].map((number) => {
+      const { patient, patientId } = aMonitoredStream(number);
+      return envelopesOf(patientId, 'ZH01', patient.fixture.events);
+    });
+    const activation = envelopesOf('ZH01-site', 'ZH01', [
+      committed('evt-site', 'SiteActivated', '2024-01-02', { siteId: 'ZH01', name: 'Universitätsspital Zürich', country: 'CH' }),
+    ]).map((event) => ({ ...event, streamId: 'site-ZH01' }));
+    const reference = await modelOf([...streams.flat(), ...activation]);
+
+    for (let seed = 1; seed <= 10; seed++) {
+      const model = new InMemoryReadModel(MONITORING_PROJECTION);
+      for (const event of interleaved([...streams, activation], seededRandom(seed))) await model.apply([event]);
+      expect({ seed, rows: model.rowsOf(MONITORING_PATIENTS) }).toEqual({ seed, rows: reference.rowsOf(MONITORING_PATIENTS) });
+      expect(model.rowsOf(MONITORING_SITES)).toEqual([
+        { site_id: 'ZH01', name: 'Universitätsspital Zürich', country: 'CH', activated_on: '2024-01-02' },
+      ]);
+    }
+  });
+
+  it('refuses a patient event on a stream that is not a patient’s', async () => {
+    const [misplaced] = envelopesOf('ZH01-007', 'ZH01', aPatient().enrolled().events).map((event) => ({ ...event, streamId: 'site-ZH01' }));
+    await expect(modelOf([misplaced])).rejects.toThrow('site-ZH01, which is not a patient stream');
+  });
+
+  it('is built for the protocol in force: its masked analytes are the ones removed', async () => {
+    const fixture = aPatient().enrolled().randomized();
+    const igm = fixture.record(decideLabResult, labResultCommand({ value: 44.4 }));
+    const model = new InMemoryReadModel(monitoringProjection({ ...ANTI_MAG_RITUXIMAB_PROTOCOL, maskedAnalytes: ['IGM'] }));
+    await model.apply(envelopesOf('ZH01-007', 'ZH01', fixture.events));
+
+    const [row] = model.rowsOf(MONITORING_PATIENTS) as MonitoringPatientRow[];
+    expect(row.state.patient.entries[igm].data).toEqual({ analyte: 'IGM', masked: true });
+  });
+});
+
+describe('monitoredStateOf', () => {
+  it('puts the fold’s entries back in stream order, which jsonb does not keep', () => {
+    const { patient } = aMonitoredStream();
+    const state = monitoredPatientStateFrom(patient.fixture.events);
+    const shuffledEntries = Object.fromEntries(Object.entries(state.patient.entries).reverse());
+    const log = patient.fixture.events.map(({ eventId, type, occurredAt }) => ({ eventId, type, occurredAt, recordedAt: '2024-06-01T12:00:00Z' }));
+
+    const restored = monitoredStateOf({ state: { ...state, patient: { ...state.patient, entries: shuffledEntries } }, log });
+
+    expect(Object.keys(restored.patient.entries)).toEqual(patient.fixture.events.map((event) => event.eventId));
+  });
+});

@@ -1,0 +1,104 @@
+import {
+  ANTI_MAG_RITUXIMAB_PROTOCOL, evolveMonitoring, EventEnvelope, initialMonitoredPatientState, MONITORING_EVENT_TYPES, PATIENT_EVENT_TYPES,
+  PATIENT_STREAM_PREFIX, ProtocolDefinition, SiteActivated,
+} from '@trialstream/domain';
+import { defineProjection, type Projection, type ProjectionHandler, type RowRef } from '@trialstream/projections';
+import { blindedForMonitoring, CODE_BREAK_EVENT_TYPE } from './blinded-fold';
+import { LoggedEvent, MONITORING_PATIENTS, MONITORING_SITES, MonitoringPatientRow, MonitoringSiteRow } from './monitoring-rows';
+
+const patientIdOf = (event: EventEnvelope): string => {
+  if (!event.streamId.startsWith(PATIENT_STREAM_PREFIX)) {
+    throw new Error(`${event.type} arrived on ${event.streamId}, which is not a patient stream`);
+  }
+  return event.streamId.slice(PATIENT_STREAM_PREFIX.length);
+};
+
+const loggedEvent = (event: EventEnvelope): LoggedEvent => ({
+  eventId: event.eventId,
+  type: event.type,
+  occurredAt: event.occurredAt,
+  recordedAt: event.recordedAt,
+});
+
+/**
+ * Folds each patient's stream, blinded, with the domain's own monitoring fold (the write side decides
+ * queries against the same fold). Only the patient's stream writes its row, so the result does not
+ * depend on how streams interleave.
+ */
+const recordPatientEvent =
+  (protocol: Pick<ProtocolDefinition, 'maskedAnalytes'>): ProjectionHandler =>
+  async (event, rows) => {
+    const patientId = patientIdOf(event);
+    const current = (await rows.get(MONITORING_PATIENTS, patientId)) as MonitoringPatientRow | undefined;
+    const blinded = blindedForMonitoring(protocol, event);
+    const state = blinded ? evolveMonitoring(current?.state ?? initialMonitoredPatientState, blinded) : (current?.state ?? initialMonitoredPatientState);
+    const next: MonitoringPatientRow = {
+      patient_id: patientId,
+      site_id: state.patient.siteId ?? current?.site_id ?? event.siteId,
+      status: state.patient.status,
+      consent_date: state.patient.consentDate,
+      state,
+      log: [...(current?.log ?? []), loggedEvent(event)],
+      stream_version: event.streamVersion,
+    };
+    rows.put(MONITORING_PATIENTS, next);
+  };
+
+const recordSiteActivation: ProjectionHandler<SiteActivated> = (event, rows) => {
+  const site: MonitoringSiteRow = {
+    site_id: event.data.siteId,
+    name: event.data.name,
+    country: event.data.country ?? null,
+    activated_on: event.occurredAt.slice(0, 10),
+  };
+  rows.put(MONITORING_SITES, site);
+};
+
+function prefetchPatientRow(event: EventEnvelope): RowRef[] {
+  return event.streamId.startsWith(PATIENT_STREAM_PREFIX)
+    ? [{ table: MONITORING_PATIENTS, key: event.streamId.slice(PATIENT_STREAM_PREFIX.length) }]
+    : [];
+}
+
+/**
+ * The per-site monitoring read model (schema `monitoring`): per-patient facts and the sites. Every
+ * indicator is computed from them at query time, for the date asked; per-site figures are sums over
+ * patient rows, never stored, so no row is written by two streams.
+ */
+export function monitoringProjection(protocol: Pick<ProtocolDefinition, 'maskedAnalytes'> = ANTI_MAG_RITUXIMAB_PROTOCOL): Projection {
+  const patientEvent = recordPatientEvent(protocol);
+  const patientTypes = [...PATIENT_EVENT_TYPES, ...MONITORING_EVENT_TYPES, CODE_BREAK_EVENT_TYPE];
+  return defineProjection({
+    name: 'monitoring',
+    version: 1,
+    schema: 'monitoring',
+    tables: [
+      {
+        name: MONITORING_PATIENTS,
+        columns: {
+          patient_id: 'text',
+          site_id: { type: 'text', nullable: true },
+          status: 'text',
+          consent_date: { type: 'date', nullable: true },
+          state: 'jsonb',
+          log: 'jsonb',
+          stream_version: 'integer',
+        },
+        primaryKey: ['patient_id'],
+        indexes: [['site_id', 'consent_date']],
+      },
+      {
+        name: MONITORING_SITES,
+        columns: { site_id: 'text', name: 'text', country: { type: 'text', nullable: true }, activated_on: 'date' },
+        primaryKey: ['site_id'],
+      },
+    ],
+    handlers: {
+      ...Object.fromEntries(patientTypes.map((type) => [type, patientEvent])),
+      SiteActivated: recordSiteActivation,
+    },
+    prefetch: prefetchPatientRow,
+  });
+}
+
+export const MONITORING_PROJECTION = monitoringProjection();
