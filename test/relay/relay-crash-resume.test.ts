@@ -3,7 +3,8 @@ import { anEvent, newPatientStream } from '../event-store/event-store-harness';
 import { pause, TopicReader, waitUntil } from '../messaging/kafka-test-kit';
 import { TEST_KAFKA_BROKERS } from '../support/kafka';
 import { openRelayHarness, type RelayHarness } from './relay-harness';
-import { RelayProcess, type RelayProcessEnv } from './relay-process';
+import type { RelayHealth } from '../../apps/relay/src/relay-health.controller';
+import { AppProcess } from '../support/app-process';
 
 const STREAMS = 40;
 const ROUNDS = 15;
@@ -27,7 +28,7 @@ const countBy = <T>(items: T[], key: (item: T) => string) =>
 describe('relay process killed mid-stream', () => {
   let harness: RelayHarness;
   let reader: TopicReader;
-  let relay: RelayProcess | undefined;
+  let relay: AppProcess | undefined;
   let appending: Promise<void> | undefined;
   beforeAll(async () => {
     harness = await openRelayHarness({ partitions: 4 });
@@ -92,20 +93,20 @@ describe('relay process killed mid-stream', () => {
   }
 
   it('publishes every event of the store after a SIGKILL and a restart, repeating at most the page in flight', async () => {
-    const env: RelayProcessEnv = {
+    const env: Record<string, string> = {
       DATABASE_URL: harness.database.url,
       KAFKA_BROKERS: TEST_KAFKA_BROKERS.join(','),
       KAFKA_TOPIC: harness.topic,
       KAFKA_PARTITIONS: String(harness.partitions),
     };
-    relay = await RelayProcess.start(env);
-    expect(await relay.health()).toMatchObject({ status: 'ok', eventsPublished: 0, lastPublishedPosition: '0' });
+    relay = await AppProcess.start('relay', env);
+    expect(await relay.health<RelayHealth>()).toMatchObject({ status: 'ok', eventsPublished: 0, lastPublishedPosition: '0' });
 
     const streams = Array.from({ length: STREAMS }, () => newPatientStream());
     const progress = { rounds: 0 };
     appending = appendSteadily(streams, progress);
 
-    await waitUntil(async () => (await relay!.health()).eventsPublished >= 600, 60_000, () => '600 events published');
+    await waitUntil(async () => (await relay!.health<RelayHealth>()).eventsPublished >= 600, 60_000, () => '600 events published');
     // Held between publishing a page and storing its checkpoint: the one moment a crash makes it publish twice.
     const { checkpoint, release } = await lockCheckpoint();
     try {
@@ -124,7 +125,7 @@ describe('relay process killed mid-stream', () => {
     expect(progress.rounds).toBeLessThan(ROUNDS);
 
     await pause(300); // sites go on submitting while no relay runs
-    relay = await RelayProcess.start(env);
+    relay = await AppProcess.start('relay', env);
     await appending;
     const stored = await harness.storedEvents();
     expect(stored).toHaveLength(TOTAL);
@@ -146,8 +147,8 @@ describe('relay process killed mid-stream', () => {
     expect(published.length - TOTAL).toBeLessThanOrEqual(PAGE_SIZE);
 
     const last = stored[stored.length - 1];
-    await waitUntil(async () => (await relay!.health()).lastPublishedPosition === last.globalPosition, 10_000, () => 'the last checkpoint');
-    expect(await relay.health()).toMatchObject({ status: 'ok', lastPublishedTransactionId: last.transactionId, consecutiveFailures: 0 });
+    await waitUntil(async () => (await relay!.health<RelayHealth>()).lastPublishedPosition === last.globalPosition, 10_000, () => 'the last checkpoint');
+    expect(await relay.health<RelayHealth>()).toMatchObject({ status: 'ok', lastPublishedTransactionId: last.transactionId, consecutiveFailures: 0 });
   }, 240_000);
 
   it('stops on SIGTERM after storing its checkpoint, saying where it stopped', async () => {

@@ -1,42 +1,33 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { resolve } from 'node:path';
-import type { RelayHealth } from '../../apps/relay/src/relay-health.controller';
 
 const REPO_ROOT = resolve(__dirname, '../..');
-/** The relay's entry point run from source, as `npm run start:relay` runs its build. */
-const COMMAND = ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', 'apps/relay/src/main.ts'];
 
-export interface RelayProcessEnv {
-  DATABASE_URL: string;
-  KAFKA_BROKERS: string;
-  KAFKA_TOPIC: string;
-  KAFKA_PARTITIONS: string;
-}
-
-/** apps/relay/src/main.ts in a child process: what an operator starts, and what SIGKILL can really kill. */
-export class RelayProcess {
-  private output = '';
-
+/**
+ * One of the platform's apps (`apps/<name>/src/main.ts`) in a child process, run from source as its
+ * `npm run start:<name>` runs it: what an operator starts, and what SIGKILL can really kill.
+ */
+export class AppProcess {
   private constructor(
     private readonly child: ChildProcess,
     readonly url: string,
-    output: string,
+    private output: string,
   ) {
-    this.output = output;
     child.stdout!.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
     child.stderr!.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
   }
 
-  static async start(env: RelayProcessEnv, timeoutMs = 60_000): Promise<RelayProcess> {
-    const child = spawn(process.execPath, COMMAND, {
+  static async start(app: string, env: Record<string, string>, timeoutMs = 60_000): Promise<AppProcess> {
+    const command = ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', `apps/${app}/src/main.ts`];
+    const child = spawn(process.execPath, command, {
       cwd: REPO_ROOT,
-      env: { ...process.env, ...env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'log' },
+      env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'log', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
     const url = await new Promise<string>((resolveUrl, reject) => {
-      const timer = setTimeout(() => fail(new Error(`the relay did not start within ${timeoutMs} ms`)), timeoutMs);
+      const timer = setTimeout(() => fail(new Error(`${app} did not start within ${timeoutMs} ms`)), timeoutMs);
       const fail = (error: Error) => {
         clearTimeout(timer);
         child.kill('SIGKILL');
@@ -54,16 +45,16 @@ export class RelayProcess {
       };
       child.stdout!.on('data', read);
       child.stderr!.on('data', read);
-      child.once('exit', (code, signal) => fail(new Error(`the relay exited during start (code ${code}, signal ${signal})`)));
+      child.once('exit', (code, signal) => fail(new Error(`${app} exited during start (code ${code}, signal ${signal})`)));
     });
     child.removeAllListeners('exit');
-    return new RelayProcess(child, url, output);
+    return new AppProcess(child, url, output);
   }
 
-  async health(): Promise<RelayHealth> {
+  async health<T = unknown>(): Promise<T> {
     const response = await fetch(`${this.url}/health`);
     if (!response.ok) throw new Error(`GET /health answered ${response.status}`);
-    return (await response.json()) as RelayHealth;
+    return (await response.json()) as T;
   }
 
   /** Sends the signal and resolves with how the process ended. */
