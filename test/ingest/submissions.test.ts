@@ -73,6 +73,47 @@ describe('a site submits what happened to its patients', () => {
     expect(events[3].data).toMatchObject({ cycle: 1, infusionInCycle: 2, bsaM2: 1.88, plannedDoseMg: 705, administeredDoseMg: 800 });
   });
 
+  it('corrects an entry with a reason as a new event, and voids another, leaving the originals in the log', async () => {
+    const patientId = await randomizedPatient(app, coordinator, 'S01', '0012');
+    const lab = await post(`/patients/${patientId}/labs`, labBody({ value: 12.5 })).expect(201);
+    const labId = lab.body.events[0].eventId;
+    const correction = await post(`/patients/${patientId}/corrections`, {
+      ...submission(), occurredAt: '2026-03-09', correctedEventId: labId, reason: 'Transcription error: 1.25 g/L on the report',
+      data: { analyte: 'IGM', value: 1.25, unit: 'g/L', qualifier: '=' },
+    }).expect(201);
+    expect(correction.body.events[0].type).toBe('EntryCorrected');
+
+    const ae = await post(`/patients/${patientId}/adverse-events`, adverseEventBody()).expect(201);
+    const voided = await post(`/patients/${patientId}/voids`, {
+      ...submission(), occurredAt: '2026-03-11', voidedEventId: ae.body.events[0].eventId, reason: 'Entered for the wrong patient',
+    }).expect(201);
+    expect(voided.body.events[0].type).toBe('EntryVoided');
+
+    const events = (await app.http().get(`/patients/${patientId}/events`).set('Authorization', coordinator)).body;
+    expect(events.map((e: { type: string }) => e.type)).toEqual([
+      'PatientEnrolled', 'PatientRandomized', 'LabResulted', 'EntryCorrected', 'AdverseEventReported', 'EntryVoided',
+    ]);
+    expect(events[2].data.value).toBe(12.5);
+    expect(events[3]).toMatchObject({
+      amends: { eventId: labId, reason: 'Transcription error: 1.25 g/L on the report' },
+      data: { correctedEventId: labId, correctedType: 'LabResulted', data: { value: 1.25 } },
+    });
+
+    const again = await post(`/patients/${patientId}/voids`, {
+      ...submission(), occurredAt: '2026-03-11', voidedEventId: ae.body.events[0].eventId, reason: 'twice',
+    }).expect(422);
+    expect(again.body.details).toContainEqual({ field: 'voidedEventId', rule: 'already-voided' });
+    const noReason = await post(`/patients/${patientId}/corrections`, {
+      ...submission(), occurredAt: '2026-03-09', correctedEventId: labId, data: { analyte: 'IGM', value: 1.3, unit: 'g/L' },
+    }).expect(400);
+    expect(noReason.body.details).toContainEqual({ field: 'reason', rule: 'is-string' });
+    const badData = await post(`/patients/${patientId}/corrections`, {
+      ...submission(), occurredAt: '2026-03-09', correctedEventId: labId, reason: 'typo', data: { analyte: 'IGM', value: -1, unit: 'g/L', qualifier: '=' },
+    }).expect(422);
+    expect(badData.body.details[0].field).toBe('data.value');
+    expect(await historyLength(app, coordinator, patientId)).toBe(6);
+  });
+
   describe('refuses bad input with the field and the rule, storing nothing', () => {
     let patientId: string;
     beforeAll(async () => {
