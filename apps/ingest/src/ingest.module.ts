@@ -1,8 +1,10 @@
 import { Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
+import { AllocationModule } from '../../analysis/src/allocation/allocation.module';
 import { MonitorWorkflowController, RecordMonitorActionHandler } from './monitor-workflow';
 import { GetPatientHistoryHandler } from './patients/patient-history';
 import { PatientsController } from './patients/patients.controller';
+import { RandomizePatientHandler } from './patients/randomize-patient';
 import { SubmitPatientDataHandler } from './patients/submit-patient-data';
 import { ActivateSiteHandler } from './sites/activate-site';
 import { EnrolPatientHandler } from './sites/enrol-patient';
@@ -12,12 +14,13 @@ import { StreamWriter } from './write/stream-writer';
 
 /**
  * The site-facing write side. Needs, from the composing app: DATA_SOURCE (DatabaseModule), EVENT_STORE
- * (EventStoreModule), CLOCK and PROTOCOL (PlatformConfigModule) and AuthModule's guards.
+ * (EventStoreModule), CLOCK and PROTOCOL (PlatformConfigModule) and AuthModule's guards. Randomization takes its
+ * kits from the allocation list (AllocationModule, the analysis app's schema `allocation`).
  */
 @Module({
-  imports: [CqrsModule],
+  imports: [CqrsModule, AllocationModule],
   controllers: [SitesController, PatientsController, UsersController, MonitorWorkflowController],
-  providers: [StreamWriter, ActivateSiteHandler, EnrolPatientHandler, SubmitPatientDataHandler, GetPatientHistoryHandler, RecordMonitorActionHandler],
+  providers: [StreamWriter, ActivateSiteHandler, EnrolPatientHandler, SubmitPatientDataHandler, RandomizePatientHandler, GetPatientHistoryHandler, RecordMonitorActionHandler],
   exports: [StreamWriter],
 })
 export class IngestModule {}

@@ -1,5 +1,6 @@
 import { UserDirectory } from '@trialstream/auth';
 import { loadConfig } from '@trialstream/config';
+import { AnalysisModule } from '../../analysis/src/analysis.module';
 import { AuditModule } from '../../audit/src/audit.module';
 import { IngestModule } from '../../ingest/src/ingest.module';
 import { MonitoringModule } from '../../monitoring/src/monitoring.module';
@@ -22,6 +23,7 @@ async function main() {
     features: [
       IngestModule,
       MonitoringModule,
+      AnalysisModule,
       AuditModule,
       ProjectionsModule.forRoot(PLATFORM_PROJECTIONS),
       ...(config.kafkaBrokers ? [RelayModule.forRoot()] : []),

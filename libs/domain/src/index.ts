@@ -24,3 +24,6 @@ export { decideWithdrawal } from './decide/withdrawal';
 export { decideCorrection } from './decide/correction';
 export { decideVoid } from './decide/void';
 export * from './monitoring';
+export * from './analysis';
+export * from './randomization';
+export * from './trial';

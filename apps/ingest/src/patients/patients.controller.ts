@@ -11,6 +11,7 @@ import {
 import { RandomizePatientDto } from './dto/enrol-patient.dto';
 import { GetPatientHistory } from './patient-history';
 import { PatientSubmissionKind } from './patient-submissions';
+import { RandomizePatient } from './randomize-patient';
 import { SubmitPatientData } from './submit-patient-data';
 
 type Body = Record<string, unknown> & { submissionId: string; expectedVersion?: number };
@@ -35,8 +36,8 @@ export class PatientsController {
   }
 
   @Post('randomization') @HttpCode(201) @RequirePermission('submit-clinical-data')
-  randomize(@CurrentPrincipal() p: Principal, @Param('patientId') id: string, @Body() body: RandomizePatientDto, @Res({ passthrough: true }) res: Response) {
-    return this.submit(p, id, 'randomization', body, res);
+  async randomize(@CurrentPrincipal() p: Principal, @Param('patientId') id: string, @Body() body: RandomizePatientDto, @Res({ passthrough: true }) res: Response) {
+    return respond(await this.commands.execute(new RandomizePatient(p, id, { ...body })), res);
   }
 
   @Post('infusions') @HttpCode(201) @RequirePermission('submit-clinical-data')

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { ApiError } from '@trialstream/api-common';
 import type { Principal } from '@trialstream/auth';
+import { TRIAL_RULE, TRIAL_STREAM_ID, trialStateFrom } from '@trialstream/domain';
 import type { Decision, DecisionContext, EventDraft, EventEnvelope, ProtocolDefinition, RuleViolation } from '@trialstream/domain';
 import type { PostgresEventStore } from '@trialstream/event-store';
 import { stringify } from 'safe-stable-stringify';
@@ -27,6 +28,11 @@ export interface StreamDecision<TState> {
   fold(events: EventEnvelope[]): TState;
   /** Throws an ApiError when the principal may not act on this stream (unknown patient, other site). */
   authorize(state: TState, events: EventEnvelope[]): void;
+  /**
+   * Writes to patient and site streams stop once the database is frozen or locked; an emergency
+   * code-break must still be possible then, and the trial's own lifecycle is decided on its stream.
+   */
+  allowedWhenDatabaseClosed?: boolean;
   decide(state: TState, ctx: DecisionContext): Decision<EventDraft>;
 }
 
@@ -37,7 +43,10 @@ export interface WriteResult {
 }
 
 /** Rules whose violation means "this already exists" rather than "this breaks the protocol". */
-const CONFLICT_RULES = new Set(['already-enrolled', 'already-randomized', 'already-withdrawn', 'already-activated']);
+const CONFLICT_RULES = new Set([
+  'already-enrolled', 'already-randomized', 'already-withdrawn', 'already-activated', 'already-verified',
+  'already-frozen', 'already-locked', 'already-unblinded',
+]);
 /** Without a client expectedVersion, a concurrent writer just means: decide again on the newer state. */
 const MAX_ATTEMPTS = 5;
 
@@ -94,6 +103,7 @@ export class StreamWriter {
       const events = await this.store.readStream(decision.streamId);
       const state = decision.fold(events);
       decision.authorize(state, events);
+      if (!decision.allowedWhenDatabaseClosed && decision.streamId !== TRIAL_STREAM_ID) await this.assertDatabaseOpen();
       if (decision.expectedVersion !== undefined && decision.expectedVersion !== events.length) {
         throw staleVersion(decision.expectedVersion, events.length);
       }
@@ -122,6 +132,14 @@ export class StreamWriter {
         ]);
       }
     }
+  }
+
+  private async assertDatabaseOpen(): Promise<void> {
+    const trial = trialStateFrom(await this.store.readStream(TRIAL_STREAM_ID));
+    if (trial.status === 'open') return;
+    throw ApiError.conflict(`The trial database is ${trial.status}: it takes no new data`, [
+      { field: 'trial', rule: TRIAL_RULE.databaseClosed },
+    ]);
   }
 
   private replay(sameRequest: boolean, response: unknown): WriteResult {

@@ -70,13 +70,23 @@ export class EnrolPatientFields {
   birthYear: number;
 }
 
+/**
+ * Randomization is assigned by the server: once the trial's allocation list is loaded, the server
+ * takes the next free kit of the patient's stratum (the site) and answers its number; a kit number
+ * sent by the site is refused (rule `kit-assigned-by-server`), so no site can pick a kit. Without a
+ * list (a trial whose kits an external IWRS dispenses), the site reports the kit it dispensed.
+ */
 export class RandomizePatientFields {
-  @ApiProperty({ example: 'K-0042', description: 'Kit number dispensed; the arm behind it is never sent to sites' })
+  @ApiPropertyOptional({
+    example: 'K-0042',
+    description: 'Only for trials without an allocation list here (kits dispensed by an external IWRS); refused otherwise',
+  })
+  @IsOptional()
   @IsString()
   @Matches(/^[A-Za-z0-9-]{1,32}$/)
-  kitNumber: string;
+  kitNumber?: string;
 
-  @ApiPropertyOptional({ description: 'Randomization stratum; defaults to the site' })
+  @ApiPropertyOptional({ description: 'Randomization stratum; always the site when the server assigns the kit' })
   @IsOptional()
   @IsString()
   @Length(1, 64)

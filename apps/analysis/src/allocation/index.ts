@@ -1,0 +1,3 @@
+export * from './allocation-store';
+export * from './allocation.module';
+export * from './migrations';

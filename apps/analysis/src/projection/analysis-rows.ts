@@ -1,0 +1,295 @@
+import {
+  AdverseEventReported,
+  afterTreatmentStart,
+  analysisRowsOf,
+  byDate,
+  ClinicalAssessed,
+  clinicalTimeOf,
+  ConductionMeasure,
+  conductionParameter,
+  GlobalStatus,
+  incatTotal,
+  InfusionDay,
+  InfusionGiven,
+  LabResulted,
+  nadir,
+  NerveStudy,
+  NeurographyRecorded,
+  Observation,
+  ParameterCode,
+  PatientSeries,
+  Qualifier,
+  toCanonicalLabValue,
+  treatmentContextAt,
+} from '@trialstream/domain';
+import { AnalysisSource, SourceEntry } from './analysis-source';
+import { visitOf } from './visits';
+
+/** Row shapes of the analysis read model (schema `analysis`); dates are calendar dates. */
+export type AnalysisPatientRow = {
+  patient_id: string;
+  site_id: string | null;
+  status: string;
+  stratum: string | null;
+  kit_number: string | null;
+  randomized_on: string | null;
+  first_infusion_on: string | null;
+  withdrawn_on: string | null;
+  code_broken_on: string | null;
+  /** Highest treatment cycle given (0: untreated). */
+  cycles: number;
+  /** Distinct dose levels given (mg/m²), ascending. */
+  dose_levels: number[];
+};
+
+export type ObservationRow = {
+  patient_id: string;
+  parameter: string;
+  event_id: string;
+  /** Position of the entry in the patient's stream: same-day values are ordered by it (the later recorded counts as later). */
+  entry_order: number;
+  site_id: string | null;
+  date: string;
+  visit: string;
+  cycle: number;
+  dose_level: number | null;
+  value: number;
+  qualifier: Qualifier;
+  unit: string;
+  is_baseline: boolean;
+  /** The lowest value after the first infusion day. */
+  is_nadir: boolean;
+  baseline_value: number | null;
+  baseline_qualifier: Qualifier | null;
+  change: number | null;
+  percent_change: number | null;
+  percent_of_baseline: number | null;
+  change_censored: boolean;
+};
+
+export type StatusRow = {
+  patient_id: string;
+  event_id: string;
+  entry_order: number;
+  site_id: string | null;
+  date: string;
+  visit: string;
+  cycle: number;
+  dose_level: number | null;
+  status: GlobalStatus;
+};
+
+export type InfusionRow = {
+  patient_id: string;
+  event_id: string;
+  site_id: string | null;
+  date: string;
+  cycle: number;
+  infusion_in_cycle: number;
+  dose_level: number;
+};
+
+export type AdverseEventRow = {
+  patient_id: string;
+  event_id: string;
+  site_id: string | null;
+  date: string;
+  visit: string;
+  cycle: number;
+  dose_level: number | null;
+  term: string;
+  serious: boolean;
+  grade: number;
+  relatedness: string;
+  outcome: string | null;
+};
+
+export interface PatientRows {
+  patient: AnalysisPatientRow;
+  observations: ObservationRow[];
+  statuses: StatusRow[];
+  infusions: InfusionRow[];
+  adverseEvents: AdverseEventRow[];
+}
+
+/** An observation that remembers the entry it came from. */
+type SourcedObservation = Observation & { eventId: string; entryOrder: number };
+
+const dateOf = (entry: SourceEntry): string => clinicalTimeOf(entry.occurredAt).date;
+const active = (source: AnalysisSource, type: SourceEntry['type']) => source.entries.filter((entry) => entry.type === type && !entry.voided);
+
+const CONDUCTION_FIELDS: ReadonlyArray<[ConductionMeasure, keyof NerveStudy]> = [
+  ['MCV', 'motorConductionVelocityMs'],
+  ['DML', 'distalMotorLatencyMs'],
+  ['CMAP', 'cmapAmplitudeMv'],
+  ['SNAP', 'snapAmplitudeUv'],
+  ['FWAVE', 'fWaveLatencyMs'],
+];
+
+/** Every measured value of the entry, by parameter, in canonical units; labs name theirs, other parameters have one. */
+const measurementsOf = (entry: SourceEntry): Array<{ parameter: ParameterCode; value: number; qualifier: Qualifier; unit?: string }> => {
+  switch (entry.type) {
+    case 'LabResulted': {
+      const lab = entry.data as LabResulted;
+      const canonical = toCanonicalLabValue(lab.analyte, lab.value, lab.unit);
+      return [{ parameter: lab.analyte, value: canonical.value, qualifier: lab.qualifier ?? '=', unit: canonical.unit }];
+    }
+    case 'NeurographyRecorded':
+      return (entry.data as NeurographyRecorded).nerves.flatMap((study) =>
+        CONDUCTION_FIELDS.flatMap(([measure, field]) => {
+          const value = study[field];
+          return typeof value === 'number'
+            ? [{ parameter: conductionParameter(measure, study.nerve, study.side), value, qualifier: '=' as const }]
+            : [];
+        }),
+      );
+    case 'ClinicalAssessed': {
+      const assessment = entry.data as ClinicalAssessed;
+      const scores: Array<[ParameterCode, number | undefined]> = [
+        ['INCAT_TOTAL', incatTotal(assessment)],
+        ['INCAT_LEGS', assessment.incatLegs],
+        ['SENSORY_SUM', assessment.sensorySumScore],
+        ['MRC_SUM', assessment.mrcSumScore],
+        ['WALK_10M', assessment.tenMetreWalkSeconds],
+      ];
+      return scores.flatMap(([parameter, value]) => (value === undefined ? [] : [{ parameter, value, qualifier: '=' as const }]));
+    }
+    default:
+      return [];
+  }
+};
+
+export const infusionDaysOf = (source: AnalysisSource): Array<InfusionDay & { eventId: string; infusionInCycle: number }> =>
+  active(source, 'InfusionGiven').map((entry) => {
+    const infusion = entry.data as InfusionGiven;
+    return {
+      eventId: entry.eventId,
+      date: dateOf(entry),
+      cycle: infusion.cycle,
+      infusionInCycle: infusion.infusionInCycle,
+      doseLevelMgPerM2: infusion.doseLevelMgPerM2,
+    };
+  });
+
+/**
+ * Series are kept apart per unit as well as per parameter: a B-cell count in % of lymphocytes cannot
+ * be compared with one in cells/µL, and no conversion exists without a lymphocyte count.
+ */
+const seriesKey = (parameter: ParameterCode, unit: string | undefined) => `${parameter}\u0000${unit ?? ''}`;
+
+/**
+ * Everything the analysis shows of one patient, derived from the patient's source alone: the same
+ * source always gives the same rows, whichever order other patients' events arrived in.
+ */
+export const patientRowsOf = (source: AnalysisSource): PatientRows => {
+  const infusions = infusionDaysOf(source);
+  const firstInfusionDate = byDate(infusions)[0]?.date;
+  const context = (date: string) => {
+    const treatment = treatmentContextAt(date, infusions);
+    return { visit: visitOf(date, firstInfusionDate), cycle: treatment.cycle, dose_level: treatment.doseLevelMgPerM2 ?? null };
+  };
+
+  const series = new Map<string, { parameter: ParameterCode; unit?: string; observations: SourcedObservation[] }>();
+  for (const [entryOrder, entry] of source.entries.entries()) {
+    if (entry.voided) continue;
+    const date = dateOf(entry);
+    const { visit, cycle, dose_level } = context(date);
+    for (const measurement of measurementsOf(entry)) {
+      const key = seriesKey(measurement.parameter, measurement.unit);
+      const group = series.get(key) ?? { parameter: measurement.parameter, unit: measurement.unit, observations: [] };
+      group.observations.push({
+        eventId: entry.eventId,
+        entryOrder,
+        date,
+        visit,
+        cycle,
+        ...(dose_level === null ? {} : { doseLevelMgPerM2: dose_level }),
+        value: measurement.value,
+        qualifier: measurement.qualifier,
+      });
+      series.set(key, group);
+    }
+  }
+
+  const observations = [...series.values()].flatMap(({ parameter, unit, observations: list }) => {
+    const low = firstInfusionDate === undefined ? undefined : (nadir(afterTreatmentStart(list, firstInfusionDate)) as SourcedObservation | undefined);
+    const patientSeries: PatientSeries = { subjectId: source.patientId, firstInfusionDate, series: { [parameter]: list }, globalStatus: [] };
+    return analysisRowsOf(patientSeries).map((row): ObservationRow => {
+      const { eventId, entryOrder } = row as unknown as SourcedObservation;
+      return {
+        patient_id: source.patientId,
+        parameter,
+        event_id: eventId,
+        entry_order: entryOrder,
+        site_id: source.siteId,
+        date: row.date,
+        visit: row.visit,
+        cycle: row.cycle,
+        dose_level: row.doseLevelMgPerM2 ?? null,
+        value: row.value,
+        qualifier: row.qualifier,
+        unit: unit ?? row.unit,
+        is_baseline: row.isBaseline,
+        is_nadir: low?.eventId === eventId,
+        baseline_value: row.baselineValue ?? null,
+        baseline_qualifier: row.baselineQualifier ?? null,
+        change: row.change ?? null,
+        percent_change: row.percentChange ?? null,
+        percent_of_baseline: row.percentOfBaseline ?? null,
+        change_censored: row.changeCensored,
+      };
+    });
+  });
+
+  const statuses = source.entries.flatMap((entry, entryOrder): StatusRow[] => {
+    const status = entry.type === 'ClinicalAssessed' && !entry.voided ? (entry.data as ClinicalAssessed).globalStatus : undefined;
+    if (status === undefined) return [];
+    const date = dateOf(entry);
+    return [{ patient_id: source.patientId, event_id: entry.eventId, entry_order: entryOrder, site_id: source.siteId, date, ...context(date), status }];
+  });
+
+  const adverseEvents = active(source, 'AdverseEventReported').map((entry): AdverseEventRow => {
+    const event = entry.data as AdverseEventReported;
+    const date = dateOf(entry);
+    return {
+      patient_id: source.patientId,
+      event_id: entry.eventId,
+      site_id: source.siteId,
+      date,
+      ...context(date),
+      term: event.term,
+      serious: event.serious,
+      grade: event.grade,
+      relatedness: event.relatedness,
+      outcome: event.outcome ?? null,
+    };
+  });
+
+  return {
+    patient: {
+      patient_id: source.patientId,
+      site_id: source.siteId,
+      status: source.status,
+      stratum: source.stratum,
+      kit_number: source.kitNumber,
+      randomized_on: source.randomizedOn,
+      first_infusion_on: firstInfusionDate ?? null,
+      withdrawn_on: source.withdrawnOn,
+      code_broken_on: source.codeBrokenOn,
+      cycles: infusions.reduce((highest, infusion) => Math.max(highest, infusion.cycle), 0),
+      dose_levels: [...new Set(infusions.map((infusion) => infusion.doseLevelMgPerM2))].sort((a, b) => a - b),
+    },
+    observations,
+    statuses,
+    infusions: infusions.map((infusion) => ({
+      patient_id: source.patientId,
+      event_id: infusion.eventId,
+      site_id: source.siteId,
+      date: infusion.date,
+      cycle: infusion.cycle,
+      infusion_in_cycle: infusion.infusionInCycle,
+      dose_level: infusion.doseLevelMgPerM2,
+    })),
+    adverseEvents,
+  };
+};

@@ -1,0 +1,198 @@
+import { InMemoryReadModel } from '@trialstream/projections';
+import { interleaved, seededRandom } from '../../../../libs/projections/src/testing/patient-stories';
+import { ANALYSIS_PROJECTION, ANALYSIS_TABLES } from './analysis.projection';
+import { PatientStory } from './testing';
+import { visitOf } from './visits';
+
+async function modelOf(...stories: PatientStory[]): Promise<InMemoryReadModel> {
+  const model = new InMemoryReadModel(ANALYSIS_PROJECTION);
+  for (const story of stories) await model.apply(story.events);
+  return model;
+}
+
+const observations = (model: InMemoryReadModel, parameter: string) =>
+  model
+    .rowsOf(ANALYSIS_TABLES.observations)
+    .filter((row) => row.parameter === parameter)
+    .sort((a, b) => String(a.date).localeCompare(String(b.date)) || Number(a.entry_order) - Number(b.entry_order));
+
+/** A treated patient: screening and baseline IgM, one infusion on 2024-02-01, follow-ups at months 3 and 6. */
+function treatedPatient(number = '001', siteId = 'ZH01'): PatientStory {
+  const story = new PatientStory(siteId, number).randomized(`K-${number}`);
+  story.lab('2024-01-16', 'IGM', 1500, 'mg/dL');
+  story.lab('2024-02-01', 'IGM', 12);
+  story.infusion('2024-02-01');
+  story.lab('2024-05-02', 'IGM', 6);
+  story.lab('2024-08-01', 'IGM', 9);
+  return story;
+}
+
+describe('the analysis projection', () => {
+  it('gives each IgM value in g/L with its visit, cycle, dose level, baseline, change and nadir', async () => {
+    const model = await modelOf(treatedPatient());
+    const rows = observations(model, 'IGM');
+    const common = { patient_id: 'ZH01-001', parameter: 'IGM', site_id: 'ZH01', unit: 'g/L', qualifier: '=', baseline_value: 12, baseline_qualifier: '=' };
+    expect(rows).toEqual([
+      // 1500 mg/dL × 0.01 = 15 g/L, 16 days before the first infusion: screening, before treatment, no change
+      expect.objectContaining({
+        ...common, date: '2024-01-16', visit: 'screening', cycle: 0, dose_level: null, value: 15,
+        is_baseline: false, is_nadir: false, change: null, percent_change: null, percent_of_baseline: null, change_censored: false,
+      }),
+      // drawn on the first infusion day, before dosing: the baseline
+      expect.objectContaining({ ...common, date: '2024-02-01', visit: 'baseline', cycle: 0, dose_level: null, value: 12, is_baseline: true, change: null }),
+      // day 91: month 3 of cycle 1 at 375 mg/m²; 6 − 12 = −6, −6 / 12 = −50%, 6 / 12 = 50% of baseline; the lowest value
+      expect.objectContaining({
+        ...common, date: '2024-05-02', visit: 'month-3', cycle: 1, dose_level: 375, value: 6,
+        is_baseline: false, is_nadir: true, change: -6, percent_change: -50, percent_of_baseline: 50,
+      }),
+      // day 182: month 6; 9 − 12 = −3, −25%, 75% of baseline
+      expect.objectContaining({ ...common, date: '2024-08-01', visit: 'month-6', cycle: 1, value: 9, is_nadir: false, change: -3, percent_change: -25, percent_of_baseline: 75 }),
+    ]);
+  });
+
+  it('takes the later of two samples of the first infusion day as the baseline, in recording order', async () => {
+    const story = treatedPatient();
+    story.lab('2024-02-01', 'IGM', 10);
+    const rows = observations(await modelOf(story), 'IGM');
+    expect(rows.filter((row) => row.is_baseline).map((row) => row.value)).toEqual([10]);
+    // month 6: (9 − 10) / 10 = −10%
+    expect(rows[rows.length - 1]).toMatchObject({ baseline_value: 10, percent_change: -10 });
+  });
+
+  it('keeps a censored value censored: qualifier and limit as reported, no change computed from it', async () => {
+    const story = treatedPatient();
+    story.lab('2024-02-01', 'ANTI_MAG', 70000, 'BTU', '>');
+    story.lab('2024-05-02', 'ANTI_MAG', 30000, 'BTU');
+    const [baseline, followUp] = observations(await modelOf(story), 'ANTI_MAG');
+    expect(baseline).toMatchObject({ value: 70000, qualifier: '>', unit: 'BTU', is_baseline: true });
+    expect(followUp).toMatchObject({ value: 30000, qualifier: '=', baseline_value: 70000, baseline_qualifier: '>', change_censored: true, change: null, percent_change: null });
+  });
+
+  it('turns nerve conduction and clinical scales into parameters per nerve and side, and keeps global status apart', async () => {
+    const story = treatedPatient();
+    story.neurography('2024-02-01', [{ nerve: 'ulnar', side: 'left', motorConductionVelocityMs: 30, distalMotorLatencyMs: 7.2 }]);
+    story.neurography('2024-08-01', [{ nerve: 'ulnar', side: 'left', motorConductionVelocityMs: 33, distalMotorLatencyMs: 6.5 }]);
+    story.assessment('2024-02-01', { incatArms: 1, incatLegs: 2, sensorySumScore: 10, mrcSumScore: 55, tenMetreWalkSeconds: 9.5 });
+    story.assessment('2024-08-01', { incatArms: 1, incatLegs: 1, sensorySumScore: 8, globalStatus: 'improved' });
+    const model = await modelOf(story);
+
+    // (33 − 30) / 30 = +10%
+    expect(observations(model, 'MCV_ULNAR_LEFT').map((row) => [row.value, row.unit, row.percent_change])).toEqual([[30, 'm/s', null], [33, 'm/s', 10]]);
+    expect(observations(model, 'DML_ULNAR_LEFT').map((row) => [row.value, row.unit])).toEqual([[7.2, 'ms'], [6.5, 'ms']]);
+    // INCAT total = arms + legs: 3, then 2
+    expect(observations(model, 'INCAT_TOTAL').map((row) => [row.value, row.change])).toEqual([[3, null], [2, -1]]);
+    expect(observations(model, 'INCAT_LEGS').map((row) => [row.value, row.change])).toEqual([[2, null], [1, -1]]);
+    expect(observations(model, 'SENSORY_SUM').map((row) => [row.value, row.change])).toEqual([[10, null], [8, -2]]);
+    expect(observations(model, 'MRC_SUM').map((row) => row.value)).toEqual([55]);
+    expect(observations(model, 'WALK_10M').map((row) => [row.value, row.unit])).toEqual([[9.5, 's']]);
+    expect(model.rowsOf(ANALYSIS_TABLES.statuses)).toEqual([
+      expect.objectContaining({ patient_id: 'ZH01-001', date: '2024-08-01', visit: 'month-6', cycle: 1, dose_level: 375, status: 'improved' }),
+    ]);
+  });
+
+  it('applies a correction to the value and everything derived from it, and drops a voided entry', async () => {
+    const story = treatedPatient();
+    const typo = story.lab('2024-05-02', 'IGM', 60);
+    story.correctLab(typo, '2024-05-02', 3);
+    const wrongPatient = story.lab('2024-06-01', 'IGM', 1);
+    story.void(wrongPatient);
+    const rows = observations(await modelOf(story), 'IGM');
+
+    // two values on 2024-05-02: the 6, then the corrected 3 recorded after it
+    expect(rows.map((row) => row.value)).toEqual([15, 12, 6, 3, 9]);
+    // the corrected 3 g/L is now the nadir: (3 − 12) / 12 = −75%
+    expect(rows.find((row) => row.event_id === typo.eventId)).toMatchObject({ value: 3, percent_change: -75, is_nadir: true });
+    expect(rows.filter((row) => row.is_nadir)).toHaveLength(1);
+    expect(rows.some((row) => row.event_id === wrongPatient.eventId)).toBe(false);
+  });
+
+  it('moves baselines, visits and cycles when the first infusion is corrected to another day', async () => {
+    const story = treatedPatient();
+    const first = story.events.find((event) => event.type === 'InfusionGiven')!;
+    story.correctInfusionDate(first, '2024-01-17');
+    const rows = observations(await modelOf(story), 'IGM');
+    // the infusion now fell on 2024-01-17: the 15 g/L of the day before becomes the baseline
+    expect(rows.map((row) => [row.date, row.visit, row.cycle, row.is_baseline])).toEqual([
+      ['2024-01-16', 'baseline', 0, true],
+      ['2024-02-01', 'day-15', 1, false],
+      ['2024-05-02', 'day-106', 1, false],
+      ['2024-08-01', 'day-197', 1, false],
+    ]);
+    expect(rows[3]).toMatchObject({ baseline_value: 15, change: -6, percent_change: -40 });
+  });
+
+  it('records cycles and dose levels: a second cycle at 750 mg/m² and the observations that fall in it', async () => {
+    const story = treatedPatient();
+    story.infusion('2024-02-08', 1, 2);
+    story.infusion('2024-02-15', 1, 3);
+    story.infusion('2024-02-22', 1, 4);
+    story.infusion('2024-07-01', 2, 1, 750);
+    const model = await modelOf(story);
+    expect(model.rowsOf(ANALYSIS_TABLES.patients)[0]).toMatchObject({ first_infusion_on: '2024-02-01', cycles: 2, dose_levels: [375, 750] });
+    expect(observations(model, 'IGM').map((row) => [row.visit, row.cycle, row.dose_level])).toEqual([
+      ['screening', 0, null],
+      ['baseline', 0, null],
+      ['month-3', 1, 375],
+      ['month-6', 2, 750],
+    ]);
+    expect(model.rowsOf(ANALYSIS_TABLES.infusions).map((row) => [row.cycle, row.infusion_in_cycle, row.dose_level])).toContainEqual([2, 1, 750]);
+  });
+
+  it('lists adverse events with their treatment context, and a patient’s kit, withdrawal and code-break, never an arm', async () => {
+    const story = treatedPatient();
+    story.adverseEvent('2024-02-01', { term: 'Infusion-related reaction', grade: 2 });
+    story.adverseEvent('2024-03-10', { term: 'Pneumonia', serious: true, grade: 3, relatedness: 'possible', outcome: 'recovered' });
+    story.codeBreak('2024-03-11T08:00:00.000Z');
+    story.add({ type: 'PatientWithdrawn', schemaVersion: 1, occurredAt: '2024-09-01', data: { reason: 'moved' } });
+    const model = await modelOf(story);
+    expect(model.rowsOf(ANALYSIS_TABLES.adverseEvents).map((row) => [row.date, row.cycle, row.term, row.serious, row.grade, row.outcome])).toEqual(
+      expect.arrayContaining([
+        ['2024-02-01', 0, 'Infusion-related reaction', false, 2, null],
+        ['2024-03-10', 1, 'Pneumonia', true, 3, 'recovered'],
+      ]),
+    );
+    expect(model.rowsOf(ANALYSIS_TABLES.patients)).toEqual([
+      {
+        patient_id: 'ZH01-001', site_id: 'ZH01', status: 'withdrawn', stratum: 'ZH01', kit_number: 'K-001', randomized_on: '2024-01-20',
+        first_infusion_on: '2024-02-01', withdrawn_on: '2024-09-01', code_broken_on: '2024-03-11', cycles: 1, dose_levels: [375],
+      },
+    ]);
+    expect(JSON.stringify(ANALYSIS_PROJECTION.tables)).not.toMatch(/"arm"/);
+  });
+
+  it('yields the same rows for every interleaving of patients', async () => {
+    const stories = ['001', '002', '003', '004'].map((number, index) => {
+      const story = treatedPatient(number, index % 2 ? 'ZH01' : 'BE02');
+      const typo = story.lab('2024-05-03', 'IGM', 50 + index);
+      story.correctLab(typo, '2024-05-03', 5 + index);
+      story.adverseEvent('2024-02-02');
+      return story;
+    });
+    const reference = await modelOf(...stories);
+    for (let seed = 1; seed <= 20; seed++) {
+      const model = new InMemoryReadModel(ANALYSIS_PROJECTION);
+      for (const event of interleaved(stories.map((story) => story.events), seededRandom(seed))) await model.apply([event]);
+      for (const table of Object.values(ANALYSIS_TABLES)) {
+        expect({ seed, table, rows: model.rowsOf(table) }).toEqual({ seed, table, rows: reference.rowsOf(table) });
+      }
+    }
+  });
+});
+
+describe('visitOf', () => {
+  it.each([
+    ['2024-01-01', undefined, 'screening'],
+    ['2024-01-17', '2024-02-01', 'screening'],
+    ['2024-01-18', '2024-02-01', 'baseline'],
+    ['2024-02-01', '2024-02-01', 'baseline'],
+    ['2024-02-02', '2024-02-01', 'day-1'],
+    // month 3 is day 91 ± 14
+    ['2024-04-18', '2024-02-01', 'month-3'],
+    ['2024-04-17', '2024-02-01', 'day-76'],
+    ['2024-05-16', '2024-02-01', 'month-3'],
+    ['2024-05-17', '2024-02-01', 'day-106'],
+    ['2025-01-30', '2024-02-01', 'month-12'],
+  ])('names %s (first infusion %s) %s', (date, first, visit) => {
+    expect(visitOf(date, first)).toBe(visit);
+  });
+});

@@ -1,0 +1,115 @@
+/** Builders of one patient's stream for the analysis projection's unit tests. */
+import {
+  AdverseEventReported,
+  ClinicalAssessed,
+  draftEvent,
+  draftTrialEvent,
+  EventDraft,
+  EventEnvelope,
+  LabAnalyte,
+  LabQualifier,
+  NerveStudy,
+  patientIdFor,
+  patientStreamId,
+} from '@trialstream/domain';
+import { enrolment, envelopesOf } from '../../../../libs/projections/src/testing/patient-stories';
+
+export class PatientStory {
+  readonly events: EventEnvelope[] = [];
+  readonly patientId: string;
+
+  constructor(
+    readonly siteId: string,
+    screeningNumber: string,
+  ) {
+    this.patientId = patientIdFor(siteId, screeningNumber);
+    this.add(enrolment(siteId, screeningNumber, '2024-01-15'));
+  }
+
+  get streamId(): string {
+    return patientStreamId(this.patientId);
+  }
+
+  add(draft: EventDraft): EventEnvelope {
+    const [event] = envelopesOf(this.streamId, this.siteId, [draft], this.events.length + 1);
+    this.events.push(event);
+    return event;
+  }
+
+  randomized(kitNumber = 'K-1', occurredAt = '2024-01-20'): this {
+    this.add(draftEvent('PatientRandomized', occurredAt, { kitNumber, stratum: this.siteId }));
+    return this;
+  }
+
+  infusion(occurredAt: string, cycle = 1, infusionInCycle = 1, doseLevelMgPerM2 = 375): EventEnvelope {
+    return this.add(
+      draftEvent('InfusionGiven', occurredAt, {
+        cycle,
+        infusionInCycle,
+        doseLevelMgPerM2,
+        heightCm: 172,
+        weightKg: 78,
+        bsaM2: 1.93,
+        plannedDoseMg: 1.93 * doseLevelMgPerM2,
+        administeredDoseMg: 1.93 * doseLevelMgPerM2,
+        deviations: [],
+      }),
+    );
+  }
+
+  lab(occurredAt: string, analyte: LabAnalyte, value: number, unit = 'g/L', qualifier: LabQualifier = '='): EventEnvelope {
+    return this.add(draftEvent('LabResulted', occurredAt, { analyte, value, unit, qualifier }));
+  }
+
+  neurography(occurredAt: string, nerves: NerveStudy[]): EventEnvelope {
+    return this.add(draftEvent('NeurographyRecorded', occurredAt, { limbTemperatureC: 33, nerves, deviations: [] }));
+  }
+
+  assessment(occurredAt: string, scores: Omit<ClinicalAssessed, 'assessorId'>): EventEnvelope {
+    return this.add(draftEvent('ClinicalAssessed', occurredAt, { assessorId: 'assessor-1', ...scores }));
+  }
+
+  adverseEvent(occurredAt: string, event: Partial<AdverseEventReported> = {}): EventEnvelope {
+    return this.add(
+      draftEvent('AdverseEventReported', occurredAt, { term: 'Infusion-related reaction', serious: false, grade: 2, relatedness: 'probable', ...event }),
+    );
+  }
+
+  correctLab(target: EventEnvelope, occurredAt: string, value: number, unit = 'g/L'): EventEnvelope {
+    const original = target.data as { analyte: LabAnalyte; qualifier: LabQualifier };
+    return this.add(
+      draftEvent(
+        'EntryCorrected',
+        occurredAt,
+        { correctedEventId: target.eventId, correctedType: 'LabResulted', reason: 'transcription error', data: { ...original, value, unit } },
+        { eventId: target.eventId, reason: 'transcription error' },
+      ),
+    );
+  }
+
+  correctInfusionDate(target: EventEnvelope, occurredAt: string): EventEnvelope {
+    return this.add(
+      draftEvent(
+        'EntryCorrected',
+        occurredAt,
+        { correctedEventId: target.eventId, correctedType: 'InfusionGiven', reason: 'wrong date', data: target.data as never },
+        { eventId: target.eventId, reason: 'wrong date' },
+      ),
+    );
+  }
+
+  void(target: EventEnvelope): EventEnvelope {
+    return this.add(
+      draftEvent(
+        'EntryVoided',
+        '2024-12-01',
+        { voidedEventId: target.eventId, voidedType: target.type as 'LabResulted', reason: 'wrong patient' },
+        { eventId: target.eventId, reason: 'wrong patient' },
+      ),
+    );
+  }
+
+  codeBreak(occurredAt = '2024-06-01T10:00:00.000Z'): EventEnvelope {
+    return this.add(draftTrialEvent('CodeBreakPerformed', occurredAt, { reason: 'anaphylaxis' }));
+  }
+}

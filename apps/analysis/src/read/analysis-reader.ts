@@ -1,0 +1,201 @@
+import type { GlobalStatus, Observation, ParameterCode, Qualifier } from '@trialstream/domain';
+import type { DataSource } from 'typeorm';
+import type { PatientRecord } from '../endpoints/patient-record';
+import { ANALYSIS_SCHEMA, ANALYSIS_TABLES } from '../projection/analysis.projection';
+
+/** null: every site; otherwise only these (possibly none). */
+export type SiteFilter = readonly string[] | null;
+
+export interface ReadFilter {
+  sites: SiteFilter;
+  /** Analytes the reader may not see; they are never selected, so nothing downstream can leak them. */
+  maskedAnalytes: readonly string[];
+}
+
+/** One row of the analysis dataset export. */
+export interface DatasetRow {
+  subject: string;
+  site: string | null;
+  kitNumber: string | null;
+  parameter: string;
+  unit: string;
+  visit: string;
+  date: string;
+  cycle: number;
+  doseLevel: number | null;
+  value: string;
+  qualifier: string;
+  baseline: number | null;
+  baselineQualifier: string | null;
+  change: number | null;
+  percentChange: number | null;
+  percentOfBaseline: number | null;
+}
+
+const table = (name: string) => `"${ANALYSIS_SCHEMA}"."${name}"`;
+const asNumber = (value: unknown): number | null => (value === null || value === undefined ? null : Number(value));
+
+/** WHERE conditions for the caller's scope; parameters are appended to `parameters`. */
+function scopeClause(filter: ReadFilter, parameters: unknown[], { masked = false } = {}): string {
+  const conditions: string[] = [];
+  if (filter.sites) {
+    parameters.push(filter.sites);
+    conditions.push(`site_id = ANY($${parameters.length}::text[])`);
+  }
+  if (masked && filter.maskedAnalytes.length > 0) {
+    parameters.push(filter.maskedAnalytes);
+    conditions.push(`parameter <> ALL($${parameters.length}::text[])`);
+  }
+  return conditions.length ? `WHERE ${conditions.join(' AND ')}` : '';
+}
+
+/**
+ * Reads the analysis read model. Dates come back from the `date` columns as text (the projection
+ * runtime stores canonical YYYY-MM-DD), sorted so that series keep their recording order per day.
+ */
+export class AnalysisReader {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** Randomized (or withdrawn after randomization) patients with every series the reader may see. */
+  async patients(filter: ReadFilter): Promise<PatientRecord[]> {
+    const p: unknown[] = [];
+    const patients: Array<Record<string, unknown>> = await this.dataSource.query(
+      `SELECT patient_id, site_id, status, kit_number, first_infusion_on::text AS first_infusion_on, code_broken_on, cycles, dose_levels
+         FROM ${table(ANALYSIS_TABLES.patients)} ${scopeClause(filter, p)} ORDER BY patient_id`,
+      p,
+    );
+    const records = new Map<string, PatientRecord>();
+    for (const row of patients) {
+      if (row.kit_number === null) continue;
+      records.set(String(row.patient_id), {
+        patientId: String(row.patient_id),
+        siteId: row.site_id as string | null,
+        status: String(row.status),
+        kitNumber: row.kit_number as string,
+        firstInfusionDate: row.first_infusion_on === null ? undefined : String(row.first_infusion_on),
+        codeBroken: row.code_broken_on !== null,
+        cycles: Number(row.cycles),
+        doseLevels: (row.dose_levels as number[]) ?? [],
+        series: {},
+        globalStatus: [],
+        infusions: [],
+        adverseEvents: [],
+      });
+    }
+
+    const o: unknown[] = [];
+    const observations: Array<Record<string, unknown>> = await this.dataSource.query(
+      `SELECT patient_id, parameter, date::text AS date, visit, cycle, dose_level, value, qualifier
+         FROM ${table(ANALYSIS_TABLES.observations)} ${scopeClause(filter, o, { masked: true })}
+        ORDER BY patient_id, parameter, date, entry_order`,
+      o,
+    );
+    for (const row of observations) {
+      const record = records.get(String(row.patient_id));
+      if (!record) continue;
+      const parameter = row.parameter as ParameterCode;
+      const observation: Observation = {
+        date: String(row.date),
+        visit: String(row.visit),
+        cycle: Number(row.cycle),
+        ...(row.dose_level === null ? {} : { doseLevelMgPerM2: Number(row.dose_level) }),
+        value: Number(row.value),
+        qualifier: row.qualifier as Qualifier,
+      };
+      record.series[parameter] = [...(record.series[parameter] ?? []), observation];
+    }
+
+    const s: unknown[] = [];
+    const statuses: Array<Record<string, unknown>> = await this.dataSource.query(
+      `SELECT patient_id, date::text AS date, visit, cycle, dose_level, status
+         FROM ${table(ANALYSIS_TABLES.statuses)} ${scopeClause(filter, s)} ORDER BY patient_id, date, entry_order`,
+      s,
+    );
+    for (const row of statuses) {
+      const record = records.get(String(row.patient_id));
+      if (!record) continue;
+      record.globalStatus = [
+        ...record.globalStatus,
+        {
+          date: String(row.date),
+          visit: String(row.visit),
+          cycle: Number(row.cycle),
+          ...(row.dose_level === null ? {} : { doseLevelMgPerM2: Number(row.dose_level) }),
+          status: row.status as GlobalStatus,
+        },
+      ];
+    }
+
+    const i: unknown[] = [];
+    const infusions: Array<Record<string, unknown>> = await this.dataSource.query(
+      `SELECT patient_id, date::text AS date, cycle, dose_level FROM ${table(ANALYSIS_TABLES.infusions)} ${scopeClause(filter, i)}
+        ORDER BY patient_id, date, event_id`,
+      i,
+    );
+    for (const row of infusions) {
+      const record = records.get(String(row.patient_id));
+      if (record) record.infusions = [...record.infusions, { date: String(row.date), cycle: Number(row.cycle), doseLevelMgPerM2: Number(row.dose_level) }];
+    }
+
+    const a: unknown[] = [];
+    const adverseEvents: Array<Record<string, unknown>> = await this.dataSource.query(
+      `SELECT patient_id, date::text AS date, term, serious, grade, relatedness, cycle FROM ${table(ANALYSIS_TABLES.adverseEvents)}
+        ${scopeClause(filter, a)} ORDER BY patient_id, date, event_id`,
+      a,
+    );
+    for (const row of adverseEvents) {
+      const record = records.get(String(row.patient_id));
+      if (!record) continue;
+      record.adverseEvents = [
+        ...record.adverseEvents,
+        {
+          date: String(row.date),
+          term: String(row.term),
+          serious: Boolean(row.serious),
+          grade: Number(row.grade),
+          relatedness: String(row.relatedness),
+          cycle: Number(row.cycle),
+        },
+      ];
+    }
+    return [...records.values()];
+  }
+
+  /** One row per patient, visit and parameter (global status included as text), in subject order. */
+  async dataset(filter: ReadFilter): Promise<DatasetRow[]> {
+    const p: unknown[] = [];
+    const scope = scopeClause(filter, p, { masked: true });
+    const rows: Array<Record<string, unknown>> = await this.dataSource.query(
+      `SELECT o.patient_id, o.site_id, pt.kit_number, o.parameter, o.unit, o.visit, o.date::text AS date, o.cycle, o.dose_level,
+              o.value::text AS value, o.qualifier, o.baseline_value, o.baseline_qualifier, o.change, o.percent_change,
+              o.percent_of_baseline, o.entry_order
+         FROM (SELECT * FROM ${table(ANALYSIS_TABLES.observations)} ${scope}) o
+         JOIN ${table(ANALYSIS_TABLES.patients)} pt USING (patient_id)
+       UNION ALL
+       SELECT s.patient_id, s.site_id, pt.kit_number, 'GLOBAL_STATUS', '', s.visit, s.date::text, s.cycle, s.dose_level,
+              s.status, '=', NULL, NULL, NULL, NULL, NULL, s.entry_order
+         FROM (SELECT * FROM ${table(ANALYSIS_TABLES.statuses)} ${scopeClause(filter, p)}) s
+         JOIN ${table(ANALYSIS_TABLES.patients)} pt USING (patient_id)
+       ORDER BY patient_id, parameter, date, entry_order`,
+      p,
+    );
+    return rows.map((row) => ({
+      subject: String(row.patient_id),
+      site: row.site_id as string | null,
+      kitNumber: row.kit_number as string | null,
+      parameter: String(row.parameter),
+      unit: String(row.unit),
+      visit: String(row.visit),
+      date: String(row.date),
+      cycle: Number(row.cycle),
+      doseLevel: asNumber(row.dose_level),
+      value: String(row.value),
+      qualifier: String(row.qualifier),
+      baseline: asNumber(row.baseline_value),
+      baselineQualifier: row.baseline_qualifier as string | null,
+      change: asNumber(row.change),
+      percentChange: asNumber(row.percent_change),
+      percentOfBaseline: asNumber(row.percent_of_baseline),
+    }));
+  }
+}

@@ -1,0 +1,81 @@
+import { Inject } from '@nestjs/common';
+import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { ApiError } from '@trialstream/api-common';
+import { authorize, type Principal } from '@trialstream/auth';
+import { decideCodeBreak, PatientState, patientStateFrom, patientStreamId, TRIAL_RULE } from '@trialstream/domain';
+import { EVENT_STORE, type PostgresEventStore } from '@trialstream/event-store';
+import { AccessLog } from '../../../platform/src/access-log';
+import { StreamWriter, WriteResult } from '../../../ingest/src/write/stream-writer';
+import { AllocationStore } from '../allocation/allocation-store';
+
+export class BreakCode {
+  constructor(
+    readonly principal: Principal,
+    readonly patientId: string,
+    readonly body: { submissionId: string; reason: string },
+  ) {}
+}
+
+export interface CodeBreakResult {
+  result: WriteResult;
+  kitNumber: string;
+  /** For the requester's response only: never stored, logged or published. */
+  arm: string;
+}
+
+/** The patient must exist and belong to one of the caller's sites (checked on the stream, not the URL). */
+function assertCodeBreakAccess(principal: Principal, patientId: string, state: PatientState): void {
+  if (state.status === 'not_enrolled' || state.siteId === null) throw ApiError.notFound(`Patient ${patientId}`, 'patientId');
+  const denial = authorize(principal, 'code-break', state.siteId);
+  if (denial) throw ApiError.forbidden(denial.message, [{ field: 'patientId', rule: denial.rule }]);
+}
+
+/**
+ * An emergency code-break: `CodeBreakPerformed { reason }` on the patient's stream (monitors and the
+ * patient's history see that it happened), an AccessRecorded 'code-break-read' in the requester's
+ * stream, and the arm in this one response. The arm goes nowhere else: not into the event, not into
+ * the stored submission response a retry is answered from (a retry looks the arm up again, and is
+ * recorded again).
+ */
+@CommandHandler(BreakCode)
+export class BreakCodeHandler implements ICommandHandler<BreakCode, CodeBreakResult> {
+  constructor(
+    private readonly writer: StreamWriter,
+    private readonly allocation: AllocationStore,
+    private readonly accessLog: AccessLog,
+    @Inject(EVENT_STORE) private readonly store: PostgresEventStore,
+  ) {}
+
+  async execute({ principal, patientId, body }: BreakCode): Promise<CodeBreakResult> {
+    const streamId = patientStreamId(patientId);
+    const state = patientStateFrom(await this.store.readStream(streamId));
+    assertCodeBreakAccess(principal, patientId, state);
+    const kitNumber = state.kitNumber;
+    const arm = kitNumber ? (await this.allocation.armsOfKits([kitNumber])).get(kitNumber) : undefined;
+    if (kitNumber && arm === undefined) {
+      throw ApiError.ruleViolations([
+        { field: 'patientId', rule: TRIAL_RULE.noAllocatedKit, message: `kit ${kitNumber} is not on the allocation list: there is no arm to reveal` },
+      ]);
+    }
+
+    const { submissionId, ...command } = body;
+    const result = await this.writer.write<PatientState>({
+      principal,
+      streamId,
+      siteOf: (current) => current.siteId,
+      submissionId,
+      request: { kind: 'code-break', body },
+      resource: { patientId },
+      fold: patientStateFrom,
+      authorize: (current) => assertCodeBreakAccess(principal, patientId, current),
+      allowedWhenDatabaseClosed: true,
+      decide: (current, ctx) => decideCodeBreak(current, command, ctx),
+    });
+    await this.accessLog.record(principal, {
+      action: 'code-break-read',
+      resource: `patient/${patientId}`,
+      detail: { kitNumber, codeBreakEventId: result.response.events[0]?.eventId, replayed: result.replayed },
+    });
+    return { result, kitNumber: kitNumber as string, arm: arm as string };
+  }
+}

@@ -1,0 +1,50 @@
+import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import type { Principal } from '@trialstream/auth';
+import {
+  decideDatabaseFreeze,
+  decideDatabaseLock,
+  decideUnblinding,
+  TRIAL_STREAM_ID,
+  TrialCommand,
+  TrialState,
+  trialStateFrom,
+} from '@trialstream/domain';
+import { StreamWriter, WriteResult } from '../../../ingest/src/write/stream-writer';
+
+export const TRIAL_STEPS = {
+  freeze: decideDatabaseFreeze,
+  lock: decideDatabaseLock,
+  unblinding: decideUnblinding,
+} as const;
+
+export type TrialStep = keyof typeof TRIAL_STEPS;
+
+export class TakeTrialStep {
+  constructor(
+    readonly principal: Principal,
+    readonly step: TrialStep,
+    readonly body: TrialCommand & { submissionId: string },
+  ) {}
+}
+
+/** Freeze, lock and unblinding: administrator decisions on the `trial` stream, through the one write path. */
+@CommandHandler(TakeTrialStep)
+export class TakeTrialStepHandler implements ICommandHandler<TakeTrialStep, WriteResult> {
+  constructor(private readonly writer: StreamWriter) {}
+
+  execute({ principal, step, body }: TakeTrialStep): Promise<WriteResult> {
+    const { submissionId, ...command } = body;
+    return this.writer.write<TrialState>({
+      principal,
+      streamId: TRIAL_STREAM_ID,
+      siteOf: () => null,
+      submissionId,
+      request: { kind: `trial-${step}`, body },
+      resource: { trial: step },
+      fold: trialStateFrom,
+      // the route required the step's permission ('lock-database' or 'unblind')
+      authorize: () => undefined,
+      decide: (state, ctx) => TRIAL_STEPS[step](state, command, ctx),
+    });
+  }
+}

@@ -1,0 +1,80 @@
+import { EventDraft } from '../envelope';
+import { createUpcaster, UpcastChains } from '../upcasting';
+
+/**
+ * Trial-level facts of a blinded trial. The database freeze, lock and unblinding live on one stream,
+ * `trial`, decided against its state by an administrator. An emergency code-break lives on the
+ * patient's own stream, beside the data, so monitors and the patient's history show it.
+ *
+ * None of these events carries an arm: the allocation stays in its own schema, and what a
+ * code-break reveals is answered to its requester alone, never written to the log.
+ */
+
+/** The one stream of trial-level facts. */
+export const TRIAL_STREAM_ID = 'trial';
+
+/** Data entry is over for cleaning: queries may still be answered (optional step before the lock). */
+export interface DatabaseFrozen {
+  reason?: string;
+}
+
+/** The database is final: the condition for unblinding. */
+export interface DatabaseLocked {
+  reason?: string;
+}
+
+/** The allocation is opened to unblinded roles: per-arm analyses become readable. */
+export interface TrialUnblinded {
+  reason: string;
+}
+
+/** One patient's allocation was revealed to the person who asked, for the patient's safety. */
+export interface CodeBreakPerformed {
+  reason: string;
+}
+
+export interface TrialEventPayloadByType {
+  DatabaseFrozen: DatabaseFrozen;
+  DatabaseLocked: DatabaseLocked;
+  TrialUnblinded: TrialUnblinded;
+  CodeBreakPerformed: CodeBreakPerformed;
+}
+
+export type TrialEventType = keyof TrialEventPayloadByType;
+
+/** Schema versions new trial events are written with; raising one needs an upcast step. */
+export const TRIAL_SCHEMA_VERSIONS: Readonly<Record<TrialEventType, number>> = {
+  DatabaseFrozen: 1,
+  DatabaseLocked: 1,
+  TrialUnblinded: 1,
+  CodeBreakPerformed: 1,
+};
+
+export const TRIAL_EVENT_TYPES = Object.keys(TRIAL_SCHEMA_VERSIONS) as readonly TrialEventType[];
+
+/** The events of the `trial` stream; CodeBreakPerformed is written to a patient's stream instead. */
+export const TRIAL_STREAM_EVENT_TYPES: readonly TrialEventType[] = ['DatabaseFrozen', 'DatabaseLocked', 'TrialUnblinded'];
+
+export const isTrialEventType = (type: unknown): type is TrialEventType =>
+  typeof type === 'string' && Object.prototype.hasOwnProperty.call(TRIAL_SCHEMA_VERSIONS, type);
+
+/**
+ * Chains for the store's upcaster: combine with the clinical ones,
+ * `createUpcaster({ ...DOMAIN_UPCAST_CHAINS, ...TRIAL_UPCAST_CHAINS })`.
+ */
+export const TRIAL_UPCAST_CHAINS: UpcastChains = Object.fromEntries(
+  Object.entries(TRIAL_SCHEMA_VERSIONS).map(([type, currentVersion]) => [type, { currentVersion, steps: {} }]),
+);
+
+export const upcastTrialEvent = createUpcaster(TRIAL_UPCAST_CHAINS);
+
+export const draftTrialEvent = <K extends TrialEventType>(
+  type: K,
+  occurredAt: string,
+  data: TrialEventPayloadByType[K],
+): EventDraft<K, TrialEventPayloadByType[K]> => ({
+  type,
+  schemaVersion: TRIAL_SCHEMA_VERSIONS[type],
+  occurredAt,
+  data,
+});

@@ -1,0 +1,5 @@
+export * from './events';
+export * from './rules';
+export * from './trial-state';
+export { decideDatabaseFreeze, decideDatabaseLock, decideUnblinding, type TrialCommand } from './decide-trial';
+export { decideCodeBreak, type CodeBreakCommand } from './decide-code-break';
