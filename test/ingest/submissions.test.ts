@@ -1,7 +1,7 @@
 import { IngestModule } from '../../apps/ingest/src/ingest.module';
 import { startTestApp, TestApp } from '../support/app';
 import {
-  adverseEventBody, assessmentBody, enrolmentBody, historyLength, infusionBody, labBody, NOW, neurographyBody, randomizationBody,
+  adverseEventBody, assessmentBody, enrolmentBody, historyLength, infusionBody, labBody, NOW, neurographyBody,
   randomizedPatient, submission, trialWithSites, withdrawalBody,
 } from './site-api';
 

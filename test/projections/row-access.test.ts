@@ -1,4 +1,4 @@
-import { ProjectionRunner, createProjectionSchema, defineProjection, type Row } from '@trialstream/projections';
+import { ProjectionRunner, defineProjection, type Row } from '@trialstream/projections';
 import { randomUUID } from 'node:crypto';
 import type { EventDraft, EventEnvelope } from '../../libs/domain/src/envelope';
 import { aCoordinator } from '../../libs/projections/src/testing/patient-stories';

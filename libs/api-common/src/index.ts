@@ -3,3 +3,4 @@ export * from './validation';
 export * from './exception-filter';
 export * from './http-app';
 export * from './health.controller';
+export * from './page-query.dto';

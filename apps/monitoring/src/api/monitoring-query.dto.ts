@@ -1,8 +1,7 @@
 import { ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsISO8601, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { QUERY_STATUSES, type MonitoringDeviationCode, type QueryStatus } from '@trialstream/domain';
-import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../registry/registry-query.dto';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, PageQuery } from '@trialstream/api-common';
 import { PATIENT_STATUSES_ON_DATE, type PatientStatusOnDate } from '../indicators/patient-monitoring';
 import { MONITORING_DEVIATION_CODES } from '../indicators/site-indicators';
 
@@ -48,24 +47,6 @@ export class QueryFilterQuery extends AsOfQuery {
   @IsString()
   @MaxLength(100)
   patientId?: string;
-}
-
-/** Lists come in pages; CSV exports take the same filters without paging and hold every row. */
-export class PageQuery {
-  @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_PAGE_SIZE)
-  limit?: number;
-
-  @ApiPropertyOptional({ minimum: 0, default: 0 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  offset?: number;
 }
 
 export class PatientPageQuery extends IntersectionType(PatientFilterQuery, PageQuery) {}

@@ -1,12 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import { REGISTRY_STATUSES, type RegistryStatus } from '@trialstream/projections';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, PageQuery } from '@trialstream/api-common';
 
-export const MAX_PAGE_SIZE = 500;
-export const DEFAULT_PAGE_SIZE = 100;
+export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE };
 
-export class ListRegistryPatientsQuery {
+export class ListRegistryPatientsQuery extends PageQuery {
   @ApiPropertyOptional({ description: 'Only this site; it must be one of the sites assigned to you' })
   @IsOptional()
   @IsString()
@@ -17,21 +16,6 @@ export class ListRegistryPatientsQuery {
   @IsOptional()
   @IsIn(REGISTRY_STATUSES)
   status?: RegistryStatus;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_PAGE_SIZE)
-  limit?: number;
-
-  @ApiPropertyOptional({ minimum: 0, default: 0 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  offset?: number;
 }
 
 export class RegistryPatientView {

@@ -7,7 +7,6 @@ import {
   LabResulted,
   NeurographyRecorded,
   PatientEnrolled,
-  PatientRandomized,
   PatientScreenFailed,
   PatientWithdrawn,
   toCanonicalLabValue,
