@@ -1,5 +1,5 @@
 import { openDatabase } from '@trialstream/database';
-import { upcastEvent } from '@trialstream/domain';
+import { upcastStoredEvent } from '@trialstream/domain';
 import { PostgresEventStore } from '@trialstream/event-store';
 import type { DataSource } from 'typeorm';
 import { PLATFORM_MIGRATIONS } from '../../apps/platform/src/migrations';
@@ -31,7 +31,7 @@ describe('a projection consumer killed mid-stream', () => {
     await assertKafkaReachable();
     database = await createTestDatabase('crash');
     dataSource = await openDatabase({ url: database.url, migrations: PLATFORM_MIGRATIONS, poolSize: 4 });
-    store = new PostgresEventStore(dataSource, { upcast: upcastEvent });
+    store = new PostgresEventStore(dataSource, { upcast: upcastStoredEvent });
   });
   afterAll(async () => {
     await Promise.all(processes.map((p) => p.stop('SIGKILL')));

@@ -4,7 +4,7 @@ import { EVENT_STORE_MIGRATIONS, PostgresEventStore } from '@trialstream/event-s
 import { REGISTRY_PROJECTION, projectionMigration, type Projection } from '@trialstream/projections';
 import { createTestDatabase, type TestDatabase } from '@trialstream/testing';
 import { START_CHECKPOINT, type Checkpoint, type EventDraft, type EventEnvelope } from '../../libs/domain/src/envelope';
-import { upcastEvent } from '../../libs/domain/src/upcasting';
+import { upcastStoredEvent } from '../../libs/domain/src/stored-event-upcaster';
 import { aCoordinator } from '../../libs/projections/src/testing/patient-stories';
 
 export interface ProjectionHarness {
@@ -28,7 +28,7 @@ export async function openProjectionHarness(
   return {
     database,
     dataSource,
-    store: new PostgresEventStore(dataSource, { upcast: upcastEvent }),
+    store: new PostgresEventStore(dataSource, { upcast: upcastStoredEvent }),
     async close() {
       await dataSource.destroy();
       await database.drop();

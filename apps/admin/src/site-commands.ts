@@ -1,7 +1,7 @@
 import { userInfo } from 'node:os';
 import { ApiError } from '@trialstream/api-common';
 import type { Principal } from '@trialstream/auth';
-import { ANTI_MAG_RITUXIMAB_PROTOCOL, upcastEvent } from '@trialstream/domain';
+import { ANTI_MAG_RITUXIMAB_PROTOCOL, upcastStoredEvent } from '@trialstream/domain';
 import { PostgresEventStore } from '@trialstream/event-store';
 import { randomUUID } from 'node:crypto';
 import { ActivateSite, ActivateSiteHandler } from '../../ingest/src/sites/activate-site';
@@ -19,7 +19,7 @@ export const createSite: AdminCommand = {
   usage: 'create-site --id <S01> --name <name> [--country <CH>] [--date <YYYY-MM-DD>]',
   options: { id: { type: 'string' }, name: { type: 'string' }, country: { type: 'string' }, date: { type: 'string' } },
   async run(values, { database, print }) {
-    const store = new PostgresEventStore(await database(), { upcast: upcastEvent });
+    const store = new PostgresEventStore(await database(), { upcast: upcastStoredEvent });
     const clock = () => new Date();
     const handler = new ActivateSiteHandler(new StreamWriter(store, clock, ANTI_MAG_RITUXIMAB_PROTOCOL));
     const body = {

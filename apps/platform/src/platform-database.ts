@@ -1,6 +1,6 @@
 import { loadConfig } from '@trialstream/config';
 import { openDatabase, startEmbeddedPostgres, type EmbeddedPostgres } from '@trialstream/database';
-import { upcastEvent } from '@trialstream/domain';
+import { upcastStoredEvent } from '@trialstream/domain';
 import { PostgresEventStore } from '@trialstream/event-store';
 import { Projection } from '@trialstream/projections';
 import type { DataSource } from 'typeorm';
@@ -31,7 +31,7 @@ export async function openPlatformDatabase(env: NodeJS.ProcessEnv, applicationNa
     });
     return {
       dataSource,
-      store: new PostgresEventStore(dataSource, { upcast: upcastEvent }),
+      store: new PostgresEventStore(dataSource, { upcast: upcastStoredEvent }),
       description: embedded ? `the embedded database in ${config.dataDir}` : withoutPassword(url),
       async close() {
         await dataSource.destroy();

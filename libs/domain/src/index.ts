@@ -27,3 +27,4 @@ export * from './monitoring';
 export * from './analysis';
 export * from './randomization';
 export * from './trial';
+export * from './stored-event-upcaster';

@@ -8,7 +8,7 @@ import {
   PatientEnrolled,
   PatientScreenFailed,
   SiteActivated,
-  upcastEvent,
+  upcastStoredEvent,
 } from '@trialstream/domain';
 import { ExportOptions } from './export-options';
 
@@ -107,7 +107,7 @@ export const buildTrialRecord = (events: readonly EventEnvelope[]): TrialRecord 
   };
 
   for (const stored of events) {
-    const event: EventEnvelope = { ...stored, ...upcastEvent(stored.type, stored.schemaVersion, stored.data) };
+    const event: EventEnvelope = { ...stored, ...upcastStoredEvent(stored.type, stored.schemaVersion, stored.data) };
     if (event.type === 'SiteActivated') {
       const site = event.data as SiteActivated;
       sites.set(site.siteId, { siteId: site.siteId, name: site.name, country: site.country ?? null, activatedOn: event.occurredAt.slice(0, 10) });

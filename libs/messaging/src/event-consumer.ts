@@ -1,7 +1,8 @@
 import { Logger } from '@nestjs/common';
 import { Batch, KafkaJSError, KafkaMessage } from 'kafkajs';
 import type { EventEnvelope } from '../../domain/src/envelope';
-import { upcastEvent, type Upcaster } from '../../domain/src/upcasting';
+import { upcastStoredEvent } from '../../domain/src/stored-event-upcaster';
+import type { Upcaster } from '../../domain/src/upcasting';
 import type { EventConsumerOptions, RunningConsumer, UndecodableMessage } from './contracts';
 import { decodeEvent, headerText, UndecodableEventError } from './event-codec';
 import { createKafka } from './kafka-client';
@@ -52,7 +53,7 @@ async function skipUndecodable(message: UndecodableMessage): Promise<void> {
  */
 export async function startEventConsumer(options: EventConsumerOptions): Promise<RunningConsumer> {
   await ensureTopic({ ...options, clientId: `${options.clientId}-admin` });
-  const upcast = options.upcast === undefined ? upcastEvent : options.upcast;
+  const upcast = options.upcast === undefined ? upcastStoredEvent : options.upcast;
   const onUndecodable = options.onUndecodable ?? skipUndecodable;
   const consumer = createKafka({ brokers: options.brokers, clientId: options.clientId, logLevel: options.logLevel }).consumer({
     groupId: options.groupId,

@@ -1,5 +1,5 @@
 import { Global, Module } from '@nestjs/common';
-import { upcastEvent } from '../../../domain/src/upcasting';
+import { upcastStoredEvent } from '../../../domain/src/stored-event-upcaster';
 import type { DataSource } from 'typeorm';
 import { PostgresEventStore } from '../postgres-event-store';
 
@@ -13,7 +13,7 @@ export const EVENT_STORE = 'EVENT_STORE';
     {
       provide: EVENT_STORE,
       // Recorded-at comes from the platform clock (CLOCK), so tests can pin "when it was recorded".
-      useFactory: (dataSource: DataSource, clock: () => Date) => new PostgresEventStore(dataSource, { upcast: upcastEvent, clock }),
+      useFactory: (dataSource: DataSource, clock: () => Date) => new PostgresEventStore(dataSource, { upcast: upcastStoredEvent, clock }),
       inject: ['DATA_SOURCE', 'CLOCK'],
     },
   ],

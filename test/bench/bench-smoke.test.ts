@@ -1,0 +1,128 @@
+import { execFile } from 'node:child_process';
+import { resolve } from 'node:path';
+import { promisify } from 'node:util';
+
+const ROOT = resolve(__dirname, '../..');
+/** Exactly what `npm run bench` runs, without npm's banner on stdout. */
+const BENCH_COMMAND = ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', 'bench/run.ts'];
+
+async function runBenchmark(args: string[]): Promise<{ stdout: string; stderr: string }> {
+  try {
+    return await promisify(execFile)(process.execPath, [...BENCH_COMMAND, ...args], {
+      cwd: ROOT,
+      env: { ...process.env, LOG_LEVEL: 'error' },
+      maxBuffer: 16 * 1024 * 1024,
+      timeout: 240_000,
+    });
+  } catch (error) {
+    const { stderr } = error as { stderr?: string };
+    throw new Error(`the benchmark failed: ${(error as Error).message}\n${stderr ?? ''}`);
+  }
+}
+
+type Json = Record<string, unknown>;
+
+const at = (document: Json, path: string): unknown =>
+  path.split('.').reduce<unknown>((node, key) => (node as Json | undefined)?.[key], document);
+
+const THROUGHPUTS = [
+  'store_append.single_group_commit',
+  'store_append.batched',
+  'store_append.raw_transaction_per_event',
+  'store_append.raw_multi_row_insert',
+  'relay_publish.relay',
+  'relay_publish.raw_kafkajs_produce',
+  'projection_catch_up.store_feed',
+  'projection_catch_up.rebuild',
+  'projection_catch_up.kafka_feed',
+];
+
+const RATIOS = [
+  'store_append.ratios.single_vs_raw_transaction_per_event',
+  'store_append.ratios.single_vs_raw_multi_row_insert',
+  'store_append.ratios.batched_vs_raw_multi_row_insert',
+  'relay_publish.ratios.relay_vs_raw_kafkajs_produce',
+  'projection_catch_up.ratios.store_feed_vs_raw_multi_row_insert',
+  'projection_catch_up.ratios.kafka_feed_vs_raw_multi_row_insert',
+];
+
+const LATENCIES = ['end_to_end_latency.kafka', 'end_to_end_latency.in_process'];
+
+const MEMORY_PHASES = [
+  'store_append_single',
+  'store_append_batched',
+  'raw_transaction_per_event',
+  'raw_multi_row_insert',
+  'relay_publish',
+  'raw_kafkajs_produce',
+  'projection_store_feed',
+  'projection_rebuild',
+  'projection_kafka_feed',
+  'end_to_end_kafka',
+  'end_to_end_in_process',
+];
+
+// Shape only: speeds depend on the machine, so nothing here compares one number with another.
+describe('npm run bench', () => {
+  let document: Json;
+  let stderr: string;
+
+  beforeAll(async () => {
+    const output = await runBenchmark(['--events', '200', '--concurrency', '4', '--batch-size', '50', '--latency-samples', '5']);
+    stderr = output.stderr;
+    document = JSON.parse(output.stdout) as Json;
+  }, 250_000);
+
+  it('prints one JSON document on stdout, with progress on stderr', () => {
+    expect(document.benchmark).toBe('trialstream');
+    expect(stderr).toContain('[bench');
+  });
+
+  it('reports the machine and the sizes it ran with', () => {
+    expect(at(document, 'machine.cpus')).toBeGreaterThan(0);
+    expect(at(document, 'machine.node_version')).toBe(process.version);
+    expect(at(document, 'machine.postgres_server_version')).toMatch(/^\d+/);
+    expect(at(document, 'parameters')).toMatchObject({ events: 200, concurrency: 4, batch_size: 50, latency_samples: 5 });
+  });
+
+  it.each(THROUGHPUTS)('measures %s as events, seconds and events per second', (path) => {
+    const metric = at(document, path) as Json;
+    expect(metric).toEqual(expect.objectContaining({ events: expect.any(Number), seconds: expect.any(Number), events_per_second: expect.any(Number) }));
+    expect(metric.events).toBeGreaterThan(0);
+    expect(metric.seconds).toBeGreaterThan(0);
+    expect(metric.events_per_second).toBeGreaterThan(0);
+  });
+
+  it('replays into the relay and the projections every event the append phases stored', () => {
+    expect(at(document, 'relay_publish.relay.events')).toBe(2 * 200);
+    expect(at(document, 'projection_catch_up.kafka_feed.events')).toBe(2 * 200);
+  });
+
+  it.each(RATIOS)('gives the ratio %s as a positive number', (path) => {
+    const value = at(document, path);
+    expect(typeof value).toBe('number');
+    expect(Number.isFinite(value)).toBe(true);
+    expect(value).toBeGreaterThan(0);
+  });
+
+  it.each(LATENCIES)('reports %s submit-to-visible latency quantiles over every sample', (path) => {
+    const latency = at(document, `${path}.submit_to_visible`) as Json;
+    expect(latency.samples).toBe(5);
+    for (const quantile of ['p50_ms', 'p95_ms', 'p99_ms']) expect(latency[quantile]).toBeGreaterThan(0);
+    expect(latency.p50_ms as number).toBeLessThanOrEqual(latency.p95_ms as number);
+    expect(latency.p95_ms as number).toBeLessThanOrEqual(latency.p99_ms as number);
+    expect(at(document, `${path}.submit_to_http_response.p50_ms`)).toBeGreaterThan(0);
+  });
+
+  it('describes how each measurement was taken', () => {
+    for (const section of ['store_append', 'relay_publish', 'projection_catch_up', 'end_to_end_latency']) {
+      expect(at(document, `${section}.method`)).toEqual(expect.stringMatching(/\w+/));
+    }
+  });
+
+  it.each(MEMORY_PHASES)('samples peak RSS and heap during phase %s', (phase) => {
+    const memory = at(document, `memory.${phase}`) as Json;
+    expect(memory.peak_rss_mb).toBeGreaterThan(0);
+    expect(memory.peak_heap_used_mb).toBeGreaterThan(0);
+  });
+});
