@@ -1,0 +1,114 @@
+import { projectionConsumerGroup, REGISTRY_PROJECTION } from '@trialstream/projections';
+import { enrolmentBody, labBody, siteBody } from '../test/ingest/site-api';
+import type { BenchKafka } from './bench-kafka';
+import type { MemoryRecorder } from './memory';
+import { startBenchApp, type BenchApp, type DeliveryMode } from './platform-app';
+import { progress } from './progress';
+import { RegistryVisibility } from './registry-visibility';
+import { latencySummary, type LatencySummary } from './stats';
+
+export interface ModeLatency {
+  submit_to_visible: LatencySummary;
+  submit_to_http_response: LatencySummary;
+}
+
+export interface EndToEndLatencyResults {
+  method: string;
+  kafka: ModeLatency;
+  in_process: ModeLatency;
+}
+
+const METHOD =
+  'A real listening Nest app per mode on its own fresh database (ingest + registry projection and query API; kafka: ' +
+  'plus the relay, projections consuming the topic; in_process: projections fed from the store in the same process). ' +
+  'One coordinator submits lab results over HTTP (node fetch, keep-alive), one at a time, rotating over enrolled ' +
+  'patients, after a warm-up. Visible = a row trigger on registry.patients calls pg_notify(patient_id, total_events), ' +
+  'delivered at the projection commit to a LISTENing connection; the sample is the time from just before the request ' +
+  'is sent until the notification showing the new total arrives. Client, app, PostgreSQL and Kafka share the machine; ' +
+  'the store\'s catch-up readers (relay, store feed) only see a commit once no older transaction is open anywhere on ' +
+  'the PostgreSQL cluster, so other databases\' activity on the same server shows in the tail.';
+
+const SITE = 'L01';
+const PATIENTS = 10;
+const VISIBLE_WITHIN_MS = 30_000;
+
+class BenchClient {
+  constructor(private readonly app: BenchApp) {}
+
+  async post(path: string, token: string, body: object): Promise<Record<string, unknown>> {
+    const response = await fetch(`${this.app.url}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: token },
+      body: JSON.stringify(body),
+    });
+    const text = await response.text();
+    if (response.status !== 201) throw new Error(`POST ${path} answered ${response.status}: ${text}`);
+    return JSON.parse(text) as Record<string, unknown>;
+  }
+}
+
+interface Patient {
+  id: string;
+  totalEvents: number;
+}
+
+async function enrolPatients(client: BenchClient, visibility: RegistryVisibility, token: string): Promise<Patient[]> {
+  const patients: Patient[] = [];
+  for (let index = 0; index < PATIENTS; index++) {
+    const { patientId } = await client.post(`/sites/${SITE}/patients`, token, enrolmentBody(`E${String(index).padStart(3, '0')}`));
+    patients.push({ id: String(patientId), totalEvents: 1 });
+  }
+  // Also waits out the consumer group's join in Kafka mode.
+  await Promise.all(patients.map((patient) => visibility.whenVisible(patient.id, 1, 120_000)));
+  return patients;
+}
+
+async function submitLab(client: BenchClient, visibility: RegistryVisibility, token: string, patient: Patient, value: number) {
+  patient.totalEvents += 1;
+  const visible = visibility.whenVisible(patient.id, patient.totalEvents, VISIBLE_WITHIN_MS);
+  // Awaited below; if the request fails first, its timeout must not surface as an unhandled rejection.
+  visible.catch(() => undefined);
+  const sent = performance.now();
+  await client.post(`/patients/${patient.id}/labs`, token, labBody({ value }));
+  const answered = performance.now();
+  return { visibleMs: (await visible) - sent, answeredMs: answered - sent };
+}
+
+async function latencyOf(mode: DeliveryMode, kafka: BenchKafka, samples: number): Promise<ModeLatency> {
+  const topic = kafka.topicName(`e2e-${mode}`);
+  if (mode === 'kafka') kafka.trackGroup(projectionConsumerGroup(REGISTRY_PROJECTION, topic));
+  const app = await startBenchApp(mode, { brokers: kafka.brokers, topic, partitions: kafka.partitions });
+  try {
+    const visibility = await RegistryVisibility.watch(app.databaseUrl);
+    try {
+      const client = new BenchClient(app);
+      await client.post('/sites', await app.token('administrator'), siteBody(SITE));
+      const coordinator = await app.token('site_coordinator', [SITE]);
+      const patients = await enrolPatients(client, visibility, coordinator);
+      const warmUp = Math.min(20, samples);
+      for (let index = 0; index < warmUp; index++) await submitLab(client, visibility, coordinator, patients[index % PATIENTS], 10);
+      progress(`latency (${mode}): timing ${samples} submissions`);
+      const visible: number[] = [];
+      const answered: number[] = [];
+      for (let index = 0; index < samples; index++) {
+        const sample = await submitLab(client, visibility, coordinator, patients[index % PATIENTS], 5 + (index % 20));
+        visible.push(sample.visibleMs);
+        answered.push(sample.answeredMs);
+      }
+      return { submit_to_visible: latencySummary(visible), submit_to_http_response: latencySummary(answered) };
+    } finally {
+      await visibility.close();
+    }
+  } finally {
+    await app.close();
+  }
+}
+
+/** Submit-to-visible latency in Kafka mode, and in-process delivery beside it for comparison. */
+export async function measureEndToEndLatency(kafka: BenchKafka, samples: number, memory: MemoryRecorder): Promise<EndToEndLatencyResults> {
+  progress('latency (kafka): starting the platform with relay and Kafka-fed registry');
+  const viaKafka = await memory.during('end_to_end_kafka', () => latencyOf('kafka', kafka, samples));
+  progress('latency (in_process): starting the platform with the store-fed registry');
+  const inProcess = await memory.during('end_to_end_in_process', () => latencyOf('in_process', kafka, samples));
+  return { method: METHOD, kafka: viaKafka, in_process: inProcess };
+}
