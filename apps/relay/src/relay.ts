@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { Checkpoint, EventEnvelope } from '../../../libs/domain/src/envelope';
 import { RetryBackoff, type RetryBackoffOptions } from './retry-backoff';
+import { RereadSchedule } from '@trialstream/event-store';
 import { WakeableSleep } from './wakeable-sleep';
 
 /** The store's catch-up read: committed events after a checkpoint, in (transaction, position) order. */
@@ -73,6 +74,7 @@ export class Relay {
   private readonly logger = new Logger('Relay');
   private readonly pageSize: number;
   private readonly idlePollMs: number;
+  private readonly rereads = new RereadSchedule();
   private readonly backoff: RetryBackoff;
   private readonly idleSleep = new WakeableSleep();
   private readonly retrySleep = new WakeableSleep();
@@ -108,6 +110,7 @@ export class Relay {
 
   /** New events were appended: an idle relay looks at once instead of at its next poll. */
   notify(): void {
+    this.rereads.notified();
     this.idleSleep.wake();
   }
 
@@ -143,7 +146,7 @@ export class Relay {
       try {
         const published = await this.publishNextPage();
         this.recovered();
-        if (published === 0) await this.idleSleep.sleep(this.idlePollMs);
+        if (published === 0) await this.idleSleep.sleep(this.rereads.delayAfterEmptyRead(this.idlePollMs));
       } catch (error) {
         await this.failed(error as Error);
       }

@@ -8,3 +8,4 @@ export { chainedFields, EVENT_COLUMNS, toStoredEnvelope, type EventRow } from '.
 export { ConcurrentWriteError } from './retryable-errors';
 export { APPLICATION_ROLE, EVENT_STORE_SCHEMA } from './schema';
 export * from './nest/event-store.module';
+export { RereadSchedule } from './reread-schedule';

@@ -1,3 +1,4 @@
+import { RereadSchedule } from '../../event-store/src/reread-schedule';
 import type { Checkpoint, EventEnvelope } from '../../domain/src/envelope';
 import { describeError } from './errors';
 import { consoleLogger, type ProjectionLogger } from './logger';
@@ -45,6 +46,7 @@ export class StoreFeed {
   private wake: (() => void) | null = null;
   private reads = 0;
   private idleWaiters: Array<{ afterRead: number; resolve: () => void }> = [];
+  private readonly rereads = new RereadSchedule();
 
   constructor(
     private readonly runner: ProjectionRunner,
@@ -79,6 +81,7 @@ export class StoreFeed {
   /** New events were appended: look now instead of at the next poll. */
   notify(): void {
     this.notified = true;
+    this.rereads.notified();
     this.wake?.();
   }
 
@@ -106,7 +109,7 @@ export class StoreFeed {
         const page = await this.store.readAll(checkpoint, this.pageSize);
         if (page.events.length === 0) {
           this.releaseIdleWaiters(read);
-          if (!this.notified) await this.pause(this.idlePollMs);
+          if (!this.notified) await this.pause(this.rereads.delayAfterEmptyRead(this.idlePollMs));
           continue;
         }
         await this.runner.applyBatch(page.events, page.checkpoint);
