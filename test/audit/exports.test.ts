@@ -1,3 +1,4 @@
+import { csvRecords, csvRows } from '../support/csv';
 import type { AccessRecorded, EntryCorrected, EventEnvelope } from '@trialstream/domain';
 import { itemDataRecords, parseOdm, validateAgainstOdmSchema, type ItemDataRecord } from '../exports/odm-reader';
 import type { TestApp } from '../support/app';
@@ -18,33 +19,7 @@ const valuesAssertedBy = (event: EventEnvelope): string[] => {
   return [event.occurredAt, ...collectedValues(payload)];
 };
 
-/** A minimal RFC 4180 reader: quoted fields may hold commas, doubled quotes and line breaks. */
-function parseCsv(text: string): string[][] {
-  const records: string[][] = [];
-  let record: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const char = text[i];
-    if (quoted) {
-      if (char === '"' && text[i + 1] === '"') (field += '"'), i++;
-      else if (char === '"') quoted = false;
-      else field += char;
-    } else if (char === '"') quoted = true;
-    else if (char === ',') record.push(field), (field = '');
-    else if (char === '\r' && text[i + 1] === '\n') {
-      record.push(field);
-      records.push(record);
-      (record = []), (field = ''), i++;
-    } else field += char;
-  }
-  return records;
-}
 
-const csvRows = (text: string): Array<Record<string, string>> => {
-  const [header, ...rows] = parseCsv(text);
-  return rows.map((row) => Object.fromEntries(header.map((column, index) => [column, row[index]])));
-};
 
 const STANDARD_COLUMNS: Record<string, string[]> = {
   DM: ['STUDYID', 'DOMAIN', 'USUBJID', 'SUBJID', 'RFSTDTC', 'RFICDTC', 'SITEID', 'BRTHDTC', 'SEX', 'COUNTRY', 'DMDTC'],
@@ -122,7 +97,7 @@ describe('CDISC exports for auditors', () => {
     it.each(Object.keys(STANDARD_COLUMNS))('%s has the standard variables and names the domain in every row', async (domain) => {
       const res = await bearer(app, trial.auditor).get(`/audit/exports/sdtm/${domain}.csv`).expect(200);
       expect(res.headers['content-type']).toMatch(/^text\/csv/);
-      const [header] = parseCsv(res.text);
+      const [header] = csvRecords(res.text);
       expect(header).toEqual(expect.arrayContaining(STANDARD_COLUMNS[domain]));
       const rows = csvRows(res.text);
       expect(rows.length).toBeGreaterThan(0);

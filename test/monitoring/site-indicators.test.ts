@@ -1,4 +1,4 @@
-import { csvRows } from './csv-reader';
+import { csvRows } from '../support/csv';
 import { noonOf, read } from './monitoring-desk';
 import { AS_OF_1, AS_OF_2, threeSiteTrial, type ThreeSiteTrial } from './three-site-trial';
 

@@ -1,3 +1,4 @@
+import { parse } from 'csv-parse/sync';
 import { RULE } from '../rules';
 import { AllocationKit, DEFAULT_ARMS } from './allocation-list';
 
@@ -42,50 +43,26 @@ interface CsvRecord {
   fields: string[];
 }
 
-/** RFC 4180: commas, quoted fields with doubled quotes, CRLF or LF; blank lines are skipped. */
+/** RFC 4180 through csv-parse: commas, quoted fields with doubled quotes, CRLF or LF; blank lines are skipped. */
 const parseCsvRecords = (text: string): { records: CsvRecord[]; unterminatedAt?: number } => {
-  const records: CsvRecord[] = [];
-  let fields: string[] = [];
-  let field = '';
-  let quoted = false;
-  let line = 1;
-  let recordLine = 1;
-  const endRecord = () => {
-    fields.push(field);
-    if (fields.length > 1 || fields[0].trim() !== '') records.push({ line: recordLine, fields });
-    fields = [];
-    field = '';
-  };
-  const source = text.replace(/^\uFEFF/, '');
-  for (let i = 0; i < source.length; i++) {
-    const ch = source[i];
-    if (quoted) {
-      if (ch === '"' && source[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (ch === '"') {
-        quoted = false;
-      } else {
-        if (ch === '\n') line++;
-        field += ch;
-      }
-    } else if (ch === '"') {
-      quoted = true;
-    } else if (ch === ',') {
-      fields.push(field);
-      field = '';
-    } else if (ch === '\n' || ch === '\r') {
-      if (ch === '\r' && source[i + 1] === '\n') i++;
-      endRecord();
-      line++;
-      recordLine = line;
-    } else {
-      field += ch;
+  try {
+    const rows = parse(text, { bom: true, relax_column_count: true, skip_empty_lines: true, info: true }) as unknown as Array<{
+      record: string[];
+      info: { lines: number };
+    }>;
+    // `info.lines` is the last line a record reached; a record that spans lines starts earlier.
+    return {
+      records: rows.map(({ record, info }) => {
+        const firstLine = info.lines - (record.join(',').match(/\n/g)?.length ?? 0);
+        return { line: Math.max(firstLine, 1), fields: record };
+      }),
+    };
+  } catch (error) {
+    if ((error as { code?: string }).code === 'CSV_QUOTE_NOT_CLOSED') {
+      return { records: [], unterminatedAt: (error as { lines?: number }).lines ?? 1 };
     }
+    throw error;
   }
-  if (quoted) return { records, unterminatedAt: recordLine };
-  endRecord();
-  return { records };
 };
 
 const issue = (line: number | undefined, field: string, rule: string, message: string): AllocationIssue =>
