@@ -1,4 +1,4 @@
-import { patientStateFrom, type EventEnvelope, type InfusionRecord, type PatientStatus } from '@trialstream/domain';
+import { patientStateFrom, type EventEnvelope, type PatientState } from '@trialstream/domain';
 
 /** An entry of the record with the values it held at the moment: corrections made by then applied. */
 export interface EntryAsOf {
@@ -11,18 +11,9 @@ export interface EntryAsOf {
   correctedBy: string | null;
 }
 
-export interface PatientRecordAsOf {
+/** The domain's folded record (its facts, not its bookkeeping), with each entry as it stood then. */
+export interface PatientRecordAsOf extends Omit<PatientState, 'patientId' | 'entries' | 'voidedEventIds' | 'corrections'> {
   patientId: string;
-  siteId: string | null;
-  status: PatientStatus;
-  consentDate: string | null;
-  enrolledAt: string | null;
-  heightCm: number | null;
-  weightKg: number | null;
-  randomizedAt: string | null;
-  kitNumber: string | null;
-  withdrawnAt: string | null;
-  infusions: readonly InfusionRecord[];
   entries: EntryAsOf[];
   /** How much of the stream the moment covers. */
   streamVersion: number;
@@ -38,19 +29,11 @@ const AMENDMENT_TYPES = new Set(['EntryCorrected', 'EntryVoided']);
  */
 export function patientRecordAsOf(patientId: string, events: readonly EventEnvelope[]): PatientRecordAsOf {
   const state = patientStateFrom(events);
+  const { patientId: _folded, entries: _entries, voidedEventIds: _voided, corrections: _corrections, ...facts } = state;
   const last = events.at(-1);
   return {
+    ...facts,
     patientId,
-    siteId: state.siteId,
-    status: state.status,
-    consentDate: state.consentDate,
-    enrolledAt: state.enrolledAt,
-    heightCm: state.heightCm,
-    weightKg: state.weightKg,
-    randomizedAt: state.randomizedAt,
-    kitNumber: state.kitNumber,
-    withdrawnAt: state.withdrawnAt,
-    infusions: state.infusions,
     entries: events
       .filter((event) => !AMENDMENT_TYPES.has(event.type))
       .map((event) => {
