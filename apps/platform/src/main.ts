@@ -1,4 +1,3 @@
-import { UserDirectory } from '@trialstream/auth';
 import { loadConfig } from '@trialstream/config';
 import { AnalysisModule } from '../../analysis/src/analysis.module';
 import { AuditModule } from '../../audit/src/audit.module';
@@ -6,7 +5,7 @@ import { IngestModule } from '../../ingest/src/ingest.module';
 import { MonitoringModule } from '../../monitoring/src/monitoring.module';
 import { RelayModule } from '../../relay/src/relay.module';
 import { bootstrapApp } from './bootstrap';
-import { ensureFirstAdministrator } from './first-administrator';
+import { FirstAdministratorModule } from './first-administrator';
 import { PLATFORM_PROJECTIONS } from './migrations';
 import { ProjectionsModule } from './projections.module';
 
@@ -17,7 +16,7 @@ import { ProjectionsModule } from './projections.module';
  */
 async function main() {
   const config = loadConfig();
-  const { app } = await bootstrapApp({
+  await bootstrapApp({
     name: 'platform',
     config,
     features: [
@@ -27,9 +26,9 @@ async function main() {
       AuditModule,
       ProjectionsModule.forRoot(PLATFORM_PROJECTIONS),
       ...(config.kafkaBrokers ? [RelayModule.forRoot()] : []),
+      FirstAdministratorModule,
     ],
   });
-  await ensureFirstAdministrator(app.get(UserDirectory), config.dataDir);
 }
 
 void main().catch((error) => {
