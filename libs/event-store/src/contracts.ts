@@ -31,11 +31,23 @@ export interface AppendRequest {
   correlationId?: string;
   causationId?: string | null;
   submission?: SubmissionClaim;
+  /**
+   * Append only while another stream is still at this version (e.g. the trial stream, whose lock closes
+   * the database). That stream's head is share-locked in the same transaction, so a writer of it waits
+   * for this append or this append sees its new version: never a write decided on a stale fact.
+   */
+  condition?: { streamId: string; version: number };
 }
 
 export type AppendOutcome =
   | { status: 'appended'; events: EventEnvelope[]; streamVersion: number; /** as stored with the submission */ response?: unknown }
-  | { status: 'conflict'; expectedVersion: number; actualVersion: number }
+  | {
+      status: 'conflict';
+      expectedVersion: number;
+      actualVersion: number;
+      /** Set when the conflict was on the condition's stream rather than on the stream appended to. */
+      conditionStreamId?: string;
+    }
   | { status: 'duplicate'; response: unknown; requestHashMatches: boolean };
 
 /** Turns an event stored under an old schema version into the current shape; applied on every read. */

@@ -12,6 +12,7 @@ export interface PreparedAppend {
   correlationId: string;
   causationId: string | null;
   submission: SubmissionClaim | null;
+  condition: { streamId: string; version: number } | null;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -82,6 +83,13 @@ function prepareSubmission(submission: SubmissionClaim | undefined): SubmissionC
   };
 }
 
+function prepareCondition(condition: AppendRequest['condition']): PreparedAppend['condition'] {
+  if (condition === undefined) return null;
+  const streamId = nonEmptyString(condition.streamId, 'condition.streamId');
+  if (!Number.isInteger(condition.version) || condition.version < 0) fail('condition.version', 'must be a non-negative integer');
+  return { streamId, version: condition.version };
+}
+
 export function prepareAppend(request: AppendRequest): PreparedAppend {
   const streamId = nonEmptyString(request.streamId, 'streamId');
   if (!Number.isInteger(request.expectedVersion) || request.expectedVersion < 0) {
@@ -102,5 +110,6 @@ export function prepareAppend(request: AppendRequest): PreparedAppend {
     correlationId: request.correlationId === undefined ? randomUUID() : uuid(request.correlationId, 'correlationId'),
     causationId: request.causationId == null ? null : uuid(request.causationId, 'causationId'),
     submission: prepareSubmission(request.submission),
+    condition: prepareCondition(request.condition),
   };
 }

@@ -41,8 +41,12 @@ export async function writeBatch(
   const order = batch
     .map((_, index) => index)
     .sort((a, b) => byCodeUnits(batch[a].streamId, batch[b].streamId) || a - b);
-  await createMissingStreams(runner, batch.filter((request) => request.expectedVersion === 0));
+  await createMissingStreams(runner, [
+    ...batch.filter((request) => request.expectedVersion === 0).map((request) => request.streamId),
+    ...batch.flatMap((request) => (request.condition ? [request.condition.streamId] : [])),
+  ]);
   const heads = await lockStreamHeads(runner, batch);
+  const conditions = await shareLockConditions(runner, batch, heads);
   // Read once the heads are locked: a resubmission that waited behind the original's transaction
   // then sees the original's submission and answers 'duplicate', not 'conflict'.
   const stored = await loadStoredSubmissions(runner, batch);
@@ -64,6 +68,14 @@ export async function writeBatch(
         requestHashMatches: earlier.requestHash === submission.requestHash,
       };
       continue;
+    }
+    if (request.condition) {
+      const { streamId, version } = request.condition;
+      const actual = movedHeads.get(streamId)?.version ?? conditions.get(streamId) ?? 0;
+      if (actual !== version) {
+        outcomes[index] = { status: 'conflict', expectedVersion: version, actualVersion: actual, conditionStreamId: streamId };
+        continue;
+      }
     }
     const head = movedHeads.get(request.streamId) ??
       heads.get(request.streamId) ?? { version: 0, lastHash: GENESIS_HASH };
@@ -153,15 +165,44 @@ async function loadStoredSubmissions(
  * A new stream gets its head row before anything else, so that a second writer creating the same
  * stream waits on this row instead of writing version 1 a second time.
  */
-async function createMissingStreams(runner: QueryRunner, creators: readonly PreparedAppend[]): Promise<void> {
-  if (creators.length === 0) return;
+async function createMissingStreams(runner: QueryRunner, streamIds: readonly string[]): Promise<void> {
+  if (streamIds.length === 0) return;
   await rowsOf(
     runner,
     `INSERT INTO ${STREAMS_TABLE} (stream_id, version, last_hash)
      SELECT stream_id, 0, $2::char(64) FROM unnest($1::text[]) AS s(stream_id)
      ON CONFLICT (stream_id) DO NOTHING`,
-    [distinctSorted(creators.map((request) => request.streamId)), GENESIS_HASH],
+    [distinctSorted([...streamIds]), GENESIS_HASH],
   );
+}
+
+/**
+ * Versions of the streams appends are conditioned on, share-locked after the batch's own heads (a
+ * stream this batch writes is already locked for update, and its version comes from there).
+ */
+async function shareLockConditions(
+  runner: QueryRunner,
+  batch: readonly PreparedAppend[],
+  heads: ReadonlyMap<string, StreamHead>,
+): Promise<Map<string, number>> {
+  const versions = new Map<string, number>();
+  const streamIds = distinctSorted(batch.flatMap((request) => (request.condition ? [request.condition.streamId] : [])));
+  for (const streamId of streamIds) {
+    const head = heads.get(streamId);
+    if (head) versions.set(streamId, head.version);
+  }
+  const toLock = streamIds.filter((streamId) => !versions.has(streamId));
+  if (toLock.length === 0) return versions;
+  const rows = await rowsOf<{ stream_id: string; version: number }>(
+    runner,
+    `SELECT stream_id, version FROM ${STREAMS_TABLE}
+      WHERE stream_id = ANY($1::text[])
+      ORDER BY stream_id COLLATE "C"
+      FOR SHARE`,
+    [toLock],
+  );
+  for (const row of rows) versions.set(row.stream_id, row.version);
+  return versions;
 }
 
 async function lockStreamHeads(runner: QueryRunner, writers: readonly PreparedAppend[]): Promise<Map<string, StreamHead>> {

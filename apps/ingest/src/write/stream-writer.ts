@@ -103,7 +103,8 @@ export class StreamWriter {
       const events = await this.store.readStream(decision.streamId);
       const state = decision.fold(events);
       decision.authorize(state, events);
-      if (!decision.allowedWhenDatabaseClosed && decision.streamId !== TRIAL_STREAM_ID) await this.assertDatabaseOpen();
+      const trialCondition =
+        decision.allowedWhenDatabaseClosed || decision.streamId === TRIAL_STREAM_ID ? undefined : await this.openTrialCondition();
       if (decision.expectedVersion !== undefined && decision.expectedVersion !== events.length) {
         throw staleVersion(decision.expectedVersion, events.length);
       }
@@ -122,10 +123,13 @@ export class StreamWriter {
           requestHash: hash,
           response: (stored: EventEnvelope[]) => submissionResponse(decision.resource, stored),
         },
+        condition: trialCondition,
       });
       if (appended.status === 'appended') return { replayed: false, response: appended.response as SubmissionResponse };
       if (appended.status === 'duplicate') return this.replay(appended.requestHashMatches, appended.response);
-      if (decision.expectedVersion !== undefined) throw staleVersion(decision.expectedVersion, appended.actualVersion);
+      // A conflict on the trial's stream (a freeze or lock committed meanwhile) is decided again, which reports it.
+      const trialChanged = appended.conditionStreamId !== undefined;
+      if (!trialChanged && decision.expectedVersion !== undefined) throw staleVersion(decision.expectedVersion, appended.actualVersion);
       if (attempt === MAX_ATTEMPTS) {
         throw ApiError.conflict('The record kept changing while this submission was decided: submit it again', [
           { field: 'submissionId', rule: 'concurrent-write' },
@@ -134,12 +138,19 @@ export class StreamWriter {
     }
   }
 
-  private async assertDatabaseOpen(): Promise<void> {
-    const trial = trialStateFrom(await this.store.readStream(TRIAL_STREAM_ID));
-    if (trial.status === 'open') return;
-    throw ApiError.conflict(`The trial database is ${trial.status}: it takes no new data`, [
-      { field: 'trial', rule: TRIAL_RULE.databaseClosed },
-    ]);
+  /**
+   * Refuses the write when the database is frozen or locked; otherwise the condition that keeps it so
+   * until the append commits (a lock that commits first makes the append conflict and be decided again).
+   */
+  private async openTrialCondition(): Promise<{ streamId: string; version: number }> {
+    const events = await this.store.readStream(TRIAL_STREAM_ID);
+    const trial = trialStateFrom(events);
+    if (trial.status !== 'open') {
+      throw ApiError.conflict(`The trial database is ${trial.status}: it takes no new data`, [
+        { field: 'trial', rule: TRIAL_RULE.databaseClosed },
+      ]);
+    }
+    return { streamId: TRIAL_STREAM_ID, version: events.length };
   }
 
   private replay(sameRequest: boolean, response: unknown): WriteResult {
