@@ -3,6 +3,8 @@ import { DATA_SOURCE } from '@trialstream/database';
 import type { DataSource } from 'typeorm';
 import { PLATFORM_PROJECTIONS } from '../../platform/src/migrations';
 import { AUDITED_PROJECTIONS } from './audit.tokens';
+import { AllocationModule } from '../../analysis/src/allocation/allocation.module';
+import { ExportAllocation } from './exports/export-allocation';
 import { ExportsController } from './exports/exports.controller';
 import { AuditLogController } from './log/audit-log.controller';
 import { EventLog } from './log/event-log';
@@ -17,10 +19,12 @@ import { VerificationController } from './verification/verification.controller';
  * PROTOCOL, AuthModule's guards and the global AccessLog.
  */
 @Module({
+  imports: [AllocationModule],
   controllers: [AuditLogController, PatientAuditController, VerificationController, ProjectionAsOfController, ExportsController],
   providers: [
     { provide: EventLog, useFactory: (dataSource: DataSource) => new EventLog(dataSource), inject: [DATA_SOURCE] },
     { provide: AUDITED_PROJECTIONS, useValue: PLATFORM_PROJECTIONS },
+    ExportAllocation,
   ],
 })
 export class AuditModule {}

@@ -3,12 +3,14 @@ import type { Response } from 'express';
 import { aPrincipal } from '../../../../libs/auth/src/testing';
 import type { AccessLog } from '../../../platform/src/access-log';
 import type { EventLog } from '../log/event-log';
+import type { ExportAllocation } from './export-allocation';
 import { ExportsController } from './exports.controller';
 
 describe('an export that could not be recorded', () => {
   const emptyLog = { all: async () => ({ events: [], horizon: '0' }) } as unknown as EventLog;
   const failingAccessLog = { record: async () => Promise.reject(new Error('the log is unreachable')) } as unknown as AccessLog;
-  const controller = new ExportsController(emptyLog, failingAccessLog, ANTI_MAG_RITUXIMAB_PROTOCOL, () => new Date('2026-06-01T12:00:00Z'));
+  const stillBlinded = { armsFor: async () => undefined } as unknown as ExportAllocation;
+  const controller = new ExportsController(emptyLog, failingAccessLog, ANTI_MAG_RITUXIMAB_PROTOCOL, () => new Date('2026-06-01T12:00:00Z'), stillBlinded);
   const auditor = aPrincipal({ role: 'auditor' });
 
   it.each([

@@ -8,6 +8,7 @@ import { toCsv, toOdmXml, toSdtmDatasets, type SdtmDomain } from '@trialstream/e
 import type { Response } from 'express';
 import { AccessLog } from '../../../platform/src/access-log';
 import { EventLog } from '../log/event-log';
+import { ExportAllocation } from './export-allocation';
 import { SDTM_DOMAINS, studyExportOptions } from './study-export-options';
 
 /**
@@ -25,14 +26,15 @@ export class ExportsController {
     private readonly access: AccessLog,
     @Inject(PROTOCOL) private readonly protocol: ProtocolDefinition,
     @Inject(CLOCK) private readonly clock: () => Date,
+    private readonly allocation: ExportAllocation,
   ) {}
 
   @Get('odm.xml')
   @ApiProduces('application/xml')
   @ApiOkResponse({ description: 'CDISC ODM 1.3.2 transactional file: every value with its AuditRecord (user, site, date-time, reason)' })
   async odm(@CurrentPrincipal() principal: Principal, @Res({ passthrough: true }) response: Response): Promise<string> {
-    const options = studyExportOptions(this.protocol, principal, this.clock());
     const { events, horizon } = await this.log.all();
+    const options = studyExportOptions(this.protocol, principal, this.clock(), await this.allocation.armsFor(principal, events));
     const xml = toOdmXml(events, options);
     await this.access.record(principal, {
       action: 'export',
@@ -51,8 +53,8 @@ export class ExportsController {
   async sdtm(@CurrentPrincipal() principal: Principal, @Param('domain') requested: string, @Res({ passthrough: true }) response: Response): Promise<string> {
     const domain = requested.toUpperCase() as SdtmDomain;
     if (!(SDTM_DOMAINS as readonly string[]).includes(domain)) throw ApiError.notFound(`SDTM domain ${requested}`, 'domain');
-    const options = studyExportOptions(this.protocol, principal, this.clock());
     const { events, horizon } = await this.log.all();
+    const options = studyExportOptions(this.protocol, principal, this.clock(), await this.allocation.armsFor(principal, events));
     const csv = toCsv(toSdtmDatasets(events, options)[domain]);
     await this.access.record(principal, {
       action: 'export',

@@ -3,12 +3,17 @@ import type { ProtocolDefinition } from '@trialstream/domain';
 import type { ExportOptions } from '@trialstream/exports';
 
 /**
- * The study identity of an export, taken from the protocol in force, and the reader's blinding.
- * No allocation is passed: the allocation list is not readable from the platform yet, so DM carries
- * no ARM/ACTARM even for an unblinded reader.
+ * The study identity of an export, taken from the protocol in force, the reader's blinding, and the
+ * arms (ExportAllocation) for an unblinded reader after unblinding, which DM carries as ARM/ACTARM.
  */
-export function studyExportOptions(protocol: ProtocolDefinition, principal: Principal, exportedAt: Date): ExportOptions {
+export function studyExportOptions(
+  protocol: ProtocolDefinition,
+  principal: Principal,
+  exportedAt: Date,
+  allocation?: Record<string, string>,
+): ExportOptions {
   return {
+    ...(allocation ? { allocation } : {}),
     studyOid: `ST.${protocol.id}`,
     studyName: protocol.id.toUpperCase(),
     protocolName: protocol.title,
