@@ -1,6 +1,6 @@
 import { Presets, SingleBar } from 'cli-progress';
 import { rebuildProjection, type ReplayProgress } from '@trialstream/projections';
-import { runAsMain, type CliIo } from './cli-io';
+import { runAsProcess, type CliIo } from '../../platform/src/cli-io';
 import { knownProjections, openPlatformDatabase, projectionsNamed } from '../../platform/src/platform-database';
 
 const USAGE = 'Usage: npm run rebuild -- <projection>';
@@ -24,7 +24,7 @@ export async function runRebuildCli(argv: string[], env: NodeJS.ProcessEnv, io: 
   const bar = new SingleBar(
     {
       format: `${projection.name} [{bar}] {percentage}% | {value}/{total} events | {speed} events/s | ETA {eta_formatted}`,
-      stream: io.progress,
+      stream: io.progressStream,
       etaBuffer: 20,
       hideCursor: true,
     },
@@ -60,4 +60,4 @@ export async function runRebuildCli(argv: string[], env: NodeJS.ProcessEnv, io: 
   }
 }
 
-if (require.main === module) runAsMain(runRebuildCli);
+if (require.main === module) runAsProcess(runRebuildCli);

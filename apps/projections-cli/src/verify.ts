@@ -1,5 +1,5 @@
 import { verifyProjection, type VerifyReport } from '@trialstream/projections';
-import { runAsMain, type CliIo } from './cli-io';
+import { runAsProcess, type CliIo } from '../../platform/src/cli-io';
 import { knownProjections, openPlatformDatabase, projectionsNamed } from '../../platform/src/platform-database';
 
 /**
@@ -51,4 +51,4 @@ function describe(report: VerifyReport): string[] {
   return lines;
 }
 
-if (require.main === module) runAsMain(runVerifyCli);
+if (require.main === module) runAsProcess(runVerifyCli);

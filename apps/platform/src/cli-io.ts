@@ -1,4 +1,4 @@
-/** Where a command writes: results to `out` (stdout), messages and progress to `err` (stderr). */
+/** Where a command-line tool writes: results to `out` (stdout), messages and progress to `err` (stderr). Exit codes: 0 done, 1 failed or found something wrong, 2 wrong invocation or could not run. */
 export interface CliIo {
   out(line: string): void;
   err(line: string): void;
