@@ -5,3 +5,18 @@ export const STREAMS_TABLE = `${EVENT_STORE_SCHEMA}.streams`;
 export const SUBMISSIONS_TABLE = `${EVENT_STORE_SCHEMA}.submissions`;
 /** The role the applications should run as: it may read and append events, never change them. */
 export const APPLICATION_ROLE = 'trialstream_app';
+
+/**
+ * Creates the application role if missing. Roles are cluster-wide and several databases (test suites,
+ * services) may migrate at once, so a concurrent creation is not an error.
+ */
+export const ENSURE_APPLICATION_ROLE_SQL = `
+  DO $$
+  BEGIN
+    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '${APPLICATION_ROLE}') THEN
+      CREATE ROLE ${APPLICATION_ROLE} NOLOGIN;
+    END IF;
+  EXCEPTION WHEN duplicate_object OR unique_violation THEN
+    NULL;
+  END
+  $$`;

@@ -1,3 +1,4 @@
+import { ENSURE_APPLICATION_ROLE_SQL } from '../schema';
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
@@ -27,17 +28,7 @@ export class MakeEventStoreAppendOnly1760000000001 implements MigrationInterface
       await queryRunner.query(`ALTER TABLE event_store.${table} ENABLE ALWAYS TRIGGER ${table}_append_only`);
     }
 
-    // Roles are cluster-wide and several databases (test suites, services) may migrate at once.
-    await queryRunner.query(`
-      DO $$
-      BEGIN
-        IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'trialstream_app') THEN
-          CREATE ROLE trialstream_app NOLOGIN;
-        END IF;
-      EXCEPTION WHEN duplicate_object OR unique_violation THEN
-        NULL;
-      END
-      $$`);
+    await queryRunner.query(ENSURE_APPLICATION_ROLE_SQL);
     await queryRunner.query(`REVOKE ALL ON event_store.events, event_store.submissions, event_store.streams FROM PUBLIC`);
     await queryRunner.query(`GRANT USAGE ON SCHEMA event_store TO trialstream_app`);
     await queryRunner.query(`GRANT SELECT, INSERT ON event_store.events TO trialstream_app`);

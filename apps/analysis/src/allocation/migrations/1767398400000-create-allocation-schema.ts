@@ -1,3 +1,4 @@
+import { ENSURE_APPLICATION_ROLE_SQL } from '@trialstream/event-store';
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
@@ -70,17 +71,7 @@ export class CreateAllocationSchema1767398400000 implements MigrationInterface {
       await queryRunner.query(`ALTER TABLE allocation.kits ENABLE ALWAYS TRIGGER ${trigger}`);
     }
 
-    // Roles are cluster-wide; the event store's migration normally created it already.
-    await queryRunner.query(`
-      DO $$
-      BEGIN
-        IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'trialstream_app') THEN
-          CREATE ROLE trialstream_app NOLOGIN;
-        END IF;
-      EXCEPTION WHEN duplicate_object OR unique_violation THEN
-        NULL;
-      END
-      $$`);
+    await queryRunner.query(ENSURE_APPLICATION_ROLE_SQL);
     await queryRunner.query(`REVOKE ALL ON allocation.lists, allocation.kits FROM PUBLIC`);
     await queryRunner.query(`GRANT USAGE ON SCHEMA allocation TO trialstream_app`);
     await queryRunner.query(`GRANT SELECT, INSERT ON allocation.lists, allocation.kits TO trialstream_app`);
