@@ -75,6 +75,7 @@ const PROBLEMS: Readonly<Record<IntegrityProblem, string>> = {
   'previous-hash-mismatch': 'the event does not chain to the one before it',
   'version-gap': 'a stream version is missing or repeated before it',
   'position-order': 'its global position is not after the previous event of the stream',
+  'salt-missing': "the event's chain salt is gone, so its hash cannot be checked",
   'head-mismatch': "the stream head disagrees with the stream's last event (events removed from the end?)",
 };
 
