@@ -33,6 +33,7 @@ export async function startTestApp(
   const config = {
     ...loadConfig({ DATABASE_URL: database.url, LOG_LEVEL: 'error' }),
     dbPoolSize: 20,
+    auditCheckpointMinutes: 0,
     kafkaBrokers: options.kafkaBrokers ?? null,
     kafkaTopic: options.kafkaTopic ?? 'trial-events',
   };

@@ -37,6 +37,9 @@ class Environment {
 
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(200)
   DB_POOL_SIZE?: number;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(10_080)
+  AUDIT_CHECKPOINT_MINUTES?: number;
 }
 
 export interface PlatformConfig {
@@ -51,6 +54,8 @@ export interface PlatformConfig {
   host: string;
   logLevel: LogLevel;
   dbPoolSize: number;
+  /** How often the audit service records a checkpoint of the log; 0: never (only `npm run audit:checkpoint`). */
+  auditCheckpointMinutes: number;
 }
 
 export class ConfigError extends Error {}
@@ -72,5 +77,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig
     host: parsed.HOST ?? '127.0.0.1',
     logLevel: parsed.LOG_LEVEL ?? 'log',
     dbPoolSize: parsed.DB_POOL_SIZE ?? 10,
+    auditCheckpointMinutes: parsed.AUDIT_CHECKPOINT_MINUTES ?? 60,
   };
 }
