@@ -3,7 +3,7 @@ import { DATA_SOURCE } from '@trialstream/database';
 import type { DataSource } from 'typeorm';
 import { PLATFORM_PROJECTIONS } from '../../platform/src/migrations';
 import { AUDITED_PROJECTIONS } from './audit.tokens';
-import { AllocationModule } from '../../analysis/src/allocation/allocation.module';
+import { AllocationModule } from '@trialstream/allocation';
 import { ExportAllocation } from './exports/export-allocation';
 import { ExportsController } from './exports/exports.controller';
 import { AuditLogController } from './log/audit-log.controller';

@@ -5,6 +5,7 @@ import { AuthModule } from '@trialstream/auth';
 import { PlatformConfig, PlatformConfigModule, PlatformConfigOverrides } from '@trialstream/config';
 import { DatabaseModule } from '@trialstream/database';
 import { EventStoreModule } from '@trialstream/event-store';
+import { WriteSideModule } from '@trialstream/write-side';
 import { AccessLogModule } from './access-log';
 import { PLATFORM_MIGRATIONS } from './migrations';
 
@@ -34,6 +35,7 @@ export function createAppModule(config: PlatformConfig, options: AppModuleOption
       EventStoreModule,
       AuthModule.forRoot(),
       CqrsModule.forRoot(),
+      WriteSideModule,
       AccessLogModule,
       ...options.features,
     ],
