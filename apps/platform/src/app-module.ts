@@ -5,8 +5,7 @@ import { AuthModule } from '@trialstream/auth';
 import { PlatformConfig, PlatformConfigModule, PlatformConfigOverrides } from '@trialstream/config';
 import { DatabaseModule } from '@trialstream/database';
 import { EventStoreModule } from '@trialstream/event-store';
-import { WriteSideModule } from '@trialstream/write-side';
-import { AccessLogModule } from './access-log';
+import { WriteSideModule, AccessLogModule } from '@trialstream/write-side';
 import { PLATFORM_MIGRATIONS } from './migrations';
 
 export interface AppModuleOptions {

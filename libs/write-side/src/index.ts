@@ -3,3 +3,4 @@ export * from './respond';
 export * from './stream-writer';
 export * from './submission-response';
 export * from './write-side.module';
+export * from './access-log';
