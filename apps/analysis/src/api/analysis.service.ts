@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { Principal } from '@trialstream/auth';
 import type { GroupPoint, RetreatmentThresholds } from '@trialstream/domain';
 import { stringify } from 'csv-stringify/sync';
-import { decimalString } from '../../../../libs/exports/src/decimal';
+import { decimalString } from '@trialstream/exports';
 import { AllocationStore } from '@trialstream/allocation';
 import {
   ArmComparison,
