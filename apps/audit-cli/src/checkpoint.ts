@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { recordCheckpoint } from '@trialstream/event-store';
 import { openPlatformDatabase, type PlatformDatabase } from '../../platform/src/platform-database';
-import { runAsProcess, type CliIo } from '../../platform/src/cli-io';
+import { runAsProcess, type CliIo } from '@trialstream/cli';
 
 const USAGE = `Usage: npm run -s audit:checkpoint [-- --out <file>]
 

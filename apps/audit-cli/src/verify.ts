@@ -4,7 +4,7 @@ import { MalformedCheckpointError, parseCheckpoint, type LogCheckpoint } from '@
 import { describeVerification, verifyPlatform } from '../../audit/src/verification/verify-platform';
 import { PLATFORM_PROJECTIONS } from '../../platform/src/migrations';
 import { openPlatformDatabase, type PlatformDatabase } from '../../platform/src/platform-database';
-import { cliLogger, runAsProcess, type CliIo } from '../../platform/src/cli-io';
+import { cliLogger, runAsProcess, type CliIo } from '@trialstream/cli';
 
 const USAGE = `Usage: npm run audit:verify [-- --json] [--against <checkpoint file>] [--log-only]
 
