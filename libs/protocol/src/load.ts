@@ -11,7 +11,7 @@ export const parseProtocolYaml = (text: string): ProtocolValidation => {
     const problems: ProtocolProblem[] = document.errors.map((error) => ({
       field: '(file)',
       rule: 'yaml-syntax',
-      message: `(file): line ${error.linePos?.[0]?.line ?? '?'}: ${error.message.split('\n')[0]}`,
+      message: `line ${error.linePos?.[0]?.line ?? '?'}: ${error.message.split('\n')[0]}`,
     }));
     return { ok: false, problems };
   }
@@ -24,7 +24,7 @@ export const loadProtocolFile = (path: string): ProtocolValidation & { text?: st
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    return { ok: false, problems: [{ field: '(file)', rule: 'readable', message: `(file): cannot read ${path}: ${(error as Error).message}` }] };
+    return { ok: false, problems: [{ field: '(file)', rule: 'readable', message: `cannot read ${path}: ${(error as Error).message}` }] };
   }
   return { ...parseProtocolYaml(text), text };
 };

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse, stringify } from 'yaml';
 import { ANTI_MAG_RITUXIMAB_PROTOCOL } from '@trialstream/domain';
-import { amendmentProblems, loadProtocolFile, parseProtocolYaml, seedProtocolPath, validateProtocolFile } from '.';
+import { amendmentProblems, describeProblem, loadProtocolFile, parseProtocolYaml, seedProtocolPath, validateProtocolFile } from '.';
 
 const seed = (name: 'pilot' | 'placebo') => parse(readFileSync(seedProtocolPath(name), 'utf8'));
 const problemsOf = (file: unknown) => {
@@ -49,9 +49,9 @@ describe('protocol files', () => {
     const problems = problemsOf(file);
     expect(problems).toEqual(
       expect.arrayContaining([
-        { field: 'visits[3].window.before', rule: 'minimum', message: 'visits[3].window.before: must be >= 0' },
-        { field: 'trial.title', rule: 'required', message: 'trial.title: is required' },
-        { field: 'visits[0].colour', rule: 'unknown-field', message: 'visits[0].colour: is not a field of a protocol file' },
+        { field: 'visits[3].window.before', rule: 'minimum', message: 'must be >= 0' },
+        { field: 'trial.title', rule: 'required', message: 'is required' },
+        { field: 'visits[0].colour', rule: 'unknown-field', message: 'is not a field of a protocol file' },
         expect.objectContaining({ field: 'design.kind', rule: 'not-one-of' }),
       ]),
     );
@@ -60,7 +60,9 @@ describe('protocol files', () => {
   it('refuses an endpoint naming an unknown visit, naming the field', () => {
     const file = seed('placebo');
     file.endpoints[0].visit = 'month-7';
-    expect(problemsOf(file)).toEqual([expect.objectContaining({ field: 'endpoints[0].visit', rule: 'unknown-visit' })]);
+    const problems = problemsOf(file);
+    expect(problems).toEqual([expect.objectContaining({ field: 'endpoints[0].visit', rule: 'unknown-visit' })]);
+    expect(describeProblem(problems[0])).toMatch(/^endpoints\[0\]\.visit: 'month-7' is not a visit of the protocol/);
   });
 
   it('refuses masked analytes in an open-label trial, a placebo trial without placebo arm, duplicate visits and a bad site pattern', () => {

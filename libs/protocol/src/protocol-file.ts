@@ -77,3 +77,6 @@ export interface ProtocolProblem {
   rule: string;
   message: string;
 }
+
+/** `visits[3].window.before: must be >= 0`. */
+export const describeProblem = (problem: ProtocolProblem): string => `${problem.field}: ${problem.message}`;

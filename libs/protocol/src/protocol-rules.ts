@@ -3,7 +3,7 @@ import {
 } from '@trialstream/domain';
 import type { ProtocolFile, ProtocolProblem } from './protocol-file';
 
-const problem = (field: string, rule: string, message: string): ProtocolProblem => ({ field, rule, message: `${field}: ${message}` });
+const problem = (field: string, rule: string, message: string): ProtocolProblem => ({ field, rule, message });
 
 const rangeProblems = (field: string, range: NumericRange): ProtocolProblem[] =>
   range.min > range.max ? [problem(`${field}.min`, 'min-above-max', `must not exceed max (${range.max})`)] : [];

@@ -25,19 +25,19 @@ const problemOf = (error: ErrorObject): ProtocolProblem => {
   switch (error.keyword) {
     case 'required': {
       const field = join(at, String(error.params.missingProperty));
-      return { field, rule: 'required', message: `${field}: is required` };
+      return { field, rule: 'required', message: 'is required' };
     }
     case 'additionalProperties': {
       const field = join(at, String(error.params.additionalProperty));
-      return { field, rule: 'unknown-field', message: `${field}: is not a field of a protocol file` };
+      return { field, rule: 'unknown-field', message: 'is not a field of a protocol file' };
     }
     case 'enum': {
       const field = at || '(file)';
-      return { field, rule: 'not-one-of', message: `${field}: must be one of ${(error.params.allowedValues as unknown[]).join(', ')}` };
+      return { field, rule: 'not-one-of', message: `must be one of ${(error.params.allowedValues as unknown[]).join(', ')}` };
     }
     default: {
       const field = at || '(file)';
-      return { field, rule: error.keyword, message: `${field}: ${error.message}` };
+      return { field, rule: error.keyword, message: error.message ?? error.keyword };
     }
   }
 };

@@ -84,14 +84,14 @@ const windowOf = (schedule: VisitSchedule, visit: string, firstInfusionDate: str
 };
 
 /** The one observation of a series read at a named visit (see visit-assignment). */
-export const valueAtVisit = <T extends { date: string; visit: string }>(
+export const valueAtVisit = <T extends { date: string }>(
   observations: readonly T[],
   schedule: VisitSchedule,
   visit: string,
   firstInfusionDate: string,
 ): T | undefined => {
   const window = windowOf(schedule, visit, firstInfusionDate);
-  return window && observationAtVisit(withProtocolVisits(observations, schedule, firstInfusionDate), window);
+  return window && observationAtVisit(observations, window);
 };
 
 type Reading = Omit<SubjectEndpointValue, 'subjectId' | 'arm' | 'evaluable'> | undefined;

@@ -8,8 +8,9 @@ import type { AssessmentVisitDefinition, VisitAnchor, VisitSchedule } from '../m
  * - an observation belongs to the visit whose window contains its date; when windows overlap, to
  *   the visit whose target day is closest, the earlier visit on a tie;
  * - a date outside every window is `unscheduled` (never forced into a visit it missed);
- * - when several observations of one measure fall in one visit's window, the visit reads the one
- *   closest to the target day, then the earliest, then the first recorded.
+ * - a visit reads, of the observations of one measure dated within its window, the one closest to
+ *   the target day, then the earliest, then the first recorded. An observation inside two
+ *   overlapping windows may serve both (screening labs drawn within the baseline window).
  */
 export const UNSCHEDULED = 'unscheduled';
 
@@ -59,13 +60,13 @@ export const visitOfDate = (date: string, windows: readonly VisitWindowDates[]):
 };
 
 /** The one observation a visit reads among those of one measure (see the rule above); the input is in recording order. */
-export const observationAtVisit = <T extends { date: string; visit: string }>(
+export const observationAtVisit = <T extends { date: string }>(
   observations: readonly T[],
   window: VisitWindowDates,
 ): T | undefined => {
   let best: T | undefined;
   for (const observation of observations) {
-    if (observation.visit !== window.visit) continue;
+    if (!contains(window, observation.date)) continue;
     if (
       best === undefined ||
       distance(window, observation.date) < distance(window, best.date) ||
