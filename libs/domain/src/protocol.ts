@@ -133,6 +133,15 @@ const cellCounts = {
   },
 };
 
+/** UCUM codes and common spellings of a cell count per µL, all one canonical unit (10*6/L = 1/µL). */
+const cellCountConversions = {
+  'cells/µL': { factor: 1, unit: 'cells/µL' },
+  'cells/uL': { factor: 1, unit: 'cells/µL' },
+  '/uL': { factor: 1, unit: 'cells/µL' },
+  '10*6/L': { factor: 1, unit: 'cells/µL' },
+  '%': { factor: 1, unit: '%' },
+};
+
 /** Rituximab in anti-MAG IgM neuropathy: the first protocol of the platform. */
 export const ANTI_MAG_RITUXIMAB_PROTOCOL: ProtocolDefinition = {
   id: 'anti-mag-rituximab',
@@ -193,8 +202,8 @@ export const ANTI_MAG_RITUXIMAB_PROTOCOL: ProtocolDefinition = {
   unitConversions: {
     IGM: { 'g/L': { factor: 1, unit: 'g/L' }, 'mg/dL': { factor: 0.01, unit: 'g/L' } },
     ANTI_MAG: { BTU: { factor: 1, unit: 'BTU' } },
-    CD19: { 'cells/µL': { factor: 1, unit: 'cells/µL' }, '%': { factor: 1, unit: '%' } },
-    CD20: { 'cells/µL': { factor: 1, unit: 'cells/µL' }, '%': { factor: 1, unit: '%' } },
+    CD19: cellCountConversions,
+    CD20: cellCountConversions,
   },
 };
 

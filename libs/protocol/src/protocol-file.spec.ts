@@ -73,10 +73,13 @@ describe('protocol files', () => {
     const placebo = seed('placebo');
     delete placebo.design.arms[1].placebo;
     placebo.design.blockSizes = [3];
+    placebo.units.IGM['mg/dL'].factor = 0.1;
     expect(problemsOf(pilot).map((p) => `${p.field} ${p.rule}`)).toEqual(
       expect.arrayContaining(['blinding.unblindingRiskAnalytes open-label-masks-nothing', 'visits[3].name unique', 'siteIdPattern regular-expression']),
     );
-    expect(problemsOf(placebo).map((p) => `${p.field} ${p.rule}`)).toEqual(['design.arms placebo-arm-required', 'design.blockSizes[0] multiple-of-ratio']);
+    expect(problemsOf(placebo).map((p) => `${p.field} ${p.rule}`)).toEqual([
+      'design.arms placebo-arm-required', 'design.blockSizes[0] multiple-of-ratio', 'units.IGM["mg/dL"].factor known-conversion',
+    ]);
   });
 
   it('reports a YAML syntax error with its line', () => {

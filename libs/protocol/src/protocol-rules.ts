@@ -1,5 +1,5 @@
 import {
-  AssessmentVisitDefinition, FormCode, labForm, LAB_ANALYTES, LabAnalyte, NumericRange, ProtocolDefinition,
+  ANTI_MAG_RITUXIMAB_PROTOCOL, AssessmentVisitDefinition, FormCode, labForm, LAB_ANALYTES, LabAnalyte, NumericRange, ProtocolDefinition,
 } from '@trialstream/domain';
 import type { ProtocolFile, ProtocolProblem } from './protocol-file';
 
@@ -14,6 +14,11 @@ const unitRangeProblems = (file: ProtocolFile): ProtocolProblem[] =>
       const field = `units.${analyte}["${unit}"]`;
       const canonical = file.units[analyte][accepted.canonical];
       const problems = rangeProblems(`${field}.range`, accepted.range);
+      // read models are built by projections that convert with the built-in table (DOMAIN.md units); a file may use any of its units
+      const known = ANTI_MAG_RITUXIMAB_PROTOCOL.unitConversions[analyte][unit];
+      if (!known || known.unit !== accepted.canonical || known.factor !== accepted.factor) {
+        problems.push(problem(`${field}.factor`, 'known-conversion', `the read models convert ${analyte} only from ${Object.keys(ANTI_MAG_RITUXIMAB_PROTOCOL.unitConversions[analyte]).join(', ')}, with their standard factors`));
+      }
       if (!canonical || canonical.canonical !== accepted.canonical || canonical.factor !== 1) {
         problems.push(problem(`${field}.canonical`, 'unknown-canonical-unit', `'${accepted.canonical}' must itself be an accepted unit of ${analyte}, canonical to itself with factor 1`));
       }
