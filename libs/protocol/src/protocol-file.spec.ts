@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse, stringify } from 'yaml';
-import { ANTI_MAG_RITUXIMAB_PROTOCOL } from '@trialstream/domain';
-import { amendmentProblems, describeProblem, loadProtocolFile, parseProtocolYaml, seedProtocolPath, validateProtocolFile } from '.';
+import { amendmentProblems, ANTI_MAG_RITUXIMAB_PROTOCOL } from '@trialstream/domain';
+import { describeProblem, loadProtocolFile, parseProtocolYaml, seedProtocolPath, validateProtocolFile } from '.';
 
 const seed = (name: 'pilot' | 'placebo') => parse(readFileSync(seedProtocolPath(name), 'utf8'));
 const problemsOf = (file: unknown) => {

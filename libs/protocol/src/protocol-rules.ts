@@ -173,28 +173,3 @@ export const toProtocolDefinition = (file: ProtocolFile): ProtocolDefinition => 
     unitConversions: conversions,
   };
 };
-
-/**
- * An amendment is a new version of the same trial. It may add visits, endpoints, dose levels or
- * move windows, but not re-label data already collected: the trial id, the design, the arms and
- * each existing visit's name and anchor stay, and no dose level in use disappears.
- */
-export const amendmentProblems = (current: ProtocolDefinition, next: ProtocolDefinition): ProtocolProblem[] => {
-  const problems: ProtocolProblem[] = [];
-  if (current.id !== next.id) problems.push(problem('trial.id', 'same-trial', `an amendment keeps the trial id '${current.id}'`));
-  if (current.design !== next.design) problems.push(problem('design.kind', 'design-unchanged', `an amendment keeps the design '${current.design}'`));
-  const arms = (p: ProtocolDefinition) => p.randomization.arms.map((arm) => `${arm.code}:${arm.ratio}`).join(',');
-  if (arms(current) !== arms(next)) problems.push(problem('design.arms', 'arms-unchanged', 'an amendment keeps the arms and their ratio (data are already allocated)'));
-  current.doseLevelsMgPerM2.forEach((level) => {
-    if (!next.doseLevelsMgPerM2.includes(level)) problems.push(problem('treatment.doseLevelsMgPerM2', 'dose-level-kept', `dose level ${level} mg/m² is in use and must stay`));
-  });
-  const nextVisits = new Map(next.schedule.assessmentVisits.map((visit, index) => [visit.visitId, { visit, index }]));
-  for (const visit of current.schedule.assessmentVisits) {
-    const kept = nextVisits.get(visit.visitId);
-    if (!kept) problems.push(problem('visits', 'visit-kept', `visit '${visit.visitId}' names data already collected and must stay`));
-    else if (kept.visit.anchor !== visit.anchor) {
-      problems.push(problem(`visits[${kept.index}].anchor`, 'anchor-unchanged', `visit '${visit.visitId}' keeps its anchor '${visit.anchor}'`));
-    }
-  }
-  return problems;
-};
