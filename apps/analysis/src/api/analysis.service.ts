@@ -7,8 +7,8 @@ import {
   type GroupPoint, type ProtocolDefinition, type RetreatmentThresholds,
 } from '@trialstream/domain';
 import { stringify } from 'csv-stringify/sync';
-import { decimalString } from '../../../../libs/exports/src/decimal';
-import { AllocationStore } from '../allocation/allocation-store';
+import { decimalString } from '@trialstream/exports';
+import { AllocationStore } from '@trialstream/allocation';
 import {
   ArmComparison,
   compareArms,
