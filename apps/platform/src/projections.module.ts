@@ -19,7 +19,13 @@ export class ProjectionsModule {
           useFactory: (config: PlatformConfig): ProjectionsModuleOptions => ({
             projections: [...projections],
             kafka: config.kafkaBrokers
-              ? { brokers: config.kafkaBrokers, topic: config.kafkaTopic, partitions: config.kafkaPartitions, startConsumer: startEventConsumer }
+              ? {
+                  brokers: config.kafkaBrokers,
+                  topic: config.kafkaTopic,
+                  partitions: config.kafkaPartitions,
+                  sessionTimeoutMs: config.kafkaSessionTimeoutMs,
+                  startConsumer: startEventConsumer,
+                }
               : undefined,
           }),
         },
