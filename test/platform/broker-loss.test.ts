@@ -4,7 +4,7 @@ import { PostgresEventStore } from '@trialstream/event-store';
 import { createKafka } from '@trialstream/messaging';
 import { verifyProjection, REGISTRY_PROJECTION } from '@trialstream/projections';
 import type { DataSource } from 'typeorm';
-import { START_CHECKPOINT } from '../../libs/domain/src/envelope';
+import { START_CHECKPOINT } from '@trialstream/domain';
 import type { RelayHealth } from '../../apps/relay/src/relay-health.controller';
 import { MONITORING_PROJECTIONS } from '../../apps/monitoring/src/monitoring.schema';
 import { PLATFORM_MIGRATIONS } from '../../apps/platform/src/migrations';

@@ -7,7 +7,7 @@ import {
   patientStream,
   randomization,
   siteActivation,
-} from '../../libs/projections/src/testing/patient-stories';
+} from '@trialstream/projections/testing/patient-stories';
 
 const SITE = 'S01';
 

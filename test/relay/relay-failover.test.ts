@@ -1,4 +1,4 @@
-import type { EventEnvelope } from '../../libs/domain/src/envelope';
+import type { EventEnvelope } from '@trialstream/domain';
 import type { RelayHealth } from '../../apps/relay/src/relay-health.controller';
 import { newPatientStream } from '../event-store/event-store-harness';
 import { TopicReader, waitUntil } from '../messaging/kafka-test-kit';
