@@ -25,7 +25,8 @@ async function main() {
       AnalysisModule,
       AuditModule,
       ProjectionsModule.forRoot(PLATFORM_PROJECTIONS),
-      ...(config.kafkaBrokers ? [RelayModule.forRoot()] : []),
+      // Several platform processes on one database elect the one relay that publishes.
+      ...(config.kafkaBrokers ? [RelayModule.forRoot({ electLeader: config.databaseUrl !== null })] : []),
       FirstAdministratorModule,
     ],
   });

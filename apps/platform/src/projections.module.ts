@@ -29,7 +29,13 @@ export class ProjectionsModule {
               };
             },
             kafka: config.kafkaBrokers
-              ? { brokers: config.kafkaBrokers, topic: config.kafkaTopic, partitions: config.kafkaPartitions, startConsumer: startEventConsumer }
+              ? {
+                  brokers: config.kafkaBrokers,
+                  topic: config.kafkaTopic,
+                  partitions: config.kafkaPartitions,
+                  sessionTimeoutMs: config.kafkaSessionTimeoutMs,
+                  startConsumer: startEventConsumer,
+                }
               : undefined,
           }),
         },

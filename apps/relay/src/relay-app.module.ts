@@ -22,7 +22,8 @@ export function createRelayAppModule(config: PlatformConfig): DynamicModule {
         migrations: [...EVENT_STORE_MIGRATIONS, ...RELAY_MIGRATIONS],
         applicationName: 'trialstream-relay',
       }),
-      RelayModule.forRoot(),
+      // A relay of its own may be one of several on a shared database: they elect the one that publishes.
+      RelayModule.forRoot({ electLeader: config.databaseUrl !== null }),
     ],
     controllers: [RelayHealthController],
   };

@@ -5,6 +5,8 @@ import { Relay } from './relay';
 export interface RelayHealth {
   /** ok: publishing or idle; retrying: the last attempt failed (broker or database unavailable); stopped. */
   status: 'ok' | 'retrying' | 'stopped';
+  /** leader: this relay publishes; standby: another one does, and this one takes over if it goes. */
+  role: 'leader' | 'standby';
   lastPublishedPosition: string | null;
   lastPublishedTransactionId: string | null;
   lastPublishedAt: string | null;
@@ -24,6 +26,7 @@ export class RelayHealthController {
     const status = !metrics.running ? 'stopped' : metrics.consecutiveFailures > 0 ? 'retrying' : 'ok';
     return {
       status,
+      role: metrics.role,
       lastPublishedPosition: metrics.lastPublished?.globalPosition ?? null,
       lastPublishedTransactionId: metrics.lastPublished?.transactionId ?? null,
       lastPublishedAt: metrics.lastPublishedAt,

@@ -9,6 +9,7 @@ describe('platform configuration', () => {
     expect(config.kafkaTopic).toBe('trial-events');
     expect(config.kafkaPartitions).toBe(12);
     expect(config.port).toBe(3000);
+    expect(config.kafkaSessionTimeoutMs).toBe(30_000);
   });
 
   it('switches to a real PostgreSQL and Kafka when their settings are given', () => {
@@ -32,5 +33,6 @@ describe('platform configuration', () => {
     expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT/);
     expect(() => loadConfig({ KAFKA_PARTITIONS: '0' })).toThrow(/KAFKA_PARTITIONS/);
     expect(() => loadConfig({ LOG_LEVEL: 'chatty' })).toThrow(/LOG_LEVEL/);
+    expect(() => loadConfig({ KAFKA_SESSION_TIMEOUT_MS: '1000' })).toThrow(/KAFKA_SESSION_TIMEOUT_MS/);
   });
 });

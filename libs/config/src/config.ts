@@ -26,6 +26,9 @@ class Environment {
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(1000)
   KAFKA_PARTITIONS?: number;
 
+  @IsOptional() @Transform(toInt) @IsInt() @Min(6_000) @Max(300_000)
+  KAFKA_SESSION_TIMEOUT_MS?: number;
+
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(65535)
   PORT?: number;
 
@@ -56,6 +59,8 @@ export interface PlatformConfig {
   kafkaBrokers: string[] | null;
   kafkaTopic: string;
   kafkaPartitions: number;
+  /** How long a consumer group waits for a silent instance before moving its partitions (default 30 s). */
+  kafkaSessionTimeoutMs: number;
   port: number;
   host: string;
   logLevel: LogLevel;
@@ -84,6 +89,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig
     kafkaBrokers: parsed.KAFKA_BROKERS ? parsed.KAFKA_BROKERS.split(',') : null,
     kafkaTopic: parsed.KAFKA_TOPIC ?? 'trial-events',
     kafkaPartitions: parsed.KAFKA_PARTITIONS ?? 12,
+    kafkaSessionTimeoutMs: parsed.KAFKA_SESSION_TIMEOUT_MS ?? 30_000,
     port: parsed.PORT ?? 3000,
     host: parsed.HOST ?? '127.0.0.1',
     logLevel: parsed.LOG_LEVEL ?? 'log',

@@ -47,8 +47,12 @@ const CONFLICT_RULES = new Set([
   'already-enrolled', 'already-randomized', 'already-withdrawn', 'already-activated', 'already-verified',
   'already-frozen', 'already-locked', 'already-unblinded',
 ]);
-/** Without a client expectedVersion, a concurrent writer just means: decide again on the newer state. */
-const MAX_ATTEMPTS = 5;
+/**
+ * Without a client expectedVersion, a concurrent writer just means: decide again on the newer state. Writers in one
+ * process queue per stream, but replicas' writers to one patient race, so attempts are spaced by a random wait.
+ */
+const MAX_ATTEMPTS = 10;
+const raceBackoff = (attempt: number) => new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(100, 5 * 2 ** attempt)));
 /** Facts nobody decides on (a reader's own access records) only race with the same reader's other processes. */
 const MAX_FACT_ATTEMPTS = 20;
 
@@ -156,6 +160,7 @@ export class StreamWriter {
           { field: 'submissionId', rule: 'concurrent-write' },
         ]);
       }
+      await raceBackoff(attempt);
     }
   }
 
