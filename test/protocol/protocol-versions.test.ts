@@ -3,8 +3,10 @@
  * (an event on the trial stream), its visits and endpoints listed by the analysis API, its primary
  * endpoint read at its declared visit, per arm after unblinding. Bad files change nothing.
  */
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { runProtocolCli } from '../../apps/admin/src/protocol-cli';
 import { parse, stringify } from 'yaml';
 import { AnalysisModule } from '../../apps/analysis/src/analysis.module';
 import { ANALYSIS_PROJECTIONS } from '../../apps/analysis/src/analysis.schema';
@@ -83,6 +85,27 @@ describe('a third trial of the family from its protocol file alone', () => {
     const res = await post('/protocol/versions', { ...submission(), file: dropsMonth9, effectiveFrom: '2026-06-01' }, admin).expect(422);
     expect(res.body.details).toEqual([{ field: 'visits', rule: 'visit-kept' }]);
     expect((await get('/protocol/versions', admin).expect(200)).body).toHaveLength(1);
+  });
+
+  it('activates an amendment from the command line: an invalid file exits 2 and changes nothing', async () => {
+    const lines: string[] = [];
+    const io = { out: (line: string) => lines.push(line), err: (line: string) => lines.push(line) };
+    const env = { DATABASE_URL: app.database.url, LOG_LEVEL: 'error' };
+    const write = (name: string, text: string) => {
+      const path = join(tmpdir(), `${process.pid}-${name}.yaml`);
+      writeFileSync(path, text);
+      return path;
+    };
+    const invalid = write('invalid', edited((file) => { file.endpoints[0].visit = 'month-18'; }));
+    expect(await runProtocolCli(['activate', invalid], env, io)).toBe(2);
+    expect(lines.join('\n')).toContain("endpoints[0].visit: 'month-18' is not a visit of the protocol");
+    // month 12's window widened to ± 28 days from 2026-06-01 on: a new version, earlier data keep version 1
+    const amendment = write('amendment', edited((file) => { file.visits[5].window = { before: 28, after: 28 }; }));
+    expect(await runProtocolCli(['activate', amendment, '--effective-from', '2026-06-01'], env, io)).toBe(0);
+    expect(lines.at(-1)).toMatch(/^Activated anti-mag-rituximab-sensory as version 2, effective from 2026-06-01/);
+    const versions = (await get('/protocol/versions', admin).expect(200)).body;
+    expect(versions.map((v: { version: number; inForce: boolean }) => [v.version, v.inForce])).toEqual([[1, false], [2, true]]);
+    expect((await get('/analysis/protocol', statistician).expect(200)).body.visits[5].window).toEqual({ before: 28, after: 28 });
   });
 
   it('reads the primary endpoint at month 12 by default, any named visit when asked, per arm after unblinding', async () => {

@@ -55,6 +55,7 @@ export class MonitoringService {
   private async atDate(siteIds: readonly string[], asOf: string): Promise<PatientMonitoring[]> {
     const facts = await this.reader.patientsOf(siteIds, asOf);
     // the schedule and required forms of the protocol version in force on the reporting date
+    await this.protocols.refresh();
     const protocol = this.protocols.inForceAt(asOf.slice(0, 10));
     const rules = { schedule: protocol.schedule, protocol };
     return facts.flatMap((patient) => patientMonitoringAt(patient, asOf, rules) ?? []);
