@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { plainToInstance, Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, validateSync } from 'class-validator';
 import { resolve } from 'node:path';
+import { ephemeralFieldKeyring, FieldKeyConfigError, parseFieldKeys, type FieldKeyring } from '@trialstream/field-crypto';
 
 import { LOG_LEVELS, type LogLevel } from './log-levels';
 
@@ -46,6 +47,15 @@ class Environment {
 
   @IsOptional() @Transform(blankToUndefined) @IsString()
   PROTOCOL_FILE?: string;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(10_080)
+  AUDIT_CHECKPOINT_MINUTES?: number;
+
+  @IsOptional() @Transform(blankToUndefined) @IsString()
+  FIELD_KEYS?: string;
+
+  @IsOptional() @Transform(blankToUndefined) @IsString()
+  FIELD_KEY_ID?: string;
 }
 
 export interface PlatformConfig {
@@ -66,6 +76,14 @@ export interface PlatformConfig {
    * (tests); `npm start` defaults to the placebo-controlled trial.
    */
   protocolFile: string | null;
+
+  /** How often the audit service records a checkpoint of the log; 0: never (only `npm run audit:checkpoint`). */
+  auditCheckpointMinutes: number;
+  /**
+   * Keys that seal masked values on Kafka (FIELD_KEYS, FIELD_KEY_ID). Give them only to the services of
+   * the unblinded side (relay, analysis, audit); absent: a key of this process alone (embedded mode).
+   */
+  fieldKeyring: FieldKeyring | null;
 }
 
 export class ConfigError extends Error {}
@@ -92,9 +110,40 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig
       : parsed.TRIAL_PROTOCOL
         ? shippedProtocolFile(parsed.TRIAL_PROTOCOL)
         : null,
+    auditCheckpointMinutes: parsed.AUDIT_CHECKPOINT_MINUTES ?? 60,
+    fieldKeyring: fieldKeyringOf(parsed.FIELD_KEYS, parsed.FIELD_KEY_ID),
   };
 }
 
 /** The path of a protocol file shipped with the platform (./protocols). */
 export const shippedProtocolFile = (name: TrialProtocol): string =>
   resolve(__dirname, '../../../protocols', name === 'pilot' ? 'anti-mag-rituximab-pilot.yaml' : 'anti-mag-rituximab-placebo.yaml');
+
+function fieldKeyringOf(keys: string | undefined, currentId: string | undefined): FieldKeyring | null {
+  if (keys === undefined) {
+    if (currentId !== undefined) throw new ConfigError('Invalid configuration: FIELD_KEY_ID: needs FIELD_KEYS');
+    return null;
+  }
+  try {
+    return parseFieldKeys(keys, currentId);
+  } catch (error) {
+    if (error instanceof FieldKeyConfigError) throw new ConfigError(`Invalid configuration: ${error.message}`);
+    throw error;
+  }
+}
+
+const processKeyrings = new WeakMap<PlatformConfig, FieldKeyring>();
+
+/**
+ * The keyring that seals masked values: the configured one, or one key for this process alone (embedded
+ * mode, where sealed fields never leave the process). The same for every module of one configuration.
+ */
+export function fieldKeyringFor(config: PlatformConfig): FieldKeyring {
+  if (config.fieldKeyring) return config.fieldKeyring;
+  let keyring = processKeyrings.get(config);
+  if (!keyring) {
+    keyring = ephemeralFieldKeyring();
+    processKeyrings.set(config, keyring);
+  }
+  return keyring;
+}
