@@ -214,8 +214,10 @@ export class AnalysisService {
 
   /** The analysis dataset as CSV; the arm column exists only for unblinded readers after unblinding. */
   async dataset(principal: Principal): Promise<string> {
+    await this.protocols.refresh();
     const view = await this.access.viewOf(principal);
-    const rows = await this.reader.dataset(view.filter);
+    // the visit column names the protocol's visits, as every endpoint does
+    const rows = (await this.reader.dataset(view.filter)).map((row) => withProtocolVisits([row], this.protocol.schedule, row.firstInfusionDate)[0]);
     const armOfKit = view.armsVisible ? await this.allocation.armsOfKits([...new Set(rows.map((row) => row.kitNumber ?? ''))]) : null;
     await this.access.recordExport(principal, 'export/analysis-dataset', {
       format: 'csv',
