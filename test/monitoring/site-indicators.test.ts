@@ -42,9 +42,10 @@ describe('per-site monitoring of a three-site trial (see three-site-trial.ts for
       // consented by 03-20: PAR-001 and PAR-002 (both randomized 03-05) and PAR-003 (screen failure)
       patients: { screened: 3, enrolled: 2, screenFailures: 1, randomized: 2, active: 2, withdrawn: 0 },
       // PAR-001: screening, baseline, infusions 1 (03-12) and 2 (03-19) done; infusion 3's window opens 03-24 → 4 expected, 4 done.
-      // PAR-002: screening (03-03) and infusion 1 done; the screening IgM, anti-MAG and assessment of 03-03 fall inside the
-      //          baseline window (02-26..03-12) and count for it too, but its CD19, CD20 and nerve study are missing: overdue;
-      //          infusion 2 (window 03-17..03-21) not given by 03-20: due → 4 expected, 2 done, 1 due, 1 overdue, 3 forms missing.
+      // PAR-002: screening (03-03) and infusion 1 done; the screening anti-MAG, IgM and assessment of 03-03 lie inside the
+      //          baseline window (02-26..03-12) too and fill it; CD19, CD20 and the nerve study are missing when the
+      //          window closes: overdue; infusion 2 (window 03-17..03-21) not given by 03-20: due
+      //          → 4 expected, 2 done, 1 due, 1 overdue, 3 forms missing.
       // PAR-003: a screen failure has no visits to track. Sum: 8 expected, 6 done, 1 due, 1 overdue, 3 missing.
       visits: { expected: 8, done: 6, due: 1, overdue: 1, missingForms: 3 },
       // clinical entries dated by 03-20 — PAR-001: 3 screening (0), 5 baseline (0), nerve study (7), infusion 03-12 (0),

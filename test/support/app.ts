@@ -26,7 +26,8 @@ export interface TestApp {
 /** The platform's real composition on a fresh PostgreSQL database, with a clock the test controls. */
 export async function startTestApp(
   features: Array<Type | DynamicModule>,
-  options: { now?: Date; kafkaBrokers?: string[]; kafkaTopic?: string } = {},
+  /** protocolFile: activated on start as `npm start` does with TRIAL_PROTOCOL (default: the built-in first protocol, not logged). */
+  options: { now?: Date; kafkaBrokers?: string[]; kafkaTopic?: string; protocolFile?: string } = {},
 ): Promise<TestApp> {
   const database = await createTestDatabase('app');
   let now = options.now ?? new Date();
@@ -37,6 +38,7 @@ export async function startTestApp(
     fieldKeyring: null,
     kafkaBrokers: options.kafkaBrokers ?? null,
     kafkaTopic: options.kafkaTopic ?? 'trial-events',
+    protocolFile: options.protocolFile ?? null,
   };
   const app = await NestFactory.create(
     createAppModule(config, { features, applicationName: 'trialstream-test', overrides: { clock: () => now } }),

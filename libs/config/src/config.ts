@@ -6,6 +6,10 @@ import { ephemeralFieldKeyring, FieldKeyConfigError, parseFieldKeys, type FieldK
 
 import { LOG_LEVELS, type LogLevel } from './log-levels';
 
+/** The protocol files shipped in ./protocols, by short name. */
+export const TRIAL_PROTOCOLS = ['placebo', 'pilot'] as const;
+export type TrialProtocol = (typeof TRIAL_PROTOCOLS)[number];
+
 const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
 const blankToUndefined = ({ value }: { value: unknown }) => (value === '' ? undefined : value);
 
@@ -41,6 +45,12 @@ class Environment {
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(200)
   DB_POOL_SIZE?: number;
 
+  @IsOptional() @Transform(blankToUndefined) @IsIn(TRIAL_PROTOCOLS, { message: `TRIAL_PROTOCOL must be one of ${TRIAL_PROTOCOLS.join(', ')}` })
+  TRIAL_PROTOCOL?: TrialProtocol;
+
+  @IsOptional() @Transform(blankToUndefined) @IsString()
+  PROTOCOL_FILE?: string;
+
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(10_080)
   AUDIT_CHECKPOINT_MINUTES?: number;
 
@@ -65,6 +75,13 @@ export interface PlatformConfig {
   host: string;
   logLevel: LogLevel;
   dbPoolSize: number;
+  /**
+   * The protocol file activated on first start when the trial stream holds no protocol version yet:
+   * PROTOCOL_FILE, or the shipped file TRIAL_PROTOCOL names. Null: the built-in first protocol, not logged
+   * (tests); `npm start` defaults to the placebo-controlled trial.
+   */
+  protocolFile: string | null;
+
   /** How often the audit service records a checkpoint of the log; 0: never (only `npm run audit:checkpoint`). */
   auditCheckpointMinutes: number;
   /**
@@ -94,10 +111,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig
     host: parsed.HOST ?? '127.0.0.1',
     logLevel: parsed.LOG_LEVEL ?? 'log',
     dbPoolSize: parsed.DB_POOL_SIZE ?? 10,
+    protocolFile: parsed.PROTOCOL_FILE
+      ? resolve(parsed.PROTOCOL_FILE)
+      : parsed.TRIAL_PROTOCOL
+        ? shippedProtocolFile(parsed.TRIAL_PROTOCOL)
+        : null,
     auditCheckpointMinutes: parsed.AUDIT_CHECKPOINT_MINUTES ?? 60,
     fieldKeyring: fieldKeyringOf(parsed.FIELD_KEYS, parsed.FIELD_KEY_ID),
   };
 }
+
+/** The path of a protocol file shipped with the platform (./protocols). */
+export const shippedProtocolFile = (name: TrialProtocol): string =>
+  resolve(__dirname, '../../../protocols', name === 'pilot' ? 'anti-mag-rituximab-pilot.yaml' : 'anti-mag-rituximab-placebo.yaml');
 
 function fieldKeyringOf(keys: string | undefined, currentId: string | undefined): FieldKeyring | null {
   if (keys === undefined) {
