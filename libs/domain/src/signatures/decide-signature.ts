@@ -1,0 +1,44 @@
+import { DecisionContext } from '../protocol';
+import { VisitSchedule } from '../monitoring/visit-schedule';
+import { PatientState } from '../patient-state';
+import { accept, Decision, reject } from '../rule-violation';
+import { draftSignatureEvent, RecordSigned, SIGNATURE_MEANINGS, SignatureMeaning, SignatureScope, Signer } from './events';
+import { signatureScopeContent } from './signature-scope';
+
+export interface SignCommand {
+  signatureId: string;
+  meaning: SignatureMeaning;
+  scope: SignatureScope;
+  /** Who signs: already re-authenticated by password by the caller. */
+  signer: Signer;
+  /** The patient's stream version the signature is decided against. */
+  streamVersion: number;
+}
+
+/**
+ * Signs a patient's casebook or one visit. The hash function is passed in (SHA-256 on the server),
+ * so that this library stays free of I/O and platform modules.
+ */
+export function decideSignature(
+  state: PatientState,
+  command: SignCommand,
+  ctx: DecisionContext & { schedule: VisitSchedule; digest: (content: string) => string },
+): Decision<ReturnType<typeof draftSignatureEvent<'RecordSigned'>>> {
+  if (!(SIGNATURE_MEANINGS as readonly string[]).includes(command.meaning)) {
+    return reject([{ field: 'meaning', rule: 'one-of', message: `meaning must be one of ${SIGNATURE_MEANINGS.join(', ')}` }]);
+  }
+  const scoped = signatureScopeContent(state, command.scope, ctx.schedule, ctx.now);
+  if (!scoped.ok) return reject(scoped.violations);
+  const signedAt = ctx.now.toISOString();
+  const signed: RecordSigned = {
+    signatureId: command.signatureId,
+    meaning: command.meaning,
+    scope: command.scope,
+    signer: command.signer,
+    signedAt,
+    signedStreamVersion: command.streamVersion,
+    coverage: scoped.content.coverage,
+    contentHash: ctx.digest(scoped.content.canonicalContent),
+  };
+  return accept(draftSignatureEvent('RecordSigned', signedAt, signed));
+}

@@ -1,0 +1,4 @@
+export * from './events';
+export * from './signature-scope';
+export * from './signature-status';
+export * from './decide-signature';
