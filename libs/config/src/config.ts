@@ -37,6 +37,27 @@ class Environment {
 
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(200)
   DB_POOL_SIZE?: number;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(24 * 60)
+  SESSION_IDLE_MINUTES?: number;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(7 * 24)
+  SESSION_ABSOLUTE_HOURS?: number;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(100)
+  LOGIN_LOCKOUT_ATTEMPTS?: number;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(24 * 60)
+  LOGIN_LOCKOUT_WINDOW_MINUTES?: number;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(24 * 60)
+  LOGIN_LOCKOUT_MINUTES?: number;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(30 * 24)
+  ACTIVATION_CODE_HOURS?: number;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(24 * 60)
+  SIGNATURE_CONTINUITY_MINUTES?: number;
 }
 
 export interface PlatformConfig {
@@ -51,6 +72,16 @@ export interface PlatformConfig {
   host: string;
   logLevel: LogLevel;
   dbPoolSize: number;
+  /** Sessions, lockout, activation codes and signature re-authentication (libs/auth's AuthSettings). */
+  auth: {
+    sessionIdleMinutes: number;
+    sessionAbsoluteHours: number;
+    lockoutAttempts: number;
+    lockoutWindowMinutes: number;
+    lockoutMinutes: number;
+    activationCodeHours: number;
+    signatureContinuityMinutes: number;
+  };
 }
 
 export class ConfigError extends Error {}
@@ -72,5 +103,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig
     host: parsed.HOST ?? '127.0.0.1',
     logLevel: parsed.LOG_LEVEL ?? 'log',
     dbPoolSize: parsed.DB_POOL_SIZE ?? 10,
+    auth: {
+      sessionIdleMinutes: parsed.SESSION_IDLE_MINUTES ?? 30,
+      sessionAbsoluteHours: parsed.SESSION_ABSOLUTE_HOURS ?? 12,
+      lockoutAttempts: parsed.LOGIN_LOCKOUT_ATTEMPTS ?? 5,
+      lockoutWindowMinutes: parsed.LOGIN_LOCKOUT_WINDOW_MINUTES ?? 15,
+      lockoutMinutes: parsed.LOGIN_LOCKOUT_MINUTES ?? 15,
+      activationCodeHours: parsed.ACTIVATION_CODE_HOURS ?? 72,
+      signatureContinuityMinutes: parsed.SIGNATURE_CONTINUITY_MINUTES ?? 15,
+    },
   };
 }

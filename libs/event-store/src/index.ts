@@ -9,3 +9,4 @@ export { ConcurrentWriteError } from './retryable-errors';
 export { APPLICATION_ROLE, ENSURE_APPLICATION_ROLE_SQL, EVENT_STORE_SCHEMA } from './schema';
 export * from './nest/event-store.module';
 export { RereadSchedule } from './reread-schedule';
+export { appendAtStreamHead } from './append-at-head';
