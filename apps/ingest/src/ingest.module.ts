@@ -8,6 +8,7 @@ import { RandomizePatientHandler } from './patients/randomize-patient';
 import { SubmitPatientDataHandler } from './patients/submit-patient-data';
 import { ActivateSiteHandler } from './sites/activate-site';
 import { EnrolPatientHandler } from './sites/enrol-patient';
+import { SignaturesController } from './signatures/signatures.controller';
 import { SitesController } from './sites/sites.controller';
 import { UsersController } from './users/users.controller';
 import { StreamWriter } from './write/stream-writer';
@@ -19,7 +20,7 @@ import { StreamWriter } from './write/stream-writer';
  */
 @Module({
   imports: [CqrsModule, AllocationModule],
-  controllers: [SitesController, PatientsController, UsersController, MonitorWorkflowController],
+  controllers: [SitesController, PatientsController, UsersController, MonitorWorkflowController, SignaturesController],
   providers: [StreamWriter, ActivateSiteHandler, EnrolPatientHandler, SubmitPatientDataHandler, RandomizePatientHandler, GetPatientHistoryHandler, RecordMonitorActionHandler],
   exports: [StreamWriter],
 })

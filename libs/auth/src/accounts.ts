@@ -4,6 +4,7 @@ import {
   normalizeUsername, PASSWORD_HISTORY_SIZE, PASSWORD_RULE, passwordViolations, usernameViolations,
 } from '../../domain/src/accounts/password-policy';
 import type { Role } from '../../domain/src/envelope';
+import type { SignatureManifest } from '../../domain/src/signatures/events';
 import { violation } from '../../domain/src/rule-violation';
 import { AccountAudit } from './account-audit';
 import { AuthError } from './auth-error';
@@ -250,6 +251,30 @@ export class Accounts {
       throw AuthError.badCredentials(wrongName ? 'username' : 'password');
     }
     if (session) await this.dataSource.query(`UPDATE auth.sessions SET last_signed_at = $2 WHERE id_hash = $1`, [session.idHash, now]);
+  }
+
+  /**
+   * The signature a re-authenticated decision (freeze, lock, unblinding, code-break) carries. A person
+   * with a password must give it; a key-only user from before passwords existed has none to give and
+   * signs nothing (their decision stays attributed to the key's user in the event envelope).
+   */
+  async signatureFor(
+    principal: Principal,
+    credentials: { username?: string; password?: string },
+    resource: string,
+    session?: { idHash: Buffer; lastSignedAt: Date | null },
+  ): Promise<SignatureManifest | undefined> {
+    const username = await this.usernameOf(principal.userId);
+    if (username === undefined) return undefined;
+    if (typeof credentials.password !== 'string' || credentials.password === '') {
+      throw AuthError.rejected([violation('password', 'required', 'this decision is signed: give your password')]);
+    }
+    await this.reauthenticate(principal, { username: credentials.username, password: credentials.password }, resource, session);
+    return {
+      signer: { userId: principal.userId, username, printedName: principal.name, role: principal.role },
+      meaning: 'approval',
+      signedAt: this.clock().toISOString(),
+    };
   }
 
   /** The account's user name (for printing with a signature). */

@@ -2,7 +2,8 @@ import { DecisionContext } from '../protocol';
 import { VisitSchedule } from '../monitoring/visit-schedule';
 import { PatientState } from '../patient-state';
 import { accept, Decision, reject } from '../rule-violation';
-import { draftSignatureEvent, RecordSigned, SIGNATURE_MEANINGS, SignatureMeaning, SignatureScope, Signer } from './events';
+import { EventDraft } from '../envelope';
+import { draftSignatureEvent, RecordSigned, SIGNATURE_MEANINGS, SignatureManifest, SignatureMeaning, SignatureScope, Signer } from './events';
 import { signatureScopeContent } from './signature-scope';
 
 export interface SignCommand {
@@ -27,7 +28,7 @@ export function decideSignature(
   if (!(SIGNATURE_MEANINGS as readonly string[]).includes(command.meaning)) {
     return reject([{ field: 'meaning', rule: 'one-of', message: `meaning must be one of ${SIGNATURE_MEANINGS.join(', ')}` }]);
   }
-  const scoped = signatureScopeContent(state, command.scope, ctx.schedule, ctx.now);
+  const scoped = signatureScopeContent(state, command.scope, ctx.schedule, ctx.now, ctx.protocol);
   if (!scoped.ok) return reject(scoped.violations);
   const signedAt = ctx.now.toISOString();
   const signed: RecordSigned = {
@@ -41,4 +42,10 @@ export function decideSignature(
     contentHash: ctx.digest(scoped.content.canonicalContent),
   };
   return accept(draftSignatureEvent('RecordSigned', signedAt, signed));
+}
+
+/** Puts the re-authenticated signer's manifest on every event of an accepted decision (freeze, lock, unblinding, code-break). */
+export function withSignature<E extends EventDraft>(decision: Decision<E>, signature: SignatureManifest | undefined): Decision<E> {
+  if (!decision.ok || signature === undefined) return decision;
+  return { ok: true, events: decision.events.map((event) => ({ ...event, data: { ...(event.data as object), signature } })) };
 }

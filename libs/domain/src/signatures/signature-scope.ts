@@ -1,4 +1,5 @@
 import stringify from 'safe-stable-stringify';
+import { redactForBlindedReader } from '../blinding';
 import { clinicalTimeOf } from '../clinical-time';
 import { PATIENT_EVENT_TYPES } from '../events/catalog';
 import { addDays } from '../monitoring/calendar';
@@ -6,6 +7,7 @@ import { formOf } from '../monitoring/forms';
 import { VisitSchedule } from '../monitoring/visit-schedule';
 import { patientVisitStatus } from '../monitoring/visit-status';
 import { PatientState, StreamEntry } from '../patient-state';
+import { ProtocolDefinition } from '../protocol';
 import { RuleViolation, violation } from '../rule-violation';
 import { SignatureCoverage, SignatureScope } from './events';
 
@@ -21,10 +23,17 @@ export interface ScopeContent {
   canonicalContent: string;
 }
 
-const covered = (state: PatientState, eventIds: string[]) =>
+/**
+ * The covered events as the signer saw them: an investigator is blinded, so masked analytes are
+ * hashed without their values. That keeps the hash from being tried against guessed values by
+ * anyone who can read the signature, and a change to a masked value still invalidates the signature
+ * (any amendment of a covered event does).
+ */
+const covered = (state: PatientState, eventIds: string[], protocol: Pick<ProtocolDefinition, 'maskedAnalytes'>) =>
   eventIds.map((eventId) => {
     const entry = state.entries[eventId] as StreamEntry;
-    return { eventId, type: entry.type, occurredAt: entry.occurredAt, data: entry.data, voided: entry.voided };
+    const { data } = redactForBlindedReader(protocol, { type: entry.type, data: entry.data });
+    return { eventId, type: entry.type, occurredAt: entry.occurredAt, data, voided: entry.voided };
   });
 
 /**
@@ -37,10 +46,11 @@ export function signatureScopeContent(
   scope: SignatureScope,
   schedule: VisitSchedule,
   now: Date,
+  protocol: Pick<ProtocolDefinition, 'maskedAnalytes'>,
 ): { ok: true; content: ScopeContent } | { ok: false; violations: RuleViolation[] } {
   if (scope.kind === 'casebook') {
     const eventIds = Object.keys(state.entries).filter((id) => DATA_TYPES.has(state.entries[id].type) && !AMENDMENT_TYPES.has(state.entries[id].type));
-    return { ok: true, content: { coverage: { eventIds }, canonicalContent: stringify(covered(state, eventIds)) ?? '[]' } };
+    return { ok: true, content: { coverage: { eventIds }, canonicalContent: stringify(covered(state, eventIds, protocol)) ?? '[]' } };
   }
   // A site's clinical date may run a day ahead of the server's UTC date; a day more sees all of it.
   const asOf = addDays(now.toISOString().slice(0, 10), 1);
@@ -56,7 +66,7 @@ export function signatureScopeContent(
     ok: true,
     content: {
       coverage: { eventIds, forms: [...visit.forms], windowStart: visit.windowStart, windowEnd: visit.windowEnd },
-      canonicalContent: stringify(covered(state, eventIds)) ?? '[]',
+      canonicalContent: stringify(covered(state, eventIds, protocol)) ?? '[]',
     },
   };
 }

@@ -15,8 +15,7 @@ export interface SignatureRecord {
   signedAt: string;
   signedStreamVersion: number;
   coverage: SignatureCoverage;
-  /** Kept from verifying roles' views: a hash over masked values could be tried against guesses. */
-  contentHash?: string;
+  contentHash: string;
   status: SignatureStatus;
   invalidatedBy?: { eventId: string; type: string; occurredAt: string };
 }
@@ -41,7 +40,7 @@ export function evolveSignatures(signatures: SignatureRecords, patient: PatientS
       signedAt: data.signedAt,
       signedStreamVersion: data.signedStreamVersion,
       coverage: data.coverage,
-      ...(data.contentHash === undefined ? {} : { contentHash: data.contentHash }),
+      contentHash: data.contentHash,
       status: 'valid',
     };
     return { ...signatures, [data.signatureId]: record };
