@@ -1,10 +1,10 @@
-import { accountStreamId, AccountEventPayloadByType, AccountEventType, draftAccountEvent, UNKNOWN_ACCOUNT_STREAM_ID } from '../../domain/src/accounts/events';
+import { Logger } from '@nestjs/common';
+import { accountStreamId, AccountEventPayloadByType, AccountEventType, draftAccountEvent } from '../../domain/src/accounts/events';
 import type { Actor, Role } from '../../domain/src/envelope';
 import { appendAtStreamHead } from '../../event-store/src/append-at-head';
 import type { PostgresEventStore } from '../../event-store/src/postgres-event-store';
 
-/** The actor of what nobody authenticated did: a failed login for a name that does not exist. */
-const NOBODY: Actor = { userId: 'unauthenticated', role: 'unauthenticated' as Role };
+const logger = new Logger('accounts');
 
 /** Writes account events to the log, on the account's own stream; never a secret (see accounts/events). */
 export class AccountAudit {
@@ -13,19 +13,27 @@ export class AccountAudit {
     private readonly clock: () => Date,
   ) {}
 
-  /** `account` (a principal or an account row) null: an unknown user name. `actor` defaults to the account holder. */
+  /**
+   * `holder` is a principal or an account row; `actor` defaults to the holder. For a user name that does
+   * not exist (holder null) there is no account and no actor to attribute an event to: the attempt is a
+   * log line, without the name tried, and counts toward that name's lockout like any other.
+   */
   async record<K extends AccountEventType>(
     holder: ({ userId: string } | { id: string }) & { role: Role } | null,
     type: K,
     data: AccountEventPayloadByType[K],
     actor?: Actor,
   ): Promise<void> {
-    const account = holder && { userId: 'userId' in holder ? holder.userId : holder.id, role: holder.role };
+    if (!holder) {
+      logger.warn(`${type} ${JSON.stringify(data)}`);
+      return;
+    }
+    const account = { userId: 'userId' in holder ? holder.userId : holder.id, role: holder.role };
     await appendAtStreamHead(this.store, {
-      streamId: account ? accountStreamId(account.userId) : UNKNOWN_ACCOUNT_STREAM_ID,
+      streamId: accountStreamId(account.userId),
       events: [draftAccountEvent(type, this.clock().toISOString(), data)],
       siteId: null,
-      actor: actor ?? (account ? { userId: account.userId, role: account.role } : NOBODY),
+      actor: actor ?? account,
     });
   }
 }

@@ -61,7 +61,7 @@ export class AuthController {
   @HttpCode(200)
   async login(@Body() body: LoginDto, @Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<SessionView> {
     const { token, view } = await this.accounts.login(body.username, body.password);
-    res.cookie(SESSION_COOKIE, token, sessionCookieOptions(req, new Date(view.expiresAt)));
+    res.cookie(SESSION_COOKIE, token, sessionCookieOptions(req));
     return view;
   }
 

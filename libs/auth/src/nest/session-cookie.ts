@@ -20,8 +20,9 @@ export function isBehindTls(request: RequestLike): boolean {
   return request.secure === true || (typeof forwarded === 'string' && forwarded.split(',')[0].trim() === 'https');
 }
 
-export function sessionCookieOptions(request: RequestLike, expiresAt?: Date) {
-  return { httpOnly: true, sameSite: 'strict' as const, path: '/', secure: isBehindTls(request), ...(expiresAt ? { expires: expiresAt } : {}) };
+/** A browser-session cookie (no Expires): the server alone decides when the session ends, on its own clock. */
+export function sessionCookieOptions(request: RequestLike) {
+  return { httpOnly: true, sameSite: 'strict' as const, path: '/', secure: isBehindTls(request) };
 }
 
 /** Reads and HEAD/OPTIONS change nothing; every other method needs the CSRF token when a cookie authenticates it. */

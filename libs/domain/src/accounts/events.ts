@@ -9,12 +9,6 @@ import { UpcastChains } from '../upcasting';
  */
 export const accountStreamId = (userId: string): string => `account-${userId}`;
 
-/**
- * Failed logins for user names that do not exist. The attempted name is not recorded: a person who types
- * the password into the user name field must not find it in the audit trail.
- */
-export const UNKNOWN_ACCOUNT_STREAM_ID = 'account-unknown';
-
 export interface AccountCreated {
   username: string;
   name: string;
@@ -37,7 +31,7 @@ export const LOGIN_FAILURE_REASONS = ['wrong-password', 'unknown-user', 'locked'
 export type LoginFailureReason = (typeof LOGIN_FAILURE_REASONS)[number];
 
 export interface LoginFailed {
-  /** Absent for unknown user names (see UNKNOWN_ACCOUNT_STREAM_ID). */
+  /** Absent for a user name that does not exist: what was typed may be a password. */
   username?: string;
   reason: LoginFailureReason;
 }
