@@ -1,8 +1,8 @@
 import { Logger } from '@nestjs/common';
-import { accountStreamId, AccountEventPayloadByType, AccountEventType, draftAccountEvent } from '../../domain/src/accounts/events';
-import type { Actor, Role } from '../../domain/src/envelope';
-import { appendAtStreamHead } from '../../event-store/src/append-at-head';
-import type { PostgresEventStore } from '../../event-store/src/postgres-event-store';
+import { accountStreamId, AccountEventPayloadByType, AccountEventType, draftAccountEvent } from '@trialstream/domain';
+import type { Actor, Role } from '@trialstream/domain';
+import { appendAtStreamHead } from '@trialstream/event-store';
+import type { PostgresEventStore } from '@trialstream/event-store';
 
 const logger = new Logger('accounts');
 
@@ -29,11 +29,12 @@ export class AccountAudit {
       return;
     }
     const account = { userId: 'userId' in holder ? holder.userId : holder.id, role: holder.role };
-    await appendAtStreamHead(this.store, {
+    const appended = await appendAtStreamHead(this.store, {
       streamId: accountStreamId(account.userId),
       events: [draftAccountEvent(type, this.clock().toISOString(), data)],
       siteId: null,
       actor: actor ?? account,
     });
+    if (!appended) throw new Error(`could not record ${type} for account ${account.userId}`);
   }
 }

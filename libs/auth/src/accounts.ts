@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import {
   normalizeUsername, PASSWORD_HISTORY_SIZE, PASSWORD_RULE, passwordViolations, usernameViolations,
-} from '../../domain/src/accounts/password-policy';
-import type { Role } from '../../domain/src/envelope';
-import type { SignatureManifest } from '../../domain/src/signatures/events';
-import { violation } from '../../domain/src/rule-violation';
+} from '@trialstream/domain';
+import type { Role } from '@trialstream/domain';
+import type { SignatureManifest } from '@trialstream/domain';
+import { violation } from '@trialstream/domain';
 import { AccountAudit } from './account-audit';
 import { AuthError } from './auth-error';
 import { AuthSettings, minutes } from './auth-settings';

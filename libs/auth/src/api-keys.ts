@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import type { Role } from '../../domain/src/envelope';
-import { RuleViolation, violation } from '../../domain/src/rule-violation';
+import type { Role } from '@trialstream/domain';
+import { RuleViolation, violation } from '@trialstream/domain';
 import { AccountAudit } from './account-audit';
 import { issueApiKey } from './api-key';
 import { AuthError } from './auth-error';

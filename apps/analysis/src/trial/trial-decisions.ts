@@ -12,7 +12,7 @@ import {
   trialStateFrom,
   withSignature,
 } from '@trialstream/domain';
-import { StreamWriter, WriteResult } from '../../../ingest/src/write/stream-writer';
+import { StreamWriter, WriteResult } from '@trialstream/write-side';
 
 export const TRIAL_STEPS = {
   freeze: decideDatabaseFreeze,

@@ -4,7 +4,7 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Accounts, AnyAuthenticatedRole, CurrentPrincipal, RequirePermission, sessionOf, type Principal } from '@trialstream/auth';
 import type { SignatureManifest } from '@trialstream/domain';
 import type { Request, Response } from 'express';
-import { respond } from '../../../ingest/src/write/respond';
+import { respond } from '@trialstream/write-side';
 import { TrialStatusReader } from '../read/trial-status';
 import { BreakCode, CodeBreakResult } from './code-break';
 import { TakeTrialStep, TrialStep } from './trial-decisions';

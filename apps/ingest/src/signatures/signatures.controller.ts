@@ -11,8 +11,7 @@ import { IsIn, IsInt, IsOptional, IsString, Length, Matches, Min, ValidateIf, Va
 import type { Request, Response } from 'express';
 import { createHash, randomUUID } from 'node:crypto';
 import { assertPatientAccess } from '../patients/submit-patient-data';
-import { respond } from '../write/respond';
-import { StreamWriter } from '../write/stream-writer';
+import { respond, StreamWriter } from '@trialstream/write-side';
 
 class SignatureScopeDto {
   @ApiProperty({ enum: ['casebook', 'visit'] }) @IsIn(['casebook', 'visit'])

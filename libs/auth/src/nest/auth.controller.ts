@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Post, Req, Res } from '@nestjs/common'
 import { ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
 import type { Request, Response } from 'express';
-import { PASSWORD_MAX_LENGTH } from '../../../domain/src/accounts/password-policy';
+import { PASSWORD_MAX_LENGTH } from '@trialstream/domain';
 import { Accounts, SessionView } from '../accounts';
 import { AnyAuthenticatedRole, CurrentPrincipal, Public } from './decorators';
 import { Principal } from '../principal';

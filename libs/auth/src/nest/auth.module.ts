@@ -1,10 +1,10 @@
 import { DynamicModule, Module, ModuleMetadata } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { DataSource } from 'typeorm';
-import { CLOCK, PLATFORM_CONFIG } from '../../../config/src/tokens';
-import { loadConfig, PlatformConfig } from '../../../config/src/config';
-import { EVENT_STORE } from '../../../event-store/src/nest/event-store.module';
-import type { PostgresEventStore } from '../../../event-store/src/postgres-event-store';
+import { CLOCK, PLATFORM_CONFIG } from '@trialstream/config';
+import { loadConfig, PlatformConfig } from '@trialstream/config';
+import { EVENT_STORE } from '@trialstream/event-store';
+import type { PostgresEventStore } from '@trialstream/event-store';
 import { AccountAudit } from '../account-audit';
 import { Accounts } from '../accounts';
 import { ApiKeys } from '../api-keys';

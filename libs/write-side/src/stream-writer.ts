@@ -3,13 +3,13 @@ import { Inject, Injectable } from '@nestjs/common';
 import { ApiError } from '@trialstream/api-common';
 import type { Principal } from '@trialstream/auth';
 import { TRIAL_RULE, TRIAL_STREAM_ID, trialStateFrom } from '@trialstream/domain';
-import type { Decision, DecisionContext, EventDraft, EventEnvelope, ProtocolDefinition, RuleViolation } from '@trialstream/domain';
+import type { Actor, Decision, DecisionContext, EventDraft, EventEnvelope, ProtocolDefinition, RuleViolation } from '@trialstream/domain';
 import type { PostgresEventStore } from '@trialstream/event-store';
 import { stringify } from 'safe-stable-stringify';
 import { KeyedMutex } from './keyed-mutex';
 import { submissionResponse, SubmissionResponse } from './submission-response';
 import { CLOCK, PROTOCOL } from '@trialstream/config';
-import { EVENT_STORE } from '@trialstream/event-store';
+import { appendAtStreamHead, EVENT_STORE } from '@trialstream/event-store';
 
 /** One decision against one stream: load, fold, authorize, decide, append. */
 export interface StreamDecision<TState> {
@@ -49,6 +49,16 @@ const CONFLICT_RULES = new Set([
 ]);
 /** Without a client expectedVersion, a concurrent writer just means: decide again on the newer state. */
 const MAX_ATTEMPTS = 5;
+/** Facts nobody decides on (a reader's own access records) only race with the same reader's other processes. */
+const MAX_FACT_ATTEMPTS = 20;
+
+/** Facts appended without a decision: no submission id, no trial condition (reads stay possible once locked). */
+export interface FactAppend {
+  streamId: string;
+  events: EventDraft[];
+  siteId: string | null;
+  actor: Actor;
+}
 
 function requestHash(request: StreamDecision<unknown>['request'], streamId: string): string {
   return createHash('sha256').update(stringify({ kind: request.kind, streamId, body: request.body }) ?? '').digest('hex');
@@ -91,6 +101,11 @@ export class StreamWriter {
 
   write<TState>(decision: StreamDecision<TState>): Promise<WriteResult> {
     return this.streams.run(decision.streamId, () => this.decideAndAppend(decision));
+  }
+
+  /** Appends at the stream's current version, again on a newer one; false when it kept changing. */
+  appendFacts(facts: FactAppend): Promise<boolean> {
+    return this.streams.run(facts.streamId, () => appendAtStreamHead(this.store, facts, MAX_FACT_ATTEMPTS));
   }
 
   private async decideAndAppend<TState>(decision: StreamDecision<TState>): Promise<WriteResult> {
