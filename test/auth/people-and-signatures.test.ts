@@ -1,6 +1,10 @@
 import request from 'supertest';
 import { IngestModule } from '../../apps/ingest/src/ingest.module';
+import { MONITORING_PROJECTIONS } from '../../apps/monitoring/src/monitoring.schema';
+import { MonitoringModule } from '../../apps/monitoring/src/monitoring.module';
+import { ProjectionsModule } from '../../apps/platform/src/projections.module';
 import { startTestApp, TestApp } from '../support/app';
+import { whenProjectionCaughtUp } from '../support/projections';
 import { enrolmentBody, labBody, siteBody, submission } from '../ingest/site-api';
 
 const T0 = new Date('2026-06-01T08:00:00Z');
@@ -54,7 +58,7 @@ describe('people, sessions and electronic signatures', () => {
         return (original as (...args: unknown[]) => boolean)(chunk, ...rest);
       }) as typeof stream.write;
     }
-    app = await startTestApp([IngestModule], { now: T0 });
+    app = await startTestApp([IngestModule, MonitoringModule, ProjectionsModule.forRoot(MONITORING_PROJECTIONS)], { now: T0 });
     admin = await app.userToken('administrator');
     secrets.push(admin.replace('Bearer ', ''));
     for (const siteId of ['S01', 'S02']) await app.http().post('/sites').set('Authorization', admin).send(siteBody(siteId)).expect(201);
@@ -246,7 +250,12 @@ describe('people, sessions and electronic signatures', () => {
       // a second signature in the same session takes the password alone
       await sign({ scope: { kind: 'casebook' }, meaning: 'review', password: PASSWORD }).expect(201);
 
-      const awaiting = async () => (await app.http().get('/monitoring/sites/S01/signatures?status=awaiting&asOf=2026-06-01').set('Authorization', coordinator).expect(200)).body.items;
+      const awaiting = async () => {
+        await whenProjectionCaughtUp(app.dataSource, 'monitoring');
+        const res = await app.http().get('/monitoring/sites/S01/signatures?status=awaiting&asOf=2026-06-01').set('Authorization', coordinator).expect(200);
+        return (res.body.items as { patientId: string; scope: string; status: string }[]).filter((item) => item.patientId === patientId);
+      };
+      expect(await awaiting()).toEqual([]);
       const correction = await app.http().post(`/patients/${patientId}/corrections`).set('Authorization', coordinator).send({
         ...submission(), occurredAt: '2026-03-02', correctedEventId: labId, reason: 'Transcription error', data: { analyte: 'IGM', value: 1.25, unit: 'g/L', qualifier: '=' },
       }).expect(201);
@@ -257,7 +266,10 @@ describe('people, sessions and electronic signatures', () => {
         [{ kind: 'visit', visit: 'screening' }, 'invalidated', { eventId: correctionId, type: 'EntryCorrected', occurredAt: '2026-03-02' }],
         [{ kind: 'casebook' }, 'invalidated', { eventId: correctionId, type: 'EntryCorrected', occurredAt: '2026-03-02' }],
       ]);
-      void awaiting;
+      expect(await awaiting()).toEqual([
+        expect.objectContaining({ scope: 'casebook', status: 'invalidated', invalidatedBy: { eventId: correctionId, type: 'EntryCorrected' } }),
+        expect.objectContaining({ scope: 'screening', status: 'invalidated', invalidatedBy: { eventId: correctionId, type: 'EntryCorrected' } }),
+      ]);
     });
 
     it("refuses to sign another site's patient", async () => {

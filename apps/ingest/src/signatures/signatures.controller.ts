@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Inject, Param, Post, Req, Res } from '
 import { ApiBearerAuth, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { Accounts, CurrentPrincipal, Principal, RequirePermission, SignatureCredentialsDto, sessionOf } from '@trialstream/auth';
 import {
-  ANTI_MAG_RITUXIMAB_VISIT_SCHEDULE, decideSignature, EventEnvelope, monitoredPatientStateFrom, patientStateFrom, patientStreamId,
+  decideSignature, EventEnvelope, monitoredPatientStateFrom, patientStateFrom, patientStreamId,
   SIGNATURE_MEANINGS, SignatureMeaning, SignatureRecord, signaturesInOrder,
 } from '@trialstream/domain';
 import { EVENT_STORE, PostgresEventStore } from '@trialstream/event-store';
@@ -91,7 +91,7 @@ export class SignaturesController {
         decideSignature(
           patientStateFrom(events),
           { signatureId, meaning: body.meaning, scope, signer, streamVersion: events.length },
-          { ...ctx, schedule: ANTI_MAG_RITUXIMAB_VISIT_SCHEDULE, digest: sha256Hex },
+          { ...ctx, digest: sha256Hex },
         ),
     });
     return respond(result, res);

@@ -1,5 +1,4 @@
 import { DecisionContext } from '../protocol';
-import { VisitSchedule } from '../monitoring/visit-schedule';
 import { PatientState } from '../patient-state';
 import { accept, Decision, reject } from '../rule-violation';
 import { EventDraft } from '../envelope';
@@ -23,12 +22,12 @@ export interface SignCommand {
 export function decideSignature(
   state: PatientState,
   command: SignCommand,
-  ctx: DecisionContext & { schedule: VisitSchedule; digest: (content: string) => string },
+  ctx: DecisionContext & { digest: (content: string) => string },
 ): Decision<ReturnType<typeof draftSignatureEvent<'RecordSigned'>>> {
   if (!(SIGNATURE_MEANINGS as readonly string[]).includes(command.meaning)) {
     return reject([{ field: 'meaning', rule: 'one-of', message: `meaning must be one of ${SIGNATURE_MEANINGS.join(', ')}` }]);
   }
-  const scoped = signatureScopeContent(state, command.scope, ctx.schedule, ctx.now, ctx.protocol);
+  const scoped = signatureScopeContent(state, command.scope, ctx.protocol.schedule, ctx.now, ctx.protocol);
   if (!scoped.ok) return reject(scoped.violations);
   const signedAt = ctx.now.toISOString();
   const signed: RecordSigned = {
