@@ -45,11 +45,34 @@ class Environment {
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(200)
   DB_POOL_SIZE?: number;
 
+<<<<<<< HEAD
   @IsOptional() @Transform(blankToUndefined) @IsIn(TRIAL_PROTOCOLS, { message: `TRIAL_PROTOCOL must be one of ${TRIAL_PROTOCOLS.join(', ')}` })
   TRIAL_PROTOCOL?: TrialProtocol;
 
   @IsOptional() @Transform(blankToUndefined) @IsString()
   PROTOCOL_FILE?: string;
+=======
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(24 * 60)
+  SESSION_IDLE_MINUTES?: number;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(7 * 24)
+  SESSION_ABSOLUTE_HOURS?: number;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(100)
+  LOGIN_LOCKOUT_ATTEMPTS?: number;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(24 * 60)
+  LOGIN_LOCKOUT_WINDOW_MINUTES?: number;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(24 * 60)
+  LOGIN_LOCKOUT_MINUTES?: number;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(30 * 24)
+  ACTIVATION_CODE_HOURS?: number;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(24 * 60)
+  SIGNATURE_CONTINUITY_MINUTES?: number;
+>>>>>>> people13
 
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(10_080)
   AUDIT_CHECKPOINT_MINUTES?: number;
@@ -75,6 +98,7 @@ export interface PlatformConfig {
   host: string;
   logLevel: LogLevel;
   dbPoolSize: number;
+<<<<<<< HEAD
   /**
    * The protocol file activated on first start when the trial stream holds no protocol version yet:
    * PROTOCOL_FILE, or the shipped file TRIAL_PROTOCOL names. Null: the built-in first protocol, not logged
@@ -82,6 +106,18 @@ export interface PlatformConfig {
    */
   protocolFile: string | null;
 
+=======
+  /** Sessions, lockout, activation codes and signature re-authentication (libs/auth's AuthSettings). */
+  auth: {
+    sessionIdleMinutes: number;
+    sessionAbsoluteHours: number;
+    lockoutAttempts: number;
+    lockoutWindowMinutes: number;
+    lockoutMinutes: number;
+    activationCodeHours: number;
+    signatureContinuityMinutes: number;
+  };
+>>>>>>> people13
   /** How often the audit service records a checkpoint of the log; 0: never (only `npm run audit:checkpoint`). */
   auditCheckpointMinutes: number;
   /**
@@ -111,11 +147,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig
     host: parsed.HOST ?? '127.0.0.1',
     logLevel: parsed.LOG_LEVEL ?? 'log',
     dbPoolSize: parsed.DB_POOL_SIZE ?? 10,
+<<<<<<< HEAD
     protocolFile: parsed.PROTOCOL_FILE
       ? resolve(parsed.PROTOCOL_FILE)
       : parsed.TRIAL_PROTOCOL
         ? shippedProtocolFile(parsed.TRIAL_PROTOCOL)
         : null,
+=======
+    auth: {
+      sessionIdleMinutes: parsed.SESSION_IDLE_MINUTES ?? 30,
+      sessionAbsoluteHours: parsed.SESSION_ABSOLUTE_HOURS ?? 12,
+      lockoutAttempts: parsed.LOGIN_LOCKOUT_ATTEMPTS ?? 5,
+      lockoutWindowMinutes: parsed.LOGIN_LOCKOUT_WINDOW_MINUTES ?? 15,
+      lockoutMinutes: parsed.LOGIN_LOCKOUT_MINUTES ?? 15,
+      activationCodeHours: parsed.ACTIVATION_CODE_HOURS ?? 72,
+      signatureContinuityMinutes: parsed.SIGNATURE_CONTINUITY_MINUTES ?? 15,
+    },
+>>>>>>> people13
     auditCheckpointMinutes: parsed.AUDIT_CHECKPOINT_MINUTES ?? 60,
     fieldKeyring: fieldKeyringOf(parsed.FIELD_KEYS, parsed.FIELD_KEY_ID),
   };

@@ -9,7 +9,7 @@ import { stringify } from 'safe-stable-stringify';
 import { KeyedMutex } from './keyed-mutex';
 import { submissionResponse, SubmissionResponse } from './submission-response';
 import { CLOCK, PROTOCOL } from '@trialstream/config';
-import { EVENT_STORE } from '@trialstream/event-store';
+import { appendAtStreamHead, EVENT_STORE } from '@trialstream/event-store';
 
 /** One decision against one stream: load, fold, authorize, decide, append. */
 export interface StreamDecision<TState> {
@@ -109,13 +109,7 @@ export class StreamWriter {
 
   /** Appends at the stream's current version, again on a newer one; false when it kept changing. */
   appendFacts(facts: FactAppend): Promise<boolean> {
-    return this.streams.run(facts.streamId, async () => {
-      for (let attempt = 0; attempt < MAX_FACT_ATTEMPTS; attempt++) {
-        const outcome = await this.store.append({ ...facts, expectedVersion: await this.store.streamVersion(facts.streamId) });
-        if (outcome.status === 'appended') return true;
-      }
-      return false;
-    });
+    return this.streams.run(facts.streamId, () => appendAtStreamHead(this.store, facts, MAX_FACT_ATTEMPTS));
   }
 
   private async decideAndAppend<TState>(decision: StreamDecision<TState>): Promise<WriteResult> {

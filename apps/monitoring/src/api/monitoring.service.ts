@@ -1,8 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ApiError } from '@trialstream/api-common';
 import { assertSiteAccess, siteScope, type Principal } from '@trialstream/auth';
+<<<<<<< HEAD
 import { CLOCK } from '@trialstream/config';
 import { ProtocolRegistry } from '@trialstream/protocol';
+=======
+import { CLOCK, PROTOCOL } from '@trialstream/config';
+import { signatureStatusOf, type ProtocolDefinition, type ScopeSignatureStatus, type VisitSchedule } from '@trialstream/domain';
+>>>>>>> people13
 import { patientMonitoringAt, type PatientMonitoring } from '../indicators/patient-monitoring';
 import { siteIndicators, type SiteIndicators } from '../indicators/site-indicators';
 import { MonitoringReader, type SiteRef } from './monitoring-reader';
@@ -46,6 +51,14 @@ export class MonitoringService {
     if (!site) throw ApiError.notFound(`Site ${siteId}`, 'siteId');
     const asOf = this.asOf(asked);
     return { site, asOf, patients: await this.atDate([siteId], asOf) };
+  }
+
+  /** The signature state of each patient's casebook and visits with data (the monitors' view of what awaits signature). */
+  async signatures(principal: Principal, siteId: string, asked?: string): Promise<{ asOf: string; items: Array<ScopeSignatureStatus & { patientId: string }> }> {
+    const { asOf } = await this.siteAt(principal, siteId, asked);
+    const facts = await this.reader.patientsOf([siteId], asOf);
+    const items = facts.flatMap((patient) => signatureStatusOf(patient.state, this.schedule, asOf).map((status) => ({ patientId: patient.patientId, ...status })));
+    return { asOf, items };
   }
 
   indicators({ site, asOf, patients }: SiteAtDate): SiteIndicators {
