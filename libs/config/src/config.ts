@@ -45,13 +45,11 @@ class Environment {
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(200)
   DB_POOL_SIZE?: number;
 
-<<<<<<< HEAD
   @IsOptional() @Transform(blankToUndefined) @IsIn(TRIAL_PROTOCOLS, { message: `TRIAL_PROTOCOL must be one of ${TRIAL_PROTOCOLS.join(', ')}` })
   TRIAL_PROTOCOL?: TrialProtocol;
 
   @IsOptional() @Transform(blankToUndefined) @IsString()
   PROTOCOL_FILE?: string;
-=======
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(24 * 60)
   SESSION_IDLE_MINUTES?: number;
 
@@ -72,7 +70,6 @@ class Environment {
 
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(24 * 60)
   SIGNATURE_CONTINUITY_MINUTES?: number;
->>>>>>> people13
 
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(10_080)
   AUDIT_CHECKPOINT_MINUTES?: number;
@@ -98,7 +95,6 @@ export interface PlatformConfig {
   host: string;
   logLevel: LogLevel;
   dbPoolSize: number;
-<<<<<<< HEAD
   /**
    * The protocol file activated on first start when the trial stream holds no protocol version yet:
    * PROTOCOL_FILE, or the shipped file TRIAL_PROTOCOL names. Null: the built-in first protocol, not logged
@@ -106,7 +102,6 @@ export interface PlatformConfig {
    */
   protocolFile: string | null;
 
-=======
   /** Sessions, lockout, activation codes and signature re-authentication (libs/auth's AuthSettings). */
   auth: {
     sessionIdleMinutes: number;
@@ -117,7 +112,6 @@ export interface PlatformConfig {
     activationCodeHours: number;
     signatureContinuityMinutes: number;
   };
->>>>>>> people13
   /** How often the audit service records a checkpoint of the log; 0: never (only `npm run audit:checkpoint`). */
   auditCheckpointMinutes: number;
   /**
@@ -147,13 +141,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig
     host: parsed.HOST ?? '127.0.0.1',
     logLevel: parsed.LOG_LEVEL ?? 'log',
     dbPoolSize: parsed.DB_POOL_SIZE ?? 10,
-<<<<<<< HEAD
     protocolFile: parsed.PROTOCOL_FILE
       ? resolve(parsed.PROTOCOL_FILE)
       : parsed.TRIAL_PROTOCOL
         ? shippedProtocolFile(parsed.TRIAL_PROTOCOL)
         : null,
-=======
     auth: {
       sessionIdleMinutes: parsed.SESSION_IDLE_MINUTES ?? 30,
       sessionAbsoluteHours: parsed.SESSION_ABSOLUTE_HOURS ?? 12,
@@ -163,7 +155,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig
       activationCodeHours: parsed.ACTIVATION_CODE_HOURS ?? 72,
       signatureContinuityMinutes: parsed.SIGNATURE_CONTINUITY_MINUTES ?? 15,
     },
->>>>>>> people13
     auditCheckpointMinutes: parsed.AUDIT_CHECKPOINT_MINUTES ?? 60,
     fieldKeyring: fieldKeyringOf(parsed.FIELD_KEYS, parsed.FIELD_KEY_ID),
   };

@@ -1,13 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ApiError } from '@trialstream/api-common';
 import { assertSiteAccess, siteScope, type Principal } from '@trialstream/auth';
-<<<<<<< HEAD
 import { CLOCK } from '@trialstream/config';
+import { signatureStatusOf, type ScopeSignatureStatus } from '@trialstream/domain';
 import { ProtocolRegistry } from '@trialstream/protocol';
-=======
-import { CLOCK, PROTOCOL } from '@trialstream/config';
-import { signatureStatusOf, type ProtocolDefinition, type ScopeSignatureStatus, type VisitSchedule } from '@trialstream/domain';
->>>>>>> people13
 import { patientMonitoringAt, type PatientMonitoring } from '../indicators/patient-monitoring';
 import { siteIndicators, type SiteIndicators } from '../indicators/site-indicators';
 import { MonitoringReader, type SiteRef } from './monitoring-reader';
@@ -57,7 +53,9 @@ export class MonitoringService {
   async signatures(principal: Principal, siteId: string, asked?: string): Promise<{ asOf: string; items: Array<ScopeSignatureStatus & { patientId: string }> }> {
     const { asOf } = await this.siteAt(principal, siteId, asked);
     const facts = await this.reader.patientsOf([siteId], asOf);
-    const items = facts.flatMap((patient) => signatureStatusOf(patient.state, this.schedule, asOf).map((status) => ({ patientId: patient.patientId, ...status })));
+    await this.protocols.refresh();
+    const { schedule } = this.protocols.inForceAt(asOf.slice(0, 10));
+    const items = facts.flatMap((patient) => signatureStatusOf(patient.state, schedule, asOf).map((status) => ({ patientId: patient.patientId, ...status })));
     return { asOf, items };
   }
 
