@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Response } from 'express';
-import { ApiError, ErrorBody } from './api-error';
+import { ApiError, ErrorBody, ErrorDetail } from './api-error';
 
 const ERROR_CODES: Record<number, string> = {
   400: 'bad_request',
@@ -15,17 +15,26 @@ const ERROR_CODES: Record<number, string> = {
   429: 'too_many_requests',
 };
 
+/** What a framework error names when it names nothing itself: a client always learns the field and the rule. */
+const DEFAULT_DETAIL: Record<number, ErrorDetail> = {
+  400: { field: 'request', rule: 'well-formed' },
+  401: { field: 'authorization', rule: 'valid-credentials' },
+  403: { field: 'role', rule: 'permission' },
+  404: { field: 'path', rule: 'known-route' },
+  405: { field: 'method', rule: 'allowed-method' },
+  413: { field: 'body', rule: 'max-size' },
+  415: { field: 'content-type', rule: 'application-json-utf-8' },
+  429: { field: 'request', rule: 'rate-limit' },
+};
+
 function bodyOfHttpException(exception: HttpException): ErrorBody {
   const status = exception.getStatus();
   const response = exception.getResponse();
   const raw = typeof response === 'string' ? response : (response as { message?: unknown }).message;
   const message = Array.isArray(raw) ? raw.join('; ') : String(raw ?? exception.message);
-  const details: ErrorBody['details'] = [];
-  // Express's body parser reports malformed JSON as a 400 with this type.
-  if ((exception.cause as { type?: string } | undefined)?.type === 'entity.parse.failed' || /JSON/.test(message)) {
-    details.push({ field: 'body', rule: 'valid-json' });
-  }
-  if (status === 401) details.push({ field: 'authorization', rule: 'valid-credentials' });
+  // Guards pass their own `{ field, rule }` list in the exception's response.
+  const given = typeof response === 'object' ? (response as { details?: unknown }).details : undefined;
+  const details = Array.isArray(given) && given.length > 0 ? (given as ErrorDetail[]) : [DEFAULT_DETAIL[status] ?? { field: 'request', rule: 'valid-request' }];
   return { error: ERROR_CODES[status] ?? 'error', message, details };
 }
 

@@ -4,3 +4,6 @@ export * from './exception-filter';
 export * from './http-app';
 export * from './health.controller';
 export * from './page-query.dto';
+export * from './json-body';
+export * from './strict-json';
+export * from './text-rules';
