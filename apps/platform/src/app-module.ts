@@ -1,6 +1,6 @@
 import { DynamicModule, Module, Type } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
-import { HealthController } from '@trialstream/api-common';
+import { HealthController, HealthModule, MetricsModule } from '@trialstream/api-common';
 import { AuthModule } from '@trialstream/auth';
 import { PlatformConfig, PlatformConfigModule, PlatformConfigOverrides } from '@trialstream/config';
 import { DatabaseModule } from '@trialstream/database';
@@ -35,6 +35,8 @@ export function createAppModule(config: PlatformConfig, options: AppModuleOption
       AuthModule.forRoot(),
       CqrsModule.forRoot(),
       AccessLogModule,
+      HealthModule,
+      MetricsModule,
       ...options.features,
     ],
     controllers: [HealthController],

@@ -1,6 +1,12 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Response } from 'express';
 import { ApiError, ErrorBody, ErrorDetail } from './api-error';
+import { isDatabaseUnavailable, RETRY_AFTER_SECONDS } from './outage';
+
+const isHealthReport = (exception: HttpException): boolean => {
+  const response = exception.getResponse() as { status?: unknown; info?: unknown; error?: unknown };
+  return typeof response === 'object' && response.status === 'error' && typeof response.info === 'object' && typeof response.error === 'object';
+};
 
 const ERROR_CODES: Record<number, string> = {
   400: 'bad_request',
@@ -13,6 +19,7 @@ const ERROR_CODES: Record<number, string> = {
   415: 'unsupported_media_type',
   422: 'rule_violation',
   429: 'too_many_requests',
+  503: 'service_unavailable',
 };
 
 /** What a framework error names when it names nothing itself: a client always learns the field and the rule. */
@@ -52,8 +59,25 @@ export class ApiExceptionFilter implements ExceptionFilter {
       response.status(exception.status).json(exception.body);
       return;
     }
+    if (exception instanceof HttpException && isHealthReport(exception)) {
+      // Terminus's readiness report (503) keeps its own shape: it lists every check, up or down.
+      response.status(exception.getStatus()).json(exception.getResponse());
+      return;
+    }
     if (exception instanceof HttpException) {
       response.status(exception.getStatus()).json(bodyOfHttpException(exception));
+      return;
+    }
+    if (isDatabaseUnavailable(exception)) {
+      this.logger.warn(`database unavailable: ${(exception as Error).message}`);
+      response
+        .status(HttpStatus.SERVICE_UNAVAILABLE)
+        .setHeader('Retry-After', String(RETRY_AFTER_SECONDS))
+        .json({
+          error: 'service_unavailable',
+          message: 'The database is unavailable; try again shortly',
+          details: [{ field: 'database', rule: 'available' }],
+        });
       return;
     }
     this.logger.error((exception as Error)?.stack ?? String(exception));

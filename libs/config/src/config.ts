@@ -37,6 +37,15 @@ class Environment {
 
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(200)
   DB_POOL_SIZE?: number;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0)
+  READY_MAX_RELAY_LAG?: number;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0)
+  READY_MAX_PROJECTION_LAG?: number;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(100)
+  RELAY_STALLED_AFTER_MS?: number;
 }
 
 export interface PlatformConfig {
@@ -51,6 +60,11 @@ export interface PlatformConfig {
   host: string;
   logLevel: LogLevel;
   dbPoolSize: number;
+  /** Readiness is down while more events than this wait for the relay, or for any one projection. */
+  readyMaxRelayLag: number;
+  readyMaxProjectionLag: number;
+  /** The relay reports `stalled` when its position has not moved for this long while events wait. */
+  relayStalledAfterMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -72,5 +86,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig
     host: parsed.HOST ?? '127.0.0.1',
     logLevel: parsed.LOG_LEVEL ?? 'log',
     dbPoolSize: parsed.DB_POOL_SIZE ?? 10,
+    readyMaxRelayLag: parsed.READY_MAX_RELAY_LAG ?? 10_000,
+    readyMaxProjectionLag: parsed.READY_MAX_PROJECTION_LAG ?? 10_000,
+    relayStalledAfterMs: parsed.RELAY_STALLED_AFTER_MS ?? 10_000,
   };
 }

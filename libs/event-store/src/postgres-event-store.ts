@@ -63,6 +63,11 @@ export class PostgresEventStore {
     return reader.readAll(this.dataSource, after, limit, options, this.upcast);
   }
 
+  /** Events after a reader's checkpoint, counted up to `cap`: its lag. */
+  countEventsAfter(after: Checkpoint, cap: number): Promise<number> {
+    return reader.countEventsAfter(this.dataSource, after, cap);
+  }
+
   verifyIntegrity(): Promise<IntegrityReport> {
     return verifyIntegrity(this.dataSource);
   }

@@ -2,7 +2,7 @@ import type { DataSource } from 'typeorm';
 import { KafkaFeed, type KafkaFeedOptions } from './kafka-feed';
 import type { ProjectionLogger } from './logger';
 import type { Projection } from './projection';
-import { ProjectionRunner } from './runner';
+import { ProjectionRunner, type ProjectionRunnerOptions } from './runner';
 import { StoreFeed, type CatchUpSource, type StoreFeedOptions } from './store-feed';
 
 export interface StartProjectionOptions {
@@ -13,6 +13,7 @@ export interface StartProjectionOptions {
   kafka?: Omit<KafkaFeedOptions, 'catchUpFrom'>;
   storeFeed?: StoreFeedOptions;
   logger?: ProjectionLogger;
+  onBatch?: ProjectionRunnerOptions['onBatch'];
 }
 
 /** A projection being fed, whichever way. */
@@ -29,7 +30,7 @@ export interface RunningProjection {
  * from Kafka when `kafka` is given, otherwise straight from the store.
  */
 export async function startProjection(projection: Projection, options: StartProjectionOptions): Promise<RunningProjection> {
-  const runner = new ProjectionRunner(projection, options.dataSource, options.store, { logger: options.logger });
+  const runner = new ProjectionRunner(projection, options.dataSource, options.store, { logger: options.logger, onBatch: options.onBatch });
   if (options.kafka) {
     const feed = new KafkaFeed(runner, { ...options.kafka, catchUpFrom: options.store });
     await feed.start();
