@@ -1,5 +1,5 @@
 import type { DataSource, QueryRunner } from 'typeorm';
-import type { Checkpoint, EventEnvelope } from '../../domain/src/envelope';
+import type { Checkpoint, EventEnvelope } from '@trialstream/domain';
 import type { AppendOutcome, AppendRequest, ReadAllOptions, ReadStreamOptions, StoredSubmission, Upcaster } from './contracts';
 import { GroupCommitter, type GroupCommitOptions, type GroupCommitStats } from './group-commit';
 import { verifyIntegrity, type IntegrityReport } from './integrity';
@@ -66,6 +66,11 @@ export class PostgresEventStore {
   /** Events after a reader's checkpoint, counted up to `cap`: its lag. */
   countEventsAfter(after: Checkpoint, cap: number): Promise<number> {
     return reader.countEventsAfter(this.dataSource, after, cap);
+  }
+
+  /** For verifying roles only: each event's chain salt (events of the unsalted format have none). */
+  chainSalts(eventIds: readonly string[]): Promise<Map<string, string>> {
+    return reader.chainSalts(this.dataSource, eventIds);
   }
 
   verifyIntegrity(): Promise<IntegrityReport> {

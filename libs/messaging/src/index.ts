@@ -5,3 +5,4 @@ export * from './topic';
 export * from './event-publisher';
 export * from './event-consumer';
 export * from './kafka-probe';
+export { chunksWithin } from './send-chunks';

@@ -25,6 +25,8 @@ export interface ProjectionsModuleOptions {
   storeFeed?: StartProjectionOptions['storeFeed'];
   /** Told of every batch each projection applies (the platform's metrics). */
   onBatch?: (projection: string, result: BatchResult, seconds: number) => void;
+  /** Sealing of masked values, and how each projection opens them (see StartProjectionOptions.fields). */
+  fieldsFor?: (projection: Projection) => StartProjectionOptions['fields'];
 }
 
 /** A store that can tell in-process readers about its commits (PostgresEventStore can). */
@@ -60,6 +62,7 @@ export class ProjectionFeeds implements OnApplicationBootstrap, BeforeApplicatio
           store: this.store,
           kafka: this.options.kafka,
           storeFeed: this.options.storeFeed,
+          fields: this.options.fieldsFor?.(projection),
           logger: nestLogger(`projection ${projection.name}`),
           onBatch: this.options.onBatch && ((result, seconds) => this.options.onBatch!(projection.name, result, seconds)),
         }),
