@@ -1,6 +1,6 @@
 import { DynamicModule, Global, Module, Type } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
-import { HealthController } from '@trialstream/api-common';
+import { HealthController, HealthModule, MetricsModule } from '@trialstream/api-common';
 import { AuthModule } from '@trialstream/auth';
 import { PlatformConfig, PlatformConfigModule, PlatformConfigOverrides } from '@trialstream/config';
 import { DatabaseModule } from '@trialstream/database';
@@ -46,6 +46,8 @@ export function createAppModule(config: PlatformConfig, options: AppModuleOption
       AccessLogModule,
       // before the features: the protocol version in force is set when they start
       ProtocolModule,
+      HealthModule,
+      MetricsModule,
       ...options.features,
     ],
     controllers: [HealthController],

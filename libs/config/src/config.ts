@@ -71,6 +71,14 @@ class Environment {
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(24 * 60)
   SIGNATURE_CONTINUITY_MINUTES?: number;
 
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0)
+  READY_MAX_RELAY_LAG?: number;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0)
+  READY_MAX_PROJECTION_LAG?: number;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(100)
+  RELAY_STALLED_AFTER_MS?: number;
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(10_080)
   AUDIT_CHECKPOINT_MINUTES?: number;
 
@@ -112,6 +120,11 @@ export interface PlatformConfig {
     activationCodeHours: number;
     signatureContinuityMinutes: number;
   };
+  /** Readiness is down while more events than this wait for the relay, or for any one projection. */
+  readyMaxRelayLag: number;
+  readyMaxProjectionLag: number;
+  /** The relay reports `stalled` when its position has not moved for this long while events wait. */
+  relayStalledAfterMs: number;
   /** How often the audit service records a checkpoint of the log; 0: never (only `npm run audit:checkpoint`). */
   auditCheckpointMinutes: number;
   /**
@@ -155,6 +168,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig
       activationCodeHours: parsed.ACTIVATION_CODE_HOURS ?? 72,
       signatureContinuityMinutes: parsed.SIGNATURE_CONTINUITY_MINUTES ?? 15,
     },
+    readyMaxRelayLag: parsed.READY_MAX_RELAY_LAG ?? 10_000,
+    readyMaxProjectionLag: parsed.READY_MAX_PROJECTION_LAG ?? 10_000,
+    relayStalledAfterMs: parsed.RELAY_STALLED_AFTER_MS ?? 10_000,
     auditCheckpointMinutes: parsed.AUDIT_CHECKPOINT_MINUTES ?? 60,
     fieldKeyring: fieldKeyringOf(parsed.FIELD_KEYS, parsed.FIELD_KEY_ID),
   };
