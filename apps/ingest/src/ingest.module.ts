@@ -9,7 +9,7 @@ import { SubmitPatientDataHandler } from './patients/submit-patient-data';
 import { ActivateSiteHandler } from './sites/activate-site';
 import { EnrolPatientHandler } from './sites/enrol-patient';
 import { SitesController } from './sites/sites.controller';
-import { UsersController } from './users/users.controller';
+import { MeController, UsersController } from './users/users.controller';
 import { StreamWriter } from './write/stream-writer';
 
 /**
@@ -19,7 +19,7 @@ import { StreamWriter } from './write/stream-writer';
  */
 @Module({
   imports: [CqrsModule, AllocationModule],
-  controllers: [SitesController, PatientsController, UsersController, MonitorWorkflowController],
+  controllers: [SitesController, PatientsController, UsersController, MeController, MonitorWorkflowController],
   providers: [StreamWriter, ActivateSiteHandler, EnrolPatientHandler, SubmitPatientDataHandler, RandomizePatientHandler, GetPatientHistoryHandler, RecordMonitorActionHandler],
   exports: [StreamWriter],
 })

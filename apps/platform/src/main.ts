@@ -8,6 +8,8 @@ import { bootstrapApp } from './bootstrap';
 import { FirstAdministratorModule } from './first-administrator';
 import { PLATFORM_PROJECTIONS } from './migrations';
 import { ProjectionsModule } from './projections.module';
+import { ReadModelChangesModule } from './read-model-changes';
+import { WebAppModule } from './web-app';
 
 /**
  * `npm start`: the whole platform in one process. Without DATABASE_URL it runs on the embedded
@@ -27,6 +29,8 @@ async function main() {
       ProjectionsModule.forRoot(PLATFORM_PROJECTIONS),
       ...(config.kafkaBrokers ? [RelayModule.forRoot()] : []),
       FirstAdministratorModule,
+      ReadModelChangesModule,
+      WebAppModule.forRoot(config.webDir),
     ],
   });
 }

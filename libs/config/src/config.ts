@@ -37,6 +37,9 @@ class Environment {
 
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(200)
   DB_POOL_SIZE?: number;
+
+  @IsOptional() @IsString()
+  WEB_DIR?: string;
 }
 
 export interface PlatformConfig {
@@ -51,6 +54,8 @@ export interface PlatformConfig {
   host: string;
   logLevel: LogLevel;
   dbPoolSize: number;
+  /** The web app's built static files (`npm run build:web`), served at `/`. */
+  webDir: string;
 }
 
 export class ConfigError extends Error {}
@@ -72,5 +77,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig
     host: parsed.HOST ?? '127.0.0.1',
     logLevel: parsed.LOG_LEVEL ?? 'log',
     dbPoolSize: parsed.DB_POOL_SIZE ?? 10,
+    webDir: resolve(parsed.WEB_DIR ?? 'apps/web/dist'),
   };
 }

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { ApiError } from '@trialstream/api-common';
-import { RequirePermission, UserDirectory, UserRejectedError } from '@trialstream/auth';
+import { AnyAuthenticatedRole, CurrentPrincipal, Principal, RequirePermission, UserDirectory, UserRejectedError } from '@trialstream/auth';
 import { ROLES, Role } from '@trialstream/domain';
 import { ArrayMaxSize, IsArray, IsIn, IsString, Length } from 'class-validator';
 
@@ -46,5 +46,17 @@ export class UsersController {
   @RequirePermission('administer')
   list() {
     return this.users.list();
+  }
+}
+
+/** Who the caller is: what a browser signed in with an API key shows and scopes its pages by. */
+@ApiTags('users')
+@ApiBearerAuth()
+@Controller('me')
+export class MeController {
+  @Get()
+  @AnyAuthenticatedRole()
+  me(@CurrentPrincipal() principal: Principal) {
+    return { id: principal.userId, name: principal.name, role: principal.role, siteIds: principal.siteIds };
   }
 }

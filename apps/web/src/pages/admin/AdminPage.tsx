@@ -1,0 +1,247 @@
+import { useState } from 'react';
+import { reauthentication } from '../../api/auth';
+import { get, getIfAvailable, post, submissionId } from '../../api/client';
+import type { FieldSpec, Values } from '../../app/forms';
+import { ROLE_LABELS } from '../../app/session';
+import { useApi } from '../../app/use-api';
+import { EntryForm } from '../../components/EntryForm';
+import { SignatureDialog } from '../../components/SignatureDialog';
+import { Badge, ErrorBox, NotYetAvailable, Section, today } from '../../components/ui';
+
+interface User {
+  id: string;
+  username?: string;
+  name: string;
+  role: string;
+  siteIds: string[];
+  status?: string;
+}
+
+interface Site {
+  siteId: string;
+  name: string | null;
+  activatedAt: string | null;
+  patients: number;
+}
+
+interface Allocation {
+  loaded: boolean;
+  source: string | null;
+  loadedAt: string | null;
+  kits: number;
+  strata: Array<{ stratum: string; kits: number; reserved: number; dispensed: number }>;
+}
+
+interface Trial {
+  status: string;
+  frozenAt: string | null;
+  lockedAt: string | null;
+  unblindedAt: string | null;
+}
+
+const ROLES = Object.keys(ROLE_LABELS);
+
+const USER_FIELDS: FieldSpec[] = [
+  { name: 'username', label: 'User name', type: 'text' },
+  { name: 'name', label: 'Full name', type: 'text' },
+  { name: 'role', label: 'Role', type: 'select', options: ROLES },
+  { name: 'siteIds', label: 'Sites (comma-separated)', type: 'text', optional: true },
+];
+
+const SITE_FIELDS: FieldSpec[] = [
+  { name: 'siteId', label: 'Site id', type: 'text' },
+  { name: 'name', label: 'Name', type: 'text' },
+  { name: 'country', label: 'Country (ISO code)', type: 'text', optional: true },
+  { name: 'occurredAt', label: 'Activated on', type: 'date' },
+];
+
+const text = (values: Values, name: string) => (typeof values[name] === 'string' ? (values[name] as string).trim() : '');
+
+type TrialStep = 'freeze' | 'lock' | 'unblinding';
+
+/** Users (with the activation code to hand over), sites, protocol, allocation list (counts only), and the trial's steps. */
+export function AdminPage() {
+  const data = useApi(
+    async () => {
+      const [users, sites, allocation, trial, protocols] = await Promise.all([
+        get<User[] | { items: User[] }>('/users'),
+        get<{ items: Site[] }>('/registry/sites'),
+        get<Allocation>('/allocation'),
+        get<Trial>('/trial'),
+        getIfAvailable<unknown>('/protocol/versions'),
+      ]);
+      return { users: Array.isArray(users) ? users : users.items, sites: sites.items, allocation, trial, protocols };
+    },
+    [],
+    { live: true },
+  );
+  const [created, setCreated] = useState<{ username?: string; activationCode?: string; token?: string } | null>(null);
+  const [step, setStep] = useState<TrialStep | null>(null);
+  const [reason, setReason] = useState('');
+  const d = data.data;
+
+  return (
+    <>
+      <h1>Administration</h1>
+      <ErrorBox error={data.error} />
+      <Section title="Users">
+        <EntryForm
+          title="Create a user"
+          fields={USER_FIELDS}
+          submitLabel="Create user"
+          testId="user-form"
+          check={(values) => ({
+            ...(text(values, 'name') ? {} : { name: 'required' }),
+            ...(text(values, 'role') ? {} : { role: 'required' }),
+          })}
+          submit={async (values) => {
+            const siteIds = text(values, 'siteIds').split(',').map((site) => site.trim()).filter(Boolean);
+            const body: Record<string, unknown> = { name: text(values, 'name'), role: text(values, 'role'), siteIds };
+            if (text(values, 'username')) body.username = text(values, 'username');
+            setCreated(await post('/users', body));
+            data.reload();
+          }}
+        />
+        {created && (
+          <p className="notice" role="status" data-testid="activation">
+            {created.activationCode ? (
+              <>
+                Hand over this activation code to <strong>{created.username}</strong>: <code>{created.activationCode}</code>
+              </>
+            ) : (
+              <>
+                The user's API key (shown once): <code>{created.token}</code>
+              </>
+            )}
+          </p>
+        )}
+        {d && (
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">User</th>
+                <th scope="col">Name</th>
+                <th scope="col">Role</th>
+                <th scope="col">Sites</th>
+              </tr>
+            </thead>
+            <tbody>
+              {d.users.map((user) => (
+                <tr key={user.id}>
+                  <td>{user.username ?? user.id.slice(0, 8)}</td>
+                  <td>{user.name}</td>
+                  <td>{ROLE_LABELS[user.role] ?? user.role}</td>
+                  <td>{user.siteIds.join(', ')}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </Section>
+      <Section title="Sites">
+        <EntryForm
+          title="Activate a site"
+          fields={SITE_FIELDS}
+          initial={{ occurredAt: today() }}
+          submitLabel="Activate site"
+          check={() => ({})}
+          submit={async (values) => {
+            const body: Record<string, unknown> = { submissionId: submissionId(), siteId: text(values, 'siteId'), name: text(values, 'name'), occurredAt: text(values, 'occurredAt') };
+            if (text(values, 'country')) body.country = text(values, 'country');
+            await post('/sites', body);
+            data.reload();
+          }}
+        />
+        {d && (
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Site</th>
+                <th scope="col">Name</th>
+                <th scope="col">Activated</th>
+                <th scope="col">Patients</th>
+              </tr>
+            </thead>
+            <tbody>
+              {d.sites.map((site) => (
+                <tr key={site.siteId}>
+                  <td>{site.siteId}</td>
+                  <td>{site.name}</td>
+                  <td>{site.activatedAt?.slice(0, 10)}</td>
+                  <td>{site.patients}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </Section>
+      <Section title="Protocol">
+        {d && d.protocols === null ? <NotYetAvailable what="Protocol versions from files" /> : <pre className="pre">{JSON.stringify(d?.protocols, null, 2)}</pre>}
+      </Section>
+      <Section title="Allocation list">
+        {d &&
+          (d.allocation.loaded ? (
+            <table data-testid="allocation">
+              <caption>
+                {d.allocation.kits} kits, {d.allocation.source} on {d.allocation.loadedAt?.slice(0, 10)} (counts only)
+              </caption>
+              <thead>
+                <tr>
+                  <th scope="col">Stratum</th>
+                  <th scope="col">Kits</th>
+                  <th scope="col">Reserved</th>
+                  <th scope="col">Dispensed</th>
+                </tr>
+              </thead>
+              <tbody>
+                {d.allocation.strata.map((stratum) => (
+                  <tr key={stratum.stratum}>
+                    <td>{stratum.stratum}</td>
+                    <td>{stratum.kits}</td>
+                    <td>{stratum.reserved}</td>
+                    <td>{stratum.dispensed}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          ) : (
+            <p>No allocation list loaded.</p>
+          ))}
+      </Section>
+      <Section title="Trial">
+        {d && (
+          <>
+            <p>
+              Status: <Badge tone="info">{d.trial.status}</Badge> {d.trial.frozenAt && `frozen ${d.trial.frozenAt.slice(0, 10)}`}{' '}
+              {d.trial.lockedAt && `locked ${d.trial.lockedAt.slice(0, 10)}`} {d.trial.unblindedAt && `unblinded ${d.trial.unblindedAt.slice(0, 10)}`}
+            </p>
+            <div className="field">
+              <label htmlFor="trial-reason">Reason</label>
+              <input id="trial-reason" value={reason} onChange={(event) => setReason(event.target.value)} />
+            </div>
+            <p>
+              <button type="button" onClick={() => setStep('freeze')} disabled={d.trial.status !== 'open'}>
+                Freeze
+              </button>{' '}
+              <button type="button" onClick={() => setStep('lock')} disabled={d.trial.status === 'locked' || d.trial.status === 'unblinded'}>
+                Lock
+              </button>{' '}
+              <button type="button" onClick={() => setStep('unblinding')} disabled={d.trial.status !== 'locked'}>
+                Unblind
+              </button>
+            </p>
+          </>
+        )}
+        <SignatureDialog
+          title={step ? `Sign: ${step} the database` : ''}
+          open={step !== null}
+          onClose={() => setStep(null)}
+          sign={async ({ password }) => {
+            await post(`/trial/${step}`, { submissionId: submissionId(), reason: reason || `${step} by the administrator`, ...reauthentication(password) });
+            data.reload();
+          }}
+        />
+      </Section>
+    </>
+  );
+}
