@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { Account, apiKeyAccount, createAccount, hasPasswordSignIn } from './accounts';
 import type { WebPlatform } from './web-platform';
 
 /**
@@ -11,9 +12,11 @@ export const SECRET_ARMS = ['ZEBRA-ACTIVE-ARM', 'OKAPI-PLACEBO-ARM'];
 const submission = () => ({ submissionId: randomUUID() });
 
 export interface SeededTrial {
-  keys: Record<string, string>;
+  accounts: Record<string, Account>;
+  passwords: boolean;
   patientId: string;
-  labEventId: string;
+  /** The patient's first IgM result (12.5 g/L), for queries and corrections. */
+  igmEventId: string;
 }
 
 async function ok<T>(promise: Promise<{ status: number; body: T }>, what: string): Promise<T> {
@@ -24,26 +27,26 @@ async function ok<T>(promise: Promise<{ status: number; body: T }>, what: string
 
 /** Two sites, one user of every role, an allocation list with the secret arms, one patient with data (CD19 included). */
 export async function seedTrial(platform: WebPlatform): Promise<SeededTrial> {
-  const admin = platform.adminKey;
+  const passwords = await hasPasswordSignIn(platform);
+  const administrator = apiKeyAccount('administrator', platform.adminKey);
+  const admin = await administrator.headers();
   const call = platform.call;
   for (const [siteId, name] of [['S01', 'Hôpital de la Salpêtrière'], ['S02', 'Kantonsspital Aarau']]) {
     await ok(call(admin, 'POST', '/sites', { ...submission(), siteId, name, country: 'FR', occurredAt: '2026-01-10' }), `site ${siteId}`);
   }
-  const keys: Record<string, string> = { administrator: admin };
+  const accounts: Record<string, Account> = { administrator };
   const users: Array<[string, string[]]> = [
     ['site_coordinator', ['S01']], ['monitor', ['S01', 'S02']], ['blinded_statistician', []], ['unblinded_statistician', []],
     ['safety_board', []], ['auditor', []],
+    ...(passwords ? ([['investigator', ['S01']]] as Array<[string, string[]]>) : []),
   ];
-  for (const [role, siteIds] of users) {
-    const user = await ok(call<{ token: string }>(admin, 'POST', '/users', { name: `Test ${role}`, role, siteIds }), `user ${role}`);
-    keys[role] = user.token;
-  }
+  for (const [role, siteIds] of users) accounts[role] = await createAccount(platform, administrator, role, siteIds, passwords);
   await ok(
     call(admin, 'POST', '/allocation/generate', { seed: 'web-test', strata: ['S01', 'S02'], blockSizes: [2], kitsPerStratum: 8, arms: SECRET_ARMS }),
     'allocation list',
   );
 
-  const coordinator = keys.site_coordinator;
+  const coordinator = await accounts.site_coordinator.headers();
   const enrolled = await ok(
     call<{ patientId: string }>(coordinator, 'POST', '/sites/S01/patients', {
       ...submission(), occurredAt: '2026-03-02', screeningNumber: '001', consentDate: '2026-03-01',
@@ -55,9 +58,9 @@ export async function seedTrial(platform: WebPlatform): Promise<SeededTrial> {
   const patientId = enrolled.patientId;
   const post = (route: string, body: object) => ok(call<{ events: Array<{ eventId: string }> }>(coordinator, 'POST', `/patients/${patientId}/${route}`, { ...submission(), ...body }), route);
   await post('randomization', { occurredAt: '2026-03-05' });
-  await post('labs', { occurredAt: '2026-03-04', analyte: 'IGM', value: 12.5, unit: 'g/L', qualifier: '=' });
+  const igm = await post('labs', { occurredAt: '2026-03-04', analyte: 'IGM', value: 12.5, unit: 'g/L', qualifier: '=' });
   await post('labs', { occurredAt: '2026-03-04', analyte: 'ANTI_MAG', value: 64000, unit: 'BTU', qualifier: '=' });
-  const cd19 = await post('labs', { occurredAt: '2026-03-04', analyte: 'CD19', value: SECRET_CD19, unit: 'cells/µL', qualifier: '=' });
+  await post('labs', { occurredAt: '2026-03-04', analyte: 'CD19', value: SECRET_CD19, unit: 'cells/µL', qualifier: '=' });
   await post('infusions', { occurredAt: '2026-03-09', doseLevelMgPerM2: 375, administeredDoseMg: 705 });
   await post('assessments', { occurredAt: '2026-03-09', assessorId: 'assessor-7', incatArms: 1, incatLegs: 2, sensorySumScore: 9, mrcSumScore: 54 });
   await post('neurography', {
@@ -66,6 +69,5 @@ export async function seedTrial(platform: WebPlatform): Promise<SeededTrial> {
   });
   await post('labs', { occurredAt: '2026-04-20', analyte: 'IGM', value: 8.1, unit: 'g/L', qualifier: '=' });
   await post('labs', { occurredAt: '2026-04-20', analyte: 'ANTI_MAG', value: 32000, unit: 'BTU', qualifier: '=' });
-  const labEventId = cd19.events[0].eventId;
-  return { keys, patientId, labEventId };
+  return { accounts, passwords, patientId, igmEventId: igm.events[0].eventId };
 }

@@ -16,8 +16,8 @@ export interface WebPlatform {
   adminKey: string;
   process: AppProcess;
   database: TestDatabase;
-  /** A JSON call as a given API key (seeding and checks; the browser does the rest). */
-  call<T = unknown>(key: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: T }>;
+  /** A JSON call with the given credentials' headers (seeding and checks; the browser does the rest). */
+  call<T = unknown>(auth: Record<string, string>, method: string, path: string, body?: unknown): Promise<{ status: number; body: T; headers: Headers }>;
   close(): Promise<void>;
 }
 
@@ -28,10 +28,10 @@ export async function startWebPlatform(): Promise<WebPlatform> {
   const dataDir = mkdtempSync(join(tmpdir(), 'trialstream-web-'));
   const child = await AppProcess.start('platform', { DATABASE_URL: database.url, DATA_DIR: dataDir }, 120_000);
   const adminKey = readFileSync(join(dataDir, 'admin-token'), 'utf8').trim();
-  const call = async <T>(key: string, method: string, path: string, body?: unknown) => {
+  const call = async <T>(auth: Record<string, string>, method: string, path: string, body?: unknown) => {
     const response = await fetch(`${child.url}${path}`, {
       method,
-      headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' },
+      headers: { ...auth, 'Content-Type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await response.text();
@@ -41,7 +41,7 @@ export async function startWebPlatform(): Promise<WebPlatform> {
     } catch {
       // CSV and other text answers stay text
     }
-    return { status: response.status, body: parsed as T };
+    return { status: response.status, body: parsed as T, headers: response.headers };
   };
   return {
     url: child.url,

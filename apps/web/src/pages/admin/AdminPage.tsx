@@ -61,29 +61,19 @@ type TrialStep = 'freeze' | 'lock' | 'unblinding';
 
 /** Users (with the activation code to hand over), sites, protocol, allocation list (counts only), and the trial's steps. */
 export function AdminPage() {
-  const data = useApi(
-    async () => {
-      const [users, sites, allocation, trial, protocols] = await Promise.all([
-        get<User[] | { items: User[] }>('/users'),
-        get<{ items: Site[] }>('/registry/sites'),
-        get<Allocation>('/allocation'),
-        get<Trial>('/trial'),
-        getIfAvailable<unknown>('/protocol/versions'),
-      ]);
-      return { users: Array.isArray(users) ? users : users.items, sites: sites.items, allocation, trial, protocols };
-    },
-    [],
-    { live: true },
-  );
+  // Each part loads on its own: one the role may not read (the registry's site list) leaves the rest working.
+  const users = useApi(() => get<User[] | { items: User[] }>('/users').then((answer) => (Array.isArray(answer) ? answer : answer.items)), [], { live: true });
+  const sites = useApi(() => get<{ items: Site[] }>('/registry/sites').then((answer) => answer.items), [], { live: true });
+  const allocation = useApi(() => get<Allocation>('/allocation'), [], { live: true });
+  const trial = useApi(() => get<Trial>('/trial'), [], { live: true });
+  const protocols = useApi(() => getIfAvailable<unknown>('/protocol/versions'), []);
   const [created, setCreated] = useState<{ username?: string; activationCode?: string; token?: string } | null>(null);
   const [step, setStep] = useState<TrialStep | null>(null);
   const [reason, setReason] = useState('');
-  const d = data.data;
 
   return (
     <>
       <h1>Administration</h1>
-      <ErrorBox error={data.error} />
       <Section title="Users">
         <EntryForm
           title="Create a user"
@@ -99,7 +89,7 @@ export function AdminPage() {
             const body: Record<string, unknown> = { name: text(values, 'name'), role: text(values, 'role'), siteIds };
             if (text(values, 'username')) body.username = text(values, 'username');
             setCreated(await post('/users', body));
-            data.reload();
+            users.reload();
           }}
         />
         {created && (
@@ -115,7 +105,8 @@ export function AdminPage() {
             )}
           </p>
         )}
-        {d && (
+        <ErrorBox error={users.error} />
+        {users.data && (
           <table>
             <thead>
               <tr>
@@ -126,7 +117,7 @@ export function AdminPage() {
               </tr>
             </thead>
             <tbody>
-              {d.users.map((user) => (
+              {users.data.map((user) => (
                 <tr key={user.id}>
                   <td>{user.username ?? user.id.slice(0, 8)}</td>
                   <td>{user.name}</td>
@@ -149,10 +140,11 @@ export function AdminPage() {
             const body: Record<string, unknown> = { submissionId: submissionId(), siteId: text(values, 'siteId'), name: text(values, 'name'), occurredAt: text(values, 'occurredAt') };
             if (text(values, 'country')) body.country = text(values, 'country');
             await post('/sites', body);
-            data.reload();
+            sites.reload();
           }}
         />
-        {d && (
+        {sites.error && <p className="muted">The site list comes from the registry, which this role does not read.</p>}
+        {sites.data && (
           <table>
             <thead>
               <tr>
@@ -163,7 +155,7 @@ export function AdminPage() {
               </tr>
             </thead>
             <tbody>
-              {d.sites.map((site) => (
+              {sites.data.map((site) => (
                 <tr key={site.siteId}>
                   <td>{site.siteId}</td>
                   <td>{site.name}</td>
@@ -176,14 +168,15 @@ export function AdminPage() {
         )}
       </Section>
       <Section title="Protocol">
-        {d && d.protocols === null ? <NotYetAvailable what="Protocol versions from files" /> : <pre className="pre">{JSON.stringify(d?.protocols, null, 2)}</pre>}
+        {protocols.data === null ? <NotYetAvailable what="Protocol versions from files" /> : <pre className="pre">{JSON.stringify(protocols.data, null, 2)}</pre>}
       </Section>
       <Section title="Allocation list">
-        {d &&
-          (d.allocation.loaded ? (
+        <ErrorBox error={allocation.error} />
+        {allocation.data &&
+          (allocation.data.loaded ? (
             <table data-testid="allocation">
               <caption>
-                {d.allocation.kits} kits, {d.allocation.source} on {d.allocation.loadedAt?.slice(0, 10)} (counts only)
+                {allocation.data.kits} kits, {allocation.data.source} on {allocation.data.loadedAt?.slice(0, 10)} (counts only)
               </caption>
               <thead>
                 <tr>
@@ -194,7 +187,7 @@ export function AdminPage() {
                 </tr>
               </thead>
               <tbody>
-                {d.allocation.strata.map((stratum) => (
+                {allocation.data.strata.map((stratum) => (
                   <tr key={stratum.stratum}>
                     <td>{stratum.stratum}</td>
                     <td>{stratum.kits}</td>
@@ -209,24 +202,25 @@ export function AdminPage() {
           ))}
       </Section>
       <Section title="Trial">
-        {d && (
+        <ErrorBox error={trial.error} />
+        {trial.data && (
           <>
             <p>
-              Status: <Badge tone="info">{d.trial.status}</Badge> {d.trial.frozenAt && `frozen ${d.trial.frozenAt.slice(0, 10)}`}{' '}
-              {d.trial.lockedAt && `locked ${d.trial.lockedAt.slice(0, 10)}`} {d.trial.unblindedAt && `unblinded ${d.trial.unblindedAt.slice(0, 10)}`}
+              Status: <Badge tone="info">{trial.data.status}</Badge> {trial.data.frozenAt && `frozen ${trial.data.frozenAt.slice(0, 10)}`}{' '}
+              {trial.data.lockedAt && `locked ${trial.data.lockedAt.slice(0, 10)}`} {trial.data.unblindedAt && `unblinded ${trial.data.unblindedAt.slice(0, 10)}`}
             </p>
             <div className="field">
               <label htmlFor="trial-reason">Reason</label>
               <input id="trial-reason" value={reason} onChange={(event) => setReason(event.target.value)} />
             </div>
             <p>
-              <button type="button" onClick={() => setStep('freeze')} disabled={d.trial.status !== 'open'}>
+              <button type="button" onClick={() => setStep('freeze')} disabled={trial.data.status !== 'open'}>
                 Freeze
               </button>{' '}
-              <button type="button" onClick={() => setStep('lock')} disabled={d.trial.status === 'locked' || d.trial.status === 'unblinded'}>
+              <button type="button" onClick={() => setStep('lock')} disabled={trial.data.status === 'locked' || trial.data.status === 'unblinded'}>
                 Lock
               </button>{' '}
-              <button type="button" onClick={() => setStep('unblinding')} disabled={d.trial.status !== 'locked'}>
+              <button type="button" onClick={() => setStep('unblinding')} disabled={trial.data.status !== 'locked'}>
                 Unblind
               </button>
             </p>
@@ -238,7 +232,7 @@ export function AdminPage() {
           onClose={() => setStep(null)}
           sign={async ({ password }) => {
             await post(`/trial/${step}`, { submissionId: submissionId(), reason: reason || `${step} by the administrator`, ...reauthentication(password) });
-            data.reload();
+            trial.reload();
           }}
         />
       </Section>

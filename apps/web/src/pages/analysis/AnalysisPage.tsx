@@ -214,6 +214,7 @@ export function AnalysisPage() {
             </div>
           </Section>
           {data.data.byArm && (
+            <div data-testid="by-arm">
             <Section title="Per-arm comparison (unblinded)">
               {data.data.byArm.comparison && (
                 <table data-testid="arm-comparison">
@@ -234,6 +235,7 @@ export function AnalysisPage() {
                 </div>
               ))}
             </Section>
+            </div>
           )}
         </>
       )}

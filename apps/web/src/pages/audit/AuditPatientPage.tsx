@@ -87,21 +87,21 @@ interface RecordAsOf {
 export function PatientAsOf({ patientId }: { patientId: string }) {
   const [at, setAt] = useState('');
   const record = useApi(
-    () => (at ? get<RecordAsOf>(`/audit/patients/${encodeURIComponent(patientId)}/as-of`, { at: `${at}T23:59:59Z` }) : Promise.resolve(null)),
+    () => (at ? get<RecordAsOf>(`/audit/patients/${encodeURIComponent(patientId)}/as-of`, { at: new Date(at).toISOString() }) : Promise.resolve(null)),
     [patientId, at],
   );
   return (
     <Section
-      title="The record as of a date"
+      title="The record as of a moment"
       actions={
         <span className="as-of">
           <label htmlFor="patient-as-of">As of</label>
-          <input id="patient-as-of" type="date" value={at} onChange={(event) => setAt(event.target.value)} />
+          <input id="patient-as-of" type="datetime-local" step={1} value={at} onChange={(event) => setAt(event.target.value)} />
         </span>
       }
     >
       <ErrorBox error={record.error} />
-      {!at && <p className="muted">Choose a date to see the record as it stood at the end of that day (UTC).</p>}
+      {!at && <p className="muted">Choose a moment to see the record as anyone reading it then saw it.</p>}
       {record.data && (
         <>
           <p data-testid="as-of-summary">
