@@ -1,4 +1,4 @@
-import { get } from '../api/client';
+import { allPages } from './paged';
 
 export interface RegistryPatient {
   patientId: string;
@@ -7,16 +7,9 @@ export interface RegistryPatient {
   enrolledAt: string | null;
 }
 
-const PAGE = 500;
-
-/** Every patient the caller may see in the registry (site, status, enrolment date), page by page. */
-export async function allRegistryPatients(): Promise<RegistryPatient[]> {
-  const patients: RegistryPatient[] = [];
-  for (let offset = 0; ; offset += PAGE) {
-    const page = await get<{ items: RegistryPatient[]; total: number }>('/registry/patients', { limit: PAGE, offset });
-    patients.push(...page.items);
-    if (page.items.length < PAGE || patients.length >= page.total) return patients;
-  }
+/** Every patient the caller may see in the registry (site, status, enrolment date). */
+export function allRegistryPatients(): Promise<RegistryPatient[]> {
+  return allPages<RegistryPatient>('/registry/patients');
 }
 
 /** Cumulative enrolment per site by date, up to a date: one step series per site. */

@@ -1,3 +1,5 @@
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useRef } from 'react';
 import { Link } from '../app/router';
 import type { PatientListItem, VisitCell } from '../app/types';
 import { Badge } from './ui';
@@ -11,12 +13,20 @@ function columnsOf(patients: PatientListItem[]): Array<Pick<VisitCell, 'visitId'
   return [...seen].map(([visitId, label]) => ({ visitId, label }));
 }
 
+const ROW_HEIGHT = 34;
+
 /**
  * Patients × visits, one coloured cell per visit: done, due, overdue, upcoming; missing forms outlined;
- * each row also shows open queries and signatures.
+ * each row also shows open queries and signatures. Only the rows in view are in the page (a site may
+ * have a thousand patients); spacer rows keep the scroll height.
  */
 export function SubjectMatrix({ patients, signed = {} }: { patients: PatientListItem[]; signed?: Record<string, boolean> }) {
   const columns = columnsOf(patients);
+  const scroller = useRef<HTMLDivElement>(null);
+  const virtual = useVirtualizer({ count: patients.length, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: 20 });
+  const items = virtual.getVirtualItems();
+  const top = items.length > 0 ? items[0].start : 0;
+  const bottom = items.length > 0 ? virtual.getTotalSize() - items[items.length - 1].end : 0;
   return (
     <>
       <div className="legend" aria-label="Legend">
@@ -28,8 +38,11 @@ export function SubjectMatrix({ patients, signed = {} }: { patients: PatientList
         <span><Badge tone="query">open queries</Badge></span>
         <span><Badge tone="signed">signed</Badge></span>
       </div>
-      <div className="matrix" tabIndex={0} role="region" aria-label="Subject matrix">
-        <table data-testid="subject-matrix">
+      <div className="matrix" tabIndex={0} role="region" aria-label="Subject matrix" ref={scroller}>
+        <table data-testid="subject-matrix" aria-rowcount={patients.length + 1}>
+          <caption className="muted" data-testid="matrix-count">
+            {patients.length} patients
+          </caption>
           <thead>
             <tr>
               <th scope="col">Patient</th>
@@ -44,10 +57,12 @@ export function SubjectMatrix({ patients, signed = {} }: { patients: PatientList
             </tr>
           </thead>
           <tbody>
-            {patients.map((patient) => {
+            {top > 0 && <tr aria-hidden="true" style={{ height: top }} />}
+            {items.map((item) => {
+              const patient = patients[item.index];
               const byVisit = new Map((patient.schedule ?? []).map((visit) => [visit.visitId, visit]));
               return (
-                <tr key={patient.patientId} data-patient={patient.patientId}>
+                <tr key={patient.patientId} data-patient={patient.patientId} aria-rowindex={item.index + 2} style={{ height: ROW_HEIGHT }}>
                   <th scope="row">
                     <Link to={`/app/patients/${patient.patientId}`}>{patient.patientId}</Link>
                   </th>
@@ -68,6 +83,7 @@ export function SubjectMatrix({ patients, signed = {} }: { patients: PatientList
                 </tr>
               );
             })}
+            {bottom > 0 && <tr aria-hidden="true" style={{ height: bottom }} />}
           </tbody>
         </table>
       </div>

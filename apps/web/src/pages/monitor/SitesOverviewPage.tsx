@@ -14,16 +14,17 @@ interface Overview {
 }
 
 export async function loadOverview(asOf: string): Promise<Overview> {
-  const [{ items: sites }, patients] = await Promise.all([get<{ items: SiteIndicators[] }>('/monitoring/sites', { asOf }), allRegistryPatients()]);
-  const ages = await Promise.all(
-    sites.map((site) =>
-      get<Page<QueryView>>(`/monitoring/sites/${encodeURIComponent(site.siteId)}/queries`, { asOf, status: 'open', limit: 500 }).then((page) => [
-        site.siteId,
-        page.items.map((query) => query.ageDays),
-      ] as const),
-    ),
-  );
-  return { sites, enrolment: cumulativeEnrolment(patients, asOf), openQueryAges: Object.fromEntries(ages) };
+  const sitesWithQueryAges = get<{ items: SiteIndicators[] }>('/monitoring/sites', { asOf }).then(async ({ items: sites }) => {
+    const ages = await Promise.all(
+      sites.map(async (site) => {
+        const open = await get<Page<QueryView>>(`/monitoring/sites/${encodeURIComponent(site.siteId)}/queries`, { asOf, status: 'open', limit: 500 });
+        return [site.siteId, open.items.map((query) => query.ageDays)] as const;
+      }),
+    );
+    return { sites, openQueryAges: Object.fromEntries(ages) };
+  });
+  const [{ sites, openQueryAges }, patients] = await Promise.all([sitesWithQueryAges, allRegistryPatients()]);
+  return { sites, enrolment: cumulativeEnrolment(patients, asOf), openQueryAges };
 }
 
 const bars = (categories: string[], series: Record<string, number[]>, extra: Record<string, unknown> = {}): ChartOption => ({
