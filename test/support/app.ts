@@ -33,6 +33,8 @@ export async function startTestApp(
   const config = {
     ...loadConfig({ DATABASE_URL: database.url, LOG_LEVEL: 'error' }),
     dbPoolSize: 20,
+    auditCheckpointMinutes: 0,
+    fieldKeyring: null,
     kafkaBrokers: options.kafkaBrokers ?? null,
     kafkaTopic: options.kafkaTopic ?? 'trial-events',
   };

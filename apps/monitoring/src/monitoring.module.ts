@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { DATA_SOURCE } from '@trialstream/database';
-import { ANTI_MAG_RITUXIMAB_VISIT_SCHEDULE } from '@trialstream/domain';
+import { PROTOCOL } from '@trialstream/config';
+import type { ProtocolDefinition } from '@trialstream/domain';
 import type { DataSource } from 'typeorm';
 import { MonitoringController } from './api/monitoring.controller';
 import { MonitoringReader } from './api/monitoring-reader';
@@ -17,7 +18,8 @@ import { RegistryModule } from './registry';
   controllers: [MonitoringController],
   providers: [
     { provide: MonitoringReader, useFactory: (dataSource: DataSource) => new MonitoringReader(dataSource), inject: [DATA_SOURCE] },
-    { provide: VISIT_SCHEDULE, useValue: ANTI_MAG_RITUXIMAB_VISIT_SCHEDULE },
+    // the active protocol's named visits, windows and required forms
+    { provide: VISIT_SCHEDULE, useFactory: (protocol: ProtocolDefinition) => protocol.schedule, inject: [PROTOCOL] },
     MonitoringService,
   ],
   exports: [MonitoringService],

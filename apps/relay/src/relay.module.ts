@@ -1,5 +1,7 @@
-import { BeforeApplicationShutdown, DynamicModule, Inject, Module, OnApplicationBootstrap, Optional } from '@nestjs/common';
-import { PLATFORM_CONFIG, type PlatformConfig } from '@trialstream/config';
+import { BeforeApplicationShutdown, DynamicModule, Inject, Logger, Module, OnApplicationBootstrap, Optional } from '@nestjs/common';
+import { fieldKeyringFor, PLATFORM_CONFIG, PROTOCOL, type PlatformConfig } from '@trialstream/config';
+import type { ProtocolDefinition } from '@trialstream/domain';
+import { sealMaskedFields } from '@trialstream/field-crypto';
 import { DATA_SOURCE } from '@trialstream/database';
 import { EVENT_STORE, PostgresEventStore } from '@trialstream/event-store';
 import { KafkaEventPublisher } from '@trialstream/messaging';
@@ -46,15 +48,22 @@ export class RelayModule implements OnApplicationBootstrap, BeforeApplicationShu
       providers: [
         {
           provide: RELAY_PUBLISHER,
-          useFactory: (config: PlatformConfig) =>
-            new KafkaEventPublisher({
+          useFactory: (config: PlatformConfig, protocol: ProtocolDefinition) => {
+            if (!config.fieldKeyring) {
+              new Logger('relay').warn('FIELD_KEYS is not set: masked values are sealed with a key of this process alone, which no other process can open');
+            }
+            const keyring = fieldKeyringFor(config);
+            return new KafkaEventPublisher({
               brokers: kafkaBrokersOf(config),
               topic: config.kafkaTopic,
               partitions: config.kafkaPartitions,
               clientId: options.clientId ?? 'trialstream-relay',
               logLevel: config.logLevel,
-            }),
-          inject: [PLATFORM_CONFIG],
+              // What the protocol masks crosses Kafka only sealed: monitoring, a blinded-side reader, has no key.
+              sealFields: (event) => sealMaskedFields(event, protocol, keyring),
+            });
+          },
+          inject: [PLATFORM_CONFIG, PROTOCOL],
         },
         {
           provide: Relay,

@@ -2,9 +2,9 @@ import 'reflect-metadata';
 import { plainToInstance, Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, validateSync } from 'class-validator';
 import { resolve } from 'node:path';
+import { ephemeralFieldKeyring, FieldKeyConfigError, parseFieldKeys, type FieldKeyring } from '@trialstream/field-crypto';
 
-const LOG_LEVELS = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
-export type LogLevel = (typeof LOG_LEVELS)[number];
+import { LOG_LEVELS, type LogLevel } from './log-levels';
 
 const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
 const blankToUndefined = ({ value }: { value: unknown }) => (value === '' ? undefined : value);
@@ -40,6 +40,15 @@ class Environment {
 
   @IsOptional() @IsString()
   WEB_DIR?: string;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(10_080)
+  AUDIT_CHECKPOINT_MINUTES?: number;
+
+  @IsOptional() @Transform(blankToUndefined) @IsString()
+  FIELD_KEYS?: string;
+
+  @IsOptional() @Transform(blankToUndefined) @IsString()
+  FIELD_KEY_ID?: string;
 }
 
 export interface PlatformConfig {
@@ -56,6 +65,13 @@ export interface PlatformConfig {
   dbPoolSize: number;
   /** The web app's built static files (`npm run build:web`), served at `/`. */
   webDir: string;
+  /** How often the audit service records a checkpoint of the log; 0: never (only `npm run audit:checkpoint`). */
+  auditCheckpointMinutes: number;
+  /**
+   * Keys that seal masked values on Kafka (FIELD_KEYS, FIELD_KEY_ID). Give them only to the services of
+   * the unblinded side (relay, analysis, audit); absent: a key of this process alone (embedded mode).
+   */
+  fieldKeyring: FieldKeyring | null;
 }
 
 export class ConfigError extends Error {}
@@ -78,5 +94,36 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig
     logLevel: parsed.LOG_LEVEL ?? 'log',
     dbPoolSize: parsed.DB_POOL_SIZE ?? 10,
     webDir: resolve(parsed.WEB_DIR ?? 'apps/web/dist'),
+    auditCheckpointMinutes: parsed.AUDIT_CHECKPOINT_MINUTES ?? 60,
+    fieldKeyring: fieldKeyringOf(parsed.FIELD_KEYS, parsed.FIELD_KEY_ID),
   };
+}
+
+function fieldKeyringOf(keys: string | undefined, currentId: string | undefined): FieldKeyring | null {
+  if (keys === undefined) {
+    if (currentId !== undefined) throw new ConfigError('Invalid configuration: FIELD_KEY_ID: needs FIELD_KEYS');
+    return null;
+  }
+  try {
+    return parseFieldKeys(keys, currentId);
+  } catch (error) {
+    if (error instanceof FieldKeyConfigError) throw new ConfigError(`Invalid configuration: ${error.message}`);
+    throw error;
+  }
+}
+
+const processKeyrings = new WeakMap<PlatformConfig, FieldKeyring>();
+
+/**
+ * The keyring that seals masked values: the configured one, or one key for this process alone (embedded
+ * mode, where sealed fields never leave the process). The same for every module of one configuration.
+ */
+export function fieldKeyringFor(config: PlatformConfig): FieldKeyring {
+  if (config.fieldKeyring) return config.fieldKeyring;
+  let keyring = processKeyrings.get(config);
+  if (!keyring) {
+    keyring = ephemeralFieldKeyring();
+    processKeyrings.set(config, keyring);
+  }
+  return keyring;
 }

@@ -1,5 +1,5 @@
 import type { DataSource, QueryRunner } from 'typeorm';
-import type { Checkpoint, EventEnvelope } from '../../domain/src/envelope';
+import type { Checkpoint, EventEnvelope } from '@trialstream/domain';
 import type { AppendOutcome, AppendRequest, ReadAllOptions, ReadStreamOptions, StoredSubmission, Upcaster } from './contracts';
 import { GroupCommitter, type GroupCommitOptions, type GroupCommitStats } from './group-commit';
 import { verifyIntegrity, type IntegrityReport } from './integrity';
@@ -61,6 +61,11 @@ export class PostgresEventStore {
     options: ReadAllOptions = {},
   ): Promise<{ events: EventEnvelope[]; checkpoint: Checkpoint }> {
     return reader.readAll(this.dataSource, after, limit, options, this.upcast);
+  }
+
+  /** For verifying roles only: each event's chain salt (events of the unsalted format have none). */
+  chainSalts(eventIds: readonly string[]): Promise<Map<string, string>> {
+    return reader.chainSalts(this.dataSource, eventIds);
   }
 
   verifyIntegrity(): Promise<IntegrityReport> {

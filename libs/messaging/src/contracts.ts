@@ -1,5 +1,5 @@
-import type { EventEnvelope } from '../../domain/src/envelope';
-import type { Upcaster } from '../../domain/src/upcasting';
+import type { EventEnvelope } from '@trialstream/domain';
+import type { Upcaster } from '@trialstream/domain';
 
 /**
  * How events travel on Kafka. The relay publishes every committed event of the store to one topic,
@@ -56,6 +56,11 @@ export interface EventConsumerOptions extends EventTopicOptions {
    * upcast is undecodable.
    */
   upcast?: Upcaster | null;
+  /**
+   * Opens the fields the publisher sealed (or replaces them by placeholders, for a reader without the key).
+   * What it throws makes the message undecodable.
+   */
+  openFields?: (event: EventEnvelope) => EventEnvelope;
   /** How many partitions' batches are handled at once (default 1); each partition stays in order. */
   partitionsConsumedConcurrently?: number;
   /** How long a fetch waits on the broker for new messages; also bounds how long stop() waits (default 200). */

@@ -1,8 +1,8 @@
 import { Logger } from '@nestjs/common';
 import { Batch, KafkaJSError, KafkaMessage } from 'kafkajs';
-import type { EventEnvelope } from '../../domain/src/envelope';
-import { upcastStoredEvent } from '../../domain/src/stored-event-upcaster';
-import type { Upcaster } from '../../domain/src/upcasting';
+import type { EventEnvelope } from '@trialstream/domain';
+import { upcastStoredEvent } from '@trialstream/domain';
+import type { Upcaster } from '@trialstream/domain';
 import type { EventConsumerOptions, RunningConsumer, UndecodableMessage } from './contracts';
 import { decodeEvent, headerText, UndecodableEventError } from './event-codec';
 import { createKafka } from './kafka-client';
@@ -27,14 +27,21 @@ function undecodableMessage(batch: Batch, message: KafkaMessage, reason: string)
   };
 }
 
-function decodeBatch(batch: Batch, upcast: Upcaster | null): DecodedBatch {
+function decodeBatch(batch: Batch, upcast: Upcaster | null, openFields: (event: EventEnvelope) => EventEnvelope): DecodedBatch {
   const decoded: DecodedBatch = { events: [], undecodable: [] };
   for (const message of batch.messages) {
+    let event: EventEnvelope;
     try {
-      decoded.events.push(decodeEvent(message, upcast));
+      event = decodeEvent(message, upcast);
     } catch (error) {
       if (!(error instanceof UndecodableEventError)) throw error;
       decoded.undecodable.push(undecodableMessage(batch, message, error.reason));
+      continue;
+    }
+    try {
+      decoded.events.push(openFields(event));
+    } catch (error) {
+      decoded.undecodable.push(undecodableMessage(batch, message, (error as Error).message));
     }
   }
   return decoded;
@@ -68,7 +75,7 @@ export async function startEventConsumer(options: EventConsumerOptions): Promise
       partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 1,
       eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
         if (!isRunning() || isStale()) return;
-        const { events, undecodable } = decodeBatch(batch, upcast);
+        const { events, undecodable } = decodeBatch(batch, upcast, options.openFields ?? ((event) => event));
         try {
           for (const message of undecodable) await onUndecodable(message);
           if (events.length > 0) await options.onBatch({ topic: batch.topic, partition: batch.partition, events });

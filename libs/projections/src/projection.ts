@@ -1,5 +1,5 @@
-import type { EventEnvelope } from '../../domain/src/envelope';
-import type { EventPayloadByType, EventType } from '../../domain/src/events/catalog';
+import type { EventEnvelope } from '@trialstream/domain';
+import type { EventPayloadByType, EventType } from '@trialstream/domain';
 import { assertPlainName } from './sql-identifiers';
 import { resolveTable, type KeyInput, type ResolvedTable, type Row, type TableSpec } from './table-spec';
 
@@ -57,6 +57,12 @@ export interface ProjectionDefinition {
   handlers: ProjectionHandlers;
   /** Optional: rows each event will touch, loaded for a whole batch in one query per table. */
   prefetch?: (event: EventEnvelope) => readonly RowRef[];
+  /**
+   * True only for read models of the unblinded side (analysis): they get the values the protocol masks,
+   * opened with the field keys. Every other projection gets them as placeholders (`{ analyte, masked: true }`),
+   * whether fed from Kafka or from the store.
+   */
+  readsMaskedValues?: boolean;
 }
 
 export interface Projection {
@@ -66,6 +72,7 @@ export interface Projection {
   readonly tables: readonly TableSpec[];
   readonly handlers: ProjectionHandlers;
   readonly prefetch?: (event: EventEnvelope) => readonly RowRef[];
+  readonly readsMaskedValues: boolean;
   /** The checked tables, by name. */
   readonly resolvedTables: ReadonlyMap<string, ResolvedTable>;
 }
@@ -90,6 +97,7 @@ export function defineProjection(definition: ProjectionDefinition): Projection {
     tables: definition.tables,
     handlers: definition.handlers,
     prefetch: definition.prefetch,
+    readsMaskedValues: definition.readsMaskedValues ?? false,
     resolvedTables,
   });
 }

@@ -2,7 +2,7 @@ import { Controller, Get, Param, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiForbiddenResponse, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, RequirePermission, type Principal } from '@trialstream/auth';
 import type { Response } from 'express';
-import { AccessLog } from '../../../platform/src/access-log';
+import { AccessLog } from '@trialstream/write-side';
 import type { DeviationView, QueryView } from '../indicators/patient-monitoring';
 import type { SiteIndicators } from '../indicators/site-indicators';
 import { deviationsCsv, patientsCsv, queriesCsv, sitesCsv } from './monitoring-csv';

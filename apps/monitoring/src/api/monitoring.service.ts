@@ -7,7 +7,7 @@ import { patientMonitoringAt, type PatientMonitoring } from '../indicators/patie
 import { siteIndicators, type SiteIndicators } from '../indicators/site-indicators';
 import { MonitoringReader, type SiteRef } from './monitoring-reader';
 
-/** The protocol's visit schedule (data): the platform's first protocol unless a module provides another. */
+/** The active protocol's visit schedule (data, from the protocol definition). */
 export const VISIT_SCHEDULE = 'VISIT_SCHEDULE';
 
 /** One site's patients at a date, computed once per request and shared by its lists. */

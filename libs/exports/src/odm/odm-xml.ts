@@ -253,7 +253,7 @@ export const toOdmXml = (events: readonly EventEnvelope[], options: ExportOption
     ODM_NAMESPACE,
     'ODM',
     xmlAttributes({
-      Description: `${options.blinded ? 'Blinded' : 'Unblinded'} export of ${options.studyName}: clinical data with the audit trail of every value`,
+      Description: describeContents(options),
       FileType: 'Transactional',
       Granularity: 'All',
       FileOID: `${options.studyOid}.ODM.${options.exportedAt}`,
@@ -280,3 +280,12 @@ export const toOdmXml = (events: readonly EventEnvelope[], options: ExportOption
   writeClinicalData(odm, options, content);
   return document.end({ prettyPrint: true });
 };
+
+/** The ODM Description says what the file holds, and it never claims an unblinding that has not happened. */
+export function describeContents(options: ExportOptions): string {
+  if (options.blinded) {
+    return `Blinded export of ${options.studyName}: clinical data with the audit trail of every value; results of masked analytes and treatment arms left out`;
+  }
+  const masked = options.protocol.maskedAnalytes.join(', ');
+  return `Export of ${options.studyName} for an unblinded reader: clinical data with the audit trail of every value, ${masked} included; no treatment arms (the ODM clinical data carries none)`;
+}

@@ -39,8 +39,14 @@ export interface SdtmDatasets {
 
 export type SdtmDomain = keyof SdtmDatasets;
 
-/** The drug of the protocol; a blinded kit holds it or placebo, which EX does not tell apart. */
-const STUDY_TREATMENT = 'RITUXIMAB';
+/** What a blinded kit holds, as EX names it until the trial is unblinded. */
+const BLINDED_TREATMENT = 'BLINDED STUDY TREATMENT';
+
+/** EXTRT: the arm's treatment once the export carries the allocation (after unblinding), the blinded name before. */
+const treatmentOf = (patientId: string, options: ExportOptions): string => {
+  const arm = !options.blinded ? options.allocation?.[patientId] : undefined;
+  return arm ? arm.toUpperCase() : BLINDED_TREATMENT;
+};
 
 const IDENTIFIERS = ['STUDYID', 'DOMAIN', 'USUBJID'];
 const findings = (prefix: string, qualifiers: readonly string[], timing: readonly string[]): string[] => [
@@ -182,11 +188,11 @@ const assessmentRows = ({ occurredAt, data }: Collected): Rows => {
   return [...collected.slice(0, afterLegs), ...derived, ...collected.slice(afterLegs)];
 };
 
-const infusionRows = ({ occurredAt, data }: Collected): Rows => {
+const infusionRows = ({ occurredAt, data }: Collected, treatment: string): Rows => {
   const infusion = data as InfusionGiven;
   return [
     {
-      EXTRT: STUDY_TREATMENT,
+      EXTRT: treatment,
       EXDOSE: infusion.administeredDoseMg,
       EXDOSU: 'mg',
       EXDOSFRQ: 'ONCE',
@@ -247,8 +253,8 @@ const dispositionRows = ({ entry, occurredAt, data }: Collected): Rows => {
   }
 };
 
-const ROWS_OF: Record<Exclude<SdtmDomain, 'DM'>, (collected: Collected) => Rows> = {
-  EX: (collected) => (collected.entry.type === 'InfusionGiven' ? infusionRows(collected) : []),
+const ROWS_OF: Record<Exclude<SdtmDomain, 'DM'>, (collected: Collected, options: ExportOptions) => Rows> = {
+  EX: (collected, options) => (collected.entry.type === 'InfusionGiven' ? infusionRows(collected, treatmentOf(collected.entry.patientId, options)) : []),
   LB: (collected) => (collected.entry.type === 'LabResulted' ? labRows(collected) : []),
   NV: (collected) => (collected.entry.type === 'NeurographyRecorded' ? neurographyRows(collected) : []),
   QS: (collected) => (collected.entry.type === 'ClinicalAssessed' ? assessmentRows(collected) : []),
@@ -331,7 +337,7 @@ export const toSdtmDatasets = (events: readonly EventEnvelope[], options: Export
     dataset(
       domain,
       COLUMNS[domain],
-      collected.flatMap((item) => ROWS_OF[domain](item).map((row) => ({ patientId: item.entry.patientId, row }))),
+      collected.flatMap((item) => ROWS_OF[domain](item, options).map((row) => ({ patientId: item.entry.patientId, row }))),
       options,
     );
   return {

@@ -22,6 +22,8 @@ export interface ProjectionsModuleOptions {
   /** Distributed mode (KAFKA_BROKERS set); absent: fed straight from the store. */
   kafka?: StartProjectionOptions['kafka'];
   storeFeed?: StartProjectionOptions['storeFeed'];
+  /** Sealing of masked values, and how each projection opens them (see StartProjectionOptions.fields). */
+  fieldsFor?: (projection: Projection) => StartProjectionOptions['fields'];
 }
 
 /** A store that can tell in-process readers about its commits (PostgresEventStore can). */
@@ -57,6 +59,7 @@ export class ProjectionFeeds implements OnApplicationBootstrap, BeforeApplicatio
           store: this.store,
           kafka: this.options.kafka,
           storeFeed: this.options.storeFeed,
+          fields: this.options.fieldsFor?.(projection),
           logger: nestLogger(`projection ${projection.name}`),
         }),
       );
