@@ -46,7 +46,7 @@ async function main(): Promise<void> {
   try {
     const throughput = await throughputPhases(params, kafka, memory);
     const latency = await measureEndToEndLatency(kafka, params.latencySamples, memory);
-    const web = await measureWebRender().catch((error: Error) => ({ error: error.message }));
+    const web = await measureWebRender(params.webRuns).catch((error: Error) => ({ error: error.message }));
     const document = {
       benchmark: 'trialstream',
       started_at: startedAt.toISOString(),

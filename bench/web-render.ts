@@ -11,7 +11,6 @@ const DIST = resolve(__dirname, '../apps/web/dist');
 const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css' };
 const VISITS = ['Screening', 'Baseline', 'Cycle 1, infusion 1', 'Cycle 1, infusion 2', 'Cycle 1, infusion 3', 'Cycle 1, infusion 4', 'Month 3', 'Month 6', 'Month 9', 'Month 12', 'Month 15'];
 const STATUSES = ['done', 'done', 'done', 'overdue', 'due', 'upcoming'] as const;
-const RUNS = 3;
 
 export interface WebRenderResult {
   bundle: { js_bytes: number; js_gzip_bytes: number; css_bytes: number; files: number };
@@ -107,11 +106,11 @@ async function serveSynthetic(page: Page, patientsPerSite: number, sites: number
   });
 }
 
-async function timeRender(path: string, patientsPerSite: number, sites: number, ready: (page: Page) => Promise<void>): Promise<number[]> {
+async function timeRender(runCount: number, path: string, patientsPerSite: number, sites: number, ready: (page: Page) => Promise<void>): Promise<number[]> {
   const browser = await launchChromium();
   try {
     const runs: number[] = [];
-    for (let run = 0; run < RUNS; run++) {
+    for (let run = 0; run < runCount; run++) {
       const context = await browser.newContext({ viewport: { width: 1360, height: 900 } });
       await context.addInitScript("sessionStorage.setItem('trialstream.apiKey', 'bench')");
       const page = await context.newPage();
@@ -131,15 +130,15 @@ async function timeRender(path: string, patientsPerSite: number, sites: number, 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 /** The web app's figures: bundle size, and the time to a rendered subject matrix (1,000 patients) and sites overview (10,000). */
-export async function measureWebRender(): Promise<WebRenderResult> {
+export async function measureWebRender(runs: number): Promise<WebRenderResult> {
   buildWebApp();
   progress('web: subject matrix of a site with 1,000 patients');
-  const matrix = await timeRender('/app/monitor/sites/S01', 1000, 1, async (page) => {
+  const matrix = await timeRender(runs, '/app/monitor/sites/S01', 1000, 1, async (page) => {
     await page.getByTestId('matrix-count').filter({ hasText: '1000 patients' }).waitFor({ timeout: 60_000 });
     await page.locator('[data-testid="subject-matrix"] tbody tr[data-patient]').first().waitFor({ timeout: 60_000 });
   });
   progress('web: sites overview at 10,000 patients (20 sites)');
-  const overview = await timeRender('/app/monitor', 500, 20, async (page) => {
+  const overview = await timeRender(runs, '/app/monitor', 500, 20, async (page) => {
     for (const chart of ['chart-enrolment', 'chart-overdue', 'chart-query-age', 'chart-latency', 'chart-sdv']) {
       await page.locator(`[data-testid="${chart}"] svg path`).nth(3).waitFor({ state: 'attached', timeout: 60_000 });
     }
