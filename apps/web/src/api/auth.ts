@@ -103,8 +103,13 @@ export async function logout(): Promise<void> {
 
 /**
  * What a re-authenticated request (signature, freeze, lock, unblinding, code-break) adds to its body:
- * the password typed again for a person; nothing for an API key, whose holder has no password.
+ * the user name and password typed again by a person (21 CFR Part 11: both components for the first
+ * signature of a session); nothing for an API key, whose holder has no password to give.
  */
-export function reauthentication(password: string): { password?: string } {
-  return credential?.kind === 'api-key' ? {} : { password };
+export function reauthentication(username: string, password: string): { username?: string; password?: string } {
+  if (credential?.kind === 'api-key') return {};
+  return username ? { username, password } : { password };
 }
+
+/** Whether the signed-in user signs with a password (a person) rather than holding an API key. */
+export const signsWithPassword = (): boolean => credential?.kind === 'session';

@@ -88,6 +88,6 @@ export interface Signature {
   scope: { kind: 'casebook' } | { kind: 'visit'; visit: string };
   status: 'valid' | 'invalidated';
   signedAt?: string;
-  signerName?: string;
-  [key: string]: unknown;
+  signer?: { userId: string; username: string; printedName: string; role: string };
+  invalidatedBy?: { eventId: string; type: string; occurredAt?: string };
 }

@@ -4,6 +4,7 @@ import { ErrorBox } from './ui';
 
 export interface SignatureRequest {
   meaning: string;
+  username: string;
   password: string;
   scope: { kind: 'casebook' } | { kind: 'visit'; visit: string };
 }
@@ -19,7 +20,9 @@ export function SignatureDialog({
   open,
   onClose,
   sign,
+  username: knownUsername = '',
 }: {
+  username?: string;
   title: string;
   meanings?: string[];
   visits?: string[];
@@ -30,6 +33,7 @@ export function SignatureDialog({
   const dialog = useRef<HTMLDialogElement>(null);
   const [meaning, setMeaning] = useState(meanings?.[0] ?? '');
   const [scope, setScope] = useState('casebook');
+  const [username, setUsername] = useState(knownUsername);
   const [password, setPassword] = useState('');
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
@@ -44,7 +48,7 @@ export function SignatureDialog({
     setBusy(true);
     setError(null);
     try {
-      await sign({ meaning, password, scope: scope === 'casebook' ? { kind: 'casebook' } : { kind: 'visit', visit: scope } });
+      await sign({ meaning, username, password, scope: scope === 'casebook' ? { kind: 'casebook' } : { kind: 'visit', visit: scope } });
       setPassword('');
       onClose();
     } catch (failure) {
@@ -81,6 +85,10 @@ export function SignatureDialog({
             </select>
           </div>
         )}
+        <div className="field">
+          <label htmlFor="signature-username">Your user name</label>
+          <input id="signature-username" autoComplete="username" value={username} onChange={(event) => setUsername(event.target.value)} />
+        </div>
         <div className="field">
           <label htmlFor="signature-password">Your password</label>
           <input id="signature-password" type="password" autoComplete="current-password" value={password} onChange={(event) => setPassword(event.target.value)} />

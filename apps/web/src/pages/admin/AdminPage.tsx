@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { reauthentication } from '../../api/auth';
 import { get, getIfAvailable, post, submissionId } from '../../api/client';
 import type { FieldSpec, Values } from '../../app/forms';
-import { ROLE_LABELS } from '../../app/session';
+import { ROLE_LABELS, useUser } from '../../app/session';
 import { useApi } from '../../app/use-api';
 import { EntryForm } from '../../components/EntryForm';
 import { SignatureDialog } from '../../components/SignatureDialog';
@@ -61,6 +61,7 @@ type TrialStep = 'freeze' | 'lock' | 'unblinding';
 
 /** Users (with the activation code to hand over), sites, protocol, allocation list (counts only), and the trial's steps. */
 export function AdminPage() {
+  const user = useUser();
   // Each part loads on its own: one the role may not read (the registry's site list) leaves the rest working.
   const users = useApi(() => get<User[] | { items: User[] }>('/users').then((answer) => (Array.isArray(answer) ? answer : answer.items)), [], { live: true });
   const sites = useApi(() => get<{ items: Site[] }>('/registry/sites').then((answer) => answer.items), [], { live: true });
@@ -230,8 +231,9 @@ export function AdminPage() {
           title={step ? `Sign: ${step} the database` : ''}
           open={step !== null}
           onClose={() => setStep(null)}
-          sign={async ({ password }) => {
-            await post(`/trial/${step}`, { submissionId: submissionId(), reason: reason || `${step} by the administrator`, ...reauthentication(password) });
+          username={user.username}
+          sign={async ({ username, password }) => {
+            await post(`/trial/${step}`, { submissionId: submissionId(), reason: reason || `${step} by the administrator`, ...reauthentication(username, password) });
             trial.reload();
           }}
         />

@@ -1,6 +1,7 @@
 import { useState } from 'react';
-import { download, get, getIfAvailable } from '../../api/client';
+import { download, get } from '../../api/client';
 import { Link } from '../../app/router';
+import { signedCasebooks } from '../../app/signatures';
 import { allSitePatients } from '../../app/site-patients';
 import type { Page, QueryView, SiteIndicators } from '../../app/types';
 import { useApi } from '../../app/use-api';
@@ -16,33 +17,19 @@ interface DeviationRow {
   [key: string]: unknown;
 }
 
-/**
- * Casebooks signed: the patients not awaiting a signature, when the server keeps signatures (a 404
- * means not yet, and nothing is marked).
- */
-async function signedPatients(siteId: string, patientIds: string[]): Promise<Record<string, boolean>> {
-  const awaiting = await getIfAvailable<Array<{ patientId: string }> | { items: Array<{ patientId: string }> }>(
-    `/monitoring/sites/${encodeURIComponent(siteId)}/signatures`,
-    { status: 'awaiting' },
-  ).catch(() => null);
-  if (!awaiting) return {};
-  const waiting = new Set((Array.isArray(awaiting) ? awaiting : awaiting.items).map((item) => item.patientId));
-  return Object.fromEntries(patientIds.filter((id) => !waiting.has(id)).map((id) => [id, true]));
-}
-
 /** One site as the monitor drills into it: indicators, subject matrix, deviations and queries, as of a date. */
 export function SiteDetailPage({ siteId }: { siteId: string }) {
   const [asOf, setAsOf] = useState(today());
   const site = encodeURIComponent(siteId);
   const data = useApi(
     async () => {
-      const [indicators, patients, deviations, queries] = await Promise.all([
+      const [indicators, patients, deviations, queries, signed] = await Promise.all([
         get<SiteIndicators>(`/monitoring/sites/${site}`, { asOf }),
         allSitePatients(siteId, asOf),
         get<Page<DeviationRow>>(`/monitoring/sites/${site}/deviations`, { asOf, limit: 500 }),
         get<Page<QueryView>>(`/monitoring/sites/${site}/queries`, { asOf, limit: 500 }),
+        signedCasebooks(siteId, asOf),
       ]);
-      const signed = await signedPatients(siteId, patients.map((patient) => patient.patientId));
       return { indicators, patients, deviations: deviations.items, queries: queries.items, signed };
     },
     [siteId, asOf],

@@ -83,7 +83,7 @@ export function PatientPage({ patientId }: { patientId: string }) {
           }
         />
       </Section>
-      {(isSite || isMonitor) && <Signatures patientId={patientId} signatures={data.signatures} canSign={user.role === 'investigator' || isSite} onSigned={loaded.reload} />}
+      {(isSite || isMonitor) && <Signatures patientId={patientId} signatures={data.signatures} canSign={user.role === 'investigator'} onSigned={loaded.reload} username={user.username} />}
     </>
   );
 }
@@ -312,7 +312,7 @@ function AmendPanel({ mode, eventId, patientId, state, onDone }: { mode: 'correc
   );
 }
 
-function Signatures({ patientId, signatures, canSign, onSigned }: { patientId: string; signatures: Signature[] | null; canSign: boolean; onSigned: () => void }) {
+function Signatures({ patientId, signatures, canSign, onSigned, username }: { patientId: string; signatures: Signature[] | null; canSign: boolean; onSigned: () => void; username?: string }) {
   const [open, setOpen] = useState(false);
   if (signatures === null) return <Section title="Signatures"><NotYetAvailable what="Electronic signature" /></Section>;
   return (
@@ -343,9 +343,10 @@ function Signatures({ patientId, signatures, canSign, onSigned }: { patientId: s
               <tr key={signature.signatureId ?? index}>
                 <td>{signature.meaning}</td>
                 <td>{signature.scope.kind === 'visit' ? `visit ${signature.scope.visit}` : 'casebook'}</td>
-                <td>{String(signature.signedAt ?? signature.recordedAt ?? '').slice(0, 16).replace('T', ' ')}</td>
-                <td>
+                <td>{String(signature.signedAt ?? '').slice(0, 16).replace('T', ' ')}</td>
+                <td data-testid={`signature-${signature.signatureId}`}>
                   <Badge tone={signature.status}>{signature.status}</Badge>
+                  {signature.invalidatedBy && <span className="muted"> by {signature.invalidatedBy.type} of {signature.invalidatedBy.occurredAt?.slice(0, 10)}</span>}
                 </td>
               </tr>
             ))}
@@ -358,8 +359,9 @@ function Signatures({ patientId, signatures, canSign, onSigned }: { patientId: s
         visits={[]}
         open={open}
         onClose={() => setOpen(false)}
-        sign={async ({ meaning, scope, password }) => {
-          await post(`/patients/${encodeURIComponent(patientId)}/signatures`, { submissionId: submissionId(), meaning, scope, ...reauthentication(password) });
+        username={username}
+        sign={async ({ meaning, scope, username: signer, password }) => {
+          await post(`/patients/${encodeURIComponent(patientId)}/signatures`, { submissionId: submissionId(), meaning, scope, ...reauthentication(signer, password) });
           onSigned();
         }}
       />

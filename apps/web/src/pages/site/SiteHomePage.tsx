@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { post, submissionId } from '../../api/client';
 import { ENROLMENT, NEW_PATIENT_STATE, bodyOf, ELIGIBILITY_CRITERIA, violationsOf, Values } from '../../app/forms';
 import { navigate } from '../../app/router';
+import { signedCasebooks } from '../../app/signatures';
 import { allSitePatients } from '../../app/site-patients';
 import { useApi } from '../../app/use-api';
 import { EntryForm } from '../../components/EntryForm';
@@ -18,7 +19,14 @@ export function enrolmentBody(siteId: string, values: Values): Record<string, un
 /** The coordinator's and investigator's start page: the site's subject matrix and enrolment. */
 export function SiteHomePage({ siteId }: { siteId: string }) {
   const [asOf, setAsOf] = useState(today());
-  const patients = useApi(() => allSitePatients(siteId, asOf), [siteId, asOf], { live: true });
+  const patients = useApi(
+    async () => {
+      const [list, signed] = await Promise.all([allSitePatients(siteId, asOf), signedCasebooks(siteId, asOf)]);
+      return { list, signed };
+    },
+    [siteId, asOf],
+    { live: true },
+  );
 
   return (
     <>
@@ -26,7 +34,7 @@ export function SiteHomePage({ siteId }: { siteId: string }) {
       <Section title="Subject matrix" actions={<AsOfPicker value={asOf} onChange={setAsOf} />}>
         {patients.loading && !patients.data && <Loading what="patients" />}
         <ErrorBox error={patients.error} />
-        {patients.data && (patients.data.length === 0 ? <p>No patient enrolled yet.</p> : <SubjectMatrix patients={patients.data} />)}
+        {patients.data && (patients.data.list.length === 0 ? <p>No patient enrolled yet.</p> : <SubjectMatrix patients={patients.data.list} signed={patients.data.signed} />)}
       </Section>
       <Section title="Enrolment">
         <EntryForm
