@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
 import { eventually, hasText, inspect, lacksText, launchChromium, open, signIn, UserPage } from './browser';
+import { PASSWORD } from './accounts';
 import { SECRET_ARMS, SECRET_CD19, seedTrial, SeededTrial } from './seed';
 import { startWebPlatform, WebPlatform } from './web-platform';
 
@@ -234,6 +235,36 @@ test('an auditor reads the log, opens the record as it stood before a correction
   await look(page, 'auditor-verify');
 });
 
+test('an investigator signs the casebook, and a correction invalidates the signature on screen', async () => {
+  const investigator = await as(seeded.passwords ? 'investigator' : 'site_coordinator');
+  const page = investigator.page;
+  await open(page, `/app/patients/${seeded.patientId}`, `Patient ${seeded.patientId}`);
+  if (!seeded.passwords) {
+    // A platform without people's sign-in keeps no signatures: the page says so instead of failing.
+    await hasText(page.getByRole('region', { name: 'Signatures' }), 'not available on this server yet');
+    return;
+  }
+  await page.getByRole('region', { name: 'Signatures' }).getByRole('button', { name: 'Sign' }).click();
+  const dialog = page.getByRole('dialog');
+  await dialog.getByLabel('Meaning').selectOption('approval');
+  await dialog.getByLabel('Your password').fill(PASSWORD);
+  await look(page, 'investigator-signature-dialog');
+  await dialog.getByRole('button', { name: 'Sign' }).click();
+  await dialog.waitFor({ state: 'hidden' });
+  const signatures = page.getByTestId('signatures');
+  await hasText(signatures, 'valid');
+
+  const coordinator = await seeded.accounts.site_coordinator.headers();
+  const corrected = await platform.call(coordinator, 'POST', `/patients/${seeded.patientId}/corrections`, {
+    submissionId: randomUUID(), correctedEventId: seeded.igmEventId, occurredAt: '2026-03-04', reason: 'Re-read the report: 12.8',
+    data: { analyte: 'IGM', value: 12.8, unit: 'g/L', qualifier: '=' },
+  });
+  expect(corrected.status).toBe(201);
+  // No reload: the page hears that the read models changed and shows the signature invalidated.
+  await hasText(signatures, 'invalidated', 20_000);
+  await look(page, 'investigator-signature-invalidated');
+});
+
 const SECRETS = [String(SECRET_CD19), ...SECRET_ARMS];
 
 test('blinded roles receive no masked value and no arm, in any page or any response; the auditor, who may, does', async () => {
@@ -275,7 +306,7 @@ test('the administrator freezes, locks and unblinds through the signature dialog
   for (const step of ['Freeze', 'Lock', 'Unblind']) {
     await page.getByRole('button', { name: step, exact: true }).click();
     const dialog = page.getByRole('dialog');
-    await dialog.getByLabel('Your password').fill(seeded.passwords ? 'Correct-Horse-Battery-9' : '');
+    await dialog.getByLabel('Your password').fill(seeded.passwords ? PASSWORD : '');
     await dialog.getByRole('button', { name: 'Sign' }).click();
     await dialog.waitFor({ state: 'hidden' });
   }
