@@ -32,6 +32,14 @@ interface Allocation {
   strata: Array<{ stratum: string; kits: number; reserved: number; dispensed: number }>;
 }
 
+interface ProtocolVersion {
+  version: number;
+  effectiveFrom: string;
+  sourceSha256: string;
+  id: string;
+  title: string;
+}
+
 interface Trial {
   status: string;
   frozenAt: string | null;
@@ -67,7 +75,7 @@ export function AdminPage() {
   const sites = useApi(() => get<{ items: Site[] }>('/registry/sites').then((answer) => answer.items), [], { live: true });
   const allocation = useApi(() => get<Allocation>('/allocation'), [], { live: true });
   const trial = useApi(() => get<Trial>('/trial'), [], { live: true });
-  const protocols = useApi(() => getIfAvailable<unknown>('/protocol/versions'), []);
+  const protocols = useApi(() => getIfAvailable<{ items: ProtocolVersion[] }>('/trial/protocol-versions'), []);
   const [created, setCreated] = useState<{ username?: string; activationCode?: string; token?: string } | null>(null);
   const [step, setStep] = useState<TrialStep | null>(null);
   const [reason, setReason] = useState('');
@@ -169,7 +177,30 @@ export function AdminPage() {
         )}
       </Section>
       <Section title="Protocol">
-        {protocols.data === null ? <NotYetAvailable what="Protocol versions from files" /> : <pre className="pre">{JSON.stringify(protocols.data, null, 2)}</pre>}
+        {protocols.data === null && <NotYetAvailable what="Protocol versions" />}
+        {protocols.data && protocols.data.items.length === 0 && <p>No protocol version activated on the trial yet.</p>}
+        {protocols.data && protocols.data.items.length > 0 && (
+          <table data-testid="protocol-versions">
+            <thead>
+              <tr>
+                <th scope="col">Version</th>
+                <th scope="col">Protocol</th>
+                <th scope="col">In force from</th>
+                <th scope="col">File (SHA-256)</th>
+              </tr>
+            </thead>
+            <tbody>
+              {protocols.data.items.map((version) => (
+                <tr key={version.version}>
+                  <td>{version.version}</td>
+                  <td>{version.title} ({version.id})</td>
+                  <td>{version.effectiveFrom}</td>
+                  <td className="pre">{version.sourceSha256.slice(0, 16)}…</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
       </Section>
       <Section title="Allocation list">
         <ErrorBox error={allocation.error} />

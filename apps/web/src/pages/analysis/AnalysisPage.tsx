@@ -1,5 +1,5 @@
 import { useMemo, useState } from 'react';
-import { download, get } from '../../api/client';
+import { download, get, getIfAvailable } from '../../api/client';
 import { useUser } from '../../app/session';
 import { useApi } from '../../app/use-api';
 import { Chart, ChartOption } from '../../components/Chart';
@@ -74,7 +74,6 @@ interface ByArm {
   };
 }
 
-const VISITS = ['', 'month-3', 'month-6', 'month-9', 'month-12'];
 const fixed = (value: number | undefined, digits = 1) => (value === undefined || value === null ? '–' : value.toFixed(digits));
 
 function waterfall(patients: PatientEndpoints[], pick: (patient: PatientEndpoints) => number | undefined, name: string): ChartOption {
@@ -155,6 +154,9 @@ const proportion = (value: Proportion) => `${value.respondersA}/${value.nA} vs $
 export function AnalysisPage() {
   const user = useUser();
   const [visit, setVisit] = useState('');
+  // The protocol's named visits (a server without the route offers each patient's latest only).
+  const protocol = useApi(() => getIfAvailable<{ visits: Array<{ name: string; label: string }> }>('/analysis/protocol'), []);
+  const visits = protocol.data?.visits ?? [];
   const data = useApi(
     async () => {
       const [endpoints, patients] = await Promise.all([
@@ -185,9 +187,10 @@ export function AnalysisPage() {
         <span className="field">
           <label htmlFor="endpoint-visit">Visit</label>
           <select id="endpoint-visit" value={visit} onChange={(event) => setVisit(event.target.value)}>
-            {VISITS.map((option) => (
-              <option key={option} value={option}>
-                {option || "each patient's latest"}
+            <option value="">each patient's latest</option>
+            {visits.map((option) => (
+              <option key={option.name} value={option.name}>
+                {option.label}
               </option>
             ))}
           </select>
