@@ -17,3 +17,4 @@ export { decideAdverseEvent } from '@trialstream/domain/decide/adverse-event';
 export { decideWithdrawal } from '@trialstream/domain/decide/withdrawal';
 export { decideCorrection } from '@trialstream/domain/decide/correction';
 export { decideVoid } from '@trialstream/domain/decide/void';
+export type { Summary } from '@trialstream/domain/analysis/summary';

@@ -1,6 +1,6 @@
 import { FormEvent, useEffect, useRef, useState } from 'react';
 import { ApiError } from '../api/client';
-import { ErrorBox } from './ui';
+import { ErrorBox, TextField } from './ui';
 
 export interface SignatureRequest {
   meaning: string;
@@ -85,14 +85,8 @@ export function SignatureDialog({
             </select>
           </div>
         )}
-        <div className="field">
-          <label htmlFor="signature-username">Your user name</label>
-          <input id="signature-username" autoComplete="username" value={username} onChange={(event) => setUsername(event.target.value)} />
-        </div>
-        <div className="field">
-          <label htmlFor="signature-password">Your password</label>
-          <input id="signature-password" type="password" autoComplete="current-password" value={password} onChange={(event) => setPassword(event.target.value)} />
-        </div>
+        <TextField id="signature-username" label="Your user name" autoComplete="username" value={username} onChange={setUsername} />
+        <TextField id="signature-password" label="Your password" type="password" autoComplete="current-password" value={password} onChange={setPassword} />
         <ErrorBox error={error} />
         <p>
           <button type="submit" disabled={busy}>

@@ -65,3 +65,13 @@ export function fieldErrorsOf(error: unknown): Record<string, string> {
 export function Badge({ tone, children }: { tone: string; children: ReactNode }) {
   return <span className={`badge badge-${tone}`}>{children}</span>;
 }
+
+/** A labelled text input in the form layout (`.field`). */
+export function TextField({ id, label, value, onChange, type = 'text', autoComplete }: { id: string; label: string; value: string; onChange: (value: string) => void; type?: string; autoComplete?: string }) {
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <input id={id} type={type} autoComplete={autoComplete} value={value} onChange={(event) => onChange(event.target.value)} />
+    </div>
+  );
+}

@@ -1,6 +1,6 @@
 import { FormEvent, useState } from 'react';
 import { activate, login, LoginError, loginWithApiKey, SessionUser } from '../api/auth';
-import { ErrorBox } from '../components/ui';
+import { ErrorBox, TextField } from '../components/ui';
 
 /** Sign-in with user name and password; first sign-in with an activation code; an API key for machines and development. */
 export function Login({ onSignedIn }: { onSignedIn: (user: SessionUser) => void }) {
@@ -33,14 +33,8 @@ export function Login({ onSignedIn }: { onSignedIn: (user: SessionUser) => void 
         {mode === 'password' && (
           <form onSubmit={run(async () => onSignedIn(await login(username, password)))} aria-label="Sign in">
             <h2>Sign in</h2>
-            <div className="field">
-              <label htmlFor="username">User name</label>
-              <input id="username" autoComplete="username" value={username} onChange={(event) => setUsername(event.target.value)} />
-            </div>
-            <div className="field">
-              <label htmlFor="password">Password</label>
-              <input id="password" type="password" autoComplete="current-password" value={password} onChange={(event) => setPassword(event.target.value)} />
-            </div>
+            <TextField id="username" label="User name" autoComplete="username" value={username} onChange={setUsername} />
+            <TextField id="password" label="Password" type="password" autoComplete="current-password" value={password} onChange={setPassword} />
             <ErrorBox error={error} />
             <button type="submit" disabled={busy}>
               Sign in
@@ -56,18 +50,9 @@ export function Login({ onSignedIn }: { onSignedIn: (user: SessionUser) => void 
             })}
           >
             <h2>Activate your account</h2>
-            <div className="field">
-              <label htmlFor="act-username">User name</label>
-              <input id="act-username" value={username} onChange={(event) => setUsername(event.target.value)} />
-            </div>
-            <div className="field">
-              <label htmlFor="act-code">Activation code</label>
-              <input id="act-code" value={code} onChange={(event) => setCode(event.target.value)} />
-            </div>
-            <div className="field">
-              <label htmlFor="act-password">New password</label>
-              <input id="act-password" type="password" autoComplete="new-password" value={password} onChange={(event) => setPassword(event.target.value)} />
-            </div>
+            <TextField id="act-username" label="User name" value={username} onChange={setUsername} />
+            <TextField id="act-code" label="Activation code" value={code} onChange={setCode} />
+            <TextField id="act-password" label="New password" type="password" autoComplete="new-password" value={password} onChange={setPassword} />
             <ErrorBox error={error} />
             <button type="submit" disabled={busy}>
               Activate and sign in
@@ -77,10 +62,7 @@ export function Login({ onSignedIn }: { onSignedIn: (user: SessionUser) => void 
         {mode === 'api-key' && (
           <form onSubmit={run(async () => onSignedIn(await loginWithApiKey(apiKey.trim())))} aria-label="Sign in with an API key">
             <h2>Sign in with an API key</h2>
-            <div className="field">
-              <label htmlFor="api-key">API key</label>
-              <input id="api-key" type="password" value={apiKey} onChange={(event) => setApiKey(event.target.value)} />
-            </div>
+            <TextField id="api-key" label="API key" type="password" value={apiKey} onChange={setApiKey} />
             <ErrorBox error={error} />
             <button type="submit" disabled={busy}>
               Sign in

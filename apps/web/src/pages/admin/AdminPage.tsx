@@ -7,6 +7,7 @@ import { useApi } from '../../app/use-api';
 import { EntryForm } from '../../components/EntryForm';
 import { SignatureDialog } from '../../components/SignatureDialog';
 import { Badge, ErrorBox, NotYetAvailable, Section, today } from '../../components/ui';
+import { Table } from '../../components/Table';
 
 interface User {
   id: string;
@@ -116,26 +117,12 @@ export function AdminPage() {
         )}
         <ErrorBox error={users.error} />
         {users.data && (
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">User</th>
-                <th scope="col">Name</th>
-                <th scope="col">Role</th>
-                <th scope="col">Sites</th>
-              </tr>
-            </thead>
-            <tbody>
-              {users.data.map((user) => (
-                <tr key={user.id}>
-                  <td>{user.username ?? user.id.slice(0, 8)}</td>
-                  <td>{user.name}</td>
-                  <td>{ROLE_LABELS[user.role] ?? user.role}</td>
-                  <td>{user.siteIds.join(', ')}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <Table
+            columns={['User', 'Name', 'Role', 'Sites']}
+            rows={users.data}
+            rowKey={(user) => user.id}
+            cells={(user) => [user.username ?? user.id.slice(0, 8), user.name, ROLE_LABELS[user.role] ?? user.role, user.siteIds.join(', ')]}
+          />
         )}
       </Section>
       <Section title="Sites">
@@ -154,81 +141,43 @@ export function AdminPage() {
         />
         {sites.error && <p className="muted">The site list comes from the registry, which this role does not read.</p>}
         {sites.data && (
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Site</th>
-                <th scope="col">Name</th>
-                <th scope="col">Activated</th>
-                <th scope="col">Patients</th>
-              </tr>
-            </thead>
-            <tbody>
-              {sites.data.map((site) => (
-                <tr key={site.siteId}>
-                  <td>{site.siteId}</td>
-                  <td>{site.name}</td>
-                  <td>{site.activatedAt?.slice(0, 10)}</td>
-                  <td>{site.patients}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <Table
+            columns={['Site', 'Name', 'Activated', 'Patients']}
+            rows={sites.data}
+            rowKey={(site) => site.siteId}
+            cells={(site) => [site.siteId, site.name, site.activatedAt?.slice(0, 10), site.patients]}
+          />
         )}
       </Section>
       <Section title="Protocol">
         {protocols.data === null && <NotYetAvailable what="Protocol versions" />}
         {protocols.data && protocols.data.items.length === 0 && <p>No protocol version activated on the trial yet.</p>}
         {protocols.data && protocols.data.items.length > 0 && (
-          <table data-testid="protocol-versions">
-            <thead>
-              <tr>
-                <th scope="col">Version</th>
-                <th scope="col">Protocol</th>
-                <th scope="col">In force from</th>
-                <th scope="col">File (SHA-256)</th>
-              </tr>
-            </thead>
-            <tbody>
-              {protocols.data.items.map((version) => (
-                <tr key={version.version}>
-                  <td>{version.version}</td>
-                  <td>{version.title} ({version.id})</td>
-                  <td>{version.effectiveFrom}</td>
-                  <td className="pre">{version.sourceSha256.slice(0, 16)}…</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <Table
+            testId="protocol-versions"
+            columns={['Version', 'Protocol', 'In force from', 'File (SHA-256)']}
+            rows={protocols.data.items}
+            rowKey={(version) => version.version}
+            cells={(version) => [version.version, <>{version.title} ({version.id})</>, version.effectiveFrom, <>{version.sourceSha256.slice(0, 16)}…</>]}
+          />
         )}
       </Section>
       <Section title="Allocation list">
         <ErrorBox error={allocation.error} />
         {allocation.data &&
           (allocation.data.loaded ? (
-            <table data-testid="allocation">
-              <caption>
-                {allocation.data.kits} kits, {allocation.data.source} on {allocation.data.loadedAt?.slice(0, 10)} (counts only)
-              </caption>
-              <thead>
-                <tr>
-                  <th scope="col">Stratum</th>
-                  <th scope="col">Kits</th>
-                  <th scope="col">Reserved</th>
-                  <th scope="col">Dispensed</th>
-                </tr>
-              </thead>
-              <tbody>
-                {allocation.data.strata.map((stratum) => (
-                  <tr key={stratum.stratum}>
-                    <td>{stratum.stratum}</td>
-                    <td>{stratum.kits}</td>
-                    <td>{stratum.reserved}</td>
-                    <td>{stratum.dispensed}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <Table
+              testId="allocation"
+              caption={
+                <>
+                  {allocation.data.kits} kits, {allocation.data.source} on {allocation.data.loadedAt?.slice(0, 10)} (counts only)
+                </>
+              }
+              columns={['Stratum', 'Kits', 'Reserved', 'Dispensed']}
+              rows={allocation.data.strata}
+              rowKey={(stratum) => stratum.stratum}
+              cells={(stratum) => [stratum.stratum, stratum.kits, stratum.reserved, stratum.dispensed]}
+            />
           ) : (
             <p>No allocation list loaded.</p>
           ))}

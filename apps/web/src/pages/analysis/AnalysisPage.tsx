@@ -3,17 +3,10 @@ import { download, get, getIfAvailable } from '../../api/client';
 import { useUser } from '../../app/session';
 import { useApi } from '../../app/use-api';
 import { Chart, ChartOption } from '../../components/Chart';
+import type { Summary } from '../../domain';
 import { ErrorBox, Loading, Section } from '../../components/ui';
+import { Table } from '../../components/Table';
 
-interface Summary {
-  n: number;
-  nMissing: number;
-  median?: number;
-  min?: number;
-  max?: number;
-  mean?: number;
-  sd?: number;
-}
 
 interface GroupView {
   group: number;
@@ -92,33 +85,13 @@ function waterfall(patients: PatientEndpoints[], pick: (patient: PatientEndpoint
 
 function GroupTable({ title, groups, label }: { title: string; groups: GroupView[]; label: string }) {
   return (
-    <table>
-      <caption>{title}</caption>
-      <thead>
-        <tr>
-          <th scope="col">{label}</th>
-          <th scope="col">Patients</th>
-          <th scope="col">n</th>
-          <th scope="col">Median % change</th>
-          <th scope="col">Mean % change</th>
-          <th scope="col">Min</th>
-          <th scope="col">Max</th>
-        </tr>
-      </thead>
-      <tbody>
-        {groups.map((group) => (
-          <tr key={group.group}>
-            <td>{group.group}</td>
-            <td>{group.patients}</td>
-            <td>{group.percentChange.n}</td>
-            <td>{fixed(group.percentChange.median)}</td>
-            <td>{fixed(group.percentChange.mean)}</td>
-            <td>{fixed(group.percentChange.min)}</td>
-            <td>{fixed(group.percentChange.max)}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+    <Table
+      caption={title}
+      columns={[label, 'Patients', 'n', 'Median % change', 'Mean % change', 'Min', 'Max']}
+      rows={groups}
+      rowKey={(group) => group.group}
+      cells={(group) => [group.group, group.patients, group.percentChange.n, fixed(group.percentChange.median), fixed(group.percentChange.mean), fixed(group.percentChange.min), fixed(group.percentChange.max)]}
+    />
   );
 }
 

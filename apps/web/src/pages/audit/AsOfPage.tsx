@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { get } from '../../api/client';
 import { navigate } from '../../app/router';
 import { useApi } from '../../app/use-api';
+import { Table } from '../../components/Table';
 import { ErrorBox, Loading, Section } from '../../components/ui';
 import { formatValue } from '../site/QueryInboxPage';
 
@@ -71,26 +72,12 @@ export function AsOfPage() {
                     {table} ({rows.length} rows shown)
                   </h3>
                   {rows.length > 0 && (
-                    <table>
-                      <thead>
-                        <tr>
-                          {columns.map((column) => (
-                            <th scope="col" key={column}>
-                              {column}
-                            </th>
-                          ))}
-                        </tr>
-                      </thead>
-                      <tbody>
-                        {rows.slice(0, 50).map((row, index) => (
-                          <tr key={index}>
-                            {columns.map((column) => (
-                              <td key={column}>{formatValue(row[column]).slice(0, 80)}</td>
-                            ))}
-                          </tr>
-                        ))}
-                      </tbody>
-                    </table>
+                    <Table
+                      columns={columns}
+                      rows={rows.slice(0, 50)}
+                      rowKey={(_, index) => index}
+                      cells={(row) => columns.map((column) => formatValue(row[column]).slice(0, 80))}
+                    />
                   )}
                 </div>
               );

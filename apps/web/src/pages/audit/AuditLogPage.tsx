@@ -4,7 +4,7 @@ import { download, get } from '../../api/client';
 import { Link } from '../../app/router';
 import type { EventEnvelope } from '../../app/types';
 import { useApi } from '../../app/use-api';
-import { ErrorBox, Loading, Section } from '../../components/ui';
+import { ErrorBox, Loading, Section, TextField } from '../../components/ui';
 
 interface LogPage {
   events: EventEnvelope[];
@@ -71,26 +71,11 @@ export function AuditLogPage() {
             ))}
           </select>
         </span>
-        <span className="field">
-          <label htmlFor="f-stream">Stream or patient</label>
-          <input id="f-stream" value={stream} onChange={(event) => setStream(event.target.value)} />
-        </span>
-        <span className="field">
-          <label htmlFor="f-site">Site</label>
-          <input id="f-site" value={site} onChange={(event) => setSite(event.target.value)} />
-        </span>
-        <span className="field">
-          <label htmlFor="f-role">Actor role</label>
-          <input id="f-role" value={role} onChange={(event) => setRole(event.target.value)} />
-        </span>
-        <span className="field">
-          <label htmlFor="f-from">Recorded from</label>
-          <input id="f-from" type="date" value={from} onChange={(event) => setFrom(event.target.value)} />
-        </span>
-        <span className="field">
-          <label htmlFor="f-until">until</label>
-          <input id="f-until" type="date" value={until} onChange={(event) => setUntil(event.target.value)} />
-        </span>
+        <TextField id="f-stream" label="Stream or patient" value={stream} onChange={setStream} />
+        <TextField id="f-site" label="Site" value={site} onChange={setSite} />
+        <TextField id="f-role" label="Actor role" value={role} onChange={setRole} />
+        <TextField id="f-from" label="Recorded from" type="date" value={from} onChange={setFrom} />
+        <TextField id="f-until" label="until" type="date" value={until} onChange={setUntil} />
         <button type="button" className="secondary" onClick={() => void download('/audit/events.ndjson', 'trialstream-log.ndjson')}>
           Download the log (NDJSON)
         </button>

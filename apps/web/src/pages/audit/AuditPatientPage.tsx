@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { get } from '../../api/client';
 import { useApi } from '../../app/use-api';
+import { Table } from '../../components/Table';
 import { Badge, ErrorBox, Loading, Section } from '../../components/ui';
 import { formatValue } from '../site/QueryInboxPage';
 
@@ -107,26 +108,19 @@ export function PatientAsOf({ patientId }: { patientId: string }) {
           <p data-testid="as-of-summary">
             Status <strong>{record.data.status}</strong>, {record.data.entries.length} entries, stream version {record.data.streamVersion}.
           </p>
-          <table data-testid="as-of-entries">
-            <thead>
-              <tr>
-                <th scope="col">Date</th>
-                <th scope="col">Entry</th>
-                <th scope="col">Values then</th>
-              </tr>
-            </thead>
-            <tbody>
-              {record.data.entries.map((entry) => (
-                <tr key={entry.eventId}>
-                  <td>{entry.occurredAt.slice(0, 10)}</td>
-                  <td>
-                    {entry.type} {entry.voided && <Badge tone="info">voided</Badge>}
-                  </td>
-                  <td className="pre">{formatValue(entry.data)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <Table
+            testId="as-of-entries"
+            columns={['Date', 'Entry', 'Values then']}
+            rows={record.data.entries}
+            rowKey={(entry) => entry.eventId}
+            cells={(entry) => [
+              entry.occurredAt.slice(0, 10),
+              <>
+                {entry.type} {entry.voided && <Badge tone="info">voided</Badge>}
+              </>,
+              <span className="pre">{formatValue(entry.data)}</span>,
+            ]}
+          />
         </>
       )}
     </Section>

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { download, get, getIfAvailable } from '../../api/client';
 import { useApi } from '../../app/use-api';
+import { Table } from '../../components/Table';
 import { Badge, ErrorBox, NotYetAvailable, Section } from '../../components/ui';
 
 interface Verification {
@@ -77,28 +78,12 @@ export function VerifyPage() {
             <button type="button" className="secondary" onClick={() => void download('/audit/checkpoints', 'trialstream-checkpoints.json')}>
               Download checkpoints (JSON)
             </button>
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">Position</th>
-                  <th scope="col">Taken</th>
-                  <th scope="col">Events / streams</th>
-                  <th scope="col">Root</th>
-                </tr>
-              </thead>
-              <tbody>
-                {checkpointList.map((checkpoint, index) => (
-                  <tr key={index}>
-                    <td>{checkpoint.position}</td>
-                    <td>{checkpoint.takenAt}</td>
-                    <td>
-                      {checkpoint.eventCount} / {checkpoint.streamCount}
-                    </td>
-                    <td className="pre">{checkpoint.root}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <Table
+              columns={['Position', 'Taken', 'Events / streams', 'Root']}
+              rows={checkpointList}
+              rowKey={(checkpoint) => checkpoint.position}
+              cells={(checkpoint) => [checkpoint.position, checkpoint.takenAt, `${checkpoint.eventCount} / ${checkpoint.streamCount}`, <span className="pre">{checkpoint.root}</span>]}
+            />
           </>
         )}
       </Section>

@@ -6,6 +6,7 @@ import { useApi } from '../../app/use-api';
 import { ENTRY_FORMS } from '../../app/forms';
 import { ErrorBox, Loading, Section } from '../../components/ui';
 import { SdvBox } from '../patient/PatientPage';
+import { Table } from '../../components/Table';
 
 interface Row {
   patientId: string;
@@ -40,30 +41,18 @@ export function SdvPage({ siteId }: { siteId: string }) {
       {rows.data && (
         <Section title={`${done} of ${total} forms verified`}>
           <progress value={done} max={Math.max(total, 1)} aria-label="Verification progress" />
-          <table data-testid="sdv-table">
-            <thead>
-              <tr>
-                <th scope="col">Verified</th>
-                <th scope="col">Patient</th>
-                <th scope="col">Form</th>
-                <th scope="col">Date</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.data.map((row) => (
-                <tr key={row.event.eventId}>
-                  <td>
-                    <SdvBox patientId={row.patientId} eventId={row.event.eventId} checked={row.verified} label={`${row.event.type} of ${row.patientId} on ${row.event.occurredAt.slice(0, 10)} verified`} onDone={rows.reload} />
-                  </td>
-                  <td>
-                    <Link to={`/app/patients/${row.patientId}`}>{row.patientId}</Link>
-                  </td>
-                  <td>{row.event.type}</td>
-                  <td>{row.event.occurredAt.slice(0, 10)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <Table
+            testId="sdv-table"
+            columns={['Verified', 'Patient', 'Form', 'Date']}
+            rows={rows.data}
+            rowKey={(row) => row.event.eventId}
+            cells={(row) => [
+              <SdvBox patientId={row.patientId} eventId={row.event.eventId} checked={row.verified} label={`${row.event.type} of ${row.patientId} on ${row.event.occurredAt.slice(0, 10)} verified`} onDone={rows.reload} />,
+              <Link to={`/app/patients/${row.patientId}`}>{row.patientId}</Link>,
+              row.event.type,
+              row.event.occurredAt.slice(0, 10),
+            ]}
+          />
         </Section>
       )}
     </>

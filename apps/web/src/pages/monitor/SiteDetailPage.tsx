@@ -8,6 +8,7 @@ import { useApi } from '../../app/use-api';
 import { SubjectMatrix } from '../../components/SubjectMatrix';
 import { AsOfPicker, ErrorBox, Loading, Section, today } from '../../components/ui';
 import { QueryTable } from '../site/QueryInboxPage';
+import { Table } from '../../components/Table';
 
 interface DeviationRow {
   patientId: string;
@@ -68,26 +69,12 @@ export function SiteDetailPage({ siteId }: { siteId: string }) {
             {d.deviations.length === 0 ? (
               <p>None.</p>
             ) : (
-              <table>
-                <thead>
-                  <tr>
-                    <th scope="col">Patient</th>
-                    <th scope="col">Deviation</th>
-                    <th scope="col">Detail</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {d.deviations.map((deviation, index) => (
-                    <tr key={index}>
-                      <td>
-                        <Link to={`/app/patients/${deviation.patientId}`}>{deviation.patientId}</Link>
-                      </td>
-                      <td>{deviation.code}</td>
-                      <td>{deviation.detail ?? ''}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
+              <Table
+                columns={['Patient', 'Deviation', 'Detail']}
+                rows={d.deviations}
+                rowKey={(_, index) => index}
+                cells={(deviation) => [<Link to={`/app/patients/${deviation.patientId}`}>{deviation.patientId}</Link>, deviation.code, deviation.detail ?? '']}
+              />
             )}
           </Section>
           <Section title="Queries">

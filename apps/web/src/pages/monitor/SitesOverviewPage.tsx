@@ -5,6 +5,7 @@ import { Link } from '../../app/router';
 import type { Page, QueryView, SiteIndicators } from '../../app/types';
 import { useApi } from '../../app/use-api';
 import { Chart, ChartOption } from '../../components/Chart';
+import { Table } from '../../components/Table';
 import { AsOfPicker, ErrorBox, Loading, Section, today } from '../../components/ui';
 
 interface Overview {
@@ -105,36 +106,24 @@ export function SitesOverviewPage() {
       {overview.data && (
         <>
           <Section title="Sites">
-            <table data-testid="sites-table">
-              <thead>
-                <tr>
-                  <th scope="col">Site</th>
-                  <th scope="col">Enrolled</th>
-                  <th scope="col">Overdue visits</th>
-                  <th scope="col">Missing forms</th>
-                  <th scope="col">Open queries</th>
-                  <th scope="col">Deviations</th>
-                  <th scope="col">Serious AEs</th>
-                  <th scope="col">SDV</th>
-                </tr>
-              </thead>
-              <tbody>
-                {overview.data.sites.map((site) => (
-                  <tr key={site.siteId}>
-                    <td>
-                      <Link to={`/app/monitor/sites/${site.siteId}`}>{site.siteId}</Link> {site.name}
-                    </td>
-                    <td>{site.patients.enrolled}</td>
-                    <td>{site.visits.overdue}</td>
-                    <td>{site.visits.missingForms}</td>
-                    <td>{site.queries.open.count}</td>
-                    <td>{site.deviations.total}</td>
-                    <td>{site.adverseEvents.serious}</td>
-                    <td>{site.sourceDataVerification.share === null ? '–' : `${Math.round(site.sourceDataVerification.share * 100)} %`}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <Table
+              testId="sites-table"
+              columns={['Site', 'Enrolled', 'Overdue visits', 'Missing forms', 'Open queries', 'Deviations', 'Serious AEs', 'SDV']}
+              rows={overview.data.sites}
+              rowKey={(site) => site.siteId}
+              cells={(site) => [
+                <>
+                  <Link to={`/app/monitor/sites/${site.siteId}`}>{site.siteId}</Link> {site.name}
+                </>,
+                site.patients.enrolled,
+                site.visits.overdue,
+                site.visits.missingForms,
+                site.queries.open.count,
+                site.deviations.total,
+                site.adverseEvents.serious,
+                site.sourceDataVerification.share === null ? '–' : `${Math.round(site.sourceDataVerification.share * 100)} %`,
+              ]}
+            />
           </Section>
           <div className="grid-2">
             {charts.map((chart) => (

@@ -13,6 +13,7 @@ import { useApi } from '../../app/use-api';
 import { EntryForm } from '../../components/EntryForm';
 import { SignatureDialog } from '../../components/SignatureDialog';
 import { TrajectoryCharts } from '../../components/Trajectories';
+import { Table } from '../../components/Table';
 import { Badge, ErrorBox, Loading, NotYetAvailable, Section, today } from '../../components/ui';
 import { AnswerQuery, formatValue, QueryTable } from '../site/QueryInboxPage';
 
@@ -329,29 +330,21 @@ function Signatures({ patientId, signatures, canSign, onSigned, username }: { pa
       {signatures.length === 0 ? (
         <p>Not signed.</p>
       ) : (
-        <table data-testid="signatures">
-          <thead>
-            <tr>
-              <th scope="col">Meaning</th>
-              <th scope="col">Scope</th>
-              <th scope="col">Signed</th>
-              <th scope="col">Status</th>
-            </tr>
-          </thead>
-          <tbody>
-            {signatures.map((signature, index) => (
-              <tr key={signature.signatureId ?? index}>
-                <td>{signature.meaning}</td>
-                <td>{signature.scope.kind === 'visit' ? `visit ${signature.scope.visit}` : 'casebook'}</td>
-                <td>{String(signature.signedAt ?? '').slice(0, 16).replace('T', ' ')}</td>
-                <td data-testid={`signature-${signature.signatureId}`}>
-                  <Badge tone={signature.status}>{signature.status}</Badge>
-                  {signature.invalidatedBy && <span className="muted"> by {signature.invalidatedBy.type} of {signature.invalidatedBy.occurredAt?.slice(0, 10)}</span>}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <Table
+          testId="signatures"
+          columns={['Meaning', 'Scope', 'Signed', 'Status']}
+          rows={signatures}
+          rowKey={(signature) => signature.signatureId}
+          cells={(signature) => [
+            signature.meaning,
+            signature.scope.kind === 'visit' ? `visit ${signature.scope.visit}` : 'casebook',
+            String(signature.signedAt ?? '').slice(0, 16).replace('T', ' '),
+            <>
+              <Badge tone={signature.status}>{signature.status}</Badge>
+              {signature.invalidatedBy && <span className="muted"> by {signature.invalidatedBy.type} of {signature.invalidatedBy.occurredAt?.slice(0, 10)}</span>}
+            </>,
+          ]}
+        />
       )}
       <SignatureDialog
         title={`Sign the casebook of ${patientId}`}

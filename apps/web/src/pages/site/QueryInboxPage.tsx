@@ -3,6 +3,7 @@ import { get, post, submissionId } from '../../api/client';
 import { Link } from '../../app/router';
 import type { Page, QueryView } from '../../app/types';
 import { useApi } from '../../app/use-api';
+import { Table } from '../../components/Table';
 import { Badge, ErrorBox, Loading, Section } from '../../components/ui';
 
 export function formatValue(value: unknown): string {
@@ -40,40 +41,22 @@ export function AnswerQuery({ query, onAnswered }: { query: QueryView; onAnswere
 export function QueryTable({ queries, actions }: { queries: QueryView[]; actions: (query: QueryView) => React.ReactNode }) {
   if (queries.length === 0) return <p>No queries.</p>;
   return (
-    <table data-testid="queries">
-      <thead>
-        <tr>
-          <th scope="col">Patient</th>
-          <th scope="col">Field</th>
-          <th scope="col">Value</th>
-          <th scope="col">Query</th>
-          <th scope="col">Status</th>
-          <th scope="col">Age (days)</th>
-          <th scope="col">Answer</th>
-          <th scope="col">Action</th>
-        </tr>
-      </thead>
-      <tbody>
-        {queries.map((query) => (
-          <tr key={query.queryId} data-query={query.queryId}>
-            <td>
-              <Link to={`/app/patients/${query.patientId}`}>{query.patientId}</Link>
-            </td>
-            <td>
-              {query.targetType} · {query.field}
-            </td>
-            <td>{formatValue(query.currentValue)}</td>
-            <td>{query.text}</td>
-            <td>
-              <Badge tone={query.status === 'open' ? 'query' : 'info'}>{query.status}</Badge>
-            </td>
-            <td>{query.ageDays}</td>
-            <td>{query.answer?.text ?? '–'}</td>
-            <td>{actions(query)}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+    <Table
+      testId="queries"
+      columns={['Patient', 'Field', 'Value', 'Query', 'Status', 'Age (days)', 'Answer', 'Action']}
+      rows={queries}
+      rowKey={(query) => query.queryId}
+      cells={(query) => [
+        <Link to={`/app/patients/${query.patientId}`}>{query.patientId}</Link>,
+        `${query.targetType} · ${query.field}`,
+        formatValue(query.currentValue),
+        query.text,
+        <Badge tone={query.status === 'open' ? 'query' : 'info'}>{query.status}</Badge>,
+        query.ageDays,
+        query.answer?.text ?? '–',
+        actions(query),
+      ]}
+    />
   );
 }
 
