@@ -8,6 +8,8 @@ import { bootstrapApp } from './bootstrap';
 import { FirstAdministratorModule } from './first-administrator';
 import { PLATFORM_PROJECTIONS } from './migrations';
 import { ProjectionsModule } from './projections.module';
+import { ReadModelChangesModule } from './read-model-changes';
+import { WebAppModule } from './web-app';
 
 /**
  * `npm start`: the whole platform in one process. Without DATABASE_URL it runs on the embedded
@@ -31,6 +33,8 @@ async function main() {
       // Several platform processes on one database elect the one relay that publishes.
       ...(config.kafkaBrokers ? [RelayModule.forRoot({ electLeader: config.databaseUrl !== null })] : []),
       FirstAdministratorModule,
+      ReadModelChangesModule,
+      WebAppModule.forRoot(config.webDir),
     ],
   });
 }

@@ -79,6 +79,9 @@ class Environment {
 
   @IsOptional() @Transform(toInt) @IsInt() @Min(100)
   RELAY_STALLED_AFTER_MS?: number;
+  @IsOptional() @IsString()
+  WEB_DIR?: string;
+
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(10_080)
   AUDIT_CHECKPOINT_MINUTES?: number;
 
@@ -125,6 +128,8 @@ export interface PlatformConfig {
   readyMaxProjectionLag: number;
   /** The relay reports `stalled` when its position has not moved for this long while events wait. */
   relayStalledAfterMs: number;
+  /** The web app's built static files (`npm run build:web`), served at `/`. */
+  webDir: string;
   /** How often the audit service records a checkpoint of the log; 0: never (only `npm run audit:checkpoint`). */
   auditCheckpointMinutes: number;
   /**
@@ -171,6 +176,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig
     readyMaxRelayLag: parsed.READY_MAX_RELAY_LAG ?? 10_000,
     readyMaxProjectionLag: parsed.READY_MAX_PROJECTION_LAG ?? 10_000,
     relayStalledAfterMs: parsed.RELAY_STALLED_AFTER_MS ?? 10_000,
+    webDir: resolve(parsed.WEB_DIR ?? 'apps/web/dist'),
     auditCheckpointMinutes: parsed.AUDIT_CHECKPOINT_MINUTES ?? 60,
     fieldKeyring: fieldKeyringOf(parsed.FIELD_KEYS, parsed.FIELD_KEY_ID),
   };
