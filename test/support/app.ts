@@ -1,6 +1,7 @@
 import { DynamicModule, INestApplication, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { configureHttpApp } from '@trialstream/api-common';
+import { configureHttpApp, createPinoLogger } from '@trialstream/api-common';
+import type { DestinationStream } from 'pino';
 import { UserDirectory } from '@trialstream/auth';
 import { loadConfig, type PlatformConfig } from '@trialstream/config';
 import type { Role } from '@trialstream/domain';
@@ -26,7 +27,11 @@ export interface TestApp {
 /** The platform's real composition on a fresh PostgreSQL database, with a clock the test controls. */
 export async function startTestApp(
   features: Array<Type | DynamicModule>,
-  options: { now?: Date; kafkaBrokers?: string[]; kafkaTopic?: string; postgresUrl?: string; config?: Partial<PlatformConfig> } = {},
+  options: {
+    now?: Date; kafkaBrokers?: string[]; kafkaTopic?: string; postgresUrl?: string; config?: Partial<PlatformConfig>;
+    /** Receives every log line (JSON), at debug and above, for tests about what the logs hold. */
+    logDestination?: DestinationStream;
+  } = {},
 ): Promise<TestApp> {
   const database = await createTestDatabase('app', options.postgresUrl);
   let now = options.now ?? new Date();
@@ -40,8 +45,13 @@ export async function startTestApp(
     ...options.config,
   };
   const app = await NestFactory.create(
-    createAppModule(config, { features, applicationName: 'trialstream-test', overrides: { clock: () => now } }),
-    { logger: ['error'] },
+    createAppModule(config, {
+      features,
+      applicationName: 'trialstream-test',
+      overrides: { clock: () => now },
+      logger: options.logDestination ? createPinoLogger({ level: 'debug', destination: options.logDestination }) : undefined,
+    }),
+    { logger: ['error'], bodyParser: false },
   );
   configureHttpApp(app, 'trialstream (test)');
   await app.init();

@@ -35,6 +35,9 @@ class Environment {
   @IsOptional() @IsIn(LOG_LEVELS)
   LOG_LEVEL?: LogLevel;
 
+  @IsOptional() @Transform(blankToUndefined) @IsIn(['json', 'pretty'])
+  LOG_FORMAT?: 'json' | 'pretty';
+
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(200)
   DB_POOL_SIZE?: number;
 
@@ -67,6 +70,8 @@ export interface PlatformConfig {
   port: number;
   host: string;
   logLevel: LogLevel;
+  /** Absent: pretty in a terminal (when pino-pretty is installed), JSON lines otherwise. */
+  logFormat?: 'json' | 'pretty';
   dbPoolSize: number;
   /** Readiness is down while more events than this wait for the relay, or for any one projection. */
   readyMaxRelayLag: number;
@@ -100,6 +105,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig
     port: parsed.PORT ?? 3000,
     host: parsed.HOST ?? '127.0.0.1',
     logLevel: parsed.LOG_LEVEL ?? 'log',
+    logFormat: parsed.LOG_FORMAT,
     dbPoolSize: parsed.DB_POOL_SIZE ?? 10,
     readyMaxRelayLag: parsed.READY_MAX_RELAY_LAG ?? 10_000,
     readyMaxProjectionLag: parsed.READY_MAX_PROJECTION_LAG ?? 10_000,

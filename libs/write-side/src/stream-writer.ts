@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { ApiError } from '@trialstream/api-common';
+import { ApiError, currentRequestId } from '@trialstream/api-common';
 import type { Principal } from '@trialstream/auth';
 import { TRIAL_RULE, TRIAL_STREAM_ID, trialStateFrom } from '@trialstream/domain';
 import type { Actor, Decision, DecisionContext, EventDraft, EventEnvelope, ProtocolDefinition, RuleViolation } from '@trialstream/domain';
@@ -60,6 +60,16 @@ export interface FactAppend {
   actor: Actor;
 }
 
+/**
+ * The command an event answers, as a UUID: the same for every retry of one submission (a UUIDv8 over the
+ * submitter and the client's submission id), so an auditor can group what one submission caused.
+ */
+export function submissionCausationId(scope: string, submissionId: string): string {
+  const hex = createHash('sha256').update(`${scope}\n${submissionId}`).digest('hex');
+  const variant = ((parseInt(hex[16], 16) & 0x3) | 0x8).toString(16);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
 function requestHash(request: StreamDecision<unknown>['request'], streamId: string): string {
   return createHash('sha256').update(stringify({ kind: request.kind, streamId, body: request.body }) ?? '').digest('hex');
 }
@@ -107,7 +117,11 @@ export class StreamWriter {
   appendFacts(facts: FactAppend): Promise<boolean> {
     return this.streams.run(facts.streamId, async () => {
       for (let attempt = 0; attempt < MAX_FACT_ATTEMPTS; attempt++) {
-        const outcome = await this.store.append({ ...facts, expectedVersion: await this.store.streamVersion(facts.streamId) });
+        const outcome = await this.store.append({
+          ...facts,
+          expectedVersion: await this.store.streamVersion(facts.streamId),
+          correlationId: currentRequestId(),
+        });
         if (outcome.status === 'appended') return true;
       }
       return false;
@@ -138,6 +152,8 @@ export class StreamWriter {
         events: outcome.events,
         siteId: decision.siteOf(state),
         actor: { userId: decision.principal.userId, role: decision.principal.role },
+        correlationId: currentRequestId(),
+        causationId: submissionCausationId(scope, decision.submissionId),
         submission: {
           scope,
           id: decision.submissionId,
