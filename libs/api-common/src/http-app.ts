@@ -36,7 +36,13 @@ export function configureHttpApp(app: INestApplication, title: string): void {
     new DocumentBuilder()
       .setTitle(title)
       .setDescription('trialstream: event-sourced data platform for multi-center clinical trials')
-      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'API key issued by `npm run admin -- create-user`' })
+      .addBearerAuth({
+        type: 'http',
+        scheme: 'bearer',
+        // An opaque API key, not a JWT (the generator's default format).
+        bearerFormat: 'API key',
+        description: 'API key issued by POST /users or `npm run admin -- create-user`',
+      })
       .build(),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
