@@ -27,8 +27,9 @@ export interface TestApp {
 /** The platform's real composition on a fresh PostgreSQL database, with a clock the test controls. */
 export async function startTestApp(
   features: Array<Type | DynamicModule>,
+  /** protocolFile: activated on start as `npm start` does with TRIAL_PROTOCOL (default: the built-in first protocol, not logged). */
   options: {
-    now?: Date; kafkaBrokers?: string[]; kafkaTopic?: string; postgresUrl?: string; config?: Partial<PlatformConfig>;
+    now?: Date; kafkaBrokers?: string[]; kafkaTopic?: string; protocolFile?: string; postgresUrl?: string; config?: Partial<PlatformConfig>;
     /** Receives every log line (JSON), at debug and above, for tests about what the logs hold. */
     logDestination?: DestinationStream;
   } = {},
@@ -42,6 +43,7 @@ export async function startTestApp(
     fieldKeyring: null,
     kafkaBrokers: options.kafkaBrokers ?? null,
     kafkaTopic: options.kafkaTopic ?? 'trial-events',
+    protocolFile: options.protocolFile ?? null,
     ...options.config,
   };
   const app = await NestFactory.create(

@@ -31,7 +31,13 @@ export class ProjectionsModule {
               };
             },
             kafka: config.kafkaBrokers
-              ? { brokers: config.kafkaBrokers, topic: config.kafkaTopic, partitions: config.kafkaPartitions, startConsumer: startEventConsumer }
+              ? {
+                  brokers: config.kafkaBrokers,
+                  topic: config.kafkaTopic,
+                  partitions: config.kafkaPartitions,
+                  sessionTimeoutMs: config.kafkaSessionTimeoutMs,
+                  startConsumer: startEventConsumer,
+                }
               : undefined,
             onBatch: (projection, result, seconds) => {
               metrics.projectionBatchDuration.observe({ projection }, seconds);

@@ -26,7 +26,8 @@ export function createRelayAppModule(config: PlatformConfig): DynamicModule {
       LoggingModule.forRoot(createPinoLogger({ level: config.logLevel, format: config.logFormat })),
       HealthModule,
       MetricsModule,
-      RelayModule.forRoot(),
+      // A relay of its own may be one of several on a shared database: they elect the one that publishes.
+      RelayModule.forRoot({ electLeader: config.databaseUrl !== null }),
     ],
     controllers: [RelayHealthController],
   };

@@ -10,6 +10,8 @@ export interface RelayHealth {
    * position has not moved for a while though it is neither idle nor failing (a publish hangs); stopped.
    */
   status: 'ok' | 'retrying' | 'stalled' | 'stopped';
+  /** leader: this relay publishes; standby: another one does, and this one takes over if it goes. */
+  role: 'leader' | 'standby';
   lastPublishedPosition: string | null;
   lastPublishedTransactionId: string | null;
   lastPublishedAt: string | null;
@@ -27,11 +29,12 @@ export function relayHealth(metrics: RelayMetrics, stalledAfterMs: number, now =
     ? 'stopped'
     : metrics.consecutiveFailures > 0
       ? 'retrying'
-      : msSinceProgress > stalledAfterMs
+      : metrics.role === 'leader' && msSinceProgress > stalledAfterMs
         ? 'stalled'
         : 'ok';
   return {
     status,
+    role: metrics.role,
     lastPublishedPosition: metrics.lastPublished?.globalPosition ?? null,
     lastPublishedTransactionId: metrics.lastPublished?.transactionId ?? null,
     lastPublishedAt: metrics.lastPublishedAt,

@@ -10,10 +10,16 @@ import type { DataSource } from 'typeorm';
 import { Relay, type RelayOptions } from './relay';
 import { relayHealth } from './relay-health.controller';
 import { PostgresRelayCheckpoints } from './relay-checkpoints';
+import { AdvisoryLockLeadership } from './relay-leadership';
 
 export interface RelayModuleOptions extends Partial<RelayOptions> {
   /** Kafka client id (default trialstream-relay). */
   clientId?: string;
+  /**
+   * Several relays of one topic may run (fail-over): they elect a leader through a PostgreSQL advisory lock on
+   * DATABASE_URL, and only the leader publishes. Off for a relay that is the only one (inside the platform).
+   */
+  electLeader?: boolean;
 }
 
 const RELAY_PUBLISHER = 'RELAY_PUBLISHER';
@@ -21,6 +27,11 @@ const RELAY_PUBLISHER = 'RELAY_PUBLISHER';
 function kafkaBrokersOf(config: PlatformConfig): string[] {
   if (!config.kafkaBrokers) throw new Error('The relay publishes to Kafka: set KAFKA_BROKERS (host:port[,host:port...])');
   return config.kafkaBrokers;
+}
+
+function databaseUrlOf(config: PlatformConfig): string {
+  if (!config.databaseUrl) throw new Error('Relays elect a leader in PostgreSQL: set DATABASE_URL');
+  return config.databaseUrl;
 }
 
 /** What the relay needs of the process's own store: word of each commit. */
@@ -101,12 +112,20 @@ export class RelayModule implements OnModuleInit, OnApplicationBootstrap, Before
         },
         {
           provide: Relay,
-          useFactory: (dataSource: DataSource, config: PlatformConfig, publisher: KafkaEventPublisher) =>
-            new Relay(
-              // No upcaster: the topic carries events exactly as stored (and as their hashes certify them).
-              { log: new PostgresEventStore(dataSource), checkpoints: new PostgresRelayCheckpoints(dataSource), sink: publisher },
-              { ...options, name: options.name ?? config.kafkaTopic },
-            ),
+          useFactory: (dataSource: DataSource, config: PlatformConfig, publisher: KafkaEventPublisher) => {
+            const { electLeader, clientId: _clientId, ...relayOptions } = options;
+            const name = options.name ?? config.kafkaTopic;
+            return new Relay(
+              {
+                // No upcaster: the topic carries events exactly as stored (and as their hashes certify them).
+                log: new PostgresEventStore(dataSource),
+                checkpoints: new PostgresRelayCheckpoints(dataSource),
+                sink: publisher,
+                leadership: electLeader ? new AdvisoryLockLeadership({ databaseUrl: databaseUrlOf(config), name }) : undefined,
+              },
+              { ...relayOptions, name },
+            );
+          },
           inject: [DATA_SOURCE, PLATFORM_CONFIG, RELAY_PUBLISHER],
         },
       ],

@@ -34,9 +34,16 @@ const DEFAULT_DETAIL: Record<number, ErrorDetail> = {
   429: { field: 'request', rule: 'rate-limit' },
 };
 
+/** An HttpException raised with a body already in the one shape (the auth library's AuthError). */
+function isErrorBody(response: unknown): response is ErrorBody {
+  const body = response as Partial<ErrorBody> | null;
+  return typeof body === 'object' && body !== null && typeof body.error === 'string' && typeof body.message === 'string' && Array.isArray(body.details);
+}
+
 function bodyOfHttpException(exception: HttpException): ErrorBody {
   const status = exception.getStatus();
   const response = exception.getResponse();
+  if (isErrorBody(response)) return response;
   const raw = typeof response === 'string' ? response : (response as { message?: unknown }).message;
   const message = Array.isArray(raw) ? raw.join('; ') : String(raw ?? exception.message);
   // Guards pass their own `{ field, rule }` list in the exception's response.
@@ -70,6 +77,8 @@ export class ApiExceptionFilter implements ExceptionFilter {
       return;
     }
     if (exception instanceof HttpException) {
+      const headers = (exception as HttpException & { headers?: Record<string, string> }).headers ?? {};
+      for (const [name, value] of Object.entries(headers)) response.setHeader(name, value);
       response.status(exception.getStatus()).json(bodyOfHttpException(exception));
       return;
     }

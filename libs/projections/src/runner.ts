@@ -159,7 +159,7 @@ export class ProjectionRunner {
     const streamIds = [...new Set(delivered.map((event) => event.streamId))];
     const sequence = sequenceBatch(delivered, await readAppliedVersions(this.dataSource, this.schema, streamIds), extra);
     const [streamId, versions] = [...sequence.missing][0] ?? [];
-    if (streamId) throw new MissingStreamVersionsError(streamId, versions!);
+    if (streamId) throw new MissingStreamVersionsError(streamId, versions);
 
     const result: BatchResult = { applied: 0, skipped: sequence.skipped, filled: sequence.filled, deadLettered: 0 };
     for (const event of sequence.events) {

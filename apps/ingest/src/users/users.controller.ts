@@ -1,12 +1,18 @@
-import { Body, Controller, Get, HttpCode, Inject, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { ApiError } from '@trialstream/api-common';
-import { RequirePermission, UserDirectory, UserRejectedError } from '@trialstream/auth';
+import { Accounts, AnyAuthenticatedRole, CurrentPrincipal, Principal, RequirePermission, UserDirectory, UserRejectedError } from '@trialstream/auth';
 import { ROLES, Role, siteStreamId } from '@trialstream/domain';
 import { EVENT_STORE, type PostgresEventStore } from '@trialstream/event-store';
 import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, Length } from 'class-validator';
 
 export class CreateUserDto {
+  @ApiPropertyOptional({ example: 'ana.martin', description: 'a person who logs in with a password; without it, a user with an API key' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 64)
+  username?: string;
+
   @ApiProperty({ example: 'Ana Coordinator' })
   @IsString()
   @Length(1, 200)
@@ -16,7 +22,7 @@ export class CreateUserDto {
   @IsIn(ROLES)
   role: Role;
 
-  @ApiPropertyOptional({ type: [String], example: ['S01'], default: [], description: 'one site for a coordinator, the assigned sites for a monitor; omitted for other roles' })
+  @ApiPropertyOptional({ type: [String], example: ['S01'], default: [], description: 'one site for a coordinator or investigator, the assigned sites for a monitor; omitted for other roles' })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(200)
@@ -31,6 +37,7 @@ export class CreateUserDto {
 export class UsersController {
   constructor(
     private readonly users: UserDirectory,
+    private readonly accounts: Accounts,
     @Inject(EVENT_STORE) private readonly store: PostgresEventStore,
   ) {}
 
@@ -45,14 +52,19 @@ export class UsersController {
     if (violations.length > 0) throw ApiError.ruleViolations(violations);
   }
 
+  /**
+   * With a user name: a person, who gets a one-time activation code (answered once) to exchange for a
+   * password at `POST /auth/activate`. Without: a user with an API key (answered once).
+   */
   @Post()
   @HttpCode(201)
   @RequirePermission('administer')
-  async create(@Body() body: CreateUserDto) {
+  async create(@CurrentPrincipal() principal: Principal, @Body() body: CreateUserDto) {
     await this.assertActivated(body.siteIds ?? []);
+    if (body.username !== undefined) return this.accounts.create({ ...body, username: body.username }, principal);
     try {
       const { user, token } = await this.users.createUser({ ...body, siteIds: body.siteIds ?? [] });
-      return { ...user, token };
+      return { ...user, userId: user.id, token };
     } catch (error) {
       if (error instanceof UserRejectedError) throw ApiError.ruleViolations(error.violations);
       throw error;
@@ -63,5 +75,33 @@ export class UsersController {
   @RequirePermission('administer')
   list() {
     return this.users.list();
+  }
+
+  /** The password stops working at once; the answer carries a new one-time activation code. */
+  @Post(':userId/password-reset')
+  @HttpCode(201)
+  @RequirePermission('administer')
+  resetPassword(@CurrentPrincipal() principal: Principal, @Param('userId') userId: string) {
+    return this.accounts.resetPassword(userId, principal);
+  }
+
+  /** Effective on the user's next request: sessions end and API keys stop working. */
+  @Post(':userId/deactivation')
+  @HttpCode(204)
+  @RequirePermission('administer')
+  async deactivate(@CurrentPrincipal() principal: Principal, @Param('userId') userId: string): Promise<void> {
+    await this.accounts.deactivate(userId, principal);
+  }
+}
+
+/** Who the caller is: what a browser signed in with an API key shows and scopes its pages by. */
+@ApiTags('users')
+@ApiBearerAuth()
+@Controller('me')
+export class MeController {
+  @Get()
+  @AnyAuthenticatedRole()
+  me(@CurrentPrincipal() principal: Principal) {
+    return { id: principal.userId, name: principal.name, role: principal.role, siteIds: principal.siteIds };
   }
 }
