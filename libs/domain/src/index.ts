@@ -28,3 +28,4 @@ export * from './analysis';
 export * from './randomization';
 export * from './trial';
 export * from './stored-event-upcaster';
+export * from './deciders';
