@@ -29,3 +29,5 @@ export * from './randomization';
 export * from './trial';
 export * from './stored-event-upcaster';
 export * from './deciders';
+export * from './accounts';
+export * from './signatures';

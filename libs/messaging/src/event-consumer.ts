@@ -52,6 +52,12 @@ function skipUndecodable(message: UndecodableMessage): Promise<void> {
   return Promise.resolve();
 }
 
+/** A heartbeat a tenth of the session (at most kafkajs's 3 s) keeps a short session alive between fetches. */
+function sessionTimeouts(sessionTimeoutMs: number | undefined): { sessionTimeout?: number; heartbeatInterval?: number } {
+  if (sessionTimeoutMs === undefined) return {};
+  return { sessionTimeout: sessionTimeoutMs, heartbeatInterval: Math.min(3_000, Math.max(500, Math.floor(sessionTimeoutMs / 10))) };
+}
+
 /**
  * Joins the consumer group and hands each fetched partition batch to `onBatch`, in partition order. The batch's
  * offsets are resolved and committed only after `onBatch` resolved. A rejection is logged and the same batch is
@@ -67,6 +73,7 @@ export async function startEventConsumer(options: EventConsumerOptions): Promise
     groupId: options.groupId,
     maxWaitTimeInMs: options.maxWaitTimeInMs ?? 200,
     allowAutoTopicCreation: false,
+    ...sessionTimeouts(options.sessionTimeoutMs),
   });
   await consumer.connect();
   try {

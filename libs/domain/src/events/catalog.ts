@@ -1,5 +1,7 @@
 import { EventDraft } from '../envelope';
+import type { AccountEventPayloadByType } from '../accounts/events';
 import type { MonitoringEventPayloadByType } from '../monitoring/events';
+import type { SignatureEventPayloadByType } from '../signatures/events';
 import type { TrialEventPayloadByType } from '../trial/events';
 import type { UpcastStep } from '../upcasting';
 import type { AccessRecorded } from './access';
@@ -32,8 +34,9 @@ export interface EventPayloadByType {
 export type EventType = keyof EventPayloadByType;
 export type EventPayload = EventPayloadByType[EventType];
 
-/** Every event the log holds, by type: clinical, monitoring, trial, access and checkpoint events. */
-export interface StoredEventPayloadByType extends EventPayloadByType, MonitoringEventPayloadByType, TrialEventPayloadByType {
+/** Every event the log holds, by type: clinical, monitoring, trial, signature, account, access and checkpoint events. */
+export interface StoredEventPayloadByType
+  extends EventPayloadByType, MonitoringEventPayloadByType, TrialEventPayloadByType, SignatureEventPayloadByType, AccountEventPayloadByType {
   AccessRecorded: AccessRecorded;
   LogCheckpointed: LogCheckpointed;
 }
@@ -81,6 +84,21 @@ export const EVENT_CATALOG: { readonly [K in StoredEventType]: EventSpec } = {
   DatabaseLocked: { schemaVersion: 1 },
   TrialUnblinded: { schemaVersion: 1 },
   CodeBreakPerformed: { schemaVersion: 1 },
+  // electronic signatures, on the patient's stream
+  RecordSigned: { schemaVersion: 1 },
+  // people and machines: accounts, sessions, API keys, on each account's stream
+  AccountCreated: { schemaVersion: 1 },
+  AccountActivated: { schemaVersion: 1 },
+  LoginSucceeded: { schemaVersion: 1 },
+  LoginFailed: { schemaVersion: 1 },
+  AccountLockedOut: { schemaVersion: 1 },
+  LoggedOut: { schemaVersion: 1 },
+  PasswordChanged: { schemaVersion: 1 },
+  PasswordReset: { schemaVersion: 1 },
+  AccountDeactivated: { schemaVersion: 1 },
+  SignatureAuthenticationFailed: { schemaVersion: 1 },
+  ApiKeyIssued: { schemaVersion: 1 },
+  ApiKeyRevoked: { schemaVersion: 1 },
   // reads an auditor must see, on each reader's access stream
   AccessRecorded: { schemaVersion: 1 },
   // anchors of the whole log, on the checkpoint stream

@@ -1,6 +1,7 @@
 import { CataloguedEvent, isCatalogued } from '../events/catalog';
 import { CommittedEvent, evolvePatient, initialPatientState, PatientState } from '../patient-state';
 import { QueryStatus, SourceDataVerified } from './events';
+import { evolveSignatures, SignatureRecords } from '../signatures/signature-status';
 import { ownValue } from './own';
 
 export type QueryAction = 'raise' | 'answer' | 'close' | 'cancel' | 'reopen';
@@ -68,12 +69,15 @@ export interface MonitoredPatientState {
   patient: PatientState;
   queries: Readonly<Record<string, QueryRecord>>;
   verifications: Readonly<Record<string, VerificationRecord>>;
+  /** Electronic signatures of the casebook or its visits, valid or invalidated by a later event in scope. */
+  signatures: SignatureRecords;
 }
 
 export const initialMonitoredPatientState: MonitoredPatientState = {
   patient: initialPatientState,
   queries: {},
   verifications: {},
+  signatures: {},
 };
 
 const step = (query: QueryRecord, change: Partial<QueryRecord>, next: QueryStep): QueryRecord => ({
@@ -166,6 +170,12 @@ const unverifyCorrected = (
  * fold's own.
  */
 export const evolveMonitoring = (state: MonitoredPatientState, event: CommittedEvent): MonitoredPatientState => {
+  const next = evolveQueriesAndVerification(state, event);
+  // rows folded before signatures existed have none
+  return { ...next, signatures: evolveSignatures(state.signatures ?? {}, next.patient, event) };
+};
+
+const evolveQueriesAndVerification = (state: MonitoredPatientState, event: CommittedEvent): MonitoredPatientState => {
   const patient = evolvePatient(state.patient, event);
   if (!isCatalogued(event)) return { ...state, patient };
   switch (event.type) {
