@@ -90,6 +90,17 @@ describe('people, sessions and electronic signatures', () => {
     expect(String(behindTls.headers['set-cookie'])).toMatch(/Secure/);
   });
 
+  it('answers malformed credentials with 400 in the one error shape, and a wrong password with the same 401 as an unknown user', async () => {
+    const missing = await agent().post('/auth/login').send({ username: 'ana.login' }).expect(400);
+    expect(missing.body).toMatchObject({ error: 'bad_request', details: expect.arrayContaining([{ field: 'password', rule: 'is-string' }]) });
+    await agent().post('/auth/login').send({ username: ['ana.login'], password: 12 }).expect(400);
+    const wrong = await agent().post('/auth/login').send({ username: 'ana.login', password: 'not the password!' }).expect(401);
+    const unknown = await agent().post('/auth/login').send({ username: 'no.such.user', password: 'not the password!' }).expect(401);
+    expect(wrong.body).toEqual({ error: 'unauthenticated', message: 'The user name or password is wrong', details: [{ field: 'password', rule: 'valid-credentials' }] });
+    expect(unknown.body).toEqual(wrong.body);
+    expect(wrong.headers['set-cookie']).toBeUndefined();
+  });
+
   it('ends a session after 30 idle minutes, and any session 12 hours after login however busy', async () => {
     await activePerson('ana.clock', 'site_coordinator', ['S01']);
     app.setNow(T0);
