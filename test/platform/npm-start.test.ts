@@ -68,6 +68,14 @@ describe('npm start on a machine without PostgreSQL or Kafka', () => {
     await http.post('/auth/login').send({ username: 'admin', password: 'first administrator passphrase' }).expect(200);
   });
 
+  it('serves the web app at / (built before the start when its bundle was missing or stale)', async () => {
+    const page = await http.get('/app/site/S01').expect(200);
+    expect(page.headers['content-type']).toContain('text/html');
+    const script = /src="(\/assets\/[^"]+\.js)"/.exec(page.text)?.[1];
+    expect(script).toBeDefined();
+    await http.get(script!).expect(200).expect('Content-Type', /javascript/);
+  });
+
   it('accepts an enrolment and an infusion and serves them from the registry', async () => {
     const admin = `Bearer ${(await readFile(join(dataDir, 'admin-token'), 'utf8')).trim()}`;
     await http.post('/sites').set('Authorization', admin).send(siteBody('S01', { occurredAt: '2025-01-10' })).expect(201);

@@ -35,6 +35,13 @@ export class TrialController {
     return this.status.current();
   }
 
+  /** The protocol's versions and their effective dates (the definitions are the protocol files, no trial data). */
+  @Get('protocol-versions')
+  @AnyAuthenticatedRole()
+  async protocolVersions() {
+    return { items: (await this.status.protocolVersions()).map(({ version, effectiveFrom, sourceSha256, definition }) => ({ version, effectiveFrom, sourceSha256, id: definition.id, title: definition.title })) };
+  }
+
   @Post('freeze') @HttpCode(201) @RequirePermission('lock-database')
   freeze(@CurrentPrincipal() principal: Principal, @Body() body: TrialStepDto, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
     return this.take(principal, 'freeze', body, req, res);

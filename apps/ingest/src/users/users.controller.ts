@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { ApiError } from '@trialstream/api-common';
-import { Accounts, CurrentPrincipal, Principal, RequirePermission, UserDirectory, UserRejectedError } from '@trialstream/auth';
+import { Accounts, AnyAuthenticatedRole, CurrentPrincipal, Principal, RequirePermission, UserDirectory, UserRejectedError } from '@trialstream/auth';
 import { ROLES, Role } from '@trialstream/domain';
 import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, Length } from 'class-validator';
 
@@ -77,5 +77,17 @@ export class UsersController {
   @RequirePermission('administer')
   async deactivate(@CurrentPrincipal() principal: Principal, @Param('userId') userId: string): Promise<void> {
     await this.accounts.deactivate(userId, principal);
+  }
+}
+
+/** Who the caller is: what a browser signed in with an API key shows and scopes its pages by. */
+@ApiTags('users')
+@ApiBearerAuth()
+@Controller('me')
+export class MeController {
+  @Get()
+  @AnyAuthenticatedRole()
+  me(@CurrentPrincipal() principal: Principal) {
+    return { id: principal.userId, name: principal.name, role: principal.role, siteIds: principal.siteIds };
   }
 }
