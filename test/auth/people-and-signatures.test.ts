@@ -92,7 +92,7 @@ describe('people, sessions and electronic signatures', () => {
 
   it('answers malformed credentials with 400 in the one error shape, and a wrong password with the same 401 as an unknown user', async () => {
     const missing = await agent().post('/auth/login').send({ username: 'ana.login' }).expect(400);
-    expect(missing.body).toMatchObject({ error: 'bad_request', details: expect.arrayContaining([{ field: 'password', rule: 'is-string' }]) });
+    expect(missing.body).toMatchObject({ error: expect.any(String), message: expect.any(String), details: expect.arrayContaining([{ field: 'password', rule: 'is-string' }]) });
     await agent().post('/auth/login').send({ username: ['ana.login'], password: 12 }).expect(400);
     const wrong = await agent().post('/auth/login').send({ username: 'ana.login', password: 'not the password!' }).expect(401);
     const unknown = await agent().post('/auth/login').send({ username: 'no.such.user', password: 'not the password!' }).expect(401);
