@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { AnalysisModule } from '../../apps/analysis/src/analysis.module';
 import { IngestModule } from '../../apps/ingest/src/ingest.module';
 import { MONITORING_PROJECTIONS } from '../../apps/monitoring/src/monitoring.schema';
 import { MonitoringModule } from '../../apps/monitoring/src/monitoring.module';
@@ -58,7 +59,7 @@ describe('people, sessions and electronic signatures', () => {
         return (original as (...args: unknown[]) => boolean)(chunk, ...rest);
       }) as typeof stream.write;
     }
-    app = await startTestApp([IngestModule, MonitoringModule, ProjectionsModule.forRoot(MONITORING_PROJECTIONS)], { now: T0 });
+    app = await startTestApp([IngestModule, AnalysisModule, MonitoringModule, ProjectionsModule.forRoot(MONITORING_PROJECTIONS)], { now: T0 });
     admin = await app.userToken('administrator');
     secrets.push(admin.replace('Bearer ', ''));
     for (const siteId of ['S01', 'S02']) await app.http().post('/sites').set('Authorization', admin).send(siteBody(siteId)).expect(201);
@@ -294,6 +295,20 @@ describe('people, sessions and electronic signatures', () => {
       expect(refused.body.details).toEqual([{ field: 'patientId', rule: 'site-scope' }]);
       const stored = await app.dataSource.query(`SELECT 1 FROM event_store.events WHERE stream_id = $1 AND type = 'RecordSigned'`, [`patient-${enrolled.body.patientId}`]);
       expect(stored).toEqual([]);
+    });
+  });
+
+  it("signs the database freeze with the administrator's password, and refuses it without or with a wrong one", async () => {
+    await activePerson('the.admin', 'administrator');
+    const { browser, csrf } = await login('the.admin');
+    const freeze = (body: object) => browser.post('/trial/freeze').set('X-CSRF-Token', csrf).send({ ...submission(), reason: 'Cleaning', ...body });
+    expect((await freeze({}).expect(422)).body.details).toEqual([{ field: 'password', rule: 'required' }]);
+    await freeze({ username: 'the.admin', password: 'not my password' }).expect(401);
+    const frozen = await freeze({ username: 'the.admin', password: PASSWORD }).expect(201);
+    const [event] = await app.dataSource.query(`SELECT type, data FROM event_store.events WHERE event_id = $1`, [frozen.body.events[0].eventId]);
+    expect(event).toEqual({
+      type: 'DatabaseFrozen',
+      data: { reason: 'Cleaning', signature: { signer: expect.objectContaining({ username: 'the.admin', role: 'administrator', printedName: 'Dr the.admin' }), meaning: 'approval', signedAt: T0.toISOString() } },
     });
   });
 
