@@ -208,6 +208,11 @@ describe('people, sessions and electronic signatures', () => {
     await app.http().post('/patients/S01-0902/labs').set('Authorization', `Bearer ${key}`).send(labBody()).expect(401);
     app.setNow(T0);
     await app.http().delete(`/api-keys/${issued.body.id}`).set('Authorization', admin).expect(204);
+    // a machine cannot be given what a person signs
+    const signedByMachine = await app.http().post('/api-keys').set('Authorization', admin)
+      .send({ name: 'Robot', role: 'site_coordinator', siteIds: ['S01'], scopes: ['code-break', 'read-monitoring'], expiresAt: minutesAfter(T0, 60).toISOString() })
+      .expect(422);
+    expect(signedByMachine.body.details).toEqual([{ field: 'scopes[0]', rule: 'needs-a-person' }, { field: 'scopes[1]', rule: 'within-role' }]);
     await app.http().post('/patients/S01-0902/labs').set('Authorization', `Bearer ${key}`).send(labBody()).expect(401);
   });
 
