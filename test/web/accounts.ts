@@ -40,6 +40,13 @@ function passwordAccount(platform: WebPlatform, role: string, username: string):
   };
 }
 
+/** A person account that already exists, activated here with its one-time code (the first administrator's). */
+export async function activateAccount(platform: WebPlatform, role: string, username: string, activationCode: string): Promise<Account> {
+  const activated = await platform.call({}, 'POST', '/auth/activate', { username, activationCode, password: PASSWORD });
+  if (activated.status !== 204) throw new Error(`activating ${username} answered ${activated.status}: ${JSON.stringify(activated.body)}`);
+  return passwordAccount(platform, role, username);
+}
+
 /** Creates a user as the administrator and answers how the user signs in. */
 export async function createAccount(platform: WebPlatform, admin: Account, role: string, siteIds: string[], passwords: boolean): Promise<Account> {
   const username = `${role.replace(/_/g, '-')}-${siteIds.join('-') || 'all'}`.toLowerCase();
@@ -47,7 +54,5 @@ export async function createAccount(platform: WebPlatform, admin: Account, role:
   const created = await platform.call<{ token?: string; activationCode?: string }>(await admin.headers(), 'POST', '/users', request);
   if (created.status !== 201) throw new Error(`creating ${role} answered ${created.status}: ${JSON.stringify(created.body)}`);
   if (!passwords) return apiKeyAccount(role, created.body.token!);
-  const activated = await platform.call({}, 'POST', '/auth/activate', { username, activationCode: created.body.activationCode, password: PASSWORD });
-  if (activated.status !== 204) throw new Error(`activating ${username} answered ${activated.status}: ${JSON.stringify(activated.body)}`);
-  return passwordAccount(platform, role, username);
+  return activateAccount(platform, role, username, created.body.activationCode!);
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Account, apiKeyAccount, createAccount, hasPasswordSignIn } from './accounts';
+import { Account, activateAccount, apiKeyAccount, createAccount, hasPasswordSignIn } from './accounts';
 import type { WebPlatform } from './web-platform';
 
 /**
@@ -28,8 +28,11 @@ async function ok<T>(promise: Promise<{ status: number; body: T }>, what: string
 /** Two sites, one user of every role, an allocation list with the secret arms, one patient with data (CD19 included). */
 export async function seedTrial(platform: WebPlatform): Promise<SeededTrial> {
   const passwords = await hasPasswordSignIn(platform);
-  const administrator = apiKeyAccount('administrator', platform.adminKey);
-  const admin = await administrator.headers();
+  // Seeding goes through the administrator's API key; the browser signs in as the person `admin` where there is one.
+  const administratorKey = apiKeyAccount('administrator', platform.adminKey);
+  const admin = await administratorKey.headers();
+  const administrator =
+    passwords && platform.adminActivationCode ? await activateAccount(platform, 'administrator', 'admin', platform.adminActivationCode) : administratorKey;
   const call = platform.call;
   for (const [siteId, name] of [['S01', 'Hôpital de la Salpêtrière'], ['S02', 'Kantonsspital Aarau']]) {
     await ok(call(admin, 'POST', '/sites', { ...submission(), siteId, name, country: 'FR', occurredAt: '2026-01-10' }), `site ${siteId}`);
@@ -40,7 +43,7 @@ export async function seedTrial(platform: WebPlatform): Promise<SeededTrial> {
     ['safety_board', []], ['auditor', []],
     ...(passwords ? ([['investigator', ['S01']]] as Array<[string, string[]]>) : []),
   ];
-  for (const [role, siteIds] of users) accounts[role] = await createAccount(platform, administrator, role, siteIds, passwords);
+  for (const [role, siteIds] of users) accounts[role] = await createAccount(platform, administratorKey, role, siteIds, passwords);
   await ok(
     call(admin, 'POST', '/allocation/generate', { seed: 'web-test', strata: ['S01', 'S02'], blockSizes: [2], kitsPerStratum: 8, arms: SECRET_ARMS }),
     'allocation list',
