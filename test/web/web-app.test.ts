@@ -54,6 +54,9 @@ test('the platform serves the app at / and under /app, and an unknown API route 
   const unknown = await fetch(`${platform.url}/no-such-route`, { headers: await seeded.accounts.monitor.headers() });
   expect(unknown.status).toBe(404);
   expect(unknown.headers.get('content-type')).toContain('application/json');
+  // Who a key's holder is, for a browser or a script signed in with an API key.
+  const me = await platform.call<{ role: string }>({ Authorization: `Bearer ${platform.adminKey}` }, 'GET', '/me');
+  expect(me).toMatchObject({ status: 200, body: { role: 'administrator' } });
 });
 
 test('a coordinator enrols a patient, sees field errors beside their fields (browser rules, then the server) and records each event through the forms', async () => {
@@ -297,6 +300,7 @@ test('the administrator freezes, locks and unblinds through the signature dialog
   const { page } = await as('administrator');
   await open(page, '/app/admin', 'Administration');
   await hasText(page.getByTestId('allocation'), '16 kits');
+  await page.getByTestId('protocol-versions').getByRole('cell', { name: '1', exact: true }).waitFor();
   await look(page, 'administrator');
   for (const step of ['Freeze', 'Lock', 'Unblind']) {
     await page.getByRole('button', { name: step, exact: true }).click();
