@@ -4,10 +4,16 @@ import { useApi } from '../../app/use-api';
 import { Table } from '../../components/Table';
 import { Badge, ErrorBox, NotYetAvailable, Section } from '../../components/ui';
 
-interface Verification {
-  ok: boolean;
-  summary: string[];
+/** A verification job (GET /audit/verify starts one, GET /audit/verify/{jobId} tells how far it is). */
+interface VerificationJob {
+  jobId: string;
+  state: 'running' | 'passed' | 'failed' | 'error';
+  progress: { readModelsChecked: number; readModels: number };
+  result: { ok: boolean; summary: string[] } | null;
+  error: string | null;
 }
+
+const POLL_MS = 500;
 
 /** A recorded root over every stream head (LogCheckpointed), as the auditor keeps it. */
 interface Checkpoint {
@@ -22,24 +28,24 @@ const SDTM_DOMAINS = ['DM', 'EX', 'LB', 'NV', 'QS', 'AE', 'DS'];
 
 /** Verification of the whole log and every read model, the recorded checkpoints, and the exports to download. */
 export function VerifyPage() {
-  const [running, setRunning] = useState(false);
-  const [result, setResult] = useState<Verification | null>(null);
+  const [job, setJob] = useState<VerificationJob | null>(null);
   const [error, setError] = useState<unknown>(null);
-  const [started, setStarted] = useState<number | null>(null);
+  const running = job?.state === 'running';
   const checkpoints = useApi(() => getIfAvailable<{ checkpoints: Checkpoint[] }>('/audit/checkpoints'), []);
   const checkpointList = checkpoints.data ? checkpoints.data.checkpoints : null;
 
   const verify = async () => {
-    setRunning(true);
     setError(null);
-    setResult(null);
-    setStarted(Date.now());
     try {
-      setResult(await get<Verification>('/audit/verify'));
+      let current = await get<VerificationJob>('/audit/verify');
+      setJob(current);
+      while (current.state === 'running') {
+        await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+        current = await get<VerificationJob>(`/audit/verify/${encodeURIComponent(current.jobId)}`);
+        setJob(current);
+      }
     } catch (failure) {
       setError(failure);
-    } finally {
-      setRunning(false);
     }
   };
 
@@ -51,19 +57,20 @@ export function VerifyPage() {
         <button type="button" onClick={() => void verify()} disabled={running}>
           Verify now
         </button>
-        {running && (
+        {job && (
           <p role="status">
-            <progress aria-label="Verification running" /> running since {new Date(started ?? Date.now()).toLocaleTimeString()}…
+            <progress aria-label="Read models verified" value={job.progress.readModelsChecked} max={Math.max(job.progress.readModels, 1)} /> {job.progress.readModelsChecked} of{' '}
+            {job.progress.readModels} read models compared{running ? '…' : ''}
           </p>
         )}
-        <ErrorBox error={error} />
-        {result && (
+        <ErrorBox error={error ?? (job?.error ? new Error(job.error) : null)} />
+        {job?.result && (
           <div data-testid="verification-result">
             <p>
-              Result: <Badge tone={result.ok ? 'done' : 'overdue'}>{result.ok ? 'intact' : 'problems found'}</Badge>
+              Result: <Badge tone={job.result.ok ? 'done' : 'overdue'}>{job.result.ok ? 'intact' : 'problems found'}</Badge>
             </p>
             <ul>
-              {result.summary.map((line, index) => (
+              {job.result.summary.map((line, index) => (
                 <li key={index}>{line}</li>
               ))}
             </ul>
