@@ -67,6 +67,12 @@ export interface EventConsumerOptions extends EventTopicOptions {
   maxWaitTimeInMs?: number;
   /** The platform's log level for kafkajs (see createKafka); defaults to env LOG_LEVEL. */
   logLevel?: string;
+  /**
+   * How long the group waits for a silent member (a killed instance) before giving its partitions to the others
+   * (default 30 s; the broker accepts 6 s at least). Shorter: faster fail-over, but a batch that takes longer
+   * than this between heartbeats costs a rebalance.
+   */
+  sessionTimeoutMs?: number;
 }
 
 export interface RunningConsumer {

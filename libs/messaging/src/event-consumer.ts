@@ -47,8 +47,15 @@ function decodeBatch(batch: Batch, upcast: Upcaster | null, openFields: (event: 
   return decoded;
 }
 
-async function skipUndecodable(message: UndecodableMessage): Promise<void> {
+function skipUndecodable(message: UndecodableMessage): Promise<void> {
   logger.error(`skipping an undecodable message at ${message.topic}/${message.partition}@${message.offset}: ${message.reason}`);
+  return Promise.resolve();
+}
+
+/** A heartbeat a tenth of the session (at most kafkajs's 3 s) keeps a short session alive between fetches. */
+function sessionTimeouts(sessionTimeoutMs: number | undefined): { sessionTimeout?: number; heartbeatInterval?: number } {
+  if (sessionTimeoutMs === undefined) return {};
+  return { sessionTimeout: sessionTimeoutMs, heartbeatInterval: Math.min(3_000, Math.max(500, Math.floor(sessionTimeoutMs / 10))) };
 }
 
 /**
@@ -66,6 +73,7 @@ export async function startEventConsumer(options: EventConsumerOptions): Promise
     groupId: options.groupId,
     maxWaitTimeInMs: options.maxWaitTimeInMs ?? 200,
     allowAutoTopicCreation: false,
+    ...sessionTimeouts(options.sessionTimeoutMs),
   });
   await consumer.connect();
   try {
