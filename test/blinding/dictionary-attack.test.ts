@@ -75,8 +75,12 @@ function sliceOf(reply: Reply, patientId: string): string | null {
   try {
     const elements: string[] = [];
     const walk = (value: unknown) => {
-      if (Array.isArray(value)) for (const item of value) (JSON.stringify(item).includes(patientId) ? elements.push(JSON.stringify(item)) : walk(item));
-      else if (value && typeof value === 'object') Object.values(value).forEach(walk);
+      if (Array.isArray(value)) {
+        for (const item of value) {
+          if (JSON.stringify(item).includes(patientId)) elements.push(JSON.stringify(item));
+          else walk(item);
+        }
+      } else if (value && typeof value === 'object') Object.values(value).forEach(walk);
     };
     walk(JSON.parse(reply.text));
     parts = elements;
@@ -89,7 +93,7 @@ function sliceOf(reply: Reply, patientId: string): string | null {
 /** What an attacker compares between patients: size, field names and the shape of every value (digits as 9). */
 function featuresOf(slice: string, patientId: string): string[] {
   const normalized = slice.replaceAll(patientId, 'PATIENT').replace(UUID, 'UUID');
-  let fields = '';
+  let fields: string;
   try {
     const keys = new Set<string>();
     JSON.parse(normalized, (key, value) => (keys.add(key), value));
