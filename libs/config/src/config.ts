@@ -40,7 +40,7 @@ class Environment {
 }
 
 export interface PlatformConfig {
-  /** Absent: the embedded PGlite database in `dataDir`. */
+  /** Absent: the embedded PostgreSQL server, its cluster in `dataDir/postgres`. */
   databaseUrl: string | null;
   dataDir: string;
   /** Absent: events reach projections in-process, straight from the store. */
