@@ -1,10 +1,12 @@
 import { DynamicModule, Module, Type } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { HealthController } from '@trialstream/api-common';
 import { AuthModule } from '@trialstream/auth';
 import { PlatformConfig, PlatformConfigModule, PlatformConfigOverrides } from '@trialstream/config';
 import { DatabaseModule } from '@trialstream/database';
 import { EventStoreModule } from '@trialstream/event-store';
+import { FRESH_READS_OPTIONS, MinPositionInterceptor } from '@trialstream/projections';
 import { AccessLogModule } from './access-log';
 import { PLATFORM_MIGRATIONS } from './migrations';
 
@@ -38,5 +40,9 @@ export function createAppModule(config: PlatformConfig, options: AppModuleOption
       ...options.features,
     ],
     controllers: [HealthController],
+    providers: [
+      { provide: FRESH_READS_OPTIONS, useValue: { waitMs: config.minPositionWaitMs } },
+      { provide: APP_INTERCEPTOR, useClass: MinPositionInterceptor },
+    ],
   };
 }

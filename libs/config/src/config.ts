@@ -37,6 +37,9 @@ class Environment {
 
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(200)
   DB_POOL_SIZE?: number;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(60000)
+  MIN_POSITION_WAIT_MS?: number;
 }
 
 export interface PlatformConfig {
@@ -51,6 +54,8 @@ export interface PlatformConfig {
   host: string;
   logLevel: LogLevel;
   dbPoolSize: number;
+  /** How long a read with `minPosition` waits for its read model before answering 503. */
+  minPositionWaitMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -72,5 +77,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig
     host: parsed.HOST ?? '127.0.0.1',
     logLevel: parsed.LOG_LEVEL ?? 'log',
     dbPoolSize: parsed.DB_POOL_SIZE ?? 10,
+    minPositionWaitMs: parsed.MIN_POSITION_WAIT_MS ?? 2000,
   };
 }

@@ -56,17 +56,17 @@ export async function writeBatch(
   const newEvents: EventEnvelope[] = [];
   const claims: Array<{ claim: SubmissionClaim; streamId: string }> = [];
   const movedHeads = new Map<string, StreamHead>();
+  const afterInsert: Array<() => void> = [];
 
   for (const index of order) {
     const request = batch[index];
     const { submission } = request;
     const earlier = submission ? stored.get(submissionKey(submission.scope, submission.id)) : undefined;
     if (submission && earlier) {
-      outcomes[index] = {
-        status: 'duplicate',
-        response: earlier.response,
-        requestHashMatches: earlier.requestHash === submission.requestHash,
-      };
+      const duplicate = { status: 'duplicate' as const, response: earlier.response, requestHashMatches: earlier.requestHash === submission.requestHash };
+      outcomes[index] = duplicate;
+      // A duplicate of a request in this batch gets that request's answer once its events have positions.
+      if (earlier.response === undefined) afterInsert.push(() => (duplicate.response = earlier.response));
       continue;
     }
     if (request.condition) {
@@ -93,18 +93,22 @@ export async function writeBatch(
     const streamVersion = last ? last.streamVersion : head.version;
     if (last) movedHeads.set(request.streamId, { version: last.streamVersion, lastHash: last.hash });
     if (submission) {
-      const claim = { ...submission, response: resolveResponse(submission, events) };
+      // The answer is resolved once the events are inserted, so that it carries their global positions.
+      const claim: SubmissionClaim = { ...submission, response: undefined };
+      const outcome = { status: 'appended' as const, events, streamVersion, response: undefined as unknown };
+      afterInsert.push(() => (outcome.response = claim.response = resolveResponse(submission, events)));
       // A later request in this batch reusing the id is a duplicate of this one.
       stored.set(submissionKey(submission.scope, submission.id), claim);
       claims.push({ claim, streamId: request.streamId });
-      outcomes[index] = { status: 'appended', events, streamVersion, response: claim.response };
+      outcomes[index] = outcome;
     } else {
       outcomes[index] = { status: 'appended', events, streamVersion };
     }
   }
 
-  await claimSubmissions(runner, claims, recordedAt);
   await insertEventsAndMoveHeads(runner, newEvents, movedHeads, recordedAt);
+  for (const resolve of afterInsert) resolve();
+  await claimSubmissions(runner, claims, recordedAt);
   return outcomes;
 }
 
