@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Actor, EventDraft, EventEnvelope } from '@trialstream/domain';
 import type { AppendRequest } from '@trialstream/event-store';
-import { enrolment, infusion, labResult, patientStream, randomization } from '../libs/projections/src/testing/patient-stories';
+import { enrolment, infusion, labResult, patientStream, randomization } from '@trialstream/projections/testing/patient-stories';
 
 /**
  * The simulated load: patients whose histories look like the trial's (enrolment, randomization, then lab

@@ -1,10 +1,9 @@
 import { START_CHECKPOINT, type Checkpoint, type EventEnvelope } from '@trialstream/domain';
 import { PostgresEventStore } from '@trialstream/event-store';
-import { encodeEvent, KafkaEventPublisher, type EncodedEvent } from '@trialstream/messaging';
+import { encodeEvent, KafkaEventPublisher, type EncodedEvent, chunksWithin } from '@trialstream/messaging';
 import { Partitioners } from 'kafkajs';
 import { Relay } from '../apps/relay/src/relay';
 import { PostgresRelayCheckpoints } from '../apps/relay/src/relay-checkpoints';
-import { chunksWithin } from '../libs/messaging/src/send-chunks';
 import type { BenchDatabase } from './bench-database';
 import type { BenchKafka } from './bench-kafka';
 import type { MemoryRecorder } from './memory';

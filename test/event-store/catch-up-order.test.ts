@@ -1,6 +1,6 @@
 import { appendInTransaction, type AppendOutcome, type PostgresEventStore } from '@trialstream/event-store';
 import type { QueryRunner } from 'typeorm';
-import { START_CHECKPOINT, type Checkpoint, type EventEnvelope } from '../../libs/domain/src/envelope';
+import { START_CHECKPOINT, type Checkpoint, type EventEnvelope } from '@trialstream/domain';
 import {
   anAppend,
   anEvent,

@@ -9,7 +9,7 @@ import {
   type ReadAllOptions,
 } from '@trialstream/event-store';
 import { createTestDatabase, type TestDatabase } from '@trialstream/testing';
-import type { Actor, Checkpoint, EventDraft, EventEnvelope } from '../../libs/domain/src/envelope';
+import type { Actor, Checkpoint, EventDraft, EventEnvelope } from '@trialstream/domain';
 
 export interface EventStoreHarness {
   database: TestDatabase;

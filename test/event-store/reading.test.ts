@@ -1,5 +1,5 @@
 import type { Upcaster } from '@trialstream/event-store';
-import { START_CHECKPOINT } from '../../libs/domain/src/envelope';
+import { START_CHECKPOINT } from '@trialstream/domain';
 import {
   anAppend,
   anEvent,

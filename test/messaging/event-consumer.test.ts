@@ -10,8 +10,8 @@ import {
   type UndecodableMessage,
 } from '@trialstream/messaging';
 import { Partitioners } from 'kafkajs';
-import type { EventEnvelope } from '../../libs/domain/src/envelope';
-import { anEnvelope } from '../../libs/messaging/src/testing/an-envelope';
+import type { EventEnvelope } from '@trialstream/domain';
+import { anEnvelope } from '@trialstream/messaging/testing/an-envelope';
 import { assertKafkaReachable, TEST_KAFKA_BROKERS, uniqueTopic } from '../support/kafka';
 import { deleteTopics, pause, waitUntil } from './kafka-test-kit';
 

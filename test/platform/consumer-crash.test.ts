@@ -3,7 +3,7 @@ import { upcastStoredEvent } from '@trialstream/domain';
 import { PostgresEventStore } from '@trialstream/event-store';
 import type { DataSource } from 'typeorm';
 import { PLATFORM_MIGRATIONS } from '../../apps/platform/src/migrations';
-import { aCoordinator, enrolment, labResult, patientStream, siteActivation } from '../../libs/projections/src/testing/patient-stories';
+import { aCoordinator, enrolment, labResult, patientStream, siteActivation } from '@trialstream/projections/testing/patient-stories';
 import { AppProcess } from '../support/app-process';
 import { createTestDatabase, TestDatabase } from '../support/database';
 import { assertKafkaReachable, TEST_KAFKA_BROKERS, uniqueTopic } from '../support/kafka';

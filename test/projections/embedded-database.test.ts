@@ -13,7 +13,7 @@ import {
   verifyProjection,
   type ProjectionHandler,
 } from '@trialstream/projections';
-import { infusion } from '../../libs/projections/src/testing/patient-stories';
+import { infusion } from '@trialstream/projections/testing/patient-stories';
 import { append, eventually, registrySnapshot } from './projection-harness';
 import { recordTrial } from './trial-builder';
 

@@ -7,7 +7,7 @@ import {
   createProjectionSchema,
 } from '@trialstream/projections';
 import { TEST_KAFKA_BROKERS, assertKafkaReachable, uniqueTopic } from '@trialstream/testing';
-import type { EventEnvelope } from '../../libs/domain/src/envelope';
+import type { EventEnvelope } from '@trialstream/domain';
 import { deleteTopics } from '../messaging/kafka-test-kit';
 import { eventually, openProjectionHarness, readAllOf, registrySnapshot, type ProjectionHarness } from './projection-harness';
 import { recordTrial } from './trial-builder';

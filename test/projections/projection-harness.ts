@@ -3,9 +3,8 @@ import { openDatabase } from '@trialstream/database';
 import { EVENT_STORE_MIGRATIONS, PostgresEventStore } from '@trialstream/event-store';
 import { REGISTRY_PROJECTION, projectionMigration, type Projection } from '@trialstream/projections';
 import { createTestDatabase, type TestDatabase } from '@trialstream/testing';
-import { START_CHECKPOINT, type Checkpoint, type EventDraft, type EventEnvelope } from '../../libs/domain/src/envelope';
-import { upcastStoredEvent } from '../../libs/domain/src/stored-event-upcaster';
-import { aCoordinator } from '../../libs/projections/src/testing/patient-stories';
+import { START_CHECKPOINT, type Checkpoint, type EventDraft, type EventEnvelope, upcastStoredEvent } from '@trialstream/domain';
+import { aCoordinator } from '@trialstream/projections/testing/patient-stories';
 
 export interface ProjectionHarness {
   database: TestDatabase;

@@ -5,8 +5,8 @@ import {
   defineProjection,
   type ProjectionHandler,
 } from '@trialstream/projections';
-import type { EventEnvelope } from '../../libs/domain/src/envelope';
-import { infusion, seededRandom, shuffled } from '../../libs/projections/src/testing/patient-stories';
+import type { EventEnvelope } from '@trialstream/domain';
+import { infusion, seededRandom, shuffled } from '@trialstream/projections/testing/patient-stories';
 import {
   append,
   checkpointOf,

@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { PLATFORM_CONFIG, loadConfig } from '@trialstream/config';
 import { ProjectionFeeds, REGISTRY_PROJECTION } from '@trialstream/projections';
 import { ProjectionsModule } from '../../apps/platform/src/projections.module';
-import { enrolment, patientStream } from '../../libs/projections/src/testing/patient-stories';
+import { enrolment, patientStream } from '@trialstream/projections/testing/patient-stories';
 import { append, eventually, openProjectionHarness, tableRows, type ProjectionHarness } from './projection-harness';
 
 describe('feeding projections inside a Nest app', () => {

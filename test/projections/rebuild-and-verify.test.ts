@@ -8,7 +8,7 @@ import {
   type ReplayProgress,
 } from '@trialstream/projections';
 import type { QueryRunner } from 'typeorm';
-import { infusion, withdrawal } from '../../libs/projections/src/testing/patient-stories';
+import { infusion, withdrawal } from '@trialstream/projections/testing/patient-stories';
 import { append, openProjectionHarness, readAllOf, registrySnapshot, type ProjectionHarness } from './projection-harness';
 import { recordTrial, type RecordedTrial } from './trial-builder';
 

@@ -7,7 +7,7 @@ import {
   infusion,
   patientStream,
   randomization,
-} from '../../libs/projections/src/testing/patient-stories';
+} from '@trialstream/projections/testing/patient-stories';
 import { append, eventually, openProjectionHarness, tableRows, type ProjectionHarness } from './projection-harness';
 import { recordTrial } from './trial-builder';
 

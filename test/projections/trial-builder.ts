@@ -1,5 +1,5 @@
 import type { PostgresEventStore } from '@trialstream/event-store';
-import type { EventDraft, EventEnvelope } from '../../libs/domain/src/envelope';
+import type { EventDraft, EventEnvelope } from '@trialstream/domain';
 import {
   enrolment,
   infusion,
@@ -10,7 +10,7 @@ import {
   siteActivation,
   siteStreamId,
   withdrawal,
-} from '../../libs/projections/src/testing/patient-stories';
+} from '@trialstream/projections/testing/patient-stories';
 import { append } from './projection-harness';
 
 let trials = 0;

@@ -1,4 +1,4 @@
-import type { Checkpoint, EventEnvelope } from '../../libs/domain/src/envelope';
+import type { Checkpoint, EventEnvelope } from '@trialstream/domain';
 import { anEvent, newPatientStream } from '../event-store/event-store-harness';
 import { pause, TopicReader, waitUntil } from '../messaging/kafka-test-kit';
 import { TEST_KAFKA_BROKERS } from '../support/kafka';

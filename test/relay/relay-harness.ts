@@ -5,7 +5,7 @@ import type { DataSource } from 'typeorm';
 import { RELAY_MIGRATIONS } from '../../apps/relay/src/migrations';
 import { Relay, type RelayOptions } from '../../apps/relay/src/relay';
 import { PostgresRelayCheckpoints } from '../../apps/relay/src/relay-checkpoints';
-import { START_CHECKPOINT, type EventEnvelope } from '../../libs/domain/src/envelope';
+import { START_CHECKPOINT, type EventEnvelope } from '@trialstream/domain';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { assertKafkaReachable, TEST_KAFKA_BROKERS, uniqueTopic } from '../support/kafka';
 import { deleteTopics } from '../messaging/kafka-test-kit';

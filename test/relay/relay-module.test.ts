@@ -6,7 +6,7 @@ import { EVENT_STORE, EVENT_STORE_MIGRATIONS, EventStoreModule, type PostgresEve
 import { RELAY_MIGRATIONS } from '../../apps/relay/src/migrations';
 import { Relay } from '../../apps/relay/src/relay';
 import { RelayModule } from '../../apps/relay/src/relay.module';
-import type { EventEnvelope } from '../../libs/domain/src/envelope';
+import type { EventEnvelope } from '@trialstream/domain';
 import { anAppend } from '../event-store/event-store-harness';
 import { deleteTopics, TopicReader, waitUntil } from '../messaging/kafka-test-kit';
 import { createTestDatabase, type TestDatabase } from '../support/database';

@@ -1,5 +1,5 @@
 import { appendInTransaction, type AppendOutcome } from '@trialstream/event-store';
-import type { EventEnvelope } from '../../libs/domain/src/envelope';
+import type { EventEnvelope } from '@trialstream/domain';
 import { anAppend, newPatientStream } from '../event-store/event-store-harness';
 import { TopicReader, waitUntil } from '../messaging/kafka-test-kit';
 import { openRelayHarness, type RelayHarness } from './relay-harness';

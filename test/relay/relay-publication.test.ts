@@ -1,5 +1,5 @@
 import { EVENT_CONTENT_TYPE, startEventConsumer, type RunningConsumer } from '@trialstream/messaging';
-import type { EventEnvelope } from '../../libs/domain/src/envelope';
+import type { EventEnvelope } from '@trialstream/domain';
 import { anEvent, newPatientStream } from '../event-store/event-store-harness';
 import { TopicReader, waitUntil, type TopicMessage } from '../messaging/kafka-test-kit';
 import { TEST_KAFKA_BROKERS, uniqueTopic } from '../support/kafka';

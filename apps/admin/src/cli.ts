@@ -1,12 +1,8 @@
 import { parseArgs } from 'node:util';
+import { runAsProcess, type CliIo } from '@trialstream/cli';
 import { AdminContext, CommandFailedError, UsageError } from './admin-command';
 import { openPlatformDatabase, PlatformDatabase } from '../../platform/src/platform-database';
 import { ADMIN_COMMANDS } from './commands';
-
-export interface CliIo {
-  out(line: string): void;
-  err(line: string): void;
-}
 
 function usage(): string {
   const lines = Object.entries(ADMIN_COMMANDS).map(([name, command]) => `  ${command.usage}\n      ${command.summary}`);
@@ -51,11 +47,4 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv, io: CliIo):
   }
 }
 
-if (require.main === module) {
-  runCli(process.argv.slice(2), process.env, {
-    out: (line) => process.stdout.write(`${line}\n`),
-    err: (line) => process.stderr.write(`${line}\n`),
-  }).then((code) => {
-    process.exitCode = code;
-  });
-}
+if (require.main === module) runAsProcess(runCli);

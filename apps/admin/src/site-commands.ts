@@ -5,7 +5,7 @@ import { ANTI_MAG_RITUXIMAB_PROTOCOL, upcastStoredEvent } from '@trialstream/dom
 import { PostgresEventStore } from '@trialstream/event-store';
 import { randomUUID } from 'node:crypto';
 import { ActivateSite, ActivateSiteHandler } from '../../ingest/src/sites/activate-site';
-import { StreamWriter } from '../../ingest/src/write/stream-writer';
+import { createStreamWriter } from '@trialstream/write-side';
 import { AdminCommand, CommandFailedError, requiredString } from './admin-command';
 
 /** The operator at the terminal, attributed as an administrator acting through the CLI. */
@@ -21,7 +21,7 @@ export const createSite: AdminCommand = {
   async run(values, { database, print }) {
     const store = new PostgresEventStore(await database(), { upcast: upcastStoredEvent });
     const clock = () => new Date();
-    const handler = new ActivateSiteHandler(new StreamWriter(store, clock, ANTI_MAG_RITUXIMAB_PROTOCOL));
+    const handler = new ActivateSiteHandler(createStreamWriter(store, clock, ANTI_MAG_RITUXIMAB_PROTOCOL));
     const body = {
       submissionId: randomUUID(),
       siteId: requiredString(values, 'id'),

@@ -1,4 +1,4 @@
-import { ROLES } from '../../../libs/domain/src/envelope';
+import { ROLES } from '@trialstream/domain';
 import { UserDirectory, UserRecord, UserRejectedError } from '@trialstream/auth';
 import { AdminCommand, CommandFailedError, requiredString, stringList } from './admin-command';
 

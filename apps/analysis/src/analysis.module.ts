@@ -2,9 +2,8 @@ import { Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { DATA_SOURCE } from '@trialstream/database';
 import type { DataSource } from 'typeorm';
-import { StreamWriter } from '../../ingest/src/write/stream-writer';
 import { AllocationController } from './allocation/allocation.controller';
-import { AllocationModule } from './allocation/allocation.module';
+import { AllocationModule } from '@trialstream/allocation';
 import { AnalysisController } from './api/analysis.controller';
 import { AnalysisService } from './api/analysis.service';
 import { ReaderAccess } from './api/reader-access';
@@ -20,14 +19,13 @@ import { CodeBreakController, TrialController } from './trial/trial.controller';
  * model. The read model is fed elsewhere: `ProjectionsModule.forRoot(ANALYSIS_PROJECTIONS)`.
  *
  * Needs, from the composing app: DATA_SOURCE, EVENT_STORE, CLOCK, PROTOCOL, AuthModule's guards, the
- * global AccessLog and CqrsModule.forRoot(). Its writes (trial steps, code-breaks) go through its own
- * StreamWriter instance: the same single write path as ingest's, so this app also runs without it.
+ * global AccessLog and CqrsModule.forRoot(). Its writes (trial steps, code-breaks) go through the
+ * process's one StreamWriter (WriteSideModule): the same single write path as ingest's.
  */
 @Module({
   imports: [CqrsModule, AllocationModule],
   controllers: [AnalysisController, TrialController, CodeBreakController, AllocationController],
   providers: [
-    StreamWriter,
     TrialStatusReader,
     ReaderAccess,
     AnalysisService,

@@ -1,5 +1,5 @@
 import type { Projection } from '@trialstream/projections';
-import { ALLOCATION_MIGRATIONS } from './allocation/migrations';
+import { ALLOCATION_MIGRATIONS } from '@trialstream/allocation';
 import { ANALYSIS_PROJECTION } from './projection/analysis.projection';
 
 /** The read models this app owns; the platform migrates them and the CLIs rebuild them by name. */

@@ -1,5 +1,4 @@
 export * from './analysis.module';
 export * from './analysis.schema';
-export * from './allocation';
 export { ANALYSIS_PROJECTION, ANALYSIS_SCHEMA, ANALYSIS_TABLES } from './projection/analysis.projection';
 export { TrialStatusReader } from './read/trial-status';

@@ -7,7 +7,7 @@ import { readModelRows } from '../../audit/src/point-in-time/read-model-rows';
 import { countEventsWithin, pointInTimeSchemaName, replayProjection } from '../../audit/src/point-in-time/replay-projection';
 import { PLATFORM_PROJECTIONS } from '../../platform/src/migrations';
 import { openPlatformDatabase, type PlatformDatabase } from '../../platform/src/platform-database';
-import { cliLogger, runAsProcess, type CliIo } from '../../platform/src/cli-io';
+import { cliLogger, runAsProcess, type CliIo } from '@trialstream/cli';
 
 const usage = () => `Usage: npm run replay -- --projection <name> [--until <time|position>] [--table <name>] [--keep]
 

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { describeVerification, verifyPlatform } from '../../audit/src/verification/verify-platform';
 import { PLATFORM_PROJECTIONS } from '../../platform/src/migrations';
 import { openPlatformDatabase, type PlatformDatabase } from '../../platform/src/platform-database';
-import { cliLogger, runAsProcess, type CliIo } from '../../platform/src/cli-io';
+import { cliLogger, runAsProcess, type CliIo } from '@trialstream/cli';
 
 const USAGE = `Usage: npm run audit:verify [-- --json]
 

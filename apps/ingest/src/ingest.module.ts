@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
-import { AllocationModule } from '../../analysis/src/allocation/allocation.module';
+import { AllocationModule } from '@trialstream/allocation';
 import { MonitorWorkflowController, RecordMonitorActionHandler } from './monitor-workflow';
 import { GetPatientHistoryHandler } from './patients/patient-history';
 import { PatientsController } from './patients/patients.controller';
@@ -10,17 +10,16 @@ import { ActivateSiteHandler } from './sites/activate-site';
 import { EnrolPatientHandler } from './sites/enrol-patient';
 import { SitesController } from './sites/sites.controller';
 import { UsersController } from './users/users.controller';
-import { StreamWriter } from './write/stream-writer';
 
 /**
  * The site-facing write side. Needs, from the composing app: DATA_SOURCE (DatabaseModule), EVENT_STORE
- * (EventStoreModule), CLOCK and PROTOCOL (PlatformConfigModule) and AuthModule's guards. Randomization takes its
+ * (EventStoreModule), CLOCK and PROTOCOL (PlatformConfigModule), AuthModule's guards and
+ * WriteSideModule's StreamWriter. Randomization takes its
  * kits from the allocation list (AllocationModule, the analysis app's schema `allocation`).
  */
 @Module({
   imports: [CqrsModule, AllocationModule],
   controllers: [SitesController, PatientsController, UsersController, MonitorWorkflowController],
-  providers: [StreamWriter, ActivateSiteHandler, EnrolPatientHandler, SubmitPatientDataHandler, RandomizePatientHandler, GetPatientHistoryHandler, RecordMonitorActionHandler],
-  exports: [StreamWriter],
+  providers: [ActivateSiteHandler, EnrolPatientHandler, SubmitPatientDataHandler, RandomizePatientHandler, GetPatientHistoryHandler, RecordMonitorActionHandler],
 })
 export class IngestModule {}

@@ -1,4 +1,4 @@
-import { DynamicModule, Module, Type } from '@nestjs/common';
+import { DynamicModule, Global, Module, Type } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { HealthController } from '@trialstream/api-common';
@@ -7,8 +7,9 @@ import { PlatformConfig, PlatformConfigModule, PlatformConfigOverrides } from '@
 import { DatabaseModule } from '@trialstream/database';
 import { EventStoreModule } from '@trialstream/event-store';
 import { FRESH_READS_OPTIONS, MinPositionInterceptor } from '@trialstream/projections';
-import { AccessLogModule } from './access-log';
-import { PLATFORM_MIGRATIONS } from './migrations';
+import { WriteSideModule, AccessLogModule } from '@trialstream/write-side';
+import { AUDITED_PROJECTIONS } from '../../audit/src/audit.tokens';
+import { PLATFORM_MIGRATIONS, PLATFORM_PROJECTIONS } from './migrations';
 
 export interface AppModuleOptions {
   /** The feature modules this process runs: all of them in embedded mode, one in distributed mode. */
@@ -19,6 +20,11 @@ export interface AppModuleOptions {
 
 @Module({})
 class AppModule {}
+
+/** What the composition knows and feature apps ask for: every read model of the platform (the audit checks them all). */
+@Global()
+@Module({ providers: [{ provide: AUDITED_PROJECTIONS, useValue: PLATFORM_PROJECTIONS }], exports: [AUDITED_PROJECTIONS] })
+class CompositionModule {}
 
 /** The one composition root every app uses: configuration, database, store, auth, CQRS, health. */
 export function createAppModule(config: PlatformConfig, options: AppModuleOptions): DynamicModule {
@@ -36,6 +42,8 @@ export function createAppModule(config: PlatformConfig, options: AppModuleOption
       EventStoreModule,
       AuthModule.forRoot(),
       CqrsModule.forRoot(),
+      CompositionModule,
+      WriteSideModule,
       AccessLogModule,
       ...options.features,
     ],

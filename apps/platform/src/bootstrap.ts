@@ -1,7 +1,7 @@
 import { DynamicModule, INestApplication, Logger, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { configureHttpApp } from '@trialstream/api-common';
-import { loadConfig, PlatformConfig } from '@trialstream/config';
+import { levelsUpTo, loadConfig, PlatformConfig } from '@trialstream/config';
 import { createAppModule } from './app-module';
 
 export interface BootstrapOptions {
@@ -14,7 +14,7 @@ export interface BootstrapOptions {
 export async function bootstrapApp(options: BootstrapOptions): Promise<{ app: INestApplication; config: PlatformConfig; url: string }> {
   const config = options.config ?? loadConfig();
   const app = await NestFactory.create(createAppModule(config, { features: options.features, applicationName: `trialstream-${options.name}` }), {
-    logger: logLevelsFrom(config.logLevel),
+    logger: levelsUpTo(config.logLevel),
   });
   configureHttpApp(app, `trialstream ${options.name}`);
   await app.listen(config.port, config.host);
@@ -23,9 +23,4 @@ export async function bootstrapApp(options: BootstrapOptions): Promise<{ app: IN
   const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
   new Logger(options.name).log(`listening on ${url} (OpenAPI at ${url}/docs)`);
   return { app, config, url };
-}
-
-const LEVELS = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
-function logLevelsFrom(level: PlatformConfig['logLevel']): Array<(typeof LEVELS)[number]> {
-  return LEVELS.slice(0, LEVELS.indexOf(level) + 1) as Array<(typeof LEVELS)[number]>;
 }

@@ -1,6 +1,6 @@
 import { Presets, SingleBar } from 'cli-progress';
 import { rebuildProjection, type ReplayProgress } from '@trialstream/projections';
-import { runAsProcess, type CliIo } from '../../platform/src/cli-io';
+import { runAsProcess, type CliIo } from '@trialstream/cli';
 import { knownProjections, openPlatformDatabase, projectionsNamed } from '../../platform/src/platform-database';
 
 const USAGE = 'Usage: npm run rebuild -- <projection>';

@@ -1,5 +1,5 @@
 import { verifyProjection, type VerifyReport } from '@trialstream/projections';
-import { runAsProcess, type CliIo } from '../../platform/src/cli-io';
+import { runAsProcess, type CliIo } from '@trialstream/cli';
 import { knownProjections, openPlatformDatabase, projectionsNamed } from '../../platform/src/platform-database';
 
 /**

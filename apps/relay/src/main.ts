@@ -1,12 +1,10 @@
-import { Logger, LogLevel } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { configureHttpApp } from '@trialstream/api-common';
-import { loadConfig, type PlatformConfig } from '@trialstream/config';
+import { levelsUpTo, loadConfig } from '@trialstream/config';
 import { ensureTopic } from '@trialstream/messaging';
 import { createRelayAppModule } from './relay-app.module';
 
-const LEVELS: LogLevel[] = ['error', 'warn', 'log', 'debug', 'verbose'];
-const logLevelsFrom = (level: PlatformConfig['logLevel']): LogLevel[] => LEVELS.slice(0, LEVELS.indexOf(level) + 1);
 
 /**
  * The relay as its own process: `DATABASE_URL=... KAFKA_BROKERS=... node dist/apps/relay/src/main.js`.
@@ -24,7 +22,7 @@ async function main(): Promise<void> {
     logger.warn(`could not check topic ${topic.topic} yet (${(error as Error).message}); it is created on the first publish`);
   }
 
-  const app = await NestFactory.create(createRelayAppModule(config), { logger: logLevelsFrom(config.logLevel) });
+  const app = await NestFactory.create(createRelayAppModule(config), { logger: levelsUpTo(config.logLevel) });
   configureHttpApp(app, 'trialstream relay');
   await app.listen(config.port, config.host);
   const address = app.getHttpServer().address();

@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { START_CHECKPOINT, type Checkpoint } from '../../../libs/domain/src/envelope';
+import { START_CHECKPOINT, type Checkpoint } from '@trialstream/domain';
 import type { RelayCheckpointStore } from './relay';
 
 /** Relay checkpoints in `relay.checkpoints` (see RELAY_MIGRATIONS). */

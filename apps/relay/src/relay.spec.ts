@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
-import { START_CHECKPOINT, type Checkpoint, type EventEnvelope } from '../../../libs/domain/src/envelope';
-import { anEnvelope } from '../../../libs/messaging/src/testing/an-envelope';
+import { START_CHECKPOINT, type Checkpoint, type EventEnvelope } from '@trialstream/domain';
+import { anEnvelope } from '@trialstream/messaging/testing/an-envelope';
 import { Relay, type EventLog, type EventSink, type RelayCheckpointStore, type RelayOptions } from './relay';
 import { RetryBackoff } from './retry-backoff';
 

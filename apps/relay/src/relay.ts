@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import type { Checkpoint, EventEnvelope } from '../../../libs/domain/src/envelope';
+import type { Checkpoint, EventEnvelope } from '@trialstream/domain';
 import { RetryBackoff, type RetryBackoffOptions } from './retry-backoff';
 import { RereadSchedule } from '@trialstream/event-store';
 import { WakeableSleep } from './wakeable-sleep';

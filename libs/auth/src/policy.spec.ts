@@ -1,4 +1,4 @@
-import { ROLES, Role } from '../../domain/src/envelope';
+import { ROLES, Role } from '@trialstream/domain';
 import { ACTIONS, Action, assertPermission, assertSiteAccess, authorize, can, canAccessSite, isBlinded, PERMISSIONS, siteScope } from './policy';
 import { aPrincipal } from './testing';
 

@@ -1,4 +1,4 @@
-import { Role } from '../../domain/src/envelope';
+import { Role } from '@trialstream/domain';
 import { Principal } from './principal';
 import { siteBindingOf } from './user-rules';
 

@@ -1,4 +1,4 @@
-import { ROLES, Role } from '../../domain/src/envelope';
+import { ROLES, Role } from '@trialstream/domain';
 
 /** The authenticated caller of a request: who they are, what role they act in, which sites they are bound to. */
 export interface Principal {

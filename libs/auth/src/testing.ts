@@ -1,4 +1,4 @@
-import { Role } from '../../domain/src/envelope';
+import { Role } from '@trialstream/domain';
 import { Principal } from './principal';
 
 /** Builds a principal for tests; a site-bound role gets a site unless told otherwise. */

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { Role } from '../../domain/src/envelope';
-import { RuleViolation } from '../../domain/src/rule-violation';
+import { Role, RuleViolation } from '@trialstream/domain';
 import { issueApiKey, parseApiKey, secretMatches } from './api-key';
 import { Principal } from './principal';
 import { NewUser, validateNewUser } from './user-rules';

@@ -1,4 +1,4 @@
-import { ROLES } from '../../domain/src/envelope';
+import { ROLES } from '@trialstream/domain';
 import { NewUser, validateNewUser } from './user-rules';
 
 const aNewUser = (overrides: Partial<NewUser> = {}): NewUser => ({ name: 'Alice', role: 'site_coordinator', siteIds: ['S01'], ...overrides });

@@ -1,5 +1,4 @@
-import { ROLES, Role } from '../../domain/src/envelope';
-import { RuleViolation, violation } from '../../domain/src/rule-violation';
+import { ROLES, Role, RuleViolation, violation } from '@trialstream/domain';
 import { isRole } from './principal';
 
 /** A request for a user, as typed by an administrator: the role is checked against ROLES, not trusted. */

@@ -1,3 +1,4 @@
 export * from './config';
+export * from './log-levels';
 export * from './tokens';
 export * from './nest/platform-config.module';

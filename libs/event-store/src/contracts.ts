@@ -1,4 +1,4 @@
-import type { Actor, EventDraft, EventEnvelope } from '../../domain/src/envelope';
+import type { Actor, EventDraft, EventEnvelope } from '@trialstream/domain';
 
 /** A client-chosen submission id: resubmitting it returns the first result and stores nothing new. */
 export interface SubmissionClaim {

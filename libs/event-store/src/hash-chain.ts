@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { configure } from 'safe-stable-stringify';
-import type { Actor } from '../../domain/src/envelope';
+import type { Actor } from '@trialstream/domain';
 
 /** The previous hash of every stream's first event. */
 export const GENESIS_HASH = '0'.repeat(64);

@@ -6,6 +6,6 @@ export type { BrokenLink, IntegrityProblem, IntegrityReport } from './integrity'
 export { GENESIS_HASH, computeEventHash, canonicalize, type ChainedEventFields } from './hash-chain';
 export { chainedFields, EVENT_COLUMNS, toStoredEnvelope, type EventRow } from './row-mapping';
 export { ConcurrentWriteError } from './retryable-errors';
-export { APPLICATION_ROLE, ENSURE_APPLICATION_ROLE_SQL, EVENT_STORE_SCHEMA } from './schema';
+export { APPLICATION_ROLE, ENSURE_APPLICATION_ROLE_SQL, EVENT_STORE_SCHEMA, EVENTS_TABLE } from './schema';
 export * from './nest/event-store.module';
 export { RereadSchedule } from './reread-schedule';

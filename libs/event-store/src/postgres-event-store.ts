@@ -1,5 +1,5 @@
 import type { DataSource, QueryRunner } from 'typeorm';
-import type { Checkpoint, EventEnvelope } from '../../domain/src/envelope';
+import type { Checkpoint, EventEnvelope } from '@trialstream/domain';
 import type { AppendOutcome, AppendRequest, ReadAllOptions, ReadStreamOptions, StoredSubmission, Upcaster } from './contracts';
 import { GroupCommitter, type GroupCommitOptions, type GroupCommitStats } from './group-commit';
 import { verifyIntegrity, type IntegrityReport } from './integrity';

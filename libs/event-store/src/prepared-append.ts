@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ROLES, type Actor, type EventDraft, type EventEnvelope } from '../../domain/src/envelope';
+import { ROLES, type Actor, type EventDraft, type EventEnvelope } from '@trialstream/domain';
 import { InvalidAppendRequestError, type AppendRequest, type SubmissionClaim } from './contracts';
 
 /** An append request checked and normalised before it may join a batch, so one bad request cannot sink others. */

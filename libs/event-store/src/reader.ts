@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import type { Checkpoint, EventEnvelope } from '../../domain/src/envelope';
+import type { Checkpoint, EventEnvelope } from '@trialstream/domain';
 import type { ReadAllOptions, ReadStreamOptions, StoredSubmission, Upcaster } from './contracts';
 import { EVENT_COLUMNS, toCurrentEnvelope, type EventRow } from './row-mapping';
 import { EVENTS_TABLE, STREAMS_TABLE, SUBMISSIONS_TABLE } from './schema';

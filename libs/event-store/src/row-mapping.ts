@@ -1,4 +1,4 @@
-import type { EventEnvelope, Role } from '../../domain/src/envelope';
+import type { EventEnvelope, Role } from '@trialstream/domain';
 import type { ChainedEventFields } from './hash-chain';
 import type { Upcaster } from './contracts';
 

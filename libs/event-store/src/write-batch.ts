@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { QueryRunner } from 'typeorm';
-import type { EventEnvelope } from '../../domain/src/envelope';
+import type { EventEnvelope } from '@trialstream/domain';
 import type { AppendOutcome, StoredSubmission, SubmissionClaim } from './contracts';
 import { GENESIS_HASH, computeEventHash } from './hash-chain';
 import type { PreparedAppend } from './prepared-append';

@@ -1,5 +1,5 @@
-import type { EventEnvelope } from '../../domain/src/envelope';
-import type { Upcaster } from '../../domain/src/upcasting';
+import type { EventEnvelope } from '@trialstream/domain';
+import type { Upcaster } from '@trialstream/domain';
 
 /**
  * How events travel on Kafka. The relay publishes every committed event of the store to one topic,

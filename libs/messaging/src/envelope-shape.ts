@@ -1,4 +1,4 @@
-import { ROLES, type EventEnvelope } from '../../domain/src/envelope';
+import { ROLES, type EventEnvelope } from '@trialstream/domain';
 
 type Check = (value: unknown) => boolean;
 

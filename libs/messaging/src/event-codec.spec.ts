@@ -1,4 +1,4 @@
-import { createUpcaster } from '../../domain/src/upcasting';
+import { createUpcaster } from '@trialstream/domain';
 import { decodeEvent, encodeEvent, EVENT_CONTENT_TYPE, UndecodableEventError, type ReceivedMessage } from './event-codec';
 import { anEnvelope } from './testing/an-envelope';
 

@@ -1,6 +1,6 @@
 import type { IHeaders } from 'kafkajs';
-import type { EventEnvelope } from '../../domain/src/envelope';
-import type { Upcaster } from '../../domain/src/upcasting';
+import type { EventEnvelope } from '@trialstream/domain';
+import type { Upcaster } from '@trialstream/domain';
 import { envelopeProblem } from './envelope-shape';
 
 export const EVENT_CONTENT_TYPE = 'application/vnd.trialstream.event+json';

@@ -1,8 +1,8 @@
 import { Logger } from '@nestjs/common';
 import { Batch, KafkaJSError, KafkaMessage } from 'kafkajs';
-import type { EventEnvelope } from '../../domain/src/envelope';
-import { upcastStoredEvent } from '../../domain/src/stored-event-upcaster';
-import type { Upcaster } from '../../domain/src/upcasting';
+import type { EventEnvelope } from '@trialstream/domain';
+import { upcastStoredEvent } from '@trialstream/domain';
+import type { Upcaster } from '@trialstream/domain';
 import type { EventConsumerOptions, RunningConsumer, UndecodableMessage } from './contracts';
 import { decodeEvent, headerText, UndecodableEventError } from './event-codec';
 import { createKafka } from './kafka-client';

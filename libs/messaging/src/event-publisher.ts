@@ -1,5 +1,5 @@
 import { Kafka, Partitioners, Producer, RetryOptions } from 'kafkajs';
-import type { EventEnvelope } from '../../domain/src/envelope';
+import type { EventEnvelope } from '@trialstream/domain';
 import type { EventPublisher, EventTopicOptions } from './contracts';
 import { encodeEvent } from './event-codec';
 import { createKafka } from './kafka-client';

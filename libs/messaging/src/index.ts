@@ -4,3 +4,4 @@ export * from './event-codec';
 export * from './topic';
 export * from './event-publisher';
 export * from './event-consumer';
+export { chunksWithin } from './send-chunks';

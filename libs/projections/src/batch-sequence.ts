@@ -1,4 +1,4 @@
-import type { EventEnvelope } from '../../domain/src/envelope';
+import type { EventEnvelope } from '@trialstream/domain';
 
 export interface BatchSequence {
   /** What to apply: per stream, the versions after the applied one, gapless and in order. */

@@ -1,4 +1,4 @@
-import type { Checkpoint, EventEnvelope } from '../../domain/src/envelope';
+import type { Checkpoint, EventEnvelope } from '@trialstream/domain';
 import { CHECKPOINT_TABLE, DEAD_LETTERS_TABLE, STREAMS_TABLE } from './ddl';
 import { queryRows, type Queryable } from './database';
 import { qualified } from './sql-identifiers';

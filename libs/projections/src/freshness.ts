@@ -1,4 +1,4 @@
-import { EVENTS_TABLE } from '../../event-store/src/schema';
+import { EVENTS_TABLE } from '@trialstream/event-store';
 import { queryRows, type Queryable } from './database';
 import { STREAMS_TABLE } from './ddl';
 import { qualified } from './sql-identifiers';

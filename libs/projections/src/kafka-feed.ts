@@ -1,4 +1,4 @@
-import type { EventConsumerOptions, RunningConsumer } from '../../messaging/src/contracts';
+import type { EventConsumerOptions, RunningConsumer } from '@trialstream/messaging';
 import type { Projection } from './projection';
 import type { ProjectionRunner } from './runner';
 import { StoreFeed, type CatchUpSource } from './store-feed';

@@ -1,5 +1,5 @@
-import type { EventEnvelope } from '../../domain/src/envelope';
-import type { EventPayloadByType, EventType } from '../../domain/src/events/catalog';
+import type { EventEnvelope } from '@trialstream/domain';
+import type { EventPayloadByType, EventType } from '@trialstream/domain';
 import { assertPlainName } from './sql-identifiers';
 import { resolveTable, type KeyInput, type ResolvedTable, type Row, type TableSpec } from './table-spec';
 

@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
-import { START_CHECKPOINT, type EventEnvelope } from '../../domain/src/envelope';
-import { EVENT_STORE_SCHEMA } from '../../event-store/src/schema';
+import { START_CHECKPOINT, type EventEnvelope } from '@trialstream/domain';
+import { EVENT_STORE_SCHEMA } from '@trialstream/event-store';
 import { STREAMS_TABLE } from './ddl';
 import { queryRows, type Queryable } from './database';
 import type { ProjectionLogger } from './logger';

@@ -1,5 +1,5 @@
 import type { DataSource, QueryRunner } from 'typeorm';
-import type { Checkpoint, EventEnvelope } from '../../domain/src/envelope';
+import type { Checkpoint, EventEnvelope } from '@trialstream/domain';
 import { sequenceBatch, type EventsByStream } from './batch-sequence';
 import {
   advanceCheckpoint,

@@ -1,5 +1,5 @@
-import { RereadSchedule } from '../../event-store/src/reread-schedule';
-import type { Checkpoint, EventEnvelope } from '../../domain/src/envelope';
+import { RereadSchedule } from '@trialstream/event-store';
+import type { Checkpoint, EventEnvelope } from '@trialstream/domain';
 import { describeError } from './errors';
 import { consoleLogger, type ProjectionLogger } from './logger';
 import type { BatchResult, ProjectionRunner, StreamSource } from './runner';

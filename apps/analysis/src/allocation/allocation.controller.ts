@@ -13,7 +13,7 @@ import {
   siteStreamId,
 } from '@trialstream/domain';
 import { EVENT_STORE, type PostgresEventStore } from '@trialstream/event-store';
-import { AllocationListExistsError, AllocationOverview, AllocationSource, AllocationStore } from './allocation-store';
+import { AllocationListExistsError, AllocationOverview, AllocationSource, AllocationStore } from '@trialstream/allocation';
 import { GenerateAllocationListDto, ImportAllocationListDto } from './allocation.dto';
 
 /** What the administrator learns from an accepted list: counts per stratum, and what to double-check. */

@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import type { Principal } from '@trialstream/auth';
 import type { GroupPoint, RetreatmentThresholds } from '@trialstream/domain';
 import { stringify } from 'csv-stringify/sync';
-import { decimalString } from '../../../../libs/exports/src/decimal';
-import { AllocationStore } from '../allocation/allocation-store';
+import { decimalString } from '@trialstream/exports';
+import { AllocationStore } from '@trialstream/allocation';
 import {
   ArmComparison,
   compareArms,

@@ -3,7 +3,7 @@ import { ApiError } from '@trialstream/api-common';
 import { can, isBlinded, type Principal, siteScope } from '@trialstream/auth';
 import { PROTOCOL } from '@trialstream/config';
 import { isUnblinded, type ProtocolDefinition, TRIAL_RULE, type TrialState } from '@trialstream/domain';
-import { AccessLog } from '../../../platform/src/access-log';
+import { AccessLog } from '@trialstream/write-side';
 import type { ReadFilter } from '../read/analysis-reader';
 import { TrialStatusReader } from '../read/trial-status';
 

@@ -1,5 +1,5 @@
 import { InMemoryReadModel } from '@trialstream/projections';
-import { interleaved, seededRandom } from '../../../../libs/projections/src/testing/patient-stories';
+import { interleaved, seededRandom } from '@trialstream/projections/testing/patient-stories';
 import { ANALYSIS_PROJECTION, ANALYSIS_TABLES } from './analysis.projection';
 import { PatientStory } from './testing';
 import { visitOf } from './visits';

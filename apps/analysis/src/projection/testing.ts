@@ -12,7 +12,7 @@ import {
   patientIdFor,
   patientStreamId,
 } from '@trialstream/domain';
-import { enrolment, envelopesOf } from '../../../../libs/projections/src/testing/patient-stories';
+import { enrolment, envelopesOf } from '@trialstream/projections/testing/patient-stories';
 
 export class PatientStory {
   readonly events: EventEnvelope[] = [];

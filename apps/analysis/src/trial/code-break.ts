@@ -4,9 +4,8 @@ import { ApiError } from '@trialstream/api-common';
 import { authorize, type Principal } from '@trialstream/auth';
 import { decideCodeBreak, PatientState, patientStateFrom, patientStreamId, TRIAL_RULE } from '@trialstream/domain';
 import { EVENT_STORE, type PostgresEventStore } from '@trialstream/event-store';
-import { AccessLog } from '../../../platform/src/access-log';
-import { StreamWriter, WriteResult } from '../../../ingest/src/write/stream-writer';
-import { AllocationStore } from '../allocation/allocation-store';
+import { AccessLog, StreamWriter, WriteResult } from '@trialstream/write-side';
+import { AllocationStore } from '@trialstream/allocation';
 
 export class BreakCode {
   constructor(

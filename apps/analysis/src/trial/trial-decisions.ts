@@ -9,7 +9,7 @@ import {
   TrialState,
   trialStateFrom,
 } from '@trialstream/domain';
-import { StreamWriter, WriteResult } from '../../../ingest/src/write/stream-writer';
+import { StreamWriter, WriteResult } from '@trialstream/write-side';
 
 export const TRIAL_STEPS = {
   freeze: decideDatabaseFreeze,

@@ -3,7 +3,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { AnyAuthenticatedRole, CurrentPrincipal, RequirePermission, type Principal } from '@trialstream/auth';
 import type { Response } from 'express';
-import { respond } from '../../../ingest/src/write/respond';
+import { respond } from '@trialstream/write-side';
 import { TrialStatusReader } from '../read/trial-status';
 import { BreakCode, CodeBreakResult } from './code-break';
 import { TakeTrialStep } from './trial-decisions';

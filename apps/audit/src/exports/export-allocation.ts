@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { isBlinded, type Principal } from '@trialstream/auth';
 import { TRIAL_STREAM_ID, trialStateFrom, isUnblinded, type EventEnvelope } from '@trialstream/domain';
 import { EVENT_STORE, PostgresEventStore } from '@trialstream/event-store';
-import { AllocationStore } from '../../../analysis/src/allocation/allocation-store';
+import { AllocationStore } from '@trialstream/allocation';
 
 /**
  * The arm of each randomized patient for an export, or nothing: only for an unblinded reader, and only

@@ -1,7 +1,7 @@
 import { ANTI_MAG_RITUXIMAB_PROTOCOL } from '@trialstream/domain';
 import type { Response } from 'express';
-import { aPrincipal } from '../../../../libs/auth/src/testing';
-import type { AccessLog } from '../../../platform/src/access-log';
+import { aPrincipal } from '@trialstream/auth/testing';
+import type { AccessLog } from '@trialstream/write-side';
 import type { EventLog } from '../log/event-log';
 import type { ExportAllocation } from './export-allocation';
 import { ExportsController } from './exports.controller';

@@ -6,7 +6,7 @@ import { CLOCK, PROTOCOL } from '@trialstream/config';
 import type { ProtocolDefinition } from '@trialstream/domain';
 import { toCsv, toOdmXml, toSdtmDatasets, type SdtmDomain } from '@trialstream/exports';
 import type { Response } from 'express';
-import { AccessLog } from '../../../platform/src/access-log';
+import { AccessLog } from '@trialstream/write-side';
 import { EventLog } from '../log/event-log';
 import { ExportAllocation } from './export-allocation';
 import { SDTM_DOMAINS, studyExportOptions } from './study-export-options';

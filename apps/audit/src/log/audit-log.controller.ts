@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiForbiddenResponse, ApiOkResponse, ApiProduces, ApiTag
 import { CurrentPrincipal, RequirePermission, type Principal } from '@trialstream/auth';
 import type { EventEnvelope } from '@trialstream/domain';
 import type { Response } from 'express';
-import { AccessLog } from '../../../platform/src/access-log';
+import { AccessLog } from '@trialstream/write-side';
 import { DEFAULT_LOG_PAGE, LogPageQuery, LogRangeQuery } from '../audit-query.dto';
 import { EventLog, type LogPage } from './event-log';
 import { writeLines } from './write-lines';

@@ -4,7 +4,7 @@ import { ApiError } from '@trialstream/api-common';
 import { CurrentPrincipal, RequirePermission, type Principal } from '@trialstream/auth';
 import { patientStreamId } from '@trialstream/domain';
 import { EVENT_STORE, type PostgresEventStore } from '@trialstream/event-store';
-import { AccessLog } from '../../../platform/src/access-log';
+import { AccessLog } from '@trialstream/write-side';
 import { requestedPointInTime } from '../audit-errors';
 import { PointInTimeQuery } from '../audit-query.dto';
 import { readBoundOf, type PointInTime } from '../point-in-time/point-in-time';

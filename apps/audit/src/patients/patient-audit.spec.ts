@@ -1,5 +1,5 @@
 import { draftEvent, type EventDraft, type EventEnvelope } from '@trialstream/domain';
-import { enrolment, envelopesOf, labResult, randomization } from '../../../../libs/projections/src/testing/patient-stories';
+import { enrolment, envelopesOf, labResult, randomization } from '@trialstream/projections/testing/patient-stories';
 import { patientAuditHistory } from './patient-audit-history';
 import { patientRecordAsOf } from './patient-record-as-of';
 

@@ -6,7 +6,7 @@ import { DATA_SOURCE } from '@trialstream/database';
 import { EVENT_STORE, type PostgresEventStore } from '@trialstream/event-store';
 import type { Projection, ProjectionLogger } from '@trialstream/projections';
 import type { DataSource } from 'typeorm';
-import { AccessLog } from '../../../platform/src/access-log';
+import { AccessLog } from '@trialstream/write-side';
 import { requestedPointInTime } from '../audit-errors';
 import { DEFAULT_ROWS_PAGE, ProjectionAsOfQuery } from '../audit-query.dto';
 import { AUDITED_PROJECTIONS } from '../audit.tokens';

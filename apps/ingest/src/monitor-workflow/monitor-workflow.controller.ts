@@ -3,7 +3,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Principal, RequirePermission } from '@trialstream/auth';
 import type { Response } from 'express';
-import { respond } from '../write/respond';
+import { respond } from '@trialstream/write-side';
 import { MonitorActionKind } from './monitor-actions';
 import { AnswerQueryDto, CancelQueryDto, CloseQueryDto, RaiseQueryDto, ReopenQueryDto, VerifySourceDataDto } from './monitor-workflow.dto';
 import { RecordMonitorAction } from './record-monitor-action';

@@ -3,7 +3,7 @@ import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { ApiError } from '@trialstream/api-common';
 import { Action, authorize, Principal } from '@trialstream/auth';
 import { MonitoredPatientState, monitoredPatientStateFrom, patientStreamId } from '@trialstream/domain';
-import { StreamWriter, WriteResult } from '../write/stream-writer';
+import { StreamWriter, WriteResult } from '@trialstream/write-side';
 import { decideMonitorAction, MONITOR_ACTIONS, MonitorActionKind } from './monitor-actions';
 
 type Body = Record<string, unknown> & { submissionId: string; expectedVersion?: number };

@@ -3,7 +3,7 @@ import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Principal, RequirePermission } from '@trialstream/auth';
 import type { Response } from 'express';
-import { respond } from '../write/respond';
+import { respond } from '@trialstream/write-side';
 import { CorrectEntryDto, VoidEntryDto } from './dto/amendment.dto';
 import {
   RecordClinicalAssessmentDto, RecordInfusionDto, RecordLabResultDto, RecordNeurographyDto, ReportAdverseEventDto, WithdrawPatientDto,

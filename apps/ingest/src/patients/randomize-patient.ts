@@ -5,8 +5,8 @@ import type { Principal } from '@trialstream/auth';
 import { CLOCK } from '@trialstream/config';
 import { decideRandomization, EventEnvelope, patientStateFrom, patientStreamId, PatientState } from '@trialstream/domain';
 import { EVENT_STORE, type PostgresEventStore } from '@trialstream/event-store';
-import { AllocationStore } from '../../../analysis/src/allocation/allocation-store';
-import { StreamWriter, WriteResult } from '../write/stream-writer';
+import { AllocationStore } from '@trialstream/allocation';
+import { StreamWriter, WriteResult } from '@trialstream/write-side';
 import { assertPatientAccess } from './submit-patient-data';
 
 export type RandomizationBody = Record<string, unknown> & {

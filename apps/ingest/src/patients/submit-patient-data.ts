@@ -2,7 +2,7 @@ import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { ApiError } from '@trialstream/api-common';
 import { authorize, Principal } from '@trialstream/auth';
 import { patientStateFrom, patientStreamId, PatientState } from '@trialstream/domain';
-import { StreamWriter, WriteResult } from '../write/stream-writer';
+import { StreamWriter, WriteResult } from '@trialstream/write-side';
 import { decidePatientSubmission, PatientSubmissionKind } from './patient-submissions';
 
 export class SubmitPatientData {

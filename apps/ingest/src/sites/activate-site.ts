@@ -1,7 +1,7 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import type { Principal } from '@trialstream/auth';
 import { decideSiteActivation, evolveSite, initialSiteState, SiteActivationCommand, SiteState, siteStreamId } from '@trialstream/domain';
-import { StreamWriter, WriteResult } from '../write/stream-writer';
+import { StreamWriter, WriteResult } from '@trialstream/write-side';
 
 export class ActivateSite {
   constructor(

@@ -7,7 +7,7 @@ import {
   siteStreamId,
 } from '@trialstream/domain';
 import type { PostgresEventStore } from '@trialstream/event-store';
-import { StreamWriter, WriteResult } from '../write/stream-writer';
+import { StreamWriter, WriteResult } from '@trialstream/write-side';
 import { EVENT_STORE } from '@trialstream/event-store';
 
 export class EnrolPatient {

@@ -4,7 +4,7 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Principal, RequirePermission } from '@trialstream/auth';
 import type { Response } from 'express';
 import { EnrolPatientDto } from '../patients/dto/enrol-patient.dto';
-import { respond } from '../write/respond';
+import { respond } from '@trialstream/write-side';
 import { ActivateSite } from './activate-site';
 import { EnrolPatient } from './enrol-patient';
 import { ActivateSiteDto } from './site.dto';

@@ -3,8 +3,8 @@ import { ApiBearerAuth, ApiForbiddenResponse, ApiOkResponse, ApiProduces, ApiTag
 import { CurrentPrincipal, RequirePermission, type Principal } from '@trialstream/auth';
 import type { Response } from 'express';
 import { ReadsProjection } from '@trialstream/projections';
+import { AccessLog } from '@trialstream/write-side';
 import { MONITORING_PROJECTION } from '../projection/monitoring.projection';
-import { AccessLog } from '../../../platform/src/access-log';
 import type { DeviationView, QueryView } from '../indicators/patient-monitoring';
 import type { SiteIndicators } from '../indicators/site-indicators';
 import { deviationsCsv, patientsCsv, queriesCsv, sitesCsv } from './monitoring-csv';

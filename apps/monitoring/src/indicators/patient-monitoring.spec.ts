@@ -3,10 +3,10 @@ import {
   decideInfusion, decideLabResult, decideNeurography, decideRaiseQuery, decideVoid, decideWithdrawal, type EventEnvelope,
 } from '@trialstream/domain';
 import { InMemoryReadModel } from '@trialstream/projections';
-import { aMonitoredPatient, at } from '../../../../libs/domain/src/monitoring/testing/builders';
+import { aMonitoredPatient, at } from '@trialstream/domain/monitoring/testing/builders';
 import {
   aPatient, context, infusionCommand, labResultCommand, neurographyCommand, withdrawalCommand,
-} from '../../../../libs/domain/src/testing/builders';
+} from '@trialstream/domain/testing/builders';
 import { CODE_BREAK_EVENT_TYPE } from '../projection/blinded-fold';
 import { MONITORING_PATIENTS, monitoredStateOf, type MonitoringPatientRow } from '../projection/monitoring-rows';
 import { MONITORING_PROJECTION } from '../projection/monitoring.projection';

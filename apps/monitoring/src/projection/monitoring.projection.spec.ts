@@ -3,9 +3,9 @@ import {
   draftEvent, monitoredPatientStateFrom, type EventEnvelope,
 } from '@trialstream/domain';
 import { InMemoryReadModel } from '@trialstream/projections';
-import { aMonitoredPatient } from '../../../../libs/domain/src/monitoring/testing/builders';
-import { aPatient, infusionCommand, labResultCommand } from '../../../../libs/domain/src/testing/builders';
-import { interleaved, seededRandom } from '../../../../libs/projections/src/testing/patient-stories';
+import { aMonitoredPatient } from '@trialstream/domain/monitoring/testing/builders';
+import { aPatient, infusionCommand, labResultCommand } from '@trialstream/domain/testing/builders';
+import { interleaved, seededRandom } from '@trialstream/projections/testing/patient-stories';
 import { committed, envelopesOf } from '../testing/monitored-stream';
 import { CODE_BREAK_EVENT_TYPE } from './blinded-fold';
 import { MONITORING_PATIENTS, MONITORING_SITES, monitoredStateOf, type MonitoringPatientRow } from './monitoring-rows';

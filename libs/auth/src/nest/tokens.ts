@@ -1,1 +1,1 @@
-export { DATA_SOURCE } from '../../../database/src/nest/database.module';
+export { DATA_SOURCE } from '@trialstream/database';

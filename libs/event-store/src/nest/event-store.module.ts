@@ -1,5 +1,5 @@
 import { Global, Module } from '@nestjs/common';
-import { upcastStoredEvent } from '../../../domain/src/stored-event-upcaster';
+import { upcastStoredEvent } from '@trialstream/domain';
 import type { DataSource } from 'typeorm';
 import { PostgresEventStore } from '../postgres-event-store';
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { EventEnvelope } from '../../../domain/src/envelope';
+import type { EventEnvelope } from '@trialstream/domain';
 
 let position = 0;
 

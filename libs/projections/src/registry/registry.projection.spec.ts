@@ -1,4 +1,4 @@
-import type { EventEnvelope } from '../../../domain/src/envelope';
+import type { EventEnvelope } from '@trialstream/domain';
 import { InMemoryReadModel } from '../testing/in-memory-read-model';
 import {
   enrolment,

@@ -1,8 +1,7 @@
-import type { EventEnvelope } from '../../../domain/src/envelope';
-import { PATIENT_EVENT_TYPES } from '../../../domain/src/events/catalog';
-import type { PatientEnrolled, PatientScreenFailed } from '../../../domain/src/events/patient-lifecycle';
-import type { SiteActivated } from '../../../domain/src/events/site';
-import { PATIENT_STREAM_PREFIX } from '../../../domain/src/streams';
+import type { EventEnvelope } from '@trialstream/domain';
+import { PATIENT_EVENT_TYPES, PATIENT_STREAM_PREFIX } from '@trialstream/domain';
+import type { PatientEnrolled, PatientScreenFailed } from '@trialstream/domain';
+import type { SiteActivated } from '@trialstream/domain';
 import { defineProjection, type ProjectionHandler, type ProjectionHandlers, type RowAccess, type RowRef } from '../projection';
 import { REGISTRY_STATUSES, statusAfter, type RegistryStatus } from './registry-status';
 

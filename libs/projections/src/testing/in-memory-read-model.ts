@@ -1,4 +1,4 @@
-import type { EventEnvelope } from '../../../domain/src/envelope';
+import type { EventEnvelope } from '@trialstream/domain';
 import { sequenceBatch } from '../batch-sequence';
 import { tableOf, type Projection, type RowAccess } from '../projection';
 import { RowShapeError, keyText, keyValues, normalizeRow, type KeyInput, type Row } from '../table-spec';

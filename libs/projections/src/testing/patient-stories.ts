@@ -3,9 +3,8 @@
  * would produce them, and envelopes as the store would return them.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import type { Actor, EventDraft, EventEnvelope } from '../../../domain/src/envelope';
-import { draftEvent } from '../../../domain/src/events/catalog';
-import { patientIdFor, patientStreamId, siteStreamId } from '../../../domain/src/streams';
+import type { Actor, EventDraft, EventEnvelope } from '@trialstream/domain';
+import { draftEvent, patientIdFor, patientStreamId, siteStreamId } from '@trialstream/domain';
 
 export const aCoordinator: Actor = { userId: 'coordinator-1', role: 'site_coordinator' };
 

@@ -1,3 +1,5 @@
+import { logsAt } from '@trialstream/config';
+
 /** Where a command-line tool writes: results to `out` (stdout), messages and progress to `err` (stderr). Exit codes: 0 done, 1 failed or found something wrong, 2 wrong invocation or could not run. */
 export interface CliIo {
   out(line: string): void;
@@ -28,7 +30,7 @@ export function runAsProcess(main: (argv: string[], env: NodeJS.ProcessEnv, io: 
 /** A quiet projection logger: warnings only when LOG_LEVEL asks for them. */
 export const cliLogger = (io: CliIo, env: NodeJS.ProcessEnv) => ({
   warn: (message: string) => {
-    if (['warn', 'log', 'debug', 'verbose'].includes(env.LOG_LEVEL ?? 'warn')) io.err(`warning: ${message}`);
+    if (logsAt(env.LOG_LEVEL ?? 'warn', 'warn', 'error')) io.err(`warning: ${message}`);
   },
   error: (message: string) => io.err(`error: ${message}`),
 });

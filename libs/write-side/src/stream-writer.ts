@@ -3,7 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { ApiError } from '@trialstream/api-common';
 import type { Principal } from '@trialstream/auth';
 import { TRIAL_RULE, TRIAL_STREAM_ID, trialStateFrom } from '@trialstream/domain';
-import type { Decision, DecisionContext, EventDraft, EventEnvelope, ProtocolDefinition, RuleViolation } from '@trialstream/domain';
+import type { Actor, Decision, DecisionContext, EventDraft, EventEnvelope, ProtocolDefinition, RuleViolation } from '@trialstream/domain';
 import type { PostgresEventStore } from '@trialstream/event-store';
 import { stringify } from 'safe-stable-stringify';
 import { KeyedMutex } from './keyed-mutex';
@@ -49,6 +49,16 @@ const CONFLICT_RULES = new Set([
 ]);
 /** Without a client expectedVersion, a concurrent writer just means: decide again on the newer state. */
 const MAX_ATTEMPTS = 5;
+/** Facts nobody decides on (a reader's own access records) only race with the same reader's other processes. */
+const MAX_FACT_ATTEMPTS = 20;
+
+/** Facts appended without a decision: no submission id, no trial condition (reads stay possible once locked). */
+export interface FactAppend {
+  streamId: string;
+  events: EventDraft[];
+  siteId: string | null;
+  actor: Actor;
+}
 
 function requestHash(request: StreamDecision<unknown>['request'], streamId: string): string {
   return createHash('sha256').update(stringify({ kind: request.kind, streamId, body: request.body }) ?? '').digest('hex');
@@ -91,6 +101,17 @@ export class StreamWriter {
 
   write<TState>(decision: StreamDecision<TState>): Promise<WriteResult> {
     return this.streams.run(decision.streamId, () => this.decideAndAppend(decision));
+  }
+
+  /** Appends at the stream's current version, again on a newer one; false when it kept changing. */
+  appendFacts(facts: FactAppend): Promise<boolean> {
+    return this.streams.run(facts.streamId, async () => {
+      for (let attempt = 0; attempt < MAX_FACT_ATTEMPTS; attempt++) {
+        const outcome = await this.store.append({ ...facts, expectedVersion: await this.store.streamVersion(facts.streamId) });
+        if (outcome.status === 'appended') return true;
+      }
+      return false;
+    });
   }
 
   private async decideAndAppend<TState>(decision: StreamDecision<TState>): Promise<WriteResult> {
