@@ -16,6 +16,14 @@ export interface BenchSizes {
   partitions: number;
   /** Events the relay reads and publishes per round, and messages per raw produce request. */
   relayPageSize: number;
+  /** Timed HTTP submissions per target of the HTTP ingest phase. */
+  httpRequests: number;
+  /** Concurrent HTTP clients of the HTTP ingest phase. */
+  httpClients: number;
+  /** Submissions per second offered in the open-loop latency measurement. */
+  openLoopRate: number;
+  /** Seconds of open-loop load per delivery mode. */
+  openLoopSeconds: number;
 }
 
 export interface BenchParameters extends BenchSizes {
@@ -38,6 +46,10 @@ const SIZE_OPTIONS: Record<keyof BenchSizes, SizeOption> = {
   latencySamples: { flag: 'latency-samples', env: 'BENCH_LATENCY_SAMPLES', fallback: 2000, describe: 'HTTP submissions timed per mode' },
   partitions: { flag: 'partitions', env: 'BENCH_PARTITIONS', fallback: 12, describe: 'partitions of the benchmark topics' },
   relayPageSize: { flag: 'relay-page-size', env: 'BENCH_RELAY_PAGE_SIZE', fallback: 500, describe: 'events per relay page and raw produce request' },
+  httpRequests: { flag: 'http-requests', env: 'BENCH_HTTP_REQUESTS', fallback: 4000, describe: 'timed HTTP submissions per app target' },
+  httpClients: { flag: 'http-clients', env: 'BENCH_HTTP_CLIENTS', fallback: 32, describe: 'concurrent HTTP clients' },
+  openLoopRate: { flag: 'open-loop-rate', env: 'BENCH_OPEN_LOOP_RATE', fallback: 500, describe: 'submissions per second offered, open loop' },
+  openLoopSeconds: { flag: 'open-loop-seconds', env: 'BENCH_OPEN_LOOP_SECONDS', fallback: 10, describe: 'seconds of open-loop load per mode' },
 };
 
 export class ParameterError extends Error {}

@@ -4,7 +4,9 @@ import { Logger } from '@nestjs/common';
 import { assertKafkaReachable, TEST_KAFKA_BROKERS } from '../test/support/kafka';
 import { openBenchDatabase } from './bench-database';
 import { BenchKafka } from './bench-kafka';
+import { buildOnce } from './app-process';
 import { measureEndToEndLatency } from './end-to-end-latency';
+import { measureHttpIngest } from './http-ingest';
 import { machineInfo } from './machine';
 import { MemoryRecorder } from './memory';
 import { ParameterError, readParameters, sizesForReport, usage, type BenchParameters } from './parameters';
@@ -42,9 +44,12 @@ async function main(): Promise<void> {
   await assertKafkaReachable(TEST_KAFKA_BROKERS);
   const kafka = new BenchKafka(TEST_KAFKA_BROKERS, params.partitions);
   const memory = new MemoryRecorder();
+  progress('building dist/ if a source changed (the HTTP phases run the compiled apps)');
+  buildOnce();
   try {
     const throughput = await throughputPhases(params, kafka, memory);
-    const latency = await measureEndToEndLatency(kafka, params.latencySamples, memory);
+    const httpIngest = await measureHttpIngest(params, throughput.storeAppend.raw_transaction_per_event);
+    const latency = await measureEndToEndLatency(kafka, params, memory);
     const document = {
       benchmark: 'trialstream',
       started_at: startedAt.toISOString(),
@@ -54,6 +59,7 @@ async function main(): Promise<void> {
       store_append: throughput.storeAppend,
       relay_publish: throughput.relay,
       projection_catch_up: throughput.projection,
+      http_ingest: httpIngest,
       end_to_end_latency: latency,
       memory: memory.report,
     };
