@@ -98,14 +98,27 @@ export class StreamWriter {
   ) {}
 
   private readonly streams = new KeyedMutex();
+  /**
+   * The trial stream's version when this process last saw the trial open. Every append is conditioned on
+   * that version, so a stale one (a lock committed by any process since) only makes the append conflict,
+   * which forgets it and decides again: every write need not read the whole trial stream first.
+   */
+  private openTrialVersion: number | null = null;
 
   write<TState>(decision: StreamDecision<TState>): Promise<WriteResult> {
-    return this.streams.run(decision.streamId, () => this.decideAndAppend(decision));
+    return this.streams.run(decision.streamId, async () => {
+      try {
+        return await this.decideAndAppend(decision);
+      } finally {
+        if (decision.streamId === TRIAL_STREAM_ID) this.openTrialVersion = null;
+      }
+    });
   }
 
   /** Appends at the stream's current version, again on a newer one; false when it kept changing. */
   appendFacts(facts: FactAppend): Promise<boolean> {
     return this.streams.run(facts.streamId, async () => {
+      if (facts.streamId === TRIAL_STREAM_ID) this.openTrialVersion = null;
       for (let attempt = 0; attempt < MAX_FACT_ATTEMPTS; attempt++) {
         const outcome = await this.store.append({ ...facts, expectedVersion: await this.store.streamVersion(facts.streamId) });
         if (outcome.status === 'appended') return true;
@@ -117,15 +130,22 @@ export class StreamWriter {
   private async decideAndAppend<TState>(decision: StreamDecision<TState>): Promise<WriteResult> {
     const scope = `user:${decision.principal.userId}`;
     const hash = requestHash(decision.request, decision.streamId);
-    const earlier = await this.store.findSubmission(scope, decision.submissionId);
+    const conditioned = !decision.allowedWhenDatabaseClosed && decision.streamId !== TRIAL_STREAM_ID;
+    // The three reads are independent: one round trip of waiting instead of three.
+    const [earlier, firstRead, firstCondition] = await Promise.all([
+      this.store.findSubmission(scope, decision.submissionId),
+      this.store.readStream(decision.streamId),
+      conditioned ? this.openTrialCondition().catch((error: unknown) => error as Error) : undefined,
+    ]);
     if (earlier) return this.replay(earlier.requestHash === hash, earlier.response);
 
     for (let attempt = 1; ; attempt++) {
-      const events = await this.store.readStream(decision.streamId);
+      const events = attempt === 1 ? firstRead : await this.store.readStream(decision.streamId);
       const state = decision.fold(events);
       decision.authorize(state, events);
-      const trialCondition =
-        decision.allowedWhenDatabaseClosed || decision.streamId === TRIAL_STREAM_ID ? undefined : await this.openTrialCondition();
+      const condition = attempt === 1 ? firstCondition : conditioned ? await this.openTrialCondition().catch((error: unknown) => error as Error) : undefined;
+      if (condition instanceof Error) throw condition;
+      const trialCondition = condition;
       if (decision.expectedVersion !== undefined && decision.expectedVersion !== events.length) {
         throw staleVersion(decision.expectedVersion, events.length);
       }
@@ -150,6 +170,7 @@ export class StreamWriter {
       if (appended.status === 'duplicate') return this.replay(appended.requestHashMatches, appended.response);
       // A conflict on the trial's stream (a freeze or lock committed meanwhile) is decided again, which reports it.
       const trialChanged = appended.conditionStreamId !== undefined;
+      if (trialChanged) this.openTrialVersion = null;
       if (!trialChanged && decision.expectedVersion !== undefined) throw staleVersion(decision.expectedVersion, appended.actualVersion);
       if (attempt === MAX_ATTEMPTS) {
         throw ApiError.conflict('The record kept changing while this submission was decided: submit it again', [
@@ -164,6 +185,7 @@ export class StreamWriter {
    * until the append commits (a lock that commits first makes the append conflict and be decided again).
    */
   private async openTrialCondition(): Promise<{ streamId: string; version: number }> {
+    if (this.openTrialVersion !== null) return { streamId: TRIAL_STREAM_ID, version: this.openTrialVersion };
     const events = await this.store.readStream(TRIAL_STREAM_ID);
     const trial = trialStateFrom(events);
     if (trial.status !== 'open') {
@@ -171,6 +193,7 @@ export class StreamWriter {
         { field: 'trial', rule: TRIAL_RULE.databaseClosed },
       ]);
     }
+    this.openTrialVersion = events.length;
     return { streamId: TRIAL_STREAM_ID, version: events.length };
   }
 
