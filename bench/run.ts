@@ -5,6 +5,7 @@ import { assertKafkaReachable, TEST_KAFKA_BROKERS } from '../test/support/kafka'
 import { openBenchDatabase } from './bench-database';
 import { BenchKafka } from './bench-kafka';
 import { buildOnce } from './app-process';
+import { measureEmmettPeer } from './emmett-peer';
 import { measureEndToEndLatency } from './end-to-end-latency';
 import { measureHttpIngest } from './http-ingest';
 import { machineInfo } from './machine';
@@ -24,9 +25,10 @@ async function throughputPhases(params: BenchParameters, kafka: BenchKafka, memo
   const db = await openBenchDatabase();
   try {
     const storeAppend = await measureStoreAppends(db, params, memory);
+    const emmett = await measureEmmettPeer(db, params, { single: storeAppend.single_group_commit, batched: storeAppend.batched }, memory);
     const relay = await measureRelayPublish(db, kafka, params, memory);
     const projection = await measureProjectionCatchUp(db, kafka, relay.relayTopic, storeAppend.raw_multi_row_insert, memory);
-    return { postgresServerVersion: db.serverVersion, storeAppend, relay: relay.results, projection };
+    return { postgresServerVersion: db.serverVersion, storeAppend, emmett, relay: relay.results, projection };
   } finally {
     await db.close();
   }
@@ -57,6 +59,7 @@ async function main(): Promise<void> {
       machine: machineInfo(throughput.postgresServerVersion, TEST_KAFKA_BROKERS),
       parameters: sizesForReport(params),
       store_append: throughput.storeAppend,
+      emmett_peer: throughput.emmett,
       relay_publish: throughput.relay,
       projection_catch_up: throughput.projection,
       http_ingest: httpIngest,
