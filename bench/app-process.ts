@@ -32,10 +32,12 @@ export function buildOnce(): void {
 }
 
 /** Runs the compiled app (`node dist/apps/<app>/src/main.js`, what `npm start` runs) as its own process. */
-export async function startAppProcess(target: AppTarget): Promise<RunningAppProcess> {
+export async function startAppProcess(target: AppTarget, options: { databaseUrl?: string } = {}): Promise<RunningAppProcess> {
   const app = target === 'ingest_alone_postgres' ? 'ingest' : 'platform';
   const dataDir = mkdtempSync(join(tmpdir(), 'trialstream-bench-'));
-  const database: TestDatabase | null = target === 'platform_embedded' ? null : await createTestDatabase('bench_http');
+  // A database the caller filled stays the caller's to drop.
+  const given = options.databaseUrl ? { url: options.databaseUrl, name: '', drop: async () => undefined } : null;
+  const database: TestDatabase | null = given ?? (target === 'platform_embedded' ? null : await createTestDatabase('bench_http'));
   const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'log', DATA_DIR: dataDir, NODE_ENV: 'production' };
   delete env.KAFKA_BROKERS;
   if (database) env.DATABASE_URL = database.url;

@@ -1,3 +1,4 @@
+import { parseScale } from './scale-size';
 import { parseArgs } from 'node:util';
 
 /** Every size the benchmark takes; the defaults finish in about two minutes on two cores. */
@@ -24,11 +25,15 @@ export interface BenchSizes {
   openLoopRate: number;
   /** Seconds of open-loop load per delivery mode. */
   openLoopSeconds: number;
+  /** Calls of each route in the scale phase. */
+  scaleCalls: number;
 }
 
 export interface BenchParameters extends BenchSizes {
   /** Also write the JSON document to this file (`npm run bench` prints npm's banner on stdout; `npm run -s bench` does not). */
   out: string | null;
+  /** Events of the opt-in scale phase (`--scale 1m`); null: not run. */
+  scale: number | null;
 }
 
 interface SizeOption {
@@ -50,6 +55,7 @@ const SIZE_OPTIONS: Record<keyof BenchSizes, SizeOption> = {
   httpClients: { flag: 'http-clients', env: 'BENCH_HTTP_CLIENTS', fallback: 32, describe: 'concurrent HTTP clients' },
   openLoopRate: { flag: 'open-loop-rate', env: 'BENCH_OPEN_LOOP_RATE', fallback: 500, describe: 'submissions per second offered, open loop' },
   openLoopSeconds: { flag: 'open-loop-seconds', env: 'BENCH_OPEN_LOOP_SECONDS', fallback: 10, describe: 'seconds of open-loop load per mode' },
+  scaleCalls: { flag: 'scale-calls', env: 'BENCH_SCALE_CALLS', fallback: 1000, describe: 'calls of each route in the scale phase' },
 };
 
 export class ParameterError extends Error {}
@@ -71,6 +77,7 @@ export function usage(): string {
     'npm run -s bench -- [options]   (prints one JSON document on stdout, progress on stderr)',
     ...lines,
     `  --${'out'.padEnd(20)} also write the JSON document to this file`,
+    `  --${'scale'.padEnd(20)} also run the scale phase with this many events (1m = 1,000,000; not in the default run)`,
     '  PostgreSQL: TEST_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/postgres); Kafka: TEST_KAFKA_BROKERS (default 127.0.0.1:9092)',
   ].join('\n');
 }
@@ -84,6 +91,7 @@ export function readParameters(argv: string[], env: NodeJS.ProcessEnv): BenchPar
       options: {
         ...Object.fromEntries(Object.values(SIZE_OPTIONS).map((option) => [option.flag, { type: 'string' as const }])),
         out: { type: 'string' as const },
+        scale: { type: 'string' as const },
       },
       strict: true,
       allowPositionals: false,
@@ -94,7 +102,15 @@ export function readParameters(argv: string[], env: NodeJS.ProcessEnv): BenchPar
   const sizes = Object.fromEntries(
     Object.entries(SIZE_OPTIONS).map(([key, option]) => [key, positiveInteger(option, values[option.flag] ?? env[option.env])]),
   ) as unknown as BenchSizes;
-  return { ...sizes, out: values.out ?? null };
+  let scale: number | null = null;
+  if (values.scale !== undefined) {
+    try {
+      scale = parseScale(values.scale);
+    } catch (error) {
+      throw new ParameterError((error as Error).message);
+    }
+  }
+  return { ...sizes, out: values.out ?? null, scale };
 }
 
 /** The sizes under the names of their flags, snake_case like the rest of the report. */

@@ -8,6 +8,7 @@ import { buildOnce } from './app-process';
 import { measureEmmettPeer } from './emmett-peer';
 import { measureEndToEndLatency } from './end-to-end-latency';
 import { measureHttpIngest } from './http-ingest';
+import { measureScale } from './scale';
 import { machineInfo } from './machine';
 import { MemoryRecorder } from './memory';
 import { ParameterError, readParameters, sizesForReport, usage, type BenchParameters } from './parameters';
@@ -52,6 +53,7 @@ async function main(): Promise<void> {
     const throughput = await throughputPhases(params, kafka, memory);
     const httpIngest = await measureHttpIngest(params, throughput.storeAppend.raw_transaction_per_event);
     const latency = await measureEndToEndLatency(kafka, params, memory);
+    const scale = params.scale === null ? null : await measureScale(params.scale, params.scaleCalls);
     const document = {
       benchmark: 'trialstream',
       started_at: startedAt.toISOString(),
@@ -64,6 +66,7 @@ async function main(): Promise<void> {
       projection_catch_up: throughput.projection,
       http_ingest: httpIngest,
       end_to_end_latency: latency,
+      ...(scale ? { scale } : {}),
       memory: memory.report,
     };
     await printResult(document, params.out);
