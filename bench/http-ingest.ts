@@ -55,7 +55,7 @@ async function loadOne(target: AppTarget, requests: number, clients: number): Pr
   const app = await startAppProcess(target);
   try {
     await post(app, '/sites', app.adminToken, siteBody(SITE));
-    const coordinator = `Bearer ${(await post(app, '/users', app.adminToken, { name: 'bench coordinator', role: 'site_coordinator', siteIds: [SITE] })).token}`;
+    const coordinator = `Bearer ${String((await post(app, '/users', app.adminToken, { name: 'bench coordinator', role: 'site_coordinator', siteIds: [SITE] })).token)}`;
     const patientsOf = await Promise.all(
       Array.from({ length: clients }, async (_, client) => {
         const ids: string[] = [];

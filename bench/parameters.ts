@@ -27,6 +27,8 @@ export interface BenchSizes {
   openLoopSeconds: number;
   /** Calls of each route in the scale phase. */
   scaleCalls: number;
+  /** Browser loads per web-app render measurement (the median is reported). */
+  webRuns: number;
 }
 
 export interface BenchParameters extends BenchSizes {
@@ -56,6 +58,7 @@ const SIZE_OPTIONS: Record<keyof BenchSizes, SizeOption> = {
   openLoopRate: { flag: 'open-loop-rate', env: 'BENCH_OPEN_LOOP_RATE', fallback: 500, describe: 'submissions per second offered, open loop' },
   openLoopSeconds: { flag: 'open-loop-seconds', env: 'BENCH_OPEN_LOOP_SECONDS', fallback: 10, describe: 'seconds of open-loop load per mode' },
   scaleCalls: { flag: 'scale-calls', env: 'BENCH_SCALE_CALLS', fallback: 1000, describe: 'calls of each route in the scale phase' },
+  webRuns: { flag: 'web-runs', env: 'BENCH_WEB_RUNS', fallback: 3, describe: 'browser loads per web-app render measurement' },
 };
 
 export class ParameterError extends Error {}

@@ -17,6 +17,7 @@ import { progress } from './progress';
 import { measureProjectionCatchUp } from './projection-catch-up';
 import { measureRelayPublish } from './relay-publish';
 import { measureStoreAppends } from './store-append';
+import { measureWebRender } from './web-render';
 
 /**
  * The store, relay and projection phases share one fresh database: the later ones replay what the append phases
@@ -54,6 +55,7 @@ async function main(): Promise<void> {
     const httpIngest = await measureHttpIngest(params, throughput.storeAppend.raw_transaction_per_event);
     const latency = await measureEndToEndLatency(kafka, params, memory);
     const scale = params.scale === null ? null : await measureScale(params.scale, params.scaleCalls);
+    const web = await measureWebRender(params.webRuns).catch((error: Error) => ({ error: error.message }));
     const document = {
       benchmark: 'trialstream',
       started_at: startedAt.toISOString(),
@@ -67,6 +69,7 @@ async function main(): Promise<void> {
       http_ingest: httpIngest,
       end_to_end_latency: latency,
       ...(scale ? { scale } : {}),
+      web_app: web,
       memory: memory.report,
     };
     await printResult(document, params.out);

@@ -5,17 +5,20 @@
 // the decorator metadata that only the TypeScript compiler emits. `--force` rebuilds from scratch.
 'use strict';
 const { execFileSync } = require('node:child_process');
-const { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } = require('node:fs');
+const { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } = require('node:fs');
 const { join, relative } = require('node:path');
 
 const root = join(__dirname, '..');
 const dist = join(root, 'dist');
 const stampFile = join(dist, '.build-stamp.json');
 const inputs = ['apps', 'libs', 'tsconfig.json', 'tsconfig.build.json', 'package-lock.json'];
+// The web app has its own build (Vite, scripts/web-app-fresh.js); its bundle must not look like a source change.
+const skipped = new Set([join(root, 'apps', 'web'), join(root, 'node_modules')]);
 
 function sources() {
   const files = [];
   const walk = (path) => {
+    if (skipped.has(path)) return;
     const stat = statSync(path);
     if (stat.isDirectory()) for (const entry of readdirSync(path)) walk(join(path, entry));
     else files.push({ file: relative(root, path), mtimeMs: stat.mtimeMs });
@@ -32,6 +35,21 @@ function isUpToDate(files) {
 }
 
 const force = process.argv.includes('--force');
+if (!force && isUpToDate(sources())) process.exit(0);
+
+// Several starts at once (parallel test suites) build once: the others wait, then find it up to date.
+const lock = join(root, '.build-lock');
+for (;;) {
+  try {
+    mkdirSync(lock);
+    break;
+  } catch (error) {
+    if (error.code !== 'EEXIST') throw error;
+    if (Date.now() - statSync(lock).mtimeMs > 5 * 60_000) rmSync(lock, { recursive: true, force: true });
+    else Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 250);
+  }
+}
+process.on('exit', () => rmSync(lock, { recursive: true, force: true }));
 const files = sources();
 if (!force && isUpToDate(files)) process.exit(0);
 

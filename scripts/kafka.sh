@@ -1,6 +1,11 @@
 #!/usr/bin/env bash
 # A single-node Apache Kafka broker (KRaft, combined broker + controller) for the integration suites:
 #   bash scripts/kafka.sh start|stop|status
+# and a three-node cluster (each node a combined broker + controller; replication factor 3, min.insync.replicas=2)
+# for the suite that loses a broker:
+#   bash scripts/kafka.sh cluster start|stop|status|kill <node>
+# KAFKA_PORT / KAFKA_CONTROLLER_PORT / TRIALSTREAM_KAFKA_RUN_DIR run a second, private broker (the outage suite
+# stops and restarts one); KAFKA_KEEP_DATA=1 restarts on the existing log dir instead of a fresh one.
 # No Debian package and no Docker here, so the broker's jars come from Maven Central (scripts/kafka/pom.xml)
 # into a cache outside the repository; a second start only formats a fresh log dir and boots the JVM.
 set -euo pipefail
@@ -15,10 +20,15 @@ PID_FILE="$RUN_DIR/kafka.pid"
 LOG_FILE="$RUN_DIR/kafka.log"
 DATA_DIR="$RUN_DIR/data"
 HOST=127.0.0.1
-PORT=9092
-CONTROLLER_PORT=9093
+PORT=${KAFKA_PORT:-9092}
+CONTROLLER_PORT=${KAFKA_CONTROLLER_PORT:-9093}
 # Any fixed id will do: each start formats a new log dir, and nothing outside this machine sees it.
 CLUSTER_ID=dHJpYWxzdHJlYW0tdGVzdA
+# The cluster: node n listens on CLUSTER_BASE_PORT + 2(n-1) (broker) and the port after it (controller).
+CLUSTER_DIR="${TRIALSTREAM_KAFKA_CLUSTER_DIR:-${TMPDIR:-/tmp}/trialstream-kafka-cluster}"
+CLUSTER_BASE_PORT=${KAFKA_CLUSTER_BASE_PORT:-29092}
+CLUSTER_NODES=(1 2 3)
+CLUSTER_CLUSTER_ID=dHJpYWxzdHJlYW0tY2x1cw
 START_TIMEOUT=${KAFKA_START_TIMEOUT:-120}
 STOP_TIMEOUT=${KAFKA_STOP_TIMEOUT:-30}
 
@@ -64,10 +74,12 @@ ensure_jars() {
   echo "$digest" >"$CACHE/pom.sha256"
 }
 
-running_pid() {
-  [ -f "$PID_FILE" ] || return 1
+running_pid() { pid_in "$PID_FILE"; }
+
+pid_in() {
+  [ -f "$1" ] || return 1
   local pid
-  pid=$(cat "$PID_FILE")
+  pid=$(cat "$1")
   # A pid file can outlive its process, and the pid can be reused by something else.
   if [ -n "$pid" ] && grep -qa 'kafka\.Kafka' "/proc/$pid/cmdline" 2>/dev/null; then
     echo "$pid"
@@ -78,10 +90,12 @@ running_pid() {
 
 port_taken() { (exec 3<>"/dev/tcp/$HOST/$1") 2>/dev/null; }
 
-# Ready means the broker answers a metadata request and lists itself, not merely that its port is open.
+# Ready means the broker answers a metadata request and lists itself (or, for a cluster, all its brokers), not merely
+# that its port is open.
 broker_answers() {
+  local broker=${1:-$HOST:$PORT} min_brokers=${2:-1}
   if [ -d "$REPO/node_modules/kafkajs" ] && command -v node >/dev/null; then
-    REPO="$REPO" BROKER="$HOST:$PORT" timeout 15 node -e '
+    REPO="$REPO" BROKER="$broker" MIN_BROKERS="$min_brokers" timeout 15 node -e '
       const { Kafka, logLevel } = require(require.resolve("kafkajs", { paths: [process.env.REPO] }));
       const admin = new Kafka({
         clientId: "trialstream-kafka-sh", brokers: [process.env.BROKER], logLevel: logLevel.NOTHING,
@@ -89,33 +103,34 @@ broker_answers() {
       }).admin();
       admin.connect()
         .then(() => admin.describeCluster())
-        .then((cluster) => process.exit(cluster.brokers.length > 0 && cluster.controller !== null ? 0 : 1))
+        .then((cluster) => process.exit(cluster.brokers.length >= Number(process.env.MIN_BROKERS) && cluster.controller !== null ? 0 : 1))
         .catch(() => process.exit(1));
     ' >/dev/null 2>&1
   else
     timeout 30 java -Xmx64m -Dlog4j.configuration="file:$RUN_DIR/log4j-tools.properties" -cp "$LIBS/*" \
-      kafka.admin.BrokerApiVersionsCommand --bootstrap-server "$HOST:$PORT" >/dev/null 2>&1
+      kafka.admin.BrokerApiVersionsCommand --bootstrap-server "$broker" >/dev/null 2>&1
   fi
 }
 
-write_config() {
-  cat >"$RUN_DIR/server.properties" <<EOF
+# server_properties <node id> <port> <controller port> <data dir> <quorum voters> <replication factor> <min in-sync>
+server_properties() {
+  cat <<EOF
 process.roles=broker,controller
-node.id=1
-controller.quorum.voters=1@$HOST:$CONTROLLER_PORT
-listeners=PLAINTEXT://$HOST:$PORT,CONTROLLER://$HOST:$CONTROLLER_PORT
-advertised.listeners=PLAINTEXT://$HOST:$PORT
+node.id=$1
+controller.quorum.voters=$5
+listeners=PLAINTEXT://$HOST:$2,CONTROLLER://$HOST:$3
+advertised.listeners=PLAINTEXT://$HOST:$2
 inter.broker.listener.name=PLAINTEXT
 controller.listener.names=CONTROLLER
 listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
-log.dirs=$DATA_DIR
+log.dirs=$4
 num.partitions=1
-default.replication.factor=1
-min.insync.replicas=1
-offsets.topic.replication.factor=1
+default.replication.factor=$6
+min.insync.replicas=$7
+offsets.topic.replication.factor=$6
 offsets.topic.num.partitions=10
-transaction.state.log.replication.factor=1
-transaction.state.log.min.isr=1
+transaction.state.log.replication.factor=$6
+transaction.state.log.min.isr=$7
 auto.create.topics.enable=true
 delete.topic.enable=true
 # Tests start consumer groups all the time; the default 3 s delay would be pure waiting.
@@ -125,6 +140,10 @@ num.network.threads=2
 num.io.threads=4
 num.recovery.threads.per.data.dir=1
 EOF
+}
+
+write_log4j_config() {
+  mkdir -p "$RUN_DIR"
   cat >"$RUN_DIR/log4j.properties" <<'EOF'
 log4j.rootLogger=WARN, stdout
 log4j.appender.stdout=org.apache.log4j.ConsoleAppender
@@ -140,6 +159,11 @@ log4j.appender.stderr.Target=System.err
 log4j.appender.stderr.layout=org.apache.log4j.PatternLayout
 log4j.appender.stderr.layout.ConversionPattern=%p %m (%c)%n
 EOF
+}
+
+write_config() {
+  server_properties 1 "$PORT" "$CONTROLLER_PORT" "$DATA_DIR" "1@$HOST:$CONTROLLER_PORT" 1 1 >"$RUN_DIR/server.properties"
+  write_log4j_config
 }
 
 log_tail() {
@@ -185,12 +209,16 @@ start() {
 
   local began=$SECONDS
   # Every start gets an empty log: suites create unique topics, and stale ones would only slow recovery.
-  rm -rf "$DATA_DIR"
-  java -Xmx256m -Dlog4j.configuration="file:$RUN_DIR/log4j-tools.properties" -cp "$LIBS/*" \
+  if [ "${KAFKA_KEEP_DATA:-0}" = 1 ] && [ -f "$DATA_DIR/meta.properties" ]; then
+    :
+  else
+    rm -rf "$DATA_DIR"
+    java -Xmx256m -Dlog4j.configuration="file:$RUN_DIR/log4j-tools.properties" -cp "$LIBS/*" \
     kafka.tools.StorageTool format -t "$CLUSTER_ID" -c "$RUN_DIR/server.properties" >"$RUN_DIR/format.log" 2>&1 || {
     cat "$RUN_DIR/format.log" >&2
     fail "formatting the KRaft log dir $DATA_DIR failed"
   }
+  fi
 
   : >"$LOG_FILE"
   # setsid: the broker outlives the shell that started it; 9>&- : it must not hold the start lock.
@@ -238,12 +266,157 @@ status() {
   return 3
 }
 
+node_port() { echo $((CLUSTER_BASE_PORT + 2 * ($1 - 1))); }
+node_controller_port() { echo $((CLUSTER_BASE_PORT + 2 * ($1 - 1) + 1)); }
+node_dir() { echo "$CLUSTER_DIR/node-$1"; }
+node_pid() { pid_in "$(node_dir "$1")/kafka.pid"; }
+
+cluster_voters() {
+  local voters="" n
+  for n in "${CLUSTER_NODES[@]}"; do voters+="${voters:+,}$n@$HOST:$(node_controller_port "$n")"; done
+  echo "$voters"
+}
+
+cluster_bootstrap() {
+  local brokers="" n
+  for n in "${CLUSTER_NODES[@]}"; do brokers+="${brokers:+,}$HOST:$(node_port "$n")"; done
+  echo "$brokers"
+}
+
+# A node restarted after a crash keeps its log dir: it rejoins the quorum and catches up its replicas.
+node_start() {
+  local n=$1 dir
+  dir=$(node_dir "$n")
+  mkdir -p "$dir"
+  server_properties "$n" "$(node_port "$n")" "$(node_controller_port "$n")" "$dir/data" "$(cluster_voters)" 3 2 >"$dir/server.properties"
+  if [ ! -f "$dir/data/meta.properties" ]; then
+    java -Xmx256m -Dlog4j.configuration="file:$RUN_DIR/log4j-tools.properties" -cp "$LIBS/*" \
+      kafka.tools.StorageTool format -t "$CLUSTER_CLUSTER_ID" -c "$dir/server.properties" >"$dir/format.log" 2>&1 || {
+      cat "$dir/format.log" >&2
+      fail "formatting node $n's log dir $dir/data failed"
+    }
+  fi
+  setsid java -Xms128m -Xmx384m -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -Djava.awt.headless=true \
+    -Dlog4j.configuration="file:$RUN_DIR/log4j.properties" -cp "$LIBS/*" \
+    kafka.Kafka "$dir/server.properties" </dev/null >>"$dir/kafka.log" 2>&1 9>&- &
+  echo $! >"$dir/kafka.pid"
+}
+
+cluster_start() {
+  mkdir -p "$CLUSTER_DIR"
+  exec 9>"$CLUSTER_DIR/lock"
+  flock 9
+
+  local n running=() missing=()
+  for n in "${CLUSTER_NODES[@]}"; do
+    if node_pid "$n" >/dev/null; then running+=("$n"); else missing+=("$n"); fi
+  done
+  for n in "${missing[@]}"; do
+    if port_taken "$(node_port "$n")" || port_taken "$(node_controller_port "$n")"; then
+      fail "port $(node_port "$n") or $(node_controller_port "$n") on $HOST is taken by a process this script did not start"
+    fi
+  done
+
+  local began=$SECONDS
+  if [ "${#missing[@]}" -gt 0 ]; then
+    ensure_java_and_maven
+    ensure_jars
+    write_log4j_config
+    # A whole new cluster starts empty, as the single broker does; a lone missing node keeps its data.
+    if [ "${#running[@]}" -eq 0 ]; then rm -rf "$CLUSTER_DIR"/node-*/data; fi
+    for n in "${missing[@]}"; do node_start "$n"; done
+  fi
+
+  local deadline=$((SECONDS + START_TIMEOUT))
+  for n in "${CLUSTER_NODES[@]}"; do
+    until broker_answers "$HOST:$(node_port "$n")" "${#CLUSTER_NODES[@]}"; do
+      if ! node_pid "$n" >/dev/null; then
+        tail -n 40 "$(node_dir "$n")/kafka.log" >&2 || true
+        fail "node $n exited during start-up"
+      fi
+      if [ "$SECONDS" -ge "$deadline" ]; then
+        tail -n 40 "$(node_dir "$n")/kafka.log" >&2 || true
+        fail "node $n did not answer on $HOST:$(node_port "$n") within ${START_TIMEOUT}s; stop the cluster with \`bash scripts/kafka.sh cluster stop\`"
+      fi
+      sleep 1
+    done
+  done
+  say "cluster running on $(cluster_bootstrap) (started node(s) ${missing[*]:-none} in $((SECONDS - began))s); logs: $CLUSTER_DIR/node-*/kafka.log"
+}
+
+stop_pid() {
+  local pid=$1 deadline=$((SECONDS + STOP_TIMEOUT))
+  kill -TERM "$pid" 2>/dev/null || true
+  while kill -0 "$pid" 2>/dev/null; do
+    if [ "$SECONDS" -ge "$deadline" ]; then
+      kill -KILL "$pid" 2>/dev/null || true
+      break
+    fi
+    sleep 0.3
+  done
+}
+
+cluster_stop() {
+  local n pid pids=()
+  for n in "${CLUSTER_NODES[@]}"; do
+    if pid=$(node_pid "$n"); then pids+=("$pid"); fi
+  done
+  for pid in "${pids[@]}"; do stop_pid "$pid" & done
+  wait
+  rm -rf "$CLUSTER_DIR"/node-*/data "$CLUSTER_DIR"/node-*/kafka.pid
+  say "cluster stopped"
+}
+
+# SIGKILL one node, as a crashed machine would stop it (for the suite that loses a broker).
+cluster_kill() {
+  local n=${1:-} pid
+  [[ " ${CLUSTER_NODES[*]} " == *" $n "* ]] || fail "usage: bash scripts/kafka.sh cluster kill <node: ${CLUSTER_NODES[*]}>"
+  if ! pid=$(node_pid "$n"); then
+    say "node $n is not running"
+    return
+  fi
+  kill -KILL "$pid"
+  while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
+  say "killed node $n (pid $pid)"
+}
+
+cluster_status() {
+  local n pid all=0
+  for n in "${CLUSTER_NODES[@]}"; do
+    if pid=$(node_pid "$n") && broker_answers "$HOST:$(node_port "$n")"; then
+      say "node $n running (pid $pid) on $HOST:$(node_port "$n")"
+    elif pid=$(node_pid "$n"); then
+      say "node $n starting or unresponsive (pid $pid)"
+      all=3
+    else
+      say "node $n not running"
+      all=3
+    fi
+  done
+  return "$all"
+}
+
+cluster() {
+  RUN_DIR=$CLUSTER_DIR
+  case "${1:-}" in
+    start) cluster_start ;;
+    stop) cluster_stop ;;
+    status) cluster_status ;;
+    kill) cluster_kill "${2:-}" ;;
+    *)
+      echo "usage: bash scripts/kafka.sh cluster start|stop|status|kill <node>" >&2
+      exit 2
+      ;;
+  esac
+}
+
 case "${1:-}" in
   start) start ;;
   stop) stop ;;
   status) status ;;
+  cluster) cluster "${2:-}" "${3:-}" ;;
   *)
-    echo "usage: bash scripts/kafka.sh start|stop|status" >&2
+    echo "usage: bash scripts/kafka.sh start|stop|status, or bash scripts/kafka.sh cluster start|stop|status|kill <node>" >&2
     exit 2
     ;;
 esac

@@ -83,7 +83,7 @@ describe('npm run bench', () => {
   beforeAll(async () => {
     const output = await runBenchmark([
       '--events', '200', '--concurrency', '4', '--batch-size', '50', '--latency-samples', '5',
-      '--http-requests', '40', '--http-clients', '4', '--open-loop-rate', '20', '--open-loop-seconds', '1',
+      '--http-requests', '40', '--http-clients', '4', '--open-loop-rate', '20', '--open-loop-seconds', '1', '--web-runs', '1',
     ]);
     stderr = output.stderr;
     document = JSON.parse(output.stdout) as Json;
@@ -144,6 +144,15 @@ describe('npm run bench', () => {
   it.each(LATENCIES)('reports %s open-loop latency at the offered rate', (path) => {
     expect(at(document, `${path}.open_loop`)).toMatchObject({ offered_per_second: 20, submissions: 20 });
     expect(at(document, `${path}.open_loop.submit_to_visible.samples`)).toBe(20);
+  });
+
+  it("reports the web app's bundle size and its render times in a real browser", () => {
+    expect(at(document, 'web_app.bundle.js_bytes')).toBeGreaterThan(0);
+    expect(at(document, 'web_app.bundle.js_gzip_bytes')).toBeLessThan(at(document, 'web_app.bundle.js_bytes') as number);
+    for (const figure of ['subject_matrix_1000_patients_ms', 'sites_overview_10000_patients_ms']) {
+      expect(at(document, `web_app.${figure}.runs`)).toHaveLength(1);
+      expect(at(document, `web_app.${figure}.median`)).toBeGreaterThan(0);
+    }
   });
 
   it('describes how each measurement was taken', () => {

@@ -172,7 +172,8 @@ describe('the event log is append-only in the database itself', () => {
       const streamId = await aStreamWithEvents(2);
       const [first, second] = await harness.store().readStream(streamId);
       const forgedData = { systolicMmHg: 118, diastolicMmHg: 76 };
-      const forgedHash = computeEventHash(chainedFields({ ...first, data: forgedData }));
+      const salts = await harness.store().chainSalts([first.eventId]);
+      const forgedHash = computeEventHash(chainedFields({ ...first, data: forgedData }), salts.get(first.eventId));
 
       await behindTheDatabasesBack(
         'event_store.events',

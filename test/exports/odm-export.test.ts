@@ -34,6 +34,13 @@ describe('ODM 1.3.2 export', () => {
   const blinded = toOdmXml(log.events, exportOptions({ blinded: true }));
   const records = itemDataRecords(parseOdm(unblinded));
 
+  it('says in its Description what it holds, never claiming an unblinding', () => {
+    const description = (xml: string) => /<ODM[^>]* Description="([^"]*)"/.exec(xml)?.[1];
+    expect(description(blinded)).toMatch(/^Blinded export .*masked analytes and treatment arms left out/);
+    expect(description(unblinded)).toMatch(/^Export of .* for an unblinded reader: .*CD19, CD20 included; no treatment arms/);
+    expect(description(unblinded)).not.toMatch(/^Unblinded/);
+  });
+
   it('validates against the official CDISC ODM 1.3.2 schema, blinded and unblinded', () => {
     for (const xml of [unblinded, blinded]) {
       const check = validateAgainstOdmSchema(xml);

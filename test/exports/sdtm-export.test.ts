@@ -10,6 +10,7 @@ const STANDARD_COLUMNS: Record<keyof SdtmDatasets, string[]> = {
   QS: ['STUDYID', 'DOMAIN', 'USUBJID', 'QSSEQ', 'QSCAT', 'QSTESTCD', 'QSTEST', 'QSORRES', 'QSORRESU', 'QSSTRESC', 'QSSTRESN', 'QSSTRESU', 'QSDTC', 'VISIT'],
   AE: ['STUDYID', 'DOMAIN', 'USUBJID', 'AESEQ', 'AETERM', 'AESER', 'AETOXGR', 'AEREL', 'AEOUT', 'AESTDTC', 'VISIT'],
   DS: ['STUDYID', 'DOMAIN', 'USUBJID', 'DSSEQ', 'DSTERM', 'DSDECOD', 'DSCAT', 'DSSTDTC', 'VISIT'],
+  CO: ['STUDYID', 'DOMAIN', 'USUBJID', 'COSEQ', 'RDOMAIN', 'COREF', 'COVAL', 'CODTC'],
 };
 
 const pick = (rows: SdtmRow[], ...columns: string[]): SdtmRow[] =>
@@ -109,8 +110,8 @@ describe('SDTM-shaped datasets', () => {
 
   it('has one EX row per infusion with the corrected dose and date, and the cycle beside it', () => {
     expect(pick(datasets.EX.rows, 'USUBJID', 'EXTRT', 'EXDOSE', 'EXDOSU', 'EXSTDTC', 'EXCYCLE', 'EXCYINF', 'EXDOSLVL')).toEqual([
-      { USUBJID: ANNA, EXTRT: 'RITUXIMAB', EXDOSE: 745, EXDOSU: 'mg', EXSTDTC: '2024-02-02', EXCYCLE: 1, EXCYINF: 1, EXDOSLVL: 375 },
-      { USUBJID: ANNA, EXTRT: 'RITUXIMAB', EXDOSE: 850, EXDOSU: 'mg', EXSTDTC: '2024-02-08', EXCYCLE: 1, EXCYINF: 2, EXDOSLVL: 375 },
+      { USUBJID: ANNA, EXTRT: 'BLINDED STUDY TREATMENT', EXDOSE: 745, EXDOSU: 'mg', EXSTDTC: '2024-02-02', EXCYCLE: 1, EXCYINF: 1, EXDOSLVL: 375 },
+      { USUBJID: ANNA, EXTRT: 'BLINDED STUDY TREATMENT', EXDOSE: 850, EXDOSU: 'mg', EXSTDTC: '2024-02-08', EXCYCLE: 1, EXCYINF: 2, EXDOSLVL: 375 },
     ]);
   });
 
@@ -163,6 +164,15 @@ describe('SDTM-shaped datasets', () => {
 
     it('gives no arm to an unblinded export without the allocation: the events carry none', () => {
       expect(datasets.DM.columns).not.toContain('ARM');
+    });
+
+    it('names the blinded treatment in EX before unblinding, and the actual one (rituximab or placebo) after', () => {
+      const placeboAnna = { 'ZH01-007': 'PLACEBO', 'BE02-001': 'RITUXIMAB' };
+      const blinded = toSdtmDatasets(log.events, exportOptions({ blinded: true, allocation: placeboAnna }));
+      expect(new Set(blinded.EX.rows.map((row) => row.EXTRT))).toEqual(new Set(['BLINDED STUDY TREATMENT']));
+      const unblinded = toSdtmDatasets(log.events, exportOptions({ allocation: placeboAnna }));
+      expect(pick(unblinded.EX.rows, 'USUBJID', 'EXTRT')).toEqual([{ USUBJID: ANNA, EXTRT: 'PLACEBO' }, { USUBJID: ANNA, EXTRT: 'PLACEBO' }]);
+      expect(pick(unblinded.DM.rows, 'USUBJID', 'ARM').find((row) => row.USUBJID === ANNA)).toEqual({ USUBJID: ANNA, ARM: 'PLACEBO' });
     });
 
     it('gives ARM and ACTARM to an unblinded export with the allocation', () => {

@@ -10,6 +10,8 @@ interface ComposeService {
   healthcheck?: { test?: unknown };
   depends_on?: Record<string, { condition?: string }>;
   environment?: Record<string, string>;
+  deploy?: { replicas?: number };
+  ports?: string[];
 }
 
 const ROOT = join(__dirname, '..', '..');
@@ -20,7 +22,14 @@ const appDirectories = readdirSync(join(ROOT, 'apps'), { withFileTypes: true })
   .map((entry) => entry.name);
 /** Run on demand (`docker compose run --rm admin ...`), so there is nothing to keep healthy. */
 const isTool = (service: ComposeService) => service.profiles?.includes('tools') ?? false;
-const INFRASTRUCTURE = ['postgres', 'kafka'];
+const BROKERS = ['kafka-1', 'kafka-2', 'kafka-3'];
+const INFRASTRUCTURE = ['postgres', ...BROKERS];
+/** A service's environment as compose sees it: YAML merge keys (`<<: *anchor`) resolved. */
+const environmentOf = (service: ComposeService): Record<string, string | number> => {
+  const { '<<': merged, ...own } = (service.environment ?? {}) as Record<string, unknown>;
+  return { ...(merged as Record<string, string | number> | undefined), ...(own as Record<string, string | number>) };
+};
+const replicasOf = (service: ComposeService) => service.deploy?.replicas ?? 1;
 const appServices = Object.entries(services).filter(([name]) => !INFRASTRUCTURE.includes(name));
 const packageScripts: Record<string, string> = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).scripts;
 const startScriptOf = (name: string) => (name === 'platform' ? 'start' : `start:${name}`);
@@ -37,18 +46,53 @@ describe('docker-compose.yml for deployments', () => {
       .map(([name]) => name);
     expect(unchecked).toEqual([]);
     expect(services.postgres?.healthcheck?.test).toEqual(expect.arrayContaining([expect.stringContaining('pg_isready')]));
-    expect(services.kafka?.image).toMatch(/^apache\/kafka:3\.9/);
+    for (const broker of BROKERS) expect({ broker, image: services[broker]?.image }).toEqual({ broker, image: expect.stringMatching(/^apache\/kafka:3\.9/) });
   });
 
-  it('starts an app only once PostgreSQL and Kafka are healthy, pointing it at both', () => {
+  it('runs three Kafka brokers that keep every partition on all three and acknowledge a write once two have it', () => {
+    const environments = BROKERS.map((broker) => environmentOf(services[broker]));
+    expect(environments.map((environment) => environment.KAFKA_NODE_ID)).toEqual([1, 2, 3]);
+    for (const environment of environments) {
+      expect(environment).toMatchObject({
+        KAFKA_PROCESS_ROLES: 'broker,controller',
+        KAFKA_CONTROLLER_QUORUM_VOTERS: '1@kafka-1:9093,2@kafka-2:9093,3@kafka-3:9093',
+        KAFKA_DEFAULT_REPLICATION_FACTOR: 3,
+        KAFKA_MIN_INSYNC_REPLICAS: 2,
+        KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR: 3,
+        KAFKA_UNCLEAN_LEADER_ELECTION_ENABLE: 'false',
+      });
+    }
+    expect(new Set(environments.map((environment) => environment.KAFKA_ADVERTISED_LISTENERS)).size).toBe(3);
+  });
+
+  it('runs several instances of ingest and of each projection service, and two relays', () => {
+    const replicas = Object.fromEntries(['ingest', 'monitoring', 'analysis', 'relay'].map((name) => [name, replicasOf(services[name])]));
+    expect(replicas).toEqual({ ingest: 3, monitoring: 3, analysis: 3, relay: 2 });
+  });
+
+  it('publishes a host port for each instance of a scaled service, so that replicas do not fight over one', () => {
+    for (const [name, service] of appServices) {
+      for (const mapping of service.ports ?? []) {
+        const range = /^(?:[\d.]+:)?(\d+)(?:-(\d+))?:\d+$/.exec(mapping);
+        expect({ name, mapping, parsed: range !== null }).toEqual({ name, mapping, parsed: true });
+        const hostPorts = range![2] ? Number(range![2]) - Number(range![1]) + 1 : 1;
+        expect({ name, hostPorts }).toEqual({ name, hostPorts: replicasOf(service) });
+      }
+    }
+  });
+
+  it('starts an app only once PostgreSQL and every broker are healthy, pointing it at all of them', () => {
     for (const [name, service] of appServices) {
       if (isTool(service) || name === 'platform') continue;
       expect({ name, dependsOn: service.depends_on }).toEqual({
         name,
-        dependsOn: { postgres: { condition: 'service_healthy' }, kafka: { condition: 'service_healthy' } },
+        dependsOn: Object.fromEntries(['postgres', ...BROKERS].map((dependency) => [dependency, { condition: 'service_healthy' }])),
       });
       expect(service.environment).toEqual(
-        expect.objectContaining({ DATABASE_URL: expect.stringContaining('@postgres:5432/'), KAFKA_BROKERS: 'kafka:9092' }),
+        expect.objectContaining({
+          DATABASE_URL: expect.stringContaining('@postgres:5432/'),
+          KAFKA_BROKERS: 'kafka-1:9092,kafka-2:9092,kafka-3:9092',
+        }),
       );
     }
   });

@@ -68,14 +68,14 @@ export async function trialWithSites(app: TestApp, siteIds: string[]) {
 }
 
 /** Enrols and randomizes a patient; returns its subject id. */
-export async function randomizedPatient(app: TestApp, token: string, siteId: string, screeningNumber: string): Promise<string> {
+export async function randomizedPatient(app: Pick<TestApp, 'http'>, token: string, siteId: string, screeningNumber: string): Promise<string> {
   const enrolled = await app.http().post(`/sites/${siteId}/patients`).set('Authorization', token).send(enrolmentBody(screeningNumber)).expect(201);
   const patientId = enrolled.body.patientId as string;
   await app.http().post(`/patients/${patientId}/randomization`).set('Authorization', token).send(randomizationBody()).expect(201);
   return patientId;
 }
 
-export async function historyLength(app: TestApp, token: string, patientId: string): Promise<number> {
+export async function historyLength(app: Pick<TestApp, 'http'>, token: string, patientId: string): Promise<number> {
   const res = await app.http().get(`/patients/${patientId}/events`).set('Authorization', token).expect(200);
   return (res.body as unknown[]).length;
 }

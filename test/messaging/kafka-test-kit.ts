@@ -24,16 +24,21 @@ export const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve
 /** Reads a whole topic from its beginning in a group of its own; the topic must exist. */
 export class TopicReader {
   readonly messages: TopicMessage[] = [];
+  private stopped = false;
 
   private constructor(private readonly consumer: Consumer) {}
 
-  static async start(topic: string): Promise<TopicReader> {
-    const consumer = createKafka({ brokers: TEST_KAFKA_BROKERS, clientId: 'topic-reader' }).consumer({
+  static async start(topic: string, brokers: string[] = TEST_KAFKA_BROKERS): Promise<TopicReader> {
+    let reader: TopicReader | undefined;
+    const consumer = createKafka({ brokers, clientId: 'topic-reader' }).consumer({
       groupId: uniqueTopic('reader'),
       maxWaitTimeInMs: 100,
       allowAutoTopicCreation: false,
+      // A consumer that crashed while a broker was away restarts itself later, unless stopped: it would keep the
+      // test process alive retrying a broker the suite has shut down.
+      retry: { restartOnFailure: async () => !reader!.stopped },
     });
-    const reader = new TopicReader(consumer);
+    reader = new TopicReader(consumer);
     await consumer.connect();
     await consumer.subscribe({ topics: [topic], fromBeginning: true });
     await consumer.run({
@@ -59,6 +64,7 @@ export class TopicReader {
   }
 
   stop(): Promise<void> {
+    this.stopped = true;
     return this.consumer.disconnect();
   }
 }

@@ -98,13 +98,31 @@ describe('npm start on a machine without PostgreSQL or Kafka', () => {
       return res.body;
     }, 10_000);
 
-  it('runs the compiled platform on a real PostgreSQL server in DATA_DIR and prints the first administrator key', async () => {
+  it('runs the compiled platform on a real PostgreSQL server in DATA_DIR', async () => {
     const server = await embeddedServer(dataDir);
     expect(readFileSync(`/proc/${server.parent}/cmdline`, 'utf8').split('\0')).toContain('dist/apps/platform/src/main.js');
     expect(platform.output()).toMatch(/embedded PostgreSQL server in /);
-    const token = (await readFile(join(dataDir, 'admin-token'), 'utf8')).trim();
-    expect(platform.output()).toContain(token);
     expect(readFileSync(`/proc/${server.pid}/cmdline`, 'utf8')).toContain(`${join(dataDir, 'postgres')}\0`);
+  });
+
+  it('leaves the first administrator key and activation code in files, never in the log', async () => {
+    const http = platform.http;
+    const output = platform.output();
+    const token = (await readFile(join(dataDir, 'admin-token'), 'utf8')).trim();
+    const code = (await readFile(join(dataDir, 'admin-activation-code'), 'utf8')).trim();
+    expect(output).toContain(join(dataDir, 'admin-token'));
+    expect(output).not.toContain(token.split('_')[2]);
+    expect(output).not.toContain(code);
+    await http.post('/auth/activate').send({ username: 'admin', activationCode: code, password: 'first administrator passphrase' }).expect(204);
+    await http.post('/auth/login').send({ username: 'admin', password: 'first administrator passphrase' }).expect(200);
+  });
+
+  it('serves the web app at / (built before the start when its bundle was missing or stale)', async () => {
+    const page = await platform.http.get('/app/site/S01').expect(200);
+    expect(page.headers['content-type']).toContain('text/html');
+    const script = /src="(\/assets\/[^"]+\.js)"/.exec(page.text)?.[1];
+    expect(script).toBeDefined();
+    await platform.http.get(script!).expect(200).expect('Content-Type', /javascript/);
   });
 
   it('accepts an enrolment and an infusion and serves them from the registry', async () => {

@@ -1,8 +1,8 @@
 import type { Checkpoint, EventEnvelope } from '@trialstream/domain';
-import { anEvent, newPatientStream } from '../event-store/event-store-harness';
+import { newPatientStream } from '../event-store/event-store-harness';
 import { pause, TopicReader, waitUntil } from '../messaging/kafka-test-kit';
 import { TEST_KAFKA_BROKERS } from '../support/kafka';
-import { openRelayHarness, type RelayHarness } from './relay-harness';
+import { appendSteadily, firstDeliveries, openRelayHarness, type RelayHarness } from './relay-harness';
 import type { RelayHealth } from '../../apps/relay/src/relay-health.controller';
 import { AppProcess } from '../support/app-process';
 
@@ -15,12 +15,6 @@ const PAGE_SIZE = 500;
 const isAfter = (event: EventEnvelope, checkpoint: Checkpoint) =>
   BigInt(event.transactionId) > BigInt(checkpoint.transactionId) ||
   (event.transactionId === checkpoint.transactionId && BigInt(event.globalPosition) > BigInt(checkpoint.globalPosition));
-
-/** Each event at its first delivery, in the order the topic delivered them. */
-function firstDeliveries(events: EventEnvelope[]): EventEnvelope[] {
-  const seen = new Set<string>();
-  return events.filter((event) => !seen.has(event.eventId) && Boolean(seen.add(event.eventId)));
-}
 
 const countBy = <T>(items: T[], key: (item: T) => string) =>
   items.reduce<Record<string, number>>((counts, item) => ({ ...counts, [key(item)]: (counts[key(item)] ?? 0) + 1 }), {});
@@ -72,26 +66,6 @@ describe('relay process killed mid-stream', () => {
     );
   }
 
-  /** Sites keep submitting: a round of appends to every stream, a short pause, the next round. */
-  async function appendSteadily(streams: string[], progress: { rounds: number }): Promise<void> {
-    for (let round = 0; round < ROUNDS; round++) {
-      await Promise.all(
-        streams.map(async (streamId) => {
-          const outcome = await harness.store.append({
-            streamId,
-            expectedVersion: round * EVENTS_PER_APPEND,
-            events: Array.from({ length: EVENTS_PER_APPEND }, (_, i) => anEvent({ data: { visit: round * EVENTS_PER_APPEND + i + 1 } })),
-            siteId: 'site-101',
-            actor: { userId: 'coordinator-101-a', role: 'site_coordinator' },
-          });
-          if (outcome.status !== 'appended') throw new Error(`append to ${streamId}: ${outcome.status}`);
-        }),
-      );
-      progress.rounds = round + 1;
-      await pause(100);
-    }
-  }
-
   it('publishes every event of the store after a SIGKILL and a restart, repeating at most the page in flight', async () => {
     const env: Record<string, string> = {
       DATABASE_URL: harness.database.url,
@@ -104,7 +78,7 @@ describe('relay process killed mid-stream', () => {
 
     const streams = Array.from({ length: STREAMS }, () => newPatientStream());
     const progress = { rounds: 0 };
-    appending = appendSteadily(streams, progress);
+    appending = appendSteadily(harness.store, { streams, rounds: ROUNDS, eventsPerAppend: EVENTS_PER_APPEND, progress });
 
     await waitUntil(async () => (await relay!.health<RelayHealth>()).eventsPublished >= 600, 60_000, () => '600 events published');
     // Held between publishing a page and storing its checkpoint: the one moment a crash makes it publish twice.

@@ -8,7 +8,8 @@ import { PostgresRelayCheckpoints } from '../../apps/relay/src/relay-checkpoints
 import { START_CHECKPOINT, type EventEnvelope } from '@trialstream/domain';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { assertKafkaReachable, TEST_KAFKA_BROKERS, uniqueTopic } from '../support/kafka';
-import { deleteTopics } from '../messaging/kafka-test-kit';
+import { anEvent } from '../event-store/event-store-harness';
+import { deleteTopics, pause } from '../messaging/kafka-test-kit';
 
 export interface RelayHarness {
   database: TestDatabase;
@@ -79,4 +80,39 @@ export function isInStoreOrder(events: EventEnvelope[]): boolean {
     const [tx, previousTx] = [BigInt(event.transactionId), BigInt(previous.transactionId)];
     return tx > previousTx || (tx === previousTx && BigInt(event.globalPosition) > BigInt(previous.globalPosition));
   });
+}
+
+export interface SteadyLoad {
+  streams: string[];
+  rounds: number;
+  eventsPerAppend: number;
+  /** Rounds completed so far. */
+  progress: { rounds: number };
+}
+
+/** Sites keep submitting: a round of appends to every stream, a short pause, the next round. */
+export async function appendSteadily(store: PostgresEventStore, load: SteadyLoad, pauseMs = 100): Promise<void> {
+  const { streams, rounds, eventsPerAppend, progress } = load;
+  for (let round = 0; round < rounds; round++) {
+    await Promise.all(
+      streams.map(async (streamId) => {
+        const outcome = await store.append({
+          streamId,
+          expectedVersion: round * eventsPerAppend,
+          events: Array.from({ length: eventsPerAppend }, (_, i) => anEvent({ data: { visit: round * eventsPerAppend + i + 1 } })),
+          siteId: 'site-101',
+          actor: { userId: 'coordinator-101-a', role: 'site_coordinator' },
+        });
+        if (outcome.status !== 'appended') throw new Error(`append to ${streamId}: ${outcome.status}`);
+      }),
+    );
+    progress.rounds = round + 1;
+    await pause(pauseMs);
+  }
+}
+
+/** Each event at its first delivery, in the order the topic delivered them. */
+export function firstDeliveries(events: EventEnvelope[]): EventEnvelope[] {
+  const seen = new Set<string>();
+  return events.filter((event) => !seen.has(event.eventId) && Boolean(seen.add(event.eventId)));
 }

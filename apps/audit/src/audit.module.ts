@@ -2,6 +2,8 @@ import { Module } from '@nestjs/common';
 import { DATA_SOURCE } from '@trialstream/database';
 import type { DataSource } from 'typeorm';
 import { AllocationModule } from '@trialstream/allocation';
+import { CheckpointSchedule } from './checkpoints/checkpoint-schedule';
+import { CheckpointsController } from './checkpoints/checkpoints.controller';
 import { ExportAllocation } from './exports/export-allocation';
 import { ExportsController } from './exports/exports.controller';
 import { AuditLogController } from './log/audit-log.controller';
@@ -12,16 +14,18 @@ import { VerificationController } from './verification/verification.controller';
 
 /**
  * The auditor's API (role `auditor`, permission `read-audit-log`): the raw log, patient histories,
- * verification, point-in-time views and CDISC exports. Read-only; the only thing it writes is the
- * access events of its own reads. Needs, from the composing app: DATA_SOURCE, EVENT_STORE, CLOCK,
- * PROTOCOL, AuthModule's guards, the global AccessLog and AUDITED_PROJECTIONS (every read model it checks).
+ * verification, checkpoints, point-in-time views and CDISC exports. Read-only; the only things it writes
+ * are the access events of its own reads and the scheduled checkpoints of the log (AUDIT_CHECKPOINT_MINUTES).
+ * Needs, from the composing app: DATA_SOURCE, EVENT_STORE, CLOCK, PLATFORM_CONFIG, PROTOCOL, AuthModule's
+ * guards, the global AccessLog and AUDITED_PROJECTIONS (every read model it checks).
  */
 @Module({
   imports: [AllocationModule],
-  controllers: [AuditLogController, PatientAuditController, VerificationController, ProjectionAsOfController, ExportsController],
+  controllers: [AuditLogController, PatientAuditController, VerificationController, ProjectionAsOfController, ExportsController, CheckpointsController],
   providers: [
     { provide: EventLog, useFactory: (dataSource: DataSource) => new EventLog(dataSource), inject: [DATA_SOURCE] },
     ExportAllocation,
+    CheckpointSchedule,
   ],
 })
 export class AuditModule {}

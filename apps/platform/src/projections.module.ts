@@ -1,7 +1,11 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { PLATFORM_CONFIG, PlatformConfig } from '@trialstream/config';
+import { fieldKeyringFor, PLATFORM_CONFIG, PlatformConfig, PROTOCOL } from '@trialstream/config';
+import type { ProtocolDefinition } from '@trialstream/domain';
+import { openMaskedFields, sealMaskedFields } from '@trialstream/field-crypto';
 import { startEventConsumer } from '@trialstream/messaging';
 import { Projection, ProjectionFeeds, PROJECTIONS_OPTIONS, ProjectionsModuleOptions } from '@trialstream/projections';
+import { Metrics } from '@trialstream/api-common';
+import { ProjectionObservability } from './projection-observability';
 
 /**
  * Feeds the given projections in this process: from Kafka (one consumer group each) when KAFKA_BROKERS
@@ -15,15 +19,34 @@ export class ProjectionsModule {
       providers: [
         {
           provide: PROJECTIONS_OPTIONS,
-          inject: [PLATFORM_CONFIG],
-          useFactory: (config: PlatformConfig): ProjectionsModuleOptions => ({
+          inject: [PLATFORM_CONFIG, PROTOCOL, Metrics],
+          useFactory: (config: PlatformConfig, protocol: ProtocolDefinition, metrics: Metrics): ProjectionsModuleOptions => ({
             projections: [...projections],
+            // Only read models of the unblinded side get the key; the others see what a blinded reader sees.
+            fieldsFor: (projection) => {
+              const keyring = fieldKeyringFor(config);
+              return {
+                seal: (event) => sealMaskedFields(event, protocol, keyring),
+                open: (event) => openMaskedFields(event, projection.readsMaskedValues ? keyring : null),
+              };
+            },
             kafka: config.kafkaBrokers
-              ? { brokers: config.kafkaBrokers, topic: config.kafkaTopic, partitions: config.kafkaPartitions, startConsumer: startEventConsumer }
+              ? {
+                  brokers: config.kafkaBrokers,
+                  topic: config.kafkaTopic,
+                  partitions: config.kafkaPartitions,
+                  sessionTimeoutMs: config.kafkaSessionTimeoutMs,
+                  startConsumer: startEventConsumer,
+                }
               : undefined,
+            onBatch: (projection, result, seconds) => {
+              metrics.projectionBatchDuration.observe({ projection }, seconds);
+              metrics.projectionEventsApplied.inc({ projection }, result.applied);
+            },
           }),
         },
         ProjectionFeeds,
+        ProjectionObservability,
       ],
       exports: [ProjectionFeeds],
     };

@@ -20,7 +20,9 @@ export class PostgresRelayCheckpoints implements RelayCheckpointStore {
       `INSERT INTO relay.checkpoints (name, transaction_id, global_position, updated_at)
        VALUES ($1, $2::xid8, $3::bigint, now())
        ON CONFLICT (name) DO UPDATE
-         SET transaction_id = EXCLUDED.transaction_id, global_position = EXCLUDED.global_position, updated_at = now()`,
+         SET transaction_id = EXCLUDED.transaction_id, global_position = EXCLUDED.global_position, updated_at = now()
+         -- Forward only: a relay that lost the lead mid-page must not rewind the new leader's checkpoint.
+         WHERE (relay.checkpoints.transaction_id, relay.checkpoints.global_position) < (EXCLUDED.transaction_id, EXCLUDED.global_position)`,
       [name, checkpoint.transactionId, checkpoint.globalPosition],
     );
   }

@@ -1,15 +1,25 @@
-import { BeforeApplicationShutdown, DynamicModule, Inject, Module, OnApplicationBootstrap, Optional } from '@nestjs/common';
-import { PLATFORM_CONFIG, type PlatformConfig } from '@trialstream/config';
+import { BeforeApplicationShutdown, DynamicModule, Inject, Logger, Module, OnApplicationBootstrap, OnModuleInit, Optional } from '@nestjs/common';
+import { Metrics, ReadinessChecks } from '@trialstream/api-common';
+import { fieldKeyringFor, PLATFORM_CONFIG, PROTOCOL, type PlatformConfig } from '@trialstream/config';
+import type { ProtocolDefinition } from '@trialstream/domain';
+import { sealMaskedFields } from '@trialstream/field-crypto';
 import { DATA_SOURCE } from '@trialstream/database';
 import { EVENT_STORE, PostgresEventStore } from '@trialstream/event-store';
 import { KafkaEventPublisher } from '@trialstream/messaging';
 import type { DataSource } from 'typeorm';
 import { Relay, type RelayOptions } from './relay';
+import { relayHealth } from './relay-health.controller';
 import { PostgresRelayCheckpoints } from './relay-checkpoints';
+import { AdvisoryLockLeadership } from './relay-leadership';
 
 export interface RelayModuleOptions extends Partial<RelayOptions> {
   /** Kafka client id (default trialstream-relay). */
   clientId?: string;
+  /**
+   * Several relays of one topic may run (fail-over): they elect a leader through a PostgreSQL advisory lock on
+   * DATABASE_URL, and only the leader publishes. Off for a relay that is the only one (inside the platform).
+   */
+  electLeader?: boolean;
 }
 
 const RELAY_PUBLISHER = 'RELAY_PUBLISHER';
@@ -17,6 +27,11 @@ const RELAY_PUBLISHER = 'RELAY_PUBLISHER';
 function kafkaBrokersOf(config: PlatformConfig): string[] {
   if (!config.kafkaBrokers) throw new Error('The relay publishes to Kafka: set KAFKA_BROKERS (host:port[,host:port...])');
   return config.kafkaBrokers;
+}
+
+function databaseUrlOf(config: PlatformConfig): string {
+  if (!config.databaseUrl) throw new Error('Relays elect a leader in PostgreSQL: set DATABASE_URL');
+  return config.databaseUrl;
 }
 
 /** What the relay needs of the process's own store: word of each commit. */
@@ -31,14 +46,46 @@ interface CommitNotifier {
  * each of its commits; otherwise (a relay process of its own) it polls. Exports `Relay`.
  */
 @Module({})
-export class RelayModule implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class RelayModule implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown {
   private unsubscribe: (() => void) | undefined;
 
   constructor(
     private readonly relay: Relay,
     @Inject(RELAY_PUBLISHER) private readonly publisher: KafkaEventPublisher,
+    @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
+    @Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig,
     @Optional() @Inject(EVENT_STORE) private readonly processStore?: CommitNotifier,
+    @Optional() private readonly readiness?: ReadinessChecks,
+    @Optional() private readonly metrics?: Metrics,
   ) {}
+
+  /** Ready while the relay publishes (not retrying, not stalled) and no more than READY_MAX_RELAY_LAG events wait. */
+  onModuleInit(): void {
+    const store = new PostgresEventStore(this.dataSource);
+    const maxLag = this.config.readyMaxRelayLag;
+    const relay = this.relay;
+    const lagUpTo = (cap: number) => store.countEventsAfter(relay.metrics.lastPublished ?? { transactionId: '0', globalPosition: '0' }, cap);
+    this.metrics?.gauge('trialstream_relay_position', 'Global position of the last event the relay published', [], (set) =>
+      set({}, Number(relay.metrics.lastPublished?.globalPosition ?? 0)),
+    );
+    this.metrics?.gauge('trialstream_relay_lag_events', 'Committed events not yet published to Kafka', [], async (set) => set({}, await lagUpTo(1_000_000)));
+    this.metrics?.gauge('trialstream_relay_stalled', '1 while the relay is stalled, retrying or stopped', [], (set) =>
+      set({}, relayHealth(relay.metrics, this.config.relayStalledAfterMs).status === 'ok' ? 0 : 1),
+    );
+    this.metrics?.gauge('trialstream_relay_consecutive_failures', 'Failed publish attempts since the last success', [], (set) =>
+      set({}, relay.metrics.consecutiveFailures),
+    );
+    this.metrics?.counter('trialstream_relay_events_published_total', 'Events published by this relay process', () => relay.metrics.eventsPublished);
+    this.readiness?.add({
+      name: 'relay',
+      check: async () => {
+        const { status: state, ...health } = relayHealth(this.relay.metrics, this.config.relayStalledAfterMs);
+        const lag = await lagUpTo(maxLag + 1);
+        // `status` is the check's own up/down: the relay's state goes by another name.
+        return { up: state === 'ok' && lag <= maxLag, details: { state, ...health, lag, maxLag } };
+      },
+    });
+  }
 
   static forRoot(options: RelayModuleOptions = {}): DynamicModule {
     return {
@@ -46,24 +93,39 @@ export class RelayModule implements OnApplicationBootstrap, BeforeApplicationShu
       providers: [
         {
           provide: RELAY_PUBLISHER,
-          useFactory: (config: PlatformConfig) =>
-            new KafkaEventPublisher({
+          useFactory: (config: PlatformConfig, protocol: ProtocolDefinition) => {
+            if (!config.fieldKeyring) {
+              new Logger('relay').warn('FIELD_KEYS is not set: masked values are sealed with a key of this process alone, which no other process can open');
+            }
+            const keyring = fieldKeyringFor(config);
+            return new KafkaEventPublisher({
               brokers: kafkaBrokersOf(config),
               topic: config.kafkaTopic,
               partitions: config.kafkaPartitions,
               clientId: options.clientId ?? 'trialstream-relay',
               logLevel: config.logLevel,
-            }),
-          inject: [PLATFORM_CONFIG],
+              // What the protocol masks crosses Kafka only sealed: monitoring, a blinded-side reader, has no key.
+              sealFields: (event) => sealMaskedFields(event, protocol, keyring),
+            });
+          },
+          inject: [PLATFORM_CONFIG, PROTOCOL],
         },
         {
           provide: Relay,
-          useFactory: (dataSource: DataSource, config: PlatformConfig, publisher: KafkaEventPublisher) =>
-            new Relay(
-              // No upcaster: the topic carries events exactly as stored (and as their hashes certify them).
-              { log: new PostgresEventStore(dataSource), checkpoints: new PostgresRelayCheckpoints(dataSource), sink: publisher },
-              { ...options, name: options.name ?? config.kafkaTopic },
-            ),
+          useFactory: (dataSource: DataSource, config: PlatformConfig, publisher: KafkaEventPublisher) => {
+            const { electLeader, clientId: _clientId, ...relayOptions } = options;
+            const name = options.name ?? config.kafkaTopic;
+            return new Relay(
+              {
+                // No upcaster: the topic carries events exactly as stored (and as their hashes certify them).
+                log: new PostgresEventStore(dataSource),
+                checkpoints: new PostgresRelayCheckpoints(dataSource),
+                sink: publisher,
+                leadership: electLeader ? new AdvisoryLockLeadership({ databaseUrl: databaseUrlOf(config), name }) : undefined,
+              },
+              { ...relayOptions, name },
+            );
+          },
           inject: [DATA_SOURCE, PLATFORM_CONFIG, RELAY_PUBLISHER],
         },
       ],

@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { START_CHECKPOINT, type Checkpoint, type EventEnvelope } from '@trialstream/domain';
 import { anEnvelope } from '@trialstream/messaging/testing/an-envelope';
 import { Relay, type EventLog, type EventSink, type RelayCheckpointStore, type RelayOptions } from './relay';
+import type { RelayLeadership } from './relay-leadership';
 import { RetryBackoff } from './retry-backoff';
 
 const isAfter = (event: EventEnvelope, checkpoint: Checkpoint) => {
@@ -84,9 +85,9 @@ describe('Relay', () => {
     jest.restoreAllMocks();
   });
 
-  function startRelay(recorder: Recorder, options: Partial<RelayOptions> = {}): Relay {
+  function startRelay(recorder: Recorder, options: Partial<RelayOptions> = {}, leadership?: RelayLeadership): Relay {
     relay = new Relay(
-      { log, checkpoints: recorder, sink: recorder },
+      { log, checkpoints: recorder, sink: recorder, leadership },
       { name: 'trial-events', pageSize: 2, idlePollMs: 10, retry: { initialMs: 5, maxMs: 20 }, ...options },
     );
     relay.start();
@@ -182,6 +183,59 @@ describe('Relay', () => {
     expect(Date.now() - stopping).toBeLessThan(500);
     expect(running.metrics.running).toBe(false);
     await expect(running.caughtUp()).rejects.toThrow('not running');
+  });
+});
+
+describe('Relay among several', () => {
+  /** A lock the test hands from one relay to another. */
+  class Baton implements RelayLeadership {
+    constructor(private readonly me: 'a' | 'b', private readonly shared: { holder: 'a' | 'b' | null }) {}
+    async confirm(): Promise<boolean> {
+      this.shared.holder ??= this.me;
+      return this.shared.holder === this.me;
+    }
+    async release(): Promise<void> {
+      if (this.shared.holder === this.me) this.shared.holder = null;
+    }
+  }
+
+  const relays: Relay[] = [];
+  afterEach(async () => {
+    await Promise.all(relays.splice(0).map((relay) => relay.stop()));
+  });
+
+  function startRelay(log: InMemoryLog, store: Recorder, sink: Recorder, leadership: RelayLeadership): Relay {
+    const relay = new Relay(
+      { log, checkpoints: store, sink, leadership },
+      { name: 'trial-events', pageSize: 2, idlePollMs: 5, standbyRetryMs: 5 },
+    );
+    relays.push(relay);
+    relay.start();
+    return relay;
+  }
+
+  it('publishes only while it leads, and a new leader resumes from the stored checkpoint', async () => {
+    jest.spyOn(Logger.prototype, 'log').mockImplementation(() => undefined);
+    const log = new InMemoryLog();
+    const checkpoints = new Recorder();
+    const [sinkA, sinkB] = [new Recorder(), new Recorder()];
+    const lock = { holder: 'a' as 'a' | 'b' | null };
+    const a = startRelay(log, checkpoints, sinkA, new Baton('a', lock));
+    const b = startRelay(log, checkpoints, sinkB, new Baton('b', lock));
+    const first = log.append(3);
+
+    await a.caughtUp();
+    expect(positions(sinkA.published)).toEqual(positions(first));
+    expect([a.metrics.role, b.metrics.role]).toEqual(['leader', 'standby']);
+
+    lock.holder = 'b';
+    const second = log.append(3);
+    await b.caughtUp();
+
+    expect(positions(sinkB.published)).toEqual(positions(second));
+    expect(positions(sinkA.published)).toEqual(positions(first));
+    expect([a.metrics.role, b.metrics.role]).toEqual(['standby', 'leader']);
+    jest.restoreAllMocks();
   });
 });
 

@@ -3,6 +3,7 @@ import type { Checkpoint, EventEnvelope } from '@trialstream/domain';
 import { RetryBackoff, type RetryBackoffOptions } from './retry-backoff';
 import { RereadSchedule } from '@trialstream/event-store';
 import { WakeableSleep } from './wakeable-sleep';
+import type { RelayLeadership } from './relay-leadership';
 
 /** The store's catch-up read: committed events after a checkpoint, in (transaction, position) order. */
 export interface EventLog {
@@ -24,6 +25,8 @@ export interface RelayDependencies {
   log: EventLog;
   checkpoints: RelayCheckpointStore;
   sink: EventSink;
+  /** Absent: this relay is the only one and always publishes. */
+  leadership?: RelayLeadership;
 }
 
 export interface RelayOptions {
@@ -35,10 +38,14 @@ export interface RelayOptions {
   idlePollMs?: number;
   /** Waits between attempts after a failure (default 200 ms doubling up to 10 s). */
   retry?: Partial<RetryBackoffOptions>;
+  /** How often a standby tries to take the lead (default 1 s). */
+  standbyRetryMs?: number;
 }
 
 export interface RelayMetrics {
   running: boolean;
+  /** leader: publishes; standby: another relay holds the lead, this one takes over when it goes. */
+  role: 'leader' | 'standby';
   /** The checkpoint of the last page published and stored (or the one loaded at start). */
   lastPublished: Checkpoint | null;
   lastPublishedAt: string | null;
@@ -50,6 +57,8 @@ export interface RelayMetrics {
   /** Failed attempts since the last success; above 0 the relay is retrying. */
   consecutiveFailures: number;
   lastError: string | null;
+  /** When the relay last published a page or found nothing left to publish (epoch ms); a stall shows as an old value. */
+  lastProgressAt: number;
 }
 
 interface Page {
@@ -84,13 +93,15 @@ export class Relay {
   private stopping = false;
   private readsStarted = 0;
   private idleWaiters: IdleWaiter[] = [];
-  private readonly counters: Omit<RelayMetrics, 'running' | 'lastPublished'> = {
+  private leading: boolean;
+  private readonly counters: Omit<RelayMetrics, 'running' | 'role' | 'lastPublished'> = {
     lastPublishedAt: null,
     eventsPublished: 0,
     pagesPublished: 0,
     reads: 0,
     consecutiveFailures: 0,
     lastError: null,
+    lastProgressAt: Date.now(),
   };
 
   constructor(
@@ -100,11 +111,13 @@ export class Relay {
     this.pageSize = options.pageSize ?? 500;
     this.idlePollMs = options.idlePollMs ?? 150;
     this.backoff = new RetryBackoff(options.retry);
+    this.leading = !dependencies.leadership;
   }
 
   start(): void {
     if (this.loop) return;
     this.stopping = false;
+    this.counters.lastProgressAt = Date.now();
     this.loop = this.run();
   }
 
@@ -135,15 +148,21 @@ export class Relay {
     const at = this.checkpoint ? ` at ${this.checkpoint.transactionId}/${this.checkpoint.globalPosition}` : '';
     this.logger.log(`stopped${at} after publishing ${this.counters.eventsPublished} event(s)`);
     for (const waiter of this.idleWaiters.splice(0)) waiter.reject(new Error('the relay stopped'));
+    await this.dependencies.leadership?.release();
   }
 
   get metrics(): RelayMetrics {
-    return { running: this.loop !== null && !this.stopping, lastPublished: this.checkpoint, ...this.counters };
+    const role = this.leading ? 'leader' : 'standby';
+    return { running: this.loop !== null && !this.stopping, role, lastPublished: this.checkpoint, ...this.counters };
   }
 
   private async run(): Promise<void> {
     while (!this.stopping) {
       try {
+        if (!(await this.confirmLeadership())) {
+          await this.idleSleep.sleep(this.options.standbyRetryMs ?? 1_000);
+          continue;
+        }
         const published = await this.publishNextPage();
         this.recovered();
         if (published === 0) await this.idleSleep.sleep(this.rereads.delayAfterEmptyRead(this.idlePollMs));
@@ -153,6 +172,24 @@ export class Relay {
     }
   }
 
+  /**
+   * Re-checked before every page: a relay that lost the lead stops before its next page, so a page in flight is
+   * the most two relays ever publish twice. A new leader starts from the stored checkpoint, not from what it
+   * knew when it last led.
+   */
+  private async confirmLeadership(): Promise<boolean> {
+    if (!this.dependencies.leadership) return true;
+    const leading = await this.dependencies.leadership.confirm();
+    if (leading !== this.leading) {
+      this.leading = leading;
+      this.checkpoint = null;
+      const dropped = this.readAhead;
+      this.readAhead = null;
+      await dropped?.catch(() => undefined);
+    }
+    return leading;
+  }
+
   /** Reads one page after the stored checkpoint, publishes it, then stores the new checkpoint; returns the count. */
   private async publishNextPage(): Promise<number> {
     this.checkpoint ??= await this.dependencies.checkpoints.load(this.options.name);
@@ -160,6 +197,7 @@ export class Relay {
     this.readAhead = null;
     const page = await reading;
     if (page.events.length === 0) {
+      this.counters.lastProgressAt = Date.now();
       this.resolveIdleWaiters(page.read);
       return 0;
     }
@@ -178,6 +216,7 @@ export class Relay {
     this.counters.eventsPublished += page.events.length;
     this.counters.pagesPublished += 1;
     this.counters.lastPublishedAt = new Date().toISOString();
+    this.counters.lastProgressAt = Date.now();
     return page.events.length;
   }
 

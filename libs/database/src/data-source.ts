@@ -29,6 +29,28 @@ export function createDataSource(options: DatabaseOptions): DataSource {
 export async function openDatabase(options: DatabaseOptions): Promise<DataSource> {
   const dataSource = createDataSource(options);
   await dataSource.initialize();
-  await dataSource.runMigrations({ transaction: 'each' });
+  await oneMigratorAtATime(dataSource, () => dataSource.runMigrations({ transaction: 'each' }));
   return dataSource;
+}
+
+/** Advisory locks of this class serialize migrators (7_301: projection writers, 7_302: relay leadership). */
+const MIGRATION_LOCK_CLASS = 7_300;
+
+/**
+ * Replicas of a service start together on one database: without this, each would see the same migrations pending
+ * and all but one would fail on objects the first one just created. The others wait, then find nothing to do.
+ */
+async function oneMigratorAtATime<T>(dataSource: DataSource, migrate: () => Promise<T>): Promise<T> {
+  const runner = dataSource.createQueryRunner();
+  await runner.connect();
+  try {
+    await runner.query(`SELECT pg_advisory_lock(${MIGRATION_LOCK_CLASS}, 0)`);
+    try {
+      return await migrate();
+    } finally {
+      await runner.query(`SELECT pg_advisory_unlock(${MIGRATION_LOCK_CLASS}, 0)`);
+    }
+  } finally {
+    await runner.release();
+  }
 }

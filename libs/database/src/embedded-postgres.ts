@@ -52,7 +52,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   const running = await runningServer(clusterDir);
   if (running) {
     if (options.whenRunning === 'connect') {
-      return { url: urlFor(running.port, readPassword(dataDir)), owned: false, stop: async () => undefined };
+      return { url: urlFor(running.port, readPassword(dataDir)), owned: false, stop: () => Promise.resolve() };
     }
     throw new EmbeddedDatabaseError(
       `The embedded database in ${dataDir} is in use by process ${running.ownerPid ?? running.pid}: stop it first (or set DATABASE_URL).`,

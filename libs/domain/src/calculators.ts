@@ -1,6 +1,6 @@
 import { ClinicalAssessed } from './events/clinical';
 import { LabAnalyte } from './events/lab';
-import { ANTI_MAG_RITUXIMAB_PROTOCOL } from './protocol';
+import { ANTI_MAG_RITUXIMAB_PROTOCOL, type ProtocolDefinition } from './protocol';
 
 const requirePositive = (name: string, value: number): void => {
   if (!Number.isFinite(value) || value <= 0) throw new RangeError(`${name} must be a positive number, got ${value}`);
@@ -71,18 +71,22 @@ export const CANONICAL_LAB_UNITS: Readonly<Record<LabAnalyte, readonly string[]>
   CD20: ['cells/µL', '%'],
 };
 
-const CONVERSIONS: Readonly<Partial<Record<LabAnalyte, Readonly<Record<string, { factor: number; unit: string }>>>>> = {
-  IGM: { 'mg/dL': { factor: 0.01, unit: 'g/L' } },
-};
-
 /**
  * Converts a reported value to the canonical unit, for read models; events keep the value as
- * reported. Throws on a unit the analyte is never reported in: events were validated on the way in.
+ * reported. The conversions are the protocol's (`units` of its file: aliases such as `cells/uL` or
+ * `10*6/L` map to `cells/µL`). Throws on a unit the analyte is never reported in: events were
+ * validated on the way in.
  */
-export const toCanonicalLabValue = (analyte: LabAnalyte, value: number, unit: string): { value: number; unit: string } => {
+export const toCanonicalLabValue = (
+  analyte: LabAnalyte,
+  value: number,
+  unit: string,
+  conversions: ProtocolDefinition['unitConversions'] = ANTI_MAG_RITUXIMAB_PROTOCOL.unitConversions,
+): { value: number; unit: string } => {
   if (CANONICAL_LAB_UNITS[analyte]?.includes(unit)) return { value, unit };
-  const conversion = CONVERSIONS[analyte]?.[unit];
+  const conversion = conversions[analyte]?.[unit];
   if (!conversion) throw new RangeError(`no conversion of ${analyte} from ${unit}`);
+  if (conversion.factor === 1) return { value, unit: conversion.unit };
   // rounding to 1e-9 removes binary noise (123 × 0.01 = 1.2300000000000002) without losing precision
   return { value: roundTo(value * conversion.factor, 9), unit: conversion.unit };
 };

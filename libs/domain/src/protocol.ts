@@ -1,4 +1,5 @@
 import { LabAnalyte } from './events/lab';
+import { ANTI_MAG_RITUXIMAB_VISIT_SCHEDULE, type VisitSchedule } from './monitoring/visit-schedule';
 
 /** An accepted interval of a measure. Bounds are inclusive unless marked exclusive. */
 export interface NumericRange {
@@ -6,6 +7,63 @@ export interface NumericRange {
   max: number;
   minExclusive?: boolean;
   integer?: boolean;
+}
+
+/** Open-label: everyone knows the treatment, nothing is masked. Double-blind: arms and masked analytes are hidden from blinded roles. */
+export type TrialDesign = 'open-label' | 'double-blind-placebo-controlled';
+
+export interface ArmDefinition {
+  code: string;
+  label: string;
+  /** Relative share in each block (1:1 -> both 1). */
+  ratio: number;
+  placebo: boolean;
+}
+
+export interface RandomizationDesign {
+  arms: readonly ArmDefinition[];
+  /** What blocks are stratified by. */
+  strata: readonly 'site'[];
+  blockSizes: readonly number[];
+  plannedPatients?: number;
+}
+
+/** What an endpoint reads: a lab, a scale, the ulnar motor conduction velocity, B-cell depletion, the investigator's global status. */
+export const ENDPOINT_MEASURES = [
+  'IGM', 'ANTI_MAG', 'INCAT_TOTAL', 'INCAT_LEGS', 'SENSORY_SUM', 'MRC_SUM', 'WALK_10M', 'ULNAR_MCV', 'B_CELL_DEPLETION', 'GLOBAL_STATUS',
+] as const;
+export type EndpointMeasure = (typeof ENDPOINT_MEASURES)[number];
+
+/**
+ * A responder rule against the pre-treatment baseline: `decrease by 1 points` (INCAT improved by
+ * ≥ 1), `decrease by 50 percent, strict` (titer fell by more than 50 %). For the ulnar velocity the
+ * rule holds when it holds in at least one ulnar nerve.
+ */
+export interface ResponderRule {
+  direction: 'decrease' | 'increase';
+  by: number;
+  scale: 'points' | 'percent';
+  /** `more than` rather than `at least`. */
+  strict: boolean;
+}
+
+export interface EndpointDefinition {
+  name: string;
+  label: string;
+  primary: boolean;
+  measure: EndpointMeasure;
+  /** The named visit the endpoint is read at (by default; any visit may be asked for). */
+  visit: string;
+  /** Absent: the endpoint is the change from baseline (or, for depletion and global status, their own yes/no). */
+  responder?: ResponderRule;
+  /** Who is in the denominator: every randomized patient, or those who received an infusion. */
+  population: 'randomized' | 'treated';
+  /** A patient of the population without a value at the visit: a non-responder, or left out. */
+  missing: 'non-responder' | 'exclude';
+  /** Between the arms, after unblinding. */
+  test: 'fisher-exact' | 'welch-mean-difference' | 'none';
+  /** Also reported per dose level (each group against the baseline before the first cycle). */
+  byDoseLevel: boolean;
 }
 
 /**
@@ -50,6 +108,15 @@ export interface ProtocolDefinition {
     mrcSumScore: NumericRange;
     tenMetreWalkSeconds: NumericRange;
   };
+  design: TrialDesign;
+  randomization: RandomizationDesign;
+  /** Named visits with their anchor, target day, window and required forms. */
+  schedule: VisitSchedule;
+  endpoints: readonly EndpointDefinition[];
+  /** Site ids of this trial match it (anchored regular expression source). */
+  siteIdPattern: string;
+  /** Per analyte, reported unit -> factor to its canonical unit (canonical units map to themselves). */
+  unitConversions: Readonly<Record<LabAnalyte, Readonly<Record<string, { factor: number; unit: string }>>>>;
 }
 
 /** Everything a decide function needs besides the state and the command. */
@@ -64,6 +131,15 @@ const cellCounts = {
     'cells/µL': { min: 0, max: 10_000 },
     '%': { min: 0, max: 100 },
   },
+};
+
+/** UCUM codes and common spellings of a cell count per µL, all one canonical unit (10*6/L = 1/µL). */
+const cellCountConversions = {
+  'cells/µL': { factor: 1, unit: 'cells/µL' },
+  'cells/uL': { factor: 1, unit: 'cells/µL' },
+  '/uL': { factor: 1, unit: 'cells/µL' },
+  '10*6/L': { factor: 1, unit: 'cells/µL' },
+  '%': { factor: 1, unit: '%' },
 };
 
 /** Rituximab in anti-MAG IgM neuropathy: the first protocol of the platform. */
@@ -111,7 +187,28 @@ export const ANTI_MAG_RITUXIMAB_PROTOCOL: ProtocolDefinition = {
     mrcSumScore: { min: 0, max: 60, integer: true },
     tenMetreWalkSeconds: { min: 0, minExclusive: true, max: 600 },
   },
+  design: 'double-blind-placebo-controlled',
+  randomization: {
+    arms: [
+      { code: 'rituximab', label: 'Rituximab', ratio: 1, placebo: false },
+      { code: 'placebo', label: 'Placebo', ratio: 1, placebo: true },
+    ],
+    strata: ['site'],
+    blockSizes: [4],
+  },
+  schedule: ANTI_MAG_RITUXIMAB_VISIT_SCHEDULE,
+  endpoints: [],
+  siteIdPattern: '^[A-Z0-9]{2,8}$',
+  unitConversions: {
+    IGM: { 'g/L': { factor: 1, unit: 'g/L' }, 'mg/dL': { factor: 0.01, unit: 'g/L' } },
+    ANTI_MAG: { BTU: { factor: 1, unit: 'BTU' } },
+    CD19: cellCountConversions,
+    CD20: cellCountConversions,
+  },
 };
+
+/** Whether the trial hides anything from blinded roles at all: an open-label trial masks nothing. */
+export const isBlindedDesign = (protocol: Pick<ProtocolDefinition, 'design'>): boolean => protocol.design !== 'open-label';
 
 /** Whether results of this analyte reveal the allocation under this protocol (B cells vanish under rituximab). */
 export const isMaskedAnalyte = (protocol: Pick<ProtocolDefinition, 'maskedAnalytes'>, analyte: string): boolean =>

@@ -39,6 +39,7 @@ export const RULE = {
 
   // site lifecycle
   alreadyActivated: 'already-activated',
+  siteIdPattern: 'site-id-pattern',
 
   // treatment
   doseLevelNotInProtocol: 'dose-level-not-in-protocol',

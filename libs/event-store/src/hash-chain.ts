@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { configure } from 'safe-stable-stringify';
 import type { Actor } from '@trialstream/domain';
 
@@ -52,6 +52,24 @@ export function canonicalize(fields: ChainedEventFields): string {
   return json;
 }
 
-export function computeEventHash(fields: ChainedEventFields): string {
-  return createHash('sha256').update(canonicalize(fields), 'utf8').digest('hex');
+/**
+ * Chain format 1 (events stored before the salted format took effect): SHA-256 of the canonical JSON.
+ * Anyone holding an event could recompute it, so a leaked hash was a dictionary oracle for masked values.
+ *
+ * Chain format 2: HMAC-SHA256 keyed with the event's own 32-byte random salt. The salt lives apart from
+ * the event (`event_audit.event_salts`) and only verifying roles may read it, so a hash without its salt
+ * tells nothing about the event; with the salt, every byte of the event is still covered.
+ */
+export function computeEventHash(fields: ChainedEventFields, salt: string | null = null): string {
+  const canonical = canonicalize(fields);
+  if (salt === null) return createHash('sha256').update(canonical, 'utf8').digest('hex');
+  return createHmac('sha256', Buffer.from(salt, 'hex')).update(canonical, 'utf8').digest('hex');
 }
+
+/** A fresh per-event salt (hex): 256 bits, so no dictionary of salts can be built either. */
+export function newEventSalt(): string {
+  return randomBytes(32).toString('hex');
+}
+
+/** The chain format every new event is written in. */
+export const CURRENT_CHAIN_FORMAT = 2;

@@ -1,7 +1,7 @@
 import type { DataSource, QueryRunner } from 'typeorm';
 import { GENESIS_HASH, computeEventHash } from './hash-chain';
 import { EVENT_COLUMNS, chainedFields, toStoredEnvelope, type EventRow } from './row-mapping';
-import { EVENTS_TABLE, STREAMS_TABLE } from './schema';
+import { CHAIN_FORMATS_TABLE, EVENT_SALTS_TABLE, EVENTS_TABLE, STREAMS_TABLE } from './schema';
 import { rowsOf } from './sql';
 
 export type IntegrityProblem =
@@ -9,6 +9,8 @@ export type IntegrityProblem =
   | 'previous-hash-mismatch'
   | 'version-gap'
   | 'position-order'
+  /** A salted-format event whose salt is gone. */
+  | 'salt-missing'
   /** The stream head (version, last hash) disagrees with the last event: events were removed from the end. */
   | 'head-mismatch';
 
@@ -36,6 +38,17 @@ interface ChainState {
   hash: string;
   globalPosition: bigint;
   broken: boolean;
+}
+
+type SaltedRow = EventRow & { salt: string | null };
+
+/** The position from which events carry a salted hash; none recorded means no event does. */
+async function saltedFrom(runner: QueryRunner): Promise<bigint | null> {
+  const rows = await rowsOf<{ from_global_position: string }>(
+    runner,
+    `SELECT from_global_position::text AS from_global_position FROM ${CHAIN_FORMATS_TABLE} WHERE format = 2`,
+  );
+  return rows.length === 0 ? null : BigInt(rows[0].from_global_position);
 }
 
 const PAGE_SIZE = 2000;
@@ -70,6 +83,7 @@ async function verifyWithin(runner: QueryRunner): Promise<IntegrityReport> {
   let eventsChecked = 0;
   let streamsChecked = 0;
   let chain = null as ChainState | null;
+  const salted = await saltedFrom(runner);
 
   const closeStream = (state: ChainState) => {
     streamsChecked += 1;
@@ -81,12 +95,13 @@ async function verifyWithin(runner: QueryRunner): Promise<IntegrityReport> {
   };
 
   for (let cursor: [string, number] | null = null; ; ) {
-    const rows: EventRow[] = await rowsOf<EventRow>(
+    const from = `(SELECT ev.*, s.salt FROM ${EVENTS_TABLE} AS ev LEFT JOIN ${EVENT_SALTS_TABLE} AS s USING (event_id)) AS e`;
+    const rows: SaltedRow[] = await rowsOf<SaltedRow>(
       runner,
       cursor
-        ? `SELECT ${EVENT_COLUMNS} FROM ${EVENTS_TABLE} AS e
+        ? `SELECT ${EVENT_COLUMNS}, e.salt FROM ${from}
             WHERE (e.stream_id, e.stream_version) > ($1, $2) ORDER BY e.stream_id, e.stream_version LIMIT ${PAGE_SIZE}`
-        : `SELECT ${EVENT_COLUMNS} FROM ${EVENTS_TABLE} AS e ORDER BY e.stream_id, e.stream_version LIMIT ${PAGE_SIZE}`,
+        : `SELECT ${EVENT_COLUMNS}, e.salt FROM ${from} ORDER BY e.stream_id, e.stream_version LIMIT ${PAGE_SIZE}`,
       cursor ?? [],
     );
     for (const row of rows) {
@@ -96,7 +111,7 @@ async function verifyWithin(runner: QueryRunner): Promise<IntegrityReport> {
         chain = { streamId: row.stream_id, version: 0, hash: GENESIS_HASH, globalPosition: -1n, broken: false };
       }
       if (chain.broken) continue;
-      const problem = firstProblem(chain, row);
+      const problem = firstProblem(chain, row, salted);
       if (problem) {
         chain.broken = true;
         brokenLinks.push({
@@ -126,11 +141,18 @@ async function verifyWithin(runner: QueryRunner): Promise<IntegrityReport> {
   return { ok: brokenLinks.length === 0, streamsChecked, eventsChecked, brokenLinks };
 }
 
-function firstProblem(chain: ChainState, row: EventRow): IntegrityProblem | null {
+/**
+ * Positions and transaction ids are assigned by the database after the hash is computed, so they cannot be
+ * hashed. Positions grow with the version within a stream (its head is locked for each append) and are
+ * checked here; a checkpoint pins the exact position and transaction id of every event before it.
+ */
+function firstProblem(chain: ChainState, row: SaltedRow, saltedFrom: bigint | null): IntegrityProblem | null {
   if (row.stream_version !== chain.version + 1) return 'version-gap';
   if (BigInt(row.global_position) <= chain.globalPosition) return 'position-order';
   if (row.previous_hash !== chain.hash) return 'previous-hash-mismatch';
-  if (computeEventHash(chainedFields(toStoredEnvelope(row))) !== row.hash) return 'hash-mismatch';
+  const isSalted = saltedFrom !== null && BigInt(row.global_position) >= saltedFrom;
+  if (isSalted && row.salt === null) return 'salt-missing';
+  if (computeEventHash(chainedFields(toStoredEnvelope(row)), isSalted ? row.salt : null) !== row.hash) return 'hash-mismatch';
   return null;
 }
 

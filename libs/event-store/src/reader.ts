@@ -2,7 +2,7 @@ import type { DataSource } from 'typeorm';
 import type { Checkpoint, EventEnvelope } from '@trialstream/domain';
 import type { ReadAllOptions, ReadStreamOptions, StoredSubmission, Upcaster } from './contracts';
 import { EVENT_COLUMNS, toCurrentEnvelope, type EventRow } from './row-mapping';
-import { EVENTS_TABLE, STREAMS_TABLE, SUBMISSIONS_TABLE } from './schema';
+import { EVENT_SALTS_TABLE, EVENTS_TABLE, STREAMS_TABLE, SUBMISSIONS_TABLE } from './schema';
 
 /** Appends `AND column <= $n` for each audit bound that is set. */
 function untilClauses(options: ReadStreamOptions, parameters: unknown[]): string {
@@ -84,4 +84,27 @@ export async function findSubmission(
     [scope, submissionId],
   );
   return rows.length === 0 ? null : { requestHash: rows[0].request_hash, response: rows[0].response };
+}
+
+/**
+ * How many events lie after a reader's checkpoint, counted up to `cap` (the answer is then "at least cap"):
+ * a lag for health checks that stays cheap however far behind the reader is.
+ */
+export async function countEventsAfter(db: Pick<DataSource, 'query'>, after: Checkpoint, cap: number): Promise<number> {
+  const rows: Array<{ n: number }> = await db.query(
+    `SELECT count(*)::int AS n FROM (
+       SELECT 1 FROM ${EVENTS_TABLE} e WHERE (e.transaction_id, e.global_position) > ($1::xid8, $2::bigint) LIMIT $3
+     ) waiting`,
+    [after.transactionId, after.globalPosition, cap],
+  );
+  return rows[0].n;
+}
+
+/** Chain salts of the given events (those stored in the salted format); needs the verifying role's grant. */
+export async function chainSalts(dataSource: DataSource, eventIds: readonly string[]): Promise<Map<string, string>> {
+  const rows: Array<{ event_id: string; salt: string }> = await dataSource.query(
+    `SELECT event_id::text AS event_id, salt FROM ${EVENT_SALTS_TABLE} WHERE event_id = ANY($1::uuid[])`,
+    [eventIds],
+  );
+  return new Map(rows.map((row) => [row.event_id, row.salt]));
 }

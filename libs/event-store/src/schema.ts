@@ -3,6 +3,12 @@ export const EVENT_STORE_SCHEMA = 'event_store';
 export const EVENTS_TABLE = `${EVENT_STORE_SCHEMA}.events`;
 export const STREAMS_TABLE = `${EVENT_STORE_SCHEMA}.streams`;
 export const SUBMISSIONS_TABLE = `${EVENT_STORE_SCHEMA}.submissions`;
+/** What only verifying roles read: each event's chain salt and where each chain format starts. */
+export const CHAIN_SECRETS_SCHEMA = 'event_audit';
+export const EVENT_SALTS_TABLE = `${CHAIN_SECRETS_SCHEMA}.event_salts`;
+export const CHAIN_FORMATS_TABLE = `${CHAIN_SECRETS_SCHEMA}.chain_formats`;
+/** The role of services that verify the chain (the audit service): the only one that reads salts. */
+export const VERIFIER_ROLE = 'trialstream_auditor';
 /** The role the applications should run as: it may read and append events, never change them. */
 export const APPLICATION_ROLE = 'trialstream_app';
 
@@ -20,3 +26,6 @@ export const ENSURE_APPLICATION_ROLE_SQL = `
     NULL;
   END
   $$`;
+
+/** Like ENSURE_APPLICATION_ROLE_SQL, for the verifying role. */
+export const ENSURE_VERIFIER_ROLE_SQL = ENSURE_APPLICATION_ROLE_SQL.replace(new RegExp(APPLICATION_ROLE, 'g'), VERIFIER_ROLE);

@@ -2,11 +2,11 @@ import { randomUUID } from 'node:crypto';
 import type { QueryRunner } from 'typeorm';
 import type { EventEnvelope } from '@trialstream/domain';
 import type { AppendOutcome, StoredSubmission, SubmissionClaim } from './contracts';
-import { GENESIS_HASH, computeEventHash } from './hash-chain';
+import { GENESIS_HASH, computeEventHash, newEventSalt } from './hash-chain';
 import type { PreparedAppend } from './prepared-append';
 import { ConcurrentWriteError } from './retryable-errors';
 import { chainedFields } from './row-mapping';
-import { EVENTS_TABLE, STREAMS_TABLE, SUBMISSIONS_TABLE } from './schema';
+import { EVENT_SALTS_TABLE, EVENTS_TABLE, STREAMS_TABLE, SUBMISSIONS_TABLE } from './schema';
 import { rowsOf } from './sql';
 
 interface StreamHead {
@@ -52,8 +52,10 @@ export async function writeBatch(
   const stored = await loadStoredSubmissions(runner, batch);
 
   const recordedAtIso = recordedAt.toISOString();
-  const outcomes: AppendOutcome[] = new Array(batch.length);
+  const outcomes = new Array<AppendOutcome>(batch.length);
   const newEvents: EventEnvelope[] = [];
+  // Kept apart from the envelopes: a salt never leaves the write path except into its own table.
+  const salts = new Map<string, string>();
   const claims: Array<{ claim: SubmissionClaim; streamId: string }> = [];
   const movedHeads = new Map<string, StreamHead>();
   const afterInsert: Array<() => void> = [];
@@ -87,7 +89,7 @@ export async function writeBatch(
       // The head row should exist (created above, or by a writer that committed meanwhile): start over.
       throw new ConcurrentWriteError(`stream ${request.streamId} has no head row to lock`);
     }
-    const events = chainEvents(request, head, recordedAtIso);
+    const events = chainEvents(request, head, recordedAtIso, salts);
     newEvents.push(...events);
     const last = events[events.length - 1];
     const streamVersion = last ? last.streamVersion : head.version;
@@ -106,17 +108,18 @@ export async function writeBatch(
     }
   }
 
-  await insertEventsAndMoveHeads(runner, newEvents, movedHeads, recordedAt);
+  await insertEventsAndMoveHeads(runner, newEvents, salts, movedHeads, recordedAt);
   for (const resolve of afterInsert) resolve();
   await claimSubmissions(runner, claims, recordedAt);
   return outcomes;
 }
 
 function resolveResponse(submission: SubmissionClaim, events: EventEnvelope[]): unknown {
-  return typeof submission.response === 'function' ? submission.response(events) : submission.response;
+  const response = submission.response;
+  return typeof response === 'function' ? (response as (stored: EventEnvelope[]) => unknown)(events) : response;
 }
 
-function chainEvents(request: PreparedAppend, head: StreamHead, recordedAt: string): EventEnvelope[] {
+function chainEvents(request: PreparedAppend, head: StreamHead, recordedAt: string, salts: Map<string, string>): EventEnvelope[] {
   let previousHash = head.lastHash;
   return request.events.map((draft, offset) => {
     const envelope: EventEnvelope = {
@@ -139,7 +142,9 @@ function chainEvents(request: PreparedAppend, head: StreamHead, recordedAt: stri
       previousHash,
       hash: '',
     };
-    envelope.hash = computeEventHash(chainedFields(envelope));
+    const salt = newEventSalt();
+    salts.set(envelope.eventId, salt);
+    envelope.hash = computeEventHash(chainedFields(envelope), salt);
     previousHash = envelope.hash;
     return envelope;
   });
@@ -261,6 +266,7 @@ async function claimSubmissions(
 async function insertEventsAndMoveHeads(
   runner: QueryRunner,
   events: EventEnvelope[],
+  salts: ReadonlyMap<string, string>,
   movedHeads: Map<string, StreamHead>,
   recordedAt: Date,
 ): Promise<void> {
@@ -273,6 +279,8 @@ async function insertEventsAndMoveHeads(
        UPDATE ${STREAMS_TABLE} AS s SET version = h.version, last_hash = h.last_hash
          FROM unnest($18::text[], $19::int[], $20::text[]) AS h(stream_id, version, last_hash)
         WHERE s.stream_id = h.stream_id
+     ), kept_salts AS (
+       INSERT INTO ${EVENT_SALTS_TABLE} (event_id, salt) SELECT * FROM unnest($1::uuid[], $22::text[])
      )
      INSERT INTO ${EVENTS_TABLE} (
        event_id, stream_id, stream_version, type, schema_version, site_id, actor_id, actor_role,
@@ -311,6 +319,7 @@ async function insertEventsAndMoveHeads(
       heads.map(([, head]) => head.version),
       heads.map(([, head]) => head.lastHash),
       recordedAt,
+      column((e) => salts.get(e.eventId)),
     ],
   );
   const assigned = new Map(rows.map((row) => [row.event_id, row]));

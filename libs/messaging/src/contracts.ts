@@ -56,12 +56,23 @@ export interface EventConsumerOptions extends EventTopicOptions {
    * upcast is undecodable.
    */
   upcast?: Upcaster | null;
+  /**
+   * Opens the fields the publisher sealed (or replaces them by placeholders, for a reader without the key).
+   * What it throws makes the message undecodable.
+   */
+  openFields?: (event: EventEnvelope) => EventEnvelope;
   /** How many partitions' batches are handled at once (default 1); each partition stays in order. */
   partitionsConsumedConcurrently?: number;
   /** How long a fetch waits on the broker for new messages; also bounds how long stop() waits (default 200). */
   maxWaitTimeInMs?: number;
   /** The platform's log level for kafkajs (see createKafka); defaults to env LOG_LEVEL. */
   logLevel?: string;
+  /**
+   * How long the group waits for a silent member (a killed instance) before giving its partitions to the others
+   * (default 30 s; the broker accepts 6 s at least). Shorter: faster fail-over, but a batch that takes longer
+   * than this between heartbeats costs a rebalance.
+   */
+  sessionTimeoutMs?: number;
 }
 
 export interface RunningConsumer {

@@ -27,21 +27,35 @@ function undecodableMessage(batch: Batch, message: KafkaMessage, reason: string)
   };
 }
 
-function decodeBatch(batch: Batch, upcast: Upcaster | null): DecodedBatch {
+function decodeBatch(batch: Batch, upcast: Upcaster | null, openFields: (event: EventEnvelope) => EventEnvelope): DecodedBatch {
   const decoded: DecodedBatch = { events: [], undecodable: [] };
   for (const message of batch.messages) {
+    let event: EventEnvelope;
     try {
-      decoded.events.push(decodeEvent(message, upcast));
+      event = decodeEvent(message, upcast);
     } catch (error) {
       if (!(error instanceof UndecodableEventError)) throw error;
       decoded.undecodable.push(undecodableMessage(batch, message, error.reason));
+      continue;
+    }
+    try {
+      decoded.events.push(openFields(event));
+    } catch (error) {
+      decoded.undecodable.push(undecodableMessage(batch, message, (error as Error).message));
     }
   }
   return decoded;
 }
 
-async function skipUndecodable(message: UndecodableMessage): Promise<void> {
+function skipUndecodable(message: UndecodableMessage): Promise<void> {
   logger.error(`skipping an undecodable message at ${message.topic}/${message.partition}@${message.offset}: ${message.reason}`);
+  return Promise.resolve();
+}
+
+/** A heartbeat a tenth of the session (at most kafkajs's 3 s) keeps a short session alive between fetches. */
+function sessionTimeouts(sessionTimeoutMs: number | undefined): { sessionTimeout?: number; heartbeatInterval?: number } {
+  if (sessionTimeoutMs === undefined) return {};
+  return { sessionTimeout: sessionTimeoutMs, heartbeatInterval: Math.min(3_000, Math.max(500, Math.floor(sessionTimeoutMs / 10))) };
 }
 
 /**
@@ -59,6 +73,7 @@ export async function startEventConsumer(options: EventConsumerOptions): Promise
     groupId: options.groupId,
     maxWaitTimeInMs: options.maxWaitTimeInMs ?? 200,
     allowAutoTopicCreation: false,
+    ...sessionTimeouts(options.sessionTimeoutMs),
   });
   await consumer.connect();
   try {
@@ -68,7 +83,7 @@ export async function startEventConsumer(options: EventConsumerOptions): Promise
       partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 1,
       eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
         if (!isRunning() || isStale()) return;
-        const { events, undecodable } = decodeBatch(batch, upcast);
+        const { events, undecodable } = decodeBatch(batch, upcast, options.openFields ?? ((event) => event));
         try {
           for (const message of undecodable) await onUndecodable(message);
           if (events.length > 0) await options.onBatch({ topic: batch.topic, partition: batch.partition, events });

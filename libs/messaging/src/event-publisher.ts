@@ -15,6 +15,8 @@ export interface KafkaEventPublisherOptions extends EventTopicOptions {
   /** How long one publish keeps retrying before it rejects (default: createKafka's, about half a minute). */
   retry?: RetryOptions;
   connectionTimeout?: number;
+  /** Seals what the protocol masks before an event leaves for the topic (see @trialstream/field-crypto). */
+  sealFields?: (event: EventEnvelope) => EventEnvelope;
 }
 
 const DEFAULT_MAX_SEND_BYTES = 768 * 1024;
@@ -41,7 +43,8 @@ export class KafkaEventPublisher implements EventPublisher {
 
   async publish(events: EventEnvelope[]): Promise<void> {
     if (events.length === 0) return;
-    const messages = events.map(encodeEvent);
+    const seal = this.options.sealFields;
+    const messages = (seal ? events.map(seal) : events).map(encodeEvent);
     try {
       const producer = await this.connectedProducer();
       for (const chunk of chunksWithin(messages, this.options.maxSendBytes ?? DEFAULT_MAX_SEND_BYTES)) {

@@ -22,6 +22,8 @@ export type ProjectionHandler<TData = unknown> = (event: EventEnvelope<TData>, r
 
 /** Handlers by event type; domain event types get their payload type, other types (tests, later events) `unknown`. */
 export type ProjectionHandlers = { [K in EventType]?: ProjectionHandler<EventPayloadByType[K]> } & {
+  // `any`: the index signature must admit the typed handlers above, whose parameters `unknown` would not.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   [type: string]: ProjectionHandler<any> | undefined;
 };
 
@@ -57,6 +59,12 @@ export interface ProjectionDefinition {
   handlers: ProjectionHandlers;
   /** Optional: rows each event will touch, loaded for a whole batch in one query per table. */
   prefetch?: (event: EventEnvelope) => readonly RowRef[];
+  /**
+   * True only for read models of the unblinded side (analysis): they get the values the protocol masks,
+   * opened with the field keys. Every other projection gets them as placeholders (`{ analyte, masked: true }`),
+   * whether fed from Kafka or from the store.
+   */
+  readsMaskedValues?: boolean;
 }
 
 export interface Projection {
@@ -66,6 +74,7 @@ export interface Projection {
   readonly tables: readonly TableSpec[];
   readonly handlers: ProjectionHandlers;
   readonly prefetch?: (event: EventEnvelope) => readonly RowRef[];
+  readonly readsMaskedValues: boolean;
   /** The checked tables, by name. */
   readonly resolvedTables: ReadonlyMap<string, ResolvedTable>;
 }
@@ -90,6 +99,7 @@ export function defineProjection(definition: ProjectionDefinition): Projection {
     tables: definition.tables,
     handlers: definition.handlers,
     prefetch: definition.prefetch,
+    readsMaskedValues: definition.readsMaskedValues ?? false,
     resolvedTables,
   });
 }

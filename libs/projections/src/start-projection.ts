@@ -1,8 +1,9 @@
+import type { EventEnvelope } from '@trialstream/domain';
 import type { DataSource } from 'typeorm';
 import { KafkaFeed, type KafkaFeedOptions } from './kafka-feed';
 import type { ProjectionLogger } from './logger';
 import type { Projection } from './projection';
-import { ProjectionRunner } from './runner';
+import { ProjectionRunner, type ProjectionRunnerOptions } from './runner';
 import { StoreFeed, type CatchUpSource, type StoreFeedOptions } from './store-feed';
 
 export interface StartProjectionOptions {
@@ -13,6 +14,24 @@ export interface StartProjectionOptions {
   kafka?: Omit<KafkaFeedOptions, 'catchUpFrom'>;
   storeFeed?: StoreFeedOptions;
   logger?: ProjectionLogger;
+  onBatch?: ProjectionRunnerOptions['onBatch'];
+  /**
+   * How masked values travel: sealed by the publisher, opened (or replaced by placeholders) for this
+   * projection. Events read from the store go through both, so both modes run the same code path.
+   */
+  fields?: { seal(event: EventEnvelope): EventEnvelope; open(event: EventEnvelope): EventEnvelope };
+}
+
+/** The store as a projection sees it when its events pass through sealing and opening, like Kafka's. */
+function throughFields(store: CatchUpSource, fields: NonNullable<StartProjectionOptions['fields']>): CatchUpSource {
+  const view = (event: EventEnvelope) => fields.open(fields.seal(event));
+  return {
+    readStream: async (streamId) => (await store.readStream(streamId)).map(view),
+    readAll: async (after, limit) => {
+      const page = await store.readAll(after, limit);
+      return { ...page, events: page.events.map(view) };
+    },
+  };
 }
 
 /** A projection being fed, whichever way. */
@@ -29,13 +48,15 @@ export interface RunningProjection {
  * from Kafka when `kafka` is given, otherwise straight from the store.
  */
 export async function startProjection(projection: Projection, options: StartProjectionOptions): Promise<RunningProjection> {
-  const runner = new ProjectionRunner(projection, options.dataSource, options.store, { logger: options.logger });
+  const store = options.fields ? throughFields(options.store, options.fields) : options.store;
+  const runner = new ProjectionRunner(projection, options.dataSource, store, { logger: options.logger, onBatch: options.onBatch });
   if (options.kafka) {
-    const feed = new KafkaFeed(runner, { ...options.kafka, catchUpFrom: options.store });
+    const openFields = options.fields?.open;
+    const feed = new KafkaFeed(runner, { ...options.kafka, catchUpFrom: store, ...(openFields ? { openFields } : {}) });
     await feed.start();
     return { runner, mode: 'kafka', notify: () => undefined, stop: () => feed.stop() };
   }
-  const feed = new StoreFeed(runner, options.store, { logger: options.logger, ...options.storeFeed });
+  const feed = new StoreFeed(runner, store, { logger: options.logger, ...options.storeFeed });
   feed.start();
   return { runner, mode: 'store', notify: () => feed.notify(), stop: () => feed.stop() };
 }

@@ -2,14 +2,14 @@ import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { ApiError } from '@trialstream/api-common';
 import type { Principal } from '@trialstream/auth';
-import { TRIAL_RULE, TRIAL_STREAM_ID, trialStateFrom } from '@trialstream/domain';
+import { parseClinicalTime, protocolInForce, protocolVersionsFrom, TRIAL_RULE, TRIAL_STREAM_ID, trialStateFrom } from '@trialstream/domain';
 import type { Actor, Decision, DecisionContext, EventDraft, EventEnvelope, ProtocolDefinition, RuleViolation } from '@trialstream/domain';
 import type { PostgresEventStore } from '@trialstream/event-store';
 import { stringify } from 'safe-stable-stringify';
 import { KeyedMutex } from './keyed-mutex';
 import { submissionResponse, SubmissionResponse } from './submission-response';
 import { CLOCK, PROTOCOL } from '@trialstream/config';
-import { EVENT_STORE } from '@trialstream/event-store';
+import { appendAtStreamHead, EVENT_STORE } from '@trialstream/event-store';
 
 /** One decision against one stream: load, fold, authorize, decide, append. */
 export interface StreamDecision<TState> {
@@ -47,8 +47,12 @@ const CONFLICT_RULES = new Set([
   'already-enrolled', 'already-randomized', 'already-withdrawn', 'already-activated', 'already-verified',
   'already-frozen', 'already-locked', 'already-unblinded',
 ]);
-/** Without a client expectedVersion, a concurrent writer just means: decide again on the newer state. */
-const MAX_ATTEMPTS = 5;
+/**
+ * Without a client expectedVersion, a concurrent writer just means: decide again on the newer state. Writers in one
+ * process queue per stream, but replicas' writers to one patient race, so attempts are spaced by a random wait.
+ */
+const MAX_ATTEMPTS = 10;
+const raceBackoff = (attempt: number) => new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(100, 5 * 2 ** attempt)));
 /** Facts nobody decides on (a reader's own access records) only race with the same reader's other processes. */
 const MAX_FACT_ATTEMPTS = 20;
 
@@ -99,18 +103,19 @@ export class StreamWriter {
 
   private readonly streams = new KeyedMutex();
   /**
-   * The trial stream's version when this process last saw the trial open. Every append is conditioned on
-   * that version, so a stale one (a lock committed by any process since) only makes the append conflict,
-   * which forgets it and decides again: every write need not read the whole trial stream first.
+   * The trial stream as this process last read it while the trial was open. A write conditioned on the
+   * trial's version may decide on it: a stale copy (a lock or a new protocol version committed by any
+   * process since) only makes the append conflict, which forgets it and decides again; so not every write
+   * reads the whole trial stream first.
    */
-  private openTrialVersion: number | null = null;
+  private openTrial: EventEnvelope[] | null = null;
 
   write<TState>(decision: StreamDecision<TState>): Promise<WriteResult> {
     return this.streams.run(decision.streamId, async () => {
       try {
         return await this.decideAndAppend(decision);
       } finally {
-        if (decision.streamId === TRIAL_STREAM_ID) this.openTrialVersion = null;
+        if (decision.streamId === TRIAL_STREAM_ID) this.openTrial = null;
       }
     });
   }
@@ -118,24 +123,21 @@ export class StreamWriter {
   /** Appends at the stream's current version, again on a newer one; false when it kept changing. */
   appendFacts(facts: FactAppend): Promise<boolean> {
     return this.streams.run(facts.streamId, async () => {
-      if (facts.streamId === TRIAL_STREAM_ID) this.openTrialVersion = null;
-      for (let attempt = 0; attempt < MAX_FACT_ATTEMPTS; attempt++) {
-        const outcome = await this.store.append({ ...facts, expectedVersion: await this.store.streamVersion(facts.streamId) });
-        if (outcome.status === 'appended') return true;
-      }
-      return false;
+      if (facts.streamId === TRIAL_STREAM_ID) this.openTrial = null;
+      return appendAtStreamHead(this.store, facts, MAX_FACT_ATTEMPTS);
     });
   }
 
   private async decideAndAppend<TState>(decision: StreamDecision<TState>): Promise<WriteResult> {
     const scope = `user:${decision.principal.userId}`;
     const hash = requestHash(decision.request, decision.streamId);
-    const conditioned = !decision.allowedWhenDatabaseClosed && decision.streamId !== TRIAL_STREAM_ID;
+    const onTrialStream = decision.streamId === TRIAL_STREAM_ID;
+    const conditioned = !decision.allowedWhenDatabaseClosed && !onTrialStream;
     // The three reads are independent: one round trip of waiting instead of three.
-    const [earlier, firstRead, firstCondition] = await Promise.all([
+    const [earlier, firstRead, firstTrialRead] = await Promise.all([
       this.store.findSubmission(scope, decision.submissionId),
       this.store.readStream(decision.streamId),
-      conditioned ? this.openTrialCondition().catch((error: unknown) => error as Error) : undefined,
+      onTrialStream ? undefined : this.trialEvents(conditioned),
     ]);
     if (earlier) return this.replay(earlier.requestHash === hash, earlier.response);
 
@@ -143,13 +145,13 @@ export class StreamWriter {
       const events = attempt === 1 ? firstRead : await this.store.readStream(decision.streamId);
       const state = decision.fold(events);
       decision.authorize(state, events);
-      const condition = attempt === 1 ? firstCondition : conditioned ? await this.openTrialCondition().catch((error: unknown) => error as Error) : undefined;
-      if (condition instanceof Error) throw condition;
-      const trialCondition = condition;
+      const trialEvents = onTrialStream ? events : attempt === 1 ? firstTrialRead! : await this.trialEvents(conditioned);
+      const trialCondition = conditioned ? this.openTrialCondition(trialEvents) : undefined;
       if (decision.expectedVersion !== undefined && decision.expectedVersion !== events.length) {
         throw staleVersion(decision.expectedVersion, events.length);
       }
-      const outcome = decision.decide(state, { now: this.clock(), protocol: this.protocol });
+      const now = this.clock();
+      const outcome = decision.decide(state, { now, protocol: this.protocolInForce(trialEvents, decision.request.body, now) });
       if (!outcome.ok) throw refusal(outcome.violations);
 
       const appended = await this.store.append({
@@ -170,13 +172,14 @@ export class StreamWriter {
       if (appended.status === 'duplicate') return this.replay(appended.requestHashMatches, appended.response);
       // A conflict on the trial's stream (a freeze or lock committed meanwhile) is decided again, which reports it.
       const trialChanged = appended.conditionStreamId !== undefined;
-      if (trialChanged) this.openTrialVersion = null;
+      if (trialChanged) this.openTrial = null;
       if (!trialChanged && decision.expectedVersion !== undefined) throw staleVersion(decision.expectedVersion, appended.actualVersion);
       if (attempt === MAX_ATTEMPTS) {
         throw ApiError.conflict('The record kept changing while this submission was decided: submit it again', [
           { field: 'submissionId', rule: 'concurrent-write' },
         ]);
       }
+      await raceBackoff(attempt);
     }
   }
 
@@ -184,17 +187,34 @@ export class StreamWriter {
    * Refuses the write when the database is frozen or locked; otherwise the condition that keeps it so
    * until the append commits (a lock that commits first makes the append conflict and be decided again).
    */
-  private async openTrialCondition(): Promise<{ streamId: string; version: number }> {
-    if (this.openTrialVersion !== null) return { streamId: TRIAL_STREAM_ID, version: this.openTrialVersion };
+  /** The trial stream: the cached copy for a conditioned write, else read now (and cached while open). */
+  private async trialEvents(mayUseCache: boolean): Promise<EventEnvelope[]> {
+    if (mayUseCache && this.openTrial) return this.openTrial;
     const events = await this.store.readStream(TRIAL_STREAM_ID);
+    if (trialStateFrom(events).status === 'open') this.openTrial = events;
+    return events;
+  }
+
+  private openTrialCondition(events: EventEnvelope[]): { streamId: string; version: number } {
     const trial = trialStateFrom(events);
     if (trial.status !== 'open') {
       throw ApiError.conflict(`The trial database is ${trial.status}: it takes no new data`, [
         { field: 'trial', rule: TRIAL_RULE.databaseClosed },
       ]);
     }
-    this.openTrialVersion = events.length;
     return { streamId: TRIAL_STREAM_ID, version: events.length };
+  }
+
+  /**
+   * The protocol version in force on the date of the data (the command's clinical time, else today):
+   * an amendment judges data from its effective date on, never data dated before it.
+   */
+  private protocolInForce(trialEvents: EventEnvelope[], body: unknown, now: Date): ProtocolDefinition {
+    const versions = protocolVersionsFrom(trialEvents);
+    if (versions.length === 0) return this.protocol;
+    const occurredAt = (body as { occurredAt?: unknown } | null)?.occurredAt;
+    const date = parseClinicalTime(occurredAt)?.date ?? now.toISOString().slice(0, 10);
+    return protocolInForce(versions, date)?.definition ?? this.protocol;
   }
 
   private replay(sameRequest: boolean, response: unknown): WriteResult {

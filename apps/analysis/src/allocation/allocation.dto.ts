@@ -11,7 +11,7 @@ export class GenerateAllocationListDto {
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(500)
-  @Matches(/^[A-Z0-9]{2,8}$/, { each: true, message: 'each stratum must be a site id (2-8 capital letters or digits)' })
+  @Matches(/^[A-Z0-9][A-Z0-9-]{0,19}$/, { each: true, message: 'each stratum must be a site id (capital letters, digits or hyphens)' })
   strata: string[];
 
   @ApiProperty({ example: [4, 6], description: 'Permuted block sizes, each a multiple of the number of arms' })

@@ -3,9 +3,12 @@ import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsNumber, IsOptional, Matches, Max, Min } from 'class-validator';
 
 export class EndpointQuery {
-  @ApiPropertyOptional({ example: 'month-12', description: "The follow-up visit endpoints read (default: each patient's latest)" })
+  @ApiPropertyOptional({
+    example: 'month-8',
+    description: "A named visit of the protocol (GET /analysis/protocol lists them). Default: the pooled summary reads each patient's latest; each protocol endpoint reads its declared visit",
+  })
   @IsOptional()
-  @Matches(/^(screening|baseline|month-\d{1,3}|day-\d{1,4})$/, { message: 'visit must be screening, baseline, month-N or day-N' })
+  @Matches(/^[a-z][a-z0-9-]{0,39}$/, { message: 'visit must be the name of a protocol visit, e.g. month-8' })
   visit?: string;
 
   @ApiPropertyOptional({ enum: ['latest', 'nadir'], description: 'Per cycle and dose level: the last or the lowest value in the group' })

@@ -19,6 +19,12 @@ import { AnalysisService } from './analysis.service';
 export class AnalysisController {
   constructor(private readonly analysis: AnalysisService) {}
 
+  @Get('protocol')
+  @RequirePermission('read-analysis-blinded')
+  protocol() {
+    return this.analysis.protocolSummary();
+  }
+
   @Get('patients')
   @RequirePermission('read-analysis-blinded')
   patients(@CurrentPrincipal() principal: Principal, @Query() query: EndpointQuery) {

@@ -1,6 +1,12 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { ApiError } from '@trialstream/api-common';
 import type { Principal } from '@trialstream/auth';
-import type { GroupPoint, RetreatmentThresholds } from '@trialstream/domain';
+import { PROTOCOL } from '@trialstream/config';
+import { ProtocolRegistry } from '@trialstream/protocol';
+import {
+  ArmEndpointResult, EndpointResult, EndpointSubject, evaluateEndpoint, evaluateEndpointByArm, isBlindedDesign, withProtocolVisits,
+  type GroupPoint, type ProtocolDefinition, type RetreatmentThresholds,
+} from '@trialstream/domain';
 import { stringify } from 'csv-stringify/sync';
 import { decimalString } from '@trialstream/exports';
 import { AllocationStore } from '@trialstream/allocation';
@@ -34,6 +40,9 @@ export interface TrialView {
   unblindedAt: string | null;
 }
 
+/** Depletion is shown to whoever may see CD19 and CD20: unblinded roles, and everyone in an open-label trial. */
+const bCellsVisible = (view: ReaderView): boolean => !view.filter.maskedAnalytes.some((analyte) => analyte === 'CD19' || analyte === 'CD20');
+
 const trialOf = (view: ReaderView): TrialView => ({
   status: view.trial.status,
   lockedAt: view.trial.lockedAt,
@@ -55,12 +64,87 @@ export class AnalysisService {
     private readonly reader: AnalysisReader,
     private readonly allocation: AllocationStore,
     private readonly access: ReaderAccess,
+    @Inject(PROTOCOL) private readonly protocol: ProtocolDefinition,
+    private readonly protocols: ProtocolRegistry,
   ) {}
 
+  /** The protocol's named visits and endpoints: what `?visit=` and the endpoint results refer to. */
+  async protocolSummary() {
+    await this.protocols.refresh();
+    const p = this.protocol;
+    return {
+      id: p.id,
+      title: p.title,
+      design: p.design,
+      arms: isBlindedDesign(p) ? p.randomization.arms.map(({ code, label }) => ({ code, label })) : p.randomization.arms,
+      maskedAnalytes: p.maskedAnalytes,
+      visits: p.schedule.assessmentVisits.map((visit) => ({
+        name: visit.visitId,
+        label: visit.label,
+        anchor: visit.anchor,
+        day: visit.daysAfterAnchor,
+        window: { before: visit.window.daysBefore, after: visit.window.daysAfter },
+        forms: visit.forms,
+      })),
+      visitAssignment:
+        'an observation belongs to the visit whose window contains its date (overlapping windows: the closer target day, then the earlier visit); ' +
+        'a visit reads, of several observations in its window, the one closest to the target day, then the earliest',
+      endpoints: p.endpoints,
+    };
+  }
+
+  /** A visit asked for must be one of the protocol's: anything else is a 400 naming the field. */
+  private async requireVisit(visit: string | undefined): Promise<void> {
+    // another process may have activated a version: read the versions with every analysis request
+    await this.protocols.refresh();
+    if (visit === undefined || this.protocol.schedule.assessmentVisits.some((known) => known.visitId === visit)) return;
+    const names = this.protocol.schedule.assessmentVisits.map((known) => known.visitId).join(', ');
+    throw new ApiError(400, 'bad_request', `visit: '${visit}' is not a visit of the protocol (${names})`, [{ field: 'visit', rule: 'unknown-visit' }]);
+  }
+
+  /** Observations named by the protocol's visits (the read model's stored names are the first protocol's). */
+  private withProtocolVisits(record: PatientRecord): PatientRecord {
+    const schedule = this.protocol.schedule;
+    const series = Object.fromEntries(
+      Object.entries(record.series).map(([parameter, observations]) => [parameter, withProtocolVisits(observations ?? [], schedule, record.firstInfusionDate)]),
+    );
+    return { ...record, series, globalStatus: withProtocolVisits(record.globalStatus, schedule, record.firstInfusionDate) };
+  }
+
+  private async recordsOf(filter: ReaderView['filter']): Promise<PatientRecord[]> {
+    return (await this.reader.patients(filter)).map((record) => this.withProtocolVisits(record));
+  }
+
+  /** B-cell endpoints reveal the arm in a blinded trial: readers for whom CD19/CD20 are masked never get them, not even pooled. */
+  private endpointsFor(view: ReaderView) {
+    const bCellsMasked = view.filter.maskedAnalytes.some((analyte) => analyte === 'CD19' || analyte === 'CD20');
+    return this.protocol.endpoints.filter((endpoint) => !(bCellsMasked && endpoint.measure === 'B_CELL_DEPLETION'));
+  }
+
+  private subjectsOf(records: readonly PatientRecord[], arms?: readonly string[]): EndpointSubject[] {
+    return records.map((record, index) => ({
+      subjectId: record.patientId,
+      firstInfusionDate: record.firstInfusionDate,
+      series: record.series,
+      globalStatus: record.globalStatus,
+      infusions: record.infusions,
+      ...(arms ? { arm: arms[index] } : {}),
+    }));
+  }
+
+  /** Every endpoint of the protocol, each at its declared visit unless one visit is asked for; the primary one first. */
+  private protocolEndpoints(view: ReaderView, records: readonly PatientRecord[], visit: string | undefined): EndpointResult[] {
+    const subjects = this.subjectsOf(records);
+    return this.endpointsFor(view)
+      .map((endpoint) => evaluateEndpoint(endpoint, this.protocol.schedule, subjects, visit ?? endpoint.visit))
+      .sort((a, b) => Number(b.primary) - Number(a.primary));
+  }
+
   async patients(principal: Principal, options: EndpointOptions) {
+    await this.requireVisit(options.visit);
     const view = await this.access.viewOf(principal);
-    const records = await this.reader.patients(view.filter);
-    const evaluation = { visit: options.visit, includeBCells: !view.blinded, thresholds: options.thresholds };
+    const records = await this.recordsOf(view.filter);
+    const evaluation = { visit: options.visit, schedule: this.protocol.schedule, includeBCells: bCellsVisible(view), thresholds: options.thresholds };
     const endpoints = records.map((record) => patientEndpoints(record, evaluation));
     if (!view.armsVisible) return { trial: trialOf(view), visit: options.visit ?? 'latest', patients: endpoints };
     const arms = await this.armsOf(records);
@@ -73,18 +157,28 @@ export class AnalysisService {
   }
 
   /** Pooled over all patients in the reader's scope, for every role, blinded or not. */
-  async endpoints(principal: Principal, options: EndpointOptions): Promise<{ trial: TrialView; visit: string; point: GroupPoint; pooled: EndpointSummary }> {
+  async endpoints(principal: Principal, options: EndpointOptions): Promise<{
+    trial: TrialView; visit: string; point: GroupPoint; pooled: EndpointSummary; protocolEndpoints: EndpointResult[];
+  }> {
+    await this.requireVisit(options.visit);
     const view = await this.access.viewOf(principal);
-    const records = await this.reader.patients(view.filter);
-    const evaluation = { visit: options.visit, includeBCells: !view.blinded, thresholds: options.thresholds, point: options.point };
+    const records = await this.recordsOf(view.filter);
+    const evaluation = { visit: options.visit, schedule: this.protocol.schedule, includeBCells: bCellsVisible(view), thresholds: options.thresholds, point: options.point };
     const endpoints = records.map((record) => patientEndpoints(record, evaluation));
-    return { trial: trialOf(view), visit: options.visit ?? 'latest', point: options.point ?? 'latest', pooled: summarizeEndpoints(records, endpoints, evaluation) };
+    return {
+      trial: trialOf(view),
+      visit: options.visit ?? 'latest',
+      point: options.point ?? 'latest',
+      pooled: summarizeEndpoints(records, endpoints, evaluation),
+      protocolEndpoints: this.protocolEndpoints(view, records, options.visit),
+    };
   }
 
   async endpointsByArm(principal: Principal, options: EndpointOptions) {
+    await this.requireVisit(options.visit);
     const view = await this.access.openPerArmRead(principal, 'efficacy', 'analysis/endpoints/by-arm', { visit: options.visit ?? 'latest' });
-    const records = await this.reader.patients(view.filter);
-    const evaluation = { visit: options.visit, includeBCells: true, thresholds: options.thresholds, point: options.point };
+    const records = await this.recordsOf(view.filter);
+    const evaluation = { visit: options.visit, schedule: this.protocol.schedule, includeBCells: true, thresholds: options.thresholds, point: options.point };
     const groups = await this.byArm(records);
     const arms: Record<string, EndpointSummary> = {};
     const endpointsByArm = new Map<string, PatientEndpoints[]>();
@@ -98,7 +192,13 @@ export class AnalysisService {
       allocated.length === 2
         ? compareArms(allocated[0], endpointsByArm.get(allocated[0]) ?? [], allocated[1], endpointsByArm.get(allocated[1]) ?? [])
         : null;
-    return { trial: trialOf(view), visit: options.visit ?? 'latest', point: options.point ?? 'latest', arms, comparison };
+    const armOf = await this.armsOf(records);
+    const subjects = this.subjectsOf(records, armOf);
+    const armOrder = [...groups.keys()].filter((arm) => arm !== UNALLOCATED);
+    const protocolEndpoints: ArmEndpointResult[] = this.endpointsFor(view)
+      .map((endpoint) => evaluateEndpointByArm(endpoint, this.protocol.schedule, subjects, armOrder, options.visit ?? endpoint.visit))
+      .sort((a, b) => Number(b.primary) - Number(a.primary));
+    return { trial: trialOf(view), visit: options.visit ?? 'latest', point: options.point ?? 'latest', arms, comparison, protocolEndpoints };
   }
 
   async safety(principal: Principal): Promise<{ trial: TrialView; pooled: SafetySummary }> {
@@ -114,8 +214,10 @@ export class AnalysisService {
 
   /** The analysis dataset as CSV; the arm column exists only for unblinded readers after unblinding. */
   async dataset(principal: Principal): Promise<string> {
+    await this.protocols.refresh();
     const view = await this.access.viewOf(principal);
-    const rows = await this.reader.dataset(view.filter);
+    // the visit column names the protocol's visits, as every endpoint does
+    const rows = (await this.reader.dataset(view.filter)).map((row) => withProtocolVisits([row], this.protocol.schedule, row.firstInfusionDate)[0]);
     const armOfKit = view.armsVisible ? await this.allocation.armsOfKits([...new Set(rows.map((row) => row.kitNumber ?? ''))]) : null;
     await this.access.recordExport(principal, 'export/analysis-dataset', {
       format: 'csv',

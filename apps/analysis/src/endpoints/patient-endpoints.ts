@@ -1,5 +1,4 @@
 import {
-  afterTreatmentStart,
   baselineOf,
   byDate,
   changeFromBaseline,
@@ -17,12 +16,16 @@ import {
   retreatmentSignals,
   RetreatmentThresholds,
   UlnarVelocities,
+  valueAtVisit,
+  VisitSchedule,
 } from '@trialstream/domain';
 import { PatientRecord, seriesOf } from './patient-record';
 
 /** Which follow-up an endpoint reads: the patient's latest after treatment began, or a named visit (`month-12`). */
 export interface EvaluationOptions {
   visit?: string;
+  /** The protocol's schedule: a named visit reads the one observation its window assigns (closest to target, then earliest). */
+  schedule?: VisitSchedule;
   /** B-cell counts reveal the arm: only readers allowed to see masked analytes get depletion. */
   includeBCells: boolean;
   thresholds?: Partial<RetreatmentThresholds>;
@@ -99,10 +102,14 @@ const at = (observation: Observation | undefined): ValueAt | undefined =>
   observation && { date: observation.date, visit: observation.visit, value: observation.value, qualifier: observation.qualifier };
 
 /** The observations an endpoint may read as follow-up: after the first infusion day, at the visit asked for. */
-const followUps = (observations: readonly Observation[], patient: PatientRecord, options: EvaluationOptions): Observation[] =>
-  patient.firstInfusionDate === undefined
-    ? []
-    : afterTreatmentStart(observations, patient.firstInfusionDate).filter((o) => options.visit === undefined || o.visit === options.visit);
+const followUps = <T extends { date: string; visit: string }>(observations: readonly T[], patient: PatientRecord, options: EvaluationOptions): T[] => {
+  if (patient.firstInfusionDate === undefined) return [];
+  const after = byDate(observations).filter((observation) => observation.date > (patient.firstInfusionDate as string));
+  if (options.visit === undefined) return after;
+  if (options.schedule === undefined) return after.filter((observation) => observation.visit === options.visit);
+  const atVisit = valueAtVisit(after, options.schedule, options.visit, patient.firstInfusionDate);
+  return atVisit === undefined ? [] : [atVisit];
+};
 
 const labEndpoint = (patient: PatientRecord, parameter: ParameterCode, options: EvaluationOptions): LabEndpointView => {
   const observations = patient.series[parameter] ?? [];
@@ -171,12 +178,7 @@ const isBCellDepleted = (patient: PatientRecord): boolean =>
 
 /** Every endpoint of DOMAIN.md for one patient. */
 export const patientEndpoints = (patient: PatientRecord, options: EvaluationOptions): PatientEndpoints => {
-  const statuses =
-    patient.firstInfusionDate === undefined
-      ? []
-      : byDate(patient.globalStatus).filter(
-          (assessment) => assessment.date > (patient.firstInfusionDate as string) && (options.visit === undefined || assessment.visit === options.visit),
-        );
+  const statuses = followUps(patient.globalStatus, patient, options);
   const status = statuses[statuses.length - 1];
   const signals = retreatmentSignals(seriesOf(patient), options.thresholds);
   return {

@@ -71,6 +71,8 @@ const treatment = { cycle: 'integer', dose_level: { type: 'double', nullable: tr
 export const ANALYSIS_PROJECTION = defineProjection({
   name: 'analysis',
   version: 1,
+  // The analysis of the unblinded side reads B-cell counts: it holds the field keys.
+  readsMaskedValues: true,
   schema: ANALYSIS_SCHEMA,
   tables: [
     { name: ANALYSIS_TABLES.sources, columns: { patient_id: 'text', source: 'jsonb' }, primaryKey: bySubject },

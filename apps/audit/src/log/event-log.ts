@@ -1,5 +1,5 @@
 import type { EventEnvelope } from '@trialstream/domain';
-import { EVENT_STORE_SCHEMA } from '@trialstream/event-store';
+import { EVENT_SALTS_TABLE, EVENT_STORE_SCHEMA } from '@trialstream/event-store';
 import type { DataSource } from 'typeorm';
 // The one definition of how a stored row becomes an envelope; the hash chain is computed over exactly that form.
 import { EVENT_COLUMNS, toStoredEnvelope, type EventRow } from '@trialstream/event-store';
@@ -12,6 +12,8 @@ export interface LogPage {
   nextAfterPosition: string | null;
   /** The position up to which the log was final when the page was read. */
   horizon: string;
+  /** Chain salt by event id (events of the salted chain format): what an auditor needs to recompute the hashes. */
+  salts: Record<string, string>;
 }
 
 export interface LogRange {
@@ -31,7 +33,16 @@ export class EventLog {
     const horizon = await settledHorizon(this.dataSource);
     const rows = await this.rowsBetween(afterPosition, horizon, limit + 1);
     const events = rows.slice(0, limit).map(toStoredEnvelope);
-    return { events, nextAfterPosition: rows.length > limit ? events[events.length - 1].globalPosition : null, horizon };
+    const salts = await this.saltsOf(events.map((event) => event.eventId));
+    return { events, nextAfterPosition: rows.length > limit ? events[events.length - 1].globalPosition : null, horizon, salts };
+  }
+
+  private async saltsOf(eventIds: string[]): Promise<Record<string, string>> {
+    const rows: Array<{ event_id: string; salt: string }> = await this.dataSource.query(
+      `SELECT event_id::text AS event_id, salt FROM ${EVENT_SALTS_TABLE} WHERE event_id = ANY($1::uuid[])`,
+      [eventIds],
+    );
+    return Object.fromEntries(rows.map((row) => [row.event_id, row.salt]));
   }
 
   /** Every event of the range, read chunk by chunk so that a log of any size streams in bounded memory. */

@@ -1,4 +1,6 @@
-import type { IntegrityProblem, IntegrityReport } from '@trialstream/event-store';
+import {
+  compareWithCheckpoint, type CheckpointComparison, type CheckpointDifferenceKind, type IntegrityProblem, type IntegrityReport, type LogCheckpoint,
+} from '@trialstream/event-store';
 import {
   readDeadLetters,
   verifyProjection,
@@ -32,6 +34,8 @@ export interface PlatformVerification {
   ok: boolean;
   /** Hash chains, version continuity and position order of every stream; the first broken link per stream. */
   log: IntegrityReport;
+  /** Against a checkpoint kept by the auditor, when one was given: what changed before it. */
+  anchor?: CheckpointComparison;
   readModels: ReadModelCheck[];
 }
 
@@ -39,6 +43,10 @@ export interface VerifyPlatformOptions {
   logger?: ProjectionLogger;
   /** Told before each read model is rebuilt and compared (progress for the CLI). */
   onReadModel?: (projection: Projection) => void;
+  /** A checkpoint taken earlier: every event before it must still be exactly as it pinned it. */
+  against?: LogCheckpoint;
+  /** Check the log only, not the read models. */
+  logOnly?: boolean;
 }
 
 /**
@@ -52,12 +60,14 @@ export async function verifyPlatform(
   options: VerifyPlatformOptions = {},
 ): Promise<PlatformVerification> {
   const log = await store.verifyIntegrity();
+  const anchor = options.against ? await compareWithCheckpoint(dataSource, options.against) : undefined;
   const readModels: ReadModelCheck[] = [];
-  for (const projection of projections) {
+  for (const projection of options.logOnly ? [] : projections) {
     options.onReadModel?.(projection);
     readModels.push(await checkReadModel(projection, store, dataSource, options.logger));
   }
-  return { ok: log.ok && readModels.every((check) => check.identical && check.error === null), log, readModels };
+  const ok = log.ok && (anchor?.ok ?? true) && readModels.every((check) => check.identical && check.error === null);
+  return { ok, log, ...(anchor ? { anchor } : {}), readModels };
 }
 
 async function checkReadModel(projection: Projection, store: CatchUpSource, dataSource: DataSource, logger?: ProjectionLogger): Promise<ReadModelCheck> {
@@ -75,8 +85,28 @@ const PROBLEMS: Readonly<Record<IntegrityProblem, string>> = {
   'previous-hash-mismatch': 'the event does not chain to the one before it',
   'version-gap': 'a stream version is missing or repeated before it',
   'position-order': 'its global position is not after the previous event of the stream',
+  'salt-missing': "the event's chain salt is gone, so its hash cannot be checked",
   'head-mismatch': "the stream head disagrees with the stream's last event (events removed from the end?)",
 };
+
+const CHANGES: Readonly<Record<CheckpointDifferenceKind, string>> = {
+  missing: 'the event the checkpoint pinned is gone',
+  hash: 'the event differs from the one the checkpoint pinned (content rewritten, hashes recomputed?)',
+  position: 'its global position differs from the checkpoint',
+  transaction: 'its transaction id differs from the checkpoint',
+  inserted: 'an event of a transaction finished before the checkpoint, which the checkpoint does not hold',
+};
+
+function describeAnchor(anchor: CheckpointComparison): string[] {
+  const { checkpoint } = anchor;
+  const of = `checkpoint of ${checkpoint.takenAt} (position ${checkpoint.position}, root ${checkpoint.root.slice(0, 16)}…)`;
+  if (anchor.ok) return [`${of}: holds (${anchor.streamsCompared} streams, ${anchor.eventsCompared} events as pinned)`];
+  const [first] = anchor.differences;
+  return [
+    `${of}: DIFFERS, first at ${first.streamId} version ${first.streamVersion}`,
+    ...anchor.differences.map((d) => `  ${d.streamId} version ${d.streamVersion} (pinned at global position ${d.globalPosition}): ${d.kind}: ${CHANGES[d.kind]}`),
+  ];
+}
 
 /** The report as lines a person reads: what holds, and for each failure where it is. */
 export function describeVerification(report: PlatformVerification): string[] {
@@ -91,6 +121,7 @@ export function describeVerification(report: PlatformVerification): string[] {
     const where = link.eventId ? `event ${link.eventId} at global position ${link.globalPosition}` : 'no event there';
     lines.push(`  ${link.streamId} version ${link.streamVersion} (${where}): ${link.problem}: ${PROBLEMS[link.problem]}`);
   }
+  if (report.anchor) lines.push(...describeAnchor(report.anchor));
   for (const check of report.readModels) {
     const deadLetters = check.deadLetters > 0 ? `; ${check.deadLetters} event(s) in its dead-letter table` : '';
     if (check.error !== null) {

@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import { isBlinded, Principal } from '@trialstream/auth';
+import { can, isBlinded, Principal } from '@trialstream/auth';
 import { EventEnvelope, patientStateFrom, patientStreamId, ProtocolDefinition, redactForBlindedReader } from '@trialstream/domain';
 import type { PostgresEventStore } from '@trialstream/event-store';
 import { PROTOCOL } from '@trialstream/config';
@@ -14,17 +14,27 @@ export class GetPatientHistory {
   ) {}
 }
 
+/** An event as a reader who does not verify the chain gets it: no hash, no previous hash. */
+export type UnchainedEvent = Omit<EventEnvelope, 'hash' | 'previousHash'>;
+
+/**
+ * Chain fields go only to roles that verify them: the next event's previous hash would otherwise be a
+ * fingerprint of a masked event (and, for events of the unsalted chain format, a dictionary oracle).
+ */
+const withoutChainFields = ({ hash: _hash, previousHash: _previousHash, ...event }: EventEnvelope): UnchainedEvent => event;
+
 /** A patient's events as recorded; blinded readers get allocation-revealing values removed. */
 @QueryHandler(GetPatientHistory)
-export class GetPatientHistoryHandler implements IQueryHandler<GetPatientHistory, EventEnvelope[]> {
+export class GetPatientHistoryHandler implements IQueryHandler<GetPatientHistory, Array<EventEnvelope | UnchainedEvent>> {
   constructor(
     @Inject(EVENT_STORE) private readonly store: PostgresEventStore,
     @Inject(PROTOCOL) private readonly protocol: ProtocolDefinition,
   ) {}
 
-  async execute({ principal, patientId }: GetPatientHistory): Promise<EventEnvelope[]> {
+  async execute({ principal, patientId }: GetPatientHistory): Promise<Array<EventEnvelope | UnchainedEvent>> {
     const events = await this.store.readStream(patientStreamId(patientId));
     assertPatientAccess(principal, patientId, patientStateFrom(events), 'read-patient');
-    return isBlinded(principal) ? events.map((event) => redactForBlindedReader(this.protocol, event)) : events;
+    const visible = isBlinded(principal) ? events.map((event) => redactForBlindedReader(this.protocol, event)) : events;
+    return can(principal, 'read-audit-log') ? visible : visible.map(withoutChainFields);
   }
 }

@@ -6,3 +6,5 @@ export * from './retreatment-signals';
 export * from './groupings';
 export * from './fisher-exact';
 export * from './between-arms';
+export * from './visit-assignment';
+export * from './protocol-endpoints';

@@ -77,9 +77,10 @@ export interface AmendableFieldsByType {
 }
 
 /**
- * A correction: `occurredAt` is the clinical time of the corrected entry (repeat the original's to
- * keep it), `data` all of the entry's fields as they should have been. Fields the domain derives
- * (cycle, dose, deviations) are derived again; if sent, they are ignored.
+ * A correction: `occurredAt` is when the site made it; it never moves the entry. The entry keeps its
+ * clinical time unless `correctedOccurredAt` corrects that too. `data` holds all of the entry's fields
+ * as they should have been. Fields the domain derives (cycle, dose, deviations) are derived again; if
+ * sent, they are ignored.
  */
 export type CorrectionCommand = {
   [K in AmendableEventType]: ClinicalTimeField & {
@@ -87,6 +88,8 @@ export type CorrectionCommand = {
     correctedType: K;
     reason: string;
     data: AmendableFieldsByType[K];
+    /** The entry's corrected clinical time; absent: the entry keeps the time it has. */
+    correctedOccurredAt?: string;
   };
 }[AmendableEventType];
 

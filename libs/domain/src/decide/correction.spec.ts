@@ -88,7 +88,27 @@ describe('decideCorrection', () => {
     const { patient, labId } = withLab();
     const same = labCorrection(labId, { data: { analyte: 'IGM', value: 12.5, unit: 'g/L', qualifier: '=' } } as never);
     expectViolation(decideCorrection(patient.state, same, context()), 'data', 'correction-changes-nothing');
-    acceptedEvent(decideCorrection(patient.state, { ...same, occurredAt: '2024-02-02' }, context()));
+    // Sending the correction on another day is no change of the entry ...
+    expectViolation(decideCorrection(patient.state, { ...same, occurredAt: '2024-02-20' }, context()), 'data', 'correction-changes-nothing');
+    // ... correcting its date is.
+    acceptedEvent(decideCorrection(patient.state, { ...same, correctedOccurredAt: '2024-02-02' } as CorrectionCommand, context()));
+  });
+
+  it('keeps the corrected entry\'s clinical date when the correction is sent later, unless it corrects the date', () => {
+    const { patient, labId } = withLab();
+    const sentLater = acceptedEvent(decideCorrection(patient.state, labCorrection(labId, { occurredAt: '2024-02-20' }), context()));
+    expect(sentLater.occurredAt).toBe(patient.state.entries[labId].occurredAt);
+    const redated = acceptedEvent(
+      decideCorrection(patient.state, labCorrection(labId, { occurredAt: '2024-02-20', correctedOccurredAt: '2024-01-31' } as Partial<CorrectionCommand>), context()),
+    );
+    expect(redated.occurredAt).toBe('2024-01-31');
+  });
+
+  it('accepts a correction of a masked analyte that changes nothing: the refusal would confirm a guessed value', () => {
+    const patient = anEnrolledPatient();
+    const cd19 = patient.record(decideLabResult, labResultCommand({ analyte: 'CD19', value: 0, unit: 'cells/µL', qualifier: '=' }));
+    const guess = labCorrection(cd19, { data: { analyte: 'CD19', value: 0, unit: 'cells/µL', qualifier: '=' } } as never);
+    acceptedEvent(decideCorrection(patient.state, guess, context()));
   });
 
   it('compares a second correction with the corrected value', () => {
@@ -133,13 +153,19 @@ describe('decideCorrection', () => {
   it('allows corrections after withdrawal, but not a corrected time after it', () => {
     const { patient, labId } = withLab();
     patient.withdrawn({ occurredAt: '2024-03-01' });
-    acceptedEvent(decideCorrection(patient.state, labCorrection(labId), context()));
-    expectViolation(decideCorrection(patient.state, labCorrection(labId, { occurredAt: '2024-03-02' }), context()), 'occurredAt', 'after-withdrawal');
+    acceptedEvent(decideCorrection(patient.state, labCorrection(labId, { occurredAt: '2024-03-05' }), context()));
+    expectViolation(
+      decideCorrection(patient.state, labCorrection(labId, { correctedOccurredAt: '2024-03-02' } as Partial<CorrectionCommand>), context()),
+      'correctedOccurredAt',
+      'after-withdrawal',
+    );
   });
 
   it('applies the clinical-time rules to the corrected time', () => {
     const { patient, labId } = withLab();
-    expectViolation(decideCorrection(patient.state, labCorrection(labId, { occurredAt: '2024-01-01' }), context()), 'occurredAt', 'before-enrolment');
+    const redated = (correctedOccurredAt: string) => labCorrection(labId, { correctedOccurredAt } as Partial<CorrectionCommand>);
+    expectViolation(decideCorrection(patient.state, redated('2024-01-01'), context()), 'correctedOccurredAt', 'before-enrolment');
+    expectViolation(decideCorrection(patient.state, redated('2024-12-01'), context()), 'correctedOccurredAt', 'in-the-future');
     expectViolation(decideCorrection(patient.state, labCorrection(labId, { occurredAt: '2024-12-01' }), context()), 'occurredAt', 'in-the-future');
   });
 
@@ -154,7 +180,7 @@ describe('decideCorrection', () => {
 
   describe('of an infusion', () => {
     const infusionCorrection = (correctedEventId: string, occurredAt: string, data: object): CorrectionCommand =>
-      ({ occurredAt, correctedEventId, correctedType: 'InfusionGiven', reason: 'dose misread', data }) as CorrectionCommand;
+      ({ occurredAt: '2024-02-20', correctedOccurredAt: occurredAt, correctedEventId, correctedType: 'InfusionGiven', reason: 'dose misread', data }) as CorrectionCommand;
 
     const withCycle = (dates: string[]) => {
       const patient = aRandomizedPatient();

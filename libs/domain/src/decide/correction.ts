@@ -7,6 +7,8 @@ import { DecisionContext } from '../protocol';
 import { accept, Decision, reject } from '../rule-violation';
 import { RULE } from '../rules';
 import { fieldsOf, Violations } from '../validation';
+import { isAllocationRevealing } from '../blinding';
+import { clinicalTimeOf } from '../clinical-time';
 import { admitClinicalTime, requireEnrolledPatient } from './admission';
 import { PAYLOAD_BUILDERS } from './amendable';
 import { amendmentTarget } from './amendment-target';
@@ -16,9 +18,11 @@ import { pathUnder, PayloadInput } from './entry';
 type AmendablePayload = AmendablePayloadByType[keyof AmendablePayloadByType];
 
 /**
- * Replaces an entry's payload and clinical time with corrected ones, validated by the same rules as
- * a new entry of that type. Corrections go on after withdrawal (data cleaning does), but the
- * corrected time must still fall within the patient's participation.
+ * Replaces an entry's payload, and its clinical time only when `correctedOccurredAt` says so, validated
+ * by the same rules as a new entry of that type. The stored correction's occurredAt is the entry's
+ * (kept or corrected) clinical time, as it always was, so corrections stored earlier replay unchanged.
+ * Corrections go on after withdrawal (data cleaning does), but a corrected time must still fall within
+ * the patient's participation.
  */
 export const decideCorrection = (
   state: PatientState,
@@ -37,17 +41,24 @@ export const decideCorrection = (
     { eventId: 'correctedEventId', type: 'correctedType' },
     issues,
   );
-  const time = admitClinicalTime(state, fields.occurredAt, ctx, issues);
+  // When the site made the correction: a valid time, not in the future; the entry's time is another matter.
+  issues.clinicalTime(fields.occurredAt, 'occurredAt', ctx.now, ctx.protocol.allowedClockSkewMinutes);
   const data = issues.object(fields.data, 'data');
   if (!target || !data) return reject(issues.list);
+  const correctsTime = fields.correctedOccurredAt !== undefined;
+  const time = correctsTime
+    ? admitClinicalTime(state, fields.correctedOccurredAt, ctx, issues, 'correctedOccurredAt')
+    : clinicalTimeOf(target.entry.occurredAt);
 
   const input: PayloadInput = { state, fields: data, time, ctx, at: pathUnder('data'), amendedEventId: target.eventId };
   const build = PAYLOAD_BUILDERS[target.type] as (input: PayloadInput, issues: Violations) => AmendablePayload | undefined;
   const corrected = build(input, issues);
   if (issues.any || !corrected || reason === undefined) return reject(issues.list);
 
-  const occurredAt = fields.occurredAt as string;
-  if (occurredAt === target.entry.occurredAt && stringify(corrected) === stringify(target.entry.data)) {
+  const occurredAt = correctsTime ? (fields.correctedOccurredAt as string) : target.entry.occurredAt;
+  // Not for a masked analyte: the answer would tell a blinded site whether a guessed value is the stored one.
+  const masked = isAllocationRevealing(ctx.protocol, { type: target.type, data: target.entry.data });
+  if (!masked && occurredAt === target.entry.occurredAt && stringify(corrected) === stringify(target.entry.data)) {
     return reject([{ field: 'data', rule: RULE.correctionChangesNothing, message: 'the correction is identical to the current entry' }]);
   }
   return accept(

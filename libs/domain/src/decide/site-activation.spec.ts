@@ -34,6 +34,13 @@ describe('decideSiteActivation', () => {
     expectViolation(decideSiteActivation(initialSiteState, activation({ occurredAt: '2025-01-01' }), context()), 'occurredAt', 'in-the-future');
   });
 
+  it("takes the site id pattern from the protocol: SITE-A is refused by the first protocol and accepted by one that allows it", () => {
+    expectViolation(decideSiteActivation(initialSiteState, activation({ siteId: 'SITE-A' }), context()), 'siteId', 'site-id-pattern');
+    const pilotLike = { ...context().protocol, siteIdPattern: '^[A-Z0-9]{2,8}(-[A-Z0-9]{1,8})?$' };
+    const event = acceptedEvent(decideSiteActivation(initialSiteState, activation({ siteId: 'SITE-A' }), context({ protocol: pilotLike })));
+    expect(event.data.siteId).toBe('SITE-A');
+  });
+
   it('ignores events of other types when folding', () => {
     expect(evolveSite(initialSiteState, { eventId: 'e1', type: 'SomethingElse', data: {}, occurredAt: '2024-01-01' })).toBe(initialSiteState);
   });

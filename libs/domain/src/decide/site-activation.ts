@@ -23,6 +23,9 @@ export const decideSiteActivation = (
   const fields = fieldsOf(command);
   issues.clinicalTime(fields.occurredAt, 'occurredAt', ctx.now, ctx.protocol.allowedClockSkewMinutes);
   const siteId = issues.identifier(fields.siteId, 'siteId');
+  if (siteId !== undefined && !new RegExp(ctx.protocol.siteIdPattern).test(siteId)) {
+    issues.add('siteId', RULE.siteIdPattern, `siteId must match the protocol's site id pattern ${ctx.protocol.siteIdPattern}`);
+  }
   const name = issues.requiredText(fields.name, 'name', 200);
   const country = issues.optionalText(fields.country, 'country', 10);
   if (country !== undefined && !/^[A-Z]{2}$/.test(country)) {

@@ -9,3 +9,4 @@ export * from './adverse-event';
 export * from './amendment';
 export * from './catalog';
 export * from './access';
+export * from './checkpoint';

@@ -94,7 +94,14 @@ export const scheduleFor = (dates: PatientScheduleDates, schedule: VisitSchedule
   }
 
   for (const definition of schedule.assessmentVisits) {
-    const anchor = definition.anchor === 'consent' ? { date: dates.consentDate, provisional: false } : firstInfusion;
+    const anchor =
+      definition.anchor === 'consent'
+        ? { date: dates.consentDate, provisional: false }
+        : definition.anchor === 'randomization'
+          ? dates.randomizationDate === null || dates.screenFailed
+            ? undefined
+            : { date: dates.randomizationDate, provisional: false }
+          : firstInfusion;
     if (!anchor) continue;
     visits.push({
       visitId: definition.visitId,

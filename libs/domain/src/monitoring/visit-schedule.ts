@@ -1,4 +1,3 @@
-import { ANTI_MAG_RITUXIMAB_PROTOCOL } from '../protocol';
 import { FormCode, labForm } from './forms';
 
 /** How far before and after its target day a visit may take place, in calendar days (inclusive). */
@@ -11,7 +10,7 @@ export interface VisitWindow {
  * The date a visit is counted from. `first-infusion` is the first infusion's recorded date; until it
  * is given, its planned date (randomization + `firstInfusion.daysAfterRandomization`).
  */
-export type VisitAnchor = 'consent' | 'first-infusion';
+export type VisitAnchor = 'consent' | 'randomization' | 'first-infusion';
 
 export interface AssessmentVisitDefinition {
   visitId: string;
@@ -62,7 +61,7 @@ const followUp = (month: number): AssessmentVisitDefinition => ({
  * - Follow-up: months 3, 6, 9 and 12 after the first infusion, ±14 days, everything again.
  */
 export const ANTI_MAG_RITUXIMAB_VISIT_SCHEDULE: VisitSchedule = {
-  protocolId: ANTI_MAG_RITUXIMAB_PROTOCOL.id,
+  protocolId: 'anti-mag-rituximab',
   assessmentVisits: [
     {
       visitId: 'screening',

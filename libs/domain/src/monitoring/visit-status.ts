@@ -56,9 +56,11 @@ const closer = (visit: ExpectedVisit) => (a: Candidate, b: Candidate): number =>
  * dated on or before it count: a late entry dated earlier counts, its lateness shows as latency).
  *
  * Infusions fill their visit by cycle position; whether one was on time is the deviation the
- * domain flagged on it. Other forms fill assessment visits, one event for one visit:
- * 1. visit by visit in date order, each form takes the unused event within the window that lies
- *    closest to the target day;
+ * domain flagged on it. Other forms fill assessment visits by the protocol's windows (the rule of
+ * analysis/visit-assignment.ts):
+ * 1. each visit's form takes the event within the visit's window that lies closest to the target
+ *    day, then the earliest; an event inside two overlapping windows (screening labs drawn within
+ *    the baseline window) fills both;
  * 2. an event left over belongs to the visit (expecting that form) with the closest target day, the
  *    earlier visit on a tie; if that visit's form is still missing, the event fills it, out of window.
  * Anything else left over is an unscheduled extra and fills nothing.
@@ -96,7 +98,7 @@ export const visitStatus = (
   const assessmentForms = candidates.filter((candidate) => candidate.form !== 'infusion');
   for (const visit of assessments) {
     for (const form of visit.forms) {
-      const [best] = assessmentForms.filter((c) => c.form === form && !used.has(c) && inWindow(c.date, visit)).sort(closer(visit));
+      const [best] = assessmentForms.filter((c) => c.form === form && inWindow(c.date, visit)).sort(closer(visit));
       if (!best) continue;
       used.add(best);
       filled.set(slotKey(visit.visitId, form), { form, eventId: best.event.eventId, occurredOn: best.date, inWindow: true });

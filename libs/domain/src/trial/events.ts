@@ -1,4 +1,6 @@
 import { EventDraft } from '../envelope';
+import type { SignatureManifest } from '../signatures/events';
+import type { ProtocolDefinition } from '../protocol';
 import { createUpcaster, UpcastChains } from '../upcasting';
 
 /**
@@ -16,24 +18,48 @@ export const TRIAL_STREAM_ID = 'trial';
 /** Data entry is over for cleaning: queries may still be answered (optional step before the lock). */
 export interface DatabaseFrozen {
   reason?: string;
+  /** The re-authenticated signature of the person who decided (21 CFR Part 11 §11.200). */
+  signature?: SignatureManifest;
 }
 
 /** The database is final: the condition for unblinding. */
 export interface DatabaseLocked {
   reason?: string;
+  /** The re-authenticated signature of the person who decided (21 CFR Part 11 §11.200). */
+  signature?: SignatureManifest;
 }
 
 /** The allocation is opened to unblinded roles: per-arm analyses become readable. */
 export interface TrialUnblinded {
   reason: string;
+  /** The re-authenticated signature of the person who decided (21 CFR Part 11 §11.200). */
+  signature?: SignatureManifest;
 }
 
 /** One patient's allocation was revealed to the person who asked, for the patient's safety. */
 export interface CodeBreakPerformed {
   reason: string;
+  /** The re-authenticated signature of the person who decided (21 CFR Part 11 §11.200). */
+  signature?: SignatureManifest;
+}
+
+/**
+ * A version of the protocol comes into force: the first load and each amendment. The definition is
+ * carried whole, so a replay decides, schedules and analyses with exactly the version of the time.
+ */
+export interface ProtocolActivated {
+  protocolId: string;
+  /** 1 for the first load, then one more per amendment. */
+  version: number;
+  /** Calendar date (YYYY-MM-DD) from which data are judged by this version. */
+  effectiveFrom: string;
+  /** SHA-256 of the file as loaded. */
+  sourceSha256: string;
+  definition: ProtocolDefinition;
 }
 
 export interface TrialEventPayloadByType {
+  ProtocolActivated: ProtocolActivated;
   DatabaseFrozen: DatabaseFrozen;
   DatabaseLocked: DatabaseLocked;
   TrialUnblinded: TrialUnblinded;
@@ -44,6 +70,7 @@ export type TrialEventType = keyof TrialEventPayloadByType;
 
 /** Schema versions new trial events are written with; raising one needs an upcast step. */
 export const TRIAL_SCHEMA_VERSIONS: Readonly<Record<TrialEventType, number>> = {
+  ProtocolActivated: 1,
   DatabaseFrozen: 1,
   DatabaseLocked: 1,
   TrialUnblinded: 1,
@@ -53,7 +80,7 @@ export const TRIAL_SCHEMA_VERSIONS: Readonly<Record<TrialEventType, number>> = {
 export const TRIAL_EVENT_TYPES = Object.keys(TRIAL_SCHEMA_VERSIONS) as readonly TrialEventType[];
 
 /** The events of the `trial` stream; CodeBreakPerformed is written to a patient's stream instead. */
-export const TRIAL_STREAM_EVENT_TYPES: readonly TrialEventType[] = ['DatabaseFrozen', 'DatabaseLocked', 'TrialUnblinded'];
+export const TRIAL_STREAM_EVENT_TYPES: readonly TrialEventType[] = ['ProtocolActivated', 'DatabaseFrozen', 'DatabaseLocked', 'TrialUnblinded'];
 
 export const isTrialEventType = (type: unknown): type is TrialEventType =>
   typeof type === 'string' && Object.prototype.hasOwnProperty.call(TRIAL_SCHEMA_VERSIONS, type);

@@ -62,7 +62,7 @@ describe('the trial lifecycle', () => {
   });
 
   it('keeps its own event types apart from the clinical catalog, with an upcaster of their own', () => {
-    expect(TRIAL_STREAM_EVENT_TYPES).toEqual(['DatabaseFrozen', 'DatabaseLocked', 'TrialUnblinded']);
+    expect(TRIAL_STREAM_EVENT_TYPES).toEqual(['ProtocolActivated', 'DatabaseFrozen', 'DatabaseLocked', 'TrialUnblinded']);
     expect(isTrialEventType('CodeBreakPerformed')).toBe(true);
     expect(isTrialEventType('LabResulted')).toBe(false);
     expect(upcastTrialEvent('TrialUnblinded', 1, { reason: 'x' })).toEqual({ schemaVersion: 1, data: { reason: 'x' } });

@@ -35,12 +35,20 @@ export interface SdtmDatasets {
   QS: SdtmDataset;
   AE: SdtmDataset;
   DS: SdtmDataset;
+  /** Comments: one record per correction, with the original and the corrected value and the reason. */
+  CO: SdtmDataset;
 }
 
 export type SdtmDomain = keyof SdtmDatasets;
 
-/** The drug of the protocol; a blinded kit holds it or placebo, which EX does not tell apart. */
-const STUDY_TREATMENT = 'RITUXIMAB';
+/** What a blinded kit holds, as EX names it until the trial is unblinded. */
+const BLINDED_TREATMENT = 'BLINDED STUDY TREATMENT';
+
+/** EXTRT: the arm's treatment once the export carries the allocation (after unblinding), the blinded name before. */
+const treatmentOf = (patientId: string, options: ExportOptions): string => {
+  const arm = !options.blinded ? options.allocation?.[patientId] : undefined;
+  return arm ? arm.toUpperCase() : BLINDED_TREATMENT;
+};
 
 const IDENTIFIERS = ['STUDYID', 'DOMAIN', 'USUBJID'];
 const findings = (prefix: string, qualifiers: readonly string[], timing: readonly string[]): string[] => [
@@ -60,7 +68,7 @@ const findings = (prefix: string, qualifiers: readonly string[], timing: readonl
  * EX: EXCYCLE (cycle), EXCYINF (infusion within the cycle), EXDOSLVL (dose level, mg/m²),
  * EXPLDOSE (planned dose, mg), EXBSA (body-surface area, m²).
  */
-const COLUMNS: Readonly<Record<Exclude<SdtmDomain, 'DM'>, readonly string[]>> = {
+const COLUMNS: Readonly<Record<Exclude<SdtmDomain, 'DM' | 'CO'>, readonly string[]>> = {
   EX: [
     ...IDENTIFIERS,
     'EXSEQ',
@@ -182,11 +190,11 @@ const assessmentRows = ({ occurredAt, data }: Collected): Rows => {
   return [...collected.slice(0, afterLegs), ...derived, ...collected.slice(afterLegs)];
 };
 
-const infusionRows = ({ occurredAt, data }: Collected): Rows => {
+const infusionRows = ({ occurredAt, data }: Collected, treatment: string): Rows => {
   const infusion = data as InfusionGiven;
   return [
     {
-      EXTRT: STUDY_TREATMENT,
+      EXTRT: treatment,
       EXDOSE: infusion.administeredDoseMg,
       EXDOSU: 'mg',
       EXDOSFRQ: 'ONCE',
@@ -247,8 +255,8 @@ const dispositionRows = ({ entry, occurredAt, data }: Collected): Rows => {
   }
 };
 
-const ROWS_OF: Record<Exclude<SdtmDomain, 'DM'>, (collected: Collected) => Rows> = {
-  EX: (collected) => (collected.entry.type === 'InfusionGiven' ? infusionRows(collected) : []),
+const ROWS_OF: Record<Exclude<SdtmDomain, 'DM' | 'CO'>, (collected: Collected, options: ExportOptions) => Rows> = {
+  EX: (collected, options) => (collected.entry.type === 'InfusionGiven' ? infusionRows(collected, treatmentOf(collected.entry.patientId, options)) : []),
   LB: (collected) => (collected.entry.type === 'LabResulted' ? labRows(collected) : []),
   NV: (collected) => (collected.entry.type === 'NeurographyRecorded' ? neurographyRows(collected) : []),
   QS: (collected) => (collected.entry.type === 'ClinicalAssessed' ? assessmentRows(collected) : []),
@@ -327,11 +335,11 @@ export const toSdtmDatasets = (events: readonly EventEnvelope[], options: Export
     const current = currentVersion(entry);
     return current ? [{ entry, ...current }] : [];
   });
-  const domainDataset = (domain: Exclude<SdtmDomain, 'DM'>): SdtmDataset =>
+  const domainDataset = (domain: Exclude<SdtmDomain, 'DM' | 'CO'>): SdtmDataset =>
     dataset(
       domain,
       COLUMNS[domain],
-      collected.flatMap((item) => ROWS_OF[domain](item).map((row) => ({ patientId: item.entry.patientId, row }))),
+      collected.flatMap((item) => ROWS_OF[domain](item, options).map((row) => ({ patientId: item.entry.patientId, row }))),
       options,
     );
   return {
@@ -342,5 +350,56 @@ export const toSdtmDatasets = (events: readonly EventEnvelope[], options: Export
     QS: domainDataset('QS'),
     AE: domainDataset('AE'),
     DS: domainDataset('DS'),
+    CO: correctionComments(record, options),
   };
+};
+
+const DOMAIN_OF_ENTRY: Readonly<Record<string, SdtmDomain>> = {
+  InfusionGiven: 'EX',
+  LabResulted: 'LB',
+  NeurographyRecorded: 'NV',
+  ClinicalAssessed: 'QS',
+  AdverseEventReported: 'AE',
+};
+
+const CO_COLUMNS = [...IDENTIFIERS, 'COSEQ', 'RDOMAIN', 'COREF', 'COVAL', 'COEVAL', 'CODTC'];
+
+const shown = (value: unknown): string => (value === undefined ? '(none)' : typeof value === 'string' ? value : JSON.stringify(value));
+
+/** What a correction changed, field by field: `value: 12.5 -> 13.5`, the clinical date included when it moved. */
+const changesBetween = (before: { occurredAt: string; data: unknown }, after: { occurredAt: string; data: unknown }): string[] => {
+  const was = (before.data ?? {}) as Record<string, unknown>;
+  const now = (after.data ?? {}) as Record<string, unknown>;
+  const fields = [...new Set([...Object.keys(was), ...Object.keys(now)])].sort(byCodePoint);
+  const changed = fields.filter((field) => JSON.stringify(was[field]) !== JSON.stringify(now[field]));
+  return [
+    ...(before.occurredAt !== after.occurredAt ? [`date: ${before.occurredAt} -> ${after.occurredAt}`] : []),
+    ...changed.map((field) => `${field}: ${shown(was[field])} -> ${shown(now[field])}`),
+  ];
+};
+
+/**
+ * CO: each correction of an exported entry as a comment on it (RDOMAIN, COREF = the entry's event id):
+ * original and corrected values and the reason, dated when the correction was recorded. Entries a
+ * blinded reader may not see are already left out of the record.
+ */
+const correctionComments = (record: TrialRecord, options: ExportOptions): SdtmDataset => {
+  const rows = record.entries.flatMap((entry) =>
+    entry.versions.flatMap((version, index) => {
+      if (version.change !== 'correction') return [];
+      const before = entry.versions[index - 1];
+      const changes = changesBetween(before, version).join('; ');
+      return [{
+        patientId: entry.patientId,
+        row: {
+          RDOMAIN: DOMAIN_OF_ENTRY[entry.type] ?? null,
+          COREF: entry.entryId,
+          COVAL: `Corrected ${changes || 'nothing'}. Reason: ${version.reason ?? ''}`,
+          COEVAL: version.event.actor.role.toUpperCase(),
+          CODTC: version.event.recordedAt.slice(0, 10),
+        },
+      }];
+    }),
+  );
+  return dataset('CO', CO_COLUMNS, rows, options);
 };

@@ -1,5 +1,5 @@
-import { ApiProperty } from '@nestjs/swagger';
-import { IsObject, IsString, IsUUID, Length } from 'class-validator';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsISO8601, IsObject, IsOptional, IsString, IsUUID, Length } from 'class-validator';
 import { SubmissionDto } from './submission.dto';
 
 /**
@@ -19,6 +19,14 @@ export class CorrectEntryDto extends SubmissionDto {
   @ApiProperty({ type: 'object', additionalProperties: true, description: 'The full corrected payload' })
   @IsObject()
   data: Record<string, unknown>;
+
+  @ApiPropertyOptional({
+    description: "The entry's corrected clinical time. Absent: the entry keeps its own; `occurredAt` (when the correction was made) never moves it",
+    example: '2026-03-01',
+  })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  correctedOccurredAt?: string;
 }
 
 export class VoidEntryDto extends SubmissionDto {

@@ -1,0 +1,79 @@
+import { daysBetween } from '../clinical-time';
+import { addDays } from '../monitoring/calendar';
+import type { AssessmentVisitDefinition, VisitAnchor, VisitSchedule } from '../monitoring/visit-schedule';
+
+/**
+ * Observations belong to the protocol's named visits by the protocol's windows, one rule for the
+ * analysis and for monitoring:
+ * - an observation belongs to the visit whose window contains its date; when windows overlap, to
+ *   the visit whose target day is closest, the earlier visit on a tie;
+ * - a date outside every window is `unscheduled` (never forced into a visit it missed);
+ * - a visit reads, of the observations of one measure dated within its window, the one closest to
+ *   the target day, then the earliest, then the first recorded. An observation inside two
+ *   overlapping windows may serve both (screening labs drawn within the baseline window).
+ */
+export const UNSCHEDULED = 'unscheduled';
+
+/** Calendar dates (YYYY-MM-DD) a patient's visits are counted from; an anchor not reached yet is absent. */
+export type VisitAnchorDates = Partial<Record<VisitAnchor, string>>;
+
+export interface VisitWindowDates {
+  visit: string;
+  targetDate: string;
+  windowStart: string;
+  windowEnd: string;
+}
+
+export const visitWindowDates = (definition: AssessmentVisitDefinition, anchors: VisitAnchorDates): VisitWindowDates | undefined => {
+  const anchor = anchors[definition.anchor];
+  if (anchor === undefined) return undefined;
+  const targetDate = addDays(anchor, definition.daysAfterAnchor);
+  return {
+    visit: definition.visitId,
+    targetDate,
+    windowStart: addDays(targetDate, -definition.window.daysBefore),
+    windowEnd: addDays(targetDate, definition.window.daysAfter),
+  };
+};
+
+/** The windows of the schedule's assessment visits for one patient, in schedule order. */
+export const visitWindowsFor = (schedule: Pick<VisitSchedule, 'assessmentVisits'>, anchors: VisitAnchorDates): VisitWindowDates[] =>
+  schedule.assessmentVisits.flatMap((definition) => visitWindowDates(definition, anchors) ?? []);
+
+const contains = (window: VisitWindowDates, date: string): boolean => window.windowStart <= date && date <= window.windowEnd;
+const distance = (window: VisitWindowDates, date: string): number => Math.abs(daysBetween(window.targetDate, date));
+
+/** The visit a date belongs to (see the rule above). */
+export const visitOfDate = (date: string, windows: readonly VisitWindowDates[]): string => {
+  let best: VisitWindowDates | undefined;
+  for (const window of windows) {
+    if (!contains(window, date)) continue;
+    if (
+      best === undefined ||
+      distance(window, date) < distance(best, date) ||
+      (distance(window, date) === distance(best, date) && window.targetDate < best.targetDate)
+    ) {
+      best = window;
+    }
+  }
+  return best?.visit ?? UNSCHEDULED;
+};
+
+/** The one observation a visit reads among those of one measure (see the rule above); the input is in recording order. */
+export const observationAtVisit = <T extends { date: string }>(
+  observations: readonly T[],
+  window: VisitWindowDates,
+): T | undefined => {
+  let best: T | undefined;
+  for (const observation of observations) {
+    if (!contains(window, observation.date)) continue;
+    if (
+      best === undefined ||
+      distance(window, observation.date) < distance(window, best.date) ||
+      (distance(window, observation.date) === distance(window, best.date) && observation.date < best.date)
+    ) {
+      best = observation;
+    }
+  }
+  return best;
+};

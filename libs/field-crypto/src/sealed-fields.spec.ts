@@ -1,0 +1,69 @@
+import { ANTI_MAG_RITUXIMAB_PROTOCOL, redactForBlindedReader, type EventEnvelope } from '@trialstream/domain';
+import { anEnvelope } from '@trialstream/messaging/testing/an-envelope';
+import { newFieldKeyEntry, parseFieldKeys } from './keyring';
+import { openMaskedFields, sealMaskedFields, SealedFieldError } from './sealed-fields';
+
+const protocol = ANTI_MAG_RITUXIMAB_PROTOCOL;
+const lab = (data: object, eventId = '5f1b7a4e-8d0c-4a53-9a57-3f0c1c4d2b10'): EventEnvelope =>
+  ({ ...anEnvelope(), eventId, type: 'LabResulted', data }) as EventEnvelope;
+
+describe('sealed masked fields', () => {
+  const k1 = newFieldKeyEntry('k1');
+  const keyring = parseFieldKeys(k1);
+
+  it('seals every value of a masked analyte, keeping only the analyte in clear, and opens it again with the key', () => {
+    const event = lab({ analyte: 'CD19', value: 187.25, unit: 'cells/µL', qualifier: '=', specimenId: 'S-19' });
+    const sealed = sealMaskedFields(event, protocol, keyring);
+    expect(Object.keys(sealed.data as object)).toEqual(['analyte', 'sealed']);
+    expect(JSON.stringify(sealed)).not.toMatch(/187|cells|S-19/);
+    expect(openMaskedFields(sealed, keyring).data).toEqual(event.data);
+  });
+
+  it('leaves analytes that reveal nothing, and other events, as they are', () => {
+    const igm = lab({ analyte: 'IGM', value: 12.5, unit: 'g/L', qualifier: '=' });
+    expect(sealMaskedFields(igm, protocol, keyring)).toBe(igm);
+  });
+
+  it('seals the corrected values of a correction of a masked analyte', () => {
+    const correction = { ...lab({}), type: 'EntryCorrected', data: { correctedEventId: 'e', correctedType: 'LabResulted', reason: 'typo', data: { analyte: 'CD20', value: 0, unit: '%', qualifier: '<' } } };
+    const sealed = sealMaskedFields(correction, protocol, keyring);
+    expect((sealed.data as { data: object }).data).toEqual({ analyte: 'CD20', sealed: expect.any(String) });
+    expect(openMaskedFields(sealed, keyring).data).toEqual(correction.data);
+  });
+
+  it('gives a reader without the key exactly the placeholder a blinded reader gets', () => {
+    const event = lab({ analyte: 'CD19', value: 3, unit: 'cells/µL', qualifier: '=' });
+    expect(openMaskedFields(sealMaskedFields(event, protocol, keyring), null).data).toEqual(redactForBlindedReader(protocol, event).data);
+  });
+
+  it('makes every sealed value the same length, whatever the value, unit, qualifier or specimen', () => {
+    const lengths = new Set(
+      [
+        { analyte: 'CD19', value: 0, unit: 'cells/µL', qualifier: '<' },
+        { analyte: 'CD19', value: 1999.75, unit: 'cells/µL', qualifier: '=', specimenId: 'SPECIMEN-000123' },
+        { analyte: 'CD19', value: 12, unit: '%', qualifier: '=' },
+      ].map((data) => JSON.stringify(sealMaskedFields(lab(data), protocol, keyring)).length),
+    );
+    expect(lengths.size).toBe(1);
+  });
+
+  it('opens values sealed before a key rotation by their key id, and seals new ones with the new key', () => {
+    const before = sealMaskedFields(lab({ analyte: 'CD19', value: 5, unit: 'cells/µL', qualifier: '=' }), protocol, keyring);
+    const rotated = parseFieldKeys(`${k1},${newFieldKeyEntry('k2')}`, 'k2');
+    expect(openMaskedFields(before, rotated).data).toMatchObject({ value: 5 });
+    const after = sealMaskedFields(lab({ analyte: 'CD19', value: 6, unit: 'cells/µL', qualifier: '=' }), protocol, rotated);
+    expect((after.data as { sealed: string }).sealed).toMatch(/^fc1\.k2\./);
+    expect(() => openMaskedFields(after, keyring)).toThrow(new SealedFieldError('sealed field: no key k2 in FIELD_KEYS'));
+  });
+
+  it('refuses a sealed value moved to another event', () => {
+    const sealed = sealMaskedFields(lab({ analyte: 'CD19', value: 5, unit: 'cells/µL', qualifier: '=' }), protocol, keyring);
+    expect(() => openMaskedFields({ ...sealed, eventId: '00000000-0000-4000-8000-000000000000' }, keyring)).toThrow(SealedFieldError);
+  });
+
+  it('reads the keyring from FIELD_KEYS and FIELD_KEY_ID, refusing keys of the wrong size', () => {
+    expect(parseFieldKeys(`${k1},${newFieldKeyEntry('k2')}`).currentId).toBe('k2');
+    expect(() => parseFieldKeys('k1:c2hvcnQ=')).toThrow(/32 bytes/);
+    expect(() => parseFieldKeys(k1, 'k9')).toThrow(/FIELD_KEY_ID: k9/);
+  });
+});

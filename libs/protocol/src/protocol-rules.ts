@@ -1,0 +1,175 @@
+import {
+  ANTI_MAG_RITUXIMAB_PROTOCOL, AssessmentVisitDefinition, FormCode, labForm, LAB_ANALYTES, NumericRange, ProtocolDefinition,
+} from '@trialstream/domain';
+import type { ProtocolFile, ProtocolProblem } from './protocol-file';
+
+const problem = (field: string, rule: string, message: string): ProtocolProblem => ({ field, rule, message });
+
+const rangeProblems = (field: string, range: NumericRange): ProtocolProblem[] =>
+  range.min > range.max ? [problem(`${field}.min`, 'min-above-max', `must not exceed max (${range.max})`)] : [];
+
+const unitRangeProblems = (file: ProtocolFile): ProtocolProblem[] =>
+  LAB_ANALYTES.flatMap((analyte) =>
+    Object.entries(file.units[analyte]).flatMap(([unit, accepted]) => {
+      const field = `units.${analyte}["${unit}"]`;
+      const canonical = file.units[analyte][accepted.canonical];
+      const problems = rangeProblems(`${field}.range`, accepted.range);
+      // read models are built by projections that convert with the built-in table (DOMAIN.md units); a file may use any of its units
+      const known = ANTI_MAG_RITUXIMAB_PROTOCOL.unitConversions[analyte][unit];
+      if (!known || known.unit !== accepted.canonical || known.factor !== accepted.factor) {
+        problems.push(problem(`${field}.factor`, 'known-conversion', `the read models convert ${analyte} only from ${Object.keys(ANTI_MAG_RITUXIMAB_PROTOCOL.unitConversions[analyte]).join(', ')}, with their standard factors`));
+      }
+      if (!canonical || canonical.canonical !== accepted.canonical || canonical.factor !== 1) {
+        problems.push(problem(`${field}.canonical`, 'unknown-canonical-unit', `'${accepted.canonical}' must itself be an accepted unit of ${analyte}, canonical to itself with factor 1`));
+      }
+      return problems;
+    }),
+  );
+
+/**
+ * Rules that relate parts of the file to each other, checked once the shape is right. Each names
+ * the place in the file and the rule.
+ */
+export const protocolFileProblems = (file: ProtocolFile): ProtocolProblem[] => {
+  const problems: ProtocolProblem[] = [];
+  const { design } = file;
+  const masked = file.blinding.unblindingRiskAnalytes;
+  if (design.kind === 'open-label' && masked.length > 0) {
+    problems.push(problem('blinding.unblindingRiskAnalytes', 'open-label-masks-nothing', 'must be empty: nothing is masked in an open-label trial'));
+  }
+  if (design.kind === 'double-blind-placebo-controlled') {
+    if (design.arms.length < 2) problems.push(problem('design.arms', 'min-two-arms', 'a placebo-controlled trial needs at least two arms'));
+    if (!design.arms.some((arm) => arm.placebo)) problems.push(problem('design.arms', 'placebo-arm-required', 'a placebo-controlled trial needs an arm with placebo: true'));
+  }
+  const armCodes = new Set<string>();
+  design.arms.forEach((arm, index) => {
+    if (armCodes.has(arm.code)) problems.push(problem(`design.arms[${index}].code`, 'unique', `'${arm.code}' is used twice`));
+    armCodes.add(arm.code);
+  });
+  const ratioSum = design.arms.reduce((sum, arm) => sum + arm.ratio, 0);
+  design.blockSizes.forEach((size, index) => {
+    if (size % ratioSum !== 0) problems.push(problem(`design.blockSizes[${index}]`, 'multiple-of-ratio', `must be a multiple of the arms' ratio sum (${ratioSum})`));
+  });
+
+  try {
+    new RegExp(file.siteIdPattern);
+  } catch {
+    problems.push(problem('siteIdPattern', 'regular-expression', 'must be a valid regular expression'));
+  }
+  if (!file.siteIdPattern.startsWith('^') || !file.siteIdPattern.endsWith('$')) {
+    problems.push(problem('siteIdPattern', 'anchored', 'must be anchored with ^ and $'));
+  }
+
+  const visitIndex = new Map<string, number>();
+  file.visits.forEach((visit, index) => {
+    if (visitIndex.has(visit.name)) problems.push(problem(`visits[${index}].name`, 'unique', `'${visit.name}' is used twice`));
+    else visitIndex.set(visit.name, index);
+    if (visit.forms.length === 0 && visit.analytes.length === 0) problems.push(problem(`visits[${index}].forms`, 'required', 'a visit requires at least one form or analyte'));
+  });
+  if (!visitIndex.has('baseline')) problems.push(problem('visits', 'baseline-required', "needs a visit named 'baseline' (the pre-treatment baseline)"));
+
+  let primaries = 0;
+  const endpointNames = new Set<string>();
+  file.endpoints.forEach((endpoint, index) => {
+    const field = `endpoints[${index}]`;
+    if (endpointNames.has(endpoint.name)) problems.push(problem(`${field}.name`, 'unique', `'${endpoint.name}' is used twice`));
+    endpointNames.add(endpoint.name);
+    if (endpoint.primary) primaries++;
+    const visit = visitIndex.get(endpoint.visit);
+    if (visit === undefined) {
+      problems.push(problem(`${field}.visit`, 'unknown-visit', `'${endpoint.visit}' is not a visit of the protocol (${[...visitIndex.keys()].join(', ')})`));
+    } else if (file.visits[visit].anchor !== 'first-infusion') {
+      problems.push(problem(`${field}.visit`, 'anchored-on-first-infusion', 'endpoints are read at visits counted from the first infusion'));
+    }
+    const needsRule = !['B_CELL_DEPLETION', 'GLOBAL_STATUS'].includes(endpoint.measure);
+    if (!needsRule && endpoint.responder) problems.push(problem(`${field}.responder`, 'not-applicable', `${endpoint.measure} is a yes/no endpoint: no responder rule`));
+    if (endpoint.test === 'fisher-exact' && needsRule && !endpoint.responder) {
+      problems.push(problem(`${field}.responder`, 'required', "Fisher's exact test compares responders: a responder rule is required"));
+    }
+    if (endpoint.missing === 'non-responder' && needsRule && !endpoint.responder) {
+      problems.push(problem(`${field}.missing`, 'responder-rule-required', 'only a responder endpoint can count a missing value as non-responder'));
+    }
+    if (endpoint.measure === 'B_CELL_DEPLETION' && masked.some((analyte) => analyte === 'CD19' || analyte === 'CD20') && endpoint.primary) {
+      problems.push(problem(`${field}.measure`, 'masked-primary', 'a masked measure cannot be the primary endpoint of a blinded trial'));
+    }
+  });
+  if (primaries > 1) problems.push(problem('endpoints', 'one-primary', 'at most one endpoint is primary'));
+
+  problems.push(...unitRangeProblems(file));
+  for (const [group, values] of Object.entries({ ...file.measures.anthropometry, ...file.measures.neurography, ...file.measures.scores })) {
+    problems.push(...rangeProblems(`measures.${group}`, values));
+  }
+  return problems;
+};
+
+const formsOf = (visit: ProtocolFile['visits'][number]): FormCode[] => [...visit.analytes.map((analyte) => labForm(analyte)), ...visit.forms];
+
+/** The ProtocolDefinition every module reads, from a file whose shape and rules passed. */
+export const toProtocolDefinition = (file: ProtocolFile): ProtocolDefinition => {
+  const { treatment } = file;
+  const assessmentVisits: AssessmentVisitDefinition[] = file.visits.map((visit) => ({
+    visitId: visit.name,
+    label: visit.label ?? visit.name,
+    anchor: visit.anchor,
+    daysAfterAnchor: visit.day,
+    window: { daysBefore: visit.window.before, daysAfter: visit.window.after },
+    forms: formsOf(visit),
+  }));
+  const units = Object.fromEntries(
+    LAB_ANALYTES.map((analyte) => [analyte, { units: Object.fromEntries(Object.entries(file.units[analyte]).map(([unit, accepted]) => [unit, accepted.range])) }]),
+  ) as ProtocolDefinition['labs'];
+  const conversions = Object.fromEntries(
+    LAB_ANALYTES.map((analyte) => [
+      analyte,
+      Object.fromEntries(Object.entries(file.units[analyte]).map(([unit, accepted]) => [unit, { factor: accepted.factor, unit: accepted.canonical }])),
+    ]),
+  ) as ProtocolDefinition['unitConversions'];
+  return {
+    id: file.trial.id,
+    title: file.trial.title,
+    doseLevelsMgPerM2: treatment.doseLevelsMgPerM2,
+    doseTolerance: treatment.deviationThreshold,
+    infusionsPerCycle: treatment.infusionsPerCycle,
+    infusionIntervalDays: treatment.intervalDays,
+    infusionWindowDays: treatment.windowDays,
+    maskedAnalytes: file.design.kind === 'open-label' ? [] : file.blinding.unblindingRiskAnalytes,
+    limbTemperatureThresholdC: file.measures.limbTemperatureThresholdC,
+    allowedClockSkewMinutes: file.measures.allowedClockSkewMinutes,
+    anthropometry: file.measures.anthropometry,
+    administeredDoseMg: treatment.administeredDoseMg,
+    labs: units,
+    neurography: file.measures.neurography,
+    scores: file.measures.scores,
+    design: file.design.kind,
+    randomization: {
+      arms: file.design.arms.map((arm) => ({ code: arm.code, label: arm.label, ratio: arm.ratio, placebo: arm.placebo ?? false })),
+      strata: file.design.strata,
+      blockSizes: file.design.blockSizes,
+      ...(file.design.plannedPatients === undefined ? {} : { plannedPatients: file.design.plannedPatients }),
+    },
+    schedule: {
+      protocolId: file.trial.id,
+      assessmentVisits,
+      firstInfusion: {
+        daysAfterRandomization: treatment.firstInfusion.daysAfterRandomization,
+        window: { daysBefore: treatment.firstInfusion.window.before, daysAfter: treatment.firstInfusion.window.after },
+      },
+      infusionDays: Array.from({ length: treatment.infusionsPerCycle }, (_, index) => 1 + index * treatment.intervalDays),
+      infusionWindow: { daysBefore: treatment.windowDays, daysAfter: treatment.windowDays },
+    },
+    endpoints: file.endpoints.map((endpoint) => ({
+      name: endpoint.name,
+      label: endpoint.label ?? endpoint.name,
+      primary: endpoint.primary ?? false,
+      measure: endpoint.measure,
+      visit: endpoint.visit,
+      ...(endpoint.responder ? { responder: { ...endpoint.responder, strict: endpoint.responder.strict ?? false } } : {}),
+      population: endpoint.population,
+      missing: endpoint.missing,
+      test: endpoint.test,
+      byDoseLevel: endpoint.byDoseLevel ?? false,
+    })),
+    siteIdPattern: file.siteIdPattern,
+    unitConversions: conversions,
+  };
+};
