@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { plainToInstance, Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, validateSync } from 'class-validator';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ephemeralFieldKeyring, FieldKeyConfigError, parseFieldKeys, type FieldKeyring } from '@trialstream/field-crypto';
 
@@ -188,9 +189,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig
   };
 }
 
-/** The path of a protocol file shipped with the platform (./protocols). */
+/** The path of a protocol file shipped with the platform (./protocols), from the sources or from the compiled dist/. */
 export const shippedProtocolFile = (name: TrialProtocol): string =>
-  resolve(__dirname, '../../../protocols', name === 'pilot' ? 'anti-mag-rituximab-pilot.yaml' : 'anti-mag-rituximab-placebo.yaml');
+  resolve(PROTOCOLS_DIR, name === 'pilot' ? 'anti-mag-rituximab-pilot.yaml' : 'anti-mag-rituximab-placebo.yaml');
+
+const PROTOCOLS_DIR = [resolve(__dirname, '../../../protocols'), resolve(__dirname, '../../../../protocols')].find((dir) => existsSync(dir)) ??
+  resolve(__dirname, '../../../protocols');
 
 function fieldKeyringOf(keys: string | undefined, currentId: string | undefined): FieldKeyring | null {
   if (keys === undefined) {
