@@ -43,6 +43,9 @@ class Environment {
   @IsOptional() @IsIn(LOG_LEVELS)
   LOG_LEVEL?: LogLevel;
 
+  @IsOptional() @Transform(blankToUndefined) @IsIn(['json', 'pretty'])
+  LOG_FORMAT?: 'json' | 'pretty';
+
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(200)
   DB_POOL_SIZE?: number;
 
@@ -109,6 +112,8 @@ export interface PlatformConfig {
   port: number;
   host: string;
   logLevel: LogLevel;
+  /** Absent: pretty in a terminal (when pino-pretty is installed), JSON lines otherwise. */
+  logFormat?: 'json' | 'pretty';
   dbPoolSize: number;
   /** How long a read with `minPosition` waits for its read model before answering 503. */
   minPositionWaitMs: number;
@@ -164,6 +169,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig
     port: parsed.PORT ?? 3000,
     host: parsed.HOST ?? '127.0.0.1',
     logLevel: parsed.LOG_LEVEL ?? 'log',
+    logFormat: parsed.LOG_FORMAT,
     dbPoolSize: parsed.DB_POOL_SIZE ?? 10,
     minPositionWaitMs: parsed.MIN_POSITION_WAIT_MS ?? 2000,
     protocolFile: parsed.PROTOCOL_FILE
