@@ -1,6 +1,6 @@
 import { UserDirectory } from '@trialstream/auth';
 import { openDatabase } from '@trialstream/database';
-import { upcastEvent } from '@trialstream/domain';
+import { upcastStoredEvent } from '@trialstream/domain';
 import { PostgresEventStore } from '@trialstream/event-store';
 import { patientStream } from '@trialstream/projections/testing/patient-stories';
 import { PLATFORM_MIGRATIONS, PLATFORM_PROJECTIONS } from '../apps/platform/src/migrations';
@@ -49,7 +49,7 @@ export async function measureScale(events: number, calls: number): Promise<Scale
     let monitor: string;
     let statistician: string;
     try {
-      const store = new PostgresEventStore(dataSource, { upcast: upcastEvent });
+      const store = new PostgresEventStore(dataSource, { upcast: upcastStoredEvent });
       progress(`scale: appending ${events} events for ${patients} patients at ${SITES} sites`);
       const started = performance.now();
       let written = 0;
