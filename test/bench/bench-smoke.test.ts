@@ -142,7 +142,7 @@ describe('npm run bench', () => {
   });
 
   it.each(LATENCIES)('reports %s open-loop latency at the offered rate', (path) => {
-    expect(at(document, `${path}.open_loop`)).toMatchObject({ offered_per_second: 20, submissions: 20 });
+    expect(at(document, `${path}.open_loop`)).toMatchObject({ offered_per_second: 20, submissions: 20, failed: 0 });
     expect(at(document, `${path}.open_loop.submit_to_visible.samples`)).toBe(20);
   });
 
