@@ -97,7 +97,7 @@ async function openLoop(
   const total = Math.max(1, Math.round(rate * seconds));
   const interval = 1000 / rate;
   const started = performance.now();
-  const inFlight: Array<Promise<number>> = [];
+  const inFlight: Array<Promise<number | null>> = [];
   for (let index = 0; index < total; index++) {
     const scheduled = started + index * interval;
     const wait = scheduled - performance.now();
