@@ -177,11 +177,11 @@ export class Relay {
     if (!this.dependencies.leadership) return true;
     const leading = await this.dependencies.leadership.confirm();
     if (leading !== this.leading) {
-      this.leading = leading;
-      this.checkpoint = null;
       const dropped = this.readAhead;
       this.readAhead = null;
       await dropped?.catch(() => undefined);
+      this.checkpoint = leading ? await this.dependencies.checkpoints.load(this.options.name) : null;
+      this.leading = leading;
     }
     return leading;
   }
