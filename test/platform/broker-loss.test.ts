@@ -97,7 +97,15 @@ describe('a three-broker cluster that loses a broker under load', () => {
     let stored = await store.readAll(START_CHECKPOINT, 100_000);
     await waitUntil(async () => (stored = await store.readAll(START_CHECKPOINT, 100_000)).events.length >= appended, 60_000, () => `${appended} readable events`);
     const distinctOnTopic = () => new Set(reader!.messages.map((message) => message.headers['event-id'])).size;
-    await waitUntil(() => distinctOnTopic() >= stored.events.length, 90_000, () => `${stored.events.length} events on the topic (got ${distinctOnTopic()})`);
+    let relayState: RelayHealth | undefined;
+    await waitUntil(
+      async () => {
+        relayState = await relay.health<RelayHealth>();
+        return distinctOnTopic() >= stored.events.length;
+      },
+      90_000,
+      () => `${stored.events.length} events on the topic (got ${distinctOnTopic()}); relay ${JSON.stringify(relayState)}\n${relay.log.slice(-4000)}`,
+    );
     expect(new Set(reader.messages.map((message) => message.headers['event-id']))).toEqual(new Set(stored.events.map((event) => event.eventId)));
     const last = stored.events[stored.events.length - 1];
     await waitUntil(async () => (await relay.health<RelayHealth>()).lastPublishedPosition === last.globalPosition, 30_000, () => 'the relay checkpoint');
