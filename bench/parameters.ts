@@ -16,6 +16,8 @@ export interface BenchSizes {
   partitions: number;
   /** Events the relay reads and publishes per round, and messages per raw produce request. */
   relayPageSize: number;
+  /** Browser loads per web-app render measurement (the median is reported). */
+  webRuns: number;
 }
 
 export interface BenchParameters extends BenchSizes {
@@ -38,6 +40,7 @@ const SIZE_OPTIONS: Record<keyof BenchSizes, SizeOption> = {
   latencySamples: { flag: 'latency-samples', env: 'BENCH_LATENCY_SAMPLES', fallback: 2000, describe: 'HTTP submissions timed per mode' },
   partitions: { flag: 'partitions', env: 'BENCH_PARTITIONS', fallback: 12, describe: 'partitions of the benchmark topics' },
   relayPageSize: { flag: 'relay-page-size', env: 'BENCH_RELAY_PAGE_SIZE', fallback: 500, describe: 'events per relay page and raw produce request' },
+  webRuns: { flag: 'web-runs', env: 'BENCH_WEB_RUNS', fallback: 3, describe: 'browser loads per web-app render measurement' },
 };
 
 export class ParameterError extends Error {}

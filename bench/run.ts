@@ -13,6 +13,7 @@ import { progress } from './progress';
 import { measureProjectionCatchUp } from './projection-catch-up';
 import { measureRelayPublish } from './relay-publish';
 import { measureStoreAppends } from './store-append';
+import { measureWebRender } from './web-render';
 
 /**
  * The store, relay and projection phases share one fresh database: the later ones replay what the append phases
@@ -45,6 +46,7 @@ async function main(): Promise<void> {
   try {
     const throughput = await throughputPhases(params, kafka, memory);
     const latency = await measureEndToEndLatency(kafka, params.latencySamples, memory);
+    const web = await measureWebRender(params.webRuns).catch((error: Error) => ({ error: error.message }));
     const document = {
       benchmark: 'trialstream',
       started_at: startedAt.toISOString(),
@@ -55,6 +57,7 @@ async function main(): Promise<void> {
       relay_publish: throughput.relay,
       projection_catch_up: throughput.projection,
       end_to_end_latency: latency,
+      web_app: web,
       memory: memory.report,
     };
     await printResult(document, params.out);

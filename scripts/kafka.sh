@@ -4,6 +4,8 @@
 # and a three-node cluster (each node a combined broker + controller; replication factor 3, min.insync.replicas=2)
 # for the suite that loses a broker:
 #   bash scripts/kafka.sh cluster start|stop|status|kill <node>
+# KAFKA_PORT / KAFKA_CONTROLLER_PORT / TRIALSTREAM_KAFKA_RUN_DIR run a second, private broker (the outage suite
+# stops and restarts one); KAFKA_KEEP_DATA=1 restarts on the existing log dir instead of a fresh one.
 # No Debian package and no Docker here, so the broker's jars come from Maven Central (scripts/kafka/pom.xml)
 # into a cache outside the repository; a second start only formats a fresh log dir and boots the JVM.
 set -euo pipefail
@@ -18,8 +20,8 @@ PID_FILE="$RUN_DIR/kafka.pid"
 LOG_FILE="$RUN_DIR/kafka.log"
 DATA_DIR="$RUN_DIR/data"
 HOST=127.0.0.1
-PORT=9092
-CONTROLLER_PORT=9093
+PORT=${KAFKA_PORT:-9092}
+CONTROLLER_PORT=${KAFKA_CONTROLLER_PORT:-9093}
 # Any fixed id will do: each start formats a new log dir, and nothing outside this machine sees it.
 CLUSTER_ID=dHJpYWxzdHJlYW0tdGVzdA
 # The cluster: node n listens on CLUSTER_BASE_PORT + 2(n-1) (broker) and the port after it (controller).
@@ -207,12 +209,16 @@ start() {
 
   local began=$SECONDS
   # Every start gets an empty log: suites create unique topics, and stale ones would only slow recovery.
-  rm -rf "$DATA_DIR"
-  java -Xmx256m -Dlog4j.configuration="file:$RUN_DIR/log4j-tools.properties" -cp "$LIBS/*" \
+  if [ "${KAFKA_KEEP_DATA:-0}" = 1 ] && [ -f "$DATA_DIR/meta.properties" ]; then
+    :
+  else
+    rm -rf "$DATA_DIR"
+    java -Xmx256m -Dlog4j.configuration="file:$RUN_DIR/log4j-tools.properties" -cp "$LIBS/*" \
     kafka.tools.StorageTool format -t "$CLUSTER_ID" -c "$RUN_DIR/server.properties" >"$RUN_DIR/format.log" 2>&1 || {
     cat "$RUN_DIR/format.log" >&2
     fail "formatting the KRaft log dir $DATA_DIR failed"
   }
+  fi
 
   : >"$LOG_FILE"
   # setsid: the broker outlives the shell that started it; 9>&- : it must not hold the start lock.

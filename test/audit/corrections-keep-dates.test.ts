@@ -40,9 +40,13 @@ describe('a correction keeps the corrected entry’s clinical date', () => {
     expect(igm).toEqual([expect.objectContaining({ visit: 'baseline', date: '2026-03-01', value: '13.5', baseline: '13.5' })]);
   });
 
-  it('keeps the date in SDTM LB, with the corrected value', async () => {
+  it('keeps the date in SDTM LB, and shows original and corrected value with the reason in CO', async () => {
     const lb = csvRows((await bearer(app, auditor).get('/audit/exports/sdtm/LB.csv').expect(200)).text).filter((row) => row.LBTESTCD === 'IGM');
     expect(lb).toEqual([expect.objectContaining({ USUBJID: expect.stringContaining(patientId), LBDTC: '2026-03-01', LBORRES: '13.5' })]);
+    const co = csvRows((await bearer(app, auditor).get('/audit/exports/sdtm/CO.csv').expect(200)).text);
+    expect(co).toEqual([
+      expect.objectContaining({ DOMAIN: 'CO', RDOMAIN: 'LB', COVAL: `Corrected value: 12.5 -> 13.5. Reason: ${reason}`, CODTC: NOW.toISOString().slice(0, 10) }),
+    ]);
   });
 
   it('shows in the ODM audit trail the original and the corrected value, with the reason', async () => {

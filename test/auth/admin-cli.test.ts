@@ -72,7 +72,7 @@ describe('admin CLI', () => {
   it('refuses an unknown role with the list of roles and a non-zero exit', async () => {
     const result = await admin('create-user', '--name', 'eve', '--role', 'superuser');
     expect(result.code).not.toBe(0);
-    expect(result.stderr).toContain('--role: role must be one of site_coordinator, monitor');
+    expect(result.stderr).toContain('--role: role must be one of site_coordinator, investigator, monitor');
     expect(result.stdout).not.toContain('token');
   });
 

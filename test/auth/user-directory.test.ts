@@ -108,6 +108,7 @@ describe('UserDirectory on PostgreSQL', () => {
       role: 'monitor',
       siteIds: ['S04'],
       keyId: user.keyId,
+      username: null,
       createdAt: expect.any(Date),
       revokedAt: null,
     });

@@ -68,7 +68,7 @@ describe('npm run bench', () => {
   let stderr: string;
 
   beforeAll(async () => {
-    const output = await runBenchmark(['--events', '200', '--concurrency', '4', '--batch-size', '50', '--latency-samples', '5']);
+    const output = await runBenchmark(['--events', '200', '--concurrency', '4', '--batch-size', '50', '--latency-samples', '5', '--web-runs', '1']);
     stderr = output.stderr;
     document = JSON.parse(output.stdout) as Json;
   }, 250_000);
@@ -112,6 +112,15 @@ describe('npm run bench', () => {
     expect(latency.p50_ms as number).toBeLessThanOrEqual(latency.p95_ms as number);
     expect(latency.p95_ms as number).toBeLessThanOrEqual(latency.p99_ms as number);
     expect(at(document, `${path}.submit_to_http_response.p50_ms`)).toBeGreaterThan(0);
+  });
+
+  it("reports the web app's bundle size and its render times in a real browser", () => {
+    expect(at(document, 'web_app.bundle.js_bytes')).toBeGreaterThan(0);
+    expect(at(document, 'web_app.bundle.js_gzip_bytes')).toBeLessThan(at(document, 'web_app.bundle.js_bytes') as number);
+    for (const figure of ['subject_matrix_1000_patients_ms', 'sites_overview_10000_patients_ms']) {
+      expect(at(document, `web_app.${figure}.runs`)).toHaveLength(1);
+      expect(at(document, `web_app.${figure}.median`)).toBeGreaterThan(0);
+    }
   });
 
   it('describes how each measurement was taken', () => {

@@ -5,7 +5,7 @@ import {
 } from '@trialstream/event-store';
 import { createTestDatabase, type TestDatabase } from '@trialstream/testing';
 import type { DataSource } from 'typeorm';
-import type { EventEnvelope } from '../../libs/domain/src/envelope';
+import type { EventEnvelope } from '@trialstream/domain';
 import { anAppend, anEvent, coordinator, newPatientStream } from './event-store-harness';
 
 /** An event written the way the store wrote them before salts existed (chain format 1), by hand. */

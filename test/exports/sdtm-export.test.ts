@@ -10,6 +10,7 @@ const STANDARD_COLUMNS: Record<keyof SdtmDatasets, string[]> = {
   QS: ['STUDYID', 'DOMAIN', 'USUBJID', 'QSSEQ', 'QSCAT', 'QSTESTCD', 'QSTEST', 'QSORRES', 'QSORRESU', 'QSSTRESC', 'QSSTRESN', 'QSSTRESU', 'QSDTC', 'VISIT'],
   AE: ['STUDYID', 'DOMAIN', 'USUBJID', 'AESEQ', 'AETERM', 'AESER', 'AETOXGR', 'AEREL', 'AEOUT', 'AESTDTC', 'VISIT'],
   DS: ['STUDYID', 'DOMAIN', 'USUBJID', 'DSSEQ', 'DSTERM', 'DSDECOD', 'DSCAT', 'DSSTDTC', 'VISIT'],
+  CO: ['STUDYID', 'DOMAIN', 'USUBJID', 'COSEQ', 'RDOMAIN', 'COREF', 'COVAL', 'CODTC'],
 };
 
 const pick = (rows: SdtmRow[], ...columns: string[]): SdtmRow[] =>

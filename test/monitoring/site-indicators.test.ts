@@ -42,10 +42,12 @@ describe('per-site monitoring of a three-site trial (see three-site-trial.ts for
       // consented by 03-20: PAR-001 and PAR-002 (both randomized 03-05) and PAR-003 (screen failure)
       patients: { screened: 3, enrolled: 2, screenFailures: 1, randomized: 2, active: 2, withdrawn: 0 },
       // PAR-001: screening, baseline, infusions 1 (03-12) and 2 (03-19) done; infusion 3's window opens 03-24 → 4 expected, 4 done.
-      // PAR-002: screening (03-03) and infusion 1 done; baseline (window closed 03-12) has none of its 6 forms: overdue;
-      //          infusion 2 (window 03-17..03-21) not given by 03-20: due → 4 expected, 2 done, 1 due, 1 overdue, 6 forms missing.
-      // PAR-003: a screen failure has no visits to track. Sum: 8 expected, 6 done, 1 due, 1 overdue, 6 missing.
-      visits: { expected: 8, done: 6, due: 1, overdue: 1, missingForms: 6 },
+      // PAR-002: screening (03-03) and infusion 1 done; the screening anti-MAG, IgM and assessment of 03-03 lie inside the
+      //          baseline window (02-26..03-12) too and fill it; CD19, CD20 and the nerve study are missing when the
+      //          window closes: overdue; infusion 2 (window 03-17..03-21) not given by 03-20: due
+      //          → 4 expected, 2 done, 1 due, 1 overdue, 3 forms missing.
+      // PAR-003: a screen failure has no visits to track. Sum: 8 expected, 6 done, 1 due, 1 overdue, 3 missing.
+      visits: { expected: 8, done: 6, due: 1, overdue: 1, missingForms: 3 },
       // clinical entries dated by 03-20 — PAR-001: 3 screening (0), 5 baseline (0), nerve study (7), infusion 03-12 (0),
       // infusion 03-19 entered 03-21 (2: dated by 03-20, so counted), AE (0); PAR-002: 3 screening (7 each), infusion (0),
       // AE (1). Sorted: 0 ×11, 1, 2, 7, 7, 7, 7 (17 entries): median x[8] = 0; p90 x[14.4] = 7 + 0.4 × (7 − 7) = 7; over 5 days: 4
@@ -117,8 +119,8 @@ describe('per-site monitoring of a three-site trial (see three-site-trial.ts for
       // PAR-001: + infusions 3 (03-26) and 4 (04-02) → 6 expected, 6 done; month 3 opens 05-28.
       // PAR-002: infusion 2 given 03-23 fills its visit (late: a deviation, not a gap); infusions 3 (03-24..03-28) and
       //          4 (03-31..04-04) opened before the withdrawal and were never given: overdue; the follow-ups opened after it
-      //          and are no longer expected → 6 expected, 3 done, 3 overdue, 6 + 1 + 1 = 8 forms missing.
-      visits: { expected: 12, done: 9, due: 0, overdue: 3, missingForms: 8 },
+      //          and are no longer expected → 6 expected, 3 done, 3 overdue, 3 + 1 + 1 = 5 forms missing.
+      visits: { expected: 12, done: 9, due: 0, overdue: 3, missingForms: 5 },
       // + PAR-001 infusions 03-26 and 04-02 (0, 0) and PAR-002 infusion 03-23 (0): 0 ×14, 1, 2, 7, 7, 7, 7 (20 entries):
       // median (x[9] + x[10]) / 2 = 0; p90 x[17.1] = 7; over 5 days: 4
       dataEntryLatency: { count: 20, median: 0, p90: 7, over5Days: 4 },
@@ -206,7 +208,7 @@ describe('per-site monitoring of a three-site trial (see three-site-trial.ts for
           visitId: 'baseline',
           windowStart: '2026-02-26',
           windowEnd: '2026-03-12',
-          missingForms: ['lab:IGM', 'lab:ANTI_MAG', 'lab:CD19', 'lab:CD20', 'neurography', 'clinical-assessment'],
+          missingForms: ['lab:CD19', 'lab:CD20', 'neurography'],
         },
       ],
       adverseEvents: { total: 1, serious: 1 },
@@ -219,7 +221,7 @@ describe('per-site monitoring of a three-site trial (see three-site-trial.ts for
       patientId: 'PAR-002',
       withdrawalDate: '2026-04-05',
       nextVisit: null,
-      visits: { expected: 6, done: 3, due: 0, overdue: 3, missingForms: 8 },
+      visits: { expected: 6, done: 3, due: 0, overdue: 3, missingForms: 5 },
     });
     expect(late.body.items[0].overdueVisits.map((visit: { visitId: string }) => visit.visitId)).toEqual([
       'baseline',
@@ -322,13 +324,13 @@ describe('per-site monitoring of a three-site trial (see three-site-trial.ts for
     expect(sites.headers['content-type']).toMatch(/^text\/csv/);
     expect(sites.headers['content-disposition']).toBe(`attachment; filename="monitoring-sites-${AS_OF_2}.csv"`);
     expect(csvRows(sites.text)).toEqual([
-      expect.objectContaining({ siteId: 'PAR', screened: '3', withdrawn: '1', visitsOverdue: '3', missingForms: '8', latencyP90Days: '7', answeredQueries: '1', oldestAnsweredQueryDays: '33', oldestOpenQueryDays: '', sdvShare: '0.125' }),
+      expect.objectContaining({ siteId: 'PAR', screened: '3', withdrawn: '1', visitsOverdue: '3', missingForms: '5', latencyP90Days: '7', answeredQueries: '1', oldestAnsweredQueryDays: '33', oldestOpenQueryDays: '', sdvShare: '0.125' }),
     ]);
 
     const patients = csvRows((await get(token, `/monitoring/sites/PAR/patients/export.csv?asOf=${AS_OF_1}`)).text);
     expect(patients.map((row) => [row.patientId, row.nextVisit, row.overdueVisits, row.missingForms])).toEqual([
       ['PAR-001', 'cycle-1-infusion-3', '', ''],
-      ['PAR-002', 'cycle-1-infusion-2', 'baseline', 'baseline: lab:IGM lab:ANTI_MAG lab:CD19 lab:CD20 neurography clinical-assessment'],
+      ['PAR-002', 'cycle-1-infusion-2', 'baseline', 'baseline: lab:CD19 lab:CD20 neurography'],
       ['PAR-003', '', '', ''],
     ]);
 

@@ -8,8 +8,8 @@
  *            Screening forms 03-02. Baseline labs and assessment 03-11; nerve study 03-11 at 31.5 °C,
  *            entered 03-18 (7 days late). Infusions 03-12, 03-19 (entered 03-21), 03-26 at 800 mg
  *            (planned 705: +13.5 %), 04-02. Adverse event 03-13, not serious.
- *   PAR-002  consent 03-01, randomized 03-05. Screening forms 03-03, entered 03-10 (7 days late). No
- *            baseline. Infusions 03-12 and 03-23 (day 12, due day 8 ±2). Serious adverse event 03-15,
+ *   PAR-002  consent 03-01, randomized 03-05. Screening forms 03-03, entered 03-10 (7 days late), inside
+ *            the baseline window too (they count for both); no B cells, no nerve study. Infusions 03-12 and 03-23 (day 12, due day 8 ±2). Serious adverse event 03-15,
  *            entered 03-16. Withdrawn 04-05.
  *   PAR-003  screen failure, consent 03-03.
  *   Queries: Q1 on PAR-001's nerve study temperature, raised 03-18, answered 03-25. Q2 on PAR-002's

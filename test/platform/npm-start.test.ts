@@ -57,10 +57,23 @@ describe('npm start on a machine without PostgreSQL or Kafka', () => {
     await rm(dataDir, { recursive: true, force: true });
   });
 
-  it('runs on the embedded database in DATA_DIR and prints the first administrator key', async () => {
+  it('runs on the embedded database in DATA_DIR and leaves the first administrator key and activation code in files, never in the log', async () => {
     expect(output).toMatch(/embedded PostgreSQL \(PGlite\)/);
     const token = (await readFile(join(dataDir, 'admin-token'), 'utf8')).trim();
-    expect(output).toContain(token);
+    const code = (await readFile(join(dataDir, 'admin-activation-code'), 'utf8')).trim();
+    expect(output).toContain(join(dataDir, 'admin-token'));
+    expect(output).not.toContain(token.split('_')[2]);
+    expect(output).not.toContain(code);
+    await http.post('/auth/activate').send({ username: 'admin', activationCode: code, password: 'first administrator passphrase' }).expect(204);
+    await http.post('/auth/login').send({ username: 'admin', password: 'first administrator passphrase' }).expect(200);
+  });
+
+  it('serves the web app at / (built before the start when its bundle was missing or stale)', async () => {
+    const page = await http.get('/app/site/S01').expect(200);
+    expect(page.headers['content-type']).toContain('text/html');
+    const script = /src="(\/assets\/[^"]+\.js)"/.exec(page.text)?.[1];
+    expect(script).toBeDefined();
+    await http.get(script!).expect(200).expect('Content-Type', /javascript/);
   });
 
   it('accepts an enrolment and an infusion and serves them from the registry', async () => {

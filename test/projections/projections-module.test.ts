@@ -1,6 +1,7 @@
 import { Global, INestApplication, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { PLATFORM_CONFIG, loadConfig } from '@trialstream/config';
+import { PLATFORM_CONFIG, PROTOCOL, loadConfig } from '@trialstream/config';
+import { ANTI_MAG_RITUXIMAB_PROTOCOL } from '@trialstream/domain';
 import { ProjectionFeeds, REGISTRY_PROJECTION } from '@trialstream/projections';
 import { ProjectionsModule } from '../../apps/platform/src/projections.module';
 import { enrolment, patientStream } from '@trialstream/projections/testing/patient-stories';
@@ -17,8 +18,9 @@ describe('feeding projections inside a Nest app', () => {
         { provide: 'DATA_SOURCE', useValue: harness.dataSource },
         { provide: 'EVENT_STORE', useValue: harness.store },
         { provide: PLATFORM_CONFIG, useValue: loadConfig({}) },
+        { provide: PROTOCOL, useValue: ANTI_MAG_RITUXIMAB_PROTOCOL },
       ],
-      exports: ['DATA_SOURCE', 'EVENT_STORE', PLATFORM_CONFIG],
+      exports: ['DATA_SOURCE', 'EVENT_STORE', PLATFORM_CONFIG, PROTOCOL],
     })
     @Global()
     class TestInfrastructure {}

@@ -2,7 +2,7 @@ import { DynamicModule, INestApplication, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { configureHttpApp } from '@trialstream/api-common';
 import { UserDirectory } from '@trialstream/auth';
-import { loadConfig } from '@trialstream/config';
+import { loadConfig, type PlatformConfig } from '@trialstream/config';
 import type { Role } from '@trialstream/domain';
 import { DATA_SOURCE } from '@trialstream/database';
 import type { DataSource } from 'typeorm';
@@ -26,9 +26,10 @@ export interface TestApp {
 /** The platform's real composition on a fresh PostgreSQL database, with a clock the test controls. */
 export async function startTestApp(
   features: Array<Type | DynamicModule>,
-  options: { now?: Date; kafkaBrokers?: string[]; kafkaTopic?: string } = {},
+  /** protocolFile: activated on start as `npm start` does with TRIAL_PROTOCOL (default: the built-in first protocol, not logged). */
+  options: { now?: Date; kafkaBrokers?: string[]; kafkaTopic?: string; protocolFile?: string; postgresUrl?: string; config?: Partial<PlatformConfig> } = {},
 ): Promise<TestApp> {
-  const database = await createTestDatabase('app');
+  const database = await createTestDatabase('app', options.postgresUrl);
   let now = options.now ?? new Date();
   const config = {
     ...loadConfig({ DATABASE_URL: database.url, LOG_LEVEL: 'error' }),
@@ -37,6 +38,8 @@ export async function startTestApp(
     fieldKeyring: null,
     kafkaBrokers: options.kafkaBrokers ?? null,
     kafkaTopic: options.kafkaTopic ?? 'trial-events',
+    protocolFile: options.protocolFile ?? null,
+    ...options.config,
   };
   const app = await NestFactory.create(
     createAppModule(config, { features, applicationName: 'trialstream-test', overrides: { clock: () => now } }),

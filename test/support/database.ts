@@ -20,14 +20,14 @@ function withDatabase(url: string, name: string): string {
  * A fresh, empty database per suite so suites can run in parallel without seeing each other.
  * Never skips: without a reachable server the suite fails with the command that fixes it.
  */
-export async function createTestDatabase(prefix = 'ts'): Promise<TestDatabase> {
+export async function createTestDatabase(prefix = 'ts', serverUrl = TEST_POSTGRES_URL): Promise<TestDatabase> {
   const name = `${prefix}_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`.toLowerCase();
-  const admin = new Client({ connectionString: TEST_POSTGRES_URL });
+  const admin = new Client({ connectionString: serverUrl });
   try {
     await admin.connect();
   } catch (error) {
     throw new Error(
-      `PostgreSQL is not reachable at ${TEST_POSTGRES_URL} (${(error as Error).message}). ` +
+      `PostgreSQL is not reachable at ${serverUrl} (${(error as Error).message}). ` +
         'Start it with `bash scripts/postgres.sh`.',
     );
   }
@@ -36,12 +36,12 @@ export async function createTestDatabase(prefix = 'ts'): Promise<TestDatabase> {
   } finally {
     await admin.end();
   }
-  const url = withDatabase(TEST_POSTGRES_URL, name);
+  const url = withDatabase(serverUrl, name);
   return {
     url,
     name,
     async drop() {
-      const client = new Client({ connectionString: TEST_POSTGRES_URL });
+      const client = new Client({ connectionString: serverUrl });
       await client.connect();
       try {
         await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);

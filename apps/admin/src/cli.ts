@@ -5,7 +5,7 @@ import { openPlatformDatabase, PlatformDatabase } from '../../platform/src/platf
 import { ADMIN_COMMANDS } from './commands';
 
 function usage(): string {
-  const lines = Object.entries(ADMIN_COMMANDS).map(([name, command]) => `  ${command.usage}\n      ${command.summary}`);
+  const lines = Object.entries(ADMIN_COMMANDS).map(([, command]) => `  ${command.usage}\n      ${command.summary}`);
   return ['Usage: npm run admin -- <command> [options]', '', 'Commands:', ...lines, '', 'Connects to DATABASE_URL, or to the embedded database in DATA_DIR (./data) when it is not set.'].join('\n');
 }
 

@@ -93,7 +93,7 @@ function replayRequestOf(argv: string[]): ReplayRequest | 'help' {
   if (values.table !== undefined && !projection.resolvedTables.has(values.table)) {
     throw new Error(`projection ${projection.name} has no table "${values.table}" (it has ${[...projection.resolvedTables.keys()].join(', ')})`);
   }
-  let until: PointInTime | null = null;
+  let until: PointInTime | null;
   try {
     until = values.until === undefined ? null : parseUntil(values.until);
   } catch (error) {

@@ -8,8 +8,9 @@ import { RandomizePatientHandler } from './patients/randomize-patient';
 import { SubmitPatientDataHandler } from './patients/submit-patient-data';
 import { ActivateSiteHandler } from './sites/activate-site';
 import { EnrolPatientHandler } from './sites/enrol-patient';
+import { SignaturesController } from './signatures/signatures.controller';
 import { SitesController } from './sites/sites.controller';
-import { UsersController } from './users/users.controller';
+import { MeController, UsersController } from './users/users.controller';
 
 /**
  * The site-facing write side. Needs, from the composing app: DATA_SOURCE (DatabaseModule), EVENT_STORE
@@ -19,7 +20,7 @@ import { UsersController } from './users/users.controller';
  */
 @Module({
   imports: [CqrsModule, AllocationModule],
-  controllers: [SitesController, PatientsController, UsersController, MonitorWorkflowController],
+  controllers: [SitesController, PatientsController, UsersController, MeController, MonitorWorkflowController, SignaturesController],
   providers: [ActivateSiteHandler, EnrolPatientHandler, SubmitPatientDataHandler, RandomizePatientHandler, GetPatientHistoryHandler, RecordMonitorActionHandler],
 })
 export class IngestModule {}

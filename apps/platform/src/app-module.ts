@@ -1,10 +1,11 @@
 import { DynamicModule, Global, Module, Type } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
-import { HealthController } from '@trialstream/api-common';
+import { HealthController, HealthModule, MetricsModule } from '@trialstream/api-common';
 import { AuthModule } from '@trialstream/auth';
 import { PlatformConfig, PlatformConfigModule, PlatformConfigOverrides } from '@trialstream/config';
 import { DatabaseModule } from '@trialstream/database';
 import { EventStoreModule } from '@trialstream/event-store';
+import { ProtocolModule } from '@trialstream/protocol';
 import { WriteSideModule, AccessLogModule } from '@trialstream/write-side';
 import { AUDITED_PROJECTIONS } from '../../audit/src/audit.tokens';
 import { PLATFORM_MIGRATIONS, PLATFORM_PROJECTIONS } from './migrations';
@@ -24,7 +25,7 @@ class AppModule {}
 @Module({ providers: [{ provide: AUDITED_PROJECTIONS, useValue: PLATFORM_PROJECTIONS }], exports: [AUDITED_PROJECTIONS] })
 class CompositionModule {}
 
-/** The one composition root every app uses: configuration, database, store, auth, CQRS, health. */
+/** The one composition root every app uses: configuration, database, store, auth, CQRS, protocol versions, health. */
 export function createAppModule(config: PlatformConfig, options: AppModuleOptions): DynamicModule {
   return {
     module: AppModule,
@@ -43,6 +44,10 @@ export function createAppModule(config: PlatformConfig, options: AppModuleOption
       CompositionModule,
       WriteSideModule,
       AccessLogModule,
+      // before the features: the protocol version in force is set when they start
+      ProtocolModule,
+      HealthModule,
+      MetricsModule,
       ...options.features,
     ],
     controllers: [HealthController],

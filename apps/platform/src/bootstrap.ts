@@ -1,3 +1,4 @@
+import type { Server } from 'node:http';
 import { DynamicModule, INestApplication, Logger, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { configureHttpApp } from '@trialstream/api-common';
@@ -18,7 +19,7 @@ export async function bootstrapApp(options: BootstrapOptions): Promise<{ app: IN
   });
   configureHttpApp(app, `trialstream ${options.name}`);
   await app.listen(config.port, config.host);
-  const address = app.getHttpServer().address();
+  const address = (app.getHttpServer() as Server).address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
   new Logger(options.name).log(`listening on ${url} (OpenAPI at ${url}/docs)`);

@@ -1,4 +1,4 @@
-import { loadConfig } from '@trialstream/config';
+import { loadConfig, shippedProtocolFile } from '@trialstream/config';
 import { AnalysisModule } from '../../analysis/src/analysis.module';
 import { AuditModule } from '../../audit/src/audit.module';
 import { IngestModule } from '../../ingest/src/ingest.module';
@@ -8,14 +8,19 @@ import { bootstrapApp } from './bootstrap';
 import { FirstAdministratorModule } from './first-administrator';
 import { PLATFORM_PROJECTIONS } from './migrations';
 import { ProjectionsModule } from './projections.module';
+import { ReadModelChangesModule } from './read-model-changes';
+import { WebAppModule } from './web-app';
 
 /**
  * `npm start`: the whole platform in one process. Without DATABASE_URL it runs on the embedded
  * PostgreSQL in DATA_DIR; without KAFKA_BROKERS projections are fed in-process from the store, and
- * with it the relay publishes to Kafka and the projections consume from there.
+ * with it the relay publishes to Kafka and the projections consume from there. On first start it
+ * activates the protocol of TRIAL_PROTOCOL (placebo | pilot, default placebo) or PROTOCOL_FILE.
  */
 async function main() {
-  const config = loadConfig();
+  const loaded = loadConfig();
+  // the embedded platform runs a trial from the start: the placebo-controlled one unless TRIAL_PROTOCOL or PROTOCOL_FILE says otherwise
+  const config = { ...loaded, protocolFile: loaded.protocolFile ?? shippedProtocolFile('placebo') };
   await bootstrapApp({
     name: 'platform',
     config,
@@ -28,6 +33,8 @@ async function main() {
       // Several platform processes on one database elect the one relay that publishes.
       ...(config.kafkaBrokers ? [RelayModule.forRoot({ electLeader: config.databaseUrl !== null })] : []),
       FirstAdministratorModule,
+      ReadModelChangesModule,
+      WebAppModule.forRoot(config.webDir),
     ],
   });
 }

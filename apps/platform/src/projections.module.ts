@@ -4,6 +4,8 @@ import type { ProtocolDefinition } from '@trialstream/domain';
 import { openMaskedFields, sealMaskedFields } from '@trialstream/field-crypto';
 import { startEventConsumer } from '@trialstream/messaging';
 import { Projection, ProjectionFeeds, PROJECTIONS_OPTIONS, ProjectionsModuleOptions } from '@trialstream/projections';
+import { Metrics } from '@trialstream/api-common';
+import { ProjectionObservability } from './projection-observability';
 
 /**
  * Feeds the given projections in this process: from Kafka (one consumer group each) when KAFKA_BROKERS
@@ -17,8 +19,8 @@ export class ProjectionsModule {
       providers: [
         {
           provide: PROJECTIONS_OPTIONS,
-          inject: [PLATFORM_CONFIG, PROTOCOL],
-          useFactory: (config: PlatformConfig, protocol: ProtocolDefinition): ProjectionsModuleOptions => ({
+          inject: [PLATFORM_CONFIG, PROTOCOL, Metrics],
+          useFactory: (config: PlatformConfig, protocol: ProtocolDefinition, metrics: Metrics): ProjectionsModuleOptions => ({
             projections: [...projections],
             // Only read models of the unblinded side get the key; the others see what a blinded reader sees.
             fieldsFor: (projection) => {
@@ -37,9 +39,14 @@ export class ProjectionsModule {
                   startConsumer: startEventConsumer,
                 }
               : undefined,
+            onBatch: (projection, result, seconds) => {
+              metrics.projectionBatchDuration.observe({ projection }, seconds);
+              metrics.projectionEventsApplied.inc({ projection }, result.applied);
+            },
           }),
         },
         ProjectionFeeds,
+        ProjectionObservability,
       ],
       exports: [ProjectionFeeds],
     };

@@ -1,3 +1,4 @@
+import type { Server } from 'node:http';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { configureHttpApp } from '@trialstream/api-common';
@@ -25,7 +26,7 @@ async function main(): Promise<void> {
   const app = await NestFactory.create(createRelayAppModule(config), { logger: levelsUpTo(config.logLevel) });
   configureHttpApp(app, 'trialstream relay');
   await app.listen(config.port, config.host);
-  const address = app.getHttpServer().address();
+  const address = (app.getHttpServer() as Server).address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   logger.log(`listening on http://${config.host}:${port}, publishing to ${topic.topic} on ${topic.brokers.join(',')}`);
 }

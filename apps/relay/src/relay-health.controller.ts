@@ -1,10 +1,15 @@
-import { Controller, Get } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
-import { Relay } from './relay';
+import { Controller, Get, Inject } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Public } from '@trialstream/auth';
+import { PLATFORM_CONFIG, type PlatformConfig } from '@trialstream/config';
+import { Relay, type RelayMetrics } from './relay';
 
 export interface RelayHealth {
-  /** ok: publishing or idle; retrying: the last attempt failed (broker or database unavailable); stopped. */
-  status: 'ok' | 'retrying' | 'stopped';
+  /**
+   * ok: publishing or idle; retrying: the last attempt failed (broker or database unavailable); stalled: its
+   * position has not moved for a while though it is neither idle nor failing (a publish hangs); stopped.
+   */
+  status: 'ok' | 'retrying' | 'stalled' | 'stopped';
   /** leader: this relay publishes; standby: another one does, and this one takes over if it goes. */
   role: 'leader' | 'standby';
   lastPublishedPosition: string | null;
@@ -12,27 +17,46 @@ export interface RelayHealth {
   lastPublishedAt: string | null;
   eventsPublished: number;
   consecutiveFailures: number;
+  /** Milliseconds since the relay last published or found nothing to publish. */
+  msSinceProgress: number;
   lastError: string | null;
+}
+
+/** The relay's state as its health endpoint and its readiness check report it. */
+export function relayHealth(metrics: RelayMetrics, stalledAfterMs: number, now = Date.now()): RelayHealth {
+  const msSinceProgress = Math.max(0, now - metrics.lastProgressAt);
+  const status = !metrics.running
+    ? 'stopped'
+    : metrics.consecutiveFailures > 0
+      ? 'retrying'
+      : metrics.role === 'leader' && msSinceProgress > stalledAfterMs
+        ? 'stalled'
+        : 'ok';
+  return {
+    status,
+    role: metrics.role,
+    lastPublishedPosition: metrics.lastPublished?.globalPosition ?? null,
+    lastPublishedTransactionId: metrics.lastPublished?.transactionId ?? null,
+    lastPublishedAt: metrics.lastPublishedAt,
+    eventsPublished: metrics.eventsPublished,
+    consecutiveFailures: metrics.consecutiveFailures,
+    msSinceProgress,
+    lastError: metrics.lastError,
+  };
 }
 
 @ApiTags('health')
 @Controller('health')
 export class RelayHealthController {
-  constructor(private readonly relay: Relay) {}
+  constructor(
+    private readonly relay: Relay,
+    @Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig,
+  ) {}
 
   @Get()
+  @Public()
+  @ApiOperation({ summary: "The relay's position, failures and whether it is stalled" })
   health(): RelayHealth {
-    const metrics = this.relay.metrics;
-    const status = !metrics.running ? 'stopped' : metrics.consecutiveFailures > 0 ? 'retrying' : 'ok';
-    return {
-      status,
-      role: metrics.role,
-      lastPublishedPosition: metrics.lastPublished?.globalPosition ?? null,
-      lastPublishedTransactionId: metrics.lastPublished?.transactionId ?? null,
-      lastPublishedAt: metrics.lastPublishedAt,
-      eventsPublished: metrics.eventsPublished,
-      consecutiveFailures: metrics.consecutiveFailures,
-      lastError: metrics.lastError,
-    };
+    return relayHealth(this.relay.metrics, this.config.relayStalledAfterMs);
   }
 }

@@ -1,4 +1,5 @@
-import { BeforeApplicationShutdown, DynamicModule, Inject, Logger, Module, OnApplicationBootstrap, Optional } from '@nestjs/common';
+import { BeforeApplicationShutdown, DynamicModule, Inject, Logger, Module, OnApplicationBootstrap, OnModuleInit, Optional } from '@nestjs/common';
+import { Metrics, ReadinessChecks } from '@trialstream/api-common';
 import { fieldKeyringFor, PLATFORM_CONFIG, PROTOCOL, type PlatformConfig } from '@trialstream/config';
 import type { ProtocolDefinition } from '@trialstream/domain';
 import { sealMaskedFields } from '@trialstream/field-crypto';
@@ -7,6 +8,7 @@ import { EVENT_STORE, PostgresEventStore } from '@trialstream/event-store';
 import { KafkaEventPublisher } from '@trialstream/messaging';
 import type { DataSource } from 'typeorm';
 import { Relay, type RelayOptions } from './relay';
+import { relayHealth } from './relay-health.controller';
 import { PostgresRelayCheckpoints } from './relay-checkpoints';
 import { AdvisoryLockLeadership } from './relay-leadership';
 
@@ -44,14 +46,46 @@ interface CommitNotifier {
  * each of its commits; otherwise (a relay process of its own) it polls. Exports `Relay`.
  */
 @Module({})
-export class RelayModule implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class RelayModule implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown {
   private unsubscribe: (() => void) | undefined;
 
   constructor(
     private readonly relay: Relay,
     @Inject(RELAY_PUBLISHER) private readonly publisher: KafkaEventPublisher,
+    @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
+    @Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig,
     @Optional() @Inject(EVENT_STORE) private readonly processStore?: CommitNotifier,
+    @Optional() private readonly readiness?: ReadinessChecks,
+    @Optional() private readonly metrics?: Metrics,
   ) {}
+
+  /** Ready while the relay publishes (not retrying, not stalled) and no more than READY_MAX_RELAY_LAG events wait. */
+  onModuleInit(): void {
+    const store = new PostgresEventStore(this.dataSource);
+    const maxLag = this.config.readyMaxRelayLag;
+    const relay = this.relay;
+    const lagUpTo = (cap: number) => store.countEventsAfter(relay.metrics.lastPublished ?? { transactionId: '0', globalPosition: '0' }, cap);
+    this.metrics?.gauge('trialstream_relay_position', 'Global position of the last event the relay published', [], (set) =>
+      set({}, Number(relay.metrics.lastPublished?.globalPosition ?? 0)),
+    );
+    this.metrics?.gauge('trialstream_relay_lag_events', 'Committed events not yet published to Kafka', [], async (set) => set({}, await lagUpTo(1_000_000)));
+    this.metrics?.gauge('trialstream_relay_stalled', '1 while the relay is stalled, retrying or stopped', [], (set) =>
+      set({}, relayHealth(relay.metrics, this.config.relayStalledAfterMs).status === 'ok' ? 0 : 1),
+    );
+    this.metrics?.gauge('trialstream_relay_consecutive_failures', 'Failed publish attempts since the last success', [], (set) =>
+      set({}, relay.metrics.consecutiveFailures),
+    );
+    this.metrics?.counter('trialstream_relay_events_published_total', 'Events published by this relay process', () => relay.metrics.eventsPublished);
+    this.readiness?.add({
+      name: 'relay',
+      check: async () => {
+        const { status: state, ...health } = relayHealth(this.relay.metrics, this.config.relayStalledAfterMs);
+        const lag = await lagUpTo(maxLag + 1);
+        // `status` is the check's own up/down: the relay's state goes by another name.
+        return { up: state === 'ok' && lag <= maxLag, details: { state, ...health, lag, maxLag } };
+      },
+    });
+  }
 
   static forRoot(options: RelayModuleOptions = {}): DynamicModule {
     return {

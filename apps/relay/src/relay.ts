@@ -57,6 +57,8 @@ export interface RelayMetrics {
   /** Failed attempts since the last success; above 0 the relay is retrying. */
   consecutiveFailures: number;
   lastError: string | null;
+  /** When the relay last published a page or found nothing left to publish (epoch ms); a stall shows as an old value. */
+  lastProgressAt: number;
 }
 
 interface Page {
@@ -99,6 +101,7 @@ export class Relay {
     reads: 0,
     consecutiveFailures: 0,
     lastError: null,
+    lastProgressAt: Date.now(),
   };
 
   constructor(
@@ -114,6 +117,7 @@ export class Relay {
   start(): void {
     if (this.loop) return;
     this.stopping = false;
+    this.counters.lastProgressAt = Date.now();
     this.loop = this.run();
   }
 
@@ -193,6 +197,7 @@ export class Relay {
     this.readAhead = null;
     const page = await reading;
     if (page.events.length === 0) {
+      this.counters.lastProgressAt = Date.now();
       this.resolveIdleWaiters(page.read);
       return 0;
     }
@@ -211,6 +216,7 @@ export class Relay {
     this.counters.eventsPublished += page.events.length;
     this.counters.pagesPublished += 1;
     this.counters.lastPublishedAt = new Date().toISOString();
+    this.counters.lastProgressAt = Date.now();
     return page.events.length;
   }
 

@@ -1,6 +1,12 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Response } from 'express';
-import { ApiError, ErrorBody } from './api-error';
+import { ApiError, ErrorBody, ErrorDetail } from './api-error';
+import { isDatabaseUnavailable, RETRY_AFTER_SECONDS } from './outage';
+
+const isHealthReport = (exception: HttpException): boolean => {
+  const response = exception.getResponse() as { status?: unknown; info?: unknown; error?: unknown };
+  return typeof response === 'object' && response.status === 'error' && typeof response.info === 'object' && typeof response.error === 'object';
+};
 
 const ERROR_CODES: Record<number, string> = {
   400: 'bad_request',
@@ -13,19 +19,36 @@ const ERROR_CODES: Record<number, string> = {
   415: 'unsupported_media_type',
   422: 'rule_violation',
   429: 'too_many_requests',
+  503: 'service_unavailable',
 };
+
+/** What a framework error names when it names nothing itself: a client always learns the field and the rule. */
+const DEFAULT_DETAIL: Record<number, ErrorDetail> = {
+  400: { field: 'request', rule: 'well-formed' },
+  401: { field: 'authorization', rule: 'valid-credentials' },
+  403: { field: 'role', rule: 'permission' },
+  404: { field: 'path', rule: 'known-route' },
+  405: { field: 'method', rule: 'allowed-method' },
+  413: { field: 'body', rule: 'max-size' },
+  415: { field: 'content-type', rule: 'application-json-utf-8' },
+  429: { field: 'request', rule: 'rate-limit' },
+};
+
+/** An HttpException raised with a body already in the one shape (the auth library's AuthError). */
+function isErrorBody(response: unknown): response is ErrorBody {
+  const body = response as Partial<ErrorBody> | null;
+  return typeof body === 'object' && body !== null && typeof body.error === 'string' && typeof body.message === 'string' && Array.isArray(body.details);
+}
 
 function bodyOfHttpException(exception: HttpException): ErrorBody {
   const status = exception.getStatus();
   const response = exception.getResponse();
+  if (isErrorBody(response)) return response;
   const raw = typeof response === 'string' ? response : (response as { message?: unknown }).message;
   const message = Array.isArray(raw) ? raw.join('; ') : String(raw ?? exception.message);
-  const details: ErrorBody['details'] = [];
-  // Express's body parser reports malformed JSON as a 400 with this type.
-  if ((exception.cause as { type?: string } | undefined)?.type === 'entity.parse.failed' || /JSON/.test(message)) {
-    details.push({ field: 'body', rule: 'valid-json' });
-  }
-  if (status === 401) details.push({ field: 'authorization', rule: 'valid-credentials' });
+  // Guards pass their own `{ field, rule }` list in the exception's response.
+  const given = typeof response === 'object' ? (response as { details?: unknown }).details : undefined;
+  const details = Array.isArray(given) && given.length > 0 ? (given as ErrorDetail[]) : [DEFAULT_DETAIL[status] ?? { field: 'request', rule: 'valid-request' }];
   return { error: ERROR_CODES[status] ?? 'error', message, details };
 }
 
@@ -43,8 +66,27 @@ export class ApiExceptionFilter implements ExceptionFilter {
       response.status(exception.status).json(exception.body);
       return;
     }
+    if (exception instanceof HttpException && isHealthReport(exception)) {
+      // Terminus's readiness report (503) keeps its own shape: it lists every check, up or down.
+      response.status(exception.getStatus()).json(exception.getResponse());
+      return;
+    }
     if (exception instanceof HttpException) {
+      const headers = (exception as HttpException & { headers?: Record<string, string> }).headers ?? {};
+      for (const [name, value] of Object.entries(headers)) response.setHeader(name, value);
       response.status(exception.getStatus()).json(bodyOfHttpException(exception));
+      return;
+    }
+    if (isDatabaseUnavailable(exception)) {
+      this.logger.warn(`database unavailable: ${(exception as Error).message}`);
+      response
+        .status(HttpStatus.SERVICE_UNAVAILABLE)
+        .setHeader('Retry-After', String(RETRY_AFTER_SECONDS))
+        .json({
+          error: 'service_unavailable',
+          message: 'The database is unavailable; try again shortly',
+          details: [{ field: 'database', rule: 'available' }],
+        });
       return;
     }
     this.logger.error((exception as Error)?.stack ?? String(exception));

@@ -1,12 +1,8 @@
 import { HttpStatus, ValidationError, ValidationPipe } from '@nestjs/common';
 import { ApiError, ErrorDetail } from './api-error';
+import { childPath } from './text-rules';
 
 const kebab = (name: string): string => name.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
-
-function childPath(parent: string, property: string): string {
-  if (/^\d+$/.test(property)) return `${parent}[${property}]`;
-  return parent ? `${parent}.${property}` : property;
-}
 
 /** Flattens class-validator's error tree into `field` paths such as `nerves[1].motorConductionVelocityMs`. */
 export function flattenValidationErrors(errors: ValidationError[], parent = ''): { details: ErrorDetail[]; messages: string[] } {

@@ -45,8 +45,19 @@ describe('site scope', () => {
 });
 
 describe('permissions', () => {
-  it('lets only site coordinators submit clinical data', () => {
-    expect(rolesAllowed('submit-clinical-data')).toEqual(['site_coordinator']);
+  it('lets only the site (coordinators and investigators) submit clinical data', () => {
+    expect(rolesAllowed('submit-clinical-data')).toEqual(['site_coordinator', 'investigator']);
+  });
+
+  it('lets investigators, and only investigators, sign records electronically', () => {
+    expect(rolesAllowed('sign-record')).toEqual(['investigator']);
+  });
+
+  it('lets a scoped API key do only what both its role and its scopes allow', () => {
+    const lab = aPrincipal({ role: 'site_coordinator', scopes: ['submit-clinical-data'] });
+    expect(can(lab, 'submit-clinical-data')).toBe(true);
+    expect(can(lab, 'read-patient')).toBe(false);
+    expect(assertPermission(lab, 'read-patient')).toMatchObject({ rule: 'api-key-scope' });
   });
 
   it('lets monitors, and only monitors, raise queries and verify source data', () => {
@@ -55,11 +66,11 @@ describe('permissions', () => {
   });
 
   it('lets site coordinators answer the queries raised at their site', () => {
-    expect(rolesAllowed('answer-query')).toEqual(['site_coordinator']);
+    expect(rolesAllowed('answer-query')).toEqual(['site_coordinator', 'investigator']);
   });
 
-  it('lets coordinators, monitors and auditors read patient records', () => {
-    expect(rolesAllowed('read-patient')).toEqual(['site_coordinator', 'monitor', 'auditor']);
+  it('lets the site, monitors and auditors read patient records', () => {
+    expect(rolesAllowed('read-patient')).toEqual(['site_coordinator', 'investigator', 'monitor', 'auditor']);
   });
 
   it('keeps monitoring views to monitors and auditors', () => {
@@ -115,7 +126,7 @@ describe('permissions', () => {
   });
 
   it('lets a site ask for an emergency code-break, and an administrator on its behalf', () => {
-    expect(rolesAllowed('code-break')).toEqual(['site_coordinator', 'administrator']);
+    expect(rolesAllowed('code-break')).toEqual(['site_coordinator', 'investigator', 'administrator']);
   });
 
   it('gives every action to at least one role', () => {

@@ -21,6 +21,8 @@ export const ACTIONS = [
   'lock-database',
   'unblind',
   'code-break',
+  /** Electronic signature of a patient's casebook or visit (21 CFR Part 11). */
+  'sign-record',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -31,11 +33,11 @@ export type Action = (typeof ACTIONS)[number];
  * treating the patient, or by an administrator on the site's behalf; each is an audited event.
  */
 export const PERMISSIONS: Readonly<Record<Action, readonly Role[]>> = {
-  'submit-clinical-data': ['site_coordinator'],
-  'read-patient': ['site_coordinator', 'monitor', 'auditor'],
+  'submit-clinical-data': ['site_coordinator', 'investigator'],
+  'read-patient': ['site_coordinator', 'investigator', 'monitor', 'auditor'],
   'read-monitoring': ['monitor', 'auditor'],
   'raise-query': ['monitor'],
-  'answer-query': ['site_coordinator'],
+  'answer-query': ['site_coordinator', 'investigator'],
   'review-query': ['monitor'],
   'verify-source-data': ['monitor'],
   'read-analysis-blinded': ['blinded_statistician', 'unblinded_statistician', 'safety_board', 'auditor'],
@@ -45,12 +47,13 @@ export const PERMISSIONS: Readonly<Record<Action, readonly Role[]>> = {
   administer: ['administrator'],
   'lock-database': ['administrator'],
   unblind: ['administrator'],
-  'code-break': ['site_coordinator', 'administrator'],
+  'code-break': ['site_coordinator', 'investigator', 'administrator'],
+  'sign-record': ['investigator'],
 };
 
 /** Why a request was refused; shaped like a rule violation so the API can report `{ field, rule }`. */
 export interface AccessDenial {
-  rule: 'permission' | 'site-scope';
+  rule: 'permission' | 'site-scope' | 'api-key-scope';
   field: string;
   message: string;
 }
@@ -62,8 +65,9 @@ export function isAction(value: unknown): value is Action {
   return typeof value === 'string' && (ACTIONS as readonly string[]).includes(value);
 }
 
+/** A scoped API key may do only what both its role and its scopes allow. */
 export function can(principal: Principal, action: Action): boolean {
-  return PERMISSIONS[action].includes(principal.role);
+  return PERMISSIONS[action].includes(principal.role) && (principal.scopes === undefined || principal.scopes.includes(action));
 }
 
 /** A blinded principal must never receive an allocation or a masked analyte. */
@@ -89,6 +93,9 @@ export function assertSiteAccess(principal: Principal, siteId: string): AccessDe
 /** Null when the principal's role grants the action, otherwise the denial to report. */
 export function assertPermission(principal: Principal, action: Action): AccessDenial | null {
   if (can(principal, action)) return null;
+  if (PERMISSIONS[action].includes(principal.role)) {
+    return { rule: 'api-key-scope', field: 'authorization', message: `this API key's scopes do not include ${action}` };
+  }
   return { rule: 'permission', field: 'role', message: `the ${principal.role} role does not permit ${action}` };
 }
 

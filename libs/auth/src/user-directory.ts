@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { Role, RuleViolation } from '@trialstream/domain';
 import { issueApiKey, parseApiKey, secretMatches } from './api-key';
+import type { Action } from './policy';
 import { Principal } from './principal';
 import { NewUser, validateNewUser } from './user-rules';
 
@@ -11,8 +12,10 @@ export interface UserRecord {
   name: string;
   role: Role;
   siteIds: string[];
-  /** The public part of the user's token, to tell keys apart in listings. */
-  keyId: string;
+  /** The public part of the user's token, to tell keys apart in listings; null for a person with a password only. */
+  keyId: string | null;
+  /** The login name of a person with a password; null for an API-key-only user. */
+  username: string | null;
   createdAt: Date;
   revokedAt: Date | null;
 }
@@ -35,10 +38,21 @@ interface UserRow {
   name: string;
   role: Role;
   site_ids: string[];
-  key_id: string;
+  key_id: string | null;
   key_hash: Buffer;
+  username: string | null;
   created_at: Date;
   revoked_at: Date | null;
+}
+
+interface ScopedKeyRow {
+  id: string;
+  name: string;
+  key_hash: Buffer;
+  user_id: string | null;
+  role: Role;
+  site_ids: string[];
+  scopes: Action[];
 }
 
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -49,13 +63,17 @@ const toRecord = (row: UserRow): UserRecord => ({
   role: row.role,
   siteIds: row.site_ids,
   keyId: row.key_id,
+  username: row.username,
   createdAt: row.created_at,
   revokedAt: row.revoked_at,
 });
 
 /** Issues, checks and revokes API keys in `auth.users`. Every check reads the table, so a revocation holds from the next request. */
 export class UserDirectory {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly clock: () => Date = () => new Date(),
+  ) {}
 
   async createUser(input: NewUser): Promise<CreatedUser> {
     const violations = validateNewUser(input);
@@ -79,8 +97,30 @@ export class UserDirectory {
       [parsed.keyId],
     );
     const row = rows[0];
-    if (!row || !secretMatches(parsed.secret, row.key_hash)) return null;
+    if (!row) return this.authenticateScopedKey(parsed.keyId, parsed.secret);
+    if (!secretMatches(parsed.secret, row.key_hash)) return null;
     return { userId: row.id, name: row.name, role: row.role, siteIds: row.site_ids };
+  }
+
+  /** A key from `POST /api-keys`: unexpired, unrevoked, and its person (if any) still active. */
+  private async authenticateScopedKey(keyId: string, secret: string): Promise<Principal | null> {
+    const rows: (ScopedKeyRow & { holder_name: string | null; holder_revoked_at: Date | null; holder_username: string | null })[] =
+      await this.dataSource.query(
+        `SELECT k.*, u.name AS holder_name, u.revoked_at AS holder_revoked_at, u.username AS holder_username
+         FROM auth.api_keys k LEFT JOIN auth.users u ON u.id = k.user_id
+         WHERE k.key_id = $1 AND k.revoked_at IS NULL AND k.expires_at > $2`,
+        [keyId, this.clock()],
+      );
+    const row = rows[0];
+    if (!row || !secretMatches(secret, row.key_hash) || row.holder_revoked_at !== null) return null;
+    return {
+      userId: row.user_id ?? `api-key-${row.id}`,
+      name: row.holder_name ?? row.name,
+      role: row.role,
+      siteIds: row.site_ids,
+      ...(row.holder_username ? { username: row.holder_username } : {}),
+      scopes: row.scopes,
+    };
   }
 
   /** Revokes the user's key at once; true if the user exists (revoking twice keeps the first time). */

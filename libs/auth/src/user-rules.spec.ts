@@ -19,7 +19,7 @@ describe('new users', () => {
     expect(rulesBroken({ role: 'monitor', siteIds: [] })).toEqual(['siteIds:at-least-one-site']);
   });
 
-  it.each(ROLES.filter((role) => role !== 'site_coordinator' && role !== 'monitor'))(
+  it.each(ROLES.filter((role) => role !== 'site_coordinator' && role !== 'investigator' && role !== 'monitor'))(
     'gives a %s no site assignment',
     (role) => {
       expect(rulesBroken({ role, siteIds: [] })).toEqual([]);
@@ -30,7 +30,7 @@ describe('new users', () => {
   it('refuses an unknown role, naming the roles there are', () => {
     const [problem] = validateNewUser(aNewUser({ role: 'nurse' }));
     expect(problem).toMatchObject({ field: 'role', rule: 'one-of' });
-    expect(problem.message).toContain('site_coordinator, monitor');
+    expect(problem.message).toContain('site_coordinator, investigator, monitor');
   });
 
   it('refuses an empty name, a listed-twice site and a malformed site id', () => {

@@ -14,6 +14,7 @@ export type SiteBinding = 'exactly-one' | 'one-or-more' | 'none';
 export function siteBindingOf(role: Role): SiteBinding {
   switch (role) {
     case 'site_coordinator':
+    case 'investigator':
       return 'exactly-one';
     case 'monitor':
       return 'one-or-more';

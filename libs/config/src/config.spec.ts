@@ -1,4 +1,6 @@
 import { ConfigError, loadConfig } from './config';
+import { ANTI_MAG_RITUXIMAB_PROTOCOL } from '@trialstream/domain';
+import { liveProtocol, ProtocolHolder } from './protocol-holder';
 
 describe('platform configuration', () => {
   it('defaults to the embedded mode: no database URL, no Kafka, data in ./data', () => {
@@ -34,5 +36,22 @@ describe('platform configuration', () => {
     expect(() => loadConfig({ KAFKA_PARTITIONS: '0' })).toThrow(/KAFKA_PARTITIONS/);
     expect(() => loadConfig({ LOG_LEVEL: 'chatty' })).toThrow(/LOG_LEVEL/);
     expect(() => loadConfig({ KAFKA_SESSION_TIMEOUT_MS: '1000' })).toThrow(/KAFKA_SESSION_TIMEOUT_MS/);
+  });
+
+  it('picks the protocol activated on first start: PROTOCOL_FILE, else the shipped file TRIAL_PROTOCOL names, else none', () => {
+    expect(loadConfig({}).protocolFile).toBeNull();
+    expect(loadConfig({ TRIAL_PROTOCOL: 'pilot' }).protocolFile).toMatch(/protocols\/anti-mag-rituximab-pilot\.yaml$/);
+    expect(loadConfig({ TRIAL_PROTOCOL: 'placebo' }).protocolFile).toMatch(/protocols\/anti-mag-rituximab-placebo\.yaml$/);
+    expect(loadConfig({ TRIAL_PROTOCOL: 'pilot', PROTOCOL_FILE: '/srv/trial.yaml' }).protocolFile).toBe('/srv/trial.yaml');
+    expect(() => loadConfig({ TRIAL_PROTOCOL: 'sensory' })).toThrow(/TRIAL_PROTOCOL must be one of placebo, pilot/);
+  });
+
+  it('lets PROTOCOL follow the version in force: property reads, spreads and `in` see the holder\'s current definition', () => {
+    const holder = new ProtocolHolder(ANTI_MAG_RITUXIMAB_PROTOCOL);
+    const protocol = liveProtocol(holder);
+    holder.current = { ...ANTI_MAG_RITUXIMAB_PROTOCOL, id: 'amended', maskedAnalytes: [] };
+    expect(protocol.id).toBe('amended');
+    expect({ ...protocol }.maskedAnalytes).toEqual([]);
+    expect('schedule' in protocol).toBe(true);
   });
 });

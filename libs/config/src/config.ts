@@ -6,6 +6,10 @@ import { ephemeralFieldKeyring, FieldKeyConfigError, parseFieldKeys, type FieldK
 
 import { LOG_LEVELS, type LogLevel } from './log-levels';
 
+/** The protocol files shipped in ./protocols, by short name. */
+export const TRIAL_PROTOCOLS = ['placebo', 'pilot'] as const;
+export type TrialProtocol = (typeof TRIAL_PROTOCOLS)[number];
+
 const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
 const blankToUndefined = ({ value }: { value: unknown }) => (value === '' ? undefined : value);
 
@@ -41,6 +45,43 @@ class Environment {
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(200)
   DB_POOL_SIZE?: number;
 
+  @IsOptional() @Transform(blankToUndefined) @IsIn(TRIAL_PROTOCOLS, { message: `TRIAL_PROTOCOL must be one of ${TRIAL_PROTOCOLS.join(', ')}` })
+  TRIAL_PROTOCOL?: TrialProtocol;
+
+  @IsOptional() @Transform(blankToUndefined) @IsString()
+  PROTOCOL_FILE?: string;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(24 * 60)
+  SESSION_IDLE_MINUTES?: number;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(7 * 24)
+  SESSION_ABSOLUTE_HOURS?: number;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(100)
+  LOGIN_LOCKOUT_ATTEMPTS?: number;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(24 * 60)
+  LOGIN_LOCKOUT_WINDOW_MINUTES?: number;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(24 * 60)
+  LOGIN_LOCKOUT_MINUTES?: number;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(30 * 24)
+  ACTIVATION_CODE_HOURS?: number;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(24 * 60)
+  SIGNATURE_CONTINUITY_MINUTES?: number;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0)
+  READY_MAX_RELAY_LAG?: number;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0)
+  READY_MAX_PROJECTION_LAG?: number;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(100)
+  RELAY_STALLED_AFTER_MS?: number;
+  @IsOptional() @IsString()
+  WEB_DIR?: string;
+
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(10_080)
   AUDIT_CHECKPOINT_MINUTES?: number;
 
@@ -65,6 +106,30 @@ export interface PlatformConfig {
   host: string;
   logLevel: LogLevel;
   dbPoolSize: number;
+  /**
+   * The protocol file activated on first start when the trial stream holds no protocol version yet:
+   * PROTOCOL_FILE, or the shipped file TRIAL_PROTOCOL names. Null: the built-in first protocol, not logged
+   * (tests); `npm start` defaults to the placebo-controlled trial.
+   */
+  protocolFile: string | null;
+
+  /** Sessions, lockout, activation codes and signature re-authentication (libs/auth's AuthSettings). */
+  auth: {
+    sessionIdleMinutes: number;
+    sessionAbsoluteHours: number;
+    lockoutAttempts: number;
+    lockoutWindowMinutes: number;
+    lockoutMinutes: number;
+    activationCodeHours: number;
+    signatureContinuityMinutes: number;
+  };
+  /** Readiness is down while more events than this wait for the relay, or for any one projection. */
+  readyMaxRelayLag: number;
+  readyMaxProjectionLag: number;
+  /** The relay reports `stalled` when its position has not moved for this long while events wait. */
+  relayStalledAfterMs: number;
+  /** The web app's built static files (`npm run build:web`), served at `/`. */
+  webDir: string;
   /** How often the audit service records a checkpoint of the log; 0: never (only `npm run audit:checkpoint`). */
   auditCheckpointMinutes: number;
   /**
@@ -94,10 +159,32 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig
     host: parsed.HOST ?? '127.0.0.1',
     logLevel: parsed.LOG_LEVEL ?? 'log',
     dbPoolSize: parsed.DB_POOL_SIZE ?? 10,
+    protocolFile: parsed.PROTOCOL_FILE
+      ? resolve(parsed.PROTOCOL_FILE)
+      : parsed.TRIAL_PROTOCOL
+        ? shippedProtocolFile(parsed.TRIAL_PROTOCOL)
+        : null,
+    auth: {
+      sessionIdleMinutes: parsed.SESSION_IDLE_MINUTES ?? 30,
+      sessionAbsoluteHours: parsed.SESSION_ABSOLUTE_HOURS ?? 12,
+      lockoutAttempts: parsed.LOGIN_LOCKOUT_ATTEMPTS ?? 5,
+      lockoutWindowMinutes: parsed.LOGIN_LOCKOUT_WINDOW_MINUTES ?? 15,
+      lockoutMinutes: parsed.LOGIN_LOCKOUT_MINUTES ?? 15,
+      activationCodeHours: parsed.ACTIVATION_CODE_HOURS ?? 72,
+      signatureContinuityMinutes: parsed.SIGNATURE_CONTINUITY_MINUTES ?? 15,
+    },
+    readyMaxRelayLag: parsed.READY_MAX_RELAY_LAG ?? 10_000,
+    readyMaxProjectionLag: parsed.READY_MAX_PROJECTION_LAG ?? 10_000,
+    relayStalledAfterMs: parsed.RELAY_STALLED_AFTER_MS ?? 10_000,
+    webDir: resolve(parsed.WEB_DIR ?? 'apps/web/dist'),
     auditCheckpointMinutes: parsed.AUDIT_CHECKPOINT_MINUTES ?? 60,
     fieldKeyring: fieldKeyringOf(parsed.FIELD_KEYS, parsed.FIELD_KEY_ID),
   };
 }
+
+/** The path of a protocol file shipped with the platform (./protocols). */
+export const shippedProtocolFile = (name: TrialProtocol): string =>
+  resolve(__dirname, '../../../protocols', name === 'pilot' ? 'anti-mag-rituximab-pilot.yaml' : 'anti-mag-rituximab-placebo.yaml');
 
 function fieldKeyringOf(keys: string | undefined, currentId: string | undefined): FieldKeyring | null {
   if (keys === undefined) {

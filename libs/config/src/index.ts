@@ -2,3 +2,4 @@ export * from './config';
 export * from './log-levels';
 export * from './tokens';
 export * from './nest/platform-config.module';
+export * from './protocol-holder';

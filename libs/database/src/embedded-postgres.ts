@@ -110,11 +110,13 @@ async function serveInWorker({ dataDir, port }: WorkerInput): Promise<void> {
     const turns = new SessionTurns(db);
     const server = await listen(turns, port);
     const openDb = db;
-    parentPort!.once('message', async () => {
-      await server.close();
-      await turns.close();
-      await openDb.close();
-      report({ type: 'stopped' });
+    parentPort!.once('message', () => {
+      void (async () => {
+        await server.close();
+        await turns.close();
+        await openDb.close();
+        report({ type: 'stopped' });
+      })();
     });
     report({ type: 'listening', port: (server.tcp.address() as AddressInfo).port });
   } catch (error) {

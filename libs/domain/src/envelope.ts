@@ -5,6 +5,8 @@
 
 export const ROLES = [
   'site_coordinator',
+  /** Site-scoped like a coordinator; also signs casebooks and visits electronically. */
+  'investigator',
   'monitor',
   'blinded_statistician',
   'unblinded_statistician',

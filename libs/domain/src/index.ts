@@ -28,3 +28,5 @@ export * from './analysis';
 export * from './randomization';
 export * from './trial';
 export * from './stored-event-upcaster';
+export * from './accounts';
+export * from './signatures';

@@ -1,4 +1,6 @@
+import { ACCOUNT_UPCAST_CHAINS } from './accounts/events';
 import { MONITORING_UPCAST_CHAINS } from './monitoring';
+import { SIGNATURE_UPCAST_CHAINS } from './signatures/events';
 import { TRIAL_UPCAST_CHAINS } from './trial';
 import { createUpcaster, DOMAIN_UPCAST_CHAINS, Upcaster } from './upcasting';
 
@@ -10,4 +12,6 @@ export const upcastStoredEvent: Upcaster = createUpcaster({
   ...DOMAIN_UPCAST_CHAINS,
   ...MONITORING_UPCAST_CHAINS,
   ...TRIAL_UPCAST_CHAINS,
+  ...SIGNATURE_UPCAST_CHAINS,
+  ...ACCOUNT_UPCAST_CHAINS,
 });

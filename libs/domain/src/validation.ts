@@ -99,7 +99,7 @@ export class Violations {
     if (value === undefined || value === null) return this.missing(field);
     if (!Array.isArray(value)) return void this.add(field, RULE.mustBeList, `${field} must be a list`);
     if (nonEmpty && value.length === 0) return void this.add(field, RULE.required, `${field} must not be empty`);
-    return value;
+    return value as unknown[];
   }
 
   object(value: unknown, field: string): Record<string, unknown> | undefined {

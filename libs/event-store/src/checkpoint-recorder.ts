@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
-import { CHECKPOINT_STREAM_ID, LOG_CHECKPOINTED, type LogCheckpointed } from '../../domain/src/events/checkpoint';
-import type { Actor, EventEnvelope } from '../../domain/src/envelope';
+import { CHECKPOINT_STREAM_ID, LOG_CHECKPOINTED, type LogCheckpointed } from '@trialstream/domain';
+import type { Actor, EventEnvelope } from '@trialstream/domain';
 import { summarizeCheckpoint, takeCheckpoint, type LogCheckpoint } from './checkpoint';
 import type { PostgresEventStore } from './postgres-event-store';
 

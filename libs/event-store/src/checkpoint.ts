@@ -212,7 +212,7 @@ export function parseCheckpoint(text: string): LogCheckpoint {
   if (file.format !== CHECKPOINT_FORMAT) fail('format', `must be "${CHECKPOINT_FORMAT}"`);
   if (typeof file.takenAt !== 'string' || Number.isNaN(Date.parse(file.takenAt))) fail('takenAt', 'must be an ISO 8601 date-time');
   for (const field of ['position', 'snapshotXmin'] as const) {
-    if (typeof file[field] !== 'string' || !DIGITS.test(file[field] as string)) fail(field, 'must be a decimal string');
+    if (typeof file[field] !== 'string' || !DIGITS.test(file[field])) fail(field, 'must be a decimal string');
   }
   if (!Number.isInteger(file.eventCount) || (file.eventCount as number) < 0) fail('eventCount', 'must be a non-negative integer');
   if (typeof file.root !== 'string' || !HEX64.test(file.root)) fail('root', 'must be a 64-character lower-case hex SHA-256');

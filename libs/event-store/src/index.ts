@@ -9,5 +9,6 @@ export { ConcurrentWriteError } from './retryable-errors';
 export { APPLICATION_ROLE, CHAIN_SECRETS_SCHEMA, ENSURE_APPLICATION_ROLE_SQL, EVENT_SALTS_TABLE, EVENT_STORE_SCHEMA, VERIFIER_ROLE } from './schema';
 export * from './nest/event-store.module';
 export { RereadSchedule } from './reread-schedule';
+export { appendAtStreamHead } from './append-at-head';
 export * from './checkpoint';
 export { CHECKPOINT_ACTOR, recordCheckpoint, recordedCheckpoints } from './checkpoint-recorder';

@@ -63,6 +63,11 @@ export class PostgresEventStore {
     return reader.readAll(this.dataSource, after, limit, options, this.upcast);
   }
 
+  /** Events after a reader's checkpoint, counted up to `cap`: its lag. */
+  countEventsAfter(after: Checkpoint, cap: number): Promise<number> {
+    return reader.countEventsAfter(this.dataSource, after, cap);
+  }
+
   /** For verifying roles only: each event's chain salt (events of the unsalted format have none). */
   chainSalts(eventIds: readonly string[]): Promise<Map<string, string>> {
     return reader.chainSalts(this.dataSource, eventIds);

@@ -86,6 +86,20 @@ export async function findSubmission(
   return rows.length === 0 ? null : { requestHash: rows[0].request_hash, response: rows[0].response };
 }
 
+/**
+ * How many events lie after a reader's checkpoint, counted up to `cap` (the answer is then "at least cap"):
+ * a lag for health checks that stays cheap however far behind the reader is.
+ */
+export async function countEventsAfter(db: Pick<DataSource, 'query'>, after: Checkpoint, cap: number): Promise<number> {
+  const rows: Array<{ n: number }> = await db.query(
+    `SELECT count(*)::int AS n FROM (
+       SELECT 1 FROM ${EVENTS_TABLE} e WHERE (e.transaction_id, e.global_position) > ($1::xid8, $2::bigint) LIMIT $3
+     ) waiting`,
+    [after.transactionId, after.globalPosition, cap],
+  );
+  return rows[0].n;
+}
+
 /** Chain salts of the given events (those stored in the salted format); needs the verifying role's grant. */
 export async function chainSalts(dataSource: DataSource, eventIds: readonly string[]): Promise<Map<string, string>> {
   const rows: Array<{ event_id: string; salt: string }> = await dataSource.query(

@@ -6,7 +6,7 @@ export async function rowsOf<TRow>(
   sql: string,
   parameters: unknown[] = [],
 ): Promise<TRow[]> {
-  if ('createQueryRunner' in runner) return (await runner.query(sql, parameters)) as TRow[];
+  if ('createQueryRunner' in runner) return runner.query<TRow[]>(sql, parameters);
   const result = await runner.query(sql, parameters, true);
   return (result.records ?? []) as TRow[];
 }

@@ -52,7 +52,7 @@ export async function writeBatch(
   const stored = await loadStoredSubmissions(runner, batch);
 
   const recordedAtIso = recordedAt.toISOString();
-  const outcomes: AppendOutcome[] = new Array(batch.length);
+  const outcomes = new Array<AppendOutcome>(batch.length);
   const newEvents: EventEnvelope[] = [];
   // Kept apart from the envelopes: a salt never leaves the write path except into its own table.
   const salts = new Map<string, string>();
@@ -111,7 +111,8 @@ export async function writeBatch(
 }
 
 function resolveResponse(submission: SubmissionClaim, events: EventEnvelope[]): unknown {
-  return typeof submission.response === 'function' ? submission.response(events) : submission.response;
+  const response = submission.response;
+  return typeof response === 'function' ? (response as (stored: EventEnvelope[]) => unknown)(events) : response;
 }
 
 function chainEvents(request: PreparedAppend, head: StreamHead, recordedAt: string, salts: Map<string, string>): EventEnvelope[] {

@@ -47,8 +47,9 @@ function decodeBatch(batch: Batch, upcast: Upcaster | null, openFields: (event: 
   return decoded;
 }
 
-async function skipUndecodable(message: UndecodableMessage): Promise<void> {
+function skipUndecodable(message: UndecodableMessage): Promise<void> {
   logger.error(`skipping an undecodable message at ${message.topic}/${message.partition}@${message.offset}: ${message.reason}`);
+  return Promise.resolve();
 }
 
 /** A heartbeat a tenth of the session (at most kafkajs's 3 s) keeps a short session alive between fetches. */

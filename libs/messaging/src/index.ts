@@ -4,4 +4,5 @@ export * from './event-codec';
 export * from './topic';
 export * from './event-publisher';
 export * from './event-consumer';
+export * from './kafka-probe';
 export { chunksWithin } from './send-chunks';

@@ -36,7 +36,7 @@ export function sequenceBatch(
   for (const event of delivered) {
     assertPositioned(event);
     let versions = byStream.get(event.streamId);
-    if (!versions) byStream.set(event.streamId, (versions = new Map()));
+    if (!versions) byStream.set(event.streamId, (versions = new Map<number, EventEnvelope>()));
     if (versions.has(event.streamVersion)) skipped += 1;
     else versions.set(event.streamVersion, event);
   }

@@ -5,7 +5,7 @@ export type Queryable = DataSource | QueryRunner;
 
 /** Rows of any statement, whichever TypeORM object runs it. */
 export async function queryRows<TRow>(db: Queryable, sql: string, parameters: unknown[] = []): Promise<TRow[]> {
-  if ('createQueryRunner' in db) return (await db.query(sql, parameters)) as TRow[];
+  if ('createQueryRunner' in db) return db.query<TRow[]>(sql, parameters);
   const result = await db.query(sql, parameters, true);
   return (result.records ?? []) as TRow[];
 }

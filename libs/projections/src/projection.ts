@@ -22,6 +22,8 @@ export type ProjectionHandler<TData = unknown> = (event: EventEnvelope<TData>, r
 
 /** Handlers by event type; domain event types get their payload type, other types (tests, later events) `unknown`. */
 export type ProjectionHandlers = { [K in EventType]?: ProjectionHandler<EventPayloadByType[K]> } & {
+  // `any`: the index signature must admit the typed handlers above, whose parameters `unknown` would not.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   [type: string]: ProjectionHandler<any> | undefined;
 };
 

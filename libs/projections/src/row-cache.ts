@@ -64,7 +64,7 @@ export class BatchRowCache implements RowAccess {
       const text = keyText(values);
       if (this.cached(table.name).has(text)) continue;
       let keys = wanted.get(table.name);
-      if (!keys) wanted.set(table.name, (keys = new Map()));
+      if (!keys) wanted.set(table.name, (keys = new Map<string, unknown[]>()));
       keys.set(text, values);
     }
     for (const [name, keys] of wanted) await this.load(tableOf(this.projection, name), [...keys.values()]);
@@ -127,7 +127,7 @@ export class BatchRowCache implements RowAccess {
 
   private cached(table: string): Map<string, CachedRow> {
     let rows = this.tables.get(table);
-    if (!rows) this.tables.set(table, (rows = new Map()));
+    if (!rows) this.tables.set(table, (rows = new Map<string, CachedRow>()));
     return rows;
   }
 

@@ -27,6 +27,8 @@ export interface ProjectionRunnerOptions {
   /** Apply into another schema than the projection's own, e.g. a rebuild's scratch schema. */
   schema?: string;
   logger?: ProjectionLogger;
+  /** Told of every non-empty batch, with how long it took: the projection's metrics. */
+  onBatch?: (result: BatchResult, seconds: number) => void;
 }
 
 export interface BatchResult {
@@ -58,6 +60,7 @@ const MAX_PLANNING_ATTEMPTS = 5;
 export class ProjectionRunner {
   readonly schema: string;
   private readonly logger: ProjectionLogger;
+  private readonly onBatch: ProjectionRunnerOptions['onBatch'];
 
   constructor(
     readonly projection: Projection,
@@ -68,6 +71,7 @@ export class ProjectionRunner {
     this.schema = options.schema ?? projection.schema;
     assertPlainName('schema', this.schema);
     this.logger = options.logger ?? consoleLogger(`projection ${projection.name}`);
+    this.onBatch = options.onBatch;
   }
 
   /** Where a store-fed runner resumes. */
@@ -95,6 +99,14 @@ export class ProjectionRunner {
    * then kept and the feed should deliver it again.
    */
   async applyBatch(events: readonly EventEnvelope[], checkpoint?: Checkpoint): Promise<BatchResult> {
+    if (events.length === 0 || !this.onBatch) return this.applyBatchUntimed(events, checkpoint);
+    const started = process.hrtime.bigint();
+    const result = await this.applyBatchUntimed(events, checkpoint);
+    this.onBatch(result, Number(process.hrtime.bigint() - started) / 1e9);
+    return result;
+  }
+
+  private async applyBatchUntimed(events: readonly EventEnvelope[], checkpoint?: Checkpoint): Promise<BatchResult> {
     if (events.length === 0) {
       if (checkpoint) await this.transaction((runner) => advanceCheckpoint(runner, this.schema, checkpoint));
       return { ...NOTHING_DONE };
@@ -147,7 +159,7 @@ export class ProjectionRunner {
     const streamIds = [...new Set(delivered.map((event) => event.streamId))];
     const sequence = sequenceBatch(delivered, await readAppliedVersions(this.dataSource, this.schema, streamIds), extra);
     const [streamId, versions] = [...sequence.missing][0] ?? [];
-    if (streamId) throw new MissingStreamVersionsError(streamId, versions!);
+    if (streamId) throw new MissingStreamVersionsError(streamId, versions);
 
     const result: BatchResult = { applied: 0, skipped: sequence.skipped, filled: sequence.filled, deadLettered: 0 };
     for (const event of sequence.events) {

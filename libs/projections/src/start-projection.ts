@@ -3,7 +3,7 @@ import type { DataSource } from 'typeorm';
 import { KafkaFeed, type KafkaFeedOptions } from './kafka-feed';
 import type { ProjectionLogger } from './logger';
 import type { Projection } from './projection';
-import { ProjectionRunner } from './runner';
+import { ProjectionRunner, type ProjectionRunnerOptions } from './runner';
 import { StoreFeed, type CatchUpSource, type StoreFeedOptions } from './store-feed';
 
 export interface StartProjectionOptions {
@@ -14,6 +14,7 @@ export interface StartProjectionOptions {
   kafka?: Omit<KafkaFeedOptions, 'catchUpFrom'>;
   storeFeed?: StoreFeedOptions;
   logger?: ProjectionLogger;
+  onBatch?: ProjectionRunnerOptions['onBatch'];
   /**
    * How masked values travel: sealed by the publisher, opened (or replaced by placeholders) for this
    * projection. Events read from the store go through both, so both modes run the same code path.
@@ -48,7 +49,7 @@ export interface RunningProjection {
  */
 export async function startProjection(projection: Projection, options: StartProjectionOptions): Promise<RunningProjection> {
   const store = options.fields ? throughFields(options.store, options.fields) : options.store;
-  const runner = new ProjectionRunner(projection, options.dataSource, store, { logger: options.logger });
+  const runner = new ProjectionRunner(projection, options.dataSource, store, { logger: options.logger, onBatch: options.onBatch });
   if (options.kafka) {
     const openFields = options.fields?.open;
     const feed = new KafkaFeed(runner, { ...options.kafka, catchUpFrom: store, ...(openFields ? { openFields } : {}) });

@@ -3,3 +3,4 @@ export * from './schema';
 export * from './protocol-rules';
 export * from './validate';
 export * from './load';
+export * from './nest';

@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import type { ProtocolProblem } from './protocol-file';
 import { ProtocolValidation, validateProtocolFile } from './validate';
@@ -29,12 +28,5 @@ export const loadProtocolFile = (path: string): ProtocolValidation & { text?: st
   return { ...parseProtocolYaml(text), text };
 };
 
-/** The protocol files shipped with the platform, by short name. */
-export const SEED_PROTOCOLS = {
-  pilot: 'anti-mag-rituximab-pilot.yaml',
-  placebo: 'anti-mag-rituximab-placebo.yaml',
-} as const;
-export type SeedProtocol = keyof typeof SEED_PROTOCOLS;
-
-export const PROTOCOLS_DIR = resolve(__dirname, '../../../protocols');
-export const seedProtocolPath = (name: SeedProtocol): string => resolve(PROTOCOLS_DIR, SEED_PROTOCOLS[name]);
+/** The protocol files shipped with the platform (./protocols), by the short name TRIAL_PROTOCOL takes. */
+export { shippedProtocolFile as seedProtocolPath } from '@trialstream/config';

@@ -1,4 +1,4 @@
-import type { EndpointMeasure, LabAnalyte, NumericRange, ResponderRule, TrialDesign, VisitAnchor } from '@trialstream/domain';
+import type { EndpointMeasure, LabAnalyte, NumericRange, ProtocolDefinition, ResponderRule, TrialDesign, VisitAnchor } from '@trialstream/domain';
 
 /** A protocol file as written (YAML), once its shape passed the JSON Schema. */
 export interface ProtocolFile {
@@ -42,27 +42,7 @@ export interface ProtocolFile {
     byDoseLevel?: boolean;
   }>;
   units: Record<LabAnalyte, Record<string, { canonical: string; factor: number; range: NumericRange }>>;
-  measures: {
-    limbTemperatureThresholdC: number;
-    allowedClockSkewMinutes: number;
-    anthropometry: { heightCm: NumericRange; weightKg: NumericRange };
-    neurography: {
-      limbTemperatureC: NumericRange;
-      motorConductionVelocityMs: NumericRange;
-      distalMotorLatencyMs: NumericRange;
-      cmapAmplitudeMv: NumericRange;
-      snapAmplitudeUv: NumericRange;
-      fWaveLatencyMs: NumericRange;
-      distalDistanceMm: NumericRange;
-    };
-    scores: {
-      incatArms: NumericRange;
-      incatLegs: NumericRange;
-      sensorySumScore: NumericRange;
-      mrcSumScore: NumericRange;
-      tenMetreWalkSeconds: NumericRange;
-    };
-  };
+  measures: Pick<ProtocolDefinition, 'limbTemperatureThresholdC' | 'allowedClockSkewMinutes' | 'anthropometry' | 'neurography' | 'scores'>;
   siteIdPattern: string;
 }
 

@@ -1,5 +1,5 @@
 import {
-  ANTI_MAG_RITUXIMAB_PROTOCOL, AssessmentVisitDefinition, FormCode, labForm, LAB_ANALYTES, LabAnalyte, NumericRange, ProtocolDefinition,
+  ANTI_MAG_RITUXIMAB_PROTOCOL, AssessmentVisitDefinition, FormCode, labForm, LAB_ANALYTES, NumericRange, ProtocolDefinition,
 } from '@trialstream/domain';
 import type { ProtocolFile, ProtocolProblem } from './protocol-file';
 
@@ -132,7 +132,7 @@ export const toProtocolDefinition = (file: ProtocolFile): ProtocolDefinition => 
     infusionsPerCycle: treatment.infusionsPerCycle,
     infusionIntervalDays: treatment.intervalDays,
     infusionWindowDays: treatment.windowDays,
-    maskedAnalytes: file.design.kind === 'open-label' ? [] : (file.blinding.unblindingRiskAnalytes as LabAnalyte[]),
+    maskedAnalytes: file.design.kind === 'open-label' ? [] : file.blinding.unblindingRiskAnalytes,
     limbTemperatureThresholdC: file.measures.limbTemperatureThresholdC,
     allowedClockSkewMinutes: file.measures.allowedClockSkewMinutes,
     anthropometry: file.measures.anthropometry,

@@ -48,7 +48,10 @@ export type ProtocolValidation = { ok: true; definition: ProtocolDefinition; fil
 export const validateProtocolFile = (parsed: unknown): ProtocolValidation => {
   if (!validateShape(parsed)) {
     const seen = new Set<string>();
-    const problems = (validateShape.errors ?? []).map(problemOf).filter((p) => !seen.has(p.message) && seen.add(p.message) !== undefined);
+    const problems = (validateShape.errors ?? []).map(problemOf).filter((p) => {
+      const key = `${p.field} ${p.rule}`;
+      return !seen.has(key) && seen.add(key) !== undefined;
+    });
     return { ok: false, problems };
   }
   const problems = protocolFileProblems(parsed);

@@ -2,14 +2,14 @@ import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { ApiError } from '@trialstream/api-common';
 import type { Principal } from '@trialstream/auth';
-import { TRIAL_RULE, TRIAL_STREAM_ID, trialStateFrom } from '@trialstream/domain';
+import { parseClinicalTime, protocolInForce, protocolVersionsFrom, TRIAL_RULE, TRIAL_STREAM_ID, trialStateFrom } from '@trialstream/domain';
 import type { Actor, Decision, DecisionContext, EventDraft, EventEnvelope, ProtocolDefinition, RuleViolation } from '@trialstream/domain';
 import type { PostgresEventStore } from '@trialstream/event-store';
 import { stringify } from 'safe-stable-stringify';
 import { KeyedMutex } from './keyed-mutex';
 import { submissionResponse, SubmissionResponse } from './submission-response';
 import { CLOCK, PROTOCOL } from '@trialstream/config';
-import { EVENT_STORE } from '@trialstream/event-store';
+import { appendAtStreamHead, EVENT_STORE } from '@trialstream/event-store';
 
 /** One decision against one stream: load, fold, authorize, decide, append. */
 export interface StreamDecision<TState> {
@@ -109,13 +109,7 @@ export class StreamWriter {
 
   /** Appends at the stream's current version, again on a newer one; false when it kept changing. */
   appendFacts(facts: FactAppend): Promise<boolean> {
-    return this.streams.run(facts.streamId, async () => {
-      for (let attempt = 0; attempt < MAX_FACT_ATTEMPTS; attempt++) {
-        const outcome = await this.store.append({ ...facts, expectedVersion: await this.store.streamVersion(facts.streamId) });
-        if (outcome.status === 'appended') return true;
-      }
-      return false;
-    });
+    return this.streams.run(facts.streamId, () => appendAtStreamHead(this.store, facts, MAX_FACT_ATTEMPTS));
   }
 
   private async decideAndAppend<TState>(decision: StreamDecision<TState>): Promise<WriteResult> {
@@ -128,12 +122,14 @@ export class StreamWriter {
       const events = await this.store.readStream(decision.streamId);
       const state = decision.fold(events);
       decision.authorize(state, events);
+      const trialEvents = decision.streamId === TRIAL_STREAM_ID ? events : await this.store.readStream(TRIAL_STREAM_ID);
       const trialCondition =
-        decision.allowedWhenDatabaseClosed || decision.streamId === TRIAL_STREAM_ID ? undefined : await this.openTrialCondition();
+        decision.allowedWhenDatabaseClosed || decision.streamId === TRIAL_STREAM_ID ? undefined : this.openTrialCondition(trialEvents);
       if (decision.expectedVersion !== undefined && decision.expectedVersion !== events.length) {
         throw staleVersion(decision.expectedVersion, events.length);
       }
-      const outcome = decision.decide(state, { now: this.clock(), protocol: this.protocol });
+      const now = this.clock();
+      const outcome = decision.decide(state, { now, protocol: this.protocolInForce(trialEvents, decision.request.body, now) });
       if (!outcome.ok) throw refusal(outcome.violations);
 
       const appended = await this.store.append({
@@ -168,8 +164,7 @@ export class StreamWriter {
    * Refuses the write when the database is frozen or locked; otherwise the condition that keeps it so
    * until the append commits (a lock that commits first makes the append conflict and be decided again).
    */
-  private async openTrialCondition(): Promise<{ streamId: string; version: number }> {
-    const events = await this.store.readStream(TRIAL_STREAM_ID);
+  private openTrialCondition(events: EventEnvelope[]): { streamId: string; version: number } {
     const trial = trialStateFrom(events);
     if (trial.status !== 'open') {
       throw ApiError.conflict(`The trial database is ${trial.status}: it takes no new data`, [
@@ -177,6 +172,18 @@ export class StreamWriter {
       ]);
     }
     return { streamId: TRIAL_STREAM_ID, version: events.length };
+  }
+
+  /**
+   * The protocol version in force on the date of the data (the command's clinical time, else today):
+   * an amendment judges data from its effective date on, never data dated before it.
+   */
+  private protocolInForce(trialEvents: EventEnvelope[], body: unknown, now: Date): ProtocolDefinition {
+    const versions = protocolVersionsFrom(trialEvents);
+    if (versions.length === 0) return this.protocol;
+    const occurredAt = (body as { occurredAt?: unknown } | null)?.occurredAt;
+    const date = parseClinicalTime(occurredAt)?.date ?? now.toISOString().slice(0, 10);
+    return protocolInForce(versions, date)?.definition ?? this.protocol;
   }
 
   private replay(sameRequest: boolean, response: unknown): WriteResult {

@@ -26,7 +26,7 @@ export function submissionResponse(resource: Record<string, string>, events: Eve
       type: event.type,
       streamVersion: event.streamVersion,
       recordedAt: event.recordedAt,
-      deviations: ((event.data as { deviations?: unknown[] }).deviations ?? []) as unknown[],
+      deviations: ((event.data as { deviations?: unknown[] }).deviations ?? []),
     })),
   };
 }

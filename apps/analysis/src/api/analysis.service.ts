@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { ApiError } from '@trialstream/api-common';
 import type { Principal } from '@trialstream/auth';
 import { PROTOCOL } from '@trialstream/config';
+import { ProtocolRegistry } from '@trialstream/protocol';
 import {
   ArmEndpointResult, EndpointResult, EndpointSubject, evaluateEndpoint, evaluateEndpointByArm, isBlindedDesign, withProtocolVisits,
   type GroupPoint, type ProtocolDefinition, type RetreatmentThresholds,
@@ -64,10 +65,12 @@ export class AnalysisService {
     private readonly allocation: AllocationStore,
     private readonly access: ReaderAccess,
     @Inject(PROTOCOL) private readonly protocol: ProtocolDefinition,
+    private readonly protocols: ProtocolRegistry,
   ) {}
 
   /** The protocol's named visits and endpoints: what `?visit=` and the endpoint results refer to. */
-  protocolSummary() {
+  async protocolSummary() {
+    await this.protocols.refresh();
     const p = this.protocol;
     return {
       id: p.id,
@@ -91,7 +94,9 @@ export class AnalysisService {
   }
 
   /** A visit asked for must be one of the protocol's: anything else is a 400 naming the field. */
-  private requireVisit(visit: string | undefined): void {
+  private async requireVisit(visit: string | undefined): Promise<void> {
+    // another process may have activated a version: read the versions with every analysis request
+    await this.protocols.refresh();
     if (visit === undefined || this.protocol.schedule.assessmentVisits.some((known) => known.visitId === visit)) return;
     const names = this.protocol.schedule.assessmentVisits.map((known) => known.visitId).join(', ');
     throw new ApiError(400, 'bad_request', `visit: '${visit}' is not a visit of the protocol (${names})`, [{ field: 'visit', rule: 'unknown-visit' }]);
@@ -136,7 +141,7 @@ export class AnalysisService {
   }
 
   async patients(principal: Principal, options: EndpointOptions) {
-    this.requireVisit(options.visit);
+    await this.requireVisit(options.visit);
     const view = await this.access.viewOf(principal);
     const records = await this.recordsOf(view.filter);
     const evaluation = { visit: options.visit, schedule: this.protocol.schedule, includeBCells: bCellsVisible(view), thresholds: options.thresholds };
@@ -155,7 +160,7 @@ export class AnalysisService {
   async endpoints(principal: Principal, options: EndpointOptions): Promise<{
     trial: TrialView; visit: string; point: GroupPoint; pooled: EndpointSummary; protocolEndpoints: EndpointResult[];
   }> {
-    this.requireVisit(options.visit);
+    await this.requireVisit(options.visit);
     const view = await this.access.viewOf(principal);
     const records = await this.recordsOf(view.filter);
     const evaluation = { visit: options.visit, schedule: this.protocol.schedule, includeBCells: bCellsVisible(view), thresholds: options.thresholds, point: options.point };
@@ -170,7 +175,7 @@ export class AnalysisService {
   }
 
   async endpointsByArm(principal: Principal, options: EndpointOptions) {
-    this.requireVisit(options.visit);
+    await this.requireVisit(options.visit);
     const view = await this.access.openPerArmRead(principal, 'efficacy', 'analysis/endpoints/by-arm', { visit: options.visit ?? 'latest' });
     const records = await this.recordsOf(view.filter);
     const evaluation = { visit: options.visit, schedule: this.protocol.schedule, includeBCells: true, thresholds: options.thresholds, point: options.point };
@@ -209,8 +214,10 @@ export class AnalysisService {
 
   /** The analysis dataset as CSV; the arm column exists only for unblinded readers after unblinding. */
   async dataset(principal: Principal): Promise<string> {
+    await this.protocols.refresh();
     const view = await this.access.viewOf(principal);
-    const rows = await this.reader.dataset(view.filter);
+    // the visit column names the protocol's visits, as every endpoint does
+    const rows = (await this.reader.dataset(view.filter)).map((row) => withProtocolVisits([row], this.protocol.schedule, row.firstInfusionDate)[0]);
     const armOfKit = view.armsVisible ? await this.allocation.armsOfKits([...new Set(rows.map((row) => row.kitNumber ?? ''))]) : null;
     await this.access.recordExport(principal, 'export/analysis-dataset', {
       format: 'csv',

@@ -30,6 +30,8 @@ export interface DatasetRow {
   change: number | null;
   percentChange: number | null;
   percentOfBaseline: number | null;
+  /** The patient's first infusion: the anchor the protocol's visits are counted from. */
+  firstInfusionDate?: string;
 }
 
 const table = (name: string) => `"${ANALYSIS_SCHEMA}"."${name}"`;
@@ -168,12 +170,12 @@ export class AnalysisReader {
     const rows: Array<Record<string, unknown>> = await this.dataSource.query(
       `SELECT o.patient_id, o.site_id, pt.kit_number, o.parameter, o.unit, o.visit, o.date::text AS date, o.cycle, o.dose_level,
               o.value::text AS value, o.qualifier, o.baseline_value, o.baseline_qualifier, o.change, o.percent_change,
-              o.percent_of_baseline, o.entry_order
+              o.percent_of_baseline, o.entry_order, pt.first_infusion_on::text AS first_infusion_on
          FROM (SELECT * FROM ${table(ANALYSIS_TABLES.observations)} ${scope}) o
          JOIN ${table(ANALYSIS_TABLES.patients)} pt USING (patient_id)
        UNION ALL
        SELECT s.patient_id, s.site_id, pt.kit_number, 'GLOBAL_STATUS', '', s.visit, s.date::text, s.cycle, s.dose_level,
-              s.status, '=', NULL, NULL, NULL, NULL, NULL, s.entry_order
+              s.status, '=', NULL, NULL, NULL, NULL, NULL, s.entry_order, pt.first_infusion_on::text
          FROM (SELECT * FROM ${table(ANALYSIS_TABLES.statuses)} ${scopeClause(filter, p)}) s
          JOIN ${table(ANALYSIS_TABLES.patients)} pt USING (patient_id)
        ORDER BY patient_id, parameter, date, entry_order`,
@@ -196,6 +198,7 @@ export class AnalysisReader {
       change: asNumber(row.change),
       percentChange: asNumber(row.percent_change),
       percentOfBaseline: asNumber(row.percent_of_baseline),
+      ...(row.first_infusion_on === null || row.first_infusion_on === undefined ? {} : { firstInfusionDate: String(row.first_infusion_on) }),
     }));
   }
 }

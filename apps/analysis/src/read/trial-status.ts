@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { TRIAL_STREAM_ID, TrialState, trialStateFrom } from '@trialstream/domain';
+import { ProtocolVersion, protocolVersionsFrom, TRIAL_STREAM_ID, TrialState, trialStateFrom } from '@trialstream/domain';
 import { EVENT_STORE, type PostgresEventStore } from '@trialstream/event-store';
 
 /**
@@ -12,5 +12,10 @@ export class TrialStatusReader {
 
   async current(): Promise<TrialState> {
     return trialStateFrom(await this.store.readStream(TRIAL_STREAM_ID));
+  }
+
+  /** The protocol versions activated on the trial stream, in order. */
+  async protocolVersions(): Promise<ProtocolVersion[]> {
+    return protocolVersionsFrom(await this.store.readStream(TRIAL_STREAM_ID));
   }
 }

@@ -2,7 +2,7 @@ import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { ApiError } from '@trialstream/api-common';
 import { authorize, type Principal } from '@trialstream/auth';
-import { decideCodeBreak, PatientState, patientStateFrom, patientStreamId, TRIAL_RULE } from '@trialstream/domain';
+import { decideCodeBreak, SignatureManifest, withSignature, PatientState, patientStateFrom, patientStreamId, TRIAL_RULE } from '@trialstream/domain';
 import { EVENT_STORE, type PostgresEventStore } from '@trialstream/event-store';
 import { AccessLog, StreamWriter, WriteResult } from '@trialstream/write-side';
 import { AllocationStore } from '@trialstream/allocation';
@@ -12,6 +12,7 @@ export class BreakCode {
     readonly principal: Principal,
     readonly patientId: string,
     readonly body: { submissionId: string; reason: string },
+    readonly signature?: SignatureManifest,
   ) {}
 }
 
@@ -45,7 +46,7 @@ export class BreakCodeHandler implements ICommandHandler<BreakCode, CodeBreakRes
     @Inject(EVENT_STORE) private readonly store: PostgresEventStore,
   ) {}
 
-  async execute({ principal, patientId, body }: BreakCode): Promise<CodeBreakResult> {
+  async execute({ principal, patientId, body, signature }: BreakCode): Promise<CodeBreakResult> {
     const streamId = patientStreamId(patientId);
     const state = patientStateFrom(await this.store.readStream(streamId));
     assertCodeBreakAccess(principal, patientId, state);
@@ -68,7 +69,7 @@ export class BreakCodeHandler implements ICommandHandler<BreakCode, CodeBreakRes
       fold: patientStateFrom,
       authorize: (current) => assertCodeBreakAccess(principal, patientId, current),
       allowedWhenDatabaseClosed: true,
-      decide: (current, ctx) => decideCodeBreak(current, command, ctx),
+      decide: (current, ctx) => withSignature(decideCodeBreak(current, command, ctx), signature),
     });
     await this.accessLog.record(principal, {
       action: 'code-break-read',

@@ -2,12 +2,15 @@ import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import type { Principal } from '@trialstream/auth';
 import {
   decideDatabaseFreeze,
+  EventDraft,
   decideDatabaseLock,
   decideUnblinding,
+  SignatureManifest,
   TRIAL_STREAM_ID,
   TrialCommand,
   TrialState,
   trialStateFrom,
+  withSignature,
 } from '@trialstream/domain';
 import { StreamWriter, WriteResult } from '@trialstream/write-side';
 
@@ -24,6 +27,7 @@ export class TakeTrialStep {
     readonly principal: Principal,
     readonly step: TrialStep,
     readonly body: TrialCommand & { submissionId: string },
+    readonly signature?: SignatureManifest,
   ) {}
 }
 
@@ -32,7 +36,7 @@ export class TakeTrialStep {
 export class TakeTrialStepHandler implements ICommandHandler<TakeTrialStep, WriteResult> {
   constructor(private readonly writer: StreamWriter) {}
 
-  execute({ principal, step, body }: TakeTrialStep): Promise<WriteResult> {
+  execute({ principal, step, body, signature }: TakeTrialStep): Promise<WriteResult> {
     const { submissionId, ...command } = body;
     return this.writer.write<TrialState>({
       principal,
@@ -44,7 +48,7 @@ export class TakeTrialStepHandler implements ICommandHandler<TakeTrialStep, Writ
       fold: trialStateFrom,
       // the route required the step's permission ('lock-database' or 'unblind')
       authorize: () => undefined,
-      decide: (state, ctx) => TRIAL_STEPS[step](state, command, ctx),
+      decide: (state, ctx) => withSignature<EventDraft>(TRIAL_STEPS[step](state, command, ctx), signature),
     });
   }
 }

@@ -1,12 +1,13 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { AnyAuthenticatedRole, CurrentPrincipal, RequirePermission, type Principal } from '@trialstream/auth';
-import type { Response } from 'express';
+import { Accounts, AnyAuthenticatedRole, CurrentPrincipal, RequirePermission, sessionOf, type Principal } from '@trialstream/auth';
+import type { SignatureManifest } from '@trialstream/domain';
+import type { Request, Response } from 'express';
 import { respond } from '@trialstream/write-side';
 import { TrialStatusReader } from '../read/trial-status';
 import { BreakCode, CodeBreakResult } from './code-break';
-import { TakeTrialStep } from './trial-decisions';
+import { TakeTrialStep, TrialStep } from './trial-decisions';
 import { CodeBreakDto, TrialStepDto, UnblindingDto } from './trial.dto';
 
 /** The trial's lifecycle (freeze, lock, unblinding): administrator events on the `trial` stream. */
@@ -17,7 +18,15 @@ export class TrialController {
   constructor(
     private readonly commands: CommandBus,
     private readonly status: TrialStatusReader,
+    private readonly accounts: Accounts,
   ) {}
+
+  /** Re-authenticates the administrator, then decides; the credentials never reach the event or the retry record. */
+  private async take(principal: Principal, step: TrialStep, body: TrialStepDto | UnblindingDto, req: Request, res: Response) {
+    const { password, username, ...command } = body;
+    const signature = await this.accounts.signatureFor(principal, { password, username }, `trial/${step}`, sessionOf(req));
+    return respond(await this.commands.execute(new TakeTrialStep(principal, step, command, signature)), res);
+  }
 
   /** Whether the trial is open, frozen, locked or unblinded is no secret: every role plans by it. */
   @Get()
@@ -26,19 +35,26 @@ export class TrialController {
     return this.status.current();
   }
 
+  /** The protocol's versions and their effective dates (the definitions are the protocol files, no trial data). */
+  @Get('protocol-versions')
+  @AnyAuthenticatedRole()
+  async protocolVersions() {
+    return { items: (await this.status.protocolVersions()).map(({ version, effectiveFrom, sourceSha256, definition }) => ({ version, effectiveFrom, sourceSha256, id: definition.id, title: definition.title })) };
+  }
+
   @Post('freeze') @HttpCode(201) @RequirePermission('lock-database')
-  async freeze(@CurrentPrincipal() principal: Principal, @Body() body: TrialStepDto, @Res({ passthrough: true }) res: Response) {
-    return respond(await this.commands.execute(new TakeTrialStep(principal, 'freeze', { ...body })), res);
+  freeze(@CurrentPrincipal() principal: Principal, @Body() body: TrialStepDto, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
+    return this.take(principal, 'freeze', body, req, res);
   }
 
   @Post('lock') @HttpCode(201) @RequirePermission('lock-database')
-  async lock(@CurrentPrincipal() principal: Principal, @Body() body: TrialStepDto, @Res({ passthrough: true }) res: Response) {
-    return respond(await this.commands.execute(new TakeTrialStep(principal, 'lock', { ...body })), res);
+  lock(@CurrentPrincipal() principal: Principal, @Body() body: TrialStepDto, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
+    return this.take(principal, 'lock', body, req, res);
   }
 
   @Post('unblinding') @HttpCode(201) @RequirePermission('unblind')
-  async unblind(@CurrentPrincipal() principal: Principal, @Body() body: UnblindingDto, @Res({ passthrough: true }) res: Response) {
-    return respond(await this.commands.execute(new TakeTrialStep(principal, 'unblinding', { ...body })), res);
+  unblind(@CurrentPrincipal() principal: Principal, @Body() body: UnblindingDto, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
+    return this.take(principal, 'unblinding', body, req, res);
   }
 }
 
@@ -47,16 +63,22 @@ export class TrialController {
 @ApiBearerAuth()
 @Controller('patients/:patientId')
 export class CodeBreakController {
-  constructor(private readonly commands: CommandBus) {}
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly accounts: Accounts,
+  ) {}
 
   @Post('code-break') @HttpCode(201) @RequirePermission('code-break')
   async codeBreak(
     @CurrentPrincipal() principal: Principal,
     @Param('patientId') patientId: string,
     @Body() body: CodeBreakDto,
+    @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
   ) {
-    const { result, kitNumber, arm }: CodeBreakResult = await this.commands.execute(new BreakCode(principal, patientId, { ...body }));
+    const { password, username, ...command } = body;
+    const signature: SignatureManifest | undefined = await this.accounts.signatureFor(principal, { password, username }, `patient/${patientId}/code-break`, sessionOf(req));
+    const { result, kitNumber, arm }: CodeBreakResult = await this.commands.execute(new BreakCode(principal, patientId, command, signature));
     return { ...(respond(result, res) as object), kitNumber, arm };
   }
 }

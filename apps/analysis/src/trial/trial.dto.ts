@@ -2,6 +2,18 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, Length, Matches } from 'class-validator';
 
 class AdministrativeSubmission {
+  @ApiPropertyOptional({ format: 'password', description: "the decider's password: the decision is signed (21 CFR Part 11)" })
+  @IsOptional()
+  @IsString()
+  @Length(1, 1024)
+  password?: string;
+
+  @ApiPropertyOptional({ description: "the decider's user name: required for the first signature of a session" })
+  @IsOptional()
+  @IsString()
+  @Length(1, 1024)
+  username?: string;
+
   @ApiProperty({ description: 'Client-chosen id; resubmitting it returns the first result and stores nothing new' })
   @IsString()
   @Length(1, 128)

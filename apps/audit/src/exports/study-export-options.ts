@@ -23,4 +23,4 @@ export function studyExportOptions(
   };
 }
 
-export const SDTM_DOMAINS = ['DM', 'EX', 'LB', 'NV', 'QS', 'AE', 'DS'] as const;
+export const SDTM_DOMAINS = ['DM', 'EX', 'LB', 'NV', 'QS', 'AE', 'DS', 'CO'] as const;

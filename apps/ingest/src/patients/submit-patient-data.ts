@@ -1,6 +1,6 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { ApiError } from '@trialstream/api-common';
-import { authorize, Principal } from '@trialstream/auth';
+import { Action, authorize, Principal } from '@trialstream/auth';
 import { patientStateFrom, patientStreamId, PatientState } from '@trialstream/domain';
 import { StreamWriter, WriteResult } from '@trialstream/write-side';
 import { decidePatientSubmission, PatientSubmissionKind } from './patient-submissions';
@@ -15,7 +15,7 @@ export class SubmitPatientData {
 }
 
 /** The patient must exist and belong to one of the caller's sites (checked on the stream, not the URL). */
-export function assertPatientAccess(principal: Principal, patientId: string, state: PatientState, action: 'submit-clinical-data' | 'read-patient'): void {
+export function assertPatientAccess(principal: Principal, patientId: string, state: PatientState, action: Action): void {
   if (state.status === 'not_enrolled' || state.siteId === null) throw ApiError.notFound(`Patient ${patientId}`, 'patientId');
   const denial = authorize(principal, action, state.siteId);
   if (denial) throw ApiError.forbidden(denial.message, [{ field: 'patientId', rule: denial.rule }]);

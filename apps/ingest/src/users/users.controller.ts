@@ -1,11 +1,17 @@
-import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { ApiError } from '@trialstream/api-common';
-import { RequirePermission, UserDirectory, UserRejectedError } from '@trialstream/auth';
+import { Accounts, AnyAuthenticatedRole, CurrentPrincipal, Principal, RequirePermission, UserDirectory, UserRejectedError } from '@trialstream/auth';
 import { ROLES, Role } from '@trialstream/domain';
-import { ArrayMaxSize, IsArray, IsIn, IsString, Length } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, Length } from 'class-validator';
 
 export class CreateUserDto {
+  @ApiPropertyOptional({ example: 'ana.martin', description: 'a person who logs in with a password; without it, a user with an API key' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 64)
+  username?: string;
+
   @ApiProperty({ example: 'Ana Coordinator' })
   @IsString()
   @Length(1, 200)
@@ -15,11 +21,12 @@ export class CreateUserDto {
   @IsIn(ROLES)
   role: Role;
 
-  @ApiProperty({ type: [String], example: ['S01'], description: 'one site for a coordinator, the assigned sites for a monitor, none otherwise' })
+  @ApiProperty({ type: [String], example: ['S01'], description: 'one site for a coordinator or investigator, the assigned sites for a monitor, none otherwise' })
+  @IsOptional()
   @IsArray()
   @ArrayMaxSize(200)
   @IsString({ each: true })
-  siteIds: string[];
+  siteIds?: string[];
 }
 
 /** Users over HTTP, for administrators; the same rules as `npm run admin -- create-user`. */
@@ -27,15 +34,23 @@ export class CreateUserDto {
 @ApiBearerAuth()
 @Controller('users')
 export class UsersController {
-  constructor(private readonly users: UserDirectory) {}
+  constructor(
+    private readonly users: UserDirectory,
+    private readonly accounts: Accounts,
+  ) {}
 
+  /**
+   * With a user name: a person, who gets a one-time activation code (answered once) to exchange for a
+   * password at `POST /auth/activate`. Without: a user with an API key (answered once).
+   */
   @Post()
   @HttpCode(201)
   @RequirePermission('administer')
-  async create(@Body() body: CreateUserDto) {
+  async create(@CurrentPrincipal() principal: Principal, @Body() body: CreateUserDto) {
+    if (body.username !== undefined) return this.accounts.create({ ...body, username: body.username }, principal);
     try {
-      const { user, token } = await this.users.createUser(body);
-      return { ...user, token };
+      const { user, token } = await this.users.createUser({ ...body, siteIds: body.siteIds ?? [] });
+      return { ...user, userId: user.id, token };
     } catch (error) {
       if (error instanceof UserRejectedError) throw ApiError.ruleViolations(error.violations);
       throw error;
@@ -46,5 +61,33 @@ export class UsersController {
   @RequirePermission('administer')
   list() {
     return this.users.list();
+  }
+
+  /** The password stops working at once; the answer carries a new one-time activation code. */
+  @Post(':userId/password-reset')
+  @HttpCode(201)
+  @RequirePermission('administer')
+  resetPassword(@CurrentPrincipal() principal: Principal, @Param('userId') userId: string) {
+    return this.accounts.resetPassword(userId, principal);
+  }
+
+  /** Effective on the user's next request: sessions end and API keys stop working. */
+  @Post(':userId/deactivation')
+  @HttpCode(204)
+  @RequirePermission('administer')
+  async deactivate(@CurrentPrincipal() principal: Principal, @Param('userId') userId: string): Promise<void> {
+    await this.accounts.deactivate(userId, principal);
+  }
+}
+
+/** Who the caller is: what a browser signed in with an API key shows and scopes its pages by. */
+@ApiTags('users')
+@ApiBearerAuth()
+@Controller('me')
+export class MeController {
+  @Get()
+  @AnyAuthenticatedRole()
+  me(@CurrentPrincipal() principal: Principal) {
+    return { id: principal.userId, name: principal.name, role: principal.role, siteIds: principal.siteIds };
   }
 }

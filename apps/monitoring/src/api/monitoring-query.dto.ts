@@ -52,3 +52,12 @@ export class QueryFilterQuery extends AsOfQuery {
 export class PatientPageQuery extends IntersectionType(PatientFilterQuery, PageQuery) {}
 export class DeviationPageQuery extends IntersectionType(DeviationFilterQuery, PageQuery) {}
 export class QueryPageQuery extends IntersectionType(QueryFilterQuery, PageQuery) {}
+
+export const SIGNATURE_FILTERS = ['awaiting', 'signed', 'unsigned', 'invalidated'] as const;
+
+export class SignatureFilterQuery extends AsOfQuery {
+  @ApiPropertyOptional({ enum: SIGNATURE_FILTERS, description: '`awaiting`: never signed, or invalidated since' })
+  @IsOptional()
+  @IsIn(SIGNATURE_FILTERS)
+  status?: (typeof SIGNATURE_FILTERS)[number];
+}

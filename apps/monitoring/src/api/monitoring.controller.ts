@@ -2,12 +2,13 @@ import { Controller, Get, Param, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiForbiddenResponse, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, RequirePermission, type Principal } from '@trialstream/auth';
 import type { Response } from 'express';
+import { isAwaitingSignature } from '@trialstream/domain';
 import { AccessLog } from '@trialstream/write-side';
 import type { DeviationView, QueryView } from '../indicators/patient-monitoring';
 import type { SiteIndicators } from '../indicators/site-indicators';
 import { deviationsCsv, patientsCsv, queriesCsv, sitesCsv } from './monitoring-csv';
 import {
-  AsOfQuery, DEFAULT_PAGE_SIZE, DeviationFilterQuery, DeviationPageQuery, PatientFilterQuery, PatientPageQuery, QueryFilterQuery, QueryPageQuery,
+  AsOfQuery, DEFAULT_PAGE_SIZE, DeviationFilterQuery, SignatureFilterQuery, DeviationPageQuery, PatientFilterQuery, PatientPageQuery, QueryFilterQuery, QueryPageQuery,
 } from './monitoring-query.dto';
 import { MonitoringService } from './monitoring.service';
 import { deviationList, Page, pageOf, patientList, PatientListItem, queryList } from './site-lists';
@@ -49,6 +50,15 @@ export class MonitoringController {
   @ApiOkResponse({ description: "One site's indicators at the reporting date" })
   async site(@CurrentPrincipal() principal: Principal, @Param('siteId') siteId: string, @Query() query: AsOfQuery): Promise<SiteIndicators> {
     return this.monitoring.indicators(await this.monitoring.siteAt(principal, siteId, query.asOf));
+  }
+
+  @Get(':siteId/signatures')
+  @ApiOkResponse({ description: 'Per patient, the casebook and each visit with data: signed, unsigned or invalidated' })
+  async signatures(@CurrentPrincipal() principal: Principal, @Param('siteId') siteId: string, @Query() query: SignatureFilterQuery) {
+    const { asOf, items } = await this.monitoring.signatures(principal, siteId, query.asOf);
+    const wanted = query.status;
+    const selected = wanted === undefined ? items : items.filter((item) => (wanted === 'awaiting' ? isAwaitingSignature(item) : item.status === wanted));
+    return { asOf, items: selected };
   }
 
   @Get(':siteId/patients')

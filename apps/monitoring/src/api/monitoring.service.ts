@@ -1,14 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ApiError } from '@trialstream/api-common';
 import { assertSiteAccess, siteScope, type Principal } from '@trialstream/auth';
-import { CLOCK, PROTOCOL } from '@trialstream/config';
-import type { ProtocolDefinition, VisitSchedule } from '@trialstream/domain';
+import { CLOCK } from '@trialstream/config';
+import { signatureStatusOf, type ScopeSignatureStatus } from '@trialstream/domain';
+import { ProtocolRegistry } from '@trialstream/protocol';
 import { patientMonitoringAt, type PatientMonitoring } from '../indicators/patient-monitoring';
 import { siteIndicators, type SiteIndicators } from '../indicators/site-indicators';
 import { MonitoringReader, type SiteRef } from './monitoring-reader';
-
-/** The active protocol's visit schedule (data, from the protocol definition). */
-export const VISIT_SCHEDULE = 'VISIT_SCHEDULE';
 
 /** One site's patients at a date, computed once per request and shared by its lists. */
 export interface SiteAtDate {
@@ -26,8 +24,7 @@ export class MonitoringService {
   constructor(
     private readonly reader: MonitoringReader,
     @Inject(CLOCK) private readonly clock: () => Date,
-    @Inject(PROTOCOL) private readonly protocol: ProtocolDefinition,
-    @Inject(VISIT_SCHEDULE) private readonly schedule: VisitSchedule,
+    private readonly protocols: ProtocolRegistry,
   ) {}
 
   /** The reporting date asked for, or today on the server clock (UTC). */
@@ -52,13 +49,26 @@ export class MonitoringService {
     return { site, asOf, patients: await this.atDate([siteId], asOf) };
   }
 
+  /** The signature state of each patient's casebook and visits with data (the monitors' view of what awaits signature). */
+  async signatures(principal: Principal, siteId: string, asked?: string): Promise<{ asOf: string; items: Array<ScopeSignatureStatus & { patientId: string }> }> {
+    const { asOf } = await this.siteAt(principal, siteId, asked);
+    const facts = await this.reader.patientsOf([siteId], asOf);
+    await this.protocols.refresh();
+    const { schedule } = this.protocols.inForceAt(asOf.slice(0, 10));
+    const items = facts.flatMap((patient) => signatureStatusOf(patient.state, schedule, asOf).map((status) => ({ patientId: patient.patientId, ...status })));
+    return { asOf, items };
+  }
+
   indicators({ site, asOf, patients }: SiteAtDate): SiteIndicators {
     return siteIndicators(site, patients, asOf);
   }
 
   private async atDate(siteIds: readonly string[], asOf: string): Promise<PatientMonitoring[]> {
     const facts = await this.reader.patientsOf(siteIds, asOf);
-    const rules = { schedule: this.schedule, protocol: this.protocol };
+    // the schedule and required forms of the protocol version in force on the reporting date
+    await this.protocols.refresh();
+    const protocol = this.protocols.inForceAt(asOf.slice(0, 10));
+    const rules = { schedule: protocol.schedule, protocol };
     return facts.flatMap((patient) => patientMonitoringAt(patient, asOf, rules) ?? []);
   }
 }

@@ -25,6 +25,8 @@ export interface PatientListItem {
   withdrawalDate: string | null;
   nextVisit: VisitView | null;
   overdueVisits: VisitView[];
+  /** Every visit of the schedule as of the date, for the subject matrix (patients × visits). */
+  schedule: Array<Pick<VisitView, 'visitId' | 'label' | 'kind' | 'status' | 'missingForms'>>;
   visits: VisitCounts;
   deviations: number;
   adverseEvents: { total: number; serious: number };
@@ -51,6 +53,7 @@ export function patientList(patients: readonly PatientMonitoring[], filter: { st
       withdrawalDate: patient.withdrawalDate,
       nextVisit: patient.nextVisit,
       overdueVisits: patient.overdueVisits,
+      schedule: patient.visits.map(({ visitId, label, kind, status, missingForms }) => ({ visitId, label, kind, status, missingForms })),
       visits: patient.visitCounts,
       deviations: patient.deviations.length,
       adverseEvents: patient.adverseEvents,

@@ -1,5 +1,5 @@
 import {
-  CommittedEvent, EntryCorrected, EventEnvelope, isAllocationRevealing, isEventType, isMonitoredEventType, isMonitoringEventType,
+  CommittedEvent, EntryCorrected, EventEnvelope, isAllocationRevealing, isEventType, isMonitoredEventType, isMonitoringEventType, isSignatureEventType,
   MONITORED_EVENT_FIELDS, ProtocolDefinition, redactForBlindedReader,
 } from '@trialstream/domain';
 
@@ -25,7 +25,8 @@ const monitoredFieldsOf = (type: string, data: unknown): unknown => {
  */
 export function blindedForMonitoring(protocol: Pick<ProtocolDefinition, 'maskedAnalytes'>, event: EventEnvelope): CommittedEvent | undefined {
   const committed = { eventId: event.eventId, type: event.type, schemaVersion: event.schemaVersion, occurredAt: event.occurredAt };
-  if (isMonitoringEventType(event.type)) return { ...committed, data: event.data };
+  // A signature's hash covers the blinded view of its data (see signatureScopeContent): nothing to remove.
+  if (isMonitoringEventType(event.type) || isSignatureEventType(event.type)) return { ...committed, data: event.data };
   if (!isEventType(event.type)) return undefined;
   if (isAllocationRevealing(protocol, event)) return { ...committed, data: redactForBlindedReader(protocol, event).data };
   if (event.type === 'EntryCorrected') {

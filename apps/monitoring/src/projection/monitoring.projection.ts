@@ -1,6 +1,6 @@
 import {
   ANTI_MAG_RITUXIMAB_PROTOCOL, evolveMonitoring, EventEnvelope, initialMonitoredPatientState, MONITORING_EVENT_TYPES, PATIENT_EVENT_TYPES,
-  PATIENT_STREAM_PREFIX, ProtocolDefinition, SiteActivated,
+  PATIENT_STREAM_PREFIX, ProtocolDefinition, SIGNATURE_EVENT_TYPES, SiteActivated,
 } from '@trialstream/domain';
 import { defineProjection, type Projection, type ProjectionHandler, type RowRef } from '@trialstream/projections';
 import { blindedForMonitoring, CODE_BREAK_EVENT_TYPE } from './blinded-fold';
@@ -67,7 +67,7 @@ function prefetchPatientRow(event: EventEnvelope): RowRef[] {
  */
 export function monitoringProjection(protocol: Pick<ProtocolDefinition, 'maskedAnalytes'> = ANTI_MAG_RITUXIMAB_PROTOCOL): Projection {
   const patientEvent = recordPatientEvent(protocol);
-  const patientTypes = [...PATIENT_EVENT_TYPES, ...MONITORING_EVENT_TYPES, CODE_BREAK_EVENT_TYPE];
+  const patientTypes = [...PATIENT_EVENT_TYPES, ...MONITORING_EVENT_TYPES, ...SIGNATURE_EVENT_TYPES, CODE_BREAK_EVENT_TYPE];
   return defineProjection({
     name: 'monitoring',
     version: 1,

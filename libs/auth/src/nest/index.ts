@@ -1,6 +1,9 @@
 export * from './tokens';
 export * from './decorators';
-export { principalOf } from './request-principal';
-export * from './api-key.guard';
+export { principalOf, sessionOf, type RequestSession } from './request-principal';
+export * from './session-cookie';
+export * from './authentication.guard';
 export * from './permission.guard';
+export * from './auth.controller';
+export * from './api-keys.controller';
 export * from './auth.module';

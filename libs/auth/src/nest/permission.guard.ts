@@ -17,12 +17,14 @@ export class PermissionGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<{ params?: Record<string, string> }>();
     const principal = principalOf(request);
     const requirement = this.reflector.getAllAndOverride<PermissionRequirement | undefined>(REQUIRED_PERMISSION, targets);
-    if (!principal || !requirement) throw new ForbiddenException('This route declares no permission and is closed');
+    if (!principal || !requirement) {
+      throw new ForbiddenException({ message: 'This route declares no permission and is closed', details: [{ field: 'path', rule: 'declared-permission' }] });
+    }
     if (requirement.action === null) return true;
 
     const siteId = requirement.siteParam === undefined ? undefined : (request.params?.[requirement.siteParam] ?? '');
     const denial = authorize(principal, requirement.action, siteId);
-    if (denial) throw new ForbiddenException(denial.message);
+    if (denial) throw new ForbiddenException({ message: denial.message, details: [{ field: denial.field, rule: denial.rule }] });
     return true;
   }
 }

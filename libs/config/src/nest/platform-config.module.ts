@@ -1,14 +1,19 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { ANTI_MAG_RITUXIMAB_PROTOCOL, ProtocolDefinition } from '@trialstream/domain';
 import type { PlatformConfig } from '../config';
-import { CLOCK, PLATFORM_CONFIG, PROTOCOL } from '../tokens';
+import { liveProtocol, ProtocolHolder } from '../protocol-holder';
+import { CLOCK, PLATFORM_CONFIG, PROTOCOL, PROTOCOL_HOLDER } from '../tokens';
 
 export interface PlatformConfigOverrides {
   clock?: () => Date;
   protocol?: ProtocolDefinition;
 }
 
-/** Configuration, clock and protocol for every module of the process, from one place. */
+/**
+ * Configuration, clock and protocol for every module of the process, from one place. The protocol
+ * starts as the override (tests) or the built-in first protocol; the protocol versions on the trial
+ * stream replace it (ProtocolModule of libs/protocol).
+ */
 @Global()
 @Module({})
 export class PlatformConfigModule {
@@ -18,9 +23,10 @@ export class PlatformConfigModule {
       providers: [
         { provide: PLATFORM_CONFIG, useValue: config },
         { provide: CLOCK, useValue: overrides.clock ?? (() => new Date()) },
-        { provide: PROTOCOL, useValue: overrides.protocol ?? ANTI_MAG_RITUXIMAB_PROTOCOL },
+        { provide: PROTOCOL_HOLDER, useValue: new ProtocolHolder(overrides.protocol ?? ANTI_MAG_RITUXIMAB_PROTOCOL) },
+        { provide: PROTOCOL, useFactory: liveProtocol, inject: [PROTOCOL_HOLDER] },
       ],
-      exports: [PLATFORM_CONFIG, CLOCK, PROTOCOL],
+      exports: [PLATFORM_CONFIG, CLOCK, PROTOCOL, PROTOCOL_HOLDER],
     };
   }
 }

@@ -153,7 +153,7 @@ export const retreatmentSignals = (
   if (found.length === 0) return { signals: [], first: [] };
   const firstDate = found[0].date;
   return {
-    signals: found.map((signal) => ({ ...signal, daysAfterFirst: daysBetween(firstDate, signal.date) }) as RetreatmentSignal),
+    signals: found.map((signal) => ({ ...signal, daysAfterFirst: daysBetween(firstDate, signal.date) })),
     first: found.filter((signal) => signal.date === firstDate).map((signal) => signal.kind),
     firstDate,
   };

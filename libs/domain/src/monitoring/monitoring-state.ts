@@ -10,6 +10,7 @@ import {
   SourceDataVerified,
   upcastMonitoringEvent,
 } from './events';
+import { evolveSignatures, SignatureRecords } from '../signatures/signature-status';
 import { ownValue } from './own';
 
 export type QueryAction = 'raise' | 'answer' | 'close' | 'cancel' | 'reopen';
@@ -77,12 +78,15 @@ export interface MonitoredPatientState {
   patient: PatientState;
   queries: Readonly<Record<string, QueryRecord>>;
   verifications: Readonly<Record<string, VerificationRecord>>;
+  /** Electronic signatures of the casebook or its visits, valid or invalidated by a later event in scope. */
+  signatures: SignatureRecords;
 }
 
 export const initialMonitoredPatientState: MonitoredPatientState = {
   patient: initialPatientState,
   queries: {},
   verifications: {},
+  signatures: {},
 };
 
 const step = (query: QueryRecord, change: Partial<QueryRecord>, next: QueryStep): QueryRecord => ({
@@ -180,6 +184,12 @@ const unverifyCorrected = (
  * fold's own.
  */
 export const evolveMonitoring = (state: MonitoredPatientState, event: CommittedEvent): MonitoredPatientState => {
+  const next = evolveQueriesAndVerification(state, event);
+  // rows folded before signatures existed have none
+  return { ...next, signatures: evolveSignatures(state.signatures ?? {}, next.patient, event) };
+};
+
+const evolveQueriesAndVerification = (state: MonitoredPatientState, event: CommittedEvent): MonitoredPatientState => {
   const patient = evolvePatient(state.patient, event);
   if (isMonitoringEventType(event.type)) {
     const data =

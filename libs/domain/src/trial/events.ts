@@ -1,4 +1,5 @@
 import { EventDraft } from '../envelope';
+import type { SignatureManifest } from '../signatures/events';
 import type { ProtocolDefinition } from '../protocol';
 import { createUpcaster, UpcastChains } from '../upcasting';
 
@@ -17,21 +18,29 @@ export const TRIAL_STREAM_ID = 'trial';
 /** Data entry is over for cleaning: queries may still be answered (optional step before the lock). */
 export interface DatabaseFrozen {
   reason?: string;
+  /** The re-authenticated signature of the person who decided (21 CFR Part 11 §11.200). */
+  signature?: SignatureManifest;
 }
 
 /** The database is final: the condition for unblinding. */
 export interface DatabaseLocked {
   reason?: string;
+  /** The re-authenticated signature of the person who decided (21 CFR Part 11 §11.200). */
+  signature?: SignatureManifest;
 }
 
 /** The allocation is opened to unblinded roles: per-arm analyses become readable. */
 export interface TrialUnblinded {
   reason: string;
+  /** The re-authenticated signature of the person who decided (21 CFR Part 11 §11.200). */
+  signature?: SignatureManifest;
 }
 
 /** One patient's allocation was revealed to the person who asked, for the patient's safety. */
 export interface CodeBreakPerformed {
   reason: string;
+  /** The re-authenticated signature of the person who decided (21 CFR Part 11 §11.200). */
+  signature?: SignatureManifest;
 }
 
 /**

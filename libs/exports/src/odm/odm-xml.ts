@@ -1,4 +1,4 @@
-import { EventEnvelope, LAB_ANALYTES, Role } from '@trialstream/domain';
+import { EventEnvelope, LAB_ANALYTES, Role, SignatureRecord } from '@trialstream/domain';
 import { create } from 'xmlbuilder2';
 import type { XMLBuilder } from 'xmlbuilder2/lib/interfaces';
 import { ExportOptions } from '../export-options';
@@ -18,6 +18,7 @@ import {
   unitOid,
   unitSymbol,
 } from './metadata';
+import { SIGNATURE_DEFS, signatureDefOid, validSignatures, ValidSignatures } from './signatures';
 import { xmlAttributes, xmlText } from './xml-values';
 
 export const ODM_NAMESPACE = 'http://www.cdisc.org/ns/odm/v1.3';
@@ -30,7 +31,8 @@ const userOid = (userId: string): string => `USR.${userId}`;
 const metaDataVersionOid = (options: ExportOptions): string => `MDV.${options.protocol.id}`;
 
 /** Site users enter the data; everyone else works for the sponsor. */
-const userTypeOf = (roles: ReadonlySet<Role>): 'Investigator' | 'Sponsor' => (roles.has('site_coordinator') ? 'Investigator' : 'Sponsor');
+const userTypeOf = (roles: ReadonlySet<Role>): 'Investigator' | 'Sponsor' =>
+  roles.has('site_coordinator') || roles.has('investigator') ? 'Investigator' : 'Sponsor';
 
 interface EntryTransactions {
   entry: EntryHistory;
@@ -43,6 +45,7 @@ interface ClinicalContent {
   users: Map<string, { roles: Set<Role>; locations: Set<string> }>;
   locations: Set<string>;
   units: Set<string>;
+  signatures: ValidSignatures;
 }
 
 const locationOfEvent = (event: EventEnvelope, subject: SubjectInfo): string => {
@@ -51,8 +54,14 @@ const locationOfEvent = (event: EventEnvelope, subject: SubjectInfo): string => 
 };
 
 /** Works out everything the file will hold, so that metadata and admin data cover exactly what is referenced. */
-const collectClinicalContent = (record: TrialRecord): ClinicalContent => {
+const collectClinicalContent = (record: TrialRecord, signatures: ValidSignatures): ClinicalContent => {
   const users: ClinicalContent['users'] = new Map();
+  const addUser = (userId: string, role: Role, location: string) => {
+    const user = users.get(userId) ?? { roles: new Set<Role>(), locations: new Set<string>() };
+    user.roles.add(role);
+    user.locations.add(location);
+    users.set(userId, user);
+  };
   const locations = new Set<string>();
   const units = new Set<string>();
   const subjects: ClinicalContent['subjects'] = [];
@@ -74,16 +83,20 @@ const collectClinicalContent = (record: TrialRecord): ClinicalContent => {
         const { actor } = transaction.version.event;
         const location = locationOfEvent(transaction.version.event, subject);
         locations.add(location);
-        const user = users.get(actor.userId) ?? { roles: new Set<Role>(), locations: new Set<string>() };
-        user.roles.add(actor.role);
-        user.locations.add(location);
-        users.set(actor.userId, user);
+        addUser(actor.userId, actor.role, location);
         if (transaction.unit) units.add(transaction.unit);
       }
     }
+    const signed = [signatures.casebook.get(subject.patientId), ...entries.map((entry) => signatures.entries.get(entry.entryId))];
+    for (const signature of signed) {
+      if (!signature) continue;
+      const location = signatureLocation(subject);
+      locations.add(location);
+      addUser(signature.signer.userId, signature.signer.role as Role, location);
+    }
     subjects.push({ subject, entries: transactions });
   }
-  return { subjects, users, locations, units };
+  return { subjects, users, locations, units, signatures };
 };
 
 const child = (parent: XMLBuilder, name: string, attributes: Readonly<Record<string, string | number>> = {}): XMLBuilder =>
@@ -154,6 +167,17 @@ const writeMetaDataVersion = (study: XMLBuilder, options: ExportOptions, labUnit
   }
 };
 
+const signatureLocation = (subject: SubjectInfo): string => (subject.siteId ? locationOid(subject.siteId) : SPONSOR_LOCATION);
+
+/** §11.50: who signed, where, when, and what the signature meant (its SignatureDef). */
+const writeSignature = (parent: XMLBuilder, signature: SignatureRecord, subject: SubjectInfo): void => {
+  const element = child(parent, 'Signature');
+  child(element, 'UserRef', { UserOID: userOid(signature.signer.userId) });
+  child(element, 'LocationRef', { LocationOID: signatureLocation(subject) });
+  child(element, 'SignatureRef', { SignatureOID: signatureDefOid(signature.meaning) });
+  textChild(element, 'DateTimeStamp', signature.signedAt);
+};
+
 const writeAdminData = (
   odm: XMLBuilder,
   options: ExportOptions,
@@ -181,6 +205,11 @@ const writeAdminData = (
       MetaDataVersionOID: metaDataVersionOid(options),
       EffectiveDate: site?.activatedOn ?? exportDate,
     });
+  }
+  for (const def of SIGNATURE_DEFS) {
+    const element = child(admin, 'SignatureDef', { OID: def.oid, Methodology: 'Electronic' });
+    textChild(element, 'Meaning', def.meaning);
+    textChild(element, 'LegalReason', def.legalReason);
   }
 };
 
@@ -211,6 +240,8 @@ const writeClinicalData = (odm: XMLBuilder, options: ExportOptions, content: Cli
   const clinical = child(odm, 'ClinicalData', { StudyOID: options.studyOid, MetaDataVersionOID: metaDataVersionOid(options) });
   for (const { subject, entries } of content.subjects) {
     const subjectData = child(clinical, 'SubjectData', { SubjectKey: subject.patientId, TransactionType: 'Insert' });
+    const casebookSignature = content.signatures.casebook.get(subject.patientId);
+    if (casebookSignature) writeSignature(subjectData, casebookSignature, subject);
     if (subject.siteId) child(subjectData, 'SiteRef', { LocationOID: locationOid(subject.siteId) });
     for (const studyEvent of STUDY_EVENTS) {
       const inEvent = entries.filter((candidate) => studyEventOf(candidate.form) === studyEvent);
@@ -222,6 +253,8 @@ const writeClinicalData = (odm: XMLBuilder, options: ExportOptions, content: Cli
           ...(form.repeating ? { FormRepeatKey: entry.entryId } : {}),
           TransactionType: 'Insert',
         });
+        const visitSignature = content.signatures.entries.get(entry.entryId);
+        if (visitSignature) writeSignature(formData, visitSignature, subject);
         for (const instance of groups) writeItemGroup(formData, instance, subject);
       }
     }
@@ -236,7 +269,7 @@ const writeClinicalData = (odm: XMLBuilder, options: ExportOptions, content: Cli
  */
 export const toOdmXml = (events: readonly EventEnvelope[], options: ExportOptions): string => {
   const record = visibleRecord(buildTrialRecord(events), options);
-  const content = collectClinicalContent(record);
+  const content = collectClinicalContent(record, validSignatures(events));
   const masked = options.blinded ? (options.protocol.maskedAnalytes as readonly string[]) : [];
   const protocolLabUnits = LAB_ANALYTES.filter((analyte) => !masked.includes(analyte)).flatMap((analyte) =>
     Object.keys(options.protocol.labs[analyte]?.units ?? {}),

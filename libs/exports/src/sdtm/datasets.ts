@@ -35,6 +35,8 @@ export interface SdtmDatasets {
   QS: SdtmDataset;
   AE: SdtmDataset;
   DS: SdtmDataset;
+  /** Comments: one record per correction, with the original and the corrected value and the reason. */
+  CO: SdtmDataset;
 }
 
 export type SdtmDomain = keyof SdtmDatasets;
@@ -66,7 +68,7 @@ const findings = (prefix: string, qualifiers: readonly string[], timing: readonl
  * EX: EXCYCLE (cycle), EXCYINF (infusion within the cycle), EXDOSLVL (dose level, mg/m²),
  * EXPLDOSE (planned dose, mg), EXBSA (body-surface area, m²).
  */
-const COLUMNS: Readonly<Record<Exclude<SdtmDomain, 'DM'>, readonly string[]>> = {
+const COLUMNS: Readonly<Record<Exclude<SdtmDomain, 'DM' | 'CO'>, readonly string[]>> = {
   EX: [
     ...IDENTIFIERS,
     'EXSEQ',
@@ -253,7 +255,7 @@ const dispositionRows = ({ entry, occurredAt, data }: Collected): Rows => {
   }
 };
 
-const ROWS_OF: Record<Exclude<SdtmDomain, 'DM'>, (collected: Collected, options: ExportOptions) => Rows> = {
+const ROWS_OF: Record<Exclude<SdtmDomain, 'DM' | 'CO'>, (collected: Collected, options: ExportOptions) => Rows> = {
   EX: (collected, options) => (collected.entry.type === 'InfusionGiven' ? infusionRows(collected, treatmentOf(collected.entry.patientId, options)) : []),
   LB: (collected) => (collected.entry.type === 'LabResulted' ? labRows(collected) : []),
   NV: (collected) => (collected.entry.type === 'NeurographyRecorded' ? neurographyRows(collected) : []),
@@ -333,7 +335,7 @@ export const toSdtmDatasets = (events: readonly EventEnvelope[], options: Export
     const current = currentVersion(entry);
     return current ? [{ entry, ...current }] : [];
   });
-  const domainDataset = (domain: Exclude<SdtmDomain, 'DM'>): SdtmDataset =>
+  const domainDataset = (domain: Exclude<SdtmDomain, 'DM' | 'CO'>): SdtmDataset =>
     dataset(
       domain,
       COLUMNS[domain],
@@ -348,5 +350,56 @@ export const toSdtmDatasets = (events: readonly EventEnvelope[], options: Export
     QS: domainDataset('QS'),
     AE: domainDataset('AE'),
     DS: domainDataset('DS'),
+    CO: correctionComments(record, options),
   };
+};
+
+const DOMAIN_OF_ENTRY: Readonly<Record<string, SdtmDomain>> = {
+  InfusionGiven: 'EX',
+  LabResulted: 'LB',
+  NeurographyRecorded: 'NV',
+  ClinicalAssessed: 'QS',
+  AdverseEventReported: 'AE',
+};
+
+const CO_COLUMNS = [...IDENTIFIERS, 'COSEQ', 'RDOMAIN', 'COREF', 'COVAL', 'COEVAL', 'CODTC'];
+
+const shown = (value: unknown): string => (value === undefined ? '(none)' : typeof value === 'string' ? value : JSON.stringify(value));
+
+/** What a correction changed, field by field: `value: 12.5 -> 13.5`, the clinical date included when it moved. */
+const changesBetween = (before: { occurredAt: string; data: unknown }, after: { occurredAt: string; data: unknown }): string[] => {
+  const was = (before.data ?? {}) as Record<string, unknown>;
+  const now = (after.data ?? {}) as Record<string, unknown>;
+  const fields = [...new Set([...Object.keys(was), ...Object.keys(now)])].sort(byCodePoint);
+  const changed = fields.filter((field) => JSON.stringify(was[field]) !== JSON.stringify(now[field]));
+  return [
+    ...(before.occurredAt !== after.occurredAt ? [`date: ${before.occurredAt} -> ${after.occurredAt}`] : []),
+    ...changed.map((field) => `${field}: ${shown(was[field])} -> ${shown(now[field])}`),
+  ];
+};
+
+/**
+ * CO: each correction of an exported entry as a comment on it (RDOMAIN, COREF = the entry's event id):
+ * original and corrected values and the reason, dated when the correction was recorded. Entries a
+ * blinded reader may not see are already left out of the record.
+ */
+const correctionComments = (record: TrialRecord, options: ExportOptions): SdtmDataset => {
+  const rows = record.entries.flatMap((entry) =>
+    entry.versions.flatMap((version, index) => {
+      if (version.change !== 'correction') return [];
+      const before = entry.versions[index - 1];
+      const changes = changesBetween(before, version).join('; ');
+      return [{
+        patientId: entry.patientId,
+        row: {
+          RDOMAIN: DOMAIN_OF_ENTRY[entry.type] ?? null,
+          COREF: entry.entryId,
+          COVAL: `Corrected ${changes || 'nothing'}. Reason: ${version.reason ?? ''}`,
+          COEVAL: version.event.actor.role.toUpperCase(),
+          CODTC: version.event.recordedAt.slice(0, 10),
+        },
+      }];
+    }),
+  );
+  return dataset('CO', CO_COLUMNS, rows, options);
 };

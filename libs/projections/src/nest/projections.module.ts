@@ -8,6 +8,7 @@ import {
 import type { DataSource } from 'typeorm';
 import type { ProjectionLogger } from '../logger';
 import type { Projection } from '../projection';
+import type { BatchResult } from '../runner';
 import { startProjection, type RunningProjection, type StartProjectionOptions } from '../start-projection';
 import type { CatchUpSource } from '../store-feed';
 
@@ -22,6 +23,8 @@ export interface ProjectionsModuleOptions {
   /** Distributed mode (KAFKA_BROKERS set); absent: fed straight from the store. */
   kafka?: StartProjectionOptions['kafka'];
   storeFeed?: StartProjectionOptions['storeFeed'];
+  /** Told of every batch each projection applies (the platform's metrics). */
+  onBatch?: (projection: string, result: BatchResult, seconds: number) => void;
   /** Sealing of masked values, and how each projection opens them (see StartProjectionOptions.fields). */
   fieldsFor?: (projection: Projection) => StartProjectionOptions['fields'];
 }
@@ -61,6 +64,7 @@ export class ProjectionFeeds implements OnApplicationBootstrap, BeforeApplicatio
           storeFeed: this.options.storeFeed,
           fields: this.options.fieldsFor?.(projection),
           logger: nestLogger(`projection ${projection.name}`),
+          onBatch: this.options.onBatch && ((result, seconds) => this.options.onBatch!(projection.name, result, seconds)),
         }),
       );
     }

@@ -1,0 +1,76 @@
+import { userInfo } from 'node:os';
+import { parseArgs } from 'node:util';
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { ApiError } from '@trialstream/api-common';
+import { runAsProcess, type CliIo } from '@trialstream/cli';
+import { loadConfig, ProtocolHolder } from '@trialstream/config';
+import { ANTI_MAG_RITUXIMAB_PROTOCOL } from '@trialstream/domain';
+import { describeProblem, loadProtocolFile, ProtocolRegistry } from '@trialstream/protocol';
+import { createStreamWriter } from '@trialstream/write-side';
+import { openPlatformDatabase } from '../../platform/src/platform-database';
+
+const USAGE = [
+  'Usage: npm run protocol -- <command> <file>',
+  '',
+  '  validate <file>                                   check a protocol file against its schema and rules',
+  '  activate <file> [--effective-from YYYY-MM-DD]     load it as the next protocol version (an event on the trial stream)',
+  '',
+  'Exit codes: 0 done, 1 refused (an amendment that breaks collected data), 2 invalid file or wrong invocation.',
+  'activate connects to DATABASE_URL, or to the embedded database in DATA_DIR (./data) when it is not set.',
+].join('\n');
+
+/** `npm run protocol -- validate|activate <file>`: an invalid file changes nothing and names the field. */
+export async function runProtocolCli(argv: string[], env: NodeJS.ProcessEnv, io: CliIo): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options: { 'effective-from': { type: 'string' } }, allowPositionals: true, strict: true });
+  } catch (error) {
+    io.err(`${(error as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  const [command, path, ...extra] = parsed.positionals;
+  if ((command !== 'validate' && command !== 'activate') || path === undefined || extra.length > 0) {
+    io.err(USAGE);
+    return 2;
+  }
+  const loaded = loadProtocolFile(path);
+  if (!loaded.ok) {
+    io.err(`${path} is not a valid protocol file:`);
+    for (const problem of loaded.problems) io.err(`  ${describeProblem(problem)}  [${problem.rule}]`);
+    return 2;
+  }
+  const { definition } = loaded;
+  if (command === 'validate') {
+    io.out(`${path}: valid protocol ${definition.id} (${definition.design}), ${definition.schedule.assessmentVisits.length} visits, ${definition.endpoints.length} endpoints`);
+    return 0;
+  }
+
+  const database = await openPlatformDatabase(env, 'trialstream-protocol');
+  try {
+    const { store } = database;
+    const clock = () => new Date();
+    const holder = new ProtocolHolder(ANTI_MAG_RITUXIMAB_PROTOCOL);
+    const writer = createStreamWriter(store, clock, ANTI_MAG_RITUXIMAB_PROTOCOL);
+    const registry = new ProtocolRegistry(store, holder, loadConfig(env), clock, writer);
+    await registry.refresh();
+    const who = `cli:${userInfo().username}`;
+    const result = await registry.activate(
+      { userId: who, name: who, role: 'administrator', siteIds: [] },
+      { file: readFileSync(path, 'utf8'), effectiveFrom: parsed.values['effective-from'], submissionId: randomUUID() },
+    );
+    const version = registry.versions().at(-1);
+    io.out(`Activated ${definition.id} as version ${version?.version}, effective from ${version?.effectiveFrom}: event ${result.response.events[0].eventId}`);
+    return 0;
+  } catch (error) {
+    if (error instanceof ApiError) {
+      io.err(`refused: ${error.message}`);
+      return 1;
+    }
+    throw error;
+  } finally {
+    await database.close();
+  }
+}
+
+if (require.main === module) runAsProcess(runProtocolCli);

@@ -1,0 +1,49 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { onReadModelChange } from '../api/live';
+
+export interface Loaded<T> {
+  data: T | undefined;
+  error: Error | undefined;
+  loading: boolean;
+  reload: () => void;
+}
+
+/**
+ * Loads what `load` answers and loads it again whenever `key` changes, and, when `live`, whenever the
+ * server says a read model changed (debounced: a burst of commits is one reload).
+ */
+export function useApi<T>(load: () => Promise<T>, key: unknown[], options: { live?: boolean } = {}): Loaded<T> {
+  const [state, setState] = useState<{ data?: T; error?: Error; loading: boolean }>({ loading: true });
+  const [generation, setGeneration] = useState(0);
+  const loadRef = useRef(load);
+  loadRef.current = load;
+  const reload = useCallback(() => setGeneration((value) => value + 1), []);
+
+  useEffect(() => {
+    let current = true;
+    setState((previous) => ({ ...previous, loading: true }));
+    loadRef.current().then(
+      (data) => current && setState({ data, loading: false }),
+      (error: Error) => current && setState({ error, loading: false }),
+    );
+    return () => {
+      current = false;
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [...key, generation]);
+
+  useEffect(() => {
+    if (!options.live) return;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const unsubscribe = onReadModelChange(() => {
+      clearTimeout(timer);
+      timer = setTimeout(reload, 250);
+    });
+    return () => {
+      clearTimeout(timer);
+      unsubscribe();
+    };
+  }, [options.live, reload]);
+
+  return { data: state.data, error: state.error, loading: state.loading, reload };
+}

@@ -1,0 +1,131 @@
+import type { NextFunction, Request, Response } from 'express';
+import getRawBody from 'raw-body';
+import { ErrorBody } from './api-error';
+import { parseStrictJson, PROTOTYPE_KEYS } from './strict-json';
+import { textDefect } from './text-rules';
+
+export interface BodyLimits {
+  /** Largest accepted body in bytes; larger is a 413. */
+  maxBytes: number;
+  /** Larger allowances for routes that take documents (a CSV allocation list), by exact path. */
+  largeBodyPaths: Record<string, number>;
+  /** Deepest accepted nesting of objects and arrays. */
+  maxDepth: number;
+}
+
+export const DEFAULT_BODY_LIMITS: BodyLimits = {
+  maxBytes: 100 * 1024,
+  largeBodyPaths: { '/allocation/import': 4 * 1024 * 1024 },
+  maxDepth: 32,
+};
+
+const reply = (res: Response, status: number, body: ErrorBody) => {
+  if (!res.headersSent) res.status(status).json(body);
+};
+
+const hasBody = (req: Request) => req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
+
+/** `application/json` (or `+json`) in UTF-8, the only body the API reads. */
+function isJsonUtf8(contentType: string | undefined): boolean {
+  if (!contentType) return false;
+  const [type, ...parameters] = contentType.split(';').map((part) => part.trim().toLowerCase());
+  if (type !== 'application/json' && !/^application\/[a-z0-9.+-]+\+json$/.test(type)) return false;
+  return parameters.every((parameter) => !parameter.startsWith('charset=') || /^charset="?utf-8"?$/.test(parameter));
+}
+
+/** Path segments and query text decoded once, so that `%00` or a broken escape is a 400 here, not a database error later. */
+function urlDefect(req: Request): ErrorBody | null {
+  const [path, query = ''] = req.originalUrl.split('?', 2);
+  const parts: Array<{ field: string; text: string }> = path.split('/').map((segment) => ({ field: 'path', text: segment }));
+  for (const pair of query.split('&')) {
+    const [name, value = ''] = pair.split('=', 2);
+    if (PROTOTYPE_KEYS.has(name)) {
+      return { error: 'validation_failed', message: `${name} is not a known field`, details: [{ field: name, rule: 'unknown-field' }] };
+    }
+    parts.push({ field: name, text: name }, { field: name, text: value });
+  }
+  for (const part of parts) {
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(part.text.replace(/\+/g, ' '));
+    } catch {
+      return { error: 'bad_request', message: `${part.field}: malformed percent-encoding in the URL`, details: [{ field: part.field, rule: 'valid-url-encoding' }] };
+    }
+    const defect = textDefect(decoded);
+    if (defect) {
+      const field = part.field === 'path' ? 'path' : safeFieldName(part.field);
+      return { error: 'bad_request', message: `${field} ${defect.message}`, details: [{ field, rule: defect.rule }] };
+    }
+  }
+  return null;
+}
+
+/** A query parameter's name as it may be echoed back: a broken name is reported as `query`. */
+function safeFieldName(name: string): string {
+  try {
+    const decoded = decodeURIComponent(name);
+    return textDefect(decoded) || decoded.length > 64 ? 'query' : decoded;
+  } catch {
+    return 'query';
+  }
+}
+
+/**
+ * The API's one request-body reader, in place of the framework's: size, media type, encoding and
+ * strict JSON are checked before anything else sees the request, and every refusal has the one error
+ * shape. The framework's parsers then find the request consumed and leave it alone.
+ */
+export function jsonBodyMiddleware(limits: BodyLimits = DEFAULT_BODY_LIMITS) {
+  const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+  return (req: Request, res: Response, next: NextFunction): void => {
+    const urlProblem = urlDefect(req);
+    if (urlProblem) return reply(res, 400, urlProblem);
+    if (!hasBody(req)) return next();
+    if (!isJsonUtf8(req.headers['content-type'])) {
+      return reply(res, 415, {
+        error: 'unsupported_media_type',
+        message: 'The body must be JSON sent as "Content-Type: application/json" (UTF-8)',
+        details: [{ field: 'content-type', rule: 'application-json-utf-8' }],
+      });
+    }
+    const encoding = (req.headers['content-encoding'] ?? 'identity').toLowerCase();
+    if (encoding !== 'identity') {
+      return reply(res, 415, {
+        error: 'unsupported_media_type',
+        message: 'Compressed bodies are not accepted',
+        details: [{ field: 'content-encoding', rule: 'identity' }],
+      });
+    }
+    const maxBytes = limits.largeBodyPaths[req.path] ?? limits.maxBytes;
+    const length = req.headers['content-length'];
+    getRawBody(req, { limit: maxBytes, length: length === undefined ? undefined : Number(length) })
+      .then((raw) => {
+        let text: string;
+        try {
+          text = decoder.decode(raw);
+        } catch {
+          return reply(res, 400, { error: 'bad_request', message: 'The body is not valid UTF-8', details: [{ field: 'body', rule: 'utf-8' }] });
+        }
+        const parsed = parseStrictJson(text, limits.maxDepth);
+        if (!parsed.ok) {
+          const error = parsed.rule === 'valid-json' ? 'bad_request' : 'validation_failed';
+          return reply(res, 400, { error, message: parsed.message, details: [{ field: parsed.field, rule: parsed.rule }] });
+        }
+        // A fully read request is what the framework's own parsers take as "already parsed".
+        req.body = parsed.value;
+        next();
+      })
+      .catch((error: { type?: string }) => {
+        if (error.type === 'entity.too.large') {
+          res.setHeader('Connection', 'close');
+          return reply(res, 413, {
+            error: 'payload_too_large',
+            message: `The body is larger than ${maxBytes} bytes`,
+            details: [{ field: 'body', rule: 'max-size' }],
+          });
+        }
+        // An aborted upload or a Content-Length that does not match the body.
+        reply(res, 400, { error: 'bad_request', message: 'The body could not be read', details: [{ field: 'body', rule: 'complete-body' }] });
+      });
+  };
+}

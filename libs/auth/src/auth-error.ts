@@ -1,0 +1,43 @@
+import { HttpException } from '@nestjs/common';
+
+/** What an authentication or account rule refused, in the API's one error shape. */
+export class AuthError extends HttpException {
+  constructor(
+    status: number,
+    error: string,
+    message: string,
+    details: { field: string; rule: string }[],
+    /** Response headers that explain the refusal, e.g. `Retry-After` for a lockout. */
+    readonly headers: Record<string, string> = {},
+    /** Fields beside the error shape's own, e.g. `unlockAt`. */
+    extra: Record<string, string> = {},
+  ) {
+    super({ error, message, details, ...extra }, status);
+  }
+
+  /** The same answer for an unknown user, a wrong password and a deactivated account. */
+  static badCredentials(field = 'password'): AuthError {
+    return new AuthError(401, 'unauthenticated', 'The user name or password is wrong', [{ field, rule: 'valid-credentials' }]);
+  }
+
+  static lockedOut(until: Date, now: Date): AuthError {
+    const seconds = Math.max(1, Math.ceil((until.getTime() - now.getTime()) / 1000));
+    return new AuthError(
+      423,
+      'locked',
+      `Too many failed logins: try again after ${until.toISOString()}`,
+      [{ field: 'username', rule: 'not-locked-out' }],
+      { 'Retry-After': String(seconds) },
+      { unlockAt: until.toISOString() },
+    );
+  }
+
+  static rejected(violations: { field: string; rule: string; message: string }[]): AuthError {
+    return new AuthError(
+      422,
+      'rule_violation',
+      violations.map((v) => `${v.field}: ${v.message}`).join('; '),
+      violations.map(({ field, rule }) => ({ field, rule })),
+    );
+  }
+}

@@ -1,0 +1,111 @@
+import { Body, Controller, Get, HttpCode, Post, Req, Res } from '@nestjs/common';
+import { ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { IsOptional, IsString, MaxLength } from 'class-validator';
+import type { Request, Response } from 'express';
+import { PASSWORD_MAX_LENGTH } from '@trialstream/domain';
+import { Accounts, SessionView } from '../accounts';
+import { AnyAuthenticatedRole, CurrentPrincipal, Public } from './decorators';
+import { Principal } from '../principal';
+import { sessionOf } from './request-principal';
+import { SESSION_COOKIE, sessionCookieOptions, sessionTokenOf } from './session-cookie';
+import { AuthError } from '../auth-error';
+
+/** Long enough for any real value, short enough that nobody makes the server hash a megabyte. */
+const CREDENTIAL_MAX = PASSWORD_MAX_LENGTH * 4;
+
+export class LoginDto {
+  @ApiProperty({ example: 'ana.martin' }) @IsString() @MaxLength(CREDENTIAL_MAX)
+  username: string;
+
+  @ApiProperty({ format: 'password' }) @IsString() @MaxLength(CREDENTIAL_MAX)
+  password: string;
+}
+
+export class ActivateDto {
+  @ApiProperty({ example: 'ana.martin' }) @IsString() @MaxLength(CREDENTIAL_MAX)
+  username: string;
+
+  @ApiProperty({ description: 'the one-time code an administrator handed over' }) @IsString() @MaxLength(CREDENTIAL_MAX)
+  activationCode: string;
+
+  @ApiProperty({ format: 'password' }) @IsString() @MaxLength(CREDENTIAL_MAX)
+  password: string;
+}
+
+export class ChangePasswordDto {
+  @ApiProperty({ format: 'password' }) @IsString() @MaxLength(CREDENTIAL_MAX)
+  currentPassword: string;
+
+  @ApiProperty({ format: 'password' }) @IsString() @MaxLength(CREDENTIAL_MAX)
+  newPassword: string;
+}
+
+/** The credentials of an electronic signature or a re-authenticated decision. */
+export class SignatureCredentialsDto {
+  @ApiProperty({ format: 'password', description: "the signer's password" }) @IsString() @MaxLength(CREDENTIAL_MAX)
+  password: string;
+
+  @ApiPropertyOptional({ description: "the signer's user name: required for the first signature of a session" })
+  @IsOptional() @IsString() @MaxLength(CREDENTIAL_MAX)
+  username?: string;
+}
+
+/** People's login, session, logout, activation and password change; the session lives in a cookie. */
+@ApiTags('auth')
+@Controller('auth')
+export class AuthController {
+  constructor(private readonly accounts: Accounts) {}
+
+  @Public()
+  @Post('login')
+  @HttpCode(200)
+  async login(@Body() body: LoginDto, @Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<SessionView> {
+    const { token, view } = await this.accounts.login(body.username, body.password);
+    res.cookie(SESSION_COOKIE, token, sessionCookieOptions(req));
+    return view;
+  }
+
+  @Get('session')
+  @AnyAuthenticatedRole()
+  session(@Req() req: Request): SessionView {
+    const session = sessionOf(req);
+    if (!session) throw new AuthError(401, 'unauthenticated', 'No browser session: this request used an API key', [{ field: 'session', rule: 'valid-session' }]);
+    return session.view;
+  }
+
+  /**
+   * Public so that a browser with an expired session can still clear its cookie; a live session is
+   * ended only with its CSRF token, so another site cannot log a person out.
+   */
+  @Public()
+  @Post('logout')
+  @HttpCode(204)
+  async logout(@Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<void> {
+    const token = sessionTokenOf(req);
+    if (token) {
+      const session = await this.accounts.resolveSession(token);
+      if (session) {
+        const sent = req.headers['x-csrf-token'];
+        if (sent !== session.view.csrfToken) {
+          throw new AuthError(403, 'forbidden', 'Logging out with the session cookie takes the CSRF token', [{ field: 'X-CSRF-Token', rule: 'csrf-token' }]);
+        }
+        await this.accounts.logout(token, session.principal);
+      }
+    }
+    res.clearCookie(SESSION_COOKIE, sessionCookieOptions(req));
+  }
+
+  @Public()
+  @Post('activate')
+  @HttpCode(204)
+  async activate(@Body() body: ActivateDto): Promise<void> {
+    await this.accounts.activate(body.username, body.activationCode, body.password);
+  }
+
+  @Post('password')
+  @HttpCode(204)
+  @AnyAuthenticatedRole()
+  async changePassword(@CurrentPrincipal() principal: Principal, @Body() body: ChangePasswordDto): Promise<void> {
+    await this.accounts.changePassword(principal, body.currentPassword, body.newPassword);
+  }
+}

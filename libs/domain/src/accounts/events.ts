@@ -1,0 +1,140 @@
+import { EventDraft } from '../envelope';
+import { UpcastChains } from '../upcasting';
+
+/**
+ * What happens to a person's account, as audit events (21 CFR Part 11 §11.10(e), §11.300): each on the
+ * account's own stream `account-<userId>`, so the audit trail shows who logged in, failed, was locked
+ * out or changed a password beside the data they wrote. No payload ever carries a secret: no password,
+ * no activation code, no session id, no API key, not even a hash of one.
+ */
+export const accountStreamId = (userId: string): string => `account-${userId}`;
+
+export interface AccountCreated {
+  username: string;
+  name: string;
+  role: string;
+  siteIds: string[];
+  /** The administrator who created it. */
+  createdBy: string;
+}
+
+/** The one-time activation code was exchanged for a first password. */
+export interface AccountActivated {
+  username: string;
+}
+
+export interface LoginSucceeded {
+  username: string;
+}
+
+export const LOGIN_FAILURE_REASONS = ['wrong-password', 'unknown-user', 'locked', 'deactivated', 'not-activated'] as const;
+export type LoginFailureReason = (typeof LOGIN_FAILURE_REASONS)[number];
+
+export interface LoginFailed {
+  /** Absent for a user name that does not exist: what was typed may be a password. */
+  username?: string;
+  reason: LoginFailureReason;
+}
+
+/** Too many failed logins in the window: logins are refused until `until`. */
+export interface AccountLockedOut {
+  username: string;
+  failedAttempts: number;
+  until: string;
+}
+
+export interface LoggedOut {
+  username: string;
+}
+
+export interface PasswordChanged {
+  username: string;
+}
+
+/** An administrator issued a new activation code; the old password no longer works. */
+export interface PasswordReset {
+  username: string;
+  resetBy: string;
+}
+
+export interface AccountDeactivated {
+  username: string;
+  deactivatedBy: string;
+}
+
+/** A signature or a re-authenticated action was refused because the password was wrong. */
+export interface SignatureAuthenticationFailed {
+  /** What the person tried to sign, e.g. `patient/S01-0001` or `trial/lock`. */
+  resource: string;
+  reason: 'wrong-password' | 'wrong-username' | 'locked';
+}
+
+export interface ApiKeyIssued {
+  apiKeyId: string;
+  name: string;
+  /** The person whose key it is, or absent for a machine key bound to a role. */
+  userId?: string;
+  role: string;
+  siteIds: string[];
+  scopes: string[];
+  expiresAt: string;
+  issuedBy: string;
+}
+
+export interface ApiKeyRevoked {
+  apiKeyId: string;
+  revokedBy: string;
+}
+
+export interface AccountEventPayloadByType {
+  AccountCreated: AccountCreated;
+  AccountActivated: AccountActivated;
+  LoginSucceeded: LoginSucceeded;
+  LoginFailed: LoginFailed;
+  AccountLockedOut: AccountLockedOut;
+  LoggedOut: LoggedOut;
+  PasswordChanged: PasswordChanged;
+  PasswordReset: PasswordReset;
+  AccountDeactivated: AccountDeactivated;
+  SignatureAuthenticationFailed: SignatureAuthenticationFailed;
+  ApiKeyIssued: ApiKeyIssued;
+  ApiKeyRevoked: ApiKeyRevoked;
+}
+
+export type AccountEventType = keyof AccountEventPayloadByType;
+
+/** Schema versions new account events are written with; raising one needs an upcast step. */
+export const ACCOUNT_SCHEMA_VERSIONS: Readonly<Record<AccountEventType, number>> = {
+  AccountCreated: 1,
+  AccountActivated: 1,
+  LoginSucceeded: 1,
+  LoginFailed: 1,
+  AccountLockedOut: 1,
+  LoggedOut: 1,
+  PasswordChanged: 1,
+  PasswordReset: 1,
+  AccountDeactivated: 1,
+  SignatureAuthenticationFailed: 1,
+  ApiKeyIssued: 1,
+  ApiKeyRevoked: 1,
+};
+
+export const ACCOUNT_EVENT_TYPES = Object.keys(ACCOUNT_SCHEMA_VERSIONS) as readonly AccountEventType[];
+
+export const isAccountEventType = (type: unknown): type is AccountEventType =>
+  typeof type === 'string' && Object.prototype.hasOwnProperty.call(ACCOUNT_SCHEMA_VERSIONS, type);
+
+export const ACCOUNT_UPCAST_CHAINS: UpcastChains = Object.fromEntries(
+  Object.entries(ACCOUNT_SCHEMA_VERSIONS).map(([type, currentVersion]) => [type, { currentVersion, steps: {} }]),
+);
+
+export const draftAccountEvent = <K extends AccountEventType>(
+  type: K,
+  occurredAt: string,
+  data: AccountEventPayloadByType[K],
+): EventDraft<K, AccountEventPayloadByType[K]> => ({
+  type,
+  schemaVersion: ACCOUNT_SCHEMA_VERSIONS[type],
+  occurredAt,
+  data,
+});

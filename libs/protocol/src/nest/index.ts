@@ -1,0 +1,3 @@
+export * from './protocol-registry';
+export * from './protocol.controller';
+export * from './protocol.module';

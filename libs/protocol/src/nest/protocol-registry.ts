@@ -1,0 +1,94 @@
+import { createHash } from 'node:crypto';
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { ApiError } from '@trialstream/api-common';
+import type { Principal } from '@trialstream/auth';
+import { CLOCK, PLATFORM_CONFIG, PROTOCOL_HOLDER, type PlatformConfig, type ProtocolHolder } from '@trialstream/config';
+import {
+  decideProtocolActivation, protocolInForce, protocolVersionsFrom, TRIAL_STREAM_ID, type ProtocolDefinition, type ProtocolVersion,
+} from '@trialstream/domain';
+import { EVENT_STORE, type PostgresEventStore } from '@trialstream/event-store';
+import { StreamWriter, type WriteResult } from '@trialstream/write-side';
+import { readFileSync } from 'node:fs';
+import { parseProtocolYaml } from '../load';
+
+/** Who loads the configured protocol file on first start. */
+const STARTUP: Principal = { userId: 'system:protocol-file', name: 'protocol file at start', role: 'administrator', siteIds: [] };
+
+export interface Activation {
+  /** The protocol file's YAML text. */
+  file: string;
+  /** YYYY-MM-DD; default: today. */
+  effectiveFrom?: string;
+  submissionId: string;
+}
+
+/**
+ * The protocol versions of the trial stream. Keeps PROTOCOL at the version in force today; activating
+ * a version validates the file (422 naming the field, nothing stored) and appends ProtocolActivated
+ * through the one write path.
+ */
+@Injectable()
+export class ProtocolRegistry implements OnModuleInit {
+  private versionList: ProtocolVersion[] = [];
+
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: PostgresEventStore,
+    @Inject(PROTOCOL_HOLDER) private readonly holder: ProtocolHolder,
+    @Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig,
+    @Inject(CLOCK) private readonly clock: () => Date,
+    private readonly writer: StreamWriter,
+  ) {}
+
+  /** On first start, the configured file becomes version 1 (idempotent across processes by its hash). */
+  async onModuleInit(): Promise<void> {
+    await this.refresh();
+    if (this.versionList.length > 0 || this.config.protocolFile === null) return;
+    const file = readFileSync(this.config.protocolFile, 'utf8');
+    await this.activate(STARTUP, { file, submissionId: `protocol-file-${sha256(file)}` });
+  }
+
+  /** Re-reads the trial stream (another process may have activated a version). */
+  async refresh(): Promise<ProtocolVersion[]> {
+    this.versionList = protocolVersionsFrom(await this.store.readStream(TRIAL_STREAM_ID));
+    const inForce = protocolInForce(this.versionList, this.today());
+    if (inForce) this.holder.current = inForce.definition;
+    return this.versionList;
+  }
+
+  versions(): readonly ProtocolVersion[] {
+    return this.versionList;
+  }
+
+  /** The version in force on a date: point-in-time views use it. Before any version is logged, the built-in or configured one. */
+  inForceAt(date: string): ProtocolDefinition {
+    return protocolInForce(this.versionList, date)?.definition ?? this.holder.current;
+  }
+
+  async activate(principal: Principal, activation: Activation): Promise<WriteResult> {
+    const parsed = parseProtocolYaml(activation.file);
+    if (!parsed.ok) throw ApiError.ruleViolations(parsed.problems.map(({ field, rule, message }) => ({ field: `file.${field}`, rule, message })));
+    const sourceSha256 = sha256(activation.file);
+    const effectiveFrom = activation.effectiveFrom ?? this.today();
+    const result = await this.writer.write<ProtocolVersion[]>({
+      principal,
+      streamId: TRIAL_STREAM_ID,
+      siteOf: () => null,
+      submissionId: activation.submissionId,
+      request: { kind: 'protocol-activation', body: { sourceSha256, effectiveFrom } },
+      resource: { protocol: parsed.definition.id },
+      fold: protocolVersionsFrom,
+      authorize: () => undefined,
+      // the route required 'administer'
+      decide: (versions, ctx) =>
+        decideProtocolActivation(versions, { definition: parsed.definition, effectiveFrom, sourceSha256 }, ctx.now.toISOString()),
+    });
+    await this.refresh();
+    return result;
+  }
+
+  private today(): string {
+    return this.clock().toISOString().slice(0, 10);
+  }
+}
+
+const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
