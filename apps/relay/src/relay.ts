@@ -185,6 +185,8 @@ export class Relay {
       this.readAhead = null;
       await dropped?.catch(() => undefined);
       this.checkpoint = leading ? await this.dependencies.checkpoints.load(this.options.name) : null;
+      // A standby made no progress by design: its stall clock starts when it takes the lead.
+      this.counters.lastProgressAt = Date.now();
       this.leading = leading;
     }
     return leading;
