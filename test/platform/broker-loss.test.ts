@@ -62,7 +62,7 @@ describe('a three-broker cluster that loses a broker under load', () => {
       KAFKA_PARTITIONS: String(PARTITIONS),
       KAFKA_SESSION_TIMEOUT_MS: '10000',
     };
-    const [relay] = await Promise.all([AppProcess.start('relay', env, 120_000), AppProcess.start('monitoring', env, 120_000)]).then(
+    const [relay] = await Promise.all([AppProcess.start('relay', env, 240_000), AppProcess.start('monitoring', env, 240_000)]).then(
       (started) => (processes.push(...started), started),
     );
     dataSource = await openDatabase({ url: database!.url, migrations: PLATFORM_MIGRATIONS, poolSize: 4 });
@@ -116,5 +116,5 @@ describe('a three-broker cluster that loses a broker under load', () => {
       expect({ projection: projection.name, identical: report.identical }).toEqual({ projection: projection.name, identical: true });
       expect(await dataSource.query(`SELECT count(*)::int AS n FROM "${projection.schema}"._dead_letters`)).toEqual([{ n: 0 }]);
     }
-  }, 300_000);
+  }, 420_000);
 });

@@ -47,7 +47,8 @@ describe('projection services scaled out in consumer groups', () => {
         // A killed instance's partitions move after 10 s instead of 30.
         KAFKA_SESSION_TIMEOUT_MS: '10000',
       },
-      120_000,
+      // Seven processes compile and start at once: generous on a busy 2-core machine.
+      240_000,
     );
     processes.add(started);
     return started;
@@ -127,5 +128,5 @@ describe('projection services scaled out in consumer groups', () => {
       });
       expect(await dataSource.query(`SELECT count(*)::int AS n FROM "${projection.schema}"._dead_letters`)).toEqual([{ n: 0 }]);
     }
-  }, 240_000);
+  }, 420_000);
 });
