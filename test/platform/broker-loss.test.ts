@@ -26,18 +26,24 @@ describe('a three-broker cluster that loses a broker under load', () => {
   const topic = uniqueTopic('broker-loss');
   const processes: AppProcess[] = [];
   let appending: Promise<void> | undefined;
+  /** Set when the suite ends, passed or failed: the load must never outlive it. */
+  let finished = false;
 
   beforeAll(async () => {
     await kafkaCluster('start');
     database = await createTestDatabase('brokerloss');
   }, 240_000);
   afterAll(async () => {
-    await Promise.all(processes.map((process) => process.stop('SIGKILL')));
-    await appending?.catch(() => undefined);
-    await reader?.stop().catch(() => undefined);
-    await dataSource?.destroy();
-    await database?.drop();
-    await kafkaCluster('stop');
+    finished = true;
+    try {
+      await Promise.all(processes.map((process) => process.stop('SIGKILL')));
+      await appending?.catch(() => undefined);
+      await reader?.stop().catch(() => undefined);
+      await dataSource?.destroy();
+      await database?.drop();
+    } finally {
+      await kafkaCluster('stop');
+    }
   }, 120_000);
 
   /** The node that leads the topic's first partition: killing it forces a leader election. */
@@ -74,7 +80,7 @@ describe('a three-broker cluster that loses a broker under load', () => {
     const progress = { rounds: 0, roundsAfterRestart: 0, restarted: false };
     // Sites submit before, during and for a while after the broker's absence, however long its restart takes.
     appending = (async () => {
-      for (let round = 0; !progress.restarted || progress.roundsAfterRestart < 3; round++) {
+      for (let round = 0; !finished && (!progress.restarted || progress.roundsAfterRestart < 3); round++) {
         await appendPatientRound(store, load, round);
         progress.rounds = round + 1;
         if (progress.restarted) progress.roundsAfterRestart += 1;

@@ -22,6 +22,8 @@ describe('projection services scaled out in consumer groups', () => {
   let topic: string;
   const processes = new Set<AppProcess>();
   let appending: Promise<void> | undefined;
+  /** Set when the suite ends, passed or failed: the load must never outlive it. */
+  let finished = false;
 
   beforeAll(async () => {
     await assertKafkaReachable();
@@ -29,6 +31,7 @@ describe('projection services scaled out in consumer groups', () => {
     topic = uniqueTopic('scaled');
   });
   afterAll(async () => {
+    finished = true;
     await Promise.all([...processes].map((process) => process.stop('SIGKILL')));
     await appending?.catch(() => undefined);
     await dataSource?.destroy();
@@ -90,7 +93,7 @@ describe('projection services scaled out in consumer groups', () => {
     const progress = { rounds: 0, lastKillAtRound: Number.POSITIVE_INFINITY };
     // Sites submit before, between and for a few rounds after the kills, however long a new instance takes to start.
     appending = (async () => {
-      for (let round = 0; round < progress.lastKillAtRound + 3; round++) {
+      for (let round = 0; !finished && round < progress.lastKillAtRound + 3; round++) {
         await appendPatientRound(store, load, round);
         progress.rounds = round + 1;
         await pause(1_000);

@@ -22,6 +22,8 @@ describe('relays that fail over', () => {
   const relays = new Set<AppProcess>();
   let appending: Promise<void> | undefined;
   let env: Record<string, string>;
+  /** Set when the suite ends, passed or failed: the load must never outlive it. */
+  let finished = false;
 
   beforeAll(async () => {
     harness = await openRelayHarness({ partitions: 4 });
@@ -34,6 +36,7 @@ describe('relays that fail over', () => {
     };
   });
   afterAll(async () => {
+    finished = true;
     await Promise.all([...relays].map((relay) => relay.stop('SIGKILL')));
     await appending?.catch(() => undefined);
     await reader?.stop();
@@ -69,7 +72,7 @@ describe('relays that fail over', () => {
     let lastKillAtRound = 0;
     let killsDone = 0;
     // Sites submit before, between and after the kills, however long a replacement relay takes to start.
-    const keepGoing = () => killsDone < KILLS || progress.rounds < lastKillAtRound + ROUNDS_BETWEEN;
+    const keepGoing = () => !finished && (killsDone < KILLS || progress.rounds < lastKillAtRound + ROUNDS_BETWEEN);
     appending = appendSteadily(harness.store, { streams, rounds: keepGoing, eventsPerAppend: EVENTS_PER_APPEND, progress }, ROUND_PAUSE_MS);
 
     const handovers: number[] = [];
