@@ -95,7 +95,7 @@ export class ApiExceptionFilter implements ExceptionFilter {
     }
     if (isDataException(exception)) {
       // The database's message quotes the value: only the route and the SQLSTATE go to the log.
-      this.logger.warn(`a request value reached the database unvalidated (${request.method} ${request.route?.path ?? 'unmatched route'})`);
+      this.logger.warn(`a request value reached the database unvalidated (${request.method} ${(request.route as { path?: string } | undefined)?.path ?? 'unmatched route'})`);
       response.status(HttpStatus.BAD_REQUEST).json({
         error: 'bad_request',
         message: 'A value in the request is not valid for its field',
