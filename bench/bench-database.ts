@@ -1,5 +1,5 @@
 import { openDatabase } from '@trialstream/database';
-import { upcastEvent } from '@trialstream/domain';
+import { upcastStoredEvent } from '@trialstream/domain';
 import { EVENT_STORE_MIGRATIONS, PostgresEventStore } from '@trialstream/event-store';
 import { projectionMigration, REGISTRY_PROJECTION } from '@trialstream/projections';
 import type { DataSource } from 'typeorm';
@@ -29,7 +29,7 @@ export async function openBenchDatabase(): Promise<BenchDatabase> {
     return {
       database,
       dataSource,
-      store: new PostgresEventStore(dataSource, { upcast: upcastEvent }),
+      store: new PostgresEventStore(dataSource, { upcast: upcastStoredEvent }),
       serverVersion,
       async close() {
         await dataSource.destroy();

@@ -1,6 +1,6 @@
 import { Pool } from 'pg';
 import { PostgresEventStore, type AppendOutcome } from '@trialstream/event-store';
-import { upcastEvent } from '@trialstream/domain';
+import { upcastStoredEvent } from '@trialstream/domain';
 import type { BenchDatabase } from './bench-database';
 import type { MemoryRecorder } from './memory';
 import type { BenchParameters } from './parameters';
@@ -47,7 +47,7 @@ function assertAppended(outcome: AppendOutcome, streamId: string): void {
 }
 
 async function singleEventAppends(db: BenchDatabase, params: BenchParameters): Promise<StoreAppendResults['single_group_commit']> {
-  const store = new PostgresEventStore(db.dataSource, { upcast: upcastEvent });
+  const store = new PostgresEventStore(db.dataSource, { upcast: upcastStoredEvent });
   const writer = async (index: number) => {
     const actor = coordinatorOf(index);
     for (const { patient, version } of singleEventPlan('s', index, shareOf(params.events, params.concurrency, index), params.eventsPerPatient)) {
@@ -68,7 +68,7 @@ async function singleEventAppends(db: BenchDatabase, params: BenchParameters): P
 }
 
 async function batchedAppends(db: BenchDatabase, params: BenchParameters, plan: HistorySlice[][]): Promise<StoreAppendResults['batched']> {
-  const store = new PostgresEventStore(db.dataSource, { upcast: upcastEvent });
+  const store = new PostgresEventStore(db.dataSource, { upcast: upcastStoredEvent });
   const actor = coordinatorOf(0);
   const result = await timed(params.events, async () => {
     for (const batch of plan) {

@@ -28,5 +28,6 @@ export * from './analysis';
 export * from './randomization';
 export * from './trial';
 export * from './stored-event-upcaster';
+export * from './deciders';
 export * from './accounts';
 export * from './signatures';

@@ -1,7 +1,4 @@
-import { EntryCorrected, EntryVoided } from './events/amendment';
-import { InfusionGiven } from './events/infusion';
-import { PatientEnrolled, PatientRandomized, PatientScreenFailed } from './events/patient-lifecycle';
-import { upcastEvent } from './upcasting';
+import { isCatalogued } from './events/catalog';
 
 export type PatientStatus = 'not_enrolled' | 'enrolled' | 'screen_failed' | 'randomized' | 'withdrawn';
 
@@ -11,7 +8,7 @@ export interface CommittedEvent {
   type: string;
   data: unknown;
   occurredAt: string;
-  /** When given, older versions are upcast before folding. */
+  /** As stored; folds receive current versions only (the read path upcast them with `upcastStoredEvent`). */
   schemaVersion?: number;
 }
 
@@ -70,9 +67,9 @@ export const initialPatientState: PatientState = {
   corrections: {},
 };
 
-const withEntry = (state: PatientState, event: CommittedEvent, data: unknown): PatientState => ({
+const withEntry = (state: PatientState, event: CommittedEvent): PatientState => ({
   ...state,
-  entries: { ...state.entries, [event.eventId]: { type: event.type, occurredAt: event.occurredAt, data, voided: false } },
+  entries: { ...state.entries, [event.eventId]: { type: event.type, occurredAt: event.occurredAt, data: event.data, voided: false } },
 });
 
 const updateEntry = (state: PatientState, eventId: string, change: Partial<StreamEntry>): PatientState => {
@@ -85,15 +82,28 @@ const updateInfusion = (state: PatientState, eventId: string, change: Partial<In
   infusions: state.infusions.map((infusion) => (infusion.eventId === eventId ? { ...infusion, ...change } : infusion)),
 });
 
-/** Folds one committed event into the patient's state. Unknown types are remembered but change nothing else. */
+/**
+ * What a correction or a void does to the entry it targets: the one statement of these rules, which
+ * the patient's state and every read model that keeps entries (the analysis) apply.
+ */
+export const amendmentOf = (event: CommittedEvent): { eventId: string; change: Partial<Pick<StreamEntry, 'occurredAt' | 'data' | 'voided'>> } | undefined => {
+  if (!isCatalogued(event)) return undefined;
+  if (event.type === 'EntryCorrected') return { eventId: event.data.correctedEventId, change: { occurredAt: event.occurredAt, data: event.data.data } };
+  if (event.type === 'EntryVoided') return { eventId: event.data.voidedEventId, change: { voided: true } };
+  return undefined;
+};
+
+/**
+ * Folds one committed event (at its current schema version: the read path upcast it) into the patient's
+ * state. Unknown types are remembered but change nothing else.
+ */
 export const evolvePatient = (state: PatientState, event: CommittedEvent): PatientState => {
-  const data =
-    event.schemaVersion === undefined ? event.data : upcastEvent(event.type, event.schemaVersion, event.data).data;
-  const next = withEntry(state, event, data);
+  const next = withEntry(state, event);
+  if (!isCatalogued(event)) return next;
 
   switch (event.type) {
     case 'PatientEnrolled': {
-      const enrolled = data as PatientEnrolled;
+      const enrolled = event.data;
       return {
         ...next,
         patientId: enrolled.patientId,
@@ -106,7 +116,7 @@ export const evolvePatient = (state: PatientState, event: CommittedEvent): Patie
       };
     }
     case 'PatientScreenFailed': {
-      const failed = data as PatientScreenFailed;
+      const failed = event.data;
       return {
         ...next,
         patientId: failed.patientId,
@@ -120,12 +130,12 @@ export const evolvePatient = (state: PatientState, event: CommittedEvent): Patie
         ...next,
         status: next.status === 'withdrawn' ? 'withdrawn' : 'randomized',
         randomizedAt: event.occurredAt,
-        kitNumber: (data as PatientRandomized).kitNumber,
+        kitNumber: event.data.kitNumber,
       };
     case 'PatientWithdrawn':
       return { ...next, status: 'withdrawn', withdrawnAt: event.occurredAt };
     case 'InfusionGiven': {
-      const infusion = data as InfusionGiven;
+      const infusion = event.data;
       return {
         ...next,
         infusions: [
@@ -142,13 +152,9 @@ export const evolvePatient = (state: PatientState, event: CommittedEvent): Patie
       };
     }
     case 'EntryCorrected': {
-      const correction = data as EntryCorrected;
+      const correction = event.data;
       const target = correction.correctedEventId;
-      let corrected = updateEntry(next, target, {
-        occurredAt: event.occurredAt,
-        data: correction.data,
-        correctedBy: event.eventId,
-      });
+      let corrected = updateEntry(next, target, { ...amendmentOf(event)?.change, correctedBy: event.eventId });
       corrected = {
         ...corrected,
         corrections: {
@@ -165,8 +171,8 @@ export const evolvePatient = (state: PatientState, event: CommittedEvent): Patie
       return corrected;
     }
     case 'EntryVoided': {
-      const target = (data as EntryVoided).voidedEventId;
-      const voided = updateInfusion(updateEntry(next, target, { voided: true }), target, { voided: true });
+      const target = event.data.voidedEventId;
+      const voided = updateInfusion(updateEntry(next, target, { ...amendmentOf(event)?.change }), target, { voided: true });
       return { ...voided, voidedEventIds: [...voided.voidedEventIds, target] };
     }
     default:

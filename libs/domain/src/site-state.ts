@@ -1,4 +1,4 @@
-import { SiteActivated } from './events/site';
+import { isCatalogued } from './events/catalog';
 import { CommittedEvent } from './patient-state';
 
 export interface SiteState {
@@ -11,7 +11,7 @@ export interface SiteState {
 export const initialSiteState: SiteState = { siteId: null, activated: false, name: null, country: null };
 
 export const evolveSite = (state: SiteState, event: CommittedEvent): SiteState => {
-  if (event.type !== 'SiteActivated') return state;
-  const data = event.data as SiteActivated;
+  if (!isCatalogued(event) || event.type !== 'SiteActivated') return state;
+  const data = event.data;
   return { siteId: data.siteId, activated: true, name: data.name, country: data.country ?? null };
 };

@@ -1,17 +1,9 @@
-import { ACCOUNT_UPCAST_CHAINS } from './accounts/events';
-import { MONITORING_UPCAST_CHAINS } from './monitoring';
-import { SIGNATURE_UPCAST_CHAINS } from './signatures/events';
-import { TRIAL_UPCAST_CHAINS } from './trial';
-import { createUpcaster, DOMAIN_UPCAST_CHAINS, Upcaster } from './upcasting';
+import { EVENT_CATALOG } from './events/catalog';
+import { createUpcaster, upcastChainsOf, Upcaster } from './upcasting';
 
 /**
- * The one upcaster for everything the store holds: clinical, monitoring and trial-lifecycle events.
- * Readers (the store, Kafka consumers, exports) use this, so each sees every type at its current version.
+ * The one upcaster, built from the event catalog: every type the store holds, at its current version.
+ * It runs once on each read path (the store's reader, the Kafka consumer, the exports' raw reads);
+ * folds and projections receive current versions only.
  */
-export const upcastStoredEvent: Upcaster = createUpcaster({
-  ...DOMAIN_UPCAST_CHAINS,
-  ...MONITORING_UPCAST_CHAINS,
-  ...TRIAL_UPCAST_CHAINS,
-  ...SIGNATURE_UPCAST_CHAINS,
-  ...ACCOUNT_UPCAST_CHAINS,
-});
+export const upcastStoredEvent: Upcaster = createUpcaster(upcastChainsOf(EVENT_CATALOG));

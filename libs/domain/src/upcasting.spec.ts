@@ -1,5 +1,6 @@
 import { EVENT_TYPES } from './events/catalog';
-import { createUpcaster, UnknownSchemaVersionError, upcastEvent } from './upcasting';
+import { upcastStoredEvent } from './stored-event-upcaster';
+import { createUpcaster, UnknownSchemaVersionError } from './upcasting';
 
 describe('createUpcaster', () => {
   // a made-up history: v1 had `btu`, v2 renamed it to `value`, v3 added the unit
@@ -47,13 +48,13 @@ describe('createUpcaster', () => {
   });
 });
 
-describe('upcastEvent', () => {
+describe('upcastStoredEvent', () => {
   it.each(EVENT_TYPES)('reads %s at version 1 unchanged', (type) => {
     const data = { any: 'payload' };
-    expect(upcastEvent(type, 1, data)).toEqual({ schemaVersion: 1, data });
+    expect(upcastStoredEvent(type, 1, data)).toEqual({ schemaVersion: 1, data });
   });
 
   it('refuses a future version of a domain event', () => {
-    expect(() => upcastEvent('InfusionGiven', 2, {})).toThrow(UnknownSchemaVersionError);
+    expect(() => upcastStoredEvent('InfusionGiven', 2, {})).toThrow(UnknownSchemaVersionError);
   });
 });

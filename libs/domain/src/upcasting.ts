@@ -1,4 +1,4 @@
-import { CURRENT_SCHEMA_VERSIONS } from './events/catalog';
+import type { EventSpec } from './events/catalog';
 
 /**
  * Turns a payload of one schema version into the next version's payload. Its input is typed `any`
@@ -65,10 +65,6 @@ export const createUpcaster = (chains: UpcastChains): Upcaster => {
   };
 };
 
-/** No old versions exist yet: every type is at version 1, so the steps are empty. */
-export const DOMAIN_UPCAST_CHAINS: UpcastChains = Object.fromEntries(
-  Object.entries(CURRENT_SCHEMA_VERSIONS).map(([type, currentVersion]) => [type, { currentVersion, steps: {} }]),
-);
-
-/** Upcasts a stored event of this domain to its current schema version. */
-export const upcastEvent: Upcaster = createUpcaster(DOMAIN_UPCAST_CHAINS);
+/** The chains of a catalog: each type's current version and its steps up to it. */
+export const upcastChainsOf = (catalog: Readonly<Record<string, EventSpec>>): UpcastChains =>
+  Object.fromEntries(Object.entries(catalog).map(([type, spec]) => [type, { currentVersion: spec.schemaVersion, steps: spec.upcasters ?? {} }]));

@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { CHECKPOINT_STREAM_ID, LOG_CHECKPOINTED, type LogCheckpointed } from '@trialstream/domain';
+import { CHECKPOINT_STREAM_ID, draftEvent, LOG_CHECKPOINTED, type LogCheckpointed } from '@trialstream/domain';
 import type { Actor, EventEnvelope } from '@trialstream/domain';
 import { summarizeCheckpoint, takeCheckpoint, type LogCheckpoint } from './checkpoint';
 import type { PostgresEventStore } from './postgres-event-store';
@@ -20,7 +20,7 @@ export async function recordCheckpoint(
     const outcome = await store.append({
       streamId: CHECKPOINT_STREAM_ID,
       expectedVersion: await store.streamVersion(CHECKPOINT_STREAM_ID),
-      events: [{ type: LOG_CHECKPOINTED, schemaVersion: 1, occurredAt: checkpoint.takenAt, data }],
+      events: [draftEvent(LOG_CHECKPOINTED, checkpoint.takenAt, data)],
       siteId: null,
       actor,
     });

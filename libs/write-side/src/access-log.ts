@@ -1,7 +1,7 @@
 import { Global, Inject, Injectable, Module } from '@nestjs/common';
 import type { Principal } from '@trialstream/auth';
 import { CLOCK } from '@trialstream/config';
-import { AccessRecorded, accessStreamId } from '@trialstream/domain';
+import { AccessRecorded, accessStreamId, draftEvent } from '@trialstream/domain';
 import { StreamWriter } from './stream-writer';
 
 /** Records reads that an auditor must be able to see later, as `AccessRecorded` events. */
@@ -16,7 +16,7 @@ export class AccessLog {
   async record(principal: Principal, access: AccessRecorded): Promise<void> {
     const appended = await this.writer.appendFacts({
       streamId: accessStreamId(principal.userId),
-      events: [{ type: 'AccessRecorded', schemaVersion: 1, occurredAt: this.clock().toISOString(), data: access }],
+      events: [draftEvent('AccessRecorded', this.clock().toISOString(), access)],
       siteId: null,
       actor: { userId: principal.userId, role: principal.role },
     });

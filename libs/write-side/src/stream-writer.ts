@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { ApiError, currentRequestId } from '@trialstream/api-common';
 import type { Principal } from '@trialstream/auth';
-import { parseClinicalTime, protocolInForce, protocolVersionsFrom, TRIAL_RULE, TRIAL_STREAM_ID, trialStateFrom } from '@trialstream/domain';
-import type { Actor, Decision, DecisionContext, EventDraft, EventEnvelope, ProtocolDefinition, RuleViolation } from '@trialstream/domain';
+import { parseClinicalTime, protocolInForce, protocolVersionsFrom, stateOf, TRIAL_RULE, TRIAL_STREAM_ID, trialStateFrom } from '@trialstream/domain';
+import type { Actor, Decider, Decision, DecisionContext, EventDraft, EventEnvelope, ProtocolDefinition, RuleViolation } from '@trialstream/domain';
 import type { PostgresEventStore } from '@trialstream/event-store';
 import { stringify } from 'safe-stable-stringify';
 import { KeyedMutex } from './keyed-mutex';
@@ -35,6 +35,15 @@ export interface StreamDecision<TState> {
   allowedWhenDatabaseClosed?: boolean;
   decide(state: TState, ctx: DecisionContext): Decision<EventDraft>;
 }
+
+/** The fold and the decision of a stream decision, from the stream kind's decider and one command. */
+export const decisionBy = <TState, TCommand>(
+  decider: Decider<TState, TCommand>,
+  command: TCommand,
+): Pick<StreamDecision<TState>, 'fold' | 'decide'> => ({
+  fold: (events) => stateOf(decider, events),
+  decide: (state, ctx) => decider.decide(command, state, ctx),
+});
 
 export interface WriteResult {
   /** True when the submission id had been seen: nothing new was stored. */

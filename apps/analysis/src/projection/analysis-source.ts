@@ -1,12 +1,10 @@
 import {
   AmendableEventType,
+  amendmentOf,
   clinicalTimeOf,
-  EntryCorrected,
-  EntryVoided,
   EventEnvelope,
   isAmendableEventType,
-  PatientEnrolled,
-  PatientRandomized,
+  isCatalogued,
   PATIENT_STREAM_PREFIX,
 } from '@trialstream/domain';
 
@@ -79,14 +77,20 @@ export const ANALYSED_EVENT_TYPES = [
   'CodeBreakPerformed',
 ] as const;
 
-/** Folds one event of the patient's stream into what the analysis keeps. */
+/**
+ * Folds one event of the patient's stream into what the analysis keeps. Corrections and voids are the
+ * domain's rules (`amendmentOf`, as the patient's state applies them); the lifecycle is the analysis's view.
+ */
 export const evolveSource = (current: AnalysisSource | undefined, event: EventEnvelope): AnalysisSource => {
   const source = current ?? emptySource(event);
+  const amendment = amendmentOf(event);
+  if (amendment) return updateEntry(source, amendment.eventId, amendment.change);
+  if (!isCatalogued(event)) return source;
   switch (event.type) {
     case 'PatientEnrolled':
-      return { ...source, siteId: (event.data as PatientEnrolled).siteId, status: 'enrolled' };
+      return { ...source, siteId: event.data.siteId, status: 'enrolled' };
     case 'PatientRandomized': {
-      const { kitNumber, stratum } = event.data as PatientRandomized;
+      const { kitNumber, stratum } = event.data;
       return {
         ...source,
         status: source.status === 'withdrawn' ? 'withdrawn' : 'randomized',
@@ -99,12 +103,6 @@ export const evolveSource = (current: AnalysisSource | undefined, event: EventEn
       return { ...source, status: 'withdrawn', withdrawnOn: dateOf(event.occurredAt) };
     case 'CodeBreakPerformed':
       return { ...source, codeBrokenOn: source.codeBrokenOn ?? dateOf(event.occurredAt) };
-    case 'EntryCorrected': {
-      const correction = event.data as EntryCorrected;
-      return updateEntry(source, correction.correctedEventId, { occurredAt: event.occurredAt, data: correction.data });
-    }
-    case 'EntryVoided':
-      return updateEntry(source, (event.data as EntryVoided).voidedEventId, { voided: true });
     default:
       if (!isAmendableEventType(event.type)) return source;
       return {

@@ -1,14 +1,12 @@
 import { InMemoryReadModel } from '@trialstream/projections';
+import { givenEvents } from '@trialstream/projections/testing/given-events';
 import { interleaved, seededRandom } from '@trialstream/projections/testing/patient-stories';
 import { ANALYSIS_PROJECTION, ANALYSIS_TABLES } from './analysis.projection';
 import { PatientStory } from './testing';
 import { visitOf } from './visits';
 
-async function modelOf(...stories: PatientStory[]): Promise<InMemoryReadModel> {
-  const model = new InMemoryReadModel(ANALYSIS_PROJECTION);
-  for (const story of stories) await model.apply(story.events);
-  return model;
-}
+const modelOf = (...stories: PatientStory[]): Promise<InMemoryReadModel> =>
+  givenEvents(ANALYSIS_PROJECTION, ...stories.map((story) => story.events)).model();
 
 const observations = (model: InMemoryReadModel, parameter: string) =>
   model

@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { ApiError } from '@trialstream/api-common';
 import { Action, authorize, Principal } from '@trialstream/auth';
-import { MonitoredPatientState, monitoredPatientStateFrom, patientStreamId } from '@trialstream/domain';
+import { MonitoredPatientState, patientDecider, patientStreamId, stateOf } from '@trialstream/domain';
 import { StreamWriter, WriteResult } from '@trialstream/write-side';
-import { decideMonitorAction, MONITOR_ACTIONS, MonitorActionKind } from './monitor-actions';
+import { MONITOR_ACTIONS, MonitorActionKind, monitorCommand } from './monitor-actions';
 
 type Body = Record<string, unknown> & { submissionId: string; expectedVersion?: number };
 
@@ -49,9 +49,9 @@ export class RecordMonitorActionHandler implements ICommandHandler<RecordMonitor
       // the generated id stays out of the retry check: a retry carries the same body, not the same id
       request: { kind, body: queryId === undefined ? body : { ...body, queryId } },
       resource: query === undefined ? { patientId } : { patientId, queryId: query },
-      fold: monitoredPatientStateFrom,
+      fold: (events) => stateOf(patientDecider, events),
       authorize: (state) => assertMonitorActionAllowed(principal, patientId, state, MONITOR_ACTIONS[kind].permission),
-      decide: (state, ctx) => decideMonitorAction(kind, state, command, ctx),
+      decide: (state, ctx) => patientDecider.decide(monitorCommand(kind, command), state, ctx),
     });
   }
 }

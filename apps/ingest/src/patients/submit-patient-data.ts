@@ -1,9 +1,9 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { ApiError } from '@trialstream/api-common';
 import { Action, authorize, Principal } from '@trialstream/auth';
-import { patientStateFrom, patientStreamId, PatientState } from '@trialstream/domain';
+import { MonitoredPatientState, patientDecider, patientStreamId, PatientState, stateOf } from '@trialstream/domain';
 import { StreamWriter, WriteResult } from '@trialstream/write-side';
-import { decidePatientSubmission, PatientSubmissionKind } from './patient-submissions';
+import { commandFor, PatientSubmissionKind } from './patient-submissions';
 
 export class SubmitPatientData {
   constructor(
@@ -26,17 +26,17 @@ export class SubmitPatientDataHandler implements ICommandHandler<SubmitPatientDa
   constructor(private readonly writer: StreamWriter) {}
 
   execute({ principal, patientId, kind, body }: SubmitPatientData): Promise<WriteResult> {
-    return this.writer.write<PatientState>({
+    return this.writer.write<MonitoredPatientState>({
       principal,
       streamId: patientStreamId(patientId),
-      siteOf: (state) => state.siteId,
+      siteOf: (state) => state.patient.siteId,
       submissionId: body.submissionId,
       expectedVersion: body.expectedVersion,
       request: { kind, body },
       resource: { patientId },
-      fold: patientStateFrom,
-      authorize: (state) => assertPatientAccess(principal, patientId, state, 'submit-clinical-data'),
-      decide: (state, ctx) => decidePatientSubmission(kind, state, body, ctx),
+      fold: (events) => stateOf(patientDecider, events),
+      authorize: (state) => assertPatientAccess(principal, patientId, state.patient, 'submit-clinical-data'),
+      decide: (state, ctx) => patientDecider.decide(commandFor(kind, body, state.patient), state, ctx),
     });
   }
 }

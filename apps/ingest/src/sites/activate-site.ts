@@ -1,7 +1,7 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import type { Principal } from '@trialstream/auth';
-import { decideSiteActivation, evolveSite, initialSiteState, SiteActivationCommand, SiteState, siteStreamId } from '@trialstream/domain';
-import { StreamWriter, WriteResult } from '@trialstream/write-side';
+import { SiteActivationCommand, siteDecider, SiteState, siteStreamId } from '@trialstream/domain';
+import { decisionBy, StreamWriter, WriteResult } from '@trialstream/write-side';
 
 export class ActivateSite {
   constructor(
@@ -24,9 +24,8 @@ export class ActivateSiteHandler implements ICommandHandler<ActivateSite, WriteR
       submissionId,
       request: { kind: 'site-activation', body },
       resource: { siteId: command.siteId },
-      fold: (events) => events.reduce(evolveSite, initialSiteState),
       authorize: () => undefined,
-      decide: (state, ctx) => decideSiteActivation(state, command, ctx),
+      ...decisionBy(siteDecider, command),
     });
   }
 }

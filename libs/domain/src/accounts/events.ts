@@ -1,5 +1,5 @@
 import { EventDraft } from '../envelope';
-import { UpcastChains } from '../upcasting';
+import { schemaVersionsOf } from '../events/catalog';
 
 /**
  * What happens to a person's account, as audit events (21 CFR Part 11 §11.10(e), §11.300): each on the
@@ -103,30 +103,26 @@ export interface AccountEventPayloadByType {
 
 export type AccountEventType = keyof AccountEventPayloadByType;
 
-/** Schema versions new account events are written with; raising one needs an upcast step. */
-export const ACCOUNT_SCHEMA_VERSIONS: Readonly<Record<AccountEventType, number>> = {
-  AccountCreated: 1,
-  AccountActivated: 1,
-  LoginSucceeded: 1,
-  LoginFailed: 1,
-  AccountLockedOut: 1,
-  LoggedOut: 1,
-  PasswordChanged: 1,
-  PasswordReset: 1,
-  AccountDeactivated: 1,
-  SignatureAuthenticationFailed: 1,
-  ApiKeyIssued: 1,
-  ApiKeyRevoked: 1,
-};
+/** The event catalog's schema versions, for this family. */
+export const ACCOUNT_SCHEMA_VERSIONS: Readonly<Record<AccountEventType, number>> = schemaVersionsOf<AccountEventType>([
+  'AccountCreated',
+  'AccountActivated',
+  'LoginSucceeded',
+  'LoginFailed',
+  'AccountLockedOut',
+  'LoggedOut',
+  'PasswordChanged',
+  'PasswordReset',
+  'AccountDeactivated',
+  'SignatureAuthenticationFailed',
+  'ApiKeyIssued',
+  'ApiKeyRevoked',
+]);
 
 export const ACCOUNT_EVENT_TYPES = Object.keys(ACCOUNT_SCHEMA_VERSIONS) as readonly AccountEventType[];
 
 export const isAccountEventType = (type: unknown): type is AccountEventType =>
   typeof type === 'string' && Object.prototype.hasOwnProperty.call(ACCOUNT_SCHEMA_VERSIONS, type);
-
-export const ACCOUNT_UPCAST_CHAINS: UpcastChains = Object.fromEntries(
-  Object.entries(ACCOUNT_SCHEMA_VERSIONS).map(([type, currentVersion]) => [type, { currentVersion, steps: {} }]),
-);
 
 export const draftAccountEvent = <K extends AccountEventType>(
   type: K,

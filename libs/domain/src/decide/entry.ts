@@ -1,7 +1,7 @@
 import { ClinicalTime } from '../clinical-time';
 import { EventDraft } from '../envelope';
 import { AmendableEventType, AmendablePayloadByType } from '../events/amendment';
-import { draftEvent, EventPayloadByType } from '../events/catalog';
+import { draftEvent, StoredEventPayloadByType } from '../events/catalog';
 import { PatientState } from '../patient-state';
 import { DecisionContext } from '../protocol';
 import { accept, Decision, reject } from '../rule-violation';
@@ -51,5 +51,5 @@ export const decideEntry =
     const data = build({ state, fields, time, ctx, at: pathUnder('') }, issues);
     if (issues.any || !data) return reject(issues.list);
     // TypeScript does not see that the two payload maps agree on amendable types
-    return accept(draftEvent(type, fields.occurredAt as string, data as EventPayloadByType[K]));
+    return accept(draftEvent(type, fields.occurredAt as string, data as StoredEventPayloadByType[K]));
   };

@@ -1,13 +1,14 @@
+import { siteDecider } from '../deciders';
 import { evolveSite, initialSiteState } from '../site-state';
 import { acceptedEvent, context, expectViolation } from '../testing/builders';
+import { given } from '../testing/given-when-then';
 import { decideSiteActivation } from './site-activation';
 
 const activation = (overrides = {}) => ({ occurredAt: '2024-01-02', siteId: 'ZH01', name: 'University Hospital Zurich', country: 'CH', ...overrides });
 
 describe('decideSiteActivation', () => {
   it('activates a site', () => {
-    const event = acceptedEvent(decideSiteActivation(initialSiteState, activation(), context()));
-    expect(event).toEqual({
+    given(siteDecider).when(activation()).then({
       type: 'SiteActivated',
       schemaVersion: 1,
       occurredAt: '2024-01-02',
@@ -22,9 +23,9 @@ describe('decideSiteActivation', () => {
 
   it('refuses to activate a site twice', () => {
     const event = acceptedEvent(decideSiteActivation(initialSiteState, activation(), context()));
-    const active = evolveSite(initialSiteState, { eventId: 'e1', type: event.type, data: event.data, occurredAt: event.occurredAt });
-    expect(active).toEqual({ siteId: 'ZH01', activated: true, name: 'University Hospital Zurich', country: 'CH' });
-    expectViolation(decideSiteActivation(active, activation(), context()), 'siteId', 'already-activated');
+    const active = given(siteDecider, event);
+    expect(active.state()).toEqual({ siteId: 'ZH01', activated: true, name: 'University Hospital Zurich', country: 'CH' });
+    active.when(activation()).thenViolates({ field: 'siteId', rule: 'already-activated' });
   });
 
   it('wants a plain site id, a name, an ISO country code and a past date', () => {

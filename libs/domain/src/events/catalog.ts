@@ -1,4 +1,10 @@
 import { EventDraft } from '../envelope';
+import type { AccountEventPayloadByType } from '../accounts/events';
+import type { MonitoringEventPayloadByType } from '../monitoring/events';
+import type { SignatureEventPayloadByType } from '../signatures/events';
+import type { TrialEventPayloadByType } from '../trial/events';
+import type { UpcastStep } from '../upcasting';
+import type { AccessRecorded } from './access';
 import type { AdverseEventReported } from './adverse-event';
 import type { EntryCorrected, EntryVoided } from './amendment';
 import type { ClinicalAssessed } from './clinical';
@@ -6,9 +12,10 @@ import type { InfusionGiven } from './infusion';
 import type { LabResulted } from './lab';
 import type { NeurographyRecorded } from './neurography';
 import type { PatientEnrolled, PatientRandomized, PatientScreenFailed, PatientWithdrawn } from './patient-lifecycle';
+import type { LogCheckpointed } from './checkpoint';
 import type { SiteActivated } from './site';
 
-/** Every event type of the domain with its payload. */
+/** The clinical event types (patient and site streams) with their payloads. */
 export interface EventPayloadByType {
   SiteActivated: SiteActivated;
   PatientEnrolled: PatientEnrolled;
@@ -27,24 +34,114 @@ export interface EventPayloadByType {
 export type EventType = keyof EventPayloadByType;
 export type EventPayload = EventPayloadByType[EventType];
 
+/** Every event the log holds, by type: clinical, monitoring, trial, signature, account, access and checkpoint events. */
+export interface StoredEventPayloadByType
+  extends EventPayloadByType, MonitoringEventPayloadByType, TrialEventPayloadByType, SignatureEventPayloadByType, AccountEventPayloadByType {
+  AccessRecorded: AccessRecorded;
+  LogCheckpointed: LogCheckpointed;
+}
+
+export type StoredEventType = keyof StoredEventPayloadByType;
+
 /**
- * The schema version new events of each type are written with. Raising one requires an upcaster
- * step from the previous version (see upcasting.ts): stored events are never rewritten.
+ * How one event type is written and read: the schema version new events get, and `upcasters[v]`
+ * turning a stored version v into v + 1. Stored events are never rewritten; raising a version adds a step.
  */
-export const CURRENT_SCHEMA_VERSIONS: Readonly<Record<EventType, number>> = {
-  SiteActivated: 1,
-  PatientEnrolled: 1,
-  PatientScreenFailed: 1,
-  PatientRandomized: 1,
-  InfusionGiven: 1,
-  LabResulted: 1,
-  NeurographyRecorded: 1,
-  ClinicalAssessed: 1,
-  AdverseEventReported: 1,
-  PatientWithdrawn: 1,
-  EntryCorrected: 1,
-  EntryVoided: 1,
+export interface EventSpec {
+  schemaVersion: number;
+  upcasters?: Readonly<Record<number, UpcastStep>>;
+}
+
+/**
+ * THE event catalog: every type the log holds, declared once. A new event type is added here (and its
+ * payload to StoredEventPayloadByType); the store's reader, the Kafka consumer and the exports upcast
+ * with the one upcaster built from it (`upcastStoredEvent`).
+ */
+export const EVENT_CATALOG: { readonly [K in StoredEventType]: EventSpec } = {
+  // clinical, on site and patient streams
+  SiteActivated: { schemaVersion: 1 },
+  PatientEnrolled: { schemaVersion: 1 },
+  PatientScreenFailed: { schemaVersion: 1 },
+  PatientRandomized: { schemaVersion: 1 },
+  InfusionGiven: { schemaVersion: 1 },
+  LabResulted: { schemaVersion: 1 },
+  NeurographyRecorded: { schemaVersion: 1 },
+  ClinicalAssessed: { schemaVersion: 1 },
+  AdverseEventReported: { schemaVersion: 1 },
+  PatientWithdrawn: { schemaVersion: 1 },
+  EntryCorrected: { schemaVersion: 1 },
+  EntryVoided: { schemaVersion: 1 },
+  // the monitor's workflow, on patient streams
+  QueryRaised: { schemaVersion: 1 },
+  QueryAnswered: { schemaVersion: 1 },
+  QueryClosed: { schemaVersion: 1 },
+  QueryCancelled: { schemaVersion: 1 },
+  QueryReopened: { schemaVersion: 1 },
+  SourceDataVerified: { schemaVersion: 1 },
+  // trial-level facts, on the trial stream (a code-break on the patient's)
+  ProtocolActivated: { schemaVersion: 1 },
+  DatabaseFrozen: { schemaVersion: 1 },
+  DatabaseLocked: { schemaVersion: 1 },
+  TrialUnblinded: { schemaVersion: 1 },
+  CodeBreakPerformed: { schemaVersion: 1 },
+  // electronic signatures, on the patient's stream
+  RecordSigned: { schemaVersion: 1 },
+  // people and machines: accounts, sessions, API keys, on each account's stream
+  AccountCreated: { schemaVersion: 1 },
+  AccountActivated: { schemaVersion: 1 },
+  LoginSucceeded: { schemaVersion: 1 },
+  LoginFailed: { schemaVersion: 1 },
+  AccountLockedOut: { schemaVersion: 1 },
+  LoggedOut: { schemaVersion: 1 },
+  PasswordChanged: { schemaVersion: 1 },
+  PasswordReset: { schemaVersion: 1 },
+  AccountDeactivated: { schemaVersion: 1 },
+  SignatureAuthenticationFailed: { schemaVersion: 1 },
+  ApiKeyIssued: { schemaVersion: 1 },
+  ApiKeyRevoked: { schemaVersion: 1 },
+  // reads an auditor must see, on each reader's access stream
+  AccessRecorded: { schemaVersion: 1 },
+  // anchors of the whole log, on the checkpoint stream
+  LogCheckpointed: { schemaVersion: 1 },
 };
+
+export const isStoredEventType = (type: unknown): type is StoredEventType =>
+  typeof type === 'string' && Object.prototype.hasOwnProperty.call(EVENT_CATALOG, type);
+
+/** The current schema versions of some types of the catalog (a family's view of it). */
+export const schemaVersionsOf = <K extends StoredEventType>(types: readonly K[]): Readonly<Record<K, number>> =>
+  Object.fromEntries(types.map((type) => [type, EVENT_CATALOG[type].schemaVersion])) as Record<K, number>;
+
+/**
+ * A committed event of a catalogued type with its payload typed by its type, so that `switch (event.type)`
+ * narrows `event.data`. Payloads are trusted here because the store accepted them from a decide function
+ * and the read path upcast them to the current version.
+ */
+export type CataloguedEvent<E extends { type: string; data: unknown }, K extends StoredEventType = StoredEventType> = {
+  [T in K]: Omit<E, 'type' | 'data'> & { type: T; data: StoredEventPayloadByType[T] };
+}[K];
+
+export const isCatalogued = <E extends { type: string; data: unknown }>(event: E): event is E & CataloguedEvent<E> =>
+  isStoredEventType(event.type);
+
+/**
+ * The schema version new events of each clinical type are written with (the catalog's, for the clinical
+ * family).
+ */
+export const CURRENT_SCHEMA_VERSIONS: Readonly<Record<EventType, number>> = schemaVersionsOf<EventType>([
+  'SiteActivated',
+  'PatientEnrolled',
+  'PatientScreenFailed',
+  'PatientRandomized',
+  'InfusionGiven',
+  'LabResulted',
+  'NeurographyRecorded',
+  'ClinicalAssessed',
+  'AdverseEventReported',
+  'PatientWithdrawn',
+  'EntryCorrected',
+  'EntryVoided',
+]);
 
 export const EVENT_TYPES = Object.keys(CURRENT_SCHEMA_VERSIONS) as readonly EventType[];
 
@@ -57,18 +154,15 @@ export const isEventType = (type: unknown): type is EventType =>
 /** A draft of a known type, discriminated by `type`. */
 export type DomainEventDraft = { [K in EventType]: EventDraft<K, EventPayloadByType[K]> }[EventType];
 
-/** A domain event (type, schema version and payload), discriminated by `type`. */
-export type DomainEvent = { [K in EventType]: { type: K; schemaVersion: number; data: EventPayloadByType[K] } }[EventType];
-
-/** Builds a draft at the type's current schema version. */
-export const draftEvent = <K extends EventType>(
+/** Builds a draft of any catalogued type at the type's current schema version. */
+export const draftEvent = <K extends StoredEventType>(
   type: K,
   occurredAt: string,
-  data: EventPayloadByType[K],
+  data: StoredEventPayloadByType[K],
   amends?: { eventId: string; reason: string },
-): EventDraft<K, EventPayloadByType[K]> => ({
+): EventDraft<K, StoredEventPayloadByType[K]> => ({
   type,
-  schemaVersion: CURRENT_SCHEMA_VERSIONS[type],
+  schemaVersion: EVENT_CATALOG[type].schemaVersion,
   occurredAt,
   data,
   ...(amends ? { amends } : {}),

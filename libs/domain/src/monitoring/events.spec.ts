@@ -1,13 +1,7 @@
 import { EVENT_TYPES } from '../events/catalog';
-import { createUpcaster, DOMAIN_UPCAST_CHAINS, UnknownSchemaVersionError } from '../upcasting';
-import {
-  draftMonitoringEvent,
-  isMonitoringEventType,
-  MONITORING_EVENT_TYPES,
-  MONITORING_SCHEMA_VERSIONS,
-  MONITORING_UPCAST_CHAINS,
-  upcastMonitoringEvent,
-} from './events';
+import { upcastStoredEvent } from '../stored-event-upcaster';
+import { UnknownSchemaVersionError } from '../upcasting';
+import { draftMonitoringEvent, isMonitoringEventType, MONITORING_EVENT_TYPES, MONITORING_SCHEMA_VERSIONS } from './events';
 
 describe('monitoring event catalog', () => {
   it('lists the query workflow and source data verification, each at schema version 1', () => {
@@ -38,12 +32,12 @@ describe('monitoring event catalog', () => {
   });
 
   it('upcasts version 1 unchanged and refuses a version this code does not know', () => {
-    expect(upcastMonitoringEvent('QueryClosed', 1, { queryId: 'q-1' })).toEqual({ schemaVersion: 1, data: { queryId: 'q-1' } });
-    expect(() => upcastMonitoringEvent('QueryClosed', 2, {})).toThrow(UnknownSchemaVersionError);
+    expect(upcastStoredEvent('QueryClosed', 1, { queryId: 'q-1' })).toEqual({ schemaVersion: 1, data: { queryId: 'q-1' } });
+    expect(() => upcastStoredEvent('QueryClosed', 2, {})).toThrow(UnknownSchemaVersionError);
   });
 
-  it('combines with the clinical chains into one upcaster for the store', () => {
-    const upcast = createUpcaster({ ...DOMAIN_UPCAST_CHAINS, ...MONITORING_UPCAST_CHAINS });
+  it('is read by the one upcaster of the store, with the clinical types', () => {
+    const upcast = upcastStoredEvent;
     expect(() => upcast('SourceDataVerified', 3, {})).toThrow(UnknownSchemaVersionError);
     expect(() => upcast('LabResulted', 2, {})).toThrow(UnknownSchemaVersionError);
     expect(upcast('QueryRaised', 1, { queryId: 'q' }).data).toEqual({ queryId: 'q' });

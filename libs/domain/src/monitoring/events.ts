@@ -1,5 +1,5 @@
 import { EventDraft } from '../envelope';
-import { createUpcaster, UpcastChains } from '../upcasting';
+import { schemaVersionsOf } from '../events/catalog';
 
 /**
  * The monitor's workflow as events. They live on the patient's stream (`patient-<id>`), next to the
@@ -63,38 +63,23 @@ export interface MonitoringEventPayloadByType {
 
 export type MonitoringEventType = keyof MonitoringEventPayloadByType;
 
-/** Schema versions new monitoring events are written with; raising one needs an upcast step. */
-export const MONITORING_SCHEMA_VERSIONS: Readonly<Record<MonitoringEventType, number>> = {
-  QueryRaised: 1,
-  QueryAnswered: 1,
-  QueryClosed: 1,
-  QueryCancelled: 1,
-  QueryReopened: 1,
-  SourceDataVerified: 1,
-};
+/** Schema versions new monitoring events are written with: the event catalog's, for this family. */
+export const MONITORING_SCHEMA_VERSIONS: Readonly<Record<MonitoringEventType, number>> = schemaVersionsOf<MonitoringEventType>([
+  'QueryRaised',
+  'QueryAnswered',
+  'QueryClosed',
+  'QueryCancelled',
+  'QueryReopened',
+  'SourceDataVerified',
+]);
 
 export const MONITORING_EVENT_TYPES = Object.keys(MONITORING_SCHEMA_VERSIONS) as readonly MonitoringEventType[];
 
 export const isMonitoringEventType = (type: unknown): type is MonitoringEventType =>
   typeof type === 'string' && Object.prototype.hasOwnProperty.call(MONITORING_SCHEMA_VERSIONS, type);
 
-/**
- * Chains for the store's upcaster: combine with the clinical ones,
- * `createUpcaster({ ...DOMAIN_UPCAST_CHAINS, ...MONITORING_UPCAST_CHAINS })`.
- */
-export const MONITORING_UPCAST_CHAINS: UpcastChains = Object.fromEntries(
-  Object.entries(MONITORING_SCHEMA_VERSIONS).map(([type, currentVersion]) => [type, { currentVersion, steps: {} }]),
-);
-
-export const upcastMonitoringEvent = createUpcaster(MONITORING_UPCAST_CHAINS);
-
 export const draftMonitoringEvent = <K extends MonitoringEventType>(
   type: K,
   occurredAt: string,
   data: MonitoringEventPayloadByType[K],
-): EventDraft<K, MonitoringEventPayloadByType[K]> => ({
-  type,
-  schemaVersion: MONITORING_SCHEMA_VERSIONS[type],
-  occurredAt,
-  data,
-});
+): EventDraft<K, MonitoringEventPayloadByType[K]> => ({ type, schemaVersion: MONITORING_SCHEMA_VERSIONS[type], occurredAt, data });

@@ -1,3 +1,5 @@
+import { patientDecider } from '../deciders';
+import { given } from '../testing/given-when-then';
 import { decideCorrection } from '../decide/correction';
 import { decideInfusion } from '../decide/infusion';
 import { decideLabResult } from '../decide/lab-result';
@@ -180,13 +182,7 @@ describe('monitoredPatientStateFrom', () => {
 
   it('refuses a monitoring event from a future schema version', () => {
     expect(() =>
-      evolveMonitoring(initialMonitoredPatientState, {
-        eventId: 'x',
-        type: 'QueryRaised',
-        schemaVersion: 2,
-        data: {},
-        occurredAt: '2024-06-01T00:00:00Z',
-      }),
+      given(patientDecider, { eventId: 'x', type: 'QueryRaised', schemaVersion: 2, data: {}, occurredAt: '2024-06-01T00:00:00Z' }).state(),
     ).toThrow(UnknownSchemaVersionError);
   });
 });

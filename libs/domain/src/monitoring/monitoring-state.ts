@@ -1,15 +1,6 @@
-import { EntryCorrected } from '../events/amendment';
+import { CataloguedEvent, isCatalogued } from '../events/catalog';
 import { CommittedEvent, evolvePatient, initialPatientState, PatientState } from '../patient-state';
-import {
-  isMonitoringEventType,
-  QueryAnswered,
-  QueryCancelled,
-  QueryRaised,
-  QueryReopened,
-  QueryStatus,
-  SourceDataVerified,
-  upcastMonitoringEvent,
-} from './events';
+import { QueryStatus, SourceDataVerified } from './events';
 import { evolveSignatures, SignatureRecords } from '../signatures/signature-status';
 import { ownValue } from './own';
 
@@ -96,14 +87,11 @@ const step = (query: QueryRecord, change: Partial<QueryRecord>, next: QueryStep)
   history: [...query.history, next],
 });
 
-const evolveQuery = (
-  queries: MonitoredPatientState['queries'],
-  event: CommittedEvent,
-  type: string,
-  data: unknown,
-): MonitoredPatientState['queries'] => {
-  if (type === 'QueryRaised') {
-    const raised = data as QueryRaised;
+type QueryEvent = CataloguedEvent<CommittedEvent, 'QueryRaised' | 'QueryAnswered' | 'QueryClosed' | 'QueryCancelled' | 'QueryReopened'>;
+
+const evolveQuery = (queries: MonitoredPatientState['queries'], event: QueryEvent): MonitoredPatientState['queries'] => {
+  if (event.type === 'QueryRaised') {
+    const raised = event.data;
     const record: QueryRecord = {
       queryId: raised.queryId,
       targetEventId: raised.targetEventId,
@@ -116,16 +104,16 @@ const evolveQuery = (
     };
     return { ...queries, [raised.queryId]: record };
   }
-  const queryId = (data as { queryId: string }).queryId;
+  const queryId = event.data.queryId;
   const query = ownValue(queries, queryId);
   // decide functions never let such an event through; a stream written otherwise is not ours to repair
   if (!query) return queries;
   const at = event.occurredAt;
   const base = { eventId: event.eventId, at };
   let next: QueryRecord;
-  switch (type) {
+  switch (event.type) {
     case 'QueryAnswered': {
-      const { text, correctionEventId } = data as QueryAnswered;
+      const { text, correctionEventId } = event.data;
       const correction = correctionEventId ? { correctionEventId } : {};
       next = step(query, { answer: { text, at, ...correction } }, { action: 'answer', ...base, status: 'answered', text, ...correction });
       break;
@@ -134,15 +122,13 @@ const evolveQuery = (
       next = step(query, {}, { action: 'close', ...base, status: 'closed' });
       break;
     case 'QueryCancelled':
-      next = step(query, {}, { action: 'cancel', ...base, status: 'cancelled', text: (data as QueryCancelled).reason });
+      next = step(query, {}, { action: 'cancel', ...base, status: 'cancelled', text: event.data.reason });
       break;
     case 'QueryReopened': {
-      const { text } = data as QueryReopened;
+      const { text } = event.data;
       next = step(query, { text, reopenedCount: query.reopenedCount + 1 }, { action: 'reopen', ...base, status: 'open', text });
       break;
     }
-    default:
-      return queries;
   }
   return { ...queries, [queryId]: next };
 };
@@ -191,19 +177,21 @@ export const evolveMonitoring = (state: MonitoredPatientState, event: CommittedE
 
 const evolveQueriesAndVerification = (state: MonitoredPatientState, event: CommittedEvent): MonitoredPatientState => {
   const patient = evolvePatient(state.patient, event);
-  if (isMonitoringEventType(event.type)) {
-    const data =
-      event.schemaVersion === undefined ? event.data : upcastMonitoringEvent(event.type, event.schemaVersion, event.data).data;
-    if (event.type === 'SourceDataVerified') {
-      return { ...state, patient, verifications: verify(state.verifications, event, data as SourceDataVerified) };
-    }
-    return { ...state, patient, queries: evolveQuery(state.queries, event, event.type, data) };
+  if (!isCatalogued(event)) return { ...state, patient };
+  switch (event.type) {
+    case 'SourceDataVerified':
+      return { ...state, patient, verifications: verify(state.verifications, event, event.data) };
+    case 'QueryRaised':
+    case 'QueryAnswered':
+    case 'QueryClosed':
+    case 'QueryCancelled':
+    case 'QueryReopened':
+      return { ...state, patient, queries: evolveQuery(state.queries, event) };
+    case 'EntryCorrected':
+      return { ...state, patient, verifications: unverifyCorrected(state.verifications, event.eventId, event.data.correctedEventId) };
+    default:
+      return { ...state, patient };
   }
-  if (event.type === 'EntryCorrected') {
-    const { correctedEventId } = patient.entries[event.eventId].data as EntryCorrected;
-    return { ...state, patient, verifications: unverifyCorrected(state.verifications, event.eventId, correctedEventId) };
-  }
-  return { ...state, patient };
 };
 
 /** Folds a whole stream, oldest first. */

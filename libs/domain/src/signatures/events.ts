@@ -1,6 +1,6 @@
 import { EventDraft } from '../envelope';
 import { FormCode } from '../monitoring/forms';
-import { createUpcaster, UpcastChains } from '../upcasting';
+import { schemaVersionsOf } from '../events/catalog';
 
 /**
  * Electronic signatures (21 CFR Part 11 §11.50, §11.70, §11.200). A signature is an event on the
@@ -73,18 +73,13 @@ export interface SignatureEventPayloadByType {
 
 export type SignatureEventType = keyof SignatureEventPayloadByType;
 
-export const SIGNATURE_SCHEMA_VERSIONS: Readonly<Record<SignatureEventType, number>> = { RecordSigned: 1 };
+/** The event catalog's schema versions, for this family. */
+export const SIGNATURE_SCHEMA_VERSIONS: Readonly<Record<SignatureEventType, number>> = schemaVersionsOf<SignatureEventType>(['RecordSigned']);
 
 export const SIGNATURE_EVENT_TYPES = Object.keys(SIGNATURE_SCHEMA_VERSIONS) as readonly SignatureEventType[];
 
 export const isSignatureEventType = (type: unknown): type is SignatureEventType =>
   typeof type === 'string' && Object.prototype.hasOwnProperty.call(SIGNATURE_SCHEMA_VERSIONS, type);
-
-export const SIGNATURE_UPCAST_CHAINS: UpcastChains = Object.fromEntries(
-  Object.entries(SIGNATURE_SCHEMA_VERSIONS).map(([type, currentVersion]) => [type, { currentVersion, steps: {} }]),
-);
-
-export const upcastSignatureEvent = createUpcaster(SIGNATURE_UPCAST_CHAINS);
 
 export const draftSignatureEvent = <K extends SignatureEventType>(
   type: K,

@@ -1,5 +1,6 @@
 import { CommittedEvent, PatientState } from '../patient-state';
-import { RecordSigned, SignatureCoverage, SignatureMeaning, SignatureScope, Signer, upcastSignatureEvent } from './events';
+import { isCatalogued } from '../events/catalog';
+import { SignatureCoverage, SignatureMeaning, SignatureScope, Signer } from './events';
 import { touchesCoverage } from './signature-scope';
 
 export type SignatureStatus = 'valid' | 'invalidated';
@@ -27,10 +28,8 @@ export type SignatureRecords = Readonly<Record<string, SignatureRecord>>;
  * state with the event already folded in (corrections applied), as `evolvePatient` leaves it.
  */
 export function evolveSignatures(signatures: SignatureRecords, patient: PatientState, event: CommittedEvent): SignatureRecords {
-  if (event.type === 'RecordSigned') {
-    const data = (
-      event.schemaVersion === undefined ? event.data : upcastSignatureEvent(event.type, event.schemaVersion, event.data).data
-    ) as RecordSigned;
+  if (isCatalogued(event) && event.type === 'RecordSigned') {
+    const data = event.data;
     const record: SignatureRecord = {
       signatureId: data.signatureId,
       eventId: event.eventId,

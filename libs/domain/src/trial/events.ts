@@ -1,7 +1,7 @@
 import { EventDraft } from '../envelope';
 import type { SignatureManifest } from '../signatures/events';
 import type { ProtocolDefinition } from '../protocol';
-import { createUpcaster, UpcastChains } from '../upcasting';
+import { schemaVersionsOf } from '../events/catalog';
 
 /**
  * Trial-level facts of a blinded trial. The database freeze, lock and unblinding live on one stream,
@@ -68,14 +68,14 @@ export interface TrialEventPayloadByType {
 
 export type TrialEventType = keyof TrialEventPayloadByType;
 
-/** Schema versions new trial events are written with; raising one needs an upcast step. */
-export const TRIAL_SCHEMA_VERSIONS: Readonly<Record<TrialEventType, number>> = {
-  ProtocolActivated: 1,
-  DatabaseFrozen: 1,
-  DatabaseLocked: 1,
-  TrialUnblinded: 1,
-  CodeBreakPerformed: 1,
-};
+/** Schema versions new trial events are written with: the event catalog's, for this family. */
+export const TRIAL_SCHEMA_VERSIONS: Readonly<Record<TrialEventType, number>> = schemaVersionsOf<TrialEventType>([
+  'ProtocolActivated',
+  'DatabaseFrozen',
+  'DatabaseLocked',
+  'TrialUnblinded',
+  'CodeBreakPerformed',
+]);
 
 export const TRIAL_EVENT_TYPES = Object.keys(TRIAL_SCHEMA_VERSIONS) as readonly TrialEventType[];
 
@@ -85,23 +85,8 @@ export const TRIAL_STREAM_EVENT_TYPES: readonly TrialEventType[] = ['ProtocolAct
 export const isTrialEventType = (type: unknown): type is TrialEventType =>
   typeof type === 'string' && Object.prototype.hasOwnProperty.call(TRIAL_SCHEMA_VERSIONS, type);
 
-/**
- * Chains for the store's upcaster: combine with the clinical ones,
- * `createUpcaster({ ...DOMAIN_UPCAST_CHAINS, ...TRIAL_UPCAST_CHAINS })`.
- */
-export const TRIAL_UPCAST_CHAINS: UpcastChains = Object.fromEntries(
-  Object.entries(TRIAL_SCHEMA_VERSIONS).map(([type, currentVersion]) => [type, { currentVersion, steps: {} }]),
-);
-
-export const upcastTrialEvent = createUpcaster(TRIAL_UPCAST_CHAINS);
-
 export const draftTrialEvent = <K extends TrialEventType>(
   type: K,
   occurredAt: string,
   data: TrialEventPayloadByType[K],
-): EventDraft<K, TrialEventPayloadByType[K]> => ({
-  type,
-  schemaVersion: TRIAL_SCHEMA_VERSIONS[type],
-  occurredAt,
-  data,
-});
+): EventDraft<K, TrialEventPayloadByType[K]> => ({ type, schemaVersion: TRIAL_SCHEMA_VERSIONS[type], occurredAt, data });

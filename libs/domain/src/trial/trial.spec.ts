@@ -3,7 +3,8 @@ import { Decision } from '../rule-violation';
 import { aPatient, acceptedEvent, anEnrolledPatient, aRandomizedPatient, context, expectViolation, NOW } from '../testing/builders';
 import { decideCodeBreak } from './decide-code-break';
 import { decideDatabaseFreeze, decideDatabaseLock, decideUnblinding } from './decide-trial';
-import { isTrialEventType, TRIAL_STREAM_EVENT_TYPES, upcastTrialEvent } from './events';
+import { upcastStoredEvent } from '../stored-event-upcaster';
+import { isTrialEventType, TRIAL_STREAM_EVENT_TYPES } from './events';
 import { initialTrialState, isLocked, isUnblinded, TrialState, trialStateFrom } from './trial-state';
 
 type Step = (state: TrialState) => Decision<EventDraft>;
@@ -65,8 +66,8 @@ describe('the trial lifecycle', () => {
     expect(TRIAL_STREAM_EVENT_TYPES).toEqual(['ProtocolActivated', 'DatabaseFrozen', 'DatabaseLocked', 'TrialUnblinded']);
     expect(isTrialEventType('CodeBreakPerformed')).toBe(true);
     expect(isTrialEventType('LabResulted')).toBe(false);
-    expect(upcastTrialEvent('TrialUnblinded', 1, { reason: 'x' })).toEqual({ schemaVersion: 1, data: { reason: 'x' } });
-    expect(() => upcastTrialEvent('TrialUnblinded', 2, {})).toThrow('schema version 2');
+    expect(upcastStoredEvent('TrialUnblinded', 1, { reason: 'x' })).toEqual({ schemaVersion: 1, data: { reason: 'x' } });
+    expect(() => upcastStoredEvent('TrialUnblinded', 2, {})).toThrow('schema version 2');
   });
 });
 

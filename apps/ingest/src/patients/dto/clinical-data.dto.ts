@@ -4,6 +4,7 @@ import {
   ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsPositive, IsString, Length, Max, Min,
   ValidateNested,
 } from 'class-validator';
+import { InProtocolRange, PROTOCOL_LIMITS } from './protocol-bounds';
 import { SubmissionDto } from './submission.dto';
 
 export class RecordInfusionFields {
@@ -14,22 +15,19 @@ export class RecordInfusionFields {
 
   @ApiProperty({ example: 700, description: 'mg actually given' })
   @IsNumber()
-  @Min(0)
-  @Max(10000)
+  @InProtocolRange(PROTOCOL_LIMITS.administeredDoseMg)
   administeredDoseMg: number;
 
   @ApiPropertyOptional({ description: "cm, when measured on the day (defaults to enrolment's)" })
   @IsOptional()
   @IsNumber()
-  @Min(50)
-  @Max(250)
+  @InProtocolRange(PROTOCOL_LIMITS.anthropometry.heightCm)
   heightCm?: number;
 
   @ApiPropertyOptional({ description: "kg, when measured on the day (defaults to enrolment's)" })
   @IsOptional()
   @IsNumber()
-  @Min(20)
-  @Max(300)
+  @InProtocolRange(PROTOCOL_LIMITS.anthropometry.weightKg)
   weightKg?: number;
 }
 
@@ -92,8 +90,7 @@ export class NerveConductionDto {
 export class RecordNeurographyFields {
   @ApiProperty({ example: 33.1, description: '°C; below 32 °C the study is flagged' })
   @IsNumber()
-  @Min(15)
-  @Max(42)
+  @InProtocolRange(PROTOCOL_LIMITS.neurography.limbTemperatureC)
   limbTemperatureC: number;
 
   @ApiProperty({ type: [NerveConductionDto] })

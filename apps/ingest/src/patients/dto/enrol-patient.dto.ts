@@ -3,6 +3,7 @@ import { Type } from 'class-transformer';
 import {
   ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsISO8601, IsNumber, IsOptional, IsString, Length, Matches, Max, Min, ValidateNested,
 } from 'class-validator';
+import { InProtocolRange, PROTOCOL_LIMITS } from './protocol-bounds';
 import { SubmissionDto } from './submission.dto';
 
 export class EligibilityCriterionDto {
@@ -48,15 +49,13 @@ export class EnrolPatientFields {
   @ApiPropertyOptional({ example: 172, description: 'cm; required when eligible (it sets the dose)' })
   @IsOptional()
   @IsNumber()
-  @Min(50)
-  @Max(250)
+  @InProtocolRange(PROTOCOL_LIMITS.anthropometry.heightCm)
   heightCm?: number;
 
   @ApiPropertyOptional({ example: 74, description: 'kg; required when eligible (it sets the dose)' })
   @IsOptional()
   @IsNumber()
-  @Min(20)
-  @Max(300)
+  @InProtocolRange(PROTOCOL_LIMITS.anthropometry.weightKg)
   weightKg?: number;
 
   @ApiProperty({ enum: ['female', 'male'] })
