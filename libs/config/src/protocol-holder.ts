@@ -11,7 +11,7 @@ export class ProtocolHolder {
 /** A ProtocolDefinition that always reads the holder's current version (property reads, spreads and `in`). */
 export const liveProtocol = (holder: ProtocolHolder): ProtocolDefinition =>
   new Proxy({} as ProtocolDefinition, {
-    get: (_target, key) => Reflect.get(holder.current, key),
+    get: (_target, key): unknown => Reflect.get(holder.current, key),
     has: (_target, key) => Reflect.has(holder.current, key),
     ownKeys: () => Reflect.ownKeys(holder.current),
     getOwnPropertyDescriptor: (_target, key) => {

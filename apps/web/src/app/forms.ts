@@ -48,7 +48,7 @@ export const ENROLMENT: FormSpec = {
   kind: 'enrolment',
   title: 'Enrol a patient',
   route: 'patients',
-  decide: decideEnrolment as Decide,
+  decide: decideEnrolment,
   fields: [
     { name: 'screeningNumber', label: 'Screening number', type: 'text' },
     { name: 'consentDate', label: 'Consent date', type: 'date' },
@@ -66,7 +66,7 @@ export const INFUSION: FormSpec = {
   kind: 'infusion',
   title: 'Infusion',
   route: 'infusions',
-  decide: decideInfusion as Decide,
+  decide: decideInfusion,
   fields: [
     occurredAt,
     { name: 'doseLevelMgPerM2', label: 'Dose level (mg/m²)', type: 'select', options: protocol.doseLevelsMgPerM2.map(String) },
@@ -80,7 +80,7 @@ export const LAB: FormSpec = {
   kind: 'lab',
   title: 'Laboratory result',
   route: 'labs',
-  decide: decideLabResult as Decide,
+  decide: decideLabResult,
   fields: [
     occurredAt,
     { name: 'analyte', label: 'Analyte', type: 'select', options: Object.keys(protocol.labs) },
@@ -111,7 +111,7 @@ export const NEUROGRAPHY: FormSpec = {
   kind: 'neurography',
   title: 'Nerve conduction study',
   route: 'neurography',
-  decide: decideNeurography as Decide,
+  decide: decideNeurography,
   fields: [occurredAt, { name: 'limbTemperatureC', label: 'Limb temperature (°C)', type: 'number' }, ...nerveFields(0), ...nerveFields(1)],
   defaults: { 'nerves[0].nerve': 'ulnar', 'nerves[0].side': 'left', 'nerves[1].nerve': 'sural', 'nerves[1].side': 'right' },
 };
@@ -120,7 +120,7 @@ export const ASSESSMENT: FormSpec = {
   kind: 'assessment',
   title: 'Clinical assessment',
   route: 'assessments',
-  decide: decideClinicalAssessment as Decide,
+  decide: decideClinicalAssessment,
   fields: [
     occurredAt,
     { name: 'assessorId', label: 'Assessor', type: 'text' },
@@ -137,7 +137,7 @@ export const ADVERSE_EVENT: FormSpec = {
   kind: 'adverse-event',
   title: 'Adverse event',
   route: 'adverse-events',
-  decide: decideAdverseEvent as Decide,
+  decide: decideAdverseEvent,
   fields: [
     occurredAt,
     { name: 'term', label: 'Term', type: 'text' },
@@ -153,7 +153,7 @@ export const WITHDRAWAL: FormSpec = {
   kind: 'withdrawal',
   title: 'Withdrawal',
   route: 'withdrawal',
-  decide: decideWithdrawal as Decide,
+  decide: decideWithdrawal,
   fields: [occurredAt, { name: 'reason', label: 'Reason', type: 'textarea' }],
 };
 
@@ -197,7 +197,7 @@ export function bodyOf(fields: FieldSpec[], values: Values): Record<string, unkn
     const numeric = field.type === 'number' || field.type === 'integer' || (field.name === 'doseLevelMgPerM2');
     setPath(body, field.name, numeric && text !== '' && !Number.isNaN(Number(text)) ? Number(text) : text);
   }
-  if (Array.isArray(body.nerves)) body.nerves = (body.nerves as unknown[]).filter((nerve) => nerve && Object.keys(nerve as object).length > 2);
+  if (Array.isArray(body.nerves)) body.nerves = (body.nerves as unknown[]).filter((nerve) => nerve && Object.keys(nerve).length > 2);
   return body;
 }
 

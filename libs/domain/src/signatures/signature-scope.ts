@@ -6,7 +6,7 @@ import { addDays } from '../monitoring/calendar';
 import { formOf } from '../monitoring/forms';
 import { VisitSchedule } from '../monitoring/visit-schedule';
 import { patientVisitStatus } from '../monitoring/visit-status';
-import { PatientState, StreamEntry } from '../patient-state';
+import { PatientState } from '../patient-state';
 import { ProtocolDefinition } from '../protocol';
 import { RuleViolation, violation } from '../rule-violation';
 import { SignatureCoverage, SignatureScope } from './events';
@@ -31,7 +31,7 @@ export interface ScopeContent {
  */
 const covered = (state: PatientState, eventIds: string[], protocol: Pick<ProtocolDefinition, 'maskedAnalytes'>) =>
   eventIds.map((eventId) => {
-    const entry = state.entries[eventId] as StreamEntry;
+    const entry = state.entries[eventId];
     const { data } = redactForBlindedReader(protocol, { type: entry.type, data: entry.data });
     return { eventId, type: entry.type, occurredAt: entry.occurredAt, data, voided: entry.voided };
   });
