@@ -131,3 +131,20 @@ export async function runCli(
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
 }
+
+/** GET /audit/verify starts a job (202); its Location answers the result once it has finished. */
+export async function verifyThroughApi(app: TestApp, auditor: string, timeoutMs = 60_000) {
+  const started = await bearer(app, auditor).get('/audit/verify').expect(202);
+  expect(started.headers.location).toBe(`/audit/verify/${started.body.jobId}`);
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { body } = await bearer(app, auditor).get(started.headers.location).expect(200);
+    if (body.state !== 'running') {
+      expect(body.state).toBe(body.result.ok ? 'passed' : 'failed');
+      expect(body.progress.readModelsChecked).toBe(body.progress.readModels);
+      return body.result;
+    }
+    if (Date.now() > deadline) throw new Error('the verification job did not finish in time');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}

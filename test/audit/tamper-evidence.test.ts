@@ -7,7 +7,7 @@ import type { TestApp } from '../support/app';
 import { labBody, randomizedPatient, trialWithSites } from '../ingest/site-api';
 import { runCheckpoint } from '../../apps/audit-cli/src/checkpoint';
 import { runVerify } from '../../apps/audit-cli/src/verify';
-import { bearer, recordTrial, runCli, startAuditApp, submit, whenReadModelsCaughtUp, type RecordedTrial } from './audit-trial';
+import { bearer, recordTrial, runCli, startAuditApp, submit, whenReadModelsCaughtUp, type RecordedTrial, verifyThroughApi } from './audit-trial';
 
 /** A command-line tool run in this process (no start-up cost), as `runCli` would run it. */
 async function runInProcess(
@@ -60,7 +60,7 @@ describe('tamper evidence: verify proves the log and the read models unaltered, 
 
   describe('while the log is intact', () => {
     it('reports every chain and every read model as holding', async () => {
-      const { body } = await bearer(app, trial.auditor).get('/audit/verify').expect(200);
+      const body = await verifyThroughApi(app, trial.auditor);
       expect(body.ok).toBe(true);
       expect(body.log).toMatchObject({ ok: true, brokenLinks: [] });
       const [{ stored }] = await app.dataSource.query(`SELECT count(*)::int AS stored FROM event_store.events`);
@@ -68,6 +68,15 @@ describe('tamper evidence: verify proves the log and the read models unaltered, 
       expect(body.readModels.length).toBeGreaterThan(0);
       for (const check of body.readModels) expect(check).toMatchObject({ identical: true, error: null });
       expect(body.summary.at(-1)).toBe('verification passed');
+    });
+
+    it('runs as a job, one at a time: a second start while one runs answers the running job; an unknown job is a 404', async () => {
+      const [first, second] = await Promise.all([bearer(app, trial.auditor).get('/audit/verify'), bearer(app, trial.auditor).get('/audit/verify')]);
+      expect([first.status, second.status]).toEqual([202, 202]);
+      expect(second.body.jobId).toBe(first.body.jobId);
+      const unknown = await bearer(app, trial.auditor).get('/audit/verify/00000000-0000-4000-8000-000000000000').expect(404);
+      expect(unknown.body.details).toEqual([{ field: 'jobId', rule: 'exists' }]);
+      expect((await verifyThroughApi(app, trial.auditor)).ok).toBe(true);
     });
 
     it('lets the command-line check exit 0', async () => {
@@ -84,7 +93,7 @@ describe('tamper evidence: verify proves the log and the read models unaltered, 
     });
 
     it('names the altered event’s stream and version as the first broken link of that stream', async () => {
-      const { body } = await bearer(app, trial.auditor).get('/audit/verify').expect(200);
+      const body = await verifyThroughApi(app, trial.auditor);
       expect(body.ok).toBe(false);
       expect(body.log.brokenLinks).toEqual([
         { streamId: tampered.streamId, streamVersion: tampered.streamVersion, eventId: tampered.eventId, globalPosition: expect.any(String), problem: 'hash-mismatch' },
@@ -114,7 +123,7 @@ describe('tamper evidence: verify proves the log and the read models unaltered, 
     });
 
     it('reports the read model as differing from a rebuild, with the row’s key', async () => {
-      const { body } = await bearer(app, trial.auditor).get('/audit/verify').expect(200);
+      const body = await verifyThroughApi(app, trial.auditor);
       const registry = body.readModels.find((check: { projection: string }) => check.projection === 'registry');
       expect(registry.identical).toBe(false);
       const patients = registry.tables.find((table: { table: string }) => table.table === 'patients');
@@ -303,3 +312,4 @@ describe('tamper evidence anchored in a kept checkpoint: 9 of 9 attacks detected
     expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 2, stderr: expect.stringMatching(/root: does not match the content/) });
   });
 });
+

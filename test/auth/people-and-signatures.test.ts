@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { AnalysisModule } from '../../apps/analysis/src/analysis.module';
 import { IngestModule } from '../../apps/ingest/src/ingest.module';
 import { MONITORING_PROJECTIONS } from '../../apps/monitoring/src/monitoring.schema';
 import { MonitoringModule } from '../../apps/monitoring/src/monitoring.module';
@@ -58,7 +59,7 @@ describe('people, sessions and electronic signatures', () => {
         return (original as (...args: unknown[]) => boolean)(chunk, ...rest);
       }) as typeof stream.write;
     }
-    app = await startTestApp([IngestModule, MonitoringModule, ProjectionsModule.forRoot(MONITORING_PROJECTIONS)], { now: T0 });
+    app = await startTestApp([IngestModule, AnalysisModule, MonitoringModule, ProjectionsModule.forRoot(MONITORING_PROJECTIONS)], { now: T0 });
     admin = await app.userToken('administrator');
     secrets.push(admin.replace('Bearer ', ''));
     for (const siteId of ['S01', 'S02']) await app.http().post('/sites').set('Authorization', admin).send(siteBody(siteId)).expect(201);
@@ -88,6 +89,17 @@ describe('people, sessions and electronic signatures', () => {
     const behindTls = await agent().post('/auth/login').set('X-Forwarded-Proto', 'https').send({ username: 'ana.login', password: PASSWORD }).expect(200);
     secrets.push(/trialstream_session=([^;]+)/.exec(String(behindTls.headers['set-cookie']))![1]);
     expect(String(behindTls.headers['set-cookie'])).toMatch(/Secure/);
+  });
+
+  it('answers malformed credentials with 400 in the one error shape, and a wrong password with the same 401 as an unknown user', async () => {
+    const missing = await agent().post('/auth/login').send({ username: 'ana.login' }).expect(400);
+    expect(missing.body).toMatchObject({ error: expect.any(String), message: expect.any(String), details: expect.arrayContaining([{ field: 'password', rule: 'is-string' }]) });
+    await agent().post('/auth/login').send({ username: ['ana.login'], password: 12 }).expect(400);
+    const wrong = await agent().post('/auth/login').send({ username: 'ana.login', password: 'not the password!' }).expect(401);
+    const unknown = await agent().post('/auth/login').send({ username: 'no.such.user', password: 'not the password!' }).expect(401);
+    expect(wrong.body).toEqual({ error: 'unauthenticated', message: 'The user name or password is wrong', details: [{ field: 'password', rule: 'valid-credentials' }] });
+    expect(unknown.body).toEqual(wrong.body);
+    expect(wrong.headers['set-cookie']).toBeUndefined();
   });
 
   it('ends a session after 30 idle minutes, and any session 12 hours after login however busy', async () => {
@@ -196,6 +208,11 @@ describe('people, sessions and electronic signatures', () => {
     await app.http().post('/patients/S01-0902/labs').set('Authorization', `Bearer ${key}`).send(labBody()).expect(401);
     app.setNow(T0);
     await app.http().delete(`/api-keys/${issued.body.id}`).set('Authorization', admin).expect(204);
+    // a machine cannot be given what a person signs
+    const signedByMachine = await app.http().post('/api-keys').set('Authorization', admin)
+      .send({ name: 'Robot', role: 'site_coordinator', siteIds: ['S01'], scopes: ['code-break', 'read-monitoring'], expiresAt: minutesAfter(T0, 60).toISOString() })
+      .expect(422);
+    expect(signedByMachine.body.details).toEqual([{ field: 'scopes[0]', rule: 'needs-a-person' }, { field: 'scopes[1]', rule: 'within-role' }]);
     await app.http().post('/patients/S01-0902/labs').set('Authorization', `Bearer ${key}`).send(labBody()).expect(401);
   });
 
@@ -283,6 +300,20 @@ describe('people, sessions and electronic signatures', () => {
       expect(refused.body.details).toEqual([{ field: 'patientId', rule: 'site-scope' }]);
       const stored = await app.dataSource.query(`SELECT 1 FROM event_store.events WHERE stream_id = $1 AND type = 'RecordSigned'`, [`patient-${enrolled.body.patientId}`]);
       expect(stored).toEqual([]);
+    });
+  });
+
+  it("signs the database freeze with the administrator's password, and refuses it without or with a wrong one", async () => {
+    await activePerson('the.admin', 'administrator');
+    const { browser, csrf } = await login('the.admin');
+    const freeze = (body: object) => browser.post('/trial/freeze').set('X-CSRF-Token', csrf).send({ ...submission(), reason: 'Cleaning', ...body });
+    expect((await freeze({}).expect(422)).body.details).toEqual([{ field: 'password', rule: 'required' }]);
+    await freeze({ username: 'the.admin', password: 'not my password' }).expect(401);
+    const frozen = await freeze({ username: 'the.admin', password: PASSWORD }).expect(201);
+    const [event] = await app.dataSource.query(`SELECT type, data FROM event_store.events WHERE event_id = $1`, [frozen.body.events[0].eventId]);
+    expect(event).toEqual({
+      type: 'DatabaseFrozen',
+      data: { reason: 'Cleaning', signature: { signer: expect.objectContaining({ username: 'the.admin', role: 'administrator', printedName: 'Dr the.admin' }), meaning: 'approval', signedAt: T0.toISOString() } },
     });
   });
 

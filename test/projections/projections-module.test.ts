@@ -1,5 +1,6 @@
 import { Global, INestApplication, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { HealthModule, MetricsModule } from '@trialstream/api-common';
 import { PLATFORM_CONFIG, PROTOCOL, loadConfig } from '@trialstream/config';
 import { ANTI_MAG_RITUXIMAB_PROTOCOL } from '@trialstream/domain';
 import { ProjectionFeeds, REGISTRY_PROJECTION } from '@trialstream/projections';
@@ -24,9 +25,9 @@ describe('feeding projections inside a Nest app', () => {
     })
     @Global()
     class TestInfrastructure {}
-    @Module({ imports: [TestInfrastructure, ProjectionsModule.forRoot([REGISTRY_PROJECTION])] })
+    @Module({ imports: [TestInfrastructure, HealthModule, MetricsModule, ProjectionsModule.forRoot([REGISTRY_PROJECTION])] })
     class TestApp {}
-    app = await NestFactory.create(TestApp, { logger: false });
+    app = await NestFactory.create(TestApp, { logger: false, abortOnError: false });
     await app.init();
   });
   afterAll(async () => {

@@ -1,6 +1,7 @@
 import { DynamicModule, INestApplication, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { configureHttpApp } from '@trialstream/api-common';
+import { configureHttpApp, createPinoLogger } from '@trialstream/api-common';
+import type { DestinationStream } from 'pino';
 import { UserDirectory } from '@trialstream/auth';
 import { loadConfig, type PlatformConfig } from '@trialstream/config';
 import type { Role } from '@trialstream/domain';
@@ -27,7 +28,11 @@ export interface TestApp {
 export async function startTestApp(
   features: Array<Type | DynamicModule>,
   /** protocolFile: activated on start as `npm start` does with TRIAL_PROTOCOL (default: the built-in first protocol, not logged). */
-  options: { now?: Date; kafkaBrokers?: string[]; kafkaTopic?: string; protocolFile?: string; postgresUrl?: string; config?: Partial<PlatformConfig> } = {},
+  options: {
+    now?: Date; kafkaBrokers?: string[]; kafkaTopic?: string; protocolFile?: string; postgresUrl?: string; config?: Partial<PlatformConfig>;
+    /** Receives every log line (JSON), at debug and above, for tests about what the logs hold. */
+    logDestination?: DestinationStream;
+  } = {},
 ): Promise<TestApp> {
   const database = await createTestDatabase('app', options.postgresUrl);
   let now = options.now ?? new Date();
@@ -42,8 +47,13 @@ export async function startTestApp(
     ...options.config,
   };
   const app = await NestFactory.create(
-    createAppModule(config, { features, applicationName: 'trialstream-test', overrides: { clock: () => now } }),
-    { logger: ['error'] },
+    createAppModule(config, {
+      features,
+      applicationName: 'trialstream-test',
+      overrides: { clock: () => now },
+      logger: options.logDestination ? createPinoLogger({ level: 'debug', destination: options.logDestination }) : undefined,
+    }),
+    { logger: ['error'], bodyParser: false },
   );
   configureHttpApp(app, 'trialstream (test)');
   await app.init();

@@ -1,9 +1,6 @@
 import type { WebPlatform } from './web-platform';
 
-/**
- * How a test user signs in: with user name and password where the platform has people's sign-in
- * (POST /auth/login), else with the API key the administrator was given for the user.
- */
+/** How a test user signs in: a person with user name and password, or a script with an API key. */
 export type Credential = { kind: 'password'; username: string; password: string } | { kind: 'api-key'; key: string };
 
 export interface Account {
@@ -14,11 +11,6 @@ export interface Account {
 }
 
 export const PASSWORD = 'Correct-Horse-Battery-9';
-
-export async function hasPasswordSignIn(platform: WebPlatform): Promise<boolean> {
-  const { status } = await platform.call({}, 'POST', '/auth/login', { username: 'nobody', password: 'nothing-at-all' });
-  return status !== 404;
-}
 
 export function apiKeyAccount(role: string, key: string): Account {
   return { role, credential: { kind: 'api-key', key }, headers: async () => ({ Authorization: `Bearer ${key}` }) };
@@ -40,14 +32,17 @@ function passwordAccount(platform: WebPlatform, role: string, username: string):
   };
 }
 
-/** Creates a user as the administrator and answers how the user signs in. */
-export async function createAccount(platform: WebPlatform, admin: Account, role: string, siteIds: string[], passwords: boolean): Promise<Account> {
-  const username = `${role.replace(/_/g, '-')}-${siteIds.join('-') || 'all'}`.toLowerCase();
-  const request = passwords ? { username, name: `Test ${role}`, role, siteIds } : { name: `Test ${role}`, role, siteIds };
-  const created = await platform.call<{ token?: string; activationCode?: string }>(await admin.headers(), 'POST', '/users', request);
-  if (created.status !== 201) throw new Error(`creating ${role} answered ${created.status}: ${JSON.stringify(created.body)}`);
-  if (!passwords) return apiKeyAccount(role, created.body.token!);
-  const activated = await platform.call({}, 'POST', '/auth/activate', { username, activationCode: created.body.activationCode, password: PASSWORD });
+/** A person account that already exists, activated here with its one-time code (the first administrator's). */
+export async function activateAccount(platform: WebPlatform, role: string, username: string, activationCode: string): Promise<Account> {
+  const activated = await platform.call({}, 'POST', '/auth/activate', { username, activationCode, password: PASSWORD });
   if (activated.status !== 204) throw new Error(`activating ${username} answered ${activated.status}: ${JSON.stringify(activated.body)}`);
   return passwordAccount(platform, role, username);
+}
+
+/** Creates a person as the administrator, activates the account with its code, and answers how it signs in. */
+export async function createAccount(platform: WebPlatform, admin: Account, role: string, siteIds: string[]): Promise<Account> {
+  const username = `${role.replace(/_/g, '-')}-${siteIds.join('-') || 'all'}`.toLowerCase();
+  const created = await platform.call<{ activationCode: string }>(await admin.headers(), 'POST', '/users', { username, name: `Test ${role}`, role, siteIds });
+  if (created.status !== 201) throw new Error(`creating ${role} answered ${created.status}: ${JSON.stringify(created.body)}`);
+  return activateAccount(platform, role, username, created.body.activationCode);
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Account, apiKeyAccount, createAccount, hasPasswordSignIn } from './accounts';
+import { Account, activateAccount, apiKeyAccount, createAccount } from './accounts';
 import type { WebPlatform } from './web-platform';
 
 /**
@@ -13,7 +13,6 @@ const submission = () => ({ submissionId: randomUUID() });
 
 export interface SeededTrial {
   accounts: Record<string, Account>;
-  passwords: boolean;
   patientId: string;
   /** The patient's first IgM result (12.5 g/L), for queries and corrections. */
   igmEventId: string;
@@ -27,9 +26,11 @@ async function ok<T>(promise: Promise<{ status: number; body: T }>, what: string
 
 /** Two sites, one user of every role, an allocation list with the secret arms, one patient with data (CD19 included). */
 export async function seedTrial(platform: WebPlatform): Promise<SeededTrial> {
-  const passwords = await hasPasswordSignIn(platform);
-  const administrator = apiKeyAccount('administrator', platform.adminKey);
-  const admin = await administrator.headers();
+  // Seeding goes through the first administrator's API key (a script); in the browser the person `admin` signs in.
+  const administratorKey = apiKeyAccount('administrator', platform.adminKey);
+  const admin = await administratorKey.headers();
+  if (!platform.adminActivationCode) throw new Error('the platform wrote no activation code for the first administrator (admin-activation-code)');
+  const administrator = await activateAccount(platform, 'administrator', 'admin', platform.adminActivationCode);
   const call = platform.call;
   for (const [siteId, name] of [['S01', 'Hôpital de la Salpêtrière'], ['S02', 'Kantonsspital Aarau']]) {
     await ok(call(admin, 'POST', '/sites', { ...submission(), siteId, name, country: 'FR', occurredAt: '2026-01-10' }), `site ${siteId}`);
@@ -37,10 +38,9 @@ export async function seedTrial(platform: WebPlatform): Promise<SeededTrial> {
   const accounts: Record<string, Account> = { administrator };
   const users: Array<[string, string[]]> = [
     ['site_coordinator', ['S01']], ['monitor', ['S01', 'S02']], ['blinded_statistician', []], ['unblinded_statistician', []],
-    ['safety_board', []], ['auditor', []],
-    ...(passwords ? ([['investigator', ['S01']]] as Array<[string, string[]]>) : []),
+    ['safety_board', []], ['auditor', []], ['investigator', ['S01']],
   ];
-  for (const [role, siteIds] of users) accounts[role] = await createAccount(platform, administrator, role, siteIds, passwords);
+  for (const [role, siteIds] of users) accounts[role] = await createAccount(platform, administratorKey, role, siteIds);
   await ok(
     call(admin, 'POST', '/allocation/generate', { seed: 'web-test', strata: ['S01', 'S02'], blockSizes: [2], kitsPerStratum: 8, arms: SECRET_ARMS }),
     'allocation list',
@@ -69,5 +69,5 @@ export async function seedTrial(platform: WebPlatform): Promise<SeededTrial> {
   });
   await post('labs', { occurredAt: '2026-04-20', analyte: 'IGM', value: 8.1, unit: 'g/L', qualifier: '=' });
   await post('labs', { occurredAt: '2026-04-20', analyte: 'ANTI_MAG', value: 32000, unit: 'BTU', qualifier: '=' });
-  return { accounts, passwords, patientId, igmEventId: igm.events[0].eventId };
+  return { accounts, patientId, igmEventId: igm.events[0].eventId };
 }

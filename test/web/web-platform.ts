@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { AppProcess, createTestDatabase, TestDatabase } from '../support';
@@ -14,6 +14,8 @@ export function buildWebApp(): void {
 export interface WebPlatform {
   url: string;
   adminKey: string;
+  /** The first administrator's person account `admin` and its one-time activation code, where the platform has people's sign-in. */
+  adminActivationCode: string | null;
   process: AppProcess;
   database: TestDatabase;
   /** A JSON call with the given credentials' headers (seeding and checks; the browser does the rest). */
@@ -28,6 +30,8 @@ export async function startWebPlatform(): Promise<WebPlatform> {
   const dataDir = mkdtempSync(join(tmpdir(), 'trialstream-web-'));
   const child = await AppProcess.start('platform', { DATABASE_URL: database.url, DATA_DIR: dataDir }, 120_000);
   const adminKey = readFileSync(join(dataDir, 'admin-token'), 'utf8').trim();
+  const codeFile = join(dataDir, 'admin-activation-code');
+  const adminActivationCode = existsSync(codeFile) ? readFileSync(codeFile, 'utf8').trim() : null;
   const call = async <T>(auth: Record<string, string>, method: string, path: string, body?: unknown) => {
     const response = await fetch(`${child.url}${path}`, {
       method,
@@ -46,6 +50,7 @@ export async function startWebPlatform(): Promise<WebPlatform> {
   return {
     url: child.url,
     adminKey,
+    adminActivationCode,
     process: child,
     database,
     call,

@@ -11,6 +11,7 @@ import { EventLog } from './log/event-log';
 import { PatientAuditController } from './patients/patient-audit.controller';
 import { ProjectionAsOfController } from './point-in-time/projection-as-of.controller';
 import { VerificationController } from './verification/verification.controller';
+import { VerificationJobs } from './verification/verification-jobs';
 
 /**
  * The auditor's API (role `auditor`, permission `read-audit-log`): the raw log, patient histories,
@@ -26,6 +27,7 @@ import { VerificationController } from './verification/verification.controller';
     { provide: EventLog, useFactory: (dataSource: DataSource) => new EventLog(dataSource), inject: [DATA_SOURCE] },
     ExportAllocation,
     CheckpointSchedule,
+    VerificationJobs,
   ],
 })
 export class AuditModule {}

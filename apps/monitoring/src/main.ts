@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { REGISTRY_PROJECTION } from '@trialstream/projections';
 import { bootstrapApp } from '../../platform/src/bootstrap';
 import { ProjectionsModule } from '../../platform/src/projections.module';
@@ -9,6 +10,6 @@ void bootstrapApp({
   name: 'monitoring',
   features: [MonitoringModule, ProjectionsModule.forRoot([...MONITORING_PROJECTIONS, REGISTRY_PROJECTION])],
 }).catch((error) => {
-  console.error(error);
+  new Logger('bootstrap').error((error as Error)?.stack ?? String(error));
   process.exit(1);
 });

@@ -1,6 +1,7 @@
 import { DynamicModule, Global, Module, Type } from '@nestjs/common';
+import type { Logger } from 'pino';
 import { CqrsModule } from '@nestjs/cqrs';
-import { HealthController, HealthModule, MetricsModule } from '@trialstream/api-common';
+import { createPinoLogger, HealthController, HealthModule, LoggingModule, MetricsModule } from '@trialstream/api-common';
 import { AuthModule } from '@trialstream/auth';
 import { PlatformConfig, PlatformConfigModule, PlatformConfigOverrides } from '@trialstream/config';
 import { DatabaseModule } from '@trialstream/database';
@@ -15,6 +16,8 @@ export interface AppModuleOptions {
   features: Array<Type | DynamicModule>;
   applicationName: string;
   overrides?: PlatformConfigOverrides;
+  /** The process's pino logger; by default JSON lines (pretty in a terminal) at LOG_LEVEL. */
+  logger?: Logger;
 }
 
 @Module({})
@@ -44,6 +47,7 @@ export function createAppModule(config: PlatformConfig, options: AppModuleOption
       CompositionModule,
       WriteSideModule,
       AccessLogModule,
+      LoggingModule.forRoot(options.logger ?? createPinoLogger({ level: config.logLevel, format: config.logFormat })),
       // before the features: the protocol version in force is set when they start
       ProtocolModule,
       HealthModule,

@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import { DynamicModule, INestApplication, Logger, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { configureHttpApp } from '@trialstream/api-common';
-import { levelsUpTo, loadConfig, PlatformConfig } from '@trialstream/config';
+import { loadConfig, PlatformConfig } from '@trialstream/config';
 import { createAppModule } from './app-module';
 
 export interface BootstrapOptions {
@@ -15,7 +15,9 @@ export interface BootstrapOptions {
 export async function bootstrapApp(options: BootstrapOptions): Promise<{ app: INestApplication; config: PlatformConfig; url: string }> {
   const config = options.config ?? loadConfig();
   const app = await NestFactory.create(createAppModule(config, { features: options.features, applicationName: `trialstream-${options.name}` }), {
-    logger: levelsUpTo(config.logLevel),
+    bufferLogs: true,
+    // The API's own body reader (configureHttpApp) is the only one.
+    bodyParser: false,
   });
   configureHttpApp(app, `trialstream ${options.name}`);
   await app.listen(config.port, config.host);

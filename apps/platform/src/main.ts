@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { loadConfig, shippedProtocolFile } from '@trialstream/config';
 import { AnalysisModule } from '../../analysis/src/analysis.module';
 import { AuditModule } from '../../audit/src/audit.module';
@@ -40,6 +41,6 @@ async function main() {
 }
 
 void main().catch((error) => {
-  console.error(error);
+  new Logger('bootstrap').error((error as Error)?.stack ?? String(error));
   process.exit(1);
 });

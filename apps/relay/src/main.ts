@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { configureHttpApp } from '@trialstream/api-common';
-import { levelsUpTo, loadConfig } from '@trialstream/config';
+import { loadConfig } from '@trialstream/config';
 import { ensureTopic } from '@trialstream/messaging';
 import { createRelayAppModule } from './relay-app.module';
 
@@ -23,7 +23,7 @@ async function main(): Promise<void> {
     logger.warn(`could not check topic ${topic.topic} yet (${(error as Error).message}); it is created on the first publish`);
   }
 
-  const app = await NestFactory.create(createRelayAppModule(config), { logger: levelsUpTo(config.logLevel) });
+  const app = await NestFactory.create(createRelayAppModule(config), { bufferLogs: true, bodyParser: false });
   configureHttpApp(app, 'trialstream relay');
   await app.listen(config.port, config.host);
   const address = (app.getHttpServer() as Server).address();
@@ -32,6 +32,6 @@ async function main(): Promise<void> {
 }
 
 void main().catch((error) => {
-  console.error(error);
+  new Logger('bootstrap').error((error as Error)?.stack ?? String(error));
   process.exit(1);
 });

@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { HealthModule, MetricsModule } from '@trialstream/api-common';
+import { createPinoLogger, HealthModule, LoggingModule, MetricsModule } from '@trialstream/api-common';
 import { PlatformConfig, PlatformConfigModule } from '@trialstream/config';
 import { DatabaseModule } from '@trialstream/database';
 import { EVENT_STORE_MIGRATIONS } from '@trialstream/event-store';
@@ -23,6 +23,7 @@ export function createRelayAppModule(config: PlatformConfig): DynamicModule {
         migrations: [...EVENT_STORE_MIGRATIONS, ...RELAY_MIGRATIONS],
         applicationName: 'trialstream-relay',
       }),
+      LoggingModule.forRoot(createPinoLogger({ level: config.logLevel, format: config.logFormat })),
       HealthModule,
       MetricsModule,
       // A relay of its own may be one of several on a shared database: they elect the one that publishes.

@@ -52,6 +52,11 @@ function bodyOfHttpException(exception: HttpException): ErrorBody {
   return { error: ERROR_CODES[status] ?? 'error', message, details };
 }
 
+function clientErrorStatus(exception: unknown): number | null {
+  const { status, expose } = (exception ?? {}) as { status?: unknown; expose?: unknown };
+  return expose === true && typeof status === 'number' && status >= 400 && status < 500 ? status : null;
+}
+
 /**
  * Maps every error to `{ error, message, details }`. Unexpected errors are logged with their stack
  * server-side and answered with a generic 500: their text could carry data a caller must not see.
@@ -75,6 +80,16 @@ export class ApiExceptionFilter implements ExceptionFilter {
       const headers = (exception as HttpException & { headers?: Record<string, string> }).headers ?? {};
       for (const [name, value] of Object.entries(headers)) response.setHeader(name, value);
       response.status(exception.getStatus()).json(bodyOfHttpException(exception));
+      return;
+    }
+    const clientError = clientErrorStatus(exception);
+    if (clientError) {
+      // A 4xx raised below the framework (an http-errors error of a parser): the client's fault, said in the one shape.
+      response.status(clientError).json({
+        error: ERROR_CODES[clientError] ?? 'bad_request',
+        message: (exception as Error).message,
+        details: [DEFAULT_DETAIL[clientError] ?? { field: 'request', rule: 'valid-request' }],
+      });
       return;
     }
     if (isDatabaseUnavailable(exception)) {

@@ -9,3 +9,4 @@ export * from './strict-json';
 export * from './text-rules';
 export * from './outage';
 export * from './metrics';
+export * from './logging';

@@ -9,6 +9,9 @@ import { Action, isAction, PERMISSIONS } from './policy';
 import { isRole, Principal } from './principal';
 import { validateNewUser } from './user-rules';
 
+/** Decisions a person signs with a password (21 CFR Part 11): a machine's key never takes them. */
+const SIGNED_ACTIONS: readonly Action[] = ['sign-record', 'lock-database', 'unblind', 'code-break'];
+
 /** A machine key can live at most this long: keys are rotated, not kept forever. */
 export const API_KEY_MAX_DAYS = 366;
 
@@ -88,6 +91,8 @@ export class ApiKeys {
       if (!isAction(scope)) violations.push(violation(`scopes[${index}]`, 'one-of', `${scope} is not an action`));
       else if (holder.role && !PERMISSIONS[scope].includes(holder.role)) {
         violations.push(violation(`scopes[${index}]`, 'within-role', `the ${holder.role} role does not permit ${scope}`));
+      } else if (input.userId === undefined && SIGNED_ACTIONS.includes(scope)) {
+        violations.push(violation(`scopes[${index}]`, 'needs-a-person', `${scope} is signed by a person's password: a machine key cannot take it`));
       }
     });
     if (violations.length > 0) throw AuthError.rejected(violations);

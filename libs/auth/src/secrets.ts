@@ -28,5 +28,12 @@ export const activationCodeHash = (code: string): Buffer => sha256(code.replace(
 export const csrfTokenOf = (sessionToken: string): string =>
   createHash('sha256').update(`csrf\0${sessionToken}`, 'utf8').digest('base64url');
 
+/** Whether a request's CSRF header is the session's token, compared in constant time. */
+export function csrfMatches(sent: unknown, sessionToken: string): boolean {
+  if (typeof sent !== 'string') return false;
+  const [a, b] = [Buffer.from(sent), Buffer.from(csrfTokenOf(sessionToken))];
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
 /** Failed logins are counted per user name tried, by hash, so unknown names lock out like real ones. */
 export const usernameKey = (normalizedUsername: string): Buffer => sha256(`login\0${normalizedUsername}`);

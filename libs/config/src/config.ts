@@ -42,6 +42,9 @@ class Environment {
   @IsOptional() @IsIn(LOG_LEVELS)
   LOG_LEVEL?: LogLevel;
 
+  @IsOptional() @Transform(blankToUndefined) @IsIn(['json', 'pretty'])
+  LOG_FORMAT?: 'json' | 'pretty';
+
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(200)
   DB_POOL_SIZE?: number;
 
@@ -105,6 +108,8 @@ export interface PlatformConfig {
   port: number;
   host: string;
   logLevel: LogLevel;
+  /** Absent: pretty in a terminal (when pino-pretty is installed), JSON lines otherwise. */
+  logFormat?: 'json' | 'pretty';
   dbPoolSize: number;
   /**
    * The protocol file activated on first start when the trial stream holds no protocol version yet:
@@ -158,6 +163,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig
     port: parsed.PORT ?? 3000,
     host: parsed.HOST ?? '127.0.0.1',
     logLevel: parsed.LOG_LEVEL ?? 'log',
+    logFormat: parsed.LOG_FORMAT,
     dbPoolSize: parsed.DB_POOL_SIZE ?? 10,
     protocolFile: parsed.PROTOCOL_FILE
       ? resolve(parsed.PROTOCOL_FILE)

@@ -139,6 +139,8 @@ const cellCountConversions = {
   'cells/uL': { factor: 1, unit: 'cells/µL' },
   '/uL': { factor: 1, unit: 'cells/µL' },
   '10*6/L': { factor: 1, unit: 'cells/µL' },
+  // 10^9 cells per litre are 1000 per µL.
+  '10*9/L': { factor: 1000, unit: 'cells/µL' },
   '%': { factor: 1, unit: '%' },
 };
 

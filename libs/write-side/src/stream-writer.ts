@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { ApiError } from '@trialstream/api-common';
+import { ApiError, currentRequestId } from '@trialstream/api-common';
 import type { Principal } from '@trialstream/auth';
 import { parseClinicalTime, protocolInForce, protocolVersionsFrom, stateOf, TRIAL_RULE, TRIAL_STREAM_ID, trialStateFrom } from '@trialstream/domain';
 import type { Actor, Decider, Decision, DecisionContext, EventDraft, EventEnvelope, ProtocolDefinition, RuleViolation } from '@trialstream/domain';
@@ -73,6 +73,16 @@ export interface FactAppend {
   actor: Actor;
 }
 
+/**
+ * The command an event answers, as a UUID: the same for every retry of one submission (a UUIDv8 over the
+ * submitter and the client's submission id), so an auditor can group what one submission caused.
+ */
+export function submissionCausationId(scope: string, submissionId: string): string {
+  const hex = createHash('sha256').update(`${scope}\n${submissionId}`).digest('hex');
+  const variant = ((parseInt(hex[16], 16) & 0x3) | 0x8).toString(16);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
 function requestHash(request: StreamDecision<unknown>['request'], streamId: string): string {
   return createHash('sha256').update(stringify({ kind: request.kind, streamId, body: request.body }) ?? '').digest('hex');
 }
@@ -118,7 +128,7 @@ export class StreamWriter {
 
   /** Appends at the stream's current version, again on a newer one; false when it kept changing. */
   appendFacts(facts: FactAppend): Promise<boolean> {
-    return this.streams.run(facts.streamId, () => appendAtStreamHead(this.store, facts, MAX_FACT_ATTEMPTS));
+    return this.streams.run(facts.streamId, () => appendAtStreamHead(this.store, { ...facts, correlationId: currentRequestId() }, MAX_FACT_ATTEMPTS));
   }
 
   private async decideAndAppend<TState>(decision: StreamDecision<TState>): Promise<WriteResult> {
@@ -147,6 +157,8 @@ export class StreamWriter {
         events: outcome.events,
         siteId: decision.siteOf(state),
         actor: { userId: decision.principal.userId, role: decision.principal.role },
+        correlationId: currentRequestId(),
+        causationId: submissionCausationId(scope, decision.submissionId),
         submission: {
           scope,
           id: decision.submissionId,

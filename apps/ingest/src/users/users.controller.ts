@@ -1,8 +1,9 @@
-import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { ApiError } from '@trialstream/api-common';
 import { Accounts, AnyAuthenticatedRole, CurrentPrincipal, Principal, RequirePermission, UserDirectory, UserRejectedError } from '@trialstream/auth';
-import { ROLES, Role } from '@trialstream/domain';
+import { ROLES, Role, siteStreamId } from '@trialstream/domain';
+import { EVENT_STORE, type PostgresEventStore } from '@trialstream/event-store';
 import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, Length } from 'class-validator';
 
 export class CreateUserDto {
@@ -21,7 +22,7 @@ export class CreateUserDto {
   @IsIn(ROLES)
   role: Role;
 
-  @ApiProperty({ type: [String], example: ['S01'], description: 'one site for a coordinator or investigator, the assigned sites for a monitor, none otherwise' })
+  @ApiPropertyOptional({ type: [String], example: ['S01'], default: [], description: 'one site for a coordinator or investigator, the assigned sites for a monitor; omitted for other roles' })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(200)
@@ -37,7 +38,19 @@ export class UsersController {
   constructor(
     private readonly users: UserDirectory,
     private readonly accounts: Accounts,
+    @Inject(EVENT_STORE) private readonly store: PostgresEventStore,
   ) {}
+
+  /** A user's sites must exist: an administrator's typo would otherwise give a coordinator a site nobody runs. */
+  private async assertActivated(siteIds: readonly string[]): Promise<void> {
+    const violations = [];
+    for (const [index, siteId] of siteIds.entries()) {
+      if ((await this.store.streamVersion(siteStreamId(siteId))) === 0) {
+        violations.push({ field: `siteIds[${index}]`, rule: 'activated-site', message: `site ${siteId} has not been activated` });
+      }
+    }
+    if (violations.length > 0) throw ApiError.ruleViolations(violations);
+  }
 
   /**
    * With a user name: a person, who gets a one-time activation code (answered once) to exchange for a
@@ -47,6 +60,7 @@ export class UsersController {
   @HttpCode(201)
   @RequirePermission('administer')
   async create(@CurrentPrincipal() principal: Principal, @Body() body: CreateUserDto) {
+    await this.assertActivated(body.siteIds ?? []);
     if (body.username !== undefined) return this.accounts.create({ ...body, username: body.username }, principal);
     try {
       const { user, token } = await this.users.createUser({ ...body, siteIds: body.siteIds ?? [] });

@@ -197,7 +197,7 @@ export function bodyOf(fields: FieldSpec[], values: Values): Record<string, unkn
     const numeric = field.type === 'number' || field.type === 'integer' || (field.name === 'doseLevelMgPerM2');
     setPath(body, field.name, numeric && text !== '' && !Number.isNaN(Number(text)) ? Number(text) : text);
   }
-  if (Array.isArray(body.nerves)) body.nerves = (body.nerves as unknown[]).filter((nerve) => nerve && Object.keys(nerve).length > 2);
+  if (Array.isArray(body.nerves)) body.nerves = body.nerves.filter((nerve) => nerve && Object.keys(nerve as object).length > 2);
   return body;
 }
 

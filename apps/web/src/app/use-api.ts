@@ -29,7 +29,7 @@ export function useApi<T>(load: () => Promise<T>, key: unknown[], options: { liv
     return () => {
       current = false;
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // The load function changes on every render; `key` says when its result changes.
   }, [...key, generation]);
 
   useEffect(() => {

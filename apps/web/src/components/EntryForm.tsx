@@ -49,7 +49,7 @@ export function EntryForm({ title, fields, initial = {}, submitLabel = 'Save', c
   const unplaced = Object.entries(errors).filter(([field]) => !fields.some((spec) => spec.name === field));
 
   return (
-    <form className="entry-form" onSubmit={onSubmit} noValidate aria-labelledby={`${formId}-title`} data-testid={testId}>
+    <form className="entry-form" onSubmit={(event) => void onSubmit(event)} noValidate aria-labelledby={`${formId}-title`} data-testid={testId}>
       <h3 id={`${formId}-title`}>{title}</h3>
       <div className="fields">
         {fields.map((field) => (

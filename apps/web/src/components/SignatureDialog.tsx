@@ -60,7 +60,7 @@ export function SignatureDialog({
 
   return (
     <dialog ref={dialog} onClose={onClose} aria-labelledby="signature-title">
-      <form onSubmit={submit}>
+      <form onSubmit={(event) => void submit(event)}>
         <h2 id="signature-title">{title}</h2>
         {meanings && (
           <div className="field">

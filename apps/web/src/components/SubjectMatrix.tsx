@@ -41,7 +41,7 @@ export function SubjectMatrix({ patients, signed = {} }: { patients: PatientList
       <div className="matrix" tabIndex={0} role="region" aria-label="Subject matrix" ref={scroller}>
         <table data-testid="subject-matrix" aria-rowcount={patients.length + 1}>
           <caption className="muted" data-testid="matrix-count">
-            {patients.length} patients
+            {patients.length} {patients.length === 1 ? 'patient' : 'patients'}
           </caption>
           <thead>
             <tr>

@@ -12,8 +12,12 @@ export function Login({ onSignedIn }: { onSignedIn: (user: SessionUser) => void 
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
 
-  const run = (work: () => Promise<void>) => async (event: FormEvent) => {
+  const run = (work: () => Promise<void>) => (event: FormEvent) => {
     event.preventDefault();
+    void attempt(work);
+  };
+
+  const attempt = async (work: () => Promise<void>) => {
     setError(null);
     setBusy(true);
     try {

@@ -7,7 +7,8 @@ import { Accounts, SessionView } from '../accounts';
 import { AnyAuthenticatedRole, CurrentPrincipal, Public } from './decorators';
 import { Principal } from '../principal';
 import { sessionOf } from './request-principal';
-import { SESSION_COOKIE, sessionCookieOptions, sessionTokenOf } from './session-cookie';
+import { csrfMatches } from '../secrets';
+import { CSRF_HEADER, SESSION_COOKIE, sessionCookieOptions, sessionTokenOf } from './session-cookie';
 import { AuthError } from '../auth-error';
 
 /** Long enough for any real value, short enough that nobody makes the server hash a megabyte. */
@@ -85,8 +86,7 @@ export class AuthController {
     if (token) {
       const session = await this.accounts.resolveSession(token);
       if (session) {
-        const sent = req.headers['x-csrf-token'];
-        if (sent !== session.view.csrfToken) {
+        if (!csrfMatches(req.headers[CSRF_HEADER], token)) {
           throw new AuthError(403, 'forbidden', 'Logging out with the session cookie takes the CSRF token', [{ field: 'X-CSRF-Token', rule: 'csrf-token' }]);
         }
         await this.accounts.logout(token, session.principal);

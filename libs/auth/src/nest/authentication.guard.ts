@@ -1,9 +1,8 @@
 import { CanActivate, ExecutionContext, Injectable, UnauthorizedException } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { timingSafeEqual } from 'node:crypto';
 import { Accounts } from '../accounts';
 import { AuthError } from '../auth-error';
-import { csrfTokenOf } from '../secrets';
+import { csrfMatches } from '../secrets';
 import { UserDirectory } from '../user-directory';
 import { PUBLIC_ROUTE } from './decorators';
 import { attachPrincipal, attachSession } from './request-principal';
@@ -13,11 +12,6 @@ const BEARER = /^Bearer\s+(\S+)\s*$/i;
 const CHALLENGE = 'Send an API key as "Authorization: Bearer <token>", or log in at POST /auth/login';
 
 type Request = { method: string; headers: Record<string, string | string[] | undefined> };
-
-const sameText = (a: string, b: string): boolean => {
-  const [x, y] = [Buffer.from(a), Buffer.from(b)];
-  return x.length === y.length && timingSafeEqual(x, y);
-};
 
 /**
  * Authenticates every HTTP request except @Public() routes and attaches the principal: an API key in
@@ -55,8 +49,7 @@ export class AuthenticationGuard implements CanActivate {
       throw new AuthError(401, 'unauthenticated', 'The session has expired or was ended: log in again', [{ field: 'session', rule: 'valid-session' }]);
     }
     if (isStateChanging(request.method)) {
-      const sent = request.headers[CSRF_HEADER];
-      if (typeof sent !== 'string' || !sameText(sent, csrfTokenOf(sessionToken))) {
+      if (!csrfMatches(request.headers[CSRF_HEADER], sessionToken)) {
         throw new AuthError(403, 'forbidden', `A request made with the session cookie must carry the session's CSRF token in ${CSRF_HEADER}`, [
           { field: 'X-CSRF-Token', rule: 'csrf-token' },
         ]);

@@ -64,7 +64,7 @@ const SITE_FIELDS: FieldSpec[] = [
   { name: 'occurredAt', label: 'Activated on', type: 'date' },
 ];
 
-const text = (values: Values, name: string) => (typeof values[name] === 'string' ? (values[name]).trim() : '');
+const text = (values: Values, name: string) => (typeof values[name] === 'string' ? values[name].trim() : '');
 
 type TrialStep = 'freeze' | 'lock' | 'unblinding';
 
