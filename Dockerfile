@@ -5,15 +5,18 @@ FROM node:20-slim
 WORKDIR /app
 
 # Dependencies first, so a source change does not reinstall them. Dev dependencies stay: the build needs
-# TypeScript, and the admin CLI runs through ts-node.
+# TypeScript, and the command-line tools run through ts-node. The apps run the compiled dist/.
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 
 # Only the sources: a host's node_modules, dist or data never leak into the image.
 COPY tsconfig.json tsconfig.build.json nest-cli.json ./
+COPY scripts ./scripts
+COPY protocols ./protocols
 COPY libs ./libs
 COPY apps ./apps
-RUN npm run build
+# Both builds happen here, so that `npm start`'s prestart finds them fresh and the image runs as a plain user.
+RUN npm run build -- --force && npm run build:web
 
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \

@@ -2,6 +2,7 @@ import { projectionConsumerGroup, REGISTRY_PROJECTION } from '@trialstream/proje
 import { enrolmentBody, labBody, siteBody } from '../test/ingest/site-api';
 import type { BenchKafka } from './bench-kafka';
 import type { MemoryRecorder } from './memory';
+import type { BenchParameters } from './parameters';
 import { startBenchApp, type BenchApp, type DeliveryMode } from './platform-app';
 import { progress } from './progress';
 import { RegistryVisibility } from './registry-visibility';
@@ -10,6 +11,17 @@ import { latencySummary, type LatencySummary } from './stats';
 export interface ModeLatency {
   submit_to_visible: LatencySummary;
   submit_to_http_response: LatencySummary;
+  open_loop: OpenLoopLatency;
+}
+
+export interface OpenLoopLatency {
+  offered_per_second: number;
+  achieved_per_second: number;
+  submissions: number;
+  /** Submissions that failed (connection refused, error answer) or never became visible. */
+  failed: number;
+  /** From each submission's scheduled send time (so a late send counts against it) to its row being visible. */
+  submit_to_visible: LatencySummary;
 }
 
 export interface EndToEndLatencyResults {
@@ -22,14 +34,15 @@ const METHOD =
   'A real listening Nest app per mode on its own fresh database (ingest + registry projection and query API; kafka: ' +
   'plus the relay, projections consuming the topic; in_process: projections fed from the store in the same process). ' +
   'One coordinator submits lab results over HTTP (node fetch, keep-alive), one at a time, rotating over enrolled ' +
-  'patients, after a warm-up. Visible = a row trigger on registry.patients calls pg_notify(patient_id, total_events), ' +
+  'patients, after a warm-up; then open_loop: submissions sent on a fixed schedule (offered rate) without waiting ' +
+  'for earlier answers, latency counted from the scheduled send time. Visible = a row trigger on registry.patients calls pg_notify(patient_id, total_events), ' +
   'delivered at the projection commit to a LISTENing connection; the sample is the time from just before the request ' +
   'is sent until the notification showing the new total arrives. Client, app, PostgreSQL and Kafka share the machine; ' +
   'the store\'s catch-up readers (relay, store feed) only see a commit once no older transaction is open anywhere on ' +
   'the PostgreSQL cluster, so other databases\' activity on the same server shows in the tail.';
 
 const SITE = 'L01';
-const PATIENTS = 10;
+const PATIENTS = 50;
 const VISIBLE_WITHIN_MS = 30_000;
 
 class BenchClient {
@@ -74,7 +87,42 @@ async function submitLab(client: BenchClient, visibility: RegistryVisibility, to
   return { visibleMs: (await visible) - sent, answeredMs: answered - sent };
 }
 
-async function latencyOf(mode: DeliveryMode, kafka: BenchKafka, samples: number): Promise<ModeLatency> {
+/**
+ * Open loop: submissions leave on a fixed schedule whether or not earlier ones were answered, as sites'
+ * traffic does, rotating over the patients; a slow answer therefore shows as latency, not as a lower rate.
+ */
+async function openLoop(
+  client: BenchClient, visibility: RegistryVisibility, token: string, patients: Patient[], rate: number, seconds: number,
+): Promise<OpenLoopLatency> {
+  const total = Math.max(1, Math.round(rate * seconds));
+  const interval = 1000 / rate;
+  const started = performance.now();
+  const inFlight: Array<Promise<number | null>> = [];
+  for (let index = 0; index < total; index++) {
+    const scheduled = started + index * interval;
+    const wait = scheduled - performance.now();
+    if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
+    const patient = patients[index % patients.length];
+    patient.totalEvents += 1;
+    const visible = visibility.whenVisible(patient.id, patient.totalEvents, VISIBLE_WITHIN_MS);
+    visible.catch(() => undefined);
+    const answered = client.post(`/patients/${patient.id}/labs`, token, labBody({ value: 5 + (index % 20) }));
+    // A refused or dropped request (an overloaded machine) is counted, not fatal: the rate is the point.
+    inFlight.push(answered.then(() => visible).then((at) => at - scheduled, () => null));
+  }
+  const outcomes = await Promise.all(inFlight);
+  const latencies = outcomes.filter((latency): latency is number => latency !== null);
+  const elapsed = performance.now() - started;
+  return {
+    offered_per_second: rate,
+    achieved_per_second: Number((latencies.length / (elapsed / 1000)).toFixed(1)),
+    submissions: total,
+    failed: total - latencies.length,
+    submit_to_visible: latencySummary(latencies),
+  };
+}
+
+async function latencyOf(mode: DeliveryMode, kafka: BenchKafka, samples: number, rate: number, seconds: number): Promise<ModeLatency> {
   const topic = kafka.topicName(`e2e-${mode}`);
   if (mode === 'kafka') kafka.trackGroup(projectionConsumerGroup(REGISTRY_PROJECTION, topic));
   const app = await startBenchApp(mode, { brokers: kafka.brokers, topic, partitions: kafka.partitions });
@@ -95,7 +143,9 @@ async function latencyOf(mode: DeliveryMode, kafka: BenchKafka, samples: number)
         visible.push(sample.visibleMs);
         answered.push(sample.answeredMs);
       }
-      return { submit_to_visible: latencySummary(visible), submit_to_http_response: latencySummary(answered) };
+      progress(`latency (${mode}): open loop, ${rate} submissions/s for ${seconds} s`);
+      const open = await openLoop(client, visibility, coordinator, patients, rate, seconds);
+      return { submit_to_visible: latencySummary(visible), submit_to_http_response: latencySummary(answered), open_loop: open };
     } finally {
       await visibility.close();
     }
@@ -105,10 +155,11 @@ async function latencyOf(mode: DeliveryMode, kafka: BenchKafka, samples: number)
 }
 
 /** Submit-to-visible latency in Kafka mode, and in-process delivery beside it for comparison. */
-export async function measureEndToEndLatency(kafka: BenchKafka, samples: number, memory: MemoryRecorder): Promise<EndToEndLatencyResults> {
+export async function measureEndToEndLatency(kafka: BenchKafka, params: BenchParameters, memory: MemoryRecorder): Promise<EndToEndLatencyResults> {
+  const { latencySamples: samples, openLoopRate: rate, openLoopSeconds: seconds } = params;
   progress('latency (kafka): starting the platform with relay and Kafka-fed registry');
-  const viaKafka = await memory.during('end_to_end_kafka', () => latencyOf('kafka', kafka, samples));
+  const viaKafka = await memory.during('end_to_end_kafka', () => latencyOf('kafka', kafka, samples, rate, seconds));
   progress('latency (in_process): starting the platform with the store-fed registry');
-  const inProcess = await memory.during('end_to_end_in_process', () => latencyOf('in_process', kafka, samples));
+  const inProcess = await memory.during('end_to_end_in_process', () => latencyOf('in_process', kafka, samples, rate, seconds));
   return { method: METHOD, kafka: viaKafka, in_process: inProcess };
 }

@@ -1,3 +1,4 @@
+import { parseScale } from './scale-size';
 import { parseArgs } from 'node:util';
 
 /** Every size the benchmark takes; the defaults finish in about two minutes on two cores. */
@@ -16,6 +17,16 @@ export interface BenchSizes {
   partitions: number;
   /** Events the relay reads and publishes per round, and messages per raw produce request. */
   relayPageSize: number;
+  /** Timed HTTP submissions per target of the HTTP ingest phase. */
+  httpRequests: number;
+  /** Concurrent HTTP clients of the HTTP ingest phase. */
+  httpClients: number;
+  /** Submissions per second offered in the open-loop latency measurement. */
+  openLoopRate: number;
+  /** Seconds of open-loop load per delivery mode. */
+  openLoopSeconds: number;
+  /** Calls of each route in the scale phase. */
+  scaleCalls: number;
   /** Browser loads per web-app render measurement (the median is reported). */
   webRuns: number;
 }
@@ -23,6 +34,8 @@ export interface BenchSizes {
 export interface BenchParameters extends BenchSizes {
   /** Also write the JSON document to this file (`npm run bench` prints npm's banner on stdout; `npm run -s bench` does not). */
   out: string | null;
+  /** Events of the opt-in scale phase (`--scale 1m`); null: not run. */
+  scale: number | null;
 }
 
 interface SizeOption {
@@ -40,6 +53,11 @@ const SIZE_OPTIONS: Record<keyof BenchSizes, SizeOption> = {
   latencySamples: { flag: 'latency-samples', env: 'BENCH_LATENCY_SAMPLES', fallback: 2000, describe: 'HTTP submissions timed per mode' },
   partitions: { flag: 'partitions', env: 'BENCH_PARTITIONS', fallback: 12, describe: 'partitions of the benchmark topics' },
   relayPageSize: { flag: 'relay-page-size', env: 'BENCH_RELAY_PAGE_SIZE', fallback: 500, describe: 'events per relay page and raw produce request' },
+  httpRequests: { flag: 'http-requests', env: 'BENCH_HTTP_REQUESTS', fallback: 4000, describe: 'timed HTTP submissions per app target' },
+  httpClients: { flag: 'http-clients', env: 'BENCH_HTTP_CLIENTS', fallback: 32, describe: 'concurrent HTTP clients' },
+  openLoopRate: { flag: 'open-loop-rate', env: 'BENCH_OPEN_LOOP_RATE', fallback: 500, describe: 'submissions per second offered, open loop' },
+  openLoopSeconds: { flag: 'open-loop-seconds', env: 'BENCH_OPEN_LOOP_SECONDS', fallback: 10, describe: 'seconds of open-loop load per mode' },
+  scaleCalls: { flag: 'scale-calls', env: 'BENCH_SCALE_CALLS', fallback: 1000, describe: 'calls of each route in the scale phase' },
   webRuns: { flag: 'web-runs', env: 'BENCH_WEB_RUNS', fallback: 3, describe: 'browser loads per web-app render measurement' },
 };
 
@@ -62,6 +80,7 @@ export function usage(): string {
     'npm run -s bench -- [options]   (prints one JSON document on stdout, progress on stderr)',
     ...lines,
     `  --${'out'.padEnd(20)} also write the JSON document to this file`,
+    `  --${'scale'.padEnd(20)} also run the scale phase with this many events (1m = 1,000,000; not in the default run)`,
     '  PostgreSQL: TEST_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/postgres); Kafka: TEST_KAFKA_BROKERS (default 127.0.0.1:9092)',
   ].join('\n');
 }
@@ -75,6 +94,7 @@ export function readParameters(argv: string[], env: NodeJS.ProcessEnv): BenchPar
       options: {
         ...Object.fromEntries(Object.values(SIZE_OPTIONS).map((option) => [option.flag, { type: 'string' as const }])),
         out: { type: 'string' as const },
+        scale: { type: 'string' as const },
       },
       strict: true,
       allowPositionals: false,
@@ -85,7 +105,15 @@ export function readParameters(argv: string[], env: NodeJS.ProcessEnv): BenchPar
   const sizes = Object.fromEntries(
     Object.entries(SIZE_OPTIONS).map(([key, option]) => [key, positiveInteger(option, values[option.flag] ?? env[option.env])]),
   ) as unknown as BenchSizes;
-  return { ...sizes, out: values.out ?? null };
+  let scale: number | null = null;
+  if (values.scale !== undefined) {
+    try {
+      scale = parseScale(values.scale);
+    } catch (error) {
+      throw new ParameterError((error as Error).message);
+    }
+  }
+  return { ...sizes, out: values.out ?? null, scale };
 }
 
 /** The sizes under the names of their flags, snake_case like the rest of the report. */

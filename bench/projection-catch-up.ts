@@ -1,4 +1,5 @@
 import type { Checkpoint, EventEnvelope } from '@trialstream/domain';
+import { EVENT_COLUMNS, EVENTS_TABLE } from '@trialstream/event-store';
 import { startEventConsumer } from '@trialstream/messaging';
 import {
   createProjectionSchema,
@@ -21,7 +22,12 @@ export interface ProjectionCatchUpResults {
   store_feed: Throughput;
   rebuild: Throughput;
   kafka_feed: Throughput & { group_join_seconds: number; batches: number };
+  /** The ceiling of every catch-up: reading the events table in the readers' order, page by page, nothing else. */
+  keyset_read: Throughput & { page_size: number };
   ratios: {
+    store_feed_vs_keyset_read: number;
+    rebuild_vs_keyset_read: number;
+    kafka_feed_vs_keyset_read: number;
     store_feed_vs_raw_multi_row_insert: number;
     rebuild_vs_raw_multi_row_insert: number;
     kafka_feed_vs_raw_multi_row_insert: number;
@@ -34,7 +40,9 @@ const METHOD =
   '(embedded delivery, default page size); rebuild: rebuildProjection (replay into a scratch schema and swap); ' +
   'kafka_feed: KafkaFeed with a fresh consumer group on the topic the relay filled, into a second, empty copy of ' +
   'the schema, timed from its first delivered batch to the last event applied (the group join before it is ' +
-  'reported apart). Ratios against the raw multi-row INSERT are context: a projection reads, folds and upserts.';
+  'reported apart). keyset_read: the same columns in the catch-up order ((transaction_id, global_position) > last, ' +
+  'LIMIT page) through the same pg driver, rows discarded: the ceiling a catch-up cannot pass. Ratios against the raw ' +
+  'multi-row INSERT are context: a projection reads, folds and upserts.';
 
 const quiet: ProjectionLogger = { warn: (message) => progress(message), error: (message) => progress(message) };
 
@@ -120,6 +128,30 @@ async function kafkaFeedCatchUp(db: BenchDatabase, kafka: BenchKafka, topic: str
   };
 }
 
+const KEYSET_PAGE = 1000;
+
+async function keysetRead(db: BenchDatabase, events: number): Promise<ProjectionCatchUpResults['keyset_read']> {
+  let read = 0;
+  const result = await timed(events, async () => {
+    let after = ['0', '0'];
+    for (;;) {
+      const rows: Array<{ transaction_id: string; global_position: string }> = await db.dataSource.query(
+        `SELECT ${EVENT_COLUMNS} FROM ${EVENTS_TABLE} AS e
+          WHERE (e.transaction_id, e.global_position) > ($1::xid8, $2::bigint)
+          ORDER BY e.transaction_id, e.global_position
+          LIMIT $3`,
+        [...after, KEYSET_PAGE],
+      );
+      if (rows.length === 0) return;
+      read += rows.length;
+      const last = rows[rows.length - 1];
+      after = [String(last.transaction_id), String(last.global_position)];
+    }
+  });
+  if (read !== events) throw new Error(`the keyset read saw ${read} of ${events} events`);
+  return { ...result, page_size: KEYSET_PAGE };
+}
+
 /** The registry read model caught up over the whole store three ways: embedded feed, rebuild, Kafka feed. */
 export async function measureProjectionCatchUp(
   db: BenchDatabase,
@@ -129,6 +161,8 @@ export async function measureProjectionCatchUp(
   memory: MemoryRecorder,
 ): Promise<ProjectionCatchUpResults> {
   const [{ events }] = await db.dataSource.query(`SELECT count(*)::int AS events FROM event_store.events`);
+  progress(`projection: keyset read of ${events} events (the catch-up ceiling)`);
+  const keyset = await keysetRead(db, events);
   progress(`projection: registry catching up ${events} events from the store`);
   const storeFeed = await memory.during('projection_store_feed', () => storeFeedCatchUp(db, events));
   progress(`projection: rebuilding the registry from ${events} events`);
@@ -140,7 +174,11 @@ export async function measureProjectionCatchUp(
     store_feed: storeFeed,
     rebuild: rebuilt,
     kafka_feed: kafkaFeed,
+    keyset_read: keyset,
     ratios: {
+      store_feed_vs_keyset_read: ratio(storeFeed, keyset),
+      rebuild_vs_keyset_read: ratio(rebuilt, keyset),
+      kafka_feed_vs_keyset_read: ratio(kafkaFeed, keyset),
       store_feed_vs_raw_multi_row_insert: ratio(storeFeed, ceiling),
       rebuild_vs_raw_multi_row_insert: ratio(rebuilt, ceiling),
       kafka_feed_vs_raw_multi_row_insert: ratio(kafkaFeed, ceiling),

@@ -4,7 +4,11 @@ import { Logger } from '@nestjs/common';
 import { assertKafkaReachable, TEST_KAFKA_BROKERS } from '../test/support/kafka';
 import { openBenchDatabase } from './bench-database';
 import { BenchKafka } from './bench-kafka';
+import { buildOnce } from './app-process';
+import { measureEmmettPeer } from './emmett-peer';
 import { measureEndToEndLatency } from './end-to-end-latency';
+import { measureHttpIngest } from './http-ingest';
+import { measureScale } from './scale';
 import { machineInfo } from './machine';
 import { MemoryRecorder } from './memory';
 import { ParameterError, readParameters, sizesForReport, usage, type BenchParameters } from './parameters';
@@ -23,9 +27,10 @@ async function throughputPhases(params: BenchParameters, kafka: BenchKafka, memo
   const db = await openBenchDatabase();
   try {
     const storeAppend = await measureStoreAppends(db, params, memory);
+    const emmett = await measureEmmettPeer(db, params, { single: storeAppend.single_group_commit, batched: storeAppend.batched }, memory);
     const relay = await measureRelayPublish(db, kafka, params, memory);
     const projection = await measureProjectionCatchUp(db, kafka, relay.relayTopic, storeAppend.raw_multi_row_insert, memory);
-    return { postgresServerVersion: db.serverVersion, storeAppend, relay: relay.results, projection };
+    return { postgresServerVersion: db.serverVersion, storeAppend, emmett, relay: relay.results, projection };
   } finally {
     await db.close();
   }
@@ -43,9 +48,13 @@ async function main(): Promise<void> {
   await assertKafkaReachable(TEST_KAFKA_BROKERS);
   const kafka = new BenchKafka(TEST_KAFKA_BROKERS, params.partitions);
   const memory = new MemoryRecorder();
+  progress('building dist/ if a source changed (the HTTP phases run the compiled apps)');
+  buildOnce();
   try {
     const throughput = await throughputPhases(params, kafka, memory);
-    const latency = await measureEndToEndLatency(kafka, params.latencySamples, memory);
+    const httpIngest = await measureHttpIngest(params, throughput.storeAppend.raw_transaction_per_event);
+    const latency = await measureEndToEndLatency(kafka, params, memory);
+    const scale = params.scale === null ? null : await measureScale(params.scale, params.scaleCalls);
     const web = await measureWebRender(params.webRuns).catch((error: Error) => ({ error: error.message }));
     const document = {
       benchmark: 'trialstream',
@@ -54,9 +63,12 @@ async function main(): Promise<void> {
       machine: machineInfo(throughput.postgresServerVersion, TEST_KAFKA_BROKERS),
       parameters: sizesForReport(params),
       store_append: throughput.storeAppend,
+      emmett_peer: throughput.emmett,
       relay_publish: throughput.relay,
       projection_catch_up: throughput.projection,
+      http_ingest: httpIngest,
       end_to_end_latency: latency,
+      ...(scale ? { scale } : {}),
       web_app: web,
       memory: memory.report,
     };

@@ -269,7 +269,16 @@ status() {
 node_port() { echo $((CLUSTER_BASE_PORT + 2 * ($1 - 1))); }
 node_controller_port() { echo $((CLUSTER_BASE_PORT + 2 * ($1 - 1) + 1)); }
 node_dir() { echo "$CLUSTER_DIR/node-$1"; }
-node_pid() { pid_in "$(node_dir "$1")/kafka.pid"; }
+# The pid file names the JVM unless setsid had to fork to detach it: then the JVM is found by its own config file.
+node_pid() {
+  local dir pid
+  dir=$(node_dir "$1")
+  pid_in "$dir/kafka.pid" && return 0
+  [ -f "$dir/kafka.pid" ] || return 1
+  pid=$(pgrep -f -- "kafka\.Kafka $dir/server\.properties" | head -n 1) || return 1
+  echo "$pid" >"$dir/kafka.pid"
+  echo "$pid"
+}
 
 cluster_voters() {
   local voters="" n

@@ -1,4 +1,3 @@
-import { createKafka } from '@trialstream/messaging';
 import { AnalysisModule } from '../../apps/analysis/src/analysis.module';
 import { ANALYSIS_PROJECTIONS } from '../../apps/analysis/src/analysis.schema';
 import { IngestModule } from '../../apps/ingest/src/ingest.module';
@@ -6,7 +5,7 @@ import { ProjectionsModule } from '../../apps/platform/src/projections.module';
 import { RelayModule } from '../../apps/relay/src/relay.module';
 import { enrolmentBody, NOW, submission, trialWithSites } from '../ingest/site-api';
 import { startTestApp, TestApp } from '../support/app';
-import { assertKafkaReachable, TEST_KAFKA_BROKERS, uniqueTopic } from '../support/kafka';
+import { assertKafkaReachable, readWholeTopic, TEST_KAFKA_BROKERS, uniqueTopic } from '../support/kafka';
 
 describe('the Kafka topic through a whole blinded trial', () => {
   let app: TestApp;
@@ -51,29 +50,3 @@ describe('the Kafka topic through a whole blinded trial', () => {
     }
   });
 });
-
-/** Every message of the topic as text (key, value and headers), read from the beginning until `count` arrived. */
-async function readWholeTopic(topic: string, count: number): Promise<string[]> {
-  const consumer = createKafka({ brokers: TEST_KAFKA_BROKERS, clientId: 'no-arm-scan' }).consumer({ groupId: `${topic}.scan`, maxWaitTimeInMs: 200 });
-  const texts: string[] = [];
-  await consumer.connect();
-  try {
-    await consumer.subscribe({ topic, fromBeginning: true });
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`only ${texts.length} of ${count} messages arrived`)), 60_000);
-      void consumer.run({
-        eachMessage: async ({ message }) => {
-          const headers = Object.entries(message.headers ?? {}).map(([name, value]) => `${name}=${String(value)}`);
-          texts.push([message.key?.toString(), message.value?.toString(), ...headers].join('\n'));
-          if (texts.length >= count) {
-            clearTimeout(timer);
-            resolve();
-          }
-        },
-      });
-    });
-  } finally {
-    await consumer.disconnect();
-  }
-  return texts;
-}

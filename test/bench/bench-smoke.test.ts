@@ -12,7 +12,7 @@ async function runBenchmark(args: string[]): Promise<{ stdout: string; stderr: s
       cwd: ROOT,
       env: { ...process.env, LOG_LEVEL: 'error' },
       maxBuffer: 16 * 1024 * 1024,
-      timeout: 240_000,
+      timeout: 540_000,
     });
   } catch (error) {
     const { stderr } = error as { stderr?: string };
@@ -35,6 +35,12 @@ const THROUGHPUTS = [
   'projection_catch_up.store_feed',
   'projection_catch_up.rebuild',
   'projection_catch_up.kafka_feed',
+  'projection_catch_up.keyset_read',
+  'emmett_peer.single',
+  'emmett_peer.batched',
+  'http_ingest.ingest_alone_postgres',
+  'http_ingest.platform_postgres',
+  'http_ingest.platform_embedded',
 ];
 
 const RATIOS = [
@@ -44,6 +50,11 @@ const RATIOS = [
   'relay_publish.ratios.relay_vs_raw_kafkajs_produce',
   'projection_catch_up.ratios.store_feed_vs_raw_multi_row_insert',
   'projection_catch_up.ratios.kafka_feed_vs_raw_multi_row_insert',
+  'projection_catch_up.ratios.rebuild_vs_keyset_read',
+  'emmett_peer.ratios.our_single_group_commit_vs_emmett_single',
+  'emmett_peer.ratios.our_batched_vs_emmett_batched',
+  'http_ingest.ratios.ingest_alone_vs_raw_transaction_per_event',
+  'http_ingest.ratios.platform_embedded_vs_platform_postgres',
 ];
 
 const LATENCIES = ['end_to_end_latency.kafka', 'end_to_end_latency.in_process'];
@@ -60,6 +71,8 @@ const MEMORY_PHASES = [
   'projection_kafka_feed',
   'end_to_end_kafka',
   'end_to_end_in_process',
+  'emmett_single',
+  'emmett_batched',
 ];
 
 // Shape only: speeds depend on the machine, so nothing here compares one number with another.
@@ -68,10 +81,13 @@ describe('npm run bench', () => {
   let stderr: string;
 
   beforeAll(async () => {
-    const output = await runBenchmark(['--events', '200', '--concurrency', '4', '--batch-size', '50', '--latency-samples', '5', '--web-runs', '1']);
+    const output = await runBenchmark([
+      '--events', '200', '--concurrency', '4', '--batch-size', '50', '--latency-samples', '5',
+      '--http-requests', '40', '--http-clients', '4', '--open-loop-rate', '20', '--open-loop-seconds', '1', '--web-runs', '1',
+    ]);
     stderr = output.stderr;
     document = JSON.parse(output.stdout) as Json;
-  }, 250_000);
+  }, 560_000);
 
   it('prints one JSON document on stdout, with progress on stderr', () => {
     expect(document.benchmark).toBe('trialstream');
@@ -114,6 +130,22 @@ describe('npm run bench', () => {
     expect(at(document, `${path}.submit_to_http_response.p50_ms`)).toBeGreaterThan(0);
   });
 
+  it('runs each app from its compiled JavaScript and reports its resident memory after start and under load', () => {
+    for (const target of ['ingest_alone_postgres', 'platform_postgres', 'platform_embedded']) {
+      const run = at(document, `http_ingest.${target}`) as Json;
+      expect(run).toMatchObject({ events: 40, clients: 4 });
+      expect(run.rss_mb_after_start).toBeGreaterThan(0);
+      expect(run.peak_rss_mb_under_load as number).toBeGreaterThanOrEqual(run.rss_mb_after_start as number);
+      expect(at(run, 'latency.samples')).toBe(40);
+    }
+    expect(at(document, 'http_ingest.platform_embedded.database_pss_mb_under_load')).toBeGreaterThan(0);
+  });
+
+  it.each(LATENCIES)('reports %s open-loop latency at the offered rate', (path) => {
+    expect(at(document, `${path}.open_loop`)).toMatchObject({ offered_per_second: 20, submissions: 20, failed: 0 });
+    expect(at(document, `${path}.open_loop.submit_to_visible.samples`)).toBe(20);
+  });
+
   it("reports the web app's bundle size and its render times in a real browser", () => {
     expect(at(document, 'web_app.bundle.js_bytes')).toBeGreaterThan(0);
     expect(at(document, 'web_app.bundle.js_gzip_bytes')).toBeLessThan(at(document, 'web_app.bundle.js_bytes') as number);
@@ -124,7 +156,7 @@ describe('npm run bench', () => {
   });
 
   it('describes how each measurement was taken', () => {
-    for (const section of ['store_append', 'relay_publish', 'projection_catch_up', 'end_to_end_latency']) {
+    for (const section of ['store_append', 'emmett_peer', 'relay_publish', 'projection_catch_up', 'http_ingest', 'end_to_end_latency']) {
       expect(at(document, `${section}.method`)).toEqual(expect.stringMatching(/\w+/));
     }
   });

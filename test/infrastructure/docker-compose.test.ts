@@ -17,8 +17,10 @@ interface ComposeService {
 const ROOT = join(__dirname, '..', '..');
 const compose = load(readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8')) as { services: Record<string, ComposeService> };
 const services = compose.services;
+/** The browser app is static files that the platform serves, not a process of its own. */
+const NOT_A_PROCESS = ['web'];
 const appDirectories = readdirSync(join(ROOT, 'apps'), { withFileTypes: true })
-  .filter((entry) => entry.isDirectory())
+  .filter((entry) => entry.isDirectory() && !NOT_A_PROCESS.includes(entry.name))
   .map((entry) => entry.name);
 /** Run on demand (`docker compose run --rm admin ...`), so there is nothing to keep healthy. */
 const isTool = (service: ComposeService) => service.profiles?.includes('tools') ?? false;
@@ -70,6 +72,12 @@ describe('docker-compose.yml for deployments', () => {
     expect(replicas).toEqual({ ingest: 3, monitoring: 3, analysis: 3, relay: 2 });
   });
 
+  it('gives the keys that seal masked values to the unblinded side only, the same to every replica', () => {
+    const keyed = appServices.filter(([, service]) => 'FIELD_KEYS' in environmentOf(service)).map(([name]) => name);
+    expect(keyed.sort()).toEqual(['analysis', 'audit', 'relay']);
+    for (const name of keyed) expect(environmentOf(services[name]).FIELD_KEYS).toBe('${FIELD_KEYS:-}');
+  });
+
   it('publishes a host port for each instance of a scaled service, so that replicas do not fight over one', () => {
     for (const [name, service] of appServices) {
       for (const mapping of service.ports ?? []) {
@@ -88,7 +96,7 @@ describe('docker-compose.yml for deployments', () => {
         name,
         dependsOn: Object.fromEntries(['postgres', ...BROKERS].map((dependency) => [dependency, { condition: 'service_healthy' }])),
       });
-      expect(service.environment).toEqual(
+      expect(environmentOf(service)).toEqual(
         expect.objectContaining({
           DATABASE_URL: expect.stringContaining('@postgres:5432/'),
           KAFKA_BROKERS: 'kafka-1:9092,kafka-2:9092,kafka-3:9092',

@@ -25,20 +25,22 @@ export const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve
 export class TopicReader {
   readonly messages: TopicMessage[] = [];
   private stopped = false;
+  private readonly consumer: Consumer;
 
-  private constructor(private readonly consumer: Consumer) {}
-
-  static async start(topic: string, brokers: string[] = TEST_KAFKA_BROKERS): Promise<TopicReader> {
-    let reader: TopicReader | undefined;
-    const consumer = createKafka({ brokers, clientId: 'topic-reader' }).consumer({
+  private constructor(brokers: string[]) {
+    this.consumer = createKafka({ brokers, clientId: 'topic-reader' }).consumer({
       groupId: uniqueTopic('reader'),
       maxWaitTimeInMs: 100,
       allowAutoTopicCreation: false,
       // A consumer that crashed while a broker was away restarts itself later, unless stopped: it would keep the
       // test process alive retrying a broker the suite has shut down.
-      retry: { restartOnFailure: async () => !reader!.stopped },
+      retry: { restartOnFailure: async () => !this.stopped },
     });
-    reader = new TopicReader(consumer);
+  }
+
+  static async start(topic: string, brokers: string[] = TEST_KAFKA_BROKERS): Promise<TopicReader> {
+    const reader = new TopicReader(brokers);
+    const consumer = reader.consumer;
     await consumer.connect();
     await consumer.subscribe({ topics: [topic], fromBeginning: true });
     await consumer.run({

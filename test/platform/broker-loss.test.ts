@@ -26,18 +26,24 @@ describe('a three-broker cluster that loses a broker under load', () => {
   const topic = uniqueTopic('broker-loss');
   const processes: AppProcess[] = [];
   let appending: Promise<void> | undefined;
+  /** Set when the suite ends, passed or failed: the load must never outlive it. */
+  let finished = false;
 
   beforeAll(async () => {
     await kafkaCluster('start');
     database = await createTestDatabase('brokerloss');
   }, 240_000);
   afterAll(async () => {
-    await Promise.all(processes.map((process) => process.stop('SIGKILL')));
-    await appending?.catch(() => undefined);
-    await reader?.stop().catch(() => undefined);
-    await dataSource?.destroy();
-    await database?.drop();
-    await kafkaCluster('stop');
+    finished = true;
+    try {
+      await Promise.all(processes.map((process) => process.stop('SIGKILL')));
+      await appending?.catch(() => undefined);
+      await reader?.stop().catch(() => undefined);
+      await dataSource?.destroy();
+      await database?.drop();
+    } finally {
+      await kafkaCluster('stop');
+    }
   }, 120_000);
 
   /** The node that leads the topic's first partition: killing it forces a leader election. */
@@ -62,7 +68,7 @@ describe('a three-broker cluster that loses a broker under load', () => {
       KAFKA_PARTITIONS: String(PARTITIONS),
       KAFKA_SESSION_TIMEOUT_MS: '10000',
     };
-    const [relay] = await Promise.all([AppProcess.start('relay', env, 120_000), AppProcess.start('monitoring', env, 120_000)]).then(
+    const [relay] = await Promise.all([AppProcess.start('relay', env, 240_000), AppProcess.start('monitoring', env, 240_000)]).then(
       (started) => (processes.push(...started), started),
     );
     dataSource = await openDatabase({ url: database!.url, migrations: PLATFORM_MIGRATIONS, poolSize: 4 });
@@ -70,11 +76,11 @@ describe('a three-broker cluster that loses a broker under load', () => {
     reader = await TopicReader.start(topic, KAFKA_CLUSTER_BROKERS);
 
     await monitoredSite(store);
-    const load: TrialLoad = { patients: 30, rounds: 0, labsPerRound: 3 };
+    const load: TrialLoad = { patients: 30, labsPerRound: 3 };
     const progress = { rounds: 0, roundsAfterRestart: 0, restarted: false };
     // Sites submit before, during and for a while after the broker's absence, however long its restart takes.
     appending = (async () => {
-      for (let round = 0; !progress.restarted || progress.roundsAfterRestart < 3; round++) {
+      for (let round = 0; !finished && (!progress.restarted || progress.roundsAfterRestart < 3); round++) {
         await appendPatientRound(store, load, round);
         progress.rounds = round + 1;
         if (progress.restarted) progress.roundsAfterRestart += 1;
@@ -92,9 +98,20 @@ describe('a three-broker cluster that loses a broker under load', () => {
     await appending;
     expect(progress.rounds).toBeGreaterThan(roundsBeforeLoss + 3);
 
-    const stored = await store.readAll(START_CHECKPOINT, 100_000);
+    const [{ appended }] = await dataSource.query(`SELECT count(*)::int AS appended FROM event_store.events`);
+    // Catch-up reads stop below the oldest transaction still open on the server (any database's), so wait for it.
+    let stored = await store.readAll(START_CHECKPOINT, 100_000);
+    await waitUntil(async () => (stored = await store.readAll(START_CHECKPOINT, 100_000)).events.length >= appended, 60_000, () => `${appended} readable events`);
     const distinctOnTopic = () => new Set(reader!.messages.map((message) => message.headers['event-id'])).size;
-    await waitUntil(() => distinctOnTopic() >= stored.events.length, 90_000, () => `${stored.events.length} events on the topic (got ${distinctOnTopic()})`);
+    let relayState: RelayHealth | undefined;
+    await waitUntil(
+      async () => {
+        relayState = await relay.health<RelayHealth>();
+        return distinctOnTopic() >= stored.events.length;
+      },
+      90_000,
+      () => `${stored.events.length} events on the topic (got ${distinctOnTopic()}); relay ${JSON.stringify(relayState)}\n${relay.log.slice(-4000)}`,
+    );
     expect(new Set(reader.messages.map((message) => message.headers['event-id']))).toEqual(new Set(stored.events.map((event) => event.eventId)));
     const last = stored.events[stored.events.length - 1];
     await waitUntil(async () => (await relay.health<RelayHealth>()).lastPublishedPosition === last.globalPosition, 30_000, () => 'the relay checkpoint');
@@ -105,5 +122,5 @@ describe('a three-broker cluster that loses a broker under load', () => {
       expect({ projection: projection.name, identical: report.identical }).toEqual({ projection: projection.name, identical: true });
       expect(await dataSource.query(`SELECT count(*)::int AS n FROM "${projection.schema}"._dead_letters`)).toEqual([{ n: 0 }]);
     }
-  }, 300_000);
+  }, 420_000);
 });

@@ -13,7 +13,6 @@ const SITE = 'S01';
 
 export interface TrialLoad {
   patients: number;
-  rounds: number;
   labsPerRound: number;
 }
 

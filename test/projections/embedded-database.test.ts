@@ -19,7 +19,7 @@ import { recordTrial } from './trial-builder';
 
 const quiet = { warn: () => undefined, error: () => undefined };
 
-/** The embedded PostgreSQL has one session for every connection: the runtime must never wait on a second one mid-transaction. */
+/** The runtime on the embedded server `npm start` uses: same SQL and concurrency as on any PostgreSQL. */
 describe('the projection runtime on the embedded database', () => {
   let dataDir: string;
   let embedded: EmbeddedPostgres;
@@ -32,7 +32,7 @@ describe('the projection runtime on the embedded database', () => {
     dataSource = await openDatabase({
       url: embedded.url,
       migrations: [...EVENT_STORE_MIGRATIONS, projectionMigration(REGISTRY_PROJECTION)],
-      poolSize: embedded.poolSize,
+      poolSize: 4,
     });
     store = new PostgresEventStore(dataSource);
   });

@@ -74,6 +74,8 @@ describe('relay process killed mid-stream', () => {
       KAFKA_PARTITIONS: String(harness.partitions),
     };
     relay = await AppProcess.start('relay', env);
+    // The only relay: it takes the lead (a PostgreSQL advisory lock) and reads its checkpoint.
+    await waitUntil(async () => (await relay!.health<RelayHealth>()).role === 'leader', 10_000, () => 'the relay to lead');
     expect(await relay.health<RelayHealth>()).toMatchObject({ status: 'ok', eventsPublished: 0, lastPublishedPosition: '0' });
 
     const streams = Array.from({ length: STREAMS }, () => newPatientStream());

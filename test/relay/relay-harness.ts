@@ -84,7 +84,8 @@ export function isInStoreOrder(events: EventEnvelope[]): boolean {
 
 export interface SteadyLoad {
   streams: string[];
-  rounds: number;
+  /** How many rounds, or a test's say on whether to start another one. */
+  rounds: number | (() => boolean);
   eventsPerAppend: number;
   /** Rounds completed so far. */
   progress: { rounds: number };
@@ -93,7 +94,8 @@ export interface SteadyLoad {
 /** Sites keep submitting: a round of appends to every stream, a short pause, the next round. */
 export async function appendSteadily(store: PostgresEventStore, load: SteadyLoad, pauseMs = 100): Promise<void> {
   const { streams, rounds, eventsPerAppend, progress } = load;
-  for (let round = 0; round < rounds; round++) {
+  const another = typeof rounds === 'number' ? (round: number) => round < rounds : () => rounds();
+  for (let round = 0; another(round); round++) {
     await Promise.all(
       streams.map(async (streamId) => {
         const outcome = await store.append({

@@ -36,3 +36,36 @@ export async function assertKafkaReachable(brokers: string[] = TEST_KAFKA_BROKER
 export function uniqueTopic(prefix = 'test'): string {
   return `${prefix}-${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
 }
+
+/**
+ * Every message of the topic read from the beginning by a plain consumer (no key, no decoding) until `count`
+ * arrived: by default key, value and headers as one text each, or what `asText` makes of a message.
+ */
+export async function readWholeTopic(
+  topic: string,
+  count: number,
+  asText: (message: { key: Buffer | null; value: Buffer | null; headers?: Record<string, unknown> }) => string = (message) =>
+    [message.key?.toString(), message.value?.toString(), ...Object.entries(message.headers ?? {}).map(([name, value]) => `${name}=${String(value)}`)].join('\n'),
+): Promise<string[]> {
+  const consumer = createKafka({ brokers: TEST_KAFKA_BROKERS, clientId: `${topic}-reader` }).consumer({ groupId: `${topic}.reader-${randomBytes(4).toString('hex')}`, maxWaitTimeInMs: 200 });
+  const texts: string[] = [];
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`only ${texts.length} of ${count} messages arrived`)), 60_000);
+      void consumer.run({
+        eachMessage: async ({ message }) => {
+          texts.push(asText(message));
+          if (texts.length >= count) {
+            clearTimeout(timer);
+            resolve();
+          }
+        },
+      });
+    });
+  } finally {
+    await consumer.disconnect();
+  }
+  return texts;
+}

@@ -16,17 +16,18 @@ export interface PlatformDatabase {
 
 /**
  * The platform's database as the command-line tools open it: DATABASE_URL, or else the embedded
- * PostgreSQL in DATA_DIR (which one process at a time may open: stop `npm start` first). Fully migrated.
+ * PostgreSQL of DATA_DIR: the server `npm start` runs if it is running (shared, as any server is), or
+ * one started for this command and stopped when it closes. Fully migrated.
  */
 export async function openPlatformDatabase(env: NodeJS.ProcessEnv, applicationName: string): Promise<PlatformDatabase> {
   const config = loadConfig(env);
   let embedded: EmbeddedPostgres | undefined;
-  const url = config.databaseUrl ?? (embedded = await startEmbeddedPostgres({ dataDir: config.dataDir })).url;
+  const url = config.databaseUrl ?? (embedded = await startEmbeddedPostgres({ dataDir: config.dataDir, whenRunning: 'connect' })).url;
   try {
     const dataSource = await openDatabase({
       url,
       migrations: PLATFORM_MIGRATIONS,
-      poolSize: embedded ? embedded.poolSize : Math.min(config.dbPoolSize, 4),
+      poolSize: Math.min(config.dbPoolSize, 4),
       applicationName,
     });
     return {

@@ -181,11 +181,13 @@ export class Relay {
     if (!this.dependencies.leadership) return true;
     const leading = await this.dependencies.leadership.confirm();
     if (leading !== this.leading) {
-      this.leading = leading;
-      this.checkpoint = null;
       const dropped = this.readAhead;
       this.readAhead = null;
       await dropped?.catch(() => undefined);
+      this.checkpoint = leading ? await this.dependencies.checkpoints.load(this.options.name) : null;
+      // A standby made no progress by design: its stall clock starts when it takes the lead.
+      this.counters.lastProgressAt = Date.now();
+      this.leading = leading;
     }
     return leading;
   }

@@ -19,6 +19,8 @@ export class ApiError extends Error {
     readonly error: string,
     message: string,
     readonly details: ErrorDetail[] = [],
+    /** Response headers that belong to the error, e.g. Retry-After on a 503. */
+    readonly headers: Record<string, string> = {},
   ) {
     super(message);
   }

@@ -68,7 +68,7 @@ export class ApiExceptionFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
     if (exception instanceof ApiError) {
-      response.status(exception.status).json(exception.body);
+      response.set(exception.headers).status(exception.status).json(exception.body);
       return;
     }
     if (exception instanceof HttpException && isHealthReport(exception)) {

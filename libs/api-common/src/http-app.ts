@@ -31,19 +31,21 @@ export function configureHttpApp(app: INestApplication, title: string): void {
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ApiExceptionFilter());
   app.enableShutdownHooks();
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle(title)
-      .setDescription('trialstream: event-sourced data platform for multi-center clinical trials')
-      .addBearerAuth({
-        type: 'http',
-        scheme: 'bearer',
-        // An opaque API key, not a JWT (the generator's default format).
-        bearerFormat: 'API key',
-        description: 'API key issued by POST /users or `npm run admin -- create-user`',
-      })
-      .build(),
-  );
+  // A factory: the OpenAPI document is built on the first visit of /docs, not at every start.
+  const document = () =>
+    SwaggerModule.createDocument(
+      app,
+      new DocumentBuilder()
+        .setTitle(title)
+        .setDescription('trialstream: event-sourced data platform for multi-center clinical trials')
+        .addBearerAuth({
+          type: 'http',
+          scheme: 'bearer',
+          // An opaque API key, not a JWT (the generator's default format).
+          bearerFormat: 'API key',
+          description: 'API key issued by POST /users or `npm run admin -- create-user`',
+        })
+        .build(),
+    );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
 }

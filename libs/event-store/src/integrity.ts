@@ -2,7 +2,7 @@ import type { DataSource, QueryRunner } from 'typeorm';
 import { GENESIS_HASH, computeEventHash } from './hash-chain';
 import { EVENT_COLUMNS, chainedFields, toStoredEnvelope, type EventRow } from './row-mapping';
 import { CHAIN_FORMATS_TABLE, EVENT_SALTS_TABLE, EVENTS_TABLE, STREAMS_TABLE } from './schema';
-import { rowsOf } from './sql';
+import { inReadOnlySnapshot, rowsOf } from './sql';
 
 export type IntegrityProblem =
   | 'hash-mismatch'
@@ -57,19 +57,8 @@ const PAGE_SIZE = 2000;
  * Recomputes every stream's chain from the raw rows (no upcasting), in one snapshot so that appends
  * running meanwhile cannot look like tampering.
  */
-export async function verifyIntegrity(dataSource: DataSource): Promise<IntegrityReport> {
-  const runner = dataSource.createQueryRunner();
-  try {
-    await runner.connect();
-    await runner.startTransaction('REPEATABLE READ');
-    await runner.query('SET TRANSACTION READ ONLY');
-    const report = await verifyWithin(runner);
-    await runner.commitTransaction();
-    return report;
-  } finally {
-    if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
-    await runner.release();
-  }
+export function verifyIntegrity(dataSource: DataSource): Promise<IntegrityReport> {
+  return inReadOnlySnapshot(dataSource, verifyWithin);
 }
 
 async function verifyWithin(runner: QueryRunner): Promise<IntegrityReport> {

@@ -29,3 +29,14 @@ export const ENSURE_APPLICATION_ROLE_SQL = `
 
 /** Like ENSURE_APPLICATION_ROLE_SQL, for the verifying role. */
 export const ENSURE_VERIFIER_ROLE_SQL = ENSURE_APPLICATION_ROLE_SQL.replace(new RegExp(APPLICATION_ROLE, 'g'), VERIFIER_ROLE);
+
+/**
+ * Statements that make a table append-only for every role, superusers and replicas included (hence
+ * ENABLE ALWAYS): a statement-level trigger raising on UPDATE, DELETE and TRUNCATE.
+ */
+export const appendOnlyTriggerSql = (schema: string, table: string): string[] => [
+  `CREATE TRIGGER ${table}_append_only
+   BEFORE UPDATE OR DELETE OR TRUNCATE ON ${schema}.${table}
+   FOR EACH STATEMENT EXECUTE FUNCTION event_store.reject_history_change()`,
+  `ALTER TABLE ${schema}.${table} ENABLE ALWAYS TRIGGER ${table}_append_only`,
+];

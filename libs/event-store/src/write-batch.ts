@@ -43,10 +43,10 @@ export async function writeBatch(
     .sort((a, b) => byCodeUnits(batch[a].streamId, batch[b].streamId) || a - b);
   await createMissingStreams(runner, [
     ...batch.filter((request) => request.expectedVersion === 0).map((request) => request.streamId),
-    ...batch.flatMap((request) => (request.condition ? [request.condition.streamId] : [])),
+    // A condition on a version above 0 names a stream that has a head row already (heads are never removed).
+    ...batch.flatMap((request) => (request.condition?.version === 0 ? [request.condition.streamId] : [])),
   ]);
-  const heads = await lockStreamHeads(runner, batch);
-  const conditions = await shareLockConditions(runner, batch, heads);
+  const { heads, conditions } = await lockHeadsAndConditions(runner, batch);
   // Read once the heads are locked: a resubmission that waited behind the original's transaction
   // then sees the original's submission and answers 'duplicate', not 'conflict'.
   const stored = await loadStoredSubmissions(runner, batch);
@@ -58,17 +58,17 @@ export async function writeBatch(
   const salts = new Map<string, string>();
   const claims: Array<{ claim: SubmissionClaim; streamId: string }> = [];
   const movedHeads = new Map<string, StreamHead>();
+  const afterInsert: Array<() => void> = [];
 
   for (const index of order) {
     const request = batch[index];
     const { submission } = request;
     const earlier = submission ? stored.get(submissionKey(submission.scope, submission.id)) : undefined;
     if (submission && earlier) {
-      outcomes[index] = {
-        status: 'duplicate',
-        response: earlier.response,
-        requestHashMatches: earlier.requestHash === submission.requestHash,
-      };
+      const duplicate = { status: 'duplicate' as const, response: earlier.response, requestHashMatches: earlier.requestHash === submission.requestHash };
+      outcomes[index] = duplicate;
+      // A duplicate of a request in this batch gets that request's answer once its events have positions.
+      if (earlier.response === undefined) afterInsert.push(() => (duplicate.response = earlier.response));
       continue;
     }
     if (request.condition) {
@@ -95,18 +95,22 @@ export async function writeBatch(
     const streamVersion = last ? last.streamVersion : head.version;
     if (last) movedHeads.set(request.streamId, { version: last.streamVersion, lastHash: last.hash });
     if (submission) {
-      const claim = { ...submission, response: resolveResponse(submission, events) };
+      // The answer is resolved once the events are inserted, so that it carries their global positions.
+      const claim: SubmissionClaim = { ...submission, response: undefined };
+      const outcome = { status: 'appended' as const, events, streamVersion, response: undefined as unknown };
+      afterInsert.push(() => (outcome.response = claim.response = resolveResponse(submission, events)));
       // A later request in this batch reusing the id is a duplicate of this one.
       stored.set(submissionKey(submission.scope, submission.id), claim);
       claims.push({ claim, streamId: request.streamId });
-      outcomes[index] = { status: 'appended', events, streamVersion, response: claim.response };
+      outcomes[index] = outcome;
     } else {
       outcomes[index] = { status: 'appended', events, streamVersion };
     }
   }
 
-  await claimSubmissions(runner, claims, recordedAt);
   await insertEventsAndMoveHeads(runner, newEvents, salts, movedHeads, recordedAt);
+  for (const resolve of afterInsert) resolve();
+  await claimSubmissions(runner, claims, recordedAt);
   return outcomes;
 }
 
@@ -182,47 +186,51 @@ async function createMissingStreams(runner: QueryRunner, streamIds: readonly str
 }
 
 /**
- * Versions of the streams appends are conditioned on, share-locked after the batch's own heads (a
- * stream this batch writes is already locked for update, and its version comes from there).
+ * Locks the batch's own stream heads for update and share-locks the heads its appends are conditioned on,
+ * in one statement (one round trip per group commit): first the written heads, then the others, each in
+ * stream-id order, so every writer takes its locks in the same order. A stream that is both written and a
+ * condition takes its version from its locked head.
  */
-async function shareLockConditions(
+async function lockHeadsAndConditions(
   runner: QueryRunner,
   batch: readonly PreparedAppend[],
-  heads: ReadonlyMap<string, StreamHead>,
-): Promise<Map<string, number>> {
-  const versions = new Map<string, number>();
-  const streamIds = distinctSorted(batch.flatMap((request) => (request.condition ? [request.condition.streamId] : [])));
-  for (const streamId of streamIds) {
-    const head = heads.get(streamId);
-    if (head) versions.set(streamId, head.version);
-  }
-  const toLock = streamIds.filter((streamId) => !versions.has(streamId));
-  if (toLock.length === 0) return versions;
-  const rows = await rowsOf<{ stream_id: string; version: number }>(
-    runner,
-    `SELECT stream_id, version FROM ${STREAMS_TABLE}
-      WHERE stream_id = ANY($1::text[])
-      ORDER BY stream_id COLLATE "C"
-      FOR SHARE`,
-    [toLock],
-  );
-  for (const row of rows) versions.set(row.stream_id, row.version);
-  return versions;
-}
-
-async function lockStreamHeads(runner: QueryRunner, writers: readonly PreparedAppend[]): Promise<Map<string, StreamHead>> {
+): Promise<{ heads: Map<string, StreamHead>; conditions: Map<string, number> }> {
   const heads = new Map<string, StreamHead>();
-  if (writers.length === 0) return heads;
-  const rows = await rowsOf<{ stream_id: string; version: number; last_hash: string }>(
-    runner,
-    `SELECT stream_id, version, last_hash FROM ${STREAMS_TABLE}
-      WHERE stream_id = ANY($1::text[])
-      ORDER BY stream_id COLLATE "C"
-      FOR UPDATE`,
-    [distinctSorted(writers.map((request) => request.streamId))],
+  const conditions = new Map<string, number>();
+  const written = distinctSorted(batch.map((request) => request.streamId));
+  const writtenSet = new Set(written);
+  const conditioned = distinctSorted(
+    batch.flatMap((request) => (request.condition && !writtenSet.has(request.condition.streamId) ? [request.condition.streamId] : [])),
   );
-  for (const row of rows) heads.set(row.stream_id, { version: row.version, lastHash: row.last_hash });
-  return heads;
+  if (written.length === 0 && conditioned.length === 0) return { heads, conditions };
+  const rows = await rowsOf<{ stream_id: string; version: number; last_hash: string; written: boolean }>(
+    runner,
+    `WITH written AS (
+       SELECT stream_id, version, last_hash FROM ${STREAMS_TABLE}
+        WHERE stream_id = ANY($1::text[])
+        ORDER BY stream_id COLLATE "C"
+          FOR UPDATE
+     ), conditioned AS (
+       SELECT stream_id, version, last_hash FROM ${STREAMS_TABLE}
+        WHERE stream_id = ANY($2::text[])
+        ORDER BY stream_id COLLATE "C"
+          FOR SHARE
+     )
+     SELECT stream_id, version, last_hash, true AS written FROM written
+     UNION ALL
+     SELECT stream_id, version, last_hash, false FROM conditioned`,
+    [written, conditioned],
+  );
+  for (const row of rows) {
+    if (row.written) heads.set(row.stream_id, { version: row.version, lastHash: row.last_hash });
+    else conditions.set(row.stream_id, row.version);
+  }
+  for (const request of batch) {
+    const streamId = request.condition?.streamId;
+    const head = streamId === undefined ? undefined : heads.get(streamId);
+    if (streamId !== undefined && head) conditions.set(streamId, head.version);
+  }
+  return { heads, conditions };
 }
 
 async function claimSubmissions(

@@ -121,29 +121,51 @@ export class StreamWriter {
   ) {}
 
   private readonly streams = new KeyedMutex();
+  /**
+   * The trial stream as this process last read it while the trial was open. A write conditioned on the
+   * trial's version may decide on it: a stale copy (a lock or a new protocol version committed by any
+   * process since) only makes the append conflict, which forgets it and decides again; so not every write
+   * reads the whole trial stream first.
+   */
+  private openTrial: EventEnvelope[] | null = null;
 
   write<TState>(decision: StreamDecision<TState>): Promise<WriteResult> {
-    return this.streams.run(decision.streamId, () => this.decideAndAppend(decision));
+    return this.streams.run(decision.streamId, async () => {
+      try {
+        return await this.decideAndAppend(decision);
+      } finally {
+        if (decision.streamId === TRIAL_STREAM_ID) this.openTrial = null;
+      }
+    });
   }
 
   /** Appends at the stream's current version, again on a newer one; false when it kept changing. */
   appendFacts(facts: FactAppend): Promise<boolean> {
-    return this.streams.run(facts.streamId, () => appendAtStreamHead(this.store, { ...facts, correlationId: currentRequestId() }, MAX_FACT_ATTEMPTS));
+    return this.streams.run(facts.streamId, async () => {
+      if (facts.streamId === TRIAL_STREAM_ID) this.openTrial = null;
+      return appendAtStreamHead(this.store, { ...facts, correlationId: currentRequestId() }, MAX_FACT_ATTEMPTS);
+    });
   }
 
   private async decideAndAppend<TState>(decision: StreamDecision<TState>): Promise<WriteResult> {
     const scope = `user:${decision.principal.userId}`;
     const hash = requestHash(decision.request, decision.streamId);
-    const earlier = await this.store.findSubmission(scope, decision.submissionId);
+    const onTrialStream = decision.streamId === TRIAL_STREAM_ID;
+    const conditioned = !decision.allowedWhenDatabaseClosed && !onTrialStream;
+    // The three reads are independent: one round trip of waiting instead of three.
+    const [earlier, firstRead, firstTrialRead] = await Promise.all([
+      this.store.findSubmission(scope, decision.submissionId),
+      this.store.readStream(decision.streamId),
+      onTrialStream ? undefined : this.trialEvents(conditioned),
+    ]);
     if (earlier) return this.replay(earlier.requestHash === hash, earlier.response);
 
     for (let attempt = 1; ; attempt++) {
-      const events = await this.store.readStream(decision.streamId);
+      const events = attempt === 1 ? firstRead : await this.store.readStream(decision.streamId);
       const state = decision.fold(events);
       decision.authorize(state, events);
-      const trialEvents = decision.streamId === TRIAL_STREAM_ID ? events : await this.store.readStream(TRIAL_STREAM_ID);
-      const trialCondition =
-        decision.allowedWhenDatabaseClosed || decision.streamId === TRIAL_STREAM_ID ? undefined : this.openTrialCondition(trialEvents);
+      const trialEvents = onTrialStream ? events : attempt === 1 ? firstTrialRead! : await this.trialEvents(conditioned);
+      const trialCondition = conditioned ? this.openTrialCondition(trialEvents) : undefined;
       if (decision.expectedVersion !== undefined && decision.expectedVersion !== events.length) {
         throw staleVersion(decision.expectedVersion, events.length);
       }
@@ -171,6 +193,7 @@ export class StreamWriter {
       if (appended.status === 'duplicate') return this.replay(appended.requestHashMatches, appended.response);
       // A conflict on the trial's stream (a freeze or lock committed meanwhile) is decided again, which reports it.
       const trialChanged = appended.conditionStreamId !== undefined;
+      if (trialChanged) this.openTrial = null;
       if (!trialChanged && decision.expectedVersion !== undefined) throw staleVersion(decision.expectedVersion, appended.actualVersion);
       if (attempt === MAX_ATTEMPTS) {
         throw ApiError.conflict('The record kept changing while this submission was decided: submit it again', [
@@ -185,6 +208,14 @@ export class StreamWriter {
    * Refuses the write when the database is frozen or locked; otherwise the condition that keeps it so
    * until the append commits (a lock that commits first makes the append conflict and be decided again).
    */
+  /** The trial stream: the cached copy for a conditioned write, else read now (and cached while open). */
+  private async trialEvents(mayUseCache: boolean): Promise<EventEnvelope[]> {
+    if (mayUseCache && this.openTrial) return this.openTrial;
+    const events = await this.store.readStream(TRIAL_STREAM_ID);
+    if (trialStateFrom(events).status === 'open') this.openTrial = events;
+    return events;
+  }
+
   private openTrialCondition(events: EventEnvelope[]): { streamId: string; version: number } {
     const trial = trialStateFrom(events);
     if (trial.status !== 'open') {

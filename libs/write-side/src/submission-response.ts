@@ -4,10 +4,13 @@ import type { EventEnvelope } from '@trialstream/domain';
 export interface SubmissionResponse {
   streamId: string;
   streamVersion: number;
+  /** Global position of the last event: a read with `minPosition` set to it sees this submission. */
+  position: string;
   events: Array<{
     eventId: string;
     type: string;
     streamVersion: number;
+    globalPosition: string;
     recordedAt: string;
     /** Protocol deviations flagged on the event: stored, not rejected. */
     deviations: unknown[];
@@ -21,10 +24,12 @@ export function submissionResponse(resource: Record<string, string>, events: Eve
     ...resource,
     streamId: last.streamId,
     streamVersion: last.streamVersion,
+    position: last.globalPosition,
     events: events.map((event) => ({
       eventId: event.eventId,
       type: event.type,
       streamVersion: event.streamVersion,
+      globalPosition: event.globalPosition,
       recordedAt: event.recordedAt,
       deviations: ((event.data as { deviations?: unknown[] }).deviations ?? []),
     })),

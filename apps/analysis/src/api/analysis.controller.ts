@@ -1,6 +1,8 @@
 import { Controller, Get, Header, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiForbiddenResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, RequirePermission, type Principal } from '@trialstream/auth';
+import { ReadsProjection } from '@trialstream/projections';
+import { ANALYSIS_PROJECTION } from '../projection/analysis.projection';
 import { EndpointQuery, optionsOf } from './analysis-query.dto';
 import { AnalysisService } from './analysis.service';
 
@@ -12,6 +14,7 @@ import { AnalysisService } from './analysis.service';
  */
 @ApiTags('analysis')
 @ApiBearerAuth()
+@ReadsProjection(ANALYSIS_PROJECTION.schema)
 @Controller('analysis')
 export class AnalysisController {
   constructor(private readonly analysis: AnalysisService) {}

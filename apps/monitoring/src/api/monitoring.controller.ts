@@ -2,8 +2,10 @@ import { Controller, Get, Param, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiForbiddenResponse, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, RequirePermission, type Principal } from '@trialstream/auth';
 import type { Response } from 'express';
+import { ReadsProjection } from '@trialstream/projections';
 import { isAwaitingSignature } from '@trialstream/domain';
 import { AccessLog } from '@trialstream/write-side';
+import { MONITORING_PROJECTION } from '../projection/monitoring.projection';
 import type { DeviationView, QueryView } from '../indicators/patient-monitoring';
 import type { SiteIndicators } from '../indicators/site-indicators';
 import { deviationsCsv, patientsCsv, queriesCsv, sitesCsv } from './monitoring-csv';
@@ -25,6 +27,7 @@ const FORBIDDEN = 'The role may not read patient data, or the site is outside th
 @ApiBearerAuth()
 @ApiForbiddenResponse({ description: FORBIDDEN })
 @RequirePermission('read-patient')
+@ReadsProjection(MONITORING_PROJECTION.schema)
 @Controller('monitoring/sites')
 export class MonitoringController {
   constructor(

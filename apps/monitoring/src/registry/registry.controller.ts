@@ -2,6 +2,7 @@ import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiForbiddenResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { ApiError } from '@trialstream/api-common';
 import { assertSiteAccess, CurrentPrincipal, RequirePermission, siteScope, type Principal } from '@trialstream/auth';
+import { ReadsProjection, REGISTRY_PROJECTION } from '@trialstream/projections';
 import {
   DEFAULT_PAGE_SIZE,
   ListRegistryPatientsQuery,
@@ -14,6 +15,7 @@ import { RegistryReader, type SiteFilter } from './registry-reader';
 @ApiTags('registry')
 @ApiBearerAuth()
 @RequirePermission('read-monitoring')
+@ReadsProjection(REGISTRY_PROJECTION.schema)
 @Controller('registry')
 export class RegistryController {
   constructor(private readonly registry: RegistryReader) {}

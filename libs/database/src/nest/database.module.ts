@@ -37,14 +37,17 @@ export class DatabaseModule implements OnApplicationShutdown {
           provide: DATA_SOURCE,
           useFactory: async () => {
             let url = options.databaseUrl;
-            let poolSize = options.poolSize;
             if (url === null) {
-              embedded.server = await startEmbeddedPostgres({ dataDir: options.dataDir });
+              embedded.server = await startEmbeddedPostgres({ dataDir: options.dataDir, whenRunning: 'refuse' });
               url = embedded.server.url;
-              poolSize = embedded.server.poolSize;
-              DatabaseModule.logger.log(`embedded PostgreSQL (PGlite) in ${options.dataDir}`);
+              DatabaseModule.logger.log(`embedded PostgreSQL server in ${options.dataDir}/postgres`);
             }
-            return openDatabase({ url, migrations: options.migrations, poolSize, applicationName: options.applicationName });
+            try {
+              return await openDatabase({ url, migrations: options.migrations, poolSize: options.poolSize, applicationName: options.applicationName });
+            } catch (error) {
+              await embedded.server?.stop();
+              throw error;
+            }
           },
         },
       ],

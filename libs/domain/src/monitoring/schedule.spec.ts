@@ -156,7 +156,8 @@ describe('scheduleDatesOf', () => {
   it('uses corrected infusion dates and leaves voided infusions out', () => {
     const { patient, first, second } = treatedPatient();
     patient.record(decideCorrection, {
-      occurredAt: '2024-02-09',
+      occurredAt: '2024-02-20',
+      correctedOccurredAt: '2024-02-09',
       correctedEventId: second,
       correctedType: 'InfusionGiven',
       reason: 'date misread',

@@ -180,7 +180,8 @@ describe('patientVisitStatus', () => {
   it('follows corrections and voids of the record', () => {
     const { patient, igm } = treatedPatient();
     patient.record(decideCorrection, {
-      occurredAt: '2024-02-10',
+      occurredAt: '2024-02-11',
+      correctedOccurredAt: '2024-02-10',
       correctedEventId: igm,
       correctedType: 'LabResulted',
       reason: 'date misread',
@@ -201,7 +202,8 @@ describe('recordedEventsOf', () => {
     const patient = aRandomizedPatient();
     const igm = patient.record(decideLabResult, labResultCommand());
     patient.record(decideCorrection, {
-      occurredAt: '2024-02-02',
+      occurredAt: '2024-02-03',
+      correctedOccurredAt: '2024-02-02',
       correctedEventId: igm,
       correctedType: 'LabResulted',
       reason: 'typo',

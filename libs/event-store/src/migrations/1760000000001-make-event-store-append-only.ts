@@ -1,4 +1,4 @@
-import { ENSURE_APPLICATION_ROLE_SQL } from '../schema';
+import { appendOnlyTriggerSql, ENSURE_APPLICATION_ROLE_SQL } from '../schema';
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
@@ -21,11 +21,7 @@ export class MakeEventStoreAppendOnly1760000000001 implements MigrationInterface
       END
       $$`);
     for (const table of ['events', 'submissions']) {
-      await queryRunner.query(`
-        CREATE TRIGGER ${table}_append_only
-        BEFORE UPDATE OR DELETE OR TRUNCATE ON event_store.${table}
-        FOR EACH STATEMENT EXECUTE FUNCTION event_store.reject_history_change()`);
-      await queryRunner.query(`ALTER TABLE event_store.${table} ENABLE ALWAYS TRIGGER ${table}_append_only`);
+      for (const statement of appendOnlyTriggerSql('event_store', table)) await queryRunner.query(statement);
     }
 
     await queryRunner.query(ENSURE_APPLICATION_ROLE_SQL);

@@ -1,5 +1,5 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
-import { APPLICATION_ROLE, ENSURE_APPLICATION_ROLE_SQL, ENSURE_VERIFIER_ROLE_SQL, VERIFIER_ROLE } from '../schema';
+import { APPLICATION_ROLE, appendOnlyTriggerSql, ENSURE_APPLICATION_ROLE_SQL, ENSURE_VERIFIER_ROLE_SQL, VERIFIER_ROLE } from '../schema';
 
 /**
  * Chain format 2: every event from here on is hashed with a per-event secret salt (HMAC-SHA256), kept in
@@ -27,11 +27,7 @@ export class KeepChainSaltsApart1760000000002 implements MigrationInterface {
       INSERT INTO event_audit.chain_formats (format, from_global_position)
       SELECT 2, COALESCE(max(global_position), 0) + 1 FROM event_store.events`);
     for (const table of ['event_salts', 'chain_formats']) {
-      await queryRunner.query(`
-        CREATE TRIGGER ${table}_append_only
-        BEFORE UPDATE OR DELETE OR TRUNCATE ON event_audit.${table}
-        FOR EACH STATEMENT EXECUTE FUNCTION event_store.reject_history_change()`);
-      await queryRunner.query(`ALTER TABLE event_audit.${table} ENABLE ALWAYS TRIGGER ${table}_append_only`);
+      for (const statement of appendOnlyTriggerSql('event_audit', table)) await queryRunner.query(statement);
     }
 
     await queryRunner.query(ENSURE_APPLICATION_ROLE_SQL);

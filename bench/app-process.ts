@@ -1,0 +1,138 @@
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { UserDirectory } from '@trialstream/auth';
+import type { Role } from '@trialstream/domain';
+import { DataSource } from 'typeorm';
+import { createTestDatabase, type TestDatabase } from '../test/support/database';
+import { releaseOnInterrupt } from './interrupt-cleanup';
+
+const ROOT = resolve(__dirname, '..');
+
+/** What the HTTP phases start: one app alone or the whole platform, on a real PostgreSQL or the embedded server. */
+export type AppTarget = 'ingest_alone_postgres' | 'platform_postgres' | 'platform_embedded';
+
+export interface RunningAppProcess {
+  target: AppTarget;
+  url: string;
+  pid: number;
+  /** The first administrator's Authorization header value. */
+  adminToken: string;
+  /** Resident memory of the app's own process (not the database's), in MB. */
+  rssMb(): number;
+  /** Resident memory of the embedded PostgreSQL server's processes (proportional share), in MB; null on a real server. */
+  databaseRssMb(): number | null;
+  stop(): Promise<void>;
+}
+
+/** Compiles dist/ if a source changed, exactly as `npm start` does before it runs. */
+export function buildOnce(): void {
+  execFileSync(process.execPath, [join(ROOT, 'scripts', 'build.js')], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+}
+
+/** Runs the compiled app (`node dist/apps/<app>/src/main.js`, what `npm start` runs) as its own process. */
+export async function startAppProcess(target: AppTarget, options: { databaseUrl?: string } = {}): Promise<RunningAppProcess> {
+  const app = target === 'ingest_alone_postgres' ? 'ingest' : 'platform';
+  const dataDir = mkdtempSync(join(tmpdir(), 'trialstream-bench-'));
+  // A database the caller filled stays the caller's to drop.
+  const given = options.databaseUrl ? { url: options.databaseUrl, name: '', drop: async () => undefined } : null;
+  const database: TestDatabase | null = given ?? (target === 'platform_embedded' ? null : await createTestDatabase('bench_http'));
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'log', DATA_DIR: dataDir, NODE_ENV: 'production' };
+  delete env.KAFKA_BROKERS;
+  if (database) env.DATABASE_URL = database.url;
+  else delete env.DATABASE_URL;
+  // BENCH_APP_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", profiles the apps under the bench's load.
+  const nodeArgs = (process.env.BENCH_APP_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, join(ROOT, 'dist', 'apps', app, 'src', 'main.js')], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const cleanUp = async () => {
+    await stopChild(child);
+    await database?.drop();
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  const forget = releaseOnInterrupt(cleanUp);
+  try {
+    const url = await listeningUrl(child, target);
+    const adminToken = database ? await administratorOn(database.url) : `Bearer ${readFileSync(join(dataDir, 'admin-token'), 'utf8').trim()}`;
+    return {
+      target,
+      url,
+      pid: child.pid!,
+      adminToken,
+      rssMb: () => rssOf(child.pid!),
+      databaseRssMb: () => (database ? null : embeddedServerPss(dataDir)),
+      async stop() {
+        await cleanUp();
+        forget();
+      },
+    };
+  } catch (error) {
+    await cleanUp();
+    forget();
+    throw error;
+  }
+}
+
+async function listeningUrl(child: ChildProcess, target: AppTarget): Promise<string> {
+  let output = '';
+  return new Promise<string>((done, fail) => {
+    const timer = setTimeout(() => fail(new Error(`${target} did not start in 120 s:\n${output}`)), 120_000);
+    const read = (chunk: Buffer) => {
+      output += chunk.toString();
+      // The app's log line is the only place the OS-chosen port appears.
+      const listening = /listening on (http:\/\/[\d.]+:\d+)/.exec(output);
+      if (listening) {
+        clearTimeout(timer);
+        done(listening[1]);
+      }
+    };
+    child.stdout!.on('data', read);
+    child.stderr!.on('data', read);
+    child.once('exit', (code) => fail(new Error(`${target} exited with code ${code} while starting:\n${output}`)));
+  });
+}
+
+async function administratorOn(url: string): Promise<string> {
+  const dataSource = new DataSource({ type: 'postgres', url, extra: { max: 1 } });
+  await dataSource.initialize();
+  try {
+    const { token } = await new UserDirectory(dataSource).createUser({ name: 'bench administrator', role: 'administrator' as Role, siteIds: [] });
+    return `Bearer ${token}`;
+  } finally {
+    await dataSource.destroy();
+  }
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((done) => child.once('exit', done));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+function rssOf(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  return Number((kb / 1024).toFixed(1));
+}
+
+/** The server's processes share their buffers: the proportional set size counts each page once overall. */
+function embeddedServerPss(dataDir: string): number | null {
+  try {
+    const postmaster = Number(readFileSync(join(dataDir, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0]);
+    const children = readFileSync(`/proc/${postmaster}/task/${postmaster}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+    let kb = 0;
+    for (const pid of [postmaster, ...children]) {
+      try {
+        kb += Number(/Pss:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'))?.[1] ?? 0);
+      } catch {
+        // a backend that just ended
+      }
+    }
+    return Number((kb / 1024).toFixed(1));
+  } catch {
+    return null;
+  }
+}

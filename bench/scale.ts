@@ -1,0 +1,136 @@
+import { UserDirectory } from '@trialstream/auth';
+import { openDatabase } from '@trialstream/database';
+import { upcastStoredEvent } from '@trialstream/domain';
+import { PostgresEventStore } from '@trialstream/event-store';
+import { patientStream } from '@trialstream/projections/testing/patient-stories';
+import { PLATFORM_MIGRATIONS, PLATFORM_PROJECTIONS } from '../apps/platform/src/migrations';
+import { createTestDatabase } from '../test/support/database';
+import { startAppProcess } from './app-process';
+import { releaseOnInterrupt } from './interrupt-cleanup';
+import { appendRequest, coordinatorOf, history, type BenchPatient } from './patient-histories';
+import { progress } from './progress';
+import { latencySummary, throughput, type LatencySummary, type Throughput } from './stats';
+
+export interface ScaleResults {
+  method: string;
+  events: number;
+  patients: number;
+  sites: number;
+  load: Throughput;
+  /** From the platform's start until every read model had applied the whole log. */
+  catch_up_seconds: number;
+  routes: Record<string, LatencySummary>;
+}
+
+const METHOD =
+  'Opt-in (--scale 1m): a fresh database filled through the store\'s batched append (whole patient histories, 500 ' +
+  'events per transaction) with N events over N/100 patients (at most 10,000) and 20 sites; then the compiled ' +
+  'platform on it (no DATABASE_URL change, in-process delivery) catches every read model up; then each monitoring, ' +
+  'registry and analysis route is called C times one after another by a monitor of all sites or a blinded ' +
+  'statistician, and its latency reported.';
+
+const SITES = 20;
+const BATCH = 500;
+
+function scalePatient(index: number): BenchPatient {
+  const siteId = `S${String((index % SITES) + 1).padStart(2, '0')}`;
+  const screeningNumber = String(index).padStart(5, '0');
+  return { siteId, screeningNumber, streamId: patientStream(siteId, screeningNumber) };
+}
+
+export async function measureScale(events: number, calls: number): Promise<ScaleResults> {
+  const patients = Math.max(SITES, Math.min(10_000, Math.round(events / 100)));
+  const perPatient = Math.ceil(events / patients);
+  const database = await createTestDatabase('bench_scale');
+  const forget = releaseOnInterrupt(() => database.drop());
+  try {
+    const dataSource = await openDatabase({ url: database.url, migrations: PLATFORM_MIGRATIONS, poolSize: 4, applicationName: 'trialstream-bench-scale' });
+    let load: Throughput;
+    let monitor: string;
+    let statistician: string;
+    try {
+      const store = new PostgresEventStore(dataSource, { upcast: upcastStoredEvent });
+      progress(`scale: appending ${events} events for ${patients} patients at ${SITES} sites`);
+      const started = performance.now();
+      let written = 0;
+      let batch: ReturnType<typeof appendRequest>[] = [];
+      let inBatch = 0;
+      for (let index = 0; index < patients && written < events; index++) {
+        const count = Math.min(perPatient, events - written);
+        const patient = scalePatient(index);
+        batch.push(appendRequest(patient, 0, history(patient, 1, count), coordinatorOf(index % SITES)));
+        inBatch += count;
+        written += count;
+        if (inBatch >= BATCH) {
+          await store.appendBatch(batch);
+          batch = [];
+          inBatch = 0;
+        }
+      }
+      if (batch.length > 0) await store.appendBatch(batch);
+      load = throughput(written, performance.now() - started);
+      const users = new UserDirectory(dataSource);
+      const siteIds = Array.from({ length: SITES }, (_, index) => `S${String(index + 1).padStart(2, '0')}`);
+      monitor = `Bearer ${(await users.createUser({ name: 'scale monitor', role: 'monitor', siteIds })).token}`;
+      statistician = `Bearer ${(await users.createUser({ name: 'scale statistician', role: 'blinded_statistician', siteIds: [] })).token}`;
+    } finally {
+      await dataSource.destroy();
+    }
+
+    progress('scale: starting the compiled platform and catching its read models up');
+    const platformStarted = performance.now();
+    const app = await startAppProcess('platform_postgres', { databaseUrl: database.url });
+    try {
+      await caughtUp(database.url);
+      const catchUpSeconds = Number(((performance.now() - platformStarted) / 1000).toFixed(1));
+      const routes: Array<[string, string]> = [
+        ['/monitoring/sites', monitor],
+        ['/monitoring/sites/S01', monitor],
+        ['/monitoring/sites/S01/patients', monitor],
+        ['/monitoring/sites/S01/deviations', monitor],
+        ['/monitoring/sites/S01/queries', monitor],
+        ['/registry/patients?siteId=S01', monitor],
+        ['/registry/sites', monitor],
+        ['/analysis/patients', statistician],
+        ['/analysis/endpoints', statistician],
+        ['/analysis/safety', statistician],
+      ];
+      const results: Record<string, LatencySummary> = {};
+      for (const [path, token] of routes) {
+        progress(`scale: ${calls} calls of GET ${path}`);
+        const samples: number[] = [];
+        for (let call = 0; call < calls; call++) {
+          const sent = performance.now();
+          const response = await fetch(`${app.url}${path}`, { headers: { authorization: token } });
+          await response.arrayBuffer();
+          if (response.status !== 200) throw new Error(`GET ${path} answered ${response.status}`);
+          samples.push(performance.now() - sent);
+        }
+        results[path] = latencySummary(samples);
+      }
+      return { method: METHOD, events: load.events, patients, sites: SITES, load, catch_up_seconds: catchUpSeconds, routes: results };
+    } finally {
+      await app.stop();
+    }
+  } finally {
+    await database.drop();
+    forget();
+  }
+}
+
+/** Every projection's checkpoint at the log's last position. */
+async function caughtUp(url: string): Promise<void> {
+  const dataSource = await openDatabase({ url, migrations: [], poolSize: 1, applicationName: 'trialstream-bench-scale-watch' });
+  try {
+    const checkpoints = PLATFORM_PROJECTIONS.map((projection) => `(SELECT global_position FROM "${projection.schema}"._checkpoint)`).join(', ');
+    for (;;) {
+      const [row] = await dataSource.query(
+        `SELECT (SELECT coalesce(max(global_position), 0) FROM event_store.events) AS head, least(${checkpoints}) AS slowest`,
+      );
+      if (BigInt(row.slowest) >= BigInt(row.head)) return;
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+  } finally {
+    await dataSource.destroy();
+  }
+}

@@ -1,0 +1,83 @@
+import { CallHandler, ExecutionContext, HttpStatus, Inject, Injectable, NestInterceptor, SetMetadata } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { ApiError } from '@trialstream/api-common';
+import type { Request } from 'express';
+import type { Observable } from 'rxjs';
+import type { DataSource } from 'typeorm';
+import { waitForPosition } from '../freshness';
+
+const READS_PROJECTION = 'trialstream:reads-projection';
+export const MIN_POSITION_HEADER = 'X-Min-Position';
+export const FRESH_READS_OPTIONS = 'FRESH_READS_OPTIONS';
+const DATA_SOURCE = 'DATA_SOURCE';
+
+export interface FreshReadsOptions {
+  /** How long a read with `minPosition` may wait for its read model before answering 503. */
+  waitMs: number;
+}
+
+/** Marks a controller (or route) whose answers come from the read model in `schema`. */
+export const ReadsProjection = (schema: string) => SetMetadata(READS_PROJECTION, schema);
+
+/**
+ * Read-your-writes for every GET route: `?minPosition=<global position>` or the `X-Min-Position` header
+ * makes a route marked with `@ReadsProjection` wait (up to `waitMs`) until its read model has applied the
+ * event at that position, else answer 503 with Retry-After. Routes that read the store itself are always
+ * current and answer at once. Runs after the guards, so only an authorised caller can make a request wait.
+ */
+@Injectable()
+export class MinPositionInterceptor implements NestInterceptor {
+  constructor(
+    private readonly reflector: Reflector,
+    @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
+    @Inject(FRESH_READS_OPTIONS) private readonly options: FreshReadsOptions,
+  ) {}
+
+  async intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
+    if (context.getType() !== 'http') return next.handle();
+    const request = context.switchToHttp().getRequest<Request>();
+    if (request.method !== 'GET' && request.method !== 'HEAD') return next.handle();
+    const raw = takeMinPosition(request);
+    if (raw === undefined) return next.handle();
+    const position = parsePosition(raw);
+    const schema = this.reflector.getAllAndOverride<string | undefined>(READS_PROJECTION, [context.getHandler(), context.getClass()]);
+    if (schema === undefined) return next.handle();
+    const freshness = await waitForPosition(this.dataSource, schema, position, this.options.waitMs);
+    if (freshness === 'unknown') {
+      throw new ApiError(HttpStatus.BAD_REQUEST, 'validation_failed', 'minPosition: no event has this position', [
+        { field: 'minPosition', rule: 'known-position' },
+      ]);
+    }
+    if (freshness === 'pending') {
+      throw new ApiError(
+        HttpStatus.SERVICE_UNAVAILABLE,
+        'read_model_behind',
+        `The ${schema} read model has not reached position ${position} yet: retry shortly`,
+        [{ field: 'minPosition', rule: 'reached' }],
+        { 'Retry-After': '1' },
+      );
+    }
+    return next.handle();
+  }
+}
+
+/** The query parameter wins over the header; it is removed from the query so route DTOs never see it. */
+function takeMinPosition(request: Request): string | undefined {
+  const query = request.query as Record<string, unknown>;
+  if ('minPosition' in query) {
+    const { minPosition, ...rest } = query;
+    // Express 5 parses `req.query` on every access: an own property replaces the parsed one.
+    Object.defineProperty(request, 'query', { value: rest, writable: true, enumerable: true, configurable: true });
+    return Array.isArray(minPosition) || typeof minPosition !== 'string' ? '' : minPosition;
+  }
+  return request.header(MIN_POSITION_HEADER);
+}
+
+function parsePosition(raw: string): string {
+  if (!/^\d{1,18}$/.test(raw.trim())) {
+    throw new ApiError(HttpStatus.BAD_REQUEST, 'validation_failed', 'minPosition must be a global position (a whole number)', [
+      { field: 'minPosition', rule: 'is-position' },
+    ]);
+  }
+  return BigInt(raw.trim()).toString();
+}
