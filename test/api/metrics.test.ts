@@ -62,7 +62,7 @@ describe('Prometheus metrics at /metrics', () => {
 
   it('counts appends and group commits, and follows the relay and the projection until they have caught up', async () => {
     const deadline = Date.now() + 60_000;
-    let samples: Sample[] = [];
+    let samples: Sample[];
     for (;;) {
       ({ samples } = await scrape());
       const caughtUp = value(samples, 'trialstream_relay_lag_events') === 0 && value(samples, 'trialstream_projection_lag_events', { projection: 'registry' }) === 0

@@ -1,7 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import { ApiError, ErrorBody, ErrorDetail } from './api-error';
-import { isDatabaseUnavailable, RETRY_AFTER_SECONDS } from './outage';
+import { isDatabaseUnavailable, isDataException, RETRY_AFTER_SECONDS } from './outage';
 
 const isHealthReport = (exception: HttpException): boolean => {
   const response = exception.getResponse() as { status?: unknown; info?: unknown; error?: unknown };
@@ -67,6 +67,7 @@ export class ApiExceptionFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
+    const request = host.switchToHttp().getRequest<Request>();
     if (exception instanceof ApiError) {
       response.set(exception.headers).status(exception.status).json(exception.body);
       return;
@@ -89,6 +90,16 @@ export class ApiExceptionFilter implements ExceptionFilter {
         error: ERROR_CODES[clientError] ?? 'bad_request',
         message: (exception as Error).message,
         details: [DEFAULT_DETAIL[clientError] ?? { field: 'request', rule: 'valid-request' }],
+      });
+      return;
+    }
+    if (isDataException(exception)) {
+      // The database's message quotes the value: only the route and the SQLSTATE go to the log.
+      this.logger.warn(`a request value reached the database unvalidated (${request.method} ${(request.route as { path?: string } | undefined)?.path ?? 'unmatched route'})`);
+      response.status(HttpStatus.BAD_REQUEST).json({
+        error: 'bad_request',
+        message: 'A value in the request is not valid for its field',
+        details: [{ field: 'request', rule: 'valid-value' }],
       });
       return;
     }

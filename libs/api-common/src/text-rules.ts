@@ -6,7 +6,7 @@ export function childPath(parent: string, property: string): string {
 
 // Tab, line feed and carriage return are text; every other C0 control and DEL is not (PostgreSQL
 // refuses NUL outright, and the others only hide content from a reader).
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
+// eslint-disable-next-line no-control-regex -- finding control characters is this expression's purpose
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 // With the u flag a paired surrogate is one code point, so this matches only a lone half.
 const LONE_SURROGATE = /\p{Cs}/u;

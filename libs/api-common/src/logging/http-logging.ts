@@ -18,8 +18,8 @@ export function httpLoggingMiddleware(logger: Pino) {
     customSuccessMessage: (req, res, responseTime) => `${req.method} ${routeOf(req as Request) ?? 'unmatched route'} ${res.statusCode} ${Math.round(responseTime)}ms`,
     customErrorMessage: (req, res) => `${req.method} ${routeOf(req as Request) ?? 'unmatched route'} ${res.statusCode}`,
     // The route is known only once routing is done, after the request's child logger was bound.
-    customSuccessObject: (req, _res, value: object) => ({ ...value, route: routeOf(req as Request) }),
-    customErrorObject: (req, _res, _error, value: object) => ({ ...value, route: routeOf(req as Request) }),
+    customSuccessObject: (req, _res, value: object): object => ({ ...value, route: routeOf(req as Request) }),
+    customErrorObject: (req, _res, _error, value: object): object => ({ ...value, route: routeOf(req as Request) }),
     serializers: {
       // Id and method only: the raw path carries patient ids, the query filters, the body values.
       req: (req: Request & { id?: string }) => ({ id: req.id, method: req.method }),
