@@ -4,6 +4,7 @@
  * import which) are dependency-cruiser's job: see .dependency-cruiser.cjs. Formatting is Prettier's.
  */
 import eslint from '@eslint/js';
+import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
@@ -30,7 +31,15 @@ export default tseslint.config(
       '@typescript-eslint/no-redundant-type-constituents': 'off',
       // Wrapping errors quote the cause's message; the stack of a connection failure adds nothing.
       'preserve-caught-error': 'off',
+      // React's event attributes take async handlers; their errors are caught inside them.
+      '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { attributes: false } }],
     },
+  },
+  {
+    // The browser app: the rules of hooks (its own tsconfig, apps/web/tsconfig.json, types it).
+    files: ['apps/web/**/*.{ts,tsx}'],
+    plugins: { 'react-hooks': reactHooks },
+    rules: { 'react-hooks/rules-of-hooks': 'error', 'react-hooks/exhaustive-deps': 'warn' },
   },
   {
     // Tests read HTTP bodies (`any` in supertest), stub async interfaces without awaiting, and narrow
@@ -45,6 +54,12 @@ export default tseslint.config(
       '@typescript-eslint/no-explicit-any': 'off',
       '@typescript-eslint/require-await': 'off',
       '@typescript-eslint/no-unnecessary-type-assertion': 'off',
+      // Attack tests feed deliberately imprecise numbers and walk values for their side effects.
+      'no-loss-of-precision': 'off',
+      '@typescript-eslint/no-unused-expressions': 'off',
+      'no-useless-assignment': 'off',
+      // A helper declared before the callback that needs it is assigned once, after.
+      'prefer-const': 'off',
     },
   },
 );
