@@ -60,7 +60,10 @@ module.exports = {
       name: 'domain-does-no-io',
       severity: 'error',
       from: { path: '^libs/domain/' },
-      to: { dependencyTypes: ['core'], path: '^(node:)?(fs|fs/promises|net|http|https|http2|child_process|dgram|dns|tls|worker_threads|cluster)$' },
+      to: {
+        dependencyTypes: ['core'],
+        path: '^(node:)?(fs|fs/promises|net|http|https|http2|child_process|dgram|dns|tls|worker_threads|cluster)$',
+      },
     },
     {
       name: 'kafkajs-only-in-messaging',

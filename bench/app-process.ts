@@ -38,13 +38,24 @@ export async function startAppProcess(target: AppTarget, options: { databaseUrl?
   // A database the caller filled stays the caller's to drop.
   const given = options.databaseUrl ? { url: options.databaseUrl, name: '', drop: async () => undefined } : null;
   const database: TestDatabase | null = given ?? (target === 'platform_embedded' ? null : await createTestDatabase('bench_http'));
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'log', DATA_DIR: dataDir, NODE_ENV: 'production' };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'log',
+    DATA_DIR: dataDir,
+    NODE_ENV: 'production',
+  };
   delete env.KAFKA_BROKERS;
   if (database) env.DATABASE_URL = database.url;
   else delete env.DATABASE_URL;
   // BENCH_APP_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", profiles the apps under the bench's load.
   const nodeArgs = (process.env.BENCH_APP_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, join(ROOT, 'dist', 'apps', app, 'src', 'main.js')], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...nodeArgs, join(ROOT, 'dist', 'apps', app, 'src', 'main.js')], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const cleanUp = async () => {
     await stopChild(child);
     await database?.drop();
@@ -53,7 +64,9 @@ export async function startAppProcess(target: AppTarget, options: { databaseUrl?
   const forget = releaseOnInterrupt(cleanUp);
   try {
     const url = await listeningUrl(child, target);
-    const adminToken = database ? await administratorOn(database.url) : `Bearer ${readFileSync(join(dataDir, 'admin-token'), 'utf8').trim()}`;
+    const adminToken = database
+      ? await administratorOn(database.url)
+      : `Bearer ${readFileSync(join(dataDir, 'admin-token'), 'utf8').trim()}`;
     return {
       target,
       url,
@@ -96,7 +109,11 @@ async function administratorOn(url: string): Promise<string> {
   const dataSource = new DataSource({ type: 'postgres', url, extra: { max: 1 } });
   await dataSource.initialize();
   try {
-    const { token } = await new UserDirectory(dataSource).createUser({ name: 'bench administrator', role: 'administrator' as Role, siteIds: [] });
+    const { token } = await new UserDirectory(dataSource).createUser({
+      name: 'bench administrator',
+      role: 'administrator' as Role,
+      siteIds: [],
+    });
     return `Bearer ${token}`;
   } finally {
     await dataSource.destroy();
@@ -122,7 +139,11 @@ function rssOf(pid: number): number {
 function embeddedServerPss(dataDir: string): number | null {
   try {
     const postmaster = Number(readFileSync(join(dataDir, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0]);
-    const children = readFileSync(`/proc/${postmaster}/task/${postmaster}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+    const children = readFileSync(`/proc/${postmaster}/task/${postmaster}/children`, 'utf8')
+      .trim()
+      .split(/\s+/)
+      .filter(Boolean)
+      .map(Number);
     let kb = 0;
     for (const pid of [postmaster, ...children]) {
       try {

@@ -24,7 +24,12 @@ export async function openBenchDatabase(): Promise<BenchDatabase> {
   const database = await createTestDatabase('bench');
   const forget = releaseOnInterrupt(() => database.drop());
   try {
-    const dataSource = await openDatabase({ url: database.url, migrations: BENCH_MIGRATIONS, poolSize: 10, applicationName: 'trialstream-bench' });
+    const dataSource = await openDatabase({
+      url: database.url,
+      migrations: BENCH_MIGRATIONS,
+      poolSize: 10,
+      applicationName: 'trialstream-bench',
+    });
     const [{ server_version: serverVersion }] = await dataSource.query(`SHOW server_version`);
     return {
       database,

@@ -45,7 +45,8 @@ export class BenchKafka {
     const admin = this.rawClient('trialstream-bench-cleanup').admin();
     await admin.connect();
     try {
-      if (this.groups.length > 0) await admin.deleteGroups(this.groups).catch((error) => progress(`could not delete consumer groups: ${error.message}`));
+      if (this.groups.length > 0)
+        await admin.deleteGroups(this.groups).catch((error) => progress(`could not delete consumer groups: ${error.message}`));
       const existing = new Set(await admin.listTopics());
       const topics = this.topics.filter((topic) => existing.has(topic));
       if (topics.length > 0) await admin.deleteTopics({ topics, timeout: 30_000 });

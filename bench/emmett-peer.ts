@@ -41,8 +41,15 @@ export async function measureEmmettPeer(
       timed(params.events, async () => {
         await Promise.all(
           Array.from({ length: params.concurrency }, async (_, writer) => {
-            for (const { patient, version } of singleEventPlan('es', writer, shareOf(params.events, params.concurrency, writer), params.eventsPerPatient)) {
-              await store.appendToStream(patient.streamId, [emmettEvent(historyEvent(patient, version))], { expectedStreamVersion: BigInt(version - 1) });
+            for (const { patient, version } of singleEventPlan(
+              'es',
+              writer,
+              shareOf(params.events, params.concurrency, writer),
+              params.eventsPerPatient,
+            )) {
+              await store.appendToStream(patient.streamId, [emmettEvent(historyEvent(patient, version))], {
+                expectedStreamVersion: BigInt(version - 1),
+              });
             }
           }),
         );
@@ -52,7 +59,8 @@ export async function measureEmmettPeer(
     const plan = batchedPlan('eb', params.events, params.batchSize, params.eventsPerPatient).flat();
     const batched = await memory.during('emmett_batched', () =>
       timed(params.events, async () => {
-        for (const slice of plan) await store.appendToStream(slice.patient.streamId, slice.events.map(emmettEvent), { expectedStreamVersion: 0n });
+        for (const slice of plan)
+          await store.appendToStream(slice.patient.streamId, slice.events.map(emmettEvent), { expectedStreamVersion: 0n });
       }),
     );
     return {

@@ -38,8 +38,8 @@ const METHOD =
   'for earlier answers, latency counted from the scheduled send time. Visible = a row trigger on registry.patients calls pg_notify(patient_id, total_events), ' +
   'delivered at the projection commit to a LISTENing connection; the sample is the time from just before the request ' +
   'is sent until the notification showing the new total arrives. Client, app, PostgreSQL and Kafka share the machine; ' +
-  'the store\'s catch-up readers (relay, store feed) only see a commit once no older transaction is open anywhere on ' +
-  'the PostgreSQL cluster, so other databases\' activity on the same server shows in the tail.';
+  "the store's catch-up readers (relay, store feed) only see a commit once no older transaction is open anywhere on " +
+  "the PostgreSQL cluster, so other databases' activity on the same server shows in the tail.";
 
 const SITE = 'L01';
 const PATIENTS = 50;
@@ -92,7 +92,12 @@ async function submitLab(client: BenchClient, visibility: RegistryVisibility, to
  * traffic does, rotating over the patients; a slow answer therefore shows as latency, not as a lower rate.
  */
 async function openLoop(
-  client: BenchClient, visibility: RegistryVisibility, token: string, patients: Patient[], rate: number, seconds: number,
+  client: BenchClient,
+  visibility: RegistryVisibility,
+  token: string,
+  patients: Patient[],
+  rate: number,
+  seconds: number,
 ): Promise<OpenLoopLatency> {
   const total = Math.max(1, Math.round(rate * seconds));
   const interval = 1000 / rate;
@@ -108,7 +113,14 @@ async function openLoop(
     visible.catch(() => undefined);
     const answered = client.post(`/patients/${patient.id}/labs`, token, labBody({ value: 5 + (index % 20) }));
     // A refused or dropped request (an overloaded machine) is counted, not fatal: the rate is the point.
-    inFlight.push(answered.then(() => visible).then((at) => at - scheduled, () => null));
+    inFlight.push(
+      answered
+        .then(() => visible)
+        .then(
+          (at) => at - scheduled,
+          () => null,
+        ),
+    );
   }
   const outcomes = await Promise.all(inFlight);
   const latencies = outcomes.filter((latency): latency is number => latency !== null);
@@ -155,7 +167,11 @@ async function latencyOf(mode: DeliveryMode, kafka: BenchKafka, samples: number,
 }
 
 /** Submit-to-visible latency in Kafka mode, and in-process delivery beside it for comparison. */
-export async function measureEndToEndLatency(kafka: BenchKafka, params: BenchParameters, memory: MemoryRecorder): Promise<EndToEndLatencyResults> {
+export async function measureEndToEndLatency(
+  kafka: BenchKafka,
+  params: BenchParameters,
+  memory: MemoryRecorder,
+): Promise<EndToEndLatencyResults> {
   const { latencySamples: samples, openLoopRate: rate, openLoopSeconds: seconds } = params;
   progress('latency (kafka): starting the platform with relay and Kafka-fed registry');
   const viaKafka = await memory.during('end_to_end_kafka', () => latencyOf('kafka', kafka, samples, rate, seconds));

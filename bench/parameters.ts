@@ -52,11 +52,26 @@ const SIZE_OPTIONS: Record<keyof BenchSizes, SizeOption> = {
   eventsPerPatient: { flag: 'events-per-patient', env: 'BENCH_EVENTS_PER_PATIENT', fallback: 20, describe: 'events per patient history' },
   latencySamples: { flag: 'latency-samples', env: 'BENCH_LATENCY_SAMPLES', fallback: 2000, describe: 'HTTP submissions timed per mode' },
   partitions: { flag: 'partitions', env: 'BENCH_PARTITIONS', fallback: 12, describe: 'partitions of the benchmark topics' },
-  relayPageSize: { flag: 'relay-page-size', env: 'BENCH_RELAY_PAGE_SIZE', fallback: 500, describe: 'events per relay page and raw produce request' },
+  relayPageSize: {
+    flag: 'relay-page-size',
+    env: 'BENCH_RELAY_PAGE_SIZE',
+    fallback: 500,
+    describe: 'events per relay page and raw produce request',
+  },
   httpRequests: { flag: 'http-requests', env: 'BENCH_HTTP_REQUESTS', fallback: 4000, describe: 'timed HTTP submissions per app target' },
   httpClients: { flag: 'http-clients', env: 'BENCH_HTTP_CLIENTS', fallback: 32, describe: 'concurrent HTTP clients' },
-  openLoopRate: { flag: 'open-loop-rate', env: 'BENCH_OPEN_LOOP_RATE', fallback: 500, describe: 'submissions per second offered, open loop' },
-  openLoopSeconds: { flag: 'open-loop-seconds', env: 'BENCH_OPEN_LOOP_SECONDS', fallback: 10, describe: 'seconds of open-loop load per mode' },
+  openLoopRate: {
+    flag: 'open-loop-rate',
+    env: 'BENCH_OPEN_LOOP_RATE',
+    fallback: 500,
+    describe: 'submissions per second offered, open loop',
+  },
+  openLoopSeconds: {
+    flag: 'open-loop-seconds',
+    env: 'BENCH_OPEN_LOOP_SECONDS',
+    fallback: 10,
+    describe: 'seconds of open-loop load per mode',
+  },
   scaleCalls: { flag: 'scale-calls', env: 'BENCH_SCALE_CALLS', fallback: 1000, describe: 'calls of each route in the scale phase' },
   webRuns: { flag: 'web-runs', env: 'BENCH_WEB_RUNS', fallback: 3, describe: 'browser loads per web-app render measurement' },
 };
@@ -118,5 +133,7 @@ export function readParameters(argv: string[], env: NodeJS.ProcessEnv): BenchPar
 
 /** The sizes under the names of their flags, snake_case like the rest of the report. */
 export function sizesForReport(params: BenchSizes): Record<string, number> {
-  return Object.fromEntries(Object.entries(SIZE_OPTIONS).map(([key, option]) => [option.flag.replace(/-/g, '_'), params[key as keyof BenchSizes]]));
+  return Object.fromEntries(
+    Object.entries(SIZE_OPTIONS).map(([key, option]) => [option.flag.replace(/-/g, '_'), params[key as keyof BenchSizes]]),
+  );
 }

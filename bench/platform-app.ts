@@ -30,7 +30,10 @@ export interface BenchApp {
  * The platform as `npm start` composes it for this path (ingest, registry projection and query API, plus the relay
  * in Kafka mode), listening on a free port, on a fresh database with the server's real clock.
  */
-export async function startBenchApp(mode: DeliveryMode, kafka: { brokers: string[]; topic: string; partitions: number }): Promise<BenchApp> {
+export async function startBenchApp(
+  mode: DeliveryMode,
+  kafka: { brokers: string[]; topic: string; partitions: number },
+): Promise<BenchApp> {
   const database = await createTestDatabase('bench_app');
   const config = {
     ...loadConfig({ DATABASE_URL: database.url, LOG_LEVEL: 'error', PORT: '0', HOST: '127.0.0.1' }),

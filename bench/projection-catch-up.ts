@@ -77,14 +77,19 @@ class TimedRunner extends ProjectionRunner {
   whenAllApplied(timeoutMs: number): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`the Kafka feed applied ${this.applied} of ${this.expected} events in ${timeoutMs} ms`)), timeoutMs);
+      timer = setTimeout(
+        () => reject(new Error(`the Kafka feed applied ${this.applied} of ${this.expected} events in ${timeoutMs} ms`)),
+        timeoutMs,
+      );
     });
     return Promise.race([this.done, timeout]).finally(() => clearTimeout(timer));
   }
 }
 
 async function storeFeedCatchUp(db: BenchDatabase, events: number): Promise<Throughput> {
-  const feed = new StoreFeed(new ProjectionRunner(REGISTRY_PROJECTION, db.dataSource, db.store, { logger: quiet }), db.store, { logger: quiet });
+  const feed = new StoreFeed(new ProjectionRunner(REGISTRY_PROJECTION, db.dataSource, db.store, { logger: quiet }), db.store, {
+    logger: quiet,
+  });
   let applied = 0;
   const result = await timed(events, async () => {
     const caughtUp = await feed.catchUp();
@@ -97,11 +102,17 @@ async function storeFeedCatchUp(db: BenchDatabase, events: number): Promise<Thro
 
 async function rebuild(db: BenchDatabase, events: number): Promise<Throughput> {
   const report = await rebuildProjection(REGISTRY_PROJECTION, db.store, db.dataSource, { logger: quiet });
-  if (report.events !== events || report.deadLettered > 0) throw new Error(`the rebuild read ${report.events} of ${events} events, ${report.deadLettered} dead-lettered`);
+  if (report.events !== events || report.deadLettered > 0)
+    throw new Error(`the rebuild read ${report.events} of ${events} events, ${report.deadLettered} dead-lettered`);
   return throughput(events, report.elapsedMs);
 }
 
-async function kafkaFeedCatchUp(db: BenchDatabase, kafka: BenchKafka, topic: string, events: number): Promise<ProjectionCatchUpResults['kafka_feed']> {
+async function kafkaFeedCatchUp(
+  db: BenchDatabase,
+  kafka: BenchKafka,
+  topic: string,
+  events: number,
+): Promise<ProjectionCatchUpResults['kafka_feed']> {
   const schema = 'registry_kafka_bench';
   await createProjectionSchema(db.dataSource, REGISTRY_PROJECTION, schema);
   const runner = new TimedRunner(events, REGISTRY_PROJECTION, db.dataSource, db.store, { schema, logger: quiet });

@@ -39,7 +39,12 @@ async function storePages(store: PostgresEventStore, pageSize: number): Promise<
 }
 
 async function relayCatchUp(db: BenchDatabase, kafka: BenchKafka, topic: string, events: number, pageSize: number) {
-  const publisher = new KafkaEventPublisher({ brokers: kafka.brokers, topic, partitions: kafka.partitions, clientId: 'trialstream-bench-relay' });
+  const publisher = new KafkaEventPublisher({
+    brokers: kafka.brokers,
+    topic,
+    partitions: kafka.partitions,
+    clientId: 'trialstream-bench-relay',
+  });
   // As RelayModule builds it: no upcaster, the topic carries events exactly as stored.
   const relay = new Relay(
     { log: new PostgresEventStore(db.dataSource), checkpoints: new PostgresRelayCheckpoints(db.dataSource), sink: publisher },

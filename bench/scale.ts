@@ -23,7 +23,7 @@ export interface ScaleResults {
 }
 
 const METHOD =
-  'Opt-in (--scale 1m): a fresh database filled through the store\'s batched append (whole patient histories, 500 ' +
+  "Opt-in (--scale 1m): a fresh database filled through the store's batched append (whole patient histories, 500 " +
   'events per transaction) with N events over N/100 patients (at most 10,000) and 20 sites; then the compiled ' +
   'platform on it (no DATABASE_URL change, in-process delivery) catches every read model up; then each monitoring, ' +
   'registry and analysis route is called C times one after another by a monitor of all sites or a blinded ' +
@@ -44,7 +44,12 @@ export async function measureScale(events: number, calls: number): Promise<Scale
   const database = await createTestDatabase('bench_scale');
   const forget = releaseOnInterrupt(() => database.drop());
   try {
-    const dataSource = await openDatabase({ url: database.url, migrations: PLATFORM_MIGRATIONS, poolSize: 4, applicationName: 'trialstream-bench-scale' });
+    const dataSource = await openDatabase({
+      url: database.url,
+      migrations: PLATFORM_MIGRATIONS,
+      poolSize: 4,
+      applicationName: 'trialstream-bench-scale',
+    });
     let load: Throughput;
     let monitor: string;
     let statistician: string;
@@ -122,7 +127,9 @@ export async function measureScale(events: number, calls: number): Promise<Scale
 async function caughtUp(url: string): Promise<void> {
   const dataSource = await openDatabase({ url, migrations: [], poolSize: 1, applicationName: 'trialstream-bench-scale-watch' });
   try {
-    const checkpoints = PLATFORM_PROJECTIONS.map((projection) => `(SELECT global_position FROM "${projection.schema}"._checkpoint)`).join(', ');
+    const checkpoints = PLATFORM_PROJECTIONS.map((projection) => `(SELECT global_position FROM "${projection.schema}"._checkpoint)`).join(
+      ', ',
+    );
     for (;;) {
       const [row] = await dataSource.query(
         `SELECT (SELECT coalesce(max(global_position), 0) FROM event_store.events) AS head, least(${checkpoints}) AS slowest`,

@@ -4,15 +4,7 @@ import { upcastStoredEvent } from '@trialstream/domain';
 import type { BenchDatabase } from './bench-database';
 import type { MemoryRecorder } from './memory';
 import type { BenchParameters } from './parameters';
-import {
-  appendRequest,
-  batchedPlan,
-  coordinatorOf,
-  historyEvent,
-  shareOf,
-  singleEventPlan,
-  type HistorySlice,
-} from './patient-histories';
+import { appendRequest, batchedPlan, coordinatorOf, historyEvent, shareOf, singleEventPlan, type HistorySlice } from './patient-histories';
 import { progress } from './progress';
 import { createRawEventsTable, insertOneRowTransaction, insertRowsAtOnce, rawRowsOf, type RawEventRow } from './raw-events-table';
 import { ratio, timed, type Throughput } from './stats';
@@ -50,7 +42,12 @@ async function singleEventAppends(db: BenchDatabase, params: BenchParameters): P
   const store = new PostgresEventStore(db.dataSource, { upcast: upcastStoredEvent });
   const writer = async (index: number) => {
     const actor = coordinatorOf(index);
-    for (const { patient, version } of singleEventPlan('s', index, shareOf(params.events, params.concurrency, index), params.eventsPerPatient)) {
+    for (const { patient, version } of singleEventPlan(
+      's',
+      index,
+      shareOf(params.events, params.concurrency, index),
+      params.eventsPerPatient,
+    )) {
       assertAppended(await store.append(appendRequest(patient, version - 1, [historyEvent(patient, version)], actor)), patient.streamId);
     }
   };
@@ -101,7 +98,11 @@ async function rawTransactionPerEvent(pool: Pool, params: BenchParameters): Prom
   }
 }
 
-async function rawMultiRowInsert(pool: Pool, params: BenchParameters, plan: HistorySlice[][]): Promise<StoreAppendResults['raw_multi_row_insert']> {
+async function rawMultiRowInsert(
+  pool: Pool,
+  params: BenchParameters,
+  plan: HistorySlice[][],
+): Promise<StoreAppendResults['raw_multi_row_insert']> {
   const table = await createRawEventsTable(pool, 'multi_row_insert');
   const batches = plan.map((batch) => batch.flatMap((slice) => rawRowsOf(slice)));
   const result = await timed(params.events, async () => {

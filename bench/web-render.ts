@@ -9,7 +9,19 @@ import { progress } from './progress';
 
 const DIST = resolve(__dirname, '../apps/web/dist');
 const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css' };
-const VISITS = ['Screening', 'Baseline', 'Cycle 1, infusion 1', 'Cycle 1, infusion 2', 'Cycle 1, infusion 3', 'Cycle 1, infusion 4', 'Month 3', 'Month 6', 'Month 9', 'Month 12', 'Month 15'];
+const VISITS = [
+  'Screening',
+  'Baseline',
+  'Cycle 1, infusion 1',
+  'Cycle 1, infusion 2',
+  'Cycle 1, infusion 3',
+  'Cycle 1, infusion 4',
+  'Month 3',
+  'Month 6',
+  'Month 9',
+  'Month 12',
+  'Month 15',
+];
 const STATUSES = ['done', 'done', 'done', 'overdue', 'due', 'upcoming'] as const;
 
 export interface WebRenderResult {
@@ -23,7 +35,8 @@ export interface WebRenderResult {
 
 function bundleSize(): WebRenderResult['bundle'] {
   const assets = readdirSync(join(DIST, 'assets'));
-  const sum = (ext: string, read: (file: string) => number) => assets.filter((file) => file.endsWith(ext)).reduce((total, file) => total + read(join(DIST, 'assets', file)), 0);
+  const sum = (ext: string, read: (file: string) => number) =>
+    assets.filter((file) => file.endsWith(ext)).reduce((total, file) => total + read(join(DIST, 'assets', file)), 0);
   return {
     js_bytes: sum('.js', (file) => statSync(file).size),
     js_gzip_bytes: sum('.js', (file) => gzipSync(readFileSync(file)).length),
@@ -44,7 +57,10 @@ function sitePatients(siteId: string, count: number) {
     nextVisit: null,
     overdueVisits: [],
     schedule: VISITS.map((label, visit) => ({
-      visitId: `v${visit}`, label, kind: visit > 1 && visit < 6 ? 'infusion' : 'assessment', status: STATUSES[(index + visit) % STATUSES.length],
+      visitId: `v${visit}`,
+      label,
+      kind: visit > 1 && visit < 6 ? 'infusion' : 'assessment',
+      status: STATUSES[(index + visit) % STATUSES.length],
       missingForms: (index + visit) % 7 === 0 ? ['lab:IGM'] : [],
     })),
     visits: { expected: 11, done: 5, due: 1, overdue: 1, missingForms: 1 },
@@ -59,7 +75,9 @@ function sitePatients(siteId: string, count: number) {
 function siteIndicators(siteId: string) {
   const query = (count: number) => ({ count, oldestAgeDays: count ? 40 : null });
   return {
-    siteId, name: `Site ${siteId}`, asOf: '2026-11-01',
+    siteId,
+    name: `Site ${siteId}`,
+    asOf: '2026-11-01',
     patients: { screened: 520, enrolled: 500, screenFailures: 20, randomized: 490, active: 470, withdrawn: 20 },
     visits: { expected: 5500, done: 4000, due: 300, overdue: 120, missingForms: 240 },
     dataEntryLatency: { count: 4000, median: 3, p90: 9, over5Days: 600 },
@@ -78,7 +96,11 @@ function siteIndicators(siteId: string) {
 async function serveSynthetic(page: Page, patientsPerSite: number, sites: number): Promise<void> {
   const siteIds = Array.from({ length: sites }, (_, index) => `S${String(index + 1).padStart(2, '0')}`);
   const patients = new Map(siteIds.map((siteId) => [siteId, sitePatients(siteId, patientsPerSite)]));
-  const registry = siteIds.flatMap((siteId) => patients.get(siteId)!.map((patient) => ({ patientId: patient.patientId, siteId, status: 'randomized', enrolledAt: patient.consentDate })));
+  const registry = siteIds.flatMap((siteId) =>
+    patients
+      .get(siteId)!
+      .map((patient) => ({ patientId: patient.patientId, siteId, status: 'randomized', enrolledAt: patient.consentDate })),
+  );
   const json = (route: Route, body: unknown) => route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(body) });
   await page.route('**/*', async (route) => {
     const url = new URL(route.request().url());
@@ -88,7 +110,8 @@ async function serveSynthetic(page: Page, patientsPerSite: number, sites: number
     if (path === '/me') return json(route, { id: 'bench', name: 'Bench monitor', role: 'monitor', siteIds });
     if (path === '/events/stream') return route.fulfill({ status: 200, contentType: 'text/event-stream', body: '' });
     if (path === '/monitoring/sites') return json(route, { asOf: '2026-11-01', items: siteIds.map(siteIndicators) });
-    if (path === '/registry/patients') return json(route, { items: registry.slice(offset, offset + limit), total: registry.length, limit, offset });
+    if (path === '/registry/patients')
+      return json(route, { items: registry.slice(offset, offset + limit), total: registry.length, limit, offset });
     const site = /^\/monitoring\/sites\/([^/]+)(\/.*)?$/.exec(path);
     if (site) {
       const [, siteId, rest] = site;
@@ -97,7 +120,14 @@ async function serveSynthetic(page: Page, patientsPerSite: number, sites: number
         const items = patients.get(siteId) ?? [];
         return json(route, { asOf: '2026-11-01', items: items.slice(offset, offset + limit), total: items.length, limit, offset });
       }
-      if (rest === '/queries') return json(route, { asOf: '2026-11-01', items: Array.from({ length: 40 }, (_, index) => ({ queryId: `q${index}`, ageDays: index * 2, status: 'open' })), total: 40, limit, offset });
+      if (rest === '/queries')
+        return json(route, {
+          asOf: '2026-11-01',
+          items: Array.from({ length: 40 }, (_, index) => ({ queryId: `q${index}`, ageDays: index * 2, status: 'open' })),
+          total: 40,
+          limit,
+          offset,
+        });
       if (rest === '/deviations') return json(route, { asOf: '2026-11-01', items: [], total: 0, limit, offset });
       return route.fulfill({ status: 404, contentType: 'application/json', body: '{"error":"not_found","message":"none","details":[]}' });
     }
@@ -106,7 +136,13 @@ async function serveSynthetic(page: Page, patientsPerSite: number, sites: number
   });
 }
 
-async function timeRender(runCount: number, path: string, patientsPerSite: number, sites: number, ready: (page: Page) => Promise<void>): Promise<number[]> {
+async function timeRender(
+  runCount: number,
+  path: string,
+  patientsPerSite: number,
+  sites: number,
+  ready: (page: Page) => Promise<void>,
+): Promise<number[]> {
   const browser = await launchChromium();
   try {
     const runs: number[] = [];
@@ -148,6 +184,7 @@ export async function measureWebRender(runs: number): Promise<WebRenderResult> {
     subject_matrix_1000_patients_ms: { median: median(matrix), runs: matrix },
     sites_overview_10000_patients_ms: { median: median(overview), runs: overview },
     load_average_1m: Number(loadavg()[0].toFixed(1)),
-    method: 'Debian Chromium (headless) loads the built app; API answers are generated in the API\'s shapes by the browser test harness, so the time is the browser\'s: navigation to the drawn page',
+    method:
+      "Debian Chromium (headless) loads the built app; API answers are generated in the API's shapes by the browser test harness, so the time is the browser's: navigation to the drawn page",
   };
 }

@@ -61,7 +61,10 @@ const startedAt = Date.now();
 const bin = (name) => join(root, 'node_modules', '.bin', name);
 process.stderr.write('building dist/ (tsc) ...\n');
 try {
-  execFileSync(bin('tsc'), ['-p', 'tsconfig.build.json', '--incremental', '--tsBuildInfoFile', join(dist, '.tsbuildinfo')], { cwd: root, stdio: 'inherit' });
+  execFileSync(bin('tsc'), ['-p', 'tsconfig.build.json', '--incremental', '--tsBuildInfoFile', join(dist, '.tsbuildinfo')], {
+    cwd: root,
+    stdio: 'inherit',
+  });
   execFileSync(bin('tsc-alias'), ['-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
 } catch {
   process.exit(1);

@@ -14,7 +14,11 @@ const quiet = { warn: () => undefined, error: () => undefined };
 
 /** Anything that would tell a blinded reader the allocation: an arm, a B-cell value, a depletion flag. */
 const ARM_NAMES = /rituximab|placebo/i;
-const B_CELL_DIGITS = new RegExp(Object.values(B_CELL_VALUES).map((v) => String(v).replace('.', '\\.')).join('|'));
+const B_CELL_DIGITS = new RegExp(
+  Object.values(B_CELL_VALUES)
+    .map((v) => String(v).replace('.', '\\.'))
+    .join('|'),
+);
 const MASKED_ANALYTES = /CD19|CD20|depleted|bCell/i;
 const BLINDED_ROLE_REFUSED = 'the blinded_statistician role does not permit read-analysis-unblinded';
 
@@ -47,8 +51,18 @@ describe('the blinded placebo-controlled analysis of a dozen patients', () => {
 
   it('gave every patient the next kit of their site, in list order, and the site only its number', async () => {
     expect(kits).toEqual({
-      'S01-01': '1001', 'S01-02': '1002', 'S01-03': '1003', 'S01-04': '1004', 'S01-05': '1005', 'S01-06': '1006',
-      'S02-01': '2001', 'S02-02': '2002', 'S02-03': '2003', 'S02-04': '2004', 'S02-05': '2005', 'S02-06': '2006',
+      'S01-01': '1001',
+      'S01-02': '1002',
+      'S01-03': '1003',
+      'S01-04': '1004',
+      'S01-05': '1005',
+      'S01-06': '1006',
+      'S02-01': '2001',
+      'S02-02': '2002',
+      'S02-03': '2003',
+      'S02-04': '2004',
+      'S02-05': '2005',
+      'S02-06': '2006',
     });
     // 8 kits per site, 6 dispensed each
     const overview = (await get('/allocation', admin).expect(200)).body;
@@ -136,7 +150,9 @@ describe('the blinded placebo-controlled analysis of a dozen patients', () => {
       const signals = Object.fromEntries(patients.map((p: any) => [p.subjectId, p.retreatment]));
       // anti-MAG 20000 → 25000 is +25% from the nadir
       expect(signals['S01-01']).toEqual({
-        signals: [{ kind: 'antiMagRise', date: '2026-09-07', visit: 'month-6', daysAfterFirst: 0, value: 25000, nadir: 20000, riseFraction: 0.25 }],
+        signals: [
+          { kind: 'antiMagRise', date: '2026-09-07', visit: 'month-6', daysAfterFirst: 0, value: 25000, nadir: 20000, riseFraction: 0.25 },
+        ],
         first: ['antiMagRise'],
         firstDate: '2026-09-07',
       });
@@ -144,7 +160,15 @@ describe('the blinded placebo-controlled analysis of a dozen patients', () => {
       expect(signals['S02-05']).toEqual({
         signals: [
           { kind: 'clinicalWorsening', date: '2026-06-08', visit: 'month-3', daysAfterFirst: 0, reasons: ['incat', 'globalStatus'] },
-          { kind: 'igmRise', date: '2026-09-07', visit: 'month-6', daysAfterFirst: 91, value: 5.2, nadir: 4, riseFraction: expect.closeTo(0.3, 9) },
+          {
+            kind: 'igmRise',
+            date: '2026-09-07',
+            visit: 'month-6',
+            daysAfterFirst: 91,
+            value: 5.2,
+            nadir: 4,
+            riseFraction: expect.closeTo(0.3, 9),
+          },
         ],
         first: ['clinicalWorsening'],
         firstDate: '2026-06-08',
@@ -171,7 +195,10 @@ describe('the blinded placebo-controlled analysis of a dozen patients', () => {
       expect(pooled.ulnar.evaluable).toBe(0);
       const strict = (await get('/analysis/endpoints?igmRise=0.6&antiMagRise=0.6&incatRise=2', blindedStatistician).expect(200)).body;
       // no IgM or titer rose by 60%, and nobody's INCAT rose by 2; S01-03, S02-04 and S02-05 still had "worsened"
-      expect(strict.pooled.retreatment).toEqual({ patientsWithSignal: 3, firstSignal: { igmRise: 0, antiMagRise: 0, clinicalWorsening: 3 } });
+      expect(strict.pooled.retreatment).toEqual({
+        patientsWithSignal: 3,
+        firstSignal: { igmRise: 0, antiMagRise: 0, clinicalWorsening: 3 },
+      });
       await get('/analysis/endpoints?visit=week-3', blindedStatistician).expect(400);
     });
 
@@ -213,7 +240,9 @@ describe('the blinded placebo-controlled analysis of a dozen patients', () => {
       const res = await get('/analysis/dataset.csv', blindedStatistician).expect(200);
       expect(res.headers['content-type']).toMatch(/^text\/csv/);
       const [header, ...lines] = res.text.trim().split('\r\n');
-      expect(header).toBe('subject,site,parameter,unit,visit,date,cycle,dose_level,value,qualifier,baseline,baseline_qualifier,change,percent_change,percent_of_baseline');
+      expect(header).toBe(
+        'subject,site,parameter,unit,visit,date,cycle,dose_level,value,qualifier,baseline,baseline_qualifier,change,percent_change,percent_of_baseline',
+      );
       // per patient: IGM 3, ANTI_MAG 3, MCV left and right 2 each, INCAT total and legs, sensory, MRC, walk 3 each, global status 2 = 27
       expect(lines).toHaveLength(12 * 27);
       expect(lines).toContain('S02-03,S02,IGM,g/L,baseline,2026-03-09,0,,20,=,20,=,,,');
@@ -232,9 +261,13 @@ describe('the blinded placebo-controlled analysis of a dozen patients', () => {
     it('refuses per-arm results to the unblinded statistician while the trial is blinded, and to blinded roles always', async () => {
       const refused = await get('/analysis/endpoints/by-arm', unblindedStatistician).expect(403);
       expect(refused.body.details).toEqual([{ field: 'trial', rule: 'trial-blinded' }]);
-      expect((await get('/analysis/safety/by-arm', unblindedStatistician).expect(403)).body.details).toEqual([{ field: 'trial', rule: 'trial-blinded' }]);
+      expect((await get('/analysis/safety/by-arm', unblindedStatistician).expect(403)).body.details).toEqual([
+        { field: 'trial', rule: 'trial-blinded' },
+      ]);
       // the safety board sees per-arm safety, not per-arm efficacy
-      expect((await get('/analysis/endpoints/by-arm', safetyBoard).expect(403)).body.details).toEqual([{ field: 'trial', rule: 'trial-blinded' }]);
+      expect((await get('/analysis/endpoints/by-arm', safetyBoard).expect(403)).body.details).toEqual([
+        { field: 'trial', rule: 'trial-blinded' },
+      ]);
       expect((await get('/analysis/endpoints/by-arm', blindedStatistician).expect(403)).body.message).toBe(BLINDED_ROLE_REFUSED);
       expect(await accessEvents('unblinded_statistician', 'unblinded-read')).toEqual([]);
     });
@@ -244,8 +277,22 @@ describe('the blinded placebo-controlled analysis of a dozen patients', () => {
       expect(trial.status).toBe('open');
       // rituximab: S01-01, S01-04, S01-06, S02-02, S02-03, S02-05; placebo: the other six
       expect(Object.keys(arms)).toEqual(['rituximab', 'placebo']);
-      expect(arms.rituximab).toMatchObject({ patients: 6, patientsWithEvents: 3, events: 4, serious: 1, related: 4, byGrade: { 1: 1, 2: 2, 3: 1 } });
-      expect(arms.placebo).toMatchObject({ patients: 6, patientsWithEvents: 1, events: 1, serious: 0, related: 0, byTerm: [{ term: 'Headache', events: 1, patients: 1 }] });
+      expect(arms.rituximab).toMatchObject({
+        patients: 6,
+        patientsWithEvents: 3,
+        events: 4,
+        serious: 1,
+        related: 4,
+        byGrade: { 1: 1, 2: 2, 3: 1 },
+      });
+      expect(arms.placebo).toMatchObject({
+        patients: 6,
+        patientsWithEvents: 1,
+        events: 1,
+        serious: 0,
+        related: 0,
+        byTerm: [{ term: 'Headache', events: 1, patients: 1 }],
+      });
       expect(await accessEvents('safety_board', 'unblinded-read')).toEqual([
         expect.objectContaining({ action: 'unblinded-read', resource: 'analysis/safety/by-arm', detail: { trialStatus: 'open' } }),
       ]);
@@ -265,13 +312,29 @@ describe('the blinded placebo-controlled analysis of a dozen patients', () => {
     });
 
     it('reveals a patient’s arm in an emergency code-break to the requester alone, as an event monitors see', async () => {
-      await post('/patients/S02-03/code-break', { ...submission(), reason: 'Anaphylaxis; treating physician needs the allocation' }, coordinators.S01).expect(403);
-      const res = await post('/patients/S02-03/code-break', { ...submission(), reason: 'Anaphylaxis; treating physician needs the allocation' }, coordinators.S02).expect(201);
-      expect(res.body).toMatchObject({ patientId: 'S02-03', kitNumber: '2003', arm: 'rituximab', events: [{ type: 'CodeBreakPerformed' }] });
+      await post(
+        '/patients/S02-03/code-break',
+        { ...submission(), reason: 'Anaphylaxis; treating physician needs the allocation' },
+        coordinators.S01,
+      ).expect(403);
+      const res = await post(
+        '/patients/S02-03/code-break',
+        { ...submission(), reason: 'Anaphylaxis; treating physician needs the allocation' },
+        coordinators.S02,
+      ).expect(201);
+      expect(res.body).toMatchObject({
+        patientId: 'S02-03',
+        kitNumber: '2003',
+        arm: 'rituximab',
+        events: [{ type: 'CodeBreakPerformed' }],
+      });
 
       const history = (await get('/patients/S02-03/events', monitor).expect(200)).body;
       const codeBreak = history.find((event: any) => event.type === 'CodeBreakPerformed');
-      expect(codeBreak).toMatchObject({ actor: { role: 'site_coordinator' }, data: { reason: 'Anaphylaxis; treating physician needs the allocation' } });
+      expect(codeBreak).toMatchObject({
+        actor: { role: 'site_coordinator' },
+        data: { reason: 'Anaphylaxis; treating physician needs the allocation' },
+      });
       expect(JSON.stringify(history)).not.toMatch(ARM_NAMES);
       expect(await accessEvents('site_coordinator', 'code-break-read')).toEqual([
         expect.objectContaining({ resource: 'patient/S02-03', detail: expect.objectContaining({ kitNumber: '2003' }) }),
@@ -319,12 +382,21 @@ describe('the blinded placebo-controlled analysis of a dozen patients', () => {
         { visit: 'month-3', improved: 1, stable: 4, worsened: 1, notAssessed: 0 },
         { visit: 'month-6', improved: 4, stable: 2, worsened: 0, notAssessed: 0 },
       ]);
-      expect(arms.placebo.retreatment).toEqual({ patientsWithSignal: 2, firstSignal: { igmRise: 0, antiMagRise: 0, clinicalWorsening: 2 } });
+      expect(arms.placebo.retreatment).toEqual({
+        patientsWithSignal: 2,
+        firstSignal: { igmRise: 0, antiMagRise: 0, clinicalWorsening: 2 },
+      });
 
       expect(comparison).toMatchObject({ armA: 'rituximab', armB: 'placebo' });
       // Fisher, margins 6/6 and 6 responders: P(x) = C(6,x)·C(6,6−x)/C(12,6) = 1, 36, 225, 400, 225, 36, 1 (/924).
       // 5 of 6 vs 1 of 6: tables at most as likely as x = 5 are x = 0, 1, 5, 6 → (1 + 36 + 36 + 1)/924 = 74/924
-      expect(comparison.ulnarResponders).toMatchObject({ respondersA: 5, nA: 6, respondersB: 1, nB: 6, difference: expect.closeTo(4 / 6, 9) });
+      expect(comparison.ulnarResponders).toMatchObject({
+        respondersA: 5,
+        nA: 6,
+        respondersB: 1,
+        nB: 6,
+        difference: expect.closeTo(4 / 6, 9),
+      });
       expect(comparison.ulnarResponders.p).toBeCloseTo(74 / 924, 12);
       // 1 of 6 each (2 worseners): the observed table is the likeliest, p = 1
       expect(comparison.ulnarWorseners.p).toBeCloseTo(1, 12);
@@ -444,8 +516,15 @@ describe('the blinded placebo-controlled analysis of a dozen patients', () => {
    */
   async function expectNothingRevealed(): Promise<void> {
     const analysisRoutes = [
-      '/analysis/patients', '/analysis/patients?visit=month-3', '/analysis/endpoints', '/analysis/endpoints?visit=month-3&point=nadir',
-      '/analysis/endpoints/by-arm', '/analysis/safety', '/analysis/safety/by-arm', '/analysis/dataset.csv', '/trial',
+      '/analysis/patients',
+      '/analysis/patients?visit=month-3',
+      '/analysis/endpoints',
+      '/analysis/endpoints?visit=month-3&point=nadir',
+      '/analysis/endpoints/by-arm',
+      '/analysis/safety',
+      '/analysis/safety/by-arm',
+      '/analysis/dataset.csv',
+      '/trial',
     ];
     const readers = { blindedStatistician, monitor, siteCoordinator: coordinators.S02 };
     let scanned = 0;
@@ -468,7 +547,11 @@ describe('the blinded placebo-controlled analysis of a dozen patients', () => {
     ];
     for (const [token, subject] of histories) {
       const text = (await get(`/patients/${subject}/events`, token).expect(200)).text;
-      expect({ subject, arm: ARM_NAMES.exec(text)?.[0], bCells: B_CELL_DIGITS.exec(text)?.[0] }).toEqual({ subject, arm: undefined, bCells: undefined });
+      expect({ subject, arm: ARM_NAMES.exec(text)?.[0], bCells: B_CELL_DIGITS.exec(text)?.[0] }).toEqual({
+        subject,
+        arm: undefined,
+        bCells: undefined,
+      });
     }
   }
 });

@@ -33,7 +33,9 @@ describe('server-side kit assignment from the allocation list', () => {
   afterAll(() => app?.close());
 
   it('refuses a list for a stratum that is not an activated site', async () => {
-    const res = await post('/allocation/generate', { seed: 'x', strata: ['S01', 'S99'], blockSizes: [4], kitsPerStratum: 4 }, admin).expect(422);
+    const res = await post('/allocation/generate', { seed: 'x', strata: ['S01', 'S99'], blockSizes: [4], kitsPerStratum: 4 }, admin).expect(
+      422,
+    );
     expect(res.body.details).toEqual([{ field: 'stratum', rule: 'activated-site' }]);
   });
 
@@ -50,12 +52,20 @@ describe('server-side kit assignment from the allocation list', () => {
 
   it('is only for administrators', async () => {
     await post('/allocation/generate', { seed: 'x', strata: ['S01'], blockSizes: [4], kitsPerStratum: 4 }, coordinators.S01).expect(403);
-    await app.http().get('/allocation').set('Authorization', await app.userToken('unblinded_statistician')).expect(403);
+    await app
+      .http()
+      .get('/allocation')
+      .set('Authorization', await app.userToken('unblinded_statistician'))
+      .expect(403);
   });
 
   it('generates a seeded list and shows the administrator kit counts per stratum, never an arm', async () => {
     // 10 kits from blocks of 4 and 6 is reachable exactly (4 + 6); S03 gets 10 kits too
-    const res = await post('/allocation/generate', { seed: 'anti-mag-2026', strata: ['S01', 'S02', 'S03'], blockSizes: [4, 6], kitsPerStratum: 10 }, admin).expect(201);
+    const res = await post(
+      '/allocation/generate',
+      { seed: 'anti-mag-2026', strata: ['S01', 'S02', 'S03'], blockSizes: [4, 6], kitsPerStratum: 10 },
+      admin,
+    ).expect(201);
     expect(res.body).toEqual({
       loaded: true,
       source: 'generated',
@@ -67,22 +77,32 @@ describe('server-side kit assignment from the allocation list', () => {
     expect(JSON.stringify(res.body)).not.toMatch(ARM_NAMES);
     // 1:1 in every stratum, as the allocation schema holds it
     const arms = await app.dataSource.query(`SELECT stratum, arm, count(*)::int AS kits FROM allocation.kits GROUP BY 1, 2 ORDER BY 1, 2`);
-    expect(arms).toEqual(['S01', 'S02', 'S03'].flatMap((stratum) => [
-      { stratum, arm: 'placebo', kits: 5 },
-      { stratum, arm: 'rituximab', kits: 5 },
-    ]));
+    expect(arms).toEqual(
+      ['S01', 'S02', 'S03'].flatMap((stratum) => [
+        { stratum, arm: 'placebo', kits: 5 },
+        { stratum, arm: 'rituximab', kits: 5 },
+      ]),
+    );
   });
 
   it('refuses a second list: a trial has one', async () => {
-    const res = await post('/allocation/import', { csv: 'kitNumber,stratum,blockNumber,arm\n9001,S01,1,placebo\n9002,S01,1,rituximab' }, admin).expect(409);
+    const res = await post(
+      '/allocation/import',
+      { csv: 'kitNumber,stratum,blockNumber,arm\n9001,S01,1,placebo\n9002,S01,1,rituximab' },
+      admin,
+    ).expect(409);
     expect(res.body.details).toEqual([{ field: 'allocation', rule: 'allocation-list-exists' }]);
   });
 
   it('refuses a kit number or another stratum from the site once the server assigns kits', async () => {
     const patientId = await enrol('S01', '0900');
-    const withKit = await post(`/patients/${patientId}/randomization`, randomizationBody({ kitNumber: 'K-0042' }), coordinators.S01).expect(422);
+    const withKit = await post(`/patients/${patientId}/randomization`, randomizationBody({ kitNumber: 'K-0042' }), coordinators.S01).expect(
+      422,
+    );
     expect(withKit.body.details).toEqual([{ field: 'kitNumber', rule: 'kit-assigned-by-server' }]);
-    const otherStratum = await post(`/patients/${patientId}/randomization`, serverAssigned({ stratum: 'S02' }), coordinators.S01).expect(422);
+    const otherStratum = await post(`/patients/${patientId}/randomization`, serverAssigned({ stratum: 'S02' }), coordinators.S01).expect(
+      422,
+    );
     expect(otherStratum.body.details).toEqual([{ field: 'stratum', rule: 'stratum-is-site' }]);
     await post(`/patients/${patientId}/randomization`, serverAssigned(), coordinators.S02).expect(403);
   });
@@ -161,7 +181,10 @@ describe('randomization without an allocation list', () => {
 
   beforeAll(async () => {
     app = await startTestApp([IngestModule, AnalysisModule], { now: NOW });
-    ({ admin, coordinators: { S01: coordinator } } = await trialWithSites(app, ['S01']));
+    ({
+      admin,
+      coordinators: { S01: coordinator },
+    } = await trialWithSites(app, ['S01']));
   });
   afterAll(() => app?.close());
 
@@ -179,7 +202,11 @@ describe('randomization without an allocation list', () => {
     const events = (await app.http().get(`/patients/${patientId}/events`).set('Authorization', coordinator).expect(200)).body;
     expect(events.map((event: { type: string }) => event.type)).toEqual(['PatientEnrolled', 'PatientRandomized']);
     expect((await app.http().get('/allocation').set('Authorization', admin).expect(200)).body).toEqual({
-      loaded: false, source: null, loadedAt: null, kits: 0, strata: [],
+      loaded: false,
+      source: null,
+      loadedAt: null,
+      kits: 0,
+      strata: [],
     });
   });
 });

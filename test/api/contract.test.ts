@@ -57,12 +57,17 @@ describe('the OpenAPI document says what the validators accept', () => {
           mismatches.push(`${name}.${property}: enum ${JSON.stringify(documentedEnum)} documented, ${JSON.stringify(isIn)} accepted`);
         }
         const min = constraint('min') as number | undefined;
-        if (min !== undefined && documented.minimum !== undefined && documented.minimum !== min) mismatches.push(`${name}.${property}: minimum ${documented.minimum} documented, ${min} accepted`);
+        if (min !== undefined && documented.minimum !== undefined && documented.minimum !== min)
+          mismatches.push(`${name}.${property}: minimum ${documented.minimum} documented, ${min} accepted`);
         const max = constraint('max') as number | undefined;
-        if (max !== undefined && documented.maximum !== undefined && documented.maximum !== max) mismatches.push(`${name}.${property}: maximum ${documented.maximum} documented, ${max} accepted`);
+        if (max !== undefined && documented.maximum !== undefined && documented.maximum !== max)
+          mismatches.push(`${name}.${property}: maximum ${documented.maximum} documented, ${max} accepted`);
         const optional = rules.some((m) => m.type === 'conditionalValidation');
         const required = (schema.required ?? []).includes(property);
-        if (optional === required) mismatches.push(`${name}.${property}: ${required ? 'required' : 'optional'} documented, ${optional ? 'optional' : 'required'} validated`);
+        if (optional === required)
+          mismatches.push(
+            `${name}.${property}: ${required ? 'required' : 'optional'} documented, ${optional ? 'optional' : 'required'} validated`,
+          );
       }
     }
     if (process.env.CONTRACT_DEBUG) console.log(compared, mismatches);

@@ -8,8 +8,16 @@ import { MonitoringModule } from '../../apps/monitoring/src/monitoring.module';
 import { startTestApp, TestApp } from '../support/app';
 import { rawRequest, RawResponse } from '../support/raw-http';
 import {
-  adverseEventBody, assessmentBody, enrolmentBody, infusionBody, labBody, NOW, neurographyBody, siteBody,
-  trialWithSites, withdrawalBody,
+  adverseEventBody,
+  assessmentBody,
+  enrolmentBody,
+  infusionBody,
+  labBody,
+  NOW,
+  neurographyBody,
+  siteBody,
+  trialWithSites,
+  withdrawalBody,
 } from '../ingest/site-api';
 
 /**
@@ -36,8 +44,9 @@ function operationsOf(document: OpenAPIObject): Operation[] {
       const operation = item[method];
       if (!operation) continue;
       const parameters = (operation.parameters ?? []) as Array<{ name: string; in: string }>;
-      const ref = (operation.requestBody as { content?: Record<string, { schema?: { $ref?: string } }> } | undefined)?.content?.['application/json']
-        ?.schema?.$ref;
+      const ref = (operation.requestBody as { content?: Record<string, { schema?: { $ref?: string } }> } | undefined)?.content?.[
+        'application/json'
+      ]?.schema?.$ref;
       const schema = ref ? (schemas[ref.split('/').pop()!] as { properties?: object }) : undefined;
       operations.push({
         method: method.toUpperCase() as Operation['method'],
@@ -56,8 +65,30 @@ const hostileText = fc.oneof(
   fc.string({ maxLength: 40 }),
   fc.string({ unit: 'binary', maxLength: 20 }),
   fc.constantFrom(
-    '\u0000', 'a\u0000b', 'S01-0001\u0000', 'a\ud800b', '\udc00', '\ud83d', '😀', '%00', '%', '%E0%A4%A', '../../etc/passwd', '__proto__',
-    'constructor', "'; DROP TABLE events; --", 'x'.repeat(5000), ' ', '', 'S01', 'S01-0001', '2026-03-09', '-1', '1e309', 'NaN', 'null',
+    '\u0000',
+    'a\u0000b',
+    'S01-0001\u0000',
+    'a\ud800b',
+    '\udc00',
+    '\ud83d',
+    '😀',
+    '%00',
+    '%',
+    '%E0%A4%A',
+    '../../etc/passwd',
+    '__proto__',
+    'constructor',
+    "'; DROP TABLE events; --",
+    'x'.repeat(5000),
+    ' ',
+    '',
+    'S01',
+    'S01-0001',
+    '2026-03-09',
+    '-1',
+    '1e309',
+    'NaN',
+    'null',
   ),
 );
 const anyValue = fc.oneof(
@@ -99,16 +130,31 @@ function bodyFor(operation: Operation): fc.Arbitrary<Case['body']> {
     {
       weight: valid ? 4 : 0,
       arbitrary: text(
-        fc.tuple(fc.constantFrom(...fields), anyValue).map(([field, value]) => JSON.stringify({ ...(valid ? valid() : {}), [field]: value })),
+        fc
+          .tuple(fc.constantFrom(...fields), anyValue)
+          .map(([field, value]) => JSON.stringify({ ...(valid ? valid() : {}), [field]: value })),
       ),
     },
     { weight: valid ? 1 : 0, arbitrary: text(fc.constant(null).map(() => JSON.stringify(valid ? valid() : {}))) },
-    { weight: 1, arbitrary: text(fc.tuple(protoKey, anyValue).map(([key, value]) => `{"submissionId":"x","${key}":${JSON.stringify(value) ?? 'null'}}`)) },
+    {
+      weight: 1,
+      arbitrary: text(
+        fc.tuple(protoKey, anyValue).map(([key, value]) => `{"submissionId":"x","${key}":${JSON.stringify(value) ?? 'null'}}`),
+      ),
+    },
     { weight: 1, arbitrary: text(fc.constantFrom(...fields).map((field) => `{"${field}":1,"${field}":2}`)) },
-    { weight: 1, arbitrary: text(fc.integer({ min: 30, max: 20_000 }).map((depth) => `{"submissionId":${'['.repeat(depth)}${']'.repeat(depth)}}`)) },
+    {
+      weight: 1,
+      arbitrary: text(fc.integer({ min: 30, max: 20_000 }).map((depth) => `{"submissionId":${'['.repeat(depth)}${']'.repeat(depth)}}`)),
+    },
     { weight: 1, arbitrary: text(fc.string({ maxLength: 60 })) },
     { weight: 1, arbitrary: text(fc.jsonValue({ maxDepth: 4 }).map((v) => JSON.stringify(v))) },
-    { weight: 1, arbitrary: text(fc.constantFrom(`{"csv":"${'a'.repeat(110 * 1024)}"}`, '{"a":"\\u0000"}', '{"a":"\\ud800"}', '\ufeff{}', '{"a":1}garbage')) },
+    {
+      weight: 1,
+      arbitrary: text(
+        fc.constantFrom(`{"csv":"${'a'.repeat(110 * 1024)}"}`, '{"a":"\\u0000"}', '{"a":"\\ud800"}', '\ufeff{}', '{"a":1}garbage'),
+      ),
+    },
     { weight: 1, arbitrary: fc.constant({ kind: 'none' as const }) },
   );
 }
@@ -120,19 +166,30 @@ function caseArbitrary(operations: Operation[], tokens: number): fc.Arbitrary<Ca
       token: fc.nat({ max: tokens - 1 }),
       pathValues: fc.tuple(
         ...operation.pathParams.map(() =>
-          fc.record({ value: fc.oneof({ weight: 2, arbitrary: fc.constantFrom('S01', 'S01-0001', 'DM', 'monitoring', 'registry') }, hostileText), raw: fc.boolean() }),
+          fc.record({
+            value: fc.oneof({ weight: 2, arbitrary: fc.constantFrom('S01', 'S01-0001', 'DM', 'monitoring', 'registry') }, hostileText),
+            raw: fc.boolean(),
+          }),
         ),
       ),
-      query: fc.array(fc.tuple(fc.oneof(fc.constantFrom(...operation.queryParams, 'limit', 'offset', 'x', '__proto__'), hostileText), hostileText), {
-        maxLength: 3,
-      }),
+      query: fc.array(
+        fc.tuple(fc.oneof(fc.constantFrom(...operation.queryParams, 'limit', 'offset', 'x', '__proto__'), hostileText), hostileText),
+        {
+          maxLength: 3,
+        },
+      ),
       contentType: fc.oneof(
         { weight: 6, arbitrary: fc.constant('application/json') },
         {
           weight: 1,
           arbitrary: fc.constantFrom(
-            undefined, 'application/json; charset=utf-8', 'application/json; charset=latin1', 'text/plain', 'application/x-www-form-urlencoded',
-            'multipart/form-data; boundary=x', 'application/merge-patch+json',
+            undefined,
+            'application/json; charset=utf-8',
+            'application/json; charset=latin1',
+            'text/plain',
+            'application/x-www-form-urlencoded',
+            'multipart/form-data; boundary=x',
+            'application/merge-patch+json',
           ),
         },
       ),
@@ -144,19 +201,23 @@ function caseArbitrary(operations: Operation[], tokens: number): fc.Arbitrary<Ca
 /** Percent-encodes what a URL can carry; a lone surrogate goes as the bytes a careless client would send. */
 function encodePathValue({ value, raw }: { value: string; raw: boolean }): string {
   if (raw && /^[\x21-\x7e]*$/.test(value) && !/[/?#]/.test(value)) return value;
-  return [...value].map((ch) => {
-    try {
-      return encodeURIComponent(ch);
-    } catch {
-      return '%ED%A0%80';
-    }
-  }).join('');
+  return [...value]
+    .map((ch) => {
+      try {
+        return encodeURIComponent(ch);
+      } catch {
+        return '%ED%A0%80';
+      }
+    })
+    .join('');
 }
 
 function urlOf(c: Case): string {
   let index = 0;
   const path = c.operation.path.replace(/\{[^}]+\}/g, () => encodePathValue(c.pathValues[index++]) || 'x');
-  const query = c.query.map(([k, v]) => `${encodePathValue({ value: k, raw: false })}=${encodePathValue({ value: v, raw: false })}`).join('&');
+  const query = c.query
+    .map(([k, v]) => `${encodePathValue({ value: k, raw: false })}=${encodePathValue({ value: v, raw: false })}`)
+    .join('&');
   return query ? `${path}?${query}` : path;
 }
 
@@ -186,16 +247,28 @@ describe('a hostile client gets a 4xx in the one error shape, never a 5xx, and s
   let tokens: Array<string | undefined>;
   let operations: Operation[];
   // The newest committed position: any stored event, refused request or not, moves it (an index read, not a count).
-  const eventCount = async () => String((await app.dataSource.query('SELECT max(global_position)::text AS n FROM event_store.events'))[0].n);
+  const eventCount = async () =>
+    String((await app.dataSource.query('SELECT max(global_position)::text AS n FROM event_store.events'))[0].n);
 
   beforeAll(async () => {
     app = await startTestApp([IngestModule, MonitoringModule, AnalysisModule, AuditModule], { now: NOW });
     const { admin, coordinators } = await trialWithSites(app, ['S01']);
-    await app.http().post('/allocation/generate').set('Authorization', admin).send({ seed: 'fuzz', strata: ['S01'], blockSizes: [4], kitsPerStratum: 8 }).expect(201);
+    await app
+      .http()
+      .post('/allocation/generate')
+      .set('Authorization', admin)
+      .send({ seed: 'fuzz', strata: ['S01'], blockSizes: [4], kitsPerStratum: 8 })
+      .expect(201);
     await app.http().post('/sites/S01/patients').set('Authorization', coordinators.S01).send(enrolmentBody('0001')).expect(201);
     tokens = [
-      undefined, 'Bearer not-a-key', admin, coordinators.S01, await app.userToken('monitor', ['S01']), await app.userToken('auditor'),
-      await app.userToken('blinded_statistician'), await app.userToken('unblinded_statistician'),
+      undefined,
+      'Bearer not-a-key',
+      admin,
+      coordinators.S01,
+      await app.userToken('monitor', ['S01']),
+      await app.userToken('auditor'),
+      await app.userToken('blinded_statistician'),
+      await app.userToken('unblinded_statistician'),
     ];
     const server = app.app.getHttpServer();
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -211,29 +284,80 @@ describe('a hostile client gets a 4xx in the one error shape, never a 5xx, and s
     const validLab = () => labBody();
 
     it.each([
-      ['a body over 100 kB', () => lab(JSON.stringify({ ...validLab(), comment: 'x'.repeat(110 * 1024) })), 413, { field: 'body', rule: 'max-size' }],
-      ['a Latin-1 body', () => lab(JSON.stringify(validLab()), { 'content-type': 'application/json; charset=latin1' }), 415, { field: 'content-type', rule: 'application-json-utf-8' }],
-      ['a form body', () => lab('a=1', { 'content-type': 'application/x-www-form-urlencoded' }), 415, { field: 'content-type', rule: 'application-json-utf-8' }],
-      ['arrays nested 10,000 deep', () => lab(`{"value":${'['.repeat(10_000)}${']'.repeat(10_000)}}`), 400, { field: `value${'[0]'.repeat(31)}`, rule: 'max-depth' }],
-      ['a NUL in a text field', () => lab(JSON.stringify({ ...validLab(), analyte: 'IG\u0000M' }).replace('\\\\u0000', '\\u0000')), 400, { field: 'analyte', rule: 'no-control-characters' }],
-      ['a lone surrogate in a text field', () => lab(JSON.stringify({ ...validLab(), unit: 'PLACEHOLDER' }).replace('PLACEHOLDER', 'a\\ud800b')), 400, { field: 'unit', rule: 'well-formed-unicode' }],
-      ['a duplicate key', () => lab(JSON.stringify(validLab()).replace('{', '{"value":1,')), 400, { field: 'value', rule: 'no-duplicate-keys' }],
+      [
+        'a body over 100 kB',
+        () => lab(JSON.stringify({ ...validLab(), comment: 'x'.repeat(110 * 1024) })),
+        413,
+        { field: 'body', rule: 'max-size' },
+      ],
+      [
+        'a Latin-1 body',
+        () => lab(JSON.stringify(validLab()), { 'content-type': 'application/json; charset=latin1' }),
+        415,
+        { field: 'content-type', rule: 'application-json-utf-8' },
+      ],
+      [
+        'a form body',
+        () => lab('a=1', { 'content-type': 'application/x-www-form-urlencoded' }),
+        415,
+        { field: 'content-type', rule: 'application-json-utf-8' },
+      ],
+      [
+        'arrays nested 10,000 deep',
+        () => lab(`{"value":${'['.repeat(10_000)}${']'.repeat(10_000)}}`),
+        400,
+        { field: `value${'[0]'.repeat(31)}`, rule: 'max-depth' },
+      ],
+      [
+        'a NUL in a text field',
+        () => lab(JSON.stringify({ ...validLab(), analyte: 'IG\u0000M' }).replace('\\\\u0000', '\\u0000')),
+        400,
+        { field: 'analyte', rule: 'no-control-characters' },
+      ],
+      [
+        'a lone surrogate in a text field',
+        () => lab(JSON.stringify({ ...validLab(), unit: 'PLACEHOLDER' }).replace('PLACEHOLDER', 'a\\ud800b')),
+        400,
+        { field: 'unit', rule: 'well-formed-unicode' },
+      ],
+      [
+        'a duplicate key',
+        () => lab(JSON.stringify(validLab()).replace('{', '{"value":1,')),
+        400,
+        { field: 'value', rule: 'no-duplicate-keys' },
+      ],
       ['invalid JSON', () => lab('{"value":'), 400, { field: 'body', rule: 'valid-json' }],
-      ['invalid UTF-8', () => rawRequest(baseUrl, 'POST', '/patients/S01-0001/labs', { 'content-type': 'application/json', authorization: tokens[3]! }, Buffer.from([0x7b, 0x22, 0xff, 0x22, 0x3a, 0x31, 0x7d])), 400, { field: 'body', rule: 'utf-8' }],
+      [
+        'invalid UTF-8',
+        () =>
+          rawRequest(
+            baseUrl,
+            'POST',
+            '/patients/S01-0001/labs',
+            { 'content-type': 'application/json', authorization: tokens[3]! },
+            Buffer.from([0x7b, 0x22, 0xff, 0x22, 0x3a, 0x31, 0x7d]),
+          ),
+        400,
+        { field: 'body', rule: 'utf-8' },
+      ],
     ])('refuses %s in the one error shape and stores nothing', async (_what, send, status, detail) => {
       const before = await eventCount();
       expect(refusal(await send())).toEqual({ status, details: [detail] });
       expect(await eventCount()).toBe(before);
     });
 
-    it.each(['__proto__', 'constructor', 'prototype', 'toString', 'valueOf', 'hasOwnProperty'])('refuses the key %s like any unknown field', async (key) => {
-      const before = await eventCount();
-      expect(refusal(await lab(JSON.stringify(validLab()).replace('{', `{"${key}":{"polluted":true},`)))).toEqual({
-        status: 400, details: [{ field: key, rule: 'unknown-field' }],
-      });
-      expect(await eventCount()).toBe(before);
-      expect(({} as Record<string, unknown>).polluted).toBeUndefined();
-    });
+    it.each(['__proto__', 'constructor', 'prototype', 'toString', 'valueOf', 'hasOwnProperty'])(
+      'refuses the key %s like any unknown field',
+      async (key) => {
+        const before = await eventCount();
+        expect(refusal(await lab(JSON.stringify(validLab()).replace('{', `{"${key}":{"polluted":true},`)))).toEqual({
+          status: 400,
+          details: [{ field: key, rule: 'unknown-field' }],
+        });
+        expect(await eventCount()).toBe(before);
+        expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+      },
+    );
 
     it('answers a NUL in a patient id in the path with a 400, not a database error', async () => {
       const response = await rawRequest(baseUrl, 'GET', '/patients/S01-0001%00/events', { authorization: tokens[3]! });
@@ -241,7 +365,13 @@ describe('a hostile client gets a 4xx in the one error shape, never a 5xx, and s
     });
 
     it('names the field and the rule in guard refusals and for unknown routes', async () => {
-      const forbidden = await rawRequest(baseUrl, 'POST', '/sites', { 'content-type': 'application/json', authorization: tokens[3]! }, JSON.stringify(siteBody('S07')));
+      const forbidden = await rawRequest(
+        baseUrl,
+        'POST',
+        '/sites',
+        { 'content-type': 'application/json', authorization: tokens[3]! },
+        JSON.stringify(siteBody('S07')),
+      );
       expect(refusal(forbidden)).toEqual({ status: 403, details: [{ field: 'role', rule: 'permission' }] });
       const unauthenticated = await rawRequest(baseUrl, 'GET', '/patients/S01-0001/events', {});
       expect(refusal(unauthenticated)).toEqual({ status: 401, details: [{ field: 'authorization', rule: 'valid-credentials' }] });

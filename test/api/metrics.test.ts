@@ -36,11 +36,21 @@ describe('Prometheus metrics at /metrics', () => {
   beforeAll(async () => {
     await assertKafkaReachable();
     topic = uniqueTopic('metrics');
-    app = await startTestApp([IngestModule, RelayModule.forRoot(), ProjectionsModule.forRoot([REGISTRY_PROJECTION])], { now: NOW, kafkaBrokers: ['127.0.0.1:9092'], kafkaTopic: topic });
+    app = await startTestApp([IngestModule, RelayModule.forRoot(), ProjectionsModule.forRoot([REGISTRY_PROJECTION])], {
+      now: NOW,
+      kafkaBrokers: ['127.0.0.1:9092'],
+      kafkaTopic: topic,
+    });
     const { coordinators } = await trialWithSites(app, ['S01']);
     await app.http().post('/sites/S01/patients').set('Authorization', coordinators.S01).send(enrolmentBody('0001')).expect(201);
-    for (let i = 0; i < 5; i++) await app.http().post('/patients/S01-0001/labs').set('Authorization', coordinators.S01).send(labBody()).expect(201);
-    await app.http().post('/patients/S01-0001/labs').set('Authorization', coordinators.S01).send({ ...labBody(), value: 'high' }).expect(400);
+    for (let i = 0; i < 5; i++)
+      await app.http().post('/patients/S01-0001/labs').set('Authorization', coordinators.S01).send(labBody()).expect(201);
+    await app
+      .http()
+      .post('/patients/S01-0001/labs')
+      .set('Authorization', coordinators.S01)
+      .send({ ...labBody(), value: 'high' })
+      .expect(400);
   });
   afterAll(() => app?.close());
 
@@ -55,8 +65,12 @@ describe('Prometheus metrics at /metrics', () => {
   it('times requests by route template and status, never by the raw path', async () => {
     const { types, samples } = await scrape();
     expect(types.get('trialstream_http_request_duration_seconds')).toBe('histogram');
-    expect(value(samples, 'trialstream_http_request_duration_seconds_count', { route: '/patients/:patientId/labs', status: '201' })).toBe(5);
-    expect(value(samples, 'trialstream_http_request_duration_seconds_count', { route: '/patients/:patientId/labs', status: '400' })).toBe(1);
+    expect(value(samples, 'trialstream_http_request_duration_seconds_count', { route: '/patients/:patientId/labs', status: '201' })).toBe(
+      5,
+    );
+    expect(value(samples, 'trialstream_http_request_duration_seconds_count', { route: '/patients/:patientId/labs', status: '400' })).toBe(
+      1,
+    );
     expect(samples.some((s) => s.labels.route?.includes('S01-0001'))).toBe(false);
   });
 
@@ -65,8 +79,10 @@ describe('Prometheus metrics at /metrics', () => {
     let samples: Sample[];
     for (;;) {
       ({ samples } = await scrape());
-      const caughtUp = value(samples, 'trialstream_relay_lag_events') === 0 && value(samples, 'trialstream_projection_lag_events', { projection: 'registry' }) === 0
-        && value(samples, 'trialstream_kafka_consumer_lag', { group: `${topic}.projection-registry` }) === 0;
+      const caughtUp =
+        value(samples, 'trialstream_relay_lag_events') === 0 &&
+        value(samples, 'trialstream_projection_lag_events', { projection: 'registry' }) === 0 &&
+        value(samples, 'trialstream_kafka_consumer_lag', { group: `${topic}.projection-registry` }) === 0;
       if (caughtUp || Date.now() > deadline) break;
       await new Promise((resolve) => setTimeout(resolve, 300));
     }

@@ -34,14 +34,19 @@ describe('an outage of the database or of Kafka under load', () => {
 
   beforeAll(async () => {
     [postgres, kafka] = await Promise.all([privatePostgres(POSTGRES_PORT), privateKafka(KAFKA_PORT, KAFKA_CONTROLLER_PORT)]);
-    app = await startTestApp([IngestModule, RelayModule.forRoot({ retry: { initialMs: 100, maxMs: 1000 } }), ProjectionsModule.forRoot([REGISTRY_PROJECTION])], {
-      now: NOW,
-      postgresUrl: postgres.url,
-      kafkaBrokers: [kafka.url],
-      kafkaTopic: uniqueTopic('outage'),
-      config: { relayStalledAfterMs: 3000, dbPoolSize: 8 },
-    });
-    ({ coordinators: { S01: coordinator } } = await trialWithSites(app, ['S01']));
+    app = await startTestApp(
+      [IngestModule, RelayModule.forRoot({ retry: { initialMs: 100, maxMs: 1000 } }), ProjectionsModule.forRoot([REGISTRY_PROJECTION])],
+      {
+        now: NOW,
+        postgresUrl: postgres.url,
+        kafkaBrokers: [kafka.url],
+        kafkaTopic: uniqueTopic('outage'),
+        config: { relayStalledAfterMs: 3000, dbPoolSize: 8 },
+      },
+    );
+    ({
+      coordinators: { S01: coordinator },
+    } = await trialWithSites(app, ['S01']));
     await app.http().post('/sites/S01/patients').set('Authorization', coordinator).send(enrolmentBody('0001')).expect(201);
     // Four clients submitting lab results without pause for the whole suite.
     load = Promise.all(
@@ -77,7 +82,11 @@ describe('an outage of the database or of Kafka under load', () => {
     expect(notReady.body.error.database).toMatchObject({ status: 'down' });
     for (const answer of unavailable) {
       expect(answer.retryAfter).toMatch(/^\d+$/);
-      expect(answer.body).toEqual({ error: 'service_unavailable', message: expect.any(String), details: [{ field: 'database', rule: 'available' }] });
+      expect(answer.body).toEqual({
+        error: 'service_unavailable',
+        message: expect.any(String),
+        details: [{ field: 'database', rule: 'available' }],
+      });
       expect(JSON.stringify(answer.body)).not.toMatch(/ECONNREFUSED|at .*\.ts|stack/);
     }
 
@@ -102,10 +111,14 @@ describe('an outage of the database or of Kafka under load', () => {
     await eventually(async () => (accepted() > acceptedBefore + 20 ? true : undefined), 'submissions accepted while Kafka is down');
 
     await kafka.start();
-    const back = await eventually(async () => {
-      const res = await ready();
-      return res.status === 200 ? res.body : undefined;
-    }, 'ready once Kafka is back', 120_000);
+    const back = await eventually(
+      async () => {
+        const res = await ready();
+        return res.status === 200 ? res.body : undefined;
+      },
+      'ready once Kafka is back',
+      120_000,
+    );
     expect(back.details.relay).toMatchObject({ status: 'up', state: 'ok' });
     expect(statuses.filter((s) => s >= 500 && s !== 503)).toEqual([]);
   }, 180_000);

@@ -9,7 +9,11 @@ import { startTestApp, TestApp } from '../support/app';
 import { whenProjectionCaughtUp } from '../support/projections';
 
 const ARM_NAMES = /rituximab|placebo/i;
-const B_CELL_DIGITS = new RegExp(Object.values(B_CELL_VALUES).map((v) => String(v).replace('.', '\\.')).join('|'));
+const B_CELL_DIGITS = new RegExp(
+  Object.values(B_CELL_VALUES)
+    .map((v) => String(v).replace('.', '\\.'))
+    .join('|'),
+);
 
 describe('structured logs: one JSON line per request with its id, and never a masked value or an arm', () => {
   let app: TestApp;
@@ -37,10 +41,19 @@ describe('structured logs: one JSON line per request with its id, and never a ma
     }
     const subject = subjectOf(PATIENTS[0]);
     // Refused submissions that carry a B-cell value: the refusal is logged, the value is not.
-    await app.http().post(`/patients/${subject}/labs`).set('Authorization', coordinators.S01)
-      .send(labBody({ analyte: 'CD19', unit: 'furlongs', value: B_CELL_VALUES.rituximabBaseline })).expect(422);
-    await app.http().post(`/patients/${subject}/labs`).set('Authorization', coordinators.S01).set('Content-Type', 'application/json')
-      .send(`{"analyte":"CD19","value":${B_CELL_VALUES.placeboBaseline},"value":${B_CELL_VALUES.placeboMonth3}}`).expect(400);
+    await app
+      .http()
+      .post(`/patients/${subject}/labs`)
+      .set('Authorization', coordinators.S01)
+      .send(labBody({ analyte: 'CD19', unit: 'furlongs', value: B_CELL_VALUES.rituximabBaseline }))
+      .expect(422);
+    await app
+      .http()
+      .post(`/patients/${subject}/labs`)
+      .set('Authorization', coordinators.S01)
+      .set('Content-Type', 'application/json')
+      .send(`{"analyte":"CD19","value":${B_CELL_VALUES.placeboBaseline},"value":${B_CELL_VALUES.placeboMonth3}}`)
+      .expect(400);
 
     expect(lines.length).toBeGreaterThan(50);
     expect(lines.filter((line) => B_CELL_DIGITS.test(line))).toEqual([]);
@@ -50,10 +63,20 @@ describe('structured logs: one JSON line per request with its id, and never a ma
 
   it('logs each request once at info with its id, method, route template and status; route mapping only at debug', async () => {
     const requestId = randomUUID();
-    await app.http().get(`/patients/${subjectOf(PATIENTS[0])}/events`).set('Authorization', coordinators.S01).set('X-Request-Id', requestId).expect(200);
+    await app
+      .http()
+      .get(`/patients/${subjectOf(PATIENTS[0])}/events`)
+      .set('Authorization', coordinators.S01)
+      .set('X-Request-Id', requestId)
+      .expect(200);
     const mine = logs().filter((entry) => entry.req?.id === requestId);
     expect(mine).toEqual([
-      expect.objectContaining({ level: 30, req: { id: requestId, method: 'GET' }, route: '/patients/:patientId/events', res: { statusCode: 200 } }),
+      expect.objectContaining({
+        level: 30,
+        req: { id: requestId, method: 'GET' },
+        route: '/patients/:patientId/events',
+        res: { statusCode: 200 },
+      }),
     ]);
     const mappings = logs().filter((entry) => /Mapped \{/.test(entry.msg ?? ''));
     expect(mappings.length).toBeGreaterThan(20);
@@ -63,10 +86,18 @@ describe('structured logs: one JSON line per request with its id, and never a ma
   it("returns the request id and stores it as the events' correlation id, the submission as their causation", async () => {
     const requestId = randomUUID();
     const subject = subjectOf(PATIENTS[1]);
-    const res = await app.http().post(`/patients/${subject}/labs`).set('Authorization', coordinators.S01).set('X-Request-Id', requestId)
-      .send(labBody({ analyte: 'IGM', value: 7, unit: 'g/L' })).expect(201);
+    const res = await app
+      .http()
+      .post(`/patients/${subject}/labs`)
+      .set('Authorization', coordinators.S01)
+      .set('X-Request-Id', requestId)
+      .send(labBody({ analyte: 'IGM', value: 7, unit: 'g/L' }))
+      .expect(201);
     expect(res.headers['x-request-id']).toBe(requestId);
-    const [stored] = await app.dataSource.query('SELECT correlation_id::text AS c, causation_id::text AS k FROM event_store.events WHERE event_id = $1', [res.body.events[0].eventId]);
+    const [stored] = await app.dataSource.query(
+      'SELECT correlation_id::text AS c, causation_id::text AS k FROM event_store.events WHERE event_id = $1',
+      [res.body.events[0].eventId],
+    );
     expect(stored.c).toBe(requestId);
     expect(stored.k).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
 

@@ -26,7 +26,15 @@ async function violationsIn(files: Record<string, string>): Promise<string[]> {
   try {
     const { stdout } = await promisify(execFile)(
       process.execPath,
-      [join(ROOT, 'node_modules/dependency-cruiser/bin/dependency-cruise.mjs'), 'apps', 'libs', '--config', '.dependency-cruiser.cjs', '-T', 'json'],
+      [
+        join(ROOT, 'node_modules/dependency-cruiser/bin/dependency-cruise.mjs'),
+        'apps',
+        'libs',
+        '--config',
+        '.dependency-cruiser.cjs',
+        '-T',
+        'json',
+      ],
       { cwd: dir, maxBuffer: 64 * 1024 * 1024 },
     ).catch((error: { stdout?: string }) => ({ stdout: error.stdout ?? '' }));
     const report = JSON.parse(stdout) as { summary: { violations: Array<{ rule: { name: string }; from: string; to: string }> } };
@@ -84,7 +92,8 @@ describe('the dependency rules (npm run lint:deps)', () => {
         'export const all = [Injectable, DataSource, Pool, readFileSync, STORE];',
         '',
       ].join('\n'),
-      'libs/event-store/src/upward.ts': "import { AnalysisModule } from '../../../apps/analysis/src/analysis.module';\nexport const a = AnalysisModule;\n",
+      'libs/event-store/src/upward.ts':
+        "import { AnalysisModule } from '../../../apps/analysis/src/analysis.module';\nexport const a = AnalysisModule;\n",
     });
     expect(violations).toEqual(
       expect.arrayContaining([

@@ -9,13 +9,30 @@ import { ProjectionsModule } from '../../apps/platform/src/projections.module';
 import { startTestApp, type TestApp } from '../support/app';
 import { whenProjectionCaughtUp } from '../support/projections';
 import {
-  adverseEventBody, assessmentBody, enrolmentBody, infusionBody, labBody, NOW, neurographyBody, randomizedPatient, submission, trialWithSites, withdrawalBody,
+  adverseEventBody,
+  assessmentBody,
+  enrolmentBody,
+  infusionBody,
+  labBody,
+  NOW,
+  neurographyBody,
+  randomizedPatient,
+  submission,
+  trialWithSites,
+  withdrawalBody,
 } from '../ingest/site-api';
 
 export { NOW };
 
 /** Roles that must never read the audit API. */
-export const NON_AUDITOR_ROLES: readonly Role[] = ['site_coordinator', 'monitor', 'blinded_statistician', 'unblinded_statistician', 'safety_board', 'administrator'];
+export const NON_AUDITOR_ROLES: readonly Role[] = [
+  'site_coordinator',
+  'monitor',
+  'blinded_statistician',
+  'unblinded_statistician',
+  'safety_board',
+  'administrator',
+];
 
 export const startAuditApp = (): Promise<TestApp> =>
   startTestApp([IngestModule, AuditModule, ProjectionsModule.forRoot(PLATFORM_PROJECTIONS)], { now: NOW });
@@ -55,7 +72,10 @@ export async function recordTrial(app: TestApp): Promise<RecordedTrial> {
   const anna = await randomizedPatient(app, coordinators.S01, 'S01', '0001');
   const bruno = await randomizedPatient(app, coordinators.S02, 'S02', '0001');
   await bearer(app, coordinators.S01)
-    .post('/sites/S01/patients', enrolmentBody('0002', { eligibility: { met: false, criteria: [{ code: 'ANTI_MAG_ABOVE_1000_BTU', met: false }] } }))
+    .post(
+      '/sites/S01/patients',
+      enrolmentBody('0002', { eligibility: { met: false, criteria: [{ code: 'ANTI_MAG_ABOVE_1000_BTU', met: false }] } }),
+    )
     .expect(201);
 
   const at = (patient: string, route: string) => `/patients/${patient}/${route}`;
@@ -80,7 +100,12 @@ export async function recordTrial(app: TestApp): Promise<RecordedTrial> {
     reason: IGM_CORRECTION_REASON,
     data: { analyte: 'IGM', value: 1.25, unit: 'g/L', qualifier: '=' },
   });
-  const aeVoid = await submit(app, S01, at(anna, 'voids'), { ...submission(), occurredAt: '2026-03-11', voidedEventId: annaAe, reason: 'entered for the wrong patient' });
+  const aeVoid = await submit(app, S01, at(anna, 'voids'), {
+    ...submission(),
+    occurredAt: '2026-03-11',
+    voidedEventId: annaAe,
+    reason: 'entered for the wrong patient',
+  });
   return {
     auditor,
     coordinators,
@@ -95,7 +120,7 @@ export async function recordTrial(app: TestApp): Promise<RecordedTrial> {
 /** The whole log through the auditor's paged API. */
 export async function allEvents(app: TestApp, auditor: string, limit = 500): Promise<EventEnvelope[]> {
   const events: EventEnvelope[] = [];
-  for (let after: string | null = '0'; after !== null; ) {
+  for (let after: string | null = '0'; after !== null;) {
     const page: { body: { events: EventEnvelope[]; nextAfterPosition: string | null } } = await bearer(app, auditor)
       .get(`/audit/events?afterPosition=${after}&limit=${limit}`)
       .expect(200);

@@ -28,7 +28,11 @@ describe('a correction keeps the corrected entry’s clinical date', () => {
     await submit(app, coordinators.S01, `/patients/${patientId}/infusions`, infusionBody({ occurredAt: '2026-03-09' }));
     const igm = await submit(app, coordinators.S01, `/patients/${patientId}/labs`, labBody({ occurredAt: '2026-03-01', value: 12.5 }));
     await submit(app, coordinators.S01, `/patients/${patientId}/corrections`, {
-      ...submission(), occurredAt: '2026-03-10', correctedEventId: igm, reason, data: { analyte: 'IGM', value: 13.5, unit: 'g/L', qualifier: '=' },
+      ...submission(),
+      occurredAt: '2026-03-10',
+      correctedEventId: igm,
+      reason,
+      data: { analyte: 'IGM', value: 13.5, unit: 'g/L', qualifier: '=' },
     });
     await whenReadModelsCaughtUp(app);
   });
@@ -41,11 +45,18 @@ describe('a correction keeps the corrected entry’s clinical date', () => {
   });
 
   it('keeps the date in SDTM LB, and shows original and corrected value with the reason in CO', async () => {
-    const lb = csvRows((await bearer(app, auditor).get('/audit/exports/sdtm/LB.csv').expect(200)).text).filter((row) => row.LBTESTCD === 'IGM');
+    const lb = csvRows((await bearer(app, auditor).get('/audit/exports/sdtm/LB.csv').expect(200)).text).filter(
+      (row) => row.LBTESTCD === 'IGM',
+    );
     expect(lb).toEqual([expect.objectContaining({ USUBJID: expect.stringContaining(patientId), LBDTC: '2026-03-01', LBORRES: '13.5' })]);
     const co = csvRows((await bearer(app, auditor).get('/audit/exports/sdtm/CO.csv').expect(200)).text);
     expect(co).toEqual([
-      expect.objectContaining({ DOMAIN: 'CO', RDOMAIN: 'LB', COVAL: `Corrected value: 12.5 -> 13.5. Reason: ${reason}`, CODTC: NOW.toISOString().slice(0, 10) }),
+      expect.objectContaining({
+        DOMAIN: 'CO',
+        RDOMAIN: 'LB',
+        COVAL: `Corrected value: 12.5 -> 13.5. Reason: ${reason}`,
+        CODTC: NOW.toISOString().slice(0, 10),
+      }),
     ]);
   });
 
@@ -58,13 +69,24 @@ describe('a correction keeps the corrected entry’s clinical date', () => {
 
   it('moves the entry only when the correction corrects its date explicitly', async () => {
     const coordinator = await app.userToken('site_coordinator', ['S01']);
-    const anti = await submit(app, coordinator, `/patients/${patientId}/labs`, labBody({ occurredAt: '2026-03-02', analyte: 'ANTI_MAG', value: 5000, unit: 'BTU' }));
+    const anti = await submit(
+      app,
+      coordinator,
+      `/patients/${patientId}/labs`,
+      labBody({ occurredAt: '2026-03-02', analyte: 'ANTI_MAG', value: 5000, unit: 'BTU' }),
+    );
     await submit(app, coordinator, `/patients/${patientId}/corrections`, {
-      ...submission(), occurredAt: '2026-03-12', correctedOccurredAt: '2026-03-03', correctedEventId: anti, reason: 'sample date misread',
+      ...submission(),
+      occurredAt: '2026-03-12',
+      correctedOccurredAt: '2026-03-03',
+      correctedEventId: anti,
+      reason: 'sample date misread',
       data: { analyte: 'ANTI_MAG', value: 5000, unit: 'BTU', qualifier: '=' },
     });
     await whenReadModelsCaughtUp(app);
-    const lb = csvRows((await bearer(app, auditor).get('/audit/exports/sdtm/LB.csv').expect(200)).text).filter((row) => row.LBTESTCD === 'ANTIMAG' || row.LBTESTCD.includes('MAG'));
+    const lb = csvRows((await bearer(app, auditor).get('/audit/exports/sdtm/LB.csv').expect(200)).text).filter(
+      (row) => row.LBTESTCD === 'ANTIMAG' || row.LBTESTCD.includes('MAG'),
+    );
     expect(lb.map((row) => row.LBDTC)).toEqual(['2026-03-03']);
   });
 });

@@ -1,10 +1,21 @@
 import type { AccessRecorded, EventEnvelope } from '@trialstream/domain';
-import { appendInTransaction, chainedFields, computeEventHash, EVENT_STORE, type AppendRequest, type PostgresEventStore } from '@trialstream/event-store';
+import {
+  appendInTransaction,
+  chainedFields,
+  computeEventHash,
+  EVENT_STORE,
+  type AppendRequest,
+  type PostgresEventStore,
+} from '@trialstream/event-store';
 import type { TestApp } from '../support/app';
 import { allEvents, bearer, IGM_CORRECTION_REASON, recordTrial, startAuditApp, type RecordedTrial } from './audit-trial';
 
 const positions = (events: EventEnvelope[]) => events.map((event) => BigInt(event.globalPosition));
-const parseNdjson = (text: string): EventEnvelope[] => text.split('\n').filter((line) => line !== '').map((line) => JSON.parse(line));
+const parseNdjson = (text: string): EventEnvelope[] =>
+  text
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => JSON.parse(line));
 
 describe('the complete event log for auditors', () => {
   let app: TestApp;
@@ -47,7 +58,9 @@ describe('the complete event log for auditors', () => {
       await app.app.get<PostgresEventStore>(EVENT_STORE).append(activation('S78'));
 
       let answered = false;
-      const page = bearer(app, trial.auditor).get(`/audit/events?afterPosition=${last}&limit=10`).then((res) => ((answered = true), res));
+      const page = bearer(app, trial.auditor)
+        .get(`/audit/events?afterPosition=${last}&limit=10`)
+        .then((res) => ((answered = true), res));
       await new Promise((resolve) => setTimeout(resolve, 300));
       expect(answered).toBe(false);
       await slow.commitTransaction();
@@ -69,8 +82,13 @@ describe('the complete event log for auditors', () => {
   it('serves events exactly as stored, with their chain salts, so an auditor can recompute every hash', async () => {
     const events: EventEnvelope[] = [];
     const salts: Record<string, string> = {};
-    for (let after: string | null = '0'; after !== null; ) {
-      const { body }: { body: { events: EventEnvelope[]; salts: Record<string, string>; nextAfterPosition: string | null } } = await bearer(app, trial.auditor).get(`/audit/events?afterPosition=${after}&limit=50`).expect(200);
+    for (let after: string | null = '0'; after !== null;) {
+      const { body }: { body: { events: EventEnvelope[]; salts: Record<string, string>; nextAfterPosition: string | null } } = await bearer(
+        app,
+        trial.auditor,
+      )
+        .get(`/audit/events?afterPosition=${after}&limit=50`)
+        .expect(200);
       events.push(...body.events);
       Object.assign(salts, body.salts);
       after = body.nextAfterPosition;
@@ -85,7 +103,9 @@ describe('the complete event log for auditors', () => {
   });
 
   it('records each read of the log as an access event that then appears in the log', async () => {
-    const [auditorId] = (await app.dataSource.query(`SELECT id FROM auth.users WHERE role = 'auditor'`)).map((row: { id: string }) => row.id);
+    const [auditorId] = (await app.dataSource.query(`SELECT id FROM auth.users WHERE role = 'auditor'`)).map(
+      (row: { id: string }) => row.id,
+    );
     await bearer(app, trial.auditor).get('/audit/events?afterPosition=3&limit=2').expect(200);
     const events = await allEvents(app, trial.auditor);
     const reads = events.filter((event) => event.type === 'AccessRecorded' && event.actor.userId === auditorId);
@@ -98,11 +118,14 @@ describe('the complete event log for auditors', () => {
   });
 
   it('streams the whole log as NDJSON, the same events as the pages', async () => {
-    const res = await bearer(app, trial.auditor).get('/audit/events.ndjson').buffer(true).parse((response, done) => {
-      let text = '';
-      response.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
-      response.on('end', () => done(null, text));
-    });
+    const res = await bearer(app, trial.auditor)
+      .get('/audit/events.ndjson')
+      .buffer(true)
+      .parse((response, done) => {
+        let text = '';
+        response.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+        response.on('end', () => done(null, text));
+      });
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toMatch(/^application\/x-ndjson/);
     const streamed = parseNdjson(res.body as string);
@@ -161,7 +184,11 @@ describe('the complete event log for auditors', () => {
     it('places a void under the entry it voids, with the reason', async () => {
       const { body } = await bearer(app, trial.auditor).get(`/audit/patients/${trial.anna}/history`).expect(200);
       const ae = body.entries.find((entry: { eventId: string }) => entry.eventId === trial.ids.annaAe);
-      expect(ae).toMatchObject({ status: 'voided', current: null, amendments: [{ kind: 'void', eventId: trial.ids.aeVoid, reason: 'entered for the wrong patient' }] });
+      expect(ae).toMatchObject({
+        status: 'voided',
+        current: null,
+        amendments: [{ kind: 'void', eventId: trial.ids.aeVoid, reason: 'entered for the wrong patient' }],
+      });
     });
 
     it('shows an auditor the masked analytes a blinded reader never sees', async () => {
@@ -172,7 +199,12 @@ describe('the complete event log for auditors', () => {
 
     it('records the read of the patient as an access event before answering', async () => {
       const count = async () =>
-        (await app.dataSource.query(`SELECT count(*)::int AS n FROM event_store.events WHERE type = 'AccessRecorded' AND data->>'resource' = $1`, [`patient/${trial.anna}`]))[0].n;
+        (
+          await app.dataSource.query(
+            `SELECT count(*)::int AS n FROM event_store.events WHERE type = 'AccessRecorded' AND data->>'resource' = $1`,
+            [`patient/${trial.anna}`],
+          )
+        )[0].n;
       const before = await count();
       await bearer(app, trial.auditor).get(`/audit/patients/${trial.anna}/history`).expect(200);
       expect(await count()).toBe(before + 1);

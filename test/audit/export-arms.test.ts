@@ -13,14 +13,30 @@ describe("arms in an auditor's SDTM DM export", () => {
 
   beforeAll(async () => {
     app = await startTestApp([IngestModule, AnalysisModule, AuditModule], { now: NOW });
-    ({ admin, coordinators: { S01: coordinator } } = await trialWithSites(app, ['S01']));
+    ({
+      admin,
+      coordinators: { S01: coordinator },
+    } = await trialWithSites(app, ['S01']));
     auditor = await app.userToken('auditor');
-    await app.http().post('/allocation/generate').set('Authorization', admin)
-      .send({ seed: 'export-arms', strata: ['S01'], blockSizes: [4], kitsPerStratum: 4 }).expect(201);
+    await app
+      .http()
+      .post('/allocation/generate')
+      .set('Authorization', admin)
+      .send({ seed: 'export-arms', strata: ['S01'], blockSizes: [4], kitsPerStratum: 4 })
+      .expect(201);
     for (const screening of ['0001', '0002']) {
-      const { body } = await app.http().post('/sites/S01/patients').set('Authorization', coordinator).send(enrolmentBody(screening)).expect(201);
-      await app.http().post(`/patients/${body.patientId}/randomization`).set('Authorization', coordinator)
-        .send({ ...submission(), occurredAt: '2026-03-05' }).expect(201);
+      const { body } = await app
+        .http()
+        .post('/sites/S01/patients')
+        .set('Authorization', coordinator)
+        .send(enrolmentBody(screening))
+        .expect(201);
+      await app
+        .http()
+        .post(`/patients/${body.patientId}/randomization`)
+        .set('Authorization', coordinator)
+        .send({ ...submission(), occurredAt: '2026-03-05' })
+        .expect(201);
     }
   });
   afterAll(() => app?.close());
@@ -31,12 +47,22 @@ describe("arms in an auditor's SDTM DM export", () => {
     const rows = await dm();
     expect(rows).toHaveLength(2);
     expect(Object.keys(rows[0])).not.toContain('ARM');
-    await app.http().post('/trial/lock').set('Authorization', admin).send({ ...submission(), reason: 'Last patient out' }).expect(201);
+    await app
+      .http()
+      .post('/trial/lock')
+      .set('Authorization', admin)
+      .send({ ...submission(), reason: 'Last patient out' })
+      .expect(201);
     expect(Object.keys((await dm())[0])).not.toContain('ARM');
   });
 
-  it('carries each patient\'s arm from the allocation list once the trial is unblinded', async () => {
-    await app.http().post('/trial/unblinding').set('Authorization', admin).send({ ...submission(), reason: 'Final analysis' }).expect(201);
+  it("carries each patient's arm from the allocation list once the trial is unblinded", async () => {
+    await app
+      .http()
+      .post('/trial/unblinding')
+      .set('Authorization', admin)
+      .send({ ...submission(), reason: 'Final analysis' })
+      .expect(201);
     const [{ kits }] = await app.dataSource.query(
       `SELECT json_object_agg(e.stream_id, k.arm) AS kits
          FROM event_store.events e JOIN allocation.kits k ON k.kit_number = e.data->>'kitNumber'

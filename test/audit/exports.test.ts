@@ -19,13 +19,39 @@ const valuesAssertedBy = (event: EventEnvelope): string[] => {
   return [event.occurredAt, ...collectedValues(payload)];
 };
 
-
-
 const STANDARD_COLUMNS: Record<string, string[]> = {
   DM: ['STUDYID', 'DOMAIN', 'USUBJID', 'SUBJID', 'RFSTDTC', 'RFICDTC', 'SITEID', 'BRTHDTC', 'SEX', 'COUNTRY', 'DMDTC'],
   EX: ['STUDYID', 'DOMAIN', 'USUBJID', 'EXSEQ', 'EXTRT', 'EXDOSE', 'EXDOSU', 'EXSTDTC', 'VISIT'],
-  LB: ['STUDYID', 'DOMAIN', 'USUBJID', 'LBSEQ', 'LBTESTCD', 'LBTEST', 'LBORRES', 'LBORRESU', 'LBSTRESC', 'LBSTRESN', 'LBSTRESU', 'LBDTC', 'VISIT'],
-  NV: ['STUDYID', 'DOMAIN', 'USUBJID', 'NVSEQ', 'NVTESTCD', 'NVTEST', 'NVLOC', 'NVLAT', 'NVORRES', 'NVORRESU', 'NVSTRESN', 'NVDTC', 'VISIT'],
+  LB: [
+    'STUDYID',
+    'DOMAIN',
+    'USUBJID',
+    'LBSEQ',
+    'LBTESTCD',
+    'LBTEST',
+    'LBORRES',
+    'LBORRESU',
+    'LBSTRESC',
+    'LBSTRESN',
+    'LBSTRESU',
+    'LBDTC',
+    'VISIT',
+  ],
+  NV: [
+    'STUDYID',
+    'DOMAIN',
+    'USUBJID',
+    'NVSEQ',
+    'NVTESTCD',
+    'NVTEST',
+    'NVLOC',
+    'NVLAT',
+    'NVORRES',
+    'NVORRESU',
+    'NVSTRESN',
+    'NVDTC',
+    'VISIT',
+  ],
   QS: ['STUDYID', 'DOMAIN', 'USUBJID', 'QSSEQ', 'QSCAT', 'QSTESTCD', 'QSTEST', 'QSORRES', 'QSORRESU', 'QSSTRESN', 'QSDTC', 'VISIT'],
   AE: ['STUDYID', 'DOMAIN', 'USUBJID', 'AESEQ', 'AETERM', 'AESER', 'AETOXGR', 'AEREL', 'AESTDTC', 'VISIT'],
   DS: ['STUDYID', 'DOMAIN', 'USUBJID', 'DSSEQ', 'DSTERM', 'DSDECOD', 'DSCAT', 'DSSTDTC', 'VISIT'],
@@ -63,7 +89,11 @@ describe('CDISC exports for auditors', () => {
       for (const record of records) {
         const event = log.find((candidate) => candidate.eventId === record.sourceId);
         expect({ auditRecords: record.auditRecords, found: event !== undefined }).toEqual({ auditRecords: 1, found: true });
-        expect(record).toMatchObject({ userOid: `USR.${event!.actor.userId}`, locationOid: `LOC.${event!.siteId}`, dateTimeStamp: event!.recordedAt });
+        expect(record).toMatchObject({
+          userOid: `USR.${event!.actor.userId}`,
+          locationOid: `LOC.${event!.siteId}`,
+          dateTimeStamp: event!.recordedAt,
+        });
       }
     });
 
@@ -71,7 +101,11 @@ describe('CDISC exports for auditors', () => {
       const clinical = log.filter((event) => event.streamId.startsWith('patient-') && event.type !== 'EntryVoided');
       expect(clinical.length).toBeGreaterThan(12);
       for (const event of clinical) {
-        const found = new Set(records.filter((record) => record.sourceId === event.eventId).flatMap((record) => [record.value, record.unitName, record.subjectKey]));
+        const found = new Set(
+          records
+            .filter((record) => record.sourceId === event.eventId)
+            .flatMap((record) => [record.value, record.unitName, record.subjectKey]),
+        );
         const missing = valuesAssertedBy(event).filter((value) => !found.has(value));
         expect({ event: event.type, missing }).toEqual({ event: event.type, missing: [] });
       }
@@ -85,7 +119,8 @@ describe('CDISC exports for auditors', () => {
       ]);
       const voided = records.filter((record) => record.sourceId === trial.ids.aeVoid);
       expect(voided.length).toBeGreaterThan(0);
-      for (const removal of voided) expect(removal).toMatchObject({ transactionType: 'Remove', reasonForChange: 'entered for the wrong patient' });
+      for (const removal of voided)
+        expect(removal).toMatchObject({ transactionType: 'Remove', reasonForChange: 'entered for the wrong patient' });
     });
 
     it('holds the masked analytes for the auditor, who is not a blinded role', () => {
@@ -130,17 +165,25 @@ describe('CDISC exports for auditors', () => {
   describe('who exported what', () => {
     it('records every export as an access event that then appears in the audit trail', async () => {
       await bearer(app, trial.auditor).get('/audit/exports/sdtm/QS.csv').expect(200);
-      const accesses = (await allEvents(app, trial.auditor)).filter((event) => event.type === 'AccessRecorded').map((event) => ({ actor: event.actor, data: event.data as AccessRecorded }));
+      const accesses = (await allEvents(app, trial.auditor))
+        .filter((event) => event.type === 'AccessRecorded')
+        .map((event) => ({ actor: event.actor, data: event.data as AccessRecorded }));
       expect(accesses).toContainEqual({
         actor: expect.objectContaining({ role: 'auditor' }),
         data: { action: 'export', resource: 'export/odm', detail: expect.objectContaining({ format: 'CDISC ODM 1.3.2', blinded: false }) },
       });
-      expect(accesses).toContainEqual(expect.objectContaining({ data: expect.objectContaining({ action: 'export', resource: 'export/sdtm/QS' }) }));
+      expect(accesses).toContainEqual(
+        expect.objectContaining({ data: expect.objectContaining({ action: 'export', resource: 'export/sdtm/QS' }) }),
+      );
     });
 
     it('records one access event per export', async () => {
       const exportsSoFar = async () =>
-        (await app.dataSource.query(`SELECT count(*)::int AS n FROM event_store.events WHERE type = 'AccessRecorded' AND data->>'resource' = 'export/odm'`))[0].n;
+        (
+          await app.dataSource.query(
+            `SELECT count(*)::int AS n FROM event_store.events WHERE type = 'AccessRecorded' AND data->>'resource' = 'export/odm'`,
+          )
+        )[0].n;
       const before = await exportsSoFar();
       await bearer(app, trial.auditor).get('/audit/exports/odm.xml').expect(200);
       expect(await exportsSoFar()).toBe(before + 1);

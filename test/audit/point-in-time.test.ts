@@ -1,7 +1,16 @@
 import type { EventEnvelope } from '@trialstream/domain';
 import { PLATFORM_PROJECTIONS } from '../../apps/platform/src/migrations';
 import type { TestApp } from '../support/app';
-import { allEvents, bearer, IGM_CORRECTION_REASON, recordTrial, runCli, startAuditApp, whenReadModelsCaughtUp, type RecordedTrial } from './audit-trial';
+import {
+  allEvents,
+  bearer,
+  IGM_CORRECTION_REASON,
+  recordTrial,
+  runCli,
+  startAuditApp,
+  whenReadModelsCaughtUp,
+  type RecordedTrial,
+} from './audit-trial';
 
 type Row = Record<string, unknown>;
 interface TableRows {
@@ -19,7 +28,9 @@ async function liveRows(app: TestApp, schema: string, table: string, primaryKey:
 }
 
 const scratchSchemas = async (app: TestApp): Promise<string[]> =>
-  (await app.dataSource.query(`SELECT nspname FROM pg_namespace WHERE nspname LIKE '%\\_asof\\_%'`)).map((row: { nspname: string }) => row.nspname);
+  (await app.dataSource.query(`SELECT nspname FROM pg_namespace WHERE nspname LIKE '%\\_asof\\_%'`)).map(
+    (row: { nspname: string }) => row.nspname,
+  );
 
 describe('point in time: the record and the read models as they stood', () => {
   let app: TestApp;
@@ -65,7 +76,9 @@ describe('point in time: the record and the read models as they stood', () => {
       const { body } = await bearer(app, trial.auditor).get(`/audit/patients/${trial.anna}/history`).expect(200);
       const igm = body.entries.find((entry: { eventId: string }) => entry.eventId === trial.ids.annaIgm);
       expect(igm.data.value).toBe(12.5);
-      expect(igm.amendments).toEqual([expect.objectContaining({ kind: 'correction', reason: IGM_CORRECTION_REASON, data: expect.objectContaining({ value: 1.25 }) })]);
+      expect(igm.amendments).toEqual([
+        expect.objectContaining({ kind: 'correction', reason: IGM_CORRECTION_REASON, data: expect.objectContaining({ value: 1.25 }) }),
+      ]);
     });
 
     it('is empty before the patient was enrolled, though the patient exists now', async () => {
@@ -75,15 +88,22 @@ describe('point in time: the record and the read models as they stood', () => {
 
     it('records each point-in-time read of the patient as an access event', async () => {
       const reads = async () =>
-        (await app.dataSource.query(`SELECT data FROM event_store.events WHERE type = 'AccessRecorded' AND data->>'resource' = $1`, [`patient/${trial.anna}`])).map(
-          (row: { data: unknown }) => row.data,
-        );
+        (
+          await app.dataSource.query(`SELECT data FROM event_store.events WHERE type = 'AccessRecorded' AND data->>'resource' = $1`, [
+            `patient/${trial.anna}`,
+          ])
+        ).map((row: { data: unknown }) => row.data);
       await igmAsOf('position=7');
-      expect(await reads()).toContainEqual({ action: 'audit-read', resource: `patient/${trial.anna}`, detail: { view: 'as-of', kind: 'position', position: '7' } });
+      expect(await reads()).toContainEqual({
+        action: 'audit-read',
+        resource: `patient/${trial.anna}`,
+        detail: { view: 'as-of', kind: 'position', position: '7' },
+      });
     });
 
     it('needs exactly one of at and position, and an instant with its offset', async () => {
-      const refused = async (query: string) => (await bearer(app, trial.auditor).get(`/audit/patients/${trial.anna}/as-of${query}`).expect(400)).body.details;
+      const refused = async (query: string) =>
+        (await bearer(app, trial.auditor).get(`/audit/patients/${trial.anna}/as-of${query}`).expect(400)).body.details;
       expect(await refused('')).toEqual([{ field: 'at', rule: 'exactly-one-of-at-or-position' }]);
       expect(await refused('?at=2026-06-01T12:00:00Z&position=3')).toEqual([{ field: 'at', rule: 'exactly-one-of-at-or-position' }]);
       expect(await refused('?at=2026-06-01')).toEqual([{ field: 'at', rule: 'instant' }]);
@@ -98,13 +118,25 @@ describe('point in time: the record and the read models as they stood', () => {
       'replayed to the end equals the live %s read model, table by table',
       async (_name, projection) => {
         await whenReadModelsCaughtUp(app);
-        const [{ last, count }] = await app.dataSource.query(`SELECT max(global_position)::text AS last, count(*)::int AS count FROM event_store.events`);
+        const [{ last, count }] = await app.dataSource.query(
+          `SELECT max(global_position)::text AS last, count(*)::int AS count FROM event_store.events`,
+        );
         // the live rows first: the as-of request records an access event of its own, which some read model may apply
         const live = new Map<string, Row[]>();
         for (const table of projection.resolvedTables.values()) {
-          live.set(table.name, await liveRows(app, projection.schema, table.name, table.primaryKey.map((column) => column.name)));
+          live.set(
+            table.name,
+            await liveRows(
+              app,
+              projection.schema,
+              table.name,
+              table.primaryKey.map((column) => column.name),
+            ),
+          );
         }
-        const { body } = await bearer(app, trial.auditor).get(`/audit/projections/${projection.name}/as-of?position=${last}&limit=1000`).expect(200);
+        const { body } = await bearer(app, trial.auditor)
+          .get(`/audit/projections/${projection.name}/as-of?position=${last}&limit=1000`)
+          .expect(200);
         expect(body.events).toBe(count);
         expect(body.tables.map((table: TableRows) => table.table)).toEqual([...live.keys()]);
         for (const table of body.tables as TableRows[]) {
@@ -140,7 +172,11 @@ describe('point in time: the record and the read models as they stood', () => {
 
     it('pages the rows of each table by primary key', async () => {
       const page = async (offset: number) =>
-        (await bearer(app, trial.auditor).get(`/audit/projections/registry/as-of?position=${lastPosition()}&table=patients&limit=2&offset=${offset}`).expect(200)).body.tables[0];
+        (
+          await bearer(app, trial.auditor)
+            .get(`/audit/projections/registry/as-of?position=${lastPosition()}&table=patients&limit=2&offset=${offset}`)
+            .expect(200)
+        ).body.tables[0];
       const [first, second] = [await page(0), await page(2)];
       expect(first.total).toBe(3);
       expect([...first.rows, ...second.rows].map((row: Row) => row.patient_id)).toEqual(['S01-0001', 'S01-0002', 'S02-0001']);
@@ -159,9 +195,17 @@ describe('point in time: the record and the read models as they stood', () => {
       const withdrawal = log.find((event) => event.streamId === `patient-${trial.bruno}` && event.type === 'PatientWithdrawn')!;
       const before = (BigInt(withdrawal.globalPosition) - 1n).toString();
       const result = await runCli('replay', ['--projection', 'registry', '--until', before, '--table', 'patients'], app.database.url);
-      expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 0, stderr: expect.stringMatching(/registry as of global position \d+: \d+ events replayed/) });
-      const printed = result.stdout.trim().split('\n').map((line) => JSON.parse(line));
-      const { body } = await bearer(app, trial.auditor).get(`/audit/projections/registry/as-of?position=${before}&table=patients`).expect(200);
+      expect({ code: result.code, stderr: result.stderr }).toEqual({
+        code: 0,
+        stderr: expect.stringMatching(/registry as of global position \d+: \d+ events replayed/),
+      });
+      const printed = result.stdout
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line));
+      const { body } = await bearer(app, trial.auditor)
+        .get(`/audit/projections/registry/as-of?position=${before}&table=patients`)
+        .expect(200);
       expect(printed).toEqual(body.tables[0].rows.map((row: Row) => ({ table: 'patients', row })));
       expect(await scratchSchemas(app)).toEqual([]);
     });

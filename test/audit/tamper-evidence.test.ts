@@ -7,7 +7,16 @@ import type { TestApp } from '../support/app';
 import { labBody, randomizedPatient, trialWithSites } from '../ingest/site-api';
 import { runCheckpoint } from '../../apps/audit-cli/src/checkpoint';
 import { runVerify } from '../../apps/audit-cli/src/verify';
-import { bearer, recordTrial, runCli, startAuditApp, submit, whenReadModelsCaughtUp, type RecordedTrial, verifyThroughApi } from './audit-trial';
+import {
+  bearer,
+  recordTrial,
+  runCli,
+  startAuditApp,
+  submit,
+  whenReadModelsCaughtUp,
+  type RecordedTrial,
+  verifyThroughApi,
+} from './audit-trial';
 
 /** A command-line tool run in this process (no start-up cost), as `runCli` would run it. */
 async function runInProcess(
@@ -17,10 +26,14 @@ async function runInProcess(
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
-  const code = await main(argv, { ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: 'error' }, {
-    out: (line) => (stdout += `${line}\n`),
-    err: (line) => (stderr += `${line}\n`),
-  });
+  const code = await main(
+    argv,
+    { ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: 'error' },
+    {
+      out: (line) => (stdout += `${line}\n`),
+      err: (line) => (stderr += `${line}\n`),
+    },
+  );
   return { code, stdout, stderr };
 }
 
@@ -53,7 +66,10 @@ describe('tamper evidence: verify proves the log and the read models unaltered, 
     app = await startAuditApp();
     trial = await recordTrial(app);
     await whenReadModelsCaughtUp(app);
-    const [row] = await app.dataSource.query(`SELECT stream_id, stream_version, event_id::text FROM event_store.events WHERE event_id = $1`, [trial.ids.brunoIgm]);
+    const [row] = await app.dataSource.query(
+      `SELECT stream_id, stream_version, event_id::text FROM event_store.events WHERE event_id = $1`,
+      [trial.ids.brunoIgm],
+    );
     tampered = { streamId: row.stream_id, streamVersion: row.stream_version, eventId: row.event_id };
   });
   afterAll(() => app?.close());
@@ -71,7 +87,10 @@ describe('tamper evidence: verify proves the log and the read models unaltered, 
     });
 
     it('runs as a job, one at a time: a second start while one runs answers the running job; an unknown job is a 404', async () => {
-      const [first, second] = await Promise.all([bearer(app, trial.auditor).get('/audit/verify'), bearer(app, trial.auditor).get('/audit/verify')]);
+      const [first, second] = await Promise.all([
+        bearer(app, trial.auditor).get('/audit/verify'),
+        bearer(app, trial.auditor).get('/audit/verify'),
+      ]);
       expect([first.status, second.status]).toEqual([202, 202]);
       expect(second.body.jobId).toBe(first.body.jobId);
       const unknown = await bearer(app, trial.auditor).get('/audit/verify/00000000-0000-4000-8000-000000000000').expect(404);
@@ -89,14 +108,24 @@ describe('tamper evidence: verify proves the log and the read models unaltered, 
 
   describe('after a stored value was changed behind the database’s back', () => {
     beforeAll(async () => {
-      await alterBehindTheDatabasesBack(app, `UPDATE event_store.events SET data = jsonb_set(data, '{value}', '97.5') WHERE event_id = $1`, [tampered.eventId]);
+      await alterBehindTheDatabasesBack(
+        app,
+        `UPDATE event_store.events SET data = jsonb_set(data, '{value}', '97.5') WHERE event_id = $1`,
+        [tampered.eventId],
+      );
     });
 
     it('names the altered event’s stream and version as the first broken link of that stream', async () => {
       const body = await verifyThroughApi(app, trial.auditor);
       expect(body.ok).toBe(false);
       expect(body.log.brokenLinks).toEqual([
-        { streamId: tampered.streamId, streamVersion: tampered.streamVersion, eventId: tampered.eventId, globalPosition: expect.any(String), problem: 'hash-mismatch' },
+        {
+          streamId: tampered.streamId,
+          streamVersion: tampered.streamVersion,
+          eventId: tampered.eventId,
+          globalPosition: expect.any(String),
+          problem: 'hash-mismatch',
+        },
       ]);
       expect(body.summary).toContainEqual(expect.stringContaining(`${tampered.streamId} version ${tampered.streamVersion}`));
       expect(body.summary.at(-1)).toBe('verification FAILED');
@@ -113,7 +142,9 @@ describe('tamper evidence: verify proves the log and the read models unaltered, 
     it('gives the same report as JSON on request', async () => {
       const result = await runCli('verify', ['--json'], app.database.url);
       expect(result.code).toBe(1);
-      expect(JSON.parse(result.stdout).log.brokenLinks).toEqual([expect.objectContaining({ streamId: tampered.streamId, streamVersion: tampered.streamVersion })]);
+      expect(JSON.parse(result.stdout).log.brokenLinks).toEqual([
+        expect.objectContaining({ streamId: tampered.streamId, streamVersion: tampered.streamVersion }),
+      ]);
     });
   });
 
@@ -181,9 +212,21 @@ describe('tamper evidence anchored in a kept checkpoint: 9 of 9 attacks detected
   }
 
   const attacks: Array<{ name: string; attack: (query: Q, streamId: string) => Promise<void> }> = [
-    { name: 'altered data', attack: (q, s) => q(`UPDATE event_store.events SET data = jsonb_set(data, '{value}', '2.5') WHERE stream_id = $1 AND stream_version = 3`, [s]).then(() => undefined) },
-    { name: 'deleted middle', attack: (q, s) => q(`DELETE FROM event_store.events WHERE stream_id = $1 AND stream_version = 3`, [s]).then(() => undefined) },
-    { name: 'deleted tail', attack: (q, s) => q(`DELETE FROM event_store.events WHERE stream_id = $1 AND stream_version = 5`, [s]).then(() => undefined) },
+    {
+      name: 'altered data',
+      attack: (q, s) =>
+        q(`UPDATE event_store.events SET data = jsonb_set(data, '{value}', '2.5') WHERE stream_id = $1 AND stream_version = 3`, [s]).then(
+          () => undefined,
+        ),
+    },
+    {
+      name: 'deleted middle',
+      attack: (q, s) => q(`DELETE FROM event_store.events WHERE stream_id = $1 AND stream_version = 3`, [s]).then(() => undefined),
+    },
+    {
+      name: 'deleted tail',
+      attack: (q, s) => q(`DELETE FROM event_store.events WHERE stream_id = $1 AND stream_version = 5`, [s]).then(() => undefined),
+    },
     {
       name: 'swapped versions',
       attack: async (q, s) => {
@@ -192,7 +235,11 @@ describe('tamper evidence anchored in a kept checkpoint: 9 of 9 attacks detected
         await q(`UPDATE event_store.events SET stream_version = 4 WHERE stream_id = $1 AND stream_version = 1000`, [s]);
       },
     },
-    { name: 'overwritten hash', attack: (q, s) => q(`UPDATE event_store.events SET hash = $2 WHERE stream_id = $1 AND stream_version = 3`, [s, 'f'.repeat(64)]).then(() => undefined) },
+    {
+      name: 'overwritten hash',
+      attack: (q, s) =>
+        q(`UPDATE event_store.events SET hash = $2 WHERE stream_id = $1 AND stream_version = 3`, [s, 'f'.repeat(64)]).then(() => undefined),
+    },
     {
       name: 'data altered, hashes recomputed to the head',
       attack: async (q, s) => {
@@ -249,10 +296,16 @@ describe('tamper evidence anchored in a kept checkpoint: 9 of 9 attacks detected
 
   it('prints the checkpoint it records, and lists it to auditors only', async () => {
     const checkpoint = JSON.parse(readFileSync(checkpointFile, 'utf8'));
-    expect(checkpoint).toMatchObject({ format: 'trialstream-checkpoint/1', position: expect.stringMatching(/^\d+$/), root: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(checkpoint).toMatchObject({
+      format: 'trialstream-checkpoint/1',
+      position: expect.stringMatching(/^\d+$/),
+      root: expect.stringMatching(/^[0-9a-f]{64}$/),
+    });
     expect(checkpoint.streams.map((stream: { streamId: string }) => stream.streamId)).toEqual(expect.arrayContaining(streams));
     const { body } = await bearer(app, auditor).get('/audit/checkpoints').expect(200);
-    expect(body.checkpoints).toEqual([expect.objectContaining({ root: checkpoint.root, position: checkpoint.position, takenAt: checkpoint.takenAt })]);
+    expect(body.checkpoints).toEqual([
+      expect.objectContaining({ root: checkpoint.root, position: checkpoint.position, takenAt: checkpoint.takenAt }),
+    ]);
     const coordinator = await app.userToken('site_coordinator', ['S01']);
     await bearer(app, coordinator).get('/audit/checkpoints').expect(403);
   });
@@ -271,7 +324,11 @@ describe('tamper evidence anchored in a kept checkpoint: 9 of 9 attacks detected
       const streamId = streams[index];
       const inChain = report.log.brokenLinks.find((link: { streamId: string }) => link.streamId === streamId);
       const inAnchor = report.anchor.differences.find((difference: { streamId: string }) => difference.streamId === streamId);
-      return { name, chain: inChain ? `${inChain.problem}@${inChain.streamVersion}` : null, anchor: inAnchor ? `${inAnchor.kind}@${inAnchor.streamVersion}` : null };
+      return {
+        name,
+        chain: inChain ? `${inChain.problem}@${inChain.streamVersion}` : null,
+        anchor: inAnchor ? `${inAnchor.kind}@${inAnchor.streamVersion}` : null,
+      };
     });
     expect(detected).toEqual([
       { name: 'altered data', chain: 'hash-mismatch@3', anchor: null },
@@ -294,7 +351,11 @@ describe('tamper evidence anchored in a kept checkpoint: 9 of 9 attacks detected
 
   it.each([
     ['not JSON', '{"format":', /checkpoint file .* is not a valid checkpoint: file: not JSON/],
-    ['a missing position', JSON.stringify({ format: 'trialstream-checkpoint/1', takenAt: '2026-06-01T12:00:00Z' }), /position: must be a decimal string/],
+    [
+      'a missing position',
+      JSON.stringify({ format: 'trialstream-checkpoint/1', takenAt: '2026-06-01T12:00:00Z' }),
+      /position: must be a decimal string/,
+    ],
   ])('refuses a checkpoint file that is %s with exit code 2, naming what is wrong', async (_case, content, message) => {
     const file = path.join(dir, `bad-${randomUUID()}.json`);
     writeFileSync(file, content);
@@ -309,7 +370,9 @@ describe('tamper evidence anchored in a kept checkpoint: 9 of 9 attacks detected
     const file = path.join(dir, 'edited.json');
     writeFileSync(file, JSON.stringify(checkpoint));
     const result = await runInProcess(runVerify, ['--against', file, '--log-only'], app.database.url);
-    expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 2, stderr: expect.stringMatching(/root: does not match the content/) });
+    expect({ code: result.code, stderr: result.stderr }).toEqual({
+      code: 2,
+      stderr: expect.stringMatching(/root: does not match the content/),
+    });
   });
 });
-

@@ -30,7 +30,12 @@ describe('people, sessions and electronic signatures', () => {
   const agent = (): Agent => request.agent(app.app.getHttpServer());
 
   async function createPerson(username: string, role: string, siteIds: string[] = []) {
-    const created = await app.http().post('/users').set('Authorization', admin).send({ username, name: `Dr ${username}`, role, siteIds }).expect(201);
+    const created = await app
+      .http()
+      .post('/users')
+      .set('Authorization', admin)
+      .send({ username, name: `Dr ${username}`, role, siteIds })
+      .expect(201);
     expect(created.body).toEqual({ userId: expect.any(String), username, activationCode: expect.any(String) });
     secrets.push(created.body.activationCode);
     return created.body as { userId: string; username: string; activationCode: string };
@@ -59,7 +64,9 @@ describe('people, sessions and electronic signatures', () => {
         return (original as (...args: unknown[]) => boolean)(chunk, ...rest);
       }) as typeof stream.write;
     }
-    app = await startTestApp([IngestModule, AnalysisModule, MonitoringModule, ProjectionsModule.forRoot(MONITORING_PROJECTIONS)], { now: T0 });
+    app = await startTestApp([IngestModule, AnalysisModule, MonitoringModule, ProjectionsModule.forRoot(MONITORING_PROJECTIONS)], {
+      now: T0,
+    });
     admin = await app.userToken('administrator');
     secrets.push(admin.replace('Bearer ', ''));
     for (const siteId of ['S01', 'S02']) await app.http().post('/sites').set('Authorization', admin).send(siteBody(siteId)).expect(201);
@@ -86,18 +93,33 @@ describe('people, sessions and electronic signatures', () => {
     await browser.post('/auth/logout').set('X-CSRF-Token', body.csrfToken).expect(204);
     await browser.get('/auth/session').expect(401);
 
-    const behindTls = await agent().post('/auth/login').set('X-Forwarded-Proto', 'https').send({ username: 'ana.login', password: PASSWORD }).expect(200);
+    const behindTls = await agent()
+      .post('/auth/login')
+      .set('X-Forwarded-Proto', 'https')
+      .send({ username: 'ana.login', password: PASSWORD })
+      .expect(200);
     secrets.push(/trialstream_session=([^;]+)/.exec(String(behindTls.headers['set-cookie']))![1]);
     expect(String(behindTls.headers['set-cookie'])).toMatch(/Secure/);
   });
 
   it('answers malformed credentials with 400 in the one error shape, and a wrong password with the same 401 as an unknown user', async () => {
     const missing = await agent().post('/auth/login').send({ username: 'ana.login' }).expect(400);
-    expect(missing.body).toMatchObject({ error: expect.any(String), message: expect.any(String), details: expect.arrayContaining([{ field: 'password', rule: 'is-string' }]) });
-    await agent().post('/auth/login').send({ username: ['ana.login'], password: 12 }).expect(400);
+    expect(missing.body).toMatchObject({
+      error: expect.any(String),
+      message: expect.any(String),
+      details: expect.arrayContaining([{ field: 'password', rule: 'is-string' }]),
+    });
+    await agent()
+      .post('/auth/login')
+      .send({ username: ['ana.login'], password: 12 })
+      .expect(400);
     const wrong = await agent().post('/auth/login').send({ username: 'ana.login', password: 'not the password!' }).expect(401);
     const unknown = await agent().post('/auth/login').send({ username: 'no.such.user', password: 'not the password!' }).expect(401);
-    expect(wrong.body).toEqual({ error: 'unauthenticated', message: 'The user name or password is wrong', details: [{ field: 'password', rule: 'valid-credentials' }] });
+    expect(wrong.body).toEqual({
+      error: 'unauthenticated',
+      message: 'The user name or password is wrong',
+      details: [{ field: 'password', rule: 'valid-credentials' }],
+    });
     expect(unknown.body).toEqual(wrong.body);
     expect(wrong.headers['set-cookie']).toBeUndefined();
   });
@@ -143,7 +165,9 @@ describe('people, sessions and electronic signatures', () => {
     await attempt('ana.locked', PASSWORD).expect(200);
     app.setNow(T0);
 
-    const events = await app.dataSource.query(`SELECT type FROM event_store.events WHERE stream_id LIKE 'account-%' AND type IN ('LoginFailed', 'AccountLockedOut')`);
+    const events = await app.dataSource.query(
+      `SELECT type FROM event_store.events WHERE stream_id LIKE 'account-%' AND type IN ('LoginFailed', 'AccountLockedOut')`,
+    );
     expect(events.filter((e: { type: string }) => e.type === 'AccountLockedOut')).toHaveLength(1);
   });
 
@@ -162,18 +186,42 @@ describe('people, sessions and electronic signatures', () => {
 
   it('takes an activation code once, and enforces the password policy naming the rule', async () => {
     const person = await createPerson('ana.activate', 'monitor', ['S01']);
-    const tooShort = await app.http().post('/auth/activate').send({ username: 'ana.activate', activationCode: person.activationCode, password: 'short' }).expect(422);
+    const tooShort = await app
+      .http()
+      .post('/auth/activate')
+      .send({ username: 'ana.activate', activationCode: person.activationCode, password: 'short' })
+      .expect(422);
     expect(tooShort.body.details).toEqual([{ field: 'password', rule: 'min-length' }]);
-    const sameAsName = await app.http().post('/auth/activate').send({ username: 'ana.activate', activationCode: person.activationCode, password: 'ANA.ACTIVATE' }).expect(422);
+    const sameAsName = await app
+      .http()
+      .post('/auth/activate')
+      .send({ username: 'ana.activate', activationCode: person.activationCode, password: 'ANA.ACTIVATE' })
+      .expect(422);
     expect(sameAsName.body.details).toContainEqual({ field: 'password', rule: 'not-username' });
-    await app.http().post('/auth/activate').send({ username: 'ana.activate', activationCode: person.activationCode, password: PASSWORD }).expect(204);
-    const twice = await app.http().post('/auth/activate').send({ username: 'ana.activate', activationCode: person.activationCode, password: 'another fine passphrase' }).expect(401);
+    await app
+      .http()
+      .post('/auth/activate')
+      .send({ username: 'ana.activate', activationCode: person.activationCode, password: PASSWORD })
+      .expect(204);
+    const twice = await app
+      .http()
+      .post('/auth/activate')
+      .send({ username: 'ana.activate', activationCode: person.activationCode, password: 'another fine passphrase' })
+      .expect(401);
     expect(twice.body.details).toEqual([{ field: 'activationCode', rule: 'valid-activation-code' }]);
 
     const { browser, csrf } = await login('ana.activate');
-    const reused = await browser.post('/auth/password').set('X-CSRF-Token', csrf).send({ currentPassword: PASSWORD, newPassword: PASSWORD }).expect(422);
+    const reused = await browser
+      .post('/auth/password')
+      .set('X-CSRF-Token', csrf)
+      .send({ currentPassword: PASSWORD, newPassword: PASSWORD })
+      .expect(422);
     expect(reused.body.details).toEqual([{ field: 'newPassword', rule: 'not-recently-used' }]);
-    await browser.post('/auth/password').set('X-CSRF-Token', csrf).send({ currentPassword: PASSWORD, newPassword: 'a brand new passphrase' }).expect(204);
+    await browser
+      .post('/auth/password')
+      .set('X-CSRF-Token', csrf)
+      .send({ currentPassword: PASSWORD, newPassword: 'a brand new passphrase' })
+      .expect(204);
     secrets.push('a brand new passphrase');
   });
 
@@ -185,7 +233,11 @@ describe('people, sessions and electronic signatures', () => {
     secrets.push(reset.body.activationCode);
     await browser.get('/auth/session').expect(401);
     await agent().post('/auth/login').send({ username: 'ana.leaving', password: PASSWORD }).expect(401);
-    await app.http().post('/auth/activate').send({ username: 'ana.leaving', activationCode: reset.body.activationCode, password: 'second passphrase here' }).expect(204);
+    await app
+      .http()
+      .post('/auth/activate')
+      .send({ username: 'ana.leaving', activationCode: reset.body.activationCode, password: 'second passphrase here' })
+      .expect(204);
     secrets.push('second passphrase here');
     const again = await login('ana.leaving', 'second passphrase here');
     await app.http().post(`/users/${person.userId}/deactivation`).set('Authorization', admin).expect(204);
@@ -194,8 +246,17 @@ describe('people, sessions and electronic signatures', () => {
   });
 
   it('issues scoped, expiring API keys for machines, lists them without the key and revokes them', async () => {
-    const issued = await app.http().post('/api-keys').set('Authorization', admin)
-      .send({ name: 'Lab system S01', role: 'site_coordinator', siteIds: ['S01'], scopes: ['submit-clinical-data'], expiresAt: minutesAfter(T0, 60 * 24).toISOString() })
+    const issued = await app
+      .http()
+      .post('/api-keys')
+      .set('Authorization', admin)
+      .send({
+        name: 'Lab system S01',
+        role: 'site_coordinator',
+        siteIds: ['S01'],
+        scopes: ['submit-clinical-data'],
+        expiresAt: minutesAfter(T0, 60 * 24).toISOString(),
+      })
       .expect(201);
     const key = issued.body.apiKey as string;
     secrets.push(key);
@@ -209,10 +270,22 @@ describe('people, sessions and electronic signatures', () => {
     app.setNow(T0);
     await app.http().delete(`/api-keys/${issued.body.id}`).set('Authorization', admin).expect(204);
     // a machine cannot be given what a person signs
-    const signedByMachine = await app.http().post('/api-keys').set('Authorization', admin)
-      .send({ name: 'Robot', role: 'site_coordinator', siteIds: ['S01'], scopes: ['code-break', 'read-monitoring'], expiresAt: minutesAfter(T0, 60).toISOString() })
+    const signedByMachine = await app
+      .http()
+      .post('/api-keys')
+      .set('Authorization', admin)
+      .send({
+        name: 'Robot',
+        role: 'site_coordinator',
+        siteIds: ['S01'],
+        scopes: ['code-break', 'read-monitoring'],
+        expiresAt: minutesAfter(T0, 60).toISOString(),
+      })
       .expect(422);
-    expect(signedByMachine.body.details).toEqual([{ field: 'scopes[0]', rule: 'needs-a-person' }, { field: 'scopes[1]', rule: 'within-role' }]);
+    expect(signedByMachine.body.details).toEqual([
+      { field: 'scopes[0]', rule: 'needs-a-person' },
+      { field: 'scopes[1]', rule: 'within-role' },
+    ]);
     await app.http().post('/patients/S01-0902/labs').set('Authorization', `Bearer ${key}`).send(labBody()).expect(401);
   });
 
@@ -226,14 +299,27 @@ describe('people, sessions and electronic signatures', () => {
       coordinator = await app.userToken('site_coordinator', ['S01']);
       await activePerson('dr.signer', 'investigator', ['S01']);
       investigator = await login('dr.signer');
-      const enrolled = await app.http().post('/sites/S01/patients').set('Authorization', coordinator).send(enrolmentBody('0100')).expect(201);
+      const enrolled = await app
+        .http()
+        .post('/sites/S01/patients')
+        .set('Authorization', coordinator)
+        .send(enrolmentBody('0100'))
+        .expect(201);
       patientId = enrolled.body.patientId;
-      const lab = await app.http().post(`/patients/${patientId}/labs`).set('Authorization', coordinator).send(labBody({ occurredAt: '2026-03-02' })).expect(201);
+      const lab = await app
+        .http()
+        .post(`/patients/${patientId}/labs`)
+        .set('Authorization', coordinator)
+        .send(labBody({ occurredAt: '2026-03-02' }))
+        .expect(201);
       labId = lab.body.events[0].eventId;
     });
 
     const sign = (body: object) =>
-      investigator.browser.post(`/patients/${patientId}/signatures`).set('X-CSRF-Token', investigator.csrf).send({ ...submission(), meaning: 'approval', ...body });
+      investigator.browser
+        .post(`/patients/${patientId}/signatures`)
+        .set('X-CSRF-Token', investigator.csrf)
+        .send({ ...submission(), meaning: 'approval', ...body });
 
     it('refuses a wrong password with 401 and records the failed attempt', async () => {
       const refused = await sign({ scope: { kind: 'casebook' }, username: 'dr.signer', password: 'not my password' }).expect(401);
@@ -252,7 +338,9 @@ describe('people, sessions and electronic signatures', () => {
     it('signs a visit with the printed name, meaning, stream version and content hash, and a correction invalidates it', async () => {
       const signed = await sign({ scope: { kind: 'visit', visit: 'screening' }, username: 'dr.signer', password: PASSWORD }).expect(201);
       expect(signed.body.events[0].type).toBe('RecordSigned');
-      const [event] = await app.dataSource.query(`SELECT data, actor_id, actor_role FROM event_store.events WHERE event_id = $1`, [signed.body.events[0].eventId]);
+      const [event] = await app.dataSource.query(`SELECT data, actor_id, actor_role FROM event_store.events WHERE event_id = $1`, [
+        signed.body.events[0].eventId,
+      ]);
       expect(event.data).toMatchObject({
         meaning: 'approval',
         scope: { kind: 'visit', visit: 'screening' },
@@ -269,23 +357,50 @@ describe('people, sessions and electronic signatures', () => {
 
       const awaiting = async () => {
         await whenProjectionCaughtUp(app.dataSource, 'monitoring');
-        const res = await app.http().get('/monitoring/sites/S01/signatures?status=awaiting&asOf=2026-06-01').set('Authorization', coordinator).expect(200);
+        const res = await app
+          .http()
+          .get('/monitoring/sites/S01/signatures?status=awaiting&asOf=2026-06-01')
+          .set('Authorization', coordinator)
+          .expect(200);
         return (res.body.items as { patientId: string; scope: string; status: string }[]).filter((item) => item.patientId === patientId);
       };
       expect(await awaiting()).toEqual([]);
-      const correction = await app.http().post(`/patients/${patientId}/corrections`).set('Authorization', coordinator).send({
-        ...submission(), occurredAt: '2026-03-02', correctedEventId: labId, reason: 'Transcription error', data: { analyte: 'IGM', value: 1.25, unit: 'g/L', qualifier: '=' },
-      }).expect(201);
+      const correction = await app
+        .http()
+        .post(`/patients/${patientId}/corrections`)
+        .set('Authorization', coordinator)
+        .send({
+          ...submission(),
+          occurredAt: '2026-03-02',
+          correctedEventId: labId,
+          reason: 'Transcription error',
+          data: { analyte: 'IGM', value: 1.25, unit: 'g/L', qualifier: '=' },
+        })
+        .expect(201);
       const correctionId = correction.body.events[0].eventId;
 
       const listed = await investigator.browser.get(`/patients/${patientId}/signatures`).expect(200);
-      expect(listed.body.map((s: { scope: unknown; status: string; invalidatedBy?: { eventId: string; type: string } }) => [s.scope, s.status, s.invalidatedBy])).toEqual([
+      expect(
+        listed.body.map((s: { scope: unknown; status: string; invalidatedBy?: { eventId: string; type: string } }) => [
+          s.scope,
+          s.status,
+          s.invalidatedBy,
+        ]),
+      ).toEqual([
         [{ kind: 'visit', visit: 'screening' }, 'invalidated', { eventId: correctionId, type: 'EntryCorrected', occurredAt: '2026-03-02' }],
         [{ kind: 'casebook' }, 'invalidated', { eventId: correctionId, type: 'EntryCorrected', occurredAt: '2026-03-02' }],
       ]);
       expect(await awaiting()).toEqual([
-        expect.objectContaining({ scope: 'casebook', status: 'invalidated', invalidatedBy: { eventId: correctionId, type: 'EntryCorrected' } }),
-        expect.objectContaining({ scope: 'screening', status: 'invalidated', invalidatedBy: { eventId: correctionId, type: 'EntryCorrected' } }),
+        expect.objectContaining({
+          scope: 'casebook',
+          status: 'invalidated',
+          invalidatedBy: { eventId: correctionId, type: 'EntryCorrected' },
+        }),
+        expect.objectContaining({
+          scope: 'screening',
+          status: 'invalidated',
+          invalidatedBy: { eventId: correctionId, type: 'EntryCorrected' },
+        }),
       ]);
     });
 
@@ -298,7 +413,9 @@ describe('people, sessions and electronic signatures', () => {
         .send({ ...submission(), meaning: 'approval', scope: { kind: 'casebook' }, username: 'dr.signer', password: PASSWORD })
         .expect(403);
       expect(refused.body.details).toEqual([{ field: 'patientId', rule: 'site-scope' }]);
-      const stored = await app.dataSource.query(`SELECT 1 FROM event_store.events WHERE stream_id = $1 AND type = 'RecordSigned'`, [`patient-${enrolled.body.patientId}`]);
+      const stored = await app.dataSource.query(`SELECT 1 FROM event_store.events WHERE stream_id = $1 AND type = 'RecordSigned'`, [
+        `patient-${enrolled.body.patientId}`,
+      ]);
       expect(stored).toEqual([]);
     });
   });
@@ -306,23 +423,50 @@ describe('people, sessions and electronic signatures', () => {
   it("signs the database freeze with the administrator's password, and refuses it without or with a wrong one", async () => {
     await activePerson('the.admin', 'administrator');
     const { browser, csrf } = await login('the.admin');
-    const freeze = (body: object) => browser.post('/trial/freeze').set('X-CSRF-Token', csrf).send({ ...submission(), reason: 'Cleaning', ...body });
+    const freeze = (body: object) =>
+      browser
+        .post('/trial/freeze')
+        .set('X-CSRF-Token', csrf)
+        .send({ ...submission(), reason: 'Cleaning', ...body });
     expect((await freeze({}).expect(422)).body.details).toEqual([{ field: 'password', rule: 'required' }]);
     await freeze({ username: 'the.admin', password: 'not my password' }).expect(401);
     const frozen = await freeze({ username: 'the.admin', password: PASSWORD }).expect(201);
-    const [event] = await app.dataSource.query(`SELECT type, data FROM event_store.events WHERE event_id = $1`, [frozen.body.events[0].eventId]);
+    const [event] = await app.dataSource.query(`SELECT type, data FROM event_store.events WHERE event_id = $1`, [
+      frozen.body.events[0].eventId,
+    ]);
     expect(event).toEqual({
       type: 'DatabaseFrozen',
-      data: { reason: 'Cleaning', signature: { signer: expect.objectContaining({ username: 'the.admin', role: 'administrator', printedName: 'Dr the.admin' }), meaning: 'approval', signedAt: T0.toISOString() } },
+      data: {
+        reason: 'Cleaning',
+        signature: {
+          signer: expect.objectContaining({ username: 'the.admin', role: 'administrator', printedName: 'Dr the.admin' }),
+          meaning: 'approval',
+          signedAt: T0.toISOString(),
+        },
+      },
     });
   });
 
   it('writes every login, failure, lockout, password change, reset and deactivation to the log, and no secret anywhere', async () => {
-    const types = (await app.dataSource.query(`SELECT DISTINCT type FROM event_store.events WHERE stream_id LIKE 'account-%'`)).map((r: { type: string }) => r.type);
-    expect(types).toEqual(expect.arrayContaining([
-      'AccountCreated', 'AccountActivated', 'LoginSucceeded', 'LoginFailed', 'AccountLockedOut', 'LoggedOut', 'PasswordChanged', 'PasswordReset',
-      'AccountDeactivated', 'SignatureAuthenticationFailed', 'ApiKeyIssued', 'ApiKeyRevoked',
-    ]));
+    const types = (await app.dataSource.query(`SELECT DISTINCT type FROM event_store.events WHERE stream_id LIKE 'account-%'`)).map(
+      (r: { type: string }) => r.type,
+    );
+    expect(types).toEqual(
+      expect.arrayContaining([
+        'AccountCreated',
+        'AccountActivated',
+        'LoginSucceeded',
+        'LoginFailed',
+        'AccountLockedOut',
+        'LoggedOut',
+        'PasswordChanged',
+        'PasswordReset',
+        'AccountDeactivated',
+        'SignatureAuthenticationFailed',
+        'ApiKeyIssued',
+        'ApiKeyRevoked',
+      ]),
+    );
     const stored = JSON.stringify(await app.dataSource.query(`SELECT * FROM event_store.events`));
     const logged = output.join('');
     expect(secrets.length).toBeGreaterThan(20);

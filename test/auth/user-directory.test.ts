@@ -94,9 +94,9 @@ describe('UserDirectory on PostgreSQL', () => {
 
   it('lets the database itself refuse a coordinator bound to two sites', async () => {
     const { user } = await users.createUser(aNewUser({ role: 'site_coordinator', siteIds: ['S01'] }));
-    await expect(
-      db.dataSource.query(`UPDATE auth.users SET site_ids = ARRAY['S01','S02'] WHERE id = $1`, [user.id]),
-    ).rejects.toThrow(/users_site_binding/);
+    await expect(db.dataSource.query(`UPDATE auth.users SET site_ids = ARRAY['S01','S02'] WHERE id = $1`, [user.id])).rejects.toThrow(
+      /users_site_binding/,
+    );
   });
 
   it('lists users with their sites and status, without key material', async () => {

@@ -82,8 +82,24 @@ describe('npm run bench', () => {
 
   beforeAll(async () => {
     const output = await runBenchmark([
-      '--events', '200', '--concurrency', '4', '--batch-size', '50', '--latency-samples', '5',
-      '--http-requests', '40', '--http-clients', '4', '--open-loop-rate', '20', '--open-loop-seconds', '1', '--web-runs', '1',
+      '--events',
+      '200',
+      '--concurrency',
+      '4',
+      '--batch-size',
+      '50',
+      '--latency-samples',
+      '5',
+      '--http-requests',
+      '40',
+      '--http-clients',
+      '4',
+      '--open-loop-rate',
+      '20',
+      '--open-loop-seconds',
+      '1',
+      '--web-runs',
+      '1',
     ]);
     stderr = output.stderr;
     document = JSON.parse(output.stdout) as Json;
@@ -103,7 +119,9 @@ describe('npm run bench', () => {
 
   it.each(THROUGHPUTS)('measures %s as events, seconds and events per second', (path) => {
     const metric = at(document, path) as Json;
-    expect(metric).toEqual(expect.objectContaining({ events: expect.any(Number), seconds: expect.any(Number), events_per_second: expect.any(Number) }));
+    expect(metric).toEqual(
+      expect.objectContaining({ events: expect.any(Number), seconds: expect.any(Number), events_per_second: expect.any(Number) }),
+    );
     expect(metric.events).toBeGreaterThan(0);
     expect(metric.seconds).toBeGreaterThan(0);
     expect(metric.events_per_second).toBeGreaterThan(0);

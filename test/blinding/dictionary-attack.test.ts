@@ -23,10 +23,25 @@ import { startTestApp, type TestApp } from '../support/app';
 import { assertKafkaReachable, readWholeTopic, TEST_KAFKA_BROKERS, uniqueTopic } from '../support/kafka';
 
 type Arm = 'rituximab' | 'placebo';
-interface Patient { id: string; site: string; arm: Arm }
-interface Masked { patientId: string; eventId: string; analyte: string; value: number; text: string }
+interface Patient {
+  id: string;
+  site: string;
+  arm: Arm;
+}
+interface Masked {
+  patientId: string;
+  eventId: string;
+  analyte: string;
+  value: number;
+  text: string;
+}
 /** What one role got from one route: the status and the body as text. */
-interface Reply { role: string; route: string; status: number; text: string }
+interface Reply {
+  role: string;
+  route: string;
+  status: number;
+  text: string;
+}
 
 const SITES = ['S01', 'S02'];
 const SCREENINGS = ['0001', '0002', '0003', '0004'];
@@ -47,7 +62,11 @@ const DICTIONARY = (() => {
  * candidate (the chain format a reader can recompute) with every hash the attacker has seen. Returns the
  * values recovered, by event id.
  */
-function hashDictionaryAttack(masked: EventEnvelope[], history: Map<string, EventEnvelope[]>, seenHashes: Set<string>): Map<string, number> {
+function hashDictionaryAttack(
+  masked: EventEnvelope[],
+  history: Map<string, EventEnvelope[]>,
+  seenHashes: Set<string>,
+): Map<string, number> {
   const recovered = new Map<string, number>();
   if (seenHashes.size === 0) return recovered;
   for (const event of masked) {
@@ -120,7 +139,8 @@ function armAttack(patients: Patient[], featuresByPatient: Map<string, string[]>
     }
     if (groups.size < 2) continue;
     for (const group of groups.values()) {
-      if (group.length >= 2 && group.every((patient) => patient.arm === group[0].arm)) group.forEach((patient) => recovered.add(patient.id));
+      if (group.length >= 2 && group.every((patient) => patient.arm === group[0].arm))
+        group.forEach((patient) => recovered.add(patient.id));
     }
   }
   return recovered;
@@ -162,12 +182,19 @@ describe('a dictionary attack by every blinded role and by a Kafka consumer with
         const arm = kits.find((candidate) => candidate.kit_number === kit)!.arm;
         patients.push({ id: patientId, site, arm });
         await post(`/patients/${patientId}/infusions`, infusionBody({ occurredAt: '2026-03-09' }), coordinators[site]);
-        for (const [occurredAt, visit] of [['2026-03-09', 'baseline'], ['2026-05-18', 'month 3']] as const) {
+        for (const [occurredAt, visit] of [
+          ['2026-03-09', 'baseline'],
+          ['2026-05-18', 'month 3'],
+        ] as const) {
           await post(`/patients/${patientId}/labs`, labBody({ occurredAt, value: 12.5 }), coordinators[site]);
           for (const analyte of ['CD19', 'CD20']) {
             // Rituximab depletes B cells; placebo leaves them as they were.
             const value = visit === 'month 3' && arm === 'rituximab' ? tenth(0, 2) : tenth(100, 300);
-            const { events } = await post(`/patients/${patientId}/labs`, labBody({ occurredAt, analyte, value, unit: 'cells/µL' }), coordinators[site]);
+            const { events } = await post(
+              `/patients/${patientId}/labs`,
+              labBody({ occurredAt, analyte, value, unit: 'cells/µL' }),
+              coordinators[site],
+            );
             masked.push({ patientId, eventId: events[0].eventId, analyte, value, text: String(value) });
           }
         }
@@ -183,20 +210,41 @@ describe('a dictionary attack by every blinded role and by a Kafka consumer with
       'blinded statistician': await app.userToken('blinded_statistician'),
     };
     const siteRoutes = (site: string) =>
-      ['', '/patients', '/deviations', '/queries'].flatMap((list) => [`/monitoring/sites/${site}${list}`, ...(list ? [`/monitoring/sites/${site}${list}/export.csv`] : [])]);
+      ['', '/patients', '/deviations', '/queries'].flatMap((list) => [
+        `/monitoring/sites/${site}${list}`,
+        ...(list ? [`/monitoring/sites/${site}${list}/export.csv`] : []),
+      ]);
     const routes = [
       ...patients.map((patient) => `/patients/${patient.id}/events`),
-      '/monitoring/sites', '/monitoring/sites/export.csv', ...SITES.flatMap(siteRoutes), '/registry/patients', '/registry/sites',
-      '/analysis/patients', '/analysis/endpoints', '/analysis/safety', '/analysis/dataset.csv', '/analysis/endpoints/by-arm', '/analysis/safety/by-arm',
-      '/audit/events', '/audit/exports/odm.xml', '/audit/exports/sdtm/LB.csv', '/audit/checkpoints', '/allocation',
+      '/monitoring/sites',
+      '/monitoring/sites/export.csv',
+      ...SITES.flatMap(siteRoutes),
+      '/registry/patients',
+      '/registry/sites',
+      '/analysis/patients',
+      '/analysis/endpoints',
+      '/analysis/safety',
+      '/analysis/dataset.csv',
+      '/analysis/endpoints/by-arm',
+      '/analysis/safety/by-arm',
+      '/audit/events',
+      '/audit/exports/odm.xml',
+      '/audit/exports/sdtm/LB.csv',
+      '/audit/checkpoints',
+      '/allocation',
     ];
     for (const [role, token] of Object.entries(tokens)) {
       for (const route of routes) {
-        const res = await app.http().get(route).set('Authorization', token).buffer(true).parse((response, done) => {
-          let text = '';
-          response.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
-          response.on('end', () => done(null, text));
-        });
+        const res = await app
+          .http()
+          .get(route)
+          .set('Authorization', token)
+          .buffer(true)
+          .parse((response, done) => {
+            let text = '';
+            response.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+            response.on('end', () => done(null, text));
+          });
         replies.push({ role, route, status: res.status, text: res.body as string });
       }
     }
@@ -207,7 +255,8 @@ describe('a dictionary attack by every blinded role and by a Kafka consumer with
 
   it('reaches data with every blinded role: histories, monitoring, registry, analysis and their exports answer', () => {
     const answered = replies.filter((reply) => reply.status === 200);
-    for (const role of ['site coordinator S01', 'monitor', 'blinded statistician']) expect(answered.some((reply) => reply.role === role)).toBe(true);
+    for (const role of ['site coordinator S01', 'monitor', 'blinded statistician'])
+      expect(answered.some((reply) => reply.role === role)).toBe(true);
     expect(answered.some((reply) => reply.route === '/analysis/dataset.csv')).toBe(true);
     expect(answered.some((reply) => reply.role === 'monitor' && reply.route.endsWith('/events'))).toBe(true);
     expect(replies.filter((reply) => reply.route.startsWith('/audit/') && reply.status === 200)).toEqual([]);
@@ -218,7 +267,9 @@ describe('a dictionary attack by every blinded role and by a Kafka consumer with
     // Values distinctive enough to search for as they are (B-cell counts above 100, one decimal) ...
     const distinctive = masked.filter((value) => value.text.length >= 5);
     expect(distinctive.length).toBeGreaterThan(masked.length / 2);
-    const appearing = distinctive.filter((value) => corpus.some((text) => new RegExp(`(?<![\\d.])${value.text.replace('.', '\\.')}(?![\\d])`).test(text)));
+    const appearing = distinctive.filter((value) =>
+      corpus.some((text) => new RegExp(`(?<![\\d.])${value.text.replace('.', '\\.')}(?![\\d])`).test(text)),
+    );
     expect(appearing).toEqual([]);
 
     const seenHashes = new Set(corpus.flatMap((text) => text.match(HEX64) ?? []));
@@ -230,9 +281,9 @@ describe('a dictionary attack by every blinded role and by a Kafka consumer with
     // ... and every masked event, wherever a blinded role sees it, is one constant placeholder.
     const maskedEvents = [...histories.values()].flat().filter((event) => masked.some((value) => value.eventId === event.eventId));
     expect(maskedEvents.length).toBe(masked.length);
-    expect(new Set(maskedEvents.map((event) => JSON.stringify(Object.keys(event)) + JSON.stringify({ ...(event.data as object), analyte: '' })))).toEqual(
-      new Set([JSON.stringify(Object.keys(maskedEvents[0])) + JSON.stringify({ analyte: '', masked: true })]),
-    );
+    expect(
+      new Set(maskedEvents.map((event) => JSON.stringify(Object.keys(event)) + JSON.stringify({ ...(event.data as object), analyte: '' }))),
+    ).toEqual(new Set([JSON.stringify(Object.keys(maskedEvents[0])) + JSON.stringify({ analyte: '', masked: true })]));
     expect(hashDictionaryAttack(maskedEvents, histories, seenHashes).size).toBe(0);
   });
 
@@ -241,7 +292,9 @@ describe('a dictionary attack by every blinded role and by a Kafka consumer with
     const exposed = new Map<string, EventEnvelope[]>();
     const seen = new Set<string>();
     for (const { patientId } of sample) {
-      const raw = await app.dataSource.query(`SELECT stream_id FROM event_store.events WHERE stream_id = $1 LIMIT 1`, [`patient-${patientId}`]);
+      const raw = await app.dataSource.query(`SELECT stream_id FROM event_store.events WHERE stream_id = $1 LIMIT 1`, [
+        `patient-${patientId}`,
+      ]);
       // The chain of format 1: plain SHA-256, which anyone holding an event can recompute.
       const events = await readStream(app, raw[0].stream_id);
       events.forEach((event, index) => {
@@ -249,7 +302,14 @@ describe('a dictionary attack by every blinded role and by a Kafka consumer with
         event.hash = computeEventHash(chainedFields(event));
         seen.add(event.hash);
       });
-      exposed.set(raw[0].stream_id, events.map((event) => (sample.some((m) => m.eventId === event.eventId) ? { ...event, data: { analyte: (event.data as { analyte: string }).analyte, masked: true } } : event)));
+      exposed.set(
+        raw[0].stream_id,
+        events.map((event) =>
+          sample.some((m) => m.eventId === event.eventId)
+            ? { ...event, data: { analyte: (event.data as { analyte: string }).analyte, masked: true } }
+            : event,
+        ),
+      );
     }
     const targets = [...exposed.values()].flat().filter((event) => (event.data as { masked?: boolean }).masked);
     const recovered = hashDictionaryAttack(targets, exposed, seen);
@@ -274,35 +334,69 @@ describe('a dictionary attack by every blinded role and by a Kafka consumer with
   it('recovers 0 values and 0 arms from the Kafka topic without the key, where the unsealed events would give every arm away', async () => {
     expect(messages.length).toBeGreaterThan(masked.length);
     const onTopic = messages.map((text) => JSON.parse(text) as EventEnvelope);
-    expect(masked.filter((value) => messages.some((text) => text.includes(value.eventId) && new RegExp(`"value":${value.text}\\b`).test(text)))).toEqual([]);
+    expect(
+      masked.filter((value) => messages.some((text) => text.includes(value.eventId) && new RegExp(`"value":${value.text}\\b`).test(text))),
+    ).toEqual([]);
 
     const seenHashes = new Set(messages.flatMap((text) => text.match(HEX64) ?? []));
     const byStream = new Map<string, EventEnvelope[]>();
-    for (const event of onTopic) byStream.set(event.streamId, [...(byStream.get(event.streamId) ?? []), event].sort((a, b) => a.streamVersion - b.streamVersion));
+    for (const event of onTopic)
+      byStream.set(
+        event.streamId,
+        [...(byStream.get(event.streamId) ?? []), event].sort((a, b) => a.streamVersion - b.streamVersion),
+      );
     const sealed = onTopic.filter((event) => masked.some((value) => value.eventId === event.eventId));
     expect(sealed.every((event) => typeof (event.data as { sealed?: unknown }).sealed === 'string')).toBe(true);
     // The hashes travel with each message; the most telling result of each patient (CD19 at month 3) is attacked.
     const telling = sealed.filter((event) => (event.data as { analyte: string }).analyte === 'CD19' && event.occurredAt === '2026-05-18');
     expect(telling).toHaveLength(patients.length);
-    expect(hashDictionaryAttack(telling.map((event) => ({ ...event, data: { analyte: 'CD19' } })), byStream, seenHashes).size).toBe(0);
+    expect(
+      hashDictionaryAttack(
+        telling.map((event) => ({ ...event, data: { analyte: 'CD19' } })),
+        byStream,
+        seenHashes,
+      ).size,
+    ).toBe(0);
 
     const features = (view: (event: EventEnvelope) => string) => {
       const byPatient = new Map<string, string[]>();
       for (const patient of patients) {
-        const own = (byStream.get(`patient-${patient.id}`) ?? []).filter((event) => masked.some((value) => value.eventId === event.eventId));
-        byPatient.set(patient.id, own.flatMap((event) => featuresOf(view(event), patient.id)));
+        const own = (byStream.get(`patient-${patient.id}`) ?? []).filter((event) =>
+          masked.some((value) => value.eventId === event.eventId),
+        );
+        byPatient.set(
+          patient.id,
+          own.flatMap((event) => featuresOf(view(event), patient.id)),
+        );
       }
       return byPatient;
     };
-    expect([...armAttack(patients, features((event) => JSON.stringify(event)))]).toEqual([]);
+    expect([
+      ...armAttack(
+        patients,
+        features((event) => JSON.stringify(event)),
+      ),
+    ]).toEqual([]);
     // Calibration: the same events unsealed, as the topic carried them before.
-    const unsealed = new Map((await Promise.all(patients.map((patient) => readStream(app, `patient-${patient.id}`)))).flat().map((event) => [event.eventId, event]));
-    expect(armAttack(patients, features((event) => JSON.stringify(unsealed.get(event.eventId)))).size).toBe(patients.length);
+    const unsealed = new Map(
+      (await Promise.all(patients.map((patient) => readStream(app, `patient-${patient.id}`))))
+        .flat()
+        .map((event) => [event.eventId, event]),
+    );
+    expect(
+      armAttack(
+        patients,
+        features((event) => JSON.stringify(unsealed.get(event.eventId))),
+      ).size,
+    ).toBe(patients.length);
   });
 });
 
 async function readStream(app: TestApp, streamId: string): Promise<EventEnvelope[]> {
   const { toStoredEnvelope, EVENT_COLUMNS } = await import('@trialstream/event-store');
-  const rows = await app.dataSource.query(`SELECT ${EVENT_COLUMNS} FROM event_store.events AS e WHERE stream_id = $1 ORDER BY stream_version`, [streamId]);
+  const rows = await app.dataSource.query(
+    `SELECT ${EVENT_COLUMNS} FROM event_store.events AS e WHERE stream_id = $1 ORDER BY stream_version`,
+    [streamId],
+  );
   return rows.map(toStoredEnvelope);
 }

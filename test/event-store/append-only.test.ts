@@ -1,13 +1,6 @@
 import { appendInTransaction, chainedFields, computeEventHash } from '@trialstream/event-store';
 import type { QueryRunner } from 'typeorm';
-import {
-  aSubmission,
-  anAppend,
-  anEvent,
-  newPatientStream,
-  openEventStoreHarness,
-  type EventStoreHarness,
-} from './event-store-harness';
+import { aSubmission, anAppend, anEvent, newPatientStream, openEventStoreHarness, type EventStoreHarness } from './event-store-harness';
 
 describe('the event log is append-only in the database itself', () => {
   let harness: EventStoreHarness;
@@ -99,9 +92,7 @@ describe('the event log is append-only in the database itself', () => {
 
     it('may append and read events', async () => {
       const streamId = newPatientStream();
-      const [outcome] = await asApplication((runner) =>
-        appendInTransaction(runner, [anAppend({ streamId, submission: aSubmission() })]),
-      );
+      const [outcome] = await asApplication((runner) => appendInTransaction(runner, [anAppend({ streamId, submission: aSubmission() })]));
       expect(outcome.status).toBe('appended');
       const [{ count }] = await asApplication((runner) =>
         runner.query(`SELECT count(*)::int AS count FROM event_store.events WHERE stream_id = $1`, [streamId]),
@@ -175,11 +166,11 @@ describe('the event log is append-only in the database itself', () => {
       const salts = await harness.store().chainSalts([first.eventId]);
       const forgedHash = computeEventHash(chainedFields({ ...first, data: forgedData }), salts.get(first.eventId));
 
-      await behindTheDatabasesBack(
-        'event_store.events',
-        `UPDATE event_store.events SET data = $2, hash = $3 WHERE event_id = $1`,
-        [first.eventId, JSON.stringify(forgedData), forgedHash],
-      );
+      await behindTheDatabasesBack('event_store.events', `UPDATE event_store.events SET data = $2, hash = $3 WHERE event_id = $1`, [
+        first.eventId,
+        JSON.stringify(forgedData),
+        forgedHash,
+      ]);
 
       const report = await harness.store().verifyIntegrity();
       expect(report.brokenLinks.filter((link) => link.streamId === streamId)).toEqual([

@@ -1,13 +1,7 @@
 import { appendInTransaction, type AppendOutcome, type PostgresEventStore } from '@trialstream/event-store';
 import type { QueryRunner } from 'typeorm';
 import { START_CHECKPOINT, type Checkpoint, type EventEnvelope } from '@trialstream/domain';
-import {
-  anAppend,
-  anEvent,
-  newPatientStream,
-  openEventStoreHarness,
-  type EventStoreHarness,
-} from './event-store-harness';
+import { anAppend, anEvent, newPatientStream, openEventStoreHarness, type EventStoreHarness } from './event-store-harness';
 
 describe('catch-up reading of the whole log', () => {
   let harness: EventStoreHarness;
@@ -34,7 +28,7 @@ describe('catch-up reading of the whole log', () => {
   async function readStreamsEventually(after: Checkpoint, streams: string[], count: number): Promise<EventEnvelope[]> {
     const seen: EventEnvelope[] = [];
     let checkpoint = after;
-    for (const deadline = Date.now() + 15000; Date.now() < deadline; ) {
+    for (const deadline = Date.now() + 15000; Date.now() < deadline;) {
       const page = await readNow(checkpoint);
       seen.push(...page.events.filter((event) => streams.includes(event.streamId)));
       checkpoint = page.checkpoint;
@@ -157,7 +151,7 @@ describe('catch-up reading of the whole log', () => {
 
     const pages: EventEnvelope[][] = [];
     let next = checkpoint;
-    for (const deadline = Date.now() + 15000; pages.flat().length < 25 && Date.now() < deadline; ) {
+    for (const deadline = Date.now() + 15000; pages.flat().length < 25 && Date.now() < deadline;) {
       const page = await store.readAll(next, 7);
       expect(page.events.length).toBeLessThanOrEqual(7);
       if (page.events.length > 0) pages.push(page.events);
@@ -168,7 +162,10 @@ describe('catch-up reading of the whole log', () => {
     expect(ids).toHaveLength(25);
     expect(new Set(ids).size).toBe(25);
     for (const streamId of streams) {
-      const versions = pages.flat().filter((event) => event.streamId === streamId).map((event) => event.streamVersion);
+      const versions = pages
+        .flat()
+        .filter((event) => event.streamId === streamId)
+        .map((event) => event.streamVersion);
       expect(versions).toEqual([1, 2, 3, 4, 5]);
     }
   });

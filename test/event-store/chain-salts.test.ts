@@ -1,8 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { openDatabase } from '@trialstream/database';
-import {
-  EVENT_STORE_MIGRATIONS, GENESIS_HASH, PostgresEventStore, chainedFields, computeEventHash,
-} from '@trialstream/event-store';
+import { EVENT_STORE_MIGRATIONS, GENESIS_HASH, PostgresEventStore, chainedFields, computeEventHash } from '@trialstream/event-store';
 import { createTestDatabase, type TestDatabase } from '@trialstream/testing';
 import type { DataSource } from 'typeorm';
 import type { EventEnvelope } from '@trialstream/domain';
@@ -11,18 +9,44 @@ import { anAppend, anEvent, coordinator, newPatientStream } from './event-store-
 /** An event written the way the store wrote them before salts existed (chain format 1), by hand. */
 async function storeUnsaltedEvent(dataSource: DataSource, streamId: string): Promise<EventEnvelope> {
   const event: EventEnvelope = {
-    eventId: randomUUID(), type: 'VitalSignsRecorded', schemaVersion: 1, streamId, streamVersion: 1, globalPosition: '', transactionId: '',
-    siteId: 'site-101', actor: coordinator, occurredAt: '2025-03-04', recordedAt: '2025-03-04T10:00:00.000Z',
-    correlationId: randomUUID(), causationId: null, submissionId: null, amends: null,
-    data: { systolicMmHg: 131 }, previousHash: GENESIS_HASH, hash: '',
+    eventId: randomUUID(),
+    type: 'VitalSignsRecorded',
+    schemaVersion: 1,
+    streamId,
+    streamVersion: 1,
+    globalPosition: '',
+    transactionId: '',
+    siteId: 'site-101',
+    actor: coordinator,
+    occurredAt: '2025-03-04',
+    recordedAt: '2025-03-04T10:00:00.000Z',
+    correlationId: randomUUID(),
+    causationId: null,
+    submissionId: null,
+    amends: null,
+    data: { systolicMmHg: 131 },
+    previousHash: GENESIS_HASH,
+    hash: '',
   };
   event.hash = computeEventHash(chainedFields(event));
   await dataSource.query(
     `INSERT INTO event_store.events (event_id, stream_id, stream_version, type, schema_version, site_id, actor_id, actor_role,
        occurred_at, recorded_at, correlation_id, data, previous_hash, hash)
      VALUES ($1, $2, 1, $3, 1, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-    [event.eventId, streamId, event.type, event.siteId, coordinator.userId, coordinator.role, event.occurredAt, event.recordedAt,
-      event.correlationId, JSON.stringify(event.data), GENESIS_HASH, event.hash],
+    [
+      event.eventId,
+      streamId,
+      event.type,
+      event.siteId,
+      coordinator.userId,
+      coordinator.role,
+      event.occurredAt,
+      event.recordedAt,
+      event.correlationId,
+      JSON.stringify(event.data),
+      GENESIS_HASH,
+      event.hash,
+    ],
   );
   await dataSource.query(`INSERT INTO event_store.streams (stream_id, version, last_hash) VALUES ($1, 1, $2)`, [streamId, event.hash]);
   return event;
@@ -91,17 +115,23 @@ describe('the chain commits to every event with a per-event secret salt, kept ap
       await runner.startTransaction();
       try {
         await runner.query(`SET LOCAL ROLE ${role}`);
-        return await runner.query(sql).then(() => 'allowed', (error: Error) => error.message);
+        return await runner.query(sql).then(
+          () => 'allowed',
+          (error: Error) => error.message,
+        );
       } finally {
         await runner.rollbackTransaction();
         await runner.release();
       }
     };
     expect(await asRole('trialstream_app', 'SELECT salt FROM event_audit.event_salts')).toMatch(/permission denied/);
-    expect(await asRole('trialstream_app', `INSERT INTO event_audit.event_salts VALUES ('${randomUUID()}', '${'0'.repeat(64)}')`)).toBe('allowed');
+    expect(await asRole('trialstream_app', `INSERT INTO event_audit.event_salts VALUES ('${randomUUID()}', '${'0'.repeat(64)}')`)).toBe(
+      'allowed',
+    );
     expect(await asRole('trialstream_app', 'SELECT count(*) FROM event_store.events')).toBe('allowed');
     expect(await asRole('trialstream_auditor', 'SELECT salt FROM event_audit.event_salts')).toBe('allowed');
-    expect(await asRole('trialstream_auditor', 'INSERT INTO event_store.events (event_id) VALUES (gen_random_uuid())')).toMatch(/permission denied/);
+    expect(await asRole('trialstream_auditor', 'INSERT INTO event_store.events (event_id) VALUES (gen_random_uuid())')).toMatch(
+      /permission denied/,
+    );
   });
 });
-

@@ -1,12 +1,5 @@
 import { appendInTransaction, type AppendOutcome } from '@trialstream/event-store';
-import {
-  anAppend,
-  anEvent,
-  countByStatus,
-  newPatientStream,
-  openEventStoreHarness,
-  type EventStoreHarness,
-} from './event-store-harness';
+import { anAppend, anEvent, countByStatus, newPatientStream, openEventStoreHarness, type EventStoreHarness } from './event-store-harness';
 
 describe('concurrent appends to one patient stream', () => {
   let harness: EventStoreHarness;
@@ -33,9 +26,7 @@ describe('concurrent appends to one patient stream', () => {
 
     const outcomes = await Promise.all(
       Array.from({ length: 50 }, (_, writer) =>
-        stores[writer % storeCount].append(
-          anAppend({ streamId, expectedVersion, events: [anEvent({ data: { writer } })] }),
-        ),
+        stores[writer % storeCount].append(anAppend({ streamId, expectedVersion, events: [anEvent({ data: { writer } })] })),
       ),
     );
 
@@ -57,7 +48,10 @@ describe('concurrent appends to one patient stream', () => {
       expect(held.status).toBe('appended');
 
       let waiting: AppendOutcome | undefined;
-      const waiter = harness.store().append(anAppend({ streamId, expectedVersion: 1 })).then((o) => (waiting = o));
+      const waiter = harness
+        .store()
+        .append(anAppend({ streamId, expectedVersion: 1 }))
+        .then((o) => (waiting = o));
       await new Promise((resolve) => setTimeout(resolve, 200));
       expect(waiting).toBeUndefined();
 

@@ -1,13 +1,6 @@
 import type { Upcaster } from '@trialstream/event-store';
 import { START_CHECKPOINT } from '@trialstream/domain';
-import {
-  anAppend,
-  anEvent,
-  newPatientStream,
-  openEventStoreHarness,
-  readAllUntil,
-  type EventStoreHarness,
-} from './event-store-harness';
+import { anAppend, anEvent, newPatientStream, openEventStoreHarness, readAllUntil, type EventStoreHarness } from './event-store-harness';
 
 /** Weight was recorded in pounds under schema 1; schema 2 stores kilograms. */
 const weightInKilograms: Upcaster = (type, schemaVersion, data) => {

@@ -62,7 +62,11 @@ describe('ODM 1.3.2 export', () => {
     expect(odm.getAttribute('CreationDateTime')).toBe('2024-07-01T09:00:00Z');
     expect(elements(document, 'Study')[0].getAttribute('OID')).toBe('ST.ANTIMAG-RTX');
     expect(elements(document, 'ProtocolName')[0].textContent).toBe('RTX-MAG-01');
-    expect(elements(document, 'SubjectData').map((subject) => subject.getAttribute('SubjectKey'))).toEqual(['ZH01-007', 'BE02-001', 'ZH01-008']);
+    expect(elements(document, 'SubjectData').map((subject) => subject.getAttribute('SubjectKey'))).toEqual([
+      'ZH01-007',
+      'BE02-001',
+      'ZH01-008',
+    ]);
   });
 
   it('defines every item, item group, form and code list it uses', () => {
@@ -122,8 +126,24 @@ describe('ODM 1.3.2 export', () => {
 
   it('shows a corrected value as the original insert followed by an update with the reason', () => {
     const history = records.filter((record) => record.formRepeatKey === ids.brunoIgm && record.itemOid === 'IT.LB.LBORRES');
-    expect(history.map(({ transactionType, value, unitName, sourceId, reasonForChange, userOid }) => ({ transactionType, value, unitName, sourceId, reasonForChange, userOid }))).toEqual([
-      { transactionType: 'Insert', value: '9.75', unitName: 'g/L', sourceId: ids.brunoIgm, reasonForChange: null, userOid: 'USR.coordinator-be02' },
+    expect(
+      history.map(({ transactionType, value, unitName, sourceId, reasonForChange, userOid }) => ({
+        transactionType,
+        value,
+        unitName,
+        sourceId,
+        reasonForChange,
+        userOid,
+      })),
+    ).toEqual([
+      {
+        transactionType: 'Insert',
+        value: '9.75',
+        unitName: 'g/L',
+        sourceId: ids.brunoIgm,
+        reasonForChange: null,
+        userOid: 'USR.coordinator-be02',
+      },
       {
         transactionType: 'Update',
         value: '9.25',
@@ -172,7 +192,10 @@ describe('ODM 1.3.2 export', () => {
     const valueOf = (itemOid: string) => antiMag.find((record) => record.itemOid === itemOid);
     expect(valueOf('IT.LB.LBORRES')).toMatchObject({ value: '70000', unitName: 'BTU' });
     expect(valueOf('IT.LB.QUAL')).toMatchObject({ value: '>' });
-    expect(records.find((record) => record.formRepeatKey === ids.annaIgm && record.itemOid === 'IT.LB.LBORRES')).toMatchObject({ value: '1230', unitName: 'mg/dL' });
+    expect(records.find((record) => record.formRepeatKey === ids.annaIgm && record.itemOid === 'IT.LB.LBORRES')).toMatchObject({
+      value: '1230',
+      unitName: 'mg/dL',
+    });
   });
 
   describe('blinded', () => {
@@ -223,11 +246,18 @@ describe('ODM 1.3.2 export', () => {
     patient.enrolled();
     const term = 'Pain & swelling &amp; R&D; "left" <arm>\n\tsecond line';
     const ae = patient.adverseEventReported('2024-02-02', { term });
-    patient.corrected(ae, 'AdverseEventReported', { term: 'Pain', serious: false, grade: 1, relatedness: 'unlikely' }, 'two lines:\nfirst & second');
+    patient.corrected(
+      ae,
+      'AdverseEventReported',
+      { term: 'Pain', serious: false, grade: 1, relatedness: 'unlikely' },
+      'two lines:\nfirst & second',
+    );
     const xml = toOdmXml(log.events, exportOptions());
 
     expect(validateAgainstOdmSchema(xml).valid).toBe(true);
-    const insert = itemDataRecords(parseOdm(xml)).find((record) => record.itemOid === 'IT.AE.AETERM' && record.transactionType === 'Insert');
+    const insert = itemDataRecords(parseOdm(xml)).find(
+      (record) => record.itemOid === 'IT.AE.AETERM' && record.transactionType === 'Insert',
+    );
     expect(insert?.value).toBe(term);
     expect(xpathString(xml, "//*[local-name()='ItemData'][@ItemOID='IT.AE.AETERM'][1]/@Value")).toBe(term);
     expect(xpathString(xml, "(//*[local-name()='ReasonForChange'])[1]")).toBe('two lines:\nfirst & second');
@@ -238,9 +268,15 @@ describe('ODM 1.3.2 export', () => {
     const patient = log.patient('ZH01-001', 'ZH01');
     patient.enrolled();
     const lab = patient.labResulted('2024-03-01');
-    const correction = patient.corrected(lab, 'LabResulted', { analyte: 'IGM', value: 3.5, unit: 'g/L', qualifier: '=' }, 'query answered', {
-      by: { userId: 'dm-1', role: 'administrator', siteId: null },
-    });
+    const correction = patient.corrected(
+      lab,
+      'LabResulted',
+      { analyte: 'IGM', value: 3.5, unit: 'g/L', qualifier: '=' },
+      'query answered',
+      {
+        by: { userId: 'dm-1', role: 'administrator', siteId: null },
+      },
+    );
     const xml = toOdmXml(log.events, exportOptions());
     const update = itemDataRecords(parseOdm(xml)).find((record) => record.sourceId === correction && record.itemOid === 'IT.LB.LBORRES');
     expect(update).toMatchObject({ userOid: 'USR.dm-1', locationOid: 'LOC.ZH01', value: '3.5' });
@@ -260,7 +296,16 @@ describe('ODM 1.3.2 export', () => {
 
   it('nests item data as subject > study event > form > item group', () => {
     const [subject] = elements(parseOdm(unblinded), 'SubjectData');
-    expect(childElements(subject).map((child) => child.localName)).toEqual(['SiteRef', 'StudyEventData', 'StudyEventData', 'StudyEventData']);
-    expect(childElements(subject, 'StudyEventData').map((event) => event.getAttribute('StudyEventOID'))).toEqual(['SE.SCREENING', 'SE.TREATMENT', 'SE.ASSESSMENTS']);
+    expect(childElements(subject).map((child) => child.localName)).toEqual([
+      'SiteRef',
+      'StudyEventData',
+      'StudyEventData',
+      'StudyEventData',
+    ]);
+    expect(childElements(subject, 'StudyEventData').map((event) => event.getAttribute('StudyEventOID'))).toEqual([
+      'SE.SCREENING',
+      'SE.TREATMENT',
+      'SE.ASSESSMENTS',
+    ]);
   });
 });

@@ -27,9 +27,15 @@ describe('ODM 1.3.2 export of electronic signatures', () => {
     const patient = log.patient('ZH01-007', 'ZH01');
     patient.enrolled();
     const lab = patient.labResulted('2024-01-12');
-    signed(log, 'ZH01-007', { meaning: 'approval', scope: { kind: 'visit', visit: 'screening' }, coverage: { eventIds: [lab] } }, 'sig-visit');
+    signed(
+      log,
+      'ZH01-007',
+      { meaning: 'approval', scope: { kind: 'visit', visit: 'screening' }, coverage: { eventIds: [lab] } },
+      'sig-visit',
+    );
     signed(log, 'ZH01-007', { meaning: 'review', scope: { kind: 'casebook' }, coverage: { eventIds: [lab] } }, 'sig-casebook');
-    if (withCorrection) patient.corrected(lab, 'LabResulted', { analyte: 'IGM', value: 1.25, unit: 'g/L', qualifier: '=' }, 'Transcription error');
+    if (withCorrection)
+      patient.corrected(lab, 'LabResulted', { analyte: 'IGM', value: 1.25, unit: 'g/L', qualifier: '=' }, 'Transcription error');
     return { xml: toOdmXml(log.events, exportOptions()), lab };
   };
 

@@ -5,9 +5,54 @@ import { exportOptions, TrialLog } from './trial-log';
 const STANDARD_COLUMNS: Record<keyof SdtmDatasets, string[]> = {
   DM: ['STUDYID', 'DOMAIN', 'USUBJID', 'SUBJID', 'RFSTDTC', 'RFICDTC', 'SITEID', 'BRTHDTC', 'SEX', 'COUNTRY', 'DMDTC'],
   EX: ['STUDYID', 'DOMAIN', 'USUBJID', 'EXSEQ', 'EXTRT', 'EXDOSE', 'EXDOSU', 'EXDOSFRQ', 'EXROUTE', 'EXSTDTC', 'VISIT'],
-  LB: ['STUDYID', 'DOMAIN', 'USUBJID', 'LBSEQ', 'LBTESTCD', 'LBTEST', 'LBORRES', 'LBORRESU', 'LBSTRESC', 'LBSTRESN', 'LBSTRESU', 'LBDTC', 'VISIT'],
-  NV: ['STUDYID', 'DOMAIN', 'USUBJID', 'NVSEQ', 'NVTESTCD', 'NVTEST', 'NVLOC', 'NVLAT', 'NVORRES', 'NVORRESU', 'NVSTRESC', 'NVSTRESN', 'NVSTRESU', 'NVDTC', 'VISIT'],
-  QS: ['STUDYID', 'DOMAIN', 'USUBJID', 'QSSEQ', 'QSCAT', 'QSTESTCD', 'QSTEST', 'QSORRES', 'QSORRESU', 'QSSTRESC', 'QSSTRESN', 'QSSTRESU', 'QSDTC', 'VISIT'],
+  LB: [
+    'STUDYID',
+    'DOMAIN',
+    'USUBJID',
+    'LBSEQ',
+    'LBTESTCD',
+    'LBTEST',
+    'LBORRES',
+    'LBORRESU',
+    'LBSTRESC',
+    'LBSTRESN',
+    'LBSTRESU',
+    'LBDTC',
+    'VISIT',
+  ],
+  NV: [
+    'STUDYID',
+    'DOMAIN',
+    'USUBJID',
+    'NVSEQ',
+    'NVTESTCD',
+    'NVTEST',
+    'NVLOC',
+    'NVLAT',
+    'NVORRES',
+    'NVORRESU',
+    'NVSTRESC',
+    'NVSTRESN',
+    'NVSTRESU',
+    'NVDTC',
+    'VISIT',
+  ],
+  QS: [
+    'STUDYID',
+    'DOMAIN',
+    'USUBJID',
+    'QSSEQ',
+    'QSCAT',
+    'QSTESTCD',
+    'QSTEST',
+    'QSORRES',
+    'QSORRESU',
+    'QSSTRESC',
+    'QSSTRESN',
+    'QSSTRESU',
+    'QSDTC',
+    'VISIT',
+  ],
   AE: ['STUDYID', 'DOMAIN', 'USUBJID', 'AESEQ', 'AETERM', 'AESER', 'AETOXGR', 'AEREL', 'AEOUT', 'AESTDTC', 'VISIT'],
   DS: ['STUDYID', 'DOMAIN', 'USUBJID', 'DSSEQ', 'DSTERM', 'DSDECOD', 'DSCAT', 'DSSTDTC', 'VISIT'],
   CO: ['STUDYID', 'DOMAIN', 'USUBJID', 'COSEQ', 'RDOMAIN', 'COREF', 'COVAL', 'CODTC'],
@@ -46,18 +91,81 @@ describe('SDTM-shaped datasets', () => {
 
   it('has one DM record per subject, screen failures included, with birth year only and the consent date', () => {
     expect(pick(datasets.DM.rows, 'USUBJID', 'SUBJID', 'SITEID', 'SEX', 'BRTHDTC', 'RFICDTC', 'RFSTDTC', 'COUNTRY')).toEqual([
-      { USUBJID: BRUNO, SUBJID: 'BE02-001', SITEID: 'BE02', SEX: 'M', BRTHDTC: '1951', RFICDTC: '2024-01-12', RFSTDTC: null, COUNTRY: 'CH' },
-      { USUBJID: ANNA, SUBJID: 'ZH01-007', SITEID: 'ZH01', SEX: 'F', BRTHDTC: '1956', RFICDTC: '2024-01-10', RFSTDTC: '2024-02-02', COUNTRY: 'CH' },
-      { USUBJID: 'ANTIMAG-RTX-ZH01-008', SUBJID: 'ZH01-008', SITEID: 'ZH01', SEX: 'M', BRTHDTC: '1949', RFICDTC: '2024-01-11', RFSTDTC: null, COUNTRY: 'CH' },
+      {
+        USUBJID: BRUNO,
+        SUBJID: 'BE02-001',
+        SITEID: 'BE02',
+        SEX: 'M',
+        BRTHDTC: '1951',
+        RFICDTC: '2024-01-12',
+        RFSTDTC: null,
+        COUNTRY: 'CH',
+      },
+      {
+        USUBJID: ANNA,
+        SUBJID: 'ZH01-007',
+        SITEID: 'ZH01',
+        SEX: 'F',
+        BRTHDTC: '1956',
+        RFICDTC: '2024-01-10',
+        RFSTDTC: '2024-02-02',
+        COUNTRY: 'CH',
+      },
+      {
+        USUBJID: 'ANTIMAG-RTX-ZH01-008',
+        SUBJID: 'ZH01-008',
+        SITEID: 'ZH01',
+        SEX: 'M',
+        BRTHDTC: '1949',
+        RFICDTC: '2024-01-11',
+        RFSTDTC: null,
+        COUNTRY: 'CH',
+      },
     ]);
   });
 
   it('has one LB row per current result: corrections applied, voided results left out', () => {
     expect(pick(datasets.LB.rows, 'USUBJID', 'LBTESTCD', 'LBORRES', 'LBORRESU', 'LBSTRESC', 'LBSTRESN', 'LBSTRESU', 'LBDTC')).toEqual([
-      { USUBJID: BRUNO, LBTESTCD: 'IGM', LBORRES: '9.25', LBORRESU: 'g/L', LBSTRESC: '9.25', LBSTRESN: 9.25, LBSTRESU: 'g/L', LBDTC: '2024-02-03T09:30:00+01:00' },
-      { USUBJID: ANNA, LBTESTCD: 'IGM', LBORRES: '1230', LBORRESU: 'mg/dL', LBSTRESC: '12.3', LBSTRESN: 12.3, LBSTRESU: 'g/L', LBDTC: '2024-02-01' },
-      { USUBJID: ANNA, LBTESTCD: 'MAGAB', LBORRES: '>70000', LBORRESU: 'BTU', LBSTRESC: '>70000', LBSTRESN: null, LBSTRESU: 'BTU', LBDTC: '2024-02-01' },
-      { USUBJID: ANNA, LBTESTCD: 'CD19', LBORRES: '178.5', LBORRESU: 'cells/µL', LBSTRESC: '178.5', LBSTRESN: 178.5, LBSTRESU: 'cells/µL', LBDTC: '2024-02-01' },
+      {
+        USUBJID: BRUNO,
+        LBTESTCD: 'IGM',
+        LBORRES: '9.25',
+        LBORRESU: 'g/L',
+        LBSTRESC: '9.25',
+        LBSTRESN: 9.25,
+        LBSTRESU: 'g/L',
+        LBDTC: '2024-02-03T09:30:00+01:00',
+      },
+      {
+        USUBJID: ANNA,
+        LBTESTCD: 'IGM',
+        LBORRES: '1230',
+        LBORRESU: 'mg/dL',
+        LBSTRESC: '12.3',
+        LBSTRESN: 12.3,
+        LBSTRESU: 'g/L',
+        LBDTC: '2024-02-01',
+      },
+      {
+        USUBJID: ANNA,
+        LBTESTCD: 'MAGAB',
+        LBORRES: '>70000',
+        LBORRESU: 'BTU',
+        LBSTRESC: '>70000',
+        LBSTRESN: null,
+        LBSTRESU: 'BTU',
+        LBDTC: '2024-02-01',
+      },
+      {
+        USUBJID: ANNA,
+        LBTESTCD: 'CD19',
+        LBORRES: '178.5',
+        LBORRESU: 'cells/µL',
+        LBSTRESC: '178.5',
+        LBSTRESN: 178.5,
+        LBSTRESU: 'cells/µL',
+        LBDTC: '2024-02-01',
+      },
     ]);
   });
 
@@ -104,20 +212,54 @@ describe('SDTM-shaped datasets', () => {
       { QSTESTCD: 'ISSTOT', QSORRES: '9', QSORRESU: null, QSSTRESC: '9', QSSTRESN: 9, QSDRVFL: null, QSEVALID: 'assessor-3' },
       { QSTESTCD: 'MRCSTOT', QSORRES: '52', QSORRESU: null, QSSTRESC: '52', QSSTRESN: 52, QSDRVFL: null, QSEVALID: 'assessor-3' },
       { QSTESTCD: 'WALK10M', QSORRES: '8.4', QSORRESU: 's', QSSTRESC: '8.4', QSSTRESN: 8.4, QSDRVFL: null, QSEVALID: 'assessor-3' },
-      { QSTESTCD: 'GLOBSTAT', QSORRES: 'stable', QSORRESU: null, QSSTRESC: 'STABLE', QSSTRESN: null, QSDRVFL: null, QSEVALID: 'assessor-3' },
+      {
+        QSTESTCD: 'GLOBSTAT',
+        QSORRES: 'stable',
+        QSORRESU: null,
+        QSSTRESC: 'STABLE',
+        QSSTRESN: null,
+        QSDRVFL: null,
+        QSEVALID: 'assessor-3',
+      },
     ]);
   });
 
   it('has one EX row per infusion with the corrected dose and date, and the cycle beside it', () => {
     expect(pick(datasets.EX.rows, 'USUBJID', 'EXTRT', 'EXDOSE', 'EXDOSU', 'EXSTDTC', 'EXCYCLE', 'EXCYINF', 'EXDOSLVL')).toEqual([
-      { USUBJID: ANNA, EXTRT: 'BLINDED STUDY TREATMENT', EXDOSE: 745, EXDOSU: 'mg', EXSTDTC: '2024-02-02', EXCYCLE: 1, EXCYINF: 1, EXDOSLVL: 375 },
-      { USUBJID: ANNA, EXTRT: 'BLINDED STUDY TREATMENT', EXDOSE: 850, EXDOSU: 'mg', EXSTDTC: '2024-02-08', EXCYCLE: 1, EXCYINF: 2, EXDOSLVL: 375 },
+      {
+        USUBJID: ANNA,
+        EXTRT: 'BLINDED STUDY TREATMENT',
+        EXDOSE: 745,
+        EXDOSU: 'mg',
+        EXSTDTC: '2024-02-02',
+        EXCYCLE: 1,
+        EXCYINF: 1,
+        EXDOSLVL: 375,
+      },
+      {
+        USUBJID: ANNA,
+        EXTRT: 'BLINDED STUDY TREATMENT',
+        EXDOSE: 850,
+        EXDOSU: 'mg',
+        EXSTDTC: '2024-02-08',
+        EXCYCLE: 1,
+        EXCYINF: 2,
+        EXDOSLVL: 375,
+      },
     ]);
   });
 
   it('codes adverse events with CDISC terms', () => {
     expect(pick(datasets.AE.rows, 'USUBJID', 'AETERM', 'AESER', 'AETOXGR', 'AEREL', 'AEOUT', 'AESTDTC')).toEqual([
-      { USUBJID: BRUNO, AETERM: 'Rash, "itchy", on both arms', AESER: 'N', AETOXGR: '1', AEREL: 'POSSIBLY RELATED', AEOUT: 'RECOVERED/RESOLVED', AESTDTC: '2024-02-05' },
+      {
+        USUBJID: BRUNO,
+        AETERM: 'Rash, "itchy", on both arms',
+        AESER: 'N',
+        AETOXGR: '1',
+        AEREL: 'POSSIBLY RELATED',
+        AEOUT: 'RECOVERED/RESOLVED',
+        AESTDTC: '2024-02-05',
+      },
     ]);
   });
 
@@ -171,7 +313,10 @@ describe('SDTM-shaped datasets', () => {
       const blinded = toSdtmDatasets(log.events, exportOptions({ blinded: true, allocation: placeboAnna }));
       expect(new Set(blinded.EX.rows.map((row) => row.EXTRT))).toEqual(new Set(['BLINDED STUDY TREATMENT']));
       const unblinded = toSdtmDatasets(log.events, exportOptions({ allocation: placeboAnna }));
-      expect(pick(unblinded.EX.rows, 'USUBJID', 'EXTRT')).toEqual([{ USUBJID: ANNA, EXTRT: 'PLACEBO' }, { USUBJID: ANNA, EXTRT: 'PLACEBO' }]);
+      expect(pick(unblinded.EX.rows, 'USUBJID', 'EXTRT')).toEqual([
+        { USUBJID: ANNA, EXTRT: 'PLACEBO' },
+        { USUBJID: ANNA, EXTRT: 'PLACEBO' },
+      ]);
       expect(pick(unblinded.DM.rows, 'USUBJID', 'ARM').find((row) => row.USUBJID === ANNA)).toEqual({ USUBJID: ANNA, ARM: 'PLACEBO' });
     });
 

@@ -145,10 +145,16 @@ export class TrialLog {
   }
 
   siteActivated(siteId: string, name: string, country?: string): EventEnvelope {
-    return this.append(siteStreamId(siteId), 'SiteActivated', '2024-01-02', { siteId, name, ...(country ? { country } : {}) }, {
-      userId: 'admin-1',
-      role: 'administrator',
-    });
+    return this.append(
+      siteStreamId(siteId),
+      'SiteActivated',
+      '2024-01-02',
+      { siteId, name, ...(country ? { country } : {}) },
+      {
+        userId: 'admin-1',
+        role: 'administrator',
+      },
+    );
   }
 
   patient(patientId: string, siteId: string, coordinator = `coordinator-${siteId.toLowerCase()}`): PatientLog {
@@ -184,12 +190,20 @@ export class PatientLog {
 
   enrolled(overrides: Partial<PatientEnrolled> = {}): string {
     const [, screeningNumber] = this.patientId.split('-');
-    return this.record('PatientEnrolled', '2024-01-15', enrolment({ patientId: this.patientId, siteId: this.siteId, screeningNumber, ...overrides }));
+    return this.record(
+      'PatientEnrolled',
+      '2024-01-15',
+      enrolment({ patientId: this.patientId, siteId: this.siteId, screeningNumber, ...overrides }),
+    );
   }
 
   screenFailed(overrides: Partial<PatientScreenFailed> = {}): string {
     const [, screeningNumber] = this.patientId.split('-');
-    return this.record('PatientScreenFailed', '2024-01-16', screenFailure({ patientId: this.patientId, siteId: this.siteId, screeningNumber, ...overrides }));
+    return this.record(
+      'PatientScreenFailed',
+      '2024-01-16',
+      screenFailure({ patientId: this.patientId, siteId: this.siteId, screeningNumber, ...overrides }),
+    );
   }
 
   randomized(kitNumber = 'K-0042'): string {

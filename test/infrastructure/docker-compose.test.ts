@@ -48,7 +48,8 @@ describe('docker-compose.yml for deployments', () => {
       .map(([name]) => name);
     expect(unchecked).toEqual([]);
     expect(services.postgres?.healthcheck?.test).toEqual(expect.arrayContaining([expect.stringContaining('pg_isready')]));
-    for (const broker of BROKERS) expect({ broker, image: services[broker]?.image }).toEqual({ broker, image: expect.stringMatching(/^apache\/kafka:3\.9/) });
+    for (const broker of BROKERS)
+      expect({ broker, image: services[broker]?.image }).toEqual({ broker, image: expect.stringMatching(/^apache\/kafka:3\.9/) });
   });
 
   it('runs three Kafka brokers that keep every partition on all three and acknowledge a write once two have it', () => {

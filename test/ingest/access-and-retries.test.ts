@@ -29,14 +29,21 @@ describe('who may write and read, and what a retry does', () => {
     it('keeps health and the OpenAPI document open', async () => {
       await app.http().get('/health').expect(200, { status: 'ok' });
       const doc = await app.http().get('/docs/openapi.json').expect(200);
-      expect(Object.keys(doc.body.paths)).toEqual(expect.arrayContaining(['/sites/{siteId}/patients', '/patients/{patientId}/infusions', '/patients/{patientId}/events']));
+      expect(Object.keys(doc.body.paths)).toEqual(
+        expect.arrayContaining(['/sites/{siteId}/patients', '/patients/{patientId}/infusions', '/patients/{patientId}/events']),
+      );
     });
   });
 
   describe('site scope', () => {
     it("refuses a write to another site's patient with 403 and stores nothing", async () => {
       const before = await historyLength(app, coordinators.S01, patientOfS01);
-      const res = await app.http().post(`/patients/${patientOfS01}/labs`).set('Authorization', coordinators.S02).send(labBody()).expect(403);
+      const res = await app
+        .http()
+        .post(`/patients/${patientOfS01}/labs`)
+        .set('Authorization', coordinators.S02)
+        .send(labBody())
+        .expect(403);
       expect(res.body).toMatchObject({ error: 'forbidden', details: [{ field: 'patientId', rule: 'site-scope' }] });
       expect(await historyLength(app, coordinators.S01, patientOfS01)).toBe(before);
     });
@@ -45,13 +52,18 @@ describe('who may write and read, and what a retry does', () => {
       await app.http().get(`/patients/${patientOfS01}/events`).set('Authorization', coordinators.S02).expect(403);
     });
 
-    it("refuses an enrolment at another site with 403 and stores nothing", async () => {
+    it('refuses an enrolment at another site with 403 and stores nothing', async () => {
       await app.http().post('/sites/S01/patients').set('Authorization', coordinators.S02).send(enrolmentBody('0777')).expect(403);
       await app.http().get('/patients/S01-0777/events').set('Authorization', coordinators.S01).expect(404);
     });
 
     it('lets only administrators activate sites and only coordinators submit data', async () => {
-      await app.http().post('/sites').set('Authorization', coordinators.S01).send({ submissionId: 'x1', siteId: 'S09', name: 'x', occurredAt: '2026-01-01' }).expect(403);
+      await app
+        .http()
+        .post('/sites')
+        .set('Authorization', coordinators.S01)
+        .send({ submissionId: 'x1', siteId: 'S09', name: 'x', occurredAt: '2026-01-01' })
+        .expect(403);
       const monitor = await app.userToken('monitor', ['S01']);
       await app.http().post(`/patients/${patientOfS01}/labs`).set('Authorization', monitor).send(labBody()).expect(403);
       await app.http().get(`/patients/${patientOfS01}/events`).set('Authorization', monitor).expect(200);
@@ -60,8 +72,12 @@ describe('who may write and read, and what a retry does', () => {
 
   describe('blinding', () => {
     it('never shows a blinded reader a B-cell count, while the auditor sees it as recorded', async () => {
-      await app.http().post(`/patients/${patientOfS01}/labs`).set('Authorization', coordinators.S01)
-        .send(labBody({ analyte: 'CD19', value: 1, unit: 'cells/µL', qualifier: '<' })).expect(201);
+      await app
+        .http()
+        .post(`/patients/${patientOfS01}/labs`)
+        .set('Authorization', coordinators.S01)
+        .send(labBody({ analyte: 'CD19', value: 1, unit: 'cells/µL', qualifier: '<' }))
+        .expect(201);
       const monitor = await app.userToken('monitor', ['S01']);
       for (const reader of [coordinators.S01, monitor]) {
         const events = (await app.http().get(`/patients/${patientOfS01}/events`).set('Authorization', reader).expect(200)).body;
@@ -70,7 +86,10 @@ describe('who may write and read, and what a retry does', () => {
       }
       const auditor = await app.userToken('auditor');
       const events = (await app.http().get(`/patients/${patientOfS01}/events`).set('Authorization', auditor).expect(200)).body;
-      expect(events.find((e: { data: { analyte?: string } }) => e.data.analyte === 'CD19').data).toMatchObject({ value: 1, qualifier: '<' });
+      expect(events.find((e: { data: { analyte?: string } }) => e.data.analyte === 'CD19').data).toMatchObject({
+        value: 1,
+        qualifier: '<',
+      });
     });
   });
 
@@ -97,7 +116,12 @@ describe('who may write and read, and what a retry does', () => {
       const body = labBody();
       await app.http().post(`/patients/${patientOfS01}/labs`).set('Authorization', coordinators.S01).send(body).expect(201);
       const before = await historyLength(app, coordinators.S01, patientOfS01);
-      const res = await app.http().post(`/patients/${patientOfS01}/labs`).set('Authorization', coordinators.S01).send({ ...body, value: 99 }).expect(422);
+      const res = await app
+        .http()
+        .post(`/patients/${patientOfS01}/labs`)
+        .set('Authorization', coordinators.S01)
+        .send({ ...body, value: 99 })
+        .expect(422);
       expect(res.body.details).toEqual([{ field: 'submissionId', rule: 'unique-per-request' }]);
       expect(await historyLength(app, coordinators.S01, patientOfS01)).toBe(before);
     });
@@ -107,13 +131,19 @@ describe('who may write and read, and what a retry does', () => {
       const version = await historyLength(app, coordinators.S01, patientId);
       const responses = await Promise.all(
         Array.from({ length: 50 }, () =>
-          app.http().post(`/patients/${patientId}/labs`).set('Authorization', coordinators.S01).send(labBody({ expectedVersion: version })),
+          app
+            .http()
+            .post(`/patients/${patientId}/labs`)
+            .set('Authorization', coordinators.S01)
+            .send(labBody({ expectedVersion: version })),
         ),
       );
       const statuses = responses.map((r) => r.status).sort();
       expect(statuses.filter((s) => s === 201)).toHaveLength(1);
       expect(statuses.filter((s) => s === 409)).toHaveLength(49);
-      expect(responses.find((r) => r.status === 409)?.body.details).toEqual([{ field: 'expectedVersion', rule: 'matches-current-version' }]);
+      expect(responses.find((r) => r.status === 409)?.body.details).toEqual([
+        { field: 'expectedVersion', rule: 'matches-current-version' },
+      ]);
       const events = (await app.http().get(`/patients/${patientId}/events`).set('Authorization', coordinators.S01)).body;
       expect(events.map((e: { streamVersion: number }) => e.streamVersion)).toEqual([1, 2, 3]);
     });
@@ -122,7 +152,11 @@ describe('who may write and read, and what a retry does', () => {
       const patientId = await randomizedPatient(app, coordinators.S01, 'S01', '0201');
       const responses = await Promise.all(
         Array.from({ length: 10 }, (_, i) =>
-          app.http().post(`/patients/${patientId}/labs`).set('Authorization', coordinators.S01).send(labBody({ value: 10 + i })),
+          app
+            .http()
+            .post(`/patients/${patientId}/labs`)
+            .set('Authorization', coordinators.S01)
+            .send(labBody({ value: 10 + i })),
         ),
       );
       expect(responses.map((r) => r.status)).toEqual(Array(10).fill(201));
@@ -132,11 +166,24 @@ describe('who may write and read, and what a retry does', () => {
     it('numbers infusions into cycles even when sent as a burst', async () => {
       const patientId = await randomizedPatient(app, coordinators.S01, 'S01', '0202');
       for (const day of ['2026-03-09', '2026-03-16', '2026-03-23', '2026-03-30', '2026-09-01'.replace('09-01', '04-27')]) {
-        await app.http().post(`/patients/${patientId}/infusions`).set('Authorization', coordinators.S01).send(infusionBody({ occurredAt: day })).expect(201);
+        await app
+          .http()
+          .post(`/patients/${patientId}/infusions`)
+          .set('Authorization', coordinators.S01)
+          .send(infusionBody({ occurredAt: day }))
+          .expect(201);
       }
       const events = (await app.http().get(`/patients/${patientId}/events`).set('Authorization', coordinators.S01)).body;
-      const infusions = events.filter((e: { type: string }) => e.type === 'InfusionGiven').map((e: { data: { cycle: number; infusionInCycle: number } }) => [e.data.cycle, e.data.infusionInCycle]);
-      expect(infusions).toEqual([[1, 1], [1, 2], [1, 3], [1, 4], [2, 1]]);
+      const infusions = events
+        .filter((e: { type: string }) => e.type === 'InfusionGiven')
+        .map((e: { data: { cycle: number; infusionInCycle: number } }) => [e.data.cycle, e.data.infusionInCycle]);
+      expect(infusions).toEqual([
+        [1, 1],
+        [1, 2],
+        [1, 3],
+        [1, 4],
+        [2, 1],
+      ]);
     });
   });
 });

@@ -27,8 +27,14 @@ describe('three ingest instances behind one address', () => {
     );
     proxy = await RoundRobinProxy.start(instances.map((instance) => instance.url));
     dataSource = await openDatabase({ url: database.url, migrations: PLATFORM_MIGRATIONS, poolSize: 2 });
-    const token = async (role: Role, siteIds: string[]) => `Bearer ${(await new UserDirectory(dataSource!).createUser({ name: `${role}-scaled`, role, siteIds })).token}`;
-    await api.http().post('/sites').set('Authorization', await token('administrator', [])).send(siteBody('S01')).expect(201);
+    const token = async (role: Role, siteIds: string[]) =>
+      `Bearer ${(await new UserDirectory(dataSource!).createUser({ name: `${role}-scaled`, role, siteIds })).token}`;
+    await api
+      .http()
+      .post('/sites')
+      .set('Authorization', await token('administrator', []))
+      .send(siteBody('S01'))
+      .expect(201);
     coordinator = await token('site_coordinator', ['S01']);
   }, 180_000);
   afterAll(async () => {
@@ -47,7 +53,11 @@ describe('three ingest instances behind one address', () => {
       const before = forwardedSoFar();
       const responses = await Promise.all(
         Array.from({ length: 50 }, () =>
-          api.http().post(`/patients/${patientId}/labs`).set('Authorization', coordinator).send(labBody({ expectedVersion: version })),
+          api
+            .http()
+            .post(`/patients/${patientId}/labs`)
+            .set('Authorization', coordinator)
+            .send(labBody({ expectedVersion: version })),
         ),
       );
 
@@ -66,7 +76,13 @@ describe('three ingest instances behind one address', () => {
   it('keeps every write of racing writers without an expected version, deciding again on the newer record', async () => {
     const patientId = await randomizedPatient(api, coordinator, 'S01', '0002');
     const responses = await Promise.all(
-      Array.from({ length: 12 }, (_, i) => api.http().post(`/patients/${patientId}/labs`).set('Authorization', coordinator).send(labBody({ value: 10 + i }))),
+      Array.from({ length: 12 }, (_, i) =>
+        api
+          .http()
+          .post(`/patients/${patientId}/labs`)
+          .set('Authorization', coordinator)
+          .send(labBody({ value: 10 + i })),
+      ),
     );
 
     expect(responses.map((response) => response.status)).toEqual(Array(12).fill(201));
@@ -77,11 +93,19 @@ describe('three ingest instances behind one address', () => {
   it('answers a retry on any instance with the first answer, storing the submission once', async () => {
     const patientId = await randomizedPatient(api, coordinator, 'S01', '0003');
     const body = labBody();
-    const first = await request(instances[0].url).post(`/patients/${patientId}/labs`).set('Authorization', coordinator).send(body).expect(201);
+    const first = await request(instances[0].url)
+      .post(`/patients/${patientId}/labs`)
+      .set('Authorization', coordinator)
+      .send(body)
+      .expect(201);
     const before = await historyLength(api, coordinator, patientId);
 
     for (const instance of instances.slice(1)) {
-      const retry = await request(instance.url).post(`/patients/${patientId}/labs`).set('Authorization', coordinator).send(body).expect(201);
+      const retry = await request(instance.url)
+        .post(`/patients/${patientId}/labs`)
+        .set('Authorization', coordinator)
+        .send(body)
+        .expect(201);
       expect(retry.body).toEqual(first.body);
       expect(retry.headers['idempotent-replayed']).toBe('true');
     }

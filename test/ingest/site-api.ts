@@ -7,7 +7,12 @@ export const NOW = new Date('2026-06-01T12:00:00Z');
 export const submission = () => ({ submissionId: randomUUID() });
 
 export const siteBody = (siteId: string, overrides: object = {}) => ({
-  ...submission(), siteId, name: `Site ${siteId}`, country: 'CH', occurredAt: '2026-01-10', ...overrides,
+  ...submission(),
+  siteId,
+  name: `Site ${siteId}`,
+  country: 'CH',
+  occurredAt: '2026-01-10',
+  ...overrides,
 });
 
 export const enrolmentBody = (screeningNumber: string, overrides: object = {}) => ({
@@ -15,7 +20,13 @@ export const enrolmentBody = (screeningNumber: string, overrides: object = {}) =
   occurredAt: '2026-03-02',
   screeningNumber,
   consentDate: '2026-03-01',
-  eligibility: { met: true, criteria: [{ code: 'ANTI_MAG_ABOVE_1000_BTU', met: true }, { code: 'SENSORY_SUM_AT_LEAST_4', met: true }] },
+  eligibility: {
+    met: true,
+    criteria: [
+      { code: 'ANTI_MAG_ABOVE_1000_BTU', met: true },
+      { code: 'SENSORY_SUM_AT_LEAST_4', met: true },
+    ],
+  },
   heightCm: 172,
   weightKg: 74,
   sex: 'female',
@@ -23,15 +34,30 @@ export const enrolmentBody = (screeningNumber: string, overrides: object = {}) =
   ...overrides,
 });
 
-export const randomizationBody = (overrides: object = {}) => ({ ...submission(), occurredAt: '2026-03-05', kitNumber: 'K-0042', ...overrides });
+export const randomizationBody = (overrides: object = {}) => ({
+  ...submission(),
+  occurredAt: '2026-03-05',
+  kitNumber: 'K-0042',
+  ...overrides,
+});
 
 /** 375 mg/m² for 172 cm and 74 kg: BSA = sqrt(172 × 74 / 3600) = 1.88 m², planned 705 mg. */
 export const infusionBody = (overrides: object = {}) => ({
-  ...submission(), occurredAt: '2026-03-09', doseLevelMgPerM2: 375, administeredDoseMg: 705, ...overrides,
+  ...submission(),
+  occurredAt: '2026-03-09',
+  doseLevelMgPerM2: 375,
+  administeredDoseMg: 705,
+  ...overrides,
 });
 
 export const labBody = (overrides: object = {}) => ({
-  ...submission(), occurredAt: '2026-03-09', analyte: 'IGM', value: 12.5, unit: 'g/L', qualifier: '=', ...overrides,
+  ...submission(),
+  occurredAt: '2026-03-09',
+  analyte: 'IGM',
+  value: 12.5,
+  unit: 'g/L',
+  qualifier: '=',
+  ...overrides,
 });
 
 export const neurographyBody = (overrides: object = {}) => ({
@@ -46,15 +72,34 @@ export const neurographyBody = (overrides: object = {}) => ({
 });
 
 export const assessmentBody = (overrides: object = {}) => ({
-  ...submission(), occurredAt: '2026-03-09', assessorId: 'assessor-7', incatArms: 1, incatLegs: 2, sensorySumScore: 9, mrcSumScore: 54,
-  tenMetreWalkSeconds: 9.5, globalStatus: 'stable', ...overrides,
+  ...submission(),
+  occurredAt: '2026-03-09',
+  assessorId: 'assessor-7',
+  incatArms: 1,
+  incatLegs: 2,
+  sensorySumScore: 9,
+  mrcSumScore: 54,
+  tenMetreWalkSeconds: 9.5,
+  globalStatus: 'stable',
+  ...overrides,
 });
 
 export const adverseEventBody = (overrides: object = {}) => ({
-  ...submission(), occurredAt: '2026-03-10', term: 'Infusion-related reaction', serious: false, grade: 2, relatedness: 'probable', ...overrides,
+  ...submission(),
+  occurredAt: '2026-03-10',
+  term: 'Infusion-related reaction',
+  serious: false,
+  grade: 2,
+  relatedness: 'probable',
+  ...overrides,
 });
 
-export const withdrawalBody = (overrides: object = {}) => ({ ...submission(), occurredAt: '2026-05-01', reason: 'Consent withdrawn', ...overrides });
+export const withdrawalBody = (overrides: object = {}) => ({
+  ...submission(),
+  occurredAt: '2026-05-01',
+  reason: 'Consent withdrawn',
+  ...overrides,
+});
 
 /** A trial with activated sites and one coordinator per site. */
 export async function trialWithSites(app: TestApp, siteIds: string[]) {
@@ -68,8 +113,18 @@ export async function trialWithSites(app: TestApp, siteIds: string[]) {
 }
 
 /** Enrols and randomizes a patient; returns its subject id. */
-export async function randomizedPatient(app: Pick<TestApp, 'http'>, token: string, siteId: string, screeningNumber: string): Promise<string> {
-  const enrolled = await app.http().post(`/sites/${siteId}/patients`).set('Authorization', token).send(enrolmentBody(screeningNumber)).expect(201);
+export async function randomizedPatient(
+  app: Pick<TestApp, 'http'>,
+  token: string,
+  siteId: string,
+  screeningNumber: string,
+): Promise<string> {
+  const enrolled = await app
+    .http()
+    .post(`/sites/${siteId}/patients`)
+    .set('Authorization', token)
+    .send(enrolmentBody(screeningNumber))
+    .expect(201);
   const patientId = enrolled.body.patientId as string;
   await app.http().post(`/patients/${patientId}/randomization`).set('Authorization', token).send(randomizationBody()).expect(201);
   return patientId;

@@ -1,8 +1,18 @@
 import { IngestModule } from '../../apps/ingest/src/ingest.module';
 import { startTestApp, TestApp } from '../support/app';
 import {
-  adverseEventBody, assessmentBody, enrolmentBody, historyLength, infusionBody, labBody, NOW, neurographyBody,
-  randomizedPatient, submission, trialWithSites, withdrawalBody,
+  adverseEventBody,
+  assessmentBody,
+  enrolmentBody,
+  historyLength,
+  infusionBody,
+  labBody,
+  NOW,
+  neurographyBody,
+  randomizedPatient,
+  submission,
+  trialWithSites,
+  withdrawalBody,
 } from './site-api';
 
 describe('a site submits what happened to its patients', () => {
@@ -11,7 +21,9 @@ describe('a site submits what happened to its patients', () => {
 
   beforeAll(async () => {
     app = await startTestApp([IngestModule], { now: NOW });
-    ({ coordinators: { S01: coordinator } } = await trialWithSites(app, ['S01']));
+    ({
+      coordinators: { S01: coordinator },
+    } = await trialWithSites(app, ['S01']));
   });
   afterAll(() => app?.close());
 
@@ -68,7 +80,10 @@ describe('a site submits what happened to its patients', () => {
     const exact = await post(`/patients/${patientId}/infusions`, infusionBody()).expect(201);
     expect(exact.body.events[0].deviations).toEqual([]);
 
-    const overdosed = await post(`/patients/${patientId}/infusions`, infusionBody({ occurredAt: '2026-03-16', administeredDoseMg: 800 })).expect(201);
+    const overdosed = await post(
+      `/patients/${patientId}/infusions`,
+      infusionBody({ occurredAt: '2026-03-16', administeredDoseMg: 800 }),
+    ).expect(201);
     expect(overdosed.body.events[0].deviations).toEqual([expect.objectContaining({ code: 'dose-off-by-more-than-10-percent' })]);
 
     const events = (await app.http().get(`/patients/${patientId}/events`).set('Authorization', coordinator)).body;
@@ -80,20 +95,31 @@ describe('a site submits what happened to its patients', () => {
     const lab = await post(`/patients/${patientId}/labs`, labBody({ value: 12.5 })).expect(201);
     const labId = lab.body.events[0].eventId;
     const correction = await post(`/patients/${patientId}/corrections`, {
-      ...submission(), occurredAt: '2026-03-09', correctedEventId: labId, reason: 'Transcription error: 1.25 g/L on the report',
+      ...submission(),
+      occurredAt: '2026-03-09',
+      correctedEventId: labId,
+      reason: 'Transcription error: 1.25 g/L on the report',
       data: { analyte: 'IGM', value: 1.25, unit: 'g/L', qualifier: '=' },
     }).expect(201);
     expect(correction.body.events[0].type).toBe('EntryCorrected');
 
     const ae = await post(`/patients/${patientId}/adverse-events`, adverseEventBody()).expect(201);
     const voided = await post(`/patients/${patientId}/voids`, {
-      ...submission(), occurredAt: '2026-03-11', voidedEventId: ae.body.events[0].eventId, reason: 'Entered for the wrong patient',
+      ...submission(),
+      occurredAt: '2026-03-11',
+      voidedEventId: ae.body.events[0].eventId,
+      reason: 'Entered for the wrong patient',
     }).expect(201);
     expect(voided.body.events[0].type).toBe('EntryVoided');
 
     const events = (await app.http().get(`/patients/${patientId}/events`).set('Authorization', coordinator)).body;
     expect(events.map((e: { type: string }) => e.type)).toEqual([
-      'PatientEnrolled', 'PatientRandomized', 'LabResulted', 'EntryCorrected', 'AdverseEventReported', 'EntryVoided',
+      'PatientEnrolled',
+      'PatientRandomized',
+      'LabResulted',
+      'EntryCorrected',
+      'AdverseEventReported',
+      'EntryVoided',
     ]);
     expect(events[2].data.value).toBe(12.5);
     expect(events[3]).toMatchObject({
@@ -102,15 +128,25 @@ describe('a site submits what happened to its patients', () => {
     });
 
     const again = await post(`/patients/${patientId}/voids`, {
-      ...submission(), occurredAt: '2026-03-11', voidedEventId: ae.body.events[0].eventId, reason: 'twice',
+      ...submission(),
+      occurredAt: '2026-03-11',
+      voidedEventId: ae.body.events[0].eventId,
+      reason: 'twice',
     }).expect(422);
     expect(again.body.details).toContainEqual({ field: 'voidedEventId', rule: 'already-voided' });
     const noReason = await post(`/patients/${patientId}/corrections`, {
-      ...submission(), occurredAt: '2026-03-09', correctedEventId: labId, data: { analyte: 'IGM', value: 1.3, unit: 'g/L' },
+      ...submission(),
+      occurredAt: '2026-03-09',
+      correctedEventId: labId,
+      data: { analyte: 'IGM', value: 1.3, unit: 'g/L' },
     }).expect(400);
     expect(noReason.body.details).toContainEqual({ field: 'reason', rule: 'is-string' });
     const badData = await post(`/patients/${patientId}/corrections`, {
-      ...submission(), occurredAt: '2026-03-09', correctedEventId: labId, reason: 'typo', data: { analyte: 'IGM', value: -1, unit: 'g/L', qualifier: '=' },
+      ...submission(),
+      occurredAt: '2026-03-09',
+      correctedEventId: labId,
+      reason: 'typo',
+      data: { analyte: 'IGM', value: -1, unit: 'g/L', qualifier: '=' },
     }).expect(422);
     expect(badData.body.details[0].field).toBe('data.value');
     expect(await historyLength(app, coordinator, patientId)).toBe(6);
@@ -130,13 +166,37 @@ describe('a site submits what happened to its patients', () => {
       ['a unit the analyte is not reported in', 'labs', labBody({ unit: 'BTU' }), 422, { field: 'unit', rule: 'unit-not-allowed' }],
       ['a clinical time in the future', 'labs', labBody({ occurredAt: '2026-07-01' }), 422, { field: 'occurredAt', rule: 'in-the-future' }],
       ['data dated before consent', 'labs', labBody({ occurredAt: '2026-02-01' }), 422, { field: 'occurredAt', rule: 'before-enrolment' }],
-      ['a dose level the protocol does not know', 'infusions', infusionBody({ doseLevelMgPerM2: 500 }), 422, { field: 'doseLevelMgPerM2', rule: 'dose-level-not-in-protocol' }],
+      [
+        'a dose level the protocol does not know',
+        'infusions',
+        infusionBody({ doseLevelMgPerM2: 500 }),
+        422,
+        { field: 'doseLevelMgPerM2', rule: 'dose-level-not-in-protocol' },
+      ],
       ['an INCAT arm score above 5', 'assessments', assessmentBody({ incatArms: 6 }), 400, { field: 'incatArms', rule: 'max' }],
-      ['a nerve side that does not exist', 'neurography', neurographyBody({ nerves: [{ nerve: 'ulnar', side: 'middle', motorConductionVelocityMs: 40 }] }), 400, { field: 'nerves[0].side', rule: 'is-in' }],
-      ['a motor measure on a sensory nerve', 'neurography', neurographyBody({ nerves: [{ nerve: 'sural', side: 'left', motorConductionVelocityMs: 40 }] }), 422, { field: 'nerves[0].motorConductionVelocityMs', rule: 'not-a-motor-nerve' }],
+      [
+        'a nerve side that does not exist',
+        'neurography',
+        neurographyBody({ nerves: [{ nerve: 'ulnar', side: 'middle', motorConductionVelocityMs: 40 }] }),
+        400,
+        { field: 'nerves[0].side', rule: 'is-in' },
+      ],
+      [
+        'a motor measure on a sensory nerve',
+        'neurography',
+        neurographyBody({ nerves: [{ nerve: 'sural', side: 'left', motorConductionVelocityMs: 40 }] }),
+        422,
+        { field: 'nerves[0].motorConductionVelocityMs', rule: 'not-a-motor-nerve' },
+      ],
       ['an adverse event grade of 6', 'adverse-events', adverseEventBody({ grade: 6 }), 400, { field: 'grade', rule: 'max' }],
       ['a withdrawal without a reason', 'withdrawal', withdrawalBody({ reason: '' }), 400, { field: 'reason', rule: 'is-length' }],
-      ['a correction of an event that is not in this record', 'corrections', { ...submission(), occurredAt: '2026-03-09', correctedEventId: '00000000-0000-4000-8000-000000000000', reason: 'typo', data: {} }, 422, { field: 'correctedEventId', rule: 'unknown-event' }],
+      [
+        'a correction of an event that is not in this record',
+        'corrections',
+        { ...submission(), occurredAt: '2026-03-09', correctedEventId: '00000000-0000-4000-8000-000000000000', reason: 'typo', data: {} },
+        422,
+        { field: 'correctedEventId', rule: 'unknown-event' },
+      ],
     ];
 
     it.each(refusals)('%s', async (_what, route, body, status, detail) => {
@@ -148,7 +208,13 @@ describe('a site submits what happened to its patients', () => {
     });
 
     it('refuses malformed JSON with 400 in the same shape', async () => {
-      const res = await app.http().post(`/patients/${patientId}/labs`).set('Authorization', coordinator).set('Content-Type', 'application/json').send('{"value": ').expect(400);
+      const res = await app
+        .http()
+        .post(`/patients/${patientId}/labs`)
+        .set('Authorization', coordinator)
+        .set('Content-Type', 'application/json')
+        .send('{"value": ')
+        .expect(400);
       expect(res.body).toMatchObject({ error: 'bad_request', details: [{ field: 'body', rule: 'valid-json' }] });
     });
 

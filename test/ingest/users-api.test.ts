@@ -13,7 +13,12 @@ describe('administrators manage users over HTTP', () => {
   afterAll(() => app?.close());
 
   it('creates a coordinator whose key works at once and is never listed', async () => {
-    const created = await app.http().post('/users').set('Authorization', admin).send({ name: 'Ana', role: 'site_coordinator', siteIds: ['S01'] }).expect(201);
+    const created = await app
+      .http()
+      .post('/users')
+      .set('Authorization', admin)
+      .send({ name: 'Ana', role: 'site_coordinator', siteIds: ['S01'] })
+      .expect(201);
     expect(created.body).toMatchObject({ name: 'Ana', role: 'site_coordinator', siteIds: ['S01'], token: expect.stringMatching(/^tsk_/) });
     const listed = await app.http().get('/users').set('Authorization', admin).expect(200);
     expect(JSON.stringify(listed.body)).not.toContain(created.body.token);
@@ -21,12 +26,22 @@ describe('administrators manage users over HTTP', () => {
   });
 
   it('refuses a coordinator bound to two sites, naming the field and rule', async () => {
-    const res = await app.http().post('/users').set('Authorization', admin).send({ name: 'Bo', role: 'site_coordinator', siteIds: ['S01', 'S02'] }).expect(422);
+    const res = await app
+      .http()
+      .post('/users')
+      .set('Authorization', admin)
+      .send({ name: 'Bo', role: 'site_coordinator', siteIds: ['S01', 'S02'] })
+      .expect(422);
     expect(res.body.details[0]).toMatchObject({ field: expect.stringMatching(/^siteIds/) });
   });
 
   it('refuses a user on a site that was never activated, naming the site', async () => {
-    const res = await app.http().post('/users').set('Authorization', admin).send({ name: 'Cy', role: 'monitor', siteIds: ['S01', 'S77'] }).expect(422);
+    const res = await app
+      .http()
+      .post('/users')
+      .set('Authorization', admin)
+      .send({ name: 'Cy', role: 'monitor', siteIds: ['S01', 'S77'] })
+      .expect(422);
     expect(res.body.details).toEqual([{ field: 'siteIds[1]', rule: 'activated-site' }]);
   });
 

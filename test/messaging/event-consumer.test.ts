@@ -70,11 +70,18 @@ describe('event consumer', () => {
 
     const handled: ConsumedBatch[] = [];
     const firstMember = await consume({ ...topic, groupId, onBatch: async (batch) => void handled.push(batch) });
-    await waitUntil(() => handled.flatMap((b) => b.events).length >= first.length, 30_000, () => `${first.length} events`);
+    await waitUntil(
+      () => handled.flatMap((b) => b.events).length >= first.length,
+      30_000,
+      () => `${first.length} events`,
+    );
     await stop(firstMember);
 
     for (const streamId of streams) {
-      const versions = handled.flatMap((batch) => batch.events).filter((event) => event.streamId === streamId).map((e) => e.streamVersion);
+      const versions = handled
+        .flatMap((batch) => batch.events)
+        .filter((event) => event.streamId === streamId)
+        .map((e) => e.streamVersion);
       expect(versions).toEqual([1, 2, 3, 4, 5]);
     }
     for (const batch of handled) expect(batch.topic).toBe(topic.topic);
@@ -83,7 +90,11 @@ describe('event consumer', () => {
     await publisher.publish(later);
     const handledLater: EventEnvelope[] = [];
     await consume({ ...topic, groupId, onBatch: async (batch) => void handledLater.push(...batch.events) });
-    await waitUntil(() => handledLater.length >= later.length, 30_000, () => `${later.length} later events`);
+    await waitUntil(
+      () => handledLater.length >= later.length,
+      30_000,
+      () => `${later.length} later events`,
+    );
 
     expect(ids(handledLater).sort()).toEqual(ids(later).sort());
   });
@@ -105,7 +116,11 @@ describe('event consumer', () => {
         handled.push(...batch.events);
       },
     });
-    await waitUntil(() => handled.length >= events.length, 30_000, () => `${events.length} events handled (got ${handled.length})`);
+    await waitUntil(
+      () => handled.length >= events.length,
+      30_000,
+      () => `${events.length} events handled (got ${handled.length})`,
+    );
 
     expect(ids(calls[1])).toEqual(ids(calls[0]));
     expect(ids(handled)).toEqual(ids(events));
@@ -128,12 +143,20 @@ describe('event consumer', () => {
         throw new Error('cannot write the read model');
       },
     });
-    await waitUntil(() => failedCalls >= 2, 30_000, () => 'two failed deliveries');
+    await waitUntil(
+      () => failedCalls >= 2,
+      30_000,
+      () => 'two failed deliveries',
+    );
     await stop(failing);
 
     const handled: EventEnvelope[] = [];
     await consume({ ...topic, groupId, onBatch: async (batch) => void handled.push(...batch.events) });
-    await waitUntil(() => handled.length >= events.length, 30_000, () => `${events.length} events`);
+    await waitUntil(
+      () => handled.length >= events.length,
+      30_000,
+      () => `${events.length} events`,
+    );
 
     expect(ids(handled).sort()).toEqual(ids(events).sort());
   });
@@ -148,7 +171,10 @@ describe('event consumer', () => {
       createPartitioner: Partitioners.DefaultPartitioner,
     });
     await producer.connect();
-    await producer.send({ topic: topic.topic, messages: [{ key: 'patient-ZH01-006', value: 'not an event', headers: { origin: 'elsewhere' } }] });
+    await producer.send({
+      topic: topic.topic,
+      messages: [{ key: 'patient-ZH01-006', value: 'not an event', headers: { origin: 'elsewhere' } }],
+    });
     await producer.disconnect();
     await publisher.publish([after, fromTheFuture]);
 
@@ -160,12 +186,21 @@ describe('event consumer', () => {
       onBatch: async (batch) => void handled.push(...batch.events),
       onUndecodable: async (message) => void undecodable.push(message),
     });
-    await waitUntil(() => handled.length >= 2 && undecodable.length >= 2, 30_000, () => 'two events and two undecodable messages');
+    await waitUntil(
+      () => handled.length >= 2 && undecodable.length >= 2,
+      30_000,
+      () => 'two events and two undecodable messages',
+    );
     await stop(member);
 
     expect(ids(handled)).toEqual(ids([before, after]));
     expect(undecodable).toEqual([
-      expect.objectContaining({ offset: '1', key: 'patient-ZH01-006', headers: { origin: 'elsewhere' }, reason: expect.stringMatching(/content-type/) }),
+      expect.objectContaining({
+        offset: '1',
+        key: 'patient-ZH01-006',
+        headers: { origin: 'elsewhere' },
+        reason: expect.stringMatching(/content-type/),
+      }),
       expect.objectContaining({ offset: '3', reason: expect.stringMatching(/LabResulted v99/) }),
     ]);
     expect(undecodable[0].value?.toString()).toBe('not an event');
@@ -179,7 +214,11 @@ describe('event consumer', () => {
       onBatch: async (batch) => void handledLater.push(...batch.events),
       onUndecodable: async (message) => void seenAgain.push(message),
     });
-    await waitUntil(() => handledLater.length >= 1, 30_000, () => 'the next event');
+    await waitUntil(
+      () => handledLater.length >= 1,
+      30_000,
+      () => 'the next event',
+    );
     expect(seenAgain).toEqual([]);
   });
 

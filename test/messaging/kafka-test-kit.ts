@@ -61,7 +61,11 @@ export class TopicReader {
 
   /** Waits until at least `count` messages arrived. */
   async received(count: number, timeoutMs = 60_000): Promise<TopicMessage[]> {
-    await waitUntil(() => this.messages.length >= count, timeoutMs, () => `${count} messages (got ${this.messages.length})`);
+    await waitUntil(
+      () => this.messages.length >= count,
+      timeoutMs,
+      () => `${count} messages (got ${this.messages.length})`,
+    );
     return this.messages;
   }
 

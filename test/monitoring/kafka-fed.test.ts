@@ -21,9 +21,21 @@ describe('the monitoring read model fed through the relay and Kafka', () => {
   it('gives the figures worked out by hand, and equals a replay of the store row for row', async () => {
     const overview = await read(trial.app, trial.monitorB.token, `/monitoring/sites?asOf=${AS_OF_2}`);
     // see site-indicators.test.ts for the arithmetic
-    expect(overview.body.items.map((site: Record<string, any>) => [site.siteId, site.visits, site.dataEntryLatency, site.queries.open])).toEqual([
-      ['BSL', { expected: 6, done: 6, due: 0, overdue: 0, missingForms: 0 }, { count: 15, median: 0, p90: 0, over5Days: 0 }, { count: 0, oldestAgeDays: null }],
-      ['ZRH', { expected: 8, done: 6, due: 1, overdue: 1, missingForms: 2 }, { count: 15, median: 2, p90: 5.4, over5Days: 2 }, { count: 1, oldestAgeDays: 10 }],
+    expect(
+      overview.body.items.map((site: Record<string, any>) => [site.siteId, site.visits, site.dataEntryLatency, site.queries.open]),
+    ).toEqual([
+      [
+        'BSL',
+        { expected: 6, done: 6, due: 0, overdue: 0, missingForms: 0 },
+        { count: 15, median: 0, p90: 0, over5Days: 0 },
+        { count: 0, oldestAgeDays: null },
+      ],
+      [
+        'ZRH',
+        { expected: 8, done: 6, due: 1, overdue: 1, missingForms: 2 },
+        { count: 15, median: 2, p90: 5.4, over5Days: 2 },
+        { count: 1, oldestAgeDays: 10 },
+      ],
     ]);
 
     // the projection's consumer group really read the topic: its offsets cover the events published so far

@@ -9,7 +9,15 @@ import { MONITORING_PROJECTIONS } from '../../apps/monitoring/src/monitoring.sch
 import { ProjectionsModule } from '../../apps/platform/src/projections.module';
 import { RelayModule } from '../../apps/relay/src/relay.module';
 import {
-  adverseEventBody, assessmentBody, enrolmentBody, infusionBody, labBody, neurographyBody, randomizationBody, submission, trialWithSites,
+  adverseEventBody,
+  assessmentBody,
+  enrolmentBody,
+  infusionBody,
+  labBody,
+  neurographyBody,
+  randomizationBody,
+  submission,
+  trialWithSites,
   withdrawalBody,
 } from '../ingest/site-api';
 import { startTestApp, type TestApp } from '../support/app';
@@ -44,11 +52,21 @@ export class SiteDesk {
     readonly token: string,
   ) {}
 
-  async enrol(screeningNumber: string, consentDate: string, options: { eligible?: boolean; recordedOn?: string } = {}): Promise<PatientDesk> {
+  async enrol(
+    screeningNumber: string,
+    consentDate: string,
+    options: { eligible?: boolean; recordedOn?: string } = {},
+  ): Promise<PatientDesk> {
     const eligibility =
       options.eligible === false ? { met: false, criteria: [{ code: 'ANTI_MAG_ABOVE_1000_BTU', met: false }] } : undefined;
     const body = enrolmentBody(screeningNumber, { occurredAt: consentDate, consentDate, ...(eligibility ? { eligibility } : {}) });
-    const { eventId, body: response } = await postOn(this.app, this.token, options.recordedOn ?? consentDate, `/sites/${this.siteId}/patients`, body);
+    const { eventId, body: response } = await postOn(
+      this.app,
+      this.token,
+      options.recordedOn ?? consentDate,
+      `/sites/${this.siteId}/patients`,
+      body,
+    );
     return new PatientDesk(this, response.patientId as string, eventId);
   }
 }
@@ -133,7 +151,12 @@ export class MonitorDesk {
   ) {}
 
   async raiseQuery(patientId: string, targetEventId: string, field: string, text: string, on: string): Promise<string> {
-    const { body } = await postOn(this.app, this.token, on, `/patients/${patientId}/queries`, { ...submission(), targetEventId, field, text });
+    const { body } = await postOn(this.app, this.token, on, `/patients/${patientId}/queries`, {
+      ...submission(),
+      targetEventId,
+      field,
+      text,
+    });
     return body.queryId as string;
   }
 

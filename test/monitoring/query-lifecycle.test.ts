@@ -27,7 +27,13 @@ describe('a query raised, answered with a correction and closed', () => {
 
   it('moves the counts, replaces the value in the read model with the correction, and keeps both in the log', async () => {
     await monitor.verify(patient.patientId, infusion, '2026-03-12');
-    const queryId = await monitor.raiseQuery(patient.patientId, infusion, 'administeredDoseMg', 'The pharmacy log shows 705 mg.', '2026-03-13');
+    const queryId = await monitor.raiseQuery(
+      patient.patientId,
+      infusion,
+      'administeredDoseMg',
+      'The pharmacy log shows 705 mg.',
+      '2026-03-13',
+    );
 
     let indicators = await site('2026-03-13');
     expect(counts(indicators)).toEqual({ open: 1, answered: 0, closed: 0, cancelled: 0 });
@@ -85,10 +91,20 @@ describe('a query raised, answered with a correction and closed', () => {
     await patient.answerQuery(queryId, 'As recorded.', '2026-03-17');
     await monitor.close(patient.patientId, queryId, '2026-03-18');
     app.setNow(noonOf('2026-03-19'));
-    await post(monitor.token, `/patients/${patient.patientId}/queries/${queryId}/reopen`, { ...submission(), text: 'The chart says 03-11.' }).expect(201);
+    await post(monitor.token, `/patients/${patient.patientId}/queries/${queryId}/reopen`, {
+      ...submission(),
+      text: 'The chart says 03-11.',
+    }).expect(201);
 
     expect(await queryList('2026-03-19')).toContainEqual(
-      expect.objectContaining({ queryId, status: 'open', reopenedCount: 1, text: 'The chart says 03-11.', ageDays: 3, currentValue: '2026-03-12' }),
+      expect.objectContaining({
+        queryId,
+        status: 'open',
+        reopenedCount: 1,
+        text: 'The chart says 03-11.',
+        ageDays: 3,
+        currentValue: '2026-03-12',
+      }),
     );
     await monitor.cancel(patient.patientId, queryId, 'Chart entry was the error', '2026-03-20');
     expect(counts(await site('2026-03-20'))).toMatchObject({ open: 0, cancelled: 1 });
@@ -116,8 +132,16 @@ describe('a query raised, answered with a correction and closed', () => {
     expect(closedUnanswered.body.details).toEqual([{ field: 'queryId', rule: 'query-transition-not-allowed' }]);
     await post(monitor.token, `${path}/answer`, { ...submission(), text: 'me?' }).expect(403);
     await post(coordinator, `${path}/close`, submission()).expect(403);
-    await post(coordinator, `/patients/${patient.patientId}/queries`, { ...submission(), targetEventId: infusion, field: 'cycle', text: 'x' }).expect(403);
-    await post(coordinator, `/patients/${patient.patientId}/source-data-verifications`, { ...submission(), targetEventId: infusion }).expect(403);
+    await post(coordinator, `/patients/${patient.patientId}/queries`, {
+      ...submission(),
+      targetEventId: infusion,
+      field: 'cycle',
+      text: 'x',
+    }).expect(403);
+    await post(coordinator, `/patients/${patient.patientId}/source-data-verifications`, {
+      ...submission(),
+      targetEventId: infusion,
+    }).expect(403);
 
     const unknownField = await post(monitor.token, `/patients/${patient.patientId}/queries`, {
       ...submission(),

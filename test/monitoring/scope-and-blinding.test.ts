@@ -25,7 +25,11 @@ describe('site scope and blinding of the monitoring API', () => {
       expect({ path, status: response.status, body: response.body }).toEqual({
         path,
         status: 403,
-        body: { error: 'forbidden', message: 'site ZRH is outside the sites assigned to you', details: [{ field: 'siteId', rule: 'site-scope' }] },
+        body: {
+          error: 'forbidden',
+          message: 'site ZRH is outside the sites assigned to you',
+          details: [{ field: 'siteId', rule: 'site-scope' }],
+        },
       });
     }
     expect(await exportsRecorded()).toBe(before);
@@ -35,7 +39,12 @@ describe('site scope and blinding of the monitoring API', () => {
     const overview = await read(trial.app, trial.monitorA.token, `/monitoring/sites?asOf=${AS_OF_2}`);
     expect(overview.body.items.map((site: { siteId: string }) => site.siteId)).toEqual(['PAR']);
     const csv = await read(trial.app, trial.monitorA.token, `/monitoring/sites/export.csv?asOf=${AS_OF_2}`);
-    expect(csv.text.split('\r\n').filter(Boolean).map((line) => line.split(',')[0])).toEqual(['siteId', 'PAR']);
+    expect(
+      csv.text
+        .split('\r\n')
+        .filter(Boolean)
+        .map((line) => line.split(',')[0]),
+    ).toEqual(['siteId', 'PAR']);
   });
 
   it('shows a site coordinator its own site only, its query inbox included', async () => {
@@ -95,7 +104,11 @@ describe('site scope and blinding of the monitoring API', () => {
       const readers = [
         { name: 'monitor A', token: trial.monitorA.token, sites: ['PAR'] },
         { name: 'monitor B', token: trial.monitorB.token, sites: ['ZRH', 'BSL'] },
-        ...(['PAR', 'ZRH', 'BSL'] as const).map((siteId) => ({ name: `coordinator ${siteId}`, token: trial.coordinators[siteId], sites: [siteId] })),
+        ...(['PAR', 'ZRH', 'BSL'] as const).map((siteId) => ({
+          name: `coordinator ${siteId}`,
+          token: trial.coordinators[siteId],
+          sites: [siteId],
+        })),
       ];
       let scanned = 0;
       for (const reader of readers) {
@@ -122,7 +135,9 @@ describe('site scope and blinding of the monitoring API', () => {
 
     it('counts the code-break per patient without saying what it revealed', async () => {
       const patients = await read(trial.app, trial.monitorB.token, `/monitoring/sites/BSL/patients?asOf=${AS_OF_2}`);
-      expect(patients.body.items.map((patient: { patientId: string; codeBreaks: number }) => [patient.patientId, patient.codeBreaks])).toEqual([
+      expect(
+        patients.body.items.map((patient: { patientId: string; codeBreaks: number }) => [patient.patientId, patient.codeBreaks]),
+      ).toEqual([
         ['BSL-001', 1],
         ['BSL-002', 0],
       ]);

@@ -193,7 +193,13 @@ describe('per-site monitoring of a three-site trial (see three-site-trial.ts for
       consentDate: '2026-03-01',
       randomizationDate: '2026-03-05',
       // cycle day 15 of the cycle that started 03-12, ±2 days
-      nextVisit: { visitId: 'cycle-1-infusion-3', status: 'upcoming', targetDate: '2026-03-26', windowStart: '2026-03-24', windowEnd: '2026-03-28' },
+      nextVisit: {
+        visitId: 'cycle-1-infusion-3',
+        status: 'upcoming',
+        targetDate: '2026-03-26',
+        windowStart: '2026-03-24',
+        windowEnd: '2026-03-28',
+      },
       overdueVisits: [],
       deviations: 1,
       queries: { open: 1, answered: 0, closed: 0, cancelled: 0 },
@@ -259,7 +265,10 @@ describe('per-site monitoring of a three-site trial (see three-site-trial.ts for
 
     const second = await get(trial.monitorA.token, `/monitoring/sites/PAR/deviations?asOf=${AS_OF_2}&limit=1&offset=1`);
     expect(second.body).toMatchObject({ total: 3, limit: 1, offset: 1, items: [{ code: 'infusion-out-of-window' }] });
-    const ofPatient = await get(trial.monitorA.token, `/monitoring/sites/PAR/deviations?asOf=${AS_OF_2}&patientId=PAR-001&code=dose-off-by-more-than-10-percent`);
+    const ofPatient = await get(
+      trial.monitorA.token,
+      `/monitoring/sites/PAR/deviations?asOf=${AS_OF_2}&patientId=PAR-001&code=dose-off-by-more-than-10-percent`,
+    );
     expect(ofPatient.body.items.map((deviation: { eventIds: string[] }) => deviation.eventIds)).toEqual([[trial.ids.par001Infusion3]]);
 
     const visit = await get(trial.monitorB.token, `/monitoring/sites/BSL/deviations?asOf=${AS_OF_2}&code=visit-out-of-window`);
@@ -279,7 +288,9 @@ describe('per-site monitoring of a three-site trial (see three-site-trial.ts for
     const coordinator = trial.coordinators.PAR;
     const early = await get(coordinator, `/monitoring/sites/PAR/queries?asOf=${AS_OF_1}`);
     // oldest first: Q2 (raised 03-17), Q1 (03-18)
-    expect(early.body.items.map((query: { queryId: string; status: string; ageDays: number }) => [query.queryId, query.status, query.ageDays])).toEqual([
+    expect(
+      early.body.items.map((query: { queryId: string; status: string; ageDays: number }) => [query.queryId, query.status, query.ageDays]),
+    ).toEqual([
       [trial.ids.q2, 'cancelled', 2],
       [trial.ids.q1, 'open', 2],
     ]);
@@ -324,7 +335,18 @@ describe('per-site monitoring of a three-site trial (see three-site-trial.ts for
     expect(sites.headers['content-type']).toMatch(/^text\/csv/);
     expect(sites.headers['content-disposition']).toBe(`attachment; filename="monitoring-sites-${AS_OF_2}.csv"`);
     expect(csvRows(sites.text)).toEqual([
-      expect.objectContaining({ siteId: 'PAR', screened: '3', withdrawn: '1', visitsOverdue: '3', missingForms: '5', latencyP90Days: '7', answeredQueries: '1', oldestAnsweredQueryDays: '33', oldestOpenQueryDays: '', sdvShare: '0.125' }),
+      expect.objectContaining({
+        siteId: 'PAR',
+        screened: '3',
+        withdrawn: '1',
+        visitsOverdue: '3',
+        missingForms: '5',
+        latencyP90Days: '7',
+        answeredQueries: '1',
+        oldestAnsweredQueryDays: '33',
+        oldestOpenQueryDays: '',
+        sdvShare: '0.125',
+      }),
     ]);
 
     const patients = csvRows((await get(token, `/monitoring/sites/PAR/patients/export.csv?asOf=${AS_OF_1}`)).text);
@@ -342,7 +364,9 @@ describe('per-site monitoring of a three-site trial (see three-site-trial.ts for
     ]);
 
     const open = csvRows((await get(token, `/monitoring/sites/PAR/queries/export.csv?asOf=${AS_OF_1}&status=open`)).text);
-    expect(open).toEqual([expect.objectContaining({ queryId: trial.ids.q1, status: 'open', ageDays: '2', currentValue: '31.5', answer: '' })]);
+    expect(open).toEqual([
+      expect.objectContaining({ queryId: trial.ids.q1, status: 'open', ageDays: '2', currentValue: '31.5', answer: '' }),
+    ]);
 
     const exports = await trial.app.dataSource.query(
       `SELECT data FROM event_store.events WHERE type = 'AccessRecorded' AND data->>'action' = 'export' ORDER BY global_position`,

@@ -36,7 +36,11 @@ import type { TestApp } from '../support/app';
 import { MonitorDesk, PatientDesk, sitesOf, startMonitoringApp } from './monitoring-desk';
 
 /** Masked analyte values recorded in the trial: none may reach a blinded reader. */
-export const MASKED_VALUES = { PAR: { cd19: 613.37, cd20: 587.21 }, ZRH: { cd19: 123.45, cd20: 234.56 }, BSL: { cd19: 345.67, cd20: 456.78 } };
+export const MASKED_VALUES = {
+  PAR: { cd19: 613.37, cd20: 587.21 },
+  ZRH: { cd19: 123.45, cd20: 234.56 },
+  BSL: { cd19: 345.67, cd20: 456.78 },
+};
 /** What the emergency code-break revealed, stored on the patient's stream. */
 export const CODE_BREAK_ARM = 'placebo';
 
@@ -101,11 +105,23 @@ export async function threeSiteTrial(kafka?: { brokers: string[]; topic: string 
   // 03-17
   ids.zrh001Infusion1 = await p['ZRH-001'].infusion('2026-03-16', 705, '2026-03-17');
   ids.q2 = await monitorA.raiseQuery('PAR-002', ids.par002AdverseEvent, 'serious', 'Was the patient hospitalised?', '2026-03-17');
-  ids.q3 = await monitorB.raiseQuery('ZRH-001', ids.zrh001Infusion1, 'administeredDoseMg', 'Please confirm against the pharmacy log.', '2026-03-17');
+  ids.q3 = await monitorB.raiseQuery(
+    'ZRH-001',
+    ids.zrh001Infusion1,
+    'administeredDoseMg',
+    'Please confirm against the pharmacy log.',
+    '2026-03-17',
+  );
   await monitorB.verify('ZRH-001', ids.zrh001Infusion1, '2026-03-17');
   // 03-18
   ids.par001Neurography = await p['PAR-001'].neurography('2026-03-11', 31.5, '2026-03-18');
-  ids.q1 = await monitorA.raiseQuery('PAR-001', ids.par001Neurography, 'limbTemperatureC', 'Was the limb warmed before the study?', '2026-03-18');
+  ids.q1 = await monitorA.raiseQuery(
+    'PAR-001',
+    ids.par001Neurography,
+    'limbTemperatureC',
+    'Was the limb warmed before the study?',
+    '2026-03-18',
+  );
   await p['ZRH-001'].lab('IGM', '2026-03-15', 11.2, '2026-03-18');
   await p['ZRH-001'].lab('ANTI_MAG', '2026-03-15', 30500, '2026-03-18');
   await p['ZRH-001'].lab('CD19', '2026-03-15', MASKED_VALUES.ZRH.cd19, '2026-03-18');

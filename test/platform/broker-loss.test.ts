@@ -88,7 +88,11 @@ describe('a three-broker cluster that loses a broker under load', () => {
       }
     })();
 
-    await waitUntil(() => progress.rounds >= 3 && reader!.messages.length > 0, 60_000, () => 'three rounds published');
+    await waitUntil(
+      () => progress.rounds >= 3 && reader!.messages.length > 0,
+      60_000,
+      () => 'three rounds published',
+    );
     const lost = await leaderOfFirstPartition();
     await kafkaCluster('kill', String(lost));
     const roundsBeforeLoss = progress.rounds;
@@ -101,7 +105,11 @@ describe('a three-broker cluster that loses a broker under load', () => {
     const [{ appended }] = await dataSource.query(`SELECT count(*)::int AS appended FROM event_store.events`);
     // Catch-up reads stop below the oldest transaction still open on the server (any database's), so wait for it.
     let stored = await store.readAll(START_CHECKPOINT, 100_000);
-    await waitUntil(async () => (stored = await store.readAll(START_CHECKPOINT, 100_000)).events.length >= appended, 60_000, () => `${appended} readable events`);
+    await waitUntil(
+      async () => (stored = await store.readAll(START_CHECKPOINT, 100_000)).events.length >= appended,
+      60_000,
+      () => `${appended} readable events`,
+    );
     const distinctOnTopic = () => new Set(reader!.messages.map((message) => message.headers['event-id'])).size;
     let relayState: RelayHealth | undefined;
     await waitUntil(
@@ -110,11 +118,18 @@ describe('a three-broker cluster that loses a broker under load', () => {
         return distinctOnTopic() >= stored.events.length;
       },
       90_000,
-      () => `${stored.events.length} events on the topic (got ${distinctOnTopic()}); relay ${JSON.stringify(relayState)}\n${relay.log.slice(-4000)}`,
+      () =>
+        `${stored.events.length} events on the topic (got ${distinctOnTopic()}); relay ${JSON.stringify(relayState)}\n${relay.log.slice(-4000)}`,
     );
-    expect(new Set(reader.messages.map((message) => message.headers['event-id']))).toEqual(new Set(stored.events.map((event) => event.eventId)));
+    expect(new Set(reader.messages.map((message) => message.headers['event-id']))).toEqual(
+      new Set(stored.events.map((event) => event.eventId)),
+    );
     const last = stored.events[stored.events.length - 1];
-    await waitUntil(async () => (await relay.health<RelayHealth>()).lastPublishedPosition === last.globalPosition, 30_000, () => 'the relay checkpoint');
+    await waitUntil(
+      async () => (await relay.health<RelayHealth>()).lastPublishedPosition === last.globalPosition,
+      30_000,
+      () => 'the relay checkpoint',
+    );
 
     for (const schema of ['registry', 'monitoring']) await whenProjectionCaughtUp(dataSource, schema, 90_000);
     for (const projection of [...MONITORING_PROJECTIONS, REGISTRY_PROJECTION]) {

@@ -58,14 +58,20 @@ describe('a projection consumer killed mid-stream', () => {
   };
 
   it('loses no event and applies none twice after SIGKILL and restart (count per patient equals the store)', async () => {
-    const env = { DATABASE_URL: database.url, KAFKA_BROKERS: TEST_KAFKA_BROKERS.join(','), KAFKA_TOPIC: uniqueTopic('consumer-crash'), KAFKA_PARTITIONS: '3' };
+    const env = {
+      DATABASE_URL: database.url,
+      KAFKA_BROKERS: TEST_KAFKA_BROKERS.join(','),
+      KAFKA_TOPIC: uniqueTopic('consumer-crash'),
+      KAFKA_PARTITIONS: '3',
+    };
     await store.append({ streamId: 'site-S01', expectedVersion: 0, events: [siteActivation('S01')], siteId: 'S01', actor: aCoordinator });
     processes.push(await AppProcess.start('relay', env));
     let consumer = await AppProcess.start('monitoring', env);
     processes.push(consumer);
 
     await appendRound(0);
-    const applied = async () => (await dataSource.query(`SELECT coalesce(sum(total_events), 0)::int AS n FROM registry.patients`))[0].n as number;
+    const applied = async () =>
+      (await dataSource.query(`SELECT coalesce(sum(total_events), 0)::int AS n FROM registry.patients`))[0].n as number;
     await waitUntil(async () => (await applied()) > 0, 60_000, 'the consumer to apply something');
 
     // Kill it while more events keep arriving, keep appending while it is down, then restart it.

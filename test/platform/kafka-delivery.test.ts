@@ -21,10 +21,11 @@ describe('distributed delivery: ingest -> store -> relay -> Kafka -> projection'
 
   beforeAll(async () => {
     await assertKafkaReachable();
-    app = await startTestApp(
-      [IngestModule, RelayModule.forRoot(), ProjectionsModule.forRoot([REGISTRY_PROJECTION]), RegistryModule],
-      { now: NOW, kafkaBrokers: TEST_KAFKA_BROKERS, kafkaTopic: topic },
-    );
+    app = await startTestApp([IngestModule, RelayModule.forRoot(), ProjectionsModule.forRoot([REGISTRY_PROJECTION]), RegistryModule], {
+      now: NOW,
+      kafkaBrokers: TEST_KAFKA_BROKERS,
+      kafkaTopic: topic,
+    });
   });
   afterAll(() => app?.close());
 
@@ -68,8 +69,12 @@ describe('distributed delivery: ingest -> store -> relay -> Kafka -> projection'
     const store = app.app.get<PostgresEventStore>(EVENT_STORE);
     const report = await verifyProjection(REGISTRY_PROJECTION, store, app.dataSource);
     expect(report.identical).toBe(true);
-    const rows = (await app.dataSource.query(`SELECT patient_id, total_events, event_counts FROM registry.patients ORDER BY patient_id`)) as unknown[];
+    const rows = (await app.dataSource.query(
+      `SELECT patient_id, total_events, event_counts FROM registry.patients ORDER BY patient_id`,
+    )) as unknown[];
     await rebuildProjection(REGISTRY_PROJECTION, store, app.dataSource);
-    expect(await app.dataSource.query(`SELECT patient_id, total_events, event_counts FROM registry.patients ORDER BY patient_id`)).toEqual(rows);
+    expect(await app.dataSource.query(`SELECT patient_id, total_events, event_counts FROM registry.patients ORDER BY patient_id`)).toEqual(
+      rows,
+    );
   });
 });

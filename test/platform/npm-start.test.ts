@@ -113,7 +113,10 @@ describe('npm start on a machine without PostgreSQL or Kafka', () => {
     expect(output).toContain(join(dataDir, 'admin-token'));
     expect(output).not.toContain(token.split('_')[2]);
     expect(output).not.toContain(code);
-    await http.post('/auth/activate').send({ username: 'admin', activationCode: code, password: 'first administrator passphrase' }).expect(204);
+    await http
+      .post('/auth/activate')
+      .send({ username: 'admin', activationCode: code, password: 'first administrator passphrase' })
+      .expect(204);
     await http.post('/auth/login').send({ username: 'admin', password: 'first administrator passphrase' }).expect(200);
   });
 
@@ -122,23 +125,49 @@ describe('npm start on a machine without PostgreSQL or Kafka', () => {
     expect(page.headers['content-type']).toContain('text/html');
     const script = /src="(\/assets\/[^"]+\.js)"/.exec(page.text)?.[1];
     expect(script).toBeDefined();
-    await platform.http.get(script!).expect(200).expect('Content-Type', /javascript/);
+    await platform.http
+      .get(script!)
+      .expect(200)
+      .expect('Content-Type', /javascript/);
   });
 
   it('accepts an enrolment and an infusion and serves them from the registry', async () => {
     const http = platform.http;
     const admin = `Bearer ${(await readFile(join(dataDir, 'admin-token'), 'utf8')).trim()}`;
-    await http.post('/sites').set('Authorization', admin).send(siteBody('S01', { occurredAt: '2025-01-10' })).expect(201);
+    await http
+      .post('/sites')
+      .set('Authorization', admin)
+      .send(siteBody('S01', { occurredAt: '2025-01-10' }))
+      .expect(201);
     const user = async (role: string) =>
-      `Bearer ${(await http.post('/users').set('Authorization', admin).send({ name: role, role, siteIds: ['S01'] }).expect(201)).body.token}`;
+      `Bearer ${
+        (
+          await http
+            .post('/users')
+            .set('Authorization', admin)
+            .send({ name: role, role, siteIds: ['S01'] })
+            .expect(201)
+        ).body.token
+      }`;
     const coordinator = await user('site_coordinator');
     monitor = await user('monitor');
 
-    const enrolled = await http.post('/sites/S01/patients').set('Authorization', coordinator)
-      .send(enrolmentBody('0001', { occurredAt: '2025-03-02', consentDate: '2025-03-01' })).expect(201);
+    const enrolled = await http
+      .post('/sites/S01/patients')
+      .set('Authorization', coordinator)
+      .send(enrolmentBody('0001', { occurredAt: '2025-03-02', consentDate: '2025-03-01' }))
+      .expect(201);
     patientId = enrolled.body.patientId;
-    await http.post(`/patients/${patientId}/randomization`).set('Authorization', coordinator).send(randomizationBody({ occurredAt: '2025-03-05' })).expect(201);
-    await http.post(`/patients/${patientId}/infusions`).set('Authorization', coordinator).send(infusionBody({ occurredAt: '2025-03-09' })).expect(201);
+    await http
+      .post(`/patients/${patientId}/randomization`)
+      .set('Authorization', coordinator)
+      .send(randomizationBody({ occurredAt: '2025-03-05' }))
+      .expect(201);
+    await http
+      .post(`/patients/${patientId}/infusions`)
+      .set('Authorization', coordinator)
+      .send(infusionBody({ occurredAt: '2025-03-09' }))
+      .expect(201);
 
     const registry = await registryOfS01(http);
     expect(registry.items[0].eventCounts).toMatchObject({ PatientEnrolled: 1, PatientRandomized: 1, InfusionGiven: 1 });

@@ -15,8 +15,13 @@ describe('reading your own writes: minPosition on read routes', () => {
   let auditor: string;
 
   beforeAll(async () => {
-    app = await startTestApp([IngestModule, MonitoringModule, AnalysisModule, AuditModule, ProjectionsModule.forRoot(PLATFORM_PROJECTIONS)], { now: NOW });
-    ({ coordinators: { S01: coordinator } } = await trialWithSites(app, ['S01']));
+    app = await startTestApp(
+      [IngestModule, MonitoringModule, AnalysisModule, AuditModule, ProjectionsModule.forRoot(PLATFORM_PROJECTIONS)],
+      { now: NOW },
+    );
+    ({
+      coordinators: { S01: coordinator },
+    } = await trialWithSites(app, ['S01']));
     monitor = await app.userToken('monitor', ['S01']);
     auditor = await app.userToken('auditor');
     // A busy CI machine may take longer than the default 2 s to project; the 503 test sets the default back.
@@ -43,7 +48,12 @@ describe('reading your own writes: minPosition on read routes', () => {
     expect(byQuery.body.items).toEqual([expect.objectContaining({ patientId: 'S01-0001', totalEvents: 3 })]);
 
     const { position: next } = (await submit('/patients/S01-0001/infusions', infusionBody({ occurredAt: '2026-03-16' }))).body;
-    const byHeader = await app.http().get('/registry/patients?siteId=S01').set('Authorization', monitor).set('X-Min-Position', next).expect(200);
+    const byHeader = await app
+      .http()
+      .get('/registry/patients?siteId=S01')
+      .set('Authorization', monitor)
+      .set('X-Min-Position', next)
+      .expect(200);
     expect(byHeader.body.items).toEqual([expect.objectContaining({ totalEvents: 4 })]);
 
     const monitoring = await app.http().get(`/monitoring/sites/S01?minPosition=${next}`).set('Authorization', monitor).expect(200);
@@ -52,8 +62,16 @@ describe('reading your own writes: minPosition on read routes', () => {
 
   it('refuses a minPosition that is not a position, or that no event has, naming the field', async () => {
     for (const bad of ['abc', '-1', '1.5', '']) {
-      const res = await app.http().get(`/registry/patients?minPosition=${encodeURIComponent(bad)}`).set('Authorization', monitor).expect(400);
-      expect(res.body).toEqual({ error: 'validation_failed', message: expect.any(String), details: [{ field: 'minPosition', rule: 'is-position' }] });
+      const res = await app
+        .http()
+        .get(`/registry/patients?minPosition=${encodeURIComponent(bad)}`)
+        .set('Authorization', monitor)
+        .expect(400);
+      expect(res.body).toEqual({
+        error: 'validation_failed',
+        message: expect.any(String),
+        details: [{ field: 'minPosition', rule: 'is-position' }],
+      });
     }
     const future = await app.http().get('/registry/patients').set('Authorization', monitor).set('X-Min-Position', '999999999').expect(400);
     expect(future.body.details).toEqual([{ field: 'minPosition', rule: 'known-position' }]);
@@ -73,7 +91,11 @@ describe('reading your own writes: minPosition on read routes', () => {
     const behind = await app.http().get(`/registry/patients?minPosition=${position}`).set('Authorization', monitor).expect(503);
     expect(Date.now() - started).toBeGreaterThanOrEqual(1900); // it waited the whole bound first
     expect(behind.headers['retry-after']).toBe('1');
-    expect(behind.body).toEqual({ error: 'read_model_behind', message: expect.stringContaining('registry'), details: [{ field: 'minPosition', rule: 'reached' }] });
+    expect(behind.body).toEqual({
+      error: 'read_model_behind',
+      message: expect.stringContaining('registry'),
+      details: [{ field: 'minPosition', rule: 'reached' }],
+    });
 
     // The audit log reads the store itself, where the submission already is.
     await app.http().get(`/patients/S01-0002/events?minPosition=${position}`).set('Authorization', coordinator).expect(200);

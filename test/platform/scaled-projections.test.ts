@@ -101,13 +101,25 @@ describe('projection services scaled out in consumer groups', () => {
     })();
 
     for (const projection of [...MONITORING_PROJECTIONS, REGISTRY_PROJECTION, ...ANALYSIS_PROJECTIONS]) {
-      await waitUntil(async () => (await groupMembers(projection)) === 3, 60_000, () => `three members in ${projection.name}'s group`);
+      await waitUntil(
+        async () => (await groupMembers(projection)) === 3,
+        60_000,
+        () => `three members in ${projection.name}'s group`,
+      );
     }
 
-    await waitUntil(() => progress.rounds >= 2, 60_000, () => 'two rounds');
+    await waitUntil(
+      () => progress.rounds >= 2,
+      60_000,
+      () => 'two rounds',
+    );
     await Promise.all([kill(monitoring[0]), kill(analysis[0])]);
     const replacements = Promise.all([start('monitoring'), start('analysis')]);
-    await waitUntil(() => progress.rounds >= 6, 60_000, () => 'six rounds');
+    await waitUntil(
+      () => progress.rounds >= 6,
+      60_000,
+      () => 'six rounds',
+    );
     await Promise.all([kill(monitoring[1]), kill(analysis[1])]);
     progress.lastKillAtRound = progress.rounds;
     await replacements;

@@ -18,7 +18,13 @@ export interface TrialLoad {
 
 /** The one site every patient of the load belongs to. */
 export async function monitoredSite(store: PostgresEventStore): Promise<void> {
-  const outcome = await store.append({ streamId: `site-${SITE}`, expectedVersion: 0, events: [siteActivation(SITE)], siteId: SITE, actor: aCoordinator });
+  const outcome = await store.append({
+    streamId: `site-${SITE}`,
+    expectedVersion: 0,
+    events: [siteActivation(SITE)],
+    siteId: SITE,
+    actor: aCoordinator,
+  });
   if (outcome.status !== 'appended') throw new Error(`site activation: ${outcome.status}`);
 }
 

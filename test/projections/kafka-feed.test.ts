@@ -1,11 +1,5 @@
 import { KafkaEventPublisher, startEventConsumer } from '@trialstream/messaging';
-import {
-  KafkaFeed,
-  ProjectionRunner,
-  REGISTRY_PROJECTION,
-  StoreFeed,
-  createProjectionSchema,
-} from '@trialstream/projections';
+import { KafkaFeed, ProjectionRunner, REGISTRY_PROJECTION, StoreFeed, createProjectionSchema } from '@trialstream/projections';
 import { TEST_KAFKA_BROKERS, assertKafkaReachable, uniqueTopic } from '@trialstream/testing';
 import type { EventEnvelope } from '@trialstream/domain';
 import { deleteTopics } from '../messaging/kafka-test-kit';
@@ -42,7 +36,13 @@ describe('feeding the registry through Kafka', () => {
   });
 
   async function publish(topic: string, published: EventEnvelope[]): Promise<void> {
-    const publisher = new KafkaEventPublisher({ brokers: TEST_KAFKA_BROKERS, topic, partitions: 3, clientId: 'projection-test-relay', logLevel: 'error' });
+    const publisher = new KafkaEventPublisher({
+      brokers: TEST_KAFKA_BROKERS,
+      topic,
+      partitions: 3,
+      clientId: 'projection-test-relay',
+      logLevel: 'error',
+    });
     try {
       await publisher.publish(published);
     } finally {
@@ -52,7 +52,10 @@ describe('feeding the registry through Kafka', () => {
 
   async function startKafkaFeed(topic: string, options: { catchUpFromStore?: boolean } = {}): Promise<void> {
     await createProjectionSchema(harness.dataSource, REGISTRY_PROJECTION, 'registry_kafka');
-    const runner = new ProjectionRunner(REGISTRY_PROJECTION, harness.dataSource, harness.store, { schema: 'registry_kafka', logger: quiet });
+    const runner = new ProjectionRunner(REGISTRY_PROJECTION, harness.dataSource, harness.store, {
+      schema: 'registry_kafka',
+      logger: quiet,
+    });
     feed = new KafkaFeed(runner, {
       startConsumer: startEventConsumer,
       brokers: TEST_KAFKA_BROKERS,

@@ -56,7 +56,7 @@ export async function append(store: PostgresEventStore, streamId: string, siteId
 export async function readAllOf(store: PostgresEventStore, count: number, timeoutMs = 60000): Promise<EventEnvelope[]> {
   const events: EventEnvelope[] = [];
   let checkpoint: Checkpoint = START_CHECKPOINT;
-  for (const deadline = Date.now() + timeoutMs; ; ) {
+  for (const deadline = Date.now() + timeoutMs; ;) {
     const page = await store.readAll(checkpoint, 500);
     events.push(...page.events);
     checkpoint = page.checkpoint;
@@ -93,7 +93,10 @@ export async function registrySnapshot(dataSource: DataSource, schema = 'registr
   };
 }
 
-export async function checkpointOf(dataSource: DataSource, schema = 'registry'): Promise<{ transaction_id: string; global_position: string }> {
+export async function checkpointOf(
+  dataSource: DataSource,
+  schema = 'registry',
+): Promise<{ transaction_id: string; global_position: string }> {
   const [row] = await dataSource.query(
     `SELECT transaction_id::text AS transaction_id, global_position::text AS global_position FROM "${schema}"._checkpoint`,
   );

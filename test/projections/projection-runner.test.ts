@@ -39,7 +39,10 @@ describe('the projection runner on PostgreSQL', () => {
   async function freshRegistry(projection = REGISTRY_PROJECTION): Promise<ProjectionRunner> {
     const schema = `registry_t${++schemas}`;
     await createProjectionSchema(harness.dataSource, projection, schema);
-    return new ProjectionRunner(projection, harness.dataSource, harness.store, { schema, logger: { warn: () => undefined, error: () => undefined } });
+    return new ProjectionRunner(projection, harness.dataSource, harness.store, {
+      schema,
+      logger: { warn: () => undefined, error: () => undefined },
+    });
   }
 
   it('applies a redelivered batch only once', async () => {
@@ -65,7 +68,7 @@ describe('the projection runner on PostgreSQL', () => {
       const random = seededRandom(seed);
       const runner = await freshRegistry();
       const delivery = shuffled([...trialEvents, ...trialEvents.slice(0, 10)], random);
-      for (let start = 0; start < delivery.length; ) {
+      for (let start = 0; start < delivery.length;) {
         const size = 1 + Math.floor(random() * 9);
         await runner.applyBatch(delivery.slice(start, start + size));
         start += size;
@@ -136,7 +139,12 @@ describe('the projection runner on PostgreSQL', () => {
     expect(result).toEqual({ applied: events.length - 1, skipped: 0, filled: 0, deadLettered: 1 });
     const [deadLetter, ...others] = await runner.deadLetters();
     expect(others).toEqual([]);
-    expect(deadLetter).toMatchObject({ eventId: poison.eventId, streamId: poisonStream, streamVersion: poison.streamVersion, type: 'InfusionGiven' });
+    expect(deadLetter).toMatchObject({
+      eventId: poison.eventId,
+      streamId: poisonStream,
+      streamVersion: poison.streamVersion,
+      type: 'InfusionGiven',
+    });
     expect(deadLetter.error).toContain('dose field unreadable');
     expect(deadLetter.event).toEqual(poison);
 

@@ -17,7 +17,14 @@ interface CliResult {
 }
 
 async function cli(script: 'rebuild' | 'verify', args: string[], env: NodeJS.ProcessEnv): Promise<CliResult> {
-  const command = [require.resolve('ts-node/dist/bin.js'), '--transpile-only', '-r', 'tsconfig-paths/register', `apps/projections-cli/src/${script}.ts`, ...args];
+  const command = [
+    require.resolve('ts-node/dist/bin.js'),
+    '--transpile-only',
+    '-r',
+    'tsconfig-paths/register',
+    `apps/projections-cli/src/${script}.ts`,
+    ...args,
+  ];
   try {
     const { stdout, stderr } = await run(process.execPath, command, { cwd: repoRoot, env });
     return { code: 0, stdout, stderr };

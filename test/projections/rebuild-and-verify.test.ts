@@ -46,7 +46,13 @@ describe('rebuilding and verifying a projection from the store', () => {
       logger: quiet,
     });
 
-    expect(report).toMatchObject({ projection: 'registry', schema: 'registry', events: trial.events.length, deadLettered: 0, carriedOver: 0 });
+    expect(report).toMatchObject({
+      projection: 'registry',
+      schema: 'registry',
+      events: trial.events.length,
+      deadLettered: 0,
+      carriedOver: 0,
+    });
     expect(await registrySnapshot(harness.dataSource)).toEqual(before);
     expect(progress[0]).toMatchObject({ events: 0, total: trial.events.length });
     expect(progress.at(-1)).toMatchObject({ events: trial.events.length, total: trial.events.length });

@@ -25,7 +25,9 @@ describe('the registry query API', () => {
 
     @Module({ providers: [{ provide: DATA_SOURCE, useValue: harness.dataSource }], exports: [DATA_SOURCE] })
     class TestDatabaseModule {}
-    @Module({ imports: [AuthModule.forRoot({ imports: [TestDatabaseModule] }), RegistryModule.register({ imports: [TestDatabaseModule] })] })
+    @Module({
+      imports: [AuthModule.forRoot({ imports: [TestDatabaseModule] }), RegistryModule.register({ imports: [TestDatabaseModule] })],
+    })
     class RegistryTestApp {}
 
     app = await NestFactory.create(RegistryTestApp, { logger: false });
@@ -38,7 +40,8 @@ describe('the registry query API', () => {
     await harness?.close();
   });
 
-  const tokenFor = async (user: Pick<NewUser, 'role' | 'siteIds'>) => (await users.createUser({ name: `${user.role} user`, ...user })).token;
+  const tokenFor = async (user: Pick<NewUser, 'role' | 'siteIds'>) =>
+    (await users.createUser({ name: `${user.role} user`, ...user })).token;
   const get = (path: string, token: string) => request(app.getHttpServer()).get(path).auth(token, { type: 'bearer' });
 
   it('gives a monitor the patients of the assigned sites only, with status, last event and counts', async () => {

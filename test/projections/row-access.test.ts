@@ -42,7 +42,16 @@ const NOTES = defineProjection({
 
 const written = (n: number) => ({
   type: 'NoteWritten',
-  data: { n, body: `note ${n}`, written_at: '2024-03-01T10:15:00+01:00', written_on: '2024-03-01', urgent: true, score: 0.25, views: '12', details: { tags: ['a', 'b'], nested: { x: 1 } } },
+  data: {
+    n,
+    body: `note ${n}`,
+    written_at: '2024-03-01T10:15:00+01:00',
+    written_on: '2024-03-01',
+    urgent: true,
+    score: 0.25,
+    views: '12',
+    details: { tags: ['a', 'b'], nested: { x: 1 } },
+  },
 });
 const canonical = (streamId: string, n: number) => ({
   stream_id: streamId,
@@ -95,7 +104,13 @@ describe('row access of projection handlers on PostgreSQL', () => {
   });
 
   it('patches and deletes rows, and a row deleted in the batch that wrote it is never stored', async () => {
-    const batch = await events(written(1), written(2), written(3), { type: 'NoteEdited', data: { n: 1, body: 'edited' } }, { type: 'NoteErased', data: { n: 3 } });
+    const batch = await events(
+      written(1),
+      written(2),
+      written(3),
+      { type: 'NoteEdited', data: { n: 1, body: 'edited' } },
+      { type: 'NoteErased', data: { n: 3 } },
+    );
     await runner.applyBatch(batch);
     const [erase] = await events({ type: 'NoteErased', data: { n: 2 } });
     await runner.applyBatch([erase]);

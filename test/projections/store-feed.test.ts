@@ -1,13 +1,7 @@
 import { appendInTransaction } from '@trialstream/event-store';
 import { ProjectionRunner, REGISTRY_PROJECTION, StoreFeed } from '@trialstream/projections';
 import type { QueryRunner } from 'typeorm';
-import {
-  aCoordinator,
-  enrolment,
-  infusion,
-  patientStream,
-  randomization,
-} from '@trialstream/projections/testing/patient-stories';
+import { aCoordinator, enrolment, infusion, patientStream, randomization } from '@trialstream/projections/testing/patient-stories';
 import { append, eventually, openProjectionHarness, tableRows, type ProjectionHarness } from './projection-harness';
 import { recordTrial } from './trial-builder';
 
@@ -54,7 +48,9 @@ describe('feeding a projection straight from the store', () => {
     await append(harness.store, trial.patients.get(`${trial.sites[0]}-002`)!, trial.sites[0], [infusion(3)]);
     running.notify();
 
-    await eventually(async () => expect(await patient(`${trial.sites[0]}-002`)).toMatchObject({ last_event_type: 'InfusionGiven', total_events: 5 }));
+    await eventually(async () =>
+      expect(await patient(`${trial.sites[0]}-002`)).toMatchObject({ last_event_type: 'InfusionGiven', total_events: 5 }),
+    );
   });
 
   it('resumes from its checkpoint after a restart without losing or repeating an event', async () => {

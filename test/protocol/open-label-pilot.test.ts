@@ -46,13 +46,22 @@ describe('the open-label pilot from its protocol file', () => {
     await post('/patients/SITE-A-01/infusions', infusionBody(), coordinator).expect(201);
     await post('/patients/SITE-A-01/labs', labBody({ analyte: 'CD19', value: 163.7, unit: 'cells/uL' }), coordinator).expect(201);
     // month 3: day 91 after 2026-03-09
-    await post('/patients/SITE-A-01/labs', labBody({ occurredAt: '2026-06-08', analyte: 'CD19', value: 5, unit: '10*6/L', qualifier: '<' }), coordinator).expect(201);
+    await post(
+      '/patients/SITE-A-01/labs',
+      labBody({ occurredAt: '2026-06-08', analyte: 'CD19', value: 5, unit: '10*6/L', qualifier: '<' }),
+      coordinator,
+    ).expect(201);
     await whenProjectionCaughtUp(app.dataSource, 'analysis');
 
     const { pooled, protocolEndpoints } = (await get('/analysis/endpoints', statistician).expect(200)).body;
     expect(pooled.bCellDepletion).toEqual({ evaluable: 1, depleted: 1 });
-    expect(protocolEndpoints).toContainEqual(expect.objectContaining({ endpoint: 'b-cell-depletion', visit: 'month-3', evaluable: 1, responders: 1 }));
-    const history = (await get('/patients/SITE-A-01/events', monitor).expect(200)).body as Array<{ type: string; data: { value?: number } }>;
+    expect(protocolEndpoints).toContainEqual(
+      expect.objectContaining({ endpoint: 'b-cell-depletion', visit: 'month-3', evaluable: 1, responders: 1 }),
+    );
+    const history = (await get('/patients/SITE-A-01/events', monitor).expect(200)).body as Array<{
+      type: string;
+      data: { value?: number };
+    }>;
     expect(history.filter((event) => event.type === 'LabResulted').map((event) => event.data.value)).toEqual([163.7, 5]);
   });
 });

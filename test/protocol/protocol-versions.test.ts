@@ -30,7 +30,13 @@ const PATIENTS: Array<{ number: string; month9: number; month12: number }> = [
   { number: '03', month9: 3, month12: 11 }, // kit 1003 placebo: +1
   { number: '04', month9: 3, month12: 8 }, // kit 1004 rituximab: −2
 ];
-const ALLOCATION_CSV = ['kitNumber,stratum,blockNumber,arm', '1001,S01,1,rituximab', '1002,S01,1,placebo', '1003,S01,2,placebo', '1004,S01,2,rituximab'].join('\n');
+const ALLOCATION_CSV = [
+  'kitNumber,stratum,blockNumber,arm',
+  '1001,S01,1,rituximab',
+  '1002,S01,1,placebo',
+  '1003,S01,2,placebo',
+  '1004,S01,2,rituximab',
+].join('\n');
 
 describe('a third trial of the family from its protocol file alone', () => {
   let app: TestApp;
@@ -42,8 +48,13 @@ describe('a third trial of the family from its protocol file alone', () => {
   const post = (path: string, body: object, token: string) => app.http().post(path).set('Authorization', token).send(body);
 
   beforeAll(async () => {
-    app = await startTestApp([IngestModule, AnalysisModule, ProjectionsModule.forRoot(ANALYSIS_PROJECTIONS)], { now: new Date('2027-06-01T12:00:00Z') });
-    ({ admin, coordinators: { S01: coordinator } } = await trialWithSites(app, ['S01']));
+    app = await startTestApp([IngestModule, AnalysisModule, ProjectionsModule.forRoot(ANALYSIS_PROJECTIONS)], {
+      now: new Date('2027-06-01T12:00:00Z'),
+    });
+    ({
+      admin,
+      coordinators: { S01: coordinator },
+    } = await trialWithSites(app, ['S01']));
     statistician = await app.userToken('blinded_statistician');
     unblinded = await app.userToken('unblinded_statistician');
   });
@@ -74,8 +85,20 @@ describe('a third trial of the family from its protocol file alone', () => {
       expect.objectContaining({ version: 1, protocolId: 'anti-mag-rituximab-sensory', effectiveFrom: '2026-01-01', inForce: true }),
     ]);
     const protocol = (await get('/analysis/protocol', statistician).expect(200)).body;
-    expect(protocol.visits.map((visit: { name: string }) => visit.name)).toEqual(['screening', 'baseline', 'month-3', 'month-6', 'month-9', 'month-12']);
-    expect(protocol.endpoints[0]).toMatchObject({ name: 'sensory-sum-change', primary: true, visit: 'month-12', test: 'welch-mean-difference' });
+    expect(protocol.visits.map((visit: { name: string }) => visit.name)).toEqual([
+      'screening',
+      'baseline',
+      'month-3',
+      'month-6',
+      'month-9',
+      'month-12',
+    ]);
+    expect(protocol.endpoints[0]).toMatchObject({
+      name: 'sensory-sum-change',
+      primary: true,
+      visit: 'month-12',
+      test: 'welch-mean-difference',
+    });
   });
 
   it('refuses an amendment that would re-label collected data, naming the field; nothing changes', async () => {
@@ -96,15 +119,28 @@ describe('a third trial of the family from its protocol file alone', () => {
       writeFileSync(path, text);
       return path;
     };
-    const invalid = write('invalid', edited((file) => { file.endpoints[0].visit = 'month-18'; }));
+    const invalid = write(
+      'invalid',
+      edited((file) => {
+        file.endpoints[0].visit = 'month-18';
+      }),
+    );
     expect(await runProtocolCli(['activate', invalid], env, io)).toBe(2);
     expect(lines.join('\n')).toContain("endpoints[0].visit: 'month-18' is not a visit of the protocol");
     // month 12's window widened to ± 28 days from 2026-06-01 on: a new version, earlier data keep version 1
-    const amendment = write('amendment', edited((file) => { file.visits[5].window = { before: 28, after: 28 }; }));
+    const amendment = write(
+      'amendment',
+      edited((file) => {
+        file.visits[5].window = { before: 28, after: 28 };
+      }),
+    );
     expect(await runProtocolCli(['activate', amendment, '--effective-from', '2026-06-01'], env, io)).toBe(0);
     expect(lines.at(-1)).toMatch(/^Activated anti-mag-rituximab-sensory as version 2, effective from 2026-06-01/);
     const versions = (await get('/protocol/versions', admin).expect(200)).body;
-    expect(versions.map((v: { version: number; inForce: boolean }) => [v.version, v.inForce])).toEqual([[1, false], [2, true]]);
+    expect(versions.map((v: { version: number; inForce: boolean }) => [v.version, v.inForce])).toEqual([
+      [1, false],
+      [2, true],
+    ]);
     expect((await get('/analysis/protocol', statistician).expect(200)).body.visits[5].window).toEqual({ before: 28, after: 28 });
   });
 
@@ -116,15 +152,28 @@ describe('a third trial of the family from its protocol file alone', () => {
       const { kitNumber: _kit, ...randomization } = randomizationBody() as { kitNumber?: string };
       await post(`/patients/${subject}/randomization`, randomization, coordinator).expect(201);
       await post(`/patients/${subject}/infusions`, infusionBody(), coordinator).expect(201);
-      for (const [occurredAt, sensorySumScore] of [['2026-03-09', 10], ['2026-12-07', patient.month9], ['2027-03-10', patient.month12]] as const) {
-        await post(`/patients/${subject}/assessments`, assessmentBody({ occurredAt, sensorySumScore, globalStatus: undefined }), coordinator).expect(201);
+      for (const [occurredAt, sensorySumScore] of [
+        ['2026-03-09', 10],
+        ['2026-12-07', patient.month9],
+        ['2027-03-10', patient.month12],
+      ] as const) {
+        await post(
+          `/patients/${subject}/assessments`,
+          assessmentBody({ occurredAt, sensorySumScore, globalStatus: undefined }),
+          coordinator,
+        ).expect(201);
       }
     }
     await whenProjectionCaughtUp(app.dataSource, 'analysis');
 
     const pooled = (await get('/analysis/endpoints', statistician).expect(200)).body;
     expect(pooled.protocolEndpoints[0]).toMatchObject({
-      endpoint: 'sensory-sum-change', primary: true, visit: 'month-12', population: 4, evaluable: 4, change: { n: 4, mean: -1.25 },
+      endpoint: 'sensory-sum-change',
+      primary: true,
+      visit: 'month-12',
+      population: 4,
+      evaluable: 4,
+      change: { n: 4, mean: -1.25 },
     });
     const month9 = (await get('/analysis/endpoints?visit=month-9', statistician).expect(200)).body;
     expect(month9.protocolEndpoints[0]).toMatchObject({ visit: 'month-9', change: { n: 4, mean: -7 } });

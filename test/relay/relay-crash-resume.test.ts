@@ -75,14 +75,22 @@ describe('relay process killed mid-stream', () => {
     };
     relay = await AppProcess.start('relay', env);
     // The only relay: it takes the lead (a PostgreSQL advisory lock) and reads its checkpoint.
-    await waitUntil(async () => (await relay!.health<RelayHealth>()).role === 'leader', 10_000, () => 'the relay to lead');
+    await waitUntil(
+      async () => (await relay!.health<RelayHealth>()).role === 'leader',
+      10_000,
+      () => 'the relay to lead',
+    );
     expect(await relay.health<RelayHealth>()).toMatchObject({ status: 'ok', eventsPublished: 0, lastPublishedPosition: '0' });
 
     const streams = Array.from({ length: STREAMS }, () => newPatientStream());
     const progress = { rounds: 0 };
     appending = appendSteadily(harness.store, { streams, rounds: ROUNDS, eventsPerAppend: EVENTS_PER_APPEND, progress });
 
-    await waitUntil(async () => (await relay!.health<RelayHealth>()).eventsPublished >= 600, 60_000, () => '600 events published');
+    await waitUntil(
+      async () => (await relay!.health<RelayHealth>()).eventsPublished >= 600,
+      60_000,
+      () => '600 events published',
+    );
     // Held between publishing a page and storing its checkpoint: the one moment a crash makes it publish twice.
     const { checkpoint, release } = await lockCheckpoint();
     try {
@@ -108,7 +116,11 @@ describe('relay process killed mid-stream', () => {
 
     const storedIds = new Set(stored.map((event) => event.eventId));
     const distinctOnTopic = () => new Set(reader.messages.map((message) => message.headers['event-id']));
-    await waitUntil(() => distinctOnTopic().size >= TOTAL, 90_000, () => `${TOTAL} distinct events on the topic (got ${distinctOnTopic().size})`);
+    await waitUntil(
+      () => distinctOnTopic().size >= TOTAL,
+      90_000,
+      () => `${TOTAL} distinct events on the topic (got ${distinctOnTopic().size})`,
+    );
 
     const published = reader.messages.map((message) => JSON.parse(message.value!) as EventEnvelope);
     const deduplicated = firstDeliveries(published);
@@ -123,8 +135,16 @@ describe('relay process killed mid-stream', () => {
     expect(published.length - TOTAL).toBeLessThanOrEqual(PAGE_SIZE);
 
     const last = stored[stored.length - 1];
-    await waitUntil(async () => (await relay!.health<RelayHealth>()).lastPublishedPosition === last.globalPosition, 10_000, () => 'the last checkpoint');
-    expect(await relay.health<RelayHealth>()).toMatchObject({ status: 'ok', lastPublishedTransactionId: last.transactionId, consecutiveFailures: 0 });
+    await waitUntil(
+      async () => (await relay!.health<RelayHealth>()).lastPublishedPosition === last.globalPosition,
+      10_000,
+      () => 'the last checkpoint',
+    );
+    expect(await relay.health<RelayHealth>()).toMatchObject({
+      status: 'ok',
+      lastPublishedTransactionId: last.transactionId,
+      consecutiveFailures: 0,
+    });
   }, 240_000);
 
   it('stops on SIGTERM after storing its checkpoint, saying where it stopped', async () => {

@@ -62,7 +62,11 @@ describe('relays that fail over', () => {
 
   it('publishes with one leader at a time; each SIGKILL hands over within 10 s, losing nothing and repeating at most a page', async () => {
     await Promise.all([startRelay(), startRelay()]);
-    await waitUntil(async () => [...(await roles()).values()].some((health) => health.role === 'leader'), HANDOVER_MS, () => 'a leader');
+    await waitUntil(
+      async () => [...(await roles()).values()].some((health) => health.role === 'leader'),
+      HANDOVER_MS,
+      () => 'a leader',
+    );
     const standbys = [...(await roles()).values()].filter((health) => health.role === 'standby');
     expect(standbys).toHaveLength(1);
     expect(standbys[0]).toMatchObject({ status: 'ok', eventsPublished: 0 });
@@ -78,7 +82,11 @@ describe('relays that fail over', () => {
     const handovers: number[] = [];
     for (let kill = 1; kill <= KILLS; kill++) {
       const atRound = lastKillAtRound + ROUNDS_BETWEEN;
-      await waitUntil(() => progress.rounds >= atRound && reader.messages.length > 0, 60_000, () => `round ${atRound}`);
+      await waitUntil(
+        () => progress.rounds >= atRound && reader.messages.length > 0,
+        60_000,
+        () => `round ${atRound}`,
+      );
       const leader = await theLeader();
       const [standby] = [...relays].filter((relay) => relay !== leader);
       const publishedBefore = (await healthOf(standby)).eventsPublished;
@@ -88,9 +96,17 @@ describe('relays that fail over', () => {
       lastKillAtRound = progress.rounds;
       relays.delete(leader);
       const killedAt = Date.now();
-      await waitUntil(async () => (await healthOf(standby)).role === 'leader', HANDOVER_MS, () => `the standby to take over (kill ${kill})`);
+      await waitUntil(
+        async () => (await healthOf(standby)).role === 'leader',
+        HANDOVER_MS,
+        () => `the standby to take over (kill ${kill})`,
+      );
       handovers.push(Date.now() - killedAt);
-      await waitUntil(async () => (await healthOf(standby)).eventsPublished > 0, 30_000, () => `the new leader to publish (kill ${kill})`);
+      await waitUntil(
+        async () => (await healthOf(standby)).eventsPublished > 0,
+        30_000,
+        () => `the new leader to publish (kill ${kill})`,
+      );
       await startRelay(); // the orchestrator replaces the dead one: it joins as a standby
       expect((await theLeader()) === standby).toBe(true);
       killsDone = kill;
@@ -101,10 +117,18 @@ describe('relays that fail over', () => {
     const TOTAL = STREAMS * progress.rounds * EVENTS_PER_APPEND;
     // Catch-up reads stop below the oldest transaction still open on the server (any database's), so wait for it.
     let stored = await harness.storedEvents();
-    await waitUntil(async () => (stored = await harness.storedEvents()).length >= TOTAL, 60_000, () => `${TOTAL} readable events (got ${stored.length})`);
+    await waitUntil(
+      async () => (stored = await harness.storedEvents()).length >= TOTAL,
+      60_000,
+      () => `${TOTAL} readable events (got ${stored.length})`,
+    );
     expect(stored).toHaveLength(TOTAL);
     const distinctOnTopic = () => new Set(reader.messages.map((message) => message.headers['event-id'])).size;
-    await waitUntil(() => distinctOnTopic() >= TOTAL, 60_000, () => `${TOTAL} distinct events on the topic (got ${distinctOnTopic()})`);
+    await waitUntil(
+      () => distinctOnTopic() >= TOTAL,
+      60_000,
+      () => `${TOTAL} distinct events on the topic (got ${distinctOnTopic()})`,
+    );
 
     const published = reader.messages.map((message) => JSON.parse(message.value!) as EventEnvelope);
     const deduplicated = firstDeliveries(published);

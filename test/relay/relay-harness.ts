@@ -43,7 +43,12 @@ export async function openRelayHarness(options: { partitions: number }): Promise
     topic,
     partitions: options.partitions,
     startRelay(relayOptions = {}) {
-      const publisher = new KafkaEventPublisher({ brokers: TEST_KAFKA_BROKERS, topic, partitions: options.partitions, clientId: 'relay-test' });
+      const publisher = new KafkaEventPublisher({
+        brokers: TEST_KAFKA_BROKERS,
+        topic,
+        partitions: options.partitions,
+        clientId: 'relay-test',
+      });
       const relay = new Relay(
         { log: store, checkpoints: new PostgresRelayCheckpoints(dataSource), sink: publisher },
         { name: topic, idlePollMs: 50, ...relayOptions },
@@ -55,7 +60,7 @@ export async function openRelayHarness(options: { partitions: number }): Promise
     },
     async storedEvents() {
       const events: EventEnvelope[] = [];
-      for (let checkpoint = START_CHECKPOINT; ; ) {
+      for (let checkpoint = START_CHECKPOINT; ;) {
         const page = await store.readAll(checkpoint, 1000);
         if (page.events.length === 0) return events;
         events.push(...page.events);

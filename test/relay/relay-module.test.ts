@@ -62,7 +62,11 @@ describe('RelayModule inside another application', () => {
       const outcome = await app.get<PostgresEventStore>(EVENT_STORE).append(anAppend());
       if (outcome.status !== 'appended') throw new Error(outcome.status);
       expect(notified).toHaveBeenCalled();
-      await waitUntil(() => relay.metrics.eventsPublished === 1, 30_000, () => 'the appended event published');
+      await waitUntil(
+        () => relay.metrics.eventsPublished === 1,
+        30_000,
+        () => 'the appended event published',
+      );
 
       reader = await TopicReader.start(topic);
       const [message] = await reader.received(1);

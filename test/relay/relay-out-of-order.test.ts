@@ -31,11 +31,19 @@ describe('relay and transactions that commit out of order', () => {
 
       // The later events are committed and the relay keeps looking, yet it must not pass the open transaction.
       const readsBefore = relay.metrics.reads;
-      await waitUntil(() => relay.metrics.reads >= readsBefore + 10, 10_000, () => 'ten more relay reads');
+      await waitUntil(
+        () => relay.metrics.reads >= readsBefore + 10,
+        10_000,
+        () => 'ten more relay reads',
+      );
       expect(relay.metrics.eventsPublished).toBe(0);
 
       await holder.commitTransaction();
-      await waitUntil(() => relay.metrics.eventsPublished >= 3, 30_000, () => 'the three events published');
+      await waitUntil(
+        () => relay.metrics.eventsPublished >= 3,
+        30_000,
+        () => 'the three events published',
+      );
 
       const reader = await TopicReader.start(harness.topic);
       try {

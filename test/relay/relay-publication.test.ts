@@ -35,7 +35,11 @@ describe('relay publication to Kafka', () => {
     }
     // A page smaller than the log, so publication spans several pages and checkpoints.
     const relay = harness.startRelay({ pageSize: 7 });
-    await waitUntil(() => relay.metrics.eventsPublished >= TOTAL, 30_000, () => `${TOTAL} events published`);
+    await waitUntil(
+      () => relay.metrics.eventsPublished >= TOTAL,
+      30_000,
+      () => `${TOTAL} events published`,
+    );
     stored = await harness.storedEvents();
     reader = await TopicReader.start(harness.topic);
     messages = await reader.received(TOTAL);
@@ -95,7 +99,11 @@ describe('relay publication to Kafka', () => {
         clientId: 'relay-publication-test',
         onBatch: async (batch) => void received.push(...batch.events),
       });
-      await waitUntil(() => received.length >= TOTAL, 30_000, () => `${TOTAL} events consumed (got ${received.length})`);
+      await waitUntil(
+        () => received.length >= TOTAL,
+        30_000,
+        () => `${TOTAL} events consumed (got ${received.length})`,
+      );
     } finally {
       await consumer?.stop();
     }

@@ -29,7 +29,12 @@ export async function startTestApp(
   features: Array<Type | DynamicModule>,
   /** protocolFile: activated on start as `npm start` does with TRIAL_PROTOCOL (default: the built-in first protocol, not logged). */
   options: {
-    now?: Date; kafkaBrokers?: string[]; kafkaTopic?: string; protocolFile?: string; postgresUrl?: string; config?: Partial<PlatformConfig>;
+    now?: Date;
+    kafkaBrokers?: string[];
+    kafkaTopic?: string;
+    protocolFile?: string;
+    postgresUrl?: string;
+    config?: Partial<PlatformConfig>;
     /** Receives every log line (JSON), at debug and above, for tests about what the logs hold. */
     logDestination?: DestinationStream;
   } = {},

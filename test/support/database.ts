@@ -27,8 +27,7 @@ export async function createTestDatabase(prefix = 'ts', serverUrl = TEST_POSTGRE
     await admin.connect();
   } catch (error) {
     throw new Error(
-      `PostgreSQL is not reachable at ${serverUrl} (${(error as Error).message}). ` +
-        'Start it with `bash scripts/postgres.sh`.',
+      `PostgreSQL is not reachable at ${serverUrl} (${(error as Error).message}). ` + 'Start it with `bash scripts/postgres.sh`.',
     );
   }
   try {

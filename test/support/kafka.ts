@@ -24,8 +24,7 @@ export async function assertKafkaReachable(brokers: string[] = TEST_KAFKA_BROKER
     if (cluster.brokers.length === 0) throw new Error('the cluster lists no broker');
   } catch (error) {
     throw new Error(
-      `Kafka is not reachable at ${brokers.join(',')} (${(error as Error).message}). ` +
-        'Start it with `bash scripts/kafka.sh start`.',
+      `Kafka is not reachable at ${brokers.join(',')} (${(error as Error).message}). ` + 'Start it with `bash scripts/kafka.sh start`.',
     );
   } finally {
     await admin.disconnect().catch(() => undefined);
@@ -45,9 +44,16 @@ export async function readWholeTopic(
   topic: string,
   count: number,
   asText: (message: { key: Buffer | null; value: Buffer | null; headers?: Record<string, unknown> }) => string = (message) =>
-    [message.key?.toString(), message.value?.toString(), ...Object.entries(message.headers ?? {}).map(([name, value]) => `${name}=${String(value)}`)].join('\n'),
+    [
+      message.key?.toString(),
+      message.value?.toString(),
+      ...Object.entries(message.headers ?? {}).map(([name, value]) => `${name}=${String(value)}`),
+    ].join('\n'),
 ): Promise<string[]> {
-  const consumer = createKafka({ brokers: TEST_KAFKA_BROKERS, clientId: `${topic}-reader` }).consumer({ groupId: `${topic}.reader-${randomBytes(4).toString('hex')}`, maxWaitTimeInMs: 200 });
+  const consumer = createKafka({ brokers: TEST_KAFKA_BROKERS, clientId: `${topic}-reader` }).consumer({
+    groupId: `${topic}.reader-${randomBytes(4).toString('hex')}`,
+    maxWaitTimeInMs: 200,
+  });
   const texts: string[] = [];
   await consumer.connect();
   try {

@@ -8,7 +8,8 @@ const run = promisify(execFile);
 const PG_BIN = process.env.TEST_PG_BIN ?? '/usr/lib/postgresql/15/bin';
 const isRoot = process.getuid?.() === 0;
 /** initdb and postgres refuse to run as root: as root, the cluster belongs to the `postgres` user. */
-const asPostgres = (command: string, args: string[]) => (isRoot ? run('runuser', ['-u', 'postgres', '--', command, ...args]) : run(command, args));
+const asPostgres = (command: string, args: string[]) =>
+  isRoot ? run('runuser', ['-u', 'postgres', '--', command, ...args]) : run(command, args);
 
 export interface PrivateService {
   url: string;
@@ -23,7 +24,12 @@ export interface PrivateService {
  */
 export async function privatePostgres(port: number): Promise<PrivateService> {
   const dir = mkdtempSync(join(tmpdir(), `trialstream-pg-${port}-`));
-  if (isRoot) chownSync(dir, Number((await run('id', ['-u', 'postgres'])).stdout.trim()), Number((await run('id', ['-g', 'postgres'])).stdout.trim()));
+  if (isRoot)
+    chownSync(
+      dir,
+      Number((await run('id', ['-u', 'postgres'])).stdout.trim()),
+      Number((await run('id', ['-g', 'postgres'])).stdout.trim()),
+    );
   const data = join(dir, 'data');
   await asPostgres(`${PG_BIN}/initdb`, ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8']);
   const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=60`;
@@ -46,7 +52,13 @@ export async function privateKafka(port: number, controllerPort: number): Promis
   const script = resolve(__dirname, '../../scripts/kafka.sh');
   const kafka = (command: string, keepData: boolean) =>
     run('bash', [script, command], {
-      env: { ...process.env, KAFKA_PORT: String(port), KAFKA_CONTROLLER_PORT: String(controllerPort), TRIALSTREAM_KAFKA_RUN_DIR: runDir, KAFKA_KEEP_DATA: keepData ? '1' : '0' },
+      env: {
+        ...process.env,
+        KAFKA_PORT: String(port),
+        KAFKA_CONTROLLER_PORT: String(controllerPort),
+        TRIALSTREAM_KAFKA_RUN_DIR: runDir,
+        KAFKA_KEEP_DATA: keepData ? '1' : '0',
+      },
     });
   await kafka('start', false);
   return {

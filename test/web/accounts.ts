@@ -23,7 +23,10 @@ function passwordAccount(platform: WebPlatform, role: string, username: string):
     credential: { kind: 'password', username, password: PASSWORD },
     async headers() {
       if (session) return session;
-      const { status, body, headers } = await platform.call<{ csrfToken: string }>({}, 'POST', '/auth/login', { username, password: PASSWORD });
+      const { status, body, headers } = await platform.call<{ csrfToken: string }>({}, 'POST', '/auth/login', {
+        username,
+        password: PASSWORD,
+      });
       if (status !== 200) throw new Error(`sign-in of ${username} answered ${status}: ${JSON.stringify(body)}`);
       const cookie = (headers.get('set-cookie') ?? '').split(';')[0];
       session = { Cookie: cookie, 'X-CSRF-Token': body.csrfToken };
@@ -42,7 +45,12 @@ export async function activateAccount(platform: WebPlatform, role: string, usern
 /** Creates a person as the administrator, activates the account with its code, and answers how it signs in. */
 export async function createAccount(platform: WebPlatform, admin: Account, role: string, siteIds: string[]): Promise<Account> {
   const username = `${role.replace(/_/g, '-')}-${siteIds.join('-') || 'all'}`.toLowerCase();
-  const created = await platform.call<{ activationCode: string }>(await admin.headers(), 'POST', '/users', { username, name: `Test ${role}`, role, siteIds });
+  const created = await platform.call<{ activationCode: string }>(await admin.headers(), 'POST', '/users', {
+    username,
+    name: `Test ${role}`,
+    role,
+    siteIds,
+  });
   if (created.status !== 201) throw new Error(`creating ${role} answered ${created.status}: ${JSON.stringify(created.body)}`);
   return activateAccount(platform, role, username, created.body.activationCode);
 }

@@ -20,7 +20,15 @@ export async function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }
 
@@ -43,7 +51,12 @@ export async function signIn(browser: Browser, url: string, account: Account): P
   page.on('response', (response) => {
     const type = response.headers()['content-type'] ?? '';
     if (!/json|csv|xml|text\/plain/.test(type)) return;
-    pending.push(response.text().then((text) => void bodies.push(text), () => undefined));
+    pending.push(
+      response.text().then(
+        (text) => void bodies.push(text),
+        () => undefined,
+      ),
+    );
   });
   const errors: string[] = [];
   page.on('pageerror', (error) => void errors.push(error.message));

@@ -67,7 +67,10 @@ test('a coordinator enrols a patient, sees field errors beside their fields (bro
   await look(page, 'coordinator-subjects');
 
   const enrolments: string[] = [];
-  page.on('request', (request) => void (request.method() === 'POST' && request.url().endsWith('/sites/S01/patients') && enrolments.push(request.url())));
+  page.on(
+    'request',
+    (request) => void (request.method() === 'POST' && request.url().endsWith('/sites/S01/patients') && enrolments.push(request.url())),
+  );
   const form = page.getByTestId('enrolment-form');
   await form.getByLabel('Screening number').fill('00-2');
   await form.getByLabel('Sex').selectOption('male');
@@ -153,9 +156,21 @@ test('a monitor sees the subject matrix and a plot update live, raises a query t
   // Another patient enrolled at the site: the overview redraws without a reload (server-sent events).
   const coordinator = await seeded.accounts.site_coordinator.headers();
   const enrolled = await platform.call(coordinator, 'POST', '/sites/S01/patients', {
-    submissionId: randomUUID(), occurredAt: '2026-05-02', screeningNumber: '003', consentDate: '2026-05-01',
-    eligibility: { met: true, criteria: [{ code: 'ANTI_MAG_ABOVE_1000_BTU', met: true }, { code: 'SENSORY_SUM_AT_LEAST_4', met: true }] },
-    heightCm: 165, weightKg: 60, sex: 'female', birthYear: 1950,
+    submissionId: randomUUID(),
+    occurredAt: '2026-05-02',
+    screeningNumber: '003',
+    consentDate: '2026-05-01',
+    eligibility: {
+      met: true,
+      criteria: [
+        { code: 'ANTI_MAG_ABOVE_1000_BTU', met: true },
+        { code: 'SENSORY_SUM_AT_LEAST_4', met: true },
+      ],
+    },
+    heightCm: 165,
+    weightKg: 60,
+    sex: 'female',
+    birthYear: 1950,
   });
   expect(enrolled.status).toBe(201);
   await eventually(async () => expect(await chart.innerHTML()).not.toBe(before), 20_000);
@@ -204,7 +219,10 @@ test('an auditor reads the log, opens the record as it stood before a correction
   const beforeCorrection = new Date();
   await new Promise((resolve) => setTimeout(resolve, 1100));
   const corrected = await platform.call(coordinator, 'POST', `/patients/${seeded.patientId}/corrections`, {
-    submissionId: randomUUID(), correctedEventId: seeded.igmEventId, occurredAt: '2026-03-04', reason: 'Transcription error: 13.1 on the report',
+    submissionId: randomUUID(),
+    correctedEventId: seeded.igmEventId,
+    occurredAt: '2026-03-04',
+    reason: 'Transcription error: 13.1 on the report',
     data: { analyte: 'IGM', value: 13.1, unit: 'g/L', qualifier: '=' },
   });
   expect(corrected.status).toBe(201);
@@ -255,7 +273,10 @@ test('an investigator signs the casebook, and a correction invalidates the signa
 
   const coordinator = await seeded.accounts.site_coordinator.headers();
   const corrected = await platform.call(coordinator, 'POST', `/patients/${seeded.patientId}/corrections`, {
-    submissionId: randomUUID(), correctedEventId: seeded.igmEventId, occurredAt: '2026-03-04', reason: 'Re-read the report: 12.8',
+    submissionId: randomUUID(),
+    correctedEventId: seeded.igmEventId,
+    occurredAt: '2026-03-04',
+    reason: 'Re-read the report: 12.8',
     data: { analyte: 'IGM', value: 12.8, unit: 'g/L', qualifier: '=' },
   });
   expect(corrected.status).toBe(201);
@@ -282,7 +303,8 @@ test('blinded roles receive no masked value and no arm, in any page or any respo
       await user.page.locator('[role="status"]:has-text("Loading")').waitFor({ state: 'detached' });
       await look(user.page, `${role}-${path.replace(/^\/app\//, '').replace(/\//g, '-')}`);
       const dom = await user.page.content();
-      for (const secret of SECRETS) expect({ role, path, leaked: dom.includes(secret) ? secret : null }).toEqual({ role, path, leaked: null });
+      for (const secret of SECRETS)
+        expect({ role, path, leaked: dom.includes(secret) ? secret : null }).toEqual({ role, path, leaked: null });
     }
     await user.close();
     expect(user.bodies.length).toBeGreaterThan(paths.length);

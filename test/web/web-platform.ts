@@ -19,7 +19,12 @@ export interface WebPlatform {
   process: AppProcess;
   database: TestDatabase;
   /** A JSON call with the given credentials' headers (seeding and checks; the browser does the rest). */
-  call<T = unknown>(auth: Record<string, string>, method: string, path: string, body?: unknown): Promise<{ status: number; body: T; headers: Headers }>;
+  call<T = unknown>(
+    auth: Record<string, string>,
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<{ status: number; body: T; headers: Headers }>;
   close(): Promise<void>;
 }
 

@@ -6,7 +6,14 @@ import { ADMIN_COMMANDS } from './commands';
 
 function usage(): string {
   const lines = Object.entries(ADMIN_COMMANDS).map(([, command]) => `  ${command.usage}\n      ${command.summary}`);
-  return ['Usage: npm run admin -- <command> [options]', '', 'Commands:', ...lines, '', 'Connects to DATABASE_URL, or to the embedded database in DATA_DIR (./data) when it is not set.'].join('\n');
+  return [
+    'Usage: npm run admin -- <command> [options]',
+    '',
+    'Commands:',
+    ...lines,
+    '',
+    'Connects to DATABASE_URL, or to the embedded database in DATA_DIR (./data) when it is not set.',
+  ].join('\n');
 }
 
 /** Runs one admin command and returns the process exit code: 0 done, 1 refused, 2 wrong invocation. */

@@ -42,7 +42,9 @@ export async function runProtocolCli(argv: string[], env: NodeJS.ProcessEnv, io:
   }
   const { definition } = loaded;
   if (command === 'validate') {
-    io.out(`${path}: valid protocol ${definition.id} (${definition.design}), ${definition.schedule.assessmentVisits.length} visits, ${definition.endpoints.length} endpoints`);
+    io.out(
+      `${path}: valid protocol ${definition.id} (${definition.design}), ${definition.schedule.assessmentVisits.length} visits, ${definition.endpoints.length} endpoints`,
+    );
     return 0;
   }
 
@@ -60,7 +62,9 @@ export async function runProtocolCli(argv: string[], env: NodeJS.ProcessEnv, io:
       { file: readFileSync(path, 'utf8'), effectiveFrom: parsed.values['effective-from'], submissionId: randomUUID() },
     );
     const version = registry.versions().at(-1);
-    io.out(`Activated ${definition.id} as version ${version?.version}, effective from ${version?.effectiveFrom}: event ${result.response.events[0].eventId}`);
+    io.out(
+      `Activated ${definition.id} as version ${version?.version}, effective from ${version?.effectiveFrom}: event ${result.response.events[0].eventId}`,
+    );
     return 0;
   } catch (error) {
     if (error instanceof ApiError) {

@@ -34,7 +34,9 @@ export const createSite: AdminCommand = {
       print(`Activated site ${body.siteId} (${body.name}): event ${result.response.events[0].eventId}`);
     } catch (error) {
       if (error instanceof ApiError) {
-        throw new CommandFailedError(error.details.map((d) => `--${d.field === 'siteId' ? 'id' : d.field}: ${d.rule}`).join('\n') || error.message);
+        throw new CommandFailedError(
+          error.details.map((d) => `--${d.field === 'siteId' ? 'id' : d.field}: ${d.rule}`).join('\n') || error.message,
+        );
       }
       throw error;
     }

@@ -35,7 +35,9 @@ export async function runCheckpoint(argv: string[], env: NodeJS.ProcessEnv, io: 
     const json = JSON.stringify(checkpoint);
     if (out) await writeFile(out, json);
     io.out(json);
-    io.err(`checkpoint at position ${checkpoint.position} (${checkpoint.streams.length} streams, ${checkpoint.eventCount} events): root ${checkpoint.root}`);
+    io.err(
+      `checkpoint at position ${checkpoint.position} (${checkpoint.streams.length} streams, ${checkpoint.eventCount} events): root ${checkpoint.root}`,
+    );
     return 0;
   } catch (error) {
     io.err(`the checkpoint could not be taken: ${(error as Error)?.message ?? String(error)}`);

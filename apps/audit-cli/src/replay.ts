@@ -2,7 +2,13 @@ import { dropProjectionSchema, type Projection } from '@trialstream/projections'
 import { Presets, SingleBar } from 'cli-progress';
 import { parseArgs } from 'node:util';
 import type { DataSource } from 'typeorm';
-import { describePointInTime, InvalidPointInTimeError, parseUntil, readBoundOf, type PointInTime } from '../../audit/src/point-in-time/point-in-time';
+import {
+  describePointInTime,
+  InvalidPointInTimeError,
+  parseUntil,
+  readBoundOf,
+  type PointInTime,
+} from '../../audit/src/point-in-time/point-in-time';
 import { readModelRows } from '../../audit/src/point-in-time/read-model-rows';
 import { countEventsWithin, pointInTimeSchemaName, replayProjection } from '../../audit/src/point-in-time/replay-projection';
 import { PLATFORM_PROJECTIONS } from '../../platform/src/migrations';
@@ -91,7 +97,9 @@ function replayRequestOf(argv: string[]): ReplayRequest | 'help' {
   const projection = PLATFORM_PROJECTIONS.find((candidate) => candidate.name === values.projection);
   if (!projection) throw new Error(`there is no projection "${values.projection}"`);
   if (values.table !== undefined && !projection.resolvedTables.has(values.table)) {
-    throw new Error(`projection ${projection.name} has no table "${values.table}" (it has ${[...projection.resolvedTables.keys()].join(', ')})`);
+    throw new Error(
+      `projection ${projection.name} has no table "${values.table}" (it has ${[...projection.resolvedTables.keys()].join(', ')})`,
+    );
   }
   let until: PointInTime | null;
   try {
@@ -106,7 +114,11 @@ function replayRequestOf(argv: string[]): ReplayRequest | 'help' {
 function progressBar(io: CliIo, projection: string, total: number): SingleBar | null {
   if (!io.progressStream) return null;
   const bar = new SingleBar(
-    { format: `replaying ${projection} |{bar}| {value}/{total} events | {eta_formatted} left`, stream: io.progressStream, hideCursor: true },
+    {
+      format: `replaying ${projection} |{bar}| {value}/{total} events | {eta_formatted} left`,
+      stream: io.progressStream,
+      hideCursor: true,
+    },
     Presets.shades_classic,
   );
   bar.start(total, 0);
@@ -114,7 +126,13 @@ function progressBar(io: CliIo, projection: string, total: number): SingleBar | 
 }
 
 /** Every row of the chosen tables as one JSON line each; returns the counts for the summary. */
-async function printRows(dataSource: DataSource, projection: Projection, schema: string, table: string | undefined, io: CliIo): Promise<string> {
+async function printRows(
+  dataSource: DataSource,
+  projection: Projection,
+  schema: string,
+  table: string | undefined,
+  io: CliIo,
+): Promise<string> {
   const counts: string[] = [];
   const tables = table === undefined ? [...projection.resolvedTables.keys()] : [table];
   for (const name of tables) {

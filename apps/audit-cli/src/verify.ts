@@ -28,7 +28,12 @@ export async function runVerify(argv: string[], env: NodeJS.ProcessEnv, io: CliI
   try {
     const { values } = parseArgs({
       args: argv,
-      options: { json: { type: 'boolean' }, against: { type: 'string' }, 'log-only': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+      options: {
+        json: { type: 'boolean' },
+        against: { type: 'string' },
+        'log-only': { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
       strict: true,
     });
     if (values.help) {

@@ -11,7 +11,10 @@ const POSITION = /^\d{1,18}$/;
 const POSITION_MESSAGE = '$property must be a global position (digits)';
 
 export class LogPageQuery {
-  @ApiPropertyOptional({ description: 'Events after this global position (exclusive); the nextAfterPosition of the previous page', example: '0' })
+  @ApiPropertyOptional({
+    description: 'Events after this global position (exclusive); the nextAfterPosition of the previous page',
+    example: '0',
+  })
   @IsOptional()
   @Matches(POSITION, { message: POSITION_MESSAGE })
   afterPosition?: string;

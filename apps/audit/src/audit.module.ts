@@ -22,7 +22,14 @@ import { VerificationJobs } from './verification/verification-jobs';
  */
 @Module({
   imports: [AllocationModule],
-  controllers: [AuditLogController, PatientAuditController, VerificationController, ProjectionAsOfController, ExportsController, CheckpointsController],
+  controllers: [
+    AuditLogController,
+    PatientAuditController,
+    VerificationController,
+    ProjectionAsOfController,
+    ExportsController,
+    CheckpointsController,
+  ],
   providers: [
     { provide: EventLog, useFactory: (dataSource: DataSource) => new EventLog(dataSource), inject: [DATA_SOURCE] },
     ExportAllocation,

@@ -6,5 +6,12 @@ export { patientAuditHistory, type PatientAuditHistory, type HistoryEntry, type 
 export { patientRecordAsOf, type PatientRecordAsOf, type EntryAsOf } from './patients/patient-record-as-of';
 export { describeVerification, verifyPlatform, type PlatformVerification, type ReadModelCheck } from './verification/verify-platform';
 export { parseUntil, pointInTimeOf, readBoundOf, describePointInTime, type PointInTime } from './point-in-time/point-in-time';
-export { countEventsWithin, replayProjection, withProjectionAsOf, pointInTimeSchemaName, type ReplayUntilOptions, type ReplayUntilTotals } from './point-in-time/replay-projection';
+export {
+  countEventsWithin,
+  replayProjection,
+  withProjectionAsOf,
+  pointInTimeSchemaName,
+  type ReplayUntilOptions,
+  type ReplayUntilTotals,
+} from './point-in-time/replay-projection';
 export { readModelRows, type TableRows } from './point-in-time/read-model-rows';

@@ -21,6 +21,13 @@ import { MeController, UsersController } from './users/users.controller';
 @Module({
   imports: [CqrsModule, AllocationModule],
   controllers: [SitesController, PatientsController, UsersController, MeController, MonitorWorkflowController, SignaturesController],
-  providers: [ActivateSiteHandler, EnrolPatientHandler, SubmitPatientDataHandler, RandomizePatientHandler, GetPatientHistoryHandler, RecordMonitorActionHandler],
+  providers: [
+    ActivateSiteHandler,
+    EnrolPatientHandler,
+    SubmitPatientDataHandler,
+    RandomizePatientHandler,
+    GetPatientHistoryHandler,
+    RecordMonitorActionHandler,
+  ],
 })
 export class IngestModule {}

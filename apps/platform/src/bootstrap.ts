@@ -14,11 +14,14 @@ export interface BootstrapOptions {
 /** Starts one app (or the whole platform) as an HTTP server; every `main.ts` is this call. */
 export async function bootstrapApp(options: BootstrapOptions): Promise<{ app: INestApplication; config: PlatformConfig; url: string }> {
   const config = options.config ?? loadConfig();
-  const app = await NestFactory.create(createAppModule(config, { features: options.features, applicationName: `trialstream-${options.name}` }), {
-    bufferLogs: true,
-    // The API's own body reader (configureHttpApp) is the only one.
-    bodyParser: false,
-  });
+  const app = await NestFactory.create(
+    createAppModule(config, { features: options.features, applicationName: `trialstream-${options.name}` }),
+    {
+      bufferLogs: true,
+      // The API's own body reader (configureHttpApp) is the only one.
+      bodyParser: false,
+    },
+  );
   configureHttpApp(app, `trialstream ${options.name}`);
   await app.listen(config.port, config.host);
   const address = (app.getHttpServer() as Server).address();

@@ -41,7 +41,9 @@ export async function openPlatformDatabase(env: NodeJS.ProcessEnv, applicationNa
     };
   } catch (error) {
     await embedded?.stop();
-    throw new Error(`could not open ${embedded ? `the embedded database in ${config.dataDir}` : withoutPassword(url)}: ${(error as Error).message}`);
+    throw new Error(
+      `could not open ${embedded ? `the embedded database in ${config.dataDir}` : withoutPassword(url)}: ${(error as Error).message}`,
+    );
   }
 }
 

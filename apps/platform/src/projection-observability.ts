@@ -3,7 +3,14 @@ import { Metrics, ReadinessChecks } from '@trialstream/api-common';
 import { PLATFORM_CONFIG, type PlatformConfig } from '@trialstream/config';
 import { EVENT_STORE, PostgresEventStore } from '@trialstream/event-store';
 import { consumerGroupLag } from '@trialstream/messaging';
-import { type Projection, ProjectionFeeds, projectionConsumerGroup, PROJECTIONS_OPTIONS, readDeadLetters, type ProjectionsModuleOptions } from '@trialstream/projections';
+import {
+  type Projection,
+  ProjectionFeeds,
+  projectionConsumerGroup,
+  PROJECTIONS_OPTIONS,
+  readDeadLetters,
+  type ProjectionsModuleOptions,
+} from '@trialstream/projections';
 import { DATA_SOURCE } from '@trialstream/database';
 import type { DataSource } from 'typeorm';
 
@@ -34,7 +41,8 @@ export class ProjectionObservability implements OnModuleInit {
     const runner = this.feeds.runnerOf(projection.name);
     if (!runner) return null;
     const brokers = this.config.kafkaBrokers;
-    if (brokers) return consumerGroupLag(brokers, projectionConsumerGroup(projection, this.config.kafkaTopic), this.config.kafkaTopic, 2000);
+    if (brokers)
+      return consumerGroupLag(brokers, projectionConsumerGroup(projection, this.config.kafkaTopic), this.config.kafkaTopic, 2000);
     return this.store.countEventsAfter(await runner.checkpoint(), cap);
   }
 
@@ -50,24 +58,40 @@ export class ProjectionObservability implements OnModuleInit {
         },
       });
     }
-    this.metrics.gauge('trialstream_projection_lag_events', 'Events in the store after the projection checkpoint', ['projection'], async (set) => {
-      for (const projection of projections) {
-        const lag = await this.lag(projection, LAG_CAP);
-        if (lag !== null) set({ projection: projection.name }, lag);
-      }
-    });
-    this.metrics.gauge('trialstream_projection_dead_letters', 'Events a projection could not apply (in its dead-letter table)', ['projection'], async (set) => {
-      for (const projection of projections) set({ projection: projection.name }, (await readDeadLetters(this.dataSource, projection.schema)).length);
-    });
+    this.metrics.gauge(
+      'trialstream_projection_lag_events',
+      'Events in the store after the projection checkpoint',
+      ['projection'],
+      async (set) => {
+        for (const projection of projections) {
+          const lag = await this.lag(projection, LAG_CAP);
+          if (lag !== null) set({ projection: projection.name }, lag);
+        }
+      },
+    );
+    this.metrics.gauge(
+      'trialstream_projection_dead_letters',
+      'Events a projection could not apply (in its dead-letter table)',
+      ['projection'],
+      async (set) => {
+        for (const projection of projections)
+          set({ projection: projection.name }, (await readDeadLetters(this.dataSource, projection.schema)).length);
+      },
+    );
     const brokers = this.config.kafkaBrokers;
     if (brokers) {
       const topic = this.config.kafkaTopic;
-      this.metrics.gauge('trialstream_kafka_consumer_lag', 'Messages of the topic not yet committed by the consumer group', ['group'], async (set) => {
-        for (const projection of projections) {
-          const group = projectionConsumerGroup(projection, topic);
-          set({ group }, await consumerGroupLag(brokers, group, topic, 2000));
-        }
-      });
+      this.metrics.gauge(
+        'trialstream_kafka_consumer_lag',
+        'Messages of the topic not yet committed by the consumer group',
+        ['group'],
+        async (set) => {
+          for (const projection of projections) {
+            const group = projectionConsumerGroup(projection, topic);
+            set({ group }, await consumerGroupLag(brokers, group, topic, 2000));
+          }
+        },
+      );
     }
   }
 }

@@ -26,7 +26,11 @@ export class ReadModelChanges {
     this.changes = interval(READ_MODEL_POLL_MS).pipe(
       exhaustMap(() => defer(() => this.positions())),
       pairwise(),
-      mergeMap(([before, after]) => Object.keys(after).filter((name) => before[name] !== after[name]).map((readModel) => ({ readModel }))),
+      mergeMap(([before, after]) =>
+        Object.keys(after)
+          .filter((name) => before[name] !== after[name])
+          .map((readModel) => ({ readModel })),
+      ),
       retry({ delay: READ_MODEL_POLL_MS }),
       share(),
     );
@@ -35,9 +39,15 @@ export class ReadModelChanges {
   private async positions(): Promise<Record<string, string>> {
     const projections: readonly Projection[] = PLATFORM_PROJECTIONS;
     const sql = projections
-      .map((projection, index) => `SELECT $${index + 1}::text AS name, global_position::text AS position FROM "${projection.schema}"."${CHECKPOINT_TABLE}"`)
+      .map(
+        (projection, index) =>
+          `SELECT $${index + 1}::text AS name, global_position::text AS position FROM "${projection.schema}"."${CHECKPOINT_TABLE}"`,
+      )
       .join(' UNION ALL ');
-    const rows: Array<{ name: string; position: string }> = await this.dataSource.query(sql, projections.map((projection) => projection.name));
+    const rows: Array<{ name: string; position: string }> = await this.dataSource.query(
+      sql,
+      projections.map((projection) => projection.name),
+    );
     return Object.fromEntries(rows.map((row) => [row.name, row.position]));
   }
 }

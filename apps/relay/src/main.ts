@@ -6,7 +6,6 @@ import { loadConfig } from '@trialstream/config';
 import { ensureTopic } from '@trialstream/messaging';
 import { createRelayAppModule } from './relay-app.module';
 
-
 /**
  * The relay as its own process: `DATABASE_URL=... KAFKA_BROKERS=... node dist/apps/relay/src/main.js`.
  * SIGTERM stops it after the page in flight; a crash at any point loses nothing (the next start republishes

@@ -1,4 +1,13 @@
-import { BeforeApplicationShutdown, DynamicModule, Inject, Logger, Module, OnApplicationBootstrap, OnModuleInit, Optional } from '@nestjs/common';
+import {
+  BeforeApplicationShutdown,
+  DynamicModule,
+  Inject,
+  Logger,
+  Module,
+  OnApplicationBootstrap,
+  OnModuleInit,
+  Optional,
+} from '@nestjs/common';
 import { Metrics, ReadinessChecks } from '@trialstream/api-common';
 import { fieldKeyringFor, PLATFORM_CONFIG, PROTOCOL, type PlatformConfig } from '@trialstream/config';
 import type { ProtocolDefinition } from '@trialstream/domain';
@@ -64,18 +73,25 @@ export class RelayModule implements OnModuleInit, OnApplicationBootstrap, Before
     const store = new PostgresEventStore(this.dataSource);
     const maxLag = this.config.readyMaxRelayLag;
     const relay = this.relay;
-    const lagUpTo = (cap: number) => store.countEventsAfter(relay.metrics.lastPublished ?? { transactionId: '0', globalPosition: '0' }, cap);
+    const lagUpTo = (cap: number) =>
+      store.countEventsAfter(relay.metrics.lastPublished ?? { transactionId: '0', globalPosition: '0' }, cap);
     this.metrics?.gauge('trialstream_relay_position', 'Global position of the last event the relay published', [], (set) =>
       set({}, Number(relay.metrics.lastPublished?.globalPosition ?? 0)),
     );
-    this.metrics?.gauge('trialstream_relay_lag_events', 'Committed events not yet published to Kafka', [], async (set) => set({}, await lagUpTo(1_000_000)));
+    this.metrics?.gauge('trialstream_relay_lag_events', 'Committed events not yet published to Kafka', [], async (set) =>
+      set({}, await lagUpTo(1_000_000)),
+    );
     this.metrics?.gauge('trialstream_relay_stalled', '1 while the relay is stalled, retrying or stopped', [], (set) =>
       set({}, relayHealth(relay.metrics, this.config.relayStalledAfterMs).status === 'ok' ? 0 : 1),
     );
     this.metrics?.gauge('trialstream_relay_consecutive_failures', 'Failed publish attempts since the last success', [], (set) =>
       set({}, relay.metrics.consecutiveFailures),
     );
-    this.metrics?.counter('trialstream_relay_events_published_total', 'Events published by this relay process', () => relay.metrics.eventsPublished);
+    this.metrics?.counter(
+      'trialstream_relay_events_published_total',
+      'Events published by this relay process',
+      () => relay.metrics.eventsPublished,
+    );
     this.readiness?.add({
       name: 'relay',
       check: async () => {
@@ -95,7 +111,9 @@ export class RelayModule implements OnModuleInit, OnApplicationBootstrap, Before
           provide: RELAY_PUBLISHER,
           useFactory: (config: PlatformConfig, protocol: ProtocolDefinition) => {
             if (!config.fieldKeyring) {
-              new Logger('relay').warn('FIELD_KEYS is not set: masked values are sealed with a key of this process alone, which no other process can open');
+              new Logger('relay').warn(
+                'FIELD_KEYS is not set: masked values are sealed with a key of this process alone, which no other process can open',
+              );
             }
             const keyring = fieldKeyringFor(config);
             return new KafkaEventPublisher({

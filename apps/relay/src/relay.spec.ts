@@ -62,7 +62,7 @@ class Recorder implements EventSink, RelayCheckpointStore {
 }
 
 async function eventually(condition: () => boolean, timeoutMs = 2000): Promise<void> {
-  for (const deadline = Date.now() + timeoutMs; !condition(); ) {
+  for (const deadline = Date.now() + timeoutMs; !condition();) {
     if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
@@ -189,7 +189,10 @@ describe('Relay', () => {
 describe('Relay among several', () => {
   /** A lock the test hands from one relay to another. */
   class Baton implements RelayLeadership {
-    constructor(private readonly me: 'a' | 'b', private readonly shared: { holder: 'a' | 'b' | null }) {}
+    constructor(
+      private readonly me: 'a' | 'b',
+      private readonly shared: { holder: 'a' | 'b' | null },
+    ) {}
     async confirm(): Promise<boolean> {
       this.shared.holder ??= this.me;
       return this.shared.holder === this.me;

@@ -50,10 +50,12 @@ export class AllocationStore {
   async load(kits: readonly AllocationKit[], origin: { source: AllocationSource; seed?: string; by: string; at: Date }): Promise<void> {
     try {
       await this.dataSource.transaction(async (manager) => {
-        await manager.query(
-          `INSERT INTO allocation.lists (list_id, source, seed, created_at, created_by) VALUES (1, $1, $2, $3, $4)`,
-          [origin.source, origin.seed ?? null, origin.at, origin.by],
-        );
+        await manager.query(`INSERT INTO allocation.lists (list_id, source, seed, created_at, created_by) VALUES (1, $1, $2, $3, $4)`, [
+          origin.source,
+          origin.seed ?? null,
+          origin.at,
+          origin.by,
+        ]);
         const CHUNK = 1000;
         for (let start = 0; start < kits.length; start += CHUNK) {
           const chunk = kits.slice(start, start + CHUNK);
@@ -127,7 +129,11 @@ export class AllocationStore {
       [stratum],
     );
     if (!free) return null;
-    await manager.query(`UPDATE allocation.kits SET patient_id = $2, reserved_at = $3 WHERE kit_number = $1`, [free.kit_number, patientId, at]);
+    await manager.query(`UPDATE allocation.kits SET patient_id = $2, reserved_at = $3 WHERE kit_number = $1`, [
+      free.kit_number,
+      patientId,
+      at,
+    ]);
     return free.kit_number;
   }
 

@@ -5,7 +5,9 @@ import { isDatabaseUnavailable, isDataException, RETRY_AFTER_SECONDS } from './o
 
 const isHealthReport = (exception: HttpException): boolean => {
   const response = exception.getResponse() as { status?: unknown; info?: unknown; error?: unknown };
-  return typeof response === 'object' && response.status === 'error' && typeof response.info === 'object' && typeof response.error === 'object';
+  return (
+    typeof response === 'object' && response.status === 'error' && typeof response.info === 'object' && typeof response.error === 'object'
+  );
 };
 
 const ERROR_CODES: Record<number, string> = {
@@ -37,7 +39,13 @@ const DEFAULT_DETAIL: Record<number, ErrorDetail> = {
 /** An HttpException raised with a body already in the one shape (the auth library's AuthError). */
 function isErrorBody(response: unknown): response is ErrorBody {
   const body = response as Partial<ErrorBody> | null;
-  return typeof body === 'object' && body !== null && typeof body.error === 'string' && typeof body.message === 'string' && Array.isArray(body.details);
+  return (
+    typeof body === 'object' &&
+    body !== null &&
+    typeof body.error === 'string' &&
+    typeof body.message === 'string' &&
+    Array.isArray(body.details)
+  );
 }
 
 function bodyOfHttpException(exception: HttpException): ErrorBody {
@@ -48,7 +56,10 @@ function bodyOfHttpException(exception: HttpException): ErrorBody {
   const message = Array.isArray(raw) ? raw.join('; ') : String(raw ?? exception.message);
   // Guards pass their own `{ field, rule }` list in the exception's response.
   const given = typeof response === 'object' ? (response as { details?: unknown }).details : undefined;
-  const details = Array.isArray(given) && given.length > 0 ? (given as ErrorDetail[]) : [DEFAULT_DETAIL[status] ?? { field: 'request', rule: 'valid-request' }];
+  const details =
+    Array.isArray(given) && given.length > 0
+      ? (given as ErrorDetail[])
+      : [DEFAULT_DETAIL[status] ?? { field: 'request', rule: 'valid-request' }];
   return { error: ERROR_CODES[status] ?? 'error', message, details };
 }
 
@@ -95,7 +106,9 @@ export class ApiExceptionFilter implements ExceptionFilter {
     }
     if (isDataException(exception)) {
       // The database's message quotes the value: only the route and the SQLSTATE go to the log.
-      this.logger.warn(`a request value reached the database unvalidated (${request.method} ${(request.route as { path?: string } | undefined)?.path ?? 'unmatched route'})`);
+      this.logger.warn(
+        `a request value reached the database unvalidated (${request.method} ${(request.route as { path?: string } | undefined)?.path ?? 'unmatched route'})`,
+      );
       response.status(HttpStatus.BAD_REQUEST).json({
         error: 'bad_request',
         message: 'A value in the request is not valid for its field',

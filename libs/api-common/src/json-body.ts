@@ -49,7 +49,11 @@ function urlDefect(req: Request): ErrorBody | null {
     try {
       decoded = decodeURIComponent(part.text.replace(/\+/g, ' '));
     } catch {
-      return { error: 'bad_request', message: `${part.field}: malformed percent-encoding in the URL`, details: [{ field: part.field, rule: 'valid-url-encoding' }] };
+      return {
+        error: 'bad_request',
+        message: `${part.field}: malformed percent-encoding in the URL`,
+        details: [{ field: part.field, rule: 'valid-url-encoding' }],
+      };
     }
     const defect = textDefect(decoded);
     if (defect) {
@@ -104,7 +108,11 @@ export function jsonBodyMiddleware(limits: BodyLimits = DEFAULT_BODY_LIMITS) {
         try {
           text = decoder.decode(raw);
         } catch {
-          return reply(res, 400, { error: 'bad_request', message: 'The body is not valid UTF-8', details: [{ field: 'body', rule: 'utf-8' }] });
+          return reply(res, 400, {
+            error: 'bad_request',
+            message: 'The body is not valid UTF-8',
+            details: [{ field: 'body', rule: 'utf-8' }],
+          });
         }
         const parsed = parseStrictJson(text, limits.maxDepth);
         if (!parsed.ok) {
@@ -125,7 +133,11 @@ export function jsonBodyMiddleware(limits: BodyLimits = DEFAULT_BODY_LIMITS) {
           });
         }
         // An aborted upload or a Content-Length that does not match the body.
-        reply(res, 400, { error: 'bad_request', message: 'The body could not be read', details: [{ field: 'body', rule: 'complete-body' }] });
+        reply(res, 400, {
+          error: 'bad_request',
+          message: 'The body could not be read',
+          details: [{ field: 'body', rule: 'complete-body' }],
+        });
       });
   };
 }

@@ -42,9 +42,12 @@ describe('parseStrictJson', () => {
     expect(refusal('{"a":1,"b":{"c":1,"\\u0063":2}}')).toEqual({ field: 'b.c', rule: 'no-duplicate-keys' });
   });
 
-  it.each(['__proto__', 'constructor', 'prototype', 'toString', 'valueOf', 'hasOwnProperty'])('refuses the prototype-named key %s as an unknown field', (key) => {
-    expect(refusal(`{"nerves":[{"${key}":{"x":1}}]}`)).toEqual({ field: `nerves[0].${key}`, rule: 'unknown-field' });
-  });
+  it.each(['__proto__', 'constructor', 'prototype', 'toString', 'valueOf', 'hasOwnProperty'])(
+    'refuses the prototype-named key %s as an unknown field',
+    (key) => {
+      expect(refusal(`{"nerves":[{"${key}":{"x":1}}]}`)).toEqual({ field: `nerves[0].${key}`, rule: 'unknown-field' });
+    },
+  );
 
   it('refuses nesting beyond the limit without exhausting the stack, at 10,000 levels too', () => {
     expect(refusal(`${'['.repeat(10_000)}${']'.repeat(10_000)}`)).toEqual({ field: '[0]'.repeat(32), rule: 'max-depth' });

@@ -1,7 +1,14 @@
 import { childPath, textDefect } from './text-rules';
 
 /** Keys that name Object.prototype members: refused like any unknown field, never silently dropped. */
-export const PROTOTYPE_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype', 'toString', 'valueOf', 'hasOwnProperty']);
+export const PROTOTYPE_KEYS: ReadonlySet<string> = new Set([
+  '__proto__',
+  'constructor',
+  'prototype',
+  'toString',
+  'valueOf',
+  'hasOwnProperty',
+]);
 
 export interface JsonDefect {
   /** Where in the body: `nerves[1].side`, or `body` for the document itself. */
@@ -20,7 +27,11 @@ interface Frame {
 }
 
 const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
-const LITERALS: Array<[string, unknown]> = [['true', true], ['false', false], ['null', null]];
+const LITERALS: Array<[string, unknown]> = [
+  ['true', true],
+  ['false', false],
+  ['null', null],
+];
 
 /**
  * JSON.parse with the refusals a request body needs, in one pass and without recursion (so no depth
@@ -31,7 +42,12 @@ const LITERALS: Array<[string, unknown]> = [['true', true], ['false', false], ['
 export function parseStrictJson(text: string, maxDepth: number): StrictJsonResult {
   let i = 0;
   const stack: Frame[] = [];
-  const fail = (field: string, rule: JsonDefect['rule'], message: string): StrictJsonResult => ({ ok: false, field: field || 'body', rule, message });
+  const fail = (field: string, rule: JsonDefect['rule'], message: string): StrictJsonResult => ({
+    ok: false,
+    field: field || 'body',
+    rule,
+    message,
+  });
   const invalid = (what: string) => fail('body', 'valid-json', `the body is not valid JSON: ${what} at character ${i}`);
   const skipWhitespace = () => {
     for (let c = text.charCodeAt(i); c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09; c = text.charCodeAt(++i));

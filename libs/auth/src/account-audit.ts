@@ -19,7 +19,7 @@ export class AccountAudit {
    * log line, without the name tried, and counts toward that name's lockout like any other.
    */
   async record<K extends AccountEventType>(
-    holder: ({ userId: string } | { id: string }) & { role: Role } | null,
+    holder: (({ userId: string } | { id: string }) & { role: Role }) | null,
     type: K,
     data: AccountEventPayloadByType[K],
     actor?: Actor,

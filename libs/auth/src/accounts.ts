@@ -1,8 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import {
-  normalizeUsername, PASSWORD_HISTORY_SIZE, PASSWORD_RULE, passwordViolations, usernameViolations,
-} from '@trialstream/domain';
+import { normalizeUsername, PASSWORD_HISTORY_SIZE, PASSWORD_RULE, passwordViolations, usernameViolations } from '@trialstream/domain';
 import type { Role } from '@trialstream/domain';
 import type { SignatureManifest } from '@trialstream/domain';
 import { violation } from '@trialstream/domain';
@@ -96,7 +94,10 @@ export class Accounts {
   /** Creates a person's account; the activation code is answered once and stored only as a hash. */
   async create(input: NewAccount, by: Principal): Promise<{ userId: string; username: string; activationCode: string }> {
     const username = normalizeUsername(String(input.username ?? ''));
-    const violations = [...usernameViolations(username), ...validateNewUser({ name: input.name, role: input.role, siteIds: input.siteIds ?? [] })];
+    const violations = [
+      ...usernameViolations(username),
+      ...validateNewUser({ name: input.name, role: input.role, siteIds: input.siteIds ?? [] }),
+    ];
     if (violations.length > 0) throw AuthError.rejected(violations);
     const userId = randomUUID();
     const activationCode = newActivationCode();
@@ -104,14 +105,28 @@ export class Accounts {
       await this.dataSource.query(
         `INSERT INTO auth.users (id, name, role, site_ids, username, activation_hash, activation_expires_at, created_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-        [userId, input.name.trim(), input.role, [...(input.siteIds ?? [])], username, activationCodeHash(activationCode), this.activationExpiry(), this.clock()],
+        [
+          userId,
+          input.name.trim(),
+          input.role,
+          [...(input.siteIds ?? [])],
+          username,
+          activationCodeHash(activationCode),
+          this.activationExpiry(),
+          this.clock(),
+        ],
       );
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
       throw new AuthError(409, 'conflict', `the user name ${username} is taken`, [{ field: 'username', rule: 'unique' }]);
     }
     const role = input.role as Role;
-    await this.audit.record({ userId, role }, 'AccountCreated', { username, name: input.name.trim(), role, siteIds: [...(input.siteIds ?? [])], createdBy: by.userId }, this.actorOf(by));
+    await this.audit.record(
+      { userId, role },
+      'AccountCreated',
+      { username, name: input.name.trim(), role, siteIds: [...(input.siteIds ?? [])], createdBy: by.userId },
+      this.actorOf(by),
+    );
     return { userId, username, activationCode };
   }
 
@@ -183,14 +198,19 @@ export class Accounts {
   }
 
   async logout(token: string, principal: Principal): Promise<void> {
-    await this.dataSource.query(`UPDATE auth.sessions SET revoked_at = $2 WHERE id_hash = $1 AND revoked_at IS NULL`, [sha256(token), this.clock()]);
+    await this.dataSource.query(`UPDATE auth.sessions SET revoked_at = $2 WHERE id_hash = $1 AND revoked_at IS NULL`, [
+      sha256(token),
+      this.clock(),
+    ]);
     await this.audit.record(principal, 'LoggedOut', { username: principal.username ?? '' });
   }
 
   async changePassword(principal: Principal, currentPassword: string, newPassword: string): Promise<void> {
     const row = await this.accountById(principal.userId);
     if (!row || row.password_hash === null || !row.username) {
-      throw new AuthError(422, 'rule_violation', 'this account has no password to change', [{ field: 'currentPassword', rule: 'password-account' }]);
+      throw new AuthError(422, 'rule_violation', 'this account has no password to change', [
+        { field: 'currentPassword', rule: 'password-account' },
+      ]);
     }
     await this.assertNotLocked(row.username);
     if (!(await passwordMatches(row.password_hash, currentPassword))) {
@@ -232,18 +252,29 @@ export class Accounts {
    * password always; the user name too, unless this session signed within the continuity window.
    * A wrong one is refused with 401, recorded, and counts toward the lockout.
    */
-  async reauthenticate(principal: Principal, credentials: { username?: string; password: string }, resource: string, session?: { idHash: Buffer; lastSignedAt: Date | null }): Promise<void> {
+  async reauthenticate(
+    principal: Principal,
+    credentials: { username?: string; password: string },
+    resource: string,
+    session?: { idHash: Buffer; lastSignedAt: Date | null },
+  ): Promise<void> {
     const row = await this.accountById(principal.userId);
     if (!row || !row.username || row.password_hash === null) {
-      throw new AuthError(403, 'forbidden', 'signing needs a person with a password; an API key cannot sign', [{ field: 'password', rule: 'password-account' }]);
+      throw new AuthError(403, 'forbidden', 'signing needs a person with a password; an API key cannot sign', [
+        { field: 'password', rule: 'password-account' },
+      ]);
     }
     const now = this.clock();
-    const continuous = session?.lastSignedAt != null && now.getTime() - session.lastSignedAt.getTime() <= minutes(this.settings.signatureContinuityMinutes);
+    const continuous =
+      session?.lastSignedAt != null && now.getTime() - session.lastSignedAt.getTime() <= minutes(this.settings.signatureContinuityMinutes);
     if (!continuous && (credentials.username === undefined || credentials.username === '')) {
-      throw AuthError.rejected([violation('username', 'required-for-first-signature', 'the first signature of a session takes the user name and the password')]);
+      throw AuthError.rejected([
+        violation('username', 'required-for-first-signature', 'the first signature of a session takes the user name and the password'),
+      ]);
     }
     await this.assertNotLocked(row.username);
-    const wrongName = credentials.username !== undefined && credentials.username !== '' && normalizeUsername(credentials.username) !== row.username;
+    const wrongName =
+      credentials.username !== undefined && credentials.username !== '' && normalizeUsername(credentials.username) !== row.username;
     const matches = await passwordMatches(row.password_hash, credentials.password);
     if (wrongName || !matches) {
       await this.audit.record(row, 'SignatureAuthenticationFailed', { resource, reason: wrongName ? 'wrong-username' : 'wrong-password' });
@@ -308,12 +339,21 @@ export class Accounts {
     );
     for (const { password_hash } of history) {
       if (await passwordMatches(password_hash, password)) {
-        throw AuthError.rejected([violation(field, PASSWORD_RULE.notRecentlyUsed, `the password must differ from the last ${PASSWORD_HISTORY_SIZE}`)]);
+        throw AuthError.rejected([
+          violation(field, PASSWORD_RULE.notRecentlyUsed, `the password must differ from the last ${PASSWORD_HISTORY_SIZE}`),
+        ]);
       }
     }
     const hash = await hashPassword(password);
-    await this.dataSource.query(`UPDATE auth.users SET password_hash = $2, activation_hash = NULL, activation_expires_at = NULL WHERE id = $1`, [row.id, hash]);
-    await this.dataSource.query(`INSERT INTO auth.password_history (user_id, password_hash, set_at) VALUES ($1, $2, $3)`, [row.id, hash, this.clock()]);
+    await this.dataSource.query(
+      `UPDATE auth.users SET password_hash = $2, activation_hash = NULL, activation_expires_at = NULL WHERE id = $1`,
+      [row.id, hash],
+    );
+    await this.dataSource.query(`INSERT INTO auth.password_history (user_id, password_hash, set_at) VALUES ($1, $2, $3)`, [
+      row.id,
+      hash,
+      this.clock(),
+    ]);
   }
 
   private async countFailure(key: Buffer, row: AccountRow | undefined, username: string): Promise<void> {
@@ -350,7 +390,10 @@ export class Accounts {
   }
 
   private async endSessions(userId: string): Promise<void> {
-    await this.dataSource.query(`UPDATE auth.sessions SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL`, [userId, this.clock()]);
+    await this.dataSource.query(`UPDATE auth.sessions SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL`, [
+      userId,
+      this.clock(),
+    ]);
   }
 
   private activationExpiry(): Date {
@@ -377,7 +420,9 @@ export class Accounts {
     const row = await this.accountById(userId);
     if (!row) throw new AuthError(404, 'not_found', `user ${userId} was not found`, [{ field: 'userId', rule: 'exists' }]);
     if (!row.username) {
-      throw new AuthError(422, 'rule_violation', 'this user has an API key and no user name: there is no password to reset', [{ field: 'userId', rule: 'password-account' }]);
+      throw new AuthError(422, 'rule_violation', 'this user has an API key and no user name: there is no password to reset', [
+        { field: 'userId', rule: 'password-account' },
+      ]);
     }
     return row;
   }

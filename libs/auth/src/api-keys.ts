@@ -80,7 +80,8 @@ export class ApiKeys {
     const holder = await this.holderOf(input);
     const now = this.clock();
     const violations: RuleViolation[] = [...holder.violations];
-    if (typeof input.name !== 'string' || input.name.trim() === '') violations.push(violation('name', 'required', 'name must not be empty'));
+    if (typeof input.name !== 'string' || input.name.trim() === '')
+      violations.push(violation('name', 'required', 'name must not be empty'));
     const expiresAt = new Date(input.expiresAt);
     if (Number.isNaN(expiresAt.getTime()) || expiresAt <= now) {
       violations.push(violation('expiresAt', 'in-the-future', 'expiresAt must be a date-time in the future'));
@@ -92,7 +93,9 @@ export class ApiKeys {
       else if (holder.role && !PERMISSIONS[scope].includes(holder.role)) {
         violations.push(violation(`scopes[${index}]`, 'within-role', `the ${holder.role} role does not permit ${scope}`));
       } else if (input.userId === undefined && SIGNED_ACTIONS.includes(scope)) {
-        violations.push(violation(`scopes[${index}]`, 'needs-a-person', `${scope} is signed by a person's password: a machine key cannot take it`));
+        violations.push(
+          violation(`scopes[${index}]`, 'needs-a-person', `${scope} is signed by a person's password: a machine key cannot take it`),
+        );
       }
     });
     if (violations.length > 0) throw AuthError.rejected(violations);
@@ -101,7 +104,19 @@ export class ApiKeys {
     const rows: ApiKeyRow[] = await this.dataSource.query(
       `INSERT INTO auth.api_keys (id, name, key_id, key_hash, user_id, role, site_ids, scopes, expires_at, created_at, created_by)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING *`,
-      [randomUUID(), input.name.trim(), keyId, keyHash, input.userId ?? null, holder.role, holder.siteIds, [...new Set(input.scopes)], expiresAt, now, by.userId],
+      [
+        randomUUID(),
+        input.name.trim(),
+        keyId,
+        keyHash,
+        input.userId ?? null,
+        holder.role,
+        holder.siteIds,
+        [...new Set(input.scopes)],
+        expiresAt,
+        now,
+        by.userId,
+      ],
     );
     const apiKey = toRecord(rows[0]);
     await this.audit.record(by, 'ApiKeyIssued', {
@@ -136,7 +151,12 @@ export class ApiKeys {
   private async holderOf(input: NewApiKey): Promise<{ role?: Role; siteIds: string[]; violations: RuleViolation[] }> {
     if (input.userId !== undefined) {
       if (input.role !== undefined || input.siteIds !== undefined) {
-        return { siteIds: [], violations: [violation('userId', 'user-or-role', "a person's key takes the person's role and sites: give userId or role, not both")] };
+        return {
+          siteIds: [],
+          violations: [
+            violation('userId', 'user-or-role', "a person's key takes the person's role and sites: give userId or role, not both"),
+          ],
+        };
       }
       const rows: { role: Role; site_ids: string[] }[] = /^[0-9a-f-]{36}$/i.test(input.userId)
         ? await this.dataSource.query(`SELECT role, site_ids FROM auth.users WHERE id = $1 AND revoked_at IS NULL`, [input.userId])

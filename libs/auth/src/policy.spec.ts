@@ -1,5 +1,16 @@
 import { ROLES, Role } from '@trialstream/domain';
-import { ACTIONS, Action, assertPermission, assertSiteAccess, authorize, can, canAccessSite, isBlinded, PERMISSIONS, siteScope } from './policy';
+import {
+  ACTIONS,
+  Action,
+  assertPermission,
+  assertSiteAccess,
+  authorize,
+  can,
+  canAccessSite,
+  isBlinded,
+  PERMISSIONS,
+  siteScope,
+} from './policy';
 import { aPrincipal } from './testing';
 
 const coordinator = aPrincipal({ role: 'site_coordinator', siteIds: ['S01'] });
@@ -78,12 +89,7 @@ describe('permissions', () => {
   });
 
   it('gives blinded analysis to statisticians, the safety board and auditors', () => {
-    expect(rolesAllowed('read-analysis-blinded')).toEqual([
-      'blinded_statistician',
-      'unblinded_statistician',
-      'safety_board',
-      'auditor',
-    ]);
+    expect(rolesAllowed('read-analysis-blinded')).toEqual(['blinded_statistician', 'unblinded_statistician', 'safety_board', 'auditor']);
   });
 
   it('never gives a blinded statistician unblinded analysis or the allocation', () => {
@@ -156,7 +162,7 @@ describe('authorize', () => {
     expect(assertPermission(monitor, 'unblind')?.rule).toBe('permission');
   });
 
-  it("lets a monitor raise a query at an assigned site but not at another", () => {
+  it('lets a monitor raise a query at an assigned site but not at another', () => {
     expect(authorize(monitor, 'raise-query', 'S03')).toBeNull();
     expect(authorize(monitor, 'raise-query', 'S02')?.rule).toBe('site-scope');
   });

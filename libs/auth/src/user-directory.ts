@@ -92,10 +92,9 @@ export class UserDirectory {
   async authenticate(token: string): Promise<Principal | null> {
     const parsed = parseApiKey(token);
     if (!parsed) return null;
-    const rows: UserRow[] = await this.dataSource.query(
-      `SELECT * FROM auth.users WHERE key_id = $1 AND revoked_at IS NULL`,
-      [parsed.keyId],
-    );
+    const rows: UserRow[] = await this.dataSource.query(`SELECT * FROM auth.users WHERE key_id = $1 AND revoked_at IS NULL`, [
+      parsed.keyId,
+    ]);
     const row = rows[0];
     if (!row) return this.authenticateScopedKey(parsed.keyId, parsed.secret);
     if (!secretMatches(parsed.secret, row.key_hash)) return null;

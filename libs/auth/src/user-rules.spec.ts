@@ -1,7 +1,12 @@
 import { ROLES } from '@trialstream/domain';
 import { NewUser, validateNewUser } from './user-rules';
 
-const aNewUser = (overrides: Partial<NewUser> = {}): NewUser => ({ name: 'Alice', role: 'site_coordinator', siteIds: ['S01'], ...overrides });
+const aNewUser = (overrides: Partial<NewUser> = {}): NewUser => ({
+  name: 'Alice',
+  role: 'site_coordinator',
+  siteIds: ['S01'],
+  ...overrides,
+});
 const rulesBroken = (overrides: Partial<NewUser>): string[] => validateNewUser(aNewUser(overrides)).map((v) => `${v.field}:${v.rule}`);
 
 describe('new users', () => {

@@ -46,7 +46,7 @@ describe('platform configuration', () => {
     expect(() => loadConfig({ TRIAL_PROTOCOL: 'sensory' })).toThrow(/TRIAL_PROTOCOL must be one of placebo, pilot/);
   });
 
-  it('lets PROTOCOL follow the version in force: property reads, spreads and `in` see the holder\'s current definition', () => {
+  it("lets PROTOCOL follow the version in force: property reads, spreads and `in` see the holder's current definition", () => {
     const holder = new ProtocolHolder(ANTI_MAG_RITUXIMAB_PROTOCOL);
     const protocol = liveProtocol(holder);
     holder.current = { ...ANTI_MAG_RITUXIMAB_PROTOCOL, id: 'amended', maskedAnalytes: [] };

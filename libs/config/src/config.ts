@@ -16,86 +16,167 @@ const blankToUndefined = ({ value }: { value: unknown }) => (value === '' ? unde
 
 /** Every setting the platform reads from its environment, with the embedded mode's safe defaults. */
 class Environment {
-  @IsOptional() @Transform(blankToUndefined) @Matches(/^postgres(ql)?:\/\//, { message: 'DATABASE_URL must be a postgres:// URL' })
+  @IsOptional()
+  @Transform(blankToUndefined)
+  @Matches(/^postgres(ql)?:\/\//, { message: 'DATABASE_URL must be a postgres:// URL' })
   DATABASE_URL?: string;
 
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   DATA_DIR?: string;
 
-  @IsOptional() @Transform(blankToUndefined) @Matches(/^[^,\s]+(,[^,\s]+)*$/, { message: 'KAFKA_BROKERS must be host:port[,host:port...]' })
+  @IsOptional()
+  @Transform(blankToUndefined)
+  @Matches(/^[^,\s]+(,[^,\s]+)*$/, { message: 'KAFKA_BROKERS must be host:port[,host:port...]' })
   KAFKA_BROKERS?: string;
 
-  @IsOptional() @IsString() @Matches(/^[a-zA-Z0-9._-]+$/)
+  @IsOptional()
+  @IsString()
+  @Matches(/^[a-zA-Z0-9._-]+$/)
   KAFKA_TOPIC?: string;
 
-  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(1000)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
   KAFKA_PARTITIONS?: number;
 
-  @IsOptional() @Transform(toInt) @IsInt() @Min(6_000) @Max(300_000)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(6_000)
+  @Max(300_000)
   KAFKA_SESSION_TIMEOUT_MS?: number;
 
-  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(65535)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
   PORT?: number;
 
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   HOST?: string;
 
-  @IsOptional() @IsIn(LOG_LEVELS)
+  @IsOptional()
+  @IsIn(LOG_LEVELS)
   LOG_LEVEL?: LogLevel;
 
-  @IsOptional() @Transform(blankToUndefined) @IsIn(['json', 'pretty'])
+  @IsOptional()
+  @Transform(blankToUndefined)
+  @IsIn(['json', 'pretty'])
   LOG_FORMAT?: 'json' | 'pretty';
 
-  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(200)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(200)
   DB_POOL_SIZE?: number;
 
-  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(60000)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(60000)
   MIN_POSITION_WAIT_MS?: number;
 
-  @IsOptional() @Transform(blankToUndefined) @IsIn(TRIAL_PROTOCOLS, { message: `TRIAL_PROTOCOL must be one of ${TRIAL_PROTOCOLS.join(', ')}` })
+  @IsOptional()
+  @Transform(blankToUndefined)
+  @IsIn(TRIAL_PROTOCOLS, { message: `TRIAL_PROTOCOL must be one of ${TRIAL_PROTOCOLS.join(', ')}` })
   TRIAL_PROTOCOL?: TrialProtocol;
 
-  @IsOptional() @Transform(blankToUndefined) @IsString()
+  @IsOptional()
+  @Transform(blankToUndefined)
+  @IsString()
   PROTOCOL_FILE?: string;
-  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(24 * 60)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(24 * 60)
   SESSION_IDLE_MINUTES?: number;
 
-  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(7 * 24)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(7 * 24)
   SESSION_ABSOLUTE_HOURS?: number;
 
-  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(100)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100)
   LOGIN_LOCKOUT_ATTEMPTS?: number;
 
-  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(24 * 60)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(24 * 60)
   LOGIN_LOCKOUT_WINDOW_MINUTES?: number;
 
-  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(24 * 60)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(24 * 60)
   LOGIN_LOCKOUT_MINUTES?: number;
 
-  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(30 * 24)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(30 * 24)
   ACTIVATION_CODE_HOURS?: number;
 
-  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(24 * 60)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(24 * 60)
   SIGNATURE_CONTINUITY_MINUTES?: number;
 
-  @IsOptional() @Transform(toInt) @IsInt() @Min(0)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
   READY_MAX_RELAY_LAG?: number;
 
-  @IsOptional() @Transform(toInt) @IsInt() @Min(0)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
   READY_MAX_PROJECTION_LAG?: number;
 
-  @IsOptional() @Transform(toInt) @IsInt() @Min(100)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
   RELAY_STALLED_AFTER_MS?: number;
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   WEB_DIR?: string;
 
-  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(10_080)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(10_080)
   AUDIT_CHECKPOINT_MINUTES?: number;
 
-  @IsOptional() @Transform(blankToUndefined) @IsString()
+  @IsOptional()
+  @Transform(blankToUndefined)
+  @IsString()
   FIELD_KEYS?: string;
 
-  @IsOptional() @Transform(blankToUndefined) @IsString()
+  @IsOptional()
+  @Transform(blankToUndefined)
+  @IsString()
   FIELD_KEY_ID?: string;
 }
 
@@ -199,7 +280,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig
 export const shippedProtocolFile = (name: TrialProtocol): string =>
   resolve(PROTOCOLS_DIR, name === 'pilot' ? 'anti-mag-rituximab-pilot.yaml' : 'anti-mag-rituximab-placebo.yaml');
 
-const PROTOCOLS_DIR = [resolve(__dirname, '../../../protocols'), resolve(__dirname, '../../../../protocols')].find((dir) => existsSync(dir)) ??
+const PROTOCOLS_DIR =
+  [resolve(__dirname, '../../../protocols'), resolve(__dirname, '../../../../protocols')].find((dir) => existsSync(dir)) ??
   resolve(__dirname, '../../../protocols');
 
 function fieldKeyringOf(keys: string | undefined, currentId: string | undefined): FieldKeyring | null {

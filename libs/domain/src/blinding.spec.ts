@@ -51,17 +51,33 @@ describe('what a blinded reader sees of an event', () => {
 
   it('keeps a B-cell count event but removes its value, unit, qualifier and hashes', () => {
     const seen = redactForBlindedReader(protocol, lab('CD19', 0, '<'));
-    expect(seen).toEqual({ type: 'LabResulted', eventId: 'e1', data: { analyte: 'CD19', masked: true }, hash: undefined, previousHash: undefined });
+    expect(seen).toEqual({
+      type: 'LabResulted',
+      eventId: 'e1',
+      data: { analyte: 'CD19', masked: true },
+      hash: undefined,
+      previousHash: undefined,
+    });
     expect(JSON.stringify(seen)).not.toMatch(/"value"|"qualifier"|cells/);
   });
 
   it('removes the corrected value of a correction of a masked analyte, keeping what was corrected and why', () => {
     const correction = {
       type: 'EntryCorrected',
-      data: { correctedEventId: 'e1', correctedType: 'LabResulted', reason: 'typo', data: { analyte: 'CD20', value: 3, unit: '%', qualifier: '=' } },
+      data: {
+        correctedEventId: 'e1',
+        correctedType: 'LabResulted',
+        reason: 'typo',
+        data: { analyte: 'CD20', value: 3, unit: '%', qualifier: '=' },
+      },
     };
     const seen = redactForBlindedReader(protocol, correction);
-    expect(seen.data).toEqual({ correctedEventId: 'e1', correctedType: 'LabResulted', reason: 'typo', data: { analyte: 'CD20', masked: true } });
+    expect(seen.data).toEqual({
+      correctedEventId: 'e1',
+      correctedType: 'LabResulted',
+      reason: 'typo',
+      data: { analyte: 'CD20', masked: true },
+    });
   });
 
   it('leaves every other event as it is', () => {

@@ -98,6 +98,4 @@ export const isBelowLimbTemperatureThreshold = (
 
 /** INCAT disability score = arms + legs (0–10); undefined unless both parts were assessed. */
 export const incatTotal = (assessment: Pick<ClinicalAssessed, 'incatArms' | 'incatLegs'>): number | undefined =>
-  assessment.incatArms === undefined || assessment.incatLegs === undefined
-    ? undefined
-    : assessment.incatArms + assessment.incatLegs;
+  assessment.incatArms === undefined || assessment.incatLegs === undefined ? undefined : assessment.incatArms + assessment.incatLegs;

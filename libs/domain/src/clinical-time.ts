@@ -74,8 +74,7 @@ export const compareClinicalTimes = (a: ClinicalTime, b: ClinicalTime): number =
 };
 
 /** Calendar days from `from` to `to` (negative when `to` is earlier). */
-export const daysBetween = (from: string, to: string): number =>
-  Math.round((startOfDateUtc(to) - startOfDateUtc(from)) / DAY_MS);
+export const daysBetween = (from: string, to: string): number => Math.round((startOfDateUtc(to) - startOfDateUtc(from)) / DAY_MS);
 
 /** For state, which stores times as reported: parses a time that was validated when it was decided. */
 export const clinicalTimeOf = (value: string): ClinicalTime => {

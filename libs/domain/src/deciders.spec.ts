@@ -13,7 +13,9 @@ describe('one decider per stream kind', () => {
 
   it('patient: nothing but an enrolment is decided before one', () => {
     given(patientDecider).when({ kind: 'enrolment', command: enrolmentCommand() }).thenTypes('PatientEnrolled');
-    given(patientDecider).when({ kind: 'withdrawal', command: withdrawalCommand() }).thenViolates({ field: 'patientId', rule: 'patient-not-enrolled' });
+    given(patientDecider)
+      .when({ kind: 'withdrawal', command: withdrawalCommand() })
+      .thenViolates({ field: 'patientId', rule: 'patient-not-enrolled' });
   });
 
   it('patient: given a withdrawal, the patient is withdrawn and randomization is refused', () => {
@@ -25,7 +27,10 @@ describe('one decider per stream kind', () => {
   it('patient: the monitor raises a query on an entry of the stream, not on one it does not hold', () => {
     const patient = aPatient().enrolled().randomized();
     const infusionId = patient.record(decideInfusion, infusionCommand());
-    const raise = (targetEventId: string) => ({ kind: 'raise-query' as const, command: { queryId: 'q-1', targetEventId, field: 'administeredDoseMg', text: 'check' } });
+    const raise = (targetEventId: string) => ({
+      kind: 'raise-query' as const,
+      command: { queryId: 'q-1', targetEventId, field: 'administeredDoseMg', text: 'check' },
+    });
     given(patientDecider, patient.events).when(raise(infusionId)).thenTypes('QueryRaised');
     expect(given(patientDecider, patient.events).when(raise('evt-404')).decision().ok).toBe(false);
   });
@@ -39,6 +44,11 @@ describe('one decider per stream kind', () => {
   it('access: every recorded read is an AccessRecorded event at the catalog version', () => {
     given(accessDecider)
       .when({ action: 'export', resource: 'export/odm' }, context())
-      .then({ type: 'AccessRecorded', schemaVersion: 1, occurredAt: NOW.toISOString(), data: { action: 'export', resource: 'export/odm' } });
+      .then({
+        type: 'AccessRecorded',
+        schemaVersion: 1,
+        occurredAt: NOW.toISOString(),
+        data: { action: 'export', resource: 'export/odm' },
+      });
   });
 });

@@ -2,8 +2,17 @@ import { EventDraft } from './envelope';
 import { AccessRecorded } from './events/access';
 import { draftEvent } from './events/catalog';
 import {
-  AdverseEventCommand, ClinicalAssessmentCommand, CorrectionCommand, EnrolmentCommand, InfusionCommand, LabResultCommand, NeurographyCommand,
-  RandomizationCommand, SiteActivationCommand, VoidCommand, WithdrawalCommand,
+  AdverseEventCommand,
+  ClinicalAssessmentCommand,
+  CorrectionCommand,
+  EnrolmentCommand,
+  InfusionCommand,
+  LabResultCommand,
+  NeurographyCommand,
+  RandomizationCommand,
+  SiteActivationCommand,
+  VoidCommand,
+  WithdrawalCommand,
 } from './decide/commands';
 import { decideAdverseEvent } from './decide/adverse-event';
 import { decideClinicalAssessment } from './decide/clinical-assessment';
@@ -17,7 +26,12 @@ import { decideSiteActivation } from './decide/site-activation';
 import { decideVoid } from './decide/void';
 import { decideWithdrawal } from './decide/withdrawal';
 import {
-  AnswerQueryCommand, CancelQueryCommand, CloseQueryCommand, RaiseQueryCommand, ReopenQueryCommand, SourceDataVerificationCommand,
+  AnswerQueryCommand,
+  CancelQueryCommand,
+  CloseQueryCommand,
+  RaiseQueryCommand,
+  ReopenQueryCommand,
+  SourceDataVerificationCommand,
 } from './monitoring/commands';
 import { decideAnswerQuery, decideCancelQuery, decideCloseQuery, decideRaiseQuery, decideReopenQuery } from './monitoring/decide-query';
 import { decideSourceDataVerification } from './monitoring/decide-verification';
@@ -42,7 +56,10 @@ export interface Decider<State, Command, Event extends EventDraft = EventDraft> 
 }
 
 /** A stream's state: its events folded, oldest first, from the decider's initial state. */
-export const stateOf = <State>(decider: Pick<Decider<State, never>, 'initialState' | 'evolve'>, events: Iterable<CommittedEvent>): State => {
+export const stateOf = <State>(
+  decider: Pick<Decider<State, never>, 'initialState' | 'evolve'>,
+  events: Iterable<CommittedEvent>,
+): State => {
   let state = decider.initialState();
   for (const event of events) state = decider.evolve(state, event);
   return state;
@@ -51,7 +68,9 @@ export const stateOf = <State>(decider: Pick<Decider<State, never>, 'initialStat
 /** A command of one kind, tagged with its kind: `{ kind: 'infusion', command: { ... } }`. */
 export type KindedCommand<ByKind> = { [K in keyof ByKind]: { kind: K; command: ByKind[K] } }[keyof ByKind];
 
-type DecisionsByKind<State, ByKind> = { [K in keyof ByKind]: (state: State, command: ByKind[K], ctx: DecisionContext) => Decision<EventDraft> };
+type DecisionsByKind<State, ByKind> = {
+  [K in keyof ByKind]: (state: State, command: ByKind[K], ctx: DecisionContext) => Decision<EventDraft>;
+};
 
 /** A decider whose commands are tagged by kind, each kind decided by its own function. */
 const byKind =

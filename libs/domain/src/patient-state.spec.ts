@@ -93,9 +93,9 @@ describe('evolvePatient', () => {
 
   it('refuses an event from a future schema version', () => {
     // the read path upcasts once, before any fold: a version this code does not know stops it there
-    expect(() => given(patientDecider, { eventId: 'x', type: 'PatientWithdrawn', schemaVersion: 2, data: {}, occurredAt: '2024-01-01' }).state()).toThrow(
-      UnknownSchemaVersionError,
-    );
+    expect(() =>
+      given(patientDecider, { eventId: 'x', type: 'PatientWithdrawn', schemaVersion: 2, data: {}, occurredAt: '2024-01-01' }).state(),
+    ).toThrow(UnknownSchemaVersionError);
   });
 
   it('folds a whole stream the same as event by event', () => {

@@ -86,9 +86,12 @@ const updateInfusion = (state: PatientState, eventId: string, change: Partial<In
  * What a correction or a void does to the entry it targets: the one statement of these rules, which
  * the patient's state and every read model that keeps entries (the analysis) apply.
  */
-export const amendmentOf = (event: CommittedEvent): { eventId: string; change: Partial<Pick<StreamEntry, 'occurredAt' | 'data' | 'voided'>> } | undefined => {
+export const amendmentOf = (
+  event: CommittedEvent,
+): { eventId: string; change: Partial<Pick<StreamEntry, 'occurredAt' | 'data' | 'voided'>> } | undefined => {
   if (!isCatalogued(event)) return undefined;
-  if (event.type === 'EntryCorrected') return { eventId: event.data.correctedEventId, change: { occurredAt: event.occurredAt, data: event.data.data } };
+  if (event.type === 'EntryCorrected')
+    return { eventId: event.data.correctedEventId, change: { occurredAt: event.occurredAt, data: event.data.data } };
   if (event.type === 'EntryVoided') return { eventId: event.data.voidedEventId, change: { voided: true } };
   return undefined;
 };

@@ -30,7 +30,16 @@ export interface RandomizationDesign {
 
 /** What an endpoint reads: a lab, a scale, the ulnar motor conduction velocity, B-cell depletion, the investigator's global status. */
 export const ENDPOINT_MEASURES = [
-  'IGM', 'ANTI_MAG', 'INCAT_TOTAL', 'INCAT_LEGS', 'SENSORY_SUM', 'MRC_SUM', 'WALK_10M', 'ULNAR_MCV', 'B_CELL_DEPLETION', 'GLOBAL_STATUS',
+  'IGM',
+  'ANTI_MAG',
+  'INCAT_TOTAL',
+  'INCAT_LEGS',
+  'SENSORY_SUM',
+  'MRC_SUM',
+  'WALK_10M',
+  'ULNAR_MCV',
+  'B_CELL_DEPLETION',
+  'GLOBAL_STATUS',
 ] as const;
 export type EndpointMeasure = (typeof ENDPOINT_MEASURES)[number];
 

@@ -5,9 +5,7 @@ export interface RuleViolation {
   message: string;
 }
 
-export type Decision<TEvent> =
-  | { ok: true; events: TEvent[] }
-  | { ok: false; violations: RuleViolation[] };
+export type Decision<TEvent> = { ok: true; events: TEvent[] } | { ok: false; violations: RuleViolation[] };
 
 export const accept = <TEvent>(...events: TEvent[]): Decision<TEvent> => ({ ok: true, events });
 export const reject = <TEvent = never>(violations: RuleViolation[]): Decision<TEvent> => ({ ok: false, violations });

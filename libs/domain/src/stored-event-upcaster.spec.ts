@@ -6,9 +6,12 @@ describe('the upcaster for everything the store holds', () => {
     expect(upcastStoredEvent(type, 1, { any: 'payload' })).toEqual({ schemaVersion: 1, data: { any: 'payload' } });
   });
 
-  it.each(['InfusionGiven', 'SourceDataVerified', 'TrialUnblinded'])('refuses a %s from a schema version this code does not know', (type) => {
-    expect(() => upcastStoredEvent(type, 99, {})).toThrow(UnknownSchemaVersionError);
-  });
+  it.each(['InfusionGiven', 'SourceDataVerified', 'TrialUnblinded'])(
+    'refuses a %s from a schema version this code does not know',
+    (type) => {
+      expect(() => upcastStoredEvent(type, 99, {})).toThrow(UnknownSchemaVersionError);
+    },
+  );
 
   it('passes types it does not own through unchanged', () => {
     expect(upcastStoredEvent('AccessRecorded', 1, { action: 'export' })).toEqual({ schemaVersion: 1, data: { action: 'export' } });

@@ -67,4 +67,6 @@ export const createUpcaster = (chains: UpcastChains): Upcaster => {
 
 /** The chains of a catalog: each type's current version and its steps up to it. */
 export const upcastChainsOf = (catalog: Readonly<Record<string, EventSpec>>): UpcastChains =>
-  Object.fromEntries(Object.entries(catalog).map(([type, spec]) => [type, { currentVersion: spec.schemaVersion, steps: spec.upcasters ?? {} }]));
+  Object.fromEntries(
+    Object.entries(catalog).map(([type, spec]) => [type, { currentVersion: spec.schemaVersion, steps: spec.upcasters ?? {} }]),
+  );

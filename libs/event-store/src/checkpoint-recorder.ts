@@ -30,7 +30,9 @@ export async function recordCheckpoint(
 }
 
 /** The checkpoints recorded in the log, oldest first. */
-export async function recordedCheckpoints(store: PostgresEventStore): Promise<Array<LogCheckpointed & { eventId: string; recordedAt: string }>> {
+export async function recordedCheckpoints(
+  store: PostgresEventStore,
+): Promise<Array<LogCheckpointed & { eventId: string; recordedAt: string }>> {
   const events: EventEnvelope[] = await store.readStream(CHECKPOINT_STREAM_ID);
   return events
     .filter((event) => event.type === LOG_CHECKPOINTED)

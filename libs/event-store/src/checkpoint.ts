@@ -45,7 +45,9 @@ const canonicalJson = configure({ deterministic: true, strict: true });
 export function checkpointRoot(checkpoint: Omit<LogCheckpoint, 'root'>): string {
   const { format, takenAt, position, snapshotXmin, eventCount, streams } = checkpoint;
   const json = canonicalJson({ format, takenAt, position, snapshotXmin, eventCount, streams });
-  return createHash('sha256').update(json ?? '', 'utf8').digest('hex');
+  return createHash('sha256')
+    .update(json ?? '', 'utf8')
+    .digest('hex');
 }
 
 export function summarizeCheckpoint({ streams, ...summary }: LogCheckpoint): CheckpointSummary {
@@ -63,7 +65,7 @@ interface OrderRow {
 const PAGE_SIZE = 5000;
 
 async function* eventsByStream(runner: QueryRunner): AsyncGenerator<OrderRow> {
-  for (let cursor: [string, number] | null = null; ; ) {
+  for (let cursor: [string, number] | null = null; ;) {
     const rows: OrderRow[] = await rowsOf<OrderRow>(
       runner,
       `SELECT stream_id, stream_version, hash, global_position::text AS global_position, transaction_id::text AS transaction_id
@@ -97,7 +99,14 @@ export function takeCheckpoint(dataSource: DataSource, takenAt: Date): Promise<L
       eventCount += 1;
       if (BigInt(row.global_position) > position) position = BigInt(row.global_position);
     }
-    const content = { format: CHECKPOINT_FORMAT, takenAt: takenAt.toISOString(), position: position.toString(), snapshotXmin: xmin, eventCount, streams } as const;
+    const content = {
+      format: CHECKPOINT_FORMAT,
+      takenAt: takenAt.toISOString(),
+      position: position.toString(),
+      snapshotXmin: xmin,
+      eventCount,
+      streams,
+    } as const;
     return { ...content, root: checkpointRoot(content) };
   });
 }
@@ -147,12 +156,23 @@ export function compareWithCheckpoint(dataSource: DataSource, checkpoint: LogChe
       eventsCompared += 1;
       const expectedVersion = (seenVersions.get(row.stream_id) ?? 0) + 1;
       if (row.stream_version !== expectedVersion) {
-        differ({ streamId: row.stream_id, streamVersion: expectedVersion, kind: 'missing', globalPosition: stream.events[expectedVersion - 1][1] });
+        differ({
+          streamId: row.stream_id,
+          streamVersion: expectedVersion,
+          kind: 'missing',
+          globalPosition: stream.events[expectedVersion - 1][1],
+        });
       }
       seenVersions.set(row.stream_id, row.stream_version);
       const [hash, globalPosition, transactionId] = expected;
       const kind: CheckpointDifferenceKind | null =
-        row.hash !== hash ? 'hash' : row.global_position !== globalPosition ? 'position' : row.transaction_id !== transactionId ? 'transaction' : null;
+        row.hash !== hash
+          ? 'hash'
+          : row.global_position !== globalPosition
+            ? 'position'
+            : row.transaction_id !== transactionId
+              ? 'transaction'
+              : null;
       if (kind) differ({ streamId: row.stream_id, streamVersion: row.stream_version, kind, globalPosition });
     }
     for (const stream of checkpoint.streams) {
@@ -166,12 +186,21 @@ export function compareWithCheckpoint(dataSource: DataSource, checkpoint: LogChe
       const byPosition = BigInt(a.globalPosition) - BigInt(b.globalPosition);
       return byPosition < 0n ? -1 : byPosition > 0n ? 1 : 0;
     });
-    return { ok: ordered.length === 0, checkpoint: summarizeCheckpoint(checkpoint), streamsCompared: checkpoint.streams.length, eventsCompared, differences: ordered };
+    return {
+      ok: ordered.length === 0,
+      checkpoint: summarizeCheckpoint(checkpoint),
+      streamsCompared: checkpoint.streams.length,
+      eventsCompared,
+      differences: ordered,
+    };
   });
 }
 
 export class MalformedCheckpointError extends Error {
-  constructor(readonly field: string, problem: string) {
+  constructor(
+    readonly field: string,
+    problem: string,
+  ) {
     super(`${field}: ${problem}`);
     this.name = 'MalformedCheckpointError';
   }
@@ -209,7 +238,8 @@ export function parseCheckpoint(text: string): LogCheckpoint {
     if (typeof stream.streamId !== 'string' || stream.streamId.length === 0) fail(`${at}.streamId`, 'must be a non-empty string');
     if (!Number.isInteger(stream.version) || (stream.version as number) < 1) fail(`${at}.version`, 'must be a positive integer');
     if (typeof stream.head !== 'string' || !HEX64.test(stream.head)) fail(`${at}.head`, 'must be a 64-character hex hash');
-    if (!Array.isArray(stream.events) || stream.events.length !== stream.version) fail(`${at}.events`, `must list the ${String(stream.version)} events of the stream`);
+    if (!Array.isArray(stream.events) || stream.events.length !== stream.version)
+      fail(`${at}.events`, `must list the ${String(stream.version)} events of the stream`);
     (stream.events as unknown[]).forEach((event, version) => {
       const where = `${at}.events[${version}]`;
       if (!Array.isArray(event) || event.length !== 3) fail(where, 'must be [hash, globalPosition, transactionId]');
@@ -218,7 +248,8 @@ export function parseCheckpoint(text: string): LogCheckpoint {
       if (typeof position !== 'string' || !DIGITS.test(position)) fail(`${where}[1]`, 'must be a global position (decimal string)');
       if (typeof transaction !== 'string' || !DIGITS.test(transaction)) fail(`${where}[2]`, 'must be a transaction id (decimal string)');
     });
-    if ((stream.events as string[][])[(stream.version as number) - 1][0] !== stream.head) fail(`${at}.head`, 'must be the hash of the last event');
+    if ((stream.events as string[][])[(stream.version as number) - 1][0] !== stream.head)
+      fail(`${at}.head`, 'must be the hash of the last event');
     events += (stream.events as unknown[]).length;
   });
   if (events !== file.eventCount) fail('eventCount', `says ${String(file.eventCount)} but the streams list ${events} events`);

@@ -51,11 +51,7 @@ export type AppendOutcome =
   | { status: 'duplicate'; response: unknown; requestHashMatches: boolean };
 
 /** Turns an event stored under an old schema version into the current shape; applied on every read. */
-export type Upcaster = (
-  type: string,
-  schemaVersion: number,
-  data: unknown,
-) => { schemaVersion: number; data: unknown };
+export type Upcaster = (type: string, schemaVersion: number, data: unknown) => { schemaVersion: number; data: unknown };
 
 export interface ReadStreamOptions {
   /** Audit view: only events at or before this global position (decimal string). */
@@ -67,7 +63,10 @@ export interface ReadStreamOptions {
 export type ReadAllOptions = ReadStreamOptions;
 
 export class InvalidAppendRequestError extends Error {
-  constructor(readonly field: string, message: string) {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
     super(`${field}: ${message}`);
     this.name = 'InvalidAppendRequestError';
   }

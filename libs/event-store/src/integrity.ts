@@ -63,10 +63,12 @@ export function verifyIntegrity(dataSource: DataSource): Promise<IntegrityReport
 
 async function verifyWithin(runner: QueryRunner): Promise<IntegrityReport> {
   const heads = new Map(
-    (await rowsOf<{ stream_id: string; version: number; last_hash: string }>(
-      runner,
-      `SELECT stream_id, version, last_hash FROM ${STREAMS_TABLE}`,
-    )).map((row) => [row.stream_id, { version: row.version, lastHash: row.last_hash }]),
+    (
+      await rowsOf<{ stream_id: string; version: number; last_hash: string }>(
+        runner,
+        `SELECT stream_id, version, last_hash FROM ${STREAMS_TABLE}`,
+      )
+    ).map((row) => [row.stream_id, { version: row.version, lastHash: row.last_hash }]),
   );
   const brokenLinks: BrokenLink[] = [];
   let eventsChecked = 0;
@@ -83,7 +85,7 @@ async function verifyWithin(runner: QueryRunner): Promise<IntegrityReport> {
     }
   };
 
-  for (let cursor: [string, number] | null = null; ; ) {
+  for (let cursor: [string, number] | null = null; ;) {
     const from = `(SELECT ev.*, s.salt FROM ${EVENTS_TABLE} AS ev LEFT JOIN ${EVENT_SALTS_TABLE} AS s USING (event_id)) AS e`;
     const rows: SaltedRow[] = await rowsOf<SaltedRow>(
       runner,

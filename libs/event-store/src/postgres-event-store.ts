@@ -55,11 +55,7 @@ export class PostgresEventStore {
     return reader.streamVersion(this.dataSource, streamId);
   }
 
-  readAll(
-    after: Checkpoint,
-    limit: number,
-    options: ReadAllOptions = {},
-  ): Promise<{ events: EventEnvelope[]; checkpoint: Checkpoint }> {
+  readAll(after: Checkpoint, limit: number, options: ReadAllOptions = {}): Promise<{ events: EventEnvelope[]; checkpoint: Checkpoint }> {
     return reader.readAll(this.dataSource, after, limit, options, this.upcast);
   }
 

@@ -10,8 +10,7 @@ const request = (overrides: Partial<AppendRequest> = {}): AppendRequest => ({
   actor: { userId: 'coordinator-1', role: 'site_coordinator' },
   ...overrides,
 });
-const withEvent = (event: Partial<AppendRequest['events'][number]>) =>
-  request({ events: [{ ...request().events[0], ...event }] });
+const withEvent = (event: Partial<AppendRequest['events'][number]>) => request({ events: [{ ...request().events[0], ...event }] });
 
 describe('preparing an append', () => {
   it('gives the events of one append a fresh shared correlation id unless one is given', () => {

@@ -78,7 +78,8 @@ function prepareSubmission(submission: SubmissionClaim | undefined): SubmissionC
     requestHash: nonEmptyString(submission.requestHash, 'submission.requestHash'),
     response:
       typeof submission.response === 'function'
-        ? (events: EventEnvelope[]) => asStoredJson((submission.response as (e: EventEnvelope[]) => unknown)(events) ?? null, 'submission.response')
+        ? (events: EventEnvelope[]) =>
+            asStoredJson((submission.response as (e: EventEnvelope[]) => unknown)(events) ?? null, 'submission.response')
         : asStoredJson(submission.response ?? null, 'submission.response'),
   };
 }

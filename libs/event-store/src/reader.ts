@@ -35,10 +35,7 @@ export async function readStream(
 }
 
 export async function streamVersion(dataSource: DataSource, streamId: string): Promise<number> {
-  const rows: Array<{ version: number }> = await dataSource.query(
-    `SELECT version FROM ${STREAMS_TABLE} WHERE stream_id = $1`,
-    [streamId],
-  );
+  const rows: Array<{ version: number }> = await dataSource.query(`SELECT version FROM ${STREAMS_TABLE} WHERE stream_id = $1`, [streamId]);
   return rows[0]?.version ?? 0;
 }
 
@@ -74,11 +71,7 @@ export async function readAll(
   };
 }
 
-export async function findSubmission(
-  dataSource: DataSource,
-  scope: string,
-  submissionId: string,
-): Promise<StoredSubmission | null> {
+export async function findSubmission(dataSource: DataSource, scope: string, submissionId: string): Promise<StoredSubmission | null> {
   const rows: Array<{ request_hash: string; response: unknown }> = await dataSource.query(
     `SELECT request_hash, response FROM ${SUBMISSIONS_TABLE} WHERE scope = $1 AND submission_id = $2`,
     [scope, submissionId],

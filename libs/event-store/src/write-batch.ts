@@ -14,7 +14,6 @@ interface StreamHead {
   lastHash: string;
 }
 
-
 interface SubmissionRow {
   scope: string;
   submission_id: string;
@@ -33,14 +32,8 @@ const distinctSorted = (values: string[]) => [...new Set(values)].sort(byCodeUni
  * two requests at the same expected version yield one append and one conflict, as separate commits would.
  * Throws a retryable error when a concurrent transaction claimed one of the submission ids first.
  */
-export async function writeBatch(
-  runner: QueryRunner,
-  batch: readonly PreparedAppend[],
-  recordedAt: Date,
-): Promise<AppendOutcome[]> {
-  const order = batch
-    .map((_, index) => index)
-    .sort((a, b) => byCodeUnits(batch[a].streamId, batch[b].streamId) || a - b);
+export async function writeBatch(runner: QueryRunner, batch: readonly PreparedAppend[], recordedAt: Date): Promise<AppendOutcome[]> {
+  const order = batch.map((_, index) => index).sort((a, b) => byCodeUnits(batch[a].streamId, batch[b].streamId) || a - b);
   await createMissingStreams(runner, [
     ...batch.filter((request) => request.expectedVersion === 0).map((request) => request.streamId),
     // A condition on a version above 0 names a stream that has a head row already (heads are never removed).
@@ -65,7 +58,11 @@ export async function writeBatch(
     const { submission } = request;
     const earlier = submission ? stored.get(submissionKey(submission.scope, submission.id)) : undefined;
     if (submission && earlier) {
-      const duplicate = { status: 'duplicate' as const, response: earlier.response, requestHashMatches: earlier.requestHash === submission.requestHash };
+      const duplicate = {
+        status: 'duplicate' as const,
+        response: earlier.response,
+        requestHashMatches: earlier.requestHash === submission.requestHash,
+      };
       outcomes[index] = duplicate;
       // A duplicate of a request in this batch gets that request's answer once its events have positions.
       if (earlier.response === undefined) afterInsert.push(() => (duplicate.response = earlier.response));
@@ -79,8 +76,7 @@ export async function writeBatch(
         continue;
       }
     }
-    const head = movedHeads.get(request.streamId) ??
-      heads.get(request.streamId) ?? { version: 0, lastHash: GENESIS_HASH };
+    const head = movedHeads.get(request.streamId) ?? heads.get(request.streamId) ?? { version: 0, lastHash: GENESIS_HASH };
     if (head.version !== request.expectedVersion) {
       outcomes[index] = { status: 'conflict', expectedVersion: request.expectedVersion, actualVersion: head.version };
       continue;
@@ -150,10 +146,7 @@ function chainEvents(request: PreparedAppend, head: StreamHead, recordedAt: stri
   });
 }
 
-async function loadStoredSubmissions(
-  runner: QueryRunner,
-  batch: readonly PreparedAppend[],
-): Promise<Map<string, StoredSubmission>> {
+async function loadStoredSubmissions(runner: QueryRunner, batch: readonly PreparedAppend[]): Promise<Map<string, StoredSubmission>> {
   const claims = batch.flatMap((request) => (request.submission ? [request.submission] : []));
   const stored = new Map<string, StoredSubmission>();
   if (claims.length === 0) return stored;

@@ -56,7 +56,13 @@ export const ASSESSMENT_MEASURES: readonly AssessmentMeasure[] = [
   { field: 'sensorySumScore', testCode: 'ISSTOT', test: 'INCAT Sensory Sum Score', category: 'INCAT SENSORY SUM SCORE', unit: null },
   { field: 'mrcSumScore', testCode: 'MRCSTOT', test: 'MRC Sum Score', category: 'MRC SUM SCORE', unit: null },
   { field: 'tenMetreWalkSeconds', testCode: 'WALK10M', test: '10-Metre Walk Time', category: 'TIMED 10-METRE WALK', unit: 's' },
-  { field: 'globalStatus', testCode: 'GLOBSTAT', test: 'Investigator Global Status vs Baseline', category: 'INVESTIGATOR GLOBAL STATUS', unit: null },
+  {
+    field: 'globalStatus',
+    testCode: 'GLOBSTAT',
+    test: 'Investigator Global Status vs Baseline',
+    category: 'INVESTIGATOR GLOBAL STATUS',
+    unit: null,
+  },
 ];
 
 /** The INCAT total is derived (arms + legs), not collected. */

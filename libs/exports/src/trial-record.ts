@@ -81,7 +81,10 @@ export const currentData = <K extends EntryType>(entry: EntryHistory & { type: K
 
 /** Thrown when a correction or void points at an entry the log does not hold: the export would misstate history. */
 export class UnknownAmendmentTargetError extends Error {
-  constructor(readonly amendingEventId: string, readonly targetEventId: string) {
+  constructor(
+    readonly amendingEventId: string,
+    readonly targetEventId: string,
+  ) {
     super(`event ${amendingEventId} amends ${targetEventId}, which is not in the exported events`);
     this.name = 'UnknownAmendmentTargetError';
   }
@@ -110,7 +113,12 @@ export const buildTrialRecord = (events: readonly EventEnvelope[]): TrialRecord 
     const event: EventEnvelope = { ...stored, ...upcastStoredEvent(stored.type, stored.schemaVersion, stored.data) };
     if (event.type === 'SiteActivated') {
       const site = event.data as SiteActivated;
-      sites.set(site.siteId, { siteId: site.siteId, name: site.name, country: site.country ?? null, activatedOn: event.occurredAt.slice(0, 10) });
+      sites.set(site.siteId, {
+        siteId: site.siteId,
+        name: site.name,
+        country: site.country ?? null,
+        activatedOn: event.occurredAt.slice(0, 10),
+      });
       continue;
     }
     const patientId = patientIdOf(event);

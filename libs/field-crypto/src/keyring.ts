@@ -18,10 +18,14 @@ const KEY_ID = /^[A-Za-z0-9_-]{1,32}$/;
 export function parseFieldKeys(text: string, currentId?: string): FieldKeyring {
   const keys = new Map<string, Buffer>();
   let last: string | undefined;
-  for (const entry of text.split(',').map((part) => part.trim()).filter(Boolean)) {
+  for (const entry of text
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean)) {
     const separator = entry.indexOf(':');
     const id = entry.slice(0, separator);
-    if (separator < 1 || !KEY_ID.test(id)) throw new FieldKeyConfigError('FIELD_KEYS: each entry must be <id>:<base64 key>, id of letters, digits, _ or -');
+    if (separator < 1 || !KEY_ID.test(id))
+      throw new FieldKeyConfigError('FIELD_KEYS: each entry must be <id>:<base64 key>, id of letters, digits, _ or -');
     const key = Buffer.from(entry.slice(separator + 1), 'base64');
     if (key.length !== 32) throw new FieldKeyConfigError(`FIELD_KEYS: key ${id} must be 32 bytes (base64 of 32 random bytes)`);
     if (keys.has(id)) throw new FieldKeyConfigError(`FIELD_KEYS: key id ${id} is listed twice`);

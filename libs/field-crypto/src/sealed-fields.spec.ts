@@ -25,7 +25,16 @@ describe('sealed masked fields', () => {
   });
 
   it('seals the corrected values of a correction of a masked analyte', () => {
-    const correction = { ...lab({}), type: 'EntryCorrected', data: { correctedEventId: 'e', correctedType: 'LabResulted', reason: 'typo', data: { analyte: 'CD20', value: 0, unit: '%', qualifier: '<' } } };
+    const correction = {
+      ...lab({}),
+      type: 'EntryCorrected',
+      data: {
+        correctedEventId: 'e',
+        correctedType: 'LabResulted',
+        reason: 'typo',
+        data: { analyte: 'CD20', value: 0, unit: '%', qualifier: '<' },
+      },
+    };
     const sealed = sealMaskedFields(correction, protocol, keyring);
     expect((sealed.data as { data: object }).data).toEqual({ analyte: 'CD20', sealed: expect.any(String) });
     expect(openMaskedFields(sealed, keyring).data).toEqual(correction.data);

@@ -64,7 +64,11 @@ function labPayloadOf(event: EventEnvelope): { lab: Fields; withLab: (lab: Field
 }
 
 /** The event with its masked values sealed; every other event as it is. */
-export function sealMaskedFields(event: EventEnvelope, protocol: Pick<ProtocolDefinition, 'maskedAnalytes'>, keyring: FieldKeyring): EventEnvelope {
+export function sealMaskedFields(
+  event: EventEnvelope,
+  protocol: Pick<ProtocolDefinition, 'maskedAnalytes'>,
+  keyring: FieldKeyring,
+): EventEnvelope {
   if (!isAllocationRevealing(protocol, event)) return event;
   const payload = labPayloadOf(event);
   if (!payload) return event;

@@ -7,12 +7,9 @@ const isNonEmptyString: Check = (value) => typeof value === 'string' && value.le
 const isNullableString: Check = (value) => value === null || typeof value === 'string';
 const isDecimal: Check = (value) => typeof value === 'string' && /^\d+$/.test(value);
 const isPositiveInteger: Check = (value) => Number.isInteger(value) && (value as number) >= 1;
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-const isActor: Check = (value) =>
-  isObject(value) && isNonEmptyString(value.userId) && (ROLES as readonly unknown[]).includes(value.role);
-const isAmends: Check = (value) =>
-  value === null || (isObject(value) && isNonEmptyString(value.eventId) && isString(value.reason));
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isActor: Check = (value) => isObject(value) && isNonEmptyString(value.userId) && (ROLES as readonly unknown[]).includes(value.role);
+const isAmends: Check = (value) => value === null || (isObject(value) && isNonEmptyString(value.eventId) && isString(value.reason));
 const isPresent: Check = (value) => value !== undefined;
 
 const FIELD_CHECKS: Record<keyof EventEnvelope, Check> = {

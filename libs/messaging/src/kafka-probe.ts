@@ -5,7 +5,13 @@ import { createKafka } from './kafka-client';
  * within `timeoutMs` as an error instead of after the client's half-minute of retries.
  */
 export async function probeKafka(brokers: string[], timeoutMs: number): Promise<{ brokers: number; controller: number | null }> {
-  const admin = createKafka({ brokers, clientId: 'trialstream-readiness', logLevel: 'error', retry: { retries: 0 }, connectionTimeout: timeoutMs }).admin();
+  const admin = createKafka({
+    brokers,
+    clientId: 'trialstream-readiness',
+    logLevel: 'error',
+    retry: { retries: 0 },
+    connectionTimeout: timeoutMs,
+  }).admin();
   try {
     await admin.connect();
     const cluster = await admin.describeCluster();

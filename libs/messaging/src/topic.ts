@@ -2,7 +2,8 @@ import { Logger } from '@nestjs/common';
 import type { EventTopicOptions } from './contracts';
 import { createKafka, type KafkaClientOptions } from './kafka-client';
 
-export interface EnsureTopicOptions extends EventTopicOptions, Partial<Pick<KafkaClientOptions, 'logLevel' | 'retry' | 'connectionTimeout'>> {
+export interface EnsureTopicOptions
+  extends EventTopicOptions, Partial<Pick<KafkaClientOptions, 'logLevel' | 'retry' | 'connectionTimeout'>> {
   clientId?: string;
 }
 

@@ -1,7 +1,12 @@
 import { sequenceBatch } from './batch-sequence';
 import { envelopesOf, infusion } from './testing/patient-stories';
 
-const streamOf = (streamId: string, count: number) => envelopesOf(streamId, 'ZH01', Array.from({ length: count }, (_, i) => infusion(i + 1)));
+const streamOf = (streamId: string, count: number) =>
+  envelopesOf(
+    streamId,
+    'ZH01',
+    Array.from({ length: count }, (_, i) => infusion(i + 1)),
+  );
 const versions = (events: { streamId: string; streamVersion: number }[]) => events.map((e) => `${e.streamId}@${e.streamVersion}`);
 
 describe('sequencing a delivered batch', () => {
@@ -30,7 +35,15 @@ describe('sequencing a delivered batch', () => {
 
   it('fills a gap from the events read from the store', () => {
     const a = streamOf('patient-a', 4);
-    const fillers = new Map([['patient-a', new Map([[2, a[1]], [3, a[2]]])]]);
+    const fillers = new Map([
+      [
+        'patient-a',
+        new Map([
+          [2, a[1]],
+          [3, a[2]],
+        ]),
+      ],
+    ]);
     const sequence = sequenceBatch([a[3]], new Map([['patient-a', 1]]), fillers);
     expect(versions(sequence.events)).toEqual(['patient-a@2', 'patient-a@3', 'patient-a@4']);
     expect(sequence.filled).toBe(2);

@@ -44,10 +44,7 @@ export async function advanceCheckpoint(db: Queryable, schema: string, checkpoin
 }
 
 export async function readProjectionVersion(db: Queryable, schema: string): Promise<number | null> {
-  const rows = await queryRows<{ projection_version: number }>(
-    db,
-    `SELECT projection_version FROM ${qualified(schema, CHECKPOINT_TABLE)}`,
-  );
+  const rows = await queryRows<{ projection_version: number }>(db, `SELECT projection_version FROM ${qualified(schema, CHECKPOINT_TABLE)}`);
   return rows[0]?.projection_version ?? null;
 }
 
@@ -79,7 +76,10 @@ export async function readDeadLetters(db: Queryable, schema: string): Promise<De
     error: string;
     event: EventEnvelope;
     failed_at: Date;
-  }>(db, `SELECT event_id::text AS event_id, stream_id, stream_version, type, error, event, failed_at FROM ${qualified(schema, DEAD_LETTERS_TABLE)} ORDER BY failed_at, event_id`);
+  }>(
+    db,
+    `SELECT event_id::text AS event_id, stream_id, stream_version, type, error, event, failed_at FROM ${qualified(schema, DEAD_LETTERS_TABLE)} ORDER BY failed_at, event_id`,
+  );
   return rows.map((row) => ({
     eventId: row.event_id,
     streamId: row.stream_id,

@@ -1,5 +1,23 @@
-export { defineProjection, tableOf, type Projection, type ProjectionDefinition, type ProjectionHandler, type ProjectionHandlers, type RowAccess, type RowRef } from './projection';
-export { COLUMN_TYPES, RowShapeError, type ColumnOptions, type ColumnSpec, type ColumnType, type KeyInput, type Row, type TableSpec } from './table-spec';
+export {
+  defineProjection,
+  tableOf,
+  type Projection,
+  type ProjectionDefinition,
+  type ProjectionHandler,
+  type ProjectionHandlers,
+  type RowAccess,
+  type RowRef,
+} from './projection';
+export {
+  COLUMN_TYPES,
+  RowShapeError,
+  type ColumnOptions,
+  type ColumnSpec,
+  type ColumnType,
+  type KeyInput,
+  type Row,
+  type TableSpec,
+} from './table-spec';
 export { BOOKKEEPING_TABLES, CHECKPOINT_TABLE, DEAD_LETTERS_TABLE, STREAMS_TABLE, projectionSchemaDdl } from './ddl';
 export { projectionMigration } from './migration';
 export { builtVersion, createProjectionSchema, dropProjectionSchema, schemaExists } from './schema-admin';
@@ -7,7 +25,14 @@ export { ProjectionRunner, type BatchResult, type ProjectionRunnerOptions, type 
 export { StoreFeed, type CatchUpResult, type CatchUpSource, type StoreFeedOptions } from './store-feed';
 export { KafkaFeed, projectionConsumerGroup, type KafkaFeedOptions, type StartEventConsumer } from './kafka-feed';
 export { rebuildProjection, type RebuildReport } from './rebuild';
-export { verifyProjection, type RowDifference, type RowDifferenceKind, type TableComparison, type VerifyOptions, type VerifyReport } from './verify';
+export {
+  verifyProjection,
+  type RowDifference,
+  type RowDifferenceKind,
+  type TableComparison,
+  type VerifyOptions,
+  type VerifyReport,
+} from './verify';
 export { countStoreEvents, type ReplayOptions, type ReplayProgress } from './replay';
 export { readDeadLetters, type DeadLetter } from './bookkeeping';
 export { HandlerError, MissingStreamVersionsError } from './errors';
@@ -17,4 +42,10 @@ export * from './registry';
 export { startProjection, type RunningProjection, type StartProjectionOptions } from './start-projection';
 export { ProjectionFeeds, PROJECTIONS_OPTIONS, type ProjectionsModuleOptions } from './nest/projections.module';
 export { freshnessAt, waitForPosition, type Freshness } from './freshness';
-export { FRESH_READS_OPTIONS, MIN_POSITION_HEADER, MinPositionInterceptor, ReadsProjection, type FreshReadsOptions } from './nest/fresh-reads';
+export {
+  FRESH_READS_OPTIONS,
+  MIN_POSITION_HEADER,
+  MinPositionInterceptor,
+  ReadsProjection,
+  type FreshReadsOptions,
+} from './nest/fresh-reads';

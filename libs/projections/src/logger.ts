@@ -6,7 +6,6 @@ export interface ProjectionLogger {
   error(message: string): void;
 }
 
-
 /** Console output filtered by LOG_LEVEL, the same setting the apps read (see @trialstream/config). */
 export function consoleLogger(context: string, level: string = process.env.LOG_LEVEL ?? 'log'): ProjectionLogger {
   const warns = logsAt(level, 'warn', 'log');

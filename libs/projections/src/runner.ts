@@ -218,7 +218,10 @@ export class ProjectionRunner {
       const found = (await this.store.readStream(streamId)).filter((event) => wanted.has(event.streamVersion));
       if (found.length < wanted.size) {
         const have = new Set(found.map((event) => event.streamVersion));
-        throw new MissingStreamVersionsError(streamId, versions.filter((version) => !have.has(version)));
+        throw new MissingStreamVersionsError(
+          streamId,
+          versions.filter((version) => !have.has(version)),
+        );
       }
       extra.set(streamId, new Map(found.map((event) => [event.streamVersion, event])));
     }

@@ -8,7 +8,9 @@ const MAX_IDENTIFIER_LENGTH = 63;
 
 export function assertPlainName(kind: string, name: string): void {
   if (!PLAIN_NAME.test(name) || name.length > MAX_IDENTIFIER_LENGTH) {
-    throw new Error(`${kind} "${name}" must be lower-case letters, digits and underscores, start with a letter and be at most 63 characters`);
+    throw new Error(
+      `${kind} "${name}" must be lower-case letters, digits and underscores, start with a letter and be at most 63 characters`,
+    );
   }
 }
 

@@ -17,7 +17,12 @@ const visits = resolveTable({
 describe('table specs', () => {
   it('brings values to one canonical form, however a handler wrote them', () => {
     expect(
-      normalizeRow(visits, { patient_id: 'ZH01-001', visit: '3', recorded_at: '2024-02-01T10:00:00+01:00', seen_on: new Date('2024-02-01T00:00:00Z') }),
+      normalizeRow(visits, {
+        patient_id: 'ZH01-001',
+        visit: '3',
+        recorded_at: '2024-02-01T10:00:00+01:00',
+        seen_on: new Date('2024-02-01T00:00:00Z'),
+      }),
     ).toEqual({ patient_id: 'ZH01-001', visit: 3, seen_on: '2024-02-01', recorded_at: '2024-02-01T09:00:00.000Z', details: null });
   });
 
@@ -30,7 +35,9 @@ describe('table specs', () => {
   });
 
   it('refuses a primary key on a nullable or unknown column and names that are not plain', () => {
-    expect(() => resolveTable({ name: 't', columns: { a: { type: 'text', nullable: true } }, primaryKey: ['a'] })).toThrow('cannot be nullable');
+    expect(() => resolveTable({ name: 't', columns: { a: { type: 'text', nullable: true } }, primaryKey: ['a'] })).toThrow(
+      'cannot be nullable',
+    );
     expect(() => resolveTable({ name: 't', columns: { a: 'text' }, primaryKey: ['b'] })).toThrow('is not a column');
     expect(() => resolveTable({ name: 'Drop Table', columns: { a: 'text' }, primaryKey: ['a'] })).toThrow('lower-case letters');
   });
@@ -39,7 +46,9 @@ describe('table specs', () => {
     const projection = defineProjection({
       name: 'visits',
       version: 1,
-      tables: [{ name: 'visits', columns: { patient_id: 'text', visit: 'integer' }, primaryKey: ['patient_id', 'visit'], indexes: [['visit']] }],
+      tables: [
+        { name: 'visits', columns: { patient_id: 'text', visit: 'integer' }, primaryKey: ['patient_id', 'visit'], indexes: [['visit']] },
+      ],
       handlers: {},
     });
     const columns = '("patient_id" text NOT NULL, "visit" integer NOT NULL, PRIMARY KEY ("patient_id", "visit"))';

@@ -41,7 +41,11 @@ describe("monitoring follows the active protocol's schedule", () => {
     const baseline = expected.find((visit) => visit.visitId === 'baseline')!;
     expect(baseline).toMatchObject({ targetDate: '2026-03-06', windowStart: '2026-02-20', windowEnd: '2026-03-06' });
     expect(baseline.forms).toEqual(['lab:IGM', 'lab:ANTI_MAG', 'lab:CD19', 'lab:CD20', 'neurography', 'clinical-assessment']);
-    expect(expected.find((visit) => visit.visitId === 'month-8')).toMatchObject({ targetDate: '2026-11-01', windowStart: '2026-10-18', windowEnd: '2026-11-15' });
+    expect(expected.find((visit) => visit.visitId === 'month-8')).toMatchObject({
+      targetDate: '2026-11-01',
+      windowStart: '2026-10-18',
+      windowEnd: '2026-11-15',
+    });
     expect(expected.map((visit) => visit.visitId)).not.toContain('month-3');
   });
 

@@ -21,17 +21,33 @@ describe('protocol files', () => {
     const pilot = loadProtocolFile(seedProtocolPath('pilot'));
     if (!placebo.ok || !pilot.ok) throw new Error('seed protocols must load');
     const { definition } = placebo;
-    for (const key of ['doseTolerance', 'infusionsPerCycle', 'infusionIntervalDays', 'infusionWindowDays', 'maskedAnalytes',
-      'limbTemperatureThresholdC', 'allowedClockSkewMinutes', 'anthropometry', 'administeredDoseMg', 'neurography', 'scores'] as const) {
+    for (const key of [
+      'doseTolerance',
+      'infusionsPerCycle',
+      'infusionIntervalDays',
+      'infusionWindowDays',
+      'maskedAnalytes',
+      'limbTemperatureThresholdC',
+      'allowedClockSkewMinutes',
+      'anthropometry',
+      'administeredDoseMg',
+      'neurography',
+      'scores',
+    ] as const) {
       expect(definition[key]).toEqual(ANTI_MAG_RITUXIMAB_PROTOCOL[key]);
     }
     expect(definition.labs.IGM).toEqual(ANTI_MAG_RITUXIMAB_PROTOCOL.labs.IGM);
     expect(definition.schedule.infusionDays).toEqual([1, 8, 15, 22]);
     expect(definition.schedule.assessmentVisits.find((visit) => visit.visitId === 'month-8')).toMatchObject({
-      anchor: 'first-infusion', daysAfterAnchor: 240, window: { daysBefore: 14, daysAfter: 14 },
+      anchor: 'first-infusion',
+      daysAfterAnchor: 240,
+      window: { daysBefore: 14, daysAfter: 14 },
     });
     expect(definition.endpoints.find((endpoint) => endpoint.primary)).toMatchObject({
-      name: 'incat-leg-responders', measure: 'INCAT_LEGS', visit: 'month-8', test: 'fisher-exact',
+      name: 'incat-leg-responders',
+      measure: 'INCAT_LEGS',
+      visit: 'month-8',
+      test: 'fisher-exact',
       responder: { direction: 'decrease', by: 1, scale: 'points', strict: false },
     });
     expect(pilot.definition).toMatchObject({ design: 'open-label', maskedAnalytes: [], doseLevelsMgPerM2: [375, 750] });
@@ -75,23 +91,37 @@ describe('protocol files', () => {
     placebo.design.blockSizes = [3];
     placebo.units.IGM['mg/dL'].factor = 0.1;
     expect(problemsOf(pilot).map((p) => `${p.field} ${p.rule}`)).toEqual(
-      expect.arrayContaining(['blinding.unblindingRiskAnalytes open-label-masks-nothing', 'visits[3].name unique', 'siteIdPattern regular-expression']),
+      expect.arrayContaining([
+        'blinding.unblindingRiskAnalytes open-label-masks-nothing',
+        'visits[3].name unique',
+        'siteIdPattern regular-expression',
+      ]),
     );
     expect(problemsOf(placebo).map((p) => `${p.field} ${p.rule}`)).toEqual([
-      'design.arms placebo-arm-required', 'design.blockSizes[0] multiple-of-ratio', 'units.IGM["mg/dL"].factor known-conversion',
+      'design.arms placebo-arm-required',
+      'design.blockSizes[0] multiple-of-ratio',
+      'units.IGM["mg/dL"].factor known-conversion',
     ]);
   });
 
   it('reports a YAML syntax error with its line', () => {
     const result = parseProtocolYaml('trial:\n  id: x\n   title: [');
     expect(result.ok).toBe(false);
-    if (!result.ok) expect(result.problems[0]).toMatchObject({ field: '(file)', rule: 'yaml-syntax', message: expect.stringMatching(/line \d/) });
+    if (!result.ok)
+      expect(result.problems[0]).toMatchObject({ field: '(file)', rule: 'yaml-syntax', message: expect.stringMatching(/line \d/) });
   });
 
   it('accepts an amendment that adds a visit and moves a window, refuses one that drops or re-anchors a visit with data or changes arms', () => {
     const current = definitionOf(seed('placebo'));
     const amended = seed('placebo');
-    amended.visits.push({ name: 'month-12', anchor: 'first-infusion', day: 364, window: { before: 14, after: 14 }, forms: ['clinical-assessment'], analytes: [] });
+    amended.visits.push({
+      name: 'month-12',
+      anchor: 'first-infusion',
+      day: 364,
+      window: { before: 14, after: 14 },
+      forms: ['clinical-assessment'],
+      analytes: [],
+    });
     amended.visits[5].window.after = 21;
     expect(amendmentProblems(current, definitionOf(amended))).toEqual([]);
 
@@ -101,7 +131,9 @@ describe('protocol files', () => {
     bad.design.arms[0].ratio = 2;
     bad.design.blockSizes = [3];
     expect(amendmentProblems(current, definitionOf(bad)).map((p) => `${p.field} ${p.rule}`)).toEqual([
-      'design.arms arms-unchanged', 'visits[1].anchor anchor-unchanged', 'visits visit-kept',
+      'design.arms arms-unchanged',
+      'visits[1].anchor anchor-unchanged',
+      'visits visit-kept',
     ]);
   });
 

@@ -1,4 +1,12 @@
-import type { EndpointMeasure, LabAnalyte, NumericRange, ProtocolDefinition, ResponderRule, TrialDesign, VisitAnchor } from '@trialstream/domain';
+import type {
+  EndpointMeasure,
+  LabAnalyte,
+  NumericRange,
+  ProtocolDefinition,
+  ResponderRule,
+  TrialDesign,
+  VisitAnchor,
+} from '@trialstream/domain';
 
 /** A protocol file as written (YAML), once its shape passed the JSON Schema. */
 export interface ProtocolFile {

@@ -1,5 +1,11 @@
 import {
-  ANTI_MAG_RITUXIMAB_PROTOCOL, AssessmentVisitDefinition, FormCode, labForm, LAB_ANALYTES, NumericRange, ProtocolDefinition,
+  ANTI_MAG_RITUXIMAB_PROTOCOL,
+  AssessmentVisitDefinition,
+  FormCode,
+  labForm,
+  LAB_ANALYTES,
+  NumericRange,
+  ProtocolDefinition,
 } from '@trialstream/domain';
 import type { ProtocolFile, ProtocolProblem } from './protocol-file';
 
@@ -17,10 +23,22 @@ const unitRangeProblems = (file: ProtocolFile): ProtocolProblem[] =>
       // read models are built by projections that convert with the built-in table (DOMAIN.md units); a file may use any of its units
       const known = ANTI_MAG_RITUXIMAB_PROTOCOL.unitConversions[analyte][unit];
       if (!known || known.unit !== accepted.canonical || known.factor !== accepted.factor) {
-        problems.push(problem(`${field}.factor`, 'known-conversion', `the read models convert ${analyte} only from ${Object.keys(ANTI_MAG_RITUXIMAB_PROTOCOL.unitConversions[analyte]).join(', ')}, with their standard factors`));
+        problems.push(
+          problem(
+            `${field}.factor`,
+            'known-conversion',
+            `the read models convert ${analyte} only from ${Object.keys(ANTI_MAG_RITUXIMAB_PROTOCOL.unitConversions[analyte]).join(', ')}, with their standard factors`,
+          ),
+        );
       }
       if (!canonical || canonical.canonical !== accepted.canonical || canonical.factor !== 1) {
-        problems.push(problem(`${field}.canonical`, 'unknown-canonical-unit', `'${accepted.canonical}' must itself be an accepted unit of ${analyte}, canonical to itself with factor 1`));
+        problems.push(
+          problem(
+            `${field}.canonical`,
+            'unknown-canonical-unit',
+            `'${accepted.canonical}' must itself be an accepted unit of ${analyte}, canonical to itself with factor 1`,
+          ),
+        );
       }
       return problems;
     }),
@@ -35,11 +53,14 @@ export const protocolFileProblems = (file: ProtocolFile): ProtocolProblem[] => {
   const { design } = file;
   const masked = file.blinding.unblindingRiskAnalytes;
   if (design.kind === 'open-label' && masked.length > 0) {
-    problems.push(problem('blinding.unblindingRiskAnalytes', 'open-label-masks-nothing', 'must be empty: nothing is masked in an open-label trial'));
+    problems.push(
+      problem('blinding.unblindingRiskAnalytes', 'open-label-masks-nothing', 'must be empty: nothing is masked in an open-label trial'),
+    );
   }
   if (design.kind === 'double-blind-placebo-controlled') {
     if (design.arms.length < 2) problems.push(problem('design.arms', 'min-two-arms', 'a placebo-controlled trial needs at least two arms'));
-    if (!design.arms.some((arm) => arm.placebo)) problems.push(problem('design.arms', 'placebo-arm-required', 'a placebo-controlled trial needs an arm with placebo: true'));
+    if (!design.arms.some((arm) => arm.placebo))
+      problems.push(problem('design.arms', 'placebo-arm-required', 'a placebo-controlled trial needs an arm with placebo: true'));
   }
   const armCodes = new Set<string>();
   design.arms.forEach((arm, index) => {
@@ -48,7 +69,8 @@ export const protocolFileProblems = (file: ProtocolFile): ProtocolProblem[] => {
   });
   const ratioSum = design.arms.reduce((sum, arm) => sum + arm.ratio, 0);
   design.blockSizes.forEach((size, index) => {
-    if (size % ratioSum !== 0) problems.push(problem(`design.blockSizes[${index}]`, 'multiple-of-ratio', `must be a multiple of the arms' ratio sum (${ratioSum})`));
+    if (size % ratioSum !== 0)
+      problems.push(problem(`design.blockSizes[${index}]`, 'multiple-of-ratio', `must be a multiple of the arms' ratio sum (${ratioSum})`));
   });
 
   try {
@@ -64,9 +86,11 @@ export const protocolFileProblems = (file: ProtocolFile): ProtocolProblem[] => {
   file.visits.forEach((visit, index) => {
     if (visitIndex.has(visit.name)) problems.push(problem(`visits[${index}].name`, 'unique', `'${visit.name}' is used twice`));
     else visitIndex.set(visit.name, index);
-    if (visit.forms.length === 0 && visit.analytes.length === 0) problems.push(problem(`visits[${index}].forms`, 'required', 'a visit requires at least one form or analyte'));
+    if (visit.forms.length === 0 && visit.analytes.length === 0)
+      problems.push(problem(`visits[${index}].forms`, 'required', 'a visit requires at least one form or analyte'));
   });
-  if (!visitIndex.has('baseline')) problems.push(problem('visits', 'baseline-required', "needs a visit named 'baseline' (the pre-treatment baseline)"));
+  if (!visitIndex.has('baseline'))
+    problems.push(problem('visits', 'baseline-required', "needs a visit named 'baseline' (the pre-treatment baseline)"));
 
   let primaries = 0;
   const endpointNames = new Set<string>();
@@ -77,17 +101,28 @@ export const protocolFileProblems = (file: ProtocolFile): ProtocolProblem[] => {
     if (endpoint.primary) primaries++;
     const visit = visitIndex.get(endpoint.visit);
     if (visit === undefined) {
-      problems.push(problem(`${field}.visit`, 'unknown-visit', `'${endpoint.visit}' is not a visit of the protocol (${[...visitIndex.keys()].join(', ')})`));
+      problems.push(
+        problem(
+          `${field}.visit`,
+          'unknown-visit',
+          `'${endpoint.visit}' is not a visit of the protocol (${[...visitIndex.keys()].join(', ')})`,
+        ),
+      );
     } else if (file.visits[visit].anchor !== 'first-infusion') {
-      problems.push(problem(`${field}.visit`, 'anchored-on-first-infusion', 'endpoints are read at visits counted from the first infusion'));
+      problems.push(
+        problem(`${field}.visit`, 'anchored-on-first-infusion', 'endpoints are read at visits counted from the first infusion'),
+      );
     }
     const needsRule = !['B_CELL_DEPLETION', 'GLOBAL_STATUS'].includes(endpoint.measure);
-    if (!needsRule && endpoint.responder) problems.push(problem(`${field}.responder`, 'not-applicable', `${endpoint.measure} is a yes/no endpoint: no responder rule`));
+    if (!needsRule && endpoint.responder)
+      problems.push(problem(`${field}.responder`, 'not-applicable', `${endpoint.measure} is a yes/no endpoint: no responder rule`));
     if (endpoint.test === 'fisher-exact' && needsRule && !endpoint.responder) {
       problems.push(problem(`${field}.responder`, 'required', "Fisher's exact test compares responders: a responder rule is required"));
     }
     if (endpoint.missing === 'non-responder' && needsRule && !endpoint.responder) {
-      problems.push(problem(`${field}.missing`, 'responder-rule-required', 'only a responder endpoint can count a missing value as non-responder'));
+      problems.push(
+        problem(`${field}.missing`, 'responder-rule-required', 'only a responder endpoint can count a missing value as non-responder'),
+      );
     }
     if (endpoint.measure === 'B_CELL_DEPLETION' && masked.some((analyte) => analyte === 'CD19' || analyte === 'CD20') && endpoint.primary) {
       problems.push(problem(`${field}.measure`, 'masked-primary', 'a masked measure cannot be the primary endpoint of a blinded trial'));
@@ -102,7 +137,10 @@ export const protocolFileProblems = (file: ProtocolFile): ProtocolProblem[] => {
   return problems;
 };
 
-const formsOf = (visit: ProtocolFile['visits'][number]): FormCode[] => [...visit.analytes.map((analyte) => labForm(analyte)), ...visit.forms];
+const formsOf = (visit: ProtocolFile['visits'][number]): FormCode[] => [
+  ...visit.analytes.map((analyte) => labForm(analyte)),
+  ...visit.forms,
+];
 
 /** The ProtocolDefinition every module reads, from a file whose shape and rules passed. */
 export const toProtocolDefinition = (file: ProtocolFile): ProtocolDefinition => {
@@ -116,12 +154,17 @@ export const toProtocolDefinition = (file: ProtocolFile): ProtocolDefinition => 
     forms: formsOf(visit),
   }));
   const units = Object.fromEntries(
-    LAB_ANALYTES.map((analyte) => [analyte, { units: Object.fromEntries(Object.entries(file.units[analyte]).map(([unit, accepted]) => [unit, accepted.range])) }]),
+    LAB_ANALYTES.map((analyte) => [
+      analyte,
+      { units: Object.fromEntries(Object.entries(file.units[analyte]).map(([unit, accepted]) => [unit, accepted.range])) },
+    ]),
   ) as ProtocolDefinition['labs'];
   const conversions = Object.fromEntries(
     LAB_ANALYTES.map((analyte) => [
       analyte,
-      Object.fromEntries(Object.entries(file.units[analyte]).map(([unit, accepted]) => [unit, { factor: accepted.factor, unit: accepted.canonical }])),
+      Object.fromEntries(
+        Object.entries(file.units[analyte]).map(([unit, accepted]) => [unit, { factor: accepted.factor, unit: accepted.canonical }]),
+      ),
     ]),
   ) as ProtocolDefinition['unitConversions'];
   return {

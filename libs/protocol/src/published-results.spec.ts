@@ -3,7 +3,13 @@
  * endpoint at its declared visit, observations assigned by the files' windows.
  */
 import {
-  EndpointSubject, evaluateEndpoint, evaluateEndpointByArm, InfusionDay, Observation, ProtocolDefinition, StatusAssessment,
+  EndpointSubject,
+  evaluateEndpoint,
+  evaluateEndpointByArm,
+  InfusionDay,
+  Observation,
+  ProtocolDefinition,
+  StatusAssessment,
 } from '@trialstream/domain';
 import { loadProtocolFile, seedProtocolPath } from '.';
 
@@ -15,7 +21,11 @@ const load = (path: string): ProtocolDefinition => {
 const DAY = 86_400_000;
 const day = (first: string, n: number) => new Date(Date.parse(`${first}T00:00:00Z`) + n * DAY).toISOString().slice(0, 10);
 const obs = (first: string, n: number, value: number, qualifier: Observation['qualifier'] = '='): Observation => ({
-  date: day(first, n), visit: '', cycle: n > 0 ? 1 : 0, value, qualifier,
+  date: day(first, n),
+  visit: '',
+  cycle: n > 0 ? 1 : 0,
+  value,
+  qualifier,
 });
 const endpoint = (protocol: ProtocolDefinition, name: string) => protocol.endpoints.find((e) => e.name === name)!;
 
@@ -24,19 +34,76 @@ describe('the placebo-controlled trial (26 patients, 13 per arm)', () => {
   // INCAT leg score per patient: baseline (day −3), then [day, score] follow-ups
   const plan: Array<{ arm: 'rituximab' | 'placebo'; legs: Array<[number, number]> }> = [
     // four rituximab responders at month 8 (day 240 ± 14)
-    { arm: 'rituximab', legs: [[-3, 3], [240, 2]] },
-    { arm: 'rituximab', legs: [[-3, 2], [233, 1]] },
-    { arm: 'rituximab', legs: [[-3, 4], [250, 2]] },
+    {
+      arm: 'rituximab',
+      legs: [
+        [-3, 3],
+        [240, 2],
+      ],
+    },
+    {
+      arm: 'rituximab',
+      legs: [
+        [-3, 2],
+        [233, 1],
+      ],
+    },
+    {
+      arm: 'rituximab',
+      legs: [
+        [-3, 4],
+        [250, 2],
+      ],
+    },
     // two month-8 assessments: day 245 (5 days off target) counts, not the later day 252
-    { arm: 'rituximab', legs: [[-3, 3], [245, 2], [252, 3]] },
+    {
+      arm: 'rituximab',
+      legs: [
+        [-3, 3],
+        [245, 2],
+        [252, 3],
+      ],
+    },
     // improved only after month 8 (day 300, unscheduled): "latest" would call it a responder, the protocol does not
-    { arm: 'rituximab', legs: [[-3, 3], [240, 3], [300, 1]] },
-    ...Array.from({ length: 8 }, () => ({ arm: 'rituximab' as const, legs: [[-3, 2], [240, 2]] as Array<[number, number]> })),
+    {
+      arm: 'rituximab',
+      legs: [
+        [-3, 3],
+        [240, 3],
+        [300, 1],
+      ],
+    },
+    ...Array.from({ length: 8 }, () => ({
+      arm: 'rituximab' as const,
+      legs: [
+        [-3, 2],
+        [240, 2],
+      ] as Array<[number, number]>,
+    })),
     // improved at month 6 only
-    { arm: 'placebo', legs: [[-3, 3], [180, 2], [240, 3]] },
+    {
+      arm: 'placebo',
+      legs: [
+        [-3, 3],
+        [180, 2],
+        [240, 3],
+      ],
+    },
     // no month-8 assessment (day 270 is outside 226..254): a non-responder by the missing-data rule
-    { arm: 'placebo', legs: [[-3, 3], [270, 2]] },
-    ...Array.from({ length: 11 }, () => ({ arm: 'placebo' as const, legs: [[-3, 2], [238, 2]] as Array<[number, number]> })),
+    {
+      arm: 'placebo',
+      legs: [
+        [-3, 3],
+        [270, 2],
+      ],
+    },
+    ...Array.from({ length: 11 }, () => ({
+      arm: 'placebo' as const,
+      legs: [
+        [-3, 2],
+        [238, 2],
+      ] as Array<[number, number]>,
+    })),
   ];
   const subjects: EndpointSubject[] = plan.map((patient, index) => {
     const first = day('2026-01-05', index * 3);
@@ -62,13 +129,23 @@ describe('the placebo-controlled trial (26 patients, 13 per arm)', () => {
   });
 
   it('reads the same endpoint at another named visit when asked', () => {
-    const atMonth6 = evaluateEndpointByArm(endpoint(protocol, 'incat-leg-responders'), protocol.schedule, subjects, ['rituximab', 'placebo'], 'month-6');
+    const atMonth6 = evaluateEndpointByArm(
+      endpoint(protocol, 'incat-leg-responders'),
+      protocol.schedule,
+      subjects,
+      ['rituximab', 'placebo'],
+      'month-6',
+    );
     expect(atMonth6.arms.placebo.responders).toBe(1);
     expect(atMonth6.arms.rituximab.responders).toBe(0);
   });
 
   it('counts pooled responders without arms while blinded', () => {
-    const pooled = evaluateEndpoint(endpoint(protocol, 'incat-leg-responders'), protocol.schedule, subjects.map(({ arm: _arm, ...rest }) => rest));
+    const pooled = evaluateEndpoint(
+      endpoint(protocol, 'incat-leg-responders'),
+      protocol.schedule,
+      subjects.map(({ arm: _arm, ...rest }) => rest),
+    );
     expect(pooled).toMatchObject({ population: 26, evaluable: 26, responders: 4, visit: 'month-8', primary: true });
   });
 });
@@ -77,13 +154,54 @@ describe('the open-label pilot (9 patients at 375 mg/m², 7 re-treated at 750 mg
   const protocol = load(seedProtocolPath('pilot'));
   // anti-MAG titer (BTU) at baseline and month 12; patient 9 fell by 40 % only
   const titers: Array<[number, number]> = [
-    [80_000, 20_000], [50_000, 12_000], [120_000, 30_000], [40_000, 15_000], [64_000, 8_000],
-    [30_000, 14_000], [200_000, 52_000], [16_000, 4_000], [70_000, 42_000],
+    [80_000, 20_000],
+    [50_000, 12_000],
+    [120_000, 30_000],
+    [40_000, 15_000],
+    [64_000, 8_000],
+    [30_000, 14_000],
+    [200_000, 52_000],
+    [16_000, 4_000],
+    [70_000, 42_000],
   ];
   // ulnar MCV left/right (m/s) at baseline and month 12
   const ulnar: Array<[[number, number], [number, number]]> = [
-    [[30, 32], [33, 32]], [[28, 30], [28, 30]], [[35, 34], [35, 37.4]], [[31, 30], [31, 30]], [[29, 30], [29, 30]],
-    [[27, 28], [26, 28]], [[33, 31], [33, 31]], [[30, 30], [30, 30]], [[32, 32], [32, 32]],
+    [
+      [30, 32],
+      [33, 32],
+    ],
+    [
+      [28, 30],
+      [28, 30],
+    ],
+    [
+      [35, 34],
+      [35, 37.4],
+    ],
+    [
+      [31, 30],
+      [31, 30],
+    ],
+    [
+      [29, 30],
+      [29, 30],
+    ],
+    [
+      [27, 28],
+      [26, 28],
+    ],
+    [
+      [33, 31],
+      [33, 31],
+    ],
+    [
+      [30, 30],
+      [30, 30],
+    ],
+    [
+      [32, 32],
+      [32, 32],
+    ],
   ];
   const globals = ['improved', 'improved', 'stable', 'improved', 'stable', 'worsened', 'stable', 'improved', 'stable'] as const;
   const subjects: EndpointSubject[] = titers.map(([baseline, month12], index) => {
@@ -111,20 +229,31 @@ describe('the open-label pilot (9 patients at 375 mg/m², 7 re-treated at 750 mg
 
   it('counts titer responders (fell by more than 50 %): 8 of 9 at month 12', () => {
     expect(evaluateEndpoint(endpoint(protocol, 'titer-responders'), protocol.schedule, subjects)).toMatchObject({
-      visit: 'month-12', evaluable: 9, responders: 8,
+      visit: 'month-12',
+      evaluable: 9,
+      responders: 8,
     });
   });
 
   it('shows B-cell depletion to every reader of an open-label trial: 9 of 9 at month 3', () => {
     expect(protocol.maskedAnalytes).toEqual([]);
-    expect(evaluateEndpoint(endpoint(protocol, 'b-cell-depletion'), protocol.schedule, subjects)).toMatchObject({ visit: 'month-3', evaluable: 9, responders: 9 });
+    expect(evaluateEndpoint(endpoint(protocol, 'b-cell-depletion'), protocol.schedule, subjects)).toMatchObject({
+      visit: 'month-3',
+      evaluable: 9,
+      responders: 9,
+    });
   });
 
   it('counts ulnar responders (≥ 10 % in at least one ulnar nerve) and the global status at month 12', () => {
     // patient 1: left 30 -> 33 (+10 %); patient 3: right 34 -> 37.4 (+10 %); patient 6 slowed
-    expect(evaluateEndpoint(endpoint(protocol, 'ulnar-responders'), protocol.schedule, subjects)).toMatchObject({ evaluable: 9, responders: 2 });
+    expect(evaluateEndpoint(endpoint(protocol, 'ulnar-responders'), protocol.schedule, subjects)).toMatchObject({
+      evaluable: 9,
+      responders: 2,
+    });
     expect(evaluateEndpoint(endpoint(protocol, 'global-status'), protocol.schedule, subjects)).toMatchObject({
-      evaluable: 9, responders: 4, statuses: { improved: 4, stable: 4, worsened: 1 },
+      evaluable: 9,
+      responders: 4,
+      statuses: { improved: 4, stable: 4, worsened: 1 },
     });
   });
 

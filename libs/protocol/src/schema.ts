@@ -79,7 +79,15 @@ export const PROTOCOL_FILE_SCHEMA = {
     treatment: {
       type: 'object',
       additionalProperties: false,
-      required: ['doseLevelsMgPerM2', 'infusionsPerCycle', 'intervalDays', 'windowDays', 'deviationThreshold', 'firstInfusion', 'administeredDoseMg'],
+      required: [
+        'doseLevelsMgPerM2',
+        'infusionsPerCycle',
+        'intervalDays',
+        'windowDays',
+        'deviationThreshold',
+        'firstInfusion',
+        'administeredDoseMg',
+      ],
       properties: {
         doseLevelsMgPerM2: { type: 'array', minItems: 1, uniqueItems: true, items: positive },
         infusionsPerCycle: { type: 'integer', minimum: 1, maximum: 52 },
@@ -173,7 +181,12 @@ export const PROTOCOL_FILE_SCHEMA = {
         allowedClockSkewMinutes: nonNegative,
         anthropometry: ranges(['heightCm', 'weightKg']),
         neurography: ranges([
-          'limbTemperatureC', 'motorConductionVelocityMs', 'distalMotorLatencyMs', 'cmapAmplitudeMv', 'snapAmplitudeUv', 'fWaveLatencyMs',
+          'limbTemperatureC',
+          'motorConductionVelocityMs',
+          'distalMotorLatencyMs',
+          'cmapAmplitudeMv',
+          'snapAmplitudeUv',
+          'fWaveLatencyMs',
           'distalDistanceMm',
         ]),
         scores: ranges(['incatArms', 'incatLegs', 'sensorySumScore', 'mrcSumScore', 'tenMetreWalkSeconds']),

@@ -14,7 +14,14 @@ export const fieldOfPointer = (pointer: string): string =>
     .slice(1)
     .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'))
     .reduce(
-      (path, part) => (/^\d+$/.test(part) ? `${path}[${part}]` : /^[A-Za-z_][A-Za-z0-9_]*$/.test(part) ? (path ? `${path}.${part}` : part) : `${path}["${part}"]`),
+      (path, part) =>
+        /^\d+$/.test(part)
+          ? `${path}[${part}]`
+          : /^[A-Za-z_][A-Za-z0-9_]*$/.test(part)
+            ? path
+              ? `${path}.${part}`
+              : part
+            : `${path}["${part}"]`,
       '',
     );
 
@@ -42,7 +49,8 @@ const problemOf = (error: ErrorObject): ProtocolProblem => {
   }
 };
 
-export type ProtocolValidation = { ok: true; definition: ProtocolDefinition; file: ProtocolFile } | { ok: false; problems: ProtocolProblem[] };
+export type ProtocolValidation =
+  { ok: true; definition: ProtocolDefinition; file: ProtocolFile } | { ok: false; problems: ProtocolProblem[] };
 
 /** Validates a parsed protocol file (shape by the JSON Schema, then the rules between its parts) and builds its definition. */
 export const validateProtocolFile = (parsed: unknown): ProtocolValidation => {

@@ -2,8 +2,25 @@ import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { ApiError, currentRequestId } from '@trialstream/api-common';
 import type { Principal } from '@trialstream/auth';
-import { parseClinicalTime, protocolInForce, protocolVersionsFrom, stateOf, TRIAL_RULE, TRIAL_STREAM_ID, trialStateFrom } from '@trialstream/domain';
-import type { Actor, Decider, Decision, DecisionContext, EventDraft, EventEnvelope, ProtocolDefinition, RuleViolation } from '@trialstream/domain';
+import {
+  parseClinicalTime,
+  protocolInForce,
+  protocolVersionsFrom,
+  stateOf,
+  TRIAL_RULE,
+  TRIAL_STREAM_ID,
+  trialStateFrom,
+} from '@trialstream/domain';
+import type {
+  Actor,
+  Decider,
+  Decision,
+  DecisionContext,
+  EventDraft,
+  EventEnvelope,
+  ProtocolDefinition,
+  RuleViolation,
+} from '@trialstream/domain';
 import type { PostgresEventStore } from '@trialstream/event-store';
 import { stringify } from 'safe-stable-stringify';
 import { KeyedMutex } from './keyed-mutex';
@@ -53,8 +70,14 @@ export interface WriteResult {
 
 /** Rules whose violation means "this already exists" rather than "this breaks the protocol". */
 const CONFLICT_RULES = new Set([
-  'already-enrolled', 'already-randomized', 'already-withdrawn', 'already-activated', 'already-verified',
-  'already-frozen', 'already-locked', 'already-unblinded',
+  'already-enrolled',
+  'already-randomized',
+  'already-withdrawn',
+  'already-activated',
+  'already-verified',
+  'already-frozen',
+  'already-locked',
+  'already-unblinded',
 ]);
 /**
  * Without a client expectedVersion, a concurrent writer just means: decide again on the newer state. Writers in one
@@ -84,7 +107,9 @@ export function submissionCausationId(scope: string, submissionId: string): stri
 }
 
 function requestHash(request: StreamDecision<unknown>['request'], streamId: string): string {
-  return createHash('sha256').update(stringify({ kind: request.kind, streamId, body: request.body }) ?? '').digest('hex');
+  return createHash('sha256')
+    .update(stringify({ kind: request.kind, streamId, body: request.body }) ?? '')
+    .digest('hex');
 }
 
 function refusal(violations: RuleViolation[]): ApiError {

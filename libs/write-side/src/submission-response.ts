@@ -31,7 +31,7 @@ export function submissionResponse(resource: Record<string, string>, events: Eve
       streamVersion: event.streamVersion,
       globalPosition: event.globalPosition,
       recordedAt: event.recordedAt,
-      deviations: ((event.data as { deviations?: unknown[] }).deviations ?? []),
+      deviations: (event.data as { deviations?: unknown[] }).deviations ?? [],
     })),
   };
 }

@@ -49,7 +49,13 @@ export class AllocationController {
   async generate(@CurrentPrincipal() principal: Principal, @Body() body: GenerateAllocationListDto): Promise<AllocationLoaded> {
     let kits: AllocationKit[];
     try {
-      kits = generateAllocationList({ seed: body.seed, strata: body.strata, blockSizes: body.blockSizes, kitsPerStratum: body.kitsPerStratum, arms: body.arms });
+      kits = generateAllocationList({
+        seed: body.seed,
+        strata: body.strata,
+        blockSizes: body.blockSizes,
+        kitsPerStratum: body.kitsPerStratum,
+        arms: body.arms,
+      });
     } catch (error) {
       if (!(error instanceof RangeError)) throw error;
       throw ApiError.ruleViolations([{ field: 'body', rule: 'valid-allocation-spec', message: error.message }]);
@@ -78,7 +84,9 @@ export class AllocationController {
       await this.allocation.load(kits, { source, seed, by: principal.userId, at: this.clock() });
     } catch (error) {
       if (!(error instanceof AllocationListExistsError)) throw error;
-      throw ApiError.conflict('An allocation list is already loaded; a trial has one list', [{ field: 'allocation', rule: 'allocation-list-exists' }]);
+      throw ApiError.conflict('An allocation list is already loaded; a trial has one list', [
+        { field: 'allocation', rule: 'allocation-list-exists' },
+      ]);
     }
     return { ...(await this.allocation.overview()), warnings: warnings.map(withoutTally) };
   }
@@ -91,7 +99,11 @@ export class AllocationController {
     }
     if (unknown.length > 0) {
       throw ApiError.ruleViolations(
-        unknown.map((stratum) => ({ field: 'stratum', rule: 'activated-site', message: `stratum ${stratum} is not an activated site of this trial` })),
+        unknown.map((stratum) => ({
+          field: 'stratum',
+          rule: 'activated-site',
+          message: `stratum ${stratum} is not an activated site of this trial`,
+        })),
       );
     }
   }

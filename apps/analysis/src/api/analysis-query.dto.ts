@@ -5,7 +5,8 @@ import { IsIn, IsInt, IsNumber, IsOptional, Matches, Max, Min } from 'class-vali
 export class EndpointQuery {
   @ApiPropertyOptional({
     example: 'month-8',
-    description: "A named visit of the protocol (GET /analysis/protocol lists them). Default: the pooled summary reads each patient's latest; each protocol endpoint reads its declared visit",
+    description:
+      "A named visit of the protocol (GET /analysis/protocol lists them). Default: the pooled summary reads each patient's latest; each protocol endpoint reads its declared visit",
   })
   @IsOptional()
   @Matches(/^[a-z][a-z0-9-]{0,39}$/, { message: 'visit must be the name of a protocol visit, e.g. month-8' })

@@ -4,8 +4,16 @@ import type { Principal } from '@trialstream/auth';
 import { PROTOCOL } from '@trialstream/config';
 import { ProtocolRegistry } from '@trialstream/protocol';
 import {
-  ArmEndpointResult, EndpointResult, EndpointSubject, evaluateEndpoint, evaluateEndpointByArm, isBlindedDesign, withProtocolVisits,
-  type GroupPoint, type ProtocolDefinition, type RetreatmentThresholds,
+  ArmEndpointResult,
+  EndpointResult,
+  EndpointSubject,
+  evaluateEndpoint,
+  evaluateEndpointByArm,
+  isBlindedDesign,
+  withProtocolVisits,
+  type GroupPoint,
+  type ProtocolDefinition,
+  type RetreatmentThresholds,
 } from '@trialstream/domain';
 import { stringify } from 'csv-stringify/sync';
 import { decimalString } from '@trialstream/exports';
@@ -41,7 +49,8 @@ export interface TrialView {
 }
 
 /** Depletion is shown to whoever may see CD19 and CD20: unblinded roles, and everyone in an open-label trial. */
-const bCellsVisible = (view: ReaderView): boolean => !view.filter.maskedAnalytes.some((analyte) => analyte === 'CD19' || analyte === 'CD20');
+const bCellsVisible = (view: ReaderView): boolean =>
+  !view.filter.maskedAnalytes.some((analyte) => analyte === 'CD19' || analyte === 'CD20');
 
 const trialOf = (view: ReaderView): TrialView => ({
   status: view.trial.status,
@@ -50,8 +59,21 @@ const trialOf = (view: ReaderView): TrialView => ({
 });
 
 const DATASET_COLUMNS = [
-  'subject', 'site', 'parameter', 'unit', 'visit', 'date', 'cycle', 'dose_level', 'value', 'qualifier',
-  'baseline', 'baseline_qualifier', 'change', 'percent_change', 'percent_of_baseline',
+  'subject',
+  'site',
+  'parameter',
+  'unit',
+  'visit',
+  'date',
+  'cycle',
+  'dose_level',
+  'value',
+  'qualifier',
+  'baseline',
+  'baseline_qualifier',
+  'change',
+  'percent_change',
+  'percent_of_baseline',
 ];
 
 /**
@@ -99,14 +121,19 @@ export class AnalysisService {
     await this.protocols.refresh();
     if (visit === undefined || this.protocol.schedule.assessmentVisits.some((known) => known.visitId === visit)) return;
     const names = this.protocol.schedule.assessmentVisits.map((known) => known.visitId).join(', ');
-    throw new ApiError(400, 'bad_request', `visit: '${visit}' is not a visit of the protocol (${names})`, [{ field: 'visit', rule: 'unknown-visit' }]);
+    throw new ApiError(400, 'bad_request', `visit: '${visit}' is not a visit of the protocol (${names})`, [
+      { field: 'visit', rule: 'unknown-visit' },
+    ]);
   }
 
   /** Observations named by the protocol's visits (the read model's stored names are the first protocol's). */
   private withProtocolVisits(record: PatientRecord): PatientRecord {
     const schedule = this.protocol.schedule;
     const series = Object.fromEntries(
-      Object.entries(record.series).map(([parameter, observations]) => [parameter, withProtocolVisits(observations ?? [], schedule, record.firstInfusionDate)]),
+      Object.entries(record.series).map(([parameter, observations]) => [
+        parameter,
+        withProtocolVisits(observations ?? [], schedule, record.firstInfusionDate),
+      ]),
     );
     return { ...record, series, globalStatus: withProtocolVisits(record.globalStatus, schedule, record.firstInfusionDate) };
   }
@@ -144,7 +171,12 @@ export class AnalysisService {
     await this.requireVisit(options.visit);
     const view = await this.access.viewOf(principal);
     const records = await this.recordsOf(view.filter);
-    const evaluation = { visit: options.visit, schedule: this.protocol.schedule, includeBCells: bCellsVisible(view), thresholds: options.thresholds };
+    const evaluation = {
+      visit: options.visit,
+      schedule: this.protocol.schedule,
+      includeBCells: bCellsVisible(view),
+      thresholds: options.thresholds,
+    };
     const endpoints = records.map((record) => patientEndpoints(record, evaluation));
     if (!view.armsVisible) return { trial: trialOf(view), visit: options.visit ?? 'latest', patients: endpoints };
     const arms = await this.armsOf(records);
@@ -157,13 +189,26 @@ export class AnalysisService {
   }
 
   /** Pooled over all patients in the reader's scope, for every role, blinded or not. */
-  async endpoints(principal: Principal, options: EndpointOptions): Promise<{
-    trial: TrialView; visit: string; point: GroupPoint; pooled: EndpointSummary; protocolEndpoints: EndpointResult[];
+  async endpoints(
+    principal: Principal,
+    options: EndpointOptions,
+  ): Promise<{
+    trial: TrialView;
+    visit: string;
+    point: GroupPoint;
+    pooled: EndpointSummary;
+    protocolEndpoints: EndpointResult[];
   }> {
     await this.requireVisit(options.visit);
     const view = await this.access.viewOf(principal);
     const records = await this.recordsOf(view.filter);
-    const evaluation = { visit: options.visit, schedule: this.protocol.schedule, includeBCells: bCellsVisible(view), thresholds: options.thresholds, point: options.point };
+    const evaluation = {
+      visit: options.visit,
+      schedule: this.protocol.schedule,
+      includeBCells: bCellsVisible(view),
+      thresholds: options.thresholds,
+      point: options.point,
+    };
     const endpoints = records.map((record) => patientEndpoints(record, evaluation));
     return {
       trial: trialOf(view),
@@ -178,7 +223,13 @@ export class AnalysisService {
     await this.requireVisit(options.visit);
     const view = await this.access.openPerArmRead(principal, 'efficacy', 'analysis/endpoints/by-arm', { visit: options.visit ?? 'latest' });
     const records = await this.recordsOf(view.filter);
-    const evaluation = { visit: options.visit, schedule: this.protocol.schedule, includeBCells: true, thresholds: options.thresholds, point: options.point };
+    const evaluation = {
+      visit: options.visit,
+      schedule: this.protocol.schedule,
+      includeBCells: true,
+      thresholds: options.thresholds,
+      point: options.point,
+    };
     const groups = await this.byArm(records);
     const arms: Record<string, EndpointSummary> = {};
     const endpointsByArm = new Map<string, PatientEndpoints[]>();
@@ -198,7 +249,14 @@ export class AnalysisService {
     const protocolEndpoints: ArmEndpointResult[] = this.endpointsFor(view)
       .map((endpoint) => evaluateEndpointByArm(endpoint, this.protocol.schedule, subjects, armOrder, options.visit ?? endpoint.visit))
       .sort((a, b) => Number(b.primary) - Number(a.primary));
-    return { trial: trialOf(view), visit: options.visit ?? 'latest', point: options.point ?? 'latest', arms, comparison, protocolEndpoints };
+    return {
+      trial: trialOf(view),
+      visit: options.visit ?? 'latest',
+      point: options.point ?? 'latest',
+      arms,
+      comparison,
+      protocolEndpoints,
+    };
   }
 
   async safety(principal: Principal): Promise<{ trial: TrialView; pooled: SafetySummary }> {
@@ -217,7 +275,9 @@ export class AnalysisService {
     await this.protocols.refresh();
     const view = await this.access.viewOf(principal);
     // the visit column names the protocol's visits, as every endpoint does
-    const rows = (await this.reader.dataset(view.filter)).map((row) => withProtocolVisits([row], this.protocol.schedule, row.firstInfusionDate)[0]);
+    const rows = (await this.reader.dataset(view.filter)).map(
+      (row) => withProtocolVisits([row], this.protocol.schedule, row.firstInfusionDate)[0],
+    );
     const armOfKit = view.armsVisible ? await this.allocation.armsOfKits([...new Set(rows.map((row) => row.kitNumber ?? ''))]) : null;
     await this.access.recordExport(principal, 'export/analysis-dataset', {
       format: 'csv',

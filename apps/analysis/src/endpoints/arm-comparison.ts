@@ -40,7 +40,13 @@ const proportion = (
   const inB = b.filter(evaluable);
   const respondersA = inA.filter(outcome).length;
   const respondersB = inB.filter(outcome).length;
-  return { respondersA, nA: inA.length, respondersB, nB: inB.length, ...compareProportions(respondersA, inA.length, respondersB, inB.length) };
+  return {
+    respondersA,
+    nA: inA.length,
+    respondersB,
+    nB: inB.length,
+    ...compareProportions(respondersA, inA.length, respondersB, inB.length),
+  };
 };
 
 const meanDifference = (
@@ -57,11 +63,36 @@ const meanDifference = (
 export const compareArms = (armA: string, a: readonly PatientEndpoints[], armB: string, b: readonly PatientEndpoints[]): ArmComparison => ({
   armA,
   armB,
-  ulnarResponders: proportion(a, b, (e) => e.ulnar.evaluable, (e) => e.ulnar.responder),
-  ulnarWorseners: proportion(a, b, (e) => e.ulnar.evaluable, (e) => e.ulnar.worsener),
-  incatResponders: proportion(a, b, (e) => e.incat.evaluable, (e) => e.incat.responder),
-  incatLegResponders: proportion(a, b, (e) => e.incat.evaluable, (e) => e.incat.legResponder),
-  bCellDepletion: proportion(a, b, (e) => e.bCellDepleted !== undefined && e.firstInfusionDate !== undefined, (e) => e.bCellDepleted === true),
+  ulnarResponders: proportion(
+    a,
+    b,
+    (e) => e.ulnar.evaluable,
+    (e) => e.ulnar.responder,
+  ),
+  ulnarWorseners: proportion(
+    a,
+    b,
+    (e) => e.ulnar.evaluable,
+    (e) => e.ulnar.worsener,
+  ),
+  incatResponders: proportion(
+    a,
+    b,
+    (e) => e.incat.evaluable,
+    (e) => e.incat.responder,
+  ),
+  incatLegResponders: proportion(
+    a,
+    b,
+    (e) => e.incat.evaluable,
+    (e) => e.incat.legResponder,
+  ),
+  bCellDepletion: proportion(
+    a,
+    b,
+    (e) => e.bCellDepleted !== undefined && e.firstInfusionDate !== undefined,
+    (e) => e.bCellDepleted === true,
+  ),
   igmLatestPercentChange: meanDifference(a, b, (e) => e.igm.latestPercentChange),
   antiMagLatestPercentChange: meanDifference(a, b, (e) => e.antiMag.latestPercentChange),
   incatChange: meanDifference(a, b, (e) => e.incat.change),

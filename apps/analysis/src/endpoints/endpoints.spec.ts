@@ -34,28 +34,81 @@ const aPatient = (patientId: string, series: Series, statuses: Array<[string, Gl
 const responder = aPatient(
   'ZH01-001',
   {
-    IGM: [['baseline', 10], ['month-3', 5], ['month-6', 7]],
-    ANTI_MAG: [['baseline', 50000, '>'], ['month-3', 20000], ['month-6', 20000]],
-    CD19: [['baseline', 180], ['month-3', 5, '<']],
-    MCV_ULNAR_LEFT: [['baseline', 30], ['month-6', 33]],
-    MCV_ULNAR_RIGHT: [['baseline', 40], ['month-6', 36]],
-    INCAT_TOTAL: [['baseline', 3], ['month-3', 3], ['month-6', 2]],
-    INCAT_LEGS: [['baseline', 2], ['month-6', 2]],
-    SENSORY_SUM: [['baseline', 10], ['month-6', 7]],
+    IGM: [
+      ['baseline', 10],
+      ['month-3', 5],
+      ['month-6', 7],
+    ],
+    ANTI_MAG: [
+      ['baseline', 50000, '>'],
+      ['month-3', 20000],
+      ['month-6', 20000],
+    ],
+    CD19: [
+      ['baseline', 180],
+      ['month-3', 5, '<'],
+    ],
+    MCV_ULNAR_LEFT: [
+      ['baseline', 30],
+      ['month-6', 33],
+    ],
+    MCV_ULNAR_RIGHT: [
+      ['baseline', 40],
+      ['month-6', 36],
+    ],
+    INCAT_TOTAL: [
+      ['baseline', 3],
+      ['month-3', 3],
+      ['month-6', 2],
+    ],
+    INCAT_LEGS: [
+      ['baseline', 2],
+      ['month-6', 2],
+    ],
+    SENSORY_SUM: [
+      ['baseline', 10],
+      ['month-6', 7],
+    ],
   },
-  [['month-3', 'stable'], ['month-6', 'improved']],
+  [
+    ['month-3', 'stable'],
+    ['month-6', 'improved'],
+  ],
 );
 const worsening = aPatient(
   'ZH01-002',
   {
-    IGM: [['baseline', 8], ['month-3', 8], ['month-6', 10]],
-    CD19: [['baseline', 200], ['month-3', 190]],
-    MCV_ULNAR_LEFT: [['baseline', 40], ['month-6', 40]],
-    INCAT_TOTAL: [['baseline', 2], ['month-3', 3], ['month-6', 3]],
-    INCAT_LEGS: [['baseline', 1], ['month-6', 2]],
-    SENSORY_SUM: [['baseline', 8], ['month-6', 9]],
+    IGM: [
+      ['baseline', 8],
+      ['month-3', 8],
+      ['month-6', 10],
+    ],
+    CD19: [
+      ['baseline', 200],
+      ['month-3', 190],
+    ],
+    MCV_ULNAR_LEFT: [
+      ['baseline', 40],
+      ['month-6', 40],
+    ],
+    INCAT_TOTAL: [
+      ['baseline', 2],
+      ['month-3', 3],
+      ['month-6', 3],
+    ],
+    INCAT_LEGS: [
+      ['baseline', 1],
+      ['month-6', 2],
+    ],
+    SENSORY_SUM: [
+      ['baseline', 8],
+      ['month-6', 9],
+    ],
   },
-  [['month-3', 'worsened'], ['month-6', 'worsened']],
+  [
+    ['month-3', 'worsened'],
+    ['month-6', 'worsened'],
+  ],
 );
 
 describe('patient endpoints', () => {
@@ -131,13 +184,20 @@ describe('summaries', () => {
     expect(summary.igm.latestPercentChange).toMatchObject({ n: 2, median: -2.5, min: -30, max: 25 });
     expect(summary.antiMag).toMatchObject({ evaluable: 1, censored: 1, latestPercentChange: { n: 0, nMissing: 1 } });
     expect(summary.ulnar).toEqual({ evaluable: 2, responders: 1, worseners: 1 });
-    expect(summary.incat).toMatchObject({ evaluable: 2, responders: 1, legResponders: 0, sensorySumChange: { median: -1, min: -3, max: 1 } });
+    expect(summary.incat).toMatchObject({
+      evaluable: 2,
+      responders: 1,
+      legResponders: 0,
+      sensorySumChange: { median: -1, min: -3, max: 1 },
+    });
     expect(summary.clinicalStatus).toEqual([
       { visit: 'month-3', improved: 0, stable: 1, worsened: 1, notAssessed: 0 },
       { visit: 'month-6', improved: 1, stable: 0, worsened: 1, notAssessed: 0 },
     ]);
     expect(summary.retreatment).toEqual({ patientsWithSignal: 2, firstSignal: { igmRise: 1, antiMagRise: 0, clinicalWorsening: 1 } });
-    expect(summary.byCycle.IGM).toEqual([expect.objectContaining({ group: 1, patients: 2, percentChange: expect.objectContaining({ median: -2.5 }) })]);
+    expect(summary.byCycle.IGM).toEqual([
+      expect.objectContaining({ group: 1, patients: 2, percentChange: expect.objectContaining({ median: -2.5 }) }),
+    ]);
     expect(summary.byDoseLevel.IGM.map((group) => group.group)).toEqual([375]);
   });
 
@@ -154,12 +214,9 @@ describe('comparing arms', () => {
   });
 
   it('compares responder proportions by Fisher and gives no interval for an arm of one', () => {
-    const comparison = compareArms(
-      'rituximab',
-      [patientEndpoints(responder, { includeBCells: true })],
-      'placebo',
-      [patientEndpoints(worsening, { includeBCells: true })],
-    );
+    const comparison = compareArms('rituximab', [patientEndpoints(responder, { includeBCells: true })], 'placebo', [
+      patientEndpoints(worsening, { includeBCells: true }),
+    ]);
     // ulnar 1/1 vs 0/1: the only two tables with these margins are equally likely, p = 1
     expect(comparison.ulnarResponders).toMatchObject({ respondersA: 1, nA: 1, respondersB: 0, nB: 1, p: 1 });
     expect(comparison.bCellDepletion).toMatchObject({ respondersA: 1, nA: 1, respondersB: 0, nB: 1 });
@@ -169,8 +226,18 @@ describe('comparing arms', () => {
 
 describe('safety', () => {
   it('counts events and patients by seriousness, grade, relatedness and term', () => {
-    const withEvents = (patient: PatientRecord, events: PatientRecord['adverseEvents']): PatientRecord => ({ ...patient, adverseEvents: events });
-    const ae = (term: string, grade: number, serious = false, relatedness = 'probable') => ({ date: '2024-02-01', term, grade, serious, relatedness, cycle: 1 });
+    const withEvents = (patient: PatientRecord, events: PatientRecord['adverseEvents']): PatientRecord => ({
+      ...patient,
+      adverseEvents: events,
+    });
+    const ae = (term: string, grade: number, serious = false, relatedness = 'probable') => ({
+      date: '2024-02-01',
+      term,
+      grade,
+      serious,
+      relatedness,
+      cycle: 1,
+    });
     const summary = summarizeSafety([
       withEvents(responder, [ae('Infusion-related reaction', 2), ae('Pneumonia', 3, true, 'unlikely')]),
       withEvents(worsening, [ae('Infusion-related reaction', 1)]),

@@ -102,7 +102,11 @@ const at = (observation: Observation | undefined): ValueAt | undefined =>
   observation && { date: observation.date, visit: observation.visit, value: observation.value, qualifier: observation.qualifier };
 
 /** The observations an endpoint may read as follow-up: after the first infusion day, at the visit asked for. */
-const followUps = <T extends { date: string; visit: string }>(observations: readonly T[], patient: PatientRecord, options: EvaluationOptions): T[] => {
+const followUps = <T extends { date: string; visit: string }>(
+  observations: readonly T[],
+  patient: PatientRecord,
+  options: EvaluationOptions,
+): T[] => {
   if (patient.firstInfusionDate === undefined) return [];
   const after = byDate(observations).filter((observation) => observation.date > (patient.firstInfusionDate as string));
   if (options.visit === undefined) return after;

@@ -116,7 +116,8 @@ export interface PatientRows {
 type SourcedObservation = Observation & { eventId: string; entryOrder: number };
 
 const dateOf = (entry: SourceEntry): string => clinicalTimeOf(entry.occurredAt).date;
-const active = (source: AnalysisSource, type: SourceEntry['type']) => source.entries.filter((entry) => entry.type === type && !entry.voided);
+const active = (source: AnalysisSource, type: SourceEntry['type']) =>
+  source.entries.filter((entry) => entry.type === type && !entry.voided);
 
 const CONDUCTION_FIELDS: ReadonlyArray<[ConductionMeasure, keyof NerveStudy]> = [
   ['MCV', 'motorConductionVelocityMs'],
@@ -212,8 +213,14 @@ export const patientRowsOf = (source: AnalysisSource): PatientRows => {
   }
 
   const observations = [...series.values()].flatMap(({ parameter, unit, observations: list }) => {
-    const low = firstInfusionDate === undefined ? undefined : (nadir(afterTreatmentStart(list, firstInfusionDate)) as SourcedObservation | undefined);
-    const patientSeries: PatientSeries = { subjectId: source.patientId, firstInfusionDate, series: { [parameter]: list }, globalStatus: [] };
+    const low =
+      firstInfusionDate === undefined ? undefined : (nadir(afterTreatmentStart(list, firstInfusionDate)) as SourcedObservation | undefined);
+    const patientSeries: PatientSeries = {
+      subjectId: source.patientId,
+      firstInfusionDate,
+      series: { [parameter]: list },
+      globalStatus: [],
+    };
     return analysisRowsOf(patientSeries).map((row): ObservationRow => {
       const { eventId, entryOrder } = row as unknown as SourcedObservation;
       return {
@@ -245,7 +252,17 @@ export const patientRowsOf = (source: AnalysisSource): PatientRows => {
     const status = entry.type === 'ClinicalAssessed' && !entry.voided ? (entry.data as ClinicalAssessed).globalStatus : undefined;
     if (status === undefined) return [];
     const date = dateOf(entry);
-    return [{ patient_id: source.patientId, event_id: entry.eventId, entry_order: entryOrder, site_id: source.siteId, date, ...context(date), status }];
+    return [
+      {
+        patient_id: source.patientId,
+        event_id: entry.eventId,
+        entry_order: entryOrder,
+        site_id: source.siteId,
+        date,
+        ...context(date),
+        status,
+      },
+    ];
   });
 
   const adverseEvents = active(source, 'AdverseEventReported').map((entry): AdverseEventRow => {

@@ -107,7 +107,10 @@ export const evolveSource = (current: AnalysisSource | undefined, event: EventEn
       if (!isAmendableEventType(event.type)) return source;
       return {
         ...source,
-        entries: [...source.entries, { eventId: event.eventId, type: event.type, occurredAt: event.occurredAt, data: event.data, voided: false }],
+        entries: [
+          ...source.entries,
+          { eventId: event.eventId, type: event.type, occurredAt: event.occurredAt, data: event.data, voided: false },
+        ],
       };
   }
 };

@@ -29,22 +29,68 @@ describe('the analysis projection', () => {
   it('gives each IgM value in g/L with its visit, cycle, dose level, baseline, change and nadir', async () => {
     const model = await modelOf(treatedPatient());
     const rows = observations(model, 'IGM');
-    const common = { patient_id: 'ZH01-001', parameter: 'IGM', site_id: 'ZH01', unit: 'g/L', qualifier: '=', baseline_value: 12, baseline_qualifier: '=' };
+    const common = {
+      patient_id: 'ZH01-001',
+      parameter: 'IGM',
+      site_id: 'ZH01',
+      unit: 'g/L',
+      qualifier: '=',
+      baseline_value: 12,
+      baseline_qualifier: '=',
+    };
     expect(rows).toEqual([
       // 1500 mg/dL × 0.01 = 15 g/L, 16 days before the first infusion: screening, before treatment, no change
       expect.objectContaining({
-        ...common, date: '2024-01-16', visit: 'screening', cycle: 0, dose_level: null, value: 15,
-        is_baseline: false, is_nadir: false, change: null, percent_change: null, percent_of_baseline: null, change_censored: false,
+        ...common,
+        date: '2024-01-16',
+        visit: 'screening',
+        cycle: 0,
+        dose_level: null,
+        value: 15,
+        is_baseline: false,
+        is_nadir: false,
+        change: null,
+        percent_change: null,
+        percent_of_baseline: null,
+        change_censored: false,
       }),
       // drawn on the first infusion day, before dosing: the baseline
-      expect.objectContaining({ ...common, date: '2024-02-01', visit: 'baseline', cycle: 0, dose_level: null, value: 12, is_baseline: true, change: null }),
+      expect.objectContaining({
+        ...common,
+        date: '2024-02-01',
+        visit: 'baseline',
+        cycle: 0,
+        dose_level: null,
+        value: 12,
+        is_baseline: true,
+        change: null,
+      }),
       // day 91: month 3 of cycle 1 at 375 mg/m²; 6 − 12 = −6, −6 / 12 = −50%, 6 / 12 = 50% of baseline; the lowest value
       expect.objectContaining({
-        ...common, date: '2024-05-02', visit: 'month-3', cycle: 1, dose_level: 375, value: 6,
-        is_baseline: false, is_nadir: true, change: -6, percent_change: -50, percent_of_baseline: 50,
+        ...common,
+        date: '2024-05-02',
+        visit: 'month-3',
+        cycle: 1,
+        dose_level: 375,
+        value: 6,
+        is_baseline: false,
+        is_nadir: true,
+        change: -6,
+        percent_change: -50,
+        percent_of_baseline: 50,
       }),
       // day 182: month 6; 9 − 12 = −3, −25%, 75% of baseline
-      expect.objectContaining({ ...common, date: '2024-08-01', visit: 'month-6', cycle: 1, value: 9, is_nadir: false, change: -3, percent_change: -25, percent_of_baseline: 75 }),
+      expect.objectContaining({
+        ...common,
+        date: '2024-08-01',
+        visit: 'month-6',
+        cycle: 1,
+        value: 9,
+        is_nadir: false,
+        change: -3,
+        percent_change: -25,
+        percent_of_baseline: 75,
+      }),
     ]);
   });
 
@@ -63,7 +109,15 @@ describe('the analysis projection', () => {
     story.lab('2024-05-02', 'ANTI_MAG', 30000, 'BTU');
     const [baseline, followUp] = observations(await modelOf(story), 'ANTI_MAG');
     expect(baseline).toMatchObject({ value: 70000, qualifier: '>', unit: 'BTU', is_baseline: true });
-    expect(followUp).toMatchObject({ value: 30000, qualifier: '=', baseline_value: 70000, baseline_qualifier: '>', change_censored: true, change: null, percent_change: null });
+    expect(followUp).toMatchObject({
+      value: 30000,
+      qualifier: '=',
+      baseline_value: 70000,
+      baseline_qualifier: '>',
+      change_censored: true,
+      change: null,
+      percent_change: null,
+    });
   });
 
   it('turns nerve conduction and clinical scales into parameters per nerve and side, and keeps global status apart', async () => {
@@ -75,16 +129,38 @@ describe('the analysis projection', () => {
     const model = await modelOf(story);
 
     // (33 − 30) / 30 = +10%
-    expect(observations(model, 'MCV_ULNAR_LEFT').map((row) => [row.value, row.unit, row.percent_change])).toEqual([[30, 'm/s', null], [33, 'm/s', 10]]);
-    expect(observations(model, 'DML_ULNAR_LEFT').map((row) => [row.value, row.unit])).toEqual([[7.2, 'ms'], [6.5, 'ms']]);
+    expect(observations(model, 'MCV_ULNAR_LEFT').map((row) => [row.value, row.unit, row.percent_change])).toEqual([
+      [30, 'm/s', null],
+      [33, 'm/s', 10],
+    ]);
+    expect(observations(model, 'DML_ULNAR_LEFT').map((row) => [row.value, row.unit])).toEqual([
+      [7.2, 'ms'],
+      [6.5, 'ms'],
+    ]);
     // INCAT total = arms + legs: 3, then 2
-    expect(observations(model, 'INCAT_TOTAL').map((row) => [row.value, row.change])).toEqual([[3, null], [2, -1]]);
-    expect(observations(model, 'INCAT_LEGS').map((row) => [row.value, row.change])).toEqual([[2, null], [1, -1]]);
-    expect(observations(model, 'SENSORY_SUM').map((row) => [row.value, row.change])).toEqual([[10, null], [8, -2]]);
+    expect(observations(model, 'INCAT_TOTAL').map((row) => [row.value, row.change])).toEqual([
+      [3, null],
+      [2, -1],
+    ]);
+    expect(observations(model, 'INCAT_LEGS').map((row) => [row.value, row.change])).toEqual([
+      [2, null],
+      [1, -1],
+    ]);
+    expect(observations(model, 'SENSORY_SUM').map((row) => [row.value, row.change])).toEqual([
+      [10, null],
+      [8, -2],
+    ]);
     expect(observations(model, 'MRC_SUM').map((row) => row.value)).toEqual([55]);
     expect(observations(model, 'WALK_10M').map((row) => [row.value, row.unit])).toEqual([[9.5, 's']]);
     expect(model.rowsOf(ANALYSIS_TABLES.statuses)).toEqual([
-      expect.objectContaining({ patient_id: 'ZH01-001', date: '2024-08-01', visit: 'month-6', cycle: 1, dose_level: 375, status: 'improved' }),
+      expect.objectContaining({
+        patient_id: 'ZH01-001',
+        date: '2024-08-01',
+        visit: 'month-6',
+        cycle: 1,
+        dose_level: 375,
+        status: 'improved',
+      }),
     ]);
   });
 
@@ -126,14 +202,20 @@ describe('the analysis projection', () => {
     story.infusion('2024-02-22', 1, 4);
     story.infusion('2024-07-01', 2, 1, 750);
     const model = await modelOf(story);
-    expect(model.rowsOf(ANALYSIS_TABLES.patients)[0]).toMatchObject({ first_infusion_on: '2024-02-01', cycles: 2, dose_levels: [375, 750] });
+    expect(model.rowsOf(ANALYSIS_TABLES.patients)[0]).toMatchObject({
+      first_infusion_on: '2024-02-01',
+      cycles: 2,
+      dose_levels: [375, 750],
+    });
     expect(observations(model, 'IGM').map((row) => [row.visit, row.cycle, row.dose_level])).toEqual([
       ['screening', 0, null],
       ['baseline', 0, null],
       ['month-3', 1, 375],
       ['month-6', 2, 750],
     ]);
-    expect(model.rowsOf(ANALYSIS_TABLES.infusions).map((row) => [row.cycle, row.infusion_in_cycle, row.dose_level])).toContainEqual([2, 1, 750]);
+    expect(model.rowsOf(ANALYSIS_TABLES.infusions).map((row) => [row.cycle, row.infusion_in_cycle, row.dose_level])).toContainEqual([
+      2, 1, 750,
+    ]);
   });
 
   it('lists adverse events with their treatment context, and a patient’s kit, withdrawal and code-break, never an arm', async () => {
@@ -143,7 +225,9 @@ describe('the analysis projection', () => {
     story.codeBreak('2024-03-11T08:00:00.000Z');
     story.add({ type: 'PatientWithdrawn', schemaVersion: 1, occurredAt: '2024-09-01', data: { reason: 'moved' } });
     const model = await modelOf(story);
-    expect(model.rowsOf(ANALYSIS_TABLES.adverseEvents).map((row) => [row.date, row.cycle, row.term, row.serious, row.grade, row.outcome])).toEqual(
+    expect(
+      model.rowsOf(ANALYSIS_TABLES.adverseEvents).map((row) => [row.date, row.cycle, row.term, row.serious, row.grade, row.outcome]),
+    ).toEqual(
       expect.arrayContaining([
         ['2024-02-01', 0, 'Infusion-related reaction', false, 2, null],
         ['2024-03-10', 1, 'Pneumonia', true, 3, 'recovered'],
@@ -151,8 +235,17 @@ describe('the analysis projection', () => {
     );
     expect(model.rowsOf(ANALYSIS_TABLES.patients)).toEqual([
       {
-        patient_id: 'ZH01-001', site_id: 'ZH01', status: 'withdrawn', stratum: 'ZH01', kit_number: 'K-001', randomized_on: '2024-01-20',
-        first_infusion_on: '2024-02-01', withdrawn_on: '2024-09-01', code_broken_on: '2024-03-11', cycles: 1, dose_levels: [375],
+        patient_id: 'ZH01-001',
+        site_id: 'ZH01',
+        status: 'withdrawn',
+        stratum: 'ZH01',
+        kit_number: 'K-001',
+        randomized_on: '2024-01-20',
+        first_infusion_on: '2024-02-01',
+        withdrawn_on: '2024-09-01',
+        code_broken_on: '2024-03-11',
+        cycles: 1,
+        dose_levels: [375],
       },
     ]);
     expect(JSON.stringify(ANALYSIS_PROJECTION.tables)).not.toMatch(/"arm"/);
@@ -169,7 +262,11 @@ describe('the analysis projection', () => {
     const reference = await modelOf(...stories);
     for (let seed = 1; seed <= 20; seed++) {
       const model = new InMemoryReadModel(ANALYSIS_PROJECTION);
-      for (const event of interleaved(stories.map((story) => story.events), seededRandom(seed))) await model.apply([event]);
+      for (const event of interleaved(
+        stories.map((story) => story.events),
+        seededRandom(seed),
+      ))
+        await model.apply([event]);
       for (const table of Object.values(ANALYSIS_TABLES)) {
         expect({ seed, table, rows: model.rowsOf(table) }).toEqual({ seed, table, rows: reference.rowsOf(table) });
       }

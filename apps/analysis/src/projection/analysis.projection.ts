@@ -19,7 +19,10 @@ type DerivedTable = Exclude<keyof typeof ANALYSIS_TABLES, 'sources'>;
 /** Each derived table's rows of one patient, with the key that names each row. */
 const derivedRows = (rows: PatientRows): Record<DerivedTable, Array<{ key: Record<string, unknown>; row: Record<string, unknown> }>> => ({
   patients: [{ key: { patient_id: rows.patient.patient_id }, row: rows.patient }],
-  observations: rows.observations.map((row) => ({ key: { patient_id: row.patient_id, parameter: row.parameter, event_id: row.event_id }, row })),
+  observations: rows.observations.map((row) => ({
+    key: { patient_id: row.patient_id, parameter: row.parameter, event_id: row.event_id },
+    row,
+  })),
   statuses: rows.statuses.map((row) => ({ key: { patient_id: row.patient_id, event_id: row.event_id }, row })),
   infusions: rows.infusions.map((row) => ({ key: { patient_id: row.patient_id, event_id: row.event_id }, row })),
   adverseEvents: rows.adverseEvents.map((row) => ({ key: { patient_id: row.patient_id, event_id: row.event_id }, row })),

@@ -71,7 +71,13 @@ export class PatientStory {
 
   adverseEvent(occurredAt: string, event: Partial<AdverseEventReported> = {}): EventEnvelope {
     return this.add(
-      draftEvent('AdverseEventReported', occurredAt, { term: 'Infusion-related reaction', serious: false, grade: 2, relatedness: 'probable', ...event }),
+      draftEvent('AdverseEventReported', occurredAt, {
+        term: 'Infusion-related reaction',
+        serious: false,
+        grade: 2,
+        relatedness: 'probable',
+        ...event,
+      }),
     );
   }
 
@@ -81,7 +87,12 @@ export class PatientStory {
       draftEvent(
         'EntryCorrected',
         occurredAt,
-        { correctedEventId: target.eventId, correctedType: 'LabResulted', reason: 'transcription error', data: { ...original, value, unit } },
+        {
+          correctedEventId: target.eventId,
+          correctedType: 'LabResulted',
+          reason: 'transcription error',
+          data: { ...original, value, unit },
+        },
         { eventId: target.eventId, reason: 'transcription error' },
       ),
     );

@@ -136,7 +136,11 @@ export class AnalysisReader {
     );
     for (const row of infusions) {
       const record = records.get(String(row.patient_id));
-      if (record) record.infusions = [...record.infusions, { date: String(row.date), cycle: Number(row.cycle), doseLevelMgPerM2: Number(row.dose_level) }];
+      if (record)
+        record.infusions = [
+          ...record.infusions,
+          { date: String(row.date), cycle: Number(row.cycle), doseLevelMgPerM2: Number(row.dose_level) },
+        ];
     }
 
     const a: unknown[] = [];
@@ -198,7 +202,9 @@ export class AnalysisReader {
       change: asNumber(row.change),
       percentChange: asNumber(row.percent_change),
       percentOfBaseline: asNumber(row.percent_of_baseline),
-      ...(row.first_infusion_on === null || row.first_infusion_on === undefined ? {} : { firstInfusionDate: String(row.first_infusion_on) }),
+      ...(row.first_infusion_on === null || row.first_infusion_on === undefined
+        ? {}
+        : { firstInfusionDate: String(row.first_infusion_on) }),
     }));
   }
 }

@@ -2,7 +2,15 @@ import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { ApiError } from '@trialstream/api-common';
 import { authorize, type Principal } from '@trialstream/auth';
-import { decideCodeBreak, SignatureManifest, withSignature, PatientState, patientStateFrom, patientStreamId, TRIAL_RULE } from '@trialstream/domain';
+import {
+  decideCodeBreak,
+  SignatureManifest,
+  withSignature,
+  PatientState,
+  patientStateFrom,
+  patientStreamId,
+  TRIAL_RULE,
+} from '@trialstream/domain';
 import { EVENT_STORE, type PostgresEventStore } from '@trialstream/event-store';
 import { AccessLog, StreamWriter, WriteResult } from '@trialstream/write-side';
 import { AllocationStore } from '@trialstream/allocation';
@@ -54,7 +62,11 @@ export class BreakCodeHandler implements ICommandHandler<BreakCode, CodeBreakRes
     const arm = kitNumber ? (await this.allocation.armsOfKits([kitNumber])).get(kitNumber) : undefined;
     if (kitNumber && arm === undefined) {
       throw ApiError.ruleViolations([
-        { field: 'patientId', rule: TRIAL_RULE.noAllocatedKit, message: `kit ${kitNumber} is not on the allocation list: there is no arm to reveal` },
+        {
+          field: 'patientId',
+          rule: TRIAL_RULE.noAllocatedKit,
+          message: `kit ${kitNumber} is not on the allocation list: there is no arm to reveal`,
+        },
       ]);
     }
 

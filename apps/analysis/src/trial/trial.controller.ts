@@ -39,21 +39,50 @@ export class TrialController {
   @Get('protocol-versions')
   @AnyAuthenticatedRole()
   async protocolVersions() {
-    return { items: (await this.status.protocolVersions()).map(({ version, effectiveFrom, sourceSha256, definition }) => ({ version, effectiveFrom, sourceSha256, id: definition.id, title: definition.title })) };
+    return {
+      items: (await this.status.protocolVersions()).map(({ version, effectiveFrom, sourceSha256, definition }) => ({
+        version,
+        effectiveFrom,
+        sourceSha256,
+        id: definition.id,
+        title: definition.title,
+      })),
+    };
   }
 
-  @Post('freeze') @HttpCode(201) @RequirePermission('lock-database')
-  freeze(@CurrentPrincipal() principal: Principal, @Body() body: TrialStepDto, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
+  @Post('freeze')
+  @HttpCode(201)
+  @RequirePermission('lock-database')
+  freeze(
+    @CurrentPrincipal() principal: Principal,
+    @Body() body: TrialStepDto,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ) {
     return this.take(principal, 'freeze', body, req, res);
   }
 
-  @Post('lock') @HttpCode(201) @RequirePermission('lock-database')
-  lock(@CurrentPrincipal() principal: Principal, @Body() body: TrialStepDto, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
+  @Post('lock')
+  @HttpCode(201)
+  @RequirePermission('lock-database')
+  lock(
+    @CurrentPrincipal() principal: Principal,
+    @Body() body: TrialStepDto,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ) {
     return this.take(principal, 'lock', body, req, res);
   }
 
-  @Post('unblinding') @HttpCode(201) @RequirePermission('unblind')
-  unblind(@CurrentPrincipal() principal: Principal, @Body() body: UnblindingDto, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
+  @Post('unblinding')
+  @HttpCode(201)
+  @RequirePermission('unblind')
+  unblind(
+    @CurrentPrincipal() principal: Principal,
+    @Body() body: UnblindingDto,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ) {
     return this.take(principal, 'unblinding', body, req, res);
   }
 }
@@ -68,7 +97,9 @@ export class CodeBreakController {
     private readonly accounts: Accounts,
   ) {}
 
-  @Post('code-break') @HttpCode(201) @RequirePermission('code-break')
+  @Post('code-break')
+  @HttpCode(201)
+  @RequirePermission('code-break')
   async codeBreak(
     @CurrentPrincipal() principal: Principal,
     @Param('patientId') patientId: string,
@@ -77,8 +108,15 @@ export class CodeBreakController {
     @Res({ passthrough: true }) res: Response,
   ) {
     const { password, username, ...command } = body;
-    const signature: SignatureManifest | undefined = await this.accounts.signatureFor(principal, { password, username }, `patient/${patientId}/code-break`, sessionOf(req));
-    const { result, kitNumber, arm }: CodeBreakResult = await this.commands.execute(new BreakCode(principal, patientId, command, signature));
+    const signature: SignatureManifest | undefined = await this.accounts.signatureFor(
+      principal,
+      { password, username },
+      `patient/${patientId}/code-break`,
+      sessionOf(req),
+    );
+    const { result, kitNumber, arm }: CodeBreakResult = await this.commands.execute(
+      new BreakCode(principal, patientId, command, signature),
+    );
     return { ...(respond(result, res) as object), kitNumber, arm };
   }
 }

@@ -10,7 +10,13 @@ describe('an export that could not be recorded', () => {
   const emptyLog = { all: async () => ({ events: [], horizon: '0' }) } as unknown as EventLog;
   const failingAccessLog = { record: async () => Promise.reject(new Error('the log is unreachable')) } as unknown as AccessLog;
   const stillBlinded = { armsFor: async () => undefined } as unknown as ExportAllocation;
-  const controller = new ExportsController(emptyLog, failingAccessLog, ANTI_MAG_RITUXIMAB_PROTOCOL, () => new Date('2026-06-01T12:00:00Z'), stillBlinded);
+  const controller = new ExportsController(
+    emptyLog,
+    failingAccessLog,
+    ANTI_MAG_RITUXIMAB_PROTOCOL,
+    () => new Date('2026-06-01T12:00:00Z'),
+    stillBlinded,
+  );
   const auditor = aPrincipal({ role: 'auditor' });
 
   it.each([

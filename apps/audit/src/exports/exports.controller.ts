@@ -50,7 +50,11 @@ export class ExportsController {
   @ApiProduces('text/csv')
   @ApiOkResponse({ description: 'One SDTM-shaped dataset as CSV: current values, corrections applied, voided entries left out' })
   @ApiNotFoundResponse({ description: 'Not one of the SDTM domains the platform produces' })
-  async sdtm(@CurrentPrincipal() principal: Principal, @Param('domain') requested: string, @Res({ passthrough: true }) response: Response): Promise<string> {
+  async sdtm(
+    @CurrentPrincipal() principal: Principal,
+    @Param('domain') requested: string,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<string> {
     const domain = requested.toUpperCase() as SdtmDomain;
     if (!(SDTM_DOMAINS as readonly string[]).includes(domain)) throw ApiError.notFound(`SDTM domain ${requested}`, 'domain');
     const { events, horizon } = await this.log.all();

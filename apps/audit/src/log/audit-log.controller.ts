@@ -28,7 +28,11 @@ export class AuditLogController {
     const afterPosition = query.afterPosition ?? '0';
     const limit = query.limit ?? DEFAULT_LOG_PAGE;
     const page = await this.log.page(afterPosition, limit);
-    await this.access.record(principal, { action: 'audit-read', resource: 'event-log', detail: { afterPosition, limit, returned: page.events.length } });
+    await this.access.record(principal, {
+      action: 'audit-read',
+      resource: 'event-log',
+      detail: { afterPosition, limit, returned: page.events.length },
+    });
     return page;
   }
 

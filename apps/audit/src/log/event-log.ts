@@ -61,7 +61,7 @@ export class EventLog {
   }
 
   private async *between(afterPosition: string, untilPosition: string, chunk: number): AsyncGenerator<EventEnvelope> {
-    for (let after = afterPosition; ; ) {
+    for (let after = afterPosition; ;) {
       const rows = await this.rowsBetween(after, untilPosition, chunk);
       for (const row of rows) yield toStoredEnvelope(row);
       if (rows.length < chunk) return;

@@ -28,7 +28,9 @@ export async function settledHorizon(dataSource: DataSource, options: SettledHor
     running = await writersAmong(dataSource, running);
     if (running.length === 0) break;
     if (Date.now() > deadline) {
-      throw new Error(`transaction(s) ${running.join(', ')} kept writing the event log for ${timeoutMs} ms; the log has no settled horizon`);
+      throw new Error(
+        `transaction(s) ${running.join(', ')} kept writing the event log for ${timeoutMs} ms; the log has no settled horizon`,
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, pollMs));
   }

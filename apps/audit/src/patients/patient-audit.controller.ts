@@ -24,7 +24,10 @@ export class PatientAuditController {
   ) {}
 
   @Get('history')
-  @ApiOkResponse({ description: 'Every entry with who, site, role, clinical and recorded time; corrections and voids under the entry they amend, with the reason' })
+  @ApiOkResponse({
+    description:
+      'Every entry with who, site, role, clinical and recorded time; corrections and voids under the entry they amend, with the reason',
+  })
   @ApiNotFoundResponse({ description: 'No such patient' })
   async history(@CurrentPrincipal() principal: Principal, @Param('patientId') patientId: string): Promise<PatientAuditHistory> {
     const events = await this.store.readStream(patientStreamId(patientId));
@@ -35,7 +38,9 @@ export class PatientAuditController {
   }
 
   @Get('as-of')
-  @ApiOkResponse({ description: 'The record as it stood at a recorded-at instant or global position: corrections made by then applied, later ones not' })
+  @ApiOkResponse({
+    description: 'The record as it stood at a recorded-at instant or global position: corrections made by then applied, later ones not',
+  })
   @ApiNotFoundResponse({ description: 'No such patient' })
   async asOf(
     @CurrentPrincipal() principal: Principal,

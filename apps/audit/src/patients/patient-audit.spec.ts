@@ -5,14 +5,29 @@ import { patientRecordAsOf } from './patient-record-as-of';
 
 const igm = (value: number) => ({ analyte: 'IGM' as const, value, unit: 'g/L', qualifier: '=' as const });
 const correction = (target: EventEnvelope, value: number, reason: string): EventDraft =>
-  draftEvent('EntryCorrected', target.occurredAt, { correctedEventId: target.eventId, correctedType: 'LabResulted', reason, data: igm(value) }, { eventId: target.eventId, reason });
+  draftEvent(
+    'EntryCorrected',
+    target.occurredAt,
+    { correctedEventId: target.eventId, correctedType: 'LabResulted', reason, data: igm(value) },
+    { eventId: target.eventId, reason },
+  );
 const voiding = (target: EventEnvelope, reason: string): EventDraft =>
-  draftEvent('EntryVoided', target.occurredAt, { voidedEventId: target.eventId, voidedType: 'LabResulted', reason }, { eventId: target.eventId, reason });
+  draftEvent(
+    'EntryVoided',
+    target.occurredAt,
+    { voidedEventId: target.eventId, voidedType: 'LabResulted', reason },
+    { eventId: target.eventId, reason },
+  );
 
 /** A patient whose first IgM result is corrected twice and whose second one is voided. */
 function aCorrectedStream() {
   const stream = 'patient-ZH01-007';
-  const [enrolled, randomized, first, second] = envelopesOf(stream, 'ZH01', [enrolment('ZH01', '007'), randomization(), labResult(12.5), labResult(3)]);
+  const [enrolled, randomized, first, second] = envelopesOf(stream, 'ZH01', [
+    enrolment('ZH01', '007'),
+    randomization(),
+    labResult(12.5),
+    labResult(3),
+  ]);
   const [fixed] = envelopesOf(stream, 'ZH01', [correction(first, 1.25, 'decimal point misplaced')], 5);
   const [voided] = envelopesOf(stream, 'ZH01', [voiding(second, 'sample of another patient')], 6);
   const [fixedAgain] = envelopesOf(stream, 'ZH01', [correction(first, 1.35, 'lab re-issued the report')], 7);
@@ -47,7 +62,9 @@ describe("a patient's audit history", () => {
 
   it('puts a void under its entry and leaves the entry with no current value', () => {
     const [, , , second] = history.entries;
-    expect(second.amendments).toEqual([expect.objectContaining({ kind: 'void', eventId: story.voided.eventId, reason: 'sample of another patient', data: null })]);
+    expect(second.amendments).toEqual([
+      expect.objectContaining({ kind: 'void', eventId: story.voided.eventId, reason: 'sample of another patient', data: null }),
+    ]);
     expect(second).toMatchObject({ status: 'voided', current: null, data: igm(3) });
   });
 });
@@ -61,7 +78,12 @@ describe("a patient's record as of a moment", () => {
     const entryOf = (record: ReturnType<typeof patientRecordAsOf>) => record.entries.find((entry) => entry.eventId === story.first.eventId);
     expect(entryOf(before)).toMatchObject({ data: igm(12.5), correctedBy: null, voided: false });
     expect(entryOf(after)).toMatchObject({ data: igm(1.25), correctedBy: story.fixed.eventId });
-    expect(after).toMatchObject({ status: 'randomized', kitNumber: 'K-0001', streamVersion: 5, lastGlobalPosition: story.fixed.globalPosition });
+    expect(after).toMatchObject({
+      status: 'randomized',
+      kitNumber: 'K-0001',
+      streamVersion: 5,
+      lastGlobalPosition: story.fixed.globalPosition,
+    });
   });
 
   it('shows the entries only, with voids applied, not the amendments as entries of their own', () => {
@@ -75,6 +97,11 @@ describe("a patient's record as of a moment", () => {
   });
 
   it('is the record of a patient not yet enrolled before the first event', () => {
-    expect(patientRecordAsOf('ZH01-007', [])).toMatchObject({ status: 'not_enrolled', entries: [], streamVersion: 0, lastGlobalPosition: null });
+    expect(patientRecordAsOf('ZH01-007', [])).toMatchObject({
+      status: 'not_enrolled',
+      entries: [],
+      streamVersion: 0,
+      lastGlobalPosition: null,
+    });
   });
 });

@@ -23,6 +23,8 @@ describe('naming a moment of the log', () => {
 
   it('becomes the event store read bound of the same kind', () => {
     expect(readBoundOf({ kind: 'position', position: '9' })).toEqual({ untilGlobalPosition: '9' });
-    expect(readBoundOf({ kind: 'recorded-at', at: '2026-06-01T12:00:00.000Z' })).toEqual({ untilRecordedAt: new Date('2026-06-01T12:00:00Z') });
+    expect(readBoundOf({ kind: 'recorded-at', at: '2026-06-01T12:00:00.000Z' })).toEqual({
+      untilRecordedAt: new Date('2026-06-01T12:00:00Z'),
+    });
   });
 });

@@ -19,7 +19,8 @@ export class InvalidPointInTimeError extends Error {
 }
 
 export function positionPoint(position: string): PointInTime {
-  if (!POSITION.test(position)) throw new InvalidPointInTimeError('position', 'global-position', `position must be a global position (digits), not "${position}"`);
+  if (!POSITION.test(position))
+    throw new InvalidPointInTimeError('position', 'global-position', `position must be a global position (digits), not "${position}"`);
   return { kind: 'position', position: BigInt(position).toString() };
 }
 
@@ -31,7 +32,11 @@ const isCalendarDate = (date: string): boolean => {
 export function instantPoint(at: string): PointInTime {
   const time = INSTANT.test(at) && isCalendarDate(at.slice(0, 10)) ? Date.parse(at) : Number.NaN;
   if (Number.isNaN(time)) {
-    throw new InvalidPointInTimeError('at', 'instant', `at must be an ISO 8601 date-time with an offset, e.g. 2026-06-01T12:00:00Z, not "${at}"`);
+    throw new InvalidPointInTimeError(
+      'at',
+      'instant',
+      `at must be an ISO 8601 date-time with an offset, e.g. 2026-06-01T12:00:00Z, not "${at}"`,
+    );
   }
   return { kind: 'recorded-at', at: new Date(time).toISOString() };
 }
@@ -39,7 +44,11 @@ export function instantPoint(at: string): PointInTime {
 /** From a query with exactly one of `at` and `position`. */
 export function pointInTimeOf(query: { at?: string; position?: string }): PointInTime {
   if ((query.at === undefined) === (query.position === undefined)) {
-    throw new InvalidPointInTimeError('at', 'exactly-one-of-at-or-position', 'give exactly one of at (a recorded-at instant) or position (a global position)');
+    throw new InvalidPointInTimeError(
+      'at',
+      'exactly-one-of-at-or-position',
+      'give exactly one of at (a recorded-at instant) or position (a global position)',
+    );
   }
   return query.position !== undefined ? positionPoint(query.position) : instantPoint(query.at!);
 }

@@ -48,24 +48,39 @@ export class ProjectionAsOfController {
   @Get('as-of')
   @ApiOkResponse({ description: "The read model's rows as of the moment, per table, ordered by primary key and paged by limit/offset" })
   @ApiNotFoundResponse({ description: 'No such projection or table' })
-  async asOf(@CurrentPrincipal() principal: Principal, @Param('name') name: string, @Query() query: ProjectionAsOfQuery): Promise<ProjectionAsOf> {
+  async asOf(
+    @CurrentPrincipal() principal: Principal,
+    @Param('name') name: string,
+    @Query() query: ProjectionAsOfQuery,
+  ): Promise<ProjectionAsOf> {
     const asOf = requestedPointInTime(query);
     const projection = this.projections.find((candidate) => candidate.name === name);
     if (!projection) throw ApiError.notFound(`projection ${name}`, 'name');
-    if (query.table !== undefined && !projection.resolvedTables.has(query.table)) throw ApiError.notFound(`table ${query.table} of ${name}`, 'table');
+    if (query.table !== undefined && !projection.resolvedTables.has(query.table))
+      throw ApiError.notFound(`table ${query.table} of ${name}`, 'table');
     const limit = query.limit ?? DEFAULT_ROWS_PAGE;
     const offset = query.offset ?? 0;
 
-    const result = await withProjectionAsOf(projection, this.store, this.dataSource, { until: readBoundOf(asOf), logger: this.logger }, async (schema, totals) => ({
-      projection: projection.name,
-      asOf,
-      events: totals.events,
-      deadLettered: totals.deadLettered,
-      limit,
-      offset,
-      tables: await readModelRows(this.dataSource, projection, schema, { table: query.table, limit, offset }),
-    }));
-    await this.access.record(principal, { action: 'audit-read', resource: `projection/${projection.name}`, detail: { view: 'as-of', ...asOf, table: query.table ?? null } });
+    const result = await withProjectionAsOf(
+      projection,
+      this.store,
+      this.dataSource,
+      { until: readBoundOf(asOf), logger: this.logger },
+      async (schema, totals) => ({
+        projection: projection.name,
+        asOf,
+        events: totals.events,
+        deadLettered: totals.deadLettered,
+        limit,
+        offset,
+        tables: await readModelRows(this.dataSource, projection, schema, { table: query.table, limit, offset }),
+      }),
+    );
+    await this.access.record(principal, {
+      action: 'audit-read',
+      resource: `projection/${projection.name}`,
+      detail: { view: 'as-of', ...asOf, table: query.table ?? null },
+    });
     return result;
   }
 }

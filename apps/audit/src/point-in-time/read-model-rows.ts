@@ -19,7 +19,10 @@ export interface RowsRequest {
 const quote = (name: string): string => `"${name.replace(/"/g, '""')}"`;
 
 export class UnknownTableError extends Error {
-  constructor(readonly projection: string, readonly table: string) {
+  constructor(
+    readonly projection: string,
+    readonly table: string,
+  ) {
     super(`projection ${projection} has no table "${table}"`);
     this.name = 'UnknownTableError';
   }
@@ -29,8 +32,14 @@ export class UnknownTableError extends Error {
  * The read model's rows in `schema` (the live one or a replay's scratch schema), table by table.
  * Rows come as jsonb so that dates, instants and big numbers look the same whichever schema they are read from.
  */
-export async function readModelRows(dataSource: DataSource, projection: Projection, schema: string, request: RowsRequest): Promise<TableRows[]> {
-  if (request.table !== undefined && !projection.resolvedTables.has(request.table)) throw new UnknownTableError(projection.name, request.table);
+export async function readModelRows(
+  dataSource: DataSource,
+  projection: Projection,
+  schema: string,
+  request: RowsRequest,
+): Promise<TableRows[]> {
+  if (request.table !== undefined && !projection.resolvedTables.has(request.table))
+    throw new UnknownTableError(projection.name, request.table);
   const tables = [...projection.resolvedTables.values()].filter((table) => request.table === undefined || table.name === request.table);
   const result: TableRows[] = [];
   for (const table of tables) {

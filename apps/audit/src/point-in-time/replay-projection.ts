@@ -55,7 +55,7 @@ export async function replayProjection(
   const runner = new ProjectionRunner(projection, dataSource, bounded, { schema: options.schema, logger: options.logger });
   const totals: ReplayUntilTotals = { events: 0, applied: 0, deadLettered: 0 };
   options.onProgress?.(0);
-  for (let checkpoint = START_CHECKPOINT; ; ) {
+  for (let checkpoint = START_CHECKPOINT; ;) {
     const page = await store.readAll(checkpoint, pageSize, until);
     if (page.events.length === 0) return totals;
     const result = await runner.applyBatch(page.events, page.checkpoint);

@@ -1,5 +1,13 @@
 import { Controller, Get, HttpCode, Param, Res } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBearerAuth, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiAcceptedResponse,
+  ApiBearerAuth,
+  ApiForbiddenResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import { ApiError } from '@trialstream/api-common';
 import { RequirePermission } from '@trialstream/auth';
 import type { Response } from 'express';
@@ -26,7 +34,9 @@ export class VerificationController {
 
   @Get(':jobId')
   @ApiOperation({ summary: 'Progress and, once finished, the result of a verification job' })
-  @ApiOkResponse({ description: '`state` passed or failed with `result` (per stream the first broken link, per read model the rows that differ)' })
+  @ApiOkResponse({
+    description: '`state` passed or failed with `result` (per stream the first broken link, per read model the rows that differ)',
+  })
   @ApiNotFoundResponse({ description: 'No such job (finished jobs are kept for a while)' })
   job(@Param('jobId') jobId: string): VerificationJob {
     const job = this.jobs.get(jobId);

@@ -38,7 +38,9 @@ describe('the verification report as a person reads it', () => {
     };
     const lines = describeVerification(report);
     expect(lines[0]).toBe('event log: 2 stream(s) broken (4 streams, 20 events checked)');
-    expect(lines[1]).toBe("  patient-S01-0001 version 4 (event e-4 at global position 11): hash-mismatch: the event's content no longer matches its hash");
+    expect(lines[1]).toBe(
+      "  patient-S01-0001 version 4 (event e-4 at global position 11): hash-mismatch: the event's content no longer matches its hash",
+    );
     expect(lines[2]).toMatch(/^ {2}patient-S02-0001 version 3 \(no event there\): head-mismatch/);
     expect(lines.at(-1)).toBe('verification FAILED');
   });
@@ -48,13 +50,21 @@ describe('the verification report as a person reads it', () => {
       ...identical,
       identical: false,
       deadLetters: 1,
-      tables: [{ table: 'patients', liveRows: 3, rebuiltRows: 3, differences: [{ key: { patient_id: 'S01-0001' }, kind: 'changed' }], truncated: false }],
+      tables: [
+        {
+          table: 'patients',
+          liveRows: 3,
+          rebuiltRows: 3,
+          differences: [{ key: { patient_id: 'S01-0001' }, kind: 'changed' }],
+          truncated: false,
+        },
+      ],
     };
     const broken: ReadModelCheck = { ...identical, projection: 'monitoring', identical: false, tables: [], error: 'no live schema' };
     const lines = describeVerification({ ok: false, log: intactLog, readModels: [differs, broken] });
     expect(lines).toEqual([
       expect.stringMatching(/^event log: intact/),
-      "read model registry: DIFFERS from a rebuild from 20 events; 1 event(s) in its dead-letter table",
+      'read model registry: DIFFERS from a rebuild from 20 events; 1 event(s) in its dead-letter table',
       '  patients: 3 live rows, 3 rebuilt rows',
       '    changed {"patient_id":"S01-0001"}',
       'read model monitoring: could not be verified: no live schema',

@@ -1,5 +1,10 @@
 import {
-  compareWithCheckpoint, type CheckpointComparison, type CheckpointDifferenceKind, type IntegrityProblem, type IntegrityReport, type LogCheckpoint,
+  compareWithCheckpoint,
+  type CheckpointComparison,
+  type CheckpointDifferenceKind,
+  type IntegrityProblem,
+  type IntegrityReport,
+  type LogCheckpoint,
 } from '@trialstream/event-store';
 import {
   readDeadLetters,
@@ -70,13 +75,34 @@ export async function verifyPlatform(
   return { ok, log, ...(anchor ? { anchor } : {}), readModels };
 }
 
-async function checkReadModel(projection: Projection, store: CatchUpSource, dataSource: DataSource, logger?: ProjectionLogger): Promise<ReadModelCheck> {
+async function checkReadModel(
+  projection: Projection,
+  store: CatchUpSource,
+  dataSource: DataSource,
+  logger?: ProjectionLogger,
+): Promise<ReadModelCheck> {
   try {
     const report = await verifyProjection(projection, store, dataSource, { logger });
     const deadLetters = (await readDeadLetters(dataSource, projection.schema)).length;
-    return { projection: projection.name, schema: projection.schema, identical: report.identical, events: report.events, tables: report.tables, deadLetters, error: null };
+    return {
+      projection: projection.name,
+      schema: projection.schema,
+      identical: report.identical,
+      events: report.events,
+      tables: report.tables,
+      deadLetters,
+      error: null,
+    };
   } catch (error) {
-    return { projection: projection.name, schema: projection.schema, identical: false, events: 0, tables: [], deadLetters: 0, error: (error as Error)?.message ?? String(error) };
+    return {
+      projection: projection.name,
+      schema: projection.schema,
+      identical: false,
+      events: 0,
+      tables: [],
+      deadLetters: 0,
+      error: (error as Error)?.message ?? String(error),
+    };
   }
 }
 
@@ -104,7 +130,9 @@ function describeAnchor(anchor: CheckpointComparison): string[] {
   const [first] = anchor.differences;
   return [
     `${of}: DIFFERS, first at ${first.streamId} version ${first.streamVersion}`,
-    ...anchor.differences.map((d) => `  ${d.streamId} version ${d.streamVersion} (pinned at global position ${d.globalPosition}): ${d.kind}: ${CHANGES[d.kind]}`),
+    ...anchor.differences.map(
+      (d) => `  ${d.streamId} version ${d.streamVersion} (pinned at global position ${d.globalPosition}): ${d.kind}: ${CHANGES[d.kind]}`,
+    ),
   ];
 }
 
@@ -132,7 +160,9 @@ export function describeVerification(report: PlatformVerification): string[] {
     } else {
       lines.push(`read model ${check.projection}: DIFFERS from a rebuild from ${check.events} events${deadLetters}`);
       for (const table of check.tables.filter((candidate) => candidate.differences.length > 0)) {
-        lines.push(`  ${table.table}: ${table.liveRows} live rows, ${table.rebuiltRows} rebuilt rows${table.truncated ? ', more differences than listed' : ''}`);
+        lines.push(
+          `  ${table.table}: ${table.liveRows} live rows, ${table.rebuiltRows} rebuilt rows${table.truncated ? ', more differences than listed' : ''}`,
+        );
         for (const difference of table.differences) lines.push(`    ${difference.kind} ${JSON.stringify(difference.key)}`);
       }
     }

@@ -54,7 +54,11 @@ export class VerifySourceDataDto extends MonitorSubmissionDto {
   @IsUUID()
   targetEventId: string;
 
-  @ApiPropertyOptional({ type: [String], example: ['administeredDoseMg'], description: 'Only these fields were verified; omitted: the whole event' })
+  @ApiPropertyOptional({
+    type: [String],
+    example: ['administeredDoseMg'],
+    description: 'Only these fields were verified; omitted: the whole event',
+  })
   @IsOptional()
   @IsArray()
   @ArrayMinSize(1)

@@ -6,7 +6,12 @@ import type { Response } from 'express';
 import { respond } from '@trialstream/write-side';
 import { CorrectEntryDto, VoidEntryDto } from './dto/amendment.dto';
 import {
-  RecordClinicalAssessmentDto, RecordInfusionDto, RecordLabResultDto, RecordNeurographyDto, ReportAdverseEventDto, WithdrawPatientDto,
+  RecordClinicalAssessmentDto,
+  RecordInfusionDto,
+  RecordLabResultDto,
+  RecordNeurographyDto,
+  ReportAdverseEventDto,
+  WithdrawPatientDto,
 } from './dto/clinical-data.dto';
 import { RandomizePatientDto } from './dto/enrol-patient.dto';
 import { GetPatientHistory } from './patient-history';
@@ -35,48 +40,111 @@ export class PatientsController {
     return this.queries.execute(new GetPatientHistory(principal, patientId));
   }
 
-  @Post('randomization') @HttpCode(201) @RequirePermission('submit-clinical-data')
-  async randomize(@CurrentPrincipal() p: Principal, @Param('patientId') id: string, @Body() body: RandomizePatientDto, @Res({ passthrough: true }) res: Response) {
+  @Post('randomization')
+  @HttpCode(201)
+  @RequirePermission('submit-clinical-data')
+  async randomize(
+    @CurrentPrincipal() p: Principal,
+    @Param('patientId') id: string,
+    @Body() body: RandomizePatientDto,
+    @Res({ passthrough: true }) res: Response,
+  ) {
     return respond(await this.commands.execute(new RandomizePatient(p, id, { ...body })), res);
   }
 
-  @Post('infusions') @HttpCode(201) @RequirePermission('submit-clinical-data')
-  infusion(@CurrentPrincipal() p: Principal, @Param('patientId') id: string, @Body() body: RecordInfusionDto, @Res({ passthrough: true }) res: Response) {
+  @Post('infusions')
+  @HttpCode(201)
+  @RequirePermission('submit-clinical-data')
+  infusion(
+    @CurrentPrincipal() p: Principal,
+    @Param('patientId') id: string,
+    @Body() body: RecordInfusionDto,
+    @Res({ passthrough: true }) res: Response,
+  ) {
     return this.submit(p, id, 'infusions', body, res);
   }
 
-  @Post('labs') @HttpCode(201) @RequirePermission('submit-clinical-data')
-  lab(@CurrentPrincipal() p: Principal, @Param('patientId') id: string, @Body() body: RecordLabResultDto, @Res({ passthrough: true }) res: Response) {
+  @Post('labs')
+  @HttpCode(201)
+  @RequirePermission('submit-clinical-data')
+  lab(
+    @CurrentPrincipal() p: Principal,
+    @Param('patientId') id: string,
+    @Body() body: RecordLabResultDto,
+    @Res({ passthrough: true }) res: Response,
+  ) {
     return this.submit(p, id, 'labs', body, res);
   }
 
-  @Post('neurography') @HttpCode(201) @RequirePermission('submit-clinical-data')
-  neurography(@CurrentPrincipal() p: Principal, @Param('patientId') id: string, @Body() body: RecordNeurographyDto, @Res({ passthrough: true }) res: Response) {
+  @Post('neurography')
+  @HttpCode(201)
+  @RequirePermission('submit-clinical-data')
+  neurography(
+    @CurrentPrincipal() p: Principal,
+    @Param('patientId') id: string,
+    @Body() body: RecordNeurographyDto,
+    @Res({ passthrough: true }) res: Response,
+  ) {
     return this.submit(p, id, 'neurography', body, res);
   }
 
-  @Post('assessments') @HttpCode(201) @RequirePermission('submit-clinical-data')
-  assessment(@CurrentPrincipal() p: Principal, @Param('patientId') id: string, @Body() body: RecordClinicalAssessmentDto, @Res({ passthrough: true }) res: Response) {
+  @Post('assessments')
+  @HttpCode(201)
+  @RequirePermission('submit-clinical-data')
+  assessment(
+    @CurrentPrincipal() p: Principal,
+    @Param('patientId') id: string,
+    @Body() body: RecordClinicalAssessmentDto,
+    @Res({ passthrough: true }) res: Response,
+  ) {
     return this.submit(p, id, 'assessments', body, res);
   }
 
-  @Post('adverse-events') @HttpCode(201) @RequirePermission('submit-clinical-data')
-  adverseEvent(@CurrentPrincipal() p: Principal, @Param('patientId') id: string, @Body() body: ReportAdverseEventDto, @Res({ passthrough: true }) res: Response) {
+  @Post('adverse-events')
+  @HttpCode(201)
+  @RequirePermission('submit-clinical-data')
+  adverseEvent(
+    @CurrentPrincipal() p: Principal,
+    @Param('patientId') id: string,
+    @Body() body: ReportAdverseEventDto,
+    @Res({ passthrough: true }) res: Response,
+  ) {
     return this.submit(p, id, 'adverse-events', body, res);
   }
 
-  @Post('withdrawal') @HttpCode(201) @RequirePermission('submit-clinical-data')
-  withdraw(@CurrentPrincipal() p: Principal, @Param('patientId') id: string, @Body() body: WithdrawPatientDto, @Res({ passthrough: true }) res: Response) {
+  @Post('withdrawal')
+  @HttpCode(201)
+  @RequirePermission('submit-clinical-data')
+  withdraw(
+    @CurrentPrincipal() p: Principal,
+    @Param('patientId') id: string,
+    @Body() body: WithdrawPatientDto,
+    @Res({ passthrough: true }) res: Response,
+  ) {
     return this.submit(p, id, 'withdrawal', body, res);
   }
 
-  @Post('corrections') @HttpCode(201) @RequirePermission('submit-clinical-data')
-  correct(@CurrentPrincipal() p: Principal, @Param('patientId') id: string, @Body() body: CorrectEntryDto, @Res({ passthrough: true }) res: Response) {
+  @Post('corrections')
+  @HttpCode(201)
+  @RequirePermission('submit-clinical-data')
+  correct(
+    @CurrentPrincipal() p: Principal,
+    @Param('patientId') id: string,
+    @Body() body: CorrectEntryDto,
+    @Res({ passthrough: true }) res: Response,
+  ) {
     return this.submit(p, id, 'corrections', body, res);
   }
 
-  @Post('voids') @HttpCode(201) @RequirePermission('submit-clinical-data')
-  void(@CurrentPrincipal() p: Principal, @Param('patientId') id: string, @Body() body: VoidEntryDto, @Res({ passthrough: true }) res: Response) {
+  @Post('voids')
+  @HttpCode(201)
+  @RequirePermission('submit-clinical-data')
+  void(
+    @CurrentPrincipal() p: Principal,
+    @Param('patientId') id: string,
+    @Body() body: VoidEntryDto,
+    @Res({ passthrough: true }) res: Response,
+  ) {
     return this.submit(p, id, 'voids', body, res);
   }
 }

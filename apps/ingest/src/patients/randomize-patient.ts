@@ -66,12 +66,20 @@ export class RandomizePatientHandler implements ICommandHandler<RandomizePatient
   async execute({ principal, patientId, body }: RandomizePatient): Promise<WriteResult> {
     if (!(await this.allocation.isLoaded())) {
       if (body.kitNumber === undefined) {
-        throw refuse('kitNumber', KIT_ASSIGNMENT_RULE.noListLoaded, 'no allocation list is loaded: report the kit dispensed, or load the list first');
+        throw refuse(
+          'kitNumber',
+          KIT_ASSIGNMENT_RULE.noListLoaded,
+          'no allocation list is loaded: report the kit dispensed, or load the list first',
+        );
       }
       return this.record(principal, patientId, body, { kitNumber: body.kitNumber, stratum: body.stratum });
     }
     if (body.kitNumber !== undefined) {
-      throw refuse('kitNumber', KIT_ASSIGNMENT_RULE.assignedByServer, 'the server assigns the kit from the allocation list: send no kitNumber');
+      throw refuse(
+        'kitNumber',
+        KIT_ASSIGNMENT_RULE.assignedByServer,
+        'the server assigns the kit from the allocation list: send no kitNumber',
+      );
     }
 
     const streamId = patientStreamId(patientId);
@@ -117,7 +125,11 @@ export class RandomizePatientHandler implements ICommandHandler<RandomizePatient
       fold: patientStateFrom,
       authorize: (state) => assertPatientAccess(principal, patientId, state, 'submit-clinical-data'),
       decide: (state, ctx) =>
-        decideRandomization(state, { occurredAt: body.occurredAt, kitNumber: kit.kitNumber, stratum: kit.stratum ?? (state.siteId as string) }, ctx),
+        decideRandomization(
+          state,
+          { occurredAt: body.occurredAt, kitNumber: kit.kitNumber, stratum: kit.stratum ?? (state.siteId as string) },
+          ctx,
+        ),
     });
   }
 }

@@ -2,8 +2,15 @@ import { Body, Controller, Get, HttpCode, Inject, Param, Post, Req, Res } from '
 import { ApiBearerAuth, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { Accounts, CurrentPrincipal, Principal, RequirePermission, SignatureCredentialsDto, sessionOf } from '@trialstream/auth';
 import {
-  decideSignature, EventEnvelope, monitoredPatientStateFrom, patientStateFrom, patientStreamId,
-  SIGNATURE_MEANINGS, SignatureMeaning, SignatureRecord, signaturesInOrder,
+  decideSignature,
+  EventEnvelope,
+  monitoredPatientStateFrom,
+  patientStateFrom,
+  patientStreamId,
+  SIGNATURE_MEANINGS,
+  SignatureMeaning,
+  SignatureRecord,
+  signaturesInOrder,
 } from '@trialstream/domain';
 import { EVENT_STORE, PostgresEventStore } from '@trialstream/event-store';
 import { Type } from 'class-transformer';
@@ -14,25 +21,36 @@ import { assertPatientAccess } from '../patients/submit-patient-data';
 import { respond, StreamWriter } from '@trialstream/write-side';
 
 class SignatureScopeDto {
-  @ApiProperty({ enum: ['casebook', 'visit'] }) @IsIn(['casebook', 'visit'])
+  @ApiProperty({ enum: ['casebook', 'visit'] })
+  @IsIn(['casebook', 'visit'])
   kind: 'casebook' | 'visit';
 
   @ApiProperty({ required: false, example: 'baseline', description: "a visit of the protocol's schedule (scope `visit` only)" })
-  @ValidateIf((scope: SignatureScopeDto) => scope.kind === 'visit') @IsString() @Matches(/^[a-z0-9-]{1,64}$/)
+  @ValidateIf((scope: SignatureScopeDto) => scope.kind === 'visit')
+  @IsString()
+  @Matches(/^[a-z0-9-]{1,64}$/)
   visit?: string;
 }
 
 export class SignDto extends SignatureCredentialsDto {
-  @ApiProperty({ example: 'sign-0001' }) @IsString() @Length(1, 100)
+  @ApiProperty({ example: 'sign-0001' })
+  @IsString()
+  @Length(1, 100)
   submissionId: string;
 
-  @ApiProperty({ enum: SIGNATURE_MEANINGS }) @IsIn(SIGNATURE_MEANINGS)
+  @ApiProperty({ enum: SIGNATURE_MEANINGS })
+  @IsIn(SIGNATURE_MEANINGS)
   meaning: SignatureMeaning;
 
-  @ApiProperty({ type: SignatureScopeDto }) @ValidateNested() @Type(() => SignatureScopeDto)
+  @ApiProperty({ type: SignatureScopeDto })
+  @ValidateNested()
+  @Type(() => SignatureScopeDto)
   scope: SignatureScopeDto;
 
-  @ApiProperty({ required: false }) @IsOptional() @IsInt() @Min(0)
+  @ApiProperty({ required: false })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
   expectedVersion?: number;
 }
 
@@ -74,7 +92,8 @@ export class SignaturesController {
       printedName: principal.name,
       role: principal.role,
     };
-    const scope = body.scope.kind === 'casebook' ? ({ kind: 'casebook' } as const) : ({ kind: 'visit', visit: String(body.scope.visit) } as const);
+    const scope =
+      body.scope.kind === 'casebook' ? ({ kind: 'casebook' } as const) : ({ kind: 'visit', visit: String(body.scope.visit) } as const);
     const signatureId = randomUUID();
     const result = await this.writer.write<{ events: EventEnvelope[] }>({
       principal,

@@ -3,7 +3,14 @@ import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { ApiError } from '@trialstream/api-common';
 import { authorize, Principal } from '@trialstream/auth';
 import {
-  decideEnrolment, EnrolmentCommand, evolveSite, initialSiteState, patientIdFor, patientStateFrom, patientStreamId, PatientState,
+  decideEnrolment,
+  EnrolmentCommand,
+  evolveSite,
+  initialSiteState,
+  patientIdFor,
+  patientStateFrom,
+  patientStreamId,
+  PatientState,
   siteStreamId,
 } from '@trialstream/domain';
 import type { PostgresEventStore } from '@trialstream/event-store';
@@ -30,7 +37,9 @@ export class EnrolPatientHandler implements ICommandHandler<EnrolPatient, WriteR
     if (denial) throw ApiError.forbidden(denial.message, [{ field: 'siteId', rule: denial.rule }]);
     const site = (await this.store.readStream(siteStreamId(siteId))).reduce(evolveSite, initialSiteState);
     if (!site.activated) {
-      throw new ApiError(404, 'not_found', `Site ${siteId} is not an activated site of this trial`, [{ field: 'siteId', rule: 'activated-site' }]);
+      throw new ApiError(404, 'not_found', `Site ${siteId} is not an activated site of this trial`, [
+        { field: 'siteId', rule: 'activated-site' },
+      ]);
     }
     const { submissionId, expectedVersion, ...fields } = body;
     const patientId = patientIdFor(siteId, String(fields.screeningNumber));

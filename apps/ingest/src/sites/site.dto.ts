@@ -8,7 +8,10 @@ export class ActivateSiteDto {
   @Matches(/^[A-Za-z0-9._:-]+$/, { message: 'submissionId may contain only letters, digits and . _ : -' })
   submissionId: string;
 
-  @ApiProperty({ example: 'S01', description: "Short site code; part of every subject number. The protocol's site id pattern decides (422 site-id-pattern)" })
+  @ApiProperty({
+    example: 'S01',
+    description: "Short site code; part of every subject number. The protocol's site id pattern decides (422 site-id-pattern)",
+  })
   @Matches(/^[A-Z0-9][A-Z0-9-]{0,19}$/, { message: 'siteId must be up to 20 capital letters, digits or hyphens' })
   siteId: string;
 

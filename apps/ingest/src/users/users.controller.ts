@@ -1,7 +1,15 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { ApiError } from '@trialstream/api-common';
-import { Accounts, AnyAuthenticatedRole, CurrentPrincipal, Principal, RequirePermission, UserDirectory, UserRejectedError } from '@trialstream/auth';
+import {
+  Accounts,
+  AnyAuthenticatedRole,
+  CurrentPrincipal,
+  Principal,
+  RequirePermission,
+  UserDirectory,
+  UserRejectedError,
+} from '@trialstream/auth';
 import { ROLES, Role, siteStreamId } from '@trialstream/domain';
 import { EVENT_STORE, type PostgresEventStore } from '@trialstream/event-store';
 import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, Length } from 'class-validator';
@@ -22,7 +30,12 @@ export class CreateUserDto {
   @IsIn(ROLES)
   role: Role;
 
-  @ApiPropertyOptional({ type: [String], example: ['S01'], default: [], description: 'one site for a coordinator or investigator, the assigned sites for a monitor; omitted for other roles' })
+  @ApiPropertyOptional({
+    type: [String],
+    example: ['S01'],
+    default: [],
+    description: 'one site for a coordinator or investigator, the assigned sites for a monitor; omitted for other roles',
+  })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(200)

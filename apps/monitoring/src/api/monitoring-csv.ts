@@ -24,9 +24,14 @@ const csvOf = <T>(columns: readonly Column<T>[], items: readonly T[]): string =>
   );
 
 const visitIds = (visits: readonly VisitView[]): string => visits.map((visit) => visit.visitId).join(' ');
-const missingForms = (visits: readonly VisitView[]): string => visits.map((visit) => `${visit.visitId}: ${visit.missingForms.join(' ')}`).join('; ');
+const missingForms = (visits: readonly VisitView[]): string =>
+  visits.map((visit) => `${visit.visitId}: ${visit.missingForms.join(' ')}`).join('; ');
 const valueText = (value: unknown): CsvValue =>
-  value === undefined ? null : value === null || ['string', 'number', 'boolean'].includes(typeof value) ? (value as CsvValue) : JSON.stringify(value);
+  value === undefined
+    ? null
+    : value === null || ['string', 'number', 'boolean'].includes(typeof value)
+      ? (value as CsvValue)
+      : JSON.stringify(value);
 
 const SITE_COLUMNS: readonly Column<SiteIndicators>[] = [
   ['siteId', (s) => s.siteId],

@@ -10,7 +10,15 @@ import type { DeviationView, QueryView } from '../indicators/patient-monitoring'
 import type { SiteIndicators } from '../indicators/site-indicators';
 import { deviationsCsv, patientsCsv, queriesCsv, sitesCsv } from './monitoring-csv';
 import {
-  AsOfQuery, DEFAULT_PAGE_SIZE, DeviationFilterQuery, SignatureFilterQuery, DeviationPageQuery, PatientFilterQuery, PatientPageQuery, QueryFilterQuery, QueryPageQuery,
+  AsOfQuery,
+  DEFAULT_PAGE_SIZE,
+  DeviationFilterQuery,
+  SignatureFilterQuery,
+  DeviationPageQuery,
+  PatientFilterQuery,
+  PatientPageQuery,
+  QueryFilterQuery,
+  QueryPageQuery,
 } from './monitoring-query.dto';
 import { MonitoringService } from './monitoring.service';
 import { deviationList, Page, pageOf, patientList, PatientListItem, queryList } from './site-lists';
@@ -51,7 +59,11 @@ export class MonitoringController {
 
   @Get(':siteId')
   @ApiOkResponse({ description: "One site's indicators at the reporting date" })
-  async site(@CurrentPrincipal() principal: Principal, @Param('siteId') siteId: string, @Query() query: AsOfQuery): Promise<SiteIndicators> {
+  async site(
+    @CurrentPrincipal() principal: Principal,
+    @Param('siteId') siteId: string,
+    @Query() query: AsOfQuery,
+  ): Promise<SiteIndicators> {
     return this.monitoring.indicators(await this.monitoring.siteAt(principal, siteId, query.asOf));
   }
 
@@ -60,7 +72,8 @@ export class MonitoringController {
   async signatures(@CurrentPrincipal() principal: Principal, @Param('siteId') siteId: string, @Query() query: SignatureFilterQuery) {
     const { asOf, items } = await this.monitoring.signatures(principal, siteId, query.asOf);
     const wanted = query.status;
-    const selected = wanted === undefined ? items : items.filter((item) => (wanted === 'awaiting' ? isAwaitingSignature(item) : item.status === wanted));
+    const selected =
+      wanted === undefined ? items : items.filter((item) => (wanted === 'awaiting' ? isAwaitingSignature(item) : item.status === wanted));
     return { asOf, items: selected };
   }
 
@@ -84,7 +97,13 @@ export class MonitoringController {
     @Res({ passthrough: true }) res: Response,
   ) {
     const { asOf, patients } = await this.monitoring.siteAt(principal, siteId, query.asOf);
-    return this.export(principal, res, `monitoring/sites/${siteId}/patients`, { ...query, asOf }, patientsCsv(patientList(patients, query)));
+    return this.export(
+      principal,
+      res,
+      `monitoring/sites/${siteId}/patients`,
+      { ...query, asOf },
+      patientsCsv(patientList(patients, query)),
+    );
   }
 
   @Get(':siteId/deviations')
@@ -107,7 +126,13 @@ export class MonitoringController {
     @Res({ passthrough: true }) res: Response,
   ) {
     const { asOf, patients } = await this.monitoring.siteAt(principal, siteId, query.asOf);
-    return this.export(principal, res, `monitoring/sites/${siteId}/deviations`, { ...query, asOf }, deviationsCsv(deviationList(patients, query)));
+    return this.export(
+      principal,
+      res,
+      `monitoring/sites/${siteId}/deviations`,
+      { ...query, asOf },
+      deviationsCsv(deviationList(patients, query)),
+    );
   }
 
   @Get(':siteId/queries')
@@ -134,7 +159,13 @@ export class MonitoringController {
   }
 
   /** A list leaving the platform is an audited access, recorded before the file is sent. */
-  private async export(principal: Principal, res: Response, resource: string, detail: Record<string, unknown>, csv: string): Promise<string> {
+  private async export(
+    principal: Principal,
+    res: Response,
+    resource: string,
+    detail: Record<string, unknown>,
+    csv: string,
+  ): Promise<string> {
     await this.accessLog.record(principal, { action: 'export', resource, detail });
     const filename = `${resource.replace(/\//g, '-')}-${String(detail.asOf)}.csv`;
     res.setHeader('Content-Type', 'text/csv; charset=utf-8');

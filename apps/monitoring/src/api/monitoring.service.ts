@@ -36,8 +36,17 @@ export class MonitoringService {
     const asOf = this.asOf(asked);
     const scope = siteScope(principal);
     const sites = await this.reader.sites(scope.allSites ? null : scope.siteIds);
-    const patients = await this.atDate(sites.map((site) => site.siteId), asOf);
-    return sites.map((site) => siteIndicators(site, patients.filter((patient) => patient.siteId === site.siteId), asOf));
+    const patients = await this.atDate(
+      sites.map((site) => site.siteId),
+      asOf,
+    );
+    return sites.map((site) =>
+      siteIndicators(
+        site,
+        patients.filter((patient) => patient.siteId === site.siteId),
+        asOf,
+      ),
+    );
   }
 
   async siteAt(principal: Principal, siteId: string, asked?: string): Promise<SiteAtDate> {
@@ -50,12 +59,18 @@ export class MonitoringService {
   }
 
   /** The signature state of each patient's casebook and visits with data (the monitors' view of what awaits signature). */
-  async signatures(principal: Principal, siteId: string, asked?: string): Promise<{ asOf: string; items: Array<ScopeSignatureStatus & { patientId: string }> }> {
+  async signatures(
+    principal: Principal,
+    siteId: string,
+    asked?: string,
+  ): Promise<{ asOf: string; items: Array<ScopeSignatureStatus & { patientId: string }> }> {
     const { asOf } = await this.siteAt(principal, siteId, asked);
     const facts = await this.reader.patientsOf([siteId], asOf);
     await this.protocols.refresh();
     const { schedule } = this.protocols.inForceAt(asOf.slice(0, 10));
-    const items = facts.flatMap((patient) => signatureStatusOf(patient.state, schedule, asOf).map((status) => ({ patientId: patient.patientId, ...status })));
+    const items = facts.flatMap((patient) =>
+      signatureStatusOf(patient.state, schedule, asOf).map((status) => ({ patientId: patient.patientId, ...status })),
+    );
     return { asOf, items };
   }
 

@@ -1,5 +1,12 @@
 import { sdvShare, type MonitoringDeviationCode, type QueryStatus } from '@trialstream/domain';
-import type { DeviationView, PatientMonitoring, PatientStatusOnDate, QueryView, VisitCounts, VisitView } from '../indicators/patient-monitoring';
+import type {
+  DeviationView,
+  PatientMonitoring,
+  PatientStatusOnDate,
+  QueryView,
+  VisitCounts,
+  VisitView,
+} from '../indicators/patient-monitoring';
 
 export interface Page<T> {
   items: T[];

@@ -2,7 +2,13 @@ import { fieldValueOf } from './field-value';
 
 const study = {
   occurredAt: '2024-02-01',
-  data: { limbTemperatureC: 31, nerves: [{ nerve: 'ulnar', cmapAmplitudeMv: 6.1 }, { nerve: 'sural', snapAmplitudeUv: 2 }] },
+  data: {
+    limbTemperatureC: 31,
+    nerves: [
+      { nerve: 'ulnar', cmapAmplitudeMv: 6.1 },
+      { nerve: 'sural', snapAmplitudeUv: 2 },
+    ],
+  },
 };
 
 describe('the value a queried field names', () => {

@@ -1,11 +1,27 @@
 import {
-  ANTI_MAG_RITUXIMAB_PROTOCOL, ANTI_MAG_RITUXIMAB_VISIT_SCHEDULE, CommittedEvent, decideAnswerQuery, decideCloseQuery, decideCorrection,
-  decideInfusion, decideLabResult, decideNeurography, decideRaiseQuery, decideVoid, decideWithdrawal, type EventEnvelope,
+  ANTI_MAG_RITUXIMAB_PROTOCOL,
+  ANTI_MAG_RITUXIMAB_VISIT_SCHEDULE,
+  CommittedEvent,
+  decideAnswerQuery,
+  decideCloseQuery,
+  decideCorrection,
+  decideInfusion,
+  decideLabResult,
+  decideNeurography,
+  decideRaiseQuery,
+  decideVoid,
+  decideWithdrawal,
+  type EventEnvelope,
 } from '@trialstream/domain';
 import { InMemoryReadModel } from '@trialstream/projections';
 import { aMonitoredPatient, at } from '@trialstream/domain/monitoring/testing/builders';
 import {
-  aPatient, context, infusionCommand, labResultCommand, neurographyCommand, withdrawalCommand,
+  aPatient,
+  context,
+  infusionCommand,
+  labResultCommand,
+  neurographyCommand,
+  withdrawalCommand,
 } from '@trialstream/domain/testing/builders';
 import { CODE_BREAK_EVENT_TYPE } from '../projection/blinded-fold';
 import { MONITORING_PATIENTS, monitoredStateOf, type MonitoringPatientRow } from '../projection/monitoring-rows';
@@ -30,7 +46,11 @@ describe('a patient’s monitoring picture at a date', () => {
     const facts = await factsOf(aPatient().enrolled().randomized().withdrawn().events);
 
     expect(patientMonitoringAt(facts, '2024-01-09', RULES)).toBeNull();
-    expect(patientMonitoringAt(facts, '2024-01-15', RULES)).toMatchObject({ status: 'enrolled', consentDate: '2024-01-10', randomizationDate: null });
+    expect(patientMonitoringAt(facts, '2024-01-15', RULES)).toMatchObject({
+      status: 'enrolled',
+      consentDate: '2024-01-10',
+      randomizationDate: null,
+    });
     expect(patientMonitoringAt(facts, '2024-02-01', RULES)).toMatchObject({ status: 'randomized', randomizationDate: '2024-01-20' });
     expect(patientMonitoringAt(facts, '2024-05-02', RULES)).toMatchObject({ status: 'withdrawn', withdrawalDate: '2024-05-01' });
   });
@@ -57,7 +77,9 @@ describe('a patient’s monitoring picture at a date', () => {
   });
 
   it('tracks no visit for a screen failure, which accepts no data to complete one', async () => {
-    const failed = aPatient().enrolled({ eligibility: { met: false, criteria: [{ code: 'ANTI_MAG_ABOVE_1000_BTU', met: false }] } } as never);
+    const failed = aPatient().enrolled({
+      eligibility: { met: false, criteria: [{ code: 'ANTI_MAG_ABOVE_1000_BTU', met: false }] },
+    } as never);
     const picture = patientMonitoringAt(await factsOf(failed.events), '2024-06-01', RULES)!;
 
     expect(picture.status).toBe('screen_failed');
@@ -84,14 +106,22 @@ describe('a patient’s monitoring picture at a date', () => {
   it('replays each query to the date, with its age, and shows the questioned field as corrected', async () => {
     const patient = aMonitoredPatient();
     const infusion = patient.clinical.record(decideInfusion, infusionCommand({ administeredDoseMg: 900 }));
-    patient.act(decideRaiseQuery, { queryId: 'q-1', targetEventId: infusion, field: 'administeredDoseMg', text: 'Log says 740 mg' }, at('2024-06-03T08:00:00Z'));
-    const correction = patient.clinical.record(decideCorrection, {
-      occurredAt: '2024-02-01',
-      correctedEventId: infusion,
-      correctedType: 'InfusionGiven',
-      reason: 'pharmacy log',
-      data: { doseLevelMgPerM2: 375, administeredDoseMg: 740 },
-    }, later);
+    patient.act(
+      decideRaiseQuery,
+      { queryId: 'q-1', targetEventId: infusion, field: 'administeredDoseMg', text: 'Log says 740 mg' },
+      at('2024-06-03T08:00:00Z'),
+    );
+    const correction = patient.clinical.record(
+      decideCorrection,
+      {
+        occurredAt: '2024-02-01',
+        correctedEventId: infusion,
+        correctedType: 'InfusionGiven',
+        reason: 'pharmacy log',
+        data: { doseLevelMgPerM2: 375, administeredDoseMg: 740 },
+      },
+      later,
+    );
     patient.act(decideAnswerQuery, { queryId: 'q-1', text: 'Corrected', correctionEventId: correction }, at('2024-06-04T09:00:00Z'));
     patient.act(decideCloseQuery, { queryId: 'q-1' }, at('2024-06-07T10:00:00Z'));
     const facts = await factsOf(patient.fixture.events);

@@ -1,7 +1,25 @@
 import {
-  AdverseEventReported, AMENDABLE_EVENT_TYPES, asOfDate, clinicalTimeOf, dataEntryLatency, FormCode, MonitoredPatientState,
-  ProtocolDefinition, ProtocolDeviation, protocolDeviationsOf, patientVisitStatus, queryAge, QueryStatus, QueryStep, queryStatusAt,
-  recordedEventsOf, scheduleDatesOf, sdvCountsOf, VisitSchedule, VisitStatus, visitWindowDeviations,
+  AdverseEventReported,
+  AMENDABLE_EVENT_TYPES,
+  asOfDate,
+  clinicalTimeOf,
+  dataEntryLatency,
+  FormCode,
+  MonitoredPatientState,
+  ProtocolDefinition,
+  ProtocolDeviation,
+  protocolDeviationsOf,
+  patientVisitStatus,
+  queryAge,
+  QueryStatus,
+  QueryStep,
+  queryStatusAt,
+  recordedEventsOf,
+  scheduleDatesOf,
+  sdvCountsOf,
+  VisitSchedule,
+  VisitStatus,
+  visitWindowDeviations,
 } from '@trialstream/domain';
 import { CODE_BREAK_EVENT_TYPE } from '../projection/blinded-fold';
 import type { LoggedEvent } from '../projection/monitoring-rows';
@@ -106,7 +124,14 @@ function statusOnDate(dates: ReturnType<typeof scheduleDatesOf>): PatientStatusO
 }
 
 const visitView = ({ visitId, label, kind, targetDate, windowStart, windowEnd, status, missingForms }: VisitView): VisitView => ({
-  visitId, label, kind, targetDate, windowStart, windowEnd, status, missingForms,
+  visitId,
+  label,
+  kind,
+  targetDate,
+  windowStart,
+  windowEnd,
+  status,
+  missingForms,
 });
 
 function visitCounts(visits: readonly VisitView[]): VisitCounts {
@@ -147,7 +172,9 @@ function queryViews(facts: PatientFacts, asOf: string): QueryView[] {
         raisedAt: query.raisedAt,
         ageDays,
         reopenedCount: history.filter((step) => step.action === 'reopen').length,
-        answer: answer ? { text: answer.text ?? '', at: answer.at, ...(answer.correctionEventId ? { correctionEventId: answer.correctionEventId } : {}) } : null,
+        answer: answer
+          ? { text: answer.text ?? '', at: answer.at, ...(answer.correctionEventId ? { correctionEventId: answer.correctionEventId } : {}) }
+          : null,
         currentValue: target ? (fieldValueOf(target, query.field) ?? null) : null,
         history,
       },
@@ -158,7 +185,10 @@ function queryViews(facts: PatientFacts, asOf: string): QueryView[] {
 function latenciesOf(facts: PatientFacts, until: string): number[] {
   const entries = facts.state.patient.entries;
   return facts.log
-    .filter((logged) => CLINICAL_ENTRY_TYPES.includes(logged.type) && entries[logged.eventId]?.voided === false && dateOf(logged.occurredAt) <= until)
+    .filter(
+      (logged) =>
+        CLINICAL_ENTRY_TYPES.includes(logged.type) && entries[logged.eventId]?.voided === false && dateOf(logged.occurredAt) <= until,
+    )
     .map((logged) => dataEntryLatency(logged.occurredAt, logged.recordedAt));
 }
 
@@ -186,7 +216,9 @@ export function patientMonitoringAt(facts: PatientFacts, asOf: string, rules: Mo
   ]
     .sort((a, b) => (a.occurredOn < b.occurredOn ? -1 : a.occurredOn > b.occurredOn ? 1 : a.code.localeCompare(b.code)))
     .map((deviation) => ({ patientId: facts.patientId, ...deviation }));
-  const adverseEvents = recorded.filter((event) => event.type === 'AdverseEventReported' && !event.voided && dateOf(event.occurredAt) <= until);
+  const adverseEvents = recorded.filter(
+    (event) => event.type === 'AdverseEventReported' && !event.voided && dateOf(event.occurredAt) <= until,
+  );
 
   return {
     patientId: facts.patientId,

@@ -50,7 +50,13 @@ describe('a site’s indicators', () => {
   });
 
   it('adds visits, deviations, adverse events and code-breaks over patients', () => {
-    const deviation = { patientId: 'ZH01-001', code: 'infusion-out-of-window' as const, eventIds: ['e'], occurredOn: '2024-02-01', detail: '' };
+    const deviation = {
+      patientId: 'ZH01-001',
+      code: 'infusion-out-of-window' as const,
+      eventIds: ['e'],
+      occurredOn: '2024-02-01',
+      detail: '',
+    };
     const indicators = siteIndicators(
       site,
       [
@@ -75,7 +81,10 @@ describe('a site’s indicators', () => {
     const indicators = siteIndicators(
       site,
       [
-        aPicture({ queries: [aQuery('open', 3), aQuery('open', 12), aQuery('closed', 2)], sourceDataVerification: { verified: 1, eligible: 5 } }),
+        aPicture({
+          queries: [aQuery('open', 3), aQuery('open', 12), aQuery('closed', 2)],
+          sourceDataVerification: { verified: 1, eligible: 5 },
+        }),
         aPicture({ queries: [aQuery('answered', 4)], sourceDataVerification: { verified: 2, eligible: 3 } }),
       ],
       '2024-06-01',

@@ -1,5 +1,11 @@
 import {
-  DEVIATION_CODES, LatencySummary, latencySummary, MonitoringDeviationCode, QueryStatus, sdvShare, VISIT_OUT_OF_WINDOW,
+  DEVIATION_CODES,
+  LatencySummary,
+  latencySummary,
+  MonitoringDeviationCode,
+  QueryStatus,
+  sdvShare,
+  VISIT_OUT_OF_WINDOW,
 } from '@trialstream/domain';
 import type { PatientMonitoring, VisitCounts } from './patient-monitoring';
 
@@ -42,7 +48,11 @@ function queryCount(patients: readonly PatientMonitoring[], status: QueryStatus)
   return { count: ages.length, oldestAgeDays: ages.length === 0 ? null : Math.max(...ages) };
 }
 
-export function siteIndicators(site: { siteId: string; name: string | null }, patients: readonly PatientMonitoring[], asOf: string): SiteIndicators {
+export function siteIndicators(
+  site: { siteId: string; name: string | null },
+  patients: readonly PatientMonitoring[],
+  asOf: string,
+): SiteIndicators {
   const count = (predicate: (patient: PatientMonitoring) => boolean) => patients.filter(predicate).length;
   const visits = (key: keyof VisitCounts) => sum(patients.map((patient) => patient.visitCounts[key]));
   const deviations = patients.flatMap((patient) => patient.deviations);

@@ -1,6 +1,15 @@
 import {
-  CommittedEvent, EntryCorrected, EventEnvelope, isAllocationRevealing, isEventType, isMonitoredEventType, isMonitoringEventType, isSignatureEventType,
-  MONITORED_EVENT_FIELDS, ProtocolDefinition, redactForBlindedReader,
+  CommittedEvent,
+  EntryCorrected,
+  EventEnvelope,
+  isAllocationRevealing,
+  isEventType,
+  isMonitoredEventType,
+  isMonitoringEventType,
+  isSignatureEventType,
+  MONITORED_EVENT_FIELDS,
+  ProtocolDefinition,
+  redactForBlindedReader,
 } from '@trialstream/domain';
 
 /**
@@ -23,7 +32,10 @@ const monitoredFieldsOf = (type: string, data: unknown): unknown => {
  * reach the read model, let alone a response or an export built from it. Undefined for events the
  * monitoring fold does not take (a code-break is counted, not folded).
  */
-export function blindedForMonitoring(protocol: Pick<ProtocolDefinition, 'maskedAnalytes'>, event: EventEnvelope): CommittedEvent | undefined {
+export function blindedForMonitoring(
+  protocol: Pick<ProtocolDefinition, 'maskedAnalytes'>,
+  event: EventEnvelope,
+): CommittedEvent | undefined {
   const committed = { eventId: event.eventId, type: event.type, schemaVersion: event.schemaVersion, occurredAt: event.occurredAt };
   // A signature's hash covers the blinded view of its data (see signatureScopeContent): nothing to remove.
   if (isMonitoringEventType(event.type) || isSignatureEventType(event.type)) return { ...committed, data: event.data };

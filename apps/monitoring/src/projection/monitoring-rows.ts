@@ -46,7 +46,9 @@ export type MonitoringSiteRow = {
 export function monitoredStateOf(row: Pick<MonitoringPatientRow, 'state' | 'log'>): MonitoredPatientState {
   const { entries } = row.state.patient;
   const ordered = Object.fromEntries(
-    row.log.filter(({ eventId }) => Object.prototype.hasOwnProperty.call(entries, eventId)).map(({ eventId }) => [eventId, entries[eventId]]),
+    row.log
+      .filter(({ eventId }) => Object.prototype.hasOwnProperty.call(entries, eventId))
+      .map(({ eventId }) => [eventId, entries[eventId]]),
   );
   return { ...row.state, patient: { ...row.state.patient, entries: ordered } };
 }

@@ -1,6 +1,13 @@
 import {
-  ANTI_MAG_RITUXIMAB_PROTOCOL, decideCorrection, decideInfusion, decideLabResult, decideRaiseQuery, decideSourceDataVerification,
-  draftEvent, monitoredPatientStateFrom, type EventEnvelope,
+  ANTI_MAG_RITUXIMAB_PROTOCOL,
+  decideCorrection,
+  decideInfusion,
+  decideLabResult,
+  decideRaiseQuery,
+  decideSourceDataVerification,
+  draftEvent,
+  monitoredPatientStateFrom,
+  type EventEnvelope,
 } from '@trialstream/domain';
 import { InMemoryReadModel } from '@trialstream/projections';
 import { aMonitoredPatient } from '@trialstream/domain/monitoring/testing/builders';
@@ -36,10 +43,21 @@ describe('the monitoring projection', () => {
     const model = await modelOf(envelopesOf(patientId, 'ZH01', patient.fixture.events));
 
     const row = patientRow(model, patientId);
-    expect(row).toMatchObject({ patient_id: patientId, site_id: 'ZH01', status: 'randomized', consent_date: '2024-01-10', stream_version: 6 });
+    expect(row).toMatchObject({
+      patient_id: patientId,
+      site_id: 'ZH01',
+      status: 'randomized',
+      consent_date: '2024-01-10',
+      stream_version: 6,
+    });
     expect(monitoredStateOf(row)).toEqual(monitoredPatientStateFrom(patient.fixture.events));
     expect(row.log.map((logged) => logged.type)).toEqual([
-      'PatientEnrolled', 'PatientRandomized', 'InfusionGiven', 'LabResulted', 'QueryRaised', 'SourceDataVerified',
+      'PatientEnrolled',
+      'PatientRandomized',
+      'InfusionGiven',
+      'LabResulted',
+      'QueryRaised',
+      'SourceDataVerified',
     ]);
   });
 
@@ -131,7 +149,12 @@ describe('monitoredStateOf', () => {
     const { patient } = aMonitoredStream();
     const state = monitoredPatientStateFrom(patient.fixture.events);
     const shuffledEntries = Object.fromEntries(Object.entries(state.patient.entries).reverse());
-    const log = patient.fixture.events.map(({ eventId, type, occurredAt }) => ({ eventId, type, occurredAt, recordedAt: '2024-06-01T12:00:00Z' }));
+    const log = patient.fixture.events.map(({ eventId, type, occurredAt }) => ({
+      eventId,
+      type,
+      occurredAt,
+      recordedAt: '2024-06-01T12:00:00Z',
+    }));
 
     const restored = monitoredStateOf({ state: { ...state, patient: { ...state.patient, entries: shuffledEntries } }, log });
 

@@ -1,6 +1,14 @@
 import {
-  ANTI_MAG_RITUXIMAB_PROTOCOL, evolveMonitoring, EventEnvelope, initialMonitoredPatientState, MONITORING_EVENT_TYPES, PATIENT_EVENT_TYPES,
-  PATIENT_STREAM_PREFIX, ProtocolDefinition, SIGNATURE_EVENT_TYPES, SiteActivated,
+  ANTI_MAG_RITUXIMAB_PROTOCOL,
+  evolveMonitoring,
+  EventEnvelope,
+  initialMonitoredPatientState,
+  MONITORING_EVENT_TYPES,
+  PATIENT_EVENT_TYPES,
+  PATIENT_STREAM_PREFIX,
+  ProtocolDefinition,
+  SIGNATURE_EVENT_TYPES,
+  SiteActivated,
 } from '@trialstream/domain';
 import { defineProjection, type Projection, type ProjectionHandler, type RowRef } from '@trialstream/projections';
 import { blindedForMonitoring, CODE_BREAK_EVENT_TYPE } from './blinded-fold';
@@ -31,7 +39,9 @@ const recordPatientEvent =
     const patientId = patientIdOf(event);
     const current = (await rows.get(MONITORING_PATIENTS, patientId)) as MonitoringPatientRow | undefined;
     const blinded = blindedForMonitoring(protocol, event);
-    const state = blinded ? evolveMonitoring(current?.state ?? initialMonitoredPatientState, blinded) : (current?.state ?? initialMonitoredPatientState);
+    const state = blinded
+      ? evolveMonitoring(current?.state ?? initialMonitoredPatientState, blinded)
+      : (current?.state ?? initialMonitoredPatientState);
     const next: MonitoringPatientRow = {
       patient_id: patientId,
       site_id: state.patient.siteId ?? current?.site_id ?? event.siteId,

@@ -3,12 +3,7 @@ import { ApiBearerAuth, ApiForbiddenResponse, ApiOkResponse, ApiTags } from '@ne
 import { ApiError } from '@trialstream/api-common';
 import { assertSiteAccess, CurrentPrincipal, RequirePermission, siteScope, type Principal } from '@trialstream/auth';
 import { ReadsProjection, REGISTRY_PROJECTION } from '@trialstream/projections';
-import {
-  DEFAULT_PAGE_SIZE,
-  ListRegistryPatientsQuery,
-  RegistryPatientPage,
-  RegistrySiteList,
-} from './registry-query.dto';
+import { DEFAULT_PAGE_SIZE, ListRegistryPatientsQuery, RegistryPatientPage, RegistrySiteList } from './registry-query.dto';
 import { RegistryReader, type SiteFilter } from './registry-reader';
 
 /** The patient registry for monitors (and auditors): only ever the sites the caller is assigned to. */

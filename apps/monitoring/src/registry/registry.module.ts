@@ -4,7 +4,9 @@ import type { DataSource } from 'typeorm';
 import { RegistryController } from './registry.controller';
 import { RegistryReader } from './registry-reader';
 
-const providers = [{ provide: RegistryReader, useFactory: (dataSource: DataSource) => new RegistryReader(dataSource), inject: [DATA_SOURCE] }];
+const providers = [
+  { provide: RegistryReader, useFactory: (dataSource: DataSource) => new RegistryReader(dataSource), inject: [DATA_SOURCE] },
+];
 
 /**
  * The registry's query API. Import it where a global module provides 'DATA_SOURCE' (the platform's
@@ -14,6 +16,12 @@ const providers = [{ provide: RegistryReader, useFactory: (dataSource: DataSourc
 @Module({ controllers: [RegistryController], providers, exports: [RegistryReader] })
 export class RegistryModule {
   static register(options: { imports?: ModuleMetadata['imports'] } = {}): DynamicModule {
-    return { module: RegistryModule, imports: options.imports ?? [], controllers: [RegistryController], providers, exports: [RegistryReader] };
+    return {
+      module: RegistryModule,
+      imports: options.imports ?? [],
+      controllers: [RegistryController],
+      providers,
+      exports: [RegistryReader],
+    };
   }
 }

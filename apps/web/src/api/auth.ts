@@ -79,7 +79,8 @@ export async function activate(username: string, activationCode: string, passwor
 
 export async function loginWithApiKey(key: string): Promise<SessionUser> {
   const response = await fetch('/me', { headers: { Authorization: `Bearer ${key}` } });
-  if (!response.ok) throw new LoginError(response.status === 401 ? 'This API key is not valid.' : `Sign-in failed (${response.status}).`, response.status);
+  if (!response.ok)
+    throw new LoginError(response.status === 401 ? 'This API key is not valid.' : `Sign-in failed (${response.status}).`, response.status);
   credential = { kind: 'api-key', key };
   sessionStorage.setItem(API_KEY_STORAGE, key);
   return (await response.json()) as SessionUser;

@@ -21,7 +21,8 @@ export type Query = Record<string, string | number | boolean | undefined | null>
 
 export function withQuery(path: string, query: Query = {}): string {
   const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(query)) if (value !== undefined && value !== null && value !== '') params.set(key, String(value));
+  for (const [key, value] of Object.entries(query))
+    if (value !== undefined && value !== null && value !== '') params.set(key, String(value));
   const text = params.toString();
   return text ? `${path}?${text}` : path;
 }
@@ -29,11 +30,21 @@ export function withQuery(path: string, query: Query = {}): string {
 async function send(method: string, path: string, body?: unknown): Promise<Response> {
   const headers: Record<string, string> = { Accept: 'application/json', ...authHeaders(method) };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
-  const response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: 'same-origin' });
+  const response = await fetch(path, {
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+    credentials: 'same-origin',
+  });
   if (!response.ok) {
     const parsed = (await response.json().catch(() => ({}))) as Partial<{ error: string; message: string; details: ErrorDetail[] }>;
     if (response.status === 401) window.dispatchEvent(new Event('trialstream:signed-out'));
-    throw new ApiError(response.status, parsed.error ?? 'error', parsed.message ?? `${method} ${path} answered ${response.status}`, parsed.details ?? []);
+    throw new ApiError(
+      response.status,
+      parsed.error ?? 'error',
+      parsed.message ?? `${method} ${path} answered ${response.status}`,
+      parsed.details ?? [],
+    );
   }
   return response;
 }

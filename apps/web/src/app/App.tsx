@@ -24,11 +24,19 @@ interface NavItem {
 function navFor(user: SessionUser): NavItem[] {
   const site = user.siteIds[0];
   if (SITE_ROLES.includes(user.role)) {
-    return site ? [{ to: `/app/site/${site}`, label: 'Subjects' }, { to: `/app/site/${site}/queries`, label: 'Query inbox' }] : [];
+    return site
+      ? [
+          { to: `/app/site/${site}`, label: 'Subjects' },
+          { to: `/app/site/${site}/queries`, label: 'Query inbox' },
+        ]
+      : [];
   }
   switch (user.role) {
     case 'monitor':
-      return [{ to: '/app/monitor', label: 'Sites overview' }, ...user.siteIds.map((id) => ({ to: `/app/monitor/sites/${id}`, label: `Site ${id}` }))];
+      return [
+        { to: '/app/monitor', label: 'Sites overview' },
+        ...user.siteIds.map((id) => ({ to: `/app/monitor/sites/${id}`, label: `Site ${id}` })),
+      ];
     case 'auditor':
       return [
         { to: '/app/audit', label: 'Audit log' },

@@ -1,6 +1,18 @@
 import {
-  ANTI_MAG_RITUXIMAB_PROTOCOL, Decision, DecisionContext, PatientState, decideAdverseEvent, decideClinicalAssessment, decideCorrection,
-  decideEnrolment, decideInfusion, decideLabResult, decideNeurography, decideVoid, decideWithdrawal, initialPatientState,
+  ANTI_MAG_RITUXIMAB_PROTOCOL,
+  Decision,
+  DecisionContext,
+  PatientState,
+  decideAdverseEvent,
+  decideClinicalAssessment,
+  decideCorrection,
+  decideEnrolment,
+  decideInfusion,
+  decideLabResult,
+  decideNeurography,
+  decideVoid,
+  decideWithdrawal,
+  initialPatientState,
 } from '../domain';
 
 /**
@@ -39,7 +51,14 @@ export const protocol = ANTI_MAG_RITUXIMAB_PROTOCOL;
 export const decisionContext = (): DecisionContext => ({ now: new Date(), protocol });
 
 export const NERVES = ['median', 'ulnar', 'fibular', 'tibial', 'sural', 'radial'] as const;
-export const NERVE_MEASURES = ['motorConductionVelocityMs', 'distalMotorLatencyMs', 'cmapAmplitudeMv', 'snapAmplitudeUv', 'fWaveLatencyMs', 'distalDistanceMm'] as const;
+export const NERVE_MEASURES = [
+  'motorConductionVelocityMs',
+  'distalMotorLatencyMs',
+  'cmapAmplitudeMv',
+  'snapAmplitudeUv',
+  'fWaveLatencyMs',
+  'distalDistanceMm',
+] as const;
 export const ELIGIBILITY_CRITERIA = ['ANTI_MAG_ABOVE_1000_BTU', 'SENSORY_SUM_AT_LEAST_4'] as const;
 
 const occurredAt: FieldSpec = { name: 'occurredAt', label: 'Date', type: 'date' };
@@ -53,7 +72,11 @@ export const ENROLMENT: FormSpec = {
     { name: 'screeningNumber', label: 'Screening number', type: 'text' },
     { name: 'consentDate', label: 'Consent date', type: 'date' },
     occurredAt,
-    ...ELIGIBILITY_CRITERIA.map((code, index): FieldSpec => ({ name: `eligibility.criteria[${index}].met`, label: `Criterion ${code}`, type: 'checkbox' })),
+    ...ELIGIBILITY_CRITERIA.map((code, index): FieldSpec => ({
+      name: `eligibility.criteria[${index}].met`,
+      label: `Criterion ${code}`,
+      type: 'checkbox',
+    })),
     { name: 'sex', label: 'Sex', type: 'select', options: ['female', 'male'] },
     { name: 'birthYear', label: 'Birth year', type: 'integer' },
     { name: 'heightCm', label: 'Height (cm)', type: 'number' },
@@ -85,7 +108,12 @@ export const LAB: FormSpec = {
     occurredAt,
     { name: 'analyte', label: 'Analyte', type: 'select', options: Object.keys(protocol.labs) },
     { name: 'value', label: 'Value', type: 'number' },
-    { name: 'unit', label: 'Unit', type: 'select', options: [...new Set(Object.values(protocol.labs).flatMap((lab) => Object.keys(lab.units)))] },
+    {
+      name: 'unit',
+      label: 'Unit',
+      type: 'select',
+      options: [...new Set(Object.values(protocol.labs).flatMap((lab) => Object.keys(lab.units)))],
+    },
     { name: 'qualifier', label: 'Qualifier', type: 'select', options: ['=', '<', '>'] },
     { name: 'specimenId', label: 'Specimen id', type: 'text', optional: true },
   ],
@@ -95,7 +123,12 @@ export const LAB: FormSpec = {
 export const nerveFields = (index: number): FieldSpec[] => [
   { name: `nerves[${index}].nerve`, label: 'Nerve', type: 'select', options: NERVES },
   { name: `nerves[${index}].side`, label: 'Side', type: 'select', options: ['left', 'right'] },
-  ...NERVE_MEASURES.map((measure): FieldSpec => ({ name: `nerves[${index}].${measure}`, label: MEASURE_LABELS[measure], type: 'number', optional: true })),
+  ...NERVE_MEASURES.map((measure): FieldSpec => ({
+    name: `nerves[${index}].${measure}`,
+    label: MEASURE_LABELS[measure],
+    type: 'number',
+    optional: true,
+  })),
 ];
 
 export const MEASURE_LABELS: Record<(typeof NERVE_MEASURES)[number], string> = {
@@ -194,7 +227,7 @@ export function bodyOf(fields: FieldSpec[], values: Values): Record<string, unkn
     }
     const text = typeof raw === 'string' ? raw.trim() : '';
     if (text === '') continue;
-    const numeric = field.type === 'number' || field.type === 'integer' || (field.name === 'doseLevelMgPerM2');
+    const numeric = field.type === 'number' || field.type === 'integer' || field.name === 'doseLevelMgPerM2';
     setPath(body, field.name, numeric && text !== '' && !Number.isNaN(Number(text)) ? Number(text) : text);
   }
   if (Array.isArray(body.nerves)) body.nerves = body.nerves.filter((nerve) => nerve && Object.keys(nerve as object).length > 2);

@@ -34,7 +34,12 @@ export function cumulativeEnrolment(patients: RegistryPatient[], asOf: string): 
   );
 }
 
-export const AGE_BUCKETS: Array<[string, number, number]> = [['0-7 days', 0, 7], ['8-14 days', 8, 14], ['15-30 days', 15, 30], ['over 30 days', 31, Infinity]];
+export const AGE_BUCKETS: Array<[string, number, number]> = [
+  ['0-7 days', 0, 7],
+  ['8-14 days', 8, 14],
+  ['15-30 days', 15, 30],
+  ['over 30 days', 31, Infinity],
+];
 
 export function ageBuckets(ages: number[]): number[] {
   return AGE_BUCKETS.map(([, min, max]) => ages.filter((age) => age >= min && age <= max).length);

@@ -36,13 +36,15 @@ export function trajectoriesOf(state: PatientState): Trajectories {
       }
     }
     if (entry.type === 'ClinicalAssessed') {
-      if (typeof data.incatArms === 'number' && typeof data.incatLegs === 'number') result.incat.push({ date, value: data.incatArms + data.incatLegs });
+      if (typeof data.incatArms === 'number' && typeof data.incatLegs === 'number')
+        result.incat.push({ date, value: data.incatArms + data.incatLegs });
       if (typeof data.sensorySumScore === 'number') result.sensorySum.push({ date, value: data.sensorySumScore });
       if (typeof data.mrcSumScore === 'number') result.mrc.push({ date, value: data.mrcSumScore });
     }
     if (entry.type === 'InfusionGiven') result.infusions.push(date);
   }
-  for (const series of [result.igm, result.antiMag, result.incat, result.sensorySum, result.mrc, ...Object.values(result.conduction)]) series.sort(byDate);
+  for (const series of [result.igm, result.antiMag, result.incat, result.sensorySum, result.mrc, ...Object.values(result.conduction)])
+    series.sort(byDate);
   result.infusions.sort();
   return result;
 }

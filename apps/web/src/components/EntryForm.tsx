@@ -49,7 +49,13 @@ export function EntryForm({ title, fields, initial = {}, submitLabel = 'Save', c
   const unplaced = Object.entries(errors).filter(([field]) => !fields.some((spec) => spec.name === field));
 
   return (
-    <form className="entry-form" onSubmit={(event) => void onSubmit(event)} noValidate aria-labelledby={`${formId}-title`} data-testid={testId}>
+    <form
+      className="entry-form"
+      onSubmit={(event) => void onSubmit(event)}
+      noValidate
+      aria-labelledby={`${formId}-title`}
+      data-testid={testId}
+    >
       <h3 id={`${formId}-title`}>{title}</h3>
       <div className="fields">
         {fields.map((field) => (
@@ -82,7 +88,19 @@ export function EntryForm({ title, fields, initial = {}, submitLabel = 'Save', c
   );
 }
 
-function Field({ id, spec, value, error, onChange }: { id: string; spec: FieldSpec; value: string | boolean | undefined; error?: string; onChange: (value: string | boolean) => void }) {
+function Field({
+  id,
+  spec,
+  value,
+  error,
+  onChange,
+}: {
+  id: string;
+  spec: FieldSpec;
+  value: string | boolean | undefined;
+  error?: string;
+  onChange: (value: string | boolean) => void;
+}) {
   const errorId = `${id}-error`;
   const common = { id, name: spec.name, 'aria-invalid': error ? true : undefined, 'aria-describedby': error ? errorId : undefined };
   let input: ReactNode;
@@ -104,7 +122,15 @@ function Field({ id, spec, value, error, onChange }: { id: string; spec: FieldSp
   } else {
     const type = spec.type === 'date' ? 'date' : 'text';
     const inputMode = spec.type === 'number' ? 'decimal' : spec.type === 'integer' ? 'numeric' : undefined;
-    input = <input {...common} type={type} inputMode={inputMode} value={typeof value === 'string' ? value : ''} onChange={(event) => onChange(event.target.value)} />;
+    input = (
+      <input
+        {...common}
+        type={type}
+        inputMode={inputMode}
+        value={typeof value === 'string' ? value : ''}
+        onChange={(event) => onChange(event.target.value)}
+      />
+    );
   }
   return (
     <div className={`field field-${spec.type}${error ? ' has-error' : ''}`}>

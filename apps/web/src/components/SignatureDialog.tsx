@@ -52,7 +52,9 @@ export function SignatureDialog({
       setPassword('');
       onClose();
     } catch (failure) {
-      setError(failure instanceof ApiError && failure.status === 404 ? new Error('Signatures are not available on this server yet.') : failure);
+      setError(
+        failure instanceof ApiError && failure.status === 404 ? new Error('Signatures are not available on this server yet.') : failure,
+      );
     } finally {
       setBusy(false);
     }
@@ -86,7 +88,14 @@ export function SignatureDialog({
           </div>
         )}
         <TextField id="signature-username" label="Your user name" autoComplete="username" value={username} onChange={setUsername} />
-        <TextField id="signature-password" label="Your password" type="password" autoComplete="current-password" value={password} onChange={setPassword} />
+        <TextField
+          id="signature-password"
+          label="Your password"
+          type="password"
+          autoComplete="current-password"
+          value={password}
+          onChange={setPassword}
+        />
         <ErrorBox error={error} />
         <p>
           <button type="submit" disabled={busy}>

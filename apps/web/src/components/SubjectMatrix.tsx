@@ -9,7 +9,8 @@ const STATUS_TEXT: Record<VisitCell['status'], string> = { done: '✓', due: '�
 /** Every visit of the longest schedule, in order, as the matrix's columns. */
 function columnsOf(patients: PatientListItem[]): Array<Pick<VisitCell, 'visitId' | 'label'>> {
   const seen = new Map<string, string>();
-  for (const patient of patients) for (const visit of patient.schedule ?? []) if (!seen.has(visit.visitId)) seen.set(visit.visitId, visit.label);
+  for (const patient of patients)
+    for (const visit of patient.schedule ?? []) if (!seen.has(visit.visitId)) seen.set(visit.visitId, visit.label);
   return [...seen].map(([visitId, label]) => ({ visitId, label }));
 }
 
@@ -23,20 +24,39 @@ const ROW_HEIGHT = 34;
 export function SubjectMatrix({ patients, signed = {} }: { patients: PatientListItem[]; signed?: Record<string, boolean> }) {
   const columns = columnsOf(patients);
   const scroller = useRef<HTMLDivElement>(null);
-  const virtual = useVirtualizer({ count: patients.length, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: 20 });
+  const virtual = useVirtualizer({
+    count: patients.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 20,
+  });
   const items = virtual.getVirtualItems();
   const top = items.length > 0 ? items[0].start : 0;
   const bottom = items.length > 0 ? virtual.getTotalSize() - items[items.length - 1].end : 0;
   return (
     <>
       <div className="legend" aria-label="Legend">
-        <span><Badge tone="done">✓ done</Badge></span>
-        <span><Badge tone="due">• due</Badge></span>
-        <span><Badge tone="overdue">! overdue</Badge></span>
-        <span><Badge tone="upcoming">upcoming</Badge></span>
-        <span><Badge tone="missing">missing forms</Badge></span>
-        <span><Badge tone="query">open queries</Badge></span>
-        <span><Badge tone="signed">signed</Badge></span>
+        <span>
+          <Badge tone="done">✓ done</Badge>
+        </span>
+        <span>
+          <Badge tone="due">• due</Badge>
+        </span>
+        <span>
+          <Badge tone="overdue">! overdue</Badge>
+        </span>
+        <span>
+          <Badge tone="upcoming">upcoming</Badge>
+        </span>
+        <span>
+          <Badge tone="missing">missing forms</Badge>
+        </span>
+        <span>
+          <Badge tone="query">open queries</Badge>
+        </span>
+        <span>
+          <Badge tone="signed">signed</Badge>
+        </span>
       </div>
       <div className="matrix" tabIndex={0} role="region" aria-label="Subject matrix" ref={scroller}>
         <table data-testid="subject-matrix" aria-rowcount={patients.length + 1}>
@@ -73,7 +93,12 @@ export function SubjectMatrix({ patients, signed = {} }: { patients: PatientList
                     const missing = visit.missingForms.length > 0;
                     const title = `${visit.label}: ${visit.status}${missing ? `, missing ${visit.missingForms.join(', ')}` : ''}`;
                     return (
-                      <td key={column.visitId} className={`cell cell-${visit.status}${missing ? ' cell-missing' : ''}`} title={title} aria-label={title}>
+                      <td
+                        key={column.visitId}
+                        className={`cell cell-${visit.status}${missing ? ' cell-missing' : ''}`}
+                        title={title}
+                        aria-label={title}
+                      >
                         {STATUS_TEXT[visit.status]}
                       </td>
                     );

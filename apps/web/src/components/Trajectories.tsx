@@ -22,7 +22,12 @@ function rangeOf(data: Trajectories): { min?: number; max?: number } {
   return { min: Math.min(...dates) - 7 * DAY, max: Math.max(...dates) + 7 * DAY };
 }
 
-function lineOption(series: Record<string, Point[]>, infusions: string[], yAxis: Record<string, unknown>, range: { min?: number; max?: number }): ChartOption {
+function lineOption(
+  series: Record<string, Point[]>,
+  infusions: string[],
+  yAxis: Record<string, unknown>,
+  range: { min?: number; max?: number },
+): ChartOption {
   const entries = Object.entries(series);
   return {
     tooltip: { trigger: 'axis' },
@@ -46,10 +51,26 @@ export function TrajectoryCharts({ data }: { data: Trajectories }) {
     const range = rangeOf(data);
     return [
       { label: 'IgM (g/L)', option: lineOption({ IgM: data.igm }, data.infusions, { type: 'value', name: 'g/L' }, range), id: 'chart-igm' },
-      { label: 'Anti-MAG titer (BTU, log scale)', option: lineOption({ 'anti-MAG': data.antiMag }, data.infusions, { type: 'log', name: 'BTU' }, range), id: 'chart-anti-mag' },
-      { label: 'Motor conduction velocity per nerve and side (m/s)', option: lineOption(data.conduction, data.infusions, { type: 'value', name: 'm/s' }, range), id: 'chart-ncv' },
-      { label: 'INCAT disability (arms + legs)', option: lineOption({ INCAT: data.incat }, data.infusions, { type: 'value', min: 0, max: 10 }, range), id: 'chart-incat' },
-      { label: 'Sensory sum and MRC sum scores', option: lineOption({ 'sensory sum': data.sensorySum, 'MRC sum': data.mrc }, data.infusions, { type: 'value', min: 0 }, range), id: 'chart-scores' },
+      {
+        label: 'Anti-MAG titer (BTU, log scale)',
+        option: lineOption({ 'anti-MAG': data.antiMag }, data.infusions, { type: 'log', name: 'BTU' }, range),
+        id: 'chart-anti-mag',
+      },
+      {
+        label: 'Motor conduction velocity per nerve and side (m/s)',
+        option: lineOption(data.conduction, data.infusions, { type: 'value', name: 'm/s' }, range),
+        id: 'chart-ncv',
+      },
+      {
+        label: 'INCAT disability (arms + legs)',
+        option: lineOption({ INCAT: data.incat }, data.infusions, { type: 'value', min: 0, max: 10 }, range),
+        id: 'chart-incat',
+      },
+      {
+        label: 'Sensory sum and MRC sum scores',
+        option: lineOption({ 'sensory sum': data.sensorySum, 'MRC sum': data.mrc }, data.infusions, { type: 'value', min: 0 }, range),
+        id: 'chart-scores',
+      },
     ];
   }, [data]);
   return (

@@ -2,7 +2,11 @@ import { ReactNode, useId } from 'react';
 import { ApiError } from '../api/client';
 
 export function Loading({ what = 'data' }: { what?: string }) {
-  return <p className="muted" role="status">Loading {what}…</p>;
+  return (
+    <p className="muted" role="status">
+      Loading {what}…
+    </p>
+  );
 }
 
 export function ErrorBox({ error }: { error: unknown }) {
@@ -67,7 +71,21 @@ export function Badge({ tone, children }: { tone: string; children: ReactNode })
 }
 
 /** A labelled text input in the form layout (`.field`). */
-export function TextField({ id, label, value, onChange, type = 'text', autoComplete }: { id: string; label: string; value: string; onChange: (value: string) => void; type?: string; autoComplete?: string }) {
+export function TextField({
+  id,
+  label,
+  value,
+  onChange,
+  type = 'text',
+  autoComplete,
+}: {
+  id: string;
+  label: string;
+  value: string;
+  onChange: (value: string) => void;
+  type?: string;
+  autoComplete?: string;
+}) {
   return (
     <div className="field">
       <label htmlFor={id}>{label}</label>

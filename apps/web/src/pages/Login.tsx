@@ -38,7 +38,14 @@ export function Login({ onSignedIn }: { onSignedIn: (user: SessionUser) => void 
           <form onSubmit={run(async () => onSignedIn(await login(username, password)))} aria-label="Sign in">
             <h2>Sign in</h2>
             <TextField id="username" label="User name" autoComplete="username" value={username} onChange={setUsername} />
-            <TextField id="password" label="Password" type="password" autoComplete="current-password" value={password} onChange={setPassword} />
+            <TextField
+              id="password"
+              label="Password"
+              type="password"
+              autoComplete="current-password"
+              value={password}
+              onChange={setPassword}
+            />
             <ErrorBox error={error} />
             <button type="submit" disabled={busy}>
               Sign in
@@ -56,7 +63,14 @@ export function Login({ onSignedIn }: { onSignedIn: (user: SessionUser) => void 
             <h2>Activate your account</h2>
             <TextField id="act-username" label="User name" value={username} onChange={setUsername} />
             <TextField id="act-code" label="Activation code" value={code} onChange={setCode} />
-            <TextField id="act-password" label="New password" type="password" autoComplete="new-password" value={password} onChange={setPassword} />
+            <TextField
+              id="act-password"
+              label="New password"
+              type="password"
+              autoComplete="new-password"
+              value={password}
+              onChange={setPassword}
+            />
             <ErrorBox error={error} />
             <button type="submit" disabled={busy}>
               Activate and sign in

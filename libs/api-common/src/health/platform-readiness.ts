@@ -31,7 +31,10 @@ export class PlatformReadiness implements OnModuleInit {
     if (brokers) {
       this.readiness.add({
         name: 'kafka',
-        check: async () => ({ up: true, details: await withinTimeout(probeKafka(brokers, PROBE_TIMEOUT_MS), PROBE_TIMEOUT_MS * 2, 'Kafka') }),
+        check: async () => ({
+          up: true,
+          details: await withinTimeout(probeKafka(brokers, PROBE_TIMEOUT_MS), PROBE_TIMEOUT_MS * 2, 'Kafka'),
+        }),
       });
     }
   }

@@ -15,7 +15,8 @@ export function httpLoggingMiddleware(logger: Pino) {
     logger,
     genReqId: (req) => currentRequestId() ?? (req as { id?: string }).id ?? '',
     customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : 'info'),
-    customSuccessMessage: (req, res, responseTime) => `${req.method} ${routeOf(req as Request) ?? 'unmatched route'} ${res.statusCode} ${Math.round(responseTime)}ms`,
+    customSuccessMessage: (req, res, responseTime) =>
+      `${req.method} ${routeOf(req as Request) ?? 'unmatched route'} ${res.statusCode} ${Math.round(responseTime)}ms`,
     customErrorMessage: (req, res) => `${req.method} ${routeOf(req as Request) ?? 'unmatched route'} ${res.statusCode}`,
     // The route is known only once routing is done, after the request's child logger was bound.
     customSuccessObject: (req, _res, value: object): object => ({ ...value, route: routeOf(req as Request) }),

@@ -37,7 +37,8 @@ export function createPinoLogger(output: LogOutput): Pino {
     level: PINO_LEVEL[output.level],
     redact: { paths: ['req.headers', 'res.headers', 'headers', '*.authorization', '*.cookie'], remove: true },
   };
-  if (prettyWanted(output)) return pino({ ...options, transport: { target: 'pino-pretty', options: { singleLine: true, ignore: 'pid,hostname' } } });
+  if (prettyWanted(output))
+    return pino({ ...options, transport: { target: 'pino-pretty', options: { singleLine: true, ignore: 'pid,hostname' } } });
   return output.destination ? pino(options, output.destination) : pino(options);
 }
 

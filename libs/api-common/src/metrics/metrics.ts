@@ -54,7 +54,12 @@ export class Metrics {
   }
 
   /** A gauge whose value is read when Prometheus scrapes; `read` sets one value per label set. */
-  gauge<L extends string>(name: string, help: string, labelNames: readonly L[], read: (set: (labels: Record<L, string>, value: number) => void) => Promise<void> | void): void {
+  gauge<L extends string>(
+    name: string,
+    help: string,
+    labelNames: readonly L[],
+    read: (set: (labels: Record<L, string>, value: number) => void) => Promise<void> | void,
+  ): void {
     if (this.registry.getSingleMetric(name)) return;
     new Gauge({
       name,

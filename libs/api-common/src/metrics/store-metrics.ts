@@ -13,11 +13,23 @@ export class StoreMetrics implements OnModuleInit {
   onModuleInit(): void {
     const store = this.store;
     if (!store?.groupCommitStats) return;
-    this.metrics.counter('trialstream_appends_total', 'Single appends requested of the store by this process', () => store.groupCommitStats.requests);
-    this.metrics.counter('trialstream_group_commits_total', 'Transactions that committed one group of appends', () => store.groupCommitStats.committedTransactions);
+    this.metrics.counter(
+      'trialstream_appends_total',
+      'Single appends requested of the store by this process',
+      () => store.groupCommitStats.requests,
+    );
+    this.metrics.counter(
+      'trialstream_group_commits_total',
+      'Transactions that committed one group of appends',
+      () => store.groupCommitStats.committedTransactions,
+    );
     this.metrics.gauge('trialstream_group_commit_largest_size', 'Most appends committed in one transaction so far', [], (set) =>
       set({}, store.groupCommitStats.largestBatch),
     );
-    this.metrics.counter('trialstream_group_commit_retries_total', 'Group commits retried after a conflict', () => store.groupCommitStats.retries);
+    this.metrics.counter(
+      'trialstream_group_commit_retries_total',
+      'Group commits retried after a conflict',
+      () => store.groupCommitStats.retries,
+    );
   }
 }

@@ -7,23 +7,37 @@ import { Principal } from '../principal';
 import { CurrentPrincipal, RequirePermission } from './decorators';
 
 export class CreateApiKeyDto {
-  @ApiProperty({ example: 'Laboratory system, site S01' }) @IsString() @Length(1, 200)
+  @ApiProperty({ example: 'Laboratory system, site S01' })
+  @IsString()
+  @Length(1, 200)
   name: string;
 
-  @ApiPropertyOptional({ description: "a person's key: acts as that person" }) @IsOptional() @IsString()
+  @ApiPropertyOptional({ description: "a person's key: acts as that person" })
+  @IsOptional()
+  @IsString()
   userId?: string;
 
-  @ApiPropertyOptional({ description: "a machine's key: acts in this role" }) @IsOptional() @IsString()
+  @ApiPropertyOptional({ description: "a machine's key: acts in this role" })
+  @IsOptional()
+  @IsString()
   role?: string;
 
-  @ApiPropertyOptional({ type: [String] }) @IsOptional() @IsArray() @ArrayMaxSize(200) @IsString({ each: true })
+  @ApiPropertyOptional({ type: [String] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(200)
+  @IsString({ each: true })
   siteIds?: string[];
 
   @ApiProperty({ type: [String], enum: ACTIONS, example: ['submit-clinical-data'] })
-  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(ACTIONS.length) @IsString({ each: true })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(ACTIONS.length)
+  @IsString({ each: true })
   scopes: string[];
 
-  @ApiProperty({ example: '2027-06-30T00:00:00Z' }) @IsISO8601({ strict: true })
+  @ApiProperty({ example: '2027-06-30T00:00:00Z' })
+  @IsISO8601({ strict: true })
   expiresAt: string;
 }
 

@@ -15,39 +15,57 @@ import { AuthError } from '../auth-error';
 const CREDENTIAL_MAX = PASSWORD_MAX_LENGTH * 4;
 
 export class LoginDto {
-  @ApiProperty({ example: 'ana.martin' }) @IsString() @MaxLength(CREDENTIAL_MAX)
+  @ApiProperty({ example: 'ana.martin' })
+  @IsString()
+  @MaxLength(CREDENTIAL_MAX)
   username: string;
 
-  @ApiProperty({ format: 'password' }) @IsString() @MaxLength(CREDENTIAL_MAX)
+  @ApiProperty({ format: 'password' })
+  @IsString()
+  @MaxLength(CREDENTIAL_MAX)
   password: string;
 }
 
 export class ActivateDto {
-  @ApiProperty({ example: 'ana.martin' }) @IsString() @MaxLength(CREDENTIAL_MAX)
+  @ApiProperty({ example: 'ana.martin' })
+  @IsString()
+  @MaxLength(CREDENTIAL_MAX)
   username: string;
 
-  @ApiProperty({ description: 'the one-time code an administrator handed over' }) @IsString() @MaxLength(CREDENTIAL_MAX)
+  @ApiProperty({ description: 'the one-time code an administrator handed over' })
+  @IsString()
+  @MaxLength(CREDENTIAL_MAX)
   activationCode: string;
 
-  @ApiProperty({ format: 'password' }) @IsString() @MaxLength(CREDENTIAL_MAX)
+  @ApiProperty({ format: 'password' })
+  @IsString()
+  @MaxLength(CREDENTIAL_MAX)
   password: string;
 }
 
 export class ChangePasswordDto {
-  @ApiProperty({ format: 'password' }) @IsString() @MaxLength(CREDENTIAL_MAX)
+  @ApiProperty({ format: 'password' })
+  @IsString()
+  @MaxLength(CREDENTIAL_MAX)
   currentPassword: string;
 
-  @ApiProperty({ format: 'password' }) @IsString() @MaxLength(CREDENTIAL_MAX)
+  @ApiProperty({ format: 'password' })
+  @IsString()
+  @MaxLength(CREDENTIAL_MAX)
   newPassword: string;
 }
 
 /** The credentials of an electronic signature or a re-authenticated decision. */
 export class SignatureCredentialsDto {
-  @ApiProperty({ format: 'password', description: "the signer's password" }) @IsString() @MaxLength(CREDENTIAL_MAX)
+  @ApiProperty({ format: 'password', description: "the signer's password" })
+  @IsString()
+  @MaxLength(CREDENTIAL_MAX)
   password: string;
 
   @ApiPropertyOptional({ description: "the signer's user name: required for the first signature of a session" })
-  @IsOptional() @IsString() @MaxLength(CREDENTIAL_MAX)
+  @IsOptional()
+  @IsString()
+  @MaxLength(CREDENTIAL_MAX)
   username?: string;
 }
 
@@ -70,7 +88,10 @@ export class AuthController {
   @AnyAuthenticatedRole()
   session(@Req() req: Request): SessionView {
     const session = sessionOf(req);
-    if (!session) throw new AuthError(401, 'unauthenticated', 'No browser session: this request used an API key', [{ field: 'session', rule: 'valid-session' }]);
+    if (!session)
+      throw new AuthError(401, 'unauthenticated', 'No browser session: this request used an API key', [
+        { field: 'session', rule: 'valid-session' },
+      ]);
     return session.view;
   }
 
@@ -87,7 +108,9 @@ export class AuthController {
       const session = await this.accounts.resolveSession(token);
       if (session) {
         if (!csrfMatches(req.headers[CSRF_HEADER], token)) {
-          throw new AuthError(403, 'forbidden', 'Logging out with the session cookie takes the CSRF token', [{ field: 'X-CSRF-Token', rule: 'csrf-token' }]);
+          throw new AuthError(403, 'forbidden', 'Logging out with the session cookie takes the CSRF token', [
+            { field: 'X-CSRF-Token', rule: 'csrf-token' },
+          ]);
         }
         await this.accounts.logout(token, session.principal);
       }

@@ -37,7 +37,11 @@ export class AuthModule {
       providers: [
         // The platform's clock and configuration when composed; real time and the defaults alone.
         { provide: AUTH_CLOCK, useFactory: (clock?: () => Date) => clock ?? (() => new Date()), inject: [optional(CLOCK)] },
-        { provide: AUTH_SETTINGS, useFactory: (config?: PlatformConfig): AuthSettings => (config ?? loadConfig({})).auth, inject: [optional(PLATFORM_CONFIG)] },
+        {
+          provide: AUTH_SETTINGS,
+          useFactory: (config?: PlatformConfig): AuthSettings => (config ?? loadConfig({})).auth,
+          inject: [optional(PLATFORM_CONFIG)],
+        },
         {
           provide: AccountAudit,
           useFactory: (store: PostgresEventStore, clock: () => Date) => new AccountAudit(store, clock),
@@ -50,7 +54,8 @@ export class AuthModule {
         },
         {
           provide: Accounts,
-          useFactory: (dataSource: DataSource, audit: AccountAudit, settings: AuthSettings, clock: () => Date) => new Accounts(dataSource, audit, settings, clock),
+          useFactory: (dataSource: DataSource, audit: AccountAudit, settings: AuthSettings, clock: () => Date) =>
+            new Accounts(dataSource, audit, settings, clock),
           inject: [DATA_SOURCE, AccountAudit, AUTH_SETTINGS, AUTH_CLOCK],
         },
         {

@@ -37,7 +37,8 @@ export class AuthenticationGuard implements CanActivate {
     if (header !== undefined) {
       const token = typeof header === 'string' ? BEARER.exec(header)?.[1] : undefined;
       const principal = token ? await this.users.authenticate(token) : null;
-      if (!principal) throw new UnauthorizedException(`The API key in the Authorization header is invalid, expired or revoked. ${CHALLENGE}`);
+      if (!principal)
+        throw new UnauthorizedException(`The API key in the Authorization header is invalid, expired or revoked. ${CHALLENGE}`);
       attachPrincipal(request, principal);
       return true;
     }
@@ -46,13 +47,18 @@ export class AuthenticationGuard implements CanActivate {
     if (!sessionToken) throw new UnauthorizedException(`Missing Authorization header or session cookie. ${CHALLENGE}`);
     const session = await this.accounts.resolveSession(sessionToken);
     if (!session) {
-      throw new AuthError(401, 'unauthenticated', 'The session has expired or was ended: log in again', [{ field: 'session', rule: 'valid-session' }]);
+      throw new AuthError(401, 'unauthenticated', 'The session has expired or was ended: log in again', [
+        { field: 'session', rule: 'valid-session' },
+      ]);
     }
     if (isStateChanging(request.method)) {
       if (!csrfMatches(request.headers[CSRF_HEADER], sessionToken)) {
-        throw new AuthError(403, 'forbidden', `A request made with the session cookie must carry the session's CSRF token in ${CSRF_HEADER}`, [
-          { field: 'X-CSRF-Token', rule: 'csrf-token' },
-        ]);
+        throw new AuthError(
+          403,
+          'forbidden',
+          `A request made with the session cookie must carry the session's CSRF token in ${CSRF_HEADER}`,
+          [{ field: 'X-CSRF-Token', rule: 'csrf-token' }],
+        );
       }
     }
     attachPrincipal(request, session.principal);

@@ -28,6 +28,6 @@ export const AnyAuthenticatedRole = (): MethodDecorator & ClassDecorator =>
   SetMetadata(REQUIRED_PERMISSION, { action: null } satisfies PermissionRequirement);
 
 /** The principal the ApiKeyGuard authenticated for this request. */
-export const CurrentPrincipal = createParamDecorator(
-  (_data: unknown, context: ExecutionContext): Principal | undefined => principalOf(context.switchToHttp().getRequest()),
+export const CurrentPrincipal = createParamDecorator((_data: unknown, context: ExecutionContext): Principal | undefined =>
+  principalOf(context.switchToHttp().getRequest()),
 );

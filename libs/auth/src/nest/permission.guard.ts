@@ -18,7 +18,10 @@ export class PermissionGuard implements CanActivate {
     const principal = principalOf(request);
     const requirement = this.reflector.getAllAndOverride<PermissionRequirement | undefined>(REQUIRED_PERMISSION, targets);
     if (!principal || !requirement) {
-      throw new ForbiddenException({ message: 'This route declares no permission and is closed', details: [{ field: 'path', rule: 'declared-permission' }] });
+      throw new ForbiddenException({
+        message: 'This route declares no permission and is closed',
+        details: [{ field: 'path', rule: 'declared-permission' }],
+      });
     }
     if (requirement.action === null) return true;
 

@@ -43,7 +43,12 @@ export class DatabaseModule implements OnApplicationShutdown {
               DatabaseModule.logger.log(`embedded PostgreSQL server in ${options.dataDir}/postgres`);
             }
             try {
-              return await openDatabase({ url, migrations: options.migrations, poolSize: options.poolSize, applicationName: options.applicationName });
+              return await openDatabase({
+                url,
+                migrations: options.migrations,
+                poolSize: options.poolSize,
+                applicationName: options.applicationName,
+              });
             } catch (error) {
               await embedded.server?.stop();
               throw error;

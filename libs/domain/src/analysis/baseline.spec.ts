@@ -168,18 +168,48 @@ describe('analysisRowsOf', () => {
     const rows = analysisRowsOf(
       patient({
         series: {
-          IGM: [observation('2024-05-01', 1.5, { cycle: 1, doseLevelMgPerM2: 375, visit: 'month 3' }), observation('2024-01-25', 2.0, { visit: 'baseline' })],
-          INCAT_LEGS: [observation('2024-01-25', 3, { visit: 'baseline' }), observation('2024-09-01', 2, { cycle: 1, doseLevelMgPerM2: 375, visit: 'month 8' })],
+          IGM: [
+            observation('2024-05-01', 1.5, { cycle: 1, doseLevelMgPerM2: 375, visit: 'month 3' }),
+            observation('2024-01-25', 2.0, { visit: 'baseline' }),
+          ],
+          INCAT_LEGS: [
+            observation('2024-01-25', 3, { visit: 'baseline' }),
+            observation('2024-09-01', 2, { cycle: 1, doseLevelMgPerM2: 375, visit: 'month 8' }),
+          ],
         },
       }),
     );
     expect(rows).toEqual([
-      expect.objectContaining({ subjectId: 'ZH01-007', parameter: 'IGM', unit: 'g/L', visit: 'baseline', isBaseline: true, baselineValue: 2.0, changeCensored: false }),
+      expect.objectContaining({
+        subjectId: 'ZH01-007',
+        parameter: 'IGM',
+        unit: 'g/L',
+        visit: 'baseline',
+        isBaseline: true,
+        baselineValue: 2.0,
+        changeCensored: false,
+      }),
       // 2.0 -> 1.5: −0.5, −25%, 75%
-      expect.objectContaining({ parameter: 'IGM', visit: 'month 3', cycle: 1, doseLevelMgPerM2: 375, isBaseline: false, baselineValue: 2.0, change: -0.5, percentChange: -25, percentOfBaseline: 75 }),
+      expect.objectContaining({
+        parameter: 'IGM',
+        visit: 'month 3',
+        cycle: 1,
+        doseLevelMgPerM2: 375,
+        isBaseline: false,
+        baselineValue: 2.0,
+        change: -0.5,
+        percentChange: -25,
+        percentOfBaseline: 75,
+      }),
       expect.objectContaining({ parameter: 'INCAT_LEGS', unit: 'points', visit: 'baseline', isBaseline: true }),
       // 3 -> 2: −1 point, −100/3 = −33.333333333% (to 9 decimals), 66.666666667% of baseline
-      expect.objectContaining({ parameter: 'INCAT_LEGS', visit: 'month 8', change: -1, percentChange: -33.333333333, percentOfBaseline: 66.666666667 }),
+      expect.objectContaining({
+        parameter: 'INCAT_LEGS',
+        visit: 'month 8',
+        change: -1,
+        percentChange: -33.333333333,
+        percentOfBaseline: 66.666666667,
+      }),
     ]);
     expect(rows[0].change).toBeUndefined();
   });
@@ -191,7 +221,9 @@ describe('analysisRowsOf', () => {
   });
 
   it('gives no change before treatment nor for an untreated patient', () => {
-    const rows = analysisRowsOf(patient({ firstInfusionDate: undefined, series: { IGM: series(['2024-01-25', 2.0], ['2024-03-01', 1.8]) } }));
+    const rows = analysisRowsOf(
+      patient({ firstInfusionDate: undefined, series: { IGM: series(['2024-01-25', 2.0], ['2024-03-01', 1.8]) } }),
+    );
     expect(rows.map((row) => [row.isBaseline, row.baselineValue, row.change])).toEqual([
       [false, undefined, undefined],
       [false, undefined, undefined],

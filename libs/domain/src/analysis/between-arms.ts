@@ -55,11 +55,7 @@ export interface MeanDifferenceInterval {
  * SE = √(sA²/nA + sB²/nB), df = SE⁴ / ((sA²/nA)²/(nA−1) + (sB²/nB)²/(nB−1)), and the interval
  * difference ± t(1 − (1 − level)/2, df) × SE, the quantile from jstat.
  */
-export const meanDifferenceCI = (
-  samplesA: readonly number[],
-  samplesB: readonly number[],
-  level = 0.95,
-): MeanDifferenceInterval => {
+export const meanDifferenceCI = (samplesA: readonly number[], samplesB: readonly number[], level = 0.95): MeanDifferenceInterval => {
   if (samplesA.length < 2 || samplesB.length < 2) throw new RangeError('each arm needs at least two values for a variance');
   if ([...samplesA, ...samplesB].some((x) => !Number.isFinite(x))) throw new RangeError('samples must be finite numbers');
   if (!(level > 0 && level < 1)) throw new RangeError(`level must lie between 0 and 1, got ${level}`);

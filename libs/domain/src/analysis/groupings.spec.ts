@@ -18,8 +18,16 @@ const patients = [
     observation('2024-12-01', 0.8, cycle2at750),
     observation('2025-03-01', 1.2, cycle2at750),
   ]),
-  igmPatient('P2', [observation('2024-01-20', 4.0), observation('2024-04-01', 3.0, cycle1at375), observation('2024-07-01', 3.2, cycle1at375)]),
-  igmPatient('P3', [observation('2024-02-01', 1.0), belowDetection('2024-04-01', 0.4, cycle1at750), observation('2024-12-01', 0.5, cycle2at750)]),
+  igmPatient('P2', [
+    observation('2024-01-20', 4.0),
+    observation('2024-04-01', 3.0, cycle1at375),
+    observation('2024-07-01', 3.2, cycle1at375),
+  ]),
+  igmPatient('P3', [
+    observation('2024-02-01', 1.0),
+    belowDetection('2024-04-01', 0.4, cycle1at750),
+    observation('2024-12-01', 0.5, cycle2at750),
+  ]),
   igmPatient('P4', [observation('2024-04-01', 1.0, cycle1at375)]),
   igmPatient('P5', [observation('2024-01-25', 1.0)], undefined),
 ];

@@ -45,9 +45,7 @@ const UNITS: Readonly<Record<LabAnalyte | ScaleParameterCode, string>> = {
 
 /** The canonical unit a parameter is analysed in. */
 export const parameterUnit = (parameter: ParameterCode): string =>
-  parameter in UNITS
-    ? UNITS[parameter as keyof typeof UNITS]
-    : CONDUCTION_UNITS[parameter.split('_')[0] as ConductionMeasure];
+  parameter in UNITS ? UNITS[parameter as keyof typeof UNITS] : CONDUCTION_UNITS[parameter.split('_')[0] as ConductionMeasure];
 
 /** Where an observation stands in the treatment: cycle 0 is before the first infusion. */
 export interface TreatmentContext {

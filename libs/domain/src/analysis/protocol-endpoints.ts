@@ -54,7 +54,10 @@ export interface EndpointResult extends EndpointGroupResult {
 
 export interface ArmEndpointResult extends EndpointResult {
   arms: Record<string, EndpointGroupResult>;
-  comparison: null | { arms: [string, string]; test: 'fisher-exact'; result: ProportionComparison } | { arms: [string, string]; test: 'welch-mean-difference'; result: MeanDifferenceInterval };
+  comparison:
+    | null
+    | { arms: [string, string]; test: 'fisher-exact'; result: ProportionComparison }
+    | { arms: [string, string]; test: 'welch-mean-difference'; result: MeanDifferenceInterval };
 }
 
 /** Whether a change from baseline satisfies a responder rule. */
@@ -134,7 +137,9 @@ const readSubject = (
       });
       if (sides.length === 0) return undefined;
       // "in at least one ulnar nerve": the side that changed most in the rule's direction
-      const best = [...sides].sort((a, b) => (b.percentChange! - a.percentChange!) * (endpoint.responder?.direction === 'decrease' ? -1 : 1))[0];
+      const best = [...sides].sort(
+        (a, b) => (b.percentChange! - a.percentChange!) * (endpoint.responder?.direction === 'decrease' ? -1 : 1),
+      )[0];
       return { ...best, responder: endpoint.responder ? sides.some((side) => side.responder) : undefined };
     }
     default:
@@ -163,24 +168,29 @@ export const endpointValuesAtVisit = (
   subjects: readonly EndpointSubject[],
   visit: string = endpoint.visit,
 ): SubjectEndpointValue[] =>
-  subjects.filter((subject) => inPopulation(endpoint, subject)).map((subject) => {
-    if (subject.firstInfusionDate === undefined) return counted(endpoint, subject, undefined);
-    const first = subject.firstInfusionDate;
-    const reading = readSubject(
-      endpoint,
-      subject,
-      (series) => valueAtVisit(series, schedule, visit, first),
-      (statuses) => valueAtVisit(statuses, schedule, visit, first),
-    );
-    return counted(endpoint, subject, reading);
-  });
+  subjects
+    .filter((subject) => inPopulation(endpoint, subject))
+    .map((subject) => {
+      if (subject.firstInfusionDate === undefined) return counted(endpoint, subject, undefined);
+      const first = subject.firstInfusionDate;
+      const reading = readSubject(
+        endpoint,
+        subject,
+        (series) => valueAtVisit(series, schedule, visit, first),
+        (statuses) => valueAtVisit(statuses, schedule, visit, first),
+      );
+      return counted(endpoint, subject, reading);
+    });
 
 export const summarizeEndpointValues = (endpoint: EndpointDefinition, values: readonly SubjectEndpointValue[]): EndpointGroupResult => {
   const evaluable = values.filter((value) => value.evaluable);
   const responders = evaluable.filter((value) => value.responder).length;
   const statuses =
     endpoint.measure === 'GLOBAL_STATUS'
-      ? evaluable.reduce<Record<string, number>>((counts, value) => ({ ...counts, [value.status ?? 'notAssessed']: (counts[value.status ?? 'notAssessed'] ?? 0) + 1 }), {})
+      ? evaluable.reduce<Record<string, number>>(
+          (counts, value) => ({ ...counts, [value.status ?? 'notAssessed']: (counts[value.status ?? 'notAssessed'] ?? 0) + 1 }),
+          {},
+        )
       : undefined;
   return {
     population: values.length,
@@ -197,10 +207,15 @@ export const summarizeEndpointValues = (endpoint: EndpointDefinition, values: re
  * last observation while that dose level was in effect.
  */
 const byDoseLevel = (endpoint: EndpointDefinition, subjects: readonly EndpointSubject[]): EndpointResult['byDoseLevel'] => {
-  const levels = [...new Set(subjects.flatMap((subject) => (subject.infusions ?? []).map((infusion) => infusion.doseLevelMgPerM2)))].sort((a, b) => a - b);
+  const levels = [...new Set(subjects.flatMap((subject) => (subject.infusions ?? []).map((infusion) => infusion.doseLevelMgPerM2)))].sort(
+    (a, b) => a - b,
+  );
   return levels.map((level) => {
     const values = subjects
-      .filter((subject) => subject.firstInfusionDate !== undefined && (subject.infusions ?? []).some((infusion) => infusion.doseLevelMgPerM2 === level))
+      .filter(
+        (subject) =>
+          subject.firstInfusionDate !== undefined && (subject.infusions ?? []).some((infusion) => infusion.doseLevelMgPerM2 === level),
+      )
       .map((subject) => {
         const during = <T extends { date: string }>(items: readonly T[]): T | undefined =>
           byDate(items.filter((item) => treatmentContextAt(item.date, subject.infusions ?? []).doseLevelMgPerM2 === level)).pop();
@@ -237,7 +252,11 @@ export const evaluateEndpointByArm = (
 ): ArmEndpointResult => {
   const values = endpointValuesAtVisit(endpoint, schedule, subjects, visit);
   const arms: Record<string, EndpointGroupResult> = {};
-  for (const arm of armOrder) arms[arm] = summarizeEndpointValues(endpoint, values.filter((value) => value.arm === arm));
+  for (const arm of armOrder)
+    arms[arm] = summarizeEndpointValues(
+      endpoint,
+      values.filter((value) => value.arm === arm),
+    );
   const [a, b] = armOrder;
   let comparison: ArmEndpointResult['comparison'] = null;
   if (a !== undefined && b !== undefined) {

@@ -31,7 +31,9 @@ describe('retreatmentSignals', () => {
   });
 
   it('reports the rise against the nadir it was measured from', () => {
-    const result = retreatmentSignals(patient({ series: { ANTI_MAG: series(['2024-01-25', 40_000], ['2024-05-01', 20_000], ['2024-09-01', 26_000]) } }));
+    const result = retreatmentSignals(
+      patient({ series: { ANTI_MAG: series(['2024-01-25', 40_000], ['2024-05-01', 20_000], ['2024-09-01', 26_000]) } }),
+    );
     expect(result.signals[0]).toMatchObject({ nadir: { date: '2024-05-01', value: 20_000 }, value: { value: 26_000 } });
     // (26,000 − 20,000) / 20,000 = 0.3
     expect(result.signals[0]).toMatchObject({ riseFraction: expect.closeTo(0.3, 12) });
@@ -96,7 +98,9 @@ describe('retreatmentSignals', () => {
   it('never sees a rise in a value below detection', () => {
     // nadir 1,000; "<1,500" may be anything below 1,500
     const result = retreatmentSignals(
-      patient({ series: { ANTI_MAG: [observation('2024-01-25', 9_000), observation('2024-05-01', 1_000), belowDetection('2024-08-01', 1_500)] } }),
+      patient({
+        series: { ANTI_MAG: [observation('2024-01-25', 9_000), observation('2024-05-01', 1_000), belowDetection('2024-08-01', 1_500)] },
+      }),
     );
     expect(result.signals).toEqual([]);
   });
@@ -104,7 +108,11 @@ describe('retreatmentSignals', () => {
   it('sees a rise in a value above quantification', () => {
     // nadir 20,000; ">70,000" is at least +250%
     const result = retreatmentSignals(
-      patient({ series: { ANTI_MAG: [observation('2024-01-25', 40_000), observation('2024-05-01', 20_000), aboveQuantification('2024-08-01', 70_000)] } }),
+      patient({
+        series: {
+          ANTI_MAG: [observation('2024-01-25', 40_000), observation('2024-05-01', 20_000), aboveQuantification('2024-08-01', 70_000)],
+        },
+      }),
     );
     expect(result.signals[0]).toMatchObject({ kind: 'antiMagRise', date: '2024-08-01', riseFraction: 2.5 });
   });
@@ -113,7 +121,11 @@ describe('retreatmentSignals', () => {
     // baseline ">10,000" may be 80,000: 13,000 is no rise from it. The nadir starts at 12,000 and
     // 13,000 is +8.3%, so no signal; taking 10,000 as the nadir would have given +30%.
     const result = retreatmentSignals(
-      patient({ series: { ANTI_MAG: [aboveQuantification('2024-01-25', 10_000), observation('2024-05-01', 12_000), observation('2024-08-01', 13_000)] } }),
+      patient({
+        series: {
+          ANTI_MAG: [aboveQuantification('2024-01-25', 10_000), observation('2024-05-01', 12_000), observation('2024-08-01', 13_000)],
+        },
+      }),
     );
     expect(result.signals).toEqual([]);
   });
@@ -143,7 +155,9 @@ describe('retreatmentSignals', () => {
   });
 
   it('has no signals for an untreated patient', () => {
-    const result = retreatmentSignals(patient({ firstInfusionDate: undefined, series: { IGM: series(['2024-01-25', 1.0], ['2024-05-01', 2.0]) } }));
+    const result = retreatmentSignals(
+      patient({ firstInfusionDate: undefined, series: { IGM: series(['2024-01-25', 1.0], ['2024-05-01', 2.0]) } }),
+    );
     expect(result).toEqual({ signals: [], first: [] });
   });
 
@@ -168,7 +182,14 @@ describe('retreatmentSignalsPerCycle', () => {
         series: {
           // cycle 1: nadir 1.0 (May), 1.3 = +30% (Sep 1). Cycle 2 starts from 1.3 (the value before it):
           // 0.8 (Dec), then 0.9 = +12.5% (no), 1.0 = +25% (2025-04-01)
-          IGM: series(['2024-01-25', 2.0], ['2024-05-01', 1.0], ['2024-09-01', 1.3], ['2024-12-01', 0.8], ['2025-02-01', 0.9], ['2025-04-01', 1.0]),
+          IGM: series(
+            ['2024-01-25', 2.0],
+            ['2024-05-01', 1.0],
+            ['2024-09-01', 1.3],
+            ['2024-12-01', 0.8],
+            ['2025-02-01', 0.9],
+            ['2025-04-01', 1.0],
+          ),
           // baseline 3 before cycle 1; 4 during cycle 2 is +1 over that baseline
           INCAT_TOTAL: series(['2024-01-25', 3], ['2024-09-01', 3], ['2025-03-01', 4]),
         },

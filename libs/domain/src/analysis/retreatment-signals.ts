@@ -67,8 +67,7 @@ export interface RetreatmentWindow {
 /** Below this, a difference from a threshold is floating-point noise. */
 const NOISE = 1e-9;
 
-const inWindow = (date: string, from: string, until: string | undefined): boolean =>
-  date > from && (until === undefined || date < until);
+const inWindow = (date: string, from: string, until: string | undefined): boolean => date > from && (until === undefined || date < until);
 
 /**
  * The first observation that rose by the threshold above the lowest value before it. A value above
@@ -95,9 +94,7 @@ const firstRise = (
       }
     }
     const lower =
-      nadir === undefined ||
-      observation.value < nadir.value ||
-      (observation.value === nadir.value && observation.qualifier === '<');
+      nadir === undefined || observation.value < nadir.value || (observation.value === nadir.value && observation.qualifier === '<');
     if (observation.qualifier !== '>' && lower) nadir = observation;
   }
   return undefined;
@@ -112,9 +109,7 @@ const firstClinicalWorsening = (
   const incat = patient.series.INCAT_TOTAL ?? [];
   const baseline = patient.firstInfusionDate === undefined ? undefined : baselineOf(incat, patient.firstInfusionDate);
   const incatWorse = baseline
-    ? byDate(incat).find(
-        (o) => inWindow(o.date, from, until) && o.qualifier === '=' && o.value - baseline.value >= incatRise - NOISE,
-      )
+    ? byDate(incat).find((o) => inWindow(o.date, from, until) && o.qualifier === '=' && o.value - baseline.value >= incatRise - NOISE)
     : undefined;
   const globalWorse = byDate(patient.globalStatus).find((a) => inWindow(a.date, from, until) && a.status === 'worsened');
   const candidates = [incatWorse, globalWorse].filter((c): c is NonNullable<typeof c> => c !== undefined);

@@ -18,7 +18,15 @@ describe('summarize', () => {
 
   it('counts censored or missing entries apart instead of summarising them', () => {
     // numbers 5 and 15 -> median 10; two entries without a number
-    expect(summarize([5, undefined, 15, undefined])).toEqual({ n: 2, nMissing: 2, median: 10, min: 5, max: 15, mean: 10, sd: Math.sqrt(50) });
+    expect(summarize([5, undefined, 15, undefined])).toEqual({
+      n: 2,
+      nMissing: 2,
+      median: 10,
+      min: 5,
+      max: 15,
+      mean: 10,
+      sd: Math.sqrt(50),
+    });
   });
 
   it('has a median and range but no SD for one value', () => {

@@ -8,8 +8,18 @@ const windows = visitWindowsFor(ANTI_MAG_RITUXIMAB_VISIT_SCHEDULE, { consent: '2
 
 describe('observations belong to the protocol visits by their windows', () => {
   it('computes each visit window from its anchor', () => {
-    expect(windows.find((w) => w.visit === 'baseline')).toEqual({ visit: 'baseline', targetDate: '2026-03-06', windowStart: '2026-02-20', windowEnd: '2026-03-06' });
-    expect(windows.find((w) => w.visit === 'month-3')).toEqual({ visit: 'month-3', targetDate: '2026-06-05', windowStart: '2026-05-22', windowEnd: '2026-06-19' });
+    expect(windows.find((w) => w.visit === 'baseline')).toEqual({
+      visit: 'baseline',
+      targetDate: '2026-03-06',
+      windowStart: '2026-02-20',
+      windowEnd: '2026-03-06',
+    });
+    expect(windows.find((w) => w.visit === 'month-3')).toEqual({
+      visit: 'month-3',
+      targetDate: '2026-06-05',
+      windowStart: '2026-05-22',
+      windowEnd: '2026-06-19',
+    });
   });
 
   it('puts a date inside two overlapping windows in the visit with the closer target day, and a date outside every window nowhere', () => {

@@ -60,10 +60,7 @@ export const visitOfDate = (date: string, windows: readonly VisitWindowDates[]):
 };
 
 /** The one observation a visit reads among those of one measure (see the rule above); the input is in recording order. */
-export const observationAtVisit = <T extends { date: string }>(
-  observations: readonly T[],
-  window: VisitWindowDates,
-): T | undefined => {
+export const observationAtVisit = <T extends { date: string }>(observations: readonly T[], window: VisitWindowDates): T | undefined => {
   let best: T | undefined;
   for (const observation of observations) {
     if (!contains(window, observation.date)) continue;

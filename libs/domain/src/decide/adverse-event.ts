@@ -40,7 +40,4 @@ export const decideAdverseEvent: (
   state: PatientState,
   command: AdverseEventCommand,
   ctx: DecisionContext,
-) => Decision<EventDraft<'AdverseEventReported', AdverseEventReported>> = decideEntry(
-  'AdverseEventReported',
-  adverseEventPayload,
-);
+) => Decision<EventDraft<'AdverseEventReported', AdverseEventReported>> = decideEntry('AdverseEventReported', adverseEventPayload);

@@ -7,9 +7,7 @@ const decide = (overrides: Parameters<typeof clinicalAssessmentCommand>[0]) =>
 
 describe('decideClinicalAssessment', () => {
   it('stores the assessment with its assessor', () => {
-    const event = acceptedEvent(
-      decide({ mrcSumScore: 56, tenMetreWalkSeconds: 8.4, globalStatus: 'improved' }),
-    );
+    const event = acceptedEvent(decide({ mrcSumScore: 56, tenMetreWalkSeconds: 8.4, globalStatus: 'improved' }));
     expect(event).toEqual({
       type: 'ClinicalAssessed',
       schemaVersion: 1,
@@ -68,7 +66,11 @@ describe('decideClinicalAssessment', () => {
   });
 
   it('refuses an assessment for a patient not enrolled or dated before consent', () => {
-    expectViolation(decideClinicalAssessment(aPatient().state, clinicalAssessmentCommand(), context()), 'patientId', 'patient-not-enrolled');
+    expectViolation(
+      decideClinicalAssessment(aPatient().state, clinicalAssessmentCommand(), context()),
+      'patientId',
+      'patient-not-enrolled',
+    );
     expectViolation(decide({ occurredAt: '2024-01-01' }), 'occurredAt', 'before-enrolment');
   });
 });

@@ -61,8 +61,18 @@ describe('decideCorrection', () => {
       { nerve: 'ulnar', side: 'left', motorConductionVelocityMs: 32 },
       { nerve: 'sural', side: 'left', motorConductionVelocityMs: 40 },
     ];
-    const neuro = { occurredAt: '2024-02-01', correctedEventId: study, correctedType: 'NeurographyRecorded', reason: 'r', data: { limbTemperatureC: 33, nerves } };
-    expectViolation(decideCorrection(patient.state, neuro as CorrectionCommand, context()), 'data.nerves[1].motorConductionVelocityMs', 'not-a-motor-nerve');
+    const neuro = {
+      occurredAt: '2024-02-01',
+      correctedEventId: study,
+      correctedType: 'NeurographyRecorded',
+      reason: 'r',
+      data: { limbTemperatureC: 33, nerves },
+    };
+    expectViolation(
+      decideCorrection(patient.state, neuro as CorrectionCommand, context()),
+      'data.nerves[1].motorConductionVelocityMs',
+      'not-a-motor-nerve',
+    );
   });
 
   it('derives again what the domain derives, ignoring what the client sent', () => {
@@ -89,17 +99,25 @@ describe('decideCorrection', () => {
     const same = labCorrection(labId, { data: { analyte: 'IGM', value: 12.5, unit: 'g/L', qualifier: '=' } } as never);
     expectViolation(decideCorrection(patient.state, same, context()), 'data', 'correction-changes-nothing');
     // Sending the correction on another day is no change of the entry ...
-    expectViolation(decideCorrection(patient.state, { ...same, occurredAt: '2024-02-20' }, context()), 'data', 'correction-changes-nothing');
+    expectViolation(
+      decideCorrection(patient.state, { ...same, occurredAt: '2024-02-20' }, context()),
+      'data',
+      'correction-changes-nothing',
+    );
     // ... correcting its date is.
     acceptedEvent(decideCorrection(patient.state, { ...same, correctedOccurredAt: '2024-02-02' } as CorrectionCommand, context()));
   });
 
-  it('keeps the corrected entry\'s clinical date when the correction is sent later, unless it corrects the date', () => {
+  it("keeps the corrected entry's clinical date when the correction is sent later, unless it corrects the date", () => {
     const { patient, labId } = withLab();
     const sentLater = acceptedEvent(decideCorrection(patient.state, labCorrection(labId, { occurredAt: '2024-02-20' }), context()));
     expect(sentLater.occurredAt).toBe(patient.state.entries[labId].occurredAt);
     const redated = acceptedEvent(
-      decideCorrection(patient.state, labCorrection(labId, { occurredAt: '2024-02-20', correctedOccurredAt: '2024-01-31' } as Partial<CorrectionCommand>), context()),
+      decideCorrection(
+        patient.state,
+        labCorrection(labId, { occurredAt: '2024-02-20', correctedOccurredAt: '2024-01-31' } as Partial<CorrectionCommand>),
+        context(),
+      ),
     );
     expect(redated.occurredAt).toBe('2024-01-31');
   });
@@ -115,10 +133,16 @@ describe('decideCorrection', () => {
     const { patient, labId } = withLab();
     patient.record(decideCorrection, labCorrection(labId));
     expectViolation(decideCorrection(patient.state, labCorrection(labId), context()), 'data', 'correction-changes-nothing');
-    acceptedEvent(decideCorrection(patient.state, labCorrection(labId, { data: { analyte: 'IGM', value: 12.5, unit: 'g/L', qualifier: '=' } } as never), context()));
+    acceptedEvent(
+      decideCorrection(
+        patient.state,
+        labCorrection(labId, { data: { analyte: 'IGM', value: 12.5, unit: 'g/L', qualifier: '=' } } as never),
+        context(),
+      ),
+    );
   });
 
-  it('refuses an event that is not in this patient\'s record', () => {
+  it("refuses an event that is not in this patient's record", () => {
     const { labId } = withLab();
     const other = anEnrolledPatient({ screeningNumber: '008' });
     expectViolation(decideCorrection(other.state, labCorrection(labId), context()), 'correctedEventId', 'unknown-event');
@@ -140,7 +164,12 @@ describe('decideCorrection', () => {
     expectViolation(decideCorrection(patient.state, labCorrection(enrolment), context()), 'correctedEventId', 'not-amendable');
     expectViolation(decideCorrection(patient.state, labCorrection(correction), context()), 'correctedEventId', 'not-amendable');
     const other = patient.record(decideLabResult, labResultCommand());
-    const voiding = patient.record(decideVoid, { occurredAt: '2024-02-03', voidedEventId: other, voidedType: 'LabResulted', reason: 'duplicate' });
+    const voiding = patient.record(decideVoid, {
+      occurredAt: '2024-02-03',
+      voidedEventId: other,
+      voidedType: 'LabResulted',
+      reason: 'duplicate',
+    });
     expectViolation(decideCorrection(patient.state, labCorrection(voiding), context()), 'correctedEventId', 'not-amendable');
   });
 
@@ -166,7 +195,11 @@ describe('decideCorrection', () => {
     const redated = (correctedOccurredAt: string) => labCorrection(labId, { correctedOccurredAt } as Partial<CorrectionCommand>);
     expectViolation(decideCorrection(patient.state, redated('2024-01-01'), context()), 'correctedOccurredAt', 'before-enrolment');
     expectViolation(decideCorrection(patient.state, redated('2024-12-01'), context()), 'correctedOccurredAt', 'in-the-future');
-    expectViolation(decideCorrection(patient.state, labCorrection(labId, { occurredAt: '2024-12-01' }), context()), 'occurredAt', 'in-the-future');
+    expectViolation(
+      decideCorrection(patient.state, labCorrection(labId, { occurredAt: '2024-12-01' }), context()),
+      'occurredAt',
+      'in-the-future',
+    );
   });
 
   it('wants the corrected data', () => {
@@ -180,7 +213,14 @@ describe('decideCorrection', () => {
 
   describe('of an infusion', () => {
     const infusionCorrection = (correctedEventId: string, occurredAt: string, data: object): CorrectionCommand =>
-      ({ occurredAt: '2024-02-20', correctedOccurredAt: occurredAt, correctedEventId, correctedType: 'InfusionGiven', reason: 'dose misread', data }) as CorrectionCommand;
+      ({
+        occurredAt: '2024-02-20',
+        correctedOccurredAt: occurredAt,
+        correctedEventId,
+        correctedType: 'InfusionGiven',
+        reason: 'dose misread',
+        data,
+      }) as CorrectionCommand;
 
     const withCycle = (dates: string[]) => {
       const patient = aRandomizedPatient();
@@ -191,7 +231,11 @@ describe('decideCorrection', () => {
     it('keeps its place in the cycle and derives dose and deviations again', () => {
       const { patient, ids } = withCycle(['2024-02-01', '2024-02-08', '2024-02-15']);
       const event = acceptedEvent(
-        decideCorrection(patient.state, infusionCorrection(ids[1], '2024-02-11', { doseLevelMgPerM2: 375, administeredDoseMg: 600 }), context()),
+        decideCorrection(
+          patient.state,
+          infusionCorrection(ids[1], '2024-02-11', { doseLevelMgPerM2: 375, administeredDoseMg: 600 }),
+          context(),
+        ),
       );
       expect(event.data.data).toEqual({
         cycle: 1,
@@ -212,11 +256,19 @@ describe('decideCorrection', () => {
     it('keeps the corrected infusion between its neighbours', () => {
       const { patient, ids } = withCycle(['2024-02-01', '2024-02-08', '2024-02-15']);
       const data = { doseLevelMgPerM2: 375, administeredDoseMg: 740 };
-      expectViolation(decideCorrection(patient.state, infusionCorrection(ids[1], '2024-02-01', data), context()), 'occurredAt', 'infusion-not-after-previous');
-      expectViolation(decideCorrection(patient.state, infusionCorrection(ids[1], '2024-02-15', data), context()), 'occurredAt', 'infusion-not-before-next');
+      expectViolation(
+        decideCorrection(patient.state, infusionCorrection(ids[1], '2024-02-01', data), context()),
+        'occurredAt',
+        'infusion-not-after-previous',
+      );
+      expectViolation(
+        decideCorrection(patient.state, infusionCorrection(ids[1], '2024-02-15', data), context()),
+        'occurredAt',
+        'infusion-not-before-next',
+      );
     });
 
-    it('keeps the dose level of the cycle, unless the infusion is the cycle\'s only one', () => {
+    it("keeps the dose level of the cycle, unless the infusion is the cycle's only one", () => {
       const { patient, ids } = withCycle(['2024-02-01', '2024-02-08']);
       const data = { doseLevelMgPerM2: 750, administeredDoseMg: 1480 };
       expectViolation(
@@ -225,7 +277,9 @@ describe('decideCorrection', () => {
         'dose-level-changed-within-cycle',
       );
       const single = withCycle(['2024-02-01']);
-      expect(acceptedEvent(decideCorrection(single.patient.state, infusionCorrection(single.ids[0], '2024-02-01', data), context())).data.data).toMatchObject({
+      expect(
+        acceptedEvent(decideCorrection(single.patient.state, infusionCorrection(single.ids[0], '2024-02-01', data), context())).data.data,
+      ).toMatchObject({
         doseLevelMgPerM2: 750,
         plannedDoseMg: 1477.5,
       });

@@ -60,10 +60,7 @@ describe('decideEnrolment', () => {
 
   it('refuses to enrol a patient who failed screening', () => {
     const patient = aPatient();
-    patient.record(
-      decideEnrolment,
-      enrolmentCommand({ eligibility: { met: false, criteria: [{ code: 'AGE', met: false }] } }),
-    );
+    patient.record(decideEnrolment, enrolmentCommand({ eligibility: { met: false, criteria: [{ code: 'AGE', met: false }] } }));
     expectViolation(decideEnrolment(patient.state, enrolmentCommand(), context()), 'patientId', 'screen-failed');
   });
 
@@ -111,7 +108,13 @@ describe('decideEnrolment', () => {
       'required',
     );
     const twice = enrolmentCommand({
-      eligibility: { met: true, criteria: [{ code: 'AGE', met: true }, { code: 'AGE', met: true }] },
+      eligibility: {
+        met: true,
+        criteria: [
+          { code: 'AGE', met: true },
+          { code: 'AGE', met: true },
+        ],
+      },
     });
     expectViolation(decideEnrolment(state, twice, context()), 'eligibility.criteria[1].code', 'duplicate-criterion');
     const malformed = { ...enrolmentCommand(), eligibility: { met: 'yes', criteria: [{ code: '', met: 1 }] } };
@@ -123,7 +126,11 @@ describe('decideEnrolment', () => {
         expect.objectContaining({ field: 'eligibility.criteria[0].met', rule: 'must-be-boolean' }),
       ]),
     );
-    expectViolation(decideEnrolment(state, { ...enrolmentCommand(), eligibility: undefined } as never, context()), 'eligibility', 'required');
+    expectViolation(
+      decideEnrolment(state, { ...enrolmentCommand(), eligibility: undefined } as never, context()),
+      'eligibility',
+      'required',
+    );
   });
 
   it('needs height and weight in plausible ranges for an eligible patient', () => {
@@ -149,6 +156,8 @@ describe('decideEnrolment', () => {
 
   it('rejects a command that is not an object with every required field named', () => {
     const fields = violationsOf(decideEnrolment(aPatient().state, null as never, context())).map((v) => v.field);
-    expect(fields).toEqual(expect.arrayContaining(['siteId', 'screeningNumber', 'consentDate', 'occurredAt', 'sex', 'birthYear', 'eligibility']));
+    expect(fields).toEqual(
+      expect.arrayContaining(['siteId', 'screeningNumber', 'consentDate', 'occurredAt', 'sex', 'birthYear', 'eligibility']),
+    );
   });
 });

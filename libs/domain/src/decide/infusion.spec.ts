@@ -83,7 +83,7 @@ describe('decideInfusion', () => {
     ]);
   });
 
-  it('counts the window from the cycle\'s first infusion, not the previous one', () => {
+  it("counts the window from the cycle's first infusion, not the previous one", () => {
     // the second came late, the third is still due on day 15
     const patient = withInfusionsOn(['2024-02-01', '2024-02-11']);
     expect(infuse(patient, { occurredAt: '2024-02-15' }).deviations).toEqual([]);
@@ -108,7 +108,7 @@ describe('decideInfusion', () => {
     expect(codes).toEqual(['infusion-out-of-window', 'dose-off-by-more-than-10-percent']);
   });
 
-  it('accepts only the protocol\'s dose levels', () => {
+  it("accepts only the protocol's dose levels", () => {
     expect(infuse(aRandomizedPatient(), { doseLevelMgPerM2: 750, administeredDoseMg: 1480 })).toMatchObject({
       doseLevelMgPerM2: 750,
       plannedDoseMg: 1477.5,
@@ -137,11 +137,19 @@ describe('decideInfusion', () => {
 
   it('refuses an infusion on or before the previous one', () => {
     const patient = withInfusionsOn(['2024-02-01']);
-    expectViolation(decideInfusion(patient.state, infusionCommand({ occurredAt: '2024-02-01' }), context()), 'occurredAt', 'infusion-not-after-previous');
-    expectViolation(decideInfusion(patient.state, infusionCommand({ occurredAt: '2024-01-31' }), context()), 'occurredAt', 'infusion-not-after-previous');
+    expectViolation(
+      decideInfusion(patient.state, infusionCommand({ occurredAt: '2024-02-01' }), context()),
+      'occurredAt',
+      'infusion-not-after-previous',
+    );
+    expectViolation(
+      decideInfusion(patient.state, infusionCommand({ occurredAt: '2024-01-31' }), context()),
+      'occurredAt',
+      'infusion-not-after-previous',
+    );
   });
 
-  it('gives a voided infusion\'s place in the cycle to the next one', () => {
+  it("gives a voided infusion's place in the cycle to the next one", () => {
     const patient = withInfusionsOn(['2024-02-01']);
     const mistaken = patient.record(decideInfusion, infusionCommand({ occurredAt: '2024-02-08' }));
     patient.record(decideVoid, { occurredAt: '2024-02-09', voidedEventId: mistaken, voidedType: 'InfusionGiven', reason: 'wrong patient' });
@@ -167,7 +175,11 @@ describe('decideInfusion', () => {
   it('accepts a late entry dated before withdrawal and refuses one dated after', () => {
     const patient = aRandomizedPatient().withdrawn({ occurredAt: '2024-03-01' });
     expect(infuse(patient, { occurredAt: '2024-02-01' }).cycle).toBe(1);
-    expectViolation(decideInfusion(patient.state, infusionCommand({ occurredAt: '2024-03-02' }), context()), 'occurredAt', 'after-withdrawal');
+    expectViolation(
+      decideInfusion(patient.state, infusionCommand({ occurredAt: '2024-03-02' }), context()),
+      'occurredAt',
+      'after-withdrawal',
+    );
   });
 
   it('refuses an infusion in the future beyond the clock skew', () => {
@@ -183,19 +195,35 @@ describe('decideInfusion', () => {
   it('checks the administered dose and current measurements without falling back on invalid ones', () => {
     const state = aRandomizedPatient().state;
     expectViolation(decideInfusion(state, infusionCommand({ administeredDoseMg: 0 }), context()), 'administeredDoseMg', 'out-of-range');
-    expectViolation(decideInfusion(state, { ...infusionCommand(), administeredDoseMg: undefined } as never, context()), 'administeredDoseMg', 'required');
+    expectViolation(
+      decideInfusion(state, { ...infusionCommand(), administeredDoseMg: undefined } as never, context()),
+      'administeredDoseMg',
+      'required',
+    );
     expectViolation(decideInfusion(state, infusionCommand({ heightCm: 1.75 }), context()), 'heightCm', 'out-of-range');
     expectViolation(decideInfusion(state, { ...infusionCommand(), weightKg: '80' } as never, context()), 'weightKg', 'must-be-number');
-    expectViolation(decideInfusion(state, { ...infusionCommand(), doseLevelMgPerM2: '375' } as never, context()), 'doseLevelMgPerM2', 'must-be-number');
+    expectViolation(
+      decideInfusion(state, { ...infusionCommand(), doseLevelMgPerM2: '375' } as never, context()),
+      'doseLevelMgPerM2',
+      'must-be-number',
+    );
   });
 
-  it('follows another protocol\'s definition', () => {
+  it("follows another protocol's definition", () => {
     const protocol = { ...context().protocol, doseLevelsMgPerM2: [500], infusionsPerCycle: 2 };
     const patient = aRandomizedPatient();
     patient.record(decideInfusion, infusionCommand({ doseLevelMgPerM2: 500, administeredDoseMg: 985 }), context({ protocol }));
-    patient.record(decideInfusion, infusionCommand({ occurredAt: '2024-02-08', doseLevelMgPerM2: 500, administeredDoseMg: 985 }), context({ protocol }));
+    patient.record(
+      decideInfusion,
+      infusionCommand({ occurredAt: '2024-02-08', doseLevelMgPerM2: 500, administeredDoseMg: 985 }),
+      context({ protocol }),
+    );
     const third = acceptedEvent(
-      decideInfusion(patient.state, infusionCommand({ occurredAt: '2024-03-01', doseLevelMgPerM2: 500, administeredDoseMg: 985 }), context({ protocol })),
+      decideInfusion(
+        patient.state,
+        infusionCommand({ occurredAt: '2024-03-01', doseLevelMgPerM2: 500, administeredDoseMg: 985 }),
+        context({ protocol }),
+      ),
     );
     expect(third.data).toMatchObject({ cycle: 2, infusionInCycle: 1 });
   });

@@ -41,12 +41,24 @@ describe('decideLabResult', () => {
     acceptedEvent(decideLabResult(state(), labResultCommand({ analyte: 'CD19', unit: 'cells/µL', value: 0 }), context()));
     acceptedEvent(decideLabResult(state(), labResultCommand({ analyte: 'CD20', unit: '%', value: 0 }), context()));
     expectViolation(decideLabResult(state(), labResultCommand({ value: 0 }), context()), 'value', 'out-of-range');
-    expectViolation(decideLabResult(state(), labResultCommand({ analyte: 'ANTI_MAG', unit: 'BTU', value: 0 }), context()), 'value', 'out-of-range');
+    expectViolation(
+      decideLabResult(state(), labResultCommand({ analyte: 'ANTI_MAG', unit: 'BTU', value: 0 }), context()),
+      'value',
+      'out-of-range',
+    );
   });
 
   it('refuses negative and implausible values', () => {
-    expectViolation(decideLabResult(state(), labResultCommand({ analyte: 'CD19', unit: 'cells/µL', value: -1 }), context()), 'value', 'out-of-range');
-    expectViolation(decideLabResult(state(), labResultCommand({ analyte: 'CD19', unit: '%', value: 101 }), context()), 'value', 'out-of-range');
+    expectViolation(
+      decideLabResult(state(), labResultCommand({ analyte: 'CD19', unit: 'cells/µL', value: -1 }), context()),
+      'value',
+      'out-of-range',
+    );
+    expectViolation(
+      decideLabResult(state(), labResultCommand({ analyte: 'CD19', unit: '%', value: 101 }), context()),
+      'value',
+      'out-of-range',
+    );
     expectViolation(decideLabResult(state(), labResultCommand({ value: '12' as never }), context()), 'value', 'must-be-number');
   });
 
@@ -55,7 +67,9 @@ describe('decideLabResult', () => {
       decideLabResult(state(), labResultCommand({ analyte: 'CD19', unit: 'cells/µL', value: 1, qualifier: '<' }), context()),
     );
     expect(below.data).toMatchObject({ value: 1, qualifier: '<' });
-    const above = acceptedEvent(decideLabResult(state(), labResultCommand({ analyte: 'ANTI_MAG', unit: 'BTU', value: 70_000, qualifier: '>' }), context()));
+    const above = acceptedEvent(
+      decideLabResult(state(), labResultCommand({ analyte: 'ANTI_MAG', unit: 'BTU', value: 70_000, qualifier: '>' }), context()),
+    );
     expect(above.data).toMatchObject({ value: 70_000, qualifier: '>' });
   });
 
@@ -72,10 +86,14 @@ describe('decideLabResult', () => {
     expectViolation(decideLabResult(state(), labResultCommand({ qualifier: '<=' as never }), context()), 'qualifier', 'not-one-of');
   });
 
-  it('follows the protocol\'s allowed units', () => {
+  it("follows the protocol's allowed units", () => {
     const protocol = context().protocol;
     const gramsOnly = { ...protocol, labs: { ...protocol.labs, IGM: { units: { 'g/L': protocol.labs.IGM.units['g/L'] } } } };
-    expectViolation(decideLabResult(state(), labResultCommand({ unit: 'mg/dL', value: 100 }), context({ protocol: gramsOnly })), 'unit', 'unit-not-allowed');
+    expectViolation(
+      decideLabResult(state(), labResultCommand({ unit: 'mg/dL', value: 100 }), context({ protocol: gramsOnly })),
+      'unit',
+      'unit-not-allowed',
+    );
   });
 
   it('refuses results for a patient not enrolled, dated before consent, or in the future', () => {
@@ -98,6 +116,10 @@ describe('decideLabResult', () => {
       'occurredAt',
       'after-withdrawal',
     );
-    expectViolation(decideLabResult(withdrawn.state, labResultCommand({ occurredAt: '2024-03-02' }), context()), 'occurredAt', 'after-withdrawal');
+    expectViolation(
+      decideLabResult(withdrawn.state, labResultCommand({ occurredAt: '2024-03-02' }), context()),
+      'occurredAt',
+      'after-withdrawal',
+    );
   });
 });

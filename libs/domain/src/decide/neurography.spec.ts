@@ -1,5 +1,13 @@
 import { NerveStudy } from '../events/neurography';
-import { aPatient, acceptedEvent, anEnrolledPatient, context, expectViolation, neurographyCommand, violationsOf } from '../testing/builders';
+import {
+  aPatient,
+  acceptedEvent,
+  anEnrolledPatient,
+  context,
+  expectViolation,
+  neurographyCommand,
+  violationsOf,
+} from '../testing/builders';
 import { decideNeurography } from './neurography';
 
 const state = () => anEnrolledPatient().state;
@@ -15,7 +23,14 @@ describe('decideNeurography', () => {
       data: {
         limbTemperatureC: 33,
         nerves: [
-          { nerve: 'ulnar', side: 'left', motorConductionVelocityMs: 32, distalMotorLatencyMs: 7.5, cmapAmplitudeMv: 6.1, distalDistanceMm: 70 },
+          {
+            nerve: 'ulnar',
+            side: 'left',
+            motorConductionVelocityMs: 32,
+            distalMotorLatencyMs: 7.5,
+            cmapAmplitudeMv: 6.1,
+            distalDistanceMm: 70,
+          },
           { nerve: 'sural', side: 'right', snapAmplitudeUv: 0 },
         ],
         deviations: [],
@@ -37,21 +52,37 @@ describe('decideNeurography', () => {
   });
 
   it('refuses an implausible limb temperature', () => {
-    expectViolation(decideNeurography(state(), neurographyCommand({ limbTemperatureC: 45 }), context()), 'limbTemperatureC', 'out-of-range');
+    expectViolation(
+      decideNeurography(state(), neurographyCommand({ limbTemperatureC: 45 }), context()),
+      'limbTemperatureC',
+      'out-of-range',
+    );
   });
 
   it.each(['median', 'ulnar', 'fibular', 'tibial'] as const)('takes motor measures on the %s nerve', (nerve) => {
     acceptedEvent(
       decideNeurography(
         state(),
-        withNerves({ nerve, side: 'left', motorConductionVelocityMs: 40, distalMotorLatencyMs: 5, cmapAmplitudeMv: 0, fWaveLatencyMs: 35, distalDistanceMm: 80 }),
+        withNerves({
+          nerve,
+          side: 'left',
+          motorConductionVelocityMs: 40,
+          distalMotorLatencyMs: 5,
+          cmapAmplitudeMv: 0,
+          fWaveLatencyMs: 35,
+          distalDistanceMm: 80,
+        }),
         context(),
       ),
     );
   });
 
   it.each(['sural', 'radial'] as const)('refuses motor measures on the sensory %s nerve', (nerve) => {
-    const decision = decideNeurography(state(), withNerves({ nerve, side: 'left', motorConductionVelocityMs: 40, distalDistanceMm: 80, distalMotorLatencyMs: 4 }), context());
+    const decision = decideNeurography(
+      state(),
+      withNerves({ nerve, side: 'left', motorConductionVelocityMs: 40, distalDistanceMm: 80, distalMotorLatencyMs: 4 }),
+      context(),
+    );
     expectViolation(decision, 'nerves[0].motorConductionVelocityMs', 'not-a-motor-nerve');
     expectViolation(decision, 'nerves[0].distalMotorLatencyMs', 'not-a-motor-nerve');
     expectViolation(decision, 'nerves[0].distalDistanceMm', 'not-a-motor-nerve');
@@ -82,12 +113,20 @@ describe('decideNeurography', () => {
   it('refuses the same nerve and side twice, and accepts both sides', () => {
     const ulnar = (side: 'left' | 'right') => ({ nerve: 'ulnar' as const, side, motorConductionVelocityMs: 40 });
     acceptedEvent(decideNeurography(state(), withNerves(ulnar('left'), ulnar('right')), context()));
-    expectViolation(decideNeurography(state(), withNerves(ulnar('left'), ulnar('right'), ulnar('left')), context()), 'nerves[2]', 'duplicate-nerve');
+    expectViolation(
+      decideNeurography(state(), withNerves(ulnar('left'), ulnar('right'), ulnar('left')), context()),
+      'nerves[2]',
+      'duplicate-nerve',
+    );
   });
 
   it('wants a distal distance only with its distal motor latency', () => {
     expectViolation(
-      decideNeurography(state(), withNerves({ nerve: 'median', side: 'left', motorConductionVelocityMs: 40, distalDistanceMm: 70 }), context()),
+      decideNeurography(
+        state(),
+        withNerves({ nerve: 'median', side: 'left', motorConductionVelocityMs: 40, distalDistanceMm: 70 }),
+        context(),
+      ),
       'nerves[0].distalDistanceMm',
       'requires-distal-motor-latency',
     );
@@ -103,7 +142,11 @@ describe('decideNeurography', () => {
     ['distalDistanceMm', 10],
   ])('refuses an implausible %s of %p', (measure, value) => {
     const nerve = { nerve: 'median', side: 'left', motorConductionVelocityMs: 40, distalMotorLatencyMs: 5, [measure]: value };
-    expectViolation(decideNeurography(state(), withNerves(nerve as Partial<NerveStudy>), context()), `nerves[0].${measure}`, 'out-of-range');
+    expectViolation(
+      decideNeurography(state(), withNerves(nerve as Partial<NerveStudy>), context()),
+      `nerves[0].${measure}`,
+      'out-of-range',
+    );
   });
 
   it('refuses an implausible SNAP amplitude', () => {
@@ -118,12 +161,19 @@ describe('decideNeurography', () => {
     const violations = violationsOf(
       decideNeurography(
         state(),
-        withNerves({ nerve: 'ulnar', side: 'left', motorConductionVelocityMs: 40 }, { nerve: 'peroneal' as never, side: 'up' as never, snapAmplitudeUv: 1 }),
+        withNerves(
+          { nerve: 'ulnar', side: 'left', motorConductionVelocityMs: 40 },
+          { nerve: 'peroneal' as never, side: 'up' as never, snapAmplitudeUv: 1 },
+        ),
         context(),
       ),
     );
     expect(violations.map((v) => `${v.field}:${v.rule}`)).toEqual(['nerves[1].nerve:not-one-of', 'nerves[1].side:not-one-of']);
-    expectViolation(decideNeurography(state(), neurographyCommand({ nerves: ['ulnar' as never] }), context()), 'nerves[0]', 'must-be-object');
+    expectViolation(
+      decideNeurography(state(), neurographyCommand({ nerves: ['ulnar' as never] }), context()),
+      'nerves[0]',
+      'must-be-object',
+    );
   });
 
   it('refuses a study for a patient not enrolled', () => {

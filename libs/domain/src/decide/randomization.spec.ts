@@ -55,8 +55,16 @@ describe('decideRandomization', () => {
 
   it('refuses a randomization before consent or in the future', () => {
     const state = anEnrolledPatient().state;
-    expectViolation(decideRandomization(state, randomizationCommand({ occurredAt: '2024-01-09' }), context()), 'occurredAt', 'before-enrolment');
-    expectViolation(decideRandomization(state, randomizationCommand({ occurredAt: '2024-06-03' }), context()), 'occurredAt', 'in-the-future');
+    expectViolation(
+      decideRandomization(state, randomizationCommand({ occurredAt: '2024-01-09' }), context()),
+      'occurredAt',
+      'before-enrolment',
+    );
+    expectViolation(
+      decideRandomization(state, randomizationCommand({ occurredAt: '2024-06-03' }), context()),
+      'occurredAt',
+      'in-the-future',
+    );
   });
 
   it('wants a plain kit number and a stratum', () => {

@@ -43,7 +43,11 @@ describe('decideVoid', () => {
     const { patient, labId } = withLab();
     expectViolation(decideVoid(patient.state, voiding('evt-99'), context()), 'voidedEventId', 'unknown-event');
     expectViolation(decideVoid(patient.state, voiding(labId, { voidedType: 'InfusionGiven' }), context()), 'voidedType', 'type-mismatch');
-    expectViolation(decideVoid(patient.state, voiding(labId, { voidedType: 'PatientEnrolled' as never }), context()), 'voidedType', 'not-one-of');
+    expectViolation(
+      decideVoid(patient.state, voiding(labId, { voidedType: 'PatientEnrolled' as never }), context()),
+      'voidedType',
+      'not-one-of',
+    );
     expectViolation(decideVoid(patient.state, voiding(patient.events[0].eventId), context()), 'voidedEventId', 'not-amendable');
   });
 

@@ -36,7 +36,15 @@ describe('event catalog', () => {
 
   it('lets clinical data be amended, but not lifecycle events or amendments', () => {
     expect(AMENDABLE_EVENT_TYPES.every((type) => EVENT_TYPES.includes(type))).toBe(true);
-    for (const type of ['PatientEnrolled', 'PatientScreenFailed', 'PatientRandomized', 'PatientWithdrawn', 'EntryCorrected', 'EntryVoided', 'SiteActivated']) {
+    for (const type of [
+      'PatientEnrolled',
+      'PatientScreenFailed',
+      'PatientRandomized',
+      'PatientWithdrawn',
+      'EntryCorrected',
+      'EntryVoided',
+      'SiteActivated',
+    ]) {
       expect(isAmendableEventType(type)).toBe(false);
     }
   });

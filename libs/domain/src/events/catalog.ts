@@ -36,7 +36,12 @@ export type EventPayload = EventPayloadByType[EventType];
 
 /** Every event the log holds, by type: clinical, monitoring, trial, signature, account, access and checkpoint events. */
 export interface StoredEventPayloadByType
-  extends EventPayloadByType, MonitoringEventPayloadByType, TrialEventPayloadByType, SignatureEventPayloadByType, AccountEventPayloadByType {
+  extends
+    EventPayloadByType,
+    MonitoringEventPayloadByType,
+    TrialEventPayloadByType,
+    SignatureEventPayloadByType,
+    AccountEventPayloadByType {
   AccessRecorded: AccessRecorded;
   LogCheckpointed: LogCheckpointed;
 }

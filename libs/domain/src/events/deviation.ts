@@ -2,11 +2,7 @@
  * Protocol deviations the domain detects. A deviation never rejects a fact: the event is stored
  * with the deviation attached, because what happened to the patient happened.
  */
-export const DEVIATION_CODES = [
-  'dose-off-by-more-than-10-percent',
-  'infusion-out-of-window',
-  'limb-temperature-below-32C',
-] as const;
+export const DEVIATION_CODES = ['dose-off-by-more-than-10-percent', 'infusion-out-of-window', 'limb-temperature-below-32C'] as const;
 export type DeviationCode = (typeof DEVIATION_CODES)[number];
 
 export interface Deviation {

@@ -4,13 +4,7 @@ import { decideLabResult } from '../decide/lab-result';
 import { decideNeurography } from '../decide/neurography';
 import { decideVoid } from '../decide/void';
 import { acceptedEvent, expectViolation, infusionCommand, labResultCommand, neurographyCommand, violationsOf } from '../testing/builders';
-import {
-  decideAnswerQuery,
-  decideCancelQuery,
-  decideCloseQuery,
-  decideRaiseQuery,
-  decideReopenQuery,
-} from './decide-query';
+import { decideAnswerQuery, decideCancelQuery, decideCloseQuery, decideRaiseQuery, decideReopenQuery } from './decide-query';
 import { aMonitoredPatient, at, MonitoredPatient } from './testing/builders';
 
 const MONITOR_TIME = at('2024-06-03T08:30:00Z');
@@ -89,7 +83,11 @@ describe('decideRaiseQuery', () => {
 
   it('rejects a field that the target event type does not have', () => {
     const { patient, labId } = withData();
-    const decision = decideRaiseQuery(patient.state, { queryId: 'q-1', targetEventId: labId, field: 'administeredDoseMg', text: 'x' }, MONITOR_TIME);
+    const decision = decideRaiseQuery(
+      patient.state,
+      { queryId: 'q-1', targetEventId: labId, field: 'administeredDoseMg', text: 'x' },
+      MONITOR_TIME,
+    );
     expect(violationsOf(decision)).toEqual([
       { field: 'field', rule: 'unknown-field', message: 'LabResulted has no field administeredDoseMg' },
     ]);
@@ -98,7 +96,11 @@ describe('decideRaiseQuery', () => {
   it('rejects a nerve the study does not have', () => {
     const { patient } = withData();
     const study = patient.clinical.record(decideNeurography, neurographyCommand());
-    const decision = decideRaiseQuery(patient.state, { queryId: 'q-1', targetEventId: study, field: 'nerves[2].nerve', text: 'x' }, MONITOR_TIME);
+    const decision = decideRaiseQuery(
+      patient.state,
+      { queryId: 'q-1', targetEventId: study, field: 'nerves[2].nerve', text: 'x' },
+      MONITOR_TIME,
+    );
     expectViolation(decision, 'field', 'unknown-field');
   });
 
@@ -120,7 +122,12 @@ describe('decideRaiseQuery', () => {
 
   it('rejects a voided event', () => {
     const { patient, labId } = withData();
-    patient.clinical.record(decideVoid, { occurredAt: '2024-02-03', voidedEventId: labId, voidedType: 'LabResulted', reason: 'wrong patient' });
+    patient.clinical.record(decideVoid, {
+      occurredAt: '2024-02-03',
+      voidedEventId: labId,
+      voidedType: 'LabResulted',
+      reason: 'wrong patient',
+    });
     const decision = decideRaiseQuery(patient.state, { queryId: 'q-1', targetEventId: labId, field: 'value', text: 'x' }, MONITOR_TIME);
     expectViolation(decision, 'targetEventId', 'already-voided');
   });
@@ -129,9 +136,7 @@ describe('decideRaiseQuery', () => {
     const { patient } = withData();
     const cd19 = patient.clinical.record(decideLabResult, labResultCommand({ analyte: 'CD19', value: 0, unit: 'cells/µL' }));
     const decision = decideRaiseQuery(patient.state, { queryId: 'q-1', targetEventId: cd19, field: 'value', text: 'x' }, MONITOR_TIME);
-    expect(violationsOf(decision)).toEqual([
-      expect.objectContaining({ field: 'targetEventId', rule: 'masked-analyte' }),
-    ]);
+    expect(violationsOf(decision)).toEqual([expect.objectContaining({ field: 'targetEventId', rule: 'masked-analyte' })]);
   });
 
   it('reports every missing or malformed field of a command, trusting no input', () => {
@@ -195,7 +200,11 @@ describe('decideAnswerQuery', () => {
 
   it('answers only open queries: not answered, closed or cancelled ones', () => {
     for (const { patient } of [withAnsweredQuery(), withClosedQuery(), withCancelledQuery()]) {
-      expectViolation(decideAnswerQuery(patient.state, { queryId: 'q-1', text: 'x' }, MONITOR_TIME), 'queryId', 'query-transition-not-allowed');
+      expectViolation(
+        decideAnswerQuery(patient.state, { queryId: 'q-1', text: 'x' }, MONITOR_TIME),
+        'queryId',
+        'query-transition-not-allowed',
+      );
     }
     expect(violationsOf(decideAnswerQuery(withClosedQuery().patient.state, { queryId: 'q-1', text: 'x' }, MONITOR_TIME))[0].message).toBe(
       'query q-1 is closed; only open queries can be answered',
@@ -239,7 +248,11 @@ describe('decideCancelQuery', () => {
 
   it('does not cancel a closed or cancelled query', () => {
     for (const { patient } of [withClosedQuery(), withCancelledQuery()]) {
-      expectViolation(decideCancelQuery(patient.state, { queryId: 'q-1', reason: 'x' }, MONITOR_TIME), 'queryId', 'query-transition-not-allowed');
+      expectViolation(
+        decideCancelQuery(patient.state, { queryId: 'q-1', reason: 'x' }, MONITOR_TIME),
+        'queryId',
+        'query-transition-not-allowed',
+      );
     }
   });
 
@@ -258,7 +271,11 @@ describe('decideReopenQuery', () => {
 
   it('does not re-open an open or a cancelled query', () => {
     for (const { patient } of [withOpenQuery(), withCancelledQuery()]) {
-      expectViolation(decideReopenQuery(patient.state, { queryId: 'q-1', text: 'x' }, MONITOR_TIME), 'queryId', 'query-transition-not-allowed');
+      expectViolation(
+        decideReopenQuery(patient.state, { queryId: 'q-1', text: 'x' }, MONITOR_TIME),
+        'queryId',
+        'query-transition-not-allowed',
+      );
     }
   });
 

@@ -6,22 +6,9 @@ import { DecisionContext } from '../protocol';
 import { accept, Decision, reject } from '../rule-violation';
 import { RULE } from '../rules';
 import { fieldsOf, Violations } from '../validation';
-import {
-  AnswerQueryCommand,
-  CancelQueryCommand,
-  CloseQueryCommand,
-  RaiseQueryCommand,
-  ReopenQueryCommand,
-} from './commands';
+import { AnswerQueryCommand, CancelQueryCommand, CloseQueryCommand, RaiseQueryCommand, ReopenQueryCommand } from './commands';
 import { fieldPathProblem, isMonitoredEventType, MONITORED_EVENT_TYPES, MonitoredEventType } from './event-fields';
-import {
-  draftMonitoringEvent,
-  QueryAnswered,
-  QueryCancelled,
-  QueryClosed,
-  QueryRaised,
-  QueryReopened,
-} from './events';
+import { draftMonitoringEvent, QueryAnswered, QueryCancelled, QueryClosed, QueryRaised, QueryReopened } from './events';
 import { MonitoredPatientState, QUERY_TRANSITIONS, QueryRecord } from './monitoring-state';
 import { ownValue } from './own';
 import { MONITORING_RULE } from './rules';

@@ -49,14 +49,23 @@ describe('decideSourceDataVerification', () => {
       ['fields[2]', 'duplicate-field'],
       ['fields[3]', 'must-be-text'],
     ]);
-    expectViolation(decideSourceDataVerification(patient.state, { targetEventId: infusionId, fields: [] }, MONITOR_TIME), 'fields', 'required');
+    expectViolation(
+      decideSourceDataVerification(patient.state, { targetEventId: infusionId, fields: [] }, MONITOR_TIME),
+      'fields',
+      'required',
+    );
   });
 
   it('rejects unknown, voided, unmonitored and masked events', () => {
     const { patient, infusionId } = withInfusion();
     const lab = patient.clinical.record(decideLabResult, labResultCommand());
     const cd20 = patient.clinical.record(decideLabResult, labResultCommand({ analyte: 'CD20', value: 2, unit: '%' }));
-    const voidEvent = patient.clinical.record(decideVoid, { occurredAt: '2024-02-03', voidedEventId: lab, voidedType: 'LabResulted', reason: 'x' });
+    const voidEvent = patient.clinical.record(decideVoid, {
+      occurredAt: '2024-02-03',
+      voidedEventId: lab,
+      voidedType: 'LabResulted',
+      reason: 'x',
+    });
     const state = patient.state;
     const verify = (targetEventId: string) => decideSourceDataVerification(state, { targetEventId }, MONITOR_TIME);
     expectViolation(verify('evt-404'), 'targetEventId', 'unknown-event');

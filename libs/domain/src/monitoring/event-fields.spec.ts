@@ -40,7 +40,9 @@ describe('monitored events and their fields', () => {
     expect(fieldPathProblem('NeurographyRecorded', study, 'nerves[1]')).toBeUndefined();
     expect(fieldPathProblem('NeurographyRecorded', study, 'nerves[1].snapAmplitudeUv')).toBeUndefined();
     expect(fieldPathProblem('NeurographyRecorded', study, 'nerves[2].snapAmplitudeUv')).toBe('nerves has no item 2');
-    expect(fieldPathProblem('NeurographyRecorded', study, 'nerves[0].temperature')).toBe('NeurographyRecorded has no field nerves[0].temperature');
+    expect(fieldPathProblem('NeurographyRecorded', study, 'nerves[0].temperature')).toBe(
+      'NeurographyRecorded has no field nerves[0].temperature',
+    );
   });
 
   it('follows nested objects', () => {

@@ -5,9 +5,14 @@ import { draftMonitoringEvent, isMonitoringEventType, MONITORING_EVENT_TYPES, MO
 
 describe('monitoring event catalog', () => {
   it('lists the query workflow and source data verification, each at schema version 1', () => {
-    expect([...MONITORING_EVENT_TYPES].sort()).toEqual(
-      ['QueryAnswered', 'QueryCancelled', 'QueryClosed', 'QueryRaised', 'QueryReopened', 'SourceDataVerified'],
-    );
+    expect([...MONITORING_EVENT_TYPES].sort()).toEqual([
+      'QueryAnswered',
+      'QueryCancelled',
+      'QueryClosed',
+      'QueryRaised',
+      'QueryReopened',
+      'SourceDataVerified',
+    ]);
     expect(new Set(Object.values(MONITORING_SCHEMA_VERSIONS))).toEqual(new Set([1]));
   });
 

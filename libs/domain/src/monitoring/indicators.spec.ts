@@ -70,7 +70,11 @@ describe('queryStatusAt and queryAge', () => {
   const queryWith = (...steps: [string, (patient: Patient, time: string) => void][]) => {
     const patient = aMonitoredPatient();
     const infusionId = patient.clinical.record(decideInfusion, infusionCommand());
-    patient.act(decideRaiseQuery, { queryId: 'q-1', targetEventId: infusionId, field: 'cycle', text: 'Cycle?' }, at('2024-06-03T08:00:00Z'));
+    patient.act(
+      decideRaiseQuery,
+      { queryId: 'q-1', targetEventId: infusionId, field: 'cycle', text: 'Cycle?' },
+      at('2024-06-03T08:00:00Z'),
+    );
     for (const [time, act] of steps) act(patient, time);
     return patient.state.queries['q-1'];
   };
@@ -80,12 +84,19 @@ describe('queryStatusAt and queryAge', () => {
   const cancel = (patient: Patient, time: string) => patient.act(decideCancelQuery, { queryId: 'q-1', reason: 'r' }, at(time));
 
   const lifecycle = () =>
-    queryWith(['2024-06-04T09:00:00Z', answer], ['2024-06-05T10:00:00Z', reopen], ['2024-06-06T11:00:00Z', answer], ['2024-06-07T23:30:00Z', close]);
+    queryWith(
+      ['2024-06-04T09:00:00Z', answer],
+      ['2024-06-05T10:00:00Z', reopen],
+      ['2024-06-06T11:00:00Z', answer],
+      ['2024-06-07T23:30:00Z', close],
+    );
 
   it('replays the status a query had at the end of each day', () => {
     const query = lifecycle();
     expect(
-      ['2024-06-02', '2024-06-03', '2024-06-04', '2024-06-05', '2024-06-06', '2024-06-07', '2024-06-30'].map((asOf) => queryStatusAt(query, asOf)),
+      ['2024-06-02', '2024-06-03', '2024-06-04', '2024-06-05', '2024-06-06', '2024-06-07', '2024-06-30'].map((asOf) =>
+        queryStatusAt(query, asOf),
+      ),
     ).toEqual([null, 'open', 'answered', 'open', 'answered', 'closed', 'closed']);
   });
 
@@ -141,7 +152,12 @@ describe('sdvCountsOf', () => {
     const igm = patient.clinical.record(decideLabResult, labResultCommand());
     patient.clinical.record(decideLabResult, labResultCommand({ analyte: 'CD19', value: 0, unit: 'cells/µL' }));
     const wrong = patient.clinical.record(decideLabResult, labResultCommand({ value: 3 }));
-    patient.clinical.record(decideVoid, { occurredAt: '2024-02-03', voidedEventId: wrong, voidedType: 'LabResulted', reason: 'wrong patient' });
+    patient.clinical.record(decideVoid, {
+      occurredAt: '2024-02-03',
+      voidedEventId: wrong,
+      voidedType: 'LabResulted',
+      reason: 'wrong patient',
+    });
     patient.act(decideRaiseQuery, { queryId: 'q-1', targetEventId: igm, field: 'value', text: 'x' });
     patient.act(decideSourceDataVerification, { targetEventId: 'evt-1' });
     patient.act(decideSourceDataVerification, { targetEventId: infusion, fields: ['administeredDoseMg'] });
@@ -166,7 +182,12 @@ describe('sdvCountsOf', () => {
     const igm = patient.clinical.record(decideLabResult, labResultCommand());
     patient.act(decideSourceDataVerification, { targetEventId: igm });
     expect(sdvCountsOf(patient.state, ANTI_MAG_RITUXIMAB_PROTOCOL)).toEqual({ verified: 1, eligible: 3 });
-    patient.clinical.record(decideVoid, { occurredAt: '2024-02-03', voidedEventId: igm, voidedType: 'LabResulted', reason: 'wrong patient' });
+    patient.clinical.record(decideVoid, {
+      occurredAt: '2024-02-03',
+      voidedEventId: igm,
+      voidedType: 'LabResulted',
+      reason: 'wrong patient',
+    });
     expect(sdvCountsOf(patient.state, ANTI_MAG_RITUXIMAB_PROTOCOL)).toEqual({ verified: 0, eligible: 2 });
   });
 });

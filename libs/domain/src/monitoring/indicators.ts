@@ -93,7 +93,10 @@ export const queryAge = (query: Pick<QueryRecord, 'history'>, asOf: string): num
 
 /** Share (0 to 1) of eligible events that are source-data-verified; null when nothing is eligible. */
 export const sdvShare = (verifiedCount: number, eligibleCount: number): number | null => {
-  for (const [name, value] of [['verifiedCount', verifiedCount], ['eligibleCount', eligibleCount]] as const) {
+  for (const [name, value] of [
+    ['verifiedCount', verifiedCount],
+    ['eligibleCount', eligibleCount],
+  ] as const) {
     if (!Number.isInteger(value) || value < 0) throw new RangeError(`${name} must be a non-negative whole number, got ${value}`);
   }
   if (verifiedCount > eligibleCount) throw new RangeError(`verifiedCount ${verifiedCount} exceeds eligibleCount ${eligibleCount}`);

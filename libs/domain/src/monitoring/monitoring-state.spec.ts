@@ -8,12 +8,7 @@ import { infusionCommand, labResultCommand } from '../testing/builders';
 import { UnknownSchemaVersionError } from '../upcasting';
 import { decideAnswerQuery, decideCancelQuery, decideCloseQuery, decideRaiseQuery, decideReopenQuery } from './decide-query';
 import { decideSourceDataVerification } from './decide-verification';
-import {
-  evolveMonitoring,
-  initialMonitoredPatientState,
-  isVerified,
-  monitoredPatientStateFrom,
-} from './monitoring-state';
+import { evolveMonitoring, initialMonitoredPatientState, isVerified, monitoredPatientStateFrom } from './monitoring-state';
 import { aMonitoredPatient, at } from './testing/builders';
 
 const correctInfusion = (patient: ReturnType<typeof aMonitoredPatient>, infusionId: string, administeredDoseMg: number) =>
@@ -41,7 +36,10 @@ describe('evolveMonitoring: queries', () => {
     const question = { queryId: 'q-1', targetEventId: infusionId, field: 'administeredDoseMg', text: 'Log says 700 mg?' };
     const raised = patient.act(decideRaiseQuery, question, at('2024-06-03T08:00:00Z'));
     const firstAnswer = patient.act(decideAnswerQuery, { queryId: 'q-1', text: 'No, 740 mg.' }, at('2024-06-04T09:00:00Z'));
-    expect(patient.state.queries['q-1']).toMatchObject({ status: 'answered', answer: { text: 'No, 740 mg.', at: '2024-06-04T09:00:00.000Z' } });
+    expect(patient.state.queries['q-1']).toMatchObject({
+      status: 'answered',
+      answer: { text: 'No, 740 mg.', at: '2024-06-04T09:00:00.000Z' },
+    });
 
     const reopened = patient.act(decideReopenQuery, { queryId: 'q-1', text: 'The pharmacy log shows 700 mg.' }, at('2024-06-05T10:00:00Z'));
     expect(patient.state.queries['q-1']).toMatchObject({ status: 'open', reopenedCount: 1, text: 'The pharmacy log shows 700 mg.' });

@@ -140,8 +140,7 @@ const verify = (
 ): MonitoredPatientState['verifications'] => {
   const previous = ownValue(verifications, targetEventId);
   const stillVerified = previous?.status === 'verified' ? previous.fields : [];
-  const merged =
-    fields === undefined || stillVerified === 'all' ? 'all' : [...new Set([...stillVerified, ...fields])];
+  const merged = fields === undefined || stillVerified === 'all' ? 'all' : [...new Set([...stillVerified, ...fields])];
   return {
     ...verifications,
     [targetEventId]: {

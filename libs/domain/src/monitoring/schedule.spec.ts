@@ -109,7 +109,10 @@ describe('scheduleFor', () => {
   });
 
   it('finds a cycle day 1 from a later infusion of the cycle when the first was voided', () => {
-    const visits = scheduleFor(dates({ infusions: [{ cycle: 2, infusionInCycle: 2, date: '2024-09-10' }, ...cycle(1, '2024-02-01')] }), SCHEDULE);
+    const visits = scheduleFor(
+      dates({ infusions: [{ cycle: 2, infusionInCycle: 2, date: '2024-09-10' }, ...cycle(1, '2024-02-01')] }),
+      SCHEDULE,
+    );
     expect(visits.find((visit) => visit.visitId === 'cycle-2-infusion-1')?.targetDate).toBe('2024-09-03');
     expect(visits.find((visit) => visit.visitId === 'cycle-2-infusion-4')?.targetDate).toBe('2024-09-24');
   });
@@ -125,9 +128,9 @@ describe('scheduleFor', () => {
       'cycle-1-infusion-4',
       'month-3',
     ]);
-    expect(scheduleFor(dates({ infusions: cycle(1, '2024-02-01'), withdrawalDate: '2024-04-17' }), SCHEDULE).map((v) => v.visitId)).not.toContain(
-      'month-3',
-    );
+    expect(
+      scheduleFor(dates({ infusions: cycle(1, '2024-02-01'), withdrawalDate: '2024-04-17' }), SCHEDULE).map((v) => v.visitId),
+    ).not.toContain('month-3');
   });
 });
 
@@ -176,7 +179,11 @@ describe('scheduleDatesOf', () => {
       withdrawalDate: null,
       infusions: [{ date: '2024-02-01' }, { date: '2024-02-08' }],
     });
-    expect(scheduleDatesOf(patient.state, '2024-01-19')).toMatchObject({ consentDate: '2024-01-10', randomizationDate: null, infusions: [] });
+    expect(scheduleDatesOf(patient.state, '2024-01-19')).toMatchObject({
+      consentDate: '2024-01-10',
+      randomizationDate: null,
+      infusions: [],
+    });
     expect(scheduleDatesOf(patient.state, '2024-01-09')).toMatchObject({ consentDate: null, randomizationDate: null });
   });
 

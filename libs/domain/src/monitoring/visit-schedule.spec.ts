@@ -17,7 +17,9 @@ describe('the anti-MAG rituximab visit schedule', () => {
   });
 
   it('has screening, baseline and follow-ups at months 3, 6, 9 and 12 (13-week steps) after the first infusion, ±14 days', () => {
-    expect(SCHEDULE.assessmentVisits.map(({ visitId, anchor, daysAfterAnchor, window }) => [visitId, anchor, daysAfterAnchor, window])).toEqual([
+    expect(
+      SCHEDULE.assessmentVisits.map(({ visitId, anchor, daysAfterAnchor, window }) => [visitId, anchor, daysAfterAnchor, window]),
+    ).toEqual([
       ['screening', 'consent', 0, { daysBefore: 0, daysAfter: 28 }],
       ['baseline', 'first-infusion', 0, { daysBefore: 14, daysAfter: 0 }],
       ['month-3', 'first-infusion', 91, { daysBefore: 14, daysAfter: 14 }],

@@ -85,8 +85,12 @@ describe('visitStatus', () => {
 
   it('takes an infusion by its cycle position, on time unless the domain flagged it out of window', () => {
     const visits = byId(visitStatus(EXPECTED, RECORD, '2024-05-10'));
-    expect(visits['cycle-1-infusion-2'].recordedForms).toEqual([{ form: 'infusion', eventId: 'i-2', occurredOn: '2024-02-08', inWindow: true }]);
-    expect(visits['cycle-1-infusion-3'].recordedForms).toEqual([{ form: 'infusion', eventId: 'i-3', occurredOn: '2024-02-18', inWindow: false }]);
+    expect(visits['cycle-1-infusion-2'].recordedForms).toEqual([
+      { form: 'infusion', eventId: 'i-2', occurredOn: '2024-02-08', inWindow: true },
+    ]);
+    expect(visits['cycle-1-infusion-3'].recordedForms).toEqual([
+      { form: 'infusion', eventId: 'i-3', occurredOn: '2024-02-18', inWindow: false },
+    ]);
   });
 
   it('fills a missing form with a late event, out of window, once the window has closed (2024-05-25)', () => {
@@ -131,7 +135,12 @@ describe('visitStatus', () => {
     expect(extra['month-3'].missingForms).toContain('lab:CD19');
     // 03-25 is 53 days from baseline and 38 from month 3: an early month-3 lab
     const early = byId(visitStatus(EXPECTED, [...RECORD, lab('early', '2024-03-25', 'CD19')], '2024-06-01'));
-    expect(early['month-3'].recordedForms).toContainEqual({ form: 'lab:CD19', eventId: 'early', occurredOn: '2024-03-25', inWindow: false });
+    expect(early['month-3'].recordedForms).toContainEqual({
+      form: 'lab:CD19',
+      eventId: 'early',
+      occurredOn: '2024-03-25',
+      inWindow: false,
+    });
   });
 
   it('prefers an in-window event over a closer-to-target one outside', () => {
@@ -211,7 +220,13 @@ describe('recordedEventsOf', () => {
     });
     patient.record(decideVoid, { occurredAt: '2024-02-05', voidedEventId: igm, voidedType: 'LabResulted', reason: 'x' });
     const events = recordedEventsOf(patient.state);
-    expect(events.map((event) => event.type)).toEqual(['PatientEnrolled', 'PatientRandomized', 'LabResulted', 'EntryCorrected', 'EntryVoided']);
+    expect(events.map((event) => event.type)).toEqual([
+      'PatientEnrolled',
+      'PatientRandomized',
+      'LabResulted',
+      'EntryCorrected',
+      'EntryVoided',
+    ]);
     expect(events[2]).toEqual({
       eventId: igm,
       type: 'LabResulted',

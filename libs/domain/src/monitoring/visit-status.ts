@@ -48,8 +48,10 @@ interface Candidate {
 const slotKey = (visitId: string, form: FormCode): string => `${visitId} ${form}`;
 const distance = (date: string, visit: ExpectedVisit): number => Math.abs(daysBetween(visit.targetDate, date));
 const inWindow = (date: string, visit: ExpectedVisit): boolean => visit.windowStart <= date && date <= visit.windowEnd;
-const closer = (visit: ExpectedVisit) => (a: Candidate, b: Candidate): number =>
-  distance(a.date, visit) - distance(b.date, visit) || (a.date < b.date ? -1 : a.date > b.date ? 1 : 0) || a.order - b.order;
+const closer =
+  (visit: ExpectedVisit) =>
+  (a: Candidate, b: Candidate): number =>
+    distance(a.date, visit) - distance(b.date, visit) || (a.date < b.date ? -1 : a.date > b.date ? 1 : 0) || a.order - b.order;
 
 /**
  * Matches recorded forms to the expected visits and rates each visit at `asOf` (a date; only events
@@ -65,11 +67,7 @@ const closer = (visit: ExpectedVisit) => (a: Candidate, b: Candidate): number =>
  *    earlier visit on a tie; if that visit's form is still missing, the event fills it, out of window.
  * Anything else left over is an unscheduled extra and fills nothing.
  */
-export const visitStatus = (
-  expected: readonly ExpectedVisit[],
-  recorded: readonly RecordedEvent[],
-  asOf: string,
-): VisitStatusReport[] => {
+export const visitStatus = (expected: readonly ExpectedVisit[], recorded: readonly RecordedEvent[], asOf: string): VisitStatusReport[] => {
   const until = asOfDate(asOf);
   const candidates: Candidate[] = [];
   recorded.forEach((event, order) => {

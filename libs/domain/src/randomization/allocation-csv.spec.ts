@@ -103,7 +103,13 @@ describe('parseAllocationListCsv', () => {
 
   it('warns, without refusing, about a block whose arms are unequal', () => {
     const result = parseAllocationListCsv(
-      csv(HEADER, ...balancedBlock('ZH01', 1, ['101', '102', '103', '104']), '105,ZH01,2,rituximab', '106,ZH01,2,rituximab', '107,ZH01,2,placebo'),
+      csv(
+        HEADER,
+        ...balancedBlock('ZH01', 1, ['101', '102', '103', '104']),
+        '105,ZH01,2,rituximab',
+        '106,ZH01,2,rituximab',
+        '107,ZH01,2,placebo',
+      ),
     );
     expect(kitsOf(result)).toHaveLength(7);
     expect(result.warnings).toEqual([

@@ -28,8 +28,7 @@ export interface AllocationIssue {
 }
 
 export type AllocationListImport =
-  | { ok: true; kits: AllocationKit[]; warnings: AllocationIssue[] }
-  | { ok: false; errors: AllocationIssue[]; warnings: AllocationIssue[] };
+  { ok: true; kits: AllocationKit[]; warnings: AllocationIssue[] } | { ok: false; errors: AllocationIssue[]; warnings: AllocationIssue[] };
 
 const COLUMNS = ['kitNumber', 'stratum', 'blockNumber', 'arm'] as const;
 type Column = (typeof COLUMNS)[number];
@@ -126,10 +125,7 @@ const readKit = (
 };
 
 /** Parses and validates an imported allocation list; arms are matched ignoring case and stored in the given spelling. */
-export const parseAllocationListCsv = (
-  text: string,
-  options: { arms?: readonly string[] } = {},
-): AllocationListImport => {
+export const parseAllocationListCsv = (text: string, options: { arms?: readonly string[] } = {}): AllocationListImport => {
   const arms = options.arms ?? DEFAULT_ARMS;
   const refuse = (...errors: AllocationIssue[]): AllocationListImport => ({ ok: false, errors, warnings: [] });
 

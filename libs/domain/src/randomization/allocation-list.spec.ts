@@ -113,7 +113,9 @@ describe('generateAllocationList', () => {
   });
 
   it('allocates three arms in equal numbers when blocks are multiples of three', () => {
-    const kits = generateAllocationList(spec({ strata: ['ZH01'], arms: ['low', 'high', 'placebo'], blockSizes: [3, 6], kitsPerStratum: 30 }));
+    const kits = generateAllocationList(
+      spec({ strata: ['ZH01'], arms: ['low', 'high', 'placebo'], blockSizes: [3, 6], kitsPerStratum: 30 }),
+    );
     expect([count(kits, 'low'), count(kits, 'high'), count(kits, 'placebo')]).toEqual([10, 10, 10]);
   });
 
@@ -146,11 +148,23 @@ describe('nextKit', () => {
 
   it('ignores kits used in other strata', () => {
     const bern = kitsOf(list, 'BE02');
-    expect(nextKit(list, bern.map((kit) => kit.kitNumber), 'ZH01')).toEqual(zurich[0]);
+    expect(
+      nextKit(
+        list,
+        bern.map((kit) => kit.kitNumber),
+        'ZH01',
+      ),
+    ).toEqual(zurich[0]);
   });
 
   it('returns nothing once the stratum is exhausted, or for an unknown stratum', () => {
-    expect(nextKit(list, zurich.map((kit) => kit.kitNumber), 'ZH01')).toBeUndefined();
+    expect(
+      nextKit(
+        list,
+        zurich.map((kit) => kit.kitNumber),
+        'ZH01',
+      ),
+    ).toBeUndefined();
     expect(nextKit(list, [], 'XX99')).toBeUndefined();
   });
 });

@@ -72,7 +72,7 @@ const reachableTotals = (sizes: readonly number[], upTo: number): boolean[] => {
  */
 const drawBlockSizes = (sizes: readonly number[], total: number, reachable: boolean[], random: RandomSource): number[] => {
   const blocks: number[] = [];
-  for (let remaining = total; remaining > 0; ) {
+  for (let remaining = total; remaining > 0;) {
     const fitting = sizes.filter((size) => size <= remaining && reachable[remaining - size]);
     const size = fitting[randomInt(random, fitting.length)];
     blocks.push(size);
@@ -131,11 +131,7 @@ export const generateAllocationList = (spec: AllocationListSpec): AllocationKit[
  * Undefined when the stratum is unknown or exhausted. The result carries the arm: hand only its
  * kit number to anyone blinded.
  */
-export const nextKit = (
-  list: readonly AllocationKit[],
-  usedKitNumbers: Iterable<string>,
-  stratum: string,
-): AllocationKit | undefined => {
+export const nextKit = (list: readonly AllocationKit[], usedKitNumbers: Iterable<string>, stratum: string): AllocationKit | undefined => {
   const used = usedKitNumbers instanceof Set ? (usedKitNumbers as ReadonlySet<string>) : new Set(usedKitNumbers);
   return list.find((kit) => kit.stratum === stratum && !used.has(kit.kitNumber));
 };

@@ -2,7 +2,15 @@ import { DecisionContext } from '../protocol';
 import { PatientState } from '../patient-state';
 import { accept, Decision, reject } from '../rule-violation';
 import { EventDraft } from '../envelope';
-import { draftSignatureEvent, RecordSigned, SIGNATURE_MEANINGS, SignatureManifest, SignatureMeaning, SignatureScope, Signer } from './events';
+import {
+  draftSignatureEvent,
+  RecordSigned,
+  SIGNATURE_MEANINGS,
+  SignatureManifest,
+  SignatureMeaning,
+  SignatureScope,
+  Signer,
+} from './events';
 import { signatureScopeContent } from './signature-scope';
 
 export interface SignCommand {

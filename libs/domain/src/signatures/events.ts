@@ -74,7 +74,9 @@ export interface SignatureEventPayloadByType {
 export type SignatureEventType = keyof SignatureEventPayloadByType;
 
 /** The event catalog's schema versions, for this family. */
-export const SIGNATURE_SCHEMA_VERSIONS: Readonly<Record<SignatureEventType, number>> = schemaVersionsOf<SignatureEventType>(['RecordSigned']);
+export const SIGNATURE_SCHEMA_VERSIONS: Readonly<Record<SignatureEventType, number>> = schemaVersionsOf<SignatureEventType>([
+  'RecordSigned',
+]);
 
 export const SIGNATURE_EVENT_TYPES = Object.keys(SIGNATURE_SCHEMA_VERSIONS) as readonly SignatureEventType[];
 

@@ -49,7 +49,9 @@ export function signatureScopeContent(
   protocol: Pick<ProtocolDefinition, 'maskedAnalytes'>,
 ): { ok: true; content: ScopeContent } | { ok: false; violations: RuleViolation[] } {
   if (scope.kind === 'casebook') {
-    const eventIds = Object.keys(state.entries).filter((id) => DATA_TYPES.has(state.entries[id].type) && !AMENDMENT_TYPES.has(state.entries[id].type));
+    const eventIds = Object.keys(state.entries).filter(
+      (id) => DATA_TYPES.has(state.entries[id].type) && !AMENDMENT_TYPES.has(state.entries[id].type),
+    );
     return { ok: true, content: { coverage: { eventIds }, canonicalContent: stringify(covered(state, eventIds, protocol)) ?? '[]' } };
   }
   // A site's clinical date may run a day ahead of the server's UTC date; a day more sees all of it.
@@ -81,8 +83,10 @@ export function touchesCoverage(coverage: SignatureCoverage, scope: SignatureSco
   if (!entry || !DATA_TYPES.has(entry.type)) return false;
   if (scope.kind === 'casebook') return true;
   const amended = AMENDMENT_TYPES.has(entry.type)
-    ? String((entry.data as { correctedEventId?: string; voidedEventId?: string }).correctedEventId ??
-        (entry.data as { voidedEventId?: string }).voidedEventId)
+    ? String(
+        (entry.data as { correctedEventId?: string; voidedEventId?: string }).correctedEventId ??
+          (entry.data as { voidedEventId?: string }).voidedEventId,
+      )
     : eventId;
   if (coverage.eventIds.includes(amended)) return true;
   const target = state.entries[amended];

@@ -50,7 +50,11 @@ export function evolveSignatures(signatures: SignatureRecords, patient: PatientS
     if (!touchesCoverage(record.coverage, record.scope, patient, event.eventId)) continue;
     next = {
       ...next,
-      [signatureId]: { ...record, status: 'invalidated', invalidatedBy: { eventId: event.eventId, type: event.type, occurredAt: event.occurredAt } },
+      [signatureId]: {
+        ...record,
+        status: 'invalidated',
+        invalidatedBy: { eventId: event.eventId, type: event.type, occurredAt: event.occurredAt },
+      },
     };
   }
   return next;

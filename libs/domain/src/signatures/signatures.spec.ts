@@ -29,7 +29,8 @@ const sign = (patient: PatientFixture, scope: SignatureScope, signatureId = 'sig
 };
 
 const signatures = (patient: PatientFixture): SignatureRecord[] => signaturesInOrder(monitoredPatientStateFrom(patient.events).signatures);
-const lab = (patient: PatientFixture, overrides: Parameters<typeof labResultCommand>[0]) => patient.record(decideLabResult, labResultCommand(overrides));
+const lab = (patient: PatientFixture, overrides: Parameters<typeof labResultCommand>[0]) =>
+  patient.record(decideLabResult, labResultCommand(overrides));
 
 describe('electronic signatures', () => {
   describe('signing', () => {
@@ -73,9 +74,18 @@ describe('electronic signatures', () => {
       const signedLab = lab(patient, { occurredAt: '2024-01-12' });
       sign(patient, { kind: 'visit', visit: 'screening' });
       const correction = patient.record(decideCorrection, {
-        occurredAt: '2024-01-12', correctedEventId: signedLab, correctedType: 'LabResulted', reason: 'typo', data: { analyte: 'IGM', value: 1.25, unit: 'g/L', qualifier: '=' },
+        occurredAt: '2024-01-12',
+        correctedEventId: signedLab,
+        correctedType: 'LabResulted',
+        reason: 'typo',
+        data: { analyte: 'IGM', value: 1.25, unit: 'g/L', qualifier: '=' },
       } as never);
-      expect(signatures(patient)).toEqual([expect.objectContaining({ status: 'invalidated', invalidatedBy: { eventId: correction, type: 'EntryCorrected', occurredAt: '2024-01-12' } })]);
+      expect(signatures(patient)).toEqual([
+        expect.objectContaining({
+          status: 'invalidated',
+          invalidatedBy: { eventId: correction, type: 'EntryCorrected', occurredAt: '2024-01-12' },
+        }),
+      ]);
     });
 
     it('invalidates a visit signature by new data of one of its forms within its window, not by data of another visit', () => {
@@ -92,10 +102,20 @@ describe('electronic signatures', () => {
       const patient = anEnrolledPatient();
       const first = lab(patient, { occurredAt: '2024-01-12' });
       sign(patient, { kind: 'casebook' });
-      patient.commit({ type: 'QueryRaised', schemaVersion: 1, occurredAt: '2024-06-01T12:00:00Z', data: { queryId: 'q1', targetEventId: first, field: 'value', text: 'Sure?' } });
+      patient.commit({
+        type: 'QueryRaised',
+        schemaVersion: 1,
+        occurredAt: '2024-06-01T12:00:00Z',
+        data: { queryId: 'q1', targetEventId: first, field: 'value', text: 'Sure?' },
+      });
       sign(patient, { kind: 'visit', visit: 'screening' }, 'sig-2');
       expect(signatures(patient).map((s) => s.status)).toEqual(['valid', 'valid']);
-      const voided = patient.record(decideVoid, { occurredAt: '2024-01-12', voidedEventId: first, voidedType: 'LabResulted', reason: 'wrong patient' } as never);
+      const voided = patient.record(decideVoid, {
+        occurredAt: '2024-01-12',
+        voidedEventId: first,
+        voidedType: 'LabResulted',
+        reason: 'wrong patient',
+      } as never);
       expect(signatures(patient).map((s) => [s.signatureId, s.status, s.invalidatedBy?.eventId])).toEqual([
         ['sig-1', 'invalidated', voided],
         ['sig-2', 'invalidated', voided],

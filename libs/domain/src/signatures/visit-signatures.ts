@@ -27,7 +27,9 @@ export const isAwaitingSignature = (status: ScopeSignatureStatus): boolean => st
 export function signatureStatusOf(state: MonitoredPatientState, schedule: VisitSchedule, asOf: string): ScopeSignatureStatus[] {
   const signatures = signaturesInOrder(state.signatures ?? {});
   const latest = (visitId?: string) =>
-    [...signatures].reverse().find((s) => s.scope.kind === 'casebook' || (visitId !== undefined && s.scope.kind === 'visit' && s.scope.visit === visitId));
+    [...signatures]
+      .reverse()
+      .find((s) => s.scope.kind === 'casebook' || (visitId !== undefined && s.scope.kind === 'visit' && s.scope.visit === visitId));
   const statusOf = (scope: string, label: string, visitId?: string): ScopeSignatureStatus => {
     const signature = latest(visitId);
     if (!signature) return { scope, label, status: 'unsigned' };
@@ -38,7 +40,9 @@ export function signatureStatusOf(state: MonitoredPatientState, schedule: VisitS
       signatureId: signature.signatureId,
       signedAt: signature.signedAt,
       signedBy: signature.signer.printedName,
-      ...(signature.invalidatedBy ? { invalidatedBy: { eventId: signature.invalidatedBy.eventId, type: signature.invalidatedBy.type } } : {}),
+      ...(signature.invalidatedBy
+        ? { invalidatedBy: { eventId: signature.invalidatedBy.eventId, type: signature.invalidatedBy.type } }
+        : {}),
     };
   };
   const casebookSignature = [...signatures].reverse().find((s) => s.scope.kind === 'casebook');

@@ -19,7 +19,8 @@ export interface GivenEvent {
 /** Past events as a fold receives them: read (upcast by the one upcaster), with ids and times filled in. */
 export const asRead = (events: readonly GivenEvent[]): CommittedEvent[] =>
   events.map((event, index) => {
-    const upcast = event.schemaVersion === undefined ? event : { ...event, ...upcastStoredEvent(event.type, event.schemaVersion, event.data) };
+    const upcast =
+      event.schemaVersion === undefined ? event : { ...event, ...upcastStoredEvent(event.type, event.schemaVersion, event.data) };
     return { eventId: event.eventId ?? `given-${index + 1}`, occurredAt: event.occurredAt ?? '2024-01-01', ...upcast } as CommittedEvent;
   });
 

@@ -24,7 +24,11 @@ export const decideDatabaseFreeze = (
 ): Decision<EventDraft<'DatabaseFrozen', DatabaseFrozen>> => {
   const issues = new Violations();
   if (state.status !== 'open') {
-    issues.add(TRIAL_FIELD, state.status === 'frozen' ? TRIAL_RULE.alreadyFrozen : TRIAL_RULE.alreadyLocked, `the database is already ${state.status}`);
+    issues.add(
+      TRIAL_FIELD,
+      state.status === 'frozen' ? TRIAL_RULE.alreadyFrozen : TRIAL_RULE.alreadyLocked,
+      `the database is already ${state.status}`,
+    );
     return reject(issues.list);
   }
   const reason = issues.optionalText(fieldsOf(command).reason, 'reason', 1000);

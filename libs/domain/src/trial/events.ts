@@ -80,7 +80,12 @@ export const TRIAL_SCHEMA_VERSIONS: Readonly<Record<TrialEventType, number>> = s
 export const TRIAL_EVENT_TYPES = Object.keys(TRIAL_SCHEMA_VERSIONS) as readonly TrialEventType[];
 
 /** The events of the `trial` stream; CodeBreakPerformed is written to a patient's stream instead. */
-export const TRIAL_STREAM_EVENT_TYPES: readonly TrialEventType[] = ['ProtocolActivated', 'DatabaseFrozen', 'DatabaseLocked', 'TrialUnblinded'];
+export const TRIAL_STREAM_EVENT_TYPES: readonly TrialEventType[] = [
+  'ProtocolActivated',
+  'DatabaseFrozen',
+  'DatabaseLocked',
+  'TrialUnblinded',
+];
 
 export const isTrialEventType = (type: unknown): type is TrialEventType =>
   typeof type === 'string' && Object.prototype.hasOwnProperty.call(TRIAL_SCHEMA_VERSIONS, type);

@@ -8,7 +8,14 @@ const withMonth15: ProtocolDefinition = {
     ...V1.schedule,
     assessmentVisits: [
       ...V1.schedule.assessmentVisits,
-      { visitId: 'month-15', label: 'Month 15', anchor: 'first-infusion', daysAfterAnchor: 455, window: { daysBefore: 14, daysAfter: 14 }, forms: ['clinical-assessment'] },
+      {
+        visitId: 'month-15',
+        label: 'Month 15',
+        anchor: 'first-infusion',
+        daysAfterAnchor: 455,
+        window: { daysBefore: 14, daysAfter: 14 },
+        forms: ['clinical-assessment'],
+      },
     ],
   },
 };
@@ -19,30 +26,57 @@ const activated = (version: number, effectiveFrom: string, definition: ProtocolD
 
 describe('protocol versions on the trial stream', () => {
   it('Given nothing, When a protocol is loaded, Then it is version 1 with its effective date', () => {
-    const decision = decideProtocolActivation([], { definition: V1, effectiveFrom: '2026-01-01', sourceSha256: 'sha-1' }, '2026-01-01T09:00:00Z');
+    const decision = decideProtocolActivation(
+      [],
+      { definition: V1, effectiveFrom: '2026-01-01', sourceSha256: 'sha-1' },
+      '2026-01-01T09:00:00Z',
+    );
     expect(decision).toEqual({
       ok: true,
-      events: [{ type: 'ProtocolActivated', schemaVersion: 1, occurredAt: '2026-01-01T09:00:00Z', data: { protocolId: V1.id, version: 1, effectiveFrom: '2026-01-01', sourceSha256: 'sha-1', definition: V1 } }],
+      events: [
+        {
+          type: 'ProtocolActivated',
+          schemaVersion: 1,
+          occurredAt: '2026-01-01T09:00:00Z',
+          data: { protocolId: V1.id, version: 1, effectiveFrom: '2026-01-01', sourceSha256: 'sha-1', definition: V1 },
+        },
+      ],
     });
   });
 
   it('Given version 1, When an amendment adds a visit, Then it is version 2', () => {
     const versions = protocolVersionsFrom([activated(1, '2026-01-01', V1)]);
-    const decision = decideProtocolActivation(versions, { definition: withMonth15, effectiveFrom: '2026-06-01', sourceSha256: 'sha-2' }, '2026-05-20T09:00:00Z');
+    const decision = decideProtocolActivation(
+      versions,
+      { definition: withMonth15, effectiveFrom: '2026-06-01', sourceSha256: 'sha-2' },
+      '2026-05-20T09:00:00Z',
+    );
     expect(decision.ok && decision.events[0].data.version).toBe(2);
   });
 
   it('Given version 1, When an amendment drops a visit with data, re-dates itself before version 1 or repeats it, Then it is refused naming the field', () => {
     const versions = protocolVersionsFrom([activated(1, '2026-01-01', withMonth15)]);
-    const decision = decideProtocolActivation(versions, { definition: V1, effectiveFrom: '2025-12-01', sourceSha256: 'sha-1' }, '2026-05-20T09:00:00Z');
+    const decision = decideProtocolActivation(
+      versions,
+      { definition: V1, effectiveFrom: '2025-12-01', sourceSha256: 'sha-1' },
+      '2026-05-20T09:00:00Z',
+    );
     expect(decision.ok).toBe(false);
     if (!decision.ok) {
-      expect(decision.violations.map((v) => `${v.field} ${v.rule}`)).toEqual(['visits visit-kept', 'effectiveFrom not-before-current-version', 'file unchanged']);
+      expect(decision.violations.map((v) => `${v.field} ${v.rule}`)).toEqual([
+        'visits visit-kept',
+        'effectiveFrom not-before-current-version',
+        'file unchanged',
+      ]);
     }
   });
 
   it('judges data by the version in force on their date; data before the first version by the first', () => {
-    const versions = protocolVersionsFrom([activated(1, '2026-01-01', V1), { type: 'DatabaseFrozen', data: {} }, activated(2, '2026-06-01', withMonth15)]);
+    const versions = protocolVersionsFrom([
+      activated(1, '2026-01-01', V1),
+      { type: 'DatabaseFrozen', data: {} },
+      activated(2, '2026-06-01', withMonth15),
+    ]);
     expect(protocolInForce(versions, '2025-12-31')?.version).toBe(1);
     expect(protocolInForce(versions, '2026-05-31')?.version).toBe(1);
     expect(protocolInForce(versions, '2026-06-01')?.version).toBe(2);

@@ -46,15 +46,18 @@ export const amendmentProblems = (current: ProtocolDefinition, next: ProtocolDef
   if (current.id !== next.id) add('trial.id', 'same-trial', `an amendment keeps the trial id '${current.id}'`);
   if (current.design !== next.design) add('design.kind', 'design-unchanged', `an amendment keeps the design '${current.design}'`);
   const arms = (p: ProtocolDefinition) => p.randomization.arms.map((arm) => `${arm.code}:${arm.ratio}`).join(',');
-  if (arms(current) !== arms(next)) add('design.arms', 'arms-unchanged', 'an amendment keeps the arms and their ratio (patients are already allocated)');
+  if (arms(current) !== arms(next))
+    add('design.arms', 'arms-unchanged', 'an amendment keeps the arms and their ratio (patients are already allocated)');
   for (const level of current.doseLevelsMgPerM2) {
-    if (!next.doseLevelsMgPerM2.includes(level)) add('treatment.doseLevelsMgPerM2', 'dose-level-kept', `dose level ${level} mg/m² is in use and must stay`);
+    if (!next.doseLevelsMgPerM2.includes(level))
+      add('treatment.doseLevelsMgPerM2', 'dose-level-kept', `dose level ${level} mg/m² is in use and must stay`);
   }
   const nextVisits = new Map(next.schedule.assessmentVisits.map((visit, index) => [visit.visitId, { visit, index }]));
   for (const visit of current.schedule.assessmentVisits) {
     const kept = nextVisits.get(visit.visitId);
     if (!kept) add('visits', 'visit-kept', `visit '${visit.visitId}' names data already collected and must stay`);
-    else if (kept.visit.anchor !== visit.anchor) add(`visits[${kept.index}].anchor`, 'anchor-unchanged', `visit '${visit.visitId}' keeps its anchor '${visit.anchor}'`);
+    else if (kept.visit.anchor !== visit.anchor)
+      add(`visits[${kept.index}].anchor`, 'anchor-unchanged', `visit '${visit.visitId}' keeps its anchor '${visit.anchor}'`);
   }
   return problems;
 };

@@ -91,7 +91,9 @@ describe('decideCodeBreak', () => {
 
   it('still breaks the code of a withdrawn patient, who may need it for a late adverse event', () => {
     const patient = aRandomizedPatient().withdrawn();
-    expect(acceptedEvent(decideCodeBreak(patient.state, { reason: 'late serious adverse event' }, context())).type).toBe('CodeBreakPerformed');
+    expect(acceptedEvent(decideCodeBreak(patient.state, { reason: 'late serious adverse event' }, context())).type).toBe(
+      'CodeBreakPerformed',
+    );
   });
 
   it('asks for a reason', () => {

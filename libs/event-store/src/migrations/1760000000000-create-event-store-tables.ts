@@ -35,9 +35,7 @@ export class CreateEventStoreTables1760000000000 implements MigrationInterface {
         CONSTRAINT events_amends_has_reason CHECK ((amends_event_id IS NULL) = (amends_reason IS NULL))
       )`);
     // Catch-up readers order and resume by (transaction, position), never by position alone.
-    await queryRunner.query(
-      `CREATE INDEX events_catch_up_order ON event_store.events (transaction_id, global_position)`,
-    );
+    await queryRunner.query(`CREATE INDEX events_catch_up_order ON event_store.events (transaction_id, global_position)`);
     await queryRunner.query(`CREATE INDEX events_recorded_at ON event_store.events (recorded_at)`);
     await queryRunner.query(`
       CREATE TABLE event_store.streams (

@@ -3,6 +3,10 @@ import { MakeEventStoreAppendOnly1760000000001 } from './1760000000001-make-even
 import { KeepChainSaltsApart1760000000002 } from './1760000000002-keep-chain-salts-apart';
 
 /** The event store's schema, in order; apps concatenate this with the other libraries' lists. */
-export const EVENT_STORE_MIGRATIONS = [CreateEventStoreTables1760000000000, MakeEventStoreAppendOnly1760000000001, KeepChainSaltsApart1760000000002];
+export const EVENT_STORE_MIGRATIONS = [
+  CreateEventStoreTables1760000000000,
+  MakeEventStoreAppendOnly1760000000001,
+  KeepChainSaltsApart1760000000002,
+];
 
 export { CreateEventStoreTables1760000000000, MakeEventStoreAppendOnly1760000000001, KeepChainSaltsApart1760000000002 };

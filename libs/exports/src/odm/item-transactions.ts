@@ -21,8 +21,7 @@ export interface ItemGroupTransactions {
   transactions: ItemTransaction[];
 }
 
-const keyOf = (group: ItemGroupSpec, repeatKey: string | null, itemOid: string): string =>
-  JSON.stringify([group.oid, repeatKey, itemOid]);
+const keyOf = (group: ItemGroupSpec, repeatKey: string | null, itemOid: string): string => JSON.stringify([group.oid, repeatKey, itemOid]);
 
 /**
  * Replays an entry's history as item transactions: the original inserts every value; a correction

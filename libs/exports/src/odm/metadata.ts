@@ -127,7 +127,14 @@ export const FORMS = {
         name: 'Screen failure',
         repeating: false,
         domain: 'DM',
-        items: [date('IT.DS.SFDTC', 'Date of screen failure'), ITEM.siteId, ITEM.screeningNumber, ITEM.consentDate, ITEM.sex, ITEM.birthYear],
+        items: [
+          date('IT.DS.SFDTC', 'Date of screen failure'),
+          ITEM.siteId,
+          ITEM.screeningNumber,
+          ITEM.consentDate,
+          ITEM.sex,
+          ITEM.birthYear,
+        ],
       },
       ELIGIBILITY_GROUP,
     ],
@@ -217,7 +224,12 @@ export const FORMS = {
         items: [
           { oid: 'IT.NV.NVLOC', name: 'Nerve', dataType: 'text', codeListOid: 'CL.NERVE', sdsVarName: 'NVLOC' },
           { oid: 'IT.NV.NVLAT', name: 'Side', dataType: 'text', codeListOid: 'CL.SIDE', sdsVarName: 'NVLAT' },
-          ...NERVE_MEASURES.map((measure): ItemSpec => ({ oid: `IT.NV.${measure.testCode}`, name: measure.test, dataType: 'float', unit: measure.unit })),
+          ...NERVE_MEASURES.map((measure): ItemSpec => ({
+            oid: `IT.NV.${measure.testCode}`,
+            name: measure.test,
+            dataType: 'float',
+            unit: measure.unit,
+          })),
         ],
       },
       DEVIATION_GROUP,
@@ -236,15 +248,13 @@ export const FORMS = {
         items: [
           date('IT.QS.QSDTC', 'Date of assessment', 'QSDTC'),
           { oid: 'IT.QS.ASSESSOR', name: 'Assessor', dataType: 'text', sdsVarName: 'QSEVALID' },
-          ...ASSESSMENT_MEASURES.map(
-            (measure): ItemSpec => ({
-              oid: `IT.QS.${measure.testCode}`,
-              name: measure.test,
-              dataType: measure.field === 'globalStatus' ? 'text' : measure.field === 'tenMetreWalkSeconds' ? 'float' : 'integer',
-              ...(measure.field === 'globalStatus' ? { codeListOid: 'CL.GLOBSTAT' } : {}),
-              ...(measure.unit ? { unit: measure.unit } : {}),
-            }),
-          ),
+          ...ASSESSMENT_MEASURES.map((measure): ItemSpec => ({
+            oid: `IT.QS.${measure.testCode}`,
+            name: measure.test,
+            dataType: measure.field === 'globalStatus' ? 'text' : measure.field === 'tenMetreWalkSeconds' ? 'float' : 'integer',
+            ...(measure.field === 'globalStatus' ? { codeListOid: 'CL.GLOBSTAT' } : {}),
+            ...(measure.unit ? { unit: measure.unit } : {}),
+          })),
         ],
       },
     ],
@@ -280,14 +290,23 @@ export const FORMS = {
         name: 'Withdrawal',
         repeating: false,
         domain: 'DS',
-        items: [date('IT.DS.DSSTDTC', 'Date of withdrawal', 'DSSTDTC'), { oid: 'IT.DS.DSTERM', name: 'Reason for withdrawal', dataType: 'text', sdsVarName: 'DSTERM' }],
+        items: [
+          date('IT.DS.DSSTDTC', 'Date of withdrawal', 'DSSTDTC'),
+          { oid: 'IT.DS.DSTERM', name: 'Reason for withdrawal', dataType: 'text', sdsVarName: 'DSTERM' },
+        ],
       },
     ],
   },
 } satisfies Record<string, FormSpec>;
 
 export const STUDY_EVENTS: readonly StudyEventSpec[] = [
-  { oid: 'SE.SCREENING', name: 'Screening and enrolment', type: 'Scheduled', mandatory: true, forms: [FORMS.enrolment, FORMS.screenFailure, FORMS.randomization] },
+  {
+    oid: 'SE.SCREENING',
+    name: 'Screening and enrolment',
+    type: 'Scheduled',
+    mandatory: true,
+    forms: [FORMS.enrolment, FORMS.screenFailure, FORMS.randomization],
+  },
   { oid: 'SE.TREATMENT', name: 'Treatment', type: 'Common', mandatory: false, forms: [FORMS.infusion] },
   { oid: 'SE.ASSESSMENTS', name: 'Assessments', type: 'Common', mandatory: false, forms: [FORMS.lab, FORMS.neurography, FORMS.assessment] },
   { oid: 'SE.SAFETY', name: 'Adverse events', type: 'Common', mandatory: false, forms: [FORMS.adverseEvent] },
@@ -330,8 +349,21 @@ const humanize = (code: string): string => code.charAt(0).toUpperCase() + code.s
 
 /** Code lists of the study; the analyte list of a blinded export omits the masked analytes. */
 export const codeLists = (maskedAnalytes: readonly string[]): CodeListSpec[] => [
-  { oid: 'CL.NY', name: 'No Yes Response', dataType: 'text', items: [{ coded: 'N', decode: 'No' }, { coded: 'Y', decode: 'Yes' }] },
-  { oid: 'CL.SEX', name: 'Sex', dataType: 'text', items: SEXES.map((sex) => ({ coded: sex, decode: humanize(sex), sdtm: sex === 'female' ? 'F' : 'M' })) },
+  {
+    oid: 'CL.NY',
+    name: 'No Yes Response',
+    dataType: 'text',
+    items: [
+      { coded: 'N', decode: 'No' },
+      { coded: 'Y', decode: 'Yes' },
+    ],
+  },
+  {
+    oid: 'CL.SEX',
+    name: 'Sex',
+    dataType: 'text',
+    items: SEXES.map((sex) => ({ coded: sex, decode: humanize(sex), sdtm: sex === 'female' ? 'F' : 'M' })),
+  },
   {
     oid: 'CL.ANALYTE',
     name: 'Analyte',
@@ -351,13 +383,33 @@ export const codeLists = (maskedAnalytes: readonly string[]): CodeListSpec[] => 
       decode: { '=': 'As measured', '<': 'Below the limit of detection', '>': 'Above the upper limit of quantification' }[qualifier],
     })),
   },
-  { oid: 'CL.NERVE', name: 'Nerve', dataType: 'text', items: NERVES.map((nerve) => ({ coded: nerve, decode: `${humanize(nerve)} nerve` })) },
+  {
+    oid: 'CL.NERVE',
+    name: 'Nerve',
+    dataType: 'text',
+    items: NERVES.map((nerve) => ({ coded: nerve, decode: `${humanize(nerve)} nerve` })),
+  },
   { oid: 'CL.SIDE', name: 'Side', dataType: 'text', items: SIDES.map((side) => ({ coded: side, decode: humanize(side) })) },
-  { oid: 'CL.GLOBSTAT', name: 'Global status', dataType: 'text', items: GLOBAL_STATUSES.map((status) => ({ coded: status, decode: humanize(status) })) },
-  { oid: 'CL.AEGRADE', name: 'CTCAE grade', dataType: 'integer', items: AE_GRADES.map((grade) => ({ coded: String(grade), decode: `Grade ${grade}` })) },
+  {
+    oid: 'CL.GLOBSTAT',
+    name: 'Global status',
+    dataType: 'text',
+    items: GLOBAL_STATUSES.map((status) => ({ coded: status, decode: humanize(status) })),
+  },
+  {
+    oid: 'CL.AEGRADE',
+    name: 'CTCAE grade',
+    dataType: 'integer',
+    items: AE_GRADES.map((grade) => ({ coded: String(grade), decode: `Grade ${grade}` })),
+  },
   { oid: 'CL.AEREL', name: 'Relatedness', dataType: 'text', items: RELATEDNESS.map((term) => ({ coded: term, decode: humanize(term) })) },
   { oid: 'CL.AEOUT', name: 'Outcome', dataType: 'text', items: AE_OUTCOMES.map((term) => ({ coded: term, decode: humanize(term) })) },
-  { oid: 'CL.DEVIATION', name: 'Protocol deviation', dataType: 'text', items: DEVIATION_CODES.map((code) => ({ coded: code, decode: humanize(code.replace(/-/g, ' ')) })) },
+  {
+    oid: 'CL.DEVIATION',
+    name: 'Protocol deviation',
+    dataType: 'text',
+    items: DEVIATION_CODES.map((code) => ({ coded: code, decode: humanize(code.replace(/-/g, ' ')) })),
+  },
 ];
 
 /** Printed symbols of the units that are spelt differently in CDISC unit terms. */

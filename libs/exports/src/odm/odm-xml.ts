@@ -178,12 +178,7 @@ const writeSignature = (parent: XMLBuilder, signature: SignatureRecord, subject:
   textChild(element, 'DateTimeStamp', signature.signedAt);
 };
 
-const writeAdminData = (
-  odm: XMLBuilder,
-  options: ExportOptions,
-  content: ClinicalContent,
-  sites: ReadonlyMap<string, SiteInfo>,
-): void => {
+const writeAdminData = (odm: XMLBuilder, options: ExportOptions, content: ClinicalContent, sites: ReadonlyMap<string, SiteInfo>): void => {
   const admin = child(odm, 'AdminData', { StudyOID: options.studyOid });
   for (const [userId, user] of [...content.users].sort(([a], [b]) => byCodePoint(a, b))) {
     const element = child(admin, 'User', { OID: userOid(userId), UserType: userTypeOf(user.roles) });

@@ -1,6 +1,13 @@
 import {
-  EventEnvelope, monitoredPatientStateFrom, PATIENT_STREAM_PREFIX, SIGNATURE_LEGAL_REASON, SIGNATURE_MEANING_TEXT, SIGNATURE_MEANINGS,
-  SignatureMeaning, SignatureRecord, signaturesInOrder,
+  EventEnvelope,
+  monitoredPatientStateFrom,
+  PATIENT_STREAM_PREFIX,
+  SIGNATURE_LEGAL_REASON,
+  SIGNATURE_MEANING_TEXT,
+  SIGNATURE_MEANINGS,
+  SignatureMeaning,
+  SignatureRecord,
+  signaturesInOrder,
 } from '@trialstream/domain';
 
 export const signatureDefOid = (meaning: SignatureMeaning): string => `SD.${meaning.toUpperCase()}`;

@@ -184,7 +184,16 @@ const assessmentRows = ({ occurredAt, data }: Collected): Rows => {
   const derived: Rows =
     total === undefined
       ? []
-      : [{ QSCAT: INCAT_TOTAL.category, QSTESTCD: INCAT_TOTAL.testCode, QSTEST: INCAT_TOTAL.test, ...numericResult('QS', total, null), QSDRVFL: 'Y', ...common }];
+      : [
+          {
+            QSCAT: INCAT_TOTAL.category,
+            QSTESTCD: INCAT_TOTAL.testCode,
+            QSTEST: INCAT_TOTAL.test,
+            ...numericResult('QS', total, null),
+            QSDRVFL: 'Y',
+            ...common,
+          },
+        ];
   // the derived total sits right after the two parts it adds up
   const afterLegs = collected.findIndex((row) => row.QSTESTCD === 'INCATLEG') + 1;
   return [...collected.slice(0, afterLegs), ...derived, ...collected.slice(afterLegs)];
@@ -243,7 +252,11 @@ const dispositionRows = ({ entry, occurredAt, data }: Collected): Rows => {
       const failed = data as PatientScreenFailed;
       return [
         disposition(DISPOSITION.consent.decoded, DISPOSITION.consent, failed.consentDate),
-        disposition(`SCREEN FAILURE: ELIGIBILITY CRITERIA NOT MET (${failed.failedCriteria.join(', ')})`, DISPOSITION.screenFailure, occurredAt),
+        disposition(
+          `SCREEN FAILURE: ELIGIBILITY CRITERIA NOT MET (${failed.failedCriteria.join(', ')})`,
+          DISPOSITION.screenFailure,
+          occurredAt,
+        ),
       ];
     }
     case 'PatientRandomized':
@@ -256,7 +269,8 @@ const dispositionRows = ({ entry, occurredAt, data }: Collected): Rows => {
 };
 
 const ROWS_OF: Record<Exclude<SdtmDomain, 'DM' | 'CO'>, (collected: Collected, options: ExportOptions) => Rows> = {
-  EX: (collected, options) => (collected.entry.type === 'InfusionGiven' ? infusionRows(collected, treatmentOf(collected.entry.patientId, options)) : []),
+  EX: (collected, options) =>
+    collected.entry.type === 'InfusionGiven' ? infusionRows(collected, treatmentOf(collected.entry.patientId, options)) : [],
   LB: (collected) => (collected.entry.type === 'LabResulted' ? labRows(collected) : []),
   NV: (collected) => (collected.entry.type === 'NeurographyRecorded' ? neurographyRows(collected) : []),
   QS: (collected) => (collected.entry.type === 'ClinicalAssessed' ? assessmentRows(collected) : []),
@@ -389,16 +403,18 @@ const correctionComments = (record: TrialRecord, options: ExportOptions): SdtmDa
       if (version.change !== 'correction') return [];
       const before = entry.versions[index - 1];
       const changes = changesBetween(before, version).join('; ');
-      return [{
-        patientId: entry.patientId,
-        row: {
-          RDOMAIN: DOMAIN_OF_ENTRY[entry.type] ?? null,
-          COREF: entry.entryId,
-          COVAL: `Corrected ${changes || 'nothing'}. Reason: ${version.reason ?? ''}`,
-          COEVAL: version.event.actor.role.toUpperCase(),
-          CODTC: version.event.recordedAt.slice(0, 10),
+      return [
+        {
+          patientId: entry.patientId,
+          row: {
+            RDOMAIN: DOMAIN_OF_ENTRY[entry.type] ?? null,
+            COREF: entry.entryId,
+            COVAL: `Corrected ${changes || 'nothing'}. Reason: ${version.reason ?? ''}`,
+            COEVAL: version.event.actor.role.toUpperCase(),
+            CODTC: version.event.recordedAt.slice(0, 10),
+          },
         },
-      }];
+      ];
     }),
   );
   return dataset('CO', CO_COLUMNS, rows, options);

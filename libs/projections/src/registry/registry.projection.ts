@@ -109,10 +109,7 @@ function prefetchRegistryRows(event: EventEnvelope): RowRef[] {
   if (event.type === 'SiteActivated') return [{ table: REGISTRY_SITES, key: (event.data as SiteActivated).siteId }];
   if (!event.streamId.startsWith(PATIENT_STREAM_PREFIX)) return [];
   const site = siteOf(event);
-  return [
-    { table: REGISTRY_PATIENTS, key: patientIdOf(event) },
-    ...(site ? [{ table: REGISTRY_SITES, key: site }] : []),
-  ];
+  return [{ table: REGISTRY_PATIENTS, key: patientIdOf(event) }, ...(site ? [{ table: REGISTRY_SITES, key: site }] : [])];
 }
 
 const handlers: ProjectionHandlers = {

@@ -56,8 +56,7 @@ export const withdrawal = (reason = 'moved abroad'): EventDraft => draftEvent('P
 export const siteActivation = (siteId: string, name = `Site ${siteId}`): EventDraft =>
   draftEvent('SiteActivated', '2024-01-01', { siteId, name, country: 'CH' });
 
-export const patientStream = (siteId: string, screeningNumber: string): string =>
-  patientStreamId(patientIdFor(siteId, screeningNumber));
+export const patientStream = (siteId: string, screeningNumber: string): string => patientStreamId(patientIdFor(siteId, screeningNumber));
 
 export { siteStreamId };
 

@@ -4,7 +4,12 @@ import { ApiError } from '@trialstream/api-common';
 import type { Principal } from '@trialstream/auth';
 import { CLOCK, PLATFORM_CONFIG, PROTOCOL_HOLDER, type PlatformConfig, type ProtocolHolder } from '@trialstream/config';
 import {
-  decideProtocolActivation, protocolInForce, protocolVersionsFrom, TRIAL_STREAM_ID, type ProtocolDefinition, type ProtocolVersion,
+  decideProtocolActivation,
+  protocolInForce,
+  protocolVersionsFrom,
+  TRIAL_STREAM_ID,
+  type ProtocolDefinition,
+  type ProtocolVersion,
 } from '@trialstream/domain';
 import { EVENT_STORE, type PostgresEventStore } from '@trialstream/event-store';
 import { StreamWriter, type WriteResult } from '@trialstream/write-side';
@@ -66,7 +71,8 @@ export class ProtocolRegistry implements OnModuleInit {
 
   async activate(principal: Principal, activation: Activation): Promise<WriteResult> {
     const parsed = parseProtocolYaml(activation.file);
-    if (!parsed.ok) throw ApiError.ruleViolations(parsed.problems.map(({ field, rule, message }) => ({ field: `file.${field}`, rule, message })));
+    if (!parsed.ok)
+      throw ApiError.ruleViolations(parsed.problems.map(({ field, rule, message }) => ({ field: `file.${field}`, rule, message })));
     const sourceSha256 = sha256(activation.file);
     const effectiveFrom = activation.effectiveFrom ?? this.today();
     const result = await this.writer.write<ProtocolVersion[]>({

@@ -21,7 +21,8 @@ export class CorrectEntryDto extends SubmissionDto {
   data: Record<string, unknown>;
 
   @ApiPropertyOptional({
-    description: "The entry's corrected clinical time. Absent: the entry keeps its own; `occurredAt` (when the correction was made) never moves it",
+    description:
+      "The entry's corrected clinical time. Absent: the entry keeps its own; `occurredAt` (when the correction was made) never moves it",
     example: '2026-03-01',
   })
   @IsOptional()

@@ -1,7 +1,19 @@
 import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
-  ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsPositive, IsString, Length, Max, Min,
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsNumber,
+  IsOptional,
+  IsPositive,
+  IsString,
+  Length,
+  Max,
+  Min,
   ValidateNested,
 } from 'class-validator';
 import { InProtocolRange, PROTOCOL_LIMITS } from './protocol-bounds';
@@ -67,23 +79,40 @@ export class NerveConductionDto {
   @IsIn(['left', 'right'])
   side: string;
 
-  @ApiPropertyOptional({ description: 'm/s' }) @IsOptional() @IsNumber() @Min(0)
+  @ApiPropertyOptional({ description: 'm/s' })
+  @IsOptional()
+  @IsNumber()
+  @Min(0)
   motorConductionVelocityMs?: number;
 
-  @ApiPropertyOptional({ description: 'ms' }) @IsOptional() @IsNumber() @Min(0)
+  @ApiPropertyOptional({ description: 'ms' })
+  @IsOptional()
+  @IsNumber()
+  @Min(0)
   distalMotorLatencyMs?: number;
 
-  @ApiPropertyOptional({ description: 'mV' }) @IsOptional() @IsNumber() @Min(0)
+  @ApiPropertyOptional({ description: 'mV' })
+  @IsOptional()
+  @IsNumber()
+  @Min(0)
   cmapAmplitudeMv?: number;
 
-  @ApiPropertyOptional({ description: 'µV' }) @IsOptional() @IsNumber() @Min(0)
+  @ApiPropertyOptional({ description: 'µV' })
+  @IsOptional()
+  @IsNumber()
+  @Min(0)
   snapAmplitudeUv?: number;
 
-  @ApiPropertyOptional({ description: 'ms' }) @IsOptional() @IsNumber() @Min(0)
+  @ApiPropertyOptional({ description: 'ms' })
+  @IsOptional()
+  @IsNumber()
+  @Min(0)
   fWaveLatencyMs?: number;
 
   @ApiPropertyOptional({ description: 'mm, stimulation site to recording electrode (for the terminal latency index)' })
-  @IsOptional() @IsNumber() @Min(0)
+  @IsOptional()
+  @IsNumber()
+  @Min(0)
   distalDistanceMm?: number;
 }
 
@@ -108,19 +137,38 @@ export class RecordClinicalAssessmentFields {
   @Length(1, 64)
   assessorId: string;
 
-  @ApiPropertyOptional({ minimum: 0, maximum: 5 }) @IsOptional() @IsInt() @Min(0) @Max(5)
+  @ApiPropertyOptional({ minimum: 0, maximum: 5 })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(5)
   incatArms?: number;
 
-  @ApiPropertyOptional({ minimum: 0, maximum: 5 }) @IsOptional() @IsInt() @Min(0) @Max(5)
+  @ApiPropertyOptional({ minimum: 0, maximum: 5 })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(5)
   incatLegs?: number;
 
-  @ApiPropertyOptional({ minimum: 0, maximum: 20 }) @IsOptional() @IsInt() @Min(0) @Max(20)
+  @ApiPropertyOptional({ minimum: 0, maximum: 20 })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(20)
   sensorySumScore?: number;
 
-  @ApiPropertyOptional({ minimum: 0, maximum: 60 }) @IsOptional() @IsInt() @Min(0) @Max(60)
+  @ApiPropertyOptional({ minimum: 0, maximum: 60 })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(60)
   mrcSumScore?: number;
 
-  @ApiPropertyOptional({ description: 'seconds' }) @IsOptional() @IsNumber() @IsPositive()
+  @ApiPropertyOptional({ description: 'seconds' })
+  @IsOptional()
+  @IsNumber()
+  @IsPositive()
   tenMetreWalkSeconds?: number;
 
   @ApiPropertyOptional({ enum: ['improved', 'stable', 'worsened'] })

@@ -3,7 +3,10 @@ import { IsInt, IsISO8601, IsOptional, IsString, Length, Matches, Min } from 'cl
 
 /** What every site submission carries: the client's own id (for safe retries) and the clinical time. */
 export class SubmissionDto {
-  @ApiProperty({ description: 'Client-chosen id; resubmitting it returns the first result and stores nothing new', example: '7d3c9a4e-site-S01-0001-enrol' })
+  @ApiProperty({
+    description: 'Client-chosen id; resubmitting it returns the first result and stores nothing new',
+    example: '7d3c9a4e-site-S01-0001-enrol',
+  })
   @IsString()
   @Length(1, 128)
   @Matches(/^[A-Za-z0-9._:-]+$/, { message: 'submissionId may contain only letters, digits and . _ : -' })

@@ -72,7 +72,11 @@ type TrialStep = 'freeze' | 'lock' | 'unblinding';
 export function AdminPage() {
   const user = useUser();
   // Each part loads on its own: one the role may not read (the registry's site list) leaves the rest working.
-  const users = useApi(() => get<User[] | { items: User[] }>('/users').then((answer) => (Array.isArray(answer) ? answer : answer.items)), [], { live: true });
+  const users = useApi(
+    () => get<User[] | { items: User[] }>('/users').then((answer) => (Array.isArray(answer) ? answer : answer.items)),
+    [],
+    { live: true },
+  );
   const sites = useApi(() => get<{ items: Site[] }>('/registry/sites').then((answer) => answer.items), [], { live: true });
   const allocation = useApi(() => get<Allocation>('/allocation'), [], { live: true });
   const trial = useApi(() => get<Trial>('/trial'), [], { live: true });
@@ -95,7 +99,10 @@ export function AdminPage() {
             ...(text(values, 'role') ? {} : { role: 'required' }),
           })}
           submit={async (values) => {
-            const siteIds = text(values, 'siteIds').split(',').map((site) => site.trim()).filter(Boolean);
+            const siteIds = text(values, 'siteIds')
+              .split(',')
+              .map((site) => site.trim())
+              .filter(Boolean);
             const body: Record<string, unknown> = { name: text(values, 'name'), role: text(values, 'role'), siteIds };
             if (text(values, 'username')) body.username = text(values, 'username');
             setCreated(await post('/users', body));
@@ -121,7 +128,12 @@ export function AdminPage() {
             columns={['User', 'Name', 'Role', 'Sites']}
             rows={users.data}
             rowKey={(user) => user.id}
-            cells={(user) => [user.username ?? user.id.slice(0, 8), user.name, ROLE_LABELS[user.role] ?? user.role, user.siteIds.join(', ')]}
+            cells={(user) => [
+              user.username ?? user.id.slice(0, 8),
+              user.name,
+              ROLE_LABELS[user.role] ?? user.role,
+              user.siteIds.join(', '),
+            ]}
           />
         )}
       </Section>
@@ -133,7 +145,12 @@ export function AdminPage() {
           submitLabel="Activate site"
           check={() => ({})}
           submit={async (values) => {
-            const body: Record<string, unknown> = { submissionId: submissionId(), siteId: text(values, 'siteId'), name: text(values, 'name'), occurredAt: text(values, 'occurredAt') };
+            const body: Record<string, unknown> = {
+              submissionId: submissionId(),
+              siteId: text(values, 'siteId'),
+              name: text(values, 'name'),
+              occurredAt: text(values, 'occurredAt'),
+            };
             if (text(values, 'country')) body.country = text(values, 'country');
             await post('/sites', body);
             sites.reload();
@@ -158,7 +175,14 @@ export function AdminPage() {
             columns={['Version', 'Protocol', 'In force from', 'File (SHA-256)']}
             rows={protocols.data.items}
             rowKey={(version) => version.version}
-            cells={(version) => [version.version, <>{version.title} ({version.id})</>, version.effectiveFrom, <>{version.sourceSha256.slice(0, 16)}…</>]}
+            cells={(version) => [
+              version.version,
+              <>
+                {version.title} ({version.id})
+              </>,
+              version.effectiveFrom,
+              <>{version.sourceSha256.slice(0, 16)}…</>,
+            ]}
           />
         )}
       </Section>
@@ -188,7 +212,8 @@ export function AdminPage() {
           <>
             <p>
               Status: <Badge tone="info">{trial.data.status}</Badge> {trial.data.frozenAt && `frozen ${trial.data.frozenAt.slice(0, 10)}`}{' '}
-              {trial.data.lockedAt && `locked ${trial.data.lockedAt.slice(0, 10)}`} {trial.data.unblindedAt && `unblinded ${trial.data.unblindedAt.slice(0, 10)}`}
+              {trial.data.lockedAt && `locked ${trial.data.lockedAt.slice(0, 10)}`}{' '}
+              {trial.data.unblindedAt && `unblinded ${trial.data.unblindedAt.slice(0, 10)}`}
             </p>
             <div className="field">
               <label htmlFor="trial-reason">Reason</label>
@@ -198,7 +223,11 @@ export function AdminPage() {
               <button type="button" onClick={() => setStep('freeze')} disabled={trial.data.status !== 'open'}>
                 Freeze
               </button>{' '}
-              <button type="button" onClick={() => setStep('lock')} disabled={trial.data.status === 'locked' || trial.data.status === 'unblinded'}>
+              <button
+                type="button"
+                onClick={() => setStep('lock')}
+                disabled={trial.data.status === 'locked' || trial.data.status === 'unblinded'}
+              >
                 Lock
               </button>{' '}
               <button type="button" onClick={() => setStep('unblinding')} disabled={trial.data.status !== 'locked'}>
@@ -213,7 +242,11 @@ export function AdminPage() {
           onClose={() => setStep(null)}
           username={user.username}
           sign={async ({ username, password }) => {
-            await post(`/trial/${step}`, { submissionId: submissionId(), reason: reason || `${step} by the administrator`, ...reauthentication(username, password) });
+            await post(`/trial/${step}`, {
+              submissionId: submissionId(),
+              reason: reason || `${step} by the administrator`,
+              ...reauthentication(username, password),
+            });
             trial.reload();
           }}
         />

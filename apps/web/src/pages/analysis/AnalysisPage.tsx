@@ -7,7 +7,6 @@ import type { Summary } from '../../domain';
 import { ErrorBox, Loading, Section } from '../../components/ui';
 import { Table } from '../../components/Table';
 
-
 interface GroupView {
   group: number;
   patients: number;
@@ -79,7 +78,16 @@ function waterfall(patients: PatientEndpoints[], pick: (patient: PatientEndpoint
     grid: { left: 56, right: 16, top: 16, bottom: 48 },
     xAxis: { type: 'category', data: points.map((point) => point.id), axisLabel: { rotate: 45, fontSize: 10 } },
     yAxis: { type: 'value', name: '% change' },
-    series: [{ name, type: 'bar', data: points.map((point) => ({ value: Math.round(point.value * 10) / 10, itemStyle: { color: point.value < 0 ? '#1a7f37' : '#b42318' } })) }],
+    series: [
+      {
+        name,
+        type: 'bar',
+        data: points.map((point) => ({
+          value: Math.round(point.value * 10) / 10,
+          itemStyle: { color: point.value < 0 ? '#1a7f37' : '#b42318' },
+        })),
+      },
+    ],
   };
 }
 
@@ -90,7 +98,15 @@ function GroupTable({ title, groups, label }: { title: string; groups: GroupView
       columns={[label, 'Patients', 'n', 'Median % change', 'Mean % change', 'Min', 'Max']}
       rows={groups}
       rowKey={(group) => group.group}
-      cells={(group) => [group.group, group.patients, group.percentChange.n, fixed(group.percentChange.median), fixed(group.percentChange.mean), fixed(group.percentChange.min), fixed(group.percentChange.max)]}
+      cells={(group) => [
+        group.group,
+        group.patients,
+        group.percentChange.n,
+        fixed(group.percentChange.median),
+        fixed(group.percentChange.mean),
+        fixed(group.percentChange.min),
+        fixed(group.percentChange.max),
+      ]}
     />
   );
 }
@@ -99,12 +115,34 @@ function EndpointTables({ summary }: { summary: EndpointSummary }) {
   return (
     <>
       <div className="stats">
-        <span className="stat"><span className="muted">Patients</span><strong>{summary.patients}</strong></span>
-        <span className="stat"><span className="muted">Treated</span><strong>{summary.treated}</strong></span>
-        <span className="stat"><span className="muted">IgM median % change</span><strong>{fixed(summary.igm.latestPercentChange.median)}</strong></span>
-        <span className="stat"><span className="muted">Anti-MAG median % change</span><strong>{fixed(summary.antiMag.latestPercentChange.median)}</strong></span>
-        <span className="stat"><span className="muted">Ulnar responders</span><strong>{summary.ulnar.responders} / {summary.ulnar.evaluable}</strong></span>
-        <span className="stat"><span className="muted">INCAT responders</span><strong>{summary.incat.responders} / {summary.incat.evaluable}</strong></span>
+        <span className="stat">
+          <span className="muted">Patients</span>
+          <strong>{summary.patients}</strong>
+        </span>
+        <span className="stat">
+          <span className="muted">Treated</span>
+          <strong>{summary.treated}</strong>
+        </span>
+        <span className="stat">
+          <span className="muted">IgM median % change</span>
+          <strong>{fixed(summary.igm.latestPercentChange.median)}</strong>
+        </span>
+        <span className="stat">
+          <span className="muted">Anti-MAG median % change</span>
+          <strong>{fixed(summary.antiMag.latestPercentChange.median)}</strong>
+        </span>
+        <span className="stat">
+          <span className="muted">Ulnar responders</span>
+          <strong>
+            {summary.ulnar.responders} / {summary.ulnar.evaluable}
+          </strong>
+        </span>
+        <span className="stat">
+          <span className="muted">INCAT responders</span>
+          <strong>
+            {summary.incat.responders} / {summary.incat.evaluable}
+          </strong>
+        </span>
       </div>
       <div className="grid-2">
         <GroupTable title="IgM per dose level (mg/m²)" groups={summary.byDoseLevel.IGM} label="Dose level" />
@@ -116,8 +154,10 @@ function EndpointTables({ summary }: { summary: EndpointSummary }) {
   );
 }
 
-const interval = (value: Interval | null) => (value ? `${fixed(value.difference)} (${Math.round(value.level * 100)} % CI ${fixed(value.lower)} to ${fixed(value.upper)})` : '–');
-const proportion = (value: Proportion) => `${value.respondersA}/${value.nA} vs ${value.respondersB}/${value.nB}, Fisher p = ${value.p.toFixed(3)}`;
+const interval = (value: Interval | null) =>
+  value ? `${fixed(value.difference)} (${Math.round(value.level * 100)} % CI ${fixed(value.lower)} to ${fixed(value.upper)})` : '–';
+const proportion = (value: Proportion) =>
+  `${value.respondersA}/${value.nA} vs ${value.respondersB}/${value.nB}, Fisher p = ${value.p.toFixed(3)}`;
 
 /**
  * Statisticians and the safety board: pooled endpoints per visit, dose level and cycle, the waterfall of
@@ -147,8 +187,16 @@ export function AnalysisPage() {
     () =>
       data.data
         ? [
-            { id: 'chart-waterfall-igm', label: 'IgM: % change from baseline per patient', option: waterfall(data.data.patients, (patient) => patient.igm.latestPercentChange, 'IgM') },
-            { id: 'chart-waterfall-titer', label: 'Anti-MAG titer: % change from baseline per patient', option: waterfall(data.data.patients, (patient) => patient.antiMag.latestPercentChange, 'anti-MAG') },
+            {
+              id: 'chart-waterfall-igm',
+              label: 'IgM: % change from baseline per patient',
+              option: waterfall(data.data.patients, (patient) => patient.igm.latestPercentChange, 'IgM'),
+            },
+            {
+              id: 'chart-waterfall-titer',
+              label: 'Anti-MAG titer: % change from baseline per patient',
+              option: waterfall(data.data.patients, (patient) => patient.antiMag.latestPercentChange, 'anti-MAG'),
+            },
           ]
         : [],
     [data.data],
@@ -191,26 +239,46 @@ export function AnalysisPage() {
           </Section>
           {data.data.byArm && (
             <div data-testid="by-arm">
-            <Section title="Per-arm comparison (unblinded)">
-              {data.data.byArm.comparison && (
-                <table data-testid="arm-comparison">
-                  <tbody>
-                    <tr><th scope="row">Arms</th><td>{data.data.byArm.comparison.armA} vs {data.data.byArm.comparison.armB}</td></tr>
-                    <tr><th scope="row">IgM % change, difference</th><td>{interval(data.data.byArm.comparison.igmLatestPercentChange)}</td></tr>
-                    <tr><th scope="row">Anti-MAG % change, difference</th><td>{interval(data.data.byArm.comparison.antiMagLatestPercentChange)}</td></tr>
-                    <tr><th scope="row">INCAT change, difference</th><td>{interval(data.data.byArm.comparison.incatChange)}</td></tr>
-                    <tr><th scope="row">Ulnar responders</th><td>{proportion(data.data.byArm.comparison.ulnarResponders)}</td></tr>
-                    <tr><th scope="row">INCAT responders</th><td>{proportion(data.data.byArm.comparison.incatResponders)}</td></tr>
-                  </tbody>
-                </table>
-              )}
-              {Object.entries(data.data.byArm.arms).map(([arm, summary]) => (
-                <div key={arm}>
-                  <h3>{arm}</h3>
-                  <EndpointTables summary={summary} />
-                </div>
-              ))}
-            </Section>
+              <Section title="Per-arm comparison (unblinded)">
+                {data.data.byArm.comparison && (
+                  <table data-testid="arm-comparison">
+                    <tbody>
+                      <tr>
+                        <th scope="row">Arms</th>
+                        <td>
+                          {data.data.byArm.comparison.armA} vs {data.data.byArm.comparison.armB}
+                        </td>
+                      </tr>
+                      <tr>
+                        <th scope="row">IgM % change, difference</th>
+                        <td>{interval(data.data.byArm.comparison.igmLatestPercentChange)}</td>
+                      </tr>
+                      <tr>
+                        <th scope="row">Anti-MAG % change, difference</th>
+                        <td>{interval(data.data.byArm.comparison.antiMagLatestPercentChange)}</td>
+                      </tr>
+                      <tr>
+                        <th scope="row">INCAT change, difference</th>
+                        <td>{interval(data.data.byArm.comparison.incatChange)}</td>
+                      </tr>
+                      <tr>
+                        <th scope="row">Ulnar responders</th>
+                        <td>{proportion(data.data.byArm.comparison.ulnarResponders)}</td>
+                      </tr>
+                      <tr>
+                        <th scope="row">INCAT responders</th>
+                        <td>{proportion(data.data.byArm.comparison.incatResponders)}</td>
+                      </tr>
+                    </tbody>
+                  </table>
+                )}
+                {Object.entries(data.data.byArm.arms).map(([arm, summary]) => (
+                  <div key={arm}>
+                    <h3>{arm}</h3>
+                    <EndpointTables summary={summary} />
+                  </div>
+                ))}
+              </Section>
             </div>
           )}
         </>

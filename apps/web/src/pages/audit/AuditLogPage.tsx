@@ -27,7 +27,8 @@ async function loadLog(): Promise<EventEnvelope[]> {
   return events;
 }
 
-const patientOf = (event: EventEnvelope): string | null => (event.streamId.startsWith('patient-') ? event.streamId.slice('patient-'.length) : null);
+const patientOf = (event: EventEnvelope): string | null =>
+  event.streamId.startsWith('patient-') ? event.streamId.slice('patient-'.length) : null;
 
 /** The whole log, filtered in the browser and scrolled virtually (only the visible rows are in the DOM). */
 export function AuditLogPage() {
@@ -100,7 +101,11 @@ export function AuditLogPage() {
                 const event = rows[item.index];
                 const patient = patientOf(event);
                 return (
-                  <div key={event.eventId} className="log-row" style={{ position: 'absolute', top: 0, left: 0, right: 0, height: item.size, transform: `translateY(${item.start}px)` }}>
+                  <div
+                    key={event.eventId}
+                    className="log-row"
+                    style={{ position: 'absolute', top: 0, left: 0, right: 0, height: item.size, transform: `translateY(${item.start}px)` }}
+                  >
                     <span>{String(event.globalPosition ?? '')}</span>
                     <span>{event.type}</span>
                     <span>{patient ? <Link to={`/app/audit/patients/${patient}`}>{event.streamId}</Link> : event.streamId}</span>

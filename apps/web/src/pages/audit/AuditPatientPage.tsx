@@ -63,8 +63,8 @@ export function AuditPatientPage({ patientId }: { patientId: string }) {
                   <td className={entry.amendments.length ? 'amends' : undefined}>
                     {entry.amendments.map((amendment) => (
                       <div key={amendment.eventId}>
-                        <strong>{amendment.kind}</strong> recorded {amendment.recordedAt.slice(0, 19).replace('T', ' ')} by {who(amendment)}: “{amendment.reason}”
-                        {amendment.kind === 'correction' && <div className="pre">{formatValue(amendment.data)}</div>}
+                        <strong>{amendment.kind}</strong> recorded {amendment.recordedAt.slice(0, 19).replace('T', ' ')} by {who(amendment)}
+                        : “{amendment.reason}”{amendment.kind === 'correction' && <div className="pre">{formatValue(amendment.data)}</div>}
                       </div>
                     ))}
                   </td>
@@ -88,7 +88,10 @@ interface RecordAsOf {
 export function PatientAsOf({ patientId }: { patientId: string }) {
   const [at, setAt] = useState('');
   const record = useApi(
-    () => (at ? get<RecordAsOf>(`/audit/patients/${encodeURIComponent(patientId)}/as-of`, { at: new Date(at).toISOString() }) : Promise.resolve(null)),
+    () =>
+      at
+        ? get<RecordAsOf>(`/audit/patients/${encodeURIComponent(patientId)}/as-of`, { at: new Date(at).toISOString() })
+        : Promise.resolve(null),
     [patientId, at],
   );
   return (

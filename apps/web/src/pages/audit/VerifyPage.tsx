@@ -59,8 +59,8 @@ export function VerifyPage() {
         </button>
         {job && (
           <p role="status">
-            <progress aria-label="Read models verified" value={job.progress.readModelsChecked} max={Math.max(job.progress.readModels, 1)} /> {job.progress.readModelsChecked} of{' '}
-            {job.progress.readModels} read models compared{running ? '…' : ''}
+            <progress aria-label="Read models verified" value={job.progress.readModelsChecked} max={Math.max(job.progress.readModels, 1)} />{' '}
+            {job.progress.readModelsChecked} of {job.progress.readModels} read models compared{running ? '…' : ''}
           </p>
         )}
         <ErrorBox error={error ?? (job?.error ? new Error(job.error) : null)} />
@@ -89,7 +89,12 @@ export function VerifyPage() {
               columns={['Position', 'Taken', 'Events / streams', 'Root']}
               rows={checkpointList}
               rowKey={(checkpoint) => checkpoint.position}
-              cells={(checkpoint) => [checkpoint.position, checkpoint.takenAt, `${checkpoint.eventCount} / ${checkpoint.streamCount}`, <span className="pre">{checkpoint.root}</span>]}
+              cells={(checkpoint) => [
+                checkpoint.position,
+                checkpoint.takenAt,
+                `${checkpoint.eventCount} / ${checkpoint.streamCount}`,
+                <span className="pre">{checkpoint.root}</span>,
+              ]}
             />
           </>
         )}
@@ -101,7 +106,11 @@ export function VerifyPage() {
           </button>{' '}
           {SDTM_DOMAINS.map((domain) => (
             <span key={domain}>
-              <button type="button" className="secondary" onClick={() => void download(`/audit/exports/sdtm/${domain}.csv`, `sdtm-${domain}.csv`)}>
+              <button
+                type="button"
+                className="secondary"
+                onClick={() => void download(`/audit/exports/sdtm/${domain}.csv`, `sdtm-${domain}.csv`)}
+              >
                 SDTM {domain}
               </button>{' '}
             </span>

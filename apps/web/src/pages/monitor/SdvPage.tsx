@@ -20,12 +20,21 @@ export function SdvPage({ siteId }: { siteId: string }) {
     async (): Promise<Row[]> => {
       const patients = await allSitePatients(siteId);
       const histories = await Promise.all(
-        patients.map((patient) => get<EventEnvelope[]>(`/patients/${encodeURIComponent(patient.patientId)}/events`).then((events) => ({ patientId: patient.patientId, events }))),
+        patients.map((patient) =>
+          get<EventEnvelope[]>(`/patients/${encodeURIComponent(patient.patientId)}/events`).then((events) => ({
+            patientId: patient.patientId,
+            events,
+          })),
+        ),
       );
       return histories.flatMap(({ patientId, events }) => {
-        const verified = new Set(events.filter((event) => event.type === 'SourceDataVerified').map((event) => String(event.data.targetEventId)));
+        const verified = new Set(
+          events.filter((event) => event.type === 'SourceDataVerified').map((event) => String(event.data.targetEventId)),
+        );
         const voided = new Set(events.filter((event) => event.type === 'EntryVoided').map((event) => String(event.data.voidedEventId)));
-        return events.filter((event) => ENTRY_FORMS[event.type] && !voided.has(event.eventId)).map((event) => ({ patientId, event, verified: verified.has(event.eventId) }));
+        return events
+          .filter((event) => ENTRY_FORMS[event.type] && !voided.has(event.eventId))
+          .map((event) => ({ patientId, event, verified: verified.has(event.eventId) }));
       });
     },
     [siteId],
@@ -47,7 +56,13 @@ export function SdvPage({ siteId }: { siteId: string }) {
             rows={rows.data}
             rowKey={(row) => row.event.eventId}
             cells={(row) => [
-              <SdvBox patientId={row.patientId} eventId={row.event.eventId} checked={row.verified} label={`${row.event.type} of ${row.patientId} on ${row.event.occurredAt.slice(0, 10)} verified`} onDone={rows.reload} />,
+              <SdvBox
+                patientId={row.patientId}
+                eventId={row.event.eventId}
+                checked={row.verified}
+                label={`${row.event.type} of ${row.patientId} on ${row.event.occurredAt.slice(0, 10)} verified`}
+                onDone={rows.reload}
+              />,
               <Link to={`/app/patients/${row.patientId}`}>{row.patientId}</Link>,
               row.event.type,
               row.event.occurredAt.slice(0, 10),

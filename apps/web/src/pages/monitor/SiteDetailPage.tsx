@@ -43,7 +43,11 @@ export function SiteDetailPage({ siteId }: { siteId: string }) {
       <div className="toolbar">
         <AsOfPicker value={asOf} onChange={setAsOf} />
         <Link to={`/app/monitor/sites/${siteId}/sdv`}>Source data verification</Link>
-        <button type="button" className="secondary" onClick={() => void download(`/monitoring/sites/${site}/patients/export.csv?asOf=${asOf}`, `site-${siteId}-patients-${asOf}.csv`)}>
+        <button
+          type="button"
+          className="secondary"
+          onClick={() => void download(`/monitoring/sites/${site}/patients/export.csv?asOf=${asOf}`, `site-${siteId}-patients-${asOf}.csv`)}
+        >
           Download patient list (CSV)
         </button>
       </div>
@@ -53,13 +57,34 @@ export function SiteDetailPage({ siteId }: { siteId: string }) {
         <>
           <Section title="Indicators">
             <div className="stats" data-testid="site-indicators">
-              <span className="stat"><span className="muted">Enrolled</span><strong>{d.indicators.patients.enrolled}</strong></span>
-              <span className="stat"><span className="muted">Randomized</span><strong>{d.indicators.patients.randomized}</strong></span>
-              <span className="stat"><span className="muted">Overdue visits</span><strong>{d.indicators.visits.overdue}</strong></span>
-              <span className="stat"><span className="muted">Missing forms</span><strong>{d.indicators.visits.missingForms}</strong></span>
-              <span className="stat"><span className="muted">Open queries</span><strong>{d.indicators.queries.open.count}</strong></span>
-              <span className="stat"><span className="muted">Deviations</span><strong>{d.indicators.deviations.total}</strong></span>
-              <span className="stat"><span className="muted">Median entry latency (days)</span><strong>{d.indicators.dataEntryLatency.median ?? '–'}</strong></span>
+              <span className="stat">
+                <span className="muted">Enrolled</span>
+                <strong>{d.indicators.patients.enrolled}</strong>
+              </span>
+              <span className="stat">
+                <span className="muted">Randomized</span>
+                <strong>{d.indicators.patients.randomized}</strong>
+              </span>
+              <span className="stat">
+                <span className="muted">Overdue visits</span>
+                <strong>{d.indicators.visits.overdue}</strong>
+              </span>
+              <span className="stat">
+                <span className="muted">Missing forms</span>
+                <strong>{d.indicators.visits.missingForms}</strong>
+              </span>
+              <span className="stat">
+                <span className="muted">Open queries</span>
+                <strong>{d.indicators.queries.open.count}</strong>
+              </span>
+              <span className="stat">
+                <span className="muted">Deviations</span>
+                <strong>{d.indicators.deviations.total}</strong>
+              </span>
+              <span className="stat">
+                <span className="muted">Median entry latency (days)</span>
+                <strong>{d.indicators.dataEntryLatency.median ?? '–'}</strong>
+              </span>
             </div>
           </Section>
           <Section title="Subject matrix">
@@ -73,7 +98,11 @@ export function SiteDetailPage({ siteId }: { siteId: string }) {
                 columns={['Patient', 'Deviation', 'Detail']}
                 rows={d.deviations}
                 rowKey={(_, index) => index}
-                cells={(deviation) => [<Link to={`/app/patients/${deviation.patientId}`}>{deviation.patientId}</Link>, deviation.code, deviation.detail ?? '']}
+                cells={(deviation) => [
+                  <Link to={`/app/patients/${deviation.patientId}`}>{deviation.patientId}</Link>,
+                  deviation.code,
+                  deviation.detail ?? '',
+                ]}
               />
             )}
           </Section>

@@ -18,7 +18,11 @@ export async function loadOverview(asOf: string): Promise<Overview> {
   const sitesWithQueryAges = get<{ items: SiteIndicators[] }>('/monitoring/sites', { asOf }).then(async ({ items: sites }) => {
     const ages = await Promise.all(
       sites.map(async (site) => {
-        const open = await get<Page<QueryView>>(`/monitoring/sites/${encodeURIComponent(site.siteId)}/queries`, { asOf, status: 'open', limit: 500 });
+        const open = await get<Page<QueryView>>(`/monitoring/sites/${encodeURIComponent(site.siteId)}/queries`, {
+          asOf,
+          status: 'open',
+          limit: 500,
+        });
         return [site.siteId, open.items.map((query) => query.ageDays)] as const;
       }),
     );
@@ -50,16 +54,26 @@ export function overviewCharts(overview: Overview): Array<{ id: string; label: s
         grid: { left: 48, right: 16, top: 32, bottom: 32 },
         xAxis: { type: 'time' },
         yAxis: { type: 'value', minInterval: 1 },
-        series: Object.entries(overview.enrolment).map(([siteId, points]) => ({ name: siteId, type: 'line', step: 'end', showSymbol: false, data: points })),
+        series: Object.entries(overview.enrolment).map(([siteId, points]) => ({
+          name: siteId,
+          type: 'line',
+          step: 'end',
+          showSymbol: false,
+          data: points,
+        })),
       },
     },
     {
       id: 'chart-overdue',
       label: 'Overdue visits and missing forms per site',
-      option: bars(siteIds, {
-        'overdue visits': overview.sites.map((site) => site.visits.overdue),
-        'missing forms': overview.sites.map((site) => site.visits.missingForms),
-      }, { minInterval: 1 }),
+      option: bars(
+        siteIds,
+        {
+          'overdue visits': overview.sites.map((site) => site.visits.overdue),
+          'missing forms': overview.sites.map((site) => site.visits.missingForms),
+        },
+        { minInterval: 1 },
+      ),
     },
     {
       id: 'chart-query-age',
@@ -77,15 +91,23 @@ export function overviewCharts(overview: Overview): Array<{ id: string; label: s
     {
       id: 'chart-latency',
       label: 'Data-entry latency (days from visit to entry): median and 90th percentile',
-      option: bars(siteIds, {
-        median: overview.sites.map((site) => site.dataEntryLatency.median ?? 0),
-        '90th percentile': overview.sites.map((site) => site.dataEntryLatency.p90 ?? 0),
-      }, { name: 'days' }),
+      option: bars(
+        siteIds,
+        {
+          median: overview.sites.map((site) => site.dataEntryLatency.median ?? 0),
+          '90th percentile': overview.sites.map((site) => site.dataEntryLatency.p90 ?? 0),
+        },
+        { name: 'days' },
+      ),
     },
     {
       id: 'chart-sdv',
       label: 'Source data verification progress (% of eligible entries verified)',
-      option: bars(siteIds, { verified: overview.sites.map((site) => Math.round((site.sourceDataVerification.share ?? 0) * 100)) }, { max: 100, name: '%' }),
+      option: bars(
+        siteIds,
+        { verified: overview.sites.map((site) => Math.round((site.sourceDataVerification.share ?? 0) * 100)) },
+        { max: 100, name: '%' },
+      ),
     },
   ];
 }

@@ -3,8 +3,20 @@ import { useMemo, useState } from 'react';
 import { reauthentication } from '../../api/auth';
 import { get, getIfAvailable, post, submissionId } from '../../api/client';
 import {
-  ADVERSE_EVENT, ASSESSMENT, bodyOf, CORRECTION_DECIDE, ENTRY_FORMS, FieldSpec, FormSpec, INFUSION, LAB, NEUROGRAPHY, valuesOf, violationsOf,
-  VOID_DECIDE, WITHDRAWAL,
+  ADVERSE_EVENT,
+  ASSESSMENT,
+  bodyOf,
+  CORRECTION_DECIDE,
+  ENTRY_FORMS,
+  FieldSpec,
+  FormSpec,
+  INFUSION,
+  LAB,
+  NEUROGRAPHY,
+  valuesOf,
+  violationsOf,
+  VOID_DECIDE,
+  WITHDRAWAL,
 } from '../../app/forms';
 import { useUser, SITE_ROLES } from '../../app/session';
 import { trajectoriesOf } from '../../app/trajectories';
@@ -32,7 +44,9 @@ async function loadPatient(patientId: string): Promise<PatientData> {
   const state = patientStateFrom(events.filter((event) => !MONITOR_ACTIONS.has(event.type)));
   const [queries, signatures] = await Promise.all([
     state.siteId
-      ? get<Page<QueryView>>(`/monitoring/sites/${encodeURIComponent(state.siteId)}/queries`, { patientId, limit: 500 }).then((page) => page.items)
+      ? get<Page<QueryView>>(`/monitoring/sites/${encodeURIComponent(state.siteId)}/queries`, { patientId, limit: 500 }).then(
+          (page) => page.items,
+        )
       : Promise.resolve([]),
     getIfAvailable<Signature[] | { items: Signature[] }>(`/patients/${encodeURIComponent(patientId)}/signatures`).then((answer) =>
       answer === null ? null : Array.isArray(answer) ? answer : answer.items,
@@ -58,11 +72,26 @@ export function PatientPage({ patientId }: { patientId: string }) {
       <h1>Patient {patientId}</h1>
       <Section title="Summary">
         <div className="stats">
-          <span className="stat"><span className="muted">Status</span><strong data-testid="patient-status">{state.status.replace('_', ' ')}</strong></span>
-          <span className="stat"><span className="muted">Site</span><strong>{state.siteId}</strong></span>
-          <span className="stat"><span className="muted">Consent</span><strong>{state.consentDate ?? '–'}</strong></span>
-          <span className="stat"><span className="muted">Randomized</span><strong>{state.randomizedAt?.slice(0, 10) ?? '–'}</strong></span>
-          <span className="stat"><span className="muted">Infusions</span><strong>{state.infusions.filter((infusion) => !infusion.voided).length}</strong></span>
+          <span className="stat">
+            <span className="muted">Status</span>
+            <strong data-testid="patient-status">{state.status.replace('_', ' ')}</strong>
+          </span>
+          <span className="stat">
+            <span className="muted">Site</span>
+            <strong>{state.siteId}</strong>
+          </span>
+          <span className="stat">
+            <span className="muted">Consent</span>
+            <strong>{state.consentDate ?? '–'}</strong>
+          </span>
+          <span className="stat">
+            <span className="muted">Randomized</span>
+            <strong>{state.randomizedAt?.slice(0, 10) ?? '–'}</strong>
+          </span>
+          <span className="stat">
+            <span className="muted">Infusions</span>
+            <strong>{state.infusions.filter((infusion) => !infusion.voided).length}</strong>
+          </span>
         </div>
       </Section>
       {trajectories && (
@@ -79,12 +108,25 @@ export function PatientPage({ patientId }: { patientId: string }) {
             isSite && query.status === 'open' ? (
               <AnswerQuery query={query} onAnswered={loaded.reload} />
             ) : isMonitor && query.status === 'answered' ? (
-              <MonitorButton label="Close" path={`/patients/${encodeURIComponent(patientId)}/queries/${query.queryId}/close`} body={{}} onDone={loaded.reload} />
+              <MonitorButton
+                label="Close"
+                path={`/patients/${encodeURIComponent(patientId)}/queries/${query.queryId}/close`}
+                body={{}}
+                onDone={loaded.reload}
+              />
             ) : null
           }
         />
       </Section>
-      {(isSite || isMonitor) && <Signatures patientId={patientId} signatures={data.signatures} canSign={user.role === 'investigator'} onSigned={loaded.reload} username={user.username} />}
+      {(isSite || isMonitor) && (
+        <Signatures
+          patientId={patientId}
+          signatures={data.signatures}
+          canSign={user.role === 'investigator'}
+          onSigned={loaded.reload}
+          username={user.username}
+        />
+      )}
     </>
   );
 }
@@ -93,7 +135,11 @@ function MonitorButton({ label, path, body, onDone }: { label: string; path: str
   const [error, setError] = useState<unknown>(null);
   return (
     <>
-      <button type="button" className="secondary" onClick={() => void post(path, { submissionId: submissionId(), ...body }).then(onDone, setError)}>
+      <button
+        type="button"
+        className="secondary"
+        onClick={() => void post(path, { submissionId: submissionId(), ...body }).then(onDone, setError)}
+      >
         {label}
       </button>
       <ErrorBox error={error} />
@@ -111,7 +157,12 @@ function EntryPanel({ patientId, state, onSaved }: { patientId: string; state: P
       title="Record data"
       actions={
         state.status === 'enrolled' ? (
-          <button type="button" onClick={() => void post(`${base}/randomization`, { submissionId: submissionId(), occurredAt: today() }).then(onSaved, setRandomizeError)}>
+          <button
+            type="button"
+            onClick={() =>
+              void post(`${base}/randomization`, { submissionId: submissionId(), occurredAt: today() }).then(onSaved, setRandomizeError)
+            }
+          >
             Randomize
           </button>
         ) : undefined
@@ -147,9 +198,23 @@ const describeData = (data: Record<string, unknown>): string =>
     .map(([key, value]) => `${key}: ${formatValue(value)}`)
     .join(', ');
 
-function Timeline({ data, patientId, canAmend, canMonitor, onChanged }: { data: PatientData; patientId: string; canAmend: boolean; canMonitor: boolean; onChanged: () => void }) {
+function Timeline({
+  data,
+  patientId,
+  canAmend,
+  canMonitor,
+  onChanged,
+}: {
+  data: PatientData;
+  patientId: string;
+  canAmend: boolean;
+  canMonitor: boolean;
+  onChanged: () => void;
+}) {
   const [amending, setAmending] = useState<{ eventId: string; mode: 'correct' | 'void' | 'query' } | null>(null);
-  const verified = new Set(data.events.filter((event) => event.type === 'SourceDataVerified').map((event) => String(event.data.targetEventId)));
+  const verified = new Set(
+    data.events.filter((event) => event.type === 'SourceDataVerified').map((event) => String(event.data.targetEventId)),
+  );
   const clinical = data.events.filter((event) => !MONITOR_ACTIONS.has(event.type)).sort((a, b) => a.occurredAt.localeCompare(b.occurredAt));
   return (
     <Section title="Timeline">
@@ -169,7 +234,11 @@ function Timeline({ data, patientId, canAmend, canMonitor, onChanged }: { data: 
             const entry = data.state.entries[event.eventId];
             const amendable = entry && ENTRY_FORMS[entry.type] && !entry.voided;
             return (
-              <tr key={event.eventId} data-event={event.eventId} className={event.type === 'EntryCorrected' || event.type === 'EntryVoided' ? 'amends' : undefined}>
+              <tr
+                key={event.eventId}
+                data-event={event.eventId}
+                className={event.type === 'EntryCorrected' || event.type === 'EntryVoided' ? 'amends' : undefined}
+              >
                 <td>{event.occurredAt.slice(0, 10)}</td>
                 <td>
                   {event.type}
@@ -181,7 +250,13 @@ function Timeline({ data, patientId, canAmend, canMonitor, onChanged }: { data: 
                 {canMonitor && (
                   <td>
                     {amendable && (
-                      <SdvBox patientId={patientId} eventId={event.eventId} checked={verified.has(event.eventId)} label={`${event.type} of ${event.occurredAt.slice(0, 10)} verified`} onDone={onChanged} />
+                      <SdvBox
+                        patientId={patientId}
+                        eventId={event.eventId}
+                        checked={verified.has(event.eventId)}
+                        label={`${event.type} of ${event.occurredAt.slice(0, 10)} verified`}
+                        onDone={onChanged}
+                      />
                     )}
                   </td>
                 )}
@@ -189,7 +264,11 @@ function Timeline({ data, patientId, canAmend, canMonitor, onChanged }: { data: 
                   <td>
                     {amendable && canAmend && (
                       <>
-                        <button type="button" className="secondary" onClick={() => setAmending({ eventId: event.eventId, mode: 'correct' })}>
+                        <button
+                          type="button"
+                          className="secondary"
+                          onClick={() => setAmending({ eventId: event.eventId, mode: 'correct' })}
+                        >
                           Correct
                         </button>{' '}
                         <button type="button" className="secondary" onClick={() => setAmending({ eventId: event.eventId, mode: 'void' })}>
@@ -226,7 +305,19 @@ function Timeline({ data, patientId, canAmend, canMonitor, onChanged }: { data: 
   );
 }
 
-export function SdvBox({ patientId, eventId, checked, label, onDone }: { patientId: string; eventId: string; checked: boolean; label: string; onDone: () => void }) {
+export function SdvBox({
+  patientId,
+  eventId,
+  checked,
+  label,
+  onDone,
+}: {
+  patientId: string;
+  eventId: string;
+  checked: boolean;
+  label: string;
+  onDone: () => void;
+}) {
   const [error, setError] = useState<unknown>(null);
   return (
     <>
@@ -235,14 +326,31 @@ export function SdvBox({ patientId, eventId, checked, label, onDone }: { patient
         aria-label={label}
         checked={checked}
         disabled={checked}
-        onChange={() => void post(`/patients/${encodeURIComponent(patientId)}/source-data-verifications`, { submissionId: submissionId(), targetEventId: eventId }).then(onDone, setError)}
+        onChange={() =>
+          void post(`/patients/${encodeURIComponent(patientId)}/source-data-verifications`, {
+            submissionId: submissionId(),
+            targetEventId: eventId,
+          }).then(onDone, setError)
+        }
       />
       <ErrorBox error={error} />
     </>
   );
 }
 
-function AmendPanel({ mode, eventId, patientId, state, onDone }: { mode: 'correct' | 'void' | 'query'; eventId: string; patientId: string; state: PatientState; onDone: () => void }) {
+function AmendPanel({
+  mode,
+  eventId,
+  patientId,
+  state,
+  onDone,
+}: {
+  mode: 'correct' | 'void' | 'query';
+  eventId: string;
+  patientId: string;
+  state: PatientState;
+  onDone: () => void;
+}) {
   const entry = state.entries[eventId];
   const form = ENTRY_FORMS[entry.type];
   const base = `/patients/${encodeURIComponent(patientId)}`;
@@ -273,7 +381,11 @@ function AmendPanel({ mode, eventId, patientId, state, onDone }: { mode: 'correc
 
   if (mode === 'void') {
     const occurredAt: FieldSpec = { name: 'occurredAt', label: 'Decided on', type: 'date' };
-    const command = (values: Record<string, string | boolean>) => ({ ...bodyOf([occurredAt, reason], values), voidedEventId: eventId, voidedType: entry.type });
+    const command = (values: Record<string, string | boolean>) => ({
+      ...bodyOf([occurredAt, reason], values),
+      voidedEventId: eventId,
+      voidedType: entry.type,
+    });
     return (
       <EntryForm
         title={`Void ${entry.type} of ${entry.occurredAt.slice(0, 10)}`}
@@ -295,7 +407,11 @@ function AmendPanel({ mode, eventId, patientId, state, onDone }: { mode: 'correc
     ...form.fields.map((field) => (field.name === 'occurredAt' ? field : { ...field, name: `data.${field.name}` })),
     reason,
   ];
-  const command = (values: Record<string, string | boolean>) => ({ ...bodyOf(fields, values), correctedEventId: eventId, correctedType: entry.type });
+  const command = (values: Record<string, string | boolean>) => ({
+    ...bodyOf(fields, values),
+    correctedEventId: eventId,
+    correctedType: entry.type,
+  });
   return (
     <EntryForm
       title={`Correct ${entry.type} of ${entry.occurredAt.slice(0, 10)}`}
@@ -313,9 +429,26 @@ function AmendPanel({ mode, eventId, patientId, state, onDone }: { mode: 'correc
   );
 }
 
-function Signatures({ patientId, signatures, canSign, onSigned, username }: { patientId: string; signatures: Signature[] | null; canSign: boolean; onSigned: () => void; username?: string }) {
+function Signatures({
+  patientId,
+  signatures,
+  canSign,
+  onSigned,
+  username,
+}: {
+  patientId: string;
+  signatures: Signature[] | null;
+  canSign: boolean;
+  onSigned: () => void;
+  username?: string;
+}) {
   const [open, setOpen] = useState(false);
-  if (signatures === null) return <Section title="Signatures"><NotYetAvailable what="Electronic signature" /></Section>;
+  if (signatures === null)
+    return (
+      <Section title="Signatures">
+        <NotYetAvailable what="Electronic signature" />
+      </Section>
+    );
   return (
     <Section
       title="Signatures"
@@ -338,10 +471,17 @@ function Signatures({ patientId, signatures, canSign, onSigned, username }: { pa
           cells={(signature) => [
             signature.meaning,
             signature.scope.kind === 'visit' ? `visit ${signature.scope.visit}` : 'casebook',
-            String(signature.signedAt ?? '').slice(0, 16).replace('T', ' '),
+            String(signature.signedAt ?? '')
+              .slice(0, 16)
+              .replace('T', ' '),
             <>
               <Badge tone={signature.status}>{signature.status}</Badge>
-              {signature.invalidatedBy && <span className="muted"> by {signature.invalidatedBy.type} of {signature.invalidatedBy.occurredAt?.slice(0, 10)}</span>}
+              {signature.invalidatedBy && (
+                <span className="muted">
+                  {' '}
+                  by {signature.invalidatedBy.type} of {signature.invalidatedBy.occurredAt?.slice(0, 10)}
+                </span>
+              )}
             </>,
           ]}
         />
@@ -354,7 +494,12 @@ function Signatures({ patientId, signatures, canSign, onSigned, username }: { pa
         onClose={() => setOpen(false)}
         username={username}
         sign={async ({ meaning, scope, username: signer, password }) => {
-          await post(`/patients/${encodeURIComponent(patientId)}/signatures`, { submissionId: submissionId(), meaning, scope, ...reauthentication(signer, password) });
+          await post(`/patients/${encodeURIComponent(patientId)}/signatures`, {
+            submissionId: submissionId(),
+            meaning,
+            scope,
+            ...reauthentication(signer, password),
+          });
           onSigned();
         }}
       />

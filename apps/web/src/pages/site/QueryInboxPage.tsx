@@ -19,7 +19,10 @@ export function AnswerQuery({ query, onAnswered }: { query: QueryView; onAnswere
   const send = async () => {
     setError(null);
     try {
-      await post(`/patients/${encodeURIComponent(query.patientId)}/queries/${encodeURIComponent(query.queryId)}/answer`, { submissionId: submissionId(), text });
+      await post(`/patients/${encodeURIComponent(query.patientId)}/queries/${encodeURIComponent(query.queryId)}/answer`, {
+        submissionId: submissionId(),
+        text,
+      });
       setText('');
       onAnswered();
     } catch (failure) {
@@ -28,8 +31,7 @@ export function AnswerQuery({ query, onAnswered }: { query: QueryView; onAnswere
   };
   return (
     <div>
-      <label htmlFor={id}>Answer</label>{' '}
-      <input id={id} value={text} onChange={(event) => setText(event.target.value)} />{' '}
+      <label htmlFor={id}>Answer</label> <input id={id} value={text} onChange={(event) => setText(event.target.value)} />{' '}
       <button type="button" onClick={() => void send()} disabled={text.trim() === ''}>
         Send answer
       </button>
@@ -62,7 +64,9 @@ export function QueryTable({ queries, actions }: { queries: QueryView[]; actions
 
 /** The site's query inbox: open queries first, answered ones waiting for the monitor. */
 export function QueryInboxPage({ siteId }: { siteId: string }) {
-  const queries = useApi(() => get<Page<QueryView>>(`/monitoring/sites/${encodeURIComponent(siteId)}/queries`, { limit: 500 }), [siteId], { live: true });
+  const queries = useApi(() => get<Page<QueryView>>(`/monitoring/sites/${encodeURIComponent(siteId)}/queries`, { limit: 500 }), [siteId], {
+    live: true,
+  });
   const open = queries.data?.items.filter((query) => query.status === 'open') ?? [];
   const others = queries.data?.items.filter((query) => query.status !== 'open') ?? [];
   return (

@@ -34,7 +34,12 @@ export function SiteHomePage({ siteId }: { siteId: string }) {
       <Section title="Subject matrix" actions={<AsOfPicker value={asOf} onChange={setAsOf} />}>
         {patients.loading && !patients.data && <Loading what="patients" />}
         <ErrorBox error={patients.error} />
-        {patients.data && (patients.data.list.length === 0 ? <p>No patient enrolled yet.</p> : <SubjectMatrix patients={patients.data.list} signed={patients.data.signed} />)}
+        {patients.data &&
+          (patients.data.list.length === 0 ? (
+            <p>No patient enrolled yet.</p>
+          ) : (
+            <SubjectMatrix patients={patients.data.list} signed={patients.data.signed} />
+          ))}
       </Section>
       <Section title="Enrolment">
         <EntryForm
@@ -46,7 +51,10 @@ export function SiteHomePage({ siteId }: { siteId: string }) {
           check={(values) => violationsOf(ENROLMENT.decide, NEW_PATIENT_STATE, enrolmentBody(siteId, values))}
           submit={async (values) => {
             const { siteId: _site, ...body } = enrolmentBody(siteId, values);
-            const answer = await post<{ patientId: string }>(`/sites/${encodeURIComponent(siteId)}/patients`, { submissionId: submissionId(), ...body });
+            const answer = await post<{ patientId: string }>(`/sites/${encodeURIComponent(siteId)}/patients`, {
+              submissionId: submissionId(),
+              ...body,
+            });
             patients.reload();
             navigate(`/app/patients/${answer.patientId}`);
           }}
