@@ -5,8 +5,8 @@
  * here, and attribute line breaks and tabs become character references (a parser would otherwise
  * normalise them to spaces). Characters XML 1.0 cannot carry at all become U+FFFD, visibly.
  */
-// eslint-disable-next-line no-control-regex
 const NOT_XML_CHAR =
+  // eslint-disable-next-line no-control-regex -- these are exactly the characters XML 1.0 cannot carry
   /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 export const xmlText = (value: string): string => value.replace(NOT_XML_CHAR, '\uFFFD').replace(/&/g, '&amp;');
