@@ -4,7 +4,6 @@ import {
   analysisRowsOf,
   byDate,
   ClinicalAssessed,
-  clinicalTimeOf,
   ConductionMeasure,
   conductionParameter,
   GlobalStatus,
@@ -22,7 +21,7 @@ import {
   toCanonicalLabValue,
   treatmentContextAt,
 } from '@trialstream/domain';
-import { AnalysisSource, SourceEntry } from './analysis-source';
+import { AnalysisSource, dateOf as calendarDateOf, SourceEntry, sourceEntries } from './analysis-source';
 import { visitOf } from './visits';
 
 /** Row shapes of the analysis read model (schema `analysis`); dates are calendar dates. */
@@ -115,9 +114,9 @@ export interface PatientRows {
 /** An observation that remembers the entry it came from. */
 type SourcedObservation = Observation & { eventId: string; entryOrder: number };
 
-const dateOf = (entry: SourceEntry): string => clinicalTimeOf(entry.occurredAt).date;
-const active = (source: AnalysisSource, type: SourceEntry['type']) =>
-  source.entries.filter((entry) => entry.type === type && !entry.voided);
+const dateOf = (entry: SourceEntry): string => calendarDateOf(entry.occurredAt);
+const active = (entries: readonly SourceEntry[], type: SourceEntry['type']) =>
+  entries.filter((entry) => entry.type === type && !entry.voided);
 
 const CONDUCTION_FIELDS: ReadonlyArray<[ConductionMeasure, keyof NerveStudy]> = [
   ['MCV', 'motorConductionVelocityMs'],
@@ -160,8 +159,8 @@ const measurementsOf = (entry: SourceEntry): Array<{ parameter: ParameterCode; v
   }
 };
 
-export const infusionDaysOf = (source: AnalysisSource): Array<InfusionDay & { eventId: string; infusionInCycle: number }> =>
-  active(source, 'InfusionGiven').map((entry) => {
+const infusionDaysOf = (entries: readonly SourceEntry[]): Array<InfusionDay & { eventId: string; infusionInCycle: number }> =>
+  active(entries, 'InfusionGiven').map((entry) => {
     const infusion = entry.data as InfusionGiven;
     return {
       eventId: entry.eventId,
@@ -183,7 +182,9 @@ const seriesKey = (parameter: ParameterCode, unit: string | undefined) => `${par
  * source always gives the same rows, whichever order other patients' events arrived in.
  */
 export const patientRowsOf = (source: AnalysisSource): PatientRows => {
-  const infusions = infusionDaysOf(source);
+  const entries = sourceEntries(source);
+  const { patient } = source;
+  const infusions = infusionDaysOf(entries);
   const firstInfusionDate = byDate(infusions)[0]?.date;
   const context = (date: string) => {
     const treatment = treatmentContextAt(date, infusions);
@@ -191,7 +192,7 @@ export const patientRowsOf = (source: AnalysisSource): PatientRows => {
   };
 
   const series = new Map<string, { parameter: ParameterCode; unit?: string; observations: SourcedObservation[] }>();
-  for (const [entryOrder, entry] of source.entries.entries()) {
+  for (const [entryOrder, entry] of entries.entries()) {
     if (entry.voided) continue;
     const date = dateOf(entry);
     const { visit, cycle, dose_level } = context(date);
@@ -228,7 +229,7 @@ export const patientRowsOf = (source: AnalysisSource): PatientRows => {
         parameter,
         event_id: eventId,
         entry_order: entryOrder,
-        site_id: source.siteId,
+        site_id: patient.siteId,
         date: row.date,
         visit: row.visit,
         cycle: row.cycle,
@@ -248,7 +249,7 @@ export const patientRowsOf = (source: AnalysisSource): PatientRows => {
     });
   });
 
-  const statuses = source.entries.flatMap((entry, entryOrder): StatusRow[] => {
+  const statuses = entries.flatMap((entry, entryOrder): StatusRow[] => {
     const status = entry.type === 'ClinicalAssessed' && !entry.voided ? (entry.data as ClinicalAssessed).globalStatus : undefined;
     if (status === undefined) return [];
     const date = dateOf(entry);
@@ -257,7 +258,7 @@ export const patientRowsOf = (source: AnalysisSource): PatientRows => {
         patient_id: source.patientId,
         event_id: entry.eventId,
         entry_order: entryOrder,
-        site_id: source.siteId,
+        site_id: patient.siteId,
         date,
         ...context(date),
         status,
@@ -265,13 +266,13 @@ export const patientRowsOf = (source: AnalysisSource): PatientRows => {
     ];
   });
 
-  const adverseEvents = active(source, 'AdverseEventReported').map((entry): AdverseEventRow => {
+  const adverseEvents = active(entries, 'AdverseEventReported').map((entry): AdverseEventRow => {
     const event = entry.data as AdverseEventReported;
     const date = dateOf(entry);
     return {
       patient_id: source.patientId,
       event_id: entry.eventId,
-      site_id: source.siteId,
+      site_id: patient.siteId,
       date,
       ...context(date),
       term: event.term,
@@ -285,13 +286,13 @@ export const patientRowsOf = (source: AnalysisSource): PatientRows => {
   return {
     patient: {
       patient_id: source.patientId,
-      site_id: source.siteId,
-      status: source.status,
+      site_id: patient.siteId,
+      status: patient.status,
       stratum: source.stratum,
-      kit_number: source.kitNumber,
-      randomized_on: source.randomizedOn,
+      kit_number: patient.kitNumber,
+      randomized_on: patient.randomizedAt === null ? null : calendarDateOf(patient.randomizedAt),
       first_infusion_on: firstInfusionDate ?? null,
-      withdrawn_on: source.withdrawnOn,
+      withdrawn_on: patient.withdrawnAt === null ? null : calendarDateOf(patient.withdrawnAt),
       code_broken_on: source.codeBrokenOn,
       cycles: infusions.reduce((highest, infusion) => Math.max(highest, infusion.cycle), 0),
       dose_levels: [...new Set(infusions.map((infusion) => infusion.doseLevelMgPerM2))].sort((a, b) => a - b),
@@ -301,7 +302,7 @@ export const patientRowsOf = (source: AnalysisSource): PatientRows => {
     infusions: infusions.map((infusion) => ({
       patient_id: source.patientId,
       event_id: infusion.eventId,
-      site_id: source.siteId,
+      site_id: patient.siteId,
       date: infusion.date,
       cycle: infusion.cycle,
       infusion_in_cycle: infusion.infusionInCycle,

@@ -1,41 +1,37 @@
 import {
   AmendableEventType,
-  amendmentOf,
   clinicalTimeOf,
+  evolvePatient,
   EventEnvelope,
+  initialPatientState,
   isAmendableEventType,
   isCatalogued,
   PATIENT_STREAM_PREFIX,
+  PatientState,
 } from '@trialstream/domain';
 
 /**
- * What the analysis keeps of one patient's stream: the patient's place in the trial and every
- * clinical entry as it stands now, corrections applied and voids marked. Folded from the patient's
- * own stream only, so no other stream's order can change it.
+ * What the analysis keeps of one patient's stream: the domain's own fold of it (`evolvePatient`: the
+ * patient's place in the trial, and every entry with its corrections and voids applied) and the two facts
+ * only the analysis reads. Folded from the patient's own stream only, so no other stream's order can change it.
  */
+export interface AnalysisSource {
+  patientId: string;
+  patient: PatientState;
+  /** The ids of the fold's entries in stream order: jsonb keeps no order of an object's keys. */
+  order: string[];
+  stratum: string | null;
+  /** Calendar date (YYYY-MM-DD) of the first emergency code-break. */
+  codeBrokenOn: string | null;
+}
+
+/** A clinical entry as it stands now: clinical time and payload as reported or as corrected. */
 export interface SourceEntry {
   eventId: string;
   type: AmendableEventType;
-  /** Clinical time as reported, or as corrected. */
   occurredAt: string;
   data: unknown;
   voided: boolean;
-}
-
-export type AnalysisPatientStatus = 'enrolled' | 'randomized' | 'withdrawn';
-
-export interface AnalysisSource {
-  patientId: string;
-  siteId: string | null;
-  status: AnalysisPatientStatus;
-  kitNumber: string | null;
-  stratum: string | null;
-  /** Calendar dates (YYYY-MM-DD). */
-  randomizedOn: string | null;
-  withdrawnOn: string | null;
-  codeBrokenOn: string | null;
-  /** In recording order: an array, because jsonb does not keep the order of an object's keys. */
-  entries: SourceEntry[];
 }
 
 export const patientIdOfStream = (streamId: string): string => {
@@ -43,23 +39,14 @@ export const patientIdOfStream = (streamId: string): string => {
   return streamId.slice(PATIENT_STREAM_PREFIX.length);
 };
 
-const dateOf = (occurredAt: string): string => clinicalTimeOf(occurredAt).date;
+export const dateOf = (occurredAt: string): string => clinicalTimeOf(occurredAt).date;
 
 const emptySource = (event: EventEnvelope): AnalysisSource => ({
   patientId: patientIdOfStream(event.streamId),
-  siteId: event.siteId,
-  status: 'enrolled',
-  kitNumber: null,
+  patient: initialPatientState,
+  order: [],
   stratum: null,
-  randomizedOn: null,
-  withdrawnOn: null,
   codeBrokenOn: null,
-  entries: [],
-});
-
-const updateEntry = (source: AnalysisSource, eventId: string, change: Partial<SourceEntry>): AnalysisSource => ({
-  ...source,
-  entries: source.entries.map((entry) => (entry.eventId === eventId ? { ...entry, ...change } : entry)),
 });
 
 /** The event types the analysis folds; others (screen failures, monitoring, access) leave it alone. */
@@ -77,40 +64,25 @@ export const ANALYSED_EVENT_TYPES = [
   'CodeBreakPerformed',
 ] as const;
 
-/**
- * Folds one event of the patient's stream into what the analysis keeps. Corrections and voids are the
- * domain's rules (`amendmentOf`, as the patient's state applies them); the lifecycle is the analysis's view.
- */
+/** Folds one event of the patient's stream: the patient part is the domain's, stratum and code-break the analysis's. */
 export const evolveSource = (current: AnalysisSource | undefined, event: EventEnvelope): AnalysisSource => {
   const source = current ?? emptySource(event);
-  const amendment = amendmentOf(event);
-  if (amendment) return updateEntry(source, amendment.eventId, amendment.change);
-  if (!isCatalogued(event)) return source;
+  const next = { ...source, patient: evolvePatient(source.patient, event), order: [...source.order, event.eventId] };
+  if (!isCatalogued(event)) return next;
   switch (event.type) {
-    case 'PatientEnrolled':
-      return { ...source, siteId: event.data.siteId, status: 'enrolled' };
-    case 'PatientRandomized': {
-      const { kitNumber, stratum } = event.data;
-      return {
-        ...source,
-        status: source.status === 'withdrawn' ? 'withdrawn' : 'randomized',
-        kitNumber,
-        stratum,
-        randomizedOn: dateOf(event.occurredAt),
-      };
-    }
-    case 'PatientWithdrawn':
-      return { ...source, status: 'withdrawn', withdrawnOn: dateOf(event.occurredAt) };
+    case 'PatientRandomized':
+      return { ...next, stratum: event.data.stratum };
     case 'CodeBreakPerformed':
-      return { ...source, codeBrokenOn: source.codeBrokenOn ?? dateOf(event.occurredAt) };
+      return { ...next, codeBrokenOn: source.codeBrokenOn ?? dateOf(event.occurredAt) };
     default:
-      if (!isAmendableEventType(event.type)) return source;
-      return {
-        ...source,
-        entries: [
-          ...source.entries,
-          { eventId: event.eventId, type: event.type, occurredAt: event.occurredAt, data: event.data, voided: false },
-        ],
-      };
+      return next;
   }
 };
+
+/** The patient's clinical entries in stream order, each as it stands now (corrected, or marked void). */
+export const sourceEntries = ({ patient, order }: AnalysisSource): SourceEntry[] =>
+  order.flatMap((eventId) => {
+    const entry = patient.entries[eventId];
+    if (!entry || !isAmendableEventType(entry.type)) return [];
+    return [{ eventId, type: entry.type, occurredAt: entry.occurredAt, data: entry.data, voided: entry.voided }];
+  });

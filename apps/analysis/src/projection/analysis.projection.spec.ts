@@ -1,6 +1,8 @@
 import { InMemoryReadModel } from '@trialstream/projections';
 import { givenEvents } from '@trialstream/projections/testing/given-events';
 import { interleaved, seededRandom } from '@trialstream/projections/testing/patient-stories';
+import { patientRowsOf } from './analysis-rows';
+import { AnalysisSource } from './analysis-source';
 import { ANALYSIS_PROJECTION, ANALYSIS_TABLES } from './analysis.projection';
 import { PatientStory } from './testing';
 import { visitOf } from './visits';
@@ -271,6 +273,26 @@ describe('the analysis projection', () => {
         expect({ seed, table, rows: model.rowsOf(table) }).toEqual({ seed, table, rows: reference.rowsOf(table) });
       }
     }
+  });
+});
+
+describe('the stored source', () => {
+  it('derives the same rows after jsonb has put its entries in another key order', async () => {
+    const story = treatedPatient();
+    const typo = story.lab('2024-05-03', 'IGM', 50);
+    story.correctLab(typo, '2024-05-03', 5);
+    story.lab('2024-05-03', 'IGM', 7);
+    const model = await modelOf(story);
+    const [{ source }] = model.rowsOf(ANALYSIS_TABLES.sources) as Array<{ source: AnalysisSource }>;
+    const reordered = Object.fromEntries(Object.entries(source.patient.entries).reverse());
+
+    const rows = patientRowsOf({ ...source, patient: { ...source.patient, entries: reordered } });
+
+    expect(rows).toEqual(patientRowsOf(source));
+    expect(rows.observations.filter((row) => row.date === '2024-05-03').map((row) => [row.value, row.entry_order])).toEqual([
+      [5, 5],
+      [7, 6],
+    ]);
   });
 });
 

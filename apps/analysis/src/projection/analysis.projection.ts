@@ -73,7 +73,8 @@ const treatment = { cycle: 'integer', dose_level: { type: 'double', nullable: tr
  */
 export const ANALYSIS_PROJECTION = defineProjection({
   name: 'analysis',
-  version: 1,
+  // 2: the patient's source is the domain's fold (`evolvePatient`), so a read model of version 1 is rebuilt
+  version: 2,
   // The analysis of the unblinded side reads B-cell counts: it holds the field keys.
   readsMaskedValues: true,
   schema: ANALYSIS_SCHEMA,
