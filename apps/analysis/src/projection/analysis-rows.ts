@@ -159,7 +159,7 @@ const measurementsOf = (entry: SourceEntry): Array<{ parameter: ParameterCode; v
   }
 };
 
-const infusionDaysOf = (entries: readonly SourceEntry[]): Array<InfusionDay & { eventId: string; infusionInCycle: number }> =>
+const infusionDaysOf = (entries: readonly SourceEntry[]): InfusionDays =>
   active(entries, 'InfusionGiven').map((entry) => {
     const infusion = entry.data as InfusionGiven;
     return {
@@ -177,25 +177,39 @@ const infusionDaysOf = (entries: readonly SourceEntry[]): Array<InfusionDay & { 
  */
 const seriesKey = (parameter: ParameterCode, unit: string | undefined) => `${parameter}\u0000${unit ?? ''}`;
 
-/**
- * Everything the analysis shows of one patient, derived from the patient's source alone: the same
- * source always gives the same rows, whichever order other patients' events arrived in.
- */
-export const patientRowsOf = (source: AnalysisSource): PatientRows => {
-  const entries = sourceEntries(source);
-  const { patient } = source;
-  const infusions = infusionDaysOf(entries);
-  const firstInfusionDate = byDate(infusions)[0]?.date;
-  const context = (date: string) => {
-    const treatment = treatmentContextAt(date, infusions);
-    return { visit: visitOf(date, firstInfusionDate), cycle: treatment.cycle, dose_level: treatment.doseLevelMgPerM2 ?? null };
-  };
+/** One patient's source as every row builder reads it. */
+interface PatientFacts {
+  patientId: string;
+  siteId: string | null;
+  /** Clinical entries in stream order, each as it stands now. */
+  entries: SourceEntry[];
+  infusions: InfusionDays;
+  firstInfusionDate: string | undefined;
+}
 
-  const series = new Map<string, { parameter: ParameterCode; unit?: string; observations: SourcedObservation[] }>();
-  for (const [entryOrder, entry] of entries.entries()) {
+type InfusionDays = Array<InfusionDay & { eventId: string; infusionInCycle: number }>;
+
+const factsOf = (source: AnalysisSource): PatientFacts => {
+  const entries = sourceEntries(source);
+  const infusions = infusionDaysOf(entries);
+  return { patientId: source.patientId, siteId: source.patient.siteId, entries, infusions, firstInfusionDate: byDate(infusions)[0]?.date };
+};
+
+/** Where a calendar date falls in the patient's treatment: the visit, the cycle and the dose level in force. */
+const treatmentAt = (facts: PatientFacts, date: string): { visit: string; cycle: number; dose_level: number | null } => {
+  const treatment = treatmentContextAt(date, facts.infusions);
+  return { visit: visitOf(date, facts.firstInfusionDate), cycle: treatment.cycle, dose_level: treatment.doseLevelMgPerM2 ?? null };
+};
+
+type Series = { parameter: ParameterCode; unit?: string; observations: SourcedObservation[] };
+
+/** Every measured value of the patient's current entries, grouped into series by parameter and unit. */
+const seriesOf = (facts: PatientFacts): Series[] => {
+  const series = new Map<string, Series>();
+  for (const [entryOrder, entry] of facts.entries.entries()) {
     if (entry.voided) continue;
     const date = dateOf(entry);
-    const { visit, cycle, dose_level } = context(date);
+    const { visit, cycle, dose_level } = treatmentAt(facts, date);
     for (const measurement of measurementsOf(entry)) {
       const key = seriesKey(measurement.parameter, measurement.unit);
       const group = series.get(key) ?? { parameter: measurement.parameter, unit: measurement.unit, observations: [] };
@@ -212,69 +226,68 @@ export const patientRowsOf = (source: AnalysisSource): PatientRows => {
       series.set(key, group);
     }
   }
+  return [...series.values()];
+};
 
-  const observations = [...series.values()].flatMap(({ parameter, unit, observations: list }) => {
-    const low =
-      firstInfusionDate === undefined ? undefined : (nadir(afterTreatmentStart(list, firstInfusionDate)) as SourcedObservation | undefined);
-    const patientSeries: PatientSeries = {
-      subjectId: source.patientId,
-      firstInfusionDate,
-      series: { [parameter]: list },
-      globalStatus: [],
+/** One series' rows: each value with its baseline, change from it, and whether it is the nadir after treatment began. */
+const seriesRows = (facts: PatientFacts, { parameter, unit, observations }: Series): ObservationRow[] => {
+  const { firstInfusionDate } = facts;
+  const low =
+    firstInfusionDate === undefined
+      ? undefined
+      : (nadir(afterTreatmentStart(observations, firstInfusionDate)) as SourcedObservation | undefined);
+  const patientSeries: PatientSeries = {
+    subjectId: facts.patientId,
+    firstInfusionDate,
+    series: { [parameter]: observations },
+    globalStatus: [],
+  };
+  return analysisRowsOf(patientSeries).map((row): ObservationRow => {
+    const { eventId, entryOrder } = row as unknown as SourcedObservation;
+    return {
+      patient_id: facts.patientId,
+      parameter,
+      event_id: eventId,
+      entry_order: entryOrder,
+      site_id: facts.siteId,
+      date: row.date,
+      visit: row.visit,
+      cycle: row.cycle,
+      dose_level: row.doseLevelMgPerM2 ?? null,
+      value: row.value,
+      qualifier: row.qualifier,
+      unit: unit ?? row.unit,
+      is_baseline: row.isBaseline,
+      is_nadir: low?.eventId === eventId,
+      baseline_value: row.baselineValue ?? null,
+      baseline_qualifier: row.baselineQualifier ?? null,
+      change: row.change ?? null,
+      percent_change: row.percentChange ?? null,
+      percent_of_baseline: row.percentOfBaseline ?? null,
+      change_censored: row.changeCensored,
     };
-    return analysisRowsOf(patientSeries).map((row): ObservationRow => {
-      const { eventId, entryOrder } = row as unknown as SourcedObservation;
-      return {
-        patient_id: source.patientId,
-        parameter,
-        event_id: eventId,
-        entry_order: entryOrder,
-        site_id: patient.siteId,
-        date: row.date,
-        visit: row.visit,
-        cycle: row.cycle,
-        dose_level: row.doseLevelMgPerM2 ?? null,
-        value: row.value,
-        qualifier: row.qualifier,
-        unit: unit ?? row.unit,
-        is_baseline: row.isBaseline,
-        is_nadir: low?.eventId === eventId,
-        baseline_value: row.baselineValue ?? null,
-        baseline_qualifier: row.baselineQualifier ?? null,
-        change: row.change ?? null,
-        percent_change: row.percentChange ?? null,
-        percent_of_baseline: row.percentOfBaseline ?? null,
-        change_censored: row.changeCensored,
-      };
-    });
   });
+};
 
-  const statuses = entries.flatMap((entry, entryOrder): StatusRow[] => {
+const statusRows = (facts: PatientFacts): StatusRow[] =>
+  facts.entries.flatMap((entry, entryOrder): StatusRow[] => {
     const status = entry.type === 'ClinicalAssessed' && !entry.voided ? (entry.data as ClinicalAssessed).globalStatus : undefined;
     if (status === undefined) return [];
     const date = dateOf(entry);
-    return [
-      {
-        patient_id: source.patientId,
-        event_id: entry.eventId,
-        entry_order: entryOrder,
-        site_id: patient.siteId,
-        date,
-        ...context(date),
-        status,
-      },
-    ];
+    const row = { patient_id: facts.patientId, event_id: entry.eventId, entry_order: entryOrder, site_id: facts.siteId, date };
+    return [{ ...row, ...treatmentAt(facts, date), status }];
   });
 
-  const adverseEvents = active(entries, 'AdverseEventReported').map((entry): AdverseEventRow => {
+const adverseEventRows = (facts: PatientFacts): AdverseEventRow[] =>
+  active(facts.entries, 'AdverseEventReported').map((entry): AdverseEventRow => {
     const event = entry.data as AdverseEventReported;
     const date = dateOf(entry);
     return {
-      patient_id: source.patientId,
+      patient_id: facts.patientId,
       event_id: entry.eventId,
-      site_id: patient.siteId,
+      site_id: facts.siteId,
       date,
-      ...context(date),
+      ...treatmentAt(facts, date),
       term: event.term,
       serious: event.serious,
       grade: event.grade,
@@ -283,31 +296,45 @@ export const patientRowsOf = (source: AnalysisSource): PatientRows => {
     };
   });
 
+const infusionRows = (facts: PatientFacts): InfusionRow[] =>
+  facts.infusions.map((infusion) => ({
+    patient_id: facts.patientId,
+    event_id: infusion.eventId,
+    site_id: facts.siteId,
+    date: infusion.date,
+    cycle: infusion.cycle,
+    infusion_in_cycle: infusion.infusionInCycle,
+    dose_level: infusion.doseLevelMgPerM2,
+  }));
+
+const calendarDateOrNull = (occurredAt: string | null): string | null => (occurredAt === null ? null : calendarDateOf(occurredAt));
+
+/** The patient's place in the trial and the treatment received. */
+const patientRow = (source: AnalysisSource, facts: PatientFacts): AnalysisPatientRow => ({
+  patient_id: facts.patientId,
+  site_id: facts.siteId,
+  status: source.patient.status,
+  stratum: source.stratum,
+  kit_number: source.patient.kitNumber,
+  randomized_on: calendarDateOrNull(source.patient.randomizedAt),
+  first_infusion_on: facts.firstInfusionDate ?? null,
+  withdrawn_on: calendarDateOrNull(source.patient.withdrawnAt),
+  code_broken_on: source.codeBrokenOn,
+  cycles: facts.infusions.reduce((highest, infusion) => Math.max(highest, infusion.cycle), 0),
+  dose_levels: [...new Set(facts.infusions.map((infusion) => infusion.doseLevelMgPerM2))].sort((a, b) => a - b),
+});
+
+/**
+ * Everything the analysis shows of one patient, derived from the patient's source alone: the same
+ * source always gives the same rows, whichever order other patients' events arrived in.
+ */
+export const patientRowsOf = (source: AnalysisSource): PatientRows => {
+  const facts = factsOf(source);
   return {
-    patient: {
-      patient_id: source.patientId,
-      site_id: patient.siteId,
-      status: patient.status,
-      stratum: source.stratum,
-      kit_number: patient.kitNumber,
-      randomized_on: patient.randomizedAt === null ? null : calendarDateOf(patient.randomizedAt),
-      first_infusion_on: firstInfusionDate ?? null,
-      withdrawn_on: patient.withdrawnAt === null ? null : calendarDateOf(patient.withdrawnAt),
-      code_broken_on: source.codeBrokenOn,
-      cycles: infusions.reduce((highest, infusion) => Math.max(highest, infusion.cycle), 0),
-      dose_levels: [...new Set(infusions.map((infusion) => infusion.doseLevelMgPerM2))].sort((a, b) => a - b),
-    },
-    observations,
-    statuses,
-    infusions: infusions.map((infusion) => ({
-      patient_id: source.patientId,
-      event_id: infusion.eventId,
-      site_id: patient.siteId,
-      date: infusion.date,
-      cycle: infusion.cycle,
-      infusion_in_cycle: infusion.infusionInCycle,
-      dose_level: infusion.doseLevelMgPerM2,
-    })),
-    adverseEvents,
+    patient: patientRow(source, facts),
+    observations: seriesOf(facts).flatMap((series) => seriesRows(facts, series)),
+    statuses: statusRows(facts),
+    infusions: infusionRows(facts),
+    adverseEvents: adverseEventRows(facts),
   };
 };
