@@ -1,6 +1,6 @@
-import type { GlobalStatus, Observation, ParameterCode, Qualifier } from '@trialstream/domain';
+import type { GlobalStatus, InfusionDay, Observation, ParameterCode, Qualifier, StatusAssessment } from '@trialstream/domain';
 import type { DataSource } from 'typeorm';
-import type { PatientRecord } from '../endpoints/patient-record';
+import type { AdverseEventRecord, PatientRecord } from '../endpoints/patient-record';
 import { ANALYSIS_SCHEMA, ANALYSIS_TABLES } from '../projection/analysis.projection';
 
 /** null: every site; otherwise only these (possibly none). */
@@ -51,6 +51,75 @@ function scopeClause(filter: ReadFilter, parameters: unknown[], { masked = false
   return conditions.length ? `WHERE ${conditions.join(' AND ')}` : '';
 }
 
+type Row = Record<string, unknown>;
+
+const PATIENTS = (scope: string) =>
+  `SELECT patient_id, site_id, status, kit_number, first_infusion_on::text AS first_infusion_on, code_broken_on, cycles, dose_levels
+     FROM ${table(ANALYSIS_TABLES.patients)} ${scope} ORDER BY patient_id`;
+const OBSERVATIONS = (scope: string) =>
+  `SELECT patient_id, parameter, date::text AS date, visit, cycle, dose_level, value, qualifier
+     FROM ${table(ANALYSIS_TABLES.observations)} ${scope} ORDER BY patient_id, parameter, date, entry_order`;
+const STATUSES = (scope: string) =>
+  `SELECT patient_id, date::text AS date, visit, cycle, dose_level, status
+     FROM ${table(ANALYSIS_TABLES.statuses)} ${scope} ORDER BY patient_id, date, entry_order`;
+const INFUSIONS = (scope: string) =>
+  `SELECT patient_id, date::text AS date, cycle, dose_level FROM ${table(ANALYSIS_TABLES.infusions)} ${scope}
+    ORDER BY patient_id, date, event_id`;
+const ADVERSE_EVENTS = (scope: string) =>
+  `SELECT patient_id, date::text AS date, term, serious, grade, relatedness, cycle FROM ${table(ANALYSIS_TABLES.adverseEvents)}
+    ${scope} ORDER BY patient_id, date, event_id`;
+
+/** A patient's row, its series still empty. */
+const recordOf = (row: Row): PatientRecord => ({
+  patientId: String(row.patient_id),
+  siteId: row.site_id as string | null,
+  status: String(row.status),
+  kitNumber: row.kit_number as string,
+  firstInfusionDate: row.first_infusion_on === null ? undefined : String(row.first_infusion_on),
+  codeBroken: row.code_broken_on !== null,
+  cycles: Number(row.cycles),
+  doseLevels: (row.dose_levels as number[]) ?? [],
+  series: {},
+  globalStatus: [],
+  infusions: [],
+  adverseEvents: [],
+});
+
+/** Visit, cycle and the dose level in force (absent before the first infusion). */
+const visitAndTreatmentOf = (row: Row) => ({
+  visit: String(row.visit),
+  cycle: Number(row.cycle),
+  ...(row.dose_level === null ? {} : { doseLevelMgPerM2: Number(row.dose_level) }),
+});
+
+const observationOf = (row: Row): Observation => ({
+  date: String(row.date),
+  ...visitAndTreatmentOf(row),
+  value: Number(row.value),
+  qualifier: row.qualifier as Qualifier,
+});
+
+const statusOf = (row: Row): StatusAssessment => ({
+  date: String(row.date),
+  ...visitAndTreatmentOf(row),
+  status: row.status as GlobalStatus,
+});
+
+const infusionOf = (row: Row): InfusionDay => ({
+  date: String(row.date),
+  cycle: Number(row.cycle),
+  doseLevelMgPerM2: Number(row.dose_level),
+});
+
+const adverseEventOf = (row: Row): AdverseEventRecord => ({
+  date: String(row.date),
+  term: String(row.term),
+  serious: Boolean(row.serious),
+  grade: Number(row.grade),
+  relatedness: String(row.relatedness),
+  cycle: Number(row.cycle),
+});
+
 /**
  * Reads the analysis read model. Dates come back from the `date` columns as text (the projection
  * runtime stores canonical YYYY-MM-DD), sorted so that series keep their recording order per day.
@@ -60,111 +129,31 @@ export class AnalysisReader {
 
   /** Randomized (or withdrawn after randomization) patients with every series the reader may see. */
   async patients(filter: ReadFilter): Promise<PatientRecord[]> {
-    const p: unknown[] = [];
-    const patients: Array<Record<string, unknown>> = await this.dataSource.query(
-      `SELECT patient_id, site_id, status, kit_number, first_infusion_on::text AS first_infusion_on, code_broken_on, cycles, dose_levels
-         FROM ${table(ANALYSIS_TABLES.patients)} ${scopeClause(filter, p)} ORDER BY patient_id`,
-      p,
-    );
-    const records = new Map<string, PatientRecord>();
-    for (const row of patients) {
-      if (row.kit_number === null) continue;
-      records.set(String(row.patient_id), {
-        patientId: String(row.patient_id),
-        siteId: row.site_id as string | null,
-        status: String(row.status),
-        kitNumber: row.kit_number as string,
-        firstInfusionDate: row.first_infusion_on === null ? undefined : String(row.first_infusion_on),
-        codeBroken: row.code_broken_on !== null,
-        cycles: Number(row.cycles),
-        doseLevels: (row.dose_levels as number[]) ?? [],
-        series: {},
-        globalStatus: [],
-        infusions: [],
-        adverseEvents: [],
-      });
-    }
-
-    const o: unknown[] = [];
-    const observations: Array<Record<string, unknown>> = await this.dataSource.query(
-      `SELECT patient_id, parameter, date::text AS date, visit, cycle, dose_level, value, qualifier
-         FROM ${table(ANALYSIS_TABLES.observations)} ${scopeClause(filter, o, { masked: true })}
-        ORDER BY patient_id, parameter, date, entry_order`,
-      o,
-    );
-    for (const row of observations) {
-      const record = records.get(String(row.patient_id));
-      if (!record) continue;
+    const patients = await this.select(filter, PATIENTS);
+    const records = new Map(patients.filter((row) => row.kit_number !== null).map((row) => [String(row.patient_id), recordOf(row)]));
+    const eachRecordOf = (rows: Row[], add: (record: PatientRecord, row: Row) => void): void => {
+      for (const row of rows) {
+        const record = records.get(String(row.patient_id));
+        if (record) add(record, row);
+      }
+    };
+    eachRecordOf(await this.select(filter, OBSERVATIONS, { masked: true }), (record, row) => {
       const parameter = row.parameter as ParameterCode;
-      const observation: Observation = {
-        date: String(row.date),
-        visit: String(row.visit),
-        cycle: Number(row.cycle),
-        ...(row.dose_level === null ? {} : { doseLevelMgPerM2: Number(row.dose_level) }),
-        value: Number(row.value),
-        qualifier: row.qualifier as Qualifier,
-      };
-      record.series[parameter] = [...(record.series[parameter] ?? []), observation];
-    }
-
-    const s: unknown[] = [];
-    const statuses: Array<Record<string, unknown>> = await this.dataSource.query(
-      `SELECT patient_id, date::text AS date, visit, cycle, dose_level, status
-         FROM ${table(ANALYSIS_TABLES.statuses)} ${scopeClause(filter, s)} ORDER BY patient_id, date, entry_order`,
-      s,
+      record.series[parameter] = [...(record.series[parameter] ?? []), observationOf(row)];
+    });
+    eachRecordOf(await this.select(filter, STATUSES), (record, row) => (record.globalStatus = [...record.globalStatus, statusOf(row)]));
+    eachRecordOf(await this.select(filter, INFUSIONS), (record, row) => (record.infusions = [...record.infusions, infusionOf(row)]));
+    eachRecordOf(
+      await this.select(filter, ADVERSE_EVENTS),
+      (record, row) => (record.adverseEvents = [...record.adverseEvents, adverseEventOf(row)]),
     );
-    for (const row of statuses) {
-      const record = records.get(String(row.patient_id));
-      if (!record) continue;
-      record.globalStatus = [
-        ...record.globalStatus,
-        {
-          date: String(row.date),
-          visit: String(row.visit),
-          cycle: Number(row.cycle),
-          ...(row.dose_level === null ? {} : { doseLevelMgPerM2: Number(row.dose_level) }),
-          status: row.status as GlobalStatus,
-        },
-      ];
-    }
-
-    const i: unknown[] = [];
-    const infusions: Array<Record<string, unknown>> = await this.dataSource.query(
-      `SELECT patient_id, date::text AS date, cycle, dose_level FROM ${table(ANALYSIS_TABLES.infusions)} ${scopeClause(filter, i)}
-        ORDER BY patient_id, date, event_id`,
-      i,
-    );
-    for (const row of infusions) {
-      const record = records.get(String(row.patient_id));
-      if (record)
-        record.infusions = [
-          ...record.infusions,
-          { date: String(row.date), cycle: Number(row.cycle), doseLevelMgPerM2: Number(row.dose_level) },
-        ];
-    }
-
-    const a: unknown[] = [];
-    const adverseEvents: Array<Record<string, unknown>> = await this.dataSource.query(
-      `SELECT patient_id, date::text AS date, term, serious, grade, relatedness, cycle FROM ${table(ANALYSIS_TABLES.adverseEvents)}
-        ${scopeClause(filter, a)} ORDER BY patient_id, date, event_id`,
-      a,
-    );
-    for (const row of adverseEvents) {
-      const record = records.get(String(row.patient_id));
-      if (!record) continue;
-      record.adverseEvents = [
-        ...record.adverseEvents,
-        {
-          date: String(row.date),
-          term: String(row.term),
-          serious: Boolean(row.serious),
-          grade: Number(row.grade),
-          relatedness: String(row.relatedness),
-          cycle: Number(row.cycle),
-        },
-      ];
-    }
     return [...records.values()];
+  }
+
+  /** The rows of a query, restricted to the reader's scope (and, when `masked`, without masked parameters). */
+  private select(filter: ReadFilter, sql: (scope: string) => string, options: { masked?: boolean } = {}): Promise<Row[]> {
+    const parameters: unknown[] = [];
+    return this.dataSource.query(sql(scopeClause(filter, parameters, options)), parameters);
   }
 
   /** One row per patient, visit and parameter (global status included as text), in subject order. */
