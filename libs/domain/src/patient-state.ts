@@ -1,4 +1,4 @@
-import { isCatalogued } from './events/catalog';
+import { CataloguedEvent, isCatalogued, StoredEventType } from './events/catalog';
 
 export type PatientStatus = 'not_enrolled' | 'enrolled' | 'screen_failed' | 'randomized' | 'withdrawn';
 
@@ -83,8 +83,8 @@ const updateInfusion = (state: PatientState, eventId: string, change: Partial<In
 });
 
 /**
- * What a correction or a void does to the entry it targets: the one statement of these rules, which
- * the patient's state and every read model that keeps entries (the analysis) apply.
+ * What a correction or a void does to the entry it targets: the one statement of these rules. The
+ * patient's state applies them; read models that keep entries fold the stream with `evolvePatient`.
  */
 export const amendmentOf = (
   event: CommittedEvent,
@@ -96,88 +96,92 @@ export const amendmentOf = (
   return undefined;
 };
 
+/** The patient's stream event of this type, as the fold receives it (current schema version). */
+type Folded<T extends StoredEventType> = CataloguedEvent<CommittedEvent, T>;
+
+const enrolled = (state: PatientState, { occurredAt, data }: Folded<'PatientEnrolled'>): PatientState => ({
+  ...state,
+  patientId: data.patientId,
+  siteId: data.siteId,
+  status: 'enrolled',
+  consentDate: data.consentDate,
+  enrolledAt: occurredAt,
+  heightCm: data.heightCm,
+  weightKg: data.weightKg,
+});
+
+const screenFailed = (state: PatientState, { data }: Folded<'PatientScreenFailed'>): PatientState => ({
+  ...state,
+  patientId: data.patientId,
+  siteId: data.siteId,
+  status: 'screen_failed',
+  consentDate: data.consentDate,
+});
+
+/** A withdrawal recorded before a late randomization entry still stands. */
+const randomized = (state: PatientState, { occurredAt, data }: Folded<'PatientRandomized'>): PatientState => ({
+  ...state,
+  status: state.status === 'withdrawn' ? 'withdrawn' : 'randomized',
+  randomizedAt: occurredAt,
+  kitNumber: data.kitNumber,
+});
+
+const infusionGiven = (state: PatientState, { eventId, occurredAt, data }: Folded<'InfusionGiven'>): PatientState => ({
+  ...state,
+  infusions: [
+    ...state.infusions,
+    {
+      eventId,
+      occurredAt,
+      cycle: data.cycle,
+      infusionInCycle: data.infusionInCycle,
+      doseLevelMgPerM2: data.doseLevelMgPerM2,
+      voided: false,
+    },
+  ],
+});
+
+/** The entry takes the corrected time and payload; a corrected infusion moves in the treatment too. */
+const entryCorrected = (state: PatientState, event: Folded<'EntryCorrected'>): PatientState => {
+  const { correctedEventId: target, correctedType, data } = event.data;
+  const corrected = updateEntry(state, target, { ...amendmentOf(event)?.change, correctedBy: event.eventId });
+  const withCorrection: PatientState = {
+    ...corrected,
+    corrections: { ...corrected.corrections, [target]: { correctionEventId: event.eventId, occurredAt: event.occurredAt, data } },
+  };
+  if (correctedType !== 'InfusionGiven') return withCorrection;
+  return updateInfusion(withCorrection, target, { occurredAt: event.occurredAt, doseLevelMgPerM2: data.doseLevelMgPerM2 });
+};
+
+/** The entry stays, marked void; a voided infusion no longer counts. */
+const entryVoided = (state: PatientState, event: Folded<'EntryVoided'>): PatientState => {
+  const target = event.data.voidedEventId;
+  const voided = updateInfusion(updateEntry(state, target, { ...amendmentOf(event)?.change }), target, { voided: true });
+  return { ...voided, voidedEventIds: [...voided.voidedEventIds, target] };
+};
+
 /**
  * Folds one committed event (at its current schema version: the read path upcast it) into the patient's
- * state. Unknown types are remembered but change nothing else.
+ * state. Every event is remembered among the entries; unknown types change nothing else.
  */
 export const evolvePatient = (state: PatientState, event: CommittedEvent): PatientState => {
   const next = withEntry(state, event);
   if (!isCatalogued(event)) return next;
-
   switch (event.type) {
-    case 'PatientEnrolled': {
-      const enrolled = event.data;
-      return {
-        ...next,
-        patientId: enrolled.patientId,
-        siteId: enrolled.siteId,
-        status: 'enrolled',
-        consentDate: enrolled.consentDate,
-        enrolledAt: event.occurredAt,
-        heightCm: enrolled.heightCm,
-        weightKg: enrolled.weightKg,
-      };
-    }
-    case 'PatientScreenFailed': {
-      const failed = event.data;
-      return {
-        ...next,
-        patientId: failed.patientId,
-        siteId: failed.siteId,
-        status: 'screen_failed',
-        consentDate: failed.consentDate,
-      };
-    }
+    case 'PatientEnrolled':
+      return enrolled(next, event);
+    case 'PatientScreenFailed':
+      return screenFailed(next, event);
     case 'PatientRandomized':
-      return {
-        ...next,
-        status: next.status === 'withdrawn' ? 'withdrawn' : 'randomized',
-        randomizedAt: event.occurredAt,
-        kitNumber: event.data.kitNumber,
-      };
+      return randomized(next, event);
     case 'PatientWithdrawn':
       return { ...next, status: 'withdrawn', withdrawnAt: event.occurredAt };
-    case 'InfusionGiven': {
-      const infusion = event.data;
-      return {
-        ...next,
-        infusions: [
-          ...next.infusions,
-          {
-            eventId: event.eventId,
-            occurredAt: event.occurredAt,
-            cycle: infusion.cycle,
-            infusionInCycle: infusion.infusionInCycle,
-            doseLevelMgPerM2: infusion.doseLevelMgPerM2,
-            voided: false,
-          },
-        ],
-      };
-    }
-    case 'EntryCorrected': {
-      const correction = event.data;
-      const target = correction.correctedEventId;
-      let corrected = updateEntry(next, target, { ...amendmentOf(event)?.change, correctedBy: event.eventId });
-      corrected = {
-        ...corrected,
-        corrections: {
-          ...corrected.corrections,
-          [target]: { correctionEventId: event.eventId, occurredAt: event.occurredAt, data: correction.data },
-        },
-      };
-      if (correction.correctedType === 'InfusionGiven') {
-        corrected = updateInfusion(corrected, target, {
-          occurredAt: event.occurredAt,
-          doseLevelMgPerM2: correction.data.doseLevelMgPerM2,
-        });
-      }
-      return corrected;
-    }
-    case 'EntryVoided': {
-      const target = event.data.voidedEventId;
-      const voided = updateInfusion(updateEntry(next, target, { ...amendmentOf(event)?.change }), target, { voided: true });
-      return { ...voided, voidedEventIds: [...voided.voidedEventIds, target] };
-    }
+    case 'InfusionGiven':
+      return infusionGiven(next, event);
+    case 'EntryCorrected':
+      return entryCorrected(next, event);
+    case 'EntryVoided':
+      return entryVoided(next, event);
     default:
       return next;
   }
