@@ -33,28 +33,101 @@ const LITERALS: Array<[string, unknown]> = [
   ['null', null],
 ];
 
-/**
- * JSON.parse with the refusals a request body needs, in one pass and without recursion (so no depth
- * can exhaust the stack): duplicate keys, prototype-named keys, nesting beyond `maxDepth`, and text
- * that PostgreSQL or a reader would choke on (control characters, unpaired surrogates), each named by
- * its field path.
- */
-export function parseStrictJson(text: string, maxDepth: number): StrictJsonResult {
-  let i = 0;
-  const stack: Frame[] = [];
-  const fail = (field: string, rule: JsonDefect['rule'], message: string): StrictJsonResult => ({
-    ok: false,
-    field: field || 'body',
-    rule,
-    message,
-  });
-  const invalid = (what: string) => fail('body', 'valid-json', `the body is not valid JSON: ${what} at character ${i}`);
-  const skipWhitespace = () => {
-    for (let c = text.charCodeAt(i); c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09; c = text.charCodeAt(++i));
-  };
+/** A complete value (`ok`), a refusal, or undefined: a container opened and its first member comes next. */
+type Step = StrictJsonResult | undefined;
+
+/** One pass over the text with an explicit stack of open containers. */
+class StrictJsonParser {
+  private i = 0;
+  private readonly stack: Frame[] = [];
+
+  constructor(
+    private readonly text: string,
+    private readonly maxDepth: number,
+  ) {}
+
+  parse(): StrictJsonResult {
+    for (;;) {
+      this.skipWhitespace();
+      const read = this.readValue(this.nextPath());
+      if (read === undefined) continue;
+      if (!read.ok) return read;
+      const done = this.attach(read.value);
+      if (done) return done;
+    }
+  }
+
+  private fail(field: string, rule: JsonDefect['rule'], message: string): StrictJsonResult {
+    return { ok: false, field: field || 'body', rule, message };
+  }
+
+  private invalid(what: string): StrictJsonResult {
+    return this.fail('body', 'valid-json', `the body is not valid JSON: ${what} at character ${this.i}`);
+  }
+
+  private skipWhitespace(): void {
+    const { text } = this;
+    for (let c = text.charCodeAt(this.i); c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09; c = text.charCodeAt(++this.i));
+  }
+
+  /** The path of the value about to be read: the open container's next index or current key. */
+  private nextPath(): string {
+    const top = this.stack[this.stack.length - 1];
+    if (!top) return '';
+    return Array.isArray(top.container) ? `${top.path}[${top.container.length}]` : childPath(top.path, top.key!);
+  }
+
+  private readValue(path: string): Step {
+    const c = this.text[this.i];
+    if (c === '{' || c === '[') return this.open(path, c);
+    if (c === '"') return this.readText(path);
+    if (c === '-' || (c >= '0' && c <= '9')) return this.readNumber();
+    return this.readLiteral();
+  }
+
+  /** Opens an object or array; an empty one is a complete value at once. */
+  private open(path: string, c: '{' | '['): Step {
+    if (this.stack.length >= this.maxDepth) {
+      return this.fail(path, 'max-depth', `${path || 'the body'} nests deeper than ${this.maxDepth} levels`);
+    }
+    this.i++;
+    const frame: Frame = c === '{' ? { container: {}, path, keys: new Set() } : { container: [], path };
+    this.skipWhitespace();
+    if (this.text[this.i] === (c === '{' ? '}' : ']')) {
+      this.i++;
+      return { ok: true, value: frame.container };
+    }
+    this.stack.push(frame);
+    return c === '{' ? this.readKey(frame) : undefined;
+  }
+
+  private readText(path: string): Step {
+    const s = this.readString();
+    if (s === undefined) return this.invalid('malformed string');
+    const defect = textDefect(s);
+    if (defect) return this.fail(path, defect.rule, `${path || 'body'} ${defect.message}`);
+    return { ok: true, value: s };
+  }
+
+  private readNumber(): Step {
+    NUMBER.lastIndex = this.i;
+    const match = NUMBER.exec(this.text);
+    if (!match) return this.invalid('malformed number');
+    this.i += match[0].length;
+    return { ok: true, value: Number(match[0]) };
+  }
+
+  private readLiteral(): Step {
+    const literal = LITERALS.find(([word]) => this.text.startsWith(word, this.i));
+    if (!literal) return this.invalid(this.i >= this.text.length ? 'unexpected end' : 'unexpected character');
+    this.i += literal[0].length;
+    return { ok: true, value: literal[1] };
+  }
+
   /** The string token starting at `i` (a quote), decoded; undefined when malformed. */
-  const readString = (): string | undefined => {
-    let j = i + 1;
+  private readString(): string | undefined {
+    const { text } = this;
+    let j = this.i + 1;
     for (; j < text.length; j++) {
       const c = text.charCodeAt(j);
       if (c === 0x22) break;
@@ -64,99 +137,67 @@ export function parseStrictJson(text: string, maxDepth: number): StrictJsonResul
     if (j >= text.length) return undefined;
     let decoded: string;
     try {
-      decoded = JSON.parse(text.slice(i, j + 1)) as string;
+      decoded = JSON.parse(text.slice(this.i, j + 1)) as string;
     } catch {
       return undefined;
     }
-    i = j + 1;
+    this.i = j + 1;
     return decoded;
-  };
-  const readKey = (frame: Frame): StrictJsonResult | undefined => {
-    skipWhitespace();
-    if (text[i] !== '"') return invalid('expected a property name');
-    const key = readString();
-    if (key === undefined) return invalid('malformed property name');
+  }
+
+  /** Reads `"name":` of the object's next member; refuses a name that is unknown by design or repeated. */
+  private readKey(frame: Frame): Step {
+    this.skipWhitespace();
+    if (this.text[this.i] !== '"') return this.invalid('expected a property name');
+    const key = this.readString();
+    if (key === undefined) return this.invalid('malformed property name');
     const field = childPath(frame.path, key);
     const defect = textDefect(key);
-    if (defect) return fail(field, defect.rule, `${field}: the property name ${defect.message}`);
-    if (PROTOTYPE_KEYS.has(key)) return fail(field, 'unknown-field', `${field} is not a known field`);
-    if (frame.keys!.has(key)) return fail(field, 'no-duplicate-keys', `${field} appears more than once`);
-    skipWhitespace();
-    if (text[i] !== ':') return invalid('expected ":"');
-    i++;
+    if (defect) return this.fail(field, defect.rule, `${field}: the property name ${defect.message}`);
+    if (PROTOTYPE_KEYS.has(key)) return this.fail(field, 'unknown-field', `${field} is not a known field`);
+    if (frame.keys!.has(key)) return this.fail(field, 'no-duplicate-keys', `${field} appears more than once`);
+    this.skipWhitespace();
+    if (this.text[this.i] !== ':') return this.invalid('expected ":"');
+    this.i++;
     frame.keys!.add(key);
     frame.key = key;
     return undefined;
-  };
-  const nextPath = (): string => {
-    const top = stack[stack.length - 1];
-    if (!top) return '';
-    return Array.isArray(top.container) ? `${top.path}[${top.container.length}]` : childPath(top.path, top.key!);
-  };
+  }
 
-  for (;;) {
-    skipWhitespace();
-    const path = nextPath();
-    const c = text[i];
-    let value: unknown;
-    if (c === '{' || c === '[') {
-      if (stack.length >= maxDepth) return fail(path, 'max-depth', `${path || 'the body'} nests deeper than ${maxDepth} levels`);
-      i++;
-      const frame: Frame = c === '{' ? { container: {}, path, keys: new Set() } : { container: [], path };
-      skipWhitespace();
-      if (text[i] === (c === '{' ? '}' : ']')) {
-        i++;
-        value = frame.container;
-      } else {
-        stack.push(frame);
-        if (c === '{') {
-          const refused = readKey(frame);
-          if (refused) return refused;
-        }
-        continue;
-      }
-    } else if (c === '"') {
-      const s = readString();
-      if (s === undefined) return invalid('malformed string');
-      const defect = textDefect(s);
-      if (defect) return fail(path, defect.rule, `${path || 'body'} ${defect.message}`);
-      value = s;
-    } else if (c === '-' || (c >= '0' && c <= '9')) {
-      NUMBER.lastIndex = i;
-      const match = NUMBER.exec(text);
-      if (!match) return invalid('malformed number');
-      i += match[0].length;
-      value = Number(match[0]);
-    } else {
-      const literal = LITERALS.find(([word]) => text.startsWith(word, i));
-      if (!literal) return invalid(i >= text.length ? 'unexpected end' : 'unexpected character');
-      i += literal[0].length;
-      value = literal[1];
-    }
-
-    // A complete value: attach it, then close every container that ends here.
+  /**
+   * Attaches a complete value to its container, then closes every container that ends here. Returns the
+   * document once the outermost value is complete, a refusal, or undefined when another member follows.
+   */
+  private attach(complete: unknown): Step {
+    let value = complete;
     for (;;) {
-      const top = stack[stack.length - 1];
+      const top = this.stack[this.stack.length - 1];
       if (!top) {
-        skipWhitespace();
-        return i === text.length ? { ok: true, value } : invalid('unexpected text after the document');
+        this.skipWhitespace();
+        return this.i === this.text.length ? { ok: true, value } : this.invalid('unexpected text after the document');
       }
       if (Array.isArray(top.container)) top.container.push(value);
       else top.container[top.key!] = value;
-      skipWhitespace();
-      const separator = text[i];
+      this.skipWhitespace();
+      const separator = this.text[this.i];
       if (separator === ',') {
-        i++;
-        if (!Array.isArray(top.container)) {
-          const refused = readKey(top);
-          if (refused) return refused;
-        }
-        break;
+        this.i++;
+        return Array.isArray(top.container) ? undefined : this.readKey(top);
       }
-      if (separator !== (Array.isArray(top.container) ? ']' : '}')) return invalid('expected "," or the end of the container');
-      i++;
-      stack.pop();
+      if (separator !== (Array.isArray(top.container) ? ']' : '}')) return this.invalid('expected "," or the end of the container');
+      this.i++;
+      this.stack.pop();
       value = top.container;
     }
   }
+}
+
+/**
+ * JSON.parse with the refusals a request body needs, in one pass and without recursion (so no depth
+ * can exhaust the stack): duplicate keys, prototype-named keys, nesting beyond `maxDepth`, and text
+ * that PostgreSQL or a reader would choke on (control characters, unpaired surrogates), each named by
+ * its field path.
+ */
+export function parseStrictJson(text: string, maxDepth: number): StrictJsonResult {
+  return new StrictJsonParser(text, maxDepth).parse();
 }
