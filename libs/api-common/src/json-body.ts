@@ -74,6 +74,60 @@ function safeFieldName(name: string): string {
   }
 }
 
+/** A body the API does not read at all: not JSON in UTF-8, or compressed (415). */
+function mediaTypeDefect(req: Request): ErrorBody | null {
+  if (!isJsonUtf8(req.headers['content-type'])) {
+    return {
+      error: 'unsupported_media_type',
+      message: 'The body must be JSON sent as "Content-Type: application/json" (UTF-8)',
+      details: [{ field: 'content-type', rule: 'application-json-utf-8' }],
+    };
+  }
+  const encoding = (req.headers['content-encoding'] ?? 'identity').toLowerCase();
+  if (encoding !== 'identity') {
+    return {
+      error: 'unsupported_media_type',
+      message: 'Compressed bodies are not accepted',
+      details: [{ field: 'content-encoding', rule: 'identity' }],
+    };
+  }
+  return null;
+}
+
+/** The body's bytes as strict JSON, or the 400 that names what is wrong with them. */
+function parsedBody(
+  raw: Buffer,
+  decoder: InstanceType<typeof TextDecoder>,
+  maxDepth: number,
+): { ok: true; value: unknown } | { ok: false; refusal: ErrorBody } {
+  let text: string;
+  try {
+    text = decoder.decode(raw);
+  } catch {
+    return {
+      ok: false,
+      refusal: { error: 'bad_request', message: 'The body is not valid UTF-8', details: [{ field: 'body', rule: 'utf-8' }] },
+    };
+  }
+  const parsed = parseStrictJson(text, maxDepth);
+  if (parsed.ok) return parsed;
+  const error = parsed.rule === 'valid-json' ? 'bad_request' : 'validation_failed';
+  return { ok: false, refusal: { error, message: parsed.message, details: [{ field: parsed.field, rule: parsed.rule }] } };
+}
+
+/** A body that could not be read: too large (413, and the connection closes), aborted or of another length (400). */
+function replyToUnreadBody(res: Response, error: { type?: string }, maxBytes: number): void {
+  if (error.type === 'entity.too.large') {
+    res.setHeader('Connection', 'close');
+    return reply(res, 413, {
+      error: 'payload_too_large',
+      message: `The body is larger than ${maxBytes} bytes`,
+      details: [{ field: 'body', rule: 'max-size' }],
+    });
+  }
+  reply(res, 400, { error: 'bad_request', message: 'The body could not be read', details: [{ field: 'body', rule: 'complete-body' }] });
+}
+
 /**
  * The API's one request-body reader, in place of the framework's: size, media type, encoding and
  * strict JSON are checked before anything else sees the request, and every refusal has the one error
@@ -85,59 +139,18 @@ export function jsonBodyMiddleware(limits: BodyLimits = DEFAULT_BODY_LIMITS) {
     const urlProblem = urlDefect(req);
     if (urlProblem) return reply(res, 400, urlProblem);
     if (!hasBody(req)) return next();
-    if (!isJsonUtf8(req.headers['content-type'])) {
-      return reply(res, 415, {
-        error: 'unsupported_media_type',
-        message: 'The body must be JSON sent as "Content-Type: application/json" (UTF-8)',
-        details: [{ field: 'content-type', rule: 'application-json-utf-8' }],
-      });
-    }
-    const encoding = (req.headers['content-encoding'] ?? 'identity').toLowerCase();
-    if (encoding !== 'identity') {
-      return reply(res, 415, {
-        error: 'unsupported_media_type',
-        message: 'Compressed bodies are not accepted',
-        details: [{ field: 'content-encoding', rule: 'identity' }],
-      });
-    }
+    const unsupported = mediaTypeDefect(req);
+    if (unsupported) return reply(res, 415, unsupported);
     const maxBytes = limits.largeBodyPaths[req.path] ?? limits.maxBytes;
     const length = req.headers['content-length'];
     getRawBody(req, { limit: maxBytes, length: length === undefined ? undefined : Number(length) })
       .then((raw) => {
-        let text: string;
-        try {
-          text = decoder.decode(raw);
-        } catch {
-          return reply(res, 400, {
-            error: 'bad_request',
-            message: 'The body is not valid UTF-8',
-            details: [{ field: 'body', rule: 'utf-8' }],
-          });
-        }
-        const parsed = parseStrictJson(text, limits.maxDepth);
-        if (!parsed.ok) {
-          const error = parsed.rule === 'valid-json' ? 'bad_request' : 'validation_failed';
-          return reply(res, 400, { error, message: parsed.message, details: [{ field: parsed.field, rule: parsed.rule }] });
-        }
+        const body = parsedBody(raw, decoder, limits.maxDepth);
+        if (!body.ok) return reply(res, 400, body.refusal);
         // A fully read request is what the framework's own parsers take as "already parsed".
-        req.body = parsed.value;
+        req.body = body.value;
         next();
       })
-      .catch((error: { type?: string }) => {
-        if (error.type === 'entity.too.large') {
-          res.setHeader('Connection', 'close');
-          return reply(res, 413, {
-            error: 'payload_too_large',
-            message: `The body is larger than ${maxBytes} bytes`,
-            details: [{ field: 'body', rule: 'max-size' }],
-          });
-        }
-        // An aborted upload or a Content-Length that does not match the body.
-        reply(res, 400, {
-          error: 'bad_request',
-          message: 'The body could not be read',
-          details: [{ field: 'body', rule: 'complete-body' }],
-        });
-      });
+      .catch((error: { type?: string }) => replyToUnreadBody(res, error, maxBytes));
   };
 }
