@@ -26,6 +26,84 @@ const submissionKey = (scope: string, id: string) => `${scope}\u0000${id}`;
 const byCodeUnits = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 const distinctSorted = (values: string[]) => [...new Set(values)].sort(byCodeUnits);
 
+/** What one batch has decided so far: each request sees the ones applied before it. */
+class BatchProgress {
+  readonly newEvents: EventEnvelope[] = [];
+  // Kept apart from the envelopes: a salt never leaves the write path except into its own table.
+  readonly salts = new Map<string, string>();
+  readonly claims: Array<{ claim: SubmissionClaim; streamId: string }> = [];
+  readonly movedHeads = new Map<string, StreamHead>();
+  /** Answers that carry global positions, resolved once the events are inserted. */
+  readonly afterInsert: Array<() => void> = [];
+
+  constructor(
+    private readonly heads: ReadonlyMap<string, StreamHead>,
+    private readonly conditions: ReadonlyMap<string, number>,
+    private readonly stored: Map<string, StoredSubmission>,
+    private readonly recordedAt: string,
+  ) {}
+
+  outcomeOf(request: PreparedAppend): AppendOutcome {
+    return this.duplicateOf(request) ?? this.conflictOf(request) ?? this.append(request);
+  }
+
+  /** A submission id seen before (stored, or earlier in this batch) gets the first answer and stores nothing. */
+  private duplicateOf({ submission }: PreparedAppend): AppendOutcome | undefined {
+    const earlier = submission ? this.stored.get(submissionKey(submission.scope, submission.id)) : undefined;
+    if (!submission || !earlier) return undefined;
+    const duplicate = {
+      status: 'duplicate' as const,
+      response: earlier.response,
+      requestHashMatches: earlier.requestHash === submission.requestHash,
+    };
+    // A duplicate of a request in this batch gets that request's answer once its events have positions.
+    if (earlier.response === undefined) this.afterInsert.push(() => (duplicate.response = earlier.response));
+    return duplicate;
+  }
+
+  /** The stream the append is conditioned on moved, or the stream itself is not at the expected version. */
+  private conflictOf(request: PreparedAppend): AppendOutcome | undefined {
+    if (request.condition) {
+      const { streamId, version } = request.condition;
+      const actual = this.movedHeads.get(streamId)?.version ?? this.conditions.get(streamId) ?? 0;
+      if (actual !== version) return { status: 'conflict', expectedVersion: version, actualVersion: actual, conditionStreamId: streamId };
+    }
+    const head = this.headOf(request.streamId);
+    if (head.version !== request.expectedVersion) {
+      return { status: 'conflict', expectedVersion: request.expectedVersion, actualVersion: head.version };
+    }
+    return undefined;
+  }
+
+  private headOf(streamId: string): StreamHead {
+    return this.movedHeads.get(streamId) ?? this.heads.get(streamId) ?? { version: 0, lastHash: GENESIS_HASH };
+  }
+
+  /** Chains the request's events onto its stream's head and claims its submission id. */
+  private append(request: PreparedAppend): AppendOutcome {
+    if (!this.heads.has(request.streamId) && request.events.length > 0) {
+      // The head row should exist (created above, or by a writer that committed meanwhile): start over.
+      throw new ConcurrentWriteError(`stream ${request.streamId} has no head row to lock`);
+    }
+    const head = this.headOf(request.streamId);
+    const events = chainEvents(request, head, this.recordedAt, this.salts);
+    this.newEvents.push(...events);
+    const last = events[events.length - 1];
+    const streamVersion = last ? last.streamVersion : head.version;
+    if (last) this.movedHeads.set(request.streamId, { version: last.streamVersion, lastHash: last.hash });
+    const { submission } = request;
+    if (!submission) return { status: 'appended', events, streamVersion };
+    // The answer is resolved once the events are inserted, so that it carries their global positions.
+    const claim: SubmissionClaim = { ...submission, response: undefined };
+    const outcome = { status: 'appended' as const, events, streamVersion, response: undefined as unknown };
+    this.afterInsert.push(() => (outcome.response = claim.response = resolveResponse(submission, events)));
+    // A later request in this batch reusing the id is a duplicate of this one.
+    this.stored.set(submissionKey(submission.scope, submission.id), claim);
+    this.claims.push({ claim, streamId: request.streamId });
+    return outcome;
+  }
+}
+
 /**
  * Writes one batch inside the caller's open transaction and returns each request's outcome, in the
  * caller's order. Requests are applied in stream-id order (stable), each seeing the ones before it, so
@@ -44,69 +122,13 @@ export async function writeBatch(runner: QueryRunner, batch: readonly PreparedAp
   // then sees the original's submission and answers 'duplicate', not 'conflict'.
   const stored = await loadStoredSubmissions(runner, batch);
 
-  const recordedAtIso = recordedAt.toISOString();
+  const progress = new BatchProgress(heads, conditions, stored, recordedAt.toISOString());
   const outcomes = new Array<AppendOutcome>(batch.length);
-  const newEvents: EventEnvelope[] = [];
-  // Kept apart from the envelopes: a salt never leaves the write path except into its own table.
-  const salts = new Map<string, string>();
-  const claims: Array<{ claim: SubmissionClaim; streamId: string }> = [];
-  const movedHeads = new Map<string, StreamHead>();
-  const afterInsert: Array<() => void> = [];
+  for (const index of order) outcomes[index] = progress.outcomeOf(batch[index]);
 
-  for (const index of order) {
-    const request = batch[index];
-    const { submission } = request;
-    const earlier = submission ? stored.get(submissionKey(submission.scope, submission.id)) : undefined;
-    if (submission && earlier) {
-      const duplicate = {
-        status: 'duplicate' as const,
-        response: earlier.response,
-        requestHashMatches: earlier.requestHash === submission.requestHash,
-      };
-      outcomes[index] = duplicate;
-      // A duplicate of a request in this batch gets that request's answer once its events have positions.
-      if (earlier.response === undefined) afterInsert.push(() => (duplicate.response = earlier.response));
-      continue;
-    }
-    if (request.condition) {
-      const { streamId, version } = request.condition;
-      const actual = movedHeads.get(streamId)?.version ?? conditions.get(streamId) ?? 0;
-      if (actual !== version) {
-        outcomes[index] = { status: 'conflict', expectedVersion: version, actualVersion: actual, conditionStreamId: streamId };
-        continue;
-      }
-    }
-    const head = movedHeads.get(request.streamId) ?? heads.get(request.streamId) ?? { version: 0, lastHash: GENESIS_HASH };
-    if (head.version !== request.expectedVersion) {
-      outcomes[index] = { status: 'conflict', expectedVersion: request.expectedVersion, actualVersion: head.version };
-      continue;
-    }
-    if (!heads.has(request.streamId) && request.events.length > 0) {
-      // The head row should exist (created above, or by a writer that committed meanwhile): start over.
-      throw new ConcurrentWriteError(`stream ${request.streamId} has no head row to lock`);
-    }
-    const events = chainEvents(request, head, recordedAtIso, salts);
-    newEvents.push(...events);
-    const last = events[events.length - 1];
-    const streamVersion = last ? last.streamVersion : head.version;
-    if (last) movedHeads.set(request.streamId, { version: last.streamVersion, lastHash: last.hash });
-    if (submission) {
-      // The answer is resolved once the events are inserted, so that it carries their global positions.
-      const claim: SubmissionClaim = { ...submission, response: undefined };
-      const outcome = { status: 'appended' as const, events, streamVersion, response: undefined as unknown };
-      afterInsert.push(() => (outcome.response = claim.response = resolveResponse(submission, events)));
-      // A later request in this batch reusing the id is a duplicate of this one.
-      stored.set(submissionKey(submission.scope, submission.id), claim);
-      claims.push({ claim, streamId: request.streamId });
-      outcomes[index] = outcome;
-    } else {
-      outcomes[index] = { status: 'appended', events, streamVersion };
-    }
-  }
-
-  await insertEventsAndMoveHeads(runner, newEvents, salts, movedHeads, recordedAt);
-  for (const resolve of afterInsert) resolve();
-  await claimSubmissions(runner, claims, recordedAt);
+  await insertEventsAndMoveHeads(runner, progress.newEvents, progress.salts, progress.movedHeads, recordedAt);
+  for (const resolve of progress.afterInsert) resolve();
+  await claimSubmissions(runner, progress.claims, recordedAt);
   return outcomes;
 }
 
@@ -255,20 +277,7 @@ async function claimSubmissions(
   }
 }
 
-/** One statement per flush: every event in a multi-row insert, every moved stream head in the same round trip. */
-async function insertEventsAndMoveHeads(
-  runner: QueryRunner,
-  events: EventEnvelope[],
-  salts: ReadonlyMap<string, string>,
-  movedHeads: Map<string, StreamHead>,
-  recordedAt: Date,
-): Promise<void> {
-  if (events.length === 0) return;
-  const column = <T>(pick: (event: EventEnvelope) => T) => events.map(pick);
-  const heads = [...movedHeads.entries()];
-  const rows = await rowsOf<{ event_id: string; global_position: string; transaction_id: string }>(
-    runner,
-    `WITH moved_heads AS (
+const INSERT_EVENTS_AND_MOVE_HEADS = `WITH moved_heads AS (
        UPDATE ${STREAMS_TABLE} AS s SET version = h.version, last_hash = h.last_hash
          FROM unnest($18::text[], $19::int[], $20::text[]) AS h(stream_id, version, last_hash)
         WHERE s.stream_id = h.stream_id
@@ -289,31 +298,56 @@ async function insertEventsAndMoveHeads(
               occurred_at, correlation_id, causation_id, submission_id, amends_event_id, amends_reason, data,
               previous_hash, hash)
      RETURNING event_id::text AS event_id, global_position::text AS global_position,
-               transaction_id::text AS transaction_id`,
-    [
-      column((e) => e.eventId),
-      column((e) => e.streamId),
-      column((e) => e.streamVersion),
-      column((e) => e.type),
-      column((e) => e.schemaVersion),
-      column((e) => e.siteId),
-      column((e) => e.actor.userId),
-      column((e) => e.actor.role),
-      column((e) => e.occurredAt),
-      column((e) => e.correlationId),
-      column((e) => e.causationId),
-      column((e) => e.submissionId),
-      column((e) => e.amends?.eventId ?? null),
-      column((e) => e.amends?.reason ?? null),
-      column((e) => JSON.stringify(e.data)),
-      column((e) => e.previousHash),
-      column((e) => e.hash),
-      heads.map(([streamId]) => streamId),
-      heads.map(([, head]) => head.version),
-      heads.map(([, head]) => head.lastHash),
-      recordedAt,
-      column((e) => salts.get(e.eventId)),
-    ],
+               transaction_id::text AS transaction_id`;
+
+/** The statement's parameters: one array per event column ($1-$17), the moved heads ($18-$20), the time and the salts. */
+function insertParameters(
+  events: EventEnvelope[],
+  salts: ReadonlyMap<string, string>,
+  movedHeads: ReadonlyMap<string, StreamHead>,
+  recordedAt: Date,
+): unknown[] {
+  const column = <T>(pick: (event: EventEnvelope) => T) => events.map(pick);
+  const heads = [...movedHeads.entries()];
+  return [
+    column((e) => e.eventId),
+    column((e) => e.streamId),
+    column((e) => e.streamVersion),
+    column((e) => e.type),
+    column((e) => e.schemaVersion),
+    column((e) => e.siteId),
+    column((e) => e.actor.userId),
+    column((e) => e.actor.role),
+    column((e) => e.occurredAt),
+    column((e) => e.correlationId),
+    column((e) => e.causationId),
+    column((e) => e.submissionId),
+    column((e) => e.amends?.eventId ?? null),
+    column((e) => e.amends?.reason ?? null),
+    column((e) => JSON.stringify(e.data)),
+    column((e) => e.previousHash),
+    column((e) => e.hash),
+    heads.map(([streamId]) => streamId),
+    heads.map(([, head]) => head.version),
+    heads.map(([, head]) => head.lastHash),
+    recordedAt,
+    column((e) => salts.get(e.eventId)),
+  ];
+}
+
+/** One statement per flush: every event in a multi-row insert, every moved stream head in the same round trip. */
+async function insertEventsAndMoveHeads(
+  runner: QueryRunner,
+  events: EventEnvelope[],
+  salts: ReadonlyMap<string, string>,
+  movedHeads: ReadonlyMap<string, StreamHead>,
+  recordedAt: Date,
+): Promise<void> {
+  if (events.length === 0) return;
+  const rows = await rowsOf<{ event_id: string; global_position: string; transaction_id: string }>(
+    runner,
+    INSERT_EVENTS_AND_MOVE_HEADS,
+    insertParameters(events, salts, movedHeads, recordedAt),
   );
   const assigned = new Map(rows.map((row) => [row.event_id, row]));
   for (const event of events) {
