@@ -62,31 +62,25 @@ export function verifyIntegrity(dataSource: DataSource): Promise<IntegrityReport
 }
 
 async function verifyWithin(runner: QueryRunner): Promise<IntegrityReport> {
-  const heads = new Map(
-    (
-      await rowsOf<{ stream_id: string; version: number; last_hash: string }>(
-        runner,
-        `SELECT stream_id, version, last_hash FROM ${STREAMS_TABLE}`,
-      )
-    ).map((row) => [row.stream_id, { version: row.version, lastHash: row.last_hash }]),
+  const walk = new ChainWalk(await readHeads(runner), await saltedFrom(runner));
+  for await (const rows of eventPages(runner)) for (const row of rows) walk.check(row);
+  return walk.report();
+}
+
+type Head = { version: number; lastHash: string };
+
+async function readHeads(runner: QueryRunner): Promise<Map<string, Head>> {
+  const rows = await rowsOf<{ stream_id: string; version: number; last_hash: string }>(
+    runner,
+    `SELECT stream_id, version, last_hash FROM ${STREAMS_TABLE}`,
   );
-  const brokenLinks: BrokenLink[] = [];
-  let eventsChecked = 0;
-  let streamsChecked = 0;
-  let chain = null as ChainState | null;
-  const salted = await saltedFrom(runner);
+  return new Map(rows.map((row) => [row.stream_id, { version: row.version, lastHash: row.last_hash }]));
+}
 
-  const closeStream = (state: ChainState) => {
-    streamsChecked += 1;
-    const head = heads.get(state.streamId) ?? { version: 0, lastHash: GENESIS_HASH };
-    heads.delete(state.streamId);
-    if (!state.broken && (head.version !== state.version || head.lastHash !== state.hash)) {
-      brokenLinks.push(headMismatch(state.streamId, head.version));
-    }
-  };
-
+/** Every event with its salt, ordered by stream and version, a page at a time. */
+async function* eventPages(runner: QueryRunner): AsyncGenerator<SaltedRow[]> {
+  const from = `(SELECT ev.*, s.salt FROM ${EVENTS_TABLE} AS ev LEFT JOIN ${EVENT_SALTS_TABLE} AS s USING (event_id)) AS e`;
   for (let cursor: [string, number] | null = null; ;) {
-    const from = `(SELECT ev.*, s.salt FROM ${EVENTS_TABLE} AS ev LEFT JOIN ${EVENT_SALTS_TABLE} AS s USING (event_id)) AS e`;
     const rows: SaltedRow[] = await rowsOf<SaltedRow>(
       runner,
       cursor
@@ -95,41 +89,72 @@ async function verifyWithin(runner: QueryRunner): Promise<IntegrityReport> {
         : `SELECT ${EVENT_COLUMNS}, e.salt FROM ${from} ORDER BY e.stream_id, e.stream_version LIMIT ${PAGE_SIZE}`,
       cursor ?? [],
     );
-    for (const row of rows) {
-      eventsChecked += 1;
-      if (chain?.streamId !== row.stream_id) {
-        if (chain) closeStream(chain);
-        chain = { streamId: row.stream_id, version: 0, hash: GENESIS_HASH, globalPosition: -1n, broken: false };
-      }
-      if (chain.broken) continue;
-      const problem = firstProblem(chain, row, salted);
-      if (problem) {
-        chain.broken = true;
-        brokenLinks.push({
-          streamId: row.stream_id,
-          streamVersion: row.stream_version,
-          eventId: row.event_id,
-          globalPosition: row.global_position,
-          problem,
-        });
-        continue;
-      }
-      chain.version = row.stream_version;
-      chain.hash = row.hash;
-      chain.globalPosition = BigInt(row.global_position);
-    }
-    if (rows.length < PAGE_SIZE) break;
+    yield rows;
+    if (rows.length < PAGE_SIZE) return;
     const last = rows[rows.length - 1];
     cursor = [last.stream_id, last.stream_version];
   }
-  if (chain) closeStream(chain);
-  // Heads whose stream has no events left at all.
-  for (const [streamId, head] of heads) {
-    if (head.version === 0) continue;
-    streamsChecked += 1;
-    brokenLinks.push(headMismatch(streamId, head.version));
+}
+
+/** Follows each stream's chain in order and keeps the first link of each that does not hold. */
+class ChainWalk {
+  private readonly brokenLinks: BrokenLink[] = [];
+  private eventsChecked = 0;
+  private streamsChecked = 0;
+  private chain: ChainState | null = null;
+
+  constructor(
+    /** Heads not yet matched with their stream's last event. */
+    private readonly heads: Map<string, Head>,
+    private readonly salted: bigint | null,
+  ) {}
+
+  check(row: SaltedRow): void {
+    this.eventsChecked += 1;
+    if (this.chain?.streamId !== row.stream_id) {
+      if (this.chain) this.closeStream(this.chain);
+      this.chain = { streamId: row.stream_id, version: 0, hash: GENESIS_HASH, globalPosition: -1n, broken: false };
+    }
+    const chain = this.chain;
+    if (chain.broken) return;
+    const problem = firstProblem(chain, row, this.salted);
+    if (problem) {
+      chain.broken = true;
+      this.brokenLinks.push({
+        streamId: row.stream_id,
+        streamVersion: row.stream_version,
+        eventId: row.event_id,
+        globalPosition: row.global_position,
+        problem,
+      });
+      return;
+    }
+    chain.version = row.stream_version;
+    chain.hash = row.hash;
+    chain.globalPosition = BigInt(row.global_position);
   }
-  return { ok: brokenLinks.length === 0, streamsChecked, eventsChecked, brokenLinks };
+
+  report(): IntegrityReport {
+    if (this.chain) this.closeStream(this.chain);
+    // Heads whose stream has no events left at all.
+    for (const [streamId, head] of this.heads) {
+      if (head.version === 0) continue;
+      this.streamsChecked += 1;
+      this.brokenLinks.push(headMismatch(streamId, head.version));
+    }
+    const { brokenLinks, streamsChecked, eventsChecked } = this;
+    return { ok: brokenLinks.length === 0, streamsChecked, eventsChecked, brokenLinks };
+  }
+
+  /** The stream's head must name its last event: otherwise events were removed from the end. */
+  private closeStream(state: ChainState): void {
+    this.streamsChecked += 1;
+    const head = this.heads.get(state.streamId) ?? { version: 0, lastHash: GENESIS_HASH };
+    this.heads.delete(state.streamId);
+    if (!state.broken && (head.version !== state.version || head.lastHash !== state.hash)) {
+      this.brokenLinks.push(headMismatch(state.streamId, head.version));
+    }
+  }
 }
 
 /**
