@@ -72,6 +72,92 @@ const recordedCycleStarts = (dates: PatientScheduleDates, schedule: VisitSchedul
   return new Map([...starts].map(([cycle, { start }]) => [cycle, start]));
 };
 
+type Anchor = { date: string; provisional: boolean };
+
+/** The first infusion as recorded (cycle 1's day 1), or planned from randomization until it is given. */
+const firstInfusionOf = (dates: PatientScheduleDates, cycleStarts: ReadonlyMap<number, string>, plannedStart: string | undefined) => {
+  if (dates.screenFailed) return undefined;
+  const recordedStart = cycleStarts.get(1);
+  if (recordedStart !== undefined) return { date: recordedStart, provisional: false };
+  return plannedStart === undefined ? undefined : { date: plannedStart, provisional: true };
+};
+
+/** Each assessment visit whose anchor (consent, randomization, first infusion) the patient has reached. */
+const assessmentVisits = (
+  dates: PatientScheduleDates & { consentDate: string },
+  schedule: VisitSchedule,
+  firstInfusion: Anchor | undefined,
+): ExpectedVisit[] =>
+  schedule.assessmentVisits.flatMap((definition): ExpectedVisit[] => {
+    const randomization =
+      dates.randomizationDate === null || dates.screenFailed ? undefined : { date: dates.randomizationDate, provisional: false };
+    const anchor =
+      definition.anchor === 'consent'
+        ? { date: dates.consentDate, provisional: false }
+        : definition.anchor === 'randomization'
+          ? randomization
+          : firstInfusion;
+    if (!anchor) return [];
+    return [
+      {
+        visitId: definition.visitId,
+        label: definition.label,
+        kind: 'assessment',
+        ...windowAround(addDays(anchor.date, definition.daysAfterAnchor), definition.window),
+        forms: definition.forms,
+        provisional: anchor.provisional,
+      },
+    ];
+  });
+
+/** Every infusion of every cycle that has started (cycle 1 once it is planned). */
+const infusionVisits = (
+  cycleStarts: ReadonlyMap<number, string>,
+  schedule: VisitSchedule,
+  firstInfusion: Anchor | undefined,
+  plannedStart: string | undefined,
+): ExpectedVisit[] => {
+  const cycles = new Map(cycleStarts);
+  if (firstInfusion) cycles.set(1, firstInfusion.date);
+  return [...cycles]
+    .sort(([a], [b]) => a - b)
+    .flatMap(([cycle, start]) =>
+      schedule.infusionDays.map((day, index): ExpectedVisit => {
+        const infusionInCycle = index + 1;
+        // cycle 1's first infusion is planned from randomization; every other one from its cycle's day 1
+        const timing =
+          cycle === 1 && infusionInCycle === 1 && plannedStart !== undefined
+            ? windowAround(plannedStart, schedule.firstInfusion.window)
+            : windowAround(addDays(start, day - 1), schedule.infusionWindow);
+        return {
+          visitId: `cycle-${cycle}-infusion-${infusionInCycle}`,
+          label: `Cycle ${cycle}, infusion ${infusionInCycle} (day ${day})`,
+          kind: 'infusion',
+          cycle,
+          infusionInCycle,
+          ...timing,
+          forms: ['infusion'],
+          provisional: cycle === 1 && firstInfusion?.provisional === true && infusionInCycle > 1,
+        };
+      }),
+    );
+};
+
+const KIND_ORDER = { assessment: 0, infusion: 1 };
+
+/** By target date; on one day assessments before infusions; otherwise as listed. */
+const byTargetDate = (visits: readonly ExpectedVisit[]): ExpectedVisit[] =>
+  visits
+    .map((visit, order) => ({ visit, order }))
+    .sort((a, b) =>
+      a.visit.targetDate !== b.visit.targetDate
+        ? a.visit.targetDate < b.visit.targetDate
+          ? -1
+          : 1
+        : KIND_ORDER[a.visit.kind] - KIND_ORDER[b.visit.kind] || a.order - b.order,
+    )
+    .map(({ visit }) => visit);
+
 /**
  * The visits a patient is expected to attend, computed from the patient's own dates: screening from
  * consent; after randomization, cycle 1 and the visits counted from the first infusion (planned until
@@ -80,72 +166,14 @@ const recordedCycleStarts = (dates: PatientScheduleDates, schedule: VisitSchedul
  * date, assessments before infusions on the same day (baseline is taken before the dose).
  */
 export const scheduleFor = (dates: PatientScheduleDates, schedule: VisitSchedule): ExpectedVisit[] => {
-  if (dates.consentDate === null) return [];
-  const visits: ExpectedVisit[] = [];
+  const { consentDate, randomizationDate, withdrawalDate } = dates;
+  if (consentDate === null) return [];
   const cycleStarts = recordedCycleStarts(dates, schedule);
-
-  let firstInfusion: { date: string; provisional: boolean } | undefined;
-  const plannedStart =
-    dates.randomizationDate === null ? undefined : addDays(dates.randomizationDate, schedule.firstInfusion.daysAfterRandomization);
-  if (!dates.screenFailed) {
-    const recordedStart = cycleStarts.get(1);
-    if (recordedStart !== undefined) firstInfusion = { date: recordedStart, provisional: false };
-    else if (plannedStart !== undefined) firstInfusion = { date: plannedStart, provisional: true };
-  }
-
-  for (const definition of schedule.assessmentVisits) {
-    const anchor =
-      definition.anchor === 'consent'
-        ? { date: dates.consentDate, provisional: false }
-        : definition.anchor === 'randomization'
-          ? dates.randomizationDate === null || dates.screenFailed
-            ? undefined
-            : { date: dates.randomizationDate, provisional: false }
-          : firstInfusion;
-    if (!anchor) continue;
-    visits.push({
-      visitId: definition.visitId,
-      label: definition.label,
-      kind: 'assessment',
-      ...windowAround(addDays(anchor.date, definition.daysAfterAnchor), definition.window),
-      forms: definition.forms,
-      provisional: anchor.provisional,
-    });
-  }
-
-  const cycles = new Map(cycleStarts);
-  if (firstInfusion) cycles.set(1, firstInfusion.date);
-  for (const [cycle, start] of [...cycles].sort(([a], [b]) => a - b)) {
-    schedule.infusionDays.forEach((day, index) => {
-      const infusionInCycle = index + 1;
-      // cycle 1's first infusion is planned from randomization; every other one from its cycle's day 1
-      const timing =
-        cycle === 1 && infusionInCycle === 1 && plannedStart !== undefined
-          ? windowAround(plannedStart, schedule.firstInfusion.window)
-          : windowAround(addDays(start, day - 1), schedule.infusionWindow);
-      visits.push({
-        visitId: `cycle-${cycle}-infusion-${infusionInCycle}`,
-        label: `Cycle ${cycle}, infusion ${infusionInCycle} (day ${day})`,
-        kind: 'infusion',
-        cycle,
-        infusionInCycle,
-        ...timing,
-        forms: ['infusion'],
-        provisional: cycle === 1 && firstInfusion?.provisional === true && infusionInCycle > 1,
-      });
-    });
-  }
-
-  const expected = dates.withdrawalDate === null ? visits : visits.filter((visit) => visit.windowStart <= dates.withdrawalDate!);
-  const kindOrder = { assessment: 0, infusion: 1 };
-  return expected
-    .map((visit, order) => ({ visit, order }))
-    .sort((a, b) =>
-      a.visit.targetDate !== b.visit.targetDate
-        ? a.visit.targetDate < b.visit.targetDate
-          ? -1
-          : 1
-        : kindOrder[a.visit.kind] - kindOrder[b.visit.kind] || a.order - b.order,
-    )
-    .map(({ visit }) => visit);
+  const plannedStart = randomizationDate === null ? undefined : addDays(randomizationDate, schedule.firstInfusion.daysAfterRandomization);
+  const firstInfusion = firstInfusionOf(dates, cycleStarts, plannedStart);
+  const visits = [
+    ...assessmentVisits({ ...dates, consentDate }, schedule, firstInfusion),
+    ...infusionVisits(cycleStarts, schedule, firstInfusion, plannedStart),
+  ];
+  return byTargetDate(withdrawalDate === null ? visits : visits.filter((visit) => visit.windowStart <= withdrawalDate));
 };
