@@ -53,6 +53,81 @@ const closer =
   (a: Candidate, b: Candidate): number =>
     distance(a.date, visit) - distance(b.date, visit) || (a.date < b.date ? -1 : a.date > b.date ? 1 : 0) || a.order - b.order;
 
+/** The forms recorded by `until` (void entries left out), with their clinical date and stream order. */
+const candidatesOf = (recorded: readonly RecordedEvent[], until: string): Candidate[] =>
+  recorded.flatMap((event, order) => {
+    const form = event.voided ? undefined : formOf(event);
+    if (form === undefined) return [];
+    const date = clinicalTimeOf(event.occurredAt).date;
+    return date <= until ? [{ event, form, date, order }] : [];
+  });
+
+/** Which recorded form fills which visit's slot. */
+type Slots = Map<string, RecordedVisitForm>;
+
+/** Infusions fill their visit by cycle position; in window unless the domain flagged it out of window. */
+const fillInfusions = (expected: readonly ExpectedVisit[], candidates: readonly Candidate[], filled: Slots): void => {
+  for (const visit of expected) {
+    if (visit.kind !== 'infusion') continue;
+    const infusion = candidates.find(({ event, form }) => {
+      const data = event.data as InfusionGiven;
+      return form === 'infusion' && data.cycle === visit.cycle && data.infusionInCycle === visit.infusionInCycle;
+    });
+    if (!infusion) continue;
+    const onTime = !flaggedDeviationsOf(infusion.event).some((deviation) => deviation.code === 'infusion-out-of-window');
+    filled.set(slotKey(visit.visitId, 'infusion'), {
+      form: 'infusion',
+      eventId: infusion.event.eventId,
+      occurredOn: infusion.date,
+      inWindow: onTime,
+    });
+  }
+};
+
+/** Rule 1: each visit's form takes the closest event within its window. Returns the events used. */
+const fillInWindow = (assessments: readonly ExpectedVisit[], forms: readonly Candidate[], filled: Slots): Set<Candidate> => {
+  const used = new Set<Candidate>();
+  for (const visit of assessments) {
+    for (const form of visit.forms) {
+      const [best] = forms.filter((c) => c.form === form && inWindow(c.date, visit)).sort(closer(visit));
+      if (!best) continue;
+      used.add(best);
+      filled.set(slotKey(visit.visitId, form), { form, eventId: best.event.eventId, occurredOn: best.date, inWindow: true });
+    }
+  }
+  return used;
+};
+
+/** Rule 2: an event left over fills the still-missing form of the visit with the closest target day, out of window. */
+const fillOutOfWindow = (assessments: readonly ExpectedVisit[], leftOver: readonly Candidate[], filled: Slots): void => {
+  const byNearestVisit = new Map<string, { visit: ExpectedVisit; candidates: Candidate[] }>();
+  for (const candidate of leftOver) {
+    const [nearest] = assessments
+      .filter((visit) => visit.forms.includes(candidate.form))
+      .sort((a, b) => distance(candidate.date, a) - distance(candidate.date, b));
+    if (!nearest || filled.has(slotKey(nearest.visitId, candidate.form))) continue;
+    const key = slotKey(nearest.visitId, candidate.form);
+    const group = byNearestVisit.get(key) ?? { visit: nearest, candidates: [] };
+    group.candidates.push(candidate);
+    byNearestVisit.set(key, group);
+  }
+  for (const [key, { visit, candidates }] of byNearestVisit) {
+    const [best] = candidates.sort(closer(visit));
+    filled.set(key, { form: best.form, eventId: best.event.eventId, occurredOn: best.date, inWindow: false });
+  }
+};
+
+const rated = (visit: ExpectedVisit, filled: Slots, until: string): VisitStatusReport => {
+  const recordedForms = visit.forms.flatMap((form) => filled.get(slotKey(visit.visitId, form)) ?? []);
+  const missingForms = visit.forms.filter((form) => !filled.has(slotKey(visit.visitId, form)));
+  let status: VisitStatus;
+  if (missingForms.length === 0) status = 'done';
+  else if (until < visit.windowStart) status = 'upcoming';
+  else if (until <= visit.windowEnd) status = 'due';
+  else status = 'overdue';
+  return { ...visit, status, recordedForms, missingForms };
+};
+
 /**
  * Matches recorded forms to the expected visits and rates each visit at `asOf` (a date; only events
  * dated on or before it count: a late entry dated earlier counts, its lateness shows as latency).
@@ -69,67 +144,18 @@ const closer =
  */
 export const visitStatus = (expected: readonly ExpectedVisit[], recorded: readonly RecordedEvent[], asOf: string): VisitStatusReport[] => {
   const until = asOfDate(asOf);
-  const candidates: Candidate[] = [];
-  recorded.forEach((event, order) => {
-    const form = event.voided ? undefined : formOf(event);
-    if (form === undefined) return;
-    const date = clinicalTimeOf(event.occurredAt).date;
-    if (date <= until) candidates.push({ event, form, date, order });
-  });
-
-  const filled = new Map<string, RecordedVisitForm>();
-
-  for (const visit of expected) {
-    if (visit.kind !== 'infusion') continue;
-    const infusion = candidates.find(({ event, form }) => {
-      const data = event.data as InfusionGiven;
-      return form === 'infusion' && data.cycle === visit.cycle && data.infusionInCycle === visit.infusionInCycle;
-    });
-    if (!infusion) continue;
-    const onTime = !flaggedDeviationsOf(infusion.event).some((deviation) => deviation.code === 'infusion-out-of-window');
-    const form: RecordedVisitForm = { form: 'infusion', eventId: infusion.event.eventId, occurredOn: infusion.date, inWindow: onTime };
-    filled.set(slotKey(visit.visitId, 'infusion'), form);
-  }
-
+  const candidates = candidatesOf(recorded, until);
+  const filled: Slots = new Map();
+  fillInfusions(expected, candidates, filled);
   const assessments = expected.filter((visit) => visit.kind === 'assessment');
-  const used = new Set<Candidate>();
   const assessmentForms = candidates.filter((candidate) => candidate.form !== 'infusion');
-  for (const visit of assessments) {
-    for (const form of visit.forms) {
-      const [best] = assessmentForms.filter((c) => c.form === form && inWindow(c.date, visit)).sort(closer(visit));
-      if (!best) continue;
-      used.add(best);
-      filled.set(slotKey(visit.visitId, form), { form, eventId: best.event.eventId, occurredOn: best.date, inWindow: true });
-    }
-  }
-
-  const leftovers = new Map<string, { visit: ExpectedVisit; candidates: Candidate[] }>();
-  for (const candidate of assessmentForms) {
-    if (used.has(candidate)) continue;
-    const [nearest] = assessments
-      .filter((visit) => visit.forms.includes(candidate.form))
-      .sort((a, b) => distance(candidate.date, a) - distance(candidate.date, b));
-    if (!nearest || filled.has(slotKey(nearest.visitId, candidate.form))) continue;
-    const key = slotKey(nearest.visitId, candidate.form);
-    const group = leftovers.get(key) ?? { visit: nearest, candidates: [] };
-    group.candidates.push(candidate);
-    leftovers.set(key, group);
-  }
-  for (const [key, { visit, candidates: group }] of leftovers) {
-    const [best] = group.sort(closer(visit));
-    filled.set(key, { form: best.form, eventId: best.event.eventId, occurredOn: best.date, inWindow: false });
-  }
-
-  return expected.map((visit) => {
-    const recordedForms = visit.forms.flatMap((form) => filled.get(slotKey(visit.visitId, form)) ?? []);
-    const missingForms = visit.forms.filter((form) => !filled.has(slotKey(visit.visitId, form)));
-    let status: VisitStatus;
-    if (missingForms.length === 0) status = 'done';
-    else if (until < visit.windowStart) status = 'upcoming';
-    else if (until <= visit.windowEnd) status = 'due';
-    else status = 'overdue';
-    return { ...visit, status, recordedForms, missingForms };
-  });
+  const used = fillInWindow(assessments, assessmentForms, filled);
+  fillOutOfWindow(
+    assessments,
+    assessmentForms.filter((candidate) => !used.has(candidate)),
+    filled,
+  );
+  return expected.map((visit) => rated(visit, filled, until));
 };
 
 /** A patient's visits at `asOf`: the schedule seen on that date, rated with the record as it stands. */
