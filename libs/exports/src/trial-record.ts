@@ -93,71 +93,92 @@ export class UnknownAmendmentTargetError extends Error {
 const patientIdOf = (event: EventEnvelope): string | null =>
   event.streamId.startsWith(PATIENT_STREAM_PREFIX) ? event.streamId.slice(PATIENT_STREAM_PREFIX.length) : null;
 
+/** Collects entries, subjects and sites from events in global order. */
+class TrialRecordBuilder {
+  private readonly entries: EntryHistory[] = [];
+  private readonly entryById = new Map<string, EntryHistory>();
+  private readonly subjects = new Map<string, SubjectInfo>();
+  private readonly sites = new Map<string, SiteInfo>();
+
+  add(event: EventEnvelope): void {
+    if (event.type === 'SiteActivated') return this.siteActivated(event, event.data as SiteActivated);
+    const patientId = patientIdOf(event);
+    if (patientId === null) return;
+    const subject = this.subjectOf(patientId, event);
+    if (event.type === 'PatientEnrolled' || event.type === 'PatientScreenFailed') {
+      subject.siteId = (event.data as PatientEnrolled | PatientScreenFailed).siteId;
+    }
+    if (isEntryType(event.type)) this.open(event, event.type, patientId);
+    else if (event.type === 'EntryCorrected') this.corrected(event, event.data as EntryCorrected);
+    else if (event.type === 'EntryVoided') this.voided(event, event.data as EntryVoided);
+  }
+
+  record(): TrialRecord {
+    return { entries: this.entries, subjects: [...this.subjects.values()], sites: this.sites };
+  }
+
+  private siteActivated(event: EventEnvelope, site: SiteActivated): void {
+    this.sites.set(site.siteId, {
+      siteId: site.siteId,
+      name: site.name,
+      country: site.country ?? null,
+      activatedOn: event.occurredAt.slice(0, 10),
+    });
+  }
+
+  /** The patient's subject, first seen under the event's site until enrolment names the site. */
+  private subjectOf(patientId: string, event: EventEnvelope): SubjectInfo {
+    const subject = this.subjects.get(patientId) ?? { patientId, siteId: event.siteId };
+    this.subjects.set(patientId, subject);
+    return subject;
+  }
+
+  private open(event: EventEnvelope, type: EntryType, patientId: string): void {
+    const entry: EntryHistory = {
+      entryId: event.eventId,
+      type,
+      patientId,
+      versions: [{ change: 'insert', event, occurredAt: event.occurredAt, data: event.data, reason: null }],
+    };
+    this.entries.push(entry);
+    this.entryById.set(event.eventId, entry);
+  }
+
+  private corrected(event: EventEnvelope, correction: EntryCorrected): void {
+    this.amend(event, correction.correctedEventId, {
+      change: 'correction',
+      occurredAt: event.occurredAt,
+      data: correction.data,
+      reason: correction.reason,
+    });
+  }
+
+  /** A void keeps the entry's clinical time as it stood. */
+  private voided(event: EventEnvelope, voided: EntryVoided): void {
+    const entry = this.entryById.get(voided.voidedEventId);
+    this.amend(event, voided.voidedEventId, {
+      change: 'void',
+      occurredAt: entry?.versions[entry.versions.length - 1].occurredAt ?? event.occurredAt,
+      data: null,
+      reason: voided.reason,
+    });
+  }
+
+  private amend(event: EventEnvelope, targetId: string, version: Omit<EntryVersion, 'event'>): void {
+    const entry = this.entryById.get(targetId);
+    if (!entry) throw new UnknownAmendmentTargetError(event.eventId, targetId);
+    entry.versions.push({ ...version, event });
+  }
+}
+
 /**
  * Folds committed events (global order) into entry histories. Events of types that carry no
  * clinical data (site lifecycle aside, e.g. access or lock events) are left out.
  */
 export const buildTrialRecord = (events: readonly EventEnvelope[]): TrialRecord => {
-  const entries: EntryHistory[] = [];
-  const entryById = new Map<string, EntryHistory>();
-  const subjects = new Map<string, SubjectInfo>();
-  const sites = new Map<string, SiteInfo>();
-
-  const amend = (event: EventEnvelope, targetId: string, version: Omit<EntryVersion, 'event'>): void => {
-    const entry = entryById.get(targetId);
-    if (!entry) throw new UnknownAmendmentTargetError(event.eventId, targetId);
-    entry.versions.push({ ...version, event });
-  };
-
-  for (const stored of events) {
-    const event: EventEnvelope = { ...stored, ...upcastStoredEvent(stored.type, stored.schemaVersion, stored.data) };
-    if (event.type === 'SiteActivated') {
-      const site = event.data as SiteActivated;
-      sites.set(site.siteId, {
-        siteId: site.siteId,
-        name: site.name,
-        country: site.country ?? null,
-        activatedOn: event.occurredAt.slice(0, 10),
-      });
-      continue;
-    }
-    const patientId = patientIdOf(event);
-    if (patientId === null) continue;
-    const subject = subjects.get(patientId) ?? { patientId, siteId: event.siteId };
-    subjects.set(patientId, subject);
-
-    if (event.type === 'PatientEnrolled' || event.type === 'PatientScreenFailed') {
-      subject.siteId = (event.data as PatientEnrolled | PatientScreenFailed).siteId;
-    }
-    if (isEntryType(event.type)) {
-      const entry: EntryHistory = {
-        entryId: event.eventId,
-        type: event.type,
-        patientId,
-        versions: [{ change: 'insert', event, occurredAt: event.occurredAt, data: event.data, reason: null }],
-      };
-      entries.push(entry);
-      entryById.set(event.eventId, entry);
-    } else if (event.type === 'EntryCorrected') {
-      const correction = event.data as EntryCorrected;
-      amend(event, correction.correctedEventId, {
-        change: 'correction',
-        occurredAt: event.occurredAt,
-        data: correction.data,
-        reason: correction.reason,
-      });
-    } else if (event.type === 'EntryVoided') {
-      const voided = event.data as EntryVoided;
-      const entry = entryById.get(voided.voidedEventId);
-      amend(event, voided.voidedEventId, {
-        change: 'void',
-        occurredAt: entry?.versions[entry.versions.length - 1].occurredAt ?? event.occurredAt,
-        data: null,
-        reason: voided.reason,
-      });
-    }
-  }
-  return { entries, subjects: [...subjects.values()], sites };
+  const builder = new TrialRecordBuilder();
+  for (const stored of events) builder.add({ ...stored, ...upcastStoredEvent(stored.type, stored.schemaVersion, stored.data) });
+  return builder.record();
 };
 
 /**
