@@ -207,6 +207,26 @@ describe('a site submits what happened to its patients', () => {
       expect(await historyLength(app, coordinator, patientId)).toBe(before);
     });
 
+    it('names only what the site sent when a correction targets no entry of the record', async () => {
+      const res = await post(`/patients/${patientId}/corrections`, {
+        ...submission(),
+        occurredAt: '2026-03-09',
+        correctedEventId: '00000000-0000-4000-8000-000000000000',
+        reason: 'typo',
+        data: {},
+      }).expect(422);
+      expect(res.body.details).toEqual([{ field: 'correctedEventId', rule: 'unknown-event' }]);
+    });
+
+    it('records a lab result sent without a qualifier as measured (=), the documented default', async () => {
+      const { qualifier: _left, ...body } = labBody({ value: 11 });
+      const { eventId } = (await post(`/patients/${patientId}/labs`, body).expect(201)).body.events[0];
+      const history = (await app.http().get(`/patients/${patientId}/events`).set('Authorization', coordinator)).body;
+      expect(history.find((event: { eventId: string }) => event.eventId === eventId)).toMatchObject({
+        data: { value: 11, qualifier: '=' },
+      });
+    });
+
     it('refuses malformed JSON with 400 in the same shape', async () => {
       const res = await app
         .http()

@@ -1,5 +1,14 @@
 import type { Action } from '@trialstream/auth';
 import type { PatientCommand, PatientCommandByKind } from '@trialstream/domain';
+import { submittedFields } from '../patients/dto/submission.dto';
+import type {
+  AnswerQueryDto,
+  CancelQueryDto,
+  CloseQueryDto,
+  RaiseQueryDto,
+  ReopenQueryDto,
+  VerifySourceDataDto,
+} from './monitor-workflow.dto';
 
 /**
  * The monitor's workflow on a patient's record, by the name the API gives each step (the patient
@@ -13,9 +22,34 @@ export const MONITOR_ACTIONS = {
   'cancel-query': { permission: 'review-query' },
   'reopen-query': { permission: 'review-query' },
   'verify-source-data': { permission: 'verify-source-data' },
-} as const satisfies { [K in keyof PatientCommandByKind]?: { permission: Action } };
+} as const satisfies { [K in MonitorAction['kind']]: { permission: Action } } & { [K in keyof PatientCommandByKind]?: unknown };
 
-export type MonitorActionKind = keyof typeof MONITOR_ACTIONS;
+/**
+ * One step with its body as its DTO checked it. Every query step names its query: a new one by the id
+ * the server gave it, the others by the id in the URL.
+ */
+export type MonitorAction =
+  | { kind: 'raise-query'; body: RaiseQueryDto; queryId: string }
+  | { kind: 'answer-query'; body: AnswerQueryDto; queryId: string }
+  | { kind: 'close-query'; body: CloseQueryDto; queryId: string }
+  | { kind: 'cancel-query'; body: CancelQueryDto; queryId: string }
+  | { kind: 'reopen-query'; body: ReopenQueryDto; queryId: string }
+  | { kind: 'verify-source-data'; body: VerifySourceDataDto };
 
-/** A validated request body as the patient decider's command: its DTO checked the shape, the domain re-checks every field. */
-export const monitorCommand = (kind: MonitorActionKind, command: object): PatientCommand => ({ kind, command }) as PatientCommand;
+/** The step as the patient decider's command. Each DTO has its command's fields; the domain re-checks every one. */
+export function monitorCommand(action: MonitorAction): PatientCommand {
+  switch (action.kind) {
+    case 'raise-query':
+      return { kind: action.kind, command: { ...submittedFields(action.body), queryId: action.queryId } };
+    case 'answer-query':
+      return { kind: action.kind, command: { ...submittedFields(action.body), queryId: action.queryId } };
+    case 'close-query':
+      return { kind: action.kind, command: { ...submittedFields(action.body), queryId: action.queryId } };
+    case 'cancel-query':
+      return { kind: action.kind, command: { ...submittedFields(action.body), queryId: action.queryId } };
+    case 'reopen-query':
+      return { kind: action.kind, command: { ...submittedFields(action.body), queryId: action.queryId } };
+    case 'verify-source-data':
+      return { kind: action.kind, command: submittedFields(action.body) };
+  }
+}

@@ -1,21 +1,15 @@
-import { randomUUID } from 'node:crypto';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { ApiError } from '@trialstream/api-common';
 import { Action, authorize, Principal } from '@trialstream/auth';
 import { MonitoredPatientState, patientDecider, patientStreamId, stateOf } from '@trialstream/domain';
 import { StreamWriter, WriteResult } from '@trialstream/write-side';
-import { MONITOR_ACTIONS, MonitorActionKind, monitorCommand } from './monitor-actions';
-
-type Body = Record<string, unknown> & { submissionId: string; expectedVersion?: number };
+import { MONITOR_ACTIONS, MonitorAction, monitorCommand } from './monitor-actions';
 
 export class RecordMonitorAction {
   constructor(
     readonly principal: Principal,
     readonly patientId: string,
-    readonly kind: MonitorActionKind,
-    readonly body: Body,
-    /** The query a transition acts on, from the URL. */
-    readonly queryId?: string,
+    readonly action: MonitorAction,
   ) {}
 }
 
@@ -29,29 +23,28 @@ export function assertMonitorActionAllowed(principal: Principal, patientId: stri
 
 /**
  * Queries and source data verification are events on the patient's own stream, decided against the
- * stream folded for monitoring. A new query gets its id here, once: a retry of the submission is
- * answered from the store with the id first given.
+ * stream folded for monitoring. A new query gets its id once, from the controller: a retry of the
+ * submission is answered from the store with the id first given.
  */
 @CommandHandler(RecordMonitorAction)
 export class RecordMonitorActionHandler implements ICommandHandler<RecordMonitorAction, WriteResult> {
   constructor(private readonly writer: StreamWriter) {}
 
-  execute({ principal, patientId, kind, body, queryId }: RecordMonitorAction): Promise<WriteResult> {
-    const { submissionId, expectedVersion, ...fields } = body;
-    const query = kind === 'raise-query' ? randomUUID() : queryId;
-    const command = query === undefined ? fields : { ...fields, queryId: query };
+  execute({ principal, patientId, action }: RecordMonitorAction): Promise<WriteResult> {
+    const { kind, body } = action;
+    const queryId = 'queryId' in action ? action.queryId : undefined;
     return this.writer.write<MonitoredPatientState>({
       principal,
       streamId: patientStreamId(patientId),
       siteOf: (state) => state.patient.siteId,
-      submissionId,
-      expectedVersion,
+      submissionId: body.submissionId,
+      expectedVersion: body.expectedVersion,
       // the generated id stays out of the retry check: a retry carries the same body, not the same id
-      request: { kind, body: queryId === undefined ? body : { ...body, queryId } },
-      resource: query === undefined ? { patientId } : { patientId, queryId: query },
+      request: { kind, body: kind === 'raise-query' || queryId === undefined ? body : { ...body, queryId } },
+      resource: queryId === undefined ? { patientId } : { patientId, queryId },
       fold: (events) => stateOf(patientDecider, events),
       authorize: (state) => assertMonitorActionAllowed(principal, patientId, state, MONITOR_ACTIONS[kind].permission),
-      decide: (state, ctx) => patientDecider.decide(monitorCommand(kind, command), state, ctx),
+      decide: (state, ctx) => patientDecider.decide(monitorCommand(action), state, ctx),
     });
   }
 }

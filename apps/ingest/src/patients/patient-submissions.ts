@@ -1,31 +1,54 @@
-import type { PatientCommand, PatientCommandByKind, PatientState } from '@trialstream/domain';
+import type { PatientCommand } from '@trialstream/domain';
+import type { CorrectEntryDto, VoidEntryDto } from './dto/amendment.dto';
+import type {
+  RecordClinicalAssessmentDto,
+  RecordInfusionDto,
+  RecordLabResultDto,
+  RecordNeurographyDto,
+  ReportAdverseEventDto,
+  WithdrawPatientDto,
+} from './dto/clinical-data.dto';
+import { submittedFields } from './dto/submission.dto';
 
-/** Every submission about an enrolled patient: the route segment that receives it, and the patient decider's command kind. */
-export const PATIENT_SUBMISSIONS = {
-  infusions: 'infusion',
-  labs: 'lab',
-  neurography: 'neurography',
-  assessments: 'assessment',
-  'adverse-events': 'adverse-event',
-  withdrawal: 'withdrawal',
-  corrections: 'correction',
-  voids: 'void',
-} as const satisfies Record<string, keyof PatientCommandByKind>;
+/** Every submission about an enrolled patient, by the route segment that receives it: its body as its DTO checked it. */
+export interface PatientSubmissionBodies {
+  infusions: RecordInfusionDto;
+  labs: RecordLabResultDto;
+  neurography: RecordNeurographyDto;
+  assessments: RecordClinicalAssessmentDto;
+  'adverse-events': ReportAdverseEventDto;
+  withdrawal: WithdrawPatientDto;
+  corrections: CorrectEntryDto;
+  voids: VoidEntryDto;
+}
 
-export type PatientSubmissionKind = keyof typeof PATIENT_SUBMISSIONS;
+export type PatientSubmissionKind = keyof PatientSubmissionBodies;
+
+/** A route's kind with its own body: `{ kind: 'labs', body: RecordLabResultDto }`. */
+export type PatientSubmission = { [K in PatientSubmissionKind]: { kind: K; body: PatientSubmissionBodies[K] } }[PatientSubmissionKind];
 
 /**
- * Turns a validated request body into the patient decider's command: the transport fields go, and an
- * amendment learns the type of the entry it targets from the patient's own stream (the domain checks it
- * exists). The body's shape was checked by its DTO; the domain re-checks every field it reads.
+ * Turns a validated request body into the patient decider's command. Each DTO implements its command's
+ * fields, so the compiler checks this mapping; the domain re-checks every field it reads, and finds the
+ * type of the entry an amendment targets in the patient's own stream.
  */
-export function commandFor(kind: PatientSubmissionKind, body: Record<string, unknown>, state: PatientState): PatientCommand {
-  const { submissionId: _id, expectedVersion: _version, ...fields } = body;
-  const command: object =
-    kind === 'corrections'
-      ? { ...fields, correctedType: state.entries[String(fields.correctedEventId)]?.type }
-      : kind === 'voids'
-        ? { ...fields, voidedType: state.entries[String(fields.voidedEventId)]?.type }
-        : fields;
-  return { kind: PATIENT_SUBMISSIONS[kind], command } as PatientCommand;
+export function commandFor(submission: PatientSubmission): PatientCommand {
+  switch (submission.kind) {
+    case 'infusions':
+      return { kind: 'infusion', command: submittedFields(submission.body) };
+    case 'labs':
+      return { kind: 'lab', command: submittedFields(submission.body) };
+    case 'neurography':
+      return { kind: 'neurography', command: submittedFields(submission.body) };
+    case 'assessments':
+      return { kind: 'assessment', command: submittedFields(submission.body) };
+    case 'adverse-events':
+      return { kind: 'adverse-event', command: submittedFields(submission.body) };
+    case 'withdrawal':
+      return { kind: 'withdrawal', command: submittedFields(submission.body) };
+    case 'corrections':
+      return { kind: 'correction', command: submittedFields(submission.body) };
+    case 'voids':
+      return { kind: 'void', command: submittedFields(submission.body) };
+  }
 }

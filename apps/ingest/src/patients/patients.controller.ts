@@ -15,11 +15,9 @@ import {
 } from './dto/clinical-data.dto';
 import { RandomizePatientDto } from './dto/enrol-patient.dto';
 import { GetPatientHistory } from './patient-history';
-import { PatientSubmissionKind } from './patient-submissions';
+import { PatientSubmission } from './patient-submissions';
 import { RandomizePatient } from './randomize-patient';
 import { SubmitPatientData } from './submit-patient-data';
-
-type Body = Record<string, unknown> & { submissionId: string; expectedVersion?: number };
 
 @ApiTags('patients')
 @ApiBearerAuth()
@@ -30,8 +28,8 @@ export class PatientsController {
     private readonly queries: QueryBus,
   ) {}
 
-  private async submit(principal: Principal, patientId: string, kind: PatientSubmissionKind, body: object, res: Response) {
-    return respond(await this.commands.execute(new SubmitPatientData(principal, patientId, kind, { ...body } as Body)), res);
+  private async submit(principal: Principal, patientId: string, submission: PatientSubmission, res: Response) {
+    return respond(await this.commands.execute(new SubmitPatientData(principal, patientId, submission)), res);
   }
 
   @Get('events')
@@ -61,7 +59,7 @@ export class PatientsController {
     @Body() body: RecordInfusionDto,
     @Res({ passthrough: true }) res: Response,
   ) {
-    return this.submit(p, id, 'infusions', body, res);
+    return this.submit(p, id, { kind: 'infusions', body }, res);
   }
 
   @Post('labs')
@@ -73,7 +71,7 @@ export class PatientsController {
     @Body() body: RecordLabResultDto,
     @Res({ passthrough: true }) res: Response,
   ) {
-    return this.submit(p, id, 'labs', body, res);
+    return this.submit(p, id, { kind: 'labs', body }, res);
   }
 
   @Post('neurography')
@@ -85,7 +83,7 @@ export class PatientsController {
     @Body() body: RecordNeurographyDto,
     @Res({ passthrough: true }) res: Response,
   ) {
-    return this.submit(p, id, 'neurography', body, res);
+    return this.submit(p, id, { kind: 'neurography', body }, res);
   }
 
   @Post('assessments')
@@ -97,7 +95,7 @@ export class PatientsController {
     @Body() body: RecordClinicalAssessmentDto,
     @Res({ passthrough: true }) res: Response,
   ) {
-    return this.submit(p, id, 'assessments', body, res);
+    return this.submit(p, id, { kind: 'assessments', body }, res);
   }
 
   @Post('adverse-events')
@@ -109,7 +107,7 @@ export class PatientsController {
     @Body() body: ReportAdverseEventDto,
     @Res({ passthrough: true }) res: Response,
   ) {
-    return this.submit(p, id, 'adverse-events', body, res);
+    return this.submit(p, id, { kind: 'adverse-events', body }, res);
   }
 
   @Post('withdrawal')
@@ -121,7 +119,7 @@ export class PatientsController {
     @Body() body: WithdrawPatientDto,
     @Res({ passthrough: true }) res: Response,
   ) {
-    return this.submit(p, id, 'withdrawal', body, res);
+    return this.submit(p, id, { kind: 'withdrawal', body }, res);
   }
 
   @Post('corrections')
@@ -133,7 +131,7 @@ export class PatientsController {
     @Body() body: CorrectEntryDto,
     @Res({ passthrough: true }) res: Response,
   ) {
-    return this.submit(p, id, 'corrections', body, res);
+    return this.submit(p, id, { kind: 'corrections', body }, res);
   }
 
   @Post('voids')
@@ -145,6 +143,6 @@ export class PatientsController {
     @Body() body: VoidEntryDto,
     @Res({ passthrough: true }) res: Response,
   ) {
-    return this.submit(p, id, 'voids', body, res);
+    return this.submit(p, id, { kind: 'voids', body }, res);
   }
 }

@@ -3,14 +3,13 @@ import { ApiError } from '@trialstream/api-common';
 import { Action, authorize, Principal } from '@trialstream/auth';
 import { MonitoredPatientState, patientDecider, patientStreamId, PatientState, stateOf } from '@trialstream/domain';
 import { StreamWriter, WriteResult } from '@trialstream/write-side';
-import { commandFor, PatientSubmissionKind } from './patient-submissions';
+import { commandFor, PatientSubmission } from './patient-submissions';
 
 export class SubmitPatientData {
   constructor(
     readonly principal: Principal,
     readonly patientId: string,
-    readonly kind: PatientSubmissionKind,
-    readonly body: Record<string, unknown> & { submissionId: string; expectedVersion?: number },
+    readonly submission: PatientSubmission,
   ) {}
 }
 
@@ -25,7 +24,8 @@ export function assertPatientAccess(principal: Principal, patientId: string, sta
 export class SubmitPatientDataHandler implements ICommandHandler<SubmitPatientData, WriteResult> {
   constructor(private readonly writer: StreamWriter) {}
 
-  execute({ principal, patientId, kind, body }: SubmitPatientData): Promise<WriteResult> {
+  execute({ principal, patientId, submission }: SubmitPatientData): Promise<WriteResult> {
+    const { kind, body } = submission;
     return this.writer.write<MonitoredPatientState>({
       principal,
       streamId: patientStreamId(patientId),
@@ -36,7 +36,7 @@ export class SubmitPatientDataHandler implements ICommandHandler<SubmitPatientDa
       resource: { patientId },
       fold: (events) => stateOf(patientDecider, events),
       authorize: (state) => assertPatientAccess(principal, patientId, state.patient, 'submit-clinical-data'),
-      decide: (state, ctx) => patientDecider.decide(commandFor(kind, body, state.patient), state, ctx),
+      decide: (state, ctx) => patientDecider.decide(commandFor(submission), state, ctx),
     });
   }
 }

@@ -5,7 +5,7 @@ import { Violations } from '../validation';
 
 /**
  * Finds the entry a correction or void points at: an entry of this patient's stream, of an
- * amendable type, the type the command claims, and not voided.
+ * amendable type, not voided, and of the type the command claims when it names one.
  */
 export const amendmentTarget = (
   state: PatientState,
@@ -15,7 +15,7 @@ export const amendmentTarget = (
   issues: Violations,
 ): { eventId: string; type: AmendableEventType; entry: StreamEntry } | undefined => {
   const eventId = issues.requiredText(eventIdValue, fields.eventId, 100);
-  const claimedType = issues.oneOf(typeValue, fields.type, AMENDABLE_EVENT_TYPES);
+  const claimedType = issues.optionalOneOf(typeValue, fields.type, AMENDABLE_EVENT_TYPES);
   if (eventId === undefined) return undefined;
 
   const entry = Object.prototype.hasOwnProperty.call(state.entries, eventId) ? state.entries[eventId] : undefined;
@@ -35,6 +35,6 @@ export const amendmentTarget = (
   if (claimedType !== undefined && claimedType !== entry.type) {
     return void issues.add(fields.type, RULE.typeMismatch, `event ${eventId} is ${entry.type}, not ${claimedType}`);
   }
-  if (claimedType === undefined) return undefined;
+  if (typeValue !== undefined && typeValue !== null && claimedType === undefined) return undefined;
   return { eventId, type: entry.type, entry };
 };

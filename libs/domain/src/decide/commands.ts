@@ -79,23 +79,23 @@ export interface AmendableFieldsByType {
 /**
  * A correction: `occurredAt` is when the site made it; it never moves the entry. The entry keeps its
  * clinical time unless `correctedOccurredAt` corrects that too. `data` holds all of the entry's fields
- * as they should have been. Fields the domain derives (cycle, dose, deviations) are derived again; if
- * sent, they are ignored.
+ * as they should have been (`AmendableFieldsByType` of the entry's type), checked by that type's rules.
+ * Fields the domain derives (cycle, dose, deviations) are derived again; if sent, they are ignored.
  */
-export type CorrectionCommand = {
-  [K in AmendableEventType]: ClinicalTimeField & {
-    correctedEventId: string;
-    correctedType: K;
-    reason: string;
-    data: AmendableFieldsByType[K];
-    /** The entry's corrected clinical time; absent: the entry keeps the time it has. */
-    correctedOccurredAt?: string;
-  };
-}[AmendableEventType];
+export interface CorrectionCommand extends ClinicalTimeField {
+  correctedEventId: string;
+  /** The type the sender believes the entry has, checked against the record; absent: the entry's own type. */
+  correctedType?: AmendableEventType;
+  reason: string;
+  data: object;
+  /** The entry's corrected clinical time; absent: the entry keeps the time it has. */
+  correctedOccurredAt?: string;
+}
 
 /** A void: `occurredAt` is when the site decided the entry was void. */
 export interface VoidCommand extends ClinicalTimeField {
   voidedEventId: string;
-  voidedType: AmendableEventType;
+  /** As for a correction: checked against the record when given. */
+  voidedType?: AmendableEventType;
   reason: string;
 }

@@ -9,6 +9,7 @@ import {
   labResultCommand,
   neurographyCommand,
   PatientFixture,
+  violationsOf,
 } from '../testing/builders';
 import { CorrectionCommand } from './commands';
 import { decideCorrection } from './correction';
@@ -17,15 +18,14 @@ import { decideLabResult } from './lab-result';
 import { decideNeurography } from './neurography';
 import { decideVoid } from './void';
 
-const labCorrection = (correctedEventId: string, overrides: Partial<CorrectionCommand> = {}): CorrectionCommand =>
-  ({
-    occurredAt: '2024-02-01',
-    correctedEventId,
-    correctedType: 'LabResulted',
-    reason: 'transcription error',
-    data: { analyte: 'IGM', value: 1.25, unit: 'g/L', qualifier: '=' },
-    ...overrides,
-  }) as CorrectionCommand;
+const labCorrection = (correctedEventId: string, overrides: Partial<CorrectionCommand> = {}): CorrectionCommand => ({
+  occurredAt: '2024-02-01',
+  correctedEventId,
+  correctedType: 'LabResulted',
+  reason: 'transcription error',
+  data: { analyte: 'IGM', value: 1.25, unit: 'g/L', qualifier: '=' },
+  ...overrides,
+});
 
 const withLab = (): { patient: PatientFixture; labId: string } => {
   const patient = anEnrolledPatient();
@@ -50,9 +50,19 @@ describe('decideCorrection', () => {
     });
   });
 
+  it('corrects an entry as the type the record holds when the command names none', () => {
+    const { patient, labId } = withLab();
+    const { correctedType: _named, ...unnamed } = labCorrection(labId);
+    expect(acceptedEvent(decideCorrection(patient.state, unnamed, context())).data).toMatchObject({ correctedType: 'LabResulted' });
+    const unknown = decideCorrection(patient.state, { ...unnamed, correctedEventId: 'evt-404' }, context());
+    expect(violationsOf(unknown).map(({ field, rule }) => ({ field, rule }))).toEqual([
+      { field: 'correctedEventId', rule: 'unknown-event' },
+    ]);
+  });
+
   it('validates the corrected data by the rules of its type, naming fields under data', () => {
     const { patient, labId } = withLab();
-    const command = labCorrection(labId, { data: { analyte: 'IGM', value: 0, unit: 'BTU', qualifier: '=' } } as never);
+    const command = labCorrection(labId, { data: { analyte: 'IGM', value: 0, unit: 'BTU', qualifier: '=' } });
     const decision = decideCorrection(patient.state, command, context());
     expectViolation(decision, 'data.unit', 'unit-not-allowed');
 
@@ -61,30 +71,26 @@ describe('decideCorrection', () => {
       { nerve: 'ulnar', side: 'left', motorConductionVelocityMs: 32 },
       { nerve: 'sural', side: 'left', motorConductionVelocityMs: 40 },
     ];
-    const neuro = {
+    const neuro: CorrectionCommand = {
       occurredAt: '2024-02-01',
       correctedEventId: study,
       correctedType: 'NeurographyRecorded',
       reason: 'r',
       data: { limbTemperatureC: 33, nerves },
     };
-    expectViolation(
-      decideCorrection(patient.state, neuro as CorrectionCommand, context()),
-      'data.nerves[1].motorConductionVelocityMs',
-      'not-a-motor-nerve',
-    );
+    expectViolation(decideCorrection(patient.state, neuro, context()), 'data.nerves[1].motorConductionVelocityMs', 'not-a-motor-nerve');
   });
 
   it('derives again what the domain derives, ignoring what the client sent', () => {
     const patient = anEnrolledPatient();
     const study = patient.record(decideNeurography, neurographyCommand());
-    const command = {
+    const command: CorrectionCommand = {
       occurredAt: '2024-02-01',
       correctedEventId: study,
       correctedType: 'NeurographyRecorded',
       reason: 'temperature misread',
       data: { ...neurographyCommand(), limbTemperatureC: 30, deviations: [] },
-    } as CorrectionCommand;
+    };
     const event = acceptedEvent(decideCorrection(patient.state, command, context()));
     expect(event.data.data).toMatchObject({ limbTemperatureC: 30, deviations: [{ code: 'limb-temperature-below-32C' }] });
   });
@@ -96,7 +102,7 @@ describe('decideCorrection', () => {
 
   it('refuses a correction that changes nothing, and accepts one that only moves the date', () => {
     const { patient, labId } = withLab();
-    const same = labCorrection(labId, { data: { analyte: 'IGM', value: 12.5, unit: 'g/L', qualifier: '=' } } as never);
+    const same = labCorrection(labId, { data: { analyte: 'IGM', value: 12.5, unit: 'g/L', qualifier: '=' } });
     expectViolation(decideCorrection(patient.state, same, context()), 'data', 'correction-changes-nothing');
     // Sending the correction on another day is no change of the entry ...
     expectViolation(
@@ -105,7 +111,7 @@ describe('decideCorrection', () => {
       'correction-changes-nothing',
     );
     // ... correcting its date is.
-    acceptedEvent(decideCorrection(patient.state, { ...same, correctedOccurredAt: '2024-02-02' } as CorrectionCommand, context()));
+    acceptedEvent(decideCorrection(patient.state, { ...same, correctedOccurredAt: '2024-02-02' }, context()));
   });
 
   it("keeps the corrected entry's clinical date when the correction is sent later, unless it corrects the date", () => {
@@ -113,11 +119,7 @@ describe('decideCorrection', () => {
     const sentLater = acceptedEvent(decideCorrection(patient.state, labCorrection(labId, { occurredAt: '2024-02-20' }), context()));
     expect(sentLater.occurredAt).toBe(patient.state.entries[labId].occurredAt);
     const redated = acceptedEvent(
-      decideCorrection(
-        patient.state,
-        labCorrection(labId, { occurredAt: '2024-02-20', correctedOccurredAt: '2024-01-31' } as Partial<CorrectionCommand>),
-        context(),
-      ),
+      decideCorrection(patient.state, labCorrection(labId, { occurredAt: '2024-02-20', correctedOccurredAt: '2024-01-31' }), context()),
     );
     expect(redated.occurredAt).toBe('2024-01-31');
   });
@@ -125,7 +127,7 @@ describe('decideCorrection', () => {
   it('accepts a correction of a masked analyte that changes nothing: the refusal would confirm a guessed value', () => {
     const patient = anEnrolledPatient();
     const cd19 = patient.record(decideLabResult, labResultCommand({ analyte: 'CD19', value: 0, unit: 'cells/µL', qualifier: '=' }));
-    const guess = labCorrection(cd19, { data: { analyte: 'CD19', value: 0, unit: 'cells/µL', qualifier: '=' } } as never);
+    const guess = labCorrection(cd19, { data: { analyte: 'CD19', value: 0, unit: 'cells/µL', qualifier: '=' } });
     acceptedEvent(decideCorrection(patient.state, guess, context()));
   });
 
@@ -136,7 +138,7 @@ describe('decideCorrection', () => {
     acceptedEvent(
       decideCorrection(
         patient.state,
-        labCorrection(labId, { data: { analyte: 'IGM', value: 12.5, unit: 'g/L', qualifier: '=' } } as never),
+        labCorrection(labId, { data: { analyte: 'IGM', value: 12.5, unit: 'g/L', qualifier: '=' } }),
         context(),
       ),
     );
@@ -151,7 +153,7 @@ describe('decideCorrection', () => {
   it('refuses a type that does not match the event', () => {
     const { patient, labId } = withLab();
     expectViolation(
-      decideCorrection(patient.state, labCorrection(labId, { correctedType: 'ClinicalAssessed' } as never), context()),
+      decideCorrection(patient.state, labCorrection(labId, { correctedType: 'ClinicalAssessed' }), context()),
       'correctedType',
       'type-mismatch',
     );
@@ -184,7 +186,7 @@ describe('decideCorrection', () => {
     patient.withdrawn({ occurredAt: '2024-03-01' });
     acceptedEvent(decideCorrection(patient.state, labCorrection(labId, { occurredAt: '2024-03-05' }), context()));
     expectViolation(
-      decideCorrection(patient.state, labCorrection(labId, { correctedOccurredAt: '2024-03-02' } as Partial<CorrectionCommand>), context()),
+      decideCorrection(patient.state, labCorrection(labId, { correctedOccurredAt: '2024-03-02' }), context()),
       'correctedOccurredAt',
       'after-withdrawal',
     );
@@ -192,7 +194,7 @@ describe('decideCorrection', () => {
 
   it('applies the clinical-time rules to the corrected time', () => {
     const { patient, labId } = withLab();
-    const redated = (correctedOccurredAt: string) => labCorrection(labId, { correctedOccurredAt } as Partial<CorrectionCommand>);
+    const redated = (correctedOccurredAt: string) => labCorrection(labId, { correctedOccurredAt });
     expectViolation(decideCorrection(patient.state, redated('2024-01-01'), context()), 'correctedOccurredAt', 'before-enrolment');
     expectViolation(decideCorrection(patient.state, redated('2024-12-01'), context()), 'correctedOccurredAt', 'in-the-future');
     expectViolation(
@@ -204,7 +206,7 @@ describe('decideCorrection', () => {
 
   it('wants the corrected data', () => {
     const { patient, labId } = withLab();
-    expectViolation(decideCorrection(patient.state, labCorrection(labId, { data: undefined } as never), context()), 'data', 'required');
+    expectViolation(decideCorrection(patient.state, labCorrection(labId, { data: undefined as never }), context()), 'data', 'required');
   });
 
   it('refuses corrections for a patient not enrolled', () => {
@@ -212,15 +214,14 @@ describe('decideCorrection', () => {
   });
 
   describe('of an infusion', () => {
-    const infusionCorrection = (correctedEventId: string, occurredAt: string, data: object): CorrectionCommand =>
-      ({
-        occurredAt: '2024-02-20',
-        correctedOccurredAt: occurredAt,
-        correctedEventId,
-        correctedType: 'InfusionGiven',
-        reason: 'dose misread',
-        data,
-      }) as CorrectionCommand;
+    const infusionCorrection = (correctedEventId: string, occurredAt: string, data: object): CorrectionCommand => ({
+      occurredAt: '2024-02-20',
+      correctedOccurredAt: occurredAt,
+      correctedEventId,
+      correctedType: 'InfusionGiven',
+      reason: 'dose misread',
+      data,
+    });
 
     const withCycle = (dates: string[]) => {
       const patient = aRandomizedPatient();

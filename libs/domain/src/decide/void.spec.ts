@@ -1,4 +1,4 @@
-import { aPatient, acceptedEvent, anEnrolledPatient, context, expectViolation, labResultCommand } from '../testing/builders';
+import { aPatient, acceptedEvent, anEnrolledPatient, context, expectViolation, labResultCommand, violationsOf } from '../testing/builders';
 import { VoidCommand } from './commands';
 import { decideLabResult } from './lab-result';
 import { decideVoid } from './void';
@@ -26,6 +26,14 @@ describe('decideVoid', () => {
       data: { voidedEventId: labId, voidedType: 'LabResulted', reason: 'entered for the wrong patient' },
       amends: { eventId: labId, reason: 'entered for the wrong patient' },
     });
+  });
+
+  it('voids an entry of whatever type the record holds when the command names none', () => {
+    const { patient, labId } = withLab();
+    const { voidedType: _named, ...unnamed } = voiding(labId);
+    expect(acceptedEvent(decideVoid(patient.state, unnamed, context())).data).toMatchObject({ voidedType: 'LabResulted' });
+    const unknown = decideVoid(patient.state, { ...unnamed, voidedEventId: 'evt-404' }, context());
+    expect(violationsOf(unknown).map(({ field, rule }) => ({ field, rule }))).toEqual([{ field: 'voidedEventId', rule: 'unknown-event' }]);
   });
 
   it('wants a reason', () => {

@@ -16,10 +16,33 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
+import {
+  AdverseEventFields,
+  AdverseEventOutcome,
+  ClinicalAssessmentFields,
+  InfusionFields,
+  LabResultFields,
+  NerveStudy,
+  NeurographyFields,
+  WithdrawalCommand,
+  AE_OUTCOMES,
+  GLOBAL_STATUSES,
+  GlobalStatus,
+  LAB_ANALYTES,
+  LAB_QUALIFIERS,
+  LabAnalyte,
+  LabQualifier,
+  Nerve,
+  NERVES,
+  RELATEDNESS,
+  Relatedness,
+  Side,
+  SIDES,
+} from '@trialstream/domain';
 import { InProtocolRange, PROTOCOL_LIMITS } from './protocol-bounds';
 import { SubmissionDto } from './submission.dto';
 
-export class RecordInfusionFields {
+export class RecordInfusionFields implements InfusionFields {
   @ApiProperty({ enum: [375, 750], description: 'mg/m² body-surface area' })
   @IsNumber()
   @IsPositive()
@@ -43,10 +66,10 @@ export class RecordInfusionFields {
   weightKg?: number;
 }
 
-export class RecordLabResultFields {
-  @ApiProperty({ enum: ['IGM', 'ANTI_MAG', 'CD19', 'CD20'] })
-  @IsIn(['IGM', 'ANTI_MAG', 'CD19', 'CD20'])
-  analyte: string;
+export class RecordLabResultFields implements LabResultFields {
+  @ApiProperty({ enum: LAB_ANALYTES })
+  @IsIn(LAB_ANALYTES)
+  analyte: LabAnalyte;
 
   @ApiProperty({ description: 'As reported; for a censored result, the limit' })
   @IsNumber()
@@ -58,10 +81,10 @@ export class RecordLabResultFields {
   @Length(1, 16)
   unit: string;
 
-  @ApiPropertyOptional({ enum: ['=', '<', '>'], default: '=' })
+  @ApiPropertyOptional({ enum: LAB_QUALIFIERS, default: '=' })
   @IsOptional()
-  @IsIn(['=', '<', '>'])
-  qualifier?: '=' | '<' | '>';
+  @IsIn(LAB_QUALIFIERS)
+  qualifier: LabQualifier = '=';
 
   @ApiPropertyOptional()
   @IsOptional()
@@ -70,14 +93,14 @@ export class RecordLabResultFields {
   specimenId?: string;
 }
 
-export class NerveConductionDto {
-  @ApiProperty({ enum: ['median', 'ulnar', 'fibular', 'tibial', 'sural', 'radial'] })
-  @IsIn(['median', 'ulnar', 'fibular', 'tibial', 'sural', 'radial'])
-  nerve: string;
+export class NerveConductionDto implements NerveStudy {
+  @ApiProperty({ enum: NERVES })
+  @IsIn(NERVES)
+  nerve: Nerve;
 
-  @ApiProperty({ enum: ['left', 'right'] })
-  @IsIn(['left', 'right'])
-  side: string;
+  @ApiProperty({ enum: SIDES })
+  @IsIn(SIDES)
+  side: Side;
 
   @ApiPropertyOptional({ description: 'm/s' })
   @IsOptional()
@@ -116,7 +139,7 @@ export class NerveConductionDto {
   distalDistanceMm?: number;
 }
 
-export class RecordNeurographyFields {
+export class RecordNeurographyFields implements NeurographyFields {
   @ApiProperty({ example: 33.1, description: '°C; below 32 °C the study is flagged' })
   @IsNumber()
   @InProtocolRange(PROTOCOL_LIMITS.neurography.limbTemperatureC)
@@ -131,7 +154,7 @@ export class RecordNeurographyFields {
   nerves: NerveConductionDto[];
 }
 
-export class RecordClinicalAssessmentFields {
+export class RecordClinicalAssessmentFields implements ClinicalAssessmentFields {
   @ApiProperty({ description: 'Who assessed (blinded assessor id)' })
   @IsString()
   @Length(1, 64)
@@ -171,13 +194,13 @@ export class RecordClinicalAssessmentFields {
   @IsPositive()
   tenMetreWalkSeconds?: number;
 
-  @ApiPropertyOptional({ enum: ['improved', 'stable', 'worsened'] })
+  @ApiPropertyOptional({ enum: GLOBAL_STATUSES })
   @IsOptional()
-  @IsIn(['improved', 'stable', 'worsened'])
-  globalStatus?: string;
+  @IsIn(GLOBAL_STATUSES)
+  globalStatus?: GlobalStatus;
 }
 
-export class ReportAdverseEventFields {
+export class ReportAdverseEventFields implements AdverseEventFields {
   @ApiProperty({ example: 'Infusion-related reaction' })
   @IsString()
   @Length(1, 200)
@@ -193,18 +216,17 @@ export class ReportAdverseEventFields {
   @Max(5)
   grade: number;
 
-  @ApiProperty({ enum: ['not_related', 'unlikely', 'possible', 'probable', 'definite'] })
-  @IsIn(['not_related', 'unlikely', 'possible', 'probable', 'definite'])
-  relatedness: string;
+  @ApiProperty({ enum: RELATEDNESS })
+  @IsIn(RELATEDNESS)
+  relatedness: Relatedness;
 
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ enum: AE_OUTCOMES })
   @IsOptional()
-  @IsString()
-  @Length(1, 64)
-  outcome?: string;
+  @IsIn(AE_OUTCOMES)
+  outcome?: AdverseEventOutcome;
 }
 
-export class WithdrawPatientFields {
+export class WithdrawPatientFields implements Omit<WithdrawalCommand, 'occurredAt'> {
   @ApiProperty({ example: 'Consent withdrawn' })
   @IsString()
   @Length(1, 500)

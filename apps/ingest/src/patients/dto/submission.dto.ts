@@ -22,3 +22,12 @@ export class SubmissionDto {
   @IsISO8601({ strict: true })
   occurredAt: string;
 }
+
+type Transport = Pick<SubmissionDto, 'submissionId' | 'expectedVersion'>;
+
+/** A submission's own fields, for the domain's command: the submission id and expected version are the transport's. */
+export const submittedFields = <B extends Transport>({
+  submissionId: _id,
+  expectedVersion: _version,
+  ...fields
+}: B): Omit<B, keyof Transport> => fields;
