@@ -1,7 +1,8 @@
-import { SdtmDataset, SdtmDatasets, SdtmRow, toSdtmDatasets } from '@trialstream/exports';
+import { SDTM_ARM_COLUMNS, SDTM_COLUMNS, SDTM_DOMAINS, SdtmDataset, SdtmDatasets, SdtmRow, toSdtmDatasets } from '@trialstream/exports';
 import { aSmallTrial } from './scenario';
 import { exportOptions, TrialLog } from './trial-log';
 
+/** The variables SDTM expects of each dataset (SDTMIG); the platform's own lists must hold them all. */
 const STANDARD_COLUMNS: Record<keyof SdtmDatasets, string[]> = {
   DM: ['STUDYID', 'DOMAIN', 'USUBJID', 'SUBJID', 'RFSTDTC', 'RFICDTC', 'SITEID', 'BRTHDTC', 'SEX', 'COUNTRY', 'DMDTC'],
   EX: ['STUDYID', 'DOMAIN', 'USUBJID', 'EXSEQ', 'EXTRT', 'EXDOSE', 'EXDOSU', 'EXDOSFRQ', 'EXROUTE', 'EXSTDTC', 'VISIT'],
@@ -69,10 +70,14 @@ describe('SDTM-shaped datasets', () => {
   const ANNA = 'ANTIMAG-RTX-ZH01-007';
   const BRUNO = 'ANTIMAG-RTX-BE02-001';
 
-  it('has the standard variables in every dataset, and every variable in every row', () => {
-    for (const [domain, columns] of Object.entries(STANDARD_COLUMNS) as Array<[keyof SdtmDatasets, string[]]>) {
+  it.each(SDTM_DOMAINS)("lists the standard variables among %s's", (domain) => {
+    expect(SDTM_COLUMNS[domain]).toEqual(expect.arrayContaining(STANDARD_COLUMNS[domain]));
+  });
+
+  it('writes every dataset with its listed variables, every variable in every row', () => {
+    for (const domain of SDTM_DOMAINS) {
       const dataset = datasets[domain];
-      expect(dataset.columns).toEqual(expect.arrayContaining(columns));
+      expect(dataset.columns).toEqual(SDTM_COLUMNS[domain]);
       expect(dataset.rows.length).toBeGreaterThan(0);
       for (const row of dataset.rows) {
         expect(Object.keys(row)).toEqual(dataset.columns);
@@ -322,6 +327,8 @@ describe('SDTM-shaped datasets', () => {
 
     it('gives ARM and ACTARM to an unblinded export with the allocation', () => {
       const unblinded = toSdtmDatasets(log.events, exportOptions({ allocation }));
+      expect(unblinded.DM.columns).toEqual([...SDTM_COLUMNS.DM, ...SDTM_ARM_COLUMNS]);
+      expect(SDTM_ARM_COLUMNS).toEqual(['ARM', 'ACTARM']);
       expect(pick(unblinded.DM.rows, 'USUBJID', 'ARM', 'ACTARM')).toEqual([
         { USUBJID: BRUNO, ARM: 'PLACEBO', ACTARM: 'Not Treated' },
         { USUBJID: ANNA, ARM: 'RITUXIMAB', ACTARM: 'RITUXIMAB' },

@@ -4,12 +4,12 @@ import { ApiError } from '@trialstream/api-common';
 import { CurrentPrincipal, RequirePermission, type Principal } from '@trialstream/auth';
 import { CLOCK, PROTOCOL } from '@trialstream/config';
 import type { ProtocolDefinition } from '@trialstream/domain';
-import { toCsv, toOdmXml, toSdtmDatasets, type SdtmDomain } from '@trialstream/exports';
+import { isSdtmDomain, SDTM_DOMAINS, toCsv, toOdmXml, toSdtmDatasets } from '@trialstream/exports';
 import type { Response } from 'express';
 import { AccessLog } from '@trialstream/write-side';
 import { EventLog } from '../log/event-log';
 import { ExportAllocation } from './export-allocation';
-import { SDTM_DOMAINS, studyExportOptions } from './study-export-options';
+import { studyExportOptions } from './study-export-options';
 
 /**
  * The clinical data leaving the platform in CDISC formats, built from the whole settled log. Every
@@ -55,8 +55,8 @@ export class ExportsController {
     @Param('domain') requested: string,
     @Res({ passthrough: true }) response: Response,
   ): Promise<string> {
-    const domain = requested.toUpperCase() as SdtmDomain;
-    if (!(SDTM_DOMAINS as readonly string[]).includes(domain)) throw ApiError.notFound(`SDTM domain ${requested}`, 'domain');
+    const domain = requested.toUpperCase();
+    if (!isSdtmDomain(domain)) throw ApiError.notFound(`SDTM domain ${requested}`, 'domain');
     const { events, horizon } = await this.log.all();
     const options = studyExportOptions(this.protocol, principal, this.clock(), await this.allocation.armsFor(principal, events));
     const csv = toCsv(toSdtmDatasets(events, options)[domain]);

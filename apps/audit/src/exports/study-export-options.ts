@@ -22,5 +22,3 @@ export function studyExportOptions(
     protocol,
   };
 }
-
-export const SDTM_DOMAINS = ['DM', 'EX', 'LB', 'NV', 'QS', 'AE', 'DS', 'CO'] as const;

@@ -41,6 +41,11 @@ export interface SdtmDatasets {
 
 export type SdtmDomain = keyof SdtmDatasets;
 
+/** The datasets the platform produces, in the order a define file lists them. */
+export const SDTM_DOMAINS: readonly SdtmDomain[] = ['DM', 'EX', 'LB', 'NV', 'QS', 'AE', 'DS', 'CO'];
+
+export const isSdtmDomain = (value: string): value is SdtmDomain => (SDTM_DOMAINS as readonly string[]).includes(value);
+
 /** What a blinded kit holds, as EX names it until the trial is unblinded. */
 const BLINDED_TREATMENT = 'BLINDED STUDY TREATMENT';
 
@@ -377,6 +382,15 @@ const DOMAIN_OF_ENTRY: Readonly<Record<string, SdtmDomain>> = {
 };
 
 const CO_COLUMNS = [...IDENTIFIERS, 'COSEQ', 'RDOMAIN', 'COREF', 'COVAL', 'COEVAL', 'CODTC'];
+
+/**
+ * The variables of each dataset in the order they are written: what the datasets (and their CSV headers)
+ * carry, standard and sponsor-defined alike. DM adds ARM and ACTARM in an unblinded export given the arms.
+ */
+export const SDTM_COLUMNS: { readonly [D in SdtmDomain]: readonly string[] } = { DM: DM_COLUMNS, ...COLUMNS, CO: CO_COLUMNS };
+
+/** What DM adds once an unblinded export carries the allocation. */
+export const SDTM_ARM_COLUMNS: readonly string[] = ARM_COLUMNS;
 
 const shown = (value: unknown): string => (value === undefined ? '(none)' : typeof value === 'string' ? value : JSON.stringify(value));
 
