@@ -1,5 +1,4 @@
-import { EventDraft } from '../envelope';
-import { schemaVersionsOf } from '../events/catalog';
+import { eventFamily } from '../events/catalog';
 
 /**
  * What happens to a person's account, as audit events (21 CFR Part 11 §11.10(e), §11.300): each on the
@@ -103,8 +102,7 @@ export interface AccountEventPayloadByType {
 
 export type AccountEventType = keyof AccountEventPayloadByType;
 
-/** The event catalog's schema versions, for this family. */
-export const ACCOUNT_SCHEMA_VERSIONS: Readonly<Record<AccountEventType, number>> = schemaVersionsOf<AccountEventType>([
+const ACCOUNT_EVENTS = eventFamily<AccountEventPayloadByType>([
   'AccountCreated',
   'AccountActivated',
   'LoginSucceeded',
@@ -119,18 +117,8 @@ export const ACCOUNT_SCHEMA_VERSIONS: Readonly<Record<AccountEventType, number>>
   'ApiKeyRevoked',
 ]);
 
-export const ACCOUNT_EVENT_TYPES = Object.keys(ACCOUNT_SCHEMA_VERSIONS) as readonly AccountEventType[];
-
-export const isAccountEventType = (type: unknown): type is AccountEventType =>
-  typeof type === 'string' && Object.prototype.hasOwnProperty.call(ACCOUNT_SCHEMA_VERSIONS, type);
-
-export const draftAccountEvent = <K extends AccountEventType>(
-  type: K,
-  occurredAt: string,
-  data: AccountEventPayloadByType[K],
-): EventDraft<K, AccountEventPayloadByType[K]> => ({
-  type,
-  schemaVersion: ACCOUNT_SCHEMA_VERSIONS[type],
-  occurredAt,
-  data,
-});
+/** The event catalog's schema versions, for this family. */
+export const ACCOUNT_SCHEMA_VERSIONS = ACCOUNT_EVENTS.schemaVersions;
+export const ACCOUNT_EVENT_TYPES = ACCOUNT_EVENTS.types;
+export const isAccountEventType = ACCOUNT_EVENTS.is;
+export const draftAccountEvent = ACCOUNT_EVENTS.draft;

@@ -130,10 +130,31 @@ export const isCatalogued = <E extends { type: string; data: unknown }>(event: E
   isStoredEventType(event.type);
 
 /**
- * The schema version new events of each clinical type are written with (the catalog's, for the clinical
- * family).
+ * One family's view of the catalog (clinical, monitoring, trial, signature, account events): its types,
+ * the schema versions new events of each are written with, a guard and a drafter.
  */
-export const CURRENT_SCHEMA_VERSIONS: Readonly<Record<EventType, number>> = schemaVersionsOf<EventType>([
+export interface EventFamily<P extends Partial<StoredEventPayloadByType>> {
+  readonly types: readonly FamilyType<P>[];
+  readonly schemaVersions: Readonly<Record<FamilyType<P>, number>>;
+  readonly is: (type: unknown) => type is FamilyType<P>;
+  readonly draft: <T extends FamilyType<P>>(type: T, occurredAt: string, data: P[T]) => EventDraft<T, P[T]>;
+}
+
+type FamilyType<P> = Extract<keyof P, StoredEventType>;
+
+/** A family of the catalog from its payload map (`MonitoringEventPayloadByType`) and its types, in order. */
+export const eventFamily = <P extends Partial<StoredEventPayloadByType>>(types: readonly FamilyType<P>[]): EventFamily<P> => {
+  const schemaVersions = schemaVersionsOf(types);
+  return {
+    types,
+    schemaVersions,
+    is: (type: unknown): type is FamilyType<P> => typeof type === 'string' && Object.prototype.hasOwnProperty.call(schemaVersions, type),
+    draft: (type, occurredAt, data) => ({ type, schemaVersion: schemaVersions[type], occurredAt, data }),
+  };
+};
+
+/** The clinical events, on patient and site streams. */
+const CLINICAL_EVENTS = eventFamily<EventPayloadByType>([
   'SiteActivated',
   'PatientEnrolled',
   'PatientScreenFailed',
@@ -148,13 +169,14 @@ export const CURRENT_SCHEMA_VERSIONS: Readonly<Record<EventType, number>> = sche
   'EntryVoided',
 ]);
 
-export const EVENT_TYPES = Object.keys(CURRENT_SCHEMA_VERSIONS) as readonly EventType[];
+export const CURRENT_SCHEMA_VERSIONS: Readonly<Record<EventType, number>> = CLINICAL_EVENTS.schemaVersions;
+
+export const EVENT_TYPES: readonly EventType[] = CLINICAL_EVENTS.types;
 
 export const SITE_EVENT_TYPES: readonly EventType[] = ['SiteActivated'];
 export const PATIENT_EVENT_TYPES: readonly EventType[] = EVENT_TYPES.filter((type) => !SITE_EVENT_TYPES.includes(type));
 
-export const isEventType = (type: unknown): type is EventType =>
-  typeof type === 'string' && Object.prototype.hasOwnProperty.call(CURRENT_SCHEMA_VERSIONS, type);
+export const isEventType = CLINICAL_EVENTS.is;
 
 /** A draft of a known type, discriminated by `type`. */
 export type DomainEventDraft = { [K in EventType]: EventDraft<K, EventPayloadByType[K]> }[EventType];

@@ -1,5 +1,4 @@
-import { EventDraft } from '../envelope';
-import { schemaVersionsOf } from '../events/catalog';
+import { eventFamily } from '../events/catalog';
 
 /**
  * The monitor's workflow as events. They live on the patient's stream (`patient-<id>`), next to the
@@ -63,8 +62,7 @@ export interface MonitoringEventPayloadByType {
 
 export type MonitoringEventType = keyof MonitoringEventPayloadByType;
 
-/** Schema versions new monitoring events are written with: the event catalog's, for this family. */
-export const MONITORING_SCHEMA_VERSIONS: Readonly<Record<MonitoringEventType, number>> = schemaVersionsOf<MonitoringEventType>([
+const MONITORING_EVENTS = eventFamily<MonitoringEventPayloadByType>([
   'QueryRaised',
   'QueryAnswered',
   'QueryClosed',
@@ -73,13 +71,8 @@ export const MONITORING_SCHEMA_VERSIONS: Readonly<Record<MonitoringEventType, nu
   'SourceDataVerified',
 ]);
 
-export const MONITORING_EVENT_TYPES = Object.keys(MONITORING_SCHEMA_VERSIONS) as readonly MonitoringEventType[];
-
-export const isMonitoringEventType = (type: unknown): type is MonitoringEventType =>
-  typeof type === 'string' && Object.prototype.hasOwnProperty.call(MONITORING_SCHEMA_VERSIONS, type);
-
-export const draftMonitoringEvent = <K extends MonitoringEventType>(
-  type: K,
-  occurredAt: string,
-  data: MonitoringEventPayloadByType[K],
-): EventDraft<K, MonitoringEventPayloadByType[K]> => ({ type, schemaVersion: MONITORING_SCHEMA_VERSIONS[type], occurredAt, data });
+/** Schema versions new monitoring events are written with: the event catalog's, for this family. */
+export const MONITORING_SCHEMA_VERSIONS = MONITORING_EVENTS.schemaVersions;
+export const MONITORING_EVENT_TYPES = MONITORING_EVENTS.types;
+export const isMonitoringEventType = MONITORING_EVENTS.is;
+export const draftMonitoringEvent = MONITORING_EVENTS.draft;

@@ -1,6 +1,5 @@
-import { EventDraft } from '../envelope';
 import { FormCode } from '../monitoring/forms';
-import { schemaVersionsOf } from '../events/catalog';
+import { eventFamily } from '../events/catalog';
 
 /**
  * Electronic signatures (21 CFR Part 11 §11.50, §11.70, §11.200). A signature is an event on the
@@ -73,23 +72,10 @@ export interface SignatureEventPayloadByType {
 
 export type SignatureEventType = keyof SignatureEventPayloadByType;
 
+const SIGNATURE_EVENTS = eventFamily<SignatureEventPayloadByType>(['RecordSigned']);
+
 /** The event catalog's schema versions, for this family. */
-export const SIGNATURE_SCHEMA_VERSIONS: Readonly<Record<SignatureEventType, number>> = schemaVersionsOf<SignatureEventType>([
-  'RecordSigned',
-]);
-
-export const SIGNATURE_EVENT_TYPES = Object.keys(SIGNATURE_SCHEMA_VERSIONS) as readonly SignatureEventType[];
-
-export const isSignatureEventType = (type: unknown): type is SignatureEventType =>
-  typeof type === 'string' && Object.prototype.hasOwnProperty.call(SIGNATURE_SCHEMA_VERSIONS, type);
-
-export const draftSignatureEvent = <K extends SignatureEventType>(
-  type: K,
-  occurredAt: string,
-  data: SignatureEventPayloadByType[K],
-): EventDraft<K, SignatureEventPayloadByType[K]> => ({
-  type,
-  schemaVersion: SIGNATURE_SCHEMA_VERSIONS[type],
-  occurredAt,
-  data,
-});
+export const SIGNATURE_SCHEMA_VERSIONS = SIGNATURE_EVENTS.schemaVersions;
+export const SIGNATURE_EVENT_TYPES = SIGNATURE_EVENTS.types;
+export const isSignatureEventType = SIGNATURE_EVENTS.is;
+export const draftSignatureEvent = SIGNATURE_EVENTS.draft;

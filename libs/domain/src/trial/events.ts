@@ -1,7 +1,6 @@
-import { EventDraft } from '../envelope';
 import type { SignatureManifest } from '../signatures/events';
 import type { ProtocolDefinition } from '../protocol';
-import { schemaVersionsOf } from '../events/catalog';
+import { eventFamily } from '../events/catalog';
 
 /**
  * Trial-level facts of a blinded trial. The database freeze, lock and unblinding live on one stream,
@@ -68,8 +67,7 @@ export interface TrialEventPayloadByType {
 
 export type TrialEventType = keyof TrialEventPayloadByType;
 
-/** Schema versions new trial events are written with: the event catalog's, for this family. */
-export const TRIAL_SCHEMA_VERSIONS: Readonly<Record<TrialEventType, number>> = schemaVersionsOf<TrialEventType>([
+const TRIAL_EVENTS = eventFamily<TrialEventPayloadByType>([
   'ProtocolActivated',
   'DatabaseFrozen',
   'DatabaseLocked',
@@ -77,7 +75,11 @@ export const TRIAL_SCHEMA_VERSIONS: Readonly<Record<TrialEventType, number>> = s
   'CodeBreakPerformed',
 ]);
 
-export const TRIAL_EVENT_TYPES = Object.keys(TRIAL_SCHEMA_VERSIONS) as readonly TrialEventType[];
+/** Schema versions new trial events are written with: the event catalog's, for this family. */
+export const TRIAL_SCHEMA_VERSIONS = TRIAL_EVENTS.schemaVersions;
+export const TRIAL_EVENT_TYPES = TRIAL_EVENTS.types;
+export const isTrialEventType = TRIAL_EVENTS.is;
+export const draftTrialEvent = TRIAL_EVENTS.draft;
 
 /** The events of the `trial` stream; CodeBreakPerformed is written to a patient's stream instead. */
 export const TRIAL_STREAM_EVENT_TYPES: readonly TrialEventType[] = [
@@ -86,12 +88,3 @@ export const TRIAL_STREAM_EVENT_TYPES: readonly TrialEventType[] = [
   'DatabaseLocked',
   'TrialUnblinded',
 ];
-
-export const isTrialEventType = (type: unknown): type is TrialEventType =>
-  typeof type === 'string' && Object.prototype.hasOwnProperty.call(TRIAL_SCHEMA_VERSIONS, type);
-
-export const draftTrialEvent = <K extends TrialEventType>(
-  type: K,
-  occurredAt: string,
-  data: TrialEventPayloadByType[K],
-): EventDraft<K, TrialEventPayloadByType[K]> => ({ type, schemaVersion: TRIAL_SCHEMA_VERSIONS[type], occurredAt, data });
