@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { assessmentBody, enrolmentBody, infusionBody, labBody, neurographyBody, siteBody, submission } from '../ingest/site-api';
 import { Account, activateAccount, apiKeyAccount, createAccount } from './accounts';
 import type { WebPlatform } from './web-platform';
 
@@ -8,8 +8,6 @@ import type { WebPlatform } from './web-platform';
  */
 export const SECRET_CD19 = 987.654;
 export const SECRET_ARMS = ['ZEBRA-ACTIVE-ARM', 'OKAPI-PLACEBO-ARM'];
-
-const submission = () => ({ submissionId: randomUUID() });
 
 export interface SeededTrial {
   accounts: Record<string, Account>;
@@ -37,7 +35,7 @@ export async function seedTrial(platform: WebPlatform): Promise<SeededTrial> {
     ['S01', 'Hôpital de la Salpêtrière'],
     ['S02', 'Kantonsspital Aarau'],
   ]) {
-    await ok(call(admin, 'POST', '/sites', { ...submission(), siteId, name, country: 'FR', occurredAt: '2026-01-10' }), `site ${siteId}`);
+    await ok(call(admin, 'POST', '/sites', siteBody(siteId, { name, country: 'FR' })), `site ${siteId}`);
   }
   const accounts: Record<string, Account> = { administrator };
   const users: Array<[string, string[]]> = [
@@ -62,51 +60,24 @@ export async function seedTrial(platform: WebPlatform): Promise<SeededTrial> {
   );
 
   const coordinator = await accounts.site_coordinator.headers();
-  const enrolled = await ok(
-    call<{ patientId: string }>(coordinator, 'POST', '/sites/S01/patients', {
-      ...submission(),
-      occurredAt: '2026-03-02',
-      screeningNumber: '001',
-      consentDate: '2026-03-01',
-      eligibility: {
-        met: true,
-        criteria: [
-          { code: 'ANTI_MAG_ABOVE_1000_BTU', met: true },
-          { code: 'SENSORY_SUM_AT_LEAST_4', met: true },
-        ],
-      },
-      heightCm: 172,
-      weightKg: 74,
-      sex: 'female',
-      birthYear: 1956,
-    }),
-    'enrolment',
-  );
+  const enrolled = await ok(call<{ patientId: string }>(coordinator, 'POST', '/sites/S01/patients', enrolmentBody('001')), 'enrolment');
   const patientId = enrolled.patientId;
   const post = (route: string, body: object) =>
-    ok(
-      call<{ events: Array<{ eventId: string }> }>(coordinator, 'POST', `/patients/${patientId}/${route}`, { ...submission(), ...body }),
-      route,
-    );
-  await post('randomization', { occurredAt: '2026-03-05' });
-  const igm = await post('labs', { occurredAt: '2026-03-04', analyte: 'IGM', value: 12.5, unit: 'g/L', qualifier: '=' });
-  await post('labs', { occurredAt: '2026-03-04', analyte: 'ANTI_MAG', value: 64000, unit: 'BTU', qualifier: '=' });
-  await post('labs', { occurredAt: '2026-03-04', analyte: 'CD19', value: SECRET_CD19, unit: 'cells/µL', qualifier: '=' });
-  await post('infusions', { occurredAt: '2026-03-09', doseLevelMgPerM2: 375, administeredDoseMg: 705 });
-  await post('assessments', {
-    occurredAt: '2026-03-09',
-    assessorId: 'assessor-7',
-    incatArms: 1,
-    incatLegs: 2,
-    sensorySumScore: 9,
-    mrcSumScore: 54,
-  });
-  await post('neurography', {
-    occurredAt: '2026-03-09',
-    limbTemperatureC: 33,
-    nerves: [{ nerve: 'ulnar', side: 'left', motorConductionVelocityMs: 32, distalMotorLatencyMs: 7.5, cmapAmplitudeMv: 6.1 }],
-  });
-  await post('labs', { occurredAt: '2026-04-20', analyte: 'IGM', value: 8.1, unit: 'g/L', qualifier: '=' });
-  await post('labs', { occurredAt: '2026-04-20', analyte: 'ANTI_MAG', value: 32000, unit: 'BTU', qualifier: '=' });
+    ok(call<{ events: Array<{ eventId: string }> }>(coordinator, 'POST', `/patients/${patientId}/${route}`, body), route);
+  // the server takes the kit from the allocation list: no kit number in the body
+  await post('randomization', { ...submission(), occurredAt: '2026-03-05' });
+  const igm = await post('labs', labBody({ occurredAt: '2026-03-04', value: 12.5 }));
+  await post('labs', labBody({ occurredAt: '2026-03-04', analyte: 'ANTI_MAG', value: 64000, unit: 'BTU' }));
+  await post('labs', labBody({ occurredAt: '2026-03-04', analyte: 'CD19', value: SECRET_CD19, unit: 'cells/µL' }));
+  await post('infusions', infusionBody());
+  await post('assessments', assessmentBody({ tenMetreWalkSeconds: undefined, globalStatus: undefined }));
+  await post(
+    'neurography',
+    neurographyBody({
+      nerves: [{ nerve: 'ulnar', side: 'left', motorConductionVelocityMs: 32, distalMotorLatencyMs: 7.5, cmapAmplitudeMv: 6.1 }],
+    }),
+  );
+  await post('labs', labBody({ occurredAt: '2026-04-20', value: 8.1 }));
+  await post('labs', labBody({ occurredAt: '2026-04-20', analyte: 'ANTI_MAG', value: 32000, unit: 'BTU' }));
   return { accounts, patientId, igmEventId: igm.events[0].eventId };
 }

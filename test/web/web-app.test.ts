@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
 import { eventually, hasText, inspect, lacksText, launchChromium, open, signIn, UserPage } from './browser';
+import { enrolmentBody } from '../ingest/site-api';
 import { PASSWORD } from './accounts';
 import { SECRET_ARMS, SECRET_CD19, seedTrial, SeededTrial } from './seed';
 import { startWebPlatform, WebPlatform } from './web-platform';
@@ -155,23 +156,12 @@ test('a monitor sees the subject matrix and a plot update live, raises a query t
 
   // Another patient enrolled at the site: the overview redraws without a reload (server-sent events).
   const coordinator = await seeded.accounts.site_coordinator.headers();
-  const enrolled = await platform.call(coordinator, 'POST', '/sites/S01/patients', {
-    submissionId: randomUUID(),
-    occurredAt: '2026-05-02',
-    screeningNumber: '003',
-    consentDate: '2026-05-01',
-    eligibility: {
-      met: true,
-      criteria: [
-        { code: 'ANTI_MAG_ABOVE_1000_BTU', met: true },
-        { code: 'SENSORY_SUM_AT_LEAST_4', met: true },
-      ],
-    },
-    heightCm: 165,
-    weightKg: 60,
-    sex: 'female',
-    birthYear: 1950,
-  });
+  const enrolled = await platform.call(
+    coordinator,
+    'POST',
+    '/sites/S01/patients',
+    enrolmentBody('003', { occurredAt: '2026-05-02', consentDate: '2026-05-01', heightCm: 165, weightKg: 60, birthYear: 1950 }),
+  );
   expect(enrolled.status).toBe(201);
   await eventually(async () => expect(await chart.innerHTML()).not.toBe(before), 20_000);
   const enrolledAtS01 = page.getByTestId('sites-table').getByRole('row', { name: /S01/ }).locator('td').nth(1);
