@@ -31,7 +31,7 @@ describe('the registry query API', () => {
     class RegistryTestApp {}
 
     app = await NestFactory.create(RegistryTestApp, { logger: false, abortOnError: false });
-    configureHttpApp(app, 'registry test');
+    await configureHttpApp(app, 'registry test');
     await app.init();
     users = app.get(UserDirectory);
   });

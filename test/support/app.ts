@@ -60,7 +60,7 @@ export async function startTestApp(
     }),
     { logger: ['error'], bodyParser: false },
   );
-  configureHttpApp(app, 'trialstream (test)');
+  await configureHttpApp(app, 'trialstream (test)');
   await app.init();
   const directory = app.get(UserDirectory);
   const agent = request(app.getHttpServer());

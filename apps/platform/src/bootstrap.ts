@@ -22,7 +22,7 @@ export async function bootstrapApp(options: BootstrapOptions): Promise<{ app: IN
       bodyParser: false,
     },
   );
-  configureHttpApp(app, `trialstream ${options.name}`);
+  await configureHttpApp(app, `trialstream ${options.name}`);
   await app.listen(config.port, config.host);
   const address = (app.getHttpServer() as Server).address();
   const port = typeof address === 'object' && address ? address.port : config.port;

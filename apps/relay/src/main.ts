@@ -23,7 +23,7 @@ async function main(): Promise<void> {
   }
 
   const app = await NestFactory.create(createRelayAppModule(config), { bufferLogs: true, bodyParser: false });
-  configureHttpApp(app, 'trialstream relay');
+  await configureHttpApp(app, 'trialstream relay');
   await app.listen(config.port, config.host);
   const address = (app.getHttpServer() as Server).address();
   const port = typeof address === 'object' && address ? address.port : config.port;

@@ -1,4 +1,5 @@
-import { INestApplication } from '@nestjs/common';
+import { Inject, Injectable, INestApplication, Optional } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { ApiExceptionFilter } from './exception-filter';
 import { jsonBodyMiddleware } from './json-body';
@@ -7,20 +8,23 @@ import { httpMetricsMiddleware, Metrics } from './metrics';
 import type { Logger } from 'pino';
 import { createValidationPipe } from './validation';
 
-/** A provider the app's modules may not include (LoggingModule, MetricsModule: test compositions leave them out). */
-function optional<T>(app: INestApplication, token: unknown): T | undefined {
-  try {
-    return app.get<T>(token as never, { strict: false });
-  } catch {
-    return undefined;
-  }
+/**
+ * What the HTTP edge uses when the composition provides it. LoggingModule and MetricsModule are global
+ * but optional (test compositions leave them out): injected with @Optional(), a missing one is undefined.
+ * Looking them up with `app.get` instead would, under Nest's default `abortOnError`, end the process.
+ */
+@Injectable()
+class HttpEdgeParts {
+  constructor(
+    @Optional() readonly logger?: PlatformLogger,
+    @Optional() @Inject(PINO) readonly pino?: Logger,
+    @Optional() readonly metrics?: Metrics,
+  ) {}
 }
 
 /** The same HTTP behaviour for every app, alone or composed: validation, error shape, OpenAPI at /docs. */
-export function configureHttpApp(app: INestApplication, title: string): void {
-  const logger = optional<PlatformLogger>(app, PlatformLogger);
-  const pino = optional<Logger>(app, PINO);
-  const metrics = optional<Metrics>(app, Metrics);
+export async function configureHttpApp(app: INestApplication, title: string): Promise<void> {
+  const { logger, pino, metrics } = await app.get(ModuleRef).create(HttpEdgeParts);
   if (logger) app.useLogger(logger);
   // Order matters: the request's id first (every later line carries it), then its log line and its timing,
   // which therefore cover refusals at the edge too, then the body reader.
