@@ -4,7 +4,6 @@ import { ActorView, AmendsView, EventEnvelopeView } from '@trialstream/event-sto
 
 export const AUDITORS_ONLY = { 403: 'Only auditors read the audit log' } as const;
 
-
 /** A page of the log (`LogPage`), events exactly as stored. */
 export class LogPageView {
   @ApiProperty({ type: [EventEnvelopeView], description: 'In global order, exactly as stored (not upcast: their hashes hold)' })

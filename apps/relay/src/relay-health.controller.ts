@@ -69,7 +69,12 @@ export class RelayHealthController {
 
   @Get()
   @Public()
-  @ApiEndpoint({ summary: "The relay's position, failures and whether it is stalled", public: true, ok: RelayHealthView, refusals: { 503: false } })
+  @ApiEndpoint({
+    summary: "The relay's position, failures and whether it is stalled",
+    public: true,
+    ok: RelayHealthView,
+    refusals: { 503: false },
+  })
   health(): RelayHealth {
     return relayHealth(this.relay.metrics, this.config.relayStalledAfterMs);
   }

@@ -34,7 +34,10 @@ export class SubmissionAnswer {
   @ApiProperty({ example: 'patient-S01-0001' }) streamId: string;
   @ApiProperty({ description: "The stream's version after the submission: send it as `expectedVersion` next" })
   streamVersion: number;
-  @ApiProperty({ example: '42', description: 'Global position of the last event: a read with `minPosition` set to it sees this submission' })
+  @ApiProperty({
+    example: '42',
+    description: 'Global position of the last event: a read with `minPosition` set to it sees this submission',
+  })
   position: string;
   @ApiProperty({ type: [SubmittedEventView] }) events: SubmittedEventView[];
 }

@@ -114,7 +114,7 @@ export class CodeBreakController {
 
   @Post('code-break')
   @ApiEndpoint({
-    summary: "Emergency code-break of one patient: the arm is answered to the requester alone",
+    summary: 'Emergency code-break of one patient: the arm is answered to the requester alone',
     description: 'Recorded as CodeBreakPerformed; the arm is never stored, logged or published',
     created: { type: CodeBreakAnswer, headers: SUBMISSION_HEADERS },
     refusals: { 404: 'No such patient', ...SIGNED_REFUSALS },

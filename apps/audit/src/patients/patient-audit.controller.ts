@@ -39,7 +39,7 @@ export class PatientAuditController {
 
   @Get('as-of')
   @ApiEndpoint({
-    summary: 'A patient\'s record as it stood at a recorded-at instant or global position (`at` or `position`, exactly one)',
+    summary: "A patient's record as it stood at a recorded-at instant or global position (`at` or `position`, exactly one)",
     description: 'Corrections made by then applied, later ones not',
     ok: PatientRecordAsOfView,
     refusals: { ...AUDITORS_ONLY, 404: 'No such patient' },

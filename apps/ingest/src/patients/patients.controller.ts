@@ -89,7 +89,7 @@ export class PatientsController {
     return this.submit(p, id, 'infusions', body, res);
   }
 
-  @PatientSubmission('Record a lab result', "The unit must be one the protocol in force accepts for the analyte")
+  @PatientSubmission('Record a lab result', 'The unit must be one the protocol in force accepts for the analyte')
   @Post('labs')
   @HttpCode(201)
   @RequirePermission('submit-clinical-data')
@@ -154,7 +154,10 @@ export class PatientsController {
     return this.submit(p, id, 'withdrawal', body, res);
   }
 
-  @PatientSubmission('Correct an entry: a new event naming the one corrected and why', '`data` is the full corrected payload of the entry\'s type, checked by that type\'s rules')
+  @PatientSubmission(
+    'Correct an entry: a new event naming the one corrected and why',
+    "`data` is the full corrected payload of the entry's type, checked by that type's rules",
+  )
   @Post('corrections')
   @HttpCode(201)
   @RequirePermission('submit-clinical-data')

@@ -12,7 +12,12 @@ export class HealthStatusView {
 export class HealthController {
   @Get()
   @Public()
-  @ApiEndpoint({ summary: 'The process answers (see /health/ready for what it can serve)', public: true, ok: HealthStatusView, refusals: { 503: false } })
+  @ApiEndpoint({
+    summary: 'The process answers (see /health/ready for what it can serve)',
+    public: true,
+    ok: HealthStatusView,
+    refusals: { 503: false },
+  })
   health() {
     return { status: 'ok' };
   }

@@ -80,7 +80,11 @@ function successResponse(status: number, body: SuccessBody | string): MethodDeco
       content: { [doc.mediaType]: { schema: doc.schema ?? { type: 'string' } } },
     });
   }
-  if (doc.schema) return applyDecorators(ApiExtraModels(...(doc.models ?? [])), ApiResponse({ status, description, headers: doc.headers, schema: doc.schema }));
+  if (doc.schema)
+    return applyDecorators(
+      ApiExtraModels(...(doc.models ?? [])),
+      ApiResponse({ status, description, headers: doc.headers, schema: doc.schema }),
+    );
   return ApiResponse({ status, description, headers: doc.headers, type: doc.type });
 }
 
