@@ -1,5 +1,8 @@
 import type { OpenAPIObject, OperationObject, ParameterObject, ReferenceObject, SchemaObject } from '@nestjs/swagger';
-import { shippedProtocolFile } from '@trialstream/config';
+import { Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { configureHttpApp } from '@trialstream/api-common';
+import { PLATFORM_CONFIG, shippedProtocolFile } from '@trialstream/config';
 import { LAB_ANALYTES } from '@trialstream/domain';
 import { loadProtocolFile } from '@trialstream/protocol';
 import Ajv, { type ValidateFunction } from 'ajv';
@@ -15,6 +18,8 @@ import { MonitoringModule } from '../../apps/monitoring/src/monitoring.module';
 import { PLATFORM_PROJECTIONS } from '../../apps/platform/src/migrations';
 import { ProjectionsModule } from '../../apps/platform/src/projections.module';
 import { ReadModelChangesModule } from '../../apps/platform/src/read-model-changes';
+import { Relay } from '../../apps/relay/src/relay';
+import { RelayHealthController } from '../../apps/relay/src/relay-health.controller';
 import { ALLOCATION_CSV, buildPatient, NOW, PATIENTS } from '../analysis/analysis-scenario';
 import { labBody, siteBody, submission, withdrawalBody } from '../ingest/site-api';
 import { startTestApp, TestApp } from '../support/app';
@@ -163,6 +168,63 @@ function schemaValidator(document: OpenAPIObject): (schema: SchemaObject | Refer
 
 const refName = (schema: unknown): string | undefined => (schema as ReferenceObject | undefined)?.$ref?.split('/').pop();
 
+/** What the document lacks: a summary, a success, a schema, the one error shape, the security schemes. */
+function documentProblems(document: OpenAPIObject): string[] {
+  const problems: string[] = [];
+  for (const { key, spec } of operationsOf(document)) {
+    if (!spec.summary?.trim()) problems.push(`${key}: no summary`);
+    const statuses = Object.keys(spec.responses);
+    if (!statuses.some((status) => SUCCESS.test(status))) problems.push(`${key}: no success answer`);
+    if (!statuses.includes('400')) problems.push(`${key}: no 400`);
+    for (const [status, response] of Object.entries(spec.responses)) {
+      const content = (response as { content?: Record<string, { schema?: unknown }> }).content;
+      if (status === '204') {
+        if (content) problems.push(`${key} 204: has a body`);
+        continue;
+      }
+      if (!content || Object.keys(content).length === 0) problems.push(`${key} ${status}: no content`);
+      for (const [mediaType, { schema }] of Object.entries(content ?? {})) {
+        if (!schema) problems.push(`${key} ${status} ${mediaType}: no schema`);
+        const name = refName(schema) ?? refName((schema as SchemaObject | undefined)?.items);
+        if (name && !document.components?.schemas?.[name]) problems.push(`${key} ${status}: schema ${name} is not in the document`);
+        const isHealthReport = key.startsWith('GET /health/') && status === '503';
+        if (/^[45]/.test(status) && !isHealthReport && (mediaType !== JSON_TYPE || name !== 'ErrorBodyView'))
+          problems.push(`${key} ${status}: not the one error shape`);
+      }
+    }
+    const secured = (spec.security ?? []).map((requirement) => Object.keys(requirement).join());
+    if (secured.length > 0 && secured.sort().join() !== 'bearer,session') problems.push(`${key}: security ${secured.join()}`);
+    if (secured.length > 0 && !statuses.includes('401')) problems.push(`${key}: secured, but no 401`);
+  }
+  return problems;
+}
+
+/** A relay's health route alone, over a relay that has published: what `npm run start:relay` serves at /health. */
+@Module({
+  controllers: [RelayHealthController],
+  providers: [
+    {
+      provide: Relay,
+      useValue: {
+        metrics: {
+          running: true,
+          role: 'leader',
+          lastPublished: { transactionId: '7', globalPosition: '42' },
+          lastPublishedAt: NOW.toISOString(),
+          eventsPublished: 42,
+          pagesPublished: 3,
+          reads: 5,
+          consecutiveFailures: 0,
+          lastError: null,
+          lastProgressAt: Date.now(),
+        },
+      },
+    },
+    { provide: PLATFORM_CONFIG, useValue: { relayStalledAfterMs: 60_000 } },
+  ],
+})
+class RelayHealthOnly {}
+
 describe('the OpenAPI document says what the platform does', () => {
   let app: TestApp;
   let document: OpenAPIObject;
@@ -220,34 +282,29 @@ describe('the OpenAPI document says what the platform does', () => {
   afterAll(() => app?.close());
 
   it('has a summary for every operation, a schema for every answer, and the one error shape for every refusal', () => {
-    const problems: string[] = [];
-    for (const { key, spec } of operations) {
-      if (!spec.summary?.trim()) problems.push(`${key}: no summary`);
-      const statuses = Object.keys(spec.responses);
-      if (!statuses.some((status) => SUCCESS.test(status))) problems.push(`${key}: no success answer`);
-      if (!statuses.includes('400')) problems.push(`${key}: no 400`);
-      for (const [status, response] of Object.entries(spec.responses)) {
-        const content = (response as { content?: Record<string, { schema?: unknown }> }).content;
-        if (status === '204') {
-          if (content) problems.push(`${key} 204: has a body`);
-          continue;
-        }
-        if (!content || Object.keys(content).length === 0) problems.push(`${key} ${status}: no content`);
-        for (const [mediaType, { schema }] of Object.entries(content ?? {})) {
-          if (!schema) problems.push(`${key} ${status} ${mediaType}: no schema`);
-          const name = refName(schema) ?? refName((schema as SchemaObject | undefined)?.items);
-          if (name && !document.components?.schemas?.[name]) problems.push(`${key} ${status}: schema ${name} is not in the document`);
-          const isHealthReport = key.startsWith('GET /health/') && status === '503';
-          if (/^[45]/.test(status) && !isHealthReport && (mediaType !== JSON_TYPE || name !== 'ErrorBodyView'))
-            problems.push(`${key} ${status}: not the one error shape`);
-        }
-      }
-      const secured = (spec.security ?? []).map((requirement) => Object.keys(requirement).join());
-      if (secured.length > 0 && secured.sort().join() !== 'bearer,session') problems.push(`${key}: security ${secured.join()}`);
-      if (secured.length > 0 && !statuses.includes('401')) problems.push(`${key}: secured, but no 401`);
-    }
     expect(operations.length).toBeGreaterThan(75);
-    expect(problems).toEqual([]);
+    expect(documentProblems(document)).toEqual([]);
+    // an opaque API key (not a JWT), or a person's session cookie
+    expect(document.components?.securitySchemes).toEqual({
+      bearer: expect.objectContaining({ type: 'http', scheme: 'bearer', bearerFormat: 'API key' }),
+      session: expect.objectContaining({ type: 'apiKey', in: 'cookie', name: 'trialstream_session' }),
+    });
+  });
+
+  it("documents a relay's health the same way, and its answer validates", async () => {
+    const relay = await NestFactory.create(RelayHealthOnly, { logger: false, bodyParser: false, abortOnError: false });
+    configureHttpApp(relay, 'trialstream relay (test)');
+    await relay.init();
+    try {
+      const served = (await request(relay.getHttpServer()).get('/docs/openapi.json').expect(200)).body as OpenAPIObject;
+      expect(documentProblems(served)).toEqual([]);
+      const answer = await request(relay.getHttpServer()).get('/health').expect(200);
+      const documented = served.paths['/health'].get?.responses['200'] as { content: Record<string, { schema: SchemaObject }> };
+      const validate = schemaValidator(served)(documented.content[JSON_TYPE].schema);
+      expect({ valid: validate(answer.body), errors: validate.errors ?? null }).toEqual({ valid: true, errors: null });
+    } finally {
+      await relay.close();
+    }
   });
 
   it('has, for every documented field, the same enum, bounds and optionality as its validators', () => {
