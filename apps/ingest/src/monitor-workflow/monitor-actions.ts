@@ -22,13 +22,13 @@ export const MONITOR_ACTIONS = {
   'cancel-query': { permission: 'review-query' },
   'reopen-query': { permission: 'review-query' },
   'verify-source-data': { permission: 'verify-source-data' },
-} as const satisfies { [K in MonitorAction['kind']]: { permission: Action } } & { [K in keyof PatientCommandByKind]?: unknown };
+} as const satisfies { [K in MonitorStep['kind']]: { permission: Action } } & { [K in keyof PatientCommandByKind]?: unknown };
 
 /**
  * One step with its body as its DTO checked it. Every query step names its query: a new one by the id
  * the server gave it, the others by the id in the URL.
  */
-export type MonitorAction =
+export type MonitorStep =
   | { kind: 'raise-query'; body: RaiseQueryDto; queryId: string }
   | { kind: 'answer-query'; body: AnswerQueryDto; queryId: string }
   | { kind: 'close-query'; body: CloseQueryDto; queryId: string }
@@ -37,7 +37,7 @@ export type MonitorAction =
   | { kind: 'verify-source-data'; body: VerifySourceDataDto };
 
 /** The step as the patient decider's command. Each DTO has its command's fields; the domain re-checks every one. */
-export function monitorCommand(action: MonitorAction): PatientCommand {
+export function monitorCommand(action: MonitorStep): PatientCommand {
   switch (action.kind) {
     case 'raise-query':
       return { kind: action.kind, command: { ...submittedFields(action.body), queryId: action.queryId } };

@@ -3,13 +3,13 @@ import { ApiError } from '@trialstream/api-common';
 import { Action, authorize, Principal } from '@trialstream/auth';
 import { MonitoredPatientState, patientDecider, patientStreamId, stateOf } from '@trialstream/domain';
 import { StreamWriter, WriteResult } from '@trialstream/write-side';
-import { MONITOR_ACTIONS, MonitorAction, monitorCommand } from './monitor-actions';
+import { MONITOR_ACTIONS, MonitorStep, monitorCommand } from './monitor-actions';
 
 export class RecordMonitorAction {
   constructor(
     readonly principal: Principal,
     readonly patientId: string,
-    readonly action: MonitorAction,
+    readonly action: MonitorStep,
   ) {}
 }
 

@@ -25,14 +25,14 @@ export interface PatientSubmissionBodies {
 export type PatientSubmissionKind = keyof PatientSubmissionBodies;
 
 /** A route's kind with its own body: `{ kind: 'labs', body: RecordLabResultDto }`. */
-export type PatientSubmission = { [K in PatientSubmissionKind]: { kind: K; body: PatientSubmissionBodies[K] } }[PatientSubmissionKind];
+export type PatientDataSubmission = { [K in PatientSubmissionKind]: { kind: K; body: PatientSubmissionBodies[K] } }[PatientSubmissionKind];
 
 /**
  * Turns a validated request body into the patient decider's command. Each DTO implements its command's
  * fields, so the compiler checks this mapping; the domain re-checks every field it reads, and finds the
  * type of the entry an amendment targets in the patient's own stream.
  */
-export function commandFor(submission: PatientSubmission): PatientCommand {
+export function commandFor(submission: PatientDataSubmission): PatientCommand {
   switch (submission.kind) {
     case 'infusions':
       return { kind: 'infusion', command: submittedFields(submission.body) };

@@ -3,13 +3,13 @@ import { ApiError } from '@trialstream/api-common';
 import { Action, authorize, Principal } from '@trialstream/auth';
 import { MonitoredPatientState, patientDecider, patientStreamId, PatientState, stateOf } from '@trialstream/domain';
 import { StreamWriter, WriteResult } from '@trialstream/write-side';
-import { commandFor, PatientSubmission } from './patient-submissions';
+import { commandFor, PatientDataSubmission } from './patient-submissions';
 
 export class SubmitPatientData {
   constructor(
     readonly principal: Principal,
     readonly patientId: string,
-    readonly submission: PatientSubmission,
+    readonly submission: PatientDataSubmission,
   ) {}
 }
 
