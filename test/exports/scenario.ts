@@ -1,5 +1,6 @@
 /** A small two-site trial touching every event type, with corrections, voids and masked analytes. */
-import { infusion, labResult, neurography, TrialLog } from './trial-log';
+import { aLabResult, aNeurography, anInfusion } from '@trialstream/domain/testing';
+import { TrialLog } from './trial-log';
 
 export const aSmallTrial = () => {
   const log = new TrialLog();
@@ -44,7 +45,7 @@ export const aSmallTrial = () => {
   ids.corrections.brunoIgm = bruno.corrected(
     ids.brunoIgm,
     'LabResulted',
-    labResult({ analyte: 'IGM', value: 9.25, unit: 'g/L' }),
+    aLabResult({ analyte: 'IGM', value: 9.25, unit: 'g/L' }),
     'transcription error: 9.25 on the lab report',
     {
       by: { userId: 'coordinator-be02-senior' },
@@ -53,13 +54,13 @@ export const aSmallTrial = () => {
   ids.corrections.annaCd19 = anna.corrected(
     ids.annaCd19,
     'LabResulted',
-    labResult({ analyte: 'CD19', value: 178.5, unit: 'cells/µL' }),
+    aLabResult({ analyte: 'CD19', value: 178.5, unit: 'cells/µL' }),
     'wrong line of the lab report',
   );
   ids.corrections.annaInfusion1 = anna.corrected(
     ids.annaInfusion1,
     'InfusionGiven',
-    infusion({ administeredDoseMg: 745 }),
+    anInfusion({ administeredDoseMg: 745 }),
     'pharmacy record shows 745 mg',
     {
       occurredAt: '2024-02-02',
@@ -68,7 +69,7 @@ export const aSmallTrial = () => {
   ids.corrections.annaNerves = anna.corrected(
     ids.annaNerves,
     'NeurographyRecorded',
-    neurography({
+    aNeurography({
       nerves: [{ nerve: 'ulnar', side: 'left', motorConductionVelocityMs: 34, distalMotorLatencyMs: 7.5, cmapAmplitudeMv: 6.1 }],
     }),
     'sural study belonged to another patient; velocity misread',

@@ -1,4 +1,4 @@
-/** Small builders of committed event logs for the export suites: no store, just envelopes in global order. */
+/** A committed event log for the export suites, built from the domain's payload builders: no store, just envelopes in global order. */
 import {
   AdverseEventReported,
   AmendableEventType,
@@ -17,84 +17,16 @@ import {
   Role,
   siteStreamId,
 } from '@trialstream/domain';
+import {
+  aLabResult,
+  anAdverseEvent,
+  anAssessment,
+  anEnrolment,
+  aNeurography,
+  anInfusion,
+  aScreenFailure,
+} from '@trialstream/domain/testing';
 import { ExportOptions } from '@trialstream/exports';
-
-export const enrolment = (overrides: Partial<PatientEnrolled> = {}): PatientEnrolled => ({
-  patientId: 'ZH01-007',
-  siteId: 'ZH01',
-  screeningNumber: '007',
-  consentDate: '2024-01-10',
-  eligibility: {
-    met: true,
-    criteria: [
-      { code: 'ANTI_MAG_ABOVE_1000_BTU', met: true },
-      { code: 'SENSORY_SUM_AT_LEAST_4', met: true },
-    ],
-  },
-  heightCm: 175,
-  weightKg: 80,
-  sex: 'female',
-  birthYear: 1956,
-  ...overrides,
-});
-
-export const screenFailure = (overrides: Partial<PatientScreenFailed> = {}): PatientScreenFailed => ({
-  patientId: 'ZH01-008',
-  siteId: 'ZH01',
-  screeningNumber: '008',
-  consentDate: '2024-01-11',
-  failedCriteria: ['ANTI_MAG_ABOVE_1000_BTU'],
-  sex: 'male',
-  birthYear: 1949,
-  ...overrides,
-});
-
-export const infusion = (overrides: Partial<InfusionGiven> = {}): InfusionGiven => ({
-  cycle: 1,
-  infusionInCycle: 1,
-  doseLevelMgPerM2: 375,
-  heightCm: 175,
-  weightKg: 80,
-  bsaM2: 1.97,
-  plannedDoseMg: 738.75,
-  administeredDoseMg: 740,
-  deviations: [],
-  ...overrides,
-});
-
-export const labResult = (overrides: Partial<LabResulted> = {}): LabResulted => ({
-  analyte: 'IGM',
-  value: 12.5,
-  unit: 'g/L',
-  qualifier: '=',
-  ...overrides,
-});
-
-export const neurography = (overrides: Partial<NeurographyRecorded> = {}): NeurographyRecorded => ({
-  limbTemperatureC: 33,
-  nerves: [
-    { nerve: 'ulnar', side: 'left', motorConductionVelocityMs: 32, distalMotorLatencyMs: 7.5, cmapAmplitudeMv: 6.1, distalDistanceMm: 70 },
-    { nerve: 'sural', side: 'right', snapAmplitudeUv: 0 },
-  ],
-  deviations: [],
-  ...overrides,
-});
-
-export const assessment = (overrides: Partial<ClinicalAssessed> = {}): ClinicalAssessed => ({
-  assessorId: 'assessor-3',
-  incatArms: 1,
-  incatLegs: 2,
-  sensorySumScore: 9,
-  ...overrides,
-});
-
-export const adverseEvent = (overrides: Partial<AdverseEventReported> = {}): AdverseEventReported => ({
-  term: 'Infusion-related reaction',
-  serious: false,
-  grade: 2,
-  relatedness: 'probable',
-  ...overrides,
-});
 
 export interface Attribution {
   userId?: string;
@@ -193,7 +125,7 @@ export class PatientLog {
     return this.record(
       'PatientEnrolled',
       '2024-01-15',
-      enrolment({ patientId: this.patientId, siteId: this.siteId, screeningNumber, ...overrides }),
+      anEnrolment({ patientId: this.patientId, siteId: this.siteId, screeningNumber, ...overrides }),
     );
   }
 
@@ -202,7 +134,7 @@ export class PatientLog {
     return this.record(
       'PatientScreenFailed',
       '2024-01-16',
-      screenFailure({ patientId: this.patientId, siteId: this.siteId, screeningNumber, ...overrides }),
+      aScreenFailure({ patientId: this.patientId, siteId: this.siteId, screeningNumber, ...overrides }),
     );
   }
 
@@ -211,23 +143,23 @@ export class PatientLog {
   }
 
   infused(occurredAt: string, overrides: Partial<InfusionGiven> = {}): string {
-    return this.record('InfusionGiven', occurredAt, infusion(overrides));
+    return this.record('InfusionGiven', occurredAt, anInfusion(overrides));
   }
 
   labResulted(occurredAt: string, overrides: Partial<LabResulted> = {}): string {
-    return this.record('LabResulted', occurredAt, labResult(overrides));
+    return this.record('LabResulted', occurredAt, aLabResult(overrides));
   }
 
   neurographyRecorded(occurredAt: string, overrides: Partial<NeurographyRecorded> = {}): string {
-    return this.record('NeurographyRecorded', occurredAt, neurography(overrides));
+    return this.record('NeurographyRecorded', occurredAt, aNeurography(overrides));
   }
 
   assessed(occurredAt: string, overrides: Partial<ClinicalAssessed> = {}): string {
-    return this.record('ClinicalAssessed', occurredAt, assessment(overrides));
+    return this.record('ClinicalAssessed', occurredAt, anAssessment(overrides));
   }
 
   adverseEventReported(occurredAt: string, overrides: Partial<AdverseEventReported> = {}): string {
-    return this.record('AdverseEventReported', occurredAt, adverseEvent(overrides));
+    return this.record('AdverseEventReported', occurredAt, anAdverseEvent(overrides));
   }
 
   withdrawn(occurredAt: string, reason: string): string {

@@ -11,7 +11,7 @@ import {
 } from '@trialstream/messaging';
 import { Partitioners } from 'kafkajs';
 import type { EventEnvelope } from '@trialstream/domain';
-import { anEnvelope } from '@trialstream/messaging/testing/an-envelope';
+import { anEnvelope } from '@trialstream/domain/testing';
 import { assertKafkaReachable, TEST_KAFKA_BROKERS, uniqueTopic } from '../support/kafka';
 import { deleteTopics, pause, waitUntil } from './kafka-test-kit';
 

@@ -1,6 +1,6 @@
 import { ensureTopic, KafkaEventPublisher } from '@trialstream/messaging';
 import type { EventEnvelope } from '@trialstream/domain';
-import { anEnvelope } from '@trialstream/messaging/testing/an-envelope';
+import { anEnvelope } from '@trialstream/domain/testing';
 import { assertKafkaReachable, TEST_KAFKA_BROKERS, uniqueTopic } from '../support/kafka';
 import { deleteTopics, TopicReader } from './kafka-test-kit';
 

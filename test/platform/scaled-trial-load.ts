@@ -1,6 +1,5 @@
 import type { PostgresEventStore } from '@trialstream/event-store';
 import {
-  aCoordinator,
   enrolment,
   infusion,
   labResult,
@@ -8,6 +7,7 @@ import {
   randomization,
   siteActivation,
 } from '@trialstream/projections/testing/patient-stories';
+import { aCoordinator } from '@trialstream/domain/testing';
 
 const SITE = 'S01';
 

@@ -4,7 +4,7 @@ import { EVENT_STORE_MIGRATIONS, PostgresEventStore } from '@trialstream/event-s
 import { REGISTRY_PROJECTION, projectionMigration, type Projection } from '@trialstream/projections';
 import { createTestDatabase, type TestDatabase } from '@trialstream/testing';
 import { START_CHECKPOINT, type Checkpoint, type EventDraft, type EventEnvelope, upcastStoredEvent } from '@trialstream/domain';
-import { aCoordinator } from '@trialstream/projections/testing/patient-stories';
+import { aCoordinator } from '@trialstream/domain/testing';
 
 export interface ProjectionHarness {
   database: TestDatabase;

@@ -1,7 +1,7 @@
 import { ProjectionRunner, defineProjection, type Row } from '@trialstream/projections';
 import { randomUUID } from 'node:crypto';
 import type { EventDraft, EventEnvelope } from '@trialstream/domain';
-import { aCoordinator } from '@trialstream/projections/testing/patient-stories';
+import { aCoordinator } from '@trialstream/domain/testing';
 import { openProjectionHarness, tableRows, type ProjectionHarness } from './projection-harness';
 
 /** A projection that exercises every RowAccess operation and column type, driven by test events. */

@@ -1,7 +1,8 @@
 import { appendInTransaction } from '@trialstream/event-store';
 import { ProjectionRunner, REGISTRY_PROJECTION, StoreFeed } from '@trialstream/projections';
 import type { QueryRunner } from 'typeorm';
-import { aCoordinator, enrolment, infusion, patientStream, randomization } from '@trialstream/projections/testing/patient-stories';
+import { enrolment, infusion, patientStream, randomization } from '@trialstream/projections/testing/patient-stories';
+import { aCoordinator } from '@trialstream/domain/testing';
 import { append, eventually, openProjectionHarness, tableRows, type ProjectionHarness } from './projection-harness';
 import { recordTrial } from './trial-builder';
 

@@ -8,9 +8,9 @@ import {
   randomization,
   screenFailure,
   siteActivation,
-  siteStreamId,
   withdrawal,
 } from '@trialstream/projections/testing/patient-stories';
+import { siteStreamId } from '@trialstream/domain';
 import { append } from './projection-harness';
 
 let trials = 0;

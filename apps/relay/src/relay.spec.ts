@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { START_CHECKPOINT, type Checkpoint, type EventEnvelope } from '@trialstream/domain';
-import { anEnvelope } from '@trialstream/messaging/testing/an-envelope';
+import { anEnvelope } from '@trialstream/domain/testing';
 import { Relay, type EventLog, type EventSink, type RelayCheckpointStore, type RelayOptions } from './relay';
 import type { RelayLeadership } from './relay-leadership';
 import { RetryBackoff } from './retry-backoff';

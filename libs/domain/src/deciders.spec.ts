@@ -1,8 +1,7 @@
 import { accessDecider, patientDecider, trialDecider } from './deciders';
 import { decideInfusion } from './decide/infusion';
 import { TRIAL_RULE } from './trial/rules';
-import { aPatient, context, enrolmentCommand, infusionCommand, NOW, randomizationCommand, withdrawalCommand } from './testing/builders';
-import { given } from './testing/given-when-then';
+import { aPatient, context, enrolmentCommand, infusionCommand, NOW, randomizationCommand, withdrawalCommand, given } from './testing';
 
 describe('one decider per stream kind', () => {
   const randomized = () => aPatient().enrolled().randomized().events;

@@ -1,12 +1,11 @@
 import { patientDecider } from './deciders';
-import { given } from './testing/given-when-then';
+import { given, aPatient, anEnrolledPatient, enrolmentCommand, infusionCommand, labResultCommand } from './testing';
 import { decideCorrection } from './decide/correction';
 import { decideEnrolment } from './decide/enrolment';
 import { decideInfusion } from './decide/infusion';
 import { decideLabResult } from './decide/lab-result';
 import { decideVoid } from './decide/void';
 import { evolvePatient, initialPatientState, patientStateFrom } from './patient-state';
-import { aPatient, anEnrolledPatient, enrolmentCommand, infusionCommand, labResultCommand } from './testing/builders';
 import { UnknownSchemaVersionError } from './upcasting';
 
 describe('evolvePatient', () => {

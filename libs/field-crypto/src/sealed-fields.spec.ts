@@ -1,5 +1,5 @@
 import { ANTI_MAG_RITUXIMAB_PROTOCOL, redactForBlindedReader, type EventEnvelope } from '@trialstream/domain';
-import { anEnvelope } from '@trialstream/messaging/testing/an-envelope';
+import { anEnvelope } from '@trialstream/domain/testing';
 import { newFieldKeyEntry, parseFieldKeys } from './keyring';
 import { openMaskedFields, sealMaskedFields, SealedFieldError } from './sealed-fields';
 

@@ -1,6 +1,6 @@
 import { createUpcaster } from '@trialstream/domain';
 import { decodeEvent, encodeEvent, EVENT_CONTENT_TYPE, UndecodableEventError, type ReceivedMessage } from './event-codec';
-import { anEnvelope } from './testing/an-envelope';
+import { anEnvelope } from '@trialstream/domain/testing';
 
 /** What a consumer gets for an encoded event: kafkajs hands key, value and headers over as Buffers. */
 function asReceived(message: ReturnType<typeof encodeEvent>): ReceivedMessage {

@@ -1,6 +1,6 @@
 import { encodeEvent } from './event-codec';
 import { chunksWithin, encodedSize } from './send-chunks';
-import { anEnvelope } from './testing/an-envelope';
+import { anEnvelope } from '@trialstream/domain/testing';
 
 describe('splitting a page of events into produce requests', () => {
   // Same-sized messages, so that the bounds below count messages.

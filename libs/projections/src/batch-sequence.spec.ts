@@ -1,5 +1,6 @@
 import { sequenceBatch } from './batch-sequence';
-import { envelopesOf, infusion } from './testing/patient-stories';
+import { infusion } from './testing/patient-stories';
+import { envelopesOf } from '@trialstream/domain/testing';
 
 const streamOf = (streamId: string, count: number) =>
   envelopesOf(

@@ -8,7 +8,7 @@
  * Labs and the assessment are entered on 2026-03-01, inside both the screening and the baseline window.
  */
 import { ProtocolDefinition, scheduleFor, visitStatus, VisitStatusReport } from '@trialstream/domain';
-import { recordedAssessment, recordedInfusion, recordedLab, recordedNeurography } from '@trialstream/domain/monitoring/testing/builders';
+import { recordedAssessment, recordedInfusion, recordedLab, recordedNeurography } from '@trialstream/domain/testing';
 import { loadProtocolFile, seedProtocolPath } from '.';
 
 const loaded = loadProtocolFile(seedProtocolPath('placebo'));

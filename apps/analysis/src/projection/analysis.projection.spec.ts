@@ -1,4 +1,4 @@
-import { InMemoryReadModel } from '@trialstream/projections';
+import { InMemoryReadModel } from '@trialstream/projections/testing/in-memory-read-model';
 import { givenEvents } from '@trialstream/projections/testing/given-events';
 import { interleaved, seededRandom } from '@trialstream/projections/testing/patient-stories';
 import { patientRowsOf } from './analysis-rows';

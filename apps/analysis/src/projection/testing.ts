@@ -1,4 +1,4 @@
-/** Builders of one patient's stream for the analysis projection's unit tests. */
+/** One patient's stream for the analysis projection's unit tests, from the domain's payload builders. */
 import {
   AdverseEventReported,
   ClinicalAssessed,
@@ -12,7 +12,8 @@ import {
   patientIdFor,
   patientStreamId,
 } from '@trialstream/domain';
-import { enrolment, envelopesOf } from '@trialstream/projections/testing/patient-stories';
+import { enrolment } from '@trialstream/projections/testing/patient-stories';
+import { anAdverseEvent, anInfusion, envelopesOf } from '@trialstream/domain/testing';
 
 export class PatientStory {
   readonly events: EventEnvelope[] = [];
@@ -41,19 +42,15 @@ export class PatientStory {
     return this;
   }
 
+  /** Planned and given as the dose level over a BSA of 1.97 m² (175 cm, 80 kg at enrolment). */
   infusion(occurredAt: string, cycle = 1, infusionInCycle = 1, doseLevelMgPerM2 = 375): EventEnvelope {
+    const doseMg = 1.97 * doseLevelMgPerM2;
     return this.add(
-      draftEvent('InfusionGiven', occurredAt, {
-        cycle,
-        infusionInCycle,
-        doseLevelMgPerM2,
-        heightCm: 172,
-        weightKg: 78,
-        bsaM2: 1.93,
-        plannedDoseMg: 1.93 * doseLevelMgPerM2,
-        administeredDoseMg: 1.93 * doseLevelMgPerM2,
-        deviations: [],
-      }),
+      draftEvent(
+        'InfusionGiven',
+        occurredAt,
+        anInfusion({ cycle, infusionInCycle, doseLevelMgPerM2, plannedDoseMg: doseMg, administeredDoseMg: doseMg }),
+      ),
     );
   }
 
@@ -70,15 +67,7 @@ export class PatientStory {
   }
 
   adverseEvent(occurredAt: string, event: Partial<AdverseEventReported> = {}): EventEnvelope {
-    return this.add(
-      draftEvent('AdverseEventReported', occurredAt, {
-        term: 'Infusion-related reaction',
-        serious: false,
-        grade: 2,
-        relatedness: 'probable',
-        ...event,
-      }),
-    );
+    return this.add(draftEvent('AdverseEventReported', occurredAt, anAdverseEvent(event)));
   }
 
   correctLab(target: EventEnvelope, occurredAt: string, value: number, unit = 'g/L'): EventEnvelope {

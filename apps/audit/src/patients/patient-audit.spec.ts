@@ -1,5 +1,6 @@
 import { draftEvent, type EventDraft, type EventEnvelope } from '@trialstream/domain';
-import { enrolment, envelopesOf, labResult, randomization } from '@trialstream/projections/testing/patient-stories';
+import { enrolment, labResult, randomization } from '@trialstream/projections/testing/patient-stories';
+import { envelopesOf } from '@trialstream/domain/testing';
 import { patientAuditHistory } from './patient-audit-history';
 import { patientRecordAsOf } from './patient-record-as-of';
 

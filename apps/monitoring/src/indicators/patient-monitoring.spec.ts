@@ -13,20 +13,22 @@ import {
   decideWithdrawal,
   type EventEnvelope,
 } from '@trialstream/domain';
-import { InMemoryReadModel } from '@trialstream/projections';
-import { aMonitoredPatient, at } from '@trialstream/domain/monitoring/testing/builders';
+import { InMemoryReadModel } from '@trialstream/projections/testing/in-memory-read-model';
 import {
+  aMonitoredPatient,
+  at,
   aPatient,
   context,
   infusionCommand,
   labResultCommand,
   neurographyCommand,
   withdrawalCommand,
-} from '@trialstream/domain/testing/builders';
+  committed,
+  recordedStream,
+} from '@trialstream/domain/testing';
 import { CODE_BREAK_EVENT_TYPE } from '../projection/blinded-fold';
 import { MONITORING_PATIENTS, monitoredStateOf, type MonitoringPatientRow } from '../projection/monitoring-rows';
 import { MONITORING_PROJECTION } from '../projection/monitoring.projection';
-import { committed, envelopesOf } from '../testing/monitored-stream';
 import { patientMonitoringAt, type PatientFacts } from './patient-monitoring';
 
 const RULES = { schedule: ANTI_MAG_RITUXIMAB_VISIT_SCHEDULE, protocol: ANTI_MAG_RITUXIMAB_PROTOCOL };
@@ -35,7 +37,7 @@ const later = context({ now: new Date('2024-08-01T12:00:00Z') });
 /** The facts the read model holds for these events, as the API reads them back. */
 async function factsOf(events: readonly CommittedEvent[], recordedOn?: (event: CommittedEvent) => string): Promise<PatientFacts> {
   const model = new InMemoryReadModel(MONITORING_PROJECTION);
-  await model.apply(envelopesOf('ZH01-007', 'ZH01', events, recordedOn) as EventEnvelope[]);
+  await model.apply(recordedStream('ZH01-007', 'ZH01', events, recordedOn) as EventEnvelope[]);
   const [row] = model.rowsOf(MONITORING_PATIENTS) as MonitoringPatientRow[];
   return { patientId: row.patient_id, siteId: row.site_id, state: monitoredStateOf(row), log: row.log };
 }

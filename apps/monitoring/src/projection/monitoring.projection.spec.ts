@@ -9,11 +9,9 @@ import {
   monitoredPatientStateFrom,
   type EventEnvelope,
 } from '@trialstream/domain';
-import { InMemoryReadModel } from '@trialstream/projections';
-import { aMonitoredPatient } from '@trialstream/domain/monitoring/testing/builders';
-import { aPatient, infusionCommand, labResultCommand } from '@trialstream/domain/testing/builders';
+import { InMemoryReadModel } from '@trialstream/projections/testing/in-memory-read-model';
+import { aMonitoredPatient, aPatient, infusionCommand, labResultCommand, committed, recordedStream } from '@trialstream/domain/testing';
 import { interleaved, seededRandom } from '@trialstream/projections/testing/patient-stories';
-import { committed, envelopesOf } from '../testing/monitored-stream';
 import { CODE_BREAK_EVENT_TYPE } from './blinded-fold';
 import { MONITORING_PATIENTS, MONITORING_SITES, monitoredStateOf, type MonitoringPatientRow } from './monitoring-rows';
 import { MONITORING_PROJECTION, monitoringProjection } from './monitoring.projection';
@@ -40,7 +38,7 @@ function aMonitoredStream(screeningNumber = '007') {
 describe('the monitoring projection', () => {
   it('holds the same monitoring fold the write side decides queries on', async () => {
     const { patient, patientId } = aMonitoredStream();
-    const model = await modelOf(envelopesOf(patientId, 'ZH01', patient.fixture.events));
+    const model = await modelOf(recordedStream(patientId, 'ZH01', patient.fixture.events));
 
     const row = patientRow(model, patientId);
     expect(row).toMatchObject({
@@ -71,7 +69,7 @@ describe('the monitoring projection', () => {
       reason: 'typo',
       data: { analyte: 'CD19', value: 587.21, unit: 'cells/µL', qualifier: '=' },
     });
-    const model = await modelOf(envelopesOf('ZH01-007', 'ZH01', fixture.events));
+    const model = await modelOf(recordedStream('ZH01-007', 'ZH01', fixture.events));
 
     const row = patientRow(model, 'ZH01-007');
     expect(JSON.stringify(row)).not.toMatch(/613\.37|587\.21/);
@@ -82,7 +80,7 @@ describe('the monitoring projection', () => {
   it('keeps only the payload fields monitors work with, so an allocation can never ride along', async () => {
     const fixture = aPatient().enrolled();
     fixture.commit(draftEvent('PatientRandomized', '2024-01-20', { kitNumber: 'K-0042', stratum: 'ZH01', arm: 'rituximab' } as never));
-    const model = await modelOf(envelopesOf('ZH01-007', 'ZH01', fixture.events));
+    const model = await modelOf(recordedStream('ZH01-007', 'ZH01', fixture.events));
 
     const row = patientRow(model, 'ZH01-007');
     expect(Object.values(row.state.patient.entries).find((entry) => entry.type === 'PatientRandomized')?.data).toEqual({
@@ -95,7 +93,7 @@ describe('the monitoring projection', () => {
   it('logs an emergency code-break with its time only, never what it revealed', async () => {
     const fixture = aPatient().enrolled().randomized();
     fixture.events.push(committed('evt-break', CODE_BREAK_EVENT_TYPE, '2024-03-01T10:00:00Z', { arm: 'placebo', reason: 'anaphylaxis' }));
-    const model = await modelOf(envelopesOf('ZH01-007', 'ZH01', fixture.events));
+    const model = await modelOf(recordedStream('ZH01-007', 'ZH01', fixture.events));
 
     const row = patientRow(model, 'ZH01-007');
     expect(row.log.at(-1)).toEqual({
@@ -111,9 +109,9 @@ describe('the monitoring projection', () => {
   it('yields the same rows for every interleaving of patients and sites', async () => {
     const streams = ['001', '002', '003'].map((number) => {
       const { patient, patientId } = aMonitoredStream(number);
-      return envelopesOf(patientId, 'ZH01', patient.fixture.events);
+      return recordedStream(patientId, 'ZH01', patient.fixture.events);
     });
-    const activation = envelopesOf('ZH01-site', 'ZH01', [
+    const activation = recordedStream('ZH01-site', 'ZH01', [
       committed('evt-site', 'SiteActivated', '2024-01-02', { siteId: 'ZH01', name: 'Universitätsspital Zürich', country: 'CH' }),
     ]).map((event) => ({ ...event, streamId: 'site-ZH01' }));
     const reference = await modelOf([...streams.flat(), ...activation]);
@@ -129,7 +127,10 @@ describe('the monitoring projection', () => {
   });
 
   it('refuses a patient event on a stream that is not a patient’s', async () => {
-    const [misplaced] = envelopesOf('ZH01-007', 'ZH01', aPatient().enrolled().events).map((event) => ({ ...event, streamId: 'site-ZH01' }));
+    const [misplaced] = recordedStream('ZH01-007', 'ZH01', aPatient().enrolled().events).map((event) => ({
+      ...event,
+      streamId: 'site-ZH01',
+    }));
     await expect(modelOf([misplaced])).rejects.toThrow('site-ZH01, which is not a patient stream');
   });
 
@@ -137,7 +138,7 @@ describe('the monitoring projection', () => {
     const fixture = aPatient().enrolled().randomized();
     const igm = fixture.record(decideLabResult, labResultCommand({ value: 44.4 }));
     const model = new InMemoryReadModel(monitoringProjection({ ...ANTI_MAG_RITUXIMAB_PROTOCOL, maskedAnalytes: ['IGM'] }));
-    await model.apply(envelopesOf('ZH01-007', 'ZH01', fixture.events));
+    await model.apply(recordedStream('ZH01-007', 'ZH01', fixture.events));
 
     const [row] = model.rowsOf(MONITORING_PATIENTS) as MonitoringPatientRow[];
     expect(row.state.patient.entries[igm].data).toEqual({ analyte: 'IGM', masked: true });

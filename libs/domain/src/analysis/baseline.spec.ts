@@ -1,5 +1,5 @@
 import { afterTreatmentStart, analysisRowsOf, baselineOf, changeFromBaseline, labEndpointOf, latest, nadir } from './baseline';
-import { aboveQuantification, belowDetection, observation, patient, series } from './testing/builders';
+import { aboveQuantification, belowDetection, observation, patient, series } from '../testing';
 
 const FIRST_INFUSION = '2024-02-01';
 

@@ -9,7 +9,7 @@ import {
   isUlnarWorsener,
   sensorySumChange,
 } from './endpoints';
-import { aboveQuantification, belowDetection, observation } from './testing/builders';
+import { aboveQuantification, belowDetection, observation } from '../testing';
 
 describe('B-cell depletion', () => {
   it('counts a result below detection as depleted, whatever its limit', () => {

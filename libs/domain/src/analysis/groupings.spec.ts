@@ -1,6 +1,6 @@
 import { compareByCycle, compareByDoseLevel } from './groupings';
 import { Observation } from './observations';
-import { belowDetection, observation, patient } from './testing/builders';
+import { belowDetection, observation, patient } from '../testing';
 
 const cycle1at375 = { cycle: 1, doseLevelMgPerM2: 375 };
 const cycle1at750 = { cycle: 1, doseLevelMgPerM2: 750 };

@@ -1,5 +1,5 @@
 import { byDate, conductionParameter, parameterUnit, treatmentContextAt } from './observations';
-import { observation } from './testing/builders';
+import { observation } from '../testing';
 
 describe('conductionParameter', () => {
   it('names one measure of one nerve on one side', () => {

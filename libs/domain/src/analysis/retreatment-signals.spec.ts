@@ -1,5 +1,5 @@
 import { retreatmentSignals, retreatmentSignalsPerCycle } from './retreatment-signals';
-import { aboveQuantification, belowDetection, observation, patient, series, status } from './testing/builders';
+import { aboveQuantification, belowDetection, observation, patient, series, status } from '../testing';
 
 // first infusion 2024-02-01 for every patient built here
 const kinds = (result: ReturnType<typeof retreatmentSignals>) => result.signals.map((s) => [s.kind, s.date, s.daysAfterFirst]);

@@ -1,5 +1,5 @@
 import { ANTI_MAG_RITUXIMAB_VISIT_SCHEDULE } from '../monitoring/visit-schedule';
-import { observation } from './testing/builders';
+import { observation } from '../testing';
 import { observationAtVisit, UNSCHEDULED, visitOfDate, visitWindowsFor } from './visit-assignment';
 import { valueAtVisit, withProtocolVisits } from './protocol-endpoints';
 

@@ -1,4 +1,4 @@
-import { aPatient, acceptedEvent, adverseEventCommand, anEnrolledPatient, context, expectViolation } from '../testing/builders';
+import { aPatient, acceptedEvent, adverseEventCommand, anEnrolledPatient, context, expectViolation } from '../testing';
 import { decideAdverseEvent } from './adverse-event';
 
 const decide = (overrides: Parameters<typeof adverseEventCommand>[0]) =>

@@ -1,4 +1,4 @@
-import { aPatient, acceptedEvent, anEnrolledPatient, clinicalAssessmentCommand, context, expectViolation } from '../testing/builders';
+import { aPatient, acceptedEvent, anEnrolledPatient, clinicalAssessmentCommand, context, expectViolation } from '../testing';
 import { decideClinicalAssessment } from './clinical-assessment';
 
 const state = () => anEnrolledPatient().state;

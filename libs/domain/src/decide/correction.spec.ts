@@ -10,7 +10,7 @@ import {
   neurographyCommand,
   PatientFixture,
   violationsOf,
-} from '../testing/builders';
+} from '../testing';
 import { CorrectionCommand } from './commands';
 import { decideCorrection } from './correction';
 import { decideInfusion } from './infusion';

@@ -1,4 +1,4 @@
-import { aPatient, acceptedEvent, context, enrolmentCommand, expectViolation, violationsOf } from '../testing/builders';
+import { aPatient, acceptedEvent, anEnrolment, context, enrolmentCommand, expectViolation, violationsOf } from '../testing';
 import { decideEnrolment } from './enrolment';
 
 describe('decideEnrolment', () => {
@@ -8,23 +8,7 @@ describe('decideEnrolment', () => {
       type: 'PatientEnrolled',
       schemaVersion: 1,
       occurredAt: '2024-01-15',
-      data: {
-        patientId: 'ZH01-007',
-        siteId: 'ZH01',
-        screeningNumber: '007',
-        consentDate: '2024-01-10',
-        eligibility: {
-          met: true,
-          criteria: [
-            { code: 'ANTI_MAG_ABOVE_1000_BTU', met: true },
-            { code: 'SENSORY_SUM_AT_LEAST_4', met: true },
-          ],
-        },
-        heightCm: 175,
-        weightKg: 80,
-        sex: 'female',
-        birthYear: 1956,
-      },
+      data: anEnrolment(),
     });
   });
 

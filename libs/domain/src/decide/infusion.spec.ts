@@ -4,12 +4,13 @@ import {
   acceptedEvent,
   aRandomizedPatient,
   anEnrolledPatient,
+  anInfusion,
   context,
   enrolmentCommand,
   expectViolation,
   infusionCommand,
   PatientFixture,
-} from '../testing/builders';
+} from '../testing';
 import { decideEnrolment } from './enrolment';
 import { decideInfusion } from './infusion';
 import { decideVoid } from './void';
@@ -32,17 +33,7 @@ describe('decideInfusion', () => {
       type: 'InfusionGiven',
       schemaVersion: 1,
       occurredAt: '2024-02-01',
-      data: {
-        cycle: 1,
-        infusionInCycle: 1,
-        doseLevelMgPerM2: 375,
-        heightCm: 175,
-        weightKg: 80,
-        bsaM2: 1.97,
-        plannedDoseMg: 738.75,
-        administeredDoseMg: 740,
-        deviations: [],
-      },
+      data: anInfusion(),
     });
   });
 

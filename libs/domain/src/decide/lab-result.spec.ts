@@ -1,4 +1,4 @@
-import { aPatient, acceptedEvent, anEnrolledPatient, context, expectViolation, labResultCommand } from '../testing/builders';
+import { aPatient, acceptedEvent, anEnrolledPatient, context, expectViolation, labResultCommand } from '../testing';
 import { decideLabResult } from './lab-result';
 
 const state = () => anEnrolledPatient().state;

@@ -1,13 +1,5 @@
 import { NerveStudy } from '../events/neurography';
-import {
-  aPatient,
-  acceptedEvent,
-  anEnrolledPatient,
-  context,
-  expectViolation,
-  neurographyCommand,
-  violationsOf,
-} from '../testing/builders';
+import { aPatient, acceptedEvent, anEnrolledPatient, context, expectViolation, neurographyCommand, violationsOf } from '../testing';
 import { decideNeurography } from './neurography';
 
 const state = () => anEnrolledPatient().state;

@@ -1,12 +1,4 @@
-import {
-  aPatient,
-  acceptedEvent,
-  anEnrolledPatient,
-  context,
-  enrolmentCommand,
-  expectViolation,
-  randomizationCommand,
-} from '../testing/builders';
+import { aPatient, acceptedEvent, anEnrolledPatient, context, enrolmentCommand, expectViolation, randomizationCommand } from '../testing';
 import { decideEnrolment } from './enrolment';
 import { decideRandomization } from './randomization';
 

@@ -1,7 +1,6 @@
 import { siteDecider } from '../deciders';
 import { evolveSite, initialSiteState } from '../site-state';
-import { acceptedEvent, context, expectViolation } from '../testing/builders';
-import { given } from '../testing/given-when-then';
+import { acceptedEvent, context, expectViolation, given } from '../testing';
 import { decideSiteActivation } from './site-activation';
 
 const activation = (overrides = {}) => ({

@@ -1,4 +1,4 @@
-import { aPatient, acceptedEvent, anEnrolledPatient, context, expectViolation, labResultCommand, violationsOf } from '../testing/builders';
+import { aPatient, acceptedEvent, anEnrolledPatient, context, expectViolation, labResultCommand, violationsOf } from '../testing';
 import { VoidCommand } from './commands';
 import { decideLabResult } from './lab-result';
 import { decideVoid } from './void';

@@ -8,7 +8,7 @@ import {
   expectViolation,
   infusionCommand,
   withdrawalCommand,
-} from '../testing/builders';
+} from '../testing';
 import { decideEnrolment } from './enrolment';
 import { decideInfusion } from './infusion';
 import { decideVoid } from './void';

@@ -3,9 +3,18 @@ import { decideInfusion } from '../decide/infusion';
 import { decideLabResult } from '../decide/lab-result';
 import { decideNeurography } from '../decide/neurography';
 import { decideVoid } from '../decide/void';
-import { acceptedEvent, expectViolation, infusionCommand, labResultCommand, neurographyCommand, violationsOf } from '../testing/builders';
+import {
+  acceptedEvent,
+  expectViolation,
+  infusionCommand,
+  labResultCommand,
+  neurographyCommand,
+  violationsOf,
+  aMonitoredPatient,
+  at,
+  MonitoredPatient,
+} from '../testing';
 import { decideAnswerQuery, decideCancelQuery, decideCloseQuery, decideRaiseQuery, decideReopenQuery } from './decide-query';
-import { aMonitoredPatient, at, MonitoredPatient } from './testing/builders';
 
 const MONITOR_TIME = at('2024-06-03T08:30:00Z');
 

@@ -2,10 +2,9 @@ import { decideCorrection } from '../decide/correction';
 import { decideInfusion } from '../decide/infusion';
 import { decideLabResult } from '../decide/lab-result';
 import { decideVoid } from '../decide/void';
-import { acceptedEvent, expectViolation, infusionCommand, labResultCommand, violationsOf } from '../testing/builders';
+import { acceptedEvent, expectViolation, infusionCommand, labResultCommand, violationsOf, aMonitoredPatient, at } from '../testing';
 import { decideRaiseQuery } from './decide-query';
 import { decideSourceDataVerification } from './decide-verification';
-import { aMonitoredPatient, at } from './testing/builders';
 
 const MONITOR_TIME = at('2024-06-03T08:30:00Z');
 

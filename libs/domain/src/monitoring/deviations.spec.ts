@@ -2,11 +2,20 @@ import { decideCorrection } from '../decide/correction';
 import { decideInfusion } from '../decide/infusion';
 import { decideNeurography } from '../decide/neurography';
 import { decideVoid } from '../decide/void';
-import { aRandomizedPatient, infusionCommand, neurographyCommand } from '../testing/builders';
+import {
+  aRandomizedPatient,
+  infusionCommand,
+  neurographyCommand,
+  recordedAssessment,
+  recordedInfusion,
+  recordedLab,
+  recordedNeurography,
+  cycleInfusions,
+  scheduleDates,
+} from '../testing';
 import { protocolDeviationsOf, visitWindowDeviations } from './deviations';
 import { RecordedEvent } from './forms';
 import { scheduleFor } from './schedule';
-import { recordedAssessment, recordedInfusion, recordedLab, recordedNeurography } from './testing/builders';
 import { ANTI_MAG_RITUXIMAB_VISIT_SCHEDULE as SCHEDULE } from './visit-schedule';
 import { recordedEventsOf, visitStatus } from './visit-status';
 
@@ -74,19 +83,7 @@ describe('protocolDeviationsOf', () => {
 });
 
 describe('visitWindowDeviations', () => {
-  const expected = scheduleFor(
-    {
-      consentDate: '2024-01-10',
-      screenFailed: false,
-      randomizationDate: '2024-01-20',
-      withdrawalDate: null,
-      infusions: [
-        { cycle: 1, infusionInCycle: 1, date: '2024-02-01' },
-        { cycle: 1, infusionInCycle: 2, date: '2024-02-12' },
-      ],
-    },
-    SCHEDULE,
-  );
+  const expected = scheduleFor(scheduleDates({ infusions: cycleInfusions(1, '2024-02-01', '2024-02-12') }), SCHEDULE);
 
   it('reports one deviation per visit with forms outside its window, naming them', () => {
     // month 3: 2024-05-02 [04-18, 05-16]

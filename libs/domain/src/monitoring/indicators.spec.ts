@@ -3,11 +3,10 @@ import { decideInfusion } from '../decide/infusion';
 import { decideLabResult } from '../decide/lab-result';
 import { decideVoid } from '../decide/void';
 import { ANTI_MAG_RITUXIMAB_PROTOCOL } from '../protocol';
-import { infusionCommand, labResultCommand } from '../testing/builders';
+import { infusionCommand, labResultCommand, aMonitoredPatient, at } from '../testing';
 import { decideAnswerQuery, decideCancelQuery, decideCloseQuery, decideRaiseQuery, decideReopenQuery } from './decide-query';
 import { decideSourceDataVerification } from './decide-verification';
 import { dataEntryLatency, latencySummary, queryAge, queryStatusAt, sdvCountsOf, sdvShare } from './indicators';
-import { aMonitoredPatient, at } from './testing/builders';
 
 describe('dataEntryLatency', () => {
   it('counts whole calendar days from a date-only clinical date to the UTC date of recording', () => {

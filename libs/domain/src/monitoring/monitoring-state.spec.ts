@@ -1,15 +1,13 @@
 import { patientDecider } from '../deciders';
-import { given } from '../testing/given-when-then';
+import { given, infusionCommand, labResultCommand, aMonitoredPatient, at } from '../testing';
 import { decideCorrection } from '../decide/correction';
 import { decideInfusion } from '../decide/infusion';
 import { decideLabResult } from '../decide/lab-result';
 import { patientStateFrom } from '../patient-state';
-import { infusionCommand, labResultCommand } from '../testing/builders';
 import { UnknownSchemaVersionError } from '../upcasting';
 import { decideAnswerQuery, decideCancelQuery, decideCloseQuery, decideRaiseQuery, decideReopenQuery } from './decide-query';
 import { decideSourceDataVerification } from './decide-verification';
 import { evolveMonitoring, initialMonitoredPatientState, isVerified, monitoredPatientStateFrom } from './monitoring-state';
-import { aMonitoredPatient, at } from './testing/builders';
 
 const correctInfusion = (patient: ReturnType<typeof aMonitoredPatient>, infusionId: string, administeredDoseMg: number) =>
   patient.clinical.record(decideCorrection, {

@@ -2,20 +2,9 @@ import { decideCorrection } from '../decide/correction';
 import { decideInfusion } from '../decide/infusion';
 import { decideVoid } from '../decide/void';
 import { decideEnrolment } from '../decide/enrolment';
-import { aPatient, aRandomizedPatient, enrolmentCommand, infusionCommand } from '../testing/builders';
-import { ExpectedVisit, PatientScheduleDates, scheduleDatesOf, scheduleFor } from './schedule';
+import { aPatient, aRandomizedPatient, cycleInfusions, enrolmentCommand, infusionCommand, scheduleDates } from '../testing';
+import { ExpectedVisit, scheduleDatesOf, scheduleFor } from './schedule';
 import { ANTI_MAG_RITUXIMAB_VISIT_SCHEDULE as SCHEDULE } from './visit-schedule';
-
-const dates = (overrides: Partial<PatientScheduleDates> = {}): PatientScheduleDates => ({
-  consentDate: '2024-01-10',
-  screenFailed: false,
-  randomizationDate: '2024-01-20',
-  withdrawalDate: null,
-  infusions: [],
-  ...overrides,
-});
-
-const cycle = (number: number, ...days: string[]) => days.map((date, index) => ({ cycle: number, infusionInCycle: index + 1, date }));
 
 /** visitId: target [window start, window end] (provisional) */
 const summary = (visits: ExpectedVisit[]): string[] =>
@@ -23,11 +12,11 @@ const summary = (visits: ExpectedVisit[]): string[] =>
 
 describe('scheduleFor', () => {
   it('expects nothing before consent', () => {
-    expect(scheduleFor(dates({ consentDate: null, randomizationDate: null }), SCHEDULE)).toEqual([]);
+    expect(scheduleFor(scheduleDates({ consentDate: null, randomizationDate: null }), SCHEDULE)).toEqual([]);
   });
 
   it('expects the screening visit from consent up to 28 days later', () => {
-    expect(scheduleFor(dates({ randomizationDate: null }), SCHEDULE)).toEqual([
+    expect(scheduleFor(scheduleDates({ randomizationDate: null }), SCHEDULE)).toEqual([
       {
         visitId: 'screening',
         label: 'Screening',
@@ -42,13 +31,13 @@ describe('scheduleFor', () => {
   });
 
   it('keeps only the screening visit of a screen failure', () => {
-    expect(summary(scheduleFor(dates({ screenFailed: true, randomizationDate: null }), SCHEDULE))).toEqual([
+    expect(summary(scheduleFor(scheduleDates({ screenFailed: true, randomizationDate: null }), SCHEDULE))).toEqual([
       'screening: 2024-01-10 [2024-01-10, 2024-02-07]',
     ]);
   });
 
   it('plans cycle 1 a week after randomization and counts the visits from that planned date until it is given', () => {
-    expect(summary(scheduleFor(dates(), SCHEDULE))).toEqual([
+    expect(summary(scheduleFor(scheduleDates(), SCHEDULE))).toEqual([
       'screening: 2024-01-10 [2024-01-10, 2024-02-07]',
       'baseline: 2024-01-27 [2024-01-13, 2024-01-27] provisional',
       'cycle-1-infusion-1: 2024-01-27 [2024-01-20, 2024-02-03]',
@@ -63,7 +52,7 @@ describe('scheduleFor', () => {
   });
 
   it('counts from the recorded first infusion once given (2024 is a leap year)', () => {
-    const visits = scheduleFor(dates({ infusions: cycle(1, '2024-02-01') }), SCHEDULE);
+    const visits = scheduleFor(scheduleDates({ infusions: cycleInfusions(1, '2024-02-01') }), SCHEDULE);
     expect(summary(visits)).toEqual([
       'screening: 2024-01-10 [2024-01-10, 2024-02-07]',
       'cycle-1-infusion-1: 2024-01-27 [2024-01-20, 2024-02-03]',
@@ -91,13 +80,15 @@ describe('scheduleFor', () => {
   });
 
   it('puts baseline before an infusion due the same day', () => {
-    const visits = scheduleFor(dates({ randomizationDate: '2024-01-25', infusions: cycle(1, '2024-02-01') }), SCHEDULE);
+    const visits = scheduleFor(scheduleDates({ randomizationDate: '2024-01-25', infusions: cycleInfusions(1, '2024-02-01') }), SCHEDULE);
     expect(visits.slice(1, 3).map((visit) => visit.visitId)).toEqual(['baseline', 'cycle-1-infusion-1']);
   });
 
   it('adds every infusion of a later cycle once it has started, counted from its own day 1', () => {
     const visits = scheduleFor(
-      dates({ infusions: [...cycle(1, '2024-02-01', '2024-02-08', '2024-02-15', '2024-02-22'), ...cycle(2, '2024-09-02')] }),
+      scheduleDates({
+        infusions: [...cycleInfusions(1, '2024-02-01', '2024-02-08', '2024-02-15', '2024-02-22'), ...cycleInfusions(2, '2024-09-02')],
+      }),
       SCHEDULE,
     );
     expect(summary(visits.filter((visit) => visit.cycle === 2))).toEqual([
@@ -110,7 +101,7 @@ describe('scheduleFor', () => {
 
   it('finds a cycle day 1 from a later infusion of the cycle when the first was voided', () => {
     const visits = scheduleFor(
-      dates({ infusions: [{ cycle: 2, infusionInCycle: 2, date: '2024-09-10' }, ...cycle(1, '2024-02-01')] }),
+      scheduleDates({ infusions: [{ cycle: 2, infusionInCycle: 2, date: '2024-09-10' }, ...cycleInfusions(1, '2024-02-01')] }),
       SCHEDULE,
     );
     expect(visits.find((visit) => visit.visitId === 'cycle-2-infusion-1')?.targetDate).toBe('2024-09-03');
@@ -118,7 +109,7 @@ describe('scheduleFor', () => {
   });
 
   it('drops the visits whose window had not opened when the patient withdrew', () => {
-    const visits = scheduleFor(dates({ infusions: cycle(1, '2024-02-01'), withdrawalDate: '2024-04-18' }), SCHEDULE);
+    const visits = scheduleFor(scheduleDates({ infusions: cycleInfusions(1, '2024-02-01'), withdrawalDate: '2024-04-18' }), SCHEDULE);
     expect(visits.map((visit) => visit.visitId)).toEqual([
       'screening',
       'cycle-1-infusion-1',
@@ -129,7 +120,9 @@ describe('scheduleFor', () => {
       'month-3',
     ]);
     expect(
-      scheduleFor(dates({ infusions: cycle(1, '2024-02-01'), withdrawalDate: '2024-04-17' }), SCHEDULE).map((v) => v.visitId),
+      scheduleFor(scheduleDates({ infusions: cycleInfusions(1, '2024-02-01'), withdrawalDate: '2024-04-17' }), SCHEDULE).map(
+        (v) => v.visitId,
+      ),
     ).not.toContain('month-3');
   });
 });
@@ -144,16 +137,7 @@ describe('scheduleDatesOf', () => {
 
   it('takes consent, randomization and the infusions that count, as calendar dates', () => {
     const { patient } = treatedPatient();
-    expect(scheduleDatesOf(patient.state)).toEqual({
-      consentDate: '2024-01-10',
-      screenFailed: false,
-      randomizationDate: '2024-01-20',
-      withdrawalDate: null,
-      infusions: [
-        { cycle: 1, infusionInCycle: 1, date: '2024-02-01' },
-        { cycle: 1, infusionInCycle: 2, date: '2024-02-08' },
-      ],
-    });
+    expect(scheduleDatesOf(patient.state)).toEqual(scheduleDates({ infusions: cycleInfusions(1, '2024-02-01', '2024-02-08') }));
   });
 
   it('uses corrected infusion dates and leaves voided infusions out', () => {

@@ -4,9 +4,19 @@ import { decideInfusion } from '../decide/infusion';
 import { decideLabResult } from '../decide/lab-result';
 import { decideVoid } from '../decide/void';
 import { Deviation } from '../events/deviation';
-import { aRandomizedPatient, clinicalAssessmentCommand, infusionCommand, labResultCommand } from '../testing/builders';
+import {
+  aRandomizedPatient,
+  clinicalAssessmentCommand,
+  infusionCommand,
+  labResultCommand,
+  recordedAssessment,
+  recordedInfusion,
+  recordedLab,
+  recordedNeurography,
+  cycleInfusions,
+  scheduleDates,
+} from '../testing';
 import { RecordedEvent } from './forms';
-import { recordedAssessment, recordedInfusion, recordedLab, recordedNeurography } from './testing/builders';
 import { scheduleFor } from './schedule';
 import { ANTI_MAG_RITUXIMAB_VISIT_SCHEDULE as SCHEDULE } from './visit-schedule';
 import { patientVisitStatus, recordedEventsOf, VisitStatusReport, visitStatus } from './visit-status';
@@ -17,20 +27,7 @@ const assessment = recordedAssessment;
 const infusion = recordedInfusion;
 
 /** Consent 2024-01-10, randomization 2024-01-20, first infusion 2024-02-01: month 3 is 2024-05-02 [04-18, 05-16]. */
-const EXPECTED = scheduleFor(
-  {
-    consentDate: '2024-01-10',
-    screenFailed: false,
-    randomizationDate: '2024-01-20',
-    withdrawalDate: null,
-    infusions: [
-      { cycle: 1, infusionInCycle: 1, date: '2024-02-01' },
-      { cycle: 1, infusionInCycle: 2, date: '2024-02-08' },
-      { cycle: 1, infusionInCycle: 3, date: '2024-02-18' },
-    ],
-  },
-  SCHEDULE,
-);
+const EXPECTED = scheduleFor(scheduleDates({ infusions: cycleInfusions(1, '2024-02-01', '2024-02-08', '2024-02-18') }), SCHEDULE);
 
 const LATE_INFUSION: Deviation = { code: 'infusion-out-of-window', detail: 'infusion 3 of cycle 1 given on day 18, due on day 15 ±2' };
 

@@ -3,7 +3,7 @@ import { decideCorrection } from '../decide/correction';
 import { decideLabResult } from '../decide/lab-result';
 import { decideVoid } from '../decide/void';
 import { monitoredPatientStateFrom } from '../monitoring/monitoring-state';
-import { aPatient, anEnrolledPatient, context, labResultCommand, PatientFixture, violationsOf } from '../testing/builders';
+import { aPatient, anEnrolledPatient, context, labResultCommand, PatientFixture, violationsOf } from '../testing';
 import { decideSignature, SignCommand } from './decide-signature';
 import { RecordSigned, SignatureScope } from './events';
 import { SignatureRecord, signaturesInOrder } from './signature-status';

@@ -16,6 +16,7 @@ import { decideWithdrawal } from '../decide/withdrawal';
 import { CommittedEvent, evolvePatient, initialPatientState, PatientState } from '../patient-state';
 import { ANTI_MAG_RITUXIMAB_PROTOCOL, DecisionContext } from '../protocol';
 import { Decision, RuleViolation } from '../rule-violation';
+import { aLabResult, anAdverseEvent, anAssessment, anEnrolment, aNeurography } from './payloads';
 
 export const NOW = new Date('2024-06-01T12:00:00Z');
 
@@ -25,24 +26,11 @@ export const context = (overrides: Partial<DecisionContext> = {}): DecisionConte
   ...overrides,
 });
 
-export const enrolmentCommand = (overrides: Partial<EnrolmentCommand> = {}): EnrolmentCommand => ({
-  occurredAt: '2024-01-15',
-  siteId: 'ZH01',
-  screeningNumber: '007',
-  consentDate: '2024-01-10',
-  eligibility: {
-    met: true,
-    criteria: [
-      { code: 'ANTI_MAG_ABOVE_1000_BTU', met: true },
-      { code: 'SENSORY_SUM_AT_LEAST_4', met: true },
-    ],
-  },
-  heightCm: 175,
-  weightKg: 80,
-  sex: 'female',
-  birthYear: 1956,
-  ...overrides,
-});
+/** The command a site sends for `anEnrolment()`: the same fields, and when it happened. */
+export const enrolmentCommand = (overrides: Partial<EnrolmentCommand> = {}): EnrolmentCommand => {
+  const { patientId: _derived, ...fields } = anEnrolment();
+  return { occurredAt: '2024-01-15', ...fields, ...overrides };
+};
 
 export const randomizationCommand = (overrides: Partial<RandomizationCommand> = {}): RandomizationCommand => ({
   occurredAt: '2024-01-20',
@@ -60,38 +48,25 @@ export const infusionCommand = (overrides: Partial<InfusionCommand> = {}): Infus
 
 export const labResultCommand = (overrides: Partial<LabResultCommand> = {}): LabResultCommand => ({
   occurredAt: '2024-02-01',
-  analyte: 'IGM',
-  value: 12.5,
-  unit: 'g/L',
-  qualifier: '=',
+  ...aLabResult(),
   ...overrides,
 });
 
-export const neurographyCommand = (overrides: Partial<NeurographyCommand> = {}): NeurographyCommand => ({
-  occurredAt: '2024-02-01',
-  limbTemperatureC: 33,
-  nerves: [
-    { nerve: 'ulnar', side: 'left', motorConductionVelocityMs: 32, distalMotorLatencyMs: 7.5, cmapAmplitudeMv: 6.1, distalDistanceMm: 70 },
-    { nerve: 'sural', side: 'right', snapAmplitudeUv: 0 },
-  ],
-  ...overrides,
-});
+/** A study as sent: the deviations are the domain's to flag. */
+export const neurographyCommand = (overrides: Partial<NeurographyCommand> = {}): NeurographyCommand => {
+  const { deviations: _derived, ...fields } = aNeurography();
+  return { occurredAt: '2024-02-01', ...fields, ...overrides };
+};
 
 export const clinicalAssessmentCommand = (overrides: Partial<ClinicalAssessmentCommand> = {}): ClinicalAssessmentCommand => ({
   occurredAt: '2024-02-01',
-  assessorId: 'assessor-3',
-  incatArms: 1,
-  incatLegs: 2,
-  sensorySumScore: 9,
+  ...anAssessment(),
   ...overrides,
 });
 
 export const adverseEventCommand = (overrides: Partial<AdverseEventCommand> = {}): AdverseEventCommand => ({
   occurredAt: '2024-02-02',
-  term: 'Infusion-related reaction',
-  serious: false,
-  grade: 2,
-  relatedness: 'probable',
+  ...anAdverseEvent(),
   ...overrides,
 });
 

@@ -1,6 +1,6 @@
 import { EventDraft } from '../envelope';
 import { Decision } from '../rule-violation';
-import { aPatient, acceptedEvent, anEnrolledPatient, aRandomizedPatient, context, expectViolation, NOW } from '../testing/builders';
+import { aPatient, acceptedEvent, anEnrolledPatient, aRandomizedPatient, context, expectViolation, NOW } from '../testing';
 import { decideCodeBreak } from './decide-code-break';
 import { decideDatabaseFreeze, decideDatabaseLock, decideUnblinding } from './decide-trial';
 import { upcastStoredEvent } from '../stored-event-upcaster';

@@ -2,7 +2,6 @@ import type { EventEnvelope } from '@trialstream/domain';
 import { InMemoryReadModel } from '../testing/in-memory-read-model';
 import {
   enrolment,
-  envelopesOf,
   infusion,
   interleaved,
   labResult,
@@ -11,9 +10,10 @@ import {
   screenFailure,
   seededRandom,
   siteActivation,
-  siteStreamId,
   withdrawal,
 } from '../testing/patient-stories';
+import { envelopesOf } from '@trialstream/domain/testing';
+import { siteStreamId } from '@trialstream/domain';
 import { REGISTRY_PATIENTS, REGISTRY_PROJECTION, REGISTRY_SITES } from './registry.projection';
 
 async function registryOf(...batches: EventEnvelope[][]): Promise<InMemoryReadModel> {

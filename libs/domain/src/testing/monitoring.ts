@@ -1,13 +1,14 @@
 /** Builders for the monitoring unit tests: a patient's stream grown by deciding real commands. */
-import { CANONICAL_LAB_UNITS } from '../../calculators';
-import { EventDraft } from '../../envelope';
-import { Deviation } from '../../events/deviation';
-import { LabAnalyte } from '../../events/lab';
-import { DecisionContext } from '../../protocol';
-import { Decision } from '../../rule-violation';
-import { aRandomizedPatient, context, PatientFixture } from '../../testing/builders';
-import { RecordedEvent } from '../forms';
-import { MonitoredPatientState, monitoredPatientStateFrom } from '../monitoring-state';
+import { CANONICAL_LAB_UNITS } from '../calculators';
+import { EventDraft } from '../envelope';
+import { Deviation } from '../events/deviation';
+import { LabAnalyte } from '../events/lab';
+import { DecisionContext } from '../protocol';
+import { Decision } from '../rule-violation';
+import { aRandomizedPatient, context, PatientFixture } from './builders';
+import { RecordedEvent } from '../monitoring/forms';
+import { MonitoredPatientState, monitoredPatientStateFrom } from '../monitoring/monitoring-state';
+import { PatientScheduleDates } from '../monitoring/schedule';
 
 /** A monitor's or a site's action decided at this server time. */
 export const at = (now: string): DecisionContext => context({ now: new Date(now) });
@@ -73,3 +74,17 @@ export const recordedInfusion = (
   occurredAt,
   data: { cycle, infusionInCycle, deviations },
 });
+
+/** A randomized patient's dates for the schedule: consent 2024-01-10, randomization 2024-01-20, no infusion yet. */
+export const scheduleDates = (overrides: Partial<PatientScheduleDates> = {}): PatientScheduleDates => ({
+  consentDate: '2024-01-10',
+  screenFailed: false,
+  randomizationDate: '2024-01-20',
+  withdrawalDate: null,
+  infusions: [],
+  ...overrides,
+});
+
+/** The infusions of one cycle, on these days, numbered in order. */
+export const cycleInfusions = (cycle: number, ...days: string[]): PatientScheduleDates['infusions'] =>
+  days.map((date, index) => ({ cycle, infusionInCycle: index + 1, date }));

@@ -1,6 +1,6 @@
 /** Small builders for the analysis unit tests. */
-import { GlobalStatus } from '../../events/clinical';
-import { Observation, PatientSeries, StatusAssessment } from '../observations';
+import { GlobalStatus } from '../events/clinical';
+import { Observation, PatientSeries, StatusAssessment } from '../analysis/observations';
 
 export const observation = (date: string, value: number, overrides: Partial<Observation> = {}): Observation => ({
   date,
