@@ -86,6 +86,20 @@ module.exports = {
       to: { dependencyTypes: ['local'], dependencyTypesNot: ['aliased'], path: '^libs/' },
     },
     {
+      name: 'test-builders-stay-in-tests',
+      comment: "A library's test builders (its testing folder or testing.ts) serve specs, test suites and benches, never the product.",
+      severity: 'error',
+      from: { path: '^(apps|libs)/', pathNot: ['\\.spec\\.tsx?$', '/testing(/|\\.ts$)'] },
+      to: { path: '^(apps|libs)/.*/testing(/|\\.ts$)' },
+    },
+    {
+      name: 'web-app-reaches-only-the-domain',
+      comment: 'The browser app is a client of the public API: of the libraries it uses only the pure domain (shared validation rules).',
+      severity: 'error',
+      from: { path: '^apps/web/' },
+      to: { path: '^libs/(?!domain/)' },
+    },
+    {
       name: 'not-to-unresolvable',
       severity: 'error',
       from: {},

@@ -11,7 +11,11 @@ function treeOf(files: Record<string, string>): string {
   const dir = mkdtempSync(join(tmpdir(), 'trialstream-deps-'));
   copyFileSync(join(ROOT, '.dependency-cruiser.cjs'), join(dir, '.dependency-cruiser.cjs'));
   symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
-  const paths = { '@trialstream/domain': ['libs/domain/src'], '@trialstream/event-store': ['libs/event-store/src'] };
+  const paths = {
+    '@trialstream/domain': ['libs/domain/src'],
+    '@trialstream/domain/*': ['libs/domain/src/*'],
+    '@trialstream/event-store': ['libs/event-store/src'],
+  };
   writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { baseUrl: '.', paths } }));
   for (const [path, text] of Object.entries(files)) {
     mkdirSync(dirname(join(dir, path)), { recursive: true });
@@ -105,5 +109,24 @@ describe('the dependency rules (npm run lint:deps)', () => {
         'libs-do-not-import-apps: libs/event-store/src/upward.ts -> apps/analysis/src/analysis.module.ts',
       ]),
     );
+  });
+
+  it('refuse product code importing a test builder, and the web app importing a library other than the domain', async () => {
+    const violations = await violationsIn({
+      ...LIBS,
+      'libs/domain/src/testing/builders.ts': 'export const aPatient = 1;\n',
+      'libs/domain/src/decide.spec.ts': "import { aPatient } from './testing/builders';\nexport const p = aPatient;\n",
+      'apps/analysis/src/read.ts': "import { aPatient } from '@trialstream/domain/testing/builders';\nexport const p = aPatient;\n",
+      'apps/web/src/api.ts': [
+        "import { STORE } from '@trialstream/event-store';",
+        "import { DOMAIN } from '@trialstream/domain';",
+        'export const all = [STORE, DOMAIN];',
+        '',
+      ].join('\n'),
+    });
+    expect(violations).toEqual([
+      'test-builders-stay-in-tests: apps/analysis/src/read.ts -> libs/domain/src/testing/builders.ts',
+      'web-app-reaches-only-the-domain: apps/web/src/api.ts -> libs/event-store/src/index.ts',
+    ]);
   });
 });

@@ -37,7 +37,6 @@ export { countStoreEvents, type ReplayOptions, type ReplayProgress } from './rep
 export { readDeadLetters, type DeadLetter } from './bookkeeping';
 export { HandlerError, MissingStreamVersionsError } from './errors';
 export { consoleLogger, type ProjectionLogger } from './logger';
-export { InMemoryReadModel } from './testing/in-memory-read-model';
 export * from './registry';
 export { startProjection, type RunningProjection, type StartProjectionOptions } from './start-projection';
 export { ProjectionFeeds, PROJECTIONS_OPTIONS, type ProjectionsModuleOptions } from './nest/projections.module';
