@@ -1,17 +1,6 @@
-import { execFile } from 'node:child_process';
-import { resolve } from 'node:path';
-import { promisify } from 'node:util';
 import { UserDirectory } from '@trialstream/auth';
+import { CliResult, runCli } from '../support/cli';
 import { AuthTestDatabase, openAuthTestDatabase } from './auth-test-database';
-
-const run = promisify(execFile);
-const repoRoot = resolve(__dirname, '../..');
-
-interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
 
 describe('admin CLI', () => {
   let db: AuthTestDatabase;
@@ -21,17 +10,8 @@ describe('admin CLI', () => {
   });
   afterAll(() => db?.close());
 
-  async function admin(...args: string[]): Promise<CliResult> {
-    const command = ['ts-node', '--transpile-only', '-r', 'tsconfig-paths/register', 'apps/admin/src/cli.ts', ...args];
-    try {
-      const { stdout, stderr } = await run('npx', command, { cwd: repoRoot, env: { ...process.env, DATABASE_URL: db.database.url } });
-      return { code: 0, stdout, stderr };
-    } catch (error) {
-      const failed = error as { code?: number; stdout?: string; stderr?: string };
-      if (typeof failed.code !== 'number') throw error;
-      return { code: failed.code, stdout: failed.stdout ?? '', stderr: failed.stderr ?? '' };
-    }
-  }
+  const admin = (...args: string[]): Promise<CliResult> =>
+    runCli('apps/admin/src/cli.ts', args, { ...process.env, DATABASE_URL: db.database.url });
 
   const printed = (stdout: string, label: string): string => new RegExp(`^\\s*${label}:\\s*(\\S.*)$`, 'm').exec(stdout)?.[1] ?? '';
 
