@@ -1,39 +1,13 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
+import { join } from 'node:path';
 import { ProjectionRunner, REGISTRY_PROJECTION, StoreFeed } from '@trialstream/projections';
+import { CliResult, runCli } from '../support/cli';
 import { openProjectionHarness, readAllOf, registrySnapshot, type ProjectionHarness } from './projection-harness';
 import { recordTrial, type RecordedTrial } from './trial-builder';
 
-const run = promisify(execFile);
-const repoRoot = resolve(__dirname, '../..');
-
-interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function cli(script: 'rebuild' | 'verify', args: string[], env: NodeJS.ProcessEnv): Promise<CliResult> {
-  const command = [
-    require.resolve('ts-node/dist/bin.js'),
-    '--transpile-only',
-    '-r',
-    'tsconfig-paths/register',
-    `apps/projections-cli/src/${script}.ts`,
-    ...args,
-  ];
-  try {
-    const { stdout, stderr } = await run(process.execPath, command, { cwd: repoRoot, env });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code?: number; stdout?: string; stderr?: string };
-    if (typeof failed.code !== 'number') throw error;
-    return { code: failed.code, stdout: failed.stdout ?? '', stderr: failed.stderr ?? '' };
-  }
-}
+const cli = (script: 'rebuild' | 'verify', args: string[], env: NodeJS.ProcessEnv): Promise<CliResult> =>
+  runCli(`apps/projections-cli/src/${script}.ts`, args, env);
 
 describe('the rebuild and verify-projections commands', () => {
   let harness: ProjectionHarness;
