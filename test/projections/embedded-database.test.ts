@@ -4,17 +4,9 @@ import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
 import { openDatabase, startEmbeddedPostgres, type EmbeddedPostgres } from '@trialstream/database';
 import { EVENT_STORE_MIGRATIONS, PostgresEventStore } from '@trialstream/event-store';
-import {
-  REGISTRY_PROJECTION,
-  defineProjection,
-  projectionMigration,
-  rebuildProjection,
-  startProjection,
-  verifyProjection,
-  type ProjectionHandler,
-} from '@trialstream/projections';
+import { REGISTRY_PROJECTION, projectionMigration, rebuildProjection, startProjection, verifyProjection } from '@trialstream/projections';
 import { infusion } from '@trialstream/projections/testing/patient-stories';
-import { append, eventually, registrySnapshot } from './projection-harness';
+import { append, eventually, registryPoisonedBy, registrySnapshot } from './projection-harness';
 import { recordTrial } from './trial-builder';
 
 const quiet = { warn: () => undefined, error: () => undefined };
@@ -46,17 +38,7 @@ describe('the projection runtime on the embedded database', () => {
     const trial = await recordTrial(store, 4);
     const poisonStream = trial.patients.get(`${trial.sites[0]}-002`)!;
     const [poison] = await append(store, poisonStream, trial.sites[0], [infusion(3)]);
-    const recordInfusion = REGISTRY_PROJECTION.handlers.InfusionGiven as ProjectionHandler;
-    const fragile = defineProjection({
-      ...REGISTRY_PROJECTION,
-      handlers: {
-        ...REGISTRY_PROJECTION.handlers,
-        InfusionGiven: (event, rows) => {
-          if (event.eventId === poison.eventId) throw new Error('unreadable');
-          return recordInfusion(event, rows);
-        },
-      },
-    });
+    const fragile = registryPoisonedBy(poison.eventId, 'unreadable');
 
     const feedOptions = { dataSource, store, logger: quiet, storeFeed: { pageSize: 5, idlePollMs: 20 } };
     const first = await startProjection(fragile, feedOptions);

@@ -1,7 +1,13 @@
 import type { DataSource, MixedList } from 'typeorm';
 import { openDatabase } from '@trialstream/database';
 import { EVENT_STORE_MIGRATIONS, PostgresEventStore } from '@trialstream/event-store';
-import { REGISTRY_PROJECTION, projectionMigration, type Projection } from '@trialstream/projections';
+import {
+  defineProjection,
+  REGISTRY_PROJECTION,
+  projectionMigration,
+  type Projection,
+  type ProjectionHandler,
+} from '@trialstream/projections';
 import { createTestDatabase, type TestDatabase } from '@trialstream/testing';
 import { START_CHECKPOINT, type Checkpoint, type EventDraft, type EventEnvelope, upcastStoredEvent } from '@trialstream/domain';
 import { aCoordinator } from '@trialstream/domain/testing';
@@ -101,4 +107,19 @@ export async function checkpointOf(
     `SELECT transaction_id::text AS transaction_id, global_position::text AS global_position FROM "${schema}"._checkpoint`,
   );
   return row;
+}
+
+/** The registry, except that its infusion handler throws on one event: a poison message for dead-letter tests. */
+export function registryPoisonedBy(poisonEventId: string, message = 'dose field unreadable'): Projection {
+  const recordInfusion = REGISTRY_PROJECTION.handlers.InfusionGiven as ProjectionHandler;
+  return defineProjection({
+    ...REGISTRY_PROJECTION,
+    handlers: {
+      ...REGISTRY_PROJECTION.handlers,
+      InfusionGiven: (event, rows) => {
+        if (event.eventId === poisonEventId) throw new Error(message);
+        return recordInfusion(event, rows);
+      },
+    },
+  });
 }

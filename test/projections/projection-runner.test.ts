@@ -1,10 +1,4 @@
-import {
-  ProjectionRunner,
-  REGISTRY_PROJECTION,
-  createProjectionSchema,
-  defineProjection,
-  type ProjectionHandler,
-} from '@trialstream/projections';
+import { ProjectionRunner, REGISTRY_PROJECTION, createProjectionSchema } from '@trialstream/projections';
 import type { EventEnvelope } from '@trialstream/domain';
 import { infusion, seededRandom, shuffled } from '@trialstream/projections/testing/patient-stories';
 import {
@@ -12,6 +6,7 @@ import {
   checkpointOf,
   openProjectionHarness,
   readAllOf,
+  registryPoisonedBy,
   registrySnapshot,
   tableRows,
   type ProjectionHarness,
@@ -120,17 +115,7 @@ describe('the projection runner on PostgreSQL', () => {
     const poisonStream = 'patient-A01-003';
     const [poison] = await append(harness.store, poisonStream, 'A01', [infusion(3)]);
     const [afterPoison] = await append(harness.store, poisonStream, 'A01', [infusion(4)]);
-    const recordInfusion = REGISTRY_PROJECTION.handlers.InfusionGiven as ProjectionHandler;
-    const fragile = defineProjection({
-      ...REGISTRY_PROJECTION,
-      handlers: {
-        ...REGISTRY_PROJECTION.handlers,
-        InfusionGiven: (event, rows) => {
-          if (event.eventId === poison.eventId) throw new Error('dose field unreadable');
-          return recordInfusion(event, rows);
-        },
-      },
-    });
+    const fragile = registryPoisonedBy(poison.eventId);
     const runner = await freshRegistry(fragile);
     const events = [...trialEvents, poison, afterPoison];
 
