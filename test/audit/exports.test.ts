@@ -1,24 +1,9 @@
 import { csvRecords, csvRows } from '../support/csv';
-import type { AccessRecorded, EntryCorrected, EventEnvelope } from '@trialstream/domain';
+import type { AccessRecorded, EventEnvelope } from '@trialstream/domain';
 import { SDTM_COLUMNS, SDTM_DOMAINS } from '@trialstream/exports';
-import { itemDataRecords, parseOdm, validateAgainstOdmSchema, type ItemDataRecord } from '../exports/odm-reader';
+import { itemDataRecords, parseOdm, validateAgainstOdmSchema, valuesAssertedBy, type ItemDataRecord } from '../exports/odm-reader';
 import type { TestApp } from '../support/app';
 import { allEvents, bearer, recordTrial, startAuditApp, type RecordedTrial } from './audit-trial';
-
-/** Every primitive a payload holds, written as ODM writes it (booleans as the Y/N code list). */
-const collectedValues = (value: unknown): string[] => {
-  if (value === null || value === undefined) return [];
-  if (Array.isArray(value)) return value.flatMap(collectedValues);
-  if (typeof value === 'object') return Object.values(value).flatMap(collectedValues);
-  if (typeof value === 'boolean') return [value ? 'Y' : 'N'];
-  return [String(value)];
-};
-
-/** What an event asserts about its entry: the clinical time and every value of the (corrected) payload. */
-const valuesAssertedBy = (event: EventEnvelope): string[] => {
-  const payload = event.type === 'EntryCorrected' ? (event.data as EntryCorrected).data : event.data;
-  return [event.occurredAt, ...collectedValues(payload)];
-};
 
 describe('CDISC exports for auditors', () => {
   let app: TestApp;

@@ -1,23 +1,17 @@
-import { EntryCorrected, EntryVoided, EventEnvelope } from '@trialstream/domain';
+import { EntryVoided } from '@trialstream/domain';
 import { toOdmXml, UnknownAmendmentTargetError } from '@trialstream/exports';
-import { childElements, elements, ItemDataRecord, itemDataRecords, parseOdm, validateAgainstOdmSchema, xpathString } from './odm-reader';
+import {
+  childElements,
+  elements,
+  ItemDataRecord,
+  itemDataRecords,
+  parseOdm,
+  validateAgainstOdmSchema,
+  valuesAssertedBy,
+  xpathString,
+} from './odm-reader';
 import { aSmallTrial } from './scenario';
 import { exportOptions, TrialLog } from './trial-log';
-
-/** Every primitive a payload holds, written as ODM writes it (booleans as the Y/N code list). */
-const collectedValues = (value: unknown): string[] => {
-  if (value === null || value === undefined) return [];
-  if (Array.isArray(value)) return value.flatMap(collectedValues);
-  if (typeof value === 'object') return Object.values(value).flatMap(collectedValues);
-  if (typeof value === 'boolean') return [value ? 'Y' : 'N'];
-  return [String(value)];
-};
-
-/** What an event asserts about its entry: the clinical time and every value of the (corrected) payload. */
-const valuesAssertedBy = (event: EventEnvelope): string[] => {
-  const payload = event.type === 'EntryCorrected' ? (event.data as EntryCorrected).data : event.data;
-  return [event.occurredAt, ...collectedValues(payload)];
-};
 
 /** Everything the export attributes to one event: item values, their units and the subject they sit under. */
 const valuesAttributedTo = (records: ItemDataRecord[], eventId: string): Set<string> =>

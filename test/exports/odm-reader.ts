@@ -2,6 +2,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import type { EntryCorrected, EventEnvelope } from '@trialstream/domain';
 import { create } from 'xmlbuilder2';
 
 const ODM = 'http://www.cdisc.org/ns/odm/v1.3';
@@ -111,4 +112,19 @@ export const itemDataRecords = (document: OdmElement): ItemDataRecord[] => {
       sourceId: childText(audit, 'SourceID'),
     };
   });
+};
+
+/** Every primitive a payload holds, written as ODM writes it (booleans as the Y/N code list). */
+const collectedValues = (value: unknown): string[] => {
+  if (value === null || value === undefined) return [];
+  if (Array.isArray(value)) return value.flatMap(collectedValues);
+  if (typeof value === 'object') return Object.values(value).flatMap(collectedValues);
+  if (typeof value === 'boolean') return [value ? 'Y' : 'N'];
+  return [String(value)];
+};
+
+/** What an event asserts about its entry: the clinical time and every value of the (corrected) payload. */
+export const valuesAssertedBy = (event: EventEnvelope): string[] => {
+  const payload = event.type === 'EntryCorrected' ? (event.data as EntryCorrected).data : event.data;
+  return [event.occurredAt, ...collectedValues(payload)];
 };
