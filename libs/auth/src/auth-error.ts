@@ -32,6 +32,22 @@ export class AuthError extends HttpException {
     );
   }
 
+  /**
+   * 21 CFR Part 11 §11.200(a)(1): a signature is executed with both of its components, the user name and
+   * the password, by their owner at the time of signing. A caller without a password (an API-key-only
+   * user such as the first administrator's key, or a machine key) has nothing to sign with.
+   */
+  static signerWithoutPassword(): AuthError {
+    return new AuthError(
+      403,
+      'forbidden',
+      '21 CFR Part 11 §11.200: a signed action takes the user name and password of the person who signs, given at the time ' +
+        'of signing; this caller has an API key and no password. Act as a person with a password (an administrator creates ' +
+        'one: POST /users with a username, or npm run admin -- create-user --username ...)',
+      [{ field: 'authorization', rule: 'signed-by-a-person' }],
+    );
+  }
+
   static rejected(violations: { field: string; rule: string; message: string }[]): AuthError {
     return new AuthError(
       422,

@@ -2,7 +2,6 @@ import { Body, Controller, Get, HttpCode, Param, Post, Req, Res } from '@nestjs/
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Accounts, AnyAuthenticatedRole, CurrentPrincipal, RequirePermission, sessionOf, type Principal } from '@trialstream/auth';
-import type { SignatureManifest } from '@trialstream/domain';
 import type { Request, Response } from 'express';
 import { respond } from '@trialstream/write-side';
 import { TrialStatusReader } from '../read/trial-status';
@@ -108,14 +107,9 @@ export class CodeBreakController {
     @Res({ passthrough: true }) res: Response,
   ) {
     const { password, username, ...command } = body;
-    const signature: SignatureManifest | undefined = await this.accounts.signatureFor(
-      principal,
-      { password, username },
-      `patient/${patientId}/code-break`,
-      sessionOf(req),
-    );
+    const sign = () => this.accounts.signatureFor(principal, { password, username }, `patient/${patientId}/code-break`, sessionOf(req));
     const { result, kitNumber, arm }: CodeBreakResult = await this.commands.execute(
-      new BreakCode(principal, patientId, command, signature),
+      new BreakCode(principal, patientId, command, sign),
     );
     return { ...(respond(result, res) as object), kitNumber, arm };
   }
