@@ -151,6 +151,24 @@ export class Accounts {
   }
 
   async login(usernameInput: string, password: string): Promise<OpenedSession> {
+    const row = await this.verifyCredentials(usernameInput, password);
+    const opened = await this.openSession(row);
+    await this.audit.record(row, 'LoginSucceeded', { username: row.username! });
+    return opened;
+  }
+
+  /**
+   * A person acting without a browser session, such as an operator of the admin command (`--as`): the
+   * same checks, lockout and audit events as a login, and no session.
+   */
+  async authenticate(usernameInput: string, password: string): Promise<Principal> {
+    const row = await this.verifyCredentials(usernameInput, password);
+    await this.audit.record(row, 'LoginSucceeded', { username: row.username! });
+    return { userId: row.id, name: row.name, role: row.role, siteIds: row.site_ids, username: row.username! };
+  }
+
+  /** The user name and password of an active person, or the lockout or the one answer for every wrong credential. */
+  private async verifyCredentials(usernameInput: string, password: string): Promise<AccountRow> {
     const username = normalizeUsername(usernameInput);
     const key = usernameKey(username);
     const row = await this.accountByUsername(username);
@@ -168,9 +186,7 @@ export class Accounts {
       throw AuthError.badCredentials();
     }
     await this.dataSource.query(`DELETE FROM auth.login_failures WHERE username_hash = $1`, [key]);
-    const opened = await this.openSession(row!);
-    await this.audit.record(row!, 'LoginSucceeded', { username });
-    return opened;
+    return row!;
   }
 
   /** The session behind a cookie, touched (its idle clock restarts), or null when unknown, revoked or expired. */
