@@ -70,7 +70,7 @@ export class MonitoringController {
   @Get(':siteId/signatures')
   @ApiOkResponse({ description: 'Per patient, the casebook and each visit with data: signed, unsigned or invalidated' })
   async signatures(@CurrentPrincipal() principal: Principal, @Param('siteId') siteId: string, @Query() query: SignatureFilterQuery) {
-    const { asOf, items } = await this.monitoring.signatures(principal, siteId, query.asOf);
+    const { asOf, items } = await this.monitoring.signatures(principal, siteId, query.asOf, query.patientId);
     const wanted = query.status;
     const selected =
       wanted === undefined ? items : items.filter((item) => (wanted === 'awaiting' ? isAwaitingSignature(item) : item.status === wanted));

@@ -19,6 +19,9 @@ export function useApi<T>(load: () => Promise<T>, key: unknown[], options: { liv
   loadRef.current = load;
   const reload = useCallback(() => setGeneration((value) => value + 1), []);
 
+  // The key's values, as one comparable string: React compares dependencies one by one, so a list of
+  // variable length cannot be spread into them.
+  const keyText = JSON.stringify(key);
   useEffect(() => {
     let current = true;
     setState((previous) => ({ ...previous, loading: true }));
@@ -30,7 +33,7 @@ export function useApi<T>(load: () => Promise<T>, key: unknown[], options: { liv
       current = false;
     };
     // The load function changes on every render; `key` says when its result changes.
-  }, [...key, generation]);
+  }, [keyText, generation]);
 
   useEffect(() => {
     if (!options.live) return;
