@@ -10,3 +10,4 @@ export * from './text-rules';
 export * from './outage';
 export * from './metrics';
 export * from './logging';
+export * from './openapi';

@@ -20,3 +20,4 @@ export { RereadSchedule } from './reread-schedule';
 export { appendAtStreamHead } from './append-at-head';
 export * from './checkpoint';
 export { CHECKPOINT_ACTOR, recordCheckpoint, recordedCheckpoints } from './checkpoint-recorder';
+export * from './nest/event-envelope.view';
