@@ -1,5 +1,10 @@
 import { HttpException } from '@nestjs/common';
 
+/** The 403 of a signed route, as its OpenAPI document states it. */
+export const SIGNED_ROUTE_FORBIDDEN =
+  "The caller's role, API key scope or site scope does not allow it, or the caller has no password to sign with " +
+  '(rule `signed-by-a-person`: a signature takes the user name and password of a person, 21 CFR Part 11 §11.200)';
+
 /** What an authentication or account rule refused, in the API's one error shape. */
 export class AuthError extends HttpException {
   constructor(

@@ -2,7 +2,15 @@ import { Body, Controller, Get, HttpCode, Param, Post, Req, Res } from '@nestjs/
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiTags } from '@nestjs/swagger';
 import { ApiEndpoint } from '@trialstream/api-common';
-import { Accounts, AnyAuthenticatedRole, CurrentPrincipal, RequirePermission, sessionOf, type Principal } from '@trialstream/auth';
+import {
+  Accounts,
+  AnyAuthenticatedRole,
+  CurrentPrincipal,
+  RequirePermission,
+  sessionOf,
+  SIGNED_ROUTE_FORBIDDEN,
+  type Principal,
+} from '@trialstream/auth';
 import type { Request, Response } from 'express';
 import { respond, SUBMISSION_HEADERS, SUBMISSION_REFUSALS } from '@trialstream/write-side';
 import { CodeBreakAnswer, TrialProtocolVersions, TrialStateView, TrialStepAnswer } from './trial.views';
@@ -13,6 +21,7 @@ import { CodeBreakDto, TrialStepDto, UnblindingDto } from './trial.dto';
 
 /** A decision signed by re-authentication (21 CFR Part 11) when the decider is a person with a password. */
 const SIGNED_REFUSALS = {
+  403: SIGNED_ROUTE_FORBIDDEN,
   401: 'No credentials, or the password (or the user name, needed for the first signature of a session) is wrong',
   423: 'Too many failed attempts: the user name is locked out for a while',
   ...SUBMISSION_REFUSALS,
@@ -129,9 +138,7 @@ export class CodeBreakController {
   ) {
     const { password, username, ...command } = body;
     const sign = () => this.accounts.signatureFor(principal, { password, username }, `patient/${patientId}/code-break`, sessionOf(req));
-    const { result, kitNumber, arm }: CodeBreakResult = await this.commands.execute(
-      new BreakCode(principal, patientId, command, sign),
-    );
+    const { result, kitNumber, arm }: CodeBreakResult = await this.commands.execute(new BreakCode(principal, patientId, command, sign));
     return { ...(respond(result, res) as object), kitNumber, arm };
   }
 }
