@@ -7,7 +7,7 @@ import { openProjectionHarness, readAllOf, registrySnapshot, type ProjectionHarn
 import { recordTrial, type RecordedTrial } from './trial-builder';
 
 const cli = (script: 'rebuild' | 'verify', args: string[], env: NodeJS.ProcessEnv): Promise<CliResult> =>
-  runCli(`apps/projections-cli/src/${script}.ts`, args, env);
+  runCli(`apps/projections-cli/src/${script}.ts`, args, { env });
 
 describe('the rebuild and verify-projections commands', () => {
   let harness: ProjectionHarness;
