@@ -293,7 +293,7 @@ describe('the OpenAPI document says what the platform does', () => {
 
   it("documents a relay's health the same way, and its answer validates", async () => {
     const relay = await NestFactory.create(RelayHealthOnly, { logger: false, bodyParser: false, abortOnError: false });
-    configureHttpApp(relay, 'trialstream relay (test)');
+    await configureHttpApp(relay, 'trialstream relay (test)');
     await relay.init();
     try {
       const served = (await request(relay.getHttpServer()).get('/docs/openapi.json').expect(200)).body as OpenAPIObject;
