@@ -137,63 +137,81 @@ export interface CheckpointComparison {
  */
 export function compareWithCheckpoint(dataSource: DataSource, checkpoint: LogCheckpoint): Promise<CheckpointComparison> {
   return inReadOnlySnapshot(dataSource, async (runner) => {
-    const pinned = new Map(checkpoint.streams.map((stream) => [stream.streamId, stream]));
-    const differences = new Map<string, CheckpointDifference>();
-    const differ = (difference: CheckpointDifference) => {
-      if (!differences.has(difference.streamId)) differences.set(difference.streamId, difference);
-    };
-    let eventsCompared = 0;
-    const seenVersions = new Map<string, number>();
-    for await (const row of eventsByStream(runner)) {
-      const stream = pinned.get(row.stream_id);
-      const expected = stream?.events[row.stream_version - 1];
-      if (!stream || !expected) {
-        if (BigInt(row.transaction_id) < BigInt(checkpoint.snapshotXmin)) {
-          differ({ streamId: row.stream_id, streamVersion: row.stream_version, kind: 'inserted', globalPosition: row.global_position });
-        }
-        continue;
+    const walk = new CheckpointWalk(checkpoint);
+    for await (const row of eventsByStream(runner)) walk.compare(row);
+    return walk.result();
+  });
+}
+
+/** Compares the stored events, in stream order, with what the checkpoint pinned; keeps each stream's first difference. */
+class CheckpointWalk {
+  private readonly pinned: Map<string, LogCheckpoint['streams'][number]>;
+  private readonly differences = new Map<string, CheckpointDifference>();
+  private readonly seenVersions = new Map<string, number>();
+  private eventsCompared = 0;
+
+  constructor(private readonly checkpoint: LogCheckpoint) {
+    this.pinned = new Map(checkpoint.streams.map((stream) => [stream.streamId, stream]));
+  }
+
+  compare(row: OrderRow): void {
+    const stream = this.pinned.get(row.stream_id);
+    const expected = stream?.events[row.stream_version - 1];
+    if (!stream || !expected) {
+      // an event the checkpoint does not pin, of a transaction that had finished when it was taken: written in since
+      if (BigInt(row.transaction_id) < BigInt(this.checkpoint.snapshotXmin)) {
+        this.differ({ streamId: row.stream_id, streamVersion: row.stream_version, kind: 'inserted', globalPosition: row.global_position });
       }
-      eventsCompared += 1;
-      const expectedVersion = (seenVersions.get(row.stream_id) ?? 0) + 1;
-      if (row.stream_version !== expectedVersion) {
-        differ({
-          streamId: row.stream_id,
-          streamVersion: expectedVersion,
-          kind: 'missing',
-          globalPosition: stream.events[expectedVersion - 1][1],
-        });
-      }
-      seenVersions.set(row.stream_id, row.stream_version);
-      const [hash, globalPosition, transactionId] = expected;
-      const kind: CheckpointDifferenceKind | null =
-        row.hash !== hash
-          ? 'hash'
-          : row.global_position !== globalPosition
-            ? 'position'
-            : row.transaction_id !== transactionId
-              ? 'transaction'
-              : null;
-      if (kind) differ({ streamId: row.stream_id, streamVersion: row.stream_version, kind, globalPosition });
+      return;
     }
-    for (const stream of checkpoint.streams) {
-      const stored = seenVersions.get(stream.streamId) ?? 0;
+    this.eventsCompared += 1;
+    const expectedVersion = (this.seenVersions.get(row.stream_id) ?? 0) + 1;
+    if (row.stream_version !== expectedVersion) {
+      this.differ({
+        streamId: row.stream_id,
+        streamVersion: expectedVersion,
+        kind: 'missing',
+        globalPosition: stream.events[expectedVersion - 1][1],
+      });
+    }
+    this.seenVersions.set(row.stream_id, row.stream_version);
+    const [hash, globalPosition, transactionId] = expected;
+    const kind: CheckpointDifferenceKind | null =
+      row.hash !== hash
+        ? 'hash'
+        : row.global_position !== globalPosition
+          ? 'position'
+          : row.transaction_id !== transactionId
+            ? 'transaction'
+            : null;
+    if (kind) this.differ({ streamId: row.stream_id, streamVersion: row.stream_version, kind, globalPosition });
+  }
+
+  /** Streams that end before the version the checkpoint pinned, then every difference, earliest position first. */
+  result(): CheckpointComparison {
+    for (const stream of this.checkpoint.streams) {
+      const stored = this.seenVersions.get(stream.streamId) ?? 0;
       if (stored < stream.version) {
         const version = stored + 1;
-        differ({ streamId: stream.streamId, streamVersion: version, kind: 'missing', globalPosition: stream.events[version - 1][1] });
+        this.differ({ streamId: stream.streamId, streamVersion: version, kind: 'missing', globalPosition: stream.events[version - 1][1] });
       }
     }
-    const ordered = [...differences.values()].sort((a, b) => {
+    const ordered = [...this.differences.values()].sort((a, b) => {
       const byPosition = BigInt(a.globalPosition) - BigInt(b.globalPosition);
       return byPosition < 0n ? -1 : byPosition > 0n ? 1 : 0;
     });
     return {
       ok: ordered.length === 0,
-      checkpoint: summarizeCheckpoint(checkpoint),
-      streamsCompared: checkpoint.streams.length,
-      eventsCompared,
+      checkpoint: summarizeCheckpoint(this.checkpoint),
+      streamsCompared: this.checkpoint.streams.length,
+      eventsCompared: this.eventsCompared,
       differences: ordered,
     };
-  });
+  }
+
+  private differ(difference: CheckpointDifference): void {
+    if (!this.differences.has(difference.streamId)) this.differences.set(difference.streamId, difference);
+  }
 }
 
 export class MalformedCheckpointError extends Error {
