@@ -1,4 +1,5 @@
 import type { ParseArgsConfig } from 'node:util';
+import type { TrialStreams } from '@trialstream/domain';
 import type { DataSource } from 'typeorm';
 
 export type OptionValues = Record<string, string | boolean | (string | boolean)[] | undefined>;
@@ -6,6 +7,8 @@ export type OptionValues = Record<string, string | boolean | (string | boolean)[
 /** What a command gets to work with: the database (opened and migrated on first use) and an output line writer. */
 export interface AdminContext {
   database(): Promise<DataSource>;
+  /** The names of the deployment's trial streams (recorded on first use of a fresh database, as `npm start` does). */
+  trialStreams(): Promise<TrialStreams>;
   print(line: string): void;
 }
 

@@ -1,5 +1,8 @@
 import { parseArgs } from 'node:util';
 import { runAsProcess, type CliIo } from '@trialstream/cli';
+import { loadConfig } from '@trialstream/config';
+import { deploymentTrialStreams } from '@trialstream/event-store';
+import { configuredTrialId } from '@trialstream/protocol';
 import { AdminContext, CommandFailedError, UsageError } from './admin-command';
 import { openPlatformDatabase, PlatformDatabase } from '../../platform/src/platform-database';
 import { ADMIN_COMMANDS } from './commands';
@@ -32,6 +35,7 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv, io: CliIo):
   let opened: PlatformDatabase | undefined;
   const context: AdminContext = {
     database: async () => (opened ??= await openPlatformDatabase(env, 'trialstream-admin')).dataSource,
+    trialStreams: async () => deploymentTrialStreams(await context.database(), configuredTrialId(loadConfig(env))),
     print: io.out,
   };
   try {

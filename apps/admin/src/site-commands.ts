@@ -18,10 +18,11 @@ export const createSite: AdminCommand = {
   summary: 'activate a trial site (a SiteActivated event in the store)',
   usage: 'create-site --id <S01> --name <name> [--country <CH>] [--date <YYYY-MM-DD>]',
   options: { id: { type: 'string' }, name: { type: 'string' }, country: { type: 'string' }, date: { type: 'string' } },
-  async run(values, { database, print }) {
+  async run(values, { database, trialStreams, print }) {
     const store = new PostgresEventStore(await database(), { upcast: upcastStoredEvent });
     const clock = () => new Date();
-    const handler = new ActivateSiteHandler(createStreamWriter(store, clock, ANTI_MAG_RITUXIMAB_PROTOCOL));
+    const streams = await trialStreams();
+    const handler = new ActivateSiteHandler(createStreamWriter(store, clock, ANTI_MAG_RITUXIMAB_PROTOCOL, streams), streams);
     const body = {
       submissionId: randomUUID(),
       siteId: requiredString(values, 'id'),

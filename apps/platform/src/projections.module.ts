@@ -1,8 +1,8 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { fieldKeyringFor, PLATFORM_CONFIG, PlatformConfig, PROTOCOL } from '@trialstream/config';
-import type { ProtocolDefinition } from '@trialstream/domain';
+import { fieldKeyringFor, PLATFORM_CONFIG, PlatformConfig, PROTOCOL, TRIAL_STREAMS } from '@trialstream/config';
+import type { ProtocolDefinition, TrialStreams } from '@trialstream/domain';
 import { openMaskedFields, sealMaskedFields } from '@trialstream/field-crypto';
-import { startEventConsumer } from '@trialstream/messaging';
+import { startEventConsumer, trialTopic } from '@trialstream/messaging';
 import { Projection, ProjectionFeeds, PROJECTIONS_OPTIONS, ProjectionsModuleOptions } from '@trialstream/projections';
 import { Metrics } from '@trialstream/api-common';
 import { ProjectionObservability } from './projection-observability';
@@ -19,8 +19,13 @@ export class ProjectionsModule {
       providers: [
         {
           provide: PROJECTIONS_OPTIONS,
-          inject: [PLATFORM_CONFIG, PROTOCOL, Metrics],
-          useFactory: (config: PlatformConfig, protocol: ProtocolDefinition, metrics: Metrics): ProjectionsModuleOptions => ({
+          inject: [PLATFORM_CONFIG, PROTOCOL, Metrics, TRIAL_STREAMS],
+          useFactory: (
+            config: PlatformConfig,
+            protocol: ProtocolDefinition,
+            metrics: Metrics,
+            streams: TrialStreams,
+          ): ProjectionsModuleOptions => ({
             projections: [...projections],
             // Only read models of the unblinded side get the key; the others see what a blinded reader sees.
             fieldsFor: (projection) => {
@@ -33,7 +38,7 @@ export class ProjectionsModule {
             kafka: config.kafkaBrokers
               ? {
                   brokers: config.kafkaBrokers,
-                  topic: config.kafkaTopic,
+                  topic: trialTopic(config.kafkaTopic, streams.trialId),
                   partitions: config.kafkaPartitions,
                   sessionTimeoutMs: config.kafkaSessionTimeoutMs,
                   startConsumer: startEventConsumer,

@@ -9,12 +9,12 @@ import {
   Optional,
 } from '@nestjs/common';
 import { Metrics, ReadinessChecks } from '@trialstream/api-common';
-import { fieldKeyringFor, PLATFORM_CONFIG, PROTOCOL, type PlatformConfig } from '@trialstream/config';
-import type { ProtocolDefinition } from '@trialstream/domain';
+import { fieldKeyringFor, PLATFORM_CONFIG, PROTOCOL, TRIAL_STREAMS, type PlatformConfig } from '@trialstream/config';
+import type { ProtocolDefinition, TrialStreams } from '@trialstream/domain';
 import { sealMaskedFields } from '@trialstream/field-crypto';
 import { DATA_SOURCE } from '@trialstream/database';
 import { EVENT_STORE, PostgresEventStore } from '@trialstream/event-store';
-import { KafkaEventPublisher } from '@trialstream/messaging';
+import { KafkaEventPublisher, trialTopic } from '@trialstream/messaging';
 import type { DataSource } from 'typeorm';
 import { Relay, type RelayOptions } from './relay';
 import { relayHealth } from './relay-health.controller';
@@ -109,7 +109,7 @@ export class RelayModule implements OnModuleInit, OnApplicationBootstrap, Before
       providers: [
         {
           provide: RELAY_PUBLISHER,
-          useFactory: (config: PlatformConfig, protocol: ProtocolDefinition) => {
+          useFactory: (config: PlatformConfig, protocol: ProtocolDefinition, streams: TrialStreams) => {
             if (!config.fieldKeyring) {
               new Logger('relay').warn(
                 'FIELD_KEYS is not set: masked values are sealed with a key of this process alone, which no other process can open',
@@ -118,7 +118,7 @@ export class RelayModule implements OnModuleInit, OnApplicationBootstrap, Before
             const keyring = fieldKeyringFor(config);
             return new KafkaEventPublisher({
               brokers: kafkaBrokersOf(config),
-              topic: config.kafkaTopic,
+              topic: trialTopic(config.kafkaTopic, streams.trialId),
               partitions: config.kafkaPartitions,
               clientId: options.clientId ?? 'trialstream-relay',
               logLevel: config.logLevel,
@@ -126,13 +126,13 @@ export class RelayModule implements OnModuleInit, OnApplicationBootstrap, Before
               sealFields: (event) => sealMaskedFields(event, protocol, keyring),
             });
           },
-          inject: [PLATFORM_CONFIG, PROTOCOL],
+          inject: [PLATFORM_CONFIG, PROTOCOL, TRIAL_STREAMS],
         },
         {
           provide: Relay,
-          useFactory: (dataSource: DataSource, config: PlatformConfig, publisher: KafkaEventPublisher) => {
+          useFactory: (dataSource: DataSource, config: PlatformConfig, publisher: KafkaEventPublisher, streams: TrialStreams) => {
             const { electLeader, clientId: _clientId, ...relayOptions } = options;
-            const name = options.name ?? config.kafkaTopic;
+            const name = options.name ?? trialTopic(config.kafkaTopic, streams.trialId);
             return new Relay(
               {
                 // No upcaster: the topic carries events exactly as stored (and as their hashes certify them).
@@ -144,7 +144,7 @@ export class RelayModule implements OnModuleInit, OnApplicationBootstrap, Before
               { ...relayOptions, name },
             );
           },
-          inject: [DATA_SOURCE, PLATFORM_CONFIG, RELAY_PUBLISHER],
+          inject: [DATA_SOURCE, PLATFORM_CONFIG, RELAY_PUBLISHER, TRIAL_STREAMS],
         },
       ],
       exports: [Relay],

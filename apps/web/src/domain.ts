@@ -18,3 +18,4 @@ export { decideWithdrawal } from '@trialstream/domain/decide/withdrawal';
 export { decideCorrection } from '@trialstream/domain/decide/correction';
 export { decideVoid } from '@trialstream/domain/decide/void';
 export type { Summary } from '@trialstream/domain/analysis/summary';
+export { patientIdOfStream } from '@trialstream/domain/streams';

@@ -18,5 +18,6 @@ export {
 export * from './nest/event-store.module';
 export { RereadSchedule } from './reread-schedule';
 export { appendAtStreamHead } from './append-at-head';
+export { deploymentTrialStreams } from './deployment-trial';
 export * from './checkpoint';
 export { CHECKPOINT_ACTOR, recordCheckpoint, recordedCheckpoints } from './checkpoint-recorder';

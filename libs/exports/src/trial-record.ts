@@ -4,7 +4,7 @@ import {
   EventEnvelope,
   EventPayloadByType,
   isAllocationRevealing,
-  PATIENT_STREAM_PREFIX,
+  patientIdOfStream,
   PatientEnrolled,
   PatientScreenFailed,
   SiteActivated,
@@ -90,8 +90,7 @@ export class UnknownAmendmentTargetError extends Error {
   }
 }
 
-const patientIdOf = (event: EventEnvelope): string | null =>
-  event.streamId.startsWith(PATIENT_STREAM_PREFIX) ? event.streamId.slice(PATIENT_STREAM_PREFIX.length) : null;
+const patientIdOf = (event: EventEnvelope): string | null => patientIdOfStream(event.streamId) ?? null;
 
 /**
  * Folds committed events (global order) into entry histories. Events of types that carry no

@@ -16,6 +16,13 @@ export interface TopicState {
 const logger = new Logger('EventTopic');
 
 /**
+ * The topic a trial's events travel on: `<trialId>.<topic>` (`KAFKA_TOPIC`, `trial-events` by default), so
+ * that several trials can later share a cluster. The default trial, whose stream names carry no trial
+ * id (a log from before them), keeps the configured name and with it its consumer groups' offsets.
+ */
+export const trialTopic = (topic: string, trialId: string | null): string => (trialId === null ? topic : `${trialId}.${topic}`);
+
+/**
  * Creates the topic with the configured partition count when it is missing; an existing topic is left as it is,
  * because adding partitions would move keys to other partitions and break one patient's order.
  * The replication factor is the cluster's default.

@@ -51,6 +51,12 @@ const unitRangeProblems = (file: ProtocolFile): ProtocolProblem[] =>
 export const protocolFileProblems = (file: ProtocolFile): ProtocolProblem[] => {
   const problems: ProtocolProblem[] = [];
   const { design } = file;
+  // stream names are `<trial id>.patient-<id>`: a trial id that reads as a stream name would make them ambiguous
+  if (/^(patient|site|access|account)-|^trial$|^audit-checkpoints$/.test(file.trial.id)) {
+    problems.push(
+      problem('trial.id', 'not-a-stream-name', `'${file.trial.id}' reads as a stream name (patient-, site-, access-, account-, trial)`),
+    );
+  }
   const masked = file.blinding.unblindingRiskAnalytes;
   if (design.kind === 'open-label' && masked.length > 0) {
     problems.push(

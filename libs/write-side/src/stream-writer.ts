@@ -2,15 +2,7 @@ import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { ApiError, currentRequestId } from '@trialstream/api-common';
 import type { Principal } from '@trialstream/auth';
-import {
-  parseClinicalTime,
-  protocolInForce,
-  protocolVersionsFrom,
-  stateOf,
-  TRIAL_RULE,
-  TRIAL_STREAM_ID,
-  trialStateFrom,
-} from '@trialstream/domain';
+import { parseClinicalTime, protocolInForce, protocolVersionsFrom, stateOf, TRIAL_RULE, trialStateFrom } from '@trialstream/domain';
 import type {
   Actor,
   Decider,
@@ -20,12 +12,13 @@ import type {
   EventEnvelope,
   ProtocolDefinition,
   RuleViolation,
+  TrialStreams,
 } from '@trialstream/domain';
 import type { PostgresEventStore } from '@trialstream/event-store';
 import { stringify } from 'safe-stable-stringify';
 import { KeyedMutex } from './keyed-mutex';
 import { submissionResponse, SubmissionResponse } from './submission-response';
-import { CLOCK, PROTOCOL } from '@trialstream/config';
+import { CLOCK, PROTOCOL, TRIAL_STREAMS } from '@trialstream/config';
 import { appendAtStreamHead, EVENT_STORE } from '@trialstream/event-store';
 
 /** One decision against one stream: load, fold, authorize, decide, append. */
@@ -143,6 +136,7 @@ export class StreamWriter {
     @Inject(EVENT_STORE) private readonly store: PostgresEventStore,
     @Inject(CLOCK) private readonly clock: () => Date,
     @Inject(PROTOCOL) private readonly protocol: ProtocolDefinition,
+    @Inject(TRIAL_STREAMS) private readonly names: TrialStreams,
   ) {}
 
   private readonly streams = new KeyedMutex();
@@ -159,7 +153,7 @@ export class StreamWriter {
       try {
         return await this.decideAndAppend(decision);
       } finally {
-        if (decision.streamId === TRIAL_STREAM_ID) this.openTrial = null;
+        if (decision.streamId === this.names.trial) this.openTrial = null;
       }
     });
   }
@@ -167,7 +161,7 @@ export class StreamWriter {
   /** Appends at the stream's current version, again on a newer one; false when it kept changing. */
   appendFacts(facts: FactAppend): Promise<boolean> {
     return this.streams.run(facts.streamId, async () => {
-      if (facts.streamId === TRIAL_STREAM_ID) this.openTrial = null;
+      if (facts.streamId === this.names.trial) this.openTrial = null;
       return appendAtStreamHead(this.store, { ...facts, correlationId: currentRequestId() }, MAX_FACT_ATTEMPTS);
     });
   }
@@ -175,7 +169,7 @@ export class StreamWriter {
   private async decideAndAppend<TState>(decision: StreamDecision<TState>): Promise<WriteResult> {
     const scope = `user:${decision.principal.userId}`;
     const hash = requestHash(decision.request, decision.streamId);
-    const onTrialStream = decision.streamId === TRIAL_STREAM_ID;
+    const onTrialStream = decision.streamId === this.names.trial;
     const conditioned = !decision.allowedWhenDatabaseClosed && !onTrialStream;
     // The three reads are independent: one round trip of waiting instead of three.
     const [earlier, firstRead, firstTrialRead] = await Promise.all([
@@ -236,7 +230,7 @@ export class StreamWriter {
   /** The trial stream: the cached copy for a conditioned write, else read now (and cached while open). */
   private async trialEvents(mayUseCache: boolean): Promise<EventEnvelope[]> {
     if (mayUseCache && this.openTrial) return this.openTrial;
-    const events = await this.store.readStream(TRIAL_STREAM_ID);
+    const events = await this.store.readStream(this.names.trial);
     if (trialStateFrom(events).status === 'open') this.openTrial = events;
     return events;
   }
@@ -248,7 +242,7 @@ export class StreamWriter {
         { field: 'trial', rule: TRIAL_RULE.databaseClosed },
       ]);
     }
-    return { streamId: TRIAL_STREAM_ID, version: events.length };
+    return { streamId: this.names.trial, version: events.length };
   }
 
   /**

@@ -5,7 +5,7 @@ import {
   EventEnvelope,
   isAmendableEventType,
   isCatalogued,
-  PATIENT_STREAM_PREFIX,
+  patientIdOfStream as patientOfStream,
 } from '@trialstream/domain';
 
 /**
@@ -39,8 +39,9 @@ export interface AnalysisSource {
 }
 
 export const patientIdOfStream = (streamId: string): string => {
-  if (!streamId.startsWith(PATIENT_STREAM_PREFIX)) throw new Error(`${streamId} is not a patient stream`);
-  return streamId.slice(PATIENT_STREAM_PREFIX.length);
+  const patientId = patientOfStream(streamId);
+  if (patientId === undefined) throw new Error(`${streamId} is not a patient stream`);
+  return patientId;
 };
 
 const dateOf = (occurredAt: string): string => clinicalTimeOf(occurredAt).date;

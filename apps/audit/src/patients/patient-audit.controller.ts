@@ -2,7 +2,8 @@ import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { ApiError } from '@trialstream/api-common';
 import { CurrentPrincipal, RequirePermission, type Principal } from '@trialstream/auth';
-import { patientStreamId } from '@trialstream/domain';
+import { type TrialStreams } from '@trialstream/domain';
+import { TRIAL_STREAMS } from '@trialstream/config';
 import { EVENT_STORE, type PostgresEventStore } from '@trialstream/event-store';
 import { AccessLog } from '@trialstream/write-side';
 import { requestedPointInTime } from '../audit-errors';
@@ -21,6 +22,7 @@ export class PatientAuditController {
   constructor(
     @Inject(EVENT_STORE) private readonly store: PostgresEventStore,
     private readonly access: AccessLog,
+    @Inject(TRIAL_STREAMS) private readonly streams: TrialStreams,
   ) {}
 
   @Get('history')
@@ -30,7 +32,7 @@ export class PatientAuditController {
   })
   @ApiNotFoundResponse({ description: 'No such patient' })
   async history(@CurrentPrincipal() principal: Principal, @Param('patientId') patientId: string): Promise<PatientAuditHistory> {
-    const events = await this.store.readStream(patientStreamId(patientId));
+    const events = await this.store.readStream(this.streams.patient(patientId));
     if (events.length === 0) throw ApiError.notFound(`patient ${patientId}`, 'patientId');
     const history = patientAuditHistory(patientId, events);
     await this.access.record(principal, { action: 'audit-read', resource: `patient/${patientId}`, detail: { view: 'history' } });
@@ -48,7 +50,7 @@ export class PatientAuditController {
     @Query() query: PointInTimeQuery,
   ): Promise<PatientRecordAsOf & { asOf: PointInTime }> {
     const asOf = requestedPointInTime(query);
-    const streamId = patientStreamId(patientId);
+    const streamId = this.streams.patient(patientId);
     if ((await this.store.streamVersion(streamId)) === 0) throw ApiError.notFound(`patient ${patientId}`, 'patientId');
     const record = patientRecordAsOf(patientId, await this.store.readStream(streamId, readBoundOf(asOf)));
     await this.access.record(principal, { action: 'audit-read', resource: `patient/${patientId}`, detail: { view: 'as-of', ...asOf } });

@@ -1,8 +1,10 @@
+import { Inject } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { ApiError } from '@trialstream/api-common';
 import { Action, authorize, Principal } from '@trialstream/auth';
-import { MonitoredPatientState, patientDecider, patientStreamId, stateOf } from '@trialstream/domain';
+import { MonitoredPatientState, patientDecider, stateOf, type TrialStreams } from '@trialstream/domain';
+import { TRIAL_STREAMS } from '@trialstream/config';
 import { StreamWriter, WriteResult } from '@trialstream/write-side';
 import { MONITOR_ACTIONS, MonitorActionKind, monitorCommand } from './monitor-actions';
 
@@ -34,7 +36,10 @@ export function assertMonitorActionAllowed(principal: Principal, patientId: stri
  */
 @CommandHandler(RecordMonitorAction)
 export class RecordMonitorActionHandler implements ICommandHandler<RecordMonitorAction, WriteResult> {
-  constructor(private readonly writer: StreamWriter) {}
+  constructor(
+    private readonly writer: StreamWriter,
+    @Inject(TRIAL_STREAMS) private readonly streams: TrialStreams,
+  ) {}
 
   execute({ principal, patientId, kind, body, queryId }: RecordMonitorAction): Promise<WriteResult> {
     const { submissionId, expectedVersion, ...fields } = body;
@@ -42,7 +47,7 @@ export class RecordMonitorActionHandler implements ICommandHandler<RecordMonitor
     const command = query === undefined ? fields : { ...fields, queryId: query };
     return this.writer.write<MonitoredPatientState>({
       principal,
-      streamId: patientStreamId(patientId),
+      streamId: this.streams.patient(patientId),
       siteOf: (state) => state.patient.siteId,
       submissionId,
       expectedVersion,
