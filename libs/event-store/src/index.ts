@@ -1,5 +1,5 @@
 export * from './contracts';
-export { EVENT_STORE_MIGRATIONS } from './migrations';
+export { EVENT_STORE_MIGRATIONS, NameStreamsByTrial1771000000000 } from './migrations';
 export { PostgresEventStore, appendInTransaction, type EventStoreOptions } from './postgres-event-store';
 export type { GroupCommitOptions, GroupCommitStats } from './group-commit';
 export type { BrokenLink, IntegrityProblem, IntegrityReport } from './integrity';
