@@ -15,6 +15,7 @@ import {
   parseTrialStreamId,
   TrialStreams,
   upcastStoredEvent,
+  type Actor,
   type EventDraft,
 } from '@trialstream/domain';
 import { deploymentTrialStreams, NameStreamsByTrial1771000000000, PostgresEventStore } from '@trialstream/event-store';
@@ -146,8 +147,8 @@ async function writeLog(store: PostgresEventStore, streams: TrialStreams): Promi
     '2024-01-01T09:00:00Z',
   );
   if (!activation.ok) throw new Error('activation refused');
-  const administrator = { userId: 'admin-1', role: 'administrator' as const };
-  const coordinator = { userId: 'coordinator-1', role: 'site_coordinator' as const };
+  const administrator: Actor = { userId: 'admin-1', role: 'administrator' };
+  const coordinator: Actor = { userId: 'coordinator-1', role: 'site_coordinator' };
   const append = async (streamId: string, siteId: string | null, events: EventDraft[], actor = coordinator) => {
     const outcome = await store.append({ streamId, expectedVersion: await store.streamVersion(streamId), events, siteId, actor });
     if (outcome.status !== 'appended') throw new Error(`could not append to ${streamId}`);

@@ -90,7 +90,7 @@ describe('protocol files', () => {
     const placebo = seed('placebo');
     delete placebo.design.arms[1].placebo;
     placebo.design.blockSizes = [3];
-    placebo.units.IGM['mg/dL'].factor = 0.1;
+    placebo.units.IGM['mg/dL'].canonical = 'mg/dL';
     expect(problemsOf(pilot).map((p) => `${p.field} ${p.rule}`)).toEqual(
       expect.arrayContaining([
         'blinding.unblindingRiskAnalytes open-label-masks-nothing',
@@ -102,7 +102,7 @@ describe('protocol files', () => {
     expect(problemsOf(placebo).map((p) => `${p.field} ${p.rule}`)).toEqual([
       'design.arms placebo-arm-required',
       'design.blockSizes[0] multiple-of-ratio',
-      'units.IGM["mg/dL"].factor known-conversion',
+      'units.IGM["mg/dL"].canonical unknown-canonical-unit',
     ]);
   });
 

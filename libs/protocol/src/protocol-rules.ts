@@ -1,12 +1,4 @@
-import {
-  ANTI_MAG_RITUXIMAB_PROTOCOL,
-  AssessmentVisitDefinition,
-  FormCode,
-  labForm,
-  LAB_ANALYTES,
-  NumericRange,
-  ProtocolDefinition,
-} from '@trialstream/domain';
+import { AssessmentVisitDefinition, FormCode, labForm, LAB_ANALYTES, NumericRange, ProtocolDefinition } from '@trialstream/domain';
 import type { ProtocolFile, ProtocolProblem } from './protocol-file';
 
 const problem = (field: string, rule: string, message: string): ProtocolProblem => ({ field, rule, message });
@@ -20,17 +12,6 @@ const unitRangeProblems = (file: ProtocolFile): ProtocolProblem[] =>
       const field = `units.${analyte}["${unit}"]`;
       const canonical = file.units[analyte][accepted.canonical];
       const problems = rangeProblems(`${field}.range`, accepted.range);
-      // read models are built by projections that convert with the built-in table (DOMAIN.md units); a file may use any of its units
-      const known = ANTI_MAG_RITUXIMAB_PROTOCOL.unitConversions[analyte][unit];
-      if (!known || known.unit !== accepted.canonical || known.factor !== accepted.factor) {
-        problems.push(
-          problem(
-            `${field}.factor`,
-            'known-conversion',
-            `the read models convert ${analyte} only from ${Object.keys(ANTI_MAG_RITUXIMAB_PROTOCOL.unitConversions[analyte]).join(', ')}, with their standard factors`,
-          ),
-        );
-      }
       if (!canonical || canonical.canonical !== accepted.canonical || canonical.factor !== 1) {
         problems.push(
           problem(

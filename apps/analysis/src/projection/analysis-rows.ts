@@ -6,11 +6,13 @@ import {
   ClinicalAssessed,
   clinicalTimeOf,
   ConductionMeasure,
+  conversionOf,
   conductionParameter,
   GlobalStatus,
   incatTotal,
   InfusionDay,
   InfusionGiven,
+  LabConversions,
   LabResulted,
   nadir,
   NerveStudy,
@@ -127,12 +129,19 @@ const CONDUCTION_FIELDS: ReadonlyArray<[ConductionMeasure, keyof NerveStudy]> = 
   ['FWAVE', 'fWaveLatencyMs'],
 ];
 
-/** Every measured value of the entry, by parameter, in canonical units; labs name theirs, other parameters have one. */
-const measurementsOf = (entry: SourceEntry): Array<{ parameter: ParameterCode; value: number; qualifier: Qualifier; unit?: string }> => {
+/**
+ * Every measured value of the entry, by parameter, in canonical units; labs name theirs, other parameters
+ * have one. A lab in a unit the protocol versions seen so far do not convert is left out (unconvertedLabUnits).
+ */
+const measurementsOf = (
+  entry: SourceEntry,
+  conversions: LabConversions,
+): Array<{ parameter: ParameterCode; value: number; qualifier: Qualifier; unit?: string }> => {
   switch (entry.type) {
     case 'LabResulted': {
       const lab = entry.data as LabResulted;
-      const canonical = toCanonicalLabValue(lab.analyte, lab.value, lab.unit);
+      if (!conversionOf(conversions, lab.analyte, lab.unit)) return [];
+      const canonical = toCanonicalLabValue(lab.analyte, lab.value, lab.unit, conversions);
       return [{ parameter: lab.analyte, value: canonical.value, qualifier: lab.qualifier ?? '=', unit: canonical.unit }];
     }
     case 'NeurographyRecorded':
@@ -178,11 +187,22 @@ export const infusionDaysOf = (source: AnalysisSource): Array<InfusionDay & { ev
  */
 const seriesKey = (parameter: ParameterCode, unit: string | undefined) => `${parameter}\u0000${unit ?? ''}`;
 
+/** `ANALYTE|unit` of each lab of the source whose unit the conversions do not know (yet). */
+export const unconvertedLabUnits = (source: AnalysisSource, conversions: LabConversions): string[] => [
+  ...new Set(
+    active(source, 'LabResulted')
+      .map((entry) => entry.data as LabResulted)
+      .filter((lab) => !conversionOf(conversions, lab.analyte, lab.unit))
+      .map((lab) => `${lab.analyte}|${lab.unit}`),
+  ),
+];
+
 /**
- * Everything the analysis shows of one patient, derived from the patient's source alone: the same
- * source always gives the same rows, whichever order other patients' events arrived in.
+ * Everything the analysis shows of one patient, derived from the patient's source and the protocol's
+ * unit conversions alone: the same source always gives the same rows, whichever order other
+ * patients' events arrived in.
  */
-export const patientRowsOf = (source: AnalysisSource): PatientRows => {
+export const patientRowsOf = (source: AnalysisSource, conversions: LabConversions): PatientRows => {
   const infusions = infusionDaysOf(source);
   const firstInfusionDate = byDate(infusions)[0]?.date;
   const context = (date: string) => {
@@ -195,7 +215,7 @@ export const patientRowsOf = (source: AnalysisSource): PatientRows => {
     if (entry.voided) continue;
     const date = dateOf(entry);
     const { visit, cycle, dose_level } = context(date);
-    for (const measurement of measurementsOf(entry)) {
+    for (const measurement of measurementsOf(entry, conversions)) {
       const key = seriesKey(measurement.parameter, measurement.unit);
       const group = series.get(key) ?? { parameter: measurement.parameter, unit: measurement.unit, observations: [] };
       group.observations.push({

@@ -4,6 +4,7 @@ import { ApiError } from '@trialstream/api-common';
 import type { Principal } from '@trialstream/auth';
 import { CLOCK, PLATFORM_CONFIG, PROTOCOL_HOLDER, TRIAL_STREAMS, type PlatformConfig, type ProtocolHolder } from '@trialstream/config';
 import {
+  ANTI_MAG_RITUXIMAB_PROTOCOL,
   decideProtocolActivation,
   protocolInForce,
   protocolVersionsFrom,
@@ -15,6 +16,9 @@ import { EVENT_STORE, type PostgresEventStore } from '@trialstream/event-store';
 import { StreamWriter, type WriteResult } from '@trialstream/write-side';
 import { readFileSync } from 'node:fs';
 import { parseProtocolYaml } from '../load';
+
+/** How the default trial read lab units before it logged a protocol version: by the built-in first protocol. */
+const DEFAULT_TRIAL_UNITS = ANTI_MAG_RITUXIMAB_PROTOCOL.unitConversions;
 
 /** Who loads the configured protocol file on first start. */
 const STARTUP: Principal = { userId: 'system:protocol-file', name: 'protocol file at start', role: 'administrator', siteIds: [] };
@@ -97,7 +101,12 @@ export class ProtocolRegistry implements OnModuleInit {
       authorize: () => undefined,
       // the route required 'administer'
       decide: (versions, ctx) =>
-        decideProtocolActivation(versions, { definition: parsed.definition, effectiveFrom, sourceSha256 }, ctx.now.toISOString()),
+        decideProtocolActivation(
+          versions,
+          // the default trial may hold data read by the built-in protocol before its first version
+          { definition: parsed.definition, effectiveFrom, sourceSha256, readBefore: trialId === null ? DEFAULT_TRIAL_UNITS : undefined },
+          ctx.now.toISOString(),
+        ),
     });
     await this.refresh();
     return result;
