@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiForbiddenResponse, ApiProduces, ApiTags } from '@nest
 import { CurrentPrincipal, RequirePermission, type Principal } from '@trialstream/auth';
 import { ReadsProjection } from '@trialstream/projections';
 import { ANALYSIS_PROJECTION } from '../projection/analysis.projection';
+import { AsOfQuery } from '@trialstream/api-common';
 import { EndpointQuery, optionsOf } from './analysis-query.dto';
 import { AnalysisService } from './analysis.service';
 
@@ -21,8 +22,8 @@ export class AnalysisController {
 
   @Get('protocol')
   @RequirePermission('read-analysis-blinded')
-  protocol() {
-    return this.analysis.protocolSummary();
+  protocol(@Query() query: AsOfQuery) {
+    return this.analysis.protocolSummary(query.asOf);
   }
 
   @Get('patients')

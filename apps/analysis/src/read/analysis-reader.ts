@@ -62,7 +62,8 @@ export class AnalysisReader {
   async patients(filter: ReadFilter): Promise<PatientRecord[]> {
     const p: unknown[] = [];
     const patients: Array<Record<string, unknown>> = await this.dataSource.query(
-      `SELECT patient_id, site_id, status, kit_number, first_infusion_on::text AS first_infusion_on, code_broken_on, cycles, dose_levels
+      `SELECT patient_id, site_id, status, kit_number, randomized_on::text AS randomized_on, first_infusion_on::text AS first_infusion_on,
+              code_broken_on, cycles, dose_levels
          FROM ${table(ANALYSIS_TABLES.patients)} ${scopeClause(filter, p)} ORDER BY patient_id`,
       p,
     );
@@ -74,6 +75,7 @@ export class AnalysisReader {
         siteId: row.site_id as string | null,
         status: String(row.status),
         kitNumber: row.kit_number as string,
+        ...(row.randomized_on === null ? {} : { randomizedOn: String(row.randomized_on) }),
         firstInfusionDate: row.first_infusion_on === null ? undefined : String(row.first_infusion_on),
         codeBroken: row.code_broken_on !== null,
         cycles: Number(row.cycles),

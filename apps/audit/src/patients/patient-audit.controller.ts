@@ -9,6 +9,7 @@ import { AccessLog } from '@trialstream/write-side';
 import { requestedPointInTime } from '../audit-errors';
 import { PointInTimeQuery } from '../audit-query.dto';
 import { readBoundOf, type PointInTime } from '../point-in-time/point-in-time';
+import { ProtocolAtMoment, type ProtocolThen } from '../point-in-time/protocol-at-moment';
 import { patientAuditHistory, type PatientAuditHistory } from './patient-audit-history';
 import { patientRecordAsOf, type PatientRecordAsOf } from './patient-record-as-of';
 
@@ -22,6 +23,7 @@ export class PatientAuditController {
   constructor(
     @Inject(EVENT_STORE) private readonly store: PostgresEventStore,
     private readonly access: AccessLog,
+    private readonly protocolAt: ProtocolAtMoment,
     @Inject(TRIAL_STREAMS) private readonly streams: TrialStreams,
   ) {}
 
@@ -41,19 +43,20 @@ export class PatientAuditController {
 
   @Get('as-of')
   @ApiOkResponse({
-    description: 'The record as it stood at a recorded-at instant or global position: corrections made by then applied, later ones not',
+    description:
+      'The record as it stood at a recorded-at instant or global position: corrections made by then applied, later ones not; with the protocol version in force then',
   })
   @ApiNotFoundResponse({ description: 'No such patient' })
   async asOf(
     @CurrentPrincipal() principal: Principal,
     @Param('patientId') patientId: string,
     @Query() query: PointInTimeQuery,
-  ): Promise<PatientRecordAsOf & { asOf: PointInTime }> {
+  ): Promise<PatientRecordAsOf & { asOf: PointInTime; protocol: ProtocolThen | null }> {
     const asOf = requestedPointInTime(query);
     const streamId = this.streams.patient(patientId);
     if ((await this.store.streamVersion(streamId)) === 0) throw ApiError.notFound(`patient ${patientId}`, 'patientId');
     const record = patientRecordAsOf(patientId, await this.store.readStream(streamId, readBoundOf(asOf)));
     await this.access.record(principal, { action: 'audit-read', resource: `patient/${patientId}`, detail: { view: 'as-of', ...asOf } });
-    return { asOf, ...record };
+    return { asOf, protocol: await this.protocolAt.of(asOf), ...record };
   }
 }
