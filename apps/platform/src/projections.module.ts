@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { fieldKeyringFor, PLATFORM_CONFIG, PlatformConfig, PROTOCOL, TRIAL_STREAMS } from '@trialstream/config';
-import type { ProtocolDefinition, TrialStreams } from '@trialstream/domain';
+import { DEFAULT_TRIAL_STREAMS, type ProtocolDefinition, type TrialStreams } from '@trialstream/domain';
 import { openMaskedFields, sealMaskedFields } from '@trialstream/field-crypto';
 import { startEventConsumer, trialTopic } from '@trialstream/messaging';
 import { Projection, ProjectionFeeds, PROJECTIONS_OPTIONS, ProjectionsModuleOptions } from '@trialstream/projections';
@@ -19,12 +19,13 @@ export class ProjectionsModule {
       providers: [
         {
           provide: PROJECTIONS_OPTIONS,
-          inject: [PLATFORM_CONFIG, PROTOCOL, Metrics, TRIAL_STREAMS],
+          // without TRIAL_STREAMS (a host app of its own), the default trial's topic
+          inject: [PLATFORM_CONFIG, PROTOCOL, Metrics, { token: TRIAL_STREAMS, optional: true }],
           useFactory: (
             config: PlatformConfig,
             protocol: ProtocolDefinition,
             metrics: Metrics,
-            streams: TrialStreams,
+            streams: TrialStreams = DEFAULT_TRIAL_STREAMS,
           ): ProjectionsModuleOptions => ({
             projections: [...projections],
             // Only read models of the unblinded side get the key; the others see what a blinded reader sees.
