@@ -4,8 +4,8 @@ import { ApiError } from '@trialstream/api-common';
 import type { Principal } from '@trialstream/auth';
 import { CLOCK, PLATFORM_CONFIG, PROTOCOL_HOLDER, TRIAL_STREAMS, type PlatformConfig, type ProtocolHolder } from '@trialstream/config';
 import {
-  ANTI_MAG_RITUXIMAB_PROTOCOL,
   decideProtocolActivation,
+  labConversionsBeforeVersions,
   protocolInForce,
   protocolVersionsFrom,
   type ProtocolDefinition,
@@ -16,9 +16,6 @@ import { EVENT_STORE, type PostgresEventStore } from '@trialstream/event-store';
 import { StreamWriter, type WriteResult } from '@trialstream/write-side';
 import { readFileSync } from 'node:fs';
 import { parseProtocolYaml } from '../load';
-
-/** How the default trial read lab units before it logged a protocol version: by the built-in first protocol. */
-const DEFAULT_TRIAL_UNITS = ANTI_MAG_RITUXIMAB_PROTOCOL.unitConversions;
 
 /** Who loads the configured protocol file on first start. */
 const STARTUP: Principal = { userId: 'system:protocol-file', name: 'protocol file at start', role: 'administrator', siteIds: [] };
@@ -104,7 +101,7 @@ export class ProtocolRegistry implements OnModuleInit {
         decideProtocolActivation(
           versions,
           // the default trial may hold data read by the built-in protocol before its first version
-          { definition: parsed.definition, effectiveFrom, sourceSha256, readBefore: trialId === null ? DEFAULT_TRIAL_UNITS : undefined },
+          { definition: parsed.definition, effectiveFrom, sourceSha256, readBefore: labConversionsBeforeVersions(trialId) },
           ctx.now.toISOString(),
         ),
     });
