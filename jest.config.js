@@ -21,8 +21,8 @@ module.exports = {
       setupFiles: ['<rootDir>/test/support/setup-env.ts'],
     },
     {
-      // Out of `npm test` while it fails: under a broker's SIGKILL, events the relay saw acknowledged went missing
-      // from the topic (issue 16 stays open on it). `npm run test:cluster` runs it.
+      // Suites that run the three-broker cluster of `scripts/kafka.sh cluster` (its own ports): part of `npm test`;
+      // `npm run test:cluster` runs them alone, `--selectProjects unit integration` leaves them out.
       ...shared,
       displayName: 'cluster',
       testMatch: ['<rootDir>/test/**/*.cluster-test.ts'],

@@ -132,6 +132,8 @@ offsets.topic.num.partitions=10
 transaction.state.log.replication.factor=$6
 transaction.state.log.min.isr=$7
 auto.create.topics.enable=true
+# A replica that fell behind never becomes leader: it would drop what the in-sync ones acknowledged.
+unclean.leader.election.enable=false
 delete.topic.enable=true
 # Tests start consumer groups all the time; the default 3 s delay would be pure waiting.
 group.initial.rebalance.delay.ms=0

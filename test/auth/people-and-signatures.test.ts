@@ -245,6 +245,13 @@ describe('people, sessions and electronic signatures', () => {
     await agent().post('/auth/login').send({ username: 'ana.leaving', password: 'second passphrase here' }).expect(401);
   });
 
+  it('answers a user id that is no user id with 404 naming the field, on deactivation and reset alike', async () => {
+    for (const action of ['deactivation', 'password-reset']) {
+      const res = await app.http().post(`/users/not-a-uuid/${action}`).set('Authorization', admin);
+      expect([res.status, res.body]).toEqual([404, expect.objectContaining({ details: [{ field: 'userId', rule: 'exists' }] })]);
+    }
+  });
+
   it('issues scoped, expiring API keys for machines, lists them without the key and revokes them', async () => {
     const issued = await app
       .http()

@@ -1,5 +1,6 @@
 import { Controller, Inject, Injectable, MessageEvent, Module, Sse } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
+import { ApiEndpoint } from '@trialstream/api-common';
 import { AnyAuthenticatedRole } from '@trialstream/auth';
 import { DATA_SOURCE } from '@trialstream/database';
 import { CHECKPOINT_TABLE, Projection } from '@trialstream/projections';
@@ -53,14 +54,20 @@ export class ReadModelChanges {
 }
 
 @ApiTags('events')
-@ApiBearerAuth()
 @Controller('events')
 export class ReadModelChangesController {
   constructor(private readonly readModels: ReadModelChanges) {}
 
   @Sse('stream')
   @AnyAuthenticatedRole()
-  @ApiOkResponse({ description: 'Server-sent events `read-model-changed` naming a read model whose rows changed (no data)' })
+  @ApiEndpoint({
+    summary: 'Server-sent events: `read-model-changed` naming a read model whose rows changed (never its data)',
+    ok: {
+      mediaType: 'text/event-stream',
+      description: 'An endless stream of `event: read-model-changed` with `data: {"readModel":"monitoring"}`',
+    },
+    refusals: { 403: false },
+  })
   stream(): Observable<MessageEvent> {
     return this.readModels.changes.pipe(map((change) => ({ type: 'read-model-changed', data: change })));
   }

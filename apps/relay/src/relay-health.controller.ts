@@ -1,5 +1,6 @@
 import { Controller, Get, Inject } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ApiEndpoint } from '@trialstream/api-common';
 import { Public } from '@trialstream/auth';
 import { PLATFORM_CONFIG, type PlatformConfig } from '@trialstream/config';
 import { Relay, type RelayMetrics } from './relay';
@@ -45,6 +46,19 @@ export function relayHealth(metrics: RelayMetrics, stalledAfterMs: number, now =
   };
 }
 
+/** What `GET /health` of a relay answers (`RelayHealth`). */
+export class RelayHealthView implements RelayHealth {
+  @ApiProperty({ enum: ['ok', 'retrying', 'stalled', 'stopped'] }) status: RelayHealth['status'];
+  @ApiProperty({ enum: ['leader', 'standby'], description: 'leader: this relay publishes' }) role: RelayHealth['role'];
+  @ApiProperty({ type: String, nullable: true }) lastPublishedPosition: string | null;
+  @ApiProperty({ type: String, nullable: true }) lastPublishedTransactionId: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) lastPublishedAt: string | null;
+  @ApiProperty() eventsPublished: number;
+  @ApiProperty() consecutiveFailures: number;
+  @ApiProperty({ description: 'Milliseconds since the relay last published or found nothing to publish' }) msSinceProgress: number;
+  @ApiProperty({ type: String, nullable: true }) lastError: string | null;
+}
+
 @ApiTags('health')
 @Controller('health')
 export class RelayHealthController {
@@ -55,7 +69,12 @@ export class RelayHealthController {
 
   @Get()
   @Public()
-  @ApiOperation({ summary: "The relay's position, failures and whether it is stalled" })
+  @ApiEndpoint({
+    summary: "The relay's position, failures and whether it is stalled",
+    public: true,
+    ok: RelayHealthView,
+    refusals: { 503: false },
+  })
   health(): RelayHealth {
     return relayHealth(this.relay.metrics, this.config.relayStalledAfterMs);
   }

@@ -1,10 +1,12 @@
 import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { ApiExceptionFilter } from './exception-filter';
+import { BEARER_SCHEME, SESSION_SCHEME } from './openapi';
 import { jsonBodyMiddleware } from './json-body';
 import { httpLoggingMiddleware, PINO, PlatformLogger, requestContextMiddleware } from './logging';
 import { httpMetricsMiddleware, Metrics } from './metrics';
 import type { Logger } from 'pino';
+import { SESSION_COOKIE } from '@trialstream/auth';
 import { createValidationPipe } from './validation';
 
 /** A provider the app's modules may not include (LoggingModule, MetricsModule: test compositions leave them out). */
@@ -38,13 +40,25 @@ export function configureHttpApp(app: INestApplication, title: string): void {
       new DocumentBuilder()
         .setTitle(title)
         .setDescription('trialstream: event-sourced data platform for multi-center clinical trials')
-        .addBearerAuth({
-          type: 'http',
-          scheme: 'bearer',
-          // An opaque API key, not a JWT (the generator's default format).
-          bearerFormat: 'API key',
-          description: 'API key issued by POST /users or `npm run admin -- create-user`',
-        })
+        .addBearerAuth(
+          {
+            type: 'http',
+            scheme: 'bearer',
+            // An opaque API key, not a JWT (the generator's default format).
+            bearerFormat: 'API key',
+            description: 'API key issued by POST /users, POST /api-keys or `npm run admin -- create-user`',
+          },
+          BEARER_SCHEME,
+        )
+        .addCookieAuth(
+          SESSION_COOKIE,
+          {
+            type: 'apiKey',
+            in: 'cookie',
+            description: "A person's session from POST /auth/login; requests that change something also send its `X-CSRF-Token`",
+          },
+          SESSION_SCHEME,
+        )
         .build(),
     );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });

@@ -11,3 +11,4 @@ export * from './text-rules';
 export * from './outage';
 export * from './metrics';
 export * from './logging';
+export * from './openapi';

@@ -11,6 +11,7 @@ import { hashPassword, passwordMatches, spendPasswordCheck } from './passwords';
 import { Principal } from './principal';
 import { activationCodeHash, csrfTokenOf, newActivationCode, newSessionToken, sameHash, sha256, usernameKey } from './secrets';
 import { validateNewUser } from './user-rules';
+import { isUserId } from './user-directory';
 
 export interface NewAccount {
   username: string;
@@ -239,7 +240,7 @@ export class Accounts {
 
   /** Deactivation holds from the next request: sessions and API keys are checked against it on every one. */
   async deactivate(userId: string, by: Principal): Promise<void> {
-    const rows: AccountRow[] = await this.dataSource.query(`SELECT * FROM auth.users WHERE id = $1`, [userId]);
+    const rows: AccountRow[] = isUserId(userId) ? await this.dataSource.query(`SELECT * FROM auth.users WHERE id = $1`, [userId]) : [];
     const row = rows[0];
     if (!row) throw new AuthError(404, 'not_found', `user ${userId} was not found`, [{ field: 'userId', rule: 'exists' }]);
     await this.dataSource.query(`UPDATE auth.users SET revoked_at = coalesce(revoked_at, $2) WHERE id = $1`, [userId, this.clock()]);
@@ -411,7 +412,7 @@ export class Accounts {
   }
 
   private async accountById(userId: string): Promise<AccountRow | undefined> {
-    if (!/^[0-9a-f-]{36}$/i.test(userId)) return undefined;
+    if (!isUserId(userId)) return undefined;
     const rows: AccountRow[] = await this.dataSource.query(`SELECT * FROM auth.users WHERE id = $1 AND revoked_at IS NULL`, [userId]);
     return rows[0];
   }

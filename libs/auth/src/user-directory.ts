@@ -56,6 +56,8 @@ interface ScopedKeyRow {
 }
 
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Users are keyed by UUID: anything else names nobody, and is not sent to the database (which would refuse its syntax). */
+export const isUserId = (userId: string): boolean => UUID_PATTERN.test(userId);
 
 const toRecord = (row: UserRow): UserRecord => ({
   id: row.id,
@@ -124,7 +126,7 @@ export class UserDirectory {
 
   /** Revokes the user's key at once; true if the user exists (revoking twice keeps the first time). */
   async revoke(userId: string): Promise<boolean> {
-    if (!UUID_PATTERN.test(userId)) return false;
+    if (!isUserId(userId)) return false;
     const rows: { id: string }[] = await this.dataSource.query(
       // Wrapped in a SELECT because TypeORM returns [rows, count] rather than rows for a bare UPDATE.
       `WITH revoked AS (

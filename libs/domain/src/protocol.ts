@@ -135,9 +135,16 @@ export interface DecisionContext {
   protocol: ProtocolDefinition;
 }
 
+const CELLS_PER_MICROLITRE: NumericRange = { min: 0, max: 10_000 };
+
+/** A count is reported in cells/µL under any of its UCUM spellings, in 10^9/L (1000 per µL), or as % of lymphocytes. */
 const cellCounts = {
   units: {
-    'cells/µL': { min: 0, max: 10_000 },
+    'cells/µL': CELLS_PER_MICROLITRE,
+    'cells/uL': CELLS_PER_MICROLITRE,
+    '/uL': CELLS_PER_MICROLITRE,
+    '10*6/L': CELLS_PER_MICROLITRE,
+    '10*9/L': { min: 0, max: CELLS_PER_MICROLITRE.max / 1000 },
     '%': { min: 0, max: 100 },
   },
 };

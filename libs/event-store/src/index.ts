@@ -21,3 +21,4 @@ export { appendAtStreamHead } from './append-at-head';
 export { deploymentTrialStreams } from './deployment-trial';
 export * from './checkpoint';
 export { CHECKPOINT_ACTOR, recordCheckpoint, recordedCheckpoints } from './checkpoint-recorder';
+export * from './nest/event-envelope.view';

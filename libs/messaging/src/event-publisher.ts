@@ -1,8 +1,11 @@
+import { Logger } from '@nestjs/common';
 import { Kafka, Partitioners, Producer, RetryOptions } from 'kafkajs';
 import type { EventEnvelope } from '@trialstream/domain';
 import type { EventPublisher, EventTopicOptions } from './contracts';
 import { encodeEvent } from './event-codec';
 import { createKafka } from './kafka-client';
+import { partitionOf } from './partition-of';
+import { sendUntilAcknowledged } from './acknowledged-send';
 import { chunksWithin } from './send-chunks';
 import { ensureTopic } from './topic';
 
@@ -20,16 +23,19 @@ export interface KafkaEventPublisherOptions extends EventTopicOptions {
 }
 
 const DEFAULT_MAX_SEND_BYTES = 768 * 1024;
+const logger = new Logger('EventPublisher');
 
 /**
  * Publishes events to the topic keyed by stream id, in the order given. The producer is idempotent with one request
  * in flight, so a retried request can neither duplicate nor reorder; acks from all in-sync replicas. The topic is
- * created on first use when missing.
+ * created on first use when missing. A publish resolves only once every partition it wrote to has acknowledged its
+ * messages (see sendUntilAcknowledged: kafkajs alone may resolve without them when a broker dies mid-send).
  */
 export class KafkaEventPublisher implements EventPublisher {
   private readonly kafka: Kafka;
   private producer: Producer | null = null;
-  private topicChecked = false;
+  /** The topic's partition count, known once the topic was checked. */
+  private partitions: number | null = null;
 
   constructor(private readonly options: KafkaEventPublisherOptions) {
     this.kafka = createKafka({
@@ -46,9 +52,18 @@ export class KafkaEventPublisher implements EventPublisher {
     const seal = this.options.sealFields;
     const messages = (seal ? events.map(seal) : events).map(encodeEvent);
     try {
+      const partitions = await this.topicPartitions();
       const producer = await this.connectedProducer();
-      for (const chunk of chunksWithin(messages, this.options.maxSendBytes ?? DEFAULT_MAX_SEND_BYTES)) {
-        await producer.send({ topic: this.options.topic, acks: -1, messages: chunk });
+      const partitioned = messages.map((message) => ({ ...message, partition: partitionOf(message.key, partitions) }));
+      for (const chunk of chunksWithin(partitioned, this.options.maxSendBytes ?? DEFAULT_MAX_SEND_BYTES)) {
+        await sendUntilAcknowledged(
+          (pending) => producer.send({ topic: this.options.topic, acks: -1, messages: pending }),
+          chunk,
+          (unacknowledged, count) =>
+            logger.warn(
+              `the producer resolved without the acknowledgement of partition(s) ${unacknowledged.join(', ')}; sending their ${count} message(s) again`,
+            ),
+        );
       }
     } catch (error) {
       // After a failed request an idempotent producer's sequence numbers may no longer match the broker's
@@ -62,17 +77,22 @@ export class KafkaEventPublisher implements EventPublisher {
     await this.discardProducer();
   }
 
-  private async connectedProducer(): Promise<Producer> {
-    if (!this.topicChecked) {
-      await ensureTopic({ ...this.options, clientId: `${this.options.clientId}-admin` });
-      this.topicChecked = true;
+  private async topicPartitions(): Promise<number> {
+    if (this.partitions === null) {
+      const { partitions } = await ensureTopic({ ...this.options, clientId: `${this.options.clientId}-admin` });
+      if (partitions < 1) throw new Error(`topic ${this.options.topic} lists no partition`);
+      this.partitions = partitions;
     }
+    return this.partitions;
+  }
+
+  private async connectedProducer(): Promise<Producer> {
     if (!this.producer) {
       const producer = this.kafka.producer({
         idempotent: true,
         maxInFlightRequests: 1,
         allowAutoTopicCreation: false,
-        // The Java client's murmur2 partitioning: any Kafka client finds a stream's partition from its key.
+        // Messages name their partition (partitionOf, the same murmur2); set, it also keeps kafkajs from warning.
         createPartitioner: Partitioners.DefaultPartitioner,
       });
       this.producer = producer;

@@ -12,9 +12,9 @@ export function encodedSize(message: EncodedEvent): number {
  * no partition's record batch in one produce request outgrows the broker's message.max.bytes (1 MiB by default).
  * Sent one after the other, the runs keep the order of the whole.
  */
-export function chunksWithin(messages: EncodedEvent[], maxBytes: number): EncodedEvent[][] {
-  const chunks: EncodedEvent[][] = [];
-  let current: EncodedEvent[] = [];
+export function chunksWithin<M extends EncodedEvent>(messages: M[], maxBytes: number): M[][] {
+  const chunks: M[][] = [];
+  let current: M[] = [];
   let currentBytes = 0;
   for (const message of messages) {
     const size = encodedSize(message);

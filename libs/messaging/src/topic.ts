@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import type { Admin, PartitionMetadata } from 'kafkajs';
 import type { EventTopicOptions } from './contracts';
 import { createKafka, type KafkaClientOptions } from './kafka-client';
 
@@ -15,6 +16,9 @@ export interface TopicState {
 
 const logger = new Logger('EventTopic');
 
+/** Errors of a topic the answering broker does not know yet, or whose partitions have no leader yet. */
+const NOT_YET = new Set(['UNKNOWN_TOPIC_OR_PARTITION', 'LEADER_NOT_AVAILABLE']);
+
 /**
  * The topic a trial's events travel on: `<trialId>.<topic>` (`KAFKA_TOPIC`, `trial-events` by default), so
  * that several trials can later share a cluster. The default trial, whose stream names carry no trial
@@ -23,9 +27,50 @@ const logger = new Logger('EventTopic');
 export const trialTopic = (topic: string, trialId: string | null): string => (trialId === null ? topic : `${trialId}.${topic}`);
 
 /**
- * Creates the topic with the configured partition count when it is missing; an existing topic is left as it is,
- * because adding partitions would move keys to other partitions and break one patient's order.
- * The replication factor is the cluster's default.
+ * The topic's partitions once every one has a leader. On a KRaft cluster a broker learns of a topic created through
+ * another one a moment later, and meanwhile answers "does not host this topic-partition".
+ */
+async function partitionsWithLeaders(admin: Admin, topic: string, timeoutMs = 30_000): Promise<PartitionMetadata[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const partitions = (await admin.fetchTopicMetadata({ topics: [topic] })).topics[0]?.partitions ?? [];
+      if (partitions.length > 0 && partitions.every((partition) => partition.leader >= 0)) return partitions;
+    } catch (error) {
+      if (!NOT_YET.has((error as { type?: string }).type ?? '') || Date.now() > deadline) throw error;
+    }
+    if (Date.now() > deadline) throw new Error(`topic ${topic} still lacks a leader for some partition after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** A topic on a cluster of this many brokers or more is kept on this many of them. */
+const REPLICAS = 3;
+
+/**
+ * How a new topic keeps acknowledged events through a broker's loss, whatever the cluster's defaults: on a cluster of
+ * three brokers or more, three replicas of which two must have an event before it is acknowledged (acks=all), and
+ * no out-of-sync replica ever elected leader (it would truncate what the others acknowledged). A smaller cluster
+ * keeps a replica per broker and acknowledges once all but one have it.
+ */
+export function durableTopicSettings(brokers: number): {
+  replicationFactor: number;
+  configEntries: Array<{ name: string; value: string }>;
+} {
+  const replicationFactor = Math.max(1, Math.min(REPLICAS, brokers));
+  return {
+    replicationFactor,
+    configEntries: [
+      { name: 'min.insync.replicas', value: String(Math.max(1, replicationFactor - 1)) },
+      { name: 'unclean.leader.election.enable', value: 'false' },
+    ],
+  };
+}
+
+/**
+ * Creates the topic with the configured partition count and durableTopicSettings when it is missing; an existing
+ * topic is left as it is, because adding partitions would move keys to other partitions and break one patient's
+ * order (a warning says when it is replicated less than a new one would be).
  */
 export async function ensureTopic(options: EnsureTopicOptions): Promise<TopicState> {
   const admin = createKafka({
@@ -37,15 +82,25 @@ export async function ensureTopic(options: EnsureTopicOptions): Promise<TopicSta
   }).admin();
   await admin.connect();
   try {
+    const durable = durableTopicSettings((await admin.describeCluster()).brokers.length);
     const created = await admin.createTopics({
-      topics: [{ topic: options.topic, numPartitions: options.partitions }],
-      waitForLeaders: true,
+      topics: [{ topic: options.topic, numPartitions: options.partitions, ...durable }],
+      // kafkajs's own wait gives up when the broker it asks has not heard of the new topic yet (see below).
+      waitForLeaders: false,
     });
-    const metadata = await admin.fetchTopicMetadata({ topics: [options.topic] });
-    const partitions = metadata.topics[0]?.partitions.length ?? 0;
-    if (created) logger.log(`created topic ${options.topic} with ${partitions} partitions`);
-    else if (partitions !== options.partitions) {
-      logger.warn(`topic ${options.topic} has ${partitions} partitions, not the configured ${options.partitions}; left as it is`);
+    const led = await partitionsWithLeaders(admin, options.topic);
+    const partitions = led.length;
+    const replicas = Math.min(...led.map((partition) => partition.replicas.length));
+    if (created) logger.log(`created topic ${options.topic} with ${partitions} partitions, ${replicas} replicas each`);
+    else {
+      if (partitions !== options.partitions) {
+        logger.warn(`topic ${options.topic} has ${partitions} partitions, not the configured ${options.partitions}; left as it is`);
+      }
+      if (replicas < durable.replicationFactor) {
+        logger.warn(
+          `topic ${options.topic} has ${replicas} replicas of some partition, fewer than ${durable.replicationFactor}: a broker's loss can lose events`,
+        );
+      }
     }
     return { created, partitions };
   } finally {

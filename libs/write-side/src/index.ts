@@ -4,3 +4,4 @@ export * from './stream-writer';
 export * from './submission-response';
 export * from './write-side.module';
 export * from './access-log';
+export * from './submission-response.view';

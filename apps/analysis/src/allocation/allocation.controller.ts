@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Inject, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiConflictResponse, ApiTags } from '@nestjs/swagger';
-import { ApiError } from '@trialstream/api-common';
+import { ApiTags } from '@nestjs/swagger';
+import { ApiEndpoint, ApiError, DEFAULT_BODY_LIMITS } from '@trialstream/api-common';
 import { CurrentPrincipal, RequirePermission, type Principal } from '@trialstream/auth';
 import { CLOCK, TRIAL_STREAMS } from '@trialstream/config';
 import {
@@ -15,6 +15,12 @@ import {
 import { EVENT_STORE, type PostgresEventStore } from '@trialstream/event-store';
 import { AllocationListExistsError, AllocationOverview, AllocationSource, AllocationStore } from '@trialstream/allocation';
 import { GenerateAllocationListDto, ImportAllocationListDto } from './allocation.dto';
+import { AllocationLoadedView, AllocationOverviewView } from './allocation.views';
+
+const LIST_REFUSALS = {
+  409: 'A list is already loaded (rule allocation-list-exists): a trial has one list',
+  422: 'A stratum is not an activated site, or the list breaks a rule (`details` names it)',
+} as const;
 
 /** What the administrator learns from an accepted list: counts per stratum, and what to double-check. */
 export interface AllocationLoaded extends AllocationOverview {
@@ -28,7 +34,6 @@ export interface AllocationLoaded extends AllocationOverview {
  * randomized in the stratum of their site.
  */
 @ApiTags('allocation')
-@ApiBearerAuth()
 @RequirePermission('administer')
 @Controller('allocation')
 export class AllocationController {
@@ -40,13 +45,18 @@ export class AllocationController {
   ) {}
 
   @Get()
+  @ApiEndpoint({ summary: 'The allocation list: kit counts per stratum, never an arm', ok: AllocationOverviewView })
   overview(): Promise<AllocationOverview> {
     return this.allocation.overview();
   }
 
   @Post('generate')
   @HttpCode(201)
-  @ApiConflictResponse({ description: 'rule allocation-list-exists' })
+  @ApiEndpoint({
+    summary: 'Generate the allocation list from a seed (permuted blocks per stratum)',
+    created: AllocationLoadedView,
+    refusals: LIST_REFUSALS,
+  })
   async generate(@CurrentPrincipal() principal: Principal, @Body() body: GenerateAllocationListDto): Promise<AllocationLoaded> {
     let kits: AllocationKit[];
     try {
@@ -66,7 +76,11 @@ export class AllocationController {
 
   @Post('import')
   @HttpCode(201)
-  @ApiConflictResponse({ description: 'rule allocation-list-exists' })
+  @ApiEndpoint({
+    summary: 'Import an allocation list prepared by an independent statistician (CSV)',
+    created: AllocationLoadedView,
+    refusals: { ...LIST_REFUSALS, 413: `The body is over ${DEFAULT_BODY_LIMITS.largeBodyPaths['/allocation/import'] / 1024 / 1024} MB` },
+  })
   async import(@CurrentPrincipal() principal: Principal, @Body() body: ImportAllocationListDto): Promise<AllocationLoaded> {
     const parsed = parseAllocationListCsv(body.csv, body.arms ? { arms: body.arms } : {});
     if (!parsed.ok) throw ApiError.ruleViolations(parsed.errors.map(asViolation));

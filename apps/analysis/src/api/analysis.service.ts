@@ -213,10 +213,12 @@ export class AnalysisService {
       thresholds: options.thresholds,
     };
     const endpoints = records.map((record) => patientEndpoints(record, evaluation));
-    if (!view.armsVisible) return { trial: trialOf(view), visit: options.visit ?? 'latest', patients: endpoints };
+    const asOf = protocol.asOf === undefined ? {} : { asOf: protocol.asOf };
+    if (!view.armsVisible) return { ...asOf, trial: trialOf(view), visit: options.visit ?? 'latest', patients: endpoints };
     const arms = await this.armsOf(records);
     await this.access.recordArmsShown(principal, 'analysis/patients', { visit: options.visit ?? 'latest', patients: records.length });
     return {
+      ...asOf,
       trial: trialOf(view),
       visit: options.visit ?? 'latest',
       patients: endpoints.map((endpoint, index) => ({ ...endpoint, arm: arms[index] })),

@@ -1,18 +1,29 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
+import { ApiEndpoint } from '@trialstream/api-common';
 import { Accounts, AnyAuthenticatedRole, CurrentPrincipal, RequirePermission, sessionOf, type Principal } from '@trialstream/auth';
 import type { SignatureManifest } from '@trialstream/domain';
 import type { Request, Response } from 'express';
-import { respond } from '@trialstream/write-side';
+import { respond, SUBMISSION_HEADERS, SUBMISSION_REFUSALS } from '@trialstream/write-side';
+import { CodeBreakAnswer, TrialProtocolVersions, TrialStateView, TrialStepAnswer } from './trial.views';
 import { TrialStatusReader } from '../read/trial-status';
 import { BreakCode, CodeBreakResult } from './code-break';
 import { TakeTrialStep, TrialStep } from './trial-decisions';
 import { CodeBreakDto, TrialStepDto, UnblindingDto } from './trial.dto';
 
+/** A decision signed by re-authentication (21 CFR Part 11) when the decider is a person with a password. */
+const SIGNED_REFUSALS = {
+  401: 'No credentials, or the password (or the user name, needed for the first signature of a session) is wrong',
+  423: 'Too many failed attempts: the user name is locked out for a while',
+  ...SUBMISSION_REFUSALS,
+} as const;
+
+const TrialStepEndpoint = (summary: string, description: string) =>
+  ApiEndpoint({ summary, description, created: { type: TrialStepAnswer, headers: SUBMISSION_HEADERS }, refusals: SIGNED_REFUSALS });
+
 /** The trial's lifecycle (freeze, lock, unblinding): administrator events on the `trial` stream. */
 @ApiTags('trial')
-@ApiBearerAuth()
 @Controller('trial')
 export class TrialController {
   constructor(
@@ -31,12 +42,14 @@ export class TrialController {
   /** Whether the trial is open, frozen, locked or unblinded is no secret: every role plans by it. */
   @Get()
   @AnyAuthenticatedRole()
+  @ApiEndpoint({ summary: 'Whether the trial is open, frozen, locked or unblinded', ok: TrialStateView })
   current() {
     return this.status.current();
   }
 
   /** The protocol's versions and their effective dates (the definitions are the protocol files, no trial data). */
   @Get('protocol-versions')
+  @ApiEndpoint({ summary: "The protocol's versions on the trial stream and their effective dates", ok: TrialProtocolVersions })
   @AnyAuthenticatedRole()
   async protocolVersions() {
     return {
@@ -51,6 +64,7 @@ export class TrialController {
   }
 
   @Post('freeze')
+  @TrialStepEndpoint('Freeze the trial database: it takes no new data', 'Signed by re-authentication when the administrator is a person')
   @HttpCode(201)
   @RequirePermission('lock-database')
   freeze(
@@ -63,6 +77,7 @@ export class TrialController {
   }
 
   @Post('lock')
+  @TrialStepEndpoint('Lock the trial database (final)', 'Signed by re-authentication when the administrator is a person')
   @HttpCode(201)
   @RequirePermission('lock-database')
   lock(
@@ -75,6 +90,7 @@ export class TrialController {
   }
 
   @Post('unblinding')
+  @TrialStepEndpoint('Unblind the trial: refused before the lock', 'Signed by re-authentication when the administrator is a person')
   @HttpCode(201)
   @RequirePermission('unblind')
   unblind(
@@ -89,7 +105,6 @@ export class TrialController {
 
 /** An emergency code-break, asked for by the patient's site (or an administrator on its behalf). */
 @ApiTags('trial')
-@ApiBearerAuth()
 @Controller('patients/:patientId')
 export class CodeBreakController {
   constructor(
@@ -98,6 +113,12 @@ export class CodeBreakController {
   ) {}
 
   @Post('code-break')
+  @ApiEndpoint({
+    summary: 'Emergency code-break of one patient: the arm is answered to the requester alone',
+    description: 'Recorded as CodeBreakPerformed; the arm is never stored, logged or published',
+    created: { type: CodeBreakAnswer, headers: SUBMISSION_HEADERS },
+    refusals: { 404: 'No such patient', ...SIGNED_REFUSALS },
+  })
   @HttpCode(201)
   @RequirePermission('code-break')
   async codeBreak(

@@ -1,6 +1,6 @@
 import { Controller, Get, Inject, Param, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
-import { ApiError } from '@trialstream/api-common';
+import { ApiParam, ApiTags } from '@nestjs/swagger';
+import { ApiEndpoint, ApiError, attachmentBody } from '@trialstream/api-common';
 import { CurrentPrincipal, RequirePermission, type Principal } from '@trialstream/auth';
 import { CLOCK, PROTOCOL } from '@trialstream/config';
 import type { ProtocolDefinition } from '@trialstream/domain';
@@ -10,14 +10,13 @@ import { AccessLog } from '@trialstream/write-side';
 import { EventLog } from '../log/event-log';
 import { ExportAllocation } from './export-allocation';
 import { SDTM_DOMAINS, studyExportOptions } from './study-export-options';
+import { AUDITORS_ONLY } from '../audit.views';
 
 /**
  * The clinical data leaving the platform in CDISC formats, built from the whole settled log. Every
  * export is recorded as an access event before a byte of it is sent.
  */
 @ApiTags('audit')
-@ApiBearerAuth()
-@ApiForbiddenResponse({ description: 'Only auditors read the audit log' })
 @RequirePermission('read-audit-log')
 @Controller('audit/exports')
 export class ExportsController {
@@ -30,8 +29,11 @@ export class ExportsController {
   ) {}
 
   @Get('odm.xml')
-  @ApiProduces('application/xml')
-  @ApiOkResponse({ description: 'CDISC ODM 1.3.2 transactional file: every value with its AuditRecord (user, site, date-time, reason)' })
+  @ApiEndpoint({
+    summary: 'The clinical data as a CDISC ODM 1.3.2 transactional file, with the audit trail',
+    ok: attachmentBody('application/xml', 'Every value with its AuditRecord (user, site, date-time, reason)'),
+    refusals: AUDITORS_ONLY,
+  })
   async odm(@CurrentPrincipal() principal: Principal, @Res({ passthrough: true }) response: Response): Promise<string> {
     const { events, horizon } = await this.log.all();
     const options = studyExportOptions(this.protocol, principal, this.clock(), await this.allocation.armsFor(principal, events));
@@ -47,9 +49,11 @@ export class ExportsController {
 
   @Get('sdtm/:domain.csv')
   @ApiParam({ name: 'domain', enum: SDTM_DOMAINS })
-  @ApiProduces('text/csv')
-  @ApiOkResponse({ description: 'One SDTM-shaped dataset as CSV: current values, corrections applied, voided entries left out' })
-  @ApiNotFoundResponse({ description: 'Not one of the SDTM domains the platform produces' })
+  @ApiEndpoint({
+    summary: 'One SDTM-shaped dataset as CSV',
+    ok: attachmentBody('text/csv', 'Current values, corrections applied, voided entries left out'),
+    refusals: { ...AUDITORS_ONLY, 404: 'Not one of the SDTM domains the platform produces' },
+  })
   async sdtm(
     @CurrentPrincipal() principal: Principal,
     @Param('domain') requested: string,

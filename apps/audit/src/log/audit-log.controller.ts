@@ -1,5 +1,6 @@
 import { Controller, Get, Logger, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiForbiddenResponse, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
+import { ApiEndpoint } from '@trialstream/api-common';
 import { CurrentPrincipal, RequirePermission, type Principal } from '@trialstream/auth';
 import type { EventEnvelope } from '@trialstream/domain';
 import type { Response } from 'express';
@@ -7,11 +8,10 @@ import { AccessLog } from '@trialstream/write-side';
 import { DEFAULT_LOG_PAGE, LogPageQuery, LogRangeQuery } from '../audit-query.dto';
 import { EventLog, type LogPage } from './event-log';
 import { writeLines } from './write-lines';
+import { AUDITORS_ONLY, LogPageView } from '../audit.views';
 
 /** The complete event log in global order, exactly as stored, for auditors. */
 @ApiTags('audit')
-@ApiBearerAuth()
-@ApiForbiddenResponse({ description: 'Only auditors read the audit log' })
 @RequirePermission('read-audit-log')
 @Controller('audit')
 export class AuditLogController {
@@ -23,7 +23,11 @@ export class AuditLogController {
   ) {}
 
   @Get('events')
-  @ApiOkResponse({ description: 'A page of events after `afterPosition`, and where the next page starts (null: nothing more yet)' })
+  @ApiEndpoint({
+    summary: 'A page of the event log after `afterPosition`, and where the next page starts',
+    ok: LogPageView,
+    refusals: AUDITORS_ONLY,
+  })
   async page(@CurrentPrincipal() principal: Principal, @Query() query: LogPageQuery): Promise<LogPage> {
     const afterPosition = query.afterPosition ?? '0';
     const limit = query.limit ?? DEFAULT_LOG_PAGE;
@@ -37,8 +41,11 @@ export class AuditLogController {
   }
 
   @Get('events.ndjson')
-  @ApiProduces('application/x-ndjson')
-  @ApiOkResponse({ description: 'One JSON event per line, in global order: the whole settled log or the given range' })
+  @ApiEndpoint({
+    summary: 'The event log as NDJSON, one stored event per line in global order: the whole settled log or the given range',
+    ok: { mediaType: 'application/x-ndjson', description: 'Each line an event as in GET /audit/events' },
+    refusals: AUDITORS_ONLY,
+  })
   async stream(@CurrentPrincipal() principal: Principal, @Query() query: LogRangeQuery, @Res() response: Response): Promise<void> {
     await this.access.record(principal, { action: 'audit-read', resource: 'event-log', detail: { format: 'ndjson', ...query } });
     response.status(200).setHeader('Content-Type', 'application/x-ndjson; charset=utf-8');

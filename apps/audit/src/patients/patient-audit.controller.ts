@@ -1,6 +1,6 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { ApiError } from '@trialstream/api-common';
+import { ApiTags } from '@nestjs/swagger';
+import { ApiEndpoint, ApiError } from '@trialstream/api-common';
 import { CurrentPrincipal, RequirePermission, type Principal } from '@trialstream/auth';
 import { type TrialStreams } from '@trialstream/domain';
 import { TRIAL_STREAMS } from '@trialstream/config';
@@ -12,11 +12,10 @@ import { readBoundOf, type PointInTime } from '../point-in-time/point-in-time';
 import { ProtocolAtMoment, type ProtocolThen } from '../point-in-time/protocol-at-moment';
 import { patientAuditHistory, type PatientAuditHistory } from './patient-audit-history';
 import { patientRecordAsOf, type PatientRecordAsOf } from './patient-record-as-of';
+import { AUDITORS_ONLY, PatientAuditHistoryView, PatientRecordAsOfView } from '../audit.views';
 
 /** Any patient's complete record, across all sites, for auditors; every read is itself recorded. */
 @ApiTags('audit')
-@ApiBearerAuth()
-@ApiForbiddenResponse({ description: 'Only auditors read the audit log' })
 @RequirePermission('read-audit-log')
 @Controller('audit/patients/:patientId')
 export class PatientAuditController {
@@ -28,11 +27,12 @@ export class PatientAuditController {
   ) {}
 
   @Get('history')
-  @ApiOkResponse({
-    description:
-      'Every entry with who, site, role, clinical and recorded time; corrections and voids under the entry they amend, with the reason',
+  @ApiEndpoint({
+    summary: "A patient's complete record across sites: every entry with who, site, role, clinical and recorded time",
+    description: 'Corrections and voids appear under the entry they amend, with the reason; the read is itself recorded',
+    ok: PatientAuditHistoryView,
+    refusals: { ...AUDITORS_ONLY, 404: 'No such patient' },
   })
-  @ApiNotFoundResponse({ description: 'No such patient' })
   async history(@CurrentPrincipal() principal: Principal, @Param('patientId') patientId: string): Promise<PatientAuditHistory> {
     const events = await this.store.readStream(this.streams.patient(patientId));
     if (events.length === 0) throw ApiError.notFound(`patient ${patientId}`, 'patientId');
@@ -42,11 +42,12 @@ export class PatientAuditController {
   }
 
   @Get('as-of')
-  @ApiOkResponse({
-    description:
-      'The record as it stood at a recorded-at instant or global position: corrections made by then applied, later ones not; with the protocol version in force then',
+  @ApiEndpoint({
+    summary: "A patient's record as it stood at a recorded-at instant or global position (`at` or `position`, exactly one)",
+    description: 'Corrections made by then applied, later ones not; with the protocol version in force then',
+    ok: PatientRecordAsOfView,
+    refusals: { ...AUDITORS_ONLY, 404: 'No such patient' },
   })
-  @ApiNotFoundResponse({ description: 'No such patient' })
   async asOf(
     @CurrentPrincipal() principal: Principal,
     @Param('patientId') patientId: string,

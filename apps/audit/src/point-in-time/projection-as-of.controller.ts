@@ -1,6 +1,6 @@
 import { Controller, Get, Inject, Logger, Param, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { ApiError } from '@trialstream/api-common';
+import { ApiTags } from '@nestjs/swagger';
+import { ApiEndpoint, ApiError } from '@trialstream/api-common';
 import { CurrentPrincipal, RequirePermission, type Principal } from '@trialstream/auth';
 import { DATA_SOURCE } from '@trialstream/database';
 import { EVENT_STORE, type PostgresEventStore } from '@trialstream/event-store';
@@ -14,6 +14,7 @@ import { readBoundOf, type PointInTime } from './point-in-time';
 import { readModelRows, type TableRows } from './read-model-rows';
 import { withProjectionAsOf } from './replay-projection';
 import { ProtocolAtMoment, type ProtocolThen } from './protocol-at-moment';
+import { AUDITORS_ONLY, ProjectionAsOfView } from '../audit.views';
 
 export interface ProjectionAsOf {
   projection: string;
@@ -31,8 +32,6 @@ export interface ProjectionAsOf {
 
 /** What the monitors or the statistician saw at a past moment: the read model rebuilt by replay up to it. */
 @ApiTags('audit')
-@ApiBearerAuth()
-@ApiForbiddenResponse({ description: 'Only auditors read the audit log' })
 @RequirePermission('read-audit-log')
 @Controller('audit/projections/:name')
 export class ProjectionAsOfController {
@@ -50,8 +49,11 @@ export class ProjectionAsOfController {
   }
 
   @Get('as-of')
-  @ApiOkResponse({ description: "The read model's rows as of the moment, per table, ordered by primary key and paged by limit/offset" })
-  @ApiNotFoundResponse({ description: 'No such projection or table' })
+  @ApiEndpoint({
+    summary: 'A read model as it stood at a moment, rebuilt by replay: its rows per table, by primary key, paged',
+    ok: ProjectionAsOfView,
+    refusals: { ...AUDITORS_ONLY, 404: 'No such projection or table' },
+  })
   async asOf(
     @CurrentPrincipal() principal: Principal,
     @Param('name') name: string,

@@ -1,9 +1,11 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
+import { ApiEndpoint } from '@trialstream/api-common';
+import { EventEnvelopeView } from '@trialstream/event-store';
 import { CurrentPrincipal, Principal, RequirePermission } from '@trialstream/auth';
 import type { Response } from 'express';
-import { respond } from '@trialstream/write-side';
+import { PatientSubmissionAnswer, RandomizationAnswer, respond, SUBMISSION_HEADERS, SUBMISSION_REFUSALS } from '@trialstream/write-side';
 import { CorrectEntryDto, VoidEntryDto } from './dto/amendment.dto';
 import {
   RecordClinicalAssessmentDto,
@@ -21,8 +23,18 @@ import { SubmitPatientData } from './submit-patient-data';
 
 type Body = Record<string, unknown> & { submissionId: string; expectedVersion?: number };
 
+const NO_SUCH_PATIENT = 'No such patient';
+
+/** A site's submission about one patient: one event on the patient's stream. */
+const PatientSubmission = (summary: string, description?: string) =>
+  ApiEndpoint({
+    summary,
+    description,
+    created: { type: PatientSubmissionAnswer, headers: SUBMISSION_HEADERS },
+    refusals: { 404: NO_SUCH_PATIENT, ...SUBMISSION_REFUSALS },
+  });
+
 @ApiTags('patients')
-@ApiBearerAuth()
 @Controller('patients/:patientId')
 export class PatientsController {
   constructor(
@@ -34,12 +46,24 @@ export class PatientsController {
     return respond(await this.commands.execute(new SubmitPatientData(principal, patientId, kind, { ...body } as Body)), res);
   }
 
+  @ApiEndpoint({
+    summary: "A patient's events as recorded",
+    description: 'Blinded roles get masked analytes and allocation-revealing values removed; chain fields only for auditors',
+    ok: [EventEnvelopeView],
+    refusals: { 404: NO_SUCH_PATIENT },
+  })
   @Get('events')
   @RequirePermission('read-patient')
   history(@CurrentPrincipal() principal: Principal, @Param('patientId') patientId: string) {
     return this.queries.execute(new GetPatientHistory(principal, patientId));
   }
 
+  @ApiEndpoint({
+    summary: 'Randomize a patient: the server takes the next kit of the stratum from the allocation list',
+    description: 'Answers the kit and the stratum, never the arm',
+    created: { type: RandomizationAnswer, headers: SUBMISSION_HEADERS },
+    refusals: { 404: NO_SUCH_PATIENT, ...SUBMISSION_REFUSALS },
+  })
   @Post('randomization')
   @HttpCode(201)
   @RequirePermission('submit-clinical-data')
@@ -52,6 +76,7 @@ export class PatientsController {
     return respond(await this.commands.execute(new RandomizePatient(p, id, { ...body })), res);
   }
 
+  @PatientSubmission('Record an infusion', 'Cycle, body-surface area, planned dose and deviations are derived and stored with it')
   @Post('infusions')
   @HttpCode(201)
   @RequirePermission('submit-clinical-data')
@@ -64,6 +89,7 @@ export class PatientsController {
     return this.submit(p, id, 'infusions', body, res);
   }
 
+  @PatientSubmission('Record a lab result', 'The unit must be one the protocol in force accepts for the analyte')
   @Post('labs')
   @HttpCode(201)
   @RequirePermission('submit-clinical-data')
@@ -76,6 +102,7 @@ export class PatientsController {
     return this.submit(p, id, 'labs', body, res);
   }
 
+  @PatientSubmission('Record a nerve conduction study')
   @Post('neurography')
   @HttpCode(201)
   @RequirePermission('submit-clinical-data')
@@ -88,6 +115,7 @@ export class PatientsController {
     return this.submit(p, id, 'neurography', body, res);
   }
 
+  @PatientSubmission('Record a clinical assessment (INCAT, sensory sum score, MRC, walk, global status)')
   @Post('assessments')
   @HttpCode(201)
   @RequirePermission('submit-clinical-data')
@@ -100,6 +128,7 @@ export class PatientsController {
     return this.submit(p, id, 'assessments', body, res);
   }
 
+  @PatientSubmission('Report an adverse event')
   @Post('adverse-events')
   @HttpCode(201)
   @RequirePermission('submit-clinical-data')
@@ -112,6 +141,7 @@ export class PatientsController {
     return this.submit(p, id, 'adverse-events', body, res);
   }
 
+  @PatientSubmission('Withdraw a patient from the trial')
   @Post('withdrawal')
   @HttpCode(201)
   @RequirePermission('submit-clinical-data')
@@ -124,6 +154,10 @@ export class PatientsController {
     return this.submit(p, id, 'withdrawal', body, res);
   }
 
+  @PatientSubmission(
+    'Correct an entry: a new event naming the one corrected and why',
+    "`data` is the full corrected payload of the entry's type, checked by that type's rules",
+  )
   @Post('corrections')
   @HttpCode(201)
   @RequirePermission('submit-clinical-data')
@@ -136,6 +170,7 @@ export class PatientsController {
     return this.submit(p, id, 'corrections', body, res);
   }
 
+  @PatientSubmission('Void an entry: a new event naming the one voided and why')
   @Post('voids')
   @HttpCode(201)
   @RequirePermission('submit-clinical-data')

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ApiProperty, ApiTags } from '@nestjs/swagger';
 import { Accounts, CurrentPrincipal, Principal, RequirePermission, SignatureCredentialsDto, sessionOf } from '@trialstream/auth';
 import {
   decideSignature,
@@ -19,7 +19,9 @@ import { IsIn, IsInt, IsOptional, IsString, Length, Matches, Min, ValidateIf, Va
 import type { Request, Response } from 'express';
 import { createHash, randomUUID } from 'node:crypto';
 import { assertPatientAccess } from '../patients/submit-patient-data';
-import { respond, StreamWriter } from '@trialstream/write-side';
+import { ApiEndpoint } from '@trialstream/api-common';
+import { PatientSubmissionAnswer, respond, StreamWriter, SUBMISSION_HEADERS, SUBMISSION_REFUSALS } from '@trialstream/write-side';
+import { SignatureView } from './signature.views';
 
 class SignatureScopeDto {
   @ApiProperty({ enum: ['casebook', 'visit'] })
@@ -63,7 +65,6 @@ const sha256Hex = (content: string): string => createHash('sha256').update(conte
  * stream that names the stream version and the hash of what it covers.
  */
 @ApiTags('signatures')
-@ApiBearerAuth()
 @Controller('patients/:patientId/signatures')
 export class SignaturesController {
   constructor(
@@ -73,6 +74,16 @@ export class SignaturesController {
     @Inject(TRIAL_STREAMS) private readonly streams: TrialStreams,
   ) {}
 
+  @ApiEndpoint({
+    summary: "Sign a patient's casebook or one visit electronically (re-authentication with the password)",
+    created: { type: PatientSubmissionAnswer, headers: SUBMISSION_HEADERS },
+    refusals: {
+      401: 'No credentials, or the password (or the user name, needed for the first signature of a session) is wrong',
+      404: 'No such patient',
+      423: 'Too many failed attempts: the user name is locked out for a while',
+      ...SUBMISSION_REFUSALS,
+    },
+  })
   @Post()
   @HttpCode(201)
   @RequirePermission('sign-record')
@@ -119,6 +130,11 @@ export class SignaturesController {
   }
 
   /** Every signature of the patient, each `valid` or `invalidated` (naming the event that invalidated it). */
+  @ApiEndpoint({
+    summary: "Every signature of the patient's record, each `valid` or `invalidated`",
+    ok: [SignatureView],
+    refusals: { 404: 'No such patient' },
+  })
   @Get()
   @RequirePermission('read-patient')
   async list(@CurrentPrincipal() principal: Principal, @Param('patientId') patientId: string): Promise<SignatureRecord[]> {

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { ApiError } from '@trialstream/api-common';
+import { ApiProperty, ApiPropertyOptional, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import { ApiEndpoint, ApiError } from '@trialstream/api-common';
 import {
   Accounts,
   AnyAuthenticatedRole,
@@ -14,6 +14,7 @@ import { ROLES, Role, type TrialStreams } from '@trialstream/domain';
 import { TRIAL_STREAMS } from '@trialstream/config';
 import { EVENT_STORE, type PostgresEventStore } from '@trialstream/event-store';
 import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, Length } from 'class-validator';
+import { ActivationCodeIssued, KeyUserCreated, MeView, UserView } from './user.views';
 
 export class CreateUserDto {
   @ApiPropertyOptional({ example: 'ana.martin', description: 'a person who logs in with a password; without it, a user with an API key' })
@@ -46,7 +47,6 @@ export class CreateUserDto {
 
 /** Users over HTTP, for administrators; the same rules as `npm run admin -- create-user`. */
 @ApiTags('users')
-@ApiBearerAuth()
 @Controller('users')
 export class UsersController {
   constructor(
@@ -71,6 +71,16 @@ export class UsersController {
    * With a user name: a person, who gets a one-time activation code (answered once) to exchange for a
    * password at `POST /auth/activate`. Without: a user with an API key (answered once).
    */
+  @ApiEndpoint({
+    summary: 'Create a user: a person (with `username`) or a user with an API key',
+    description: 'Coordinators, investigators and monitors name their sites, which must be activated; other roles have none',
+    created: {
+      description: 'A person: the one-time activation code. A user with an API key: the user and the key. Either is answered once',
+      schema: { oneOf: [{ $ref: getSchemaPath(ActivationCodeIssued) }, { $ref: getSchemaPath(KeyUserCreated) }] },
+      models: [ActivationCodeIssued, KeyUserCreated],
+    },
+    refusals: { 409: 'The user name is taken', 422: 'A site is not activated, or the role and sites do not fit together' },
+  })
   @Post()
   @HttpCode(201)
   @RequirePermission('administer')
@@ -86,6 +96,7 @@ export class UsersController {
     }
   }
 
+  @ApiEndpoint({ summary: 'Every user, deactivated ones included', ok: [UserView] })
   @Get()
   @RequirePermission('administer')
   list() {
@@ -93,6 +104,11 @@ export class UsersController {
   }
 
   /** The password stops working at once; the answer carries a new one-time activation code. */
+  @ApiEndpoint({
+    summary: "Reset a person's password: a new one-time activation code",
+    created: ActivationCodeIssued,
+    refusals: { 404: 'No such active user', 422: 'The user has an API key and no password' },
+  })
   @Post(':userId/password-reset')
   @HttpCode(201)
   @RequirePermission('administer')
@@ -101,6 +117,11 @@ export class UsersController {
   }
 
   /** Effective on the user's next request: sessions end and API keys stop working. */
+  @ApiEndpoint({
+    summary: "Deactivate a user: sessions end and API keys stop working on the user's next request",
+    noContent: 'Deactivated (deactivating again changes nothing)',
+    refusals: { 404: 'No such user' },
+  })
   @Post(':userId/deactivation')
   @HttpCode(204)
   @RequirePermission('administer')
@@ -111,9 +132,9 @@ export class UsersController {
 
 /** Who the caller is: what a browser signed in with an API key shows and scopes its pages by. */
 @ApiTags('users')
-@ApiBearerAuth()
 @Controller('me')
 export class MeController {
+  @ApiEndpoint({ summary: 'Who the caller is: name, role and sites', ok: MeView })
   @Get()
   @AnyAuthenticatedRole()
   me(@CurrentPrincipal() principal: Principal) {

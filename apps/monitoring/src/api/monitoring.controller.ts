@@ -1,5 +1,6 @@
 import { Controller, Get, Param, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiForbiddenResponse, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
+import { ApiEndpoint, attachmentBody } from '@trialstream/api-common';
 import { CurrentPrincipal, RequirePermission, type Principal } from '@trialstream/auth';
 import type { Response } from 'express';
 import { ReadsProjection } from '@trialstream/projections';
@@ -21,9 +22,12 @@ import {
   QueryPageQuery,
 } from './monitoring-query.dto';
 import { MonitoringService } from './monitoring.service';
+import { DeviationPage, PatientListPage, QueryPage, SignatureStatusList, SiteIndicatorsView, SiteOverviewView } from './monitoring.views';
 import { deviationList, Page, pageOf, patientList, PatientListItem, queryList } from './site-lists';
 
 const FORBIDDEN = 'The role may not read patient data, or the site is outside the sites assigned to you';
+const NO_SUCH_SITE = 'No such site';
+const csv = (rows: string) => attachmentBody('text/csv', `${rows}; recorded as an audited export before it is sent`);
 
 /**
  * What monitors open every morning, and the site's own view of it (its query inbox above all). Monitoring
@@ -32,8 +36,6 @@ const FORBIDDEN = 'The role may not read patient data, or the site is outside th
  * masked analyte value), because it is built from a blinded read model.
  */
 @ApiTags('monitoring')
-@ApiBearerAuth()
-@ApiForbiddenResponse({ description: FORBIDDEN })
 @RequirePermission('read-patient')
 @ReadsProjection(MONITORING_PROJECTION.schema)
 @Controller('monitoring/sites')
@@ -44,13 +46,13 @@ export class MonitoringController {
   ) {}
 
   @Get()
-  @ApiOkResponse({ description: "Each visible site's indicators at the reporting date" })
+  @ApiEndpoint({ summary: "Each visible site's indicators at the reporting date", ok: SiteOverviewView, refusals: { 403: FORBIDDEN } })
   async overview(@CurrentPrincipal() principal: Principal, @Query() query: AsOfQuery): Promise<{ asOf: string; items: SiteIndicators[] }> {
     return { asOf: this.monitoring.asOf(query.asOf), items: await this.monitoring.overview(principal, query.asOf) };
   }
 
   @Get('export.csv')
-  @ApiProduces('text/csv')
+  @ApiEndpoint({ summary: "Each visible site's indicators as CSV", ok: csv('One row per site'), refusals: { 403: FORBIDDEN } })
   async overviewCsv(@CurrentPrincipal() principal: Principal, @Query() query: AsOfQuery, @Res({ passthrough: true }) res: Response) {
     const asOf = this.monitoring.asOf(query.asOf);
     const sites = await this.monitoring.overview(principal, asOf);
@@ -58,7 +60,11 @@ export class MonitoringController {
   }
 
   @Get(':siteId')
-  @ApiOkResponse({ description: "One site's indicators at the reporting date" })
+  @ApiEndpoint({
+    summary: "One site's indicators at the reporting date",
+    ok: SiteIndicatorsView,
+    refusals: { 403: FORBIDDEN, 404: NO_SUCH_SITE },
+  })
   async site(
     @CurrentPrincipal() principal: Principal,
     @Param('siteId') siteId: string,
@@ -68,7 +74,11 @@ export class MonitoringController {
   }
 
   @Get(':siteId/signatures')
-  @ApiOkResponse({ description: 'Per patient, the casebook and each visit with data: signed, unsigned or invalidated' })
+  @ApiEndpoint({
+    summary: 'Per patient, the casebook and each visit with data: signed, unsigned or invalidated',
+    ok: SignatureStatusList,
+    refusals: { 403: FORBIDDEN, 404: NO_SUCH_SITE },
+  })
   async signatures(@CurrentPrincipal() principal: Principal, @Param('siteId') siteId: string, @Query() query: SignatureFilterQuery) {
     const { asOf, items } = await this.monitoring.signatures(principal, siteId, query.asOf);
     const wanted = query.status;
@@ -78,7 +88,11 @@ export class MonitoringController {
   }
 
   @Get(':siteId/patients')
-  @ApiOkResponse({ description: 'The site’s patients: status, next visit due, overdue visits and their missing forms' })
+  @ApiEndpoint({
+    summary: 'The site’s patients: status, next visit due, overdue visits and their missing forms',
+    ok: PatientListPage,
+    refusals: { 403: FORBIDDEN, 404: NO_SUCH_SITE },
+  })
   async patients(
     @CurrentPrincipal() principal: Principal,
     @Param('siteId') siteId: string,
@@ -89,7 +103,7 @@ export class MonitoringController {
   }
 
   @Get(':siteId/patients/export.csv')
-  @ApiProduces('text/csv')
+  @ApiEndpoint({ summary: 'The site’s patients as CSV', ok: csv('One row per patient'), refusals: { 403: FORBIDDEN, 404: NO_SUCH_SITE } })
   async patientsCsv(
     @CurrentPrincipal() principal: Principal,
     @Param('siteId') siteId: string,
@@ -107,7 +121,11 @@ export class MonitoringController {
   }
 
   @Get(':siteId/deviations')
-  @ApiOkResponse({ description: 'Protocol deviations dated by the reporting date, with the events behind each' })
+  @ApiEndpoint({
+    summary: 'Protocol deviations dated by the reporting date, with the events behind each',
+    ok: DeviationPage,
+    refusals: { 403: FORBIDDEN, 404: NO_SUCH_SITE },
+  })
   async deviations(
     @CurrentPrincipal() principal: Principal,
     @Param('siteId') siteId: string,
@@ -118,7 +136,7 @@ export class MonitoringController {
   }
 
   @Get(':siteId/deviations/export.csv')
-  @ApiProduces('text/csv')
+  @ApiEndpoint({ summary: 'Protocol deviations as CSV', ok: csv('One row per deviation'), refusals: { 403: FORBIDDEN, 404: NO_SUCH_SITE } })
   async deviationsCsv(
     @CurrentPrincipal() principal: Principal,
     @Param('siteId') siteId: string,
@@ -136,7 +154,11 @@ export class MonitoringController {
   }
 
   @Get(':siteId/queries')
-  @ApiOkResponse({ description: 'Queries raised by the reporting date, with their status and age at that date; oldest first' })
+  @ApiEndpoint({
+    summary: 'Queries raised by the reporting date, with their status and age at that date; oldest first',
+    ok: QueryPage,
+    refusals: { 403: FORBIDDEN, 404: NO_SUCH_SITE },
+  })
   async queries(
     @CurrentPrincipal() principal: Principal,
     @Param('siteId') siteId: string,
@@ -147,7 +169,7 @@ export class MonitoringController {
   }
 
   @Get(':siteId/queries/export.csv')
-  @ApiProduces('text/csv')
+  @ApiEndpoint({ summary: 'Queries as CSV', ok: csv('One row per query'), refusals: { 403: FORBIDDEN, 404: NO_SUCH_SITE } })
   async queriesCsv(
     @CurrentPrincipal() principal: Principal,
     @Param('siteId') siteId: string,

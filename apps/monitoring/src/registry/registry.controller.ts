@@ -1,6 +1,6 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiForbiddenResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { ApiError } from '@trialstream/api-common';
+import { ApiTags } from '@nestjs/swagger';
+import { ApiEndpoint, ApiError } from '@trialstream/api-common';
 import { assertSiteAccess, CurrentPrincipal, RequirePermission, siteScope, type Principal } from '@trialstream/auth';
 import { ReadsProjection, REGISTRY_PROJECTION } from '@trialstream/projections';
 import { DEFAULT_PAGE_SIZE, ListRegistryPatientsQuery, RegistryPatientPage, RegistrySiteList } from './registry-query.dto';
@@ -8,7 +8,6 @@ import { RegistryReader, type SiteFilter } from './registry-reader';
 
 /** The patient registry for monitors (and auditors): only ever the sites the caller is assigned to. */
 @ApiTags('registry')
-@ApiBearerAuth()
 @RequirePermission('read-monitoring')
 @ReadsProjection(REGISTRY_PROJECTION.schema)
 @Controller('registry')
@@ -16,8 +15,11 @@ export class RegistryController {
   constructor(private readonly registry: RegistryReader) {}
 
   @Get('patients')
-  @ApiOkResponse({ type: RegistryPatientPage })
-  @ApiForbiddenResponse({ description: 'The role may not read monitoring data, or siteId is outside the assigned sites' })
+  @ApiEndpoint({
+    summary: 'The registered patients of the sites assigned to the caller, by status',
+    ok: RegistryPatientPage,
+    refusals: { 403: 'The role may not read monitoring data, or siteId is outside the assigned sites' },
+  })
   patients(@CurrentPrincipal() principal: Principal, @Query() query: ListRegistryPatientsQuery): Promise<RegistryPatientPage> {
     return this.registry.patients({
       sites: sitesVisibleTo(principal, query.siteId),
@@ -28,7 +30,7 @@ export class RegistryController {
   }
 
   @Get('sites')
-  @ApiOkResponse({ type: RegistrySiteList })
+  @ApiEndpoint({ summary: 'The sites assigned to the caller, with their patient counts by status', ok: RegistrySiteList })
   async sites(@CurrentPrincipal() principal: Principal): Promise<RegistrySiteList> {
     return { items: await this.registry.sites(sitesVisibleTo(principal)) };
   }

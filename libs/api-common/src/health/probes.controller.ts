@@ -1,7 +1,8 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { Public } from '@trialstream/auth';
+import { ApiEndpoint } from '../openapi';
 import { ReadinessChecks } from './readiness-checks';
 
 /** Liveness and readiness for orchestrators: `live` says the process answers, `ready` that it can serve a request now. */
@@ -17,7 +18,8 @@ export class ProbesController {
   @Get('live')
   @Public()
   @HealthCheck()
-  @ApiOperation({ summary: 'Liveness: the process answers (restart it if not)' })
+  // Terminus's @HealthCheck documents the report of 200 and 503
+  @ApiEndpoint({ summary: 'Liveness: the process answers (restart it if not)', public: true, refusals: { 503: false } })
   live() {
     return this.health.check([]);
   }
@@ -25,7 +27,11 @@ export class ProbesController {
   @Get('ready')
   @Public()
   @HealthCheck()
-  @ApiOperation({ summary: 'Readiness: database, Kafka, relay and projection lags within their thresholds (503 when not)' })
+  @ApiEndpoint({
+    summary: 'Readiness: database, Kafka, relay and projection lags within their thresholds (503 when not)',
+    public: true,
+    refusals: { 503: false },
+  })
   ready() {
     return this.health.check(
       this.readiness.all().map((check) => async () => {

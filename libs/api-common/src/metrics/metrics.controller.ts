@@ -1,6 +1,7 @@
 import { Controller, Get, Header } from '@nestjs/common';
-import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 import { Public } from '@trialstream/auth';
+import { ApiEndpoint } from '../openapi';
 import { Metrics } from './metrics';
 
 @ApiTags('health')
@@ -10,8 +11,12 @@ export class MetricsController {
 
   @Get()
   @Public()
-  @ApiOperation({ summary: 'Prometheus metrics (text exposition format)' })
-  @ApiProduces('text/plain')
+  @ApiEndpoint({
+    summary: 'Prometheus metrics (text exposition format)',
+    public: true,
+    ok: { mediaType: 'text/plain', description: 'Prometheus text exposition format 0.0.4' },
+    refusals: { 503: false },
+  })
   @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
   scrape(): Promise<string> {
     return this.metrics.registry.metrics();

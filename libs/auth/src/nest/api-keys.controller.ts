@@ -1,9 +1,11 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiEndpoint } from '@trialstream/api-common/openapi';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsISO8601, IsOptional, IsString, Length } from 'class-validator';
 import { ApiKeys } from '../api-keys';
 import { ACTIONS } from '../policy';
 import { Principal } from '../principal';
+import { ApiKeyIssued, ApiKeyView } from './auth.views';
 import { CurrentPrincipal, RequirePermission } from './decorators';
 
 export class CreateApiKeyDto {
@@ -43,7 +45,6 @@ export class CreateApiKeyDto {
 
 /** Scoped, expiring API keys for machine clients; the key is answered once and only its hash is kept. */
 @ApiTags('api-keys')
-@ApiBearerAuth()
 @Controller('api-keys')
 export class ApiKeysController {
   constructor(private readonly keys: ApiKeys) {}
@@ -51,6 +52,11 @@ export class ApiKeysController {
   @Post()
   @HttpCode(201)
   @RequirePermission('administer')
+  @ApiEndpoint({
+    summary: "Issue a scoped, expiring API key: a person's (acts as that person) or a machine's (acts in a role)",
+    created: ApiKeyIssued,
+    refusals: { 422: 'A scope, role, site, holder or expiry breaks a rule (`details` names it)' },
+  })
   async create(@CurrentPrincipal() principal: Principal, @Body() body: CreateApiKeyDto) {
     const { apiKey, token } = await this.keys.issue(body, principal);
     return { ...apiKey, apiKey: token };
@@ -58,6 +64,7 @@ export class ApiKeysController {
 
   @Get()
   @RequirePermission('administer')
+  @ApiEndpoint({ summary: 'Every API key, revoked ones included (never the key itself)', ok: [ApiKeyView] })
   list() {
     return this.keys.list();
   }
@@ -65,6 +72,7 @@ export class ApiKeysController {
   @Delete(':id')
   @HttpCode(204)
   @RequirePermission('administer')
+  @ApiEndpoint({ summary: 'Revoke an API key: it stops working at once', noContent: 'Revoked', refusals: { 404: 'No such API key' } })
   async revoke(@CurrentPrincipal() principal: Principal, @Param('id') id: string): Promise<void> {
     await this.keys.revoke(id, principal);
   }

@@ -23,6 +23,10 @@ describe('decideLabResult', () => {
     ['IGM', 'mg/dL'],
     ['ANTI_MAG', 'BTU'],
     ['CD19', 'cells/µL'],
+    ['CD19', 'cells/uL'],
+    ['CD19', '/uL'],
+    ['CD20', '10*6/L'],
+    ['CD20', '10*9/L'],
     ['CD20', '%'],
   ] as const)('accepts %s in %s', (analyte, unit) => {
     acceptedEvent(decideLabResult(state(), labResultCommand({ analyte, unit, value: 5 }), context()));
@@ -31,7 +35,7 @@ describe('decideLabResult', () => {
   it.each([
     ['IGM', 'BTU'],
     ['ANTI_MAG', 'g/L'],
-    ['CD19', 'cells/uL'],
+    ['CD19', 'cells/mL'],
     ['CD20', 'mg/dL'],
   ] as const)('refuses %s in %s', (analyte, unit) => {
     expectViolation(decideLabResult(state(), labResultCommand({ analyte, unit, value: 5 }), context()), 'unit', 'unit-not-allowed');

@@ -1,4 +1,14 @@
-import { CallHandler, ExecutionContext, HttpStatus, Inject, Injectable, NestInterceptor, SetMetadata } from '@nestjs/common';
+import {
+  applyDecorators,
+  CallHandler,
+  ExecutionContext,
+  HttpStatus,
+  Inject,
+  Injectable,
+  NestInterceptor,
+  SetMetadata,
+} from '@nestjs/common';
+import { ApiHeader } from '@nestjs/swagger';
 import { Reflector } from '@nestjs/core';
 import { ApiError } from '@trialstream/api-common';
 import type { Request } from 'express';
@@ -16,8 +26,19 @@ export interface FreshReadsOptions {
   waitMs: number;
 }
 
-/** Marks a controller (or route) whose answers come from the read model in `schema`. */
-export const ReadsProjection = (schema: string) => SetMetadata(READS_PROJECTION, schema);
+/** Marks a controller (or route) whose answers come from the read model in `schema`; its OpenAPI operations name the header. */
+export const ReadsProjection = (schema: string) =>
+  applyDecorators(
+    SetMetadata(READS_PROJECTION, schema),
+    ApiHeader({
+      name: MIN_POSITION_HEADER,
+      required: false,
+      example: '42',
+      description:
+        'A global position (or the query parameter `?minPosition=`, which wins): the answer waits, up to MIN_POSITION_WAIT_MS, ' +
+        'until the read model has applied that event; otherwise 503 `read_model_behind`',
+    }),
+  );
 
 /**
  * Read-your-writes for every GET route: `?minPosition=<global position>` or the `X-Min-Position` header

@@ -1,10 +1,12 @@
 import { Body, Controller, Get, HttpCode, Post, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { AnyAuthenticatedRole, CurrentPrincipal, RequirePermission, type Principal } from '@trialstream/auth';
-import { respond } from '@trialstream/write-side';
+import { ApiEndpoint } from '@trialstream/api-common';
+import { respond, SUBMISSION_HEADERS, SUBMISSION_REFUSALS } from '@trialstream/write-side';
 import { IsISO8601, IsOptional, IsString, Length, Matches } from 'class-validator';
 import type { Response } from 'express';
 import { ProtocolRegistry } from './protocol-registry';
+import { ProtocolActivationAnswer, ProtocolVersionView } from './protocol.views';
 
 export class ActivateProtocolDto {
   @ApiProperty({ description: 'Client-chosen id; resubmitting it returns the first result' })
@@ -27,7 +29,6 @@ export class ActivateProtocolDto {
 
 /** Protocol versions: a new file is an amendment, an event on the trial stream with its effective date. */
 @ApiTags('protocol')
-@ApiBearerAuth()
 @Controller('protocol')
 export class ProtocolController {
   constructor(private readonly registry: ProtocolRegistry) {}
@@ -35,6 +36,7 @@ export class ProtocolController {
   /** The protocol is no secret: every role works by it (arms are named, never allocated here). */
   @Get('versions')
   @AnyAuthenticatedRole()
+  @ApiEndpoint({ summary: "The protocol's versions, their effective dates and the one in force", ok: [ProtocolVersionView] })
   async versions() {
     const versions = await this.registry.refresh();
     const inForce = this.registry.inForceAt(new Date().toISOString().slice(0, 10));
@@ -51,6 +53,14 @@ export class ProtocolController {
   @Post('versions')
   @HttpCode(201)
   @RequirePermission('administer')
+  @ApiEndpoint({
+    summary: 'Activate a protocol version (an amendment) from its file, effective from a date',
+    created: { type: ProtocolActivationAnswer, headers: SUBMISSION_HEADERS },
+    refusals: {
+      ...SUBMISSION_REFUSALS,
+      422: 'The file breaks its JSON Schema or a rule (`details` names `file.<path>` and the rule), or the amendment is not allowed',
+    },
+  })
   async activate(@CurrentPrincipal() principal: Principal, @Body() body: ActivateProtocolDto, @Res({ passthrough: true }) res: Response) {
     return respond(await this.registry.activate(principal, body), res);
   }

@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, ApiPropertyOptions, IntersectionType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -16,11 +16,12 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
+import { LAB_ANALYTES, LAB_QUALIFIERS, type LabAnalyte, type LabQualifier } from '@trialstream/domain';
 import { InProtocolRange, PROTOCOL_LIMITS } from './protocol-bounds';
 import { SubmissionDto } from './submission.dto';
 
 export class RecordInfusionFields {
-  @ApiProperty({ enum: [375, 750], description: 'mg/m² body-surface area' })
+  @ApiProperty({ enum: PROTOCOL_LIMITS.doseLevelsMgPerM2, description: 'mg/m² body-surface area: a dose level of the protocol' })
   @IsNumber()
   @IsPositive()
   doseLevelMgPerM2: number;
@@ -43,25 +44,40 @@ export class RecordInfusionFields {
   weightKg?: number;
 }
 
+/**
+ * The units each analyte is reported in, as the protocol defines them (canonical units and their UCUM spellings);
+ * the protocol version in force decides, and a unit it does not list is refused (422, rule unit-not-allowed).
+ */
+const UNITS_BY_ANALYTE = Object.fromEntries(LAB_ANALYTES.map((analyte) => [analyte, Object.keys(PROTOCOL_LIMITS.labs[analyte].units)]));
+
+const LAB_UNIT_DOC: ApiPropertyOptions = Object.assign(
+  {
+    example: 'g/L',
+    description: `Per analyte, as the protocol defines: ${LAB_ANALYTES.map((analyte) => `${analyte}: ${UNITS_BY_ANALYTE[analyte].join(', ')}`).join('; ')}`,
+  },
+  // machine-readable, for clients and the contract test: the units of each analyte
+  { 'x-units-by-analyte': UNITS_BY_ANALYTE },
+);
+
 export class RecordLabResultFields {
-  @ApiProperty({ enum: ['IGM', 'ANTI_MAG', 'CD19', 'CD20'] })
-  @IsIn(['IGM', 'ANTI_MAG', 'CD19', 'CD20'])
-  analyte: string;
+  @ApiProperty({ enum: LAB_ANALYTES })
+  @IsIn(LAB_ANALYTES)
+  analyte: LabAnalyte;
 
   @ApiProperty({ description: 'As reported; for a censored result, the limit' })
   @IsNumber()
   @Min(0)
   value: number;
 
-  @ApiProperty({ example: 'g/L', description: 'IGM: g/L or mg/dL; ANTI_MAG: BTU; CD19/CD20: cells/uL or %' })
+  @ApiProperty(LAB_UNIT_DOC)
   @IsString()
   @Length(1, 16)
   unit: string;
 
-  @ApiPropertyOptional({ enum: ['=', '<', '>'], default: '=' })
+  @ApiPropertyOptional({ enum: LAB_QUALIFIERS, default: '=', description: '`<` or `>`: a censored result, `value` its limit' })
   @IsOptional()
-  @IsIn(['=', '<', '>'])
-  qualifier?: '=' | '<' | '>';
+  @IsIn(LAB_QUALIFIERS)
+  qualifier?: LabQualifier = '=';
 
   @ApiPropertyOptional()
   @IsOptional()

@@ -1,0 +1,3 @@
+export * from './api-endpoint.decorator';
+export * from './error-body.view';
+export * from './schemas';
