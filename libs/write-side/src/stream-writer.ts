@@ -24,6 +24,7 @@ import type {
 import type { PostgresEventStore } from '@trialstream/event-store';
 import { stringify } from 'safe-stable-stringify';
 import { KeyedMutex } from './keyed-mutex';
+import { StreamCache } from './stream-cache';
 import { submissionResponse, SubmissionResponse } from './submission-response';
 import { CLOCK, PROTOCOL } from '@trialstream/config';
 import { appendAtStreamHead, EVENT_STORE } from '@trialstream/event-store';
@@ -87,6 +88,8 @@ const MAX_ATTEMPTS = 10;
 const raceBackoff = (attempt: number) => new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(100, 5 * 2 ** attempt)));
 /** Facts nobody decides on (a reader's own access records) only race with the same reader's other processes. */
 const MAX_FACT_ATTEMPTS = 20;
+/** Streams kept as last read, so that a write reads only what is new: a few thousand patients' histories. */
+const CACHED_STREAMS = 4000;
 
 /** Facts appended without a decision: no submission id, no trial condition (reads stay possible once locked). */
 export interface FactAppend {
@@ -134,8 +137,9 @@ const staleVersion = (expected: number, actual: number) =>
 
 /**
  * The write side's single path from a decision to the log. Idempotent per (user, submissionId): a retry
- * is answered from the store before anything is decided again, so a retry of an enrolment is not
- * refused as "already enrolled".
+ * whose decision succeeds again is answered from the store by the append (which checks the submission
+ * under the stream's lock), and a refused decision is answered from the store when the submission was
+ * stored, so a retry of an enrolment is not refused as "already enrolled".
  */
 @Injectable()
 export class StreamWriter {
@@ -146,6 +150,7 @@ export class StreamWriter {
   ) {}
 
   private readonly streams = new KeyedMutex();
+  private readonly cache = new StreamCache(CACHED_STREAMS);
   /**
    * The trial stream as this process last read it while the trial was open. A write conditioned on the
    * trial's version may decide on it: a stale copy (a lock or a new protocol version committed by any
@@ -175,18 +180,28 @@ export class StreamWriter {
   private async decideAndAppend<TState>(decision: StreamDecision<TState>): Promise<WriteResult> {
     const scope = `user:${decision.principal.userId}`;
     const hash = requestHash(decision.request, decision.streamId);
+    try {
+      return await this.decideAndAppendAttempts(decision, scope, hash);
+    } catch (error) {
+      // Only a refusal needs the submission looked up first: a success is checked against it by the append.
+      if (!(error instanceof ApiError)) throw error;
+      const earlier = await this.store.findSubmission(scope, decision.submissionId);
+      if (earlier) return this.replay(earlier.requestHash === hash, earlier.response);
+      throw error;
+    }
+  }
+
+  private async decideAndAppendAttempts<TState>(decision: StreamDecision<TState>, scope: string, hash: string): Promise<WriteResult> {
     const onTrialStream = decision.streamId === TRIAL_STREAM_ID;
     const conditioned = !decision.allowedWhenDatabaseClosed && !onTrialStream;
-    // The three reads are independent: one round trip of waiting instead of three.
-    const [earlier, firstRead, firstTrialRead] = await Promise.all([
-      this.store.findSubmission(scope, decision.submissionId),
-      this.store.readStream(decision.streamId),
+    // The two reads are independent: one round trip of waiting instead of two.
+    const [firstRead, firstTrialRead] = await Promise.all([
+      this.readStream(decision.streamId),
       onTrialStream ? undefined : this.trialEvents(conditioned),
     ]);
-    if (earlier) return this.replay(earlier.requestHash === hash, earlier.response);
 
     for (let attempt = 1; ; attempt++) {
-      const events = attempt === 1 ? firstRead : await this.store.readStream(decision.streamId);
+      const events = attempt === 1 ? firstRead : await this.readStream(decision.streamId);
       const state = decision.fold(events);
       decision.authorize(state, events);
       const trialEvents = onTrialStream ? events : attempt === 1 ? firstTrialRead! : await this.trialEvents(conditioned);
@@ -216,6 +231,7 @@ export class StreamWriter {
       });
       if (appended.status === 'appended') return { replayed: false, response: appended.response as SubmissionResponse };
       if (appended.status === 'duplicate') return this.replay(appended.requestHashMatches, appended.response);
+      this.cache.forget(decision.streamId);
       // A conflict on the trial's stream (a freeze or lock committed meanwhile) is decided again, which reports it.
       const trialChanged = appended.conditionStreamId !== undefined;
       if (trialChanged) this.openTrial = null;
@@ -236,9 +252,21 @@ export class StreamWriter {
   /** The trial stream: the cached copy for a conditioned write, else read now (and cached while open). */
   private async trialEvents(mayUseCache: boolean): Promise<EventEnvelope[]> {
     if (mayUseCache && this.openTrial) return this.openTrial;
-    const events = await this.store.readStream(TRIAL_STREAM_ID);
+    const events = await this.readStream(TRIAL_STREAM_ID);
     if (trialStateFrom(events).status === 'open') this.openTrial = events;
     return events;
+  }
+
+  /** The whole stream, reading from the store only the events after the cached ones. */
+  private async readStream(streamId: string): Promise<EventEnvelope[]> {
+    const cached = this.cache.get(streamId);
+    const newer = await this.store.readStream(streamId, { afterVersion: cached.length });
+    if (newer.length > 0 && newer[0].streamVersion !== cached.length + 1) {
+      // Not the continuation of the cached prefix (versions are dense from 1): start from the whole stream.
+      this.cache.forget(streamId);
+      return this.cache.extend(streamId, [], await this.store.readStream(streamId));
+    }
+    return this.cache.extend(streamId, cached, newer);
   }
 
   private openTrialCondition(events: EventEnvelope[]): { streamId: string; version: number } {
