@@ -6,7 +6,7 @@ import { ANALYSIS_PROJECTION } from '../../apps/analysis/src/projection/analysis
 import { IngestModule } from '../../apps/ingest/src/ingest.module';
 import { ProjectionsModule } from '../../apps/platform/src/projections.module';
 import { labBody, submission, trialWithSites } from '../ingest/site-api';
-import { startTestApp, TestApp } from '../support/app';
+import { startTestApp, TestApp, TestPerson } from '../support/app';
 import { whenProjectionCaughtUp } from '../support/projections';
 import { ALLOCATION_CSV, B_CELL_VALUES, buildPatient, NOW, PATIENTS, subjectOf } from './analysis-scenario';
 
@@ -30,6 +30,9 @@ describe('the blinded placebo-controlled analysis of a dozen patients', () => {
   let unblindedStatistician: string;
   let safetyBoard: string;
   let monitor: string;
+  /** Signed decisions (lock, unblinding, code-break) are taken by people with a password. */
+  let administrator: TestPerson;
+  let siteSigners: Record<string, TestPerson>;
   const kits: Record<string, string> = {};
 
   const get = (path: string, token: string) => app.http().get(path).set('Authorization', token);
@@ -43,6 +46,8 @@ describe('the blinded placebo-controlled analysis of a dozen patients', () => {
     unblindedStatistician = await app.userToken('unblinded_statistician');
     safetyBoard = await app.userToken('safety_board');
     monitor = await app.userToken('monitor', ['S01', 'S02']);
+    administrator = await app.person('administrator');
+    siteSigners = { S01: await app.person('site_coordinator', ['S01']), S02: await app.person('site_coordinator', ['S02']) };
     await post('/allocation/import', { csv: ALLOCATION_CSV }, admin).expect(201);
     for (const plan of PATIENTS) kits[subjectOf(plan)] = await buildPatient(app, coordinators[plan.site], plan);
     await caughtUp();
@@ -299,7 +304,11 @@ describe('the blinded placebo-controlled analysis of a dozen patients', () => {
     });
 
     it('refuses the unblinding before the database is locked, naming the rule', async () => {
-      const res = await post('/trial/unblinding', { ...submission(), reason: 'interim look' }, admin).expect(422);
+      const res = await post(
+        '/trial/unblinding',
+        { ...submission(), reason: 'interim look', ...administrator.credentials },
+        administrator.authorization,
+      ).expect(422);
       expect(res.body.details).toEqual([{ field: 'trial', rule: 'database-not-locked' }]);
       await post('/trial/lock', { ...submission() }, blindedStatistician).expect(403);
       expect((await get('/trial', monitor).expect(200)).body.status).toBe('open');
@@ -314,13 +323,13 @@ describe('the blinded placebo-controlled analysis of a dozen patients', () => {
     it('reveals a patient’s arm in an emergency code-break to the requester alone, as an event monitors see', async () => {
       await post(
         '/patients/S02-03/code-break',
-        { ...submission(), reason: 'Anaphylaxis; treating physician needs the allocation' },
-        coordinators.S01,
+        { ...submission(), reason: 'Anaphylaxis; treating physician needs the allocation', ...siteSigners.S01.credentials },
+        siteSigners.S01.authorization,
       ).expect(403);
       const res = await post(
         '/patients/S02-03/code-break',
-        { ...submission(), reason: 'Anaphylaxis; treating physician needs the allocation' },
-        coordinators.S02,
+        { ...submission(), reason: 'Anaphylaxis; treating physician needs the allocation', ...siteSigners.S02.credentials },
+        siteSigners.S02.authorization,
       ).expect(201);
       expect(res.body).toMatchObject({
         patientId: 'S02-03',
@@ -351,9 +360,14 @@ describe('the blinded placebo-controlled analysis of a dozen patients', () => {
 
   describe('after the database lock and the unblinding', () => {
     beforeAll(async () => {
-      await post('/trial/lock', { ...submission(), reason: 'Last patient out; all queries closed' }, admin).expect(201);
-      await post('/trial/lock', { ...submission() }, admin).expect(409);
-      await post('/trial/unblinding', { ...submission(), reason: 'Final analysis' }, admin).expect(201);
+      const signed = { ...administrator.credentials };
+      await post(
+        '/trial/lock',
+        { ...submission(), reason: 'Last patient out; all queries closed', ...signed },
+        administrator.authorization,
+      ).expect(201);
+      await post('/trial/lock', { ...submission(), ...signed }, administrator.authorization).expect(409);
+      await post('/trial/unblinding', { ...submission(), reason: 'Final analysis', ...signed }, administrator.authorization).expect(201);
     });
 
     it('takes no new clinical data once the database is locked, but still an emergency code-break', async () => {
@@ -361,7 +375,11 @@ describe('the blinded placebo-controlled analysis of a dozen patients', () => {
       const late = await post('/patients/S01-01/labs', labBody({ occurredAt: '2026-05-20' }), coordinators.S01).expect(409);
       expect(late.body.details).toEqual([{ field: 'trial', rule: 'database-closed' }]);
       expect(await app.dataSource.query(`SELECT count(*)::int AS n FROM event_store.events`)).toEqual(before);
-      await post('/patients/S01-01/code-break', { ...submission(), reason: 'Suspected late toxicity' }, coordinators.S01).expect(201);
+      await post(
+        '/patients/S01-01/code-break',
+        { ...submission(), reason: 'Suspected late toxicity', ...siteSigners.S01.credentials },
+        siteSigners.S01.authorization,
+      ).expect(201);
     });
 
     it('gives the unblinded statistician every endpoint per arm, with Fisher p-values and Welch 95% intervals', async () => {
@@ -468,7 +486,11 @@ describe('the blinded placebo-controlled analysis of a dozen patients', () => {
     });
 
     it('refuses a second unblinding', async () => {
-      const res = await post('/trial/unblinding', { ...submission(), reason: 'again' }, admin).expect(409);
+      const res = await post(
+        '/trial/unblinding',
+        { ...submission(), reason: 'again', ...administrator.credentials },
+        administrator.authorization,
+      ).expect(409);
       expect(res.body.details).toEqual([{ field: 'trial', rule: 'already-unblinded' }]);
     });
   });

@@ -31,9 +31,16 @@ describe('the Kafka topic through a whole blinded trial', () => {
       await post(`/patients/${body.patientId}/randomization`, { ...submission(), occurredAt: '2026-03-05' }, coordinators.S01);
       patients.push(body.patientId);
     }
-    await post(`/patients/${patients[0]}/code-break`, { ...submission(), reason: 'Anaphylaxis' }, coordinators.S01);
-    await post('/trial/lock', { ...submission(), reason: 'Last patient out' }, admin);
-    await post('/trial/unblinding', { ...submission(), reason: 'Final analysis' }, admin);
+    const requester = await app.person('site_coordinator', ['S01']);
+    await post(
+      `/patients/${patients[0]}/code-break`,
+      { ...submission(), reason: 'Anaphylaxis', ...requester.credentials },
+      requester.authorization,
+    );
+    const administrator = await app.person('administrator');
+    const signed = administrator.credentials;
+    await post('/trial/lock', { ...submission(), reason: 'Last patient out', ...signed }, administrator.authorization);
+    await post('/trial/unblinding', { ...submission(), reason: 'Final analysis', ...signed }, administrator.authorization);
 
     const [{ stored }] = await app.dataSource.query(`SELECT count(*)::int AS stored FROM event_store.events`);
     const arms: Array<{ kit_number: string; arm: string }> = await app.dataSource.query(`SELECT kit_number, arm FROM allocation.kits`);

@@ -570,8 +570,13 @@ describe('the OpenAPI document says what the platform does', () => {
       await admin().post('/protocol/versions', { submissionId: 'protocol-v1', file, effectiveFrom: '2027-06-01' }).expect(201);
       await coordinator().get('/trial').expect(200);
       await coordinator().get('/trial/protocol-versions').expect(200);
+      // signed by a person with a password (an API key alone is refused: 403 signed-by-a-person)
       await coordinator()
         .post('/patients/S01-02/code-break', { ...submission(), reason: 'Anaphylaxis: the physician must know' })
+        .expect(403);
+      const requester = await app.person('site_coordinator', ['S01']);
+      await as(requester.authorization)
+        .post('/patients/S01-02/code-break', { ...submission(), reason: 'Anaphylaxis: the physician must know', ...requester.credentials })
         .expect(201);
 
       // reads from the read models, after everything written so far
@@ -640,12 +645,16 @@ describe('the OpenAPI document says what the platform does', () => {
       });
 
       // the trial's end: freeze, lock, unblind; then the per-arm results
-      await admin()
-        .post('/trial/freeze', { ...submission(), reason: 'Last patient out' })
+      const decider = await app.person('administrator');
+      const signer = () => as(decider.authorization);
+      await signer()
+        .post('/trial/freeze', { ...submission(), reason: 'Last patient out', ...decider.credentials })
         .expect(201);
-      await admin().post('/trial/lock', submission()).expect(201);
-      await admin()
-        .post('/trial/unblinding', { ...submission(), reason: 'Final analysis' })
+      await signer()
+        .post('/trial/lock', { ...submission(), ...decider.credentials })
+        .expect(201);
+      await signer()
+        .post('/trial/unblinding', { ...submission(), reason: 'Final analysis', ...decider.credentials })
         .expect(201);
       for (const projection of PLATFORM_PROJECTIONS) await whenProjectionCaughtUp(app.dataSource, projection.schema);
       for (const url of ['/analysis/endpoints/by-arm', '/analysis/safety/by-arm', '/analysis/patients', '/analysis/dataset.csv'])

@@ -2,7 +2,7 @@ import { AnalysisModule } from '../../apps/analysis/src/analysis.module';
 import { AuditModule } from '../../apps/audit/src/audit.module';
 import { IngestModule } from '../../apps/ingest/src/ingest.module';
 import { enrolmentBody, NOW, submission, trialWithSites } from '../ingest/site-api';
-import { startTestApp, TestApp } from '../support/app';
+import { startTestApp, TestApp, TestPerson } from '../support/app';
 import { csvRows } from '../support/csv';
 
 describe("arms in an auditor's SDTM DM export", () => {
@@ -10,6 +10,8 @@ describe("arms in an auditor's SDTM DM export", () => {
   let admin: string;
   let auditor: string;
   let coordinator: string;
+  /** Lock and unblinding are signed: a person with a password takes them. */
+  let administrator: TestPerson;
 
   beforeAll(async () => {
     app = await startTestApp([IngestModule, AnalysisModule, AuditModule], { now: NOW });
@@ -18,6 +20,7 @@ describe("arms in an auditor's SDTM DM export", () => {
       coordinators: { S01: coordinator },
     } = await trialWithSites(app, ['S01']));
     auditor = await app.userToken('auditor');
+    administrator = await app.person('administrator');
     await app
       .http()
       .post('/allocation/generate')
@@ -50,8 +53,8 @@ describe("arms in an auditor's SDTM DM export", () => {
     await app
       .http()
       .post('/trial/lock')
-      .set('Authorization', admin)
-      .send({ ...submission(), reason: 'Last patient out' })
+      .set('Authorization', administrator.authorization)
+      .send({ ...submission(), reason: 'Last patient out', ...administrator.credentials })
       .expect(201);
     expect(Object.keys((await dm())[0])).not.toContain('ARM');
   });
@@ -60,8 +63,8 @@ describe("arms in an auditor's SDTM DM export", () => {
     await app
       .http()
       .post('/trial/unblinding')
-      .set('Authorization', admin)
-      .send({ ...submission(), reason: 'Final analysis' })
+      .set('Authorization', administrator.authorization)
+      .send({ ...submission(), reason: 'Final analysis', ...administrator.credentials })
       .expect(201);
     const [{ kits }] = await app.dataSource.query(
       `SELECT json_object_agg(e.stream_id, k.arm) AS kits

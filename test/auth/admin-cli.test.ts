@@ -1,10 +1,11 @@
-import { execFile } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
-import { promisify } from 'node:util';
-import { UserDirectory } from '@trialstream/auth';
+import { AccountAudit, Accounts, UserDirectory } from '@trialstream/auth';
+import { loadConfig } from '@trialstream/config';
+import { upcastStoredEvent } from '@trialstream/domain';
+import { PostgresEventStore } from '@trialstream/event-store';
 import { AuthTestDatabase, openAuthTestDatabase } from './auth-test-database';
 
-const run = promisify(execFile);
 const repoRoot = resolve(__dirname, '../..');
 
 interface CliResult {
@@ -21,17 +22,22 @@ describe('admin CLI', () => {
   });
   afterAll(() => db?.close());
 
-  async function admin(...args: string[]): Promise<CliResult> {
+  /** Runs the admin command; `input` lines are what the operator types (codes, passwords), piped on standard input. */
+  function adminWithInput(input: string[], ...args: string[]): Promise<CliResult> {
     const command = ['ts-node', '--transpile-only', '-r', 'tsconfig-paths/register', 'apps/admin/src/cli.ts', ...args];
-    try {
-      const { stdout, stderr } = await run('npx', command, { cwd: repoRoot, env: { ...process.env, DATABASE_URL: db.database.url } });
-      return { code: 0, stdout, stderr };
-    } catch (error) {
-      const failed = error as { code?: number; stdout?: string; stderr?: string };
-      if (typeof failed.code !== 'number') throw error;
-      return { code: failed.code, stdout: failed.stdout ?? '', stderr: failed.stderr ?? '' };
-    }
+    const child = spawn('npx', command, { cwd: repoRoot, env: { ...process.env, DATABASE_URL: db.database.url } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.stdin.end(input.map((line) => `${line}\n`).join(''));
+    return new Promise((resolvePromise, reject) => {
+      child.on('error', reject);
+      child.on('close', (code) => resolvePromise({ code: code ?? -1, stdout, stderr }));
+    });
   }
+
+  const admin = (...args: string[]) => adminWithInput([], ...args);
 
   const printed = (stdout: string, label: string): string => new RegExp(`^\\s*${label}:\\s*(\\S.*)$`, 'm').exec(stdout)?.[1] ?? '';
 
@@ -95,6 +101,120 @@ describe('admin CLI', () => {
     expect(revoked.code).toBe(0);
     expect(await new UserDirectory(db.dataSource).authenticate(token)).toBeNull();
     expect((await admin('list-users')).stdout).toMatch(new RegExp(`^${userId}\\t.*\\trevoked `, 'm'));
+  });
+
+  describe('people, and acting as one', () => {
+    const PASSWORD = 'a long passphrase for ada';
+    let ada: { userId: string; activationCode: string };
+    let boActivationCode: string;
+
+    const eventsOf = (streamId: string) =>
+      db.dataSource.query(`SELECT type, actor_id, actor_role, data FROM event_store.events WHERE stream_id = $1 ORDER BY stream_version`, [
+        streamId,
+      ]);
+
+    it('creates a person with --username and prints a one-time activation code instead of a key', async () => {
+      const result = await admin('create-user', '--username', 'ada.admin', '--name', 'Ada Lovelace', '--role', 'administrator');
+      expect(result).toMatchObject({ code: 0 });
+      ada = { userId: /Created person (\S+)/.exec(result.stdout)![1], activationCode: printed(result.stdout, 'activation code') };
+      expect(printed(result.stdout, 'username')).toBe('ada.admin');
+      expect(ada.activationCode).toMatch(/\S{8,}/);
+      expect(result.stdout).not.toMatch(/token:/);
+      const [created] = await eventsOf(`account-${ada.userId}`);
+      expect(created).toMatchObject({ type: 'AccountCreated', actor_id: expect.stringMatching(/^cli:/), data: { username: 'ada.admin' } });
+      expect(JSON.stringify(created)).not.toContain(ada.activationCode);
+    });
+
+    it("activates the person's password from the code, both typed on standard input; the code works once", async () => {
+      const tooShort = await adminWithInput([ada.activationCode, 'short'], 'activate', '--username', 'ada.admin');
+      expect(tooShort.code).toBe(1);
+      expect(tooShort.stderr).toContain('--password: min-length');
+      const activated = await adminWithInput([ada.activationCode, PASSWORD], 'activate', '--username', 'ada.admin');
+      expect(activated).toMatchObject({ code: 0 });
+      expect(activated.stdout).toContain('Activated ada.admin');
+      expect(activated.stdout + activated.stderr).not.toContain(PASSWORD);
+      const again = await adminWithInput([ada.activationCode, 'another long passphrase'], 'activate', '--username', 'ada.admin');
+      expect(again.code).toBe(1);
+      expect(again.stderr).toContain('valid-activation-code');
+    });
+
+    it('acts as the person named by --as once their password checks out: the event names them', async () => {
+      const result = await adminWithInput([PASSWORD], 'create-site', '--id', 'S08', '--name', 'Inselspital', '--as', 'ada.admin');
+      expect(result).toMatchObject({ code: 0 });
+      const [event] = await eventsOf('site-S08');
+      expect(event).toMatchObject({ type: 'SiteActivated', actor_id: ada.userId, actor_role: 'administrator' });
+
+      const created = await adminWithInput(
+        [PASSWORD],
+        'create-user',
+        '--username',
+        'bo.monitor',
+        '--name',
+        'Bo',
+        '--role',
+        'monitor',
+        '--site',
+        'S08',
+        '--as',
+        'ada.admin',
+      );
+      expect(created.code).toBe(0);
+      const bo = /Created person (\S+)/.exec(created.stdout)![1];
+      boActivationCode = printed(created.stdout, 'activation code');
+      expect((await eventsOf(`account-${bo}`))[0]).toMatchObject({
+        type: 'AccountCreated',
+        actor_id: ada.userId,
+        data: { createdBy: ada.userId },
+      });
+      expect(await eventsOf(`account-${ada.userId}`)).toEqual(
+        expect.arrayContaining([expect.objectContaining({ type: 'LoginSucceeded', data: { username: 'ada.admin' } })]),
+      );
+    });
+
+    it('refuses --as with a wrong password, or for a person who is no administrator, and does nothing', async () => {
+      const wrong = await adminWithInput(
+        ['not the password at all'],
+        'create-site',
+        '--id',
+        'S09',
+        '--name',
+        'Nowhere',
+        '--as',
+        'ada.admin',
+      );
+      expect(wrong.code).toBe(1);
+      expect(wrong.stderr).toContain('--as ada.admin: The user name or password is wrong');
+      const unknown = await adminWithInput([PASSWORD], 'create-site', '--id', 'S09', '--name', 'Nowhere', '--as', 'nobody.here');
+      expect(unknown.code).toBe(1);
+      expect(unknown.stderr).toContain('--as nobody.here: The user name or password is wrong');
+      const none = await admin('create-site', '--id', 'S09', '--name', 'Nowhere', '--as', 'ada.admin');
+      expect(none.code).toBe(1);
+      expect(none.stderr).toContain('nothing on standard input');
+      // a monitor with a password is a person, but the admin command acts only as an administrator
+      const clock = () => new Date();
+      const store = new PostgresEventStore(db.dataSource, { upcast: upcastStoredEvent });
+      await new Accounts(db.dataSource, new AccountAudit(store, clock), loadConfig({}).auth, clock).activate(
+        'bo.monitor',
+        boActivationCode,
+        'the monitor has a passphrase',
+      );
+      const monitor = await adminWithInput(
+        ['the monitor has a passphrase'],
+        'create-site',
+        '--id',
+        'S09',
+        '--name',
+        'Nowhere',
+        '--as',
+        'bo.monitor',
+      );
+      expect(monitor.code).toBe(1);
+      expect(monitor.stderr).toContain('bo.monitor is a monitor; the admin command acts only as an administrator');
+      expect(await eventsOf('site-S09')).toEqual([]);
+      expect((await eventsOf(`account-${ada.userId}`)).filter((e: { type: string }) => e.type === 'LoginFailed')).toEqual([
+        expect.objectContaining({ data: { username: 'ada.admin', reason: 'wrong-password' } }),
+      ]);
+    });
   });
 
   it('fails for an unknown command or user id', async () => {

@@ -372,6 +372,22 @@ describe('people, sessions and electronic signatures', () => {
         return (res.body.items as { patientId: string; scope: string; status: string }[]).filter((item) => item.patientId === patientId);
       };
       expect(await awaiting()).toEqual([]);
+      // the patient page asks for one patient's casebook and visits
+      const onePatient = await app
+        .http()
+        .get(`/monitoring/sites/S01/signatures?patientId=${patientId}&asOf=2026-06-01`)
+        .set('Authorization', coordinator)
+        .expect(200);
+      expect(
+        onePatient.body.items.map((item: { patientId: string; scope: string; status: string }) => [
+          item.patientId,
+          item.scope,
+          item.status,
+        ]),
+      ).toEqual([
+        [patientId, 'casebook', 'signed'],
+        [patientId, 'screening', 'signed'],
+      ]);
       const correction = await app
         .http()
         .post(`/patients/${patientId}/corrections`)

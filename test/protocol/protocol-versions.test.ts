@@ -180,8 +180,10 @@ describe('a third trial of the family from its protocol file alone', () => {
     const unknown = await get('/analysis/endpoints?visit=month-7', statistician).expect(400);
     expect(unknown.body.details).toEqual([{ field: 'visit', rule: 'unknown-visit' }]);
 
-    await post('/trial/lock', { ...submission(), reason: 'Last patient out' }, admin).expect(201);
-    await post('/trial/unblinding', { ...submission(), reason: 'Final analysis' }, admin).expect(201);
+    const administrator = await app.person('administrator');
+    const signed = administrator.credentials;
+    await post('/trial/lock', { ...submission(), reason: 'Last patient out', ...signed }, administrator.authorization).expect(201);
+    await post('/trial/unblinding', { ...submission(), reason: 'Final analysis', ...signed }, administrator.authorization).expect(201);
     const byArm = (await get('/analysis/endpoints/by-arm', unblinded).expect(200)).body;
     expect(byArm.protocolEndpoints[0]).toMatchObject({
       endpoint: 'sensory-sum-change',

@@ -2,7 +2,7 @@ import { DynamicModule, INestApplication, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { configureHttpApp, createPinoLogger } from '@trialstream/api-common';
 import type { DestinationStream } from 'pino';
-import { UserDirectory } from '@trialstream/auth';
+import { Accounts, ACTIONS, ApiKeys, PERMISSIONS, UserDirectory } from '@trialstream/auth';
 import { loadConfig, type PlatformConfig } from '@trialstream/config';
 import type { Role } from '@trialstream/domain';
 import { DATA_SOURCE } from '@trialstream/database';
@@ -19,9 +19,23 @@ export interface TestApp {
   http: () => ReturnType<typeof request>;
   /** A user of the given role and sites; returns the Authorization header value. */
   userToken(role: Role, siteIds?: string[], name?: string): Promise<string>;
+  /**
+   * A person with a password (21 CFR Part 11 signs only as a person) and a personal API key: calls carry
+   * `authorization`, and a signed action puts `credentials` (user name and password) in its body.
+   */
+  person(role: Role, siteIds?: string[], username?: string): Promise<TestPerson>;
   /** Moves the server clock (the clock starts at the given `now`). */
   setNow(now: Date): void;
   close(): Promise<void>;
+}
+
+export interface TestPerson {
+  userId: string;
+  username: string;
+  /** The Authorization header value of the person's own API key. */
+  authorization: string;
+  /** What a signed request adds to its body. */
+  credentials: { username: string; password: string };
 }
 
 /** The platform's real composition on a fresh PostgreSQL database, with a clock the test controls. */
@@ -64,6 +78,7 @@ export async function startTestApp(
   await app.init();
   const directory = app.get(UserDirectory);
   const agent = request(app.getHttpServer());
+  let people = 0;
   return {
     app,
     database,
@@ -72,6 +87,24 @@ export async function startTestApp(
     async userToken(role, siteIds = [], name = `${role}-${siteIds.join('-')}`) {
       const { token } = await directory.createUser({ name, role, siteIds });
       return `Bearer ${token}`;
+    },
+    async person(role, siteIds = [], username = `${role.replace(/_/g, '-')}.${++people}`) {
+      const accounts = app.get(Accounts);
+      const by = { userId: 'test-setup', name: 'test setup', role: 'administrator' as const, siteIds: [] };
+      const { userId, activationCode } = await accounts.create({ username, name: `Dr ${username}`, role, siteIds }, by);
+      // each person's own password, so that one person's password is never another's
+      const password = `${username} signs with this passphrase`;
+      await accounts.activate(username, activationCode, password);
+      const { token } = await app.get(ApiKeys).issue(
+        {
+          name: `${username}'s key`,
+          userId,
+          scopes: ACTIONS.filter((action) => PERMISSIONS[action].includes(role)),
+          expiresAt: new Date(now.getTime() + 300 * 86_400_000).toISOString(),
+        },
+        by,
+      );
+      return { userId, username, authorization: `Bearer ${token}`, credentials: { username, password } };
     },
     setNow(next) {
       now = next;

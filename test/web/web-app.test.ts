@@ -244,6 +244,18 @@ test('an auditor reads the log, opens the record as it stood before a correction
   await lacksText(asOf, '13.1');
   await look(page, 'auditor-patient-as-of');
 
+  // The patient page's own moment picker: for an auditor, the server's point-in-time view (recorded as an audit read).
+  await open(page, `/app/patients/${seeded.patientId}`, `Patient ${seeded.patientId}`);
+  const igm = page.locator(`tr[data-event="${seeded.igmEventId}"]`);
+  await hasText(igm, 'value: 13.1');
+  const pointInTime = page.waitForResponse((response) => response.url().includes(`/audit/patients/${seeded.patientId}/as-of`));
+  await page.getByLabel('Record as of').fill(local);
+  expect((await pointInTime).status()).toBe(200);
+  await page.getByTestId('as-of-notice').waitFor();
+  await hasText(igm, 'value: 12.5');
+  await lacksText(igm, '13.1');
+  await look(page, 'auditor-patient-page-as-of');
+
   await open(page, '/app/audit/as-of', 'As of a date');
   await page.getByLabel('As of', { exact: true }).fill('2026-01-01');
   await page.getByTestId('projection-as-of').waitFor();
@@ -258,19 +270,51 @@ test('an auditor reads the log, opens the record as it stood before a correction
   await look(page, 'auditor-verify');
 });
 
-test('an investigator signs the casebook, and a correction invalidates the signature on screen', async () => {
+/** The status badge of the one row of a table that matches `name`. */
+const badgeOf = (page: Page, testId: string, name: string | RegExp) =>
+  page.getByTestId(testId).getByRole('row', { name }).locator('.badge');
+
+const isShown = (locator: ReturnType<Page['locator']>, text: string) =>
+  eventually(async () => expect(await locator.innerText()).toBe(text), 20_000);
+
+test('an investigator signs a visit and the casebook, a correction invalidates them on screen, and the record as of a moment before shows them valid', async () => {
   const { page } = await as('investigator');
+  const auditRequests: string[] = [];
+  page.on('request', (request) => void (new URL(request.url()).pathname.startsWith('/audit/') && auditRequests.push(request.url())));
   await open(page, `/app/patients/${seeded.patientId}`, `Patient ${seeded.patientId}`);
-  await page.getByRole('region', { name: 'Signatures' }).getByRole('button', { name: 'Sign' }).click();
+  const region = page.getByRole('region', { name: 'Signatures' });
+  await hasText(page.getByTestId('signature-scopes'), 'the whole casebook');
   const dialog = page.getByRole('dialog');
+
+  // One visit: the dialog offers each visit with data, by its name in the protocol's schedule.
+  await region.getByRole('button', { name: 'Sign' }).click();
+  const visitOption = dialog.getByLabel('What is signed').locator('option').nth(1);
+  const visit = (await visitOption.getAttribute('value'))!;
+  const visitLabel = await visitOption.innerText();
+  expect(visitLabel).toMatch(/^visit \S/);
+  await dialog.getByLabel('What is signed').selectOption(visit);
+  await dialog.getByLabel('Meaning').selectOption('review');
+  await dialog.getByLabel('Your password').fill(PASSWORD);
+  await look(page, 'investigator-visit-signature-dialog');
+  await dialog.getByRole('button', { name: 'Sign' }).click();
+  await dialog.waitFor({ state: 'hidden' });
+  await isShown(badgeOf(page, 'signatures', new RegExp(`^review visit ${visit}\\b`)), 'valid');
+  await isShown(badgeOf(page, 'signature-scopes', visitLabel), 'signed');
+
+  // The whole casebook.
+  await region.getByRole('button', { name: 'Sign' }).click();
+  await dialog.getByLabel('What is signed').selectOption('casebook');
   await dialog.getByLabel('Meaning').selectOption('approval');
   await dialog.getByLabel('Your password').fill(PASSWORD);
   await look(page, 'investigator-signature-dialog');
   await dialog.getByRole('button', { name: 'Sign' }).click();
   await dialog.waitFor({ state: 'hidden' });
-  const signatures = page.getByTestId('signatures');
-  await hasText(signatures, 'valid');
+  await isShown(badgeOf(page, 'signatures', /approval casebook/), 'valid');
+  await isShown(badgeOf(page, 'signature-scopes', 'the whole casebook'), 'signed');
 
+  await new Promise((resolve) => setTimeout(resolve, 1100));
+  const beforeCorrection = new Date();
+  await new Promise((resolve) => setTimeout(resolve, 1100));
   const coordinator = await seeded.accounts.site_coordinator.headers();
   const corrected = await platform.call(coordinator, 'POST', `/patients/${seeded.patientId}/corrections`, {
     submissionId: randomUUID(),
@@ -281,8 +325,27 @@ test('an investigator signs the casebook, and a correction invalidates the signa
   });
   expect(corrected.status).toBe(201);
   // No reload: the page hears that the read models changed and shows the signature invalidated.
-  await hasText(signatures, 'invalidated', 20_000);
+  await isShown(badgeOf(page, 'signatures', /approval casebook/), 'invalidated');
+  await isShown(badgeOf(page, 'signature-scopes', 'the whole casebook'), 'invalidated');
+  const igm = page.locator(`tr[data-event="${seeded.igmEventId}"]`);
+  await hasText(igm, 'value: 12.8');
   await look(page, 'investigator-signature-invalidated');
+
+  // The record as it stood a moment before the correction: the old value, both signatures valid, read-only.
+  await page.getByLabel('Record as of').fill(beforeCorrection.toISOString().slice(0, 19));
+  await page.getByTestId('as-of-notice').waitFor();
+  await lacksText(igm, '12.8');
+  await isShown(badgeOf(page, 'signatures', /approval casebook/), 'valid');
+  await isShown(badgeOf(page, 'signatures', new RegExp(`^review visit ${visit}\\b`)), 'valid');
+  expect(await region.getByRole('button', { name: 'Sign' }).count()).toBe(0);
+  expect(await page.getByRole('button', { name: 'Correct' }).count()).toBe(0);
+  expect(await page.getByRole('group', { name: 'Form' }).count()).toBe(0);
+  await look(page, 'investigator-patient-as-of');
+  await page.getByRole('button', { name: 'Back to now' }).click();
+  await isShown(badgeOf(page, 'signatures', /approval casebook/), 'invalidated');
+  await hasText(igm, 'value: 12.8');
+  // An investigator's moment is cut from the history its own route gives it, never from the auditors' routes.
+  expect(auditRequests).toEqual([]);
 });
 
 const SECRETS = [String(SECRET_CD19), ...SECRET_ARMS];

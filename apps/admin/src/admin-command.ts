@@ -1,13 +1,28 @@
 import type { ParseArgsConfig } from 'node:util';
+import type { Accounts, Principal } from '@trialstream/auth';
+import type { PostgresEventStore } from '@trialstream/event-store';
 import type { DataSource } from 'typeorm';
+import type { SecretReader } from './terminal-input';
 
 export type OptionValues = Record<string, string | boolean | (string | boolean)[] | undefined>;
 
 /** What a command gets to work with: the database (opened and migrated on first use) and an output line writer. */
 export interface AdminContext {
   database(): Promise<DataSource>;
+  store(): Promise<PostgresEventStore>;
+  accounts(): Promise<Accounts>;
+  /**
+   * Who the command acts as, in every event it writes: the administrator named by `--as`, once their
+   * password checks out, or else the operator's account on this machine (`cli:<login>`).
+   */
+  operator(): Promise<Principal>;
+  /** A secret the operator types (without echo), or the next line of a pipe. */
+  readSecret: SecretReader;
   print(line: string): void;
 }
+
+/** `--as <username>`: the command acts as this person (an administrator), who gives their password. */
+export const AS_PERSON = { as: { type: 'string' } } as const;
 
 export interface AdminCommand {
   summary: string;

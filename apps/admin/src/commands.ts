@@ -1,6 +1,6 @@
 import { AdminCommand } from './admin-command';
 import { createSite } from './site-commands';
-import { createUser, listUsers, revokeUser } from './user-commands';
+import { activate, createUser, listUsers, revokeUser } from './user-commands';
 
 /** Every command the admin CLI knows, by the name typed after `npm run admin --`. */
 export const ADMIN_COMMANDS: Readonly<Record<string, AdminCommand>> = {
@@ -8,4 +8,5 @@ export const ADMIN_COMMANDS: Readonly<Record<string, AdminCommand>> = {
   'create-user': createUser,
   'list-users': listUsers,
   'revoke-user': revokeUser,
+  activate,
 };

@@ -1,25 +1,16 @@
-import { userInfo } from 'node:os';
 import { ApiError } from '@trialstream/api-common';
-import type { Principal } from '@trialstream/auth';
-import { ANTI_MAG_RITUXIMAB_PROTOCOL, upcastStoredEvent } from '@trialstream/domain';
-import { PostgresEventStore } from '@trialstream/event-store';
+import { ANTI_MAG_RITUXIMAB_PROTOCOL } from '@trialstream/domain';
 import { randomUUID } from 'node:crypto';
 import { ActivateSite, ActivateSiteHandler } from '../../ingest/src/sites/activate-site';
 import { createStreamWriter } from '@trialstream/write-side';
-import { AdminCommand, CommandFailedError, requiredString } from './admin-command';
-
-/** The operator at the terminal, attributed as an administrator acting through the CLI. */
-const cliPrincipal = (): Principal => {
-  const who = `cli:${userInfo().username}`;
-  return { userId: who, name: who, role: 'administrator', siteIds: [] };
-};
+import { AdminCommand, AS_PERSON, CommandFailedError, requiredString } from './admin-command';
 
 export const createSite: AdminCommand = {
   summary: 'activate a trial site (a SiteActivated event in the store)',
-  usage: 'create-site --id <S01> --name <name> [--country <CH>] [--date <YYYY-MM-DD>]',
-  options: { id: { type: 'string' }, name: { type: 'string' }, country: { type: 'string' }, date: { type: 'string' } },
-  async run(values, { database, print }) {
-    const store = new PostgresEventStore(await database(), { upcast: upcastStoredEvent });
+  usage: 'create-site --id <S01> --name <name> [--country <CH>] [--date <YYYY-MM-DD>] [--as <username>]',
+  options: { id: { type: 'string' }, name: { type: 'string' }, country: { type: 'string' }, date: { type: 'string' }, ...AS_PERSON },
+  async run(values, { store: openStore, operator, print }) {
+    const store = await openStore();
     const clock = () => new Date();
     const handler = new ActivateSiteHandler(createStreamWriter(store, clock, ANTI_MAG_RITUXIMAB_PROTOCOL));
     const body = {
@@ -30,7 +21,7 @@ export const createSite: AdminCommand = {
       occurredAt: typeof values.date === 'string' ? values.date : clock().toISOString().slice(0, 10),
     };
     try {
-      const result = await handler.execute(new ActivateSite(cliPrincipal(), body));
+      const result = await handler.execute(new ActivateSite(await operator(), body));
       print(`Activated site ${body.siteId} (${body.name}): event ${result.response.events[0].eventId}`);
     } catch (error) {
       if (error instanceof ApiError) {

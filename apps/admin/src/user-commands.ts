@@ -1,16 +1,27 @@
 import { ROLES } from '@trialstream/domain';
-import { UserDirectory, UserRecord, UserRejectedError } from '@trialstream/auth';
-import { AdminCommand, CommandFailedError, requiredString, stringList } from './admin-command';
+import { AuthError, UserDirectory, UserRecord, UserRejectedError } from '@trialstream/auth';
+import { loadConfig } from '@trialstream/config';
+import { AdminCommand, AdminContext, AS_PERSON, CommandFailedError, OptionValues, requiredString, stringList } from './admin-command';
 
 const describeSites = (siteIds: readonly string[]): string => (siteIds.length > 0 ? siteIds.join(',') : '(all)');
 
 export const createUser: AdminCommand = {
-  summary: 'create a user and print their API key once',
-  usage: `create-user --name <name> --role <${ROLES.join('|')}> [--site <siteId> ...]`,
-  options: { name: { type: 'string' }, role: { type: 'string' }, site: { type: 'string', multiple: true } },
-  async run(values, { database, print }) {
+  summary:
+    'create a person with --username (prints a one-time activation code: they set a password, and can sign), ' +
+    'or without it a key-only user for a script (prints an API key; it cannot sign)',
+  usage: `create-user --name <name> --role <${ROLES.join('|')}> [--site <siteId> ...] [--username <username>] [--as <username>]`,
+  options: {
+    name: { type: 'string' },
+    role: { type: 'string' },
+    site: { type: 'string', multiple: true },
+    username: { type: 'string' },
+    ...AS_PERSON,
+  },
+  async run(values, context) {
     const request = { name: requiredString(values, 'name'), role: requiredString(values, 'role'), siteIds: stringList(values, 'site') };
-    const users = new UserDirectory(await database());
+    if (values.username !== undefined) return createPerson({ ...request, username: requiredString(values, 'username') }, context);
+    const users = new UserDirectory(await context.database());
+    const { print } = context;
     try {
       const { user, token } = await users.createUser(request);
       print(`Created user ${user.id}`);
@@ -19,6 +30,9 @@ export const createUser: AdminCommand = {
       print(`  sites: ${describeSites(user.siteIds)}`);
       print(`  token: ${token}`);
       print('Hand the token to its owner now: only its hash is stored, so it cannot be shown again.');
+      print(
+        'A key-only user has no password and cannot sign (freeze, lock, unblinding, code-break, signatures): give a person --username.',
+      );
     } catch (error) {
       if (error instanceof UserRejectedError) {
         throw new CommandFailedError(error.violations.map((v) => `--${optionOf(v.field)}: ${v.message}`).join('\n'));
@@ -28,9 +42,58 @@ export const createUser: AdminCommand = {
   },
 };
 
+/** A person: user name, no password yet, and a one-time activation code to exchange for one. */
+async function createPerson(
+  request: { name: string; role: string; siteIds: string[]; username: string },
+  { accounts, operator, print }: AdminContext,
+): Promise<void> {
+  try {
+    const person = await (await accounts()).create(request, await operator());
+    print(`Created person ${person.userId}`);
+    print(`  username:        ${person.username}`);
+    print(`  name:            ${request.name.trim()}`);
+    print(`  role:            ${request.role}`);
+    print(`  sites:           ${describeSites(request.siteIds)}`);
+    print(`  activation code: ${person.activationCode}`);
+    print(
+      `Hand the code to ${person.username} now (it holds ${loadConfig(process.env).auth.activationCodeHours} hours and cannot be shown again): ` +
+        `they choose their password in the web app ("Activate") or with \`npm run admin -- activate --username ${person.username}\`.`,
+    );
+  } catch (error) {
+    throw asCommandFailure(error);
+  }
+}
+
+export const activate: AdminCommand = {
+  summary: "a person's first password, for the one-time activation code (both typed, or piped one a line)",
+  usage: 'activate --username <username>',
+  options: { username: { type: 'string' } },
+  async run(values: OptionValues, { accounts, readSecret, print }) {
+    const username = requiredString(values, 'username');
+    const activationCode = (await readSecret(`Activation code for ${username}: `)).trim();
+    const password = await readSecret('New password (12 characters or more): ');
+    try {
+      await (await accounts()).activate(username, activationCode, password);
+    } catch (error) {
+      throw asCommandFailure(error);
+    }
+    print(`Activated ${username}: sign in with the new password; signed actions ask for it again.`);
+  },
+};
+
+/** An account rule's refusal, named by the option (or the typed answer) it concerns. */
+function asCommandFailure(error: unknown): unknown {
+  if (!(error instanceof AuthError)) return error;
+  const { message, details } = error.getResponse() as { message: string; details: { field: string; rule: string }[] };
+  return new CommandFailedError(
+    details.length > 0 ? details.map((d) => `--${optionOf(d.field)}: ${d.rule} (${message})`).join('\n') : message,
+  );
+}
+
 /** Maps a violation's field back to the flag the operator typed. */
 function optionOf(field: string): string {
   if (field.startsWith('siteIds')) return 'site';
+  if (field === 'activationCode') return 'activation code';
   return field;
 }
 

@@ -16,8 +16,11 @@ export interface ReadModelChange {
 }
 
 /**
- * Watches every read model's checkpoint (it moves in the transaction that changes the rows, whichever
- * process applied them) and tells browsers which one moved. One poll serves every listener.
+ * Tells browsers which read model changed, whichever process applied the change. A read model's rows change
+ * only with events its projection handles; its checkpoint also moves past events it ignores, such as the
+ * access records every audited read appends, and a page that reloaded on those would record its own reload
+ * and reload again forever. So what is watched, per read model, is the last event of a type it handles at or
+ * below its checkpoint. One poll serves every listener.
  */
 @Injectable()
 export class ReadModelChanges {
@@ -42,14 +45,18 @@ export class ReadModelChanges {
     const sql = projections
       .map(
         (projection, index) =>
-          `SELECT $${index + 1}::text AS name, global_position::text AS position FROM "${projection.schema}"."${CHECKPOINT_TABLE}"`,
+          `SELECT $${2 * index + 1}::text AS name,
+             (SELECT e.global_position::text FROM event_store.events AS e
+               WHERE (e.transaction_id, e.global_position) <= (c.transaction_id, c.global_position) AND e.type = ANY($${2 * index + 2}::text[])
+               ORDER BY e.transaction_id DESC, e.global_position DESC LIMIT 1) AS position
+           FROM "${projection.schema}"."${CHECKPOINT_TABLE}" AS c`,
       )
       .join(' UNION ALL ');
-    const rows: Array<{ name: string; position: string }> = await this.dataSource.query(
+    const rows: Array<{ name: string; position: string | null }> = await this.dataSource.query(
       sql,
-      projections.map((projection) => projection.name),
+      projections.flatMap((projection) => [projection.name, Object.keys(projection.handlers)]),
     );
-    return Object.fromEntries(rows.map((row) => [row.name, row.position]));
+    return Object.fromEntries(rows.map((row) => [row.name, row.position ?? '']));
   }
 }
 

@@ -152,6 +152,24 @@ export class Accounts {
   }
 
   async login(usernameInput: string, password: string): Promise<OpenedSession> {
+    const row = await this.verifyCredentials(usernameInput, password);
+    const opened = await this.openSession(row);
+    await this.audit.record(row, 'LoginSucceeded', { username: row.username! });
+    return opened;
+  }
+
+  /**
+   * A person acting without a browser session, such as an operator of the admin command (`--as`): the
+   * same checks, lockout and audit events as a login, and no session.
+   */
+  async authenticate(usernameInput: string, password: string): Promise<Principal> {
+    const row = await this.verifyCredentials(usernameInput, password);
+    await this.audit.record(row, 'LoginSucceeded', { username: row.username! });
+    return { userId: row.id, name: row.name, role: row.role, siteIds: row.site_ids, username: row.username! };
+  }
+
+  /** The user name and password of an active person, or the lockout or the one answer for every wrong credential. */
+  private async verifyCredentials(usernameInput: string, password: string): Promise<AccountRow> {
     const username = normalizeUsername(usernameInput);
     const key = usernameKey(username);
     const row = await this.accountByUsername(username);
@@ -169,9 +187,7 @@ export class Accounts {
       throw AuthError.badCredentials();
     }
     await this.dataSource.query(`DELETE FROM auth.login_failures WHERE username_hash = $1`, [key]);
-    const opened = await this.openSession(row!);
-    await this.audit.record(row!, 'LoginSucceeded', { username });
-    return opened;
+    return row!;
   }
 
   /** The session behind a cookie, touched (its idle clock restarts), or null when unknown, revoked or expired. */
@@ -260,11 +276,7 @@ export class Accounts {
     session?: { idHash: Buffer; lastSignedAt: Date | null },
   ): Promise<void> {
     const row = await this.accountById(principal.userId);
-    if (!row || !row.username || row.password_hash === null) {
-      throw new AuthError(403, 'forbidden', 'signing needs a person with a password; an API key cannot sign', [
-        { field: 'password', rule: 'password-account' },
-      ]);
-    }
+    if (!row || !row.username || row.password_hash === null) throw AuthError.signerWithoutPassword();
     const now = this.clock();
     const continuous =
       session?.lastSignedAt != null && now.getTime() - session.lastSignedAt.getTime() <= minutes(this.settings.signatureContinuityMinutes);
@@ -286,24 +298,24 @@ export class Accounts {
   }
 
   /**
-   * The signature a re-authenticated decision (freeze, lock, unblinding, code-break) carries. A person
-   * with a password must give it; a key-only user from before passwords existed has none to give and
-   * signs nothing (their decision stays attributed to the key's user in the event envelope).
+   * The signature a re-authenticated decision (freeze, lock, unblinding, code-break) carries: the
+   * decider re-enters the password (and the user name, as for any signature) now. A caller without a
+   * password, such as an API-key-only user, is refused before anything is decided.
    */
   async signatureFor(
     principal: Principal,
     credentials: { username?: string; password?: string },
     resource: string,
     session?: { idHash: Buffer; lastSignedAt: Date | null },
-  ): Promise<SignatureManifest | undefined> {
-    const username = await this.usernameOf(principal.userId);
-    if (username === undefined) return undefined;
+  ): Promise<SignatureManifest> {
+    const row = await this.accountById(principal.userId);
+    if (!row || !row.username || row.password_hash === null) throw AuthError.signerWithoutPassword();
     if (typeof credentials.password !== 'string' || credentials.password === '') {
       throw AuthError.rejected([violation('password', 'required', 'this decision is signed: give your password')]);
     }
     await this.reauthenticate(principal, { username: credentials.username, password: credentials.password }, resource, session);
     return {
-      signer: { userId: principal.userId, username, printedName: principal.name, role: principal.role },
+      signer: { userId: principal.userId, username: row.username, printedName: principal.name, role: principal.role },
       meaning: 'approval',
       signedAt: this.clock().toISOString(),
     };

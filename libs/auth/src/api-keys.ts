@@ -92,7 +92,7 @@ export class ApiKeys {
       if (!isAction(scope)) violations.push(violation(`scopes[${index}]`, 'one-of', `${scope} is not an action`));
       else if (holder.role && !PERMISSIONS[scope].includes(holder.role)) {
         violations.push(violation(`scopes[${index}]`, 'within-role', `the ${holder.role} role does not permit ${scope}`));
-      } else if (input.userId === undefined && SIGNED_ACTIONS.includes(scope)) {
+      } else if (!holder.person && SIGNED_ACTIONS.includes(scope)) {
         violations.push(
           violation(`scopes[${index}]`, 'needs-a-person', `${scope} is signed by a person's password: a machine key cannot take it`),
         );
@@ -148,24 +148,28 @@ export class ApiKeys {
     await this.audit.record(by, 'ApiKeyRevoked', { apiKeyId: id, revokedBy: by.userId });
   }
 
-  private async holderOf(input: NewApiKey): Promise<{ role?: Role; siteIds: string[]; violations: RuleViolation[] }> {
+  /** Whose key it is; `person` when the holder has a user name (and so a password to sign with). */
+  private async holderOf(input: NewApiKey): Promise<{ role?: Role; siteIds: string[]; person: boolean; violations: RuleViolation[] }> {
     if (input.userId !== undefined) {
       if (input.role !== undefined || input.siteIds !== undefined) {
         return {
           siteIds: [],
+          person: false,
           violations: [
             violation('userId', 'user-or-role', "a person's key takes the person's role and sites: give userId or role, not both"),
           ],
         };
       }
-      const rows: { role: Role; site_ids: string[] }[] = /^[0-9a-f-]{36}$/i.test(input.userId)
-        ? await this.dataSource.query(`SELECT role, site_ids FROM auth.users WHERE id = $1 AND revoked_at IS NULL`, [input.userId])
+      const rows: { role: Role; site_ids: string[]; username: string | null }[] = /^[0-9a-f-]{36}$/i.test(input.userId)
+        ? await this.dataSource.query(`SELECT role, site_ids, username FROM auth.users WHERE id = $1 AND revoked_at IS NULL`, [
+            input.userId,
+          ])
         : [];
-      if (!rows[0]) return { siteIds: [], violations: [violation('userId', 'exists', `no active user ${input.userId}`)] };
-      return { role: rows[0].role, siteIds: rows[0].site_ids, violations: [] };
+      if (!rows[0]) return { siteIds: [], person: false, violations: [violation('userId', 'exists', `no active user ${input.userId}`)] };
+      return { role: rows[0].role, siteIds: rows[0].site_ids, person: rows[0].username !== null, violations: [] };
     }
     const siteIds = input.siteIds ?? [];
     const violations = validateNewUser({ name: input.name ?? 'key', role: String(input.role), siteIds });
-    return { role: isRole(input.role) ? input.role : undefined, siteIds, violations };
+    return { role: isRole(input.role) ? input.role : undefined, siteIds, person: false, violations };
   }
 }

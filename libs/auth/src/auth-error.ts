@@ -1,5 +1,10 @@
 import { HttpException } from '@nestjs/common';
 
+/** The 403 of a signed route, as its OpenAPI document states it. */
+export const SIGNED_ROUTE_FORBIDDEN =
+  "The caller's role, API key scope or site scope does not allow it, or the caller has no password to sign with " +
+  '(rule `signed-by-a-person`: a signature takes the user name and password of a person, 21 CFR Part 11 §11.200)';
+
 /** What an authentication or account rule refused, in the API's one error shape. */
 export class AuthError extends HttpException {
   constructor(
@@ -29,6 +34,22 @@ export class AuthError extends HttpException {
       [{ field: 'username', rule: 'not-locked-out' }],
       { 'Retry-After': String(seconds) },
       { unlockAt: until.toISOString() },
+    );
+  }
+
+  /**
+   * 21 CFR Part 11 §11.200(a)(1): a signature is executed with both of its components, the user name and
+   * the password, by their owner at the time of signing. A caller without a password (an API-key-only
+   * user such as the first administrator's key, or a machine key) has nothing to sign with.
+   */
+  static signerWithoutPassword(): AuthError {
+    return new AuthError(
+      403,
+      'forbidden',
+      '21 CFR Part 11 §11.200: a signed action takes the user name and password of the person who signs, given at the time ' +
+        'of signing; this caller has an API key and no password. Act as a person with a password (an administrator creates ' +
+        'one: POST /users with a username, or npm run admin -- create-user --username ...)',
+      [{ field: 'authorization', rule: 'signed-by-a-person' }],
     );
   }
 

@@ -2,6 +2,7 @@ export * from './principal';
 export * from './api-key';
 export * from './api-keys';
 export * from './accounts';
+export * from './account-audit';
 export * from './auth-error';
 export * from './auth-settings';
 export * from './passwords';

@@ -20,7 +20,8 @@ export class BreakCode {
     readonly principal: Principal,
     readonly patientId: string,
     readonly body: { submissionId: string; reason: string },
-    readonly signature?: SignatureManifest,
+    /** Re-authenticates the requester (21 CFR Part 11): called once the patient and the kit are known to be there. */
+    readonly sign: () => Promise<SignatureManifest>,
   ) {}
 }
 
@@ -54,7 +55,7 @@ export class BreakCodeHandler implements ICommandHandler<BreakCode, CodeBreakRes
     @Inject(EVENT_STORE) private readonly store: PostgresEventStore,
   ) {}
 
-  async execute({ principal, patientId, body, signature }: BreakCode): Promise<CodeBreakResult> {
+  async execute({ principal, patientId, body, sign }: BreakCode): Promise<CodeBreakResult> {
     const streamId = patientStreamId(patientId);
     const state = patientStateFrom(await this.store.readStream(streamId));
     assertCodeBreakAccess(principal, patientId, state);
@@ -70,6 +71,8 @@ export class BreakCodeHandler implements ICommandHandler<BreakCode, CodeBreakRes
       ]);
     }
 
+    // A refused request never asks for the password, so it neither records nor counts a failed signature.
+    const signature = await sign();
     const { submissionId, ...command } = body;
     const result = await this.writer.write<PatientState>({
       principal,

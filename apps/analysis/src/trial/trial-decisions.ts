@@ -27,7 +27,8 @@ export class TakeTrialStep {
     readonly principal: Principal,
     readonly step: TrialStep,
     readonly body: TrialCommand & { submissionId: string },
-    readonly signature?: SignatureManifest,
+    /** The decider's re-authenticated signature (21 CFR Part 11 §11.200): no decision is taken unsigned. */
+    readonly signature: SignatureManifest,
   ) {}
 }
 

@@ -2,8 +2,15 @@ import { Body, Controller, Get, HttpCode, Param, Post, Req, Res } from '@nestjs/
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiTags } from '@nestjs/swagger';
 import { ApiEndpoint } from '@trialstream/api-common';
-import { Accounts, AnyAuthenticatedRole, CurrentPrincipal, RequirePermission, sessionOf, type Principal } from '@trialstream/auth';
-import type { SignatureManifest } from '@trialstream/domain';
+import {
+  Accounts,
+  AnyAuthenticatedRole,
+  CurrentPrincipal,
+  RequirePermission,
+  sessionOf,
+  SIGNED_ROUTE_FORBIDDEN,
+  type Principal,
+} from '@trialstream/auth';
 import type { Request, Response } from 'express';
 import { respond, SUBMISSION_HEADERS, SUBMISSION_REFUSALS } from '@trialstream/write-side';
 import { CodeBreakAnswer, TrialProtocolVersions, TrialStateView, TrialStepAnswer } from './trial.views';
@@ -14,6 +21,7 @@ import { CodeBreakDto, TrialStepDto, UnblindingDto } from './trial.dto';
 
 /** A decision signed by re-authentication (21 CFR Part 11) when the decider is a person with a password. */
 const SIGNED_REFUSALS = {
+  403: SIGNED_ROUTE_FORBIDDEN,
   401: 'No credentials, or the password (or the user name, needed for the first signature of a session) is wrong',
   423: 'Too many failed attempts: the user name is locked out for a while',
   ...SUBMISSION_REFUSALS,
@@ -129,15 +137,8 @@ export class CodeBreakController {
     @Res({ passthrough: true }) res: Response,
   ) {
     const { password, username, ...command } = body;
-    const signature: SignatureManifest | undefined = await this.accounts.signatureFor(
-      principal,
-      { password, username },
-      `patient/${patientId}/code-break`,
-      sessionOf(req),
-    );
-    const { result, kitNumber, arm }: CodeBreakResult = await this.commands.execute(
-      new BreakCode(principal, patientId, command, signature),
-    );
+    const sign = () => this.accounts.signatureFor(principal, { password, username }, `patient/${patientId}/code-break`, sessionOf(req));
+    const { result, kitNumber, arm }: CodeBreakResult = await this.commands.execute(new BreakCode(principal, patientId, command, sign));
     return { ...(respond(result, res) as object), kitNumber, arm };
   }
 }

@@ -1,6 +1,14 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Req, Res } from '@nestjs/common';
 import { ApiProperty, ApiTags } from '@nestjs/swagger';
-import { Accounts, CurrentPrincipal, Principal, RequirePermission, SignatureCredentialsDto, sessionOf } from '@trialstream/auth';
+import {
+  Accounts,
+  CurrentPrincipal,
+  Principal,
+  RequirePermission,
+  SignatureCredentialsDto,
+  sessionOf,
+  SIGNED_ROUTE_FORBIDDEN,
+} from '@trialstream/auth';
 import {
   decideSignature,
   EventEnvelope,
@@ -77,6 +85,7 @@ export class SignaturesController {
     created: { type: PatientSubmissionAnswer, headers: SUBMISSION_HEADERS },
     refusals: {
       401: 'No credentials, or the password (or the user name, needed for the first signature of a session) is wrong',
+      403: SIGNED_ROUTE_FORBIDDEN,
       404: 'No such patient',
       423: 'Too many failed attempts: the user name is locked out for a while',
       ...SUBMISSION_REFUSALS,

@@ -60,4 +60,10 @@ export class SignatureFilterQuery extends AsOfQuery {
   @IsOptional()
   @IsIn(SIGNATURE_FILTERS)
   status?: (typeof SIGNATURE_FILTERS)[number];
+
+  @ApiPropertyOptional({ example: 'S01-0001', description: "One patient's casebook and visits (the patient page's signature dialog)" })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  patientId?: string;
 }

@@ -80,7 +80,7 @@ export class MonitoringController {
     refusals: { 403: FORBIDDEN, 404: NO_SUCH_SITE },
   })
   async signatures(@CurrentPrincipal() principal: Principal, @Param('siteId') siteId: string, @Query() query: SignatureFilterQuery) {
-    const { asOf, items } = await this.monitoring.signatures(principal, siteId, query.asOf);
+    const { asOf, items } = await this.monitoring.signatures(principal, siteId, query.asOf, query.patientId);
     const wanted = query.status;
     const selected =
       wanted === undefined ? items : items.filter((item) => (wanted === 'awaiting' ? isAwaitingSignature(item) : item.status === wanted));

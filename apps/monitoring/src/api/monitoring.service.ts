@@ -63,9 +63,12 @@ export class MonitoringService {
     principal: Principal,
     siteId: string,
     asked?: string,
+    patientId?: string,
   ): Promise<{ asOf: string; items: Array<ScopeSignatureStatus & { patientId: string }> }> {
     const { asOf } = await this.siteAt(principal, siteId, asked);
-    const facts = await this.reader.patientsOf([siteId], asOf);
+    const facts = (await this.reader.patientsOf([siteId], asOf)).filter(
+      (patient) => patientId === undefined || patient.patientId === patientId,
+    );
     await this.protocols.refresh();
     const { schedule } = this.protocols.inForceAt(asOf.slice(0, 10));
     const items = facts.flatMap((patient) =>

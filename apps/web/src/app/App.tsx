@@ -1,4 +1,4 @@
-import { ReactNode, useEffect, useState } from 'react';
+import { ReactNode, useEffect, useMemo, useState } from 'react';
 import { logout, restoreSession, SessionUser } from '../api/auth';
 import { AdminPage } from '../pages/admin/AdminPage';
 import { AnalysisPage } from '../pages/analysis/AnalysisPage';
@@ -77,7 +77,7 @@ export function App() {
     return () => window.removeEventListener('trialstream:signed-out', signedOut);
   }, []);
 
-  const nav = user ? navFor(user) : [];
+  const nav = useMemo(() => (user ? navFor(user) : []), [user]);
   useEffect(() => {
     if (user && (path === '/' || path === '/app' || path === '/app/') && nav[0]) navigate(nav[0].to);
   }, [user, path, nav]);

@@ -18,26 +18,47 @@ export function useApi<T>(load: () => Promise<T>, key: unknown[], options: { liv
   const loadRef = useRef(load);
   loadRef.current = load;
   const reload = useCallback(() => setGeneration((value) => value + 1), []);
+  // A live change while a load is in flight waits for it: restarting would drop its answer, and on a slow
+  // machine with frequent changes no answer would ever be shown.
+  const inFlight = useRef(false);
+  const changedMeanwhile = useRef(false);
 
+  // The key's values, as one comparable string: React compares dependencies one by one, so a list of
+  // variable length cannot be spread into them.
+  const keyText = JSON.stringify(key);
   useEffect(() => {
     let current = true;
+    inFlight.current = true;
     setState((previous) => ({ ...previous, loading: true }));
-    loadRef.current().then(
-      (data) => current && setState({ data, loading: false }),
-      (error: Error) => current && setState({ error, loading: false }),
-    );
+    loadRef
+      .current()
+      .then(
+        (data) => current && setState({ data, loading: false }),
+        (error: Error) => current && setState({ error, loading: false }),
+      )
+      .finally(() => {
+        if (!current) return;
+        inFlight.current = false;
+        if (changedMeanwhile.current) {
+          changedMeanwhile.current = false;
+          reload();
+        }
+      });
     return () => {
       current = false;
     };
     // The load function changes on every render; `key` says when its result changes.
-  }, [...key, generation]);
+  }, [keyText, generation, reload]);
 
   useEffect(() => {
     if (!options.live) return;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const unsubscribe = onReadModelChange(() => {
       clearTimeout(timer);
-      timer = setTimeout(reload, 250);
+      timer = setTimeout(() => {
+        if (inFlight.current) changedMeanwhile.current = true;
+        else reload();
+      }, 250);
     });
     return () => {
       clearTimeout(timer);

@@ -9,9 +9,16 @@ export interface SignatureRequest {
   scope: { kind: 'casebook' } | { kind: 'visit'; visit: string };
 }
 
+/** A visit that can be signed on its own: its name in the protocol's schedule and how it is shown. */
+export interface SignableVisit {
+  id: string;
+  label: string;
+}
+
 /**
  * Re-authentication for an electronic signature, freeze, lock or unblinding: the signer states what the
- * signature means and types the password again. `sign` does the call; its refusal is shown in the dialog.
+ * signature means, chooses what it covers (the casebook or one visit, when `visits` are given) and types
+ * the password again. `sign` does the call; its refusal is shown in the dialog.
  */
 export function SignatureDialog({
   title,
@@ -25,7 +32,7 @@ export function SignatureDialog({
   username?: string;
   title: string;
   meanings?: string[];
-  visits?: string[];
+  visits?: SignableVisit[];
   open: boolean;
   onClose: () => void;
   sign: (request: SignatureRequest) => Promise<void>;
@@ -80,8 +87,8 @@ export function SignatureDialog({
             <select id="signature-scope" value={scope} onChange={(event) => setScope(event.target.value)}>
               <option value="casebook">the whole casebook</option>
               {visits.map((visit) => (
-                <option key={visit} value={visit}>
-                  visit {visit}
+                <option key={visit.id} value={visit.id}>
+                  visit {visit.label}
                 </option>
               ))}
             </select>

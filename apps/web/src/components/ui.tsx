@@ -37,12 +37,29 @@ export function Section({ title, children, actions }: { title: string; children:
   );
 }
 
-export function AsOfPicker({ value, onChange, label = 'As of' }: { value: string; onChange: (value: string) => void; label?: string }) {
+/** A reporting date, or with `type="datetime-local"` a moment to the second (in the browser's time zone). */
+export function AsOfPicker({
+  value,
+  onChange,
+  label = 'As of',
+  type = 'date',
+}: {
+  value: string;
+  onChange: (value: string) => void;
+  label?: string;
+  type?: 'date' | 'datetime-local';
+}) {
   const id = useId();
   return (
     <span className="as-of">
       <label htmlFor={id}>{label}</label>
-      <input id={id} type="date" value={value} onChange={(event) => onChange(event.target.value)} />
+      <input
+        id={id}
+        type={type}
+        step={type === 'datetime-local' ? 1 : undefined}
+        value={value}
+        onChange={(event) => onChange(event.target.value)}
+      />
     </span>
   );
 }

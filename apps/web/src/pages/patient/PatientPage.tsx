@@ -18,58 +18,116 @@ import {
   VOID_DECIDE,
   WITHDRAWAL,
 } from '../../app/forms';
+import { eventsAsOf, instantOf, queriesAsOf, signaturesAsOf } from '../../app/record-as-of';
 import { useUser, SITE_ROLES } from '../../app/session';
 import { trajectoriesOf } from '../../app/trajectories';
 import type { EventEnvelope, Page, QueryView, Signature } from '../../app/types';
 import { useApi } from '../../app/use-api';
 import { EntryForm } from '../../components/EntryForm';
-import { SignatureDialog } from '../../components/SignatureDialog';
+import { SignableVisit, SignatureDialog } from '../../components/SignatureDialog';
 import { TrajectoryCharts } from '../../components/Trajectories';
 import { Table } from '../../components/Table';
-import { Badge, ErrorBox, Loading, NotYetAvailable, Section, today } from '../../components/ui';
+import { AsOfPicker, Badge, ErrorBox, Loading, NotYetAvailable, Section, today } from '../../components/ui';
 import { AnswerQuery, formatValue, QueryTable } from '../site/QueryInboxPage';
 
 const NEW_ENTRY_FORMS: FormSpec[] = [INFUSION, LAB, NEUROGRAPHY, ASSESSMENT, ADVERSE_EVENT, WITHDRAWAL];
 const MONITOR_ACTIONS = new Set(['QueryRaised', 'QueryAnswered', 'QueryClosed', 'QueryCancelled', 'QueryReopened', 'SourceDataVerified']);
+
+/** The casebook's or one visit's signature state, from the monitoring read model. */
+interface ScopeStatus {
+  scope: string;
+  label: string;
+  status: 'signed' | 'unsigned' | 'invalidated';
+}
 
 interface PatientData {
   events: EventEnvelope[];
   state: PatientState;
   queries: QueryView[];
   signatures: Signature[] | null;
+  /** The casebook and each visit with data, signed or not (null when not asked or not on this server). */
+  scopes: ScopeStatus[] | null;
+  /** The moment shown; null for now. */
+  at: string | null;
 }
 
-async function loadPatient(patientId: string): Promise<PatientData> {
+async function loadPatient(patientId: string, withScopes: boolean): Promise<PatientData> {
   const events = await get<EventEnvelope[]>(`/patients/${encodeURIComponent(patientId)}/events`);
   const state = patientStateFrom(events.filter((event) => !MONITOR_ACTIONS.has(event.type)));
-  const [queries, signatures] = await Promise.all([
-    state.siteId
-      ? get<Page<QueryView>>(`/monitoring/sites/${encodeURIComponent(state.siteId)}/queries`, { patientId, limit: 500 }).then(
-          (page) => page.items,
-        )
+  const site = state.siteId ? encodeURIComponent(state.siteId) : null;
+  const [queries, signatures, scopes] = await Promise.all([
+    site
+      ? get<Page<QueryView>>(`/monitoring/sites/${site}/queries`, { patientId, limit: 500 }).then((page) => page.items)
       : Promise.resolve([]),
     getIfAvailable<Signature[] | { items: Signature[] }>(`/patients/${encodeURIComponent(patientId)}/signatures`).then((answer) =>
       answer === null ? null : Array.isArray(answer) ? answer : answer.items,
     ),
+    withScopes && site
+      ? getIfAvailable<{ items: ScopeStatus[] }>(`/monitoring/sites/${site}/signatures`, { patientId }).then(
+          (answer) => answer?.items ?? null,
+        )
+      : Promise.resolve(null),
   ]);
-  return { events, state, queries, signatures };
+  return { events, state, queries, signatures, scopes, at: null };
+}
+
+/** The record as it stood at a moment: what was recorded by then, folded by the same domain rules. */
+async function loadPatientAsOf(patientId: string, role: string, at: string): Promise<PatientData> {
+  const all = await get<EventEnvelope[]>(`/patients/${encodeURIComponent(patientId)}/events`);
+  const events = await eventsAsOf(patientId, all, role, at);
+  const state = patientStateFrom(events.filter((event) => !MONITOR_ACTIONS.has(event.type)));
+  return { events, state, queries: queriesAsOf(events, state, at), signatures: signaturesAsOf(events), scopes: null, at };
 }
 
 /** The patient's casebook: trajectories, timeline, and what the caller's role may do with it. */
 export function PatientPage({ patientId }: { patientId: string }) {
   const user = useUser();
-  const loaded = useApi(() => loadPatient(patientId), [patientId], { live: true });
+  const [asOf, setAsOf] = useState('');
+  const at = instantOf(asOf);
   const isSite = SITE_ROLES.includes(user.role);
   const isMonitor = user.role === 'monitor';
-  const data = loaded.data;
+  const loaded = useApi(
+    () => (at ? loadPatientAsOf(patientId, user.role, at) : loadPatient(patientId, isSite || isMonitor)),
+    [patientId, at, user.role],
+    { live: at === null },
+  );
+  // while a past moment is shown, nothing is entered, amended, queried or signed
+  const live = at === null;
+  // only data of the moment asked for: never a past record with today's buttons, nor the reverse
+  const data = loaded.data?.at === at ? loaded.data : undefined;
   const trajectories = useMemo(() => (data ? trajectoriesOf(data.state) : null), [data]);
 
-  if (!data) return loaded.error ? <ErrorBox error={loaded.error} /> : <Loading what="the patient" />;
+  const header = (
+    <>
+      <h1>Patient {patientId}</h1>
+      <div className="toolbar" role="group" aria-label="Moment shown">
+        <AsOfPicker type="datetime-local" label="Record as of" value={asOf} onChange={setAsOf} />
+        {asOf && (
+          <button type="button" className="secondary" onClick={() => setAsOf('')}>
+            Back to now
+          </button>
+        )}
+      </div>
+      {at && (
+        <p role="note" data-testid="as-of-notice">
+          The record as it stood at {at.slice(0, 19).replace('T', ' ')} UTC: entries recorded later, and corrections made later, are not
+          shown. Read-only.
+        </p>
+      )}
+    </>
+  );
+  if (!data)
+    return (
+      <>
+        {header}
+        {loaded.error ? <ErrorBox error={loaded.error} /> : <Loading what="the patient" />}
+      </>
+    );
   const { state } = data;
 
   return (
     <>
-      <h1>Patient {patientId}</h1>
+      {header}
       <Section title="Summary">
         <div className="stats">
           <span className="stat">
@@ -99,13 +157,13 @@ export function PatientPage({ patientId }: { patientId: string }) {
           <TrajectoryCharts data={trajectories} />
         </Section>
       )}
-      {isSite && <EntryPanel patientId={patientId} state={state} onSaved={loaded.reload} />}
-      <Timeline data={data} patientId={patientId} canAmend={isSite} canMonitor={isMonitor} onChanged={loaded.reload} />
+      {isSite && live && <EntryPanel patientId={patientId} state={state} onSaved={loaded.reload} />}
+      <Timeline data={data} patientId={patientId} canAmend={isSite && live} canMonitor={isMonitor && live} onChanged={loaded.reload} />
       <Section title="Queries">
         <QueryTable
           queries={data.queries}
           actions={(query) =>
-            isSite && query.status === 'open' ? (
+            !live ? null : isSite && query.status === 'open' ? (
               <AnswerQuery query={query} onAnswered={loaded.reload} />
             ) : isMonitor && query.status === 'answered' ? (
               <MonitorButton
@@ -122,7 +180,8 @@ export function PatientPage({ patientId }: { patientId: string }) {
         <Signatures
           patientId={patientId}
           signatures={data.signatures}
-          canSign={user.role === 'investigator'}
+          scopes={data.scopes}
+          canSign={user.role === 'investigator' && live}
           onSigned={loaded.reload}
           username={user.username}
         />
@@ -432,12 +491,14 @@ function AmendPanel({
 function Signatures({
   patientId,
   signatures,
+  scopes,
   canSign,
   onSigned,
   username,
 }: {
   patientId: string;
   signatures: Signature[] | null;
+  scopes: ScopeStatus[] | null;
   canSign: boolean;
   onSigned: () => void;
   username?: string;
@@ -449,6 +510,9 @@ function Signatures({
         <NotYetAvailable what="Electronic signature" />
       </Section>
     );
+  const visits: SignableVisit[] = (scopes ?? [])
+    .filter((scope) => scope.scope !== 'casebook')
+    .map(({ scope, label }) => ({ id: scope, label }));
   return (
     <Section
       title="Signatures"
@@ -460,6 +524,18 @@ function Signatures({
         ) : undefined
       }
     >
+      {scopes && scopes.length > 0 && (
+        <Table
+          testId="signature-scopes"
+          columns={['What', 'Signature']}
+          rows={scopes}
+          rowKey={(scope) => scope.scope}
+          cells={(scope) => [
+            scope.scope === 'casebook' ? 'the whole casebook' : `visit ${scope.label}`,
+            <Badge tone={scope.status === 'unsigned' ? 'info' : scope.status}>{scope.status}</Badge>,
+          ]}
+        />
+      )}
       {signatures.length === 0 ? (
         <p>Not signed.</p>
       ) : (
@@ -487,9 +563,9 @@ function Signatures({
         />
       )}
       <SignatureDialog
-        title={`Sign the casebook of ${patientId}`}
+        title={`Sign for patient ${patientId}`}
         meanings={['review', 'approval', 'authorship']}
-        visits={[]}
+        visits={visits}
         open={open}
         onClose={() => setOpen(false)}
         username={username}
