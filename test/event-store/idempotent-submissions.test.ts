@@ -141,6 +141,31 @@ describe('resubmitting a client-chosen submission id', () => {
     expect(await storedEventsOf(b)).toBe(0);
   });
 
+  it('answers a resubmission that waited for the stream behind the original as a duplicate, not a conflict', async () => {
+    const streamId = newPatientStream();
+    await harness.store().append(anAppend({ streamId }));
+    const submission = aSubmission();
+    const holder = harness.dataSource.createQueryRunner();
+    await holder.connect();
+    try {
+      await holder.startTransaction();
+      const [held] = await appendInTransaction(holder, [anAppend({ streamId, expectedVersion: 1, submission })]);
+      expect(held.status).toBe('appended');
+      const racer = harness.store();
+      // Waits for the head the holder has locked; its statement's snapshot predates the holder's commit.
+      const racing = racer.append(anAppend({ streamId, expectedVersion: 1, submission }));
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      await holder.commitTransaction();
+
+      expect(await racing).toEqual({ status: 'duplicate', response: submission.response, requestHashMatches: true });
+      expect(racer.groupCommitStats.retries).toBe(0);
+    } finally {
+      if (holder.isTransactionActive) await holder.rollbackTransaction();
+      await holder.release();
+    }
+    expect(await storedEventsOf(streamId)).toBe(2);
+  });
+
   it('does not remember a submission whose append was a conflict, so the corrected retry is accepted', async () => {
     const store = harness.store();
     const streamId = newPatientStream();

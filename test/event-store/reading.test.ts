@@ -51,6 +51,16 @@ describe('reading streams and the log', () => {
     expect(await store.streamVersion(newPatientStream())).toBe(0);
   });
 
+  it('reads only the events after a given stream version, for a reader that has the ones before', async () => {
+    const store = harness.store();
+    const streamId = newPatientStream();
+    await store.append(anAppend({ streamId, events: [anEvent(), anEvent(), anEvent()] }));
+
+    expect((await store.readStream(streamId, { afterVersion: 1 })).map((e) => e.streamVersion)).toEqual([2, 3]);
+    expect(await store.readStream(streamId, { afterVersion: 3 })).toEqual([]);
+    expect(await store.readStream(streamId, { afterVersion: 0 })).toEqual(await store.readStream(streamId));
+  });
+
   describe('as of a point in the past, for audit', () => {
     let now = new Date('2025-04-01T08:00:00.000Z');
     const clock = () => now;

@@ -90,6 +90,26 @@ describe('three ingest instances behind one address', () => {
     expect(events.map((event: { streamVersion: number }) => event.streamVersion)).toEqual(Array.from({ length: 14 }, (_, i) => i + 1));
   });
 
+  it('decides on the record as stored when another instance wrote since this one last wrote the patient', async () => {
+    const patientId = await randomizedPatient(api, coordinator, 'S01', '0005');
+    const post = (instance: AppProcess, body: object) =>
+      request(instance.url).post(`/patients/${patientId}/labs`).set('Authorization', coordinator).send(body);
+    await post(instances[0], labBody({ value: 11 })).expect(201);
+    await post(instances[1], labBody({ value: 12 })).expect(201);
+    const version = await historyLength(api, coordinator, patientId);
+
+    // Instance 0's own copy stops one event short: the client's (correct) version must not be called stale.
+    await post(instances[0], labBody({ value: 13, expectedVersion: version })).expect(201);
+    await post(instances[1], labBody({ value: 14 })).expect(201);
+    await post(instances[0], labBody({ value: 15 })).expect(201);
+    await post(instances[0], labBody({ value: 16, expectedVersion: version })).expect(409);
+
+    const events = (await api.http().get(`/patients/${patientId}/events`).set('Authorization', coordinator).expect(200)).body;
+    expect(events.map((event: { streamVersion: number }) => event.streamVersion)).toEqual(
+      Array.from({ length: version + 3 }, (_, i) => i + 1),
+    );
+  });
+
   it('answers a retry on any instance with the first answer, storing the submission once', async () => {
     const patientId = await randomizedPatient(api, coordinator, 'S01', '0003');
     const body = labBody();

@@ -48,12 +48,14 @@ export async function startTestApp(
     kafkaTopic?: string;
     protocolFile?: string;
     postgresUrl?: string;
+    /** A database made beforehand (a log written the way an earlier version wrote it); dropped on close like a fresh one. */
+    database?: TestDatabase;
     config?: Partial<PlatformConfig>;
     /** Receives every log line (JSON), at debug and above, for tests about what the logs hold. */
     logDestination?: DestinationStream;
   } = {},
 ): Promise<TestApp> {
-  const database = await createTestDatabase('app', options.postgresUrl);
+  const database = options.database ?? (await createTestDatabase('app', options.postgresUrl));
   let now = options.now ?? new Date();
   const config = {
     ...loadConfig({ DATABASE_URL: database.url, LOG_LEVEL: 'error' }),

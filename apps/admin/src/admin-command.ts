@@ -1,5 +1,6 @@
 import type { ParseArgsConfig } from 'node:util';
 import type { Accounts, Principal } from '@trialstream/auth';
+import type { TrialStreams } from '@trialstream/domain';
 import type { PostgresEventStore } from '@trialstream/event-store';
 import type { DataSource } from 'typeorm';
 import type { SecretReader } from './terminal-input';
@@ -9,6 +10,8 @@ export type OptionValues = Record<string, string | boolean | (string | boolean)[
 /** What a command gets to work with: the database (opened and migrated on first use) and an output line writer. */
 export interface AdminContext {
   database(): Promise<DataSource>;
+  /** The names of the deployment's trial streams (recorded on first use of a fresh database, as `npm start` does). */
+  trialStreams(): Promise<TrialStreams>;
   store(): Promise<PostgresEventStore>;
   accounts(): Promise<Accounts>;
   /**

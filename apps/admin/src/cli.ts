@@ -3,6 +3,8 @@ import { parseArgs } from 'node:util';
 import { AccountAudit, Accounts, AuthError, type Principal } from '@trialstream/auth';
 import { runAsProcess, type CliIo } from '@trialstream/cli';
 import { loadConfig } from '@trialstream/config';
+import { deploymentTrialStreams } from '@trialstream/event-store';
+import { configuredTrialId } from '@trialstream/protocol';
 import { AdminContext, CommandFailedError, UsageError } from './admin-command';
 import { openPlatformDatabase, PlatformDatabase } from '../../platform/src/platform-database';
 import { ADMIN_COMMANDS } from './commands';
@@ -53,6 +55,7 @@ export async function runCli(
     const context: AdminContext = {
       database: async () => (await open()).dataSource,
       store: async () => (await open()).store,
+      trialStreams: async () => deploymentTrialStreams((await open()).dataSource, configuredTrialId(loadConfig(env))),
       accounts,
       operator: () => (operator ??= operatorOf(values.as, accounts, readSecret)),
       readSecret,

@@ -7,6 +7,7 @@ import { runAsProcess, type CliIo } from '@trialstream/cli';
 import { loadConfig, ProtocolHolder } from '@trialstream/config';
 import { ANTI_MAG_RITUXIMAB_PROTOCOL } from '@trialstream/domain';
 import { describeProblem, loadProtocolFile, ProtocolRegistry } from '@trialstream/protocol';
+import { deploymentTrialStreams } from '@trialstream/event-store';
 import { createStreamWriter } from '@trialstream/write-side';
 import { openPlatformDatabase } from '../../platform/src/platform-database';
 
@@ -53,8 +54,10 @@ export async function runProtocolCli(argv: string[], env: NodeJS.ProcessEnv, io:
     const { store } = database;
     const clock = () => new Date();
     const holder = new ProtocolHolder(ANTI_MAG_RITUXIMAB_PROTOCOL);
-    const writer = createStreamWriter(store, clock, ANTI_MAG_RITUXIMAB_PROTOCOL);
-    const registry = new ProtocolRegistry(store, holder, loadConfig(env), clock, writer);
+    // a fresh database becomes this file's trial, as `npm start` with it would make it
+    const streams = await deploymentTrialStreams(database.dataSource, definition.id);
+    const writer = createStreamWriter(store, clock, ANTI_MAG_RITUXIMAB_PROTOCOL, streams);
+    const registry = new ProtocolRegistry(store, holder, loadConfig(env), clock, writer, streams);
     await registry.refresh();
     const who = `cli:${userInfo().username}`;
     const result = await registry.activate(

@@ -9,10 +9,11 @@ export const createSite: AdminCommand = {
   summary: 'activate a trial site (a SiteActivated event in the store)',
   usage: 'create-site --id <S01> --name <name> [--country <CH>] [--date <YYYY-MM-DD>] [--as <username>]',
   options: { id: { type: 'string' }, name: { type: 'string' }, country: { type: 'string' }, date: { type: 'string' }, ...AS_PERSON },
-  async run(values, { store: openStore, operator, print }) {
+  async run(values, { store: openStore, trialStreams, operator, print }) {
     const store = await openStore();
     const clock = () => new Date();
-    const handler = new ActivateSiteHandler(createStreamWriter(store, clock, ANTI_MAG_RITUXIMAB_PROTOCOL));
+    const streams = await trialStreams();
+    const handler = new ActivateSiteHandler(createStreamWriter(store, clock, ANTI_MAG_RITUXIMAB_PROTOCOL, streams), streams);
     const body = {
       submissionId: randomUUID(),
       siteId: requiredString(values, 'id'),

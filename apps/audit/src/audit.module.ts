@@ -10,6 +10,7 @@ import { AuditLogController } from './log/audit-log.controller';
 import { EventLog } from './log/event-log';
 import { PatientAuditController } from './patients/patient-audit.controller';
 import { ProjectionAsOfController } from './point-in-time/projection-as-of.controller';
+import { ProtocolAtMoment } from './point-in-time/protocol-at-moment';
 import { VerificationController } from './verification/verification.controller';
 import { VerificationJobs } from './verification/verification-jobs';
 
@@ -35,6 +36,7 @@ import { VerificationJobs } from './verification/verification-jobs';
     ExportAllocation,
     CheckpointSchedule,
     VerificationJobs,
+    ProtocolAtMoment,
   ],
 })
 export class AuditModule {}

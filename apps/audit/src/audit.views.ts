@@ -84,8 +84,18 @@ export class InfusionAsOfView {
 }
 
 /** The patient's record as it stood at a moment (`PatientRecordAsOf`): the domain's fold of the events recorded by then. */
+/** The protocol version a point-in-time view was read by: of the versions logged by the moment, the one in force on its day. */
+export class ProtocolThenView {
+  @ApiProperty() version: number;
+  @ApiProperty() protocolId: string;
+  @ApiProperty({ example: '2026-06-01' }) effectiveFrom: string;
+  @ApiProperty({ example: '2026-07-25', description: 'The day of the moment (UTC)' }) on: string;
+}
+
 export class PatientRecordAsOfView {
   @ApiProperty({ type: PointInTimeView }) asOf: PointInTimeView;
+  @ApiProperty({ type: ProtocolThenView, nullable: true, description: 'None before any version was logged' })
+  protocol: ProtocolThenView | null;
   @ApiProperty() patientId: string;
   @ApiProperty({ type: String, nullable: true }) siteId: string | null;
   @ApiProperty({ enum: ['not_enrolled', 'enrolled', 'screen_failed', 'randomized', 'withdrawn'] }) status: string;
@@ -118,6 +128,8 @@ export class TableRowsView {
 export class ProjectionAsOfView {
   @ApiProperty({ example: 'monitoring' }) projection: string;
   @ApiProperty({ type: PointInTimeView }) asOf: PointInTimeView;
+  @ApiProperty({ type: ProtocolThenView, nullable: true, description: 'None before any version was logged' })
+  protocol: ProtocolThenView | null;
   @ApiProperty({ description: 'Events within the bound that the replay read' }) events: number;
   @ApiProperty({ description: 'Of those, events the read model could not apply' }) deadLettered: number;
   @ApiProperty() limit: number;

@@ -40,9 +40,8 @@ export class ProjectionObservability implements OnModuleInit {
   private async lag(projection: Projection, cap: number): Promise<number | null> {
     const runner = this.feeds.runnerOf(projection.name);
     if (!runner) return null;
-    const brokers = this.config.kafkaBrokers;
-    if (brokers)
-      return consumerGroupLag(brokers, projectionConsumerGroup(projection, this.config.kafkaTopic), this.config.kafkaTopic, 2000);
+    const kafka = this.options.kafka;
+    if (kafka) return consumerGroupLag(kafka.brokers, projectionConsumerGroup(projection, kafka.topic), kafka.topic, 2000);
     return this.store.countEventsAfter(await runner.checkpoint(), cap);
   }
 
@@ -78,9 +77,9 @@ export class ProjectionObservability implements OnModuleInit {
           set({ projection: projection.name }, (await readDeadLetters(this.dataSource, projection.schema)).length);
       },
     );
-    const brokers = this.config.kafkaBrokers;
-    if (brokers) {
-      const topic = this.config.kafkaTopic;
+    const kafka = this.options.kafka;
+    if (kafka) {
+      const { brokers, topic } = kafka;
       this.metrics.gauge(
         'trialstream_kafka_consumer_lag',
         'Messages of the topic not yet committed by the consumer group',

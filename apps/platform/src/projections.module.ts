@@ -1,8 +1,8 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { fieldKeyringFor, PLATFORM_CONFIG, PlatformConfig, PROTOCOL } from '@trialstream/config';
-import type { ProtocolDefinition } from '@trialstream/domain';
+import { fieldKeyringFor, PLATFORM_CONFIG, PlatformConfig, PROTOCOL, TRIAL_STREAMS } from '@trialstream/config';
+import { DEFAULT_TRIAL_STREAMS, type ProtocolDefinition, type TrialStreams } from '@trialstream/domain';
 import { openMaskedFields, sealMaskedFields } from '@trialstream/field-crypto';
-import { startEventConsumer } from '@trialstream/messaging';
+import { startEventConsumer, trialTopic } from '@trialstream/messaging';
 import { Projection, ProjectionFeeds, PROJECTIONS_OPTIONS, ProjectionsModuleOptions } from '@trialstream/projections';
 import { Metrics } from '@trialstream/api-common';
 import { ProjectionObservability } from './projection-observability';
@@ -19,8 +19,14 @@ export class ProjectionsModule {
       providers: [
         {
           provide: PROJECTIONS_OPTIONS,
-          inject: [PLATFORM_CONFIG, PROTOCOL, Metrics],
-          useFactory: (config: PlatformConfig, protocol: ProtocolDefinition, metrics: Metrics): ProjectionsModuleOptions => ({
+          // without TRIAL_STREAMS (a host app of its own), the default trial's topic
+          inject: [PLATFORM_CONFIG, PROTOCOL, Metrics, { token: TRIAL_STREAMS, optional: true }],
+          useFactory: (
+            config: PlatformConfig,
+            protocol: ProtocolDefinition,
+            metrics: Metrics,
+            streams: TrialStreams = DEFAULT_TRIAL_STREAMS,
+          ): ProjectionsModuleOptions => ({
             projections: [...projections],
             // Only read models of the unblinded side get the key; the others see what a blinded reader sees.
             fieldsFor: (projection) => {
@@ -33,7 +39,7 @@ export class ProjectionsModule {
             kafka: config.kafkaBrokers
               ? {
                   brokers: config.kafkaBrokers,
-                  topic: config.kafkaTopic,
+                  topic: trialTopic(config.kafkaTopic, streams.trialId),
                   partitions: config.kafkaPartitions,
                   sessionTimeoutMs: config.kafkaSessionTimeoutMs,
                   startConsumer: startEventConsumer,

@@ -2,8 +2,9 @@ import type { Server } from 'node:http';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { configureHttpApp } from '@trialstream/api-common';
-import { loadConfig } from '@trialstream/config';
-import { ensureTopic } from '@trialstream/messaging';
+import { loadConfig, TRIAL_STREAMS } from '@trialstream/config';
+import type { TrialStreams } from '@trialstream/domain';
+import { ensureTopic, trialTopic } from '@trialstream/messaging';
 import { createRelayAppModule } from './relay-app.module';
 
 /**
@@ -15,14 +16,16 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const logger = new Logger('relay');
   if (!config.kafkaBrokers) throw new Error('The relay publishes to Kafka: set KAFKA_BROKERS (host:port[,host:port...])');
-  const topic = { brokers: config.kafkaBrokers, topic: config.kafkaTopic, partitions: config.kafkaPartitions };
+  const app = await NestFactory.create(createRelayAppModule(config), { bufferLogs: true, bodyParser: false });
+  // the topic carries the deployment's trial, which the database records
+  const { trialId } = app.get<TrialStreams>(TRIAL_STREAMS);
+  const topic = { brokers: config.kafkaBrokers, topic: trialTopic(config.kafkaTopic, trialId), partitions: config.kafkaPartitions };
   try {
     await ensureTopic({ ...topic, clientId: 'trialstream-relay-admin', logLevel: config.logLevel });
   } catch (error) {
     logger.warn(`could not check topic ${topic.topic} yet (${(error as Error).message}); it is created on the first publish`);
   }
 
-  const app = await NestFactory.create(createRelayAppModule(config), { bufferLogs: true, bodyParser: false });
   await configureHttpApp(app, 'trialstream relay');
   await app.listen(config.port, config.host);
   const address = (app.getHttpServer() as Server).address();

@@ -1,11 +1,17 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Global, Module } from '@nestjs/common';
 import { createPinoLogger, HealthModule, LoggingModule, MetricsModule } from '@trialstream/api-common';
-import { PlatformConfig, PlatformConfigModule } from '@trialstream/config';
+import { PlatformConfig, PlatformConfigModule, TRIAL_STREAMS } from '@trialstream/config';
 import { DatabaseModule } from '@trialstream/database';
 import { EVENT_STORE_MIGRATIONS } from '@trialstream/event-store';
+import { TRIAL_STREAMS_PROVIDER } from '@trialstream/protocol';
 import { RELAY_MIGRATIONS } from './migrations';
 import { RelayHealthController } from './relay-health.controller';
 import { RelayModule } from './relay.module';
+
+/** The deployment's trial, whose id the topic carries (Global: RelayModule's providers inject it). */
+@Global()
+@Module({ providers: [TRIAL_STREAMS_PROVIDER], exports: [TRIAL_STREAMS] })
+class RelayTrialModule {}
 
 @Module({})
 class RelayAppModule {}
@@ -26,6 +32,7 @@ export function createRelayAppModule(config: PlatformConfig): DynamicModule {
       LoggingModule.forRoot(createPinoLogger({ level: config.logLevel, format: config.logFormat })),
       HealthModule,
       MetricsModule,
+      RelayTrialModule,
       // A relay of its own may be one of several on a shared database: they elect the one that publishes.
       RelayModule.forRoot({ electLeader: config.databaseUrl !== null }),
     ],

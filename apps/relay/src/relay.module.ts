@@ -9,12 +9,12 @@ import {
   Optional,
 } from '@nestjs/common';
 import { Metrics, ReadinessChecks } from '@trialstream/api-common';
-import { fieldKeyringFor, PLATFORM_CONFIG, PROTOCOL, type PlatformConfig } from '@trialstream/config';
-import type { ProtocolDefinition } from '@trialstream/domain';
+import { fieldKeyringFor, PLATFORM_CONFIG, PROTOCOL, TRIAL_STREAMS, type PlatformConfig } from '@trialstream/config';
+import { DEFAULT_TRIAL_STREAMS, type ProtocolDefinition, type TrialStreams } from '@trialstream/domain';
 import { sealMaskedFields } from '@trialstream/field-crypto';
 import { DATA_SOURCE } from '@trialstream/database';
 import { EVENT_STORE, PostgresEventStore } from '@trialstream/event-store';
-import { KafkaEventPublisher } from '@trialstream/messaging';
+import { KafkaEventPublisher, trialTopic } from '@trialstream/messaging';
 import type { DataSource } from 'typeorm';
 import { Relay, type RelayOptions } from './relay';
 import { relayHealth } from './relay-health.controller';
@@ -52,7 +52,8 @@ interface CommitNotifier {
  * Runs the relay inside the importing process: started once the application is up, stopped before the database
  * closes. Needs DATA_SOURCE (DatabaseModule, migrated with RELAY_MIGRATIONS) and PLATFORM_CONFIG (KAFKA_BROKERS,
  * KAFKA_TOPIC, KAFKA_PARTITIONS). When the process appends through EVENT_STORE (EventStoreModule), the relay wakes on
- * each of its commits; otherwise (a relay process of its own) it polls. Exports `Relay`.
+ * each of its commits; otherwise (a relay process of its own) it polls. It publishes to the trial's topic,
+ * `<trialId>.<KAFKA_TOPIC>`, by TRIAL_STREAMS (without it, the default trial's `KAFKA_TOPIC`). Exports `Relay`.
  */
 @Module({})
 export class RelayModule implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -109,7 +110,7 @@ export class RelayModule implements OnModuleInit, OnApplicationBootstrap, Before
       providers: [
         {
           provide: RELAY_PUBLISHER,
-          useFactory: (config: PlatformConfig, protocol: ProtocolDefinition) => {
+          useFactory: (config: PlatformConfig, protocol: ProtocolDefinition, streams: TrialStreams = DEFAULT_TRIAL_STREAMS) => {
             if (!config.fieldKeyring) {
               new Logger('relay').warn(
                 'FIELD_KEYS is not set: masked values are sealed with a key of this process alone, which no other process can open',
@@ -118,7 +119,7 @@ export class RelayModule implements OnModuleInit, OnApplicationBootstrap, Before
             const keyring = fieldKeyringFor(config);
             return new KafkaEventPublisher({
               brokers: kafkaBrokersOf(config),
-              topic: config.kafkaTopic,
+              topic: trialTopic(config.kafkaTopic, streams.trialId),
               partitions: config.kafkaPartitions,
               clientId: options.clientId ?? 'trialstream-relay',
               logLevel: config.logLevel,
@@ -126,13 +127,18 @@ export class RelayModule implements OnModuleInit, OnApplicationBootstrap, Before
               sealFields: (event) => sealMaskedFields(event, protocol, keyring),
             });
           },
-          inject: [PLATFORM_CONFIG, PROTOCOL],
+          inject: [PLATFORM_CONFIG, PROTOCOL, { token: TRIAL_STREAMS, optional: true }],
         },
         {
           provide: Relay,
-          useFactory: (dataSource: DataSource, config: PlatformConfig, publisher: KafkaEventPublisher) => {
+          useFactory: (
+            dataSource: DataSource,
+            config: PlatformConfig,
+            publisher: KafkaEventPublisher,
+            streams: TrialStreams = DEFAULT_TRIAL_STREAMS,
+          ) => {
             const { electLeader, clientId: _clientId, ...relayOptions } = options;
-            const name = options.name ?? config.kafkaTopic;
+            const name = options.name ?? trialTopic(config.kafkaTopic, streams.trialId);
             return new Relay(
               {
                 // No upcaster: the topic carries events exactly as stored (and as their hashes certify them).
@@ -144,7 +150,7 @@ export class RelayModule implements OnModuleInit, OnApplicationBootstrap, Before
               { ...relayOptions, name },
             );
           },
-          inject: [DATA_SOURCE, PLATFORM_CONFIG, RELAY_PUBLISHER],
+          inject: [DATA_SOURCE, PLATFORM_CONFIG, RELAY_PUBLISHER, { token: TRIAL_STREAMS, optional: true }],
         },
       ],
       exports: [Relay],

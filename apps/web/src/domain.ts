@@ -21,3 +21,4 @@ export type { Summary } from '@trialstream/domain/analysis/summary';
 export { monitoredPatientStateFrom } from '@trialstream/domain/monitoring/monitoring-state';
 export type { QueryRecord } from '@trialstream/domain/monitoring/monitoring-state';
 export { signaturesInOrder } from '@trialstream/domain/signatures/signature-status';
+export { patientIdOfStream } from '@trialstream/domain/streams';

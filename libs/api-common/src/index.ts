@@ -4,6 +4,7 @@ export * from './exception-filter';
 export * from './http-app';
 export * from './health';
 export * from './page-query.dto';
+export * from './as-of-query.dto';
 export * from './json-body';
 export * from './strict-json';
 export * from './text-rules';

@@ -6,3 +6,5 @@ export const PROTOCOL = 'PROTOCOL';
 export const PROTOCOL_HOLDER = 'PROTOCOL_HOLDER';
 /** The validated PlatformConfig. */
 export const PLATFORM_CONFIG = 'PLATFORM_CONFIG';
+/** The deployment's TrialStreams: the names of its trial's streams (resolved once from the database at start). */
+export const TRIAL_STREAMS = 'TRIAL_STREAMS';

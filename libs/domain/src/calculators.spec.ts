@@ -10,6 +10,7 @@ import {
   terminalLatencyIndex,
   toCanonicalLabValue,
 } from './calculators';
+import { ANTI_MAG_RITUXIMAB_PROTOCOL } from './protocol';
 
 describe('bodySurfaceArea (Mosteller)', () => {
   it('is the square root of height × weight / 3600', () => {
@@ -90,22 +91,31 @@ describe('antiMagTiterBand', () => {
 });
 
 describe('toCanonicalLabValue', () => {
+  const units = ANTI_MAG_RITUXIMAB_PROTOCOL.unitConversions;
+
   it('converts IgM from mg/dL to g/L', () => {
-    expect(toCanonicalLabValue('IGM', 123, 'mg/dL')).toEqual({ value: 1.23, unit: 'g/L' });
+    expect(toCanonicalLabValue('IGM', 123, 'mg/dL', units)).toEqual({ value: 1.23, unit: 'g/L' });
   });
 
   it('keeps values already in a canonical unit', () => {
-    expect(toCanonicalLabValue('IGM', 12.5, 'g/L')).toEqual({ value: 12.5, unit: 'g/L' });
-    expect(toCanonicalLabValue('ANTI_MAG', 45_000, 'BTU')).toEqual({ value: 45_000, unit: 'BTU' });
-    expect(toCanonicalLabValue('CD19', 0, 'cells/µL')).toEqual({ value: 0, unit: 'cells/µL' });
+    expect(toCanonicalLabValue('IGM', 12.5, 'g/L', units)).toEqual({ value: 12.5, unit: 'g/L' });
+    expect(toCanonicalLabValue('ANTI_MAG', 45_000, 'BTU', units)).toEqual({ value: 45_000, unit: 'BTU' });
+    expect(toCanonicalLabValue('CD19', 0, 'cells/µL', units)).toEqual({ value: 0, unit: 'cells/µL' });
   });
 
   it('keeps a percentage of lymphocytes as a percentage', () => {
-    expect(toCanonicalLabValue('CD20', 4.2, '%')).toEqual({ value: 4.2, unit: '%' });
+    expect(toCanonicalLabValue('CD20', 4.2, '%', units)).toEqual({ value: 4.2, unit: '%' });
   });
 
-  it('refuses a unit the analyte is never reported in', () => {
-    expect(() => toCanonicalLabValue('ANTI_MAG', 1, 'g/L')).toThrow(RangeError);
+  it('refuses a unit the analyte is never reported in, and one the protocol does not list', () => {
+    expect(() => toCanonicalLabValue('ANTI_MAG', 1, 'g/L', units)).toThrow(RangeError);
+    expect(() => toCanonicalLabValue('IGM', 1, 'toString', units)).toThrow(RangeError);
+  });
+
+  it('converts by whatever conversions it is given: they are data of the protocol', () => {
+    const mmol = { ...units, IGM: { ...units.IGM, 'µmol/L': { factor: 0.97, unit: 'g/L' } } };
+    expect(toCanonicalLabValue('IGM', 10, 'µmol/L', mmol)).toEqual({ value: 9.7, unit: 'g/L' });
+    expect(() => toCanonicalLabValue('IGM', 10, 'µmol/L', units)).toThrow(RangeError);
   });
 });
 

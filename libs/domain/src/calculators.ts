@@ -1,6 +1,7 @@
 import { ClinicalAssessed } from './events/clinical';
 import { LabAnalyte } from './events/lab';
-import { ANTI_MAG_RITUXIMAB_PROTOCOL, type ProtocolDefinition } from './protocol';
+import { conversionOf, type LabConversions } from './lab-units';
+import { ANTI_MAG_RITUXIMAB_PROTOCOL } from './protocol';
 
 const requirePositive = (name: string, value: number): void => {
   if (!Number.isFinite(value) || value <= 0) throw new RangeError(`${name} must be a positive number, got ${value}`);
@@ -63,28 +64,19 @@ export const antiMagTiterBand = (btu: number): AntiMagTiterBand => {
   return 'high';
 };
 
-/** The unit each analyte is analysed in. Cell counts keep their unit: % of lymphocytes has no conversion to cells/µL without a lymphocyte count. */
-export const CANONICAL_LAB_UNITS: Readonly<Record<LabAnalyte, readonly string[]>> = {
-  IGM: ['g/L'],
-  ANTI_MAG: ['BTU'],
-  CD19: ['cells/µL', '%'],
-  CD20: ['cells/µL', '%'],
-};
-
 /**
- * Converts a reported value to the canonical unit, for read models; events keep the value as
- * reported. The conversions are the protocol's (`units` of its file: aliases such as `cells/uL` or
- * `10*6/L` map to `cells/µL`). Throws on a unit the analyte is never reported in: events were
- * validated on the way in.
+ * Converts a reported value to its canonical unit, for read models; events keep the value as reported.
+ * The conversions are the protocol file's `units` (`labConversionsOf` its versions): aliases such as
+ * `cells/uL` or `10*6/L` map to `cells/µL`, and a canonical unit maps to itself. Throws on a unit the
+ * protocol has no conversion for.
  */
 export const toCanonicalLabValue = (
   analyte: LabAnalyte,
   value: number,
   unit: string,
-  conversions: ProtocolDefinition['unitConversions'] = ANTI_MAG_RITUXIMAB_PROTOCOL.unitConversions,
+  conversions: LabConversions,
 ): { value: number; unit: string } => {
-  if (CANONICAL_LAB_UNITS[analyte]?.includes(unit)) return { value, unit };
-  const conversion = conversions[analyte]?.[unit];
+  const conversion = conversionOf(conversions, analyte, unit);
   if (!conversion) throw new RangeError(`no conversion of ${analyte} from ${unit}`);
   if (conversion.factor === 1) return { value, unit: conversion.unit };
   // rounding to 1e-9 removes binary noise (123 × 0.01 = 1.2300000000000002) without losing precision

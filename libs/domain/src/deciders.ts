@@ -145,7 +145,7 @@ export const trialDecider: Decider<TrialState, TrialStreamCommand> = {
   decide: byKind<TrialState, TrialCommandByKind>({ freeze: decideDatabaseFreeze, lock: decideDatabaseLock, unblind: decideUnblinding }),
 };
 
-/** A reader's access stream (`access-<userId>`): every recorded read is accepted; its state is how many. */
+/** A reader's access stream (`TrialStreams.access`): every recorded read is accepted; its state is how many. */
 export const accessDecider: Decider<number, AccessRecorded, EventDraft<'AccessRecorded', AccessRecorded>> = {
   initialState: () => 0,
   evolve: (count, event) => (event.type === 'AccessRecorded' ? count + 1 : count),

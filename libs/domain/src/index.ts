@@ -3,6 +3,7 @@ export * from './rule-violation';
 export * from './rules';
 export * from './protocol';
 export * from './calculators';
+export * from './lab-units';
 export * from './clinical-time';
 export * from './streams';
 export * from './blinding';

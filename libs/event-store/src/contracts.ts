@@ -58,9 +58,11 @@ export interface ReadStreamOptions {
   untilGlobalPosition?: string;
   /** Audit view: only events recorded at or before this instant. */
   untilRecordedAt?: Date;
+  /** Only the events after this stream version: what is new since a reader last read the stream. */
+  afterVersion?: number;
 }
 
-export type ReadAllOptions = ReadStreamOptions;
+export type ReadAllOptions = Omit<ReadStreamOptions, 'afterVersion'>;
 
 export class InvalidAppendRequestError extends Error {
   constructor(

@@ -1,5 +1,5 @@
 export * from './contracts';
-export { EVENT_STORE_MIGRATIONS } from './migrations';
+export { EVENT_STORE_MIGRATIONS, NameStreamsByTrial1771000000000 } from './migrations';
 export { PostgresEventStore, appendInTransaction, type EventStoreOptions } from './postgres-event-store';
 export type { GroupCommitOptions, GroupCommitStats } from './group-commit';
 export type { BrokenLink, IntegrityProblem, IntegrityReport } from './integrity';
@@ -18,6 +18,7 @@ export {
 export * from './nest/event-store.module';
 export { RereadSchedule } from './reread-schedule';
 export { appendAtStreamHead } from './append-at-head';
+export { deploymentTrialStreams } from './deployment-trial';
 export * from './checkpoint';
 export { CHECKPOINT_ACTOR, recordCheckpoint, recordedCheckpoints } from './checkpoint-recorder';
 export * from './nest/event-envelope.view';

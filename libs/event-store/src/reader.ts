@@ -24,10 +24,10 @@ export async function readStream(
   options: ReadStreamOptions,
   upcast: Upcaster | undefined,
 ): Promise<EventEnvelope[]> {
-  const parameters: unknown[] = [streamId];
+  const parameters: unknown[] = [streamId, options.afterVersion ?? 0];
   const rows: EventRow[] = await dataSource.query(
     `SELECT ${EVENT_COLUMNS} FROM ${EVENTS_TABLE} AS e
-      WHERE e.stream_id = $1${untilClauses(options, parameters)}
+      WHERE e.stream_id = $1 AND e.stream_version > $2::int${untilClauses(options, parameters)}
       ORDER BY e.stream_version`,
     parameters,
   );

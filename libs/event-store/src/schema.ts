@@ -3,6 +3,8 @@ export const EVENT_STORE_SCHEMA = 'event_store';
 export const EVENTS_TABLE = `${EVENT_STORE_SCHEMA}.events`;
 export const STREAMS_TABLE = `${EVENT_STORE_SCHEMA}.streams`;
 export const SUBMISSIONS_TABLE = `${EVENT_STORE_SCHEMA}.submissions`;
+/** The one trial whose id the deployment's stream names carry (or none: the default trial). */
+export const DEPLOYMENT_TRIAL_TABLE = `${EVENT_STORE_SCHEMA}.deployment_trial`;
 /** What only verifying roles read: each event's chain salt and where each chain format starts. */
 export const CHAIN_SECRETS_SCHEMA = 'event_audit';
 export const EVENT_SALTS_TABLE = `${CHAIN_SECRETS_SCHEMA}.event_salts`;

@@ -117,10 +117,11 @@ export async function writeBatch(runner: QueryRunner, batch: readonly PreparedAp
     // A condition on a version above 0 names a stream that has a head row already (heads are never removed).
     ...batch.flatMap((request) => (request.condition?.version === 0 ? [request.condition.streamId] : [])),
   ]);
-  const { heads, conditions } = await lockHeadsAndConditions(runner, batch);
-  // Read once the heads are locked: a resubmission that waited behind the original's transaction
-  // then sees the original's submission and answers 'duplicate', not 'conflict'.
-  const stored = await loadStoredSubmissions(runner, batch);
+  const { heads, conditions, stored: seen, waited } = await lockHeadsAndConditions(runner, batch);
+  // A resubmission that waited behind the original's transaction for a head must see the original's
+  // submission and answer 'duplicate', not 'conflict': the locking statement's snapshot predates that
+  // commit, so the submissions are read again, in a statement of their own, exactly then.
+  const stored = waited ? await loadStoredSubmissions(runner, batch) : seen;
 
   const progress = new BatchProgress(heads, conditions, stored, recordedAt.toISOString());
   const outcomes = new Array<AppendOutcome>(batch.length);
@@ -168,21 +169,30 @@ function chainEvents(request: PreparedAppend, head: StreamHead, recordedAt: stri
   });
 }
 
-async function loadStoredSubmissions(runner: QueryRunner, batch: readonly PreparedAppend[]): Promise<Map<string, StoredSubmission>> {
-  const claims = batch.flatMap((request) => (request.submission ? [request.submission] : []));
+const claimsOf = (batch: readonly PreparedAppend[]) => batch.flatMap((request) => (request.submission ? [request.submission] : []));
+
+const STORED_SUBMISSIONS = (scopes: string, ids: string) =>
+  `SELECT s.scope, s.submission_id, s.request_hash, s.response
+     FROM ${SUBMISSIONS_TABLE} s
+     JOIN unnest(${scopes}::text[], ${ids}::text[]) AS k(scope, submission_id) USING (scope, submission_id)`;
+
+function storedSubmissions(rows: readonly SubmissionRow[]): Map<string, StoredSubmission> {
   const stored = new Map<string, StoredSubmission>();
-  if (claims.length === 0) return stored;
-  const rows = await rowsOf<SubmissionRow>(
-    runner,
-    `SELECT s.scope, s.submission_id, s.request_hash, s.response
-       FROM ${SUBMISSIONS_TABLE} s
-       JOIN unnest($1::text[], $2::text[]) AS k(scope, submission_id) USING (scope, submission_id)`,
-    [claims.map((claim) => claim.scope), claims.map((claim) => claim.id)],
-  );
   for (const row of rows) {
     stored.set(submissionKey(row.scope, row.submission_id), { requestHash: row.request_hash, response: row.response });
   }
   return stored;
+}
+
+async function loadStoredSubmissions(runner: QueryRunner, batch: readonly PreparedAppend[]): Promise<Map<string, StoredSubmission>> {
+  const claims = claimsOf(batch);
+  if (claims.length === 0) return new Map();
+  return storedSubmissions(
+    await rowsOf<SubmissionRow>(runner, STORED_SUBMISSIONS('$1', '$2'), [
+      claims.map((claim) => claim.scope),
+      claims.map((claim) => claim.id),
+    ]),
+  );
 }
 
 /**
@@ -200,16 +210,24 @@ async function createMissingStreams(runner: QueryRunner, streamIds: readonly str
   );
 }
 
+interface LockedHeads {
+  heads: Map<string, StreamHead>;
+  conditions: Map<string, number>;
+  /** The batch's submissions already stored, as of the statement's snapshot. */
+  stored: Map<string, StoredSubmission>;
+  /** True when a written head moved between the statement's snapshot and its lock (it waited for a writer). */
+  waited: boolean;
+}
+
 /**
  * Locks the batch's own stream heads for update and share-locks the heads its appends are conditioned on,
- * in one statement (one round trip per group commit): first the written heads, then the others, each in
- * stream-id order, so every writer takes its locks in the same order. A stream that is both written and a
- * condition takes its version from its locked head.
+ * and reads the batch's stored submissions, in one statement (one round trip per group commit): first the
+ * written heads, then the others, each in stream-id order, so every writer takes its locks in the same
+ * order. A stream that is both written and a condition takes its version from its locked head. A locked
+ * row is its newest version while the statement's other reads see its snapshot: a head whose two versions
+ * differ was moved by a transaction that committed while this one waited.
  */
-async function lockHeadsAndConditions(
-  runner: QueryRunner,
-  batch: readonly PreparedAppend[],
-): Promise<{ heads: Map<string, StreamHead>; conditions: Map<string, number> }> {
+async function lockHeadsAndConditions(runner: QueryRunner, batch: readonly PreparedAppend[]): Promise<LockedHeads> {
   const heads = new Map<string, StreamHead>();
   const conditions = new Map<string, number>();
   const written = distinctSorted(batch.map((request) => request.streamId));
@@ -217,8 +235,15 @@ async function lockHeadsAndConditions(
   const conditioned = distinctSorted(
     batch.flatMap((request) => (request.condition && !writtenSet.has(request.condition.streamId) ? [request.condition.streamId] : [])),
   );
-  if (written.length === 0 && conditioned.length === 0) return { heads, conditions };
-  const rows = await rowsOf<{ stream_id: string; version: number; last_hash: string; written: boolean }>(
+  const claims = claimsOf(batch);
+  const rows = await rowsOf<{
+    stream_id: string;
+    version: number;
+    last_hash: string;
+    written: boolean;
+    moved: boolean;
+    submission: SubmissionRow | null;
+  }>(
     runner,
     `WITH written AS (
        SELECT stream_id, version, last_hash FROM ${STREAMS_TABLE}
@@ -230,22 +255,31 @@ async function lockHeadsAndConditions(
         WHERE stream_id = ANY($2::text[])
         ORDER BY stream_id COLLATE "C"
           FOR SHARE
-     )
-     SELECT stream_id, version, last_hash, true AS written FROM written
+     ), stored AS (${STORED_SUBMISSIONS('$3', '$4')})
+     SELECT w.stream_id, w.version, w.last_hash, true AS written,
+            w.version IS DISTINCT FROM (SELECT s.version FROM ${STREAMS_TABLE} s WHERE s.stream_id = w.stream_id) AS moved,
+            NULL::jsonb AS submission
+       FROM written w
      UNION ALL
-     SELECT stream_id, version, last_hash, false FROM conditioned`,
-    [written, conditioned],
+     SELECT stream_id, version, last_hash, false, false, NULL FROM conditioned
+     UNION ALL
+     SELECT NULL, NULL, NULL, false, false, to_jsonb(stored) FROM stored`,
+    [written, conditioned, claims.map((claim) => claim.scope), claims.map((claim) => claim.id)],
   );
+  let waited = false;
+  const submissions: SubmissionRow[] = [];
   for (const row of rows) {
-    if (row.written) heads.set(row.stream_id, { version: row.version, lastHash: row.last_hash });
+    if (row.submission) submissions.push(row.submission);
+    else if (row.written) heads.set(row.stream_id, { version: row.version, lastHash: row.last_hash });
     else conditions.set(row.stream_id, row.version);
+    waited ||= row.moved;
   }
   for (const request of batch) {
     const streamId = request.condition?.streamId;
     const head = streamId === undefined ? undefined : heads.get(streamId);
     if (streamId !== undefined && head) conditions.set(streamId, head.version);
   }
-  return { heads, conditions };
+  return { heads, conditions, stored: storedSubmissions(submissions), waited };
 }
 
 async function claimSubmissions(

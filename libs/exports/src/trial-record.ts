@@ -4,7 +4,7 @@ import {
   EventEnvelope,
   EventPayloadByType,
   isAllocationRevealing,
-  PATIENT_STREAM_PREFIX,
+  patientIdOfStream,
   PatientEnrolled,
   PatientScreenFailed,
   SiteActivated,
@@ -90,8 +90,7 @@ export class UnknownAmendmentTargetError extends Error {
   }
 }
 
-const patientIdOf = (event: EventEnvelope): string | null =>
-  event.streamId.startsWith(PATIENT_STREAM_PREFIX) ? event.streamId.slice(PATIENT_STREAM_PREFIX.length) : null;
+const patientIdOf = (event: EventEnvelope): string | null => patientIdOfStream(event.streamId) ?? null;
 
 /** Collects entries, subjects and sites from events in global order. */
 class TrialRecordBuilder {

@@ -20,6 +20,13 @@ const logger = new Logger('EventTopic');
 const NOT_YET = new Set(['UNKNOWN_TOPIC_OR_PARTITION', 'LEADER_NOT_AVAILABLE']);
 
 /**
+ * The topic a trial's events travel on: `<trialId>.<topic>` (`KAFKA_TOPIC`, `trial-events` by default), so
+ * that several trials can later share a cluster. The default trial, whose stream names carry no trial
+ * id (a log from before them), keeps the configured name and with it its consumer groups' offsets.
+ */
+export const trialTopic = (topic: string, trialId: string | null): string => (trialId === null ? topic : `${trialId}.${topic}`);
+
+/**
  * The topic's partitions once every one has a leader. On a KRaft cluster a broker learns of a topic created through
  * another one a moment later, and meanwhile answers "does not host this topic-partition".
  */

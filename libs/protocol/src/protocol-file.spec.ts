@@ -81,26 +81,28 @@ describe('protocol files', () => {
     expect(describeProblem(problems[0])).toMatch(/^endpoints\[0\]\.visit: 'month-7' is not a visit of the protocol/);
   });
 
-  it('refuses masked analytes in an open-label trial, a placebo trial without placebo arm, duplicate visits and a bad site pattern', () => {
+  it('refuses masked analytes in an open-label trial, a placebo trial without placebo arm, duplicate visits, a bad site pattern and a trial id that reads as a stream name', () => {
     const pilot = seed('pilot');
     pilot.blinding.unblindingRiskAnalytes = ['CD19'];
     pilot.visits[3].name = 'month-3';
     pilot.siteIdPattern = '^[A-Z';
+    pilot.trial.id = 'patient-pilot';
     const placebo = seed('placebo');
     delete placebo.design.arms[1].placebo;
     placebo.design.blockSizes = [3];
-    placebo.units.IGM['mg/dL'].factor = 0.1;
+    placebo.units.IGM['mg/dL'].canonical = 'mg/dL';
     expect(problemsOf(pilot).map((p) => `${p.field} ${p.rule}`)).toEqual(
       expect.arrayContaining([
         'blinding.unblindingRiskAnalytes open-label-masks-nothing',
         'visits[3].name unique',
         'siteIdPattern regular-expression',
+        'trial.id not-a-stream-name',
       ]),
     );
     expect(problemsOf(placebo).map((p) => `${p.field} ${p.rule}`)).toEqual([
       'design.arms placebo-arm-required',
       'design.blockSizes[0] multiple-of-ratio',
-      'units.IGM["mg/dL"].factor known-conversion',
+      'units.IGM["mg/dL"].canonical unknown-canonical-unit',
     ]);
   });
 

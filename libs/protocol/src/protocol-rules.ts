@@ -1,12 +1,4 @@
-import {
-  ANTI_MAG_RITUXIMAB_PROTOCOL,
-  AssessmentVisitDefinition,
-  FormCode,
-  labForm,
-  LAB_ANALYTES,
-  NumericRange,
-  ProtocolDefinition,
-} from '@trialstream/domain';
+import { AssessmentVisitDefinition, FormCode, labForm, LAB_ANALYTES, NumericRange, ProtocolDefinition } from '@trialstream/domain';
 import type { ProtocolFile, ProtocolProblem } from './protocol-file';
 
 const problem = (field: string, rule: string, message: string): ProtocolProblem => ({ field, rule, message });
@@ -20,17 +12,6 @@ const unitRangeProblems = (file: ProtocolFile): ProtocolProblem[] =>
       const field = `units.${analyte}["${unit}"]`;
       const canonical = file.units[analyte][accepted.canonical];
       const problems = rangeProblems(`${field}.range`, accepted.range);
-      // read models are built by projections that convert with the built-in table (DOMAIN.md units); a file may use any of its units
-      const known = ANTI_MAG_RITUXIMAB_PROTOCOL.unitConversions[analyte][unit];
-      if (!known || known.unit !== accepted.canonical || known.factor !== accepted.factor) {
-        problems.push(
-          problem(
-            `${field}.factor`,
-            'known-conversion',
-            `the read models convert ${analyte} only from ${Object.keys(ANTI_MAG_RITUXIMAB_PROTOCOL.unitConversions[analyte]).join(', ')}, with their standard factors`,
-          ),
-        );
-      }
       if (!canonical || canonical.canonical !== accepted.canonical || canonical.factor !== 1) {
         problems.push(
           problem(
@@ -43,6 +24,12 @@ const unitRangeProblems = (file: ProtocolFile): ProtocolProblem[] =>
       return problems;
     }),
   );
+
+/** Stream names are `<trial id>.patient-<id>`: a trial id that reads as a stream name would make them ambiguous. */
+const trialIdProblems = (trialId: string): ProtocolProblem[] =>
+  /^(patient|site|access|account)-|^trial$|^audit-checkpoints$/.test(trialId)
+    ? [problem('trial.id', 'not-a-stream-name', `'${trialId}' reads as a stream name (patient-, site-, access-, account-, trial)`)]
+    : [];
 
 /** The design agrees with the blinding, and the arms with the block sizes. */
 const designProblems = ({ design, blinding }: ProtocolFile): ProtocolProblem[] => {
@@ -160,6 +147,7 @@ const measureProblems = (file: ProtocolFile): ProtocolProblem[] =>
 export const protocolFileProblems = (file: ProtocolFile): ProtocolProblem[] => {
   const visits = visitProblems(file.visits);
   return [
+    ...trialIdProblems(file.trial.id),
     ...designProblems(file),
     ...siteIdPatternProblems(file.siteIdPattern),
     ...visits.problems,

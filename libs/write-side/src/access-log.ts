@@ -1,7 +1,7 @@
 import { Global, Inject, Injectable, Module } from '@nestjs/common';
 import type { Principal } from '@trialstream/auth';
-import { CLOCK } from '@trialstream/config';
-import { AccessRecorded, accessStreamId, draftEvent } from '@trialstream/domain';
+import { CLOCK, TRIAL_STREAMS } from '@trialstream/config';
+import { AccessRecorded, draftEvent, type TrialStreams } from '@trialstream/domain';
 import { StreamWriter } from './stream-writer';
 
 /** Records reads that an auditor must be able to see later, as `AccessRecorded` events. */
@@ -10,12 +10,13 @@ export class AccessLog {
   constructor(
     private readonly writer: StreamWriter,
     @Inject(CLOCK) private readonly clock: () => Date,
+    @Inject(TRIAL_STREAMS) private readonly streams: TrialStreams,
   ) {}
 
   /** Resolves once the access is durably in the log; callers record before they answer. */
   async record(principal: Principal, access: AccessRecorded): Promise<void> {
     const appended = await this.writer.appendFacts({
-      streamId: accessStreamId(principal.userId),
+      streamId: this.streams.access(principal.userId),
       events: [draftEvent('AccessRecorded', this.clock().toISOString(), access)],
       siteId: null,
       actor: { userId: principal.userId, role: principal.role },

@@ -2,15 +2,7 @@ import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { ApiError, currentRequestId } from '@trialstream/api-common';
 import type { Principal } from '@trialstream/auth';
-import {
-  parseClinicalTime,
-  protocolInForce,
-  protocolVersionsFrom,
-  stateOf,
-  TRIAL_RULE,
-  TRIAL_STREAM_ID,
-  trialStateFrom,
-} from '@trialstream/domain';
+import { parseClinicalTime, protocolInForce, protocolVersionsFrom, stateOf, TRIAL_RULE, trialStateFrom } from '@trialstream/domain';
 import type {
   Actor,
   Decider,
@@ -20,12 +12,14 @@ import type {
   EventEnvelope,
   ProtocolDefinition,
   RuleViolation,
+  TrialStreams,
 } from '@trialstream/domain';
 import type { PostgresEventStore } from '@trialstream/event-store';
 import { stringify } from 'safe-stable-stringify';
 import { KeyedMutex } from './keyed-mutex';
+import { StreamCache } from './stream-cache';
 import { submissionResponse, SubmissionResponse } from './submission-response';
-import { CLOCK, PROTOCOL } from '@trialstream/config';
+import { CLOCK, PROTOCOL, TRIAL_STREAMS } from '@trialstream/config';
 import { appendAtStreamHead, EVENT_STORE } from '@trialstream/event-store';
 
 /** One decision against one stream: load, fold, authorize, decide, append. */
@@ -62,6 +56,12 @@ export const decisionBy = <TState, TCommand>(
   decide: (state, ctx) => decider.decide(command, state, ctx),
 });
 
+interface Decided<TState> {
+  state: TState;
+  drafts: EventDraft[];
+  trialCondition: { streamId: string; version: number } | undefined;
+}
+
 export interface WriteResult {
   /** True when the submission id had been seen: nothing new was stored. */
   replayed: boolean;
@@ -87,6 +87,8 @@ const MAX_ATTEMPTS = 10;
 const raceBackoff = (attempt: number) => new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(100, 5 * 2 ** attempt)));
 /** Facts nobody decides on (a reader's own access records) only race with the same reader's other processes. */
 const MAX_FACT_ATTEMPTS = 20;
+/** Events of the streams kept as last read or written: a few thousand patients' histories, tens of MB. */
+const CACHED_EVENTS = 50_000;
 
 /** Facts appended without a decision: no submission id, no trial condition (reads stay possible once locked). */
 export interface FactAppend {
@@ -134,8 +136,9 @@ const staleVersion = (expected: number, actual: number) =>
 
 /**
  * The write side's single path from a decision to the log. Idempotent per (user, submissionId): a retry
- * is answered from the store before anything is decided again, so a retry of an enrolment is not
- * refused as "already enrolled".
+ * whose decision succeeds again is answered from the store by the append (which checks the submission
+ * under the stream's lock), and a refused decision is answered from the store when the submission was
+ * stored, so a retry of an enrolment is not refused as "already enrolled".
  */
 @Injectable()
 export class StreamWriter {
@@ -143,9 +146,11 @@ export class StreamWriter {
     @Inject(EVENT_STORE) private readonly store: PostgresEventStore,
     @Inject(CLOCK) private readonly clock: () => Date,
     @Inject(PROTOCOL) private readonly protocol: ProtocolDefinition,
+    @Inject(TRIAL_STREAMS) private readonly names: TrialStreams,
   ) {}
 
   private readonly streams = new KeyedMutex();
+  private readonly cache = new StreamCache(CACHED_EVENTS);
   /**
    * The trial stream as this process last read it while the trial was open. A write conditioned on the
    * trial's version may decide on it: a stale copy (a lock or a new protocol version committed by any
@@ -159,7 +164,7 @@ export class StreamWriter {
       try {
         return await this.decideAndAppend(decision);
       } finally {
-        if (decision.streamId === TRIAL_STREAM_ID) this.openTrial = null;
+        if (decision.streamId === this.names.trial) this.openTrial = null;
       }
     });
   }
@@ -167,7 +172,8 @@ export class StreamWriter {
   /** Appends at the stream's current version, again on a newer one; false when it kept changing. */
   appendFacts(facts: FactAppend): Promise<boolean> {
     return this.streams.run(facts.streamId, async () => {
-      if (facts.streamId === TRIAL_STREAM_ID) this.openTrial = null;
+      if (facts.streamId === this.names.trial) this.openTrial = null;
+      this.cache.forget(facts.streamId);
       return appendAtStreamHead(this.store, { ...facts, correlationId: currentRequestId() }, MAX_FACT_ATTEMPTS);
     });
   }
@@ -175,33 +181,45 @@ export class StreamWriter {
   private async decideAndAppend<TState>(decision: StreamDecision<TState>): Promise<WriteResult> {
     const scope = `user:${decision.principal.userId}`;
     const hash = requestHash(decision.request, decision.streamId);
-    const onTrialStream = decision.streamId === TRIAL_STREAM_ID;
+    try {
+      return await this.decideAndAppendAttempts(decision, scope, hash);
+    } catch (error) {
+      // Only a refusal needs the submission looked up first: a success is checked against it by the append.
+      if (!(error instanceof ApiError)) throw error;
+      const earlier = await this.store.findSubmission(scope, decision.submissionId);
+      if (earlier) return this.replay(earlier.requestHash === hash, earlier.response);
+      throw error;
+    }
+  }
+
+  private async decideAndAppendAttempts<TState>(decision: StreamDecision<TState>, scope: string, hash: string): Promise<WriteResult> {
+    const onTrialStream = decision.streamId === this.names.trial;
     const conditioned = !decision.allowedWhenDatabaseClosed && !onTrialStream;
-    // The three reads are independent: one round trip of waiting instead of three.
-    const [earlier, firstRead, firstTrialRead] = await Promise.all([
-      this.store.findSubmission(scope, decision.submissionId),
-      this.store.readStream(decision.streamId),
+    // The two reads are independent: one round trip of waiting instead of two.
+    const [known, firstTrialRead] = await Promise.all([
+      this.knownStream(decision.streamId),
       onTrialStream ? undefined : this.trialEvents(conditioned),
     ]);
-    if (earlier) return this.replay(earlier.requestHash === hash, earlier.response);
 
     for (let attempt = 1; ; attempt++) {
-      const events = attempt === 1 ? firstRead : await this.store.readStream(decision.streamId);
-      const state = decision.fold(events);
-      decision.authorize(state, events);
-      const trialEvents = onTrialStream ? events : attempt === 1 ? firstTrialRead! : await this.trialEvents(conditioned);
-      const trialCondition = conditioned ? this.openTrialCondition(trialEvents) : undefined;
-      if (decision.expectedVersion !== undefined && decision.expectedVersion !== events.length) {
-        throw staleVersion(decision.expectedVersion, events.length);
+      let events = attempt === 1 ? known.events : await this.readStream(decision.streamId);
+      let trialEvents = onTrialStream ? events : attempt === 1 ? firstTrialRead! : await this.trialEvents(conditioned);
+      let decided: Decided<TState>;
+      try {
+        decided = this.decideOn(decision, events, trialEvents, conditioned);
+      } catch (error) {
+        // A refusal stands only on the stream as stored now, not on a cached copy another process may have outgrown.
+        if (!(attempt === 1 && known.cached && error instanceof ApiError)) throw error;
+        events = await this.readStream(decision.streamId);
+        if (onTrialStream) trialEvents = events;
+        decided = this.decideOn(decision, events, trialEvents, conditioned);
       }
-      const now = this.clock();
-      const outcome = decision.decide(state, { now, protocol: this.protocolInForce(trialEvents, decision.request.body, now) });
-      if (!outcome.ok) throw refusal(outcome.violations);
+      const { state, drafts, trialCondition } = decided;
 
       const appended = await this.store.append({
         streamId: decision.streamId,
         expectedVersion: events.length,
-        events: outcome.events,
+        events: drafts,
         siteId: decision.siteOf(state),
         actor: { userId: decision.principal.userId, role: decision.principal.role },
         correlationId: currentRequestId(),
@@ -214,8 +232,12 @@ export class StreamWriter {
         },
         condition: trialCondition,
       });
-      if (appended.status === 'appended') return { replayed: false, response: appended.response as SubmissionResponse };
+      if (appended.status === 'appended') {
+        this.cache.extend(decision.streamId, events, appended.events);
+        return { replayed: false, response: appended.response as SubmissionResponse };
+      }
       if (appended.status === 'duplicate') return this.replay(appended.requestHashMatches, appended.response);
+      this.cache.forget(decision.streamId);
       // A conflict on the trial's stream (a freeze or lock committed meanwhile) is decided again, which reports it.
       const trialChanged = appended.conditionStreamId !== undefined;
       if (trialChanged) this.openTrial = null;
@@ -236,9 +258,49 @@ export class StreamWriter {
   /** The trial stream: the cached copy for a conditioned write, else read now (and cached while open). */
   private async trialEvents(mayUseCache: boolean): Promise<EventEnvelope[]> {
     if (mayUseCache && this.openTrial) return this.openTrial;
-    const events = await this.store.readStream(TRIAL_STREAM_ID);
+    const events = await this.readStream(this.names.trial);
     if (trialStateFrom(events).status === 'open') this.openTrial = events;
     return events;
+  }
+
+  /** Authorizes and decides on the stream as given; throws the ApiError that refuses it. */
+  private decideOn<TState>(
+    decision: StreamDecision<TState>,
+    events: EventEnvelope[],
+    trialEvents: EventEnvelope[],
+    conditioned: boolean,
+  ): Decided<TState> {
+    const state = decision.fold(events);
+    decision.authorize(state, events);
+    const trialCondition = conditioned ? this.openTrialCondition(trialEvents) : undefined;
+    if (decision.expectedVersion !== undefined && decision.expectedVersion !== events.length) {
+      throw staleVersion(decision.expectedVersion, events.length);
+    }
+    const now = this.clock();
+    const outcome = decision.decide(state, { now, protocol: this.protocolInForce(trialEvents, decision.request.body, now) });
+    if (!outcome.ok) throw refusal(outcome.violations);
+    return { state, drafts: outcome.events, trialCondition };
+  }
+
+  /**
+   * The stream as this process last read or wrote it, without a round trip when cached: deciding on a copy
+   * another process has outgrown only makes the append conflict, which forgets it and decides again.
+   */
+  private async knownStream(streamId: string): Promise<{ events: EventEnvelope[]; cached: boolean }> {
+    const cached = this.cache.get(streamId);
+    return cached ? { events: cached, cached: true } : { events: await this.readStream(streamId), cached: false };
+  }
+
+  /** The whole stream as stored now, reading from the store only the events after the cached ones. */
+  private async readStream(streamId: string): Promise<EventEnvelope[]> {
+    const cached = this.cache.get(streamId) ?? [];
+    const newer = await this.store.readStream(streamId, { afterVersion: cached.length });
+    if (newer.length > 0 && newer[0].streamVersion !== cached.length + 1) {
+      // Not the continuation of the cached prefix (versions are dense from 1): start from the whole stream.
+      this.cache.forget(streamId);
+      return this.cache.extend(streamId, [], await this.store.readStream(streamId));
+    }
+    return this.cache.extend(streamId, cached, newer);
   }
 
   private openTrialCondition(events: EventEnvelope[]): { streamId: string; version: number } {
@@ -248,7 +310,7 @@ export class StreamWriter {
         { field: 'trial', rule: TRIAL_RULE.databaseClosed },
       ]);
     }
-    return { streamId: TRIAL_STREAM_ID, version: events.length };
+    return { streamId: this.names.trial, version: events.length };
   }
 
   /**

@@ -31,7 +31,11 @@ export class SubmittedEventView {
 
 /** What an accepted submission answers (`SubmissionResponse`), and again, verbatim, for a retry of its submission id. */
 export class SubmissionAnswer {
-  @ApiProperty({ example: 'patient-S01-0001' }) streamId: string;
+  @ApiProperty({
+    example: 'anti-mag-rituximab-rct.patient-S01-0001',
+    description: "The trial's stream: `<trialId>.patient-<id>`, or `patient-<id>` in a log from before trial names",
+  })
+  streamId: string;
   @ApiProperty({ description: "The stream's version after the submission: send it as `expectedVersion` next" })
   streamVersion: number;
   @ApiProperty({

@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Inject, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { ApiEndpoint, ApiError, DEFAULT_BODY_LIMITS } from '@trialstream/api-common';
 import { CurrentPrincipal, RequirePermission, type Principal } from '@trialstream/auth';
-import { CLOCK } from '@trialstream/config';
+import { CLOCK, TRIAL_STREAMS } from '@trialstream/config';
 import {
   AllocationIssue,
   AllocationKit,
@@ -10,7 +10,7 @@ import {
   generateAllocationList,
   initialSiteState,
   parseAllocationListCsv,
-  siteStreamId,
+  type TrialStreams,
 } from '@trialstream/domain';
 import { EVENT_STORE, type PostgresEventStore } from '@trialstream/event-store';
 import { AllocationListExistsError, AllocationOverview, AllocationSource, AllocationStore } from '@trialstream/allocation';
@@ -41,6 +41,7 @@ export class AllocationController {
     private readonly allocation: AllocationStore,
     @Inject(EVENT_STORE) private readonly store: PostgresEventStore,
     @Inject(CLOCK) private readonly clock: () => Date,
+    @Inject(TRIAL_STREAMS) private readonly streams: TrialStreams,
   ) {}
 
   @Get()
@@ -108,7 +109,7 @@ export class AllocationController {
   private async requireActivatedSites(strata: string[]): Promise<void> {
     const unknown: string[] = [];
     for (const stratum of strata) {
-      const site = (await this.store.readStream(siteStreamId(stratum))).reduce(evolveSite, initialSiteState);
+      const site = (await this.store.readStream(this.streams.site(stratum))).reduce(evolveSite, initialSiteState);
       if (!site.activated) unknown.push(stratum);
     }
     if (unknown.length > 0) {

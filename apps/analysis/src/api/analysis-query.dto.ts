@@ -1,8 +1,10 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
+import { AsOfQuery } from '@trialstream/api-common';
 import { IsIn, IsInt, IsNumber, IsOptional, Matches, Max, Min } from 'class-validator';
 
-export class EndpointQuery {
+/** A point-in-time analysis (`asOf`): data dated up to the day, visits and endpoints of the protocol version in force on it. */
+export class EndpointQuery extends AsOfQuery {
   @ApiPropertyOptional({
     example: 'month-8',
     description:
@@ -43,6 +45,7 @@ export class EndpointQuery {
 }
 
 export const optionsOf = (query: EndpointQuery) => ({
+  asOf: query.asOf,
   visit: query.visit,
   point: query.point,
   thresholds: {

@@ -1,6 +1,6 @@
 import { Controller, Get, Header, Query } from '@nestjs/common';
 import { ApiExtraModels, ApiTags } from '@nestjs/swagger';
-import { ApiEndpoint, attachmentBody } from '@trialstream/api-common';
+import { ApiEndpoint, AsOfQuery, attachmentBody } from '@trialstream/api-common';
 import { CurrentPrincipal, RequirePermission, type Principal } from '@trialstream/auth';
 import { ReadsProjection } from '@trialstream/projections';
 import { ANALYSIS_PROJECTION } from '../projection/analysis.projection';
@@ -35,10 +35,13 @@ export class AnalysisController {
   constructor(private readonly analysis: AnalysisService) {}
 
   @Get('protocol')
-  @ApiEndpoint({ summary: "The protocol's arms, named visits and endpoints", ok: AnalysisProtocolView })
+  @ApiEndpoint({
+    summary: "The protocol's arms, named visits and endpoints (as of a day: the version in force on it)",
+    ok: AnalysisProtocolView,
+  })
   @RequirePermission('read-analysis-blinded')
-  protocol() {
-    return this.analysis.protocolSummary();
+  protocol(@Query() query: AsOfQuery) {
+    return this.analysis.protocolSummary(query.asOf);
   }
 
   @Get('patients')

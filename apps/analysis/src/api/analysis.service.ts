@@ -14,6 +14,7 @@ import {
   type GroupPoint,
   type ProtocolDefinition,
   type RetreatmentThresholds,
+  type VisitSchedule,
 } from '@trialstream/domain';
 import { stringify } from 'csv-stringify/sync';
 import { decimalString } from '@trialstream/exports';
@@ -26,6 +27,7 @@ import {
   PatientEndpoints,
   patientEndpoints,
   PatientRecord,
+  recordAsOf,
   SafetySummary,
   summarizeEndpoints,
   summarizeSafety,
@@ -34,6 +36,8 @@ import { AnalysisReader } from '../read/analysis-reader';
 import { ReaderAccess, ReaderView } from './reader-access';
 
 export interface EndpointOptions {
+  /** YYYY-MM-DD: the analysis as of that day (data dated up to it, the protocol version in force then); default today. */
+  asOf?: string;
   visit?: string;
   point?: GroupPoint;
   thresholds?: Partial<RetreatmentThresholds>;
@@ -57,6 +61,18 @@ const trialOf = (view: ReaderView): TrialView => ({
   lockedAt: view.trial.lockedAt,
   unblindedAt: view.trial.unblindedAt,
 });
+
+/**
+ * The protocol a read is made by: the version in force on its as-of day names the visits and endpoints
+ * (a point-in-time view uses the version in force then), and each observation is placed in a visit by
+ * the version in force on its own date (an amendment judges data from its effective date on).
+ */
+interface ProtocolView {
+  /** Absent: today, and every stored data. */
+  asOf?: string;
+  protocol: ProtocolDefinition;
+  scheduleOn: (date: string) => VisitSchedule;
+}
 
 const DATASET_COLUMNS = [
   'subject',
@@ -90,11 +106,21 @@ export class AnalysisService {
     private readonly protocols: ProtocolRegistry,
   ) {}
 
-  /** The protocol's named visits and endpoints: what `?visit=` and the endpoint results refer to. */
-  async protocolSummary() {
+  /** Another process may have activated a version: the versions are read again with every analysis request. */
+  private async protocolView(asOf: string | undefined): Promise<ProtocolView> {
     await this.protocols.refresh();
-    const p = this.protocol;
     return {
+      ...(asOf === undefined ? {} : { asOf }),
+      protocol: asOf === undefined ? this.protocol : this.protocols.inForceAt(asOf),
+      scheduleOn: (date) => this.protocols.inForceAt(date).schedule,
+    };
+  }
+
+  /** The protocol's named visits and endpoints: what `?visit=` and the endpoint results refer to (as of a day: the version in force then). */
+  async protocolSummary(asOf?: string) {
+    const p = (await this.protocolView(asOf)).protocol;
+    return {
+      ...(asOf === undefined ? {} : { asOf }),
       id: p.id,
       title: p.title,
       design: p.design,
@@ -115,20 +141,21 @@ export class AnalysisService {
     };
   }
 
-  /** A visit asked for must be one of the protocol's: anything else is a 400 naming the field. */
-  private async requireVisit(visit: string | undefined): Promise<void> {
-    // another process may have activated a version: read the versions with every analysis request
-    await this.protocols.refresh();
-    if (visit === undefined || this.protocol.schedule.assessmentVisits.some((known) => known.visitId === visit)) return;
-    const names = this.protocol.schedule.assessmentVisits.map((known) => known.visitId).join(', ');
+  /** The protocol view of a request; a visit asked for must be one of its protocol's: anything else is a 400 naming the field. */
+  private async viewFor(options: EndpointOptions): Promise<ProtocolView> {
+    const view = await this.protocolView(options.asOf);
+    const { visit } = options;
+    const visits = view.protocol.schedule.assessmentVisits;
+    if (visit === undefined || visits.some((known) => known.visitId === visit)) return view;
+    const names = visits.map((known) => known.visitId).join(', ');
     throw new ApiError(400, 'bad_request', `visit: '${visit}' is not a visit of the protocol (${names})`, [
       { field: 'visit', rule: 'unknown-visit' },
     ]);
   }
 
   /** Observations named by the protocol's visits (the read model's stored names are the first protocol's). */
-  private withProtocolVisits(record: PatientRecord): PatientRecord {
-    const schedule = this.protocol.schedule;
+  private withProtocolVisits(record: PatientRecord, protocol: ProtocolView): PatientRecord {
+    const schedule = protocol.scheduleOn;
     const series = Object.fromEntries(
       Object.entries(record.series).map(([parameter, observations]) => [
         parameter,
@@ -138,14 +165,17 @@ export class AnalysisService {
     return { ...record, series, globalStatus: withProtocolVisits(record.globalStatus, schedule, record.firstInfusionDate) };
   }
 
-  private async recordsOf(filter: ReaderView['filter']): Promise<PatientRecord[]> {
-    return (await this.reader.patients(filter)).map((record) => this.withProtocolVisits(record));
+  private async recordsOf(filter: ReaderView['filter'], protocol: ProtocolView): Promise<PatientRecord[]> {
+    const records = await this.reader.patients(filter);
+    const asOf = protocol.asOf;
+    const known = asOf === undefined ? records : records.flatMap((record) => recordAsOf(record, asOf) ?? []);
+    return known.map((record) => this.withProtocolVisits(record, protocol));
   }
 
   /** B-cell endpoints reveal the arm in a blinded trial: readers for whom CD19/CD20 are masked never get them, not even pooled. */
-  private endpointsFor(view: ReaderView) {
+  private endpointsFor(view: ReaderView, protocol: ProtocolView) {
     const bCellsMasked = view.filter.maskedAnalytes.some((analyte) => analyte === 'CD19' || analyte === 'CD20');
-    return this.protocol.endpoints.filter((endpoint) => !(bCellsMasked && endpoint.measure === 'B_CELL_DEPLETION'));
+    return protocol.protocol.endpoints.filter((endpoint) => !(bCellsMasked && endpoint.measure === 'B_CELL_DEPLETION'));
   }
 
   private subjectsOf(records: readonly PatientRecord[], arms?: readonly string[]): EndpointSubject[] {
@@ -160,28 +190,35 @@ export class AnalysisService {
   }
 
   /** Every endpoint of the protocol, each at its declared visit unless one visit is asked for; the primary one first. */
-  private protocolEndpoints(view: ReaderView, records: readonly PatientRecord[], visit: string | undefined): EndpointResult[] {
+  private protocolEndpoints(
+    view: ReaderView,
+    protocol: ProtocolView,
+    records: readonly PatientRecord[],
+    visit: string | undefined,
+  ): EndpointResult[] {
     const subjects = this.subjectsOf(records);
-    return this.endpointsFor(view)
-      .map((endpoint) => evaluateEndpoint(endpoint, this.protocol.schedule, subjects, visit ?? endpoint.visit))
+    return this.endpointsFor(view, protocol)
+      .map((endpoint) => evaluateEndpoint(endpoint, protocol.scheduleOn, subjects, visit ?? endpoint.visit))
       .sort((a, b) => Number(b.primary) - Number(a.primary));
   }
 
   async patients(principal: Principal, options: EndpointOptions) {
-    await this.requireVisit(options.visit);
+    const protocol = await this.viewFor(options);
     const view = await this.access.viewOf(principal);
-    const records = await this.recordsOf(view.filter);
+    const records = await this.recordsOf(view.filter, protocol);
     const evaluation = {
       visit: options.visit,
-      schedule: this.protocol.schedule,
+      schedule: protocol.scheduleOn,
       includeBCells: bCellsVisible(view),
       thresholds: options.thresholds,
     };
     const endpoints = records.map((record) => patientEndpoints(record, evaluation));
-    if (!view.armsVisible) return { trial: trialOf(view), visit: options.visit ?? 'latest', patients: endpoints };
+    const asOf = protocol.asOf === undefined ? {} : { asOf: protocol.asOf };
+    if (!view.armsVisible) return { ...asOf, trial: trialOf(view), visit: options.visit ?? 'latest', patients: endpoints };
     const arms = await this.armsOf(records);
     await this.access.recordArmsShown(principal, 'analysis/patients', { visit: options.visit ?? 'latest', patients: records.length });
     return {
+      ...asOf,
       trial: trialOf(view),
       visit: options.visit ?? 'latest',
       patients: endpoints.map((endpoint, index) => ({ ...endpoint, arm: arms[index] })),
@@ -199,33 +236,37 @@ export class AnalysisService {
     pooled: EndpointSummary;
     protocolEndpoints: EndpointResult[];
   }> {
-    await this.requireVisit(options.visit);
+    const protocol = await this.viewFor(options);
     const view = await this.access.viewOf(principal);
-    const records = await this.recordsOf(view.filter);
+    const records = await this.recordsOf(view.filter, protocol);
     const evaluation = {
       visit: options.visit,
-      schedule: this.protocol.schedule,
+      schedule: protocol.scheduleOn,
       includeBCells: bCellsVisible(view),
       thresholds: options.thresholds,
       point: options.point,
     };
     const endpoints = records.map((record) => patientEndpoints(record, evaluation));
     return {
+      ...(protocol.asOf === undefined ? {} : { asOf: protocol.asOf }),
       trial: trialOf(view),
       visit: options.visit ?? 'latest',
       point: options.point ?? 'latest',
       pooled: summarizeEndpoints(records, endpoints, evaluation),
-      protocolEndpoints: this.protocolEndpoints(view, records, options.visit),
+      protocolEndpoints: this.protocolEndpoints(view, protocol, records, options.visit),
     };
   }
 
   async endpointsByArm(principal: Principal, options: EndpointOptions) {
-    await this.requireVisit(options.visit);
-    const view = await this.access.openPerArmRead(principal, 'efficacy', 'analysis/endpoints/by-arm', { visit: options.visit ?? 'latest' });
-    const records = await this.recordsOf(view.filter);
+    const protocol = await this.viewFor(options);
+    const view = await this.access.openPerArmRead(principal, 'efficacy', 'analysis/endpoints/by-arm', {
+      visit: options.visit ?? 'latest',
+      ...(protocol.asOf === undefined ? {} : { asOf: protocol.asOf }),
+    });
+    const records = await this.recordsOf(view.filter, protocol);
     const evaluation = {
       visit: options.visit,
-      schedule: this.protocol.schedule,
+      schedule: protocol.scheduleOn,
       includeBCells: true,
       thresholds: options.thresholds,
       point: options.point,
@@ -246,10 +287,11 @@ export class AnalysisService {
     const armOf = await this.armsOf(records);
     const subjects = this.subjectsOf(records, armOf);
     const armOrder = [...groups.keys()].filter((arm) => arm !== UNALLOCATED);
-    const protocolEndpoints: ArmEndpointResult[] = this.endpointsFor(view)
-      .map((endpoint) => evaluateEndpointByArm(endpoint, this.protocol.schedule, subjects, armOrder, options.visit ?? endpoint.visit))
+    const protocolEndpoints: ArmEndpointResult[] = this.endpointsFor(view, protocol)
+      .map((endpoint) => evaluateEndpointByArm(endpoint, protocol.scheduleOn, subjects, armOrder, options.visit ?? endpoint.visit))
       .sort((a, b) => Number(b.primary) - Number(a.primary));
     return {
+      ...(protocol.asOf === undefined ? {} : { asOf: protocol.asOf }),
       trial: trialOf(view),
       visit: options.visit ?? 'latest',
       point: options.point ?? 'latest',
@@ -272,11 +314,11 @@ export class AnalysisService {
 
   /** The analysis dataset as CSV; the arm column exists only for unblinded readers after unblinding. */
   async dataset(principal: Principal): Promise<string> {
-    await this.protocols.refresh();
+    const protocol = await this.protocolView(undefined);
     const view = await this.access.viewOf(principal);
-    // the visit column names the protocol's visits, as every endpoint does
+    // the visit column names the protocol's visits, each by the version in force on its date, as every endpoint does
     const rows = (await this.reader.dataset(view.filter)).map(
-      (row) => withProtocolVisits([row], this.protocol.schedule, row.firstInfusionDate)[0],
+      (row) => withProtocolVisits([row], protocol.scheduleOn, row.firstInfusionDate)[0],
     );
     const armOfKit = view.armsVisible ? await this.allocation.armsOfKits([...new Set(rows.map((row) => row.kitNumber ?? ''))]) : null;
     await this.access.recordExport(principal, 'export/analysis-dataset', {

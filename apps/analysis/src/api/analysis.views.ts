@@ -113,6 +113,11 @@ export class PatientEndpointsView {
 }
 
 export class AnalysisPatients {
+  @ApiPropertyOptional({
+    example: '2026-06-01',
+    description: 'The day asked for (`?asOf=`): data dated up to it, protocol version in force on it',
+  })
+  asOf?: string;
   @ApiProperty({ type: AnalysisTrialView }) trial: AnalysisTrialView;
   @ApiProperty({ example: 'latest' }) visit: string;
   @ApiProperty({ type: [PatientEndpointsView] }) patients: PatientEndpointsView[];
@@ -220,6 +225,11 @@ export class EndpointResultView extends EndpointGroupView {
 }
 
 export class PooledEndpoints {
+  @ApiPropertyOptional({
+    example: '2026-06-01',
+    description: 'The day asked for (`?asOf=`): data dated up to it, protocol version in force on it',
+  })
+  asOf?: string;
   @ApiProperty({ type: AnalysisTrialView }) trial: AnalysisTrialView;
   @ApiProperty({ example: 'latest' }) visit: string;
   @ApiProperty({ enum: ['latest', 'nadir'] }) point: string;
@@ -281,6 +291,11 @@ export class ArmEndpointResultView extends EndpointResultView {
 }
 
 export class EndpointsByArm {
+  @ApiPropertyOptional({
+    example: '2026-06-01',
+    description: 'The day asked for (`?asOf=`): data dated up to it, protocol version in force on it',
+  })
+  asOf?: string;
   @ApiProperty({ type: AnalysisTrialView }) trial: AnalysisTrialView;
   @ApiProperty() visit: string;
   @ApiProperty({ enum: ['latest', 'nadir'] }) point: string;
@@ -356,6 +371,11 @@ export class EndpointDefinitionView {
 
 /** The protocol's named visits and endpoints: what `?visit=` and the endpoint results refer to. */
 export class AnalysisProtocolView {
+  @ApiPropertyOptional({
+    example: '2026-06-01',
+    description: 'The day asked for (`?asOf=`): data dated up to it, protocol version in force on it',
+  })
+  asOf?: string;
   @ApiProperty() id: string;
   @ApiProperty() title: string;
   @ApiProperty({ enum: ['open-label', 'double-blind-placebo-controlled'] }) design: string;

@@ -16,16 +16,19 @@ import {
   retreatmentSignals,
   RetreatmentThresholds,
   UlnarVelocities,
+  ScheduleInForce,
   valueAtVisit,
-  VisitSchedule,
 } from '@trialstream/domain';
 import { PatientRecord, seriesOf } from './patient-record';
 
 /** Which follow-up an endpoint reads: the patient's latest after treatment began, or a named visit (`month-12`). */
 export interface EvaluationOptions {
   visit?: string;
-  /** The protocol's schedule: a named visit reads the one observation its window assigns (closest to target, then earliest). */
-  schedule?: VisitSchedule;
+  /**
+   * The protocol's schedule (the version in force on each date): a named visit reads the one observation
+   * its window assigns (closest to target, then earliest).
+   */
+  schedule?: ScheduleInForce;
   /** B-cell counts reveal the arm: only readers allowed to see masked analytes get depletion. */
   includeBCells: boolean;
   thresholds?: Partial<RetreatmentThresholds>;

@@ -19,6 +19,7 @@ export interface PatientRecord {
   siteId: string | null;
   status: string;
   kitNumber: string | null;
+  randomizedOn?: string;
   firstInfusionDate?: string;
   codeBroken: boolean;
   cycles: number;
@@ -35,3 +36,24 @@ export const seriesOf = (patient: PatientRecord): PatientSeries => ({
   series: patient.series,
   globalStatus: patient.globalStatus,
 });
+
+/**
+ * The patient as the data dated on or before a day show them (a point-in-time view by clinical date):
+ * later results, assessments, infusions and adverse events left out; none before randomization.
+ */
+export const recordAsOf = (record: PatientRecord, asOf: string): PatientRecord | undefined => {
+  if (record.randomizedOn !== undefined && record.randomizedOn > asOf) return undefined;
+  const until = <T extends { date: string }>(items: readonly T[]): T[] => items.filter((item) => item.date <= asOf);
+  const infusions = until(record.infusions);
+  const first = record.firstInfusionDate !== undefined && record.firstInfusionDate <= asOf ? record.firstInfusionDate : undefined;
+  return {
+    ...record,
+    ...(first === undefined ? { firstInfusionDate: undefined } : { firstInfusionDate: first }),
+    cycles: infusions.reduce((highest, infusion) => Math.max(highest, infusion.cycle), 0),
+    doseLevels: [...new Set(infusions.map((infusion) => infusion.doseLevelMgPerM2))].sort((a, b) => a - b),
+    series: Object.fromEntries(Object.entries(record.series).map(([parameter, observations]) => [parameter, until(observations ?? [])])),
+    globalStatus: until(record.globalStatus),
+    infusions,
+    adverseEvents: until(record.adverseEvents),
+  };
+};

@@ -5,11 +5,13 @@ import {
   byDate,
   ClinicalAssessed,
   ConductionMeasure,
+  conversionOf,
   conductionParameter,
   GlobalStatus,
   incatTotal,
   InfusionDay,
   InfusionGiven,
+  LabConversions,
   LabResulted,
   nadir,
   NerveStudy,
@@ -126,12 +128,19 @@ const CONDUCTION_FIELDS: ReadonlyArray<[ConductionMeasure, keyof NerveStudy]> = 
   ['FWAVE', 'fWaveLatencyMs'],
 ];
 
-/** Every measured value of the entry, by parameter, in canonical units; labs name theirs, other parameters have one. */
-const measurementsOf = (entry: SourceEntry): Array<{ parameter: ParameterCode; value: number; qualifier: Qualifier; unit?: string }> => {
+/**
+ * Every measured value of the entry, by parameter, in canonical units; labs name theirs, other parameters
+ * have one. A lab in a unit the protocol versions seen so far do not convert is left out (unconvertedLabUnits).
+ */
+const measurementsOf = (
+  entry: SourceEntry,
+  conversions: LabConversions,
+): Array<{ parameter: ParameterCode; value: number; qualifier: Qualifier; unit?: string }> => {
   switch (entry.type) {
     case 'LabResulted': {
       const lab = entry.data as LabResulted;
-      const canonical = toCanonicalLabValue(lab.analyte, lab.value, lab.unit);
+      if (!conversionOf(conversions, lab.analyte, lab.unit)) return [];
+      const canonical = toCanonicalLabValue(lab.analyte, lab.value, lab.unit, conversions);
       return [{ parameter: lab.analyte, value: canonical.value, qualifier: lab.qualifier ?? '=', unit: canonical.unit }];
     }
     case 'NeurographyRecorded':
@@ -185,14 +194,17 @@ interface PatientFacts {
   entries: SourceEntry[];
   infusions: InfusionDays;
   firstInfusionDate: string | undefined;
+  /** The protocol's lab unit conversions as the read model has seen them. */
+  conversions: LabConversions;
 }
 
 type InfusionDays = Array<InfusionDay & { eventId: string; infusionInCycle: number }>;
 
-const factsOf = (source: AnalysisSource): PatientFacts => {
+const factsOf = (source: AnalysisSource, conversions: LabConversions): PatientFacts => {
   const entries = sourceEntries(source);
   const infusions = infusionDaysOf(entries);
-  return { patientId: source.patientId, siteId: source.patient.siteId, entries, infusions, firstInfusionDate: byDate(infusions)[0]?.date };
+  const firstInfusionDate = byDate(infusions)[0]?.date;
+  return { patientId: source.patientId, siteId: source.patient.siteId, entries, infusions, firstInfusionDate, conversions };
 };
 
 /** Where a calendar date falls in the patient's treatment: the visit, the cycle and the dose level in force. */
@@ -210,7 +222,7 @@ const seriesOf = (facts: PatientFacts): Series[] => {
     if (entry.voided) continue;
     const date = dateOf(entry);
     const { visit, cycle, dose_level } = treatmentAt(facts, date);
-    for (const measurement of measurementsOf(entry)) {
+    for (const measurement of measurementsOf(entry, facts.conversions)) {
       const key = seriesKey(measurement.parameter, measurement.unit);
       const group = series.get(key) ?? { parameter: measurement.parameter, unit: measurement.unit, observations: [] };
       group.observations.push({
@@ -324,12 +336,23 @@ const patientRow = (source: AnalysisSource, facts: PatientFacts): AnalysisPatien
   dose_levels: [...new Set(facts.infusions.map((infusion) => infusion.doseLevelMgPerM2))].sort((a, b) => a - b),
 });
 
+/** `ANALYTE|unit` of each lab of the source whose unit the conversions do not know (yet). */
+export const unconvertedLabUnits = (source: AnalysisSource, conversions: LabConversions): string[] => [
+  ...new Set(
+    active(sourceEntries(source), 'LabResulted')
+      .map((entry) => entry.data as LabResulted)
+      .filter((lab) => !conversionOf(conversions, lab.analyte, lab.unit))
+      .map((lab) => `${lab.analyte}|${lab.unit}`),
+  ),
+];
+
 /**
- * Everything the analysis shows of one patient, derived from the patient's source alone: the same
- * source always gives the same rows, whichever order other patients' events arrived in.
+ * Everything the analysis shows of one patient, derived from the patient's source and the protocol's
+ * unit conversions alone: the same source always gives the same rows, whichever order other
+ * patients' events arrived in.
  */
-export const patientRowsOf = (source: AnalysisSource): PatientRows => {
-  const facts = factsOf(source);
+export const patientRowsOf = (source: AnalysisSource, conversions: LabConversions): PatientRows => {
+  const facts = factsOf(source, conversions);
   return {
     patient: patientRow(source, facts),
     observations: seriesOf(facts).flatMap((series) => seriesRows(facts, series)),

@@ -6,7 +6,7 @@ import {
   initialPatientState,
   isAmendableEventType,
   isCatalogued,
-  PATIENT_STREAM_PREFIX,
+  patientIdOfStream as patientOfStream,
   PatientState,
 } from '@trialstream/domain';
 
@@ -35,8 +35,9 @@ export interface SourceEntry {
 }
 
 export const patientIdOfStream = (streamId: string): string => {
-  if (!streamId.startsWith(PATIENT_STREAM_PREFIX)) throw new Error(`${streamId} is not a patient stream`);
-  return streamId.slice(PATIENT_STREAM_PREFIX.length);
+  const patientId = patientOfStream(streamId);
+  if (patientId === undefined) throw new Error(`${streamId} is not a patient stream`);
+  return patientId;
 };
 
 export const dateOf = (occurredAt: string): string => clinicalTimeOf(occurredAt).date;

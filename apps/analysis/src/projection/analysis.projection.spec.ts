@@ -1,10 +1,11 @@
 import { InMemoryReadModel } from '@trialstream/projections/testing/in-memory-read-model';
 import { givenEvents } from '@trialstream/projections/testing/given-events';
 import { interleaved, seededRandom } from '@trialstream/projections/testing/patient-stories';
+import { ANTI_MAG_RITUXIMAB_PROTOCOL, TrialStreams, type EventEnvelope, type ProtocolDefinition } from '@trialstream/domain';
 import { patientRowsOf } from './analysis-rows';
 import { AnalysisSource } from './analysis-source';
 import { ANALYSIS_PROJECTION, ANALYSIS_TABLES } from './analysis.projection';
-import { PatientStory } from './testing';
+import { PatientStory, protocolVersion } from './testing';
 import { visitOf } from './visits';
 
 const modelOf = (...stories: PatientStory[]): Promise<InMemoryReadModel> =>
@@ -286,13 +287,86 @@ describe('the stored source', () => {
     const [{ source }] = model.rowsOf(ANALYSIS_TABLES.sources) as Array<{ source: AnalysisSource }>;
     const reordered = Object.fromEntries(Object.entries(source.patient.entries).reverse());
 
-    const rows = patientRowsOf({ ...source, patient: { ...source.patient, entries: reordered } });
+    const conversions = ANTI_MAG_RITUXIMAB_PROTOCOL.unitConversions;
+    const rows = patientRowsOf({ ...source, patient: { ...source.patient, entries: reordered } }, conversions);
 
-    expect(rows).toEqual(patientRowsOf(source));
+    expect(rows).toEqual(patientRowsOf(source, conversions));
     expect(rows.observations.filter((row) => row.date === '2024-05-03').map((row) => [row.value, row.entry_order])).toEqual([
       [5, 5],
       [7, 6],
     ]);
+  });
+});
+
+describe('lab units from the protocol file', () => {
+  const trial = new TrialStreams('anti-mag-sensory');
+  const builtIn = ANTI_MAG_RITUXIMAB_PROTOCOL.unitConversions;
+  /** A file whose IgM is reported in g/L or g/dL (× 10), and no longer in mg/dL. */
+  const inGramsPerDecilitre: ProtocolDefinition = {
+    ...ANTI_MAG_RITUXIMAB_PROTOCOL,
+    id: 'anti-mag-sensory',
+    unitConversions: { ...builtIn, IGM: { 'g/L': { factor: 1, unit: 'g/L' }, 'g/dL': { factor: 10, unit: 'g/L' } } },
+  };
+  const withoutGramsPerDecilitre: ProtocolDefinition = {
+    ...inGramsPerDecilitre,
+    unitConversions: { ...builtIn, IGM: { 'g/L': { factor: 1, unit: 'g/L' } } },
+  };
+  const patient = () => {
+    const story = new PatientStory('S01', '001', trial).randomized();
+    story.lab('2024-02-01', 'IGM', 1.2, 'g/dL');
+    story.infusion('2024-02-01');
+    story.lab('2024-05-02', 'IGM', 6, 'g/L');
+    return story;
+  };
+  const igm = async (events: EventEnvelope[]) => {
+    const model = new InMemoryReadModel(ANALYSIS_PROJECTION);
+    for (const event of events) await model.apply([event]);
+    return { model, rows: observations(model, 'IGM').map(({ date, value, unit, change }) => ({ date, value, unit, change })) };
+  };
+
+  it("converts by the units of the trial's protocol file: a unit the built-in table never knew", async () => {
+    const { rows } = await igm([protocolVersion(trial, 1, inGramsPerDecilitre), ...patient().events]);
+    expect(rows).toEqual([
+      { date: '2024-02-01', value: 12, unit: 'g/L', change: null },
+      { date: '2024-05-02', value: 6, unit: 'g/L', change: -6 },
+    ]);
+  });
+
+  it('leaves a result out while no version of its trial converts its unit, and derives it when an amendment adds the unit', async () => {
+    const story = patient();
+    const before = await igm([protocolVersion(trial, 1, withoutGramsPerDecilitre), ...story.events]);
+    expect(before.rows).toEqual([{ date: '2024-05-02', value: 6, unit: 'g/L', change: null }]);
+    expect(before.model.rowsOf(ANALYSIS_TABLES.labUnits)).toEqual([
+      expect.objectContaining({ trial: 'anti-mag-sensory', waiting: { 'IGM|g/dL': ['S01-001'] } }),
+    ]);
+    const amended = await igm([
+      protocolVersion(trial, 1, withoutGramsPerDecilitre),
+      ...story.events,
+      protocolVersion(trial, 2, inGramsPerDecilitre),
+    ]);
+    expect(amended.rows.map((row) => row.value)).toEqual([12, 6]);
+    expect(amended.model.rowsOf(ANALYSIS_TABLES.labUnits)).toEqual([expect.objectContaining({ waiting: {} })]);
+  });
+
+  it("gives the same rows whether the trial's version or the patient's results arrive first (streams are not ordered)", async () => {
+    const story = patient();
+    const versions = [protocolVersion(trial, 1, withoutGramsPerDecilitre), protocolVersion(trial, 2, inGramsPerDecilitre)];
+    const reference = (await igm([...versions, ...story.events])).model;
+    for (let seed = 1; seed <= 10; seed++) {
+      const { model } = await igm(interleaved([versions, story.events], seededRandom(seed)));
+      for (const table of Object.values(ANALYSIS_TABLES)) {
+        expect({ seed, table, rows: model.rowsOf(table) }).toEqual({ seed, table, rows: reference.rowsOf(table) });
+      }
+    }
+  });
+
+  it('reads the default trial (names without a trial id) by the built-in first protocol until it logs a version', async () => {
+    const story = new PatientStory('S01', '001').randomized();
+    story.lab('2024-02-01', 'IGM', 1200, 'mg/dL');
+    expect((await igm(story.events)).rows).toEqual([{ date: '2024-02-01', value: 12, unit: 'g/L', change: null }]);
+    const scoped = new PatientStory('S01', '001', trial).randomized();
+    scoped.lab('2024-02-01', 'IGM', 1200, 'mg/dL');
+    expect((await igm(scoped.events)).rows).toEqual([]);
   });
 });
 

@@ -1,7 +1,16 @@
 import { defineProjection, type ProjectionHandler, type ProjectionHandlers, type RowAccess, type RowRef } from '@trialstream/projections';
-import type { EventEnvelope } from '@trialstream/domain';
+import {
+  conversionOf,
+  labConversionsBeforeVersions,
+  labConversionsOf,
+  parseTrialStreamId,
+  type EventEnvelope,
+  type LabAnalyte,
+  type LabConversions,
+  type ProtocolActivated,
+} from '@trialstream/domain';
 import { ANALYSED_EVENT_TYPES, AnalysisSource, evolveSource, patientIdOfStream } from './analysis-source';
-import { PatientRows, patientRowsOf } from './analysis-rows';
+import { PatientRows, patientRowsOf, unconvertedLabUnits } from './analysis-rows';
 
 export const ANALYSIS_SCHEMA = 'analysis';
 
@@ -12,9 +21,11 @@ export const ANALYSIS_TABLES = {
   statuses: 'global_statuses',
   infusions: 'infusions',
   adverseEvents: 'adverse_events',
+  labUnits: 'lab_units',
 } as const;
 
-type DerivedTable = Exclude<keyof typeof ANALYSIS_TABLES, 'sources'>;
+type DerivedTable = Exclude<keyof typeof ANALYSIS_TABLES, 'sources' | 'labUnits'>;
+const DERIVED_TABLES: readonly DerivedTable[] = ['patients', 'observations', 'statuses', 'infusions', 'adverseEvents'];
 
 /** Each derived table's rows of one patient, with the key that names each row. */
 const derivedRows = (rows: PatientRows): Record<DerivedTable, Array<{ key: Record<string, unknown>; row: Record<string, unknown> }>> => ({
@@ -29,21 +40,39 @@ const derivedRows = (rows: PatientRows): Record<DerivedTable, Array<{ key: Recor
 });
 
 /**
- * Folds the event into the patient's source and derives the patient's rows afresh: a correction of
- * the first infusion moves every baseline, visit and cycle, so nothing derived is patched in place.
- * Rows the new source no longer yields (a voided entry) are deleted: they are exactly those the old
- * source yielded and the new one does not.
+ * A trial's lab unit conversions as this read model has seen them: the union of its protocol versions'
+ * (ProtocolActivated on its trial stream), and the patients waiting for a unit none of them converted
+ * yet. Streams are not ordered against each other (Kafka partitions), so a result may arrive before the
+ * amendment that accepted its unit: it waits, and the amendment derives that patient's rows again.
  */
-const applyPatientEvent: ProjectionHandler = async (event, rows: RowAccess) => {
-  const patientId = patientIdOfStream(event.streamId);
-  const stored = (await rows.get(ANALYSIS_TABLES.sources, patientId)) as { source: AnalysisSource } | undefined;
-  const before = stored?.source;
-  const after = evolveSource(before, event);
-  rows.put(ANALYSIS_TABLES.sources, { patient_id: patientId, source: after });
+interface LabUnitsRow {
+  /** The trial id of the stream names; '' for the default trial (names without one). */
+  trial: string;
+  conversions: LabConversions;
+  /** `ANALYTE|unit` -> patient ids. */
+  waiting: Record<string, string[]>;
+}
 
-  const next = derivedRows(patientRowsOf(after));
-  const previous = before ? derivedRows(patientRowsOf(before)) : undefined;
-  for (const table of Object.keys(next) as DerivedTable[]) {
+const trialKeyOf = (streamId: string): string => parseTrialStreamId(streamId)?.trialId ?? '';
+
+const initialLabUnits = (trial: string): LabUnitsRow => ({
+  trial,
+  conversions: labConversionsBeforeVersions(trial === '' ? null : trial),
+  waiting: {},
+});
+
+const labUnitsOf = async (rows: RowAccess, trial: string): Promise<LabUnitsRow> =>
+  ((await rows.get(ANALYSIS_TABLES.labUnits, trial)) as LabUnitsRow | undefined) ?? initialLabUnits(trial);
+
+/**
+ * Writes a patient's rows as derived afresh: a correction of the first infusion moves every baseline,
+ * visit and cycle, so nothing derived is patched in place. Rows the new derivation no longer yields (a
+ * voided entry) are deleted: they are exactly those the old one yielded and the new one does not.
+ */
+const writeDerived = (rows: RowAccess, previousRows: PatientRows | undefined, nextRows: PatientRows): void => {
+  const next = derivedRows(nextRows);
+  const previous = previousRows ? derivedRows(previousRows) : undefined;
+  for (const table of DERIVED_TABLES) {
     const earlier = new Map((previous?.[table] ?? []).map(({ key, row }) => [JSON.stringify(key), { key, row: JSON.stringify(row) }]));
     const kept = new Set(next[table].map(({ key }) => JSON.stringify(key)));
     for (const [id, { key }] of earlier) if (!kept.has(id)) rows.delete(ANALYSIS_TABLES[table], key);
@@ -54,12 +83,54 @@ const applyPatientEvent: ProjectionHandler = async (event, rows: RowAccess) => {
   }
 };
 
-const handlers: ProjectionHandlers = Object.fromEntries(ANALYSED_EVENT_TYPES.map((type) => [type, applyPatientEvent]));
+/** Folds the event into the patient's source and derives the patient's rows afresh. */
+const applyPatientEvent: ProjectionHandler = async (event, rows: RowAccess) => {
+  const patientId = patientIdOfStream(event.streamId);
+  const stored = (await rows.get(ANALYSIS_TABLES.sources, patientId)) as { source: AnalysisSource } | undefined;
+  const before = stored?.source;
+  const after = evolveSource(before, event);
+  rows.put(ANALYSIS_TABLES.sources, { patient_id: patientId, source: after });
 
-const prefetch = (event: EventEnvelope): RowRef[] =>
-  (ANALYSED_EVENT_TYPES as readonly string[]).includes(event.type)
-    ? [{ table: ANALYSIS_TABLES.sources, key: patientIdOfStream(event.streamId) }]
+  const units = await labUnitsOf(rows, trialKeyOf(event.streamId));
+  writeDerived(rows, before && patientRowsOf(before, units.conversions), patientRowsOf(after, units.conversions));
+  const unconverted = unconvertedLabUnits(after, units.conversions).filter((unit) => !units.waiting[unit]?.includes(patientId));
+  if (unconverted.length > 0) {
+    const waiting = { ...units.waiting };
+    for (const unit of unconverted) waiting[unit] = [...(waiting[unit] ?? []), patientId].sort();
+    rows.put(ANALYSIS_TABLES.labUnits, { ...units, waiting });
+  }
+};
+
+/** A protocol version adds its units; patients waiting for one of them get their rows derived again. */
+const applyProtocolVersion: ProjectionHandler<ProtocolActivated> = async (event, rows) => {
+  const units = await labUnitsOf(rows, trialKeyOf(event.streamId));
+  const conversions = labConversionsOf([{ unitConversions: units.conversions }, event.data.definition]);
+  const waiting: Record<string, string[]> = {};
+  const ready = new Set<string>();
+  for (const [unit, patients] of Object.entries(units.waiting)) {
+    const [analyte, name] = unit.split('|') as [LabAnalyte, string];
+    if (conversionOf(conversions, analyte, name)) patients.forEach((patient) => ready.add(patient));
+    else waiting[unit] = patients;
+  }
+  for (const patientId of [...ready].sort()) {
+    const stored = (await rows.get(ANALYSIS_TABLES.sources, patientId)) as { source: AnalysisSource } | undefined;
+    if (stored) writeDerived(rows, patientRowsOf(stored.source, units.conversions), patientRowsOf(stored.source, conversions));
+  }
+  rows.put(ANALYSIS_TABLES.labUnits, { trial: units.trial, conversions, waiting });
+};
+
+const handlers: ProjectionHandlers = {
+  ...Object.fromEntries(ANALYSED_EVENT_TYPES.map((type) => [type, applyPatientEvent])),
+  ProtocolActivated: applyProtocolVersion,
+};
+
+const prefetch = (event: EventEnvelope): RowRef[] => {
+  const labUnits = { table: ANALYSIS_TABLES.labUnits, key: trialKeyOf(event.streamId) };
+  if (event.type === 'ProtocolActivated') return [labUnits];
+  return (ANALYSED_EVENT_TYPES as readonly string[]).includes(event.type)
+    ? [{ table: ANALYSIS_TABLES.sources, key: patientIdOfStream(event.streamId) }, labUnits]
     : [];
+};
 
 const bySubject = ['patient_id'];
 const treatment = { cycle: 'integer', dose_level: { type: 'double', nullable: true } } as const;
@@ -73,13 +144,15 @@ const treatment = { cycle: 'integer', dose_level: { type: 'double', nullable: tr
  */
 export const ANALYSIS_PROJECTION = defineProjection({
   name: 'analysis',
-  // 2: the patient's source is the domain's fold (`evolvePatient`), so a read model of version 1 is rebuilt
-  version: 2,
+  // 2: lab units converted by the protocol versions of the log (lab_units)
+  // 3: the patient's source is the domain's fold (`evolvePatient`)
+  version: 3,
   // The analysis of the unblinded side reads B-cell counts: it holds the field keys.
   readsMaskedValues: true,
   schema: ANALYSIS_SCHEMA,
   tables: [
     { name: ANALYSIS_TABLES.sources, columns: { patient_id: 'text', source: 'jsonb' }, primaryKey: bySubject },
+    { name: ANALYSIS_TABLES.labUnits, columns: { trial: 'text', conversions: 'jsonb', waiting: 'jsonb' }, primaryKey: ['trial'] },
     {
       name: ANALYSIS_TABLES.patients,
       columns: {

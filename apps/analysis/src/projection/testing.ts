@@ -10,7 +10,9 @@ import {
   LabQualifier,
   NerveStudy,
   patientIdFor,
-  patientStreamId,
+  DEFAULT_TRIAL_STREAMS,
+  ProtocolDefinition,
+  TrialStreams,
 } from '@trialstream/domain';
 import { enrolment } from '@trialstream/projections/testing/patient-stories';
 import { anAdverseEvent, anInfusion, envelopesOf } from '@trialstream/domain/testing';
@@ -22,13 +24,15 @@ export class PatientStory {
   constructor(
     readonly siteId: string,
     screeningNumber: string,
+    /** The trial whose stream names the patient's stream carries; the default trial's by default. */
+    readonly trial: TrialStreams = DEFAULT_TRIAL_STREAMS,
   ) {
     this.patientId = patientIdFor(siteId, screeningNumber);
     this.add(enrolment(siteId, screeningNumber, '2024-01-15'));
   }
 
   get streamId(): string {
-    return patientStreamId(this.patientId);
+    return this.trial.patient(this.patientId);
   }
 
   add(draft: EventDraft): EventEnvelope {
@@ -113,3 +117,25 @@ export class PatientStory {
     return this.add(draftTrialEvent('CodeBreakPerformed', occurredAt, { reason: 'anaphylaxis' }));
   }
 }
+
+/** A protocol version as the trial's stream holds it (`ProtocolActivated`). */
+export const protocolVersion = (
+  trial: TrialStreams,
+  version: number,
+  definition: ProtocolDefinition,
+  effectiveFrom = '2024-01-01',
+): EventEnvelope =>
+  envelopesOf(
+    trial.trial,
+    null,
+    [
+      draftTrialEvent('ProtocolActivated', `${effectiveFrom}T08:00:00.000Z`, {
+        protocolId: definition.id,
+        version,
+        effectiveFrom,
+        sourceSha256: `sha-${version}`,
+        definition,
+      }),
+    ],
+    version,
+  )[0];

@@ -54,7 +54,8 @@ function scopeClause(filter: ReadFilter, parameters: unknown[], { masked = false
 type Row = Record<string, unknown>;
 
 const PATIENTS = (scope: string) =>
-  `SELECT patient_id, site_id, status, kit_number, first_infusion_on::text AS first_infusion_on, code_broken_on, cycles, dose_levels
+  `SELECT patient_id, site_id, status, kit_number, randomized_on::text AS randomized_on, first_infusion_on::text AS first_infusion_on,
+          code_broken_on, cycles, dose_levels
      FROM ${table(ANALYSIS_TABLES.patients)} ${scope} ORDER BY patient_id`;
 const OBSERVATIONS = (scope: string) =>
   `SELECT patient_id, parameter, date::text AS date, visit, cycle, dose_level, value, qualifier
@@ -75,6 +76,7 @@ const recordOf = (row: Row): PatientRecord => ({
   siteId: row.site_id as string | null,
   status: String(row.status),
   kitNumber: row.kit_number as string,
+  ...(row.randomized_on === null ? {} : { randomizedOn: String(row.randomized_on) }),
   firstInfusionDate: row.first_infusion_on === null ? undefined : String(row.first_infusion_on),
   codeBroken: row.code_broken_on !== null,
   cycles: Number(row.cycles),

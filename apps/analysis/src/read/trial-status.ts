@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ProtocolVersion, protocolVersionsFrom, TRIAL_STREAM_ID, TrialState, trialStateFrom } from '@trialstream/domain';
+import { TRIAL_STREAMS } from '@trialstream/config';
+import { ProtocolVersion, protocolVersionsFrom, TrialState, trialStateFrom, type TrialStreams } from '@trialstream/domain';
 import { EVENT_STORE, type PostgresEventStore } from '@trialstream/event-store';
 
 /**
@@ -8,14 +9,17 @@ import { EVENT_STORE, type PostgresEventStore } from '@trialstream/event-store';
  */
 @Injectable()
 export class TrialStatusReader {
-  constructor(@Inject(EVENT_STORE) private readonly store: PostgresEventStore) {}
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: PostgresEventStore,
+    @Inject(TRIAL_STREAMS) private readonly streams: TrialStreams,
+  ) {}
 
   async current(): Promise<TrialState> {
-    return trialStateFrom(await this.store.readStream(TRIAL_STREAM_ID));
+    return trialStateFrom(await this.store.readStream(this.streams.trial));
   }
 
   /** The protocol versions activated on the trial stream, in order. */
   async protocolVersions(): Promise<ProtocolVersion[]> {
-    return protocolVersionsFrom(await this.store.readStream(TRIAL_STREAM_ID));
+    return protocolVersionsFrom(await this.store.readStream(this.streams.trial));
   }
 }

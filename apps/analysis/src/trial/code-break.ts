@@ -8,9 +8,10 @@ import {
   withSignature,
   PatientState,
   patientStateFrom,
-  patientStreamId,
   TRIAL_RULE,
+  type TrialStreams,
 } from '@trialstream/domain';
+import { TRIAL_STREAMS } from '@trialstream/config';
 import { EVENT_STORE, type PostgresEventStore } from '@trialstream/event-store';
 import { AccessLog, StreamWriter, WriteResult } from '@trialstream/write-side';
 import { AllocationStore } from '@trialstream/allocation';
@@ -53,10 +54,11 @@ export class BreakCodeHandler implements ICommandHandler<BreakCode, CodeBreakRes
     private readonly allocation: AllocationStore,
     private readonly accessLog: AccessLog,
     @Inject(EVENT_STORE) private readonly store: PostgresEventStore,
+    @Inject(TRIAL_STREAMS) private readonly streams: TrialStreams,
   ) {}
 
   async execute({ principal, patientId, body, sign }: BreakCode): Promise<CodeBreakResult> {
-    const streamId = patientStreamId(patientId);
+    const streamId = this.streams.patient(patientId);
     const state = patientStateFrom(await this.store.readStream(streamId));
     assertCodeBreakAccess(principal, patientId, state);
     const kitNumber = state.kitNumber;

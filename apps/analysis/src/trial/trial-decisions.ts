@@ -1,4 +1,6 @@
+import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { TRIAL_STREAMS } from '@trialstream/config';
 import type { Principal } from '@trialstream/auth';
 import {
   decideDatabaseFreeze,
@@ -6,11 +8,11 @@ import {
   decideDatabaseLock,
   decideUnblinding,
   SignatureManifest,
-  TRIAL_STREAM_ID,
   TrialCommand,
   TrialState,
   trialStateFrom,
   withSignature,
+  type TrialStreams,
 } from '@trialstream/domain';
 import { StreamWriter, WriteResult } from '@trialstream/write-side';
 
@@ -35,13 +37,16 @@ export class TakeTrialStep {
 /** Freeze, lock and unblinding: administrator decisions on the `trial` stream, through the one write path. */
 @CommandHandler(TakeTrialStep)
 export class TakeTrialStepHandler implements ICommandHandler<TakeTrialStep, WriteResult> {
-  constructor(private readonly writer: StreamWriter) {}
+  constructor(
+    private readonly writer: StreamWriter,
+    @Inject(TRIAL_STREAMS) private readonly streams: TrialStreams,
+  ) {}
 
   execute({ principal, step, body, signature }: TakeTrialStep): Promise<WriteResult> {
     const { submissionId, ...command } = body;
     return this.writer.write<TrialState>({
       principal,
-      streamId: TRIAL_STREAM_ID,
+      streamId: this.streams.trial,
       siteOf: () => null,
       submissionId,
       request: { kind: `trial-${step}`, body },

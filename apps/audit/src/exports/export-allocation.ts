@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { isBlinded, type Principal } from '@trialstream/auth';
-import { TRIAL_STREAM_ID, trialStateFrom, isUnblinded, type EventEnvelope } from '@trialstream/domain';
+import { TRIAL_STREAMS } from '@trialstream/config';
+import { patientIdOfStream, trialStateFrom, isUnblinded, type EventEnvelope, type TrialStreams } from '@trialstream/domain';
 import { EVENT_STORE, PostgresEventStore } from '@trialstream/event-store';
 import { AllocationStore } from '@trialstream/allocation';
 
@@ -13,15 +14,17 @@ export class ExportAllocation {
   constructor(
     private readonly allocation: AllocationStore,
     @Inject(EVENT_STORE) private readonly store: PostgresEventStore,
+    @Inject(TRIAL_STREAMS) private readonly streams: TrialStreams,
   ) {}
 
   async armsFor(principal: Principal, events: readonly EventEnvelope[]): Promise<Record<string, string> | undefined> {
     if (isBlinded(principal)) return undefined;
-    if (!isUnblinded(trialStateFrom(await this.store.readStream(TRIAL_STREAM_ID)))) return undefined;
+    if (!isUnblinded(trialStateFrom(await this.store.readStream(this.streams.trial)))) return undefined;
     const kitOfPatient = new Map<string, string>();
     for (const event of events) {
-      if (event.type === 'PatientRandomized') {
-        kitOfPatient.set(event.streamId.replace(/^patient-/, ''), (event.data as { kitNumber: string }).kitNumber);
+      const patientId = patientIdOfStream(event.streamId);
+      if (event.type === 'PatientRandomized' && patientId !== undefined) {
+        kitOfPatient.set(patientId, (event.data as { kitNumber: string }).kitNumber);
       }
     }
     const arms = await this.allocation.armsOfKits([...kitOfPatient.values()]);

@@ -2,12 +2,14 @@ import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { ApiEndpoint, ApiError } from '@trialstream/api-common';
 import { CurrentPrincipal, RequirePermission, type Principal } from '@trialstream/auth';
-import { patientStreamId } from '@trialstream/domain';
+import { type TrialStreams } from '@trialstream/domain';
+import { TRIAL_STREAMS } from '@trialstream/config';
 import { EVENT_STORE, type PostgresEventStore } from '@trialstream/event-store';
 import { AccessLog } from '@trialstream/write-side';
 import { requestedPointInTime } from '../audit-errors';
 import { PointInTimeQuery } from '../audit-query.dto';
 import { readBoundOf, type PointInTime } from '../point-in-time/point-in-time';
+import { ProtocolAtMoment, type ProtocolThen } from '../point-in-time/protocol-at-moment';
 import { patientAuditHistory, type PatientAuditHistory } from './patient-audit-history';
 import { patientRecordAsOf, type PatientRecordAsOf } from './patient-record-as-of';
 import { AUDITORS_ONLY, PatientAuditHistoryView, PatientRecordAsOfView } from '../audit.views';
@@ -20,6 +22,8 @@ export class PatientAuditController {
   constructor(
     @Inject(EVENT_STORE) private readonly store: PostgresEventStore,
     private readonly access: AccessLog,
+    private readonly protocolAt: ProtocolAtMoment,
+    @Inject(TRIAL_STREAMS) private readonly streams: TrialStreams,
   ) {}
 
   @Get('history')
@@ -30,7 +34,7 @@ export class PatientAuditController {
     refusals: { ...AUDITORS_ONLY, 404: 'No such patient' },
   })
   async history(@CurrentPrincipal() principal: Principal, @Param('patientId') patientId: string): Promise<PatientAuditHistory> {
-    const events = await this.store.readStream(patientStreamId(patientId));
+    const events = await this.store.readStream(this.streams.patient(patientId));
     if (events.length === 0) throw ApiError.notFound(`patient ${patientId}`, 'patientId');
     const history = patientAuditHistory(patientId, events);
     await this.access.record(principal, { action: 'audit-read', resource: `patient/${patientId}`, detail: { view: 'history' } });
@@ -40,7 +44,7 @@ export class PatientAuditController {
   @Get('as-of')
   @ApiEndpoint({
     summary: "A patient's record as it stood at a recorded-at instant or global position (`at` or `position`, exactly one)",
-    description: 'Corrections made by then applied, later ones not',
+    description: 'Corrections made by then applied, later ones not; with the protocol version in force then',
     ok: PatientRecordAsOfView,
     refusals: { ...AUDITORS_ONLY, 404: 'No such patient' },
   })
@@ -48,12 +52,12 @@ export class PatientAuditController {
     @CurrentPrincipal() principal: Principal,
     @Param('patientId') patientId: string,
     @Query() query: PointInTimeQuery,
-  ): Promise<PatientRecordAsOf & { asOf: PointInTime }> {
+  ): Promise<PatientRecordAsOf & { asOf: PointInTime; protocol: ProtocolThen | null }> {
     const asOf = requestedPointInTime(query);
-    const streamId = patientStreamId(patientId);
+    const streamId = this.streams.patient(patientId);
     if ((await this.store.streamVersion(streamId)) === 0) throw ApiError.notFound(`patient ${patientId}`, 'patientId');
     const record = patientRecordAsOf(patientId, await this.store.readStream(streamId, readBoundOf(asOf)));
     await this.access.record(principal, { action: 'audit-read', resource: `patient/${patientId}`, detail: { view: 'as-of', ...asOf } });
-    return { asOf, ...record };
+    return { asOf, protocol: await this.protocolAt.of(asOf), ...record };
   }
 }

@@ -13,11 +13,14 @@ import { AUDITED_PROJECTIONS } from '../audit.tokens';
 import { readBoundOf, type PointInTime } from './point-in-time';
 import { readModelRows, type TableRows } from './read-model-rows';
 import { withProjectionAsOf } from './replay-projection';
+import { ProtocolAtMoment, type ProtocolThen } from './protocol-at-moment';
 import { AUDITORS_ONLY, ProjectionAsOfView } from '../audit.views';
 
 export interface ProjectionAsOf {
   projection: string;
   asOf: PointInTime;
+  /** The protocol version in force at the moment (the replay reads the protocol versions logged by then, as the live model did). */
+  protocol: ProtocolThen | null;
   /** Events within the bound that the replay read. */
   events: number;
   /** Of those, events the read model could not apply. */
@@ -39,6 +42,7 @@ export class ProjectionAsOfController {
     @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
     @Inject(AUDITED_PROJECTIONS) private readonly projections: readonly Projection[],
     private readonly access: AccessLog,
+    private readonly protocolAt: ProtocolAtMoment,
   ) {
     const logger = new Logger('audit as-of');
     this.logger = { warn: (message) => logger.warn(message), error: (message) => logger.error(message) };
@@ -71,6 +75,7 @@ export class ProjectionAsOfController {
       async (schema, totals) => ({
         projection: projection.name,
         asOf,
+        protocol: await this.protocolAt.of(asOf),
         events: totals.events,
         deadLettered: totals.deadLettered,
         limit,

@@ -1,7 +1,9 @@
+import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { ApiError } from '@trialstream/api-common';
 import { Action, authorize, Principal } from '@trialstream/auth';
-import { MonitoredPatientState, patientDecider, patientStreamId, stateOf } from '@trialstream/domain';
+import { MonitoredPatientState, patientDecider, stateOf, type TrialStreams } from '@trialstream/domain';
+import { TRIAL_STREAMS } from '@trialstream/config';
 import { StreamWriter, WriteResult } from '@trialstream/write-side';
 import { MONITOR_ACTIONS, MonitorStep, monitorCommand } from './monitor-actions';
 
@@ -28,14 +30,17 @@ export function assertMonitorActionAllowed(principal: Principal, patientId: stri
  */
 @CommandHandler(RecordMonitorAction)
 export class RecordMonitorActionHandler implements ICommandHandler<RecordMonitorAction, WriteResult> {
-  constructor(private readonly writer: StreamWriter) {}
+  constructor(
+    private readonly writer: StreamWriter,
+    @Inject(TRIAL_STREAMS) private readonly streams: TrialStreams,
+  ) {}
 
   execute({ principal, patientId, action }: RecordMonitorAction): Promise<WriteResult> {
     const { kind, body } = action;
     const queryId = 'queryId' in action ? action.queryId : undefined;
     return this.writer.write<MonitoredPatientState>({
       principal,
-      streamId: patientStreamId(patientId),
+      streamId: this.streams.patient(patientId),
       siteOf: (state) => state.patient.siteId,
       submissionId: body.submissionId,
       expectedVersion: body.expectedVersion,

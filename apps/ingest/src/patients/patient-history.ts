@@ -1,9 +1,9 @@
 import { Inject } from '@nestjs/common';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { can, isBlinded, Principal } from '@trialstream/auth';
-import { EventEnvelope, patientStateFrom, patientStreamId, ProtocolDefinition, redactForBlindedReader } from '@trialstream/domain';
+import { EventEnvelope, patientStateFrom, ProtocolDefinition, redactForBlindedReader, type TrialStreams } from '@trialstream/domain';
 import type { PostgresEventStore } from '@trialstream/event-store';
-import { PROTOCOL } from '@trialstream/config';
+import { PROTOCOL, TRIAL_STREAMS } from '@trialstream/config';
 import { EVENT_STORE } from '@trialstream/event-store';
 import { assertPatientAccess } from './submit-patient-data';
 
@@ -29,10 +29,11 @@ export class GetPatientHistoryHandler implements IQueryHandler<GetPatientHistory
   constructor(
     @Inject(EVENT_STORE) private readonly store: PostgresEventStore,
     @Inject(PROTOCOL) private readonly protocol: ProtocolDefinition,
+    @Inject(TRIAL_STREAMS) private readonly streams: TrialStreams,
   ) {}
 
   async execute({ principal, patientId }: GetPatientHistory): Promise<Array<EventEnvelope | UnchainedEvent>> {
-    const events = await this.store.readStream(patientStreamId(patientId));
+    const events = await this.store.readStream(this.streams.patient(patientId));
     assertPatientAccess(principal, patientId, patientStateFrom(events), 'read-patient');
     const visible = isBlinded(principal) ? events.map((event) => redactForBlindedReader(this.protocol, event)) : events;
     return can(principal, 'read-audit-log') ? visible : visible.map(withoutChainFields);

@@ -2,8 +2,8 @@ import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { ApiError } from '@trialstream/api-common';
 import type { Principal } from '@trialstream/auth';
-import { CLOCK } from '@trialstream/config';
-import { decideRandomization, EventEnvelope, patientStateFrom, patientStreamId, PatientState } from '@trialstream/domain';
+import { CLOCK, TRIAL_STREAMS } from '@trialstream/config';
+import { decideRandomization, EventEnvelope, patientStateFrom, PatientState, type TrialStreams } from '@trialstream/domain';
 import { EVENT_STORE, type PostgresEventStore } from '@trialstream/event-store';
 import { AllocationStore } from '@trialstream/allocation';
 import { StreamWriter, WriteResult } from '@trialstream/write-side';
@@ -61,6 +61,7 @@ export class RandomizePatientHandler implements ICommandHandler<RandomizePatient
     private readonly allocation: AllocationStore,
     @Inject(EVENT_STORE) private readonly store: PostgresEventStore,
     @Inject(CLOCK) private readonly clock: () => Date,
+    @Inject(TRIAL_STREAMS) private readonly streams: TrialStreams,
   ) {}
 
   async execute({ principal, patientId, body }: RandomizePatient): Promise<WriteResult> {
@@ -82,7 +83,7 @@ export class RandomizePatientHandler implements ICommandHandler<RandomizePatient
       );
     }
 
-    const streamId = patientStreamId(patientId);
+    const streamId = this.streams.patient(patientId);
     const state = patientStateFrom(await this.store.readStream(streamId));
     assertPatientAccess(principal, patientId, state, 'submit-clinical-data');
     const stratum = state.siteId as string;
@@ -115,7 +116,7 @@ export class RandomizePatientHandler implements ICommandHandler<RandomizePatient
     const { submissionId, expectedVersion } = body;
     return this.writer.write<PatientState>({
       principal,
-      streamId: patientStreamId(patientId),
+      streamId: this.streams.patient(patientId),
       siteOf: (state) => state.siteId,
       submissionId,
       expectedVersion,

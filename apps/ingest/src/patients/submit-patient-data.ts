@@ -1,7 +1,9 @@
+import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { ApiError } from '@trialstream/api-common';
 import { Action, authorize, Principal } from '@trialstream/auth';
-import { MonitoredPatientState, patientDecider, patientStreamId, PatientState, stateOf } from '@trialstream/domain';
+import { MonitoredPatientState, patientDecider, PatientState, stateOf, type TrialStreams } from '@trialstream/domain';
+import { TRIAL_STREAMS } from '@trialstream/config';
 import { StreamWriter, WriteResult } from '@trialstream/write-side';
 import { commandFor, PatientDataSubmission } from './patient-submissions';
 
@@ -22,13 +24,16 @@ export function assertPatientAccess(principal: Principal, patientId: string, sta
 
 @CommandHandler(SubmitPatientData)
 export class SubmitPatientDataHandler implements ICommandHandler<SubmitPatientData, WriteResult> {
-  constructor(private readonly writer: StreamWriter) {}
+  constructor(
+    private readonly writer: StreamWriter,
+    @Inject(TRIAL_STREAMS) private readonly streams: TrialStreams,
+  ) {}
 
   execute({ principal, patientId, submission }: SubmitPatientData): Promise<WriteResult> {
     const { kind, body } = submission;
     return this.writer.write<MonitoredPatientState>({
       principal,
-      streamId: patientStreamId(patientId),
+      streamId: this.streams.patient(patientId),
       siteOf: (state) => state.patient.siteId,
       submissionId: body.submissionId,
       expectedVersion: body.expectedVersion,

@@ -14,12 +14,13 @@ import {
   EventEnvelope,
   monitoredPatientStateFrom,
   patientStateFrom,
-  patientStreamId,
   SIGNATURE_MEANINGS,
   SignatureMeaning,
   SignatureRecord,
   signaturesInOrder,
+  type TrialStreams,
 } from '@trialstream/domain';
+import { TRIAL_STREAMS } from '@trialstream/config';
 import { EVENT_STORE, PostgresEventStore } from '@trialstream/event-store';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Length, Matches, Min, ValidateIf, ValidateNested } from 'class-validator';
@@ -78,6 +79,7 @@ export class SignaturesController {
     private readonly writer: StreamWriter,
     private readonly accounts: Accounts,
     @Inject(EVENT_STORE) private readonly store: PostgresEventStore,
+    @Inject(TRIAL_STREAMS) private readonly streams: TrialStreams,
   ) {}
 
   @ApiEndpoint({
@@ -101,7 +103,7 @@ export class SignaturesController {
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
   ) {
-    const streamId = patientStreamId(patientId);
+    const streamId = this.streams.patient(patientId);
     // Another site's patient is refused before any password is checked.
     assertPatientAccess(principal, patientId, patientStateFrom(await this.store.readStream(streamId)), 'sign-record');
     const { password, username, ...request } = body;
@@ -145,7 +147,7 @@ export class SignaturesController {
   @Get()
   @RequirePermission('read-patient')
   async list(@CurrentPrincipal() principal: Principal, @Param('patientId') patientId: string): Promise<SignatureRecord[]> {
-    const events = await this.store.readStream(patientStreamId(patientId));
+    const events = await this.store.readStream(this.streams.patient(patientId));
     const state = monitoredPatientStateFrom(events);
     assertPatientAccess(principal, patientId, state.patient, 'read-patient');
     return signaturesInOrder(state.signatures);

@@ -9,10 +9,10 @@ import {
   initialSiteState,
   patientIdFor,
   patientStateFrom,
-  patientStreamId,
   PatientState,
-  siteStreamId,
+  type TrialStreams,
 } from '@trialstream/domain';
+import { TRIAL_STREAMS } from '@trialstream/config';
 import type { PostgresEventStore } from '@trialstream/event-store';
 import { StreamWriter, WriteResult } from '@trialstream/write-side';
 import { EVENT_STORE } from '@trialstream/event-store';
@@ -30,12 +30,13 @@ export class EnrolPatientHandler implements ICommandHandler<EnrolPatient, WriteR
   constructor(
     private readonly writer: StreamWriter,
     @Inject(EVENT_STORE) private readonly store: PostgresEventStore,
+    @Inject(TRIAL_STREAMS) private readonly streams: TrialStreams,
   ) {}
 
   async execute({ principal, siteId, body }: EnrolPatient): Promise<WriteResult> {
     const denial = authorize(principal, 'submit-clinical-data', siteId);
     if (denial) throw ApiError.forbidden(denial.message, [{ field: 'siteId', rule: denial.rule }]);
-    const site = (await this.store.readStream(siteStreamId(siteId))).reduce(evolveSite, initialSiteState);
+    const site = (await this.store.readStream(this.streams.site(siteId))).reduce(evolveSite, initialSiteState);
     if (!site.activated) {
       throw new ApiError(404, 'not_found', `Site ${siteId} is not an activated site of this trial`, [
         { field: 'siteId', rule: 'activated-site' },
@@ -45,7 +46,7 @@ export class EnrolPatientHandler implements ICommandHandler<EnrolPatient, WriteR
     const patientId = patientIdFor(siteId, String(fields.screeningNumber));
     return this.writer.write<PatientState>({
       principal,
-      streamId: patientStreamId(patientId),
+      streamId: this.streams.patient(patientId),
       siteOf: () => siteId,
       submissionId,
       expectedVersion,

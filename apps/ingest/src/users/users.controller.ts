@@ -10,7 +10,8 @@ import {
   UserDirectory,
   UserRejectedError,
 } from '@trialstream/auth';
-import { ROLES, Role, siteStreamId } from '@trialstream/domain';
+import { ROLES, Role, type TrialStreams } from '@trialstream/domain';
+import { TRIAL_STREAMS } from '@trialstream/config';
 import { EVENT_STORE, type PostgresEventStore } from '@trialstream/event-store';
 import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, Length } from 'class-validator';
 import { ActivationCodeIssued, KeyUserCreated, MeView, UserView } from './user.views';
@@ -52,13 +53,14 @@ export class UsersController {
     private readonly users: UserDirectory,
     private readonly accounts: Accounts,
     @Inject(EVENT_STORE) private readonly store: PostgresEventStore,
+    @Inject(TRIAL_STREAMS) private readonly streams: TrialStreams,
   ) {}
 
   /** A user's sites must exist: an administrator's typo would otherwise give a coordinator a site nobody runs. */
   private async assertActivated(siteIds: readonly string[]): Promise<void> {
     const violations = [];
     for (const [index, siteId] of siteIds.entries()) {
-      if ((await this.store.streamVersion(siteStreamId(siteId))) === 0) {
+      if ((await this.store.streamVersion(this.streams.site(siteId))) === 0) {
         violations.push({ field: `siteIds[${index}]`, rule: 'activated-site', message: `site ${siteId} has not been activated` });
       }
     }

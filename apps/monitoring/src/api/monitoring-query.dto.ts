@@ -1,20 +1,14 @@
 import { ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
-import { IsIn, IsISO8601, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import { QUERY_STATUSES, type MonitoringDeviationCode, type QueryStatus } from '@trialstream/domain';
-import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, PageQuery } from '@trialstream/api-common';
+import { AsOfQuery, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, PageQuery } from '@trialstream/api-common';
 import { PATIENT_STATUSES_ON_DATE, type PatientStatusOnDate } from '../indicators/patient-monitoring';
 import { MONITORING_DEVIATION_CODES } from '../indicators/site-indicators';
 
 export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE };
 
 /** Every monitoring figure is "at the end of" a date; without one, the server clock's date (UTC). */
-export class AsOfQuery {
-  @ApiPropertyOptional({ example: '2026-04-20', description: 'Reporting date (YYYY-MM-DD); default: today on the server clock' })
-  @IsOptional()
-  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'asOf must be a date (YYYY-MM-DD)' })
-  @IsISO8601({ strict: true })
-  asOf?: string;
-}
+export { AsOfQuery };
 
 export class PatientFilterQuery extends AsOfQuery {
   @ApiPropertyOptional({ enum: PATIENT_STATUSES_ON_DATE, description: 'Status at the reporting date' })

@@ -5,7 +5,7 @@ import {
   initialMonitoredPatientState,
   MONITORING_EVENT_TYPES,
   PATIENT_EVENT_TYPES,
-  PATIENT_STREAM_PREFIX,
+  patientIdOfStream,
   ProtocolDefinition,
   SIGNATURE_EVENT_TYPES,
   SiteActivated,
@@ -15,10 +15,9 @@ import { blindedForMonitoring, CODE_BREAK_EVENT_TYPE } from './blinded-fold';
 import { LoggedEvent, MONITORING_PATIENTS, MONITORING_SITES, MonitoringPatientRow, MonitoringSiteRow } from './monitoring-rows';
 
 const patientIdOf = (event: EventEnvelope): string => {
-  if (!event.streamId.startsWith(PATIENT_STREAM_PREFIX)) {
-    throw new Error(`${event.type} arrived on ${event.streamId}, which is not a patient stream`);
-  }
-  return event.streamId.slice(PATIENT_STREAM_PREFIX.length);
+  const patientId = patientIdOfStream(event.streamId);
+  if (patientId === undefined) throw new Error(`${event.type} arrived on ${event.streamId}, which is not a patient stream`);
+  return patientId;
 };
 
 const loggedEvent = (event: EventEnvelope): LoggedEvent => ({
@@ -65,9 +64,8 @@ const recordSiteActivation: ProjectionHandler<SiteActivated> = (event, rows) => 
 };
 
 function prefetchPatientRow(event: EventEnvelope): RowRef[] {
-  return event.streamId.startsWith(PATIENT_STREAM_PREFIX)
-    ? [{ table: MONITORING_PATIENTS, key: event.streamId.slice(PATIENT_STREAM_PREFIX.length) }]
-    : [];
+  const patientId = patientIdOfStream(event.streamId);
+  return patientId === undefined ? [] : [{ table: MONITORING_PATIENTS, key: patientId }];
 }
 
 /**

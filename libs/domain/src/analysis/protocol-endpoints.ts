@@ -5,7 +5,7 @@ import { compareProportions, meanDifferenceCI, MeanDifferenceInterval, Proportio
 import { isDepletedCount } from './endpoints';
 import { byDate, InfusionDay, Observation, ParameterCode, PatientSeries, StatusAssessment, treatmentContextAt } from './observations';
 import { summarize, Summary } from './summary';
-import { observationAtVisit, visitOfDate, visitWindowsFor } from './visit-assignment';
+import { observationAtVisitBy, scheduleOn, visitOfDate, visitWindowsFor, type ScheduleInForce } from './visit-assignment';
 
 /** Below this, a difference from a threshold is floating-point noise (42.57 m/s after 38.7 is exactly +10 %). */
 const NOISE = 1e-9;
@@ -71,31 +71,34 @@ export const meetsResponderRule = (rule: ResponderRule, baseline: number, value:
 const measured = (observation: Observation | undefined): number | undefined =>
   observation !== undefined && observation.qualifier === '=' ? observation.value : undefined;
 
-/** Observations relabelled with the protocol's named visits, counted from the patient's first infusion. */
+/**
+ * Observations relabelled with the protocol's named visits, counted from the patient's first infusion,
+ * each by the windows of the schedule in force on its date.
+ */
 export const withProtocolVisits = <T extends { date: string; visit: string }>(
   observations: readonly T[],
-  schedule: Pick<VisitSchedule, 'assessmentVisits'>,
+  schedule: ScheduleInForce,
   firstInfusionDate: string | undefined,
 ): T[] => {
-  const windows = visitWindowsFor(schedule, firstInfusionDate === undefined ? {} : { 'first-infusion': firstInfusionDate });
-  return observations.map((observation) => ({ ...observation, visit: visitOfDate(observation.date, windows) }));
+  const anchors = firstInfusionDate === undefined ? {} : { 'first-infusion': firstInfusionDate };
+  return observations.map((observation) => ({
+    ...observation,
+    visit: visitOfDate(observation.date, visitWindowsFor(scheduleOn(schedule, observation.date), anchors)),
+  }));
 };
 
-const windowOf = (schedule: VisitSchedule, visit: string, firstInfusionDate: string) => {
+const windowOf = (schedule: Pick<VisitSchedule, 'assessmentVisits'>, visit: string, firstInfusionDate: string) => {
   const windows = visitWindowsFor(schedule, { 'first-infusion': firstInfusionDate });
   return windows.find((window) => window.visit === visit);
 };
 
-/** The one observation of a series read at a named visit (see visit-assignment). */
+/** The one observation of a series read at a named visit (see visit-assignment), each judged by the schedule in force on its date. */
 export const valueAtVisit = <T extends { date: string }>(
   observations: readonly T[],
-  schedule: VisitSchedule,
+  schedule: ScheduleInForce,
   visit: string,
   firstInfusionDate: string,
-): T | undefined => {
-  const window = windowOf(schedule, visit, firstInfusionDate);
-  return window && observationAtVisit(observations, window);
-};
+): T | undefined => observationAtVisitBy(observations, (date) => windowOf(scheduleOn(schedule, date), visit, firstInfusionDate));
 
 type Reading = Omit<SubjectEndpointValue, 'subjectId' | 'arm' | 'evaluable'> | undefined;
 
@@ -164,7 +167,7 @@ const counted = (endpoint: EndpointDefinition, subject: EndpointSubject, reading
 /** Each patient of the endpoint's population, read at a named visit of the schedule. */
 export const endpointValuesAtVisit = (
   endpoint: EndpointDefinition,
-  schedule: VisitSchedule,
+  schedule: ScheduleInForce,
   subjects: readonly EndpointSubject[],
   visit: string = endpoint.visit,
 ): SubjectEndpointValue[] =>
@@ -228,7 +231,7 @@ const byDoseLevel = (endpoint: EndpointDefinition, subjects: readonly EndpointSu
 /** A protocol endpoint over a group of patients (all of them while blinded), at its declared visit unless another is asked for. */
 export const evaluateEndpoint = (
   endpoint: EndpointDefinition,
-  schedule: VisitSchedule,
+  schedule: ScheduleInForce,
   subjects: readonly EndpointSubject[],
   visit: string = endpoint.visit,
 ): EndpointResult => ({
@@ -245,7 +248,7 @@ export const evaluateEndpoint = (
 /** The same per arm, with the protocol's comparison test between the first two arms (after unblinding only: the caller decides). */
 export const evaluateEndpointByArm = (
   endpoint: EndpointDefinition,
-  schedule: VisitSchedule,
+  schedule: ScheduleInForce,
   subjects: readonly EndpointSubject[],
   armOrder: readonly string[],
   visit: string = endpoint.visit,

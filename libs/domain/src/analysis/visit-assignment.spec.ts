@@ -42,4 +42,21 @@ describe('observations belong to the protocol visits by their windows', () => {
     expect(valueAtVisit(labelled, ANTI_MAG_RITUXIMAB_VISIT_SCHEDULE, 'month-3', '2026-03-06')?.value).toBe(3);
     expect(valueAtVisit(labelled, ANTI_MAG_RITUXIMAB_VISIT_SCHEDULE, 'month-6', '2026-03-06')).toBeUndefined();
   });
+
+  it('judges each observation by the schedule in force on its own date (an amendment from 2026-06-01 widens month 3 to ± 28)', () => {
+    const widened = {
+      ...ANTI_MAG_RITUXIMAB_VISIT_SCHEDULE,
+      assessmentVisits: ANTI_MAG_RITUXIMAB_VISIT_SCHEDULE.assessmentVisits.map((visit) =>
+        visit.visitId === 'month-3' ? { ...visit, window: { daysBefore: 28, daysAfter: 28 } } : visit,
+      ),
+    };
+    const inForce = (date: string) => (date < '2026-06-01' ? ANTI_MAG_RITUXIMAB_VISIT_SCHEDULE : widened);
+    // month 3 is 06-05: 05-15 is 21 days before it (only the amendment's window, but dated before it); 06-28 is 23 days after
+    const early = observation('2026-05-15', 1);
+    const late = observation('2026-06-28', 2);
+    expect(withProtocolVisits([early, late], inForce, '2026-03-06').map((o) => o.visit)).toEqual([UNSCHEDULED, 'month-3']);
+    expect(valueAtVisit([early, late], inForce, 'month-3', '2026-03-06')?.value).toBe(2);
+    expect(valueAtVisit([early, late], widened, 'month-3', '2026-03-06')?.value).toBe(1);
+    expect(valueAtVisit([early, late], ANTI_MAG_RITUXIMAB_VISIT_SCHEDULE, 'month-3', '2026-03-06')).toBeUndefined();
+  });
 });

@@ -14,6 +14,15 @@ import type { AssessmentVisitDefinition, VisitAnchor, VisitSchedule } from '../m
  */
 export const UNSCHEDULED = 'unscheduled';
 
+/**
+ * The schedule data are judged by: one schedule, or the schedule of the protocol version in force on
+ * each date (an amendment judges data from its effective date on, never data dated before it).
+ */
+export type ScheduleInForce = Pick<VisitSchedule, 'assessmentVisits'> | ((date: string) => Pick<VisitSchedule, 'assessmentVisits'>);
+
+export const scheduleOn = (schedule: ScheduleInForce, date: string): Pick<VisitSchedule, 'assessmentVisits'> =>
+  typeof schedule === 'function' ? schedule(date) : schedule;
+
 /** Calendar dates (YYYY-MM-DD) a patient's visits are counted from; an anchor not reached yet is absent. */
 export type VisitAnchorDates = Partial<Record<VisitAnchor, string>>;
 
@@ -59,18 +68,27 @@ export const visitOfDate = (date: string, windows: readonly VisitWindowDates[]):
   return best?.visit ?? UNSCHEDULED;
 };
 
-/** The one observation a visit reads among those of one measure (see the rule above); the input is in recording order. */
-export const observationAtVisit = <T extends { date: string }>(observations: readonly T[], window: VisitWindowDates): T | undefined => {
-  let best: T | undefined;
+/**
+ * The one observation a visit reads among those of one measure (see the rule above); the input is in
+ * recording order. Each observation is judged by the visit's window on its date: `windowOn` gives the
+ * window of the protocol version in force then (the same window on every date without amendments).
+ */
+export const observationAtVisitBy = <T extends { date: string }>(
+  observations: readonly T[],
+  windowOn: (date: string) => VisitWindowDates | undefined,
+): T | undefined => {
+  let best: { observation: T; distance: number } | undefined;
   for (const observation of observations) {
-    if (!contains(window, observation.date)) continue;
-    if (
-      best === undefined ||
-      distance(window, observation.date) < distance(window, best.date) ||
-      (distance(window, observation.date) === distance(window, best.date) && observation.date < best.date)
-    ) {
-      best = observation;
+    const window = windowOn(observation.date);
+    if (window === undefined || !contains(window, observation.date)) continue;
+    const away = distance(window, observation.date);
+    if (best === undefined || away < best.distance || (away === best.distance && observation.date < best.observation.date)) {
+      best = { observation, distance: away };
     }
   }
-  return best;
+  return best?.observation;
 };
+
+/** The same with one window for every date. */
+export const observationAtVisit = <T extends { date: string }>(observations: readonly T[], window: VisitWindowDates): T | undefined =>
+  observationAtVisitBy(observations, () => window);

@@ -1,6 +1,6 @@
 /**
  * Who looked at what (21 CFR Part 11 / ICH E6): reads that matter are events too, in the reader's own
- * stream `access-<userId>`, so the audit trail shows them beside the data.
+ * access stream (`TrialStreams.access`: `<trialId>.access-<userId>`), so the audit trail shows them beside the data.
  */
 export const ACCESS_ACTIONS = [
   /** An unblinded analysis or allocation read (safety board before unblinding, or anyone after). */
@@ -21,5 +21,3 @@ export interface AccessRecorded {
   /** Filters or parameters of the read, as given. */
   detail?: Record<string, unknown>;
 }
-
-export const accessStreamId = (userId: string): string => `access-${userId}`;

@@ -1,9 +1,8 @@
 /** Builders for the monitoring unit tests: a patient's stream grown by deciding real commands. */
-import { CANONICAL_LAB_UNITS } from '../calculators';
 import { EventDraft } from '../envelope';
 import { Deviation } from '../events/deviation';
 import { LabAnalyte } from '../events/lab';
-import { DecisionContext } from '../protocol';
+import { ANTI_MAG_RITUXIMAB_PROTOCOL, DecisionContext } from '../protocol';
 import { Decision } from '../rule-violation';
 import { aRandomizedPatient, context, PatientFixture } from './builders';
 import { RecordedEvent } from '../monitoring/forms';
@@ -45,7 +44,7 @@ export const recordedLab = (eventId: string, occurredAt: string, analyte: LabAna
   eventId,
   type: 'LabResulted',
   occurredAt,
-  data: { analyte, value: 1, unit: CANONICAL_LAB_UNITS[analyte][0], qualifier: '=' },
+  data: { analyte, value: 1, unit: Object.keys(ANTI_MAG_RITUXIMAB_PROTOCOL.labs[analyte].units)[0], qualifier: '=' },
 });
 
 export const recordedNeurography = (eventId: string, occurredAt: string, deviations: Deviation[] = []): RecordedEvent => ({

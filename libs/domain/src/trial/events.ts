@@ -4,15 +4,13 @@ import { eventFamily } from '../events/catalog';
 
 /**
  * Trial-level facts of a blinded trial. The database freeze, lock and unblinding live on one stream,
- * `trial`, decided against its state by an administrator. An emergency code-break lives on the
- * patient's own stream, beside the data, so monitors and the patient's history show it.
+ * the trial stream (`TrialStreams.trial`: `<trialId>.trial`), decided against its state by an
+ * administrator. An emergency code-break lives on the patient's own stream, beside the data, so
+ * monitors and the patient's history show it.
  *
  * None of these events carries an arm: the allocation stays in its own schema, and what a
  * code-break reveals is answered to its requester alone, never written to the log.
  */
-
-/** The one stream of trial-level facts. */
-export const TRIAL_STREAM_ID = 'trial';
 
 /** Data entry is over for cleaning: queries may still be answered (optional step before the lock). */
 export interface DatabaseFrozen {

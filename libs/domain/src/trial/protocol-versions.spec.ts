@@ -82,4 +82,36 @@ describe('protocol versions on the trial stream', () => {
     expect(protocolInForce(versions, '2026-06-01')?.version).toBe(2);
     expect(protocolInForce([], '2026-06-01')).toBeUndefined();
   });
+
+  it('Given version 1, When an amendment reads a unit otherwise, Then it is refused naming the unit; adding a unit is an amendment', () => {
+    const versions = protocolVersionsFrom([activated(1, '2026-01-01', V1)]);
+    const units = V1.unitConversions;
+    const rereads: ProtocolDefinition = {
+      ...V1,
+      unitConversions: { ...units, IGM: { ...units.IGM, 'mg/dL': { factor: 0.1, unit: 'g/L' } } },
+    };
+    const adds: ProtocolDefinition = { ...V1, unitConversions: { ...units, IGM: { ...units.IGM, 'g/dL': { factor: 10, unit: 'g/L' } } } };
+    const refused = decideProtocolActivation(
+      versions,
+      { definition: rereads, effectiveFrom: '2026-06-01', sourceSha256: 'sha-2' },
+      '2026-05-20T09:00:00Z',
+    );
+    expect(refused.ok || refused.violations.map((v) => `${v.field} ${v.rule}`)).toEqual(['units.IGM["mg/dL"] conversion-kept']);
+    expect(
+      decideProtocolActivation(versions, { definition: adds, effectiveFrom: '2026-06-01', sourceSha256: 'sha-2' }, '2026-05-20T09:00:00Z')
+        .ok,
+    ).toBe(true);
+  });
+
+  it('Given data read by the built-in protocol, When a first version reads a unit otherwise, Then it is refused', () => {
+    const units = V1.unitConversions;
+    const inMgPerDl: ProtocolDefinition = {
+      ...V1,
+      unitConversions: { ...units, IGM: { 'mg/dL': { factor: 1, unit: 'mg/dL' }, 'g/L': { factor: 100, unit: 'mg/dL' } } },
+    };
+    const first = { definition: inMgPerDl, effectiveFrom: '2026-01-01', sourceSha256: 'sha-1' };
+    expect(decideProtocolActivation([], first, '2026-01-01T09:00:00Z').ok).toBe(true);
+    const refused = decideProtocolActivation([], { ...first, readBefore: units }, '2026-01-01T09:00:00Z');
+    expect(refused.ok || refused.violations.map((v) => v.field)).toEqual(['units.IGM["g/L"]', 'units.IGM["mg/dL"]']);
+  });
 });

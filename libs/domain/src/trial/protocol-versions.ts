@@ -1,5 +1,6 @@
 import { parseCalendarDate } from '../clinical-time';
 import { EventDraft } from '../envelope';
+import { conversionProblems, type LabConversions } from '../lab-units';
 import type { ProtocolDefinition } from '../protocol';
 import { accept, Decision, reject, RuleViolation } from '../rule-violation';
 import { draftTrialEvent, ProtocolActivated } from './events';
@@ -38,7 +39,8 @@ export type ProtocolViolation = RuleViolation;
 /**
  * An amendment is a new version of the same trial. It may add visits, endpoints, dose levels or
  * move windows, but not re-label data already collected: the trial id, the design, the arms and
- * each existing visit's name and anchor stay, and no dose level in use disappears.
+ * each existing visit's name and anchor stay, no dose level in use disappears, and each accepted
+ * unit keeps its conversion.
  */
 export const amendmentProblems = (current: ProtocolDefinition, next: ProtocolDefinition): ProtocolViolation[] => {
   const problems: ProtocolViolation[] = [];
@@ -59,6 +61,7 @@ export const amendmentProblems = (current: ProtocolDefinition, next: ProtocolDef
     else if (kept.visit.anchor !== visit.anchor)
       add(`visits[${kept.index}].anchor`, 'anchor-unchanged', `visit '${visit.visitId}' keeps its anchor '${visit.anchor}'`);
   }
+  problems.push(...conversionProblems(current.unitConversions, next.unitConversions));
   return problems;
 };
 
@@ -66,6 +69,11 @@ export interface ProtocolActivationCommand {
   definition: ProtocolDefinition;
   effectiveFrom: string;
   sourceSha256: string;
+  /**
+   * How data logged before the first version were read (the default trial's built-in protocol): a
+   * first version keeps those unit conversions, as an amendment keeps its predecessor's.
+   */
+  readBefore?: LabConversions;
 }
 
 /**
@@ -83,6 +91,7 @@ export const decideProtocolActivation = (
     problems.push({ field: 'effectiveFrom', rule: 'invalid-date', message: 'effectiveFrom must be a date YYYY-MM-DD' });
   }
   const current = versions[versions.length - 1];
+  if (!current && command.readBefore) problems.push(...conversionProblems(command.readBefore, command.definition.unitConversions));
   if (current) {
     problems.push(...amendmentProblems(current.definition, command.definition));
     if (command.effectiveFrom < current.effectiveFrom) {

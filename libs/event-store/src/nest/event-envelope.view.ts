@@ -16,7 +16,11 @@ export class EventEnvelopeView {
   @ApiProperty({ format: 'uuid' }) eventId: string;
   @ApiProperty({ example: 'InfusionGiven' }) type: string;
   @ApiProperty() schemaVersion: number;
-  @ApiProperty({ example: 'patient-S01-0001' }) streamId: string;
+  @ApiProperty({
+    example: 'anti-mag-rituximab-rct.patient-S01-0001',
+    description: "The trial's stream: `<trialId>.patient-<id>`, or `patient-<id>` in a log from before trial names",
+  })
+  streamId: string;
   @ApiProperty({ description: '1-based, gapless within a stream' }) streamVersion: number;
   @ApiProperty({ example: '42', description: 'Store-wide order (a decimal string)' }) globalPosition: string;
   @ApiProperty({ example: '1234', description: 'The writing transaction (a decimal string)' }) transactionId: string;

@@ -1,7 +1,7 @@
 import {
   EventEnvelope,
   monitoredPatientStateFrom,
-  PATIENT_STREAM_PREFIX,
+  patientIdOfStream,
   SIGNATURE_LEGAL_REASON,
   SIGNATURE_MEANING_TEXT,
   SIGNATURE_MEANINGS,
@@ -33,8 +33,8 @@ export interface ValidSignatures {
 export function validSignatures(events: readonly EventEnvelope[]): ValidSignatures {
   const byPatient = new Map<string, EventEnvelope[]>();
   for (const event of events) {
-    if (!event.streamId.startsWith(PATIENT_STREAM_PREFIX)) continue;
-    const patientId = event.streamId.slice(PATIENT_STREAM_PREFIX.length);
+    const patientId = patientIdOfStream(event.streamId);
+    if (patientId === undefined) continue;
     byPatient.set(patientId, [...(byPatient.get(patientId) ?? []), event]);
   }
   const result: ValidSignatures = { casebook: new Map(), entries: new Map() };

@@ -4,11 +4,16 @@ import {
   EventEnvelope,
   incatTotal,
   InfusionGiven,
+  LabConversions,
+  labConversionsBeforeVersions,
+  labConversionsOf,
   LabResulted,
   NeurographyRecorded,
   PatientEnrolled,
   PatientScreenFailed,
+  parseTrialStreamId,
   PatientWithdrawn,
+  ProtocolActivated,
   toCanonicalLabValue,
 } from '@trialstream/domain';
 import { decimalString } from '../decimal';
@@ -108,16 +113,16 @@ interface Collected {
 
 type Rows = Array<Record<string, SdtmValue>>;
 
-const labRows = ({ occurredAt, data }: Collected): Rows => {
+const labRows = ({ occurredAt, data }: Collected, conversions: LabConversions): Rows => {
   const lab = data as LabResulted;
   const test = LAB_TESTS[lab.analyte];
   const censored = lab.qualifier !== '=';
   const qualifier = censored ? lab.qualifier : '';
   let standard: { value: number; unit: string } | null = null;
   try {
-    standard = toCanonicalLabValue(lab.analyte, lab.value, lab.unit);
+    standard = toCanonicalLabValue(lab.analyte, lab.value, lab.unit, conversions);
   } catch (error) {
-    // a unit a later protocol admits without a conversion: the result stays as reported only
+    // a unit no protocol version converts: the result stays as reported only
     if (!(error instanceof RangeError)) throw error;
   }
   return [
@@ -273,10 +278,13 @@ const dispositionRows = ({ entry, occurredAt, data }: Collected): Rows => {
   }
 };
 
-const ROWS_OF: Record<Exclude<SdtmDomain, 'DM' | 'CO'>, (collected: Collected, options: ExportOptions) => Rows> = {
+const ROWS_OF: Record<
+  Exclude<SdtmDomain, 'DM' | 'CO'>,
+  (collected: Collected, options: ExportOptions, conversions: LabConversions) => Rows
+> = {
   EX: (collected, options) =>
     collected.entry.type === 'InfusionGiven' ? infusionRows(collected, treatmentOf(collected.entry.patientId, options)) : [],
-  LB: (collected) => (collected.entry.type === 'LabResulted' ? labRows(collected) : []),
+  LB: (collected, _options, conversions) => (collected.entry.type === 'LabResulted' ? labRows(collected, conversions) : []),
   NV: (collected) => (collected.entry.type === 'NeurographyRecorded' ? neurographyRows(collected) : []),
   QS: (collected) => (collected.entry.type === 'ClinicalAssessed' ? assessmentRows(collected) : []),
   AE: (collected) => (collected.entry.type === 'AdverseEventReported' ? adverseEventRows(collected) : []),
@@ -348,8 +356,18 @@ const demographics = (record: TrialRecord, collected: readonly Collected[], opti
  * clinical dates, not visits. The 10-metre walk is kept in QS (QSCAT 'TIMED 10-METRE WALK') rather
  * than FT, and the INCAT total is a derived QS record (QSDRVFL 'Y').
  */
+/** Standard units (LBSTRESU) as the log's protocol versions convert them, as the analysis read model does. */
+const labConversionsOfLog = (events: readonly EventEnvelope[]): LabConversions => {
+  const trialId = events.map((event) => parseTrialStreamId(event.streamId)).find((name) => name !== undefined)?.trialId ?? null;
+  const versions = events
+    .filter((event) => event.type === 'ProtocolActivated')
+    .map((event) => (event.data as ProtocolActivated).definition);
+  return labConversionsOf([{ unitConversions: labConversionsBeforeVersions(trialId) }, ...versions]);
+};
+
 export const toSdtmDatasets = (events: readonly EventEnvelope[], options: ExportOptions): SdtmDatasets => {
   const record = visibleRecord(buildTrialRecord(events), options);
+  const conversions = labConversionsOfLog(events);
   const collected: Collected[] = record.entries.flatMap((entry) => {
     const current = currentVersion(entry);
     return current ? [{ entry, ...current }] : [];
@@ -358,7 +376,7 @@ export const toSdtmDatasets = (events: readonly EventEnvelope[], options: Export
     dataset(
       domain,
       COLUMNS[domain],
-      collected.flatMap((item) => ROWS_OF[domain](item, options).map((row) => ({ patientId: item.entry.patientId, row }))),
+      collected.flatMap((item) => ROWS_OF[domain](item, options, conversions).map((row) => ({ patientId: item.entry.patientId, row }))),
       options,
     );
   return {

@@ -1,5 +1,5 @@
 import type { EventEnvelope } from '@trialstream/domain';
-import { PATIENT_EVENT_TYPES, PATIENT_STREAM_PREFIX } from '@trialstream/domain';
+import { PATIENT_EVENT_TYPES, patientIdOfStream } from '@trialstream/domain';
 import type { PatientEnrolled, PatientScreenFailed } from '@trialstream/domain';
 import type { SiteActivated } from '@trialstream/domain';
 import { defineProjection, type ProjectionHandler, type ProjectionHandlers, type RowAccess, type RowRef } from '../projection';
@@ -34,10 +34,9 @@ export const REGISTRY_PATIENTS = 'patients';
 export const REGISTRY_SITES = 'sites';
 
 const patientIdOf = (event: EventEnvelope): string => {
-  if (!event.streamId.startsWith(PATIENT_STREAM_PREFIX)) {
-    throw new Error(`${event.type} arrived on ${event.streamId}, which is not a patient stream`);
-  }
-  return event.streamId.slice(PATIENT_STREAM_PREFIX.length);
+  const patientId = patientIdOfStream(event.streamId);
+  if (patientId === undefined) throw new Error(`${event.type} arrived on ${event.streamId}, which is not a patient stream`);
+  return patientId;
 };
 
 /** The site a patient belongs to: named by enrolment and screen failure, carried on every envelope. */
@@ -107,7 +106,7 @@ const recordSiteActivation: ProjectionHandler<SiteActivated> = async (event, row
 
 function prefetchRegistryRows(event: EventEnvelope): RowRef[] {
   if (event.type === 'SiteActivated') return [{ table: REGISTRY_SITES, key: (event.data as SiteActivated).siteId }];
-  if (!event.streamId.startsWith(PATIENT_STREAM_PREFIX)) return [];
+  if (patientIdOfStream(event.streamId) === undefined) return [];
   const site = siteOf(event);
   return [{ table: REGISTRY_PATIENTS, key: patientIdOf(event) }, ...(site ? [{ table: REGISTRY_SITES, key: site }] : [])];
 }

@@ -1,3 +1,4 @@
 export * from './protocol-registry';
 export * from './protocol.controller';
 export * from './protocol.module';
+export * from './trial-streams';

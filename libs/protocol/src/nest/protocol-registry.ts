@@ -2,14 +2,15 @@ import { createHash } from 'node:crypto';
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { ApiError } from '@trialstream/api-common';
 import type { Principal } from '@trialstream/auth';
-import { CLOCK, PLATFORM_CONFIG, PROTOCOL_HOLDER, type PlatformConfig, type ProtocolHolder } from '@trialstream/config';
+import { CLOCK, PLATFORM_CONFIG, PROTOCOL_HOLDER, TRIAL_STREAMS, type PlatformConfig, type ProtocolHolder } from '@trialstream/config';
 import {
   decideProtocolActivation,
+  labConversionsBeforeVersions,
   protocolInForce,
   protocolVersionsFrom,
-  TRIAL_STREAM_ID,
   type ProtocolDefinition,
   type ProtocolVersion,
+  type TrialStreams,
 } from '@trialstream/domain';
 import { EVENT_STORE, type PostgresEventStore } from '@trialstream/event-store';
 import { StreamWriter, type WriteResult } from '@trialstream/write-side';
@@ -42,6 +43,7 @@ export class ProtocolRegistry implements OnModuleInit {
     @Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig,
     @Inject(CLOCK) private readonly clock: () => Date,
     private readonly writer: StreamWriter,
+    @Inject(TRIAL_STREAMS) private readonly streams: TrialStreams,
   ) {}
 
   /** On first start, the configured file becomes version 1 (idempotent across processes by its hash). */
@@ -54,7 +56,7 @@ export class ProtocolRegistry implements OnModuleInit {
 
   /** Re-reads the trial stream (another process may have activated a version). */
   async refresh(): Promise<ProtocolVersion[]> {
-    this.versionList = protocolVersionsFrom(await this.store.readStream(TRIAL_STREAM_ID));
+    this.versionList = protocolVersionsFrom(await this.store.readStream(this.streams.trial));
     const inForce = protocolInForce(this.versionList, this.today());
     if (inForce) this.holder.current = inForce.definition;
     return this.versionList;
@@ -73,11 +75,21 @@ export class ProtocolRegistry implements OnModuleInit {
     const parsed = parseProtocolYaml(activation.file);
     if (!parsed.ok)
       throw ApiError.ruleViolations(parsed.problems.map(({ field, rule, message }) => ({ field: `file.${field}`, rule, message })));
+    const trialId = this.streams.trialId;
+    if (trialId !== null && parsed.definition.id !== trialId) {
+      throw ApiError.ruleViolations([
+        {
+          field: 'file.trial.id',
+          rule: 'deployment-trial',
+          message: `this deployment hosts trial '${trialId}' (its stream names carry it); '${parsed.definition.id}' needs a deployment of its own`,
+        },
+      ]);
+    }
     const sourceSha256 = sha256(activation.file);
     const effectiveFrom = activation.effectiveFrom ?? this.today();
     const result = await this.writer.write<ProtocolVersion[]>({
       principal,
-      streamId: TRIAL_STREAM_ID,
+      streamId: this.streams.trial,
       siteOf: () => null,
       submissionId: activation.submissionId,
       request: { kind: 'protocol-activation', body: { sourceSha256, effectiveFrom } },
@@ -86,7 +98,12 @@ export class ProtocolRegistry implements OnModuleInit {
       authorize: () => undefined,
       // the route required 'administer'
       decide: (versions, ctx) =>
-        decideProtocolActivation(versions, { definition: parsed.definition, effectiveFrom, sourceSha256 }, ctx.now.toISOString()),
+        decideProtocolActivation(
+          versions,
+          // the default trial may hold data read by the built-in protocol before its first version
+          { definition: parsed.definition, effectiveFrom, sourceSha256, readBefore: labConversionsBeforeVersions(trialId) },
+          ctx.now.toISOString(),
+        ),
     });
     await this.refresh();
     return result;

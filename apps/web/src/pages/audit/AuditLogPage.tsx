@@ -4,6 +4,7 @@ import { download, get } from '../../api/client';
 import { Link } from '../../app/router';
 import type { EventEnvelope } from '../../app/types';
 import { useApi } from '../../app/use-api';
+import { patientIdOfStream } from '../../domain';
 import { ErrorBox, Loading, Section, TextField } from '../../components/ui';
 
 interface LogPage {
@@ -27,8 +28,8 @@ async function loadLog(): Promise<EventEnvelope[]> {
   return events;
 }
 
-const patientOf = (event: EventEnvelope): string | null =>
-  event.streamId.startsWith('patient-') ? event.streamId.slice('patient-'.length) : null;
+/** `patient-<id>`, or `<trialId>.patient-<id>` in a deployment whose stream names carry the trial. */
+const patientOf = (event: EventEnvelope): string | null => patientIdOfStream(event.streamId) ?? null;
 
 /** The whole log, filtered in the browser and scrolled virtually (only the visible rows are in the DOM). */
 export function AuditLogPage() {
