@@ -13,7 +13,6 @@
  * one more decryption) are ruled out exactly: every read about any patient sends the same statements.
  */
 import { seededRandom, shuffled } from '@trialstream/domain';
-import type { AddressInfo } from 'node:net';
 import { Client } from 'pg';
 import { AnalysisModule } from '../../apps/analysis/src/analysis.module';
 import { IngestModule } from '../../apps/ingest/src/ingest.module';
@@ -155,8 +154,7 @@ describe('a timing attack by blinded roles on every request about a patient', ()
       now: NOW,
     });
     // A listening server with keep-alive connections: a fresh connection per request would add its own noise.
-    await app.app.listen(0, '127.0.0.1');
-    base = `http://127.0.0.1:${(app.app.getHttpServer().address() as AddressInfo).port}`;
+    base = await app.listen();
     const { admin, coordinators } = await trialWithSites(app, SITES);
     sitesOf = coordinators;
     monitor = await app.userToken('monitor', SITES);

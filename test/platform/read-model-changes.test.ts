@@ -1,4 +1,3 @@
-import type { AddressInfo } from 'node:net';
 import { AuditModule } from '../../apps/audit/src/audit.module';
 import { AnalysisModule } from '../../apps/analysis/src/analysis.module';
 import { IngestModule } from '../../apps/ingest/src/ingest.module';
@@ -42,8 +41,7 @@ describe('read-model change notices', () => {
       ],
       { now: NOW },
     );
-    await app.app.listen(0, '127.0.0.1');
-    base = `http://127.0.0.1:${(app.app.getHttpServer().address() as AddressInfo).port}`;
+    base = await app.listen();
     const { coordinators } = await trialWithSites(app, ['S01']);
     coordinator = coordinators.S01;
     auditor = await app.userToken('auditor');

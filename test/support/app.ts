@@ -1,3 +1,4 @@
+import type { AddressInfo } from 'node:net';
 import { DynamicModule, INestApplication, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { configureHttpApp, createPinoLogger } from '@trialstream/api-common';
@@ -24,6 +25,8 @@ export interface TestApp {
    * `authorization`, and a signed action puts `credentials` (user name and password) in its body.
    */
   person(role: Role, siteIds?: string[], username?: string): Promise<TestPerson>;
+  /** Listens on a free local port (for clients that keep connections alive); returns the base URL. */
+  listen(): Promise<string>;
   /** Moves the server clock (the clock starts at the given `now`). */
   setNow(now: Date): void;
   close(): Promise<void>;
@@ -107,6 +110,10 @@ export async function startTestApp(
         by,
       );
       return { userId, username, authorization: `Bearer ${token}`, credentials: { username, password } };
+    },
+    async listen() {
+      await app.listen(0, '127.0.0.1');
+      return `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
     },
     setNow(next) {
       now = next;
