@@ -110,3 +110,22 @@ export function TextField({
     </div>
   );
 }
+
+/** A row of headline figures (`.stats`), each a `Stat`. */
+export function Stats({ children, testId }: { children: ReactNode; testId?: string }) {
+  return (
+    <div className="stats" data-testid={testId}>
+      {children}
+    </div>
+  );
+}
+
+/** One headline figure: its label above, its value in bold. */
+export function Stat({ label, children, testId }: { label: string; children: ReactNode; testId?: string }) {
+  return (
+    <span className="stat">
+      <span className="muted">{label}</span>
+      <strong data-testid={testId}>{children}</strong>
+    </span>
+  );
+}

@@ -6,7 +6,7 @@ import { allSitePatients } from '../../app/site-patients';
 import type { Page, QueryView, SiteIndicators } from '../../app/types';
 import { useApi } from '../../app/use-api';
 import { SubjectMatrix } from '../../components/SubjectMatrix';
-import { AsOfPicker, ErrorBox, Loading, Section, today } from '../../components/ui';
+import { AsOfPicker, ErrorBox, Loading, Section, Stat, Stats, today } from '../../components/ui';
 import { QueryTable } from '../site/QueryInboxPage';
 import { Table } from '../../components/Table';
 
@@ -56,36 +56,15 @@ export function SiteDetailPage({ siteId }: { siteId: string }) {
       {d && (
         <>
           <Section title="Indicators">
-            <div className="stats" data-testid="site-indicators">
-              <span className="stat">
-                <span className="muted">Enrolled</span>
-                <strong>{d.indicators.patients.enrolled}</strong>
-              </span>
-              <span className="stat">
-                <span className="muted">Randomized</span>
-                <strong>{d.indicators.patients.randomized}</strong>
-              </span>
-              <span className="stat">
-                <span className="muted">Overdue visits</span>
-                <strong>{d.indicators.visits.overdue}</strong>
-              </span>
-              <span className="stat">
-                <span className="muted">Missing forms</span>
-                <strong>{d.indicators.visits.missingForms}</strong>
-              </span>
-              <span className="stat">
-                <span className="muted">Open queries</span>
-                <strong>{d.indicators.queries.open.count}</strong>
-              </span>
-              <span className="stat">
-                <span className="muted">Deviations</span>
-                <strong>{d.indicators.deviations.total}</strong>
-              </span>
-              <span className="stat">
-                <span className="muted">Median entry latency (days)</span>
-                <strong>{d.indicators.dataEntryLatency.median ?? '–'}</strong>
-              </span>
-            </div>
+            <Stats testId="site-indicators">
+              <Stat label="Enrolled">{d.indicators.patients.enrolled}</Stat>
+              <Stat label="Randomized">{d.indicators.patients.randomized}</Stat>
+              <Stat label="Overdue visits">{d.indicators.visits.overdue}</Stat>
+              <Stat label="Missing forms">{d.indicators.visits.missingForms}</Stat>
+              <Stat label="Open queries">{d.indicators.queries.open.count}</Stat>
+              <Stat label="Deviations">{d.indicators.deviations.total}</Stat>
+              <Stat label="Median entry latency (days)">{d.indicators.dataEntryLatency.median ?? '–'}</Stat>
+            </Stats>
           </Section>
           <Section title="Subject matrix">
             <SubjectMatrix patients={d.patients} signed={d.signed} />
