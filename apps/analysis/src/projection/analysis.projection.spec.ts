@@ -1,7 +1,7 @@
 import { InMemoryReadModel } from '@trialstream/projections/testing/in-memory-read-model';
 import { givenEvents } from '@trialstream/projections/testing/given-events';
-import { interleaved, seededRandom } from '@trialstream/projections/testing/patient-stories';
-import { ANTI_MAG_RITUXIMAB_PROTOCOL, TrialStreams, type EventEnvelope, type ProtocolDefinition } from '@trialstream/domain';
+import { interleaved } from '@trialstream/projections/testing/patient-stories';
+import { ANTI_MAG_RITUXIMAB_PROTOCOL, seededRandom, TrialStreams, type EventEnvelope, type ProtocolDefinition } from '@trialstream/domain';
 import { patientRowsOf } from './analysis-rows';
 import { AnalysisSource } from './analysis-source';
 import { ANALYSIS_PROJECTION, ANALYSIS_TABLES } from './analysis.projection';
