@@ -26,6 +26,24 @@ const send = async (props: AmendProps, route: string, body: Record<string, unkno
   props.onDone();
 };
 
+/**
+ * A void's or a correction's `check` and `submit`: the domain's rule runs on the command first. The amended
+ * entry's type is in the command for that check only; the server reads it from the log.
+ */
+const decidedBy = (
+  props: AmendProps,
+  decide: typeof VOID_DECIDE,
+  route: string,
+  command: (values: Values) => Record<string, unknown>,
+  typeField: string,
+) => ({
+  check: (values: Values) => violationsOf(decide, props.state, command(values)),
+  submit: (values: Values) => {
+    const { [typeField]: _type, ...body } = command(values);
+    return send(props, route, body);
+  },
+});
+
 /** A monitor's query on one field of the entry. */
 function QueryForm(props: AmendProps) {
   const fields: FieldSpec[] = [
@@ -61,11 +79,7 @@ function VoidForm(props: AmendProps) {
       initial={{ occurredAt: today() }}
       submitLabel="Void"
       testId="void-form"
-      check={(values) => violationsOf(VOID_DECIDE, props.state, command(values))}
-      submit={(values) => {
-        const { voidedType: _type, ...body } = command(values);
-        return send(props, 'voids', body);
-      }}
+      {...decidedBy(props, VOID_DECIDE, 'voids', command, 'voidedType')}
     />
   );
 }
@@ -85,11 +99,7 @@ function CorrectionForm(props: AmendProps) {
       initial={{ ...valuesOf(entry.data, entry.occurredAt, 'data'), occurredAt: entry.occurredAt.slice(0, 10) }}
       submitLabel="Save correction"
       testId="correction-form"
-      check={(values) => violationsOf(CORRECTION_DECIDE, props.state, command(values))}
-      submit={(values) => {
-        const { correctedType: _type, ...body } = command(values);
-        return send(props, 'corrections', body);
-      }}
+      {...decidedBy(props, CORRECTION_DECIDE, 'corrections', command, 'correctedType')}
     />
   );
 }
