@@ -8,9 +8,10 @@ import { Relay } from '../../apps/relay/src/relay';
 import { RelayModule } from '../../apps/relay/src/relay.module';
 import type { EventEnvelope } from '@trialstream/domain';
 import { anAppend } from '../event-store/event-store-harness';
-import { deleteTopics, TopicReader, waitUntil } from '../messaging/kafka-test-kit';
+import { deleteTopics, TopicReader } from '../messaging/kafka-test-kit';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { assertKafkaReachable, TEST_KAFKA_BROKERS, uniqueTopic } from '../support/kafka';
+import { waitUntil } from '../support/eventually';
 
 @Module({})
 class HostAppModule {}
