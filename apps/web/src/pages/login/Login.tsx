@@ -1,8 +1,8 @@
 import { Fragment, ReactElement, useState } from 'react';
 import { LoginError, SessionUser } from '../../api/auth';
-import { Activation, ApiKeySignIn, LoginFormProps, PasswordSignIn } from './LoginForms';
+import { Activation, ApiKeySignIn, LoginFormProps, NO_CREDENTIALS, PasswordSignIn } from './LoginForms';
 import { useAttempt } from './use-attempt';
-import { useCredentials } from './use-credentials';
+import { useFields } from '../../app/use-fields';
 
 type Mode = 'password' | 'activate' | 'api-key';
 
@@ -15,7 +15,7 @@ const MODES: Record<Mode, { form: (props: LoginFormProps) => ReactElement; switc
 /** Sign-in with user name and password; first sign-in with an activation code; an API key for machines and development. */
 export function Login({ onSignedIn }: { onSignedIn: (user: SessionUser) => void }) {
   const [mode, setMode] = useState<Mode>('password');
-  const credentials = useCredentials();
+  const credentials = useFields(NO_CREDENTIALS);
   // A server without people's sign-in answers 404: offer the API key instead.
   const attempt = useAttempt((failure) => {
     if (failure instanceof LoginError && failure.status === 404 && mode === 'password') setMode('api-key');

@@ -2,10 +2,15 @@ import type { ReactNode } from 'react';
 import { activate, login, loginWithApiKey, SessionUser } from '../../api/auth';
 import { ErrorBox, TextField } from '../../components/ui';
 import type { Attempt } from './use-attempt';
-import type { useCredentials } from './use-credentials';
+import type { useFields } from '../../app/use-fields';
+
+export const NO_CREDENTIALS = { username: '', password: '', code: '', apiKey: '' };
+
+/** What the sign-in forms ask for, kept across forms (a user name typed in one stays in the next). */
+export type Credentials = ReturnType<typeof useFields<typeof NO_CREDENTIALS>>;
 
 export interface LoginFormProps {
-  credentials: ReturnType<typeof useCredentials>;
+  credentials: Credentials;
   attempt: Attempt;
   onSignedIn: (user: SessionUser) => void;
 }
