@@ -1,5 +1,5 @@
 import { ReactNode, useId } from 'react';
-import { ApiError } from '../api/client';
+import { ApiError, download } from '../api/client';
 
 export function Loading({ what = 'data' }: { what?: string }) {
   return (
@@ -127,5 +127,14 @@ export function Stat({ label, children, testId }: { label: string; children: Rea
       <span className="muted">{label}</span>
       <strong data-testid={testId}>{children}</strong>
     </span>
+  );
+}
+
+/** A button that downloads what `path` answers as `file` (an export, a dataset, the log). */
+export function DownloadButton({ path, file, children }: { path: string; file: string; children: ReactNode }) {
+  return (
+    <button type="button" className="secondary" onClick={() => void download(path, file)}>
+      {children}
+    </button>
   );
 }

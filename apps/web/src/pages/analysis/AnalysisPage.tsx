@@ -1,7 +1,6 @@
 import { useState } from 'react';
-import { download } from '../../api/client';
 import { useUser } from '../../app/session';
-import { ErrorBox, Loading, Section } from '../../components/ui';
+import { DownloadButton, ErrorBox, Loading, Section } from '../../components/ui';
 import { ArmComparisonTable } from './ArmComparisonTable';
 import type { ByArm } from './analysis-types';
 import { EndpointTables } from './EndpointTables';
@@ -24,9 +23,9 @@ function Toolbar({ visit, onVisit }: { visit: string; onVisit: (visit: string) =
           ))}
         </select>
       </span>
-      <button type="button" className="secondary" onClick={() => void download('/analysis/dataset.csv', 'analysis-dataset.csv')}>
+      <DownloadButton path="/analysis/dataset.csv" file="analysis-dataset.csv">
         Download the analysis dataset (CSV)
-      </button>
+      </DownloadButton>
     </div>
   );
 }

@@ -1,12 +1,12 @@
 import { useState } from 'react';
-import { download, get } from '../../api/client';
+import { get } from '../../api/client';
 import { Link } from '../../app/router';
 import { signedCasebooks } from '../../app/signatures';
 import { allSitePatients } from '../../app/site-patients';
 import type { Page, QueryView, SiteIndicators } from '../../app/types';
 import { useApi } from '../../app/use-api';
 import { SubjectMatrix } from '../../components/SubjectMatrix';
-import { AsOfPicker, ErrorBox, Loading, Section, Stat, Stats, today } from '../../components/ui';
+import { AsOfPicker, DownloadButton, ErrorBox, Loading, Section, Stat, Stats, today } from '../../components/ui';
 import { QueryTable } from '../site/QueryInboxPage';
 import { Table } from '../../components/Table';
 
@@ -43,13 +43,9 @@ export function SiteDetailPage({ siteId }: { siteId: string }) {
       <div className="toolbar">
         <AsOfPicker value={asOf} onChange={setAsOf} />
         <Link to={`/app/monitor/sites/${siteId}/sdv`}>Source data verification</Link>
-        <button
-          type="button"
-          className="secondary"
-          onClick={() => void download(`/monitoring/sites/${site}/patients/export.csv?asOf=${asOf}`, `site-${siteId}-patients-${asOf}.csv`)}
-        >
+        <DownloadButton path={`/monitoring/sites/${site}/patients/export.csv?asOf=${asOf}`} file={`site-${siteId}-patients-${asOf}.csv`}>
           Download patient list (CSV)
-        </button>
+        </DownloadButton>
       </div>
       {data.loading && !d && <Loading what="the site" />}
       <ErrorBox error={data.error} />
