@@ -11,7 +11,6 @@ import {
   NerveStudy,
   patientIdFor,
   DEFAULT_TRIAL_STREAMS,
-  ProtocolDefinition,
   TrialStreams,
 } from '@trialstream/domain';
 import { enrolment } from '@trialstream/projections/testing/patient-stories';
@@ -118,24 +117,4 @@ export class PatientStory {
   }
 }
 
-/** A protocol version as the trial's stream holds it (`ProtocolActivated`). */
-export const protocolVersion = (
-  trial: TrialStreams,
-  version: number,
-  definition: ProtocolDefinition,
-  effectiveFrom = '2024-01-01',
-): EventEnvelope =>
-  envelopesOf(
-    trial.trial,
-    null,
-    [
-      draftTrialEvent('ProtocolActivated', `${effectiveFrom}T08:00:00.000Z`, {
-        protocolId: definition.id,
-        version,
-        effectiveFrom,
-        sourceSha256: `sha-${version}`,
-        definition,
-      }),
-    ],
-    version,
-  )[0];
+export { protocolVersion } from '@trialstream/domain/testing';
