@@ -1,15 +1,15 @@
-import { Fragment, ReactElement, useState } from 'react';
+import { Fragment, useState } from 'react';
 import { LoginError, SessionUser } from '../../api/auth';
-import { Activation, ApiKeySignIn, LoginFormProps, NO_CREDENTIALS, PasswordSignIn } from './LoginForms';
+import { ACTIVATION, API_KEY_SIGN_IN, LoginForm, LoginFormView, NO_CREDENTIALS, PASSWORD_SIGN_IN } from './LoginForms';
 import { useAttempt } from './use-attempt';
 import { useFields } from '../../app/use-fields';
 
 type Mode = 'password' | 'activate' | 'api-key';
 
-const MODES: Record<Mode, { form: (props: LoginFormProps) => ReactElement; switchLabel: string }> = {
-  password: { form: PasswordSignIn, switchLabel: 'Password sign-in' },
-  activate: { form: Activation, switchLabel: 'First sign-in (activation code)' },
-  'api-key': { form: ApiKeySignIn, switchLabel: 'API key' },
+const MODES: Record<Mode, { form: LoginForm; switchLabel: string }> = {
+  password: { form: PASSWORD_SIGN_IN, switchLabel: 'Password sign-in' },
+  activate: { form: ACTIVATION, switchLabel: 'First sign-in (activation code)' },
+  'api-key': { form: API_KEY_SIGN_IN, switchLabel: 'API key' },
 };
 
 /** Sign-in with user name and password; first sign-in with an activation code; an API key for machines and development. */
@@ -20,12 +20,11 @@ export function Login({ onSignedIn }: { onSignedIn: (user: SessionUser) => void 
   const attempt = useAttempt((failure) => {
     if (failure instanceof LoginError && failure.status === 404 && mode === 'password') setMode('api-key');
   });
-  const Form = MODES[mode].form;
   return (
     <main className="login">
       <h1>trialstream</h1>
       <div className="panel">
-        <Form credentials={credentials} attempt={attempt} onSignedIn={onSignedIn} />
+        <LoginFormView key={mode} form={MODES[mode].form} credentials={credentials} attempt={attempt} onSignedIn={onSignedIn} />
         <p className="muted">
           {(Object.keys(MODES) as Mode[])
             .filter((other) => other !== mode)

@@ -1,91 +1,86 @@
-import type { ReactNode } from 'react';
 import { activate, login, loginWithApiKey, SessionUser } from '../../api/auth';
+import type { useFields } from '../../app/use-fields';
 import { ErrorBox, TextField } from '../../components/ui';
 import type { Attempt } from './use-attempt';
-import type { useFields } from '../../app/use-fields';
 
 export const NO_CREDENTIALS = { username: '', password: '', code: '', apiKey: '' };
+type CredentialValues = typeof NO_CREDENTIALS;
 
 /** What the sign-in forms ask for, kept across forms (a user name typed in one stays in the next). */
-export type Credentials = ReturnType<typeof useFields<typeof NO_CREDENTIALS>>;
+export type Credentials = ReturnType<typeof useFields<CredentialValues>>;
 
-export interface LoginFormProps {
-  credentials: Credentials;
-  attempt: Attempt;
-  onSignedIn: (user: SessionUser) => void;
+interface FieldSpec {
+  id: string;
+  name: keyof CredentialValues;
+  label: string;
+  type?: 'password';
+  autoComplete?: string;
 }
 
-/** A sign-in form's frame: its heading, its fields, the failure of the last attempt, and its button. */
-function LoginFrame({
-  label,
-  title = label,
-  submitLabel,
-  attempt,
-  work,
-  children,
-}: {
+/** One way to sign in: its form's label and heading, its fields, its button, and what it sends. */
+export interface LoginForm {
   label: string;
   title?: string;
   submitLabel: string;
-  attempt: Attempt;
-  work: () => Promise<void>;
-  children: ReactNode;
-}) {
-  return (
-    <form onSubmit={attempt.run(work)} aria-label={label}>
-      <h2>{title}</h2>
-      {children}
-      <ErrorBox error={attempt.error} />
-      <button type="submit" disabled={attempt.busy}>
-        {submitLabel}
-      </button>
-    </form>
-  );
+  fields: FieldSpec[];
+  signIn: (values: CredentialValues) => Promise<SessionUser>;
 }
 
-export function PasswordSignIn({ credentials: { values, field }, attempt, onSignedIn }: LoginFormProps) {
-  return (
-    <LoginFrame
-      label="Sign in"
-      submitLabel="Sign in"
-      attempt={attempt}
-      work={async () => onSignedIn(await login(values.username, values.password))}
-    >
-      <TextField id="username" label="User name" autoComplete="username" {...field('username')} />
-      <TextField id="password" label="Password" type="password" autoComplete="current-password" {...field('password')} />
-    </LoginFrame>
-  );
-}
+export const PASSWORD_SIGN_IN: LoginForm = {
+  label: 'Sign in',
+  submitLabel: 'Sign in',
+  fields: [
+    { id: 'username', name: 'username', label: 'User name', autoComplete: 'username' },
+    { id: 'password', name: 'password', label: 'Password', type: 'password', autoComplete: 'current-password' },
+  ],
+  signIn: ({ username, password }) => login(username, password),
+};
 
 /** The first sign-in: the activation code the administrator handed over, and a password of one's own. */
-export function Activation({ credentials: { values, field }, attempt, onSignedIn }: LoginFormProps) {
-  return (
-    <LoginFrame
-      label="Activate account"
-      title="Activate your account"
-      submitLabel="Activate and sign in"
-      attempt={attempt}
-      work={async () => {
-        await activate(values.username, values.code, values.password);
-        onSignedIn(await login(values.username, values.password));
-      }}
-    >
-      <TextField id="act-username" label="User name" {...field('username')} />
-      <TextField id="act-code" label="Activation code" {...field('code')} />
-      <TextField id="act-password" label="New password" type="password" autoComplete="new-password" {...field('password')} />
-    </LoginFrame>
-  );
-}
+export const ACTIVATION: LoginForm = {
+  label: 'Activate account',
+  title: 'Activate your account',
+  submitLabel: 'Activate and sign in',
+  fields: [
+    { id: 'act-username', name: 'username', label: 'User name' },
+    { id: 'act-code', name: 'code', label: 'Activation code' },
+    { id: 'act-password', name: 'password', label: 'New password', type: 'password', autoComplete: 'new-password' },
+  ],
+  signIn: async ({ username, code, password }) => {
+    await activate(username, code, password);
+    return login(username, password);
+  },
+};
 
-export function ApiKeySignIn({ credentials: { values, field }, attempt, onSignedIn }: LoginFormProps) {
+export const API_KEY_SIGN_IN: LoginForm = {
+  label: 'Sign in with an API key',
+  submitLabel: 'Sign in',
+  fields: [{ id: 'api-key', name: 'apiKey', label: 'API key', type: 'password' }],
+  signIn: ({ apiKey }) => loginWithApiKey(apiKey.trim()),
+};
+
+/** A sign-in form: its heading, its fields, the failure of the last attempt, and its button. */
+export function LoginFormView({
+  form,
+  credentials: { values, field },
+  attempt,
+  onSignedIn,
+}: {
+  form: LoginForm;
+  credentials: Credentials;
+  attempt: Attempt;
+  onSignedIn: (user: SessionUser) => void;
+}) {
   return (
-    <LoginFrame
-      label="Sign in with an API key"
-      submitLabel="Sign in"
-      attempt={attempt}
-      work={async () => onSignedIn(await loginWithApiKey(values.apiKey.trim()))}
-    >
-      <TextField id="api-key" label="API key" type="password" {...field('apiKey')} />
-    </LoginFrame>
+    <form onSubmit={attempt.run(async () => onSignedIn(await form.signIn(values)))} aria-label={form.label}>
+      <h2>{form.title ?? form.label}</h2>
+      {form.fields.map(({ name, ...spec }) => (
+        <TextField key={spec.id} {...spec} {...field(name)} />
+      ))}
+      <ErrorBox error={attempt.error} />
+      <button type="submit" disabled={attempt.busy}>
+        {form.submitLabel}
+      </button>
+    </form>
   );
 }
