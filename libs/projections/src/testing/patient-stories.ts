@@ -34,7 +34,6 @@ export const patientStream = (siteId: string, screeningNumber: string): string =
 
 // The domain's seeded generator, re-exported only for the monitoring projection's spec: import it from
 // `@trialstream/domain`, with `shuffled`.
-export { seededRandom } from '@trialstream/domain';
 
 /** A random interleaving of several streams that keeps each stream's own order (as Kafka partitions do). */
 export function interleaved<T>(streams: ReadonlyArray<readonly T[]>, random: RandomSource = Math.random): T[] {
