@@ -1,5 +1,5 @@
 import { UserDirectory } from '@trialstream/auth';
-import { openDatabase } from '@trialstream/database';
+import { createDataSource, openDatabase } from '@trialstream/database';
 import { upcastStoredEvent } from '@trialstream/domain';
 import { PostgresEventStore } from '@trialstream/event-store';
 import { patientStream } from '@trialstream/projections/testing/patient-stories';
@@ -125,7 +125,9 @@ export async function measureScale(events: number, calls: number): Promise<Scale
 
 /** Every projection's checkpoint at the log's last position. */
 async function caughtUp(url: string): Promise<void> {
-  const dataSource = await openDatabase({ url, migrations: [], poolSize: 1, applicationName: 'trialstream-bench-scale-watch' });
+  // A reader of the platform's tables: it migrates nothing (the platform did).
+  const dataSource = createDataSource({ url, migrations: [], poolSize: 1, applicationName: 'trialstream-bench-scale-watch' });
+  await dataSource.initialize();
   try {
     const checkpoints = PLATFORM_PROJECTIONS.map((projection) => `(SELECT global_position FROM "${projection.schema}"._checkpoint)`).join(
       ', ',

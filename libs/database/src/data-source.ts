@@ -27,6 +27,8 @@ export function createDataSource(options: DatabaseOptions): DataSource {
 
 /** Opens the data source and applies pending migrations, each in its own transaction. */
 export async function openDatabase(options: DatabaseOptions): Promise<DataSource> {
+  // The migrator holds one connection for its lock while the migrations run on another: a pool of one waits forever.
+  if ((options.poolSize ?? 10) < 2) throw new RangeError('openDatabase migrates with two connections: poolSize must be at least 2');
   const dataSource = createDataSource(options);
   await dataSource.initialize();
   await oneMigratorAtATime(dataSource, () => dataSource.runMigrations({ transaction: 'each' }));
