@@ -20,7 +20,15 @@ const EARLIEST_OFFSET_MS = 14 * 3_600_000;
 /** Years before 1900 are typing errors in a clinical trial (and Date.UTC maps years < 100 to 19xx). */
 const isCalendarDate = (year: number, month: number, day: number): boolean => {
   if (year < 1900 || month < 1 || month > 12 || day < 1) return false;
-  return day <= new Date(Date.UTC(year, month, 0)).getUTCDate();
+  return day <= daysInMonth(year, month);
+};
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+// Arithmetic, not a Date: the analysis checks every date of a patient's history on each derivation.
+const daysInMonth = (year: number, month: number): number => {
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  return month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1];
 };
 
 /** Parses a date-only string (consent dates); null unless a real calendar date. */

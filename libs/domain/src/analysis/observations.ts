@@ -108,7 +108,11 @@ export const byDate = <T extends { date: string }>(items: readonly T[]): T[] => 
  */
 export const treatmentContextAt = (date: string, infusions: readonly InfusionDay[]): TreatmentContext => {
   requireCalendarDate(date);
-  const before = byDate(infusions).filter((infusion) => infusion.date < date);
-  const last = before[before.length - 1];
+  // One pass, not a sort per observation: the latest infusion day before the date, the later-listed on a tie (as a stable sort would give).
+  let last: InfusionDay | undefined;
+  for (const infusion of infusions) {
+    requireCalendarDate(infusion.date);
+    if (infusion.date < date && (last === undefined || infusion.date >= last.date)) last = infusion;
+  }
   return last ? { cycle: last.cycle, doseLevelMgPerM2: last.doseLevelMgPerM2 } : { cycle: 0 };
 };
