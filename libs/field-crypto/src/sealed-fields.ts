@@ -1,5 +1,13 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { isAllocationRevealing, type EventEnvelope, type ProtocolDefinition } from '@trialstream/domain';
+import {
+  isAllocationRevealing,
+  protocolVersionsFrom,
+  trialMasking,
+  upcastStoredEvent,
+  type EventEnvelope,
+  type ProtocolDefinition,
+  type ProtocolVersion,
+} from '@trialstream/domain';
 import type { FieldKeyring } from './keyring';
 
 /**
@@ -87,4 +95,33 @@ export function openMaskedFields(event: EventEnvelope, keyring: FieldKeyring | n
   const { analyte, sealed } = payload.lab;
   const lab = keyring ? { analyte, ...open(sealed, event.eventId, keyring) } : { analyte, masked: true };
   return { ...event, data: payload.withLab(lab) };
+}
+
+/**
+ * Seals by the trial's masking (`trialMasking`) as the log states it: the trial stream's versions when the
+ * sealer was made, and every `ProtocolActivated` of that stream that passes through it later. The relay and
+ * the store feeds seal in log order, so a version logged by another process is known before any data logged
+ * after it; a process's own PROTOCOL (the built-in protocol in a relay of its own) plays no part.
+ */
+export class TrialFieldSealer {
+  private readonly versions = new Map<number, ProtocolVersion>();
+
+  constructor(
+    private readonly trialStreamId: string,
+    versions: readonly ProtocolVersion[],
+    /** The masking before the trial logs a version: the default trial's built-in protocol. */
+    private readonly before: Pick<ProtocolDefinition, 'maskedAnalytes'>,
+    private readonly keyring: FieldKeyring,
+  ) {
+    for (const version of versions) this.versions.set(version.version, version);
+  }
+
+  readonly seal = (event: EventEnvelope): EventEnvelope => {
+    if (event.type === 'ProtocolActivated' && event.streamId === this.trialStreamId) {
+      // a republished page passes again: a version counts once
+      const { data } = upcastStoredEvent(event.type, event.schemaVersion, event.data);
+      for (const version of protocolVersionsFrom([{ type: event.type, data }])) this.versions.set(version.version, version);
+    }
+    return sealMaskedFields(event, trialMasking([...this.versions.values()], this.before), this.keyring);
+  };
 }

@@ -5,7 +5,8 @@ import { ANTI_MAG_RITUXIMAB_PROTOCOL, TrialStreams, type EventEnvelope, type Pro
 import { patientRowsOf } from './analysis-rows';
 import { AnalysisSource } from './analysis-source';
 import { ANALYSIS_PROJECTION, ANALYSIS_TABLES } from './analysis.projection';
-import { PatientStory, protocolVersion } from './testing';
+import { protocolVersion } from '@trialstream/domain/testing';
+import { PatientStory } from './testing';
 import { visitOf } from './visits';
 
 const modelOf = (...stories: PatientStory[]): Promise<InMemoryReadModel> =>

@@ -11,7 +11,6 @@ import {
   NerveStudy,
   patientIdFor,
   DEFAULT_TRIAL_STREAMS,
-  ProtocolDefinition,
   TrialStreams,
 } from '@trialstream/domain';
 import { enrolment } from '@trialstream/projections/testing/patient-stories';
@@ -117,25 +116,3 @@ export class PatientStory {
     return this.add(draftTrialEvent('CodeBreakPerformed', occurredAt, { reason: 'anaphylaxis' }));
   }
 }
-
-/** A protocol version as the trial's stream holds it (`ProtocolActivated`). */
-export const protocolVersion = (
-  trial: TrialStreams,
-  version: number,
-  definition: ProtocolDefinition,
-  effectiveFrom = '2024-01-01',
-): EventEnvelope =>
-  envelopesOf(
-    trial.trial,
-    null,
-    [
-      draftTrialEvent('ProtocolActivated', `${effectiveFrom}T08:00:00.000Z`, {
-        protocolId: definition.id,
-        version,
-        effectiveFrom,
-        sourceSha256: `sha-${version}`,
-        definition,
-      }),
-    ],
-    version,
-  )[0];

@@ -2,7 +2,9 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Actor, EventDraft, EventEnvelope } from '../envelope';
 import type { CommittedEvent } from '../patient-state';
-import { patientStreamId } from '../streams';
+import type { ProtocolDefinition } from '../protocol';
+import { patientStreamId, type TrialStreams } from '../streams';
+import { draftTrialEvent } from '../trial/events';
 import { aLabResult } from './payloads';
 
 export const aCoordinator: Actor = { userId: 'coordinator-1', role: 'site_coordinator' };
@@ -86,3 +88,25 @@ export const committed = (eventId: string, type: string, occurredAt: string, dat
   data,
   schemaVersion: 1,
 });
+
+/** A protocol version as the trial's stream holds it (`ProtocolActivated`). */
+export const protocolVersion = (
+  trial: Pick<TrialStreams, 'trial'>,
+  version: number,
+  definition: ProtocolDefinition,
+  effectiveFrom = '2024-01-01',
+): EventEnvelope =>
+  envelopesOf(
+    trial.trial,
+    null,
+    [
+      draftTrialEvent('ProtocolActivated', `${effectiveFrom}T08:00:00.000Z`, {
+        protocolId: definition.id,
+        version,
+        effectiveFrom,
+        sourceSha256: `sha-${version}`,
+        definition,
+      }),
+    ],
+    version,
+  )[0];
