@@ -38,6 +38,8 @@ const ALLOCATION_CSV = [
   '1004,S01,2,rituximab',
 ].join('\n');
 
+const NOW = new Date('2027-06-01T12:00:00Z');
+
 describe('a third trial of the family from its protocol file alone', () => {
   let app: TestApp;
   let admin: string;
@@ -49,7 +51,7 @@ describe('a third trial of the family from its protocol file alone', () => {
 
   beforeAll(async () => {
     app = await startTestApp([IngestModule, AnalysisModule, ProjectionsModule.forRoot(ANALYSIS_PROJECTIONS)], {
-      now: new Date('2027-06-01T12:00:00Z'),
+      now: NOW,
     });
     ({
       admin,
@@ -142,6 +144,23 @@ describe('a third trial of the family from its protocol file alone', () => {
       [2, true],
     ]);
     expect((await get('/analysis/protocol', statistician).expect(200)).body.visits[5].window).toEqual({ before: 28, after: 28 });
+  });
+
+  it("marks the version in force on the server clock's day, not the machine's", async () => {
+    const inForce = async () =>
+      ((await get('/protocol/versions', admin).expect(200)).body as Array<{ version: number; inForce: boolean }>)
+        .filter((version) => version.inForce)
+        .map((version) => version.version);
+    try {
+      // the day before version 2 takes effect (2026-06-01): version 1 is in force, whatever the date on this machine
+      app.setNow(new Date('2026-05-31T12:00:00Z'));
+      expect(await inForce()).toEqual([1]);
+      app.setNow(new Date('2026-06-01T00:00:00Z'));
+      expect(await inForce()).toEqual([2]);
+    } finally {
+      app.setNow(NOW);
+      await get('/protocol/versions', admin).expect(200);
+    }
   });
 
   it('reads the primary endpoint at month 12 by default, any named visit when asked, per arm after unblinding', async () => {
