@@ -75,7 +75,7 @@ export async function runProtocolCli(
     const writer = createStreamWriter(store, clock, ANTI_MAG_RITUXIMAB_PROTOCOL, streams);
     const registry = new ProtocolRegistry(store, holder, loadConfig(env), clock, writer, streams);
     // a wrong password for --as stops the command before it writes anything
-    const operator = await operatorOf(parsed.values.as, async () => accountsOf(database, env), readSecret);
+    const operator = await operatorOf(parsed.values.as, () => Promise.resolve(accountsOf(database, env)), readSecret);
     await registry.refresh();
     const result = await registry.activate(operator, {
       file: readFileSync(path, 'utf8'),
