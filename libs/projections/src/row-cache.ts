@@ -8,32 +8,34 @@ import {
   RowShapeError,
   keyText,
   keyValues,
-  normalizeRow,
+  rowOfStored,
+  storedRow,
   type KeyInput,
   type ResolvedColumn,
   type ResolvedTable,
   type Row,
+  type StoredRow,
 } from './table-spec';
 
 interface CachedRow {
   /** null: known to be absent (never existed, or deleted in this batch). */
-  row: Row | null;
+  row: StoredRow | null;
   dirty: boolean;
 }
 
 /** Rows per statement: one array parameter per column, so only the statement's size limits it. */
 const ROWS_PER_STATEMENT = 5000;
 
-/** Read-back expressions that let `normalizeRow` see every type the way handlers wrote it. */
+/** Read-back expressions that give every type the form of a stored row (jsonb as its text, parsed only when a handler gets it). */
 function selectExpression(column: ResolvedColumn): string {
   const name = quoteIdent(column.name);
-  return column.type === 'date' || column.type === 'bigint' ? `${name}::text AS ${name}` : name;
+  return column.type === 'date' || column.type === 'bigint' || column.type === 'jsonb' ? `${name}::text AS ${name}` : name;
 }
 
-/** Array parameters carry jsonb as text, which PostgreSQL casts element by element. */
+/** Array parameters carry jsonb as text (a stored row's already), which PostgreSQL casts element by element. */
 function parameterValue(column: ResolvedColumn, value: unknown): unknown {
   if (value === null) return null;
-  return column.type === 'jsonb' ? JSON.stringify(value) : value;
+  return column.type === 'jsonb' && typeof value !== 'string' ? JSON.stringify(value) : value;
 }
 
 const arrayType = (column: ResolvedColumn): string => `${SQL_TYPES[column.type]}[]`;
@@ -76,14 +78,14 @@ export class BatchRowCache implements RowAccess {
     const text = keyText(values);
     if (!this.cached(table.name).has(text)) await this.load(table, [values]);
     const row = this.cached(table.name).get(text)?.row;
-    return row ? structuredClone(row) : undefined;
+    return row ? rowOfStored(table, row) : undefined;
   }
 
   put(tableName: string, row: object): void {
     const table = tableOf(this.projection, tableName);
-    const normalized = normalizeRow(table, row as Row);
-    const values = table.primaryKey.map((column) => normalized[column.name]);
-    this.cached(table.name).set(keyText(values), { row: normalized, dirty: true });
+    const stored = storedRow(table, row as Row);
+    const values = table.primaryKey.map((column) => stored[column.name]);
+    this.cached(table.name).set(keyText(values), { row: stored, dirty: true });
   }
 
   async patch(tableName: string, key: KeyInput, changes: object): Promise<Row> {
@@ -148,7 +150,7 @@ export class BatchRowCache implements RowAccess {
     const rows = this.cached(table.name);
     for (const values of keys) rows.set(keyText(values), { row: null, dirty: false });
     for (const stored of found) {
-      const row = normalizeRow(table, stored);
+      const row = storedRow(table, stored, true);
       rows.set(keyText(table.primaryKey.map((column) => row[column.name])), { row, dirty: false });
     }
   }

@@ -126,18 +126,43 @@ export function normalizeValue(table: string, column: ResolvedColumn, value: unk
       return instant.toISOString();
     }
     case 'jsonb':
-      return structuredClone(value);
+      // as PostgreSQL gives it back: plain JSON (no undefined members, dates as strings)
+      return JSON.parse(JSON.stringify(value));
   }
 }
 
 /** A full row in canonical form: unknown columns are refused, missing nullable ones become null. */
-export function normalizeRow(table: ResolvedTable, row: Row): Row {
+export const normalizeRow = (table: ResolvedTable, row: Row): Row => rowOfStored(table, storedRow(table, row));
+
+/**
+ * A row as the runtime holds it between `put` and `get`: canonical values, with each jsonb value as its
+ * JSON text. Serialising once on `put` both isolates the row from the handler's later changes and is the
+ * text the upsert sends; `get` parses a fresh copy (cheaper than cloning the object on both sides).
+ */
+export type StoredRow = Row;
+
+/** The stored form of a handler's row; `jsonbIsText` when jsonb values arrive as text already (read back as `::text`). */
+export function storedRow(table: ResolvedTable, row: Row, jsonbIsText = false): StoredRow {
   for (const name of Object.keys(row)) {
     if (!table.columnsByName.has(name)) throw new RowShapeError(`${table.name} has no column "${name}"`);
   }
-  const normalized: Row = {};
-  for (const column of table.columns) normalized[column.name] = normalizeValue(table.name, column, row[column.name]);
-  return normalized;
+  const stored: StoredRow = {};
+  for (const column of table.columns) {
+    const value = row[column.name];
+    if (column.type !== 'jsonb' || value === null || value === undefined) stored[column.name] = normalizeValue(table.name, column, value);
+    else stored[column.name] = jsonbIsText ? value : JSON.stringify(value);
+  }
+  return stored;
+}
+
+/** A fresh copy of the row a handler put, in canonical form. */
+export function rowOfStored(table: ResolvedTable, stored: StoredRow): Row {
+  const row: Row = { ...stored };
+  for (const column of table.columns) {
+    const text = stored[column.name];
+    if (column.type === 'jsonb' && typeof text === 'string') row[column.name] = JSON.parse(text);
+  }
+  return row;
 }
 
 /** The key's column values in canonical form, in primary-key order. */

@@ -113,7 +113,7 @@ describe('protocol files', () => {
       expect(result.problems[0]).toMatchObject({ field: '(file)', rule: 'yaml-syntax', message: expect.stringMatching(/line \d/) });
   });
 
-  it('accepts an amendment that adds a visit and moves a window, refuses one that drops or re-anchors a visit with data or changes arms', () => {
+  it('accepts an amendment that adds a visit and moves a window, refuses one that drops or re-anchors a visit with data, changes arms or changes what is masked', () => {
     const current = definitionOf(seed('placebo'));
     const amended = seed('placebo');
     amended.visits.push({
@@ -132,8 +132,10 @@ describe('protocol files', () => {
     bad.visits[1].anchor = 'randomization';
     bad.design.arms[0].ratio = 2;
     bad.design.blockSizes = [3];
+    bad.blinding.unblindingRiskAnalytes = ['CD20'];
     expect(amendmentProblems(current, definitionOf(bad)).map((p) => `${p.field} ${p.rule}`)).toEqual([
       'design.arms arms-unchanged',
+      'blinding.unblindingRiskAnalytes masked-analytes-unchanged',
       'visits[1].anchor anchor-unchanged',
       'visits visit-kept',
     ]);

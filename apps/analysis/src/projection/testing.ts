@@ -116,3 +116,5 @@ export class PatientStory {
     return this.add(draftTrialEvent('CodeBreakPerformed', occurredAt, { reason: 'anaphylaxis' }));
   }
 }
+
+export { protocolVersion } from '@trialstream/domain/testing';

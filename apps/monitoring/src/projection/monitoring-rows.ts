@@ -1,7 +1,8 @@
-import type { MonitoredPatientState, PatientStatus } from '@trialstream/domain';
+import type { LabAnalyte, MonitoredPatientState, PatientStatus } from '@trialstream/domain';
 
 export const MONITORING_PATIENTS = 'patients';
 export const MONITORING_SITES = 'sites';
+export const MONITORING_TRIALS = 'trials';
 
 /** One event of the patient's stream as the site made it: the facts behind latency, order and code-breaks. */
 export interface LoggedEvent {
@@ -52,3 +53,10 @@ export function monitoredStateOf(row: Pick<MonitoringPatientRow, 'state' | 'log'
   );
   return { ...row.state, patient: { ...row.state.patient, entries: ordered } };
 }
+
+/** What a trial's protocol masks for blinded readers, from its first version on the trial stream. */
+export type MonitoringTrialRow = {
+  /** The trial id of the stream names; '' for the default trial (names without one). */
+  trial: string;
+  masked_analytes: readonly LabAnalyte[];
+};

@@ -7,14 +7,23 @@ import {
   decideSourceDataVerification,
   draftEvent,
   monitoredPatientStateFrom,
+  TrialStreams,
   type EventEnvelope,
 } from '@trialstream/domain';
 import { InMemoryReadModel } from '@trialstream/projections/testing/in-memory-read-model';
-import { aMonitoredPatient, aPatient, infusionCommand, labResultCommand, committed, recordedStream } from '@trialstream/domain/testing';
+import {
+  aMonitoredPatient,
+  aPatient,
+  infusionCommand,
+  labResultCommand,
+  committed,
+  protocolVersion,
+  recordedStream,
+} from '@trialstream/domain/testing';
 import { interleaved, seededRandom } from '@trialstream/projections/testing/patient-stories';
 import { CODE_BREAK_EVENT_TYPE } from './blinded-fold';
 import { MONITORING_PATIENTS, MONITORING_SITES, monitoredStateOf, type MonitoringPatientRow } from './monitoring-rows';
-import { MONITORING_PROJECTION, monitoringProjection } from './monitoring.projection';
+import { MONITORING_PROJECTION } from './monitoring.projection';
 
 async function modelOf(...batches: EventEnvelope[][]): Promise<InMemoryReadModel> {
   const model = new InMemoryReadModel(MONITORING_PROJECTION);
@@ -134,14 +143,49 @@ describe('the monitoring projection', () => {
     await expect(modelOf([misplaced])).rejects.toThrow('site-ZH01, which is not a patient stream');
   });
 
-  it('is built for the protocol in force: its masked analytes are the ones removed', async () => {
-    const fixture = aPatient().enrolled().randomized();
-    const igm = fixture.record(decideLabResult, labResultCommand({ value: 44.4 }));
-    const model = new InMemoryReadModel(monitoringProjection({ ...ANTI_MAG_RITUXIMAB_PROTOCOL, maskedAnalytes: ['IGM'] }));
-    await model.apply(recordedStream('ZH01-007', 'ZH01', fixture.events));
+  describe("masks what the trial's protocol masks, as its trial stream declares it", () => {
+    const trial = new TrialStreams('anti-mag-open');
+    /** A patient of `trial` with a CD19 result (masked by the built-in protocol) and an IgM result. */
+    const trialPatient = () => {
+      const fixture = aPatient().enrolled().randomized();
+      const cd19 = fixture.record(decideLabResult, labResultCommand({ analyte: 'CD19', value: 0.4, unit: '%' }));
+      const igm = fixture.record(decideLabResult, labResultCommand({ value: 44.4 }));
+      const events = recordedStream('ZH01-007', 'ZH01', fixture.events).map((event) => ({ ...event, streamId: trial.patient('ZH01-007') }));
+      return { events, cd19, igm };
+    };
+    const entriesAfter = async (events: EventEnvelope[]) => {
+      const model = new InMemoryReadModel(MONITORING_PROJECTION);
+      for (const event of events) await model.apply([event]);
+      const [row] = model.rowsOf(MONITORING_PATIENTS) as MonitoringPatientRow[];
+      return row.state.patient.entries;
+    };
 
-    const [row] = model.rowsOf(MONITORING_PATIENTS) as MonitoringPatientRow[];
-    expect(row.state.patient.entries[igm].data).toEqual({ analyte: 'IGM', masked: true });
+    it('an open-label trial masks nothing: monitors see B cells', async () => {
+      const { events, cd19 } = trialPatient();
+      const entries = await entriesAfter([
+        protocolVersion(trial, 1, { ...ANTI_MAG_RITUXIMAB_PROTOCOL, id: trial.trialId!, maskedAnalytes: [] }),
+        ...events,
+      ]);
+      expect(entries[cd19].data).toMatchObject({ analyte: 'CD19', value: 0.4, unit: '%' });
+    });
+
+    it('a blinded trial masks its own analytes, here IgM and not CD19', async () => {
+      const { events, cd19, igm } = trialPatient();
+      const masksIgm = { ...ANTI_MAG_RITUXIMAB_PROTOCOL, id: trial.trialId!, maskedAnalytes: ['IGM'] as const };
+      const entries = await entriesAfter([protocolVersion(trial, 1, masksIgm), ...events]);
+      expect(entries[igm].data).toEqual({ analyte: 'IGM', masked: true });
+      expect(entries[cd19].data).toMatchObject({ analyte: 'CD19', value: 0.4 });
+    });
+
+    it('keeps the first version’s masking (amendments may not change it) and masks by the built-in protocol before any version', async () => {
+      const { events, cd19 } = trialPatient();
+      const openLabel = { ...ANTI_MAG_RITUXIMAB_PROTOCOL, id: trial.trialId!, maskedAnalytes: [] };
+      const amendedToMask = protocolVersion(trial, 2, { ...openLabel, maskedAnalytes: ['CD19'] });
+      expect((await entriesAfter([protocolVersion(trial, 1, openLabel), amendedToMask, ...events]))[cd19].data).toMatchObject({
+        value: 0.4,
+      });
+      expect((await entriesAfter(events))[cd19].data).toEqual({ analyte: 'CD19', masked: true });
+    });
   });
 });
 

@@ -1,18 +1,28 @@
 import {
-  ANTI_MAG_RITUXIMAB_PROTOCOL,
   evolveMonitoring,
   EventEnvelope,
   initialMonitoredPatientState,
   MONITORING_EVENT_TYPES,
   PATIENT_EVENT_TYPES,
+  parseTrialStreamId,
   patientIdOfStream,
-  ProtocolDefinition,
+  ProtocolActivated,
   SIGNATURE_EVENT_TYPES,
   SiteActivated,
+  trialMaskedAnalytes,
+  type ProtocolDefinition,
 } from '@trialstream/domain';
-import { defineProjection, type Projection, type ProjectionHandler, type RowRef } from '@trialstream/projections';
+import { defineProjection, type Projection, type ProjectionHandler, type RowAccess, type RowRef } from '@trialstream/projections';
 import { blindedForMonitoring, CODE_BREAK_EVENT_TYPE } from './blinded-fold';
-import { LoggedEvent, MONITORING_PATIENTS, MONITORING_SITES, MonitoringPatientRow, MonitoringSiteRow } from './monitoring-rows';
+import {
+  LoggedEvent,
+  MONITORING_PATIENTS,
+  MONITORING_SITES,
+  MONITORING_TRIALS,
+  MonitoringPatientRow,
+  MonitoringSiteRow,
+  MonitoringTrialRow,
+} from './monitoring-rows';
 
 const patientIdOf = (event: EventEnvelope): string => {
   const patientId = patientIdOfStream(event.streamId);
@@ -27,31 +37,46 @@ const loggedEvent = (event: EventEnvelope): LoggedEvent => ({
   recordedAt: event.recordedAt,
 });
 
+/** The trial id of the stream names; '' for the default trial (names without one). */
+const trialKeyOf = (streamId: string): string => parseTrialStreamId(streamId)?.trialId ?? '';
+
+/** What the trial masks: its protocol's, as its trial stream declared it (constant over amendments). */
+const maskingOf = async (rows: RowAccess, streamId: string): Promise<Pick<ProtocolDefinition, 'maskedAnalytes'>> => {
+  const trial = (await rows.get(MONITORING_TRIALS, trialKeyOf(streamId))) as MonitoringTrialRow | undefined;
+  return { maskedAnalytes: trial?.masked_analytes ?? trialMaskedAnalytes([]) };
+};
+
 /**
  * Folds each patient's stream, blinded, with the domain's own monitoring fold (the write side decides
  * queries against the same fold). Only the patient's stream writes its row, so the result does not
- * depend on how streams interleave.
+ * depend on how patient streams interleave.
  */
-const recordPatientEvent =
-  (protocol: Pick<ProtocolDefinition, 'maskedAnalytes'>): ProjectionHandler =>
-  async (event, rows) => {
-    const patientId = patientIdOf(event);
-    const current = (await rows.get(MONITORING_PATIENTS, patientId)) as MonitoringPatientRow | undefined;
-    const blinded = blindedForMonitoring(protocol, event);
-    const state = blinded
-      ? evolveMonitoring(current?.state ?? initialMonitoredPatientState, blinded)
-      : (current?.state ?? initialMonitoredPatientState);
-    const next: MonitoringPatientRow = {
-      patient_id: patientId,
-      site_id: state.patient.siteId ?? current?.site_id ?? event.siteId,
-      status: state.patient.status,
-      consent_date: state.patient.consentDate,
-      state,
-      log: [...(current?.log ?? []), loggedEvent(event)],
-      stream_version: event.streamVersion,
-    };
-    rows.put(MONITORING_PATIENTS, next);
+const recordPatientEvent: ProjectionHandler = async (event, rows) => {
+  const patientId = patientIdOf(event);
+  const current = (await rows.get(MONITORING_PATIENTS, patientId)) as MonitoringPatientRow | undefined;
+  const blinded = blindedForMonitoring(await maskingOf(rows, event.streamId), event);
+  const state = blinded
+    ? evolveMonitoring(current?.state ?? initialMonitoredPatientState, blinded)
+    : (current?.state ?? initialMonitoredPatientState);
+  const next: MonitoringPatientRow = {
+    patient_id: patientId,
+    site_id: state.patient.siteId ?? current?.site_id ?? event.siteId,
+    status: state.patient.status,
+    consent_date: state.patient.consentDate,
+    state,
+    log: [...(current?.log ?? []), loggedEvent(event)],
+    stream_version: event.streamVersion,
   };
+  rows.put(MONITORING_PATIENTS, next);
+};
+
+/** The trial's first protocol version fixes its masking (amendments keep it: masked-analytes-unchanged). */
+const recordProtocolVersion: ProjectionHandler<ProtocolActivated> = async (event, rows) => {
+  const trial = trialKeyOf(event.streamId);
+  if (await rows.get(MONITORING_TRIALS, trial)) return;
+  const row: MonitoringTrialRow = { trial, masked_analytes: trialMaskedAnalytes([event.data]) };
+  rows.put(MONITORING_TRIALS, row);
+};
 
 const recordSiteActivation: ProjectionHandler<SiteActivated> = (event, rows) => {
   const site: MonitoringSiteRow = {
@@ -63,9 +88,10 @@ const recordSiteActivation: ProjectionHandler<SiteActivated> = (event, rows) => 
   rows.put(MONITORING_SITES, site);
 };
 
-function prefetchPatientRow(event: EventEnvelope): RowRef[] {
+function prefetchRows(event: EventEnvelope): RowRef[] {
+  const trial = { table: MONITORING_TRIALS, key: trialKeyOf(event.streamId) };
   const patientId = patientIdOfStream(event.streamId);
-  return patientId === undefined ? [] : [{ table: MONITORING_PATIENTS, key: patientId }];
+  return patientId === undefined ? [trial] : [{ table: MONITORING_PATIENTS, key: patientId }, trial];
 }
 
 /**
@@ -73,12 +99,11 @@ function prefetchPatientRow(event: EventEnvelope): RowRef[] {
  * indicator is computed from them at query time, for the date asked; per-site figures are sums over
  * patient rows, never stored, so no row is written by two streams.
  */
-export function monitoringProjection(protocol: Pick<ProtocolDefinition, 'maskedAnalytes'> = ANTI_MAG_RITUXIMAB_PROTOCOL): Projection {
-  const patientEvent = recordPatientEvent(protocol);
+function monitoringProjection(): Projection {
   const patientTypes = [...PATIENT_EVENT_TYPES, ...MONITORING_EVENT_TYPES, ...SIGNATURE_EVENT_TYPES, CODE_BREAK_EVENT_TYPE];
   return defineProjection({
     name: 'monitoring',
-    version: 1,
+    version: 2,
     schema: 'monitoring',
     tables: [
       {
@@ -100,12 +125,18 @@ export function monitoringProjection(protocol: Pick<ProtocolDefinition, 'maskedA
         columns: { site_id: 'text', name: 'text', country: { type: 'text', nullable: true }, activated_on: 'date' },
         primaryKey: ['site_id'],
       },
+      {
+        name: MONITORING_TRIALS,
+        columns: { trial: 'text', masked_analytes: 'jsonb' },
+        primaryKey: ['trial'],
+      },
     ],
     handlers: {
-      ...Object.fromEntries(patientTypes.map((type) => [type, patientEvent])),
+      ...Object.fromEntries(patientTypes.map((type) => [type, recordPatientEvent])),
       SiteActivated: recordSiteActivation,
+      ProtocolActivated: recordProtocolVersion,
     },
-    prefetch: prefetchPatientRow,
+    prefetch: prefetchRows,
   });
 }
 

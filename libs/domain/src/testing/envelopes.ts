@@ -91,7 +91,7 @@ export const committed = (eventId: string, type: string, occurredAt: string, dat
 
 /** A protocol version as the trial's stream holds it (`ProtocolActivated`). */
 export const protocolVersion = (
-  trial: Pick<TrialStreams, 'trial'>,
+  trial: TrialStreams,
   version: number,
   definition: ProtocolDefinition,
   effectiveFrom = '2024-01-01',

@@ -1,7 +1,8 @@
 import { parseCalendarDate } from '../clinical-time';
 import { EventDraft } from '../envelope';
 import { conversionProblems, type LabConversions } from '../lab-units';
-import type { ProtocolDefinition } from '../protocol';
+import type { LabAnalyte } from '../events/lab';
+import { ANTI_MAG_RITUXIMAB_PROTOCOL, type ProtocolDefinition } from '../protocol';
 import { accept, Decision, reject, RuleViolation } from '../rule-violation';
 import { draftTrialEvent, ProtocolActivated } from './events';
 
@@ -36,6 +37,16 @@ export const protocolInForce = (versions: readonly ProtocolVersion[], date: stri
 
 export type ProtocolViolation = RuleViolation;
 
+const maskingKey = (analytes: readonly string[]): string => [...analytes].sort().join(', ');
+
+/**
+ * The analytes a trial masks for blinded readers. Amendments keep them (amendmentProblems), so the
+ * first version says it for the whole trial; before any version, the built-in protocol's, which for
+ * this protocol family is the safe side (a patient's data never precede their trial's protocol).
+ */
+export const trialMaskedAnalytes = (versions: readonly Pick<ProtocolVersion, 'definition'>[]): readonly LabAnalyte[] =>
+  versions[0]?.definition.maskedAnalytes ?? ANTI_MAG_RITUXIMAB_PROTOCOL.maskedAnalytes;
+
 /**
  * An amendment is a new version of the same trial. It may add visits, endpoints, dose levels or
  * move windows, but not re-label data already collected: the trial id, the design, the arms and
@@ -50,6 +61,12 @@ export const amendmentProblems = (current: ProtocolDefinition, next: ProtocolDef
   const arms = (p: ProtocolDefinition) => p.randomization.arms.map((arm) => `${arm.code}:${arm.ratio}`).join(',');
   if (arms(current) !== arms(next))
     add('design.arms', 'arms-unchanged', 'an amendment keeps the arms and their ratio (patients are already allocated)');
+  if (maskingKey(current.maskedAnalytes) !== maskingKey(next.maskedAnalytes))
+    add(
+      'blinding.unblindingRiskAnalytes',
+      'masked-analytes-unchanged',
+      `an amendment keeps the masked analytes (${maskingKey(current.maskedAnalytes) || 'none'}): values already collected were hidden, or shown, and signed by them`,
+    );
   for (const level of current.doseLevelsMgPerM2) {
     if (!next.doseLevelsMgPerM2.includes(level))
       add('treatment.doseLevelsMgPerM2', 'dose-level-kept', `dose level ${level} mg/m² is in use and must stay`);

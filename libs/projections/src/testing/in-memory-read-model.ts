@@ -1,7 +1,7 @@
 import type { EventEnvelope } from '@trialstream/domain';
 import { sequenceBatch } from '../batch-sequence';
 import { tableOf, type Projection, type RowAccess } from '../projection';
-import { RowShapeError, keyText, keyValues, normalizeRow, type KeyInput, type Row } from '../table-spec';
+import { RowShapeError, keyText, keyValues, rowOfStored, storedRow, type KeyInput, type Row } from '../table-spec';
 
 /**
  * A projection's read model in memory, for unit tests of its handlers: the same RowAccess semantics
@@ -17,13 +17,14 @@ export class InMemoryReadModel {
 
   readonly rows: RowAccess = {
     get: async (table: string, key: KeyInput) => {
-      const row = this.table(table).get(keyText(keyValues(tableOf(this.projection, table), key)));
-      return row ? structuredClone(row) : undefined;
+      const spec = tableOf(this.projection, table);
+      const row = this.table(table).get(keyText(keyValues(spec, key)));
+      return row ? rowOfStored(spec, row) : undefined;
     },
     put: (table: string, row: object) => {
       const spec = tableOf(this.projection, table);
-      const normalized = normalizeRow(spec, row as Row);
-      this.table(table).set(keyText(spec.primaryKey.map((column) => normalized[column.name])), normalized);
+      const stored = storedRow(spec, row as Row);
+      this.table(table).set(keyText(spec.primaryKey.map((column) => stored[column.name])), stored);
     },
     patch: async (table: string, key: KeyInput, changes: object) => {
       const current = await this.rows.get(table, key);
@@ -56,7 +57,8 @@ export class InMemoryReadModel {
 
   /** The table's rows ordered by primary key. */
   rowsOf(table: string): Row[] {
-    return [...this.table(table).entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, row]) => structuredClone(row));
+    const spec = tableOf(this.projection, table);
+    return [...this.table(table).entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, row]) => rowOfStored(spec, row));
   }
 
   private table(name: string): Map<string, Row> {
