@@ -1,13 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { fieldKeyringFor, PLATFORM_CONFIG, PlatformConfig, PROTOCOL, TRIAL_STREAMS } from '@trialstream/config';
+import { fieldKeyringFor, PLATFORM_CONFIG, PlatformConfig, TRIAL_STREAMS } from '@trialstream/config';
 import { DATA_SOURCE } from '@trialstream/database';
-import {
-  DEFAULT_TRIAL_STREAMS,
-  protocolVersionsFrom,
-  upcastStoredEvent,
-  type ProtocolDefinition,
-  type TrialStreams,
-} from '@trialstream/domain';
+import { DEFAULT_TRIAL_STREAMS, protocolVersionsFrom, upcastStoredEvent, type TrialStreams } from '@trialstream/domain';
 import { PostgresEventStore } from '@trialstream/event-store';
 import { openMaskedFields, TrialFieldSealer } from '@trialstream/field-crypto';
 import { startEventConsumer, trialTopic } from '@trialstream/messaging';
@@ -23,14 +17,13 @@ import { ProjectionObservability } from './projection-observability';
  */
 async function fieldsByTrialMasking(
   config: PlatformConfig,
-  protocol: ProtocolDefinition,
   dataSource: DataSource,
   streams: TrialStreams,
 ): Promise<NonNullable<ProjectionsModuleOptions['fieldsFor']>> {
   const keyring = fieldKeyringFor(config);
   const versions = protocolVersionsFrom(await new PostgresEventStore(dataSource, { upcast: upcastStoredEvent }).readStream(streams.trial));
   return (projection) => ({
-    seal: new TrialFieldSealer(streams.trial, versions, protocol, keyring).seal,
+    seal: new TrialFieldSealer(streams.trial, versions, keyring).seal,
     open: (event) => openMaskedFields(event, projection.readsMaskedValues ? keyring : null),
   });
 }
@@ -48,17 +41,16 @@ export class ProjectionsModule {
         {
           provide: PROJECTIONS_OPTIONS,
           // without TRIAL_STREAMS (a host app of its own), the default trial's topic
-          inject: [PLATFORM_CONFIG, PROTOCOL, Metrics, DATA_SOURCE, { token: TRIAL_STREAMS, optional: true }],
+          inject: [PLATFORM_CONFIG, Metrics, DATA_SOURCE, { token: TRIAL_STREAMS, optional: true }],
           useFactory: async (
             config: PlatformConfig,
-            protocol: ProtocolDefinition,
             metrics: Metrics,
             dataSource: DataSource,
             streams: TrialStreams = DEFAULT_TRIAL_STREAMS,
           ): Promise<ProjectionsModuleOptions> => ({
             projections: [...projections],
             // Only read models of the unblinded side get the key; the others see what a blinded reader sees.
-            fieldsFor: await fieldsByTrialMasking(config, protocol, dataSource, streams),
+            fieldsFor: await fieldsByTrialMasking(config, dataSource, streams),
             kafka: config.kafkaBrokers
               ? {
                   brokers: config.kafkaBrokers,

@@ -1,5 +1,4 @@
-import { isAllocationRevealing, redactForBlindedReader, trialMasking } from './blinding';
-import type { LabAnalyte } from './events/lab';
+import { isAllocationRevealing, redactForBlindedReader } from './blinding';
 import { ANTI_MAG_RITUXIMAB_PROTOCOL, isMaskedAnalyte } from './protocol';
 
 describe('isMaskedAnalyte', () => {
@@ -84,20 +83,5 @@ describe('what a blinded reader sees of an event', () => {
   it('leaves every other event as it is', () => {
     const igm = lab('IGM', 1.8);
     expect(redactForBlindedReader(protocol, igm)).toBe(igm);
-  });
-});
-
-describe('trialMasking', () => {
-  const version = (...maskedAnalytes: LabAnalyte[]) => ({ definition: { maskedAnalytes } });
-
-  it('is what the built-in protocol masks until the trial logs a version, then what its versions mask', () => {
-    expect(trialMasking([], ANTI_MAG_RITUXIMAB_PROTOCOL).maskedAnalytes).toEqual(['CD19', 'CD20']);
-    // the open-label pilot as version 1 masks nothing, whatever the built-in protocol did
-    expect(trialMasking([version()], ANTI_MAG_RITUXIMAB_PROTOCOL).maskedAnalytes).toEqual([]);
-    expect(trialMasking([version('CD19', 'CD20', 'IGM')], ANTI_MAG_RITUXIMAB_PROTOCOL).maskedAnalytes).toEqual(['CD19', 'CD20', 'IGM']);
-  });
-
-  it('masks what any version masks: a value once sealed is never sent in clear because a later version would not mask it', () => {
-    expect(trialMasking([version('CD19', 'CD20'), version('CD19')], ANTI_MAG_RITUXIMAB_PROTOCOL).maskedAnalytes).toEqual(['CD19', 'CD20']);
   });
 });

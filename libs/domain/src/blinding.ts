@@ -46,16 +46,3 @@ export const redactForBlindedReader = <T extends { type: string; data: unknown }
     previousHash: undefined,
   };
 };
-
-/**
- * The analytes a trial masks, from its protocol versions (`ProtocolActivated` on its trial stream): every
- * analyte any of them masks; before the first one, `before` (the default trial's built-in protocol). It is
- * the trial's masking, not a version's: a value sealed on Kafka or withheld from a blinded reader cannot be
- * shown in clear later, nor one shown be taken back, so amendments keep it (`masked-analytes-unchanged`),
- * and should two versions differ, the stricter reading holds.
- */
-export const trialMasking = (
-  versions: ReadonlyArray<{ definition: Pick<ProtocolDefinition, 'maskedAnalytes'> }>,
-  before: Pick<ProtocolDefinition, 'maskedAnalytes'>,
-): Pick<ProtocolDefinition, 'maskedAnalytes'> =>
-  versions.length === 0 ? before : { maskedAnalytes: [...new Set(versions.flatMap((version) => version.definition.maskedAnalytes))] };

@@ -95,14 +95,14 @@ describe("sealing by the trial's masking", () => {
   const cd19 = () => lab({ analyte: 'CD19', value: 187.25, unit: 'cells/µL', qualifier: '=' }, randomUUID());
   const igm = () => lab({ analyte: 'IGM', value: 12.5, unit: 'g/L', qualifier: '=' }, randomUUID());
 
-  it('seals what the versions logged on the trial stream mask, not what the process was started with', () => {
-    const sealer = new TrialFieldSealer(trial.trial, protocolVersionsFrom([protocolVersion(trial, 1, masksIgm)]), openLabel, keyring);
+  it('seals what the versions logged on the trial stream mask', () => {
+    const sealer = new TrialFieldSealer(trial.trial, protocolVersionsFrom([protocolVersion(trial, 1, masksIgm)]), keyring);
     expect(isSealed(sealer.seal(igm()))).toBe(true);
     expect(isSealed(sealer.seal(cd19()))).toBe(true);
   });
 
   it('uses the built-in masking before the first version, and learns a version logged later as it passes', () => {
-    const sealer = new TrialFieldSealer(trial.trial, [], protocol, keyring);
+    const sealer = new TrialFieldSealer(trial.trial, [], keyring);
     expect(isSealed(sealer.seal(cd19()))).toBe(true);
     expect(isSealed(sealer.seal(igm()))).toBe(false);
     sealer.seal(protocolVersion(trial, 1, masksIgm));
@@ -110,7 +110,7 @@ describe("sealing by the trial's masking", () => {
   });
 
   it('follows an open-label trial that masks nothing, and ignores versions of another trial', () => {
-    const sealer = new TrialFieldSealer(trial.trial, [], protocol, keyring);
+    const sealer = new TrialFieldSealer(trial.trial, [], keyring);
     sealer.seal(protocolVersion(new TrialStreams('other-trial'), 1, masksIgm));
     expect(isSealed(sealer.seal(igm()))).toBe(false);
     sealer.seal(protocolVersion(trial, 1, openLabel));

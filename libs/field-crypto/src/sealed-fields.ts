@@ -2,7 +2,7 @@ import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import {
   isAllocationRevealing,
   protocolVersionsFrom,
-  trialMasking,
+  trialMaskedAnalytes,
   upcastStoredEvent,
   type EventEnvelope,
   type ProtocolDefinition,
@@ -98,30 +98,36 @@ export function openMaskedFields(event: EventEnvelope, keyring: FieldKeyring | n
 }
 
 /**
- * Seals by the trial's masking (`trialMasking`) as the log states it: the trial stream's versions when the
- * sealer was made, and every `ProtocolActivated` of that stream that passes through it later. The relay and
- * the store feeds seal in log order, so a version logged by another process is known before any data logged
- * after it; a process's own PROTOCOL (the built-in protocol in a relay of its own) plays no part.
+ * Seals by the trial's masking (`trialMaskedAnalytes`, the same as monitoring masks by) as the log states it:
+ * the trial stream's versions when the sealer was made, and every `ProtocolActivated` of that stream that passes
+ * through it later. The relay and the store feeds seal in log order, so a version logged by another process is
+ * known before any data logged after it; the protocol a process was started with (in a relay of its own, the
+ * built-in one) plays no part.
  */
 export class TrialFieldSealer {
   private readonly versions = new Map<number, ProtocolVersion>();
+  private masking: Pick<ProtocolDefinition, 'maskedAnalytes'>;
 
   constructor(
     private readonly trialStreamId: string,
     versions: readonly ProtocolVersion[],
-    /** The masking before the trial logs a version: the default trial's built-in protocol. */
-    private readonly before: Pick<ProtocolDefinition, 'maskedAnalytes'>,
     private readonly keyring: FieldKeyring,
   ) {
-    for (const version of versions) this.versions.set(version.version, version);
+    this.masking = this.learn(versions);
   }
 
   readonly seal = (event: EventEnvelope): EventEnvelope => {
     if (event.type === 'ProtocolActivated' && event.streamId === this.trialStreamId) {
-      // a republished page passes again: a version counts once
       const { data } = upcastStoredEvent(event.type, event.schemaVersion, event.data);
-      for (const version of protocolVersionsFrom([{ type: event.type, data }])) this.versions.set(version.version, version);
+      this.masking = this.learn(protocolVersionsFrom([{ type: event.type, data }]));
     }
-    return sealMaskedFields(event, trialMasking([...this.versions.values()], this.before), this.keyring);
+    return sealMaskedFields(event, this.masking, this.keyring);
   };
+
+  /** A republished page passes again: a version counts once. */
+  private learn(versions: readonly ProtocolVersion[]): Pick<ProtocolDefinition, 'maskedAnalytes'> {
+    for (const version of versions) this.versions.set(version.version, version);
+    const inOrder = [...this.versions.values()].sort((a, b) => a.version - b.version);
+    return { maskedAnalytes: trialMaskedAnalytes(inOrder) };
+  }
 }
