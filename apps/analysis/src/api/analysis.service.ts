@@ -10,8 +10,6 @@ import {
   evaluateEndpoint,
   evaluateEndpointByArm,
   isBlindedDesign,
-  visitAnchorsOf,
-  withProtocolVisits,
   type GroupPoint,
   type ProtocolDefinition,
   type RetreatmentThresholds,
@@ -33,6 +31,7 @@ import {
   summarizeEndpoints,
   StoredPatientRecord,
   summarizeSafety,
+  withVisitNamed,
   withVisitsNamed,
 } from '../endpoints';
 import { AnalysisReader } from '../read/analysis-reader';
@@ -309,9 +308,7 @@ export class AnalysisService {
     const protocol = await this.protocolView(undefined);
     const view = await this.access.viewOf(principal);
     // the visit column names the protocol's visits, each by the version in force on its date, as every endpoint does
-    const rows = (await this.reader.dataset(view.filter)).map(
-      (row) => withProtocolVisits([row], protocol.scheduleOn, visitAnchorsOf(row))[0],
-    );
+    const rows = (await this.reader.dataset(view.filter)).map((row) => withVisitNamed(row, protocol.scheduleOn));
     const armOfKit = view.armsVisible ? await this.allocation.armsOfKits([...new Set(rows.map((row) => row.kitNumber ?? ''))]) : null;
     await this.access.recordExport(principal, 'export/analysis-dataset', {
       format: 'csv',

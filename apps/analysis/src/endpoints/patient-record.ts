@@ -62,6 +62,10 @@ export const withVisitsNamed = (record: StoredPatientRecord, schedule: ScheduleI
   return { ...record, series, globalStatus: withProtocolVisits(record.globalStatus, schedule, anchors) };
 };
 
+/** The same for one dated row that carries its patient's anchors (a row of the dataset export). */
+export const withVisitNamed = <T extends { date: string } & VisitAnchorFacts>(row: T, schedule: ScheduleInForce): T & { visit: string } =>
+  withProtocolVisits([row], schedule, visitAnchorsOf(row))[0];
+
 export const seriesOf = (patient: PatientRecord): PatientSeries => ({
   subjectId: patient.patientId,
   firstInfusionDate: patient.firstInfusionDate,

@@ -27,7 +27,7 @@ import { AnalysisSource, dateOf as calendarDateOf, SourceEntry, sourceEntries } 
 /**
  * Row shapes of the analysis read model (schema `analysis`); dates are calendar dates. Rows hold what no
  * protocol changes (dates, the anchors visits count from, treatment cycles, values): the reader names the
- * visits by the protocol version in force (withProtocolVisits), so no schedule is written into the rows.
+ * visits by the protocol version in force (withVisitsNamed), so no schedule is written into the rows.
  */
 export type AnalysisPatientRow = {
   patient_id: string;
