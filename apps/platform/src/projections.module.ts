@@ -22,10 +22,17 @@ async function fieldsByTrialMasking(
 ): Promise<NonNullable<ProjectionsModuleOptions['fieldsFor']>> {
   const keyring = fieldKeyringFor(config);
   const versions = protocolVersionsFrom(await new PostgresEventStore(dataSource, { upcast: upcastStoredEvent }).readStream(streams.trial));
-  return (projection) => ({
-    seal: new TrialFieldSealer(streams.trial, versions, keyring).seal,
-    open: (event) => openMaskedFields(event, projection.readsMaskedValues ? keyring : null),
-  });
+  return (projection) => {
+    const sealer = new TrialFieldSealer(streams.trial, versions, keyring);
+    return {
+      seal: sealer.seal,
+      // from Kafka, events come sealed: a version passing here still teaches the store reads that fill gaps
+      open: (event) => {
+        sealer.observe(event);
+        return openMaskedFields(event, projection.readsMaskedValues ? keyring : null);
+      },
+    };
+  };
 }
 
 /**

@@ -116,4 +116,10 @@ describe("sealing by the trial's masking", () => {
     sealer.seal(protocolVersion(trial, 1, openLabel));
     expect(isSealed(sealer.seal(cd19()))).toBe(false);
   });
+
+  it('learns a version that reached its reader otherwise (from Kafka, already sealed by the relay)', () => {
+    const sealer = new TrialFieldSealer(trial.trial, [], keyring);
+    sealer.observe(protocolVersion(trial, 1, openLabel));
+    expect(isSealed(sealer.seal(cd19()))).toBe(false);
+  });
 });

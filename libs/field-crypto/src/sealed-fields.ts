@@ -117,11 +117,15 @@ export class TrialFieldSealer {
   }
 
   readonly seal = (event: EventEnvelope): EventEnvelope => {
-    if (event.type === 'ProtocolActivated' && event.streamId === this.trialStreamId) {
-      const { data } = upcastStoredEvent(event.type, event.schemaVersion, event.data);
-      this.masking = this.learn(protocolVersionsFrom([{ type: event.type, data }]));
-    }
+    this.observe(event);
     return sealMaskedFields(event, this.masking, this.keyring);
+  };
+
+  /** Learns a version of the trial from an event read otherwise (from Kafka, where the relay sealed it). */
+  readonly observe = (event: EventEnvelope): void => {
+    if (event.type !== 'ProtocolActivated' || event.streamId !== this.trialStreamId) return;
+    const { data } = upcastStoredEvent(event.type, event.schemaVersion, event.data);
+    this.masking = this.learn(protocolVersionsFrom([{ type: event.type, data }]));
   };
 
   /** A republished page passes again: a version counts once. */
