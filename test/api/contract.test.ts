@@ -12,17 +12,14 @@ import { get as httpGet } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { AnalysisModule } from '../../apps/analysis/src/analysis.module';
-import { AuditModule } from '../../apps/audit/src/audit.module';
 import { IngestModule } from '../../apps/ingest/src/ingest.module';
-import { MonitoringModule } from '../../apps/monitoring/src/monitoring.module';
 import { PLATFORM_PROJECTIONS } from '../../apps/platform/src/migrations';
-import { ProjectionsModule } from '../../apps/platform/src/projections.module';
 import { ReadModelChangesModule } from '../../apps/platform/src/read-model-changes';
 import { Relay } from '../../apps/relay/src/relay';
 import { RelayHealthController } from '../../apps/relay/src/relay-health.controller';
 import { ALLOCATION_CSV, buildPatient, NOW, PATIENTS } from '../analysis/analysis-scenario';
 import { labBody, siteBody, submission, withdrawalBody } from '../ingest/site-api';
-import { startTestApp, TestApp } from '../support/app';
+import { PLATFORM_FEATURES, startTestApp, TestApp } from '../support/app';
 import { whenProjectionCaughtUp } from '../support/projections';
 
 /**
@@ -259,17 +256,7 @@ describe('the OpenAPI document says what the platform does', () => {
   const fresh = (read: request.Test) => read.set('X-Min-Position', lastPosition);
 
   beforeAll(async () => {
-    app = await startTestApp(
-      [
-        IngestModule,
-        MonitoringModule,
-        AnalysisModule,
-        AuditModule,
-        ProjectionsModule.forRoot(PLATFORM_PROJECTIONS),
-        ReadModelChangesModule,
-      ],
-      { now: NOW, config: { minPositionWaitMs: 60_000 } },
-    );
+    app = await startTestApp([...PLATFORM_FEATURES, ReadModelChangesModule], { now: NOW, config: { minPositionWaitMs: 60_000 } });
     document = (await request(app.app.getHttpServer()).get('/docs/openapi.json').expect(200)).body as OpenAPIObject;
     operations = operationsOf(document);
     schemas = document.components?.schemas as typeof schemas;

@@ -10,16 +10,10 @@
 import { canonicalize, chainedFields, computeEventHash } from '@trialstream/event-store';
 import { seededRandom, type EventEnvelope } from '@trialstream/domain';
 import { createHash } from 'node:crypto';
-import { AnalysisModule } from '../../apps/analysis/src/analysis.module';
-import { AuditModule } from '../../apps/audit/src/audit.module';
-import { IngestModule } from '../../apps/ingest/src/ingest.module';
-import { MonitoringModule } from '../../apps/monitoring/src/monitoring.module';
-import { PLATFORM_PROJECTIONS } from '../../apps/platform/src/migrations';
-import { ProjectionsModule } from '../../apps/platform/src/projections.module';
 import { RelayModule } from '../../apps/relay/src/relay.module';
 import { whenReadModelsCaughtUp } from '../audit/audit-trial';
 import { enrolmentBody, infusionBody, labBody, NOW, submission, trialWithSites } from '../ingest/site-api';
-import { startTestApp, type TestApp } from '../support/app';
+import { PLATFORM_FEATURES, startTestApp, type TestApp } from '../support/app';
 import { assertKafkaReachable, readWholeTopic, TEST_KAFKA_BROKERS, uniqueTopic } from '../support/kafka';
 
 type Arm = 'rituximab' | 'placebo';
@@ -156,10 +150,11 @@ describe('a dictionary attack by every blinded role and by a Kafka consumer with
 
   beforeAll(async () => {
     await assertKafkaReachable();
-    app = await startTestApp(
-      [IngestModule, MonitoringModule, AnalysisModule, AuditModule, RelayModule.forRoot(), ProjectionsModule.forRoot(PLATFORM_PROJECTIONS)],
-      { now: NOW, kafkaBrokers: TEST_KAFKA_BROKERS, kafkaTopic: topic },
-    );
+    app = await startTestApp([...PLATFORM_FEATURES, RelayModule.forRoot()], {
+      now: NOW,
+      kafkaBrokers: TEST_KAFKA_BROKERS,
+      kafkaTopic: topic,
+    });
     const { admin, coordinators } = await trialWithSites(app, SITES);
     const post = async (path: string, body: object, token: string) => {
       const res = await app.http().post(path).set('Authorization', token).send(body);

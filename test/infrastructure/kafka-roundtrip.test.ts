@@ -1,6 +1,7 @@
 import { createKafka } from '@trialstream/messaging';
 import { Admin, Consumer, Kafka, Partitioners, Producer } from 'kafkajs';
 import { assertKafkaReachable, TEST_KAFKA_BROKERS, uniqueTopic } from '../support/kafka';
+import { waitUntil } from '../support/eventually';
 
 interface Received {
   key: string;
@@ -23,14 +24,6 @@ function producedInStoreOrder(): { key: string; value: string }[] {
     for (const patient of PATIENTS) messages.push({ key: patient, value: eventValue(patient, sequence) });
   }
   return messages;
-}
-
-async function waitFor(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 describe('Kafka round trip through the broker scripts/kafka.sh starts', () => {
@@ -66,7 +59,7 @@ describe('Kafka round trip through the broker scripts/kafka.sh starts', () => {
         received.push({ key: message.key!.toString(), value: message.value!.toString(), partition });
       },
     });
-    await waitFor(() => received.length >= sent.length, 60_000, `${sent.length} messages (got ${received.length})`);
+    await waitUntil(() => received.length >= sent.length, 60_000, `${sent.length} messages (got ${received.length})`);
   });
 
   afterAll(async () => {

@@ -13,7 +13,8 @@ import { Partitioners } from 'kafkajs';
 import type { EventEnvelope } from '@trialstream/domain';
 import { anEnvelope } from '@trialstream/domain/testing';
 import { assertKafkaReachable, TEST_KAFKA_BROKERS, uniqueTopic } from '../support/kafka';
-import { deleteTopics, pause, waitUntil } from './kafka-test-kit';
+import { deleteTopics, pause } from './kafka-test-kit';
+import { waitUntil } from '../support/eventually';
 
 /** `count` consecutive events of one stream, versions 1..count (or from `firstVersion`). */
 function streamEvents(streamId: string, count: number, firstVersion = 1): EventEnvelope[] {

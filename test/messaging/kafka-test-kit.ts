@@ -1,5 +1,6 @@
 import { createKafka, headerText } from '@trialstream/messaging';
 import type { Consumer } from 'kafkajs';
+import { waitUntil } from '../support/eventually';
 import { TEST_KAFKA_BROKERS, uniqueTopic } from '../support/kafka';
 
 /** A message as it lies on the topic, read back independently of the consumer under test. */
@@ -9,14 +10,6 @@ export interface TopicMessage {
   key: string | null;
   value: string | null;
   headers: Record<string, string>;
-}
-
-export async function waitUntil(condition: () => boolean | Promise<boolean>, timeoutMs: number, what: () => string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what()}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
 }
 
 export const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -10,13 +10,14 @@ import { START_CHECKPOINT } from '@trialstream/domain';
 import type { RelayHealth } from '../../apps/relay/src/relay-health.controller';
 import { MONITORING_PROJECTIONS } from '../../apps/monitoring/src/monitoring.schema';
 import { PLATFORM_MIGRATIONS } from '../../apps/platform/src/migrations';
-import { pause, TopicReader, waitUntil } from '../messaging/kafka-test-kit';
+import { pause, TopicReader } from '../messaging/kafka-test-kit';
 import { AppProcess } from '../support/app-process';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { uniqueTopic } from '../support/kafka';
 import { KAFKA_CLUSTER_BROKERS, kafkaCluster } from '../support/kafka-cluster';
 import { whenProjectionCaughtUp } from '../support/projections';
 import { appendPatientRound, monitoredSite, type TrialLoad } from './scaled-trial-load';
+import { waitUntil } from '../support/eventually';
 
 const quiet = { log: () => undefined, warn: () => undefined, error: () => undefined };
 const PARTITIONS = 6;

@@ -9,18 +9,11 @@ import { AppProcess } from '../support/app-process';
 import { createTestDatabase, TestDatabase } from '../support/database';
 import { assertKafkaReachable, TEST_KAFKA_BROKERS, uniqueTopic } from '../support/kafka';
 import { whenProjectionCaughtUp } from '../support/projections';
+import { waitUntil } from '../support/eventually';
 
 const PATIENTS = 60;
 const LABS_PER_ROUND = 10;
 const ROUNDS = 5;
-
-async function waitUntil(probe: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe('a projection consumer killed mid-stream', () => {
   let database: TestDatabase;
@@ -73,7 +66,7 @@ describe('a projection consumer killed mid-stream', () => {
     await appendRound(0);
     const applied = async () =>
       (await dataSource.query(`SELECT coalesce(sum(total_events), 0)::int AS n FROM registry.patients`))[0].n as number;
-    await waitUntil(async () => (await applied()) > 0, 60_000, 'the consumer to apply something');
+    await waitUntil(async () => (await applied()) > 0, 60_000, 'the consumer to apply something', 100);
 
     // Kill it while more events keep arriving, keep appending while it is down, then restart it.
     const killed = appendRound(1);

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import request from 'supertest';
 import { enrolmentBody, infusionBody, randomizationBody, siteBody } from '../ingest/site-api';
+import { eventually } from '../support/eventually';
 
 const repoRoot = resolve(__dirname, '../..');
 
@@ -17,18 +18,6 @@ function freePort(): Promise<number> {
     });
     server.on('error', fail);
   });
-}
-
-async function eventually<T>(probe: () => Promise<T>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await probe();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  }
 }
 
 interface RunningPlatform {

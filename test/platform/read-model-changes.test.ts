@@ -1,13 +1,7 @@
-import { AuditModule } from '../../apps/audit/src/audit.module';
-import { AnalysisModule } from '../../apps/analysis/src/analysis.module';
-import { IngestModule } from '../../apps/ingest/src/ingest.module';
-import { MonitoringModule } from '../../apps/monitoring/src/monitoring.module';
-import { PLATFORM_PROJECTIONS } from '../../apps/platform/src/migrations';
-import { ProjectionsModule } from '../../apps/platform/src/projections.module';
 import { READ_MODEL_POLL_MS, ReadModelChangesModule } from '../../apps/platform/src/read-model-changes';
 import { whenReadModelsCaughtUp } from '../audit/audit-trial';
 import { labBody, NOW, randomizedPatient, trialWithSites } from '../ingest/site-api';
-import { startTestApp, type TestApp } from '../support/app';
+import { PLATFORM_FEATURES, startTestApp, type TestApp } from '../support/app';
 
 /**
  * The change notices that keep the web app's pages live (`GET /events/stream`). A page that records its own
@@ -30,17 +24,7 @@ describe('read-model change notices', () => {
   };
 
   beforeAll(async () => {
-    app = await startTestApp(
-      [
-        IngestModule,
-        MonitoringModule,
-        AnalysisModule,
-        AuditModule,
-        ReadModelChangesModule,
-        ProjectionsModule.forRoot(PLATFORM_PROJECTIONS),
-      ],
-      { now: NOW },
-    );
+    app = await startTestApp([...PLATFORM_FEATURES, ReadModelChangesModule], { now: NOW });
     base = await app.listen();
     const { coordinators } = await trialWithSites(app, ['S01']);
     coordinator = coordinators.S01;

@@ -1,11 +1,5 @@
 import { FRESH_READS_OPTIONS, ProjectionFeeds, type FreshReadsOptions } from '@trialstream/projections';
-import { AnalysisModule } from '../../apps/analysis/src/analysis.module';
-import { AuditModule } from '../../apps/audit/src/audit.module';
-import { IngestModule } from '../../apps/ingest/src/ingest.module';
-import { MonitoringModule } from '../../apps/monitoring/src/monitoring.module';
-import { PLATFORM_PROJECTIONS } from '../../apps/platform/src/migrations';
-import { ProjectionsModule } from '../../apps/platform/src/projections.module';
-import { startTestApp, TestApp } from '../support/app';
+import { PLATFORM_FEATURES, startTestApp, TestApp } from '../support/app';
 import { enrolmentBody, infusionBody, NOW, randomizationBody, trialWithSites } from '../ingest/site-api';
 
 describe('reading your own writes: minPosition on read routes', () => {
@@ -15,10 +9,7 @@ describe('reading your own writes: minPosition on read routes', () => {
   let auditor: string;
 
   beforeAll(async () => {
-    app = await startTestApp(
-      [IngestModule, MonitoringModule, AnalysisModule, AuditModule, ProjectionsModule.forRoot(PLATFORM_PROJECTIONS)],
-      { now: NOW },
-    );
+    app = await startTestApp(PLATFORM_FEATURES, { now: NOW });
     ({
       coordinators: { S01: coordinator },
     } = await trialWithSites(app, ['S01']));

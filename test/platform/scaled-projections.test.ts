@@ -7,12 +7,13 @@ import type { DataSource } from 'typeorm';
 import { ANALYSIS_PROJECTIONS } from '../../apps/analysis/src/analysis.schema';
 import { MONITORING_PROJECTIONS } from '../../apps/monitoring/src/monitoring.schema';
 import { PLATFORM_MIGRATIONS } from '../../apps/platform/src/migrations';
-import { deleteTopics, pause, waitUntil } from '../messaging/kafka-test-kit';
+import { deleteTopics, pause } from '../messaging/kafka-test-kit';
 import { AppProcess } from '../support/app-process';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { assertKafkaReachable, TEST_KAFKA_BROKERS, uniqueTopic } from '../support/kafka';
 import { whenProjectionCaughtUp } from '../support/projections';
 import { appendPatientRound, monitoredSite, type TrialLoad } from './scaled-trial-load';
+import { waitUntil } from '../support/eventually';
 
 const quiet = { log: () => undefined, warn: () => undefined, error: () => undefined };
 

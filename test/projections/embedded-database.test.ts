@@ -6,8 +6,9 @@ import { openDatabase, startEmbeddedPostgres, type EmbeddedPostgres } from '@tri
 import { EVENT_STORE_MIGRATIONS, PostgresEventStore } from '@trialstream/event-store';
 import { REGISTRY_PROJECTION, projectionMigration, rebuildProjection, startProjection, verifyProjection } from '@trialstream/projections';
 import { infusion } from '@trialstream/projections/testing/patient-stories';
-import { append, eventually, registryPoisonedBy, registrySnapshot } from './projection-harness';
+import { append, registryPoisonedBy, registrySnapshot } from './projection-harness';
 import { recordTrial } from './trial-builder';
+import { eventually } from '../support/eventually';
 
 const quiet = { warn: () => undefined, error: () => undefined };
 

@@ -3,8 +3,9 @@ import { KafkaFeed, ProjectionRunner, REGISTRY_PROJECTION, StoreFeed, createProj
 import { TEST_KAFKA_BROKERS, assertKafkaReachable, uniqueTopic } from '@trialstream/testing';
 import type { EventEnvelope } from '@trialstream/domain';
 import { deleteTopics } from '../messaging/kafka-test-kit';
-import { eventually, openProjectionHarness, readAllOf, registrySnapshot, type ProjectionHarness } from './projection-harness';
+import { openProjectionHarness, readAllOf, registrySnapshot, type ProjectionHarness } from './projection-harness';
 import { recordTrial } from './trial-builder';
+import { eventually } from '../support/eventually';
 
 const quiet = { warn: () => undefined, error: () => undefined };
 

@@ -72,19 +72,6 @@ export async function readAllOf(store: PostgresEventStore, count: number, timeou
   }
 }
 
-/** Polls until `check` stops throwing (the horizon may lag, see readAllOf); reports its last failure on timeout. */
-export async function eventually<T>(check: () => Promise<T>, timeoutMs = 60000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
-}
-
 /** A table of a read-model schema, ordered by its first column, exactly as stored. */
 export async function tableRows(dataSource: DataSource, schema: string, table: string): Promise<Record<string, unknown>[]> {
   return dataSource.query(`SELECT * FROM "${schema}"."${table}" ORDER BY 1`);

@@ -1,6 +1,6 @@
 import { ProjectionRunner, REGISTRY_PROJECTION, createProjectionSchema } from '@trialstream/projections';
-import type { EventEnvelope } from '@trialstream/domain';
-import { infusion, seededRandom, shuffled } from '@trialstream/projections/testing/patient-stories';
+import { seededRandom, shuffled, type EventEnvelope } from '@trialstream/domain';
+import { infusion } from '@trialstream/projections/testing/patient-stories';
 import {
   append,
   checkpointOf,

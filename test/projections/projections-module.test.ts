@@ -6,7 +6,8 @@ import { ANTI_MAG_RITUXIMAB_PROTOCOL } from '@trialstream/domain';
 import { ProjectionFeeds, REGISTRY_PROJECTION } from '@trialstream/projections';
 import { ProjectionsModule } from '../../apps/platform/src/projections.module';
 import { enrolment, patientStream } from '@trialstream/projections/testing/patient-stories';
-import { append, eventually, openProjectionHarness, tableRows, type ProjectionHarness } from './projection-harness';
+import { append, openProjectionHarness, tableRows, type ProjectionHarness } from './projection-harness';
+import { eventually } from '../support/eventually';
 
 describe('feeding projections inside a Nest app', () => {
   let harness: ProjectionHarness;

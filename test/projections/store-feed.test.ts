@@ -3,8 +3,9 @@ import { ProjectionRunner, REGISTRY_PROJECTION, StoreFeed } from '@trialstream/p
 import type { QueryRunner } from 'typeorm';
 import { enrolment, infusion, patientStream, randomization } from '@trialstream/projections/testing/patient-stories';
 import { aCoordinator } from '@trialstream/domain/testing';
-import { append, eventually, openProjectionHarness, tableRows, type ProjectionHarness } from './projection-harness';
+import { append, openProjectionHarness, tableRows, type ProjectionHarness } from './projection-harness';
 import { recordTrial } from './trial-builder';
+import { eventually } from '../support/eventually';
 
 const quiet = { warn: () => undefined, error: () => undefined };
 

@@ -21,24 +21,17 @@ import {
 import { deploymentTrialStreams, NameStreamsByTrial1771000000000, PostgresEventStore } from '@trialstream/event-store';
 import { createKafka } from '@trialstream/messaging';
 import { loadProtocolFile } from '@trialstream/protocol';
-import { AnalysisModule } from '../../apps/analysis/src/analysis.module';
-import { AuditModule } from '../../apps/audit/src/audit.module';
-import { IngestModule } from '../../apps/ingest/src/ingest.module';
-import { MonitoringModule } from '../../apps/monitoring/src/monitoring.module';
-import { PLATFORM_MIGRATIONS, PLATFORM_PROJECTIONS } from '../../apps/platform/src/migrations';
-import { ProjectionsModule } from '../../apps/platform/src/projections.module';
+import { PLATFORM_MIGRATIONS } from '../../apps/platform/src/migrations';
 import { RelayModule } from '../../apps/relay/src/relay.module';
 import { verifyThroughApi, whenReadModelsCaughtUp } from '../audit/audit-trial';
 import { enrolmentBody, labBody, siteBody, submission } from '../ingest/site-api';
-import { startTestApp, type TestApp } from '../support/app';
+import { PLATFORM_FEATURES, startTestApp, type TestApp } from '../support/app';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { assertKafkaReachable, readWholeTopic, TEST_KAFKA_BROKERS, uniqueTopic } from '../support/kafka';
 
 const RCT = 'anti-mag-rituximab-rct';
 const PILOT = 'anti-mag-rituximab-pilot';
 const NOW = new Date('2026-06-01T12:00:00Z');
-const FEATURES = [IngestModule, MonitoringModule, AnalysisModule, AuditModule, ProjectionsModule.forRoot(PLATFORM_PROJECTIONS)];
-
 const storedStreamIds = async (app: TestApp): Promise<string[]> =>
   (await app.dataSource.query(`SELECT DISTINCT stream_id FROM event_store.events ORDER BY stream_id`)).map(
     (row: { stream_id: string }) => row.stream_id,
@@ -54,7 +47,7 @@ describe('two deployments of two protocols', () => {
       [RCT, 'placebo', 'S01'],
       [PILOT, 'pilot', 'SITE-A'],
     ] as const) {
-      const app = await startTestApp([...FEATURES, RelayModule.forRoot()], {
+      const app = await startTestApp([...PLATFORM_FEATURES, RelayModule.forRoot()], {
         now: NOW,
         protocolFile: shippedProtocolFile(file),
         kafkaBrokers: TEST_KAFKA_BROKERS,
@@ -223,8 +216,8 @@ describe('a log written before stream names carried a trial', () => {
   beforeAll(async () => {
     // both started as `npm start` starts: with the placebo protocol file
     const options = { now: NOW, protocolFile: shippedProtocolFile('placebo') };
-    legacy = await startTestApp(FEATURES, { ...options, database: await legacyDatabase() });
-    scoped = await startTestApp(FEATURES, { ...options, database: await scopedDatabase() });
+    legacy = await startTestApp(PLATFORM_FEATURES, { ...options, database: await legacyDatabase() });
+    scoped = await startTestApp(PLATFORM_FEATURES, { ...options, database: await scopedDatabase() });
     await whenReadModelsCaughtUp(legacy);
     await whenReadModelsCaughtUp(scoped);
   }, 120_000);

@@ -1,10 +1,11 @@
 import type { Checkpoint, EventEnvelope } from '@trialstream/domain';
 import { newPatientStream } from '../event-store/event-store-harness';
-import { pause, TopicReader, waitUntil } from '../messaging/kafka-test-kit';
+import { pause, TopicReader } from '../messaging/kafka-test-kit';
 import { TEST_KAFKA_BROKERS } from '../support/kafka';
 import { appendSteadily, firstDeliveries, openRelayHarness, type RelayHarness } from './relay-harness';
 import type { RelayHealth } from '../../apps/relay/src/relay-health.controller';
 import { AppProcess } from '../support/app-process';
+import { waitUntil } from '../support/eventually';
 
 const STREAMS = 40;
 const ROUNDS = 15;

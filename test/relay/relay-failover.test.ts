@@ -1,10 +1,11 @@
 import type { EventEnvelope } from '@trialstream/domain';
 import type { RelayHealth } from '../../apps/relay/src/relay-health.controller';
 import { newPatientStream } from '../event-store/event-store-harness';
-import { TopicReader, waitUntil } from '../messaging/kafka-test-kit';
+import { TopicReader } from '../messaging/kafka-test-kit';
 import { AppProcess } from '../support/app-process';
 import { TEST_KAFKA_BROKERS } from '../support/kafka';
 import { appendSteadily, firstDeliveries, openRelayHarness, type RelayHarness } from './relay-harness';
+import { waitUntil } from '../support/eventually';
 
 const STREAMS = 30;
 const EVENTS_PER_APPEND = 1;

@@ -21,9 +21,10 @@ import {
   type ProtocolDefinition,
 } from '@trialstream/domain';
 import { anAppend, anEvent } from '../event-store/event-store-harness';
-import { deleteTopics, TopicReader, waitUntil } from '../messaging/kafka-test-kit';
+import { deleteTopics, TopicReader } from '../messaging/kafka-test-kit';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { assertKafkaReachable, TEST_KAFKA_BROKERS, uniqueTopic } from '../support/kafka';
+import { waitUntil } from '../support/eventually';
 
 @Module({})
 class HostAppModule {}

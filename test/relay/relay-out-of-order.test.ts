@@ -1,8 +1,9 @@
 import { appendInTransaction, type AppendOutcome } from '@trialstream/event-store';
 import type { EventEnvelope } from '@trialstream/domain';
 import { anAppend, newPatientStream } from '../event-store/event-store-harness';
-import { TopicReader, waitUntil } from '../messaging/kafka-test-kit';
+import { TopicReader } from '../messaging/kafka-test-kit';
 import { openRelayHarness, type RelayHarness } from './relay-harness';
+import { waitUntil } from '../support/eventually';
 
 const appended = (outcome: AppendOutcome): EventEnvelope[] => {
   if (outcome.status !== 'appended') throw new Error(`expected an append, got ${outcome.status}`);

@@ -1,9 +1,10 @@
 import { EVENT_CONTENT_TYPE, startEventConsumer, type RunningConsumer } from '@trialstream/messaging';
 import type { EventEnvelope } from '@trialstream/domain';
 import { anEvent, newPatientStream } from '../event-store/event-store-harness';
-import { TopicReader, waitUntil, type TopicMessage } from '../messaging/kafka-test-kit';
+import { TopicReader, type TopicMessage } from '../messaging/kafka-test-kit';
 import { TEST_KAFKA_BROKERS, uniqueTopic } from '../support/kafka';
 import { isInStoreOrder, openRelayHarness, type RelayHarness } from './relay-harness';
+import { waitUntil } from '../support/eventually';
 
 const STREAMS = 6;
 const EVENTS_PER_STREAM = 5;

@@ -9,7 +9,13 @@ import type { Role } from '@trialstream/domain';
 import { DATA_SOURCE } from '@trialstream/database';
 import type { DataSource } from 'typeorm';
 import request from 'supertest';
+import { AnalysisModule } from '../../apps/analysis/src/analysis.module';
+import { AuditModule } from '../../apps/audit/src/audit.module';
+import { IngestModule } from '../../apps/ingest/src/ingest.module';
+import { MonitoringModule } from '../../apps/monitoring/src/monitoring.module';
 import { createAppModule } from '../../apps/platform/src/app-module';
+import { PLATFORM_PROJECTIONS } from '../../apps/platform/src/migrations';
+import { ProjectionsModule } from '../../apps/platform/src/projections.module';
 import { createTestDatabase, TestDatabase } from './database';
 
 export interface TestApp {
@@ -40,6 +46,15 @@ export interface TestPerson {
   /** What a signed request adds to its body. */
   credentials: { username: string; password: string };
 }
+
+/** Every feature API `npm start` serves (ingest, monitoring, analysis, audit), with every read model fed from the store. */
+export const PLATFORM_FEATURES: Array<Type | DynamicModule> = [
+  IngestModule,
+  MonitoringModule,
+  AnalysisModule,
+  AuditModule,
+  ProjectionsModule.forRoot(PLATFORM_PROJECTIONS),
+];
 
 /** The platform's real composition on a fresh PostgreSQL database, with a clock the test controls. */
 export async function startTestApp(

@@ -3,3 +3,4 @@ export * from './kafka';
 export * from './app';
 export * from './projections';
 export * from './app-process';
+export * from './eventually';

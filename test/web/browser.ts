@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Browser, BrowserContext, chromium, Locator, Page } from 'playwright-core';
 import type { Account } from './accounts';
+import { eventually as retried } from '../support/eventually';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const OUTPUT = resolve(__dirname, '../../test-output/web');
@@ -101,18 +102,7 @@ export async function inspect(page: Page, name: string): Promise<string[]> {
 }
 
 /** Retries an assertion until it holds (pages load and update asynchronously), then lets its last failure through. */
-export async function eventually(assertion: () => Promise<void>, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      await assertion();
-      return;
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-  }
-}
+export const eventually = (assertion: () => Promise<void>, timeoutMs = 15_000): Promise<void> => retried(assertion, timeoutMs, 200);
 
 export const hasText = (locator: Locator, text: string | RegExp, timeoutMs?: number) =>
   eventually(async () => {

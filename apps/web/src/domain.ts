@@ -18,6 +18,7 @@ export { decideWithdrawal } from '@trialstream/domain/decide/withdrawal';
 export { decideCorrection } from '@trialstream/domain/decide/correction';
 export { decideVoid } from '@trialstream/domain/decide/void';
 export type { Summary } from '@trialstream/domain/analysis/summary';
+export { isMonitoringEventType } from '@trialstream/domain/monitoring/events';
 export { monitoredPatientStateFrom } from '@trialstream/domain/monitoring/monitoring-state';
 export type { QueryRecord } from '@trialstream/domain/monitoring/monitoring-state';
 export { signaturesInOrder } from '@trialstream/domain/signatures/signature-status';

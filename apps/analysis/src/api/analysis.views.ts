@@ -12,6 +12,21 @@ export class AnalysisTrialView {
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) unblindedAt: string | null;
 }
 
+/** An answer that can be asked for as of a past day. */
+class AsOfDayView {
+  @ApiPropertyOptional({
+    example: '2026-06-01',
+    description: 'The day asked for (`?asOf=`): data dated up to it, protocol version in force on it',
+  })
+  asOf?: string;
+}
+
+/** The trial's status and the visit the figures are read at, for a day. */
+class AtVisitView extends AsOfDayView {
+  @ApiProperty({ type: AnalysisTrialView }) trial: AnalysisTrialView;
+  @ApiProperty({ example: 'latest' }) visit: string;
+}
+
 /** Median, range, mean and SD across patients (`Summary`); statistics are absent when there is nothing to summarise. */
 export class SummaryView {
   @ApiProperty({ description: 'Values summarised' }) n: number;
@@ -112,14 +127,7 @@ export class PatientEndpointsView {
   arm?: string;
 }
 
-export class AnalysisPatients {
-  @ApiPropertyOptional({
-    example: '2026-06-01',
-    description: 'The day asked for (`?asOf=`): data dated up to it, protocol version in force on it',
-  })
-  asOf?: string;
-  @ApiProperty({ type: AnalysisTrialView }) trial: AnalysisTrialView;
-  @ApiProperty({ example: 'latest' }) visit: string;
+export class AnalysisPatients extends AtVisitView {
   @ApiProperty({ type: [PatientEndpointsView] }) patients: PatientEndpointsView[];
 }
 
@@ -224,14 +232,7 @@ export class EndpointResultView extends EndpointGroupView {
   @ApiPropertyOptional({ type: [DoseLevelGroupView] }) byDoseLevel?: DoseLevelGroupView[];
 }
 
-export class PooledEndpoints {
-  @ApiPropertyOptional({
-    example: '2026-06-01',
-    description: 'The day asked for (`?asOf=`): data dated up to it, protocol version in force on it',
-  })
-  asOf?: string;
-  @ApiProperty({ type: AnalysisTrialView }) trial: AnalysisTrialView;
-  @ApiProperty({ example: 'latest' }) visit: string;
+export class PooledEndpoints extends AtVisitView {
   @ApiProperty({ enum: ['latest', 'nadir'] }) point: string;
   @ApiProperty({ type: EndpointSummaryView }) pooled: EndpointSummaryView;
   @ApiProperty({ type: [EndpointResultView] }) protocolEndpoints: EndpointResultView[];
@@ -290,14 +291,7 @@ export class ArmEndpointResultView extends EndpointResultView {
   @ApiProperty({ type: EndpointComparisonView, nullable: true }) comparison: EndpointComparisonView | null;
 }
 
-export class EndpointsByArm {
-  @ApiPropertyOptional({
-    example: '2026-06-01',
-    description: 'The day asked for (`?asOf=`): data dated up to it, protocol version in force on it',
-  })
-  asOf?: string;
-  @ApiProperty({ type: AnalysisTrialView }) trial: AnalysisTrialView;
-  @ApiProperty() visit: string;
+export class EndpointsByArm extends AtVisitView {
   @ApiProperty({ enum: ['latest', 'nadir'] }) point: string;
   @ApiProperty({ type: 'object', additionalProperties: { $ref: getSchemaPath(EndpointSummaryView) }, description: 'By arm' })
   arms: Record<string, EndpointSummaryView>;
@@ -370,12 +364,7 @@ export class EndpointDefinitionView {
 }
 
 /** The protocol's named visits and endpoints: what `?visit=` and the endpoint results refer to. */
-export class AnalysisProtocolView {
-  @ApiPropertyOptional({
-    example: '2026-06-01',
-    description: 'The day asked for (`?asOf=`): data dated up to it, protocol version in force on it',
-  })
-  asOf?: string;
+export class AnalysisProtocolView extends AsOfDayView {
   @ApiProperty() id: string;
   @ApiProperty() title: string;
   @ApiProperty({ enum: ['open-label', 'double-blind-placebo-controlled'] }) design: string;

@@ -1,8 +1,9 @@
 import { InMemoryReadModel } from '@trialstream/projections/testing/in-memory-read-model';
 import { givenEvents } from '@trialstream/projections/testing/given-events';
-import { interleaved, seededRandom } from '@trialstream/projections/testing/patient-stories';
+import { interleaved } from '@trialstream/projections/testing/patient-stories';
 import {
   ANTI_MAG_RITUXIMAB_PROTOCOL,
+  seededRandom,
   TrialStreams,
   visitAnchorsOf,
   withProtocolVisits,

@@ -1,13 +1,13 @@
-import { Controller, Get, Param, Query, Res } from '@nestjs/common';
+import { applyDecorators, Controller, Get, Param, Query, Res, Type } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { ApiEndpoint, attachmentBody } from '@trialstream/api-common';
+import { ApiEndpoint, attachmentBody, type PageQuery } from '@trialstream/api-common';
 import { CurrentPrincipal, RequirePermission, type Principal } from '@trialstream/auth';
 import type { Response } from 'express';
 import { ReadsProjection } from '@trialstream/projections';
 import { isAwaitingSignature } from '@trialstream/domain';
 import { AccessLog } from '@trialstream/write-side';
 import { MONITORING_PROJECTION } from '../projection/monitoring.projection';
-import type { DeviationView, QueryView } from '../indicators/patient-monitoring';
+import type { DeviationView, PatientMonitoring, QueryView } from '../indicators/patient-monitoring';
 import type { SiteIndicators } from '../indicators/site-indicators';
 import { deviationsCsv, patientsCsv, queriesCsv, sitesCsv } from './monitoring-csv';
 import {
@@ -27,7 +27,18 @@ import { deviationList, Page, pageOf, patientList, PatientListItem, queryList } 
 
 const FORBIDDEN = 'The role may not read patient data, or the site is outside the sites assigned to you';
 const NO_SUCH_SITE = 'No such site';
+const SITE_REFUSALS = { 403: FORBIDDEN, 404: NO_SUCH_SITE };
 const csv = (rows: string) => attachmentBody('text/csv', `${rows}; recorded as an audited export before it is sent`);
+
+/** A page of one of a site's lists (`:siteId/<list>`), at the reporting date. */
+const SiteList = (list: string, summary: string, ok: Type<unknown>) =>
+  applyDecorators(Get(`:siteId/${list}`), ApiEndpoint({ summary, ok, refusals: SITE_REFUSALS }));
+
+/** The same list as a CSV file (`:siteId/<list>/export.csv`), filtered but not paged. */
+const SiteListCsv = (list: string, summary: string, rows: string) =>
+  applyDecorators(Get(`:siteId/${list}/export.csv`), ApiEndpoint({ summary, ok: csv(rows), refusals: SITE_REFUSALS }));
+
+type PageOfList = AsOfQuery & PageQuery;
 
 /**
  * What monitors open every morning, and the site's own view of it (its query inbox above all). Monitoring
@@ -63,7 +74,7 @@ export class MonitoringController {
   @ApiEndpoint({
     summary: "One site's indicators at the reporting date",
     ok: SiteIndicatorsView,
-    refusals: { 403: FORBIDDEN, 404: NO_SUCH_SITE },
+    refusals: SITE_REFUSALS,
   })
   async site(
     @CurrentPrincipal() principal: Principal,
@@ -77,7 +88,7 @@ export class MonitoringController {
   @ApiEndpoint({
     summary: 'Per patient, the casebook and each visit with data: signed, unsigned or invalidated',
     ok: SignatureStatusList,
-    refusals: { 403: FORBIDDEN, 404: NO_SUCH_SITE },
+    refusals: SITE_REFUSALS,
   })
   async signatures(@CurrentPrincipal() principal: Principal, @Param('siteId') siteId: string, @Query() query: SignatureFilterQuery) {
     const { asOf, items } = await this.monitoring.signatures(principal, siteId, query.asOf, query.patientId);
@@ -87,97 +98,85 @@ export class MonitoringController {
     return { asOf, items: selected };
   }
 
-  @Get(':siteId/patients')
-  @ApiEndpoint({
-    summary: 'The site’s patients: status, next visit due, overdue visits and their missing forms',
-    ok: PatientListPage,
-    refusals: { 403: FORBIDDEN, 404: NO_SUCH_SITE },
-  })
-  async patients(
+  @SiteList('patients', 'The site’s patients: status, next visit due, overdue visits and their missing forms', PatientListPage)
+  patients(
     @CurrentPrincipal() principal: Principal,
     @Param('siteId') siteId: string,
     @Query() query: PatientPageQuery,
   ): Promise<Page<PatientListItem> & { asOf: string }> {
-    const { asOf, patients } = await this.monitoring.siteAt(principal, siteId, query.asOf);
-    return { asOf, ...pageOf(patientList(patients, query), query.limit ?? DEFAULT_PAGE_SIZE, query.offset ?? 0) };
+    return this.page(principal, siteId, query, patientList);
   }
 
-  @Get(':siteId/patients/export.csv')
-  @ApiEndpoint({ summary: 'The site’s patients as CSV', ok: csv('One row per patient'), refusals: { 403: FORBIDDEN, 404: NO_SUCH_SITE } })
-  async patientsCsv(
+  @SiteListCsv('patients', 'The site’s patients as CSV', 'One row per patient')
+  patientsCsv(
     @CurrentPrincipal() principal: Principal,
     @Param('siteId') siteId: string,
     @Query() query: PatientFilterQuery,
     @Res({ passthrough: true }) res: Response,
   ) {
-    const { asOf, patients } = await this.monitoring.siteAt(principal, siteId, query.asOf);
-    return this.export(
-      principal,
-      res,
-      `monitoring/sites/${siteId}/patients`,
-      { ...query, asOf },
-      patientsCsv(patientList(patients, query)),
-    );
+    return this.listCsv(principal, res, siteId, 'patients', query, (patients) => patientsCsv(patientList(patients, query)));
   }
 
-  @Get(':siteId/deviations')
-  @ApiEndpoint({
-    summary: 'Protocol deviations dated by the reporting date, with the events behind each',
-    ok: DeviationPage,
-    refusals: { 403: FORBIDDEN, 404: NO_SUCH_SITE },
-  })
-  async deviations(
+  @SiteList('deviations', 'Protocol deviations dated by the reporting date, with the events behind each', DeviationPage)
+  deviations(
     @CurrentPrincipal() principal: Principal,
     @Param('siteId') siteId: string,
     @Query() query: DeviationPageQuery,
   ): Promise<Page<DeviationView> & { asOf: string }> {
-    const { asOf, patients } = await this.monitoring.siteAt(principal, siteId, query.asOf);
-    return { asOf, ...pageOf(deviationList(patients, query), query.limit ?? DEFAULT_PAGE_SIZE, query.offset ?? 0) };
+    return this.page(principal, siteId, query, deviationList);
   }
 
-  @Get(':siteId/deviations/export.csv')
-  @ApiEndpoint({ summary: 'Protocol deviations as CSV', ok: csv('One row per deviation'), refusals: { 403: FORBIDDEN, 404: NO_SUCH_SITE } })
-  async deviationsCsv(
+  @SiteListCsv('deviations', 'Protocol deviations as CSV', 'One row per deviation')
+  deviationsCsv(
     @CurrentPrincipal() principal: Principal,
     @Param('siteId') siteId: string,
     @Query() query: DeviationFilterQuery,
     @Res({ passthrough: true }) res: Response,
   ) {
-    const { asOf, patients } = await this.monitoring.siteAt(principal, siteId, query.asOf);
-    return this.export(
-      principal,
-      res,
-      `monitoring/sites/${siteId}/deviations`,
-      { ...query, asOf },
-      deviationsCsv(deviationList(patients, query)),
-    );
+    return this.listCsv(principal, res, siteId, 'deviations', query, (patients) => deviationsCsv(deviationList(patients, query)));
   }
 
-  @Get(':siteId/queries')
-  @ApiEndpoint({
-    summary: 'Queries raised by the reporting date, with their status and age at that date; oldest first',
-    ok: QueryPage,
-    refusals: { 403: FORBIDDEN, 404: NO_SUCH_SITE },
-  })
-  async queries(
+  @SiteList('queries', 'Queries raised by the reporting date, with their status and age at that date; oldest first', QueryPage)
+  queries(
     @CurrentPrincipal() principal: Principal,
     @Param('siteId') siteId: string,
     @Query() query: QueryPageQuery,
   ): Promise<Page<QueryView> & { asOf: string }> {
-    const { asOf, patients } = await this.monitoring.siteAt(principal, siteId, query.asOf);
-    return { asOf, ...pageOf(queryList(patients, query), query.limit ?? DEFAULT_PAGE_SIZE, query.offset ?? 0) };
+    return this.page(principal, siteId, query, queryList);
   }
 
-  @Get(':siteId/queries/export.csv')
-  @ApiEndpoint({ summary: 'Queries as CSV', ok: csv('One row per query'), refusals: { 403: FORBIDDEN, 404: NO_SUCH_SITE } })
-  async queriesCsv(
+  @SiteListCsv('queries', 'Queries as CSV', 'One row per query')
+  queriesCsv(
     @CurrentPrincipal() principal: Principal,
     @Param('siteId') siteId: string,
     @Query() query: QueryFilterQuery,
     @Res({ passthrough: true }) res: Response,
   ) {
+    return this.listCsv(principal, res, siteId, 'queries', query, (patients) => queriesCsv(queryList(patients, query)));
+  }
+
+  /** One page of a site's list at the reporting date; the filters and the page come from the query. */
+  private async page<T, Q extends PageOfList>(
+    principal: Principal,
+    siteId: string,
+    query: Q,
+    list: (patients: readonly PatientMonitoring[], filter: Q) => T[],
+  ): Promise<Page<T> & { asOf: string }> {
     const { asOf, patients } = await this.monitoring.siteAt(principal, siteId, query.asOf);
-    return this.export(principal, res, `monitoring/sites/${siteId}/queries`, { ...query, asOf }, queriesCsv(queryList(patients, query)));
+    return { asOf, ...pageOf(list(patients, query), query.limit ?? DEFAULT_PAGE_SIZE, query.offset ?? 0) };
+  }
+
+  /** A site's whole list (filtered, not paged) as a CSV export. */
+  private async listCsv(
+    principal: Principal,
+    res: Response,
+    siteId: string,
+    name: string,
+    query: AsOfQuery,
+    rows: (patients: readonly PatientMonitoring[]) => string,
+  ): Promise<string> {
+    const { asOf, patients } = await this.monitoring.siteAt(principal, siteId, query.asOf);
+    return this.export(principal, res, `monitoring/sites/${siteId}/${name}`, { ...query, asOf }, rows(patients));
   }
 
   /** A list leaving the platform is an audited access, recorded before the file is sent. */

@@ -7,6 +7,7 @@ import {
   decideSourceDataVerification,
   draftEvent,
   monitoredPatientStateFrom,
+  seededRandom,
   TrialStreams,
   type EventEnvelope,
 } from '@trialstream/domain';
@@ -20,7 +21,7 @@ import {
   protocolVersion,
   recordedStream,
 } from '@trialstream/domain/testing';
-import { interleaved, seededRandom } from '@trialstream/projections/testing/patient-stories';
+import { interleaved } from '@trialstream/projections/testing/patient-stories';
 import { CODE_BREAK_EVENT_TYPE } from './blinded-fold';
 import { MONITORING_PATIENTS, MONITORING_SITES, monitoredStateOf, type MonitoringPatientRow } from './monitoring-rows';
 import { MONITORING_PROJECTION } from './monitoring.projection';

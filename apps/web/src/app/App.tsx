@@ -6,7 +6,7 @@ import { AsOfPage } from '../pages/audit/AsOfPage';
 import { AuditLogPage } from '../pages/audit/AuditLogPage';
 import { AuditPatientPage } from '../pages/audit/AuditPatientPage';
 import { VerifyPage } from '../pages/audit/VerifyPage';
-import { Login } from '../pages/Login';
+import { Login } from '../pages/login/Login';
 import { SdvPage } from '../pages/monitor/SdvPage';
 import { SiteDetailPage } from '../pages/monitor/SiteDetailPage';
 import { SitesOverviewPage } from '../pages/monitor/SitesOverviewPage';

@@ -34,6 +34,12 @@ export interface FieldSpec {
 
 export type Values = Record<string, string | boolean>;
 
+/** A field's value as trimmed text: '' when it is unset or a checkbox. */
+export const textOf = (values: Values, name: string): string => {
+  const value = values[name];
+  return typeof value === 'string' ? value.trim() : '';
+};
+
 type Decide = (state: PatientState, command: never, ctx: DecisionContext) => Decision<unknown>;
 
 export interface FormSpec {

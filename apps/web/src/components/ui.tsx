@@ -1,5 +1,5 @@
 import { ReactNode, useId } from 'react';
-import { ApiError } from '../api/client';
+import { ApiError, download } from '../api/client';
 
 export function Loading({ what = 'data' }: { what?: string }) {
   return (
@@ -108,5 +108,33 @@ export function TextField({
       <label htmlFor={id}>{label}</label>
       <input id={id} type={type} autoComplete={autoComplete} value={value} onChange={(event) => onChange(event.target.value)} />
     </div>
+  );
+}
+
+/** A row of headline figures (`.stats`), each a `Stat`. */
+export function Stats({ children, testId }: { children: ReactNode; testId?: string }) {
+  return (
+    <div className="stats" data-testid={testId}>
+      {children}
+    </div>
+  );
+}
+
+/** One headline figure: its label above, its value in bold. */
+export function Stat({ label, children, testId }: { label: string; children: ReactNode; testId?: string }) {
+  return (
+    <span className="stat">
+      <span className="muted">{label}</span>
+      <strong data-testid={testId}>{children}</strong>
+    </span>
+  );
+}
+
+/** A button that downloads what `path` answers as `file` (an export, a dataset, the log). */
+export function DownloadButton({ path, file, children }: { path: string; file: string; children: ReactNode }) {
+  return (
+    <button type="button" className="secondary" onClick={() => void download(path, file)}>
+      {children}
+    </button>
   );
 }

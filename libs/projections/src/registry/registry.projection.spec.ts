@@ -8,12 +8,11 @@ import {
   patientStream,
   randomization,
   screenFailure,
-  seededRandom,
   siteActivation,
   withdrawal,
 } from '../testing/patient-stories';
 import { envelopesOf } from '@trialstream/domain/testing';
-import { siteStreamId } from '@trialstream/domain';
+import { seededRandom, siteStreamId } from '@trialstream/domain';
 import { REGISTRY_PATIENTS, REGISTRY_PROJECTION, REGISTRY_SITES } from './registry.projection';
 
 async function registryOf(...batches: EventEnvelope[][]): Promise<InMemoryReadModel> {

@@ -3,7 +3,7 @@
  * would produce them (payloads from the domain's builders). Envelopes come from `envelopesOf` in
  * `@trialstream/domain/testing`.
  */
-import type { EventDraft } from '@trialstream/domain';
+import type { EventDraft, RandomSource } from '@trialstream/domain';
 import { draftEvent, patientIdFor, patientStreamId } from '@trialstream/domain';
 import { aLabResult, anEnrolment, anInfusion, aScreenFailure } from '@trialstream/domain/testing';
 
@@ -32,29 +32,11 @@ export const siteActivation = (siteId: string, name = `Site ${siteId}`): EventDr
 
 export const patientStream = (siteId: string, screeningNumber: string): string => patientStreamId(patientIdFor(siteId, screeningNumber));
 
-/** A random interleaving of several streams' events that keeps no order at all, within streams either. */
-export function shuffled<T>(items: readonly T[], random: () => number = Math.random): T[] {
-  const copy = [...items];
-  for (let i = copy.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [copy[i], copy[j]] = [copy[j], copy[i]];
-  }
-  return copy;
-}
-
-/** A small deterministic generator so a failing shuffle can be replayed from its seed. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0 || 1;
-  return () => {
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    return (state >>> 0) / 4294967296;
-  };
-}
+// The domain's seeded generator, re-exported only for the monitoring projection's spec: import it from
+// `@trialstream/domain`, with `shuffled`.
 
 /** A random interleaving of several streams that keeps each stream's own order (as Kafka partitions do). */
-export function interleaved<T>(streams: ReadonlyArray<readonly T[]>, random: () => number = Math.random): T[] {
+export function interleaved<T>(streams: ReadonlyArray<readonly T[]>, random: RandomSource = Math.random): T[] {
   const cursors = streams.map(() => 0);
   const result: T[] = [];
   for (;;) {

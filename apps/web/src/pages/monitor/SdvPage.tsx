@@ -5,7 +5,7 @@ import type { EventEnvelope } from '../../app/types';
 import { useApi } from '../../app/use-api';
 import { ENTRY_FORMS } from '../../app/forms';
 import { ErrorBox, Loading, Section } from '../../components/ui';
-import { SdvBox } from '../patient/PatientPage';
+import { SdvBox } from '../patient/SdvBox';
 import { Table } from '../../components/Table';
 
 interface Row {
