@@ -38,6 +38,8 @@ const ALLOCATION_CSV = [
   '1004,S01,2,rituximab',
 ].join('\n');
 
+const NOW = new Date('2027-06-01T12:00:00Z');
+
 describe('a third trial of the family from its protocol file alone', () => {
   let app: TestApp;
   let admin: string;
@@ -49,7 +51,7 @@ describe('a third trial of the family from its protocol file alone', () => {
 
   beforeAll(async () => {
     app = await startTestApp([IngestModule, AnalysisModule, ProjectionsModule.forRoot(ANALYSIS_PROJECTIONS)], {
-      now: new Date('2027-06-01T12:00:00Z'),
+      now: NOW,
     });
     ({
       admin,
@@ -142,6 +144,65 @@ describe('a third trial of the family from its protocol file alone', () => {
       [2, true],
     ]);
     expect((await get('/analysis/protocol', statistician).expect(200)).body.visits[5].window).toEqual({ before: 28, after: 28 });
+  });
+
+  it("marks the version in force on the server clock's day, not the machine's", async () => {
+    const inForce = async () =>
+      ((await get('/protocol/versions', admin).expect(200)).body as Array<{ version: number; inForce: boolean }>)
+        .filter((version) => version.inForce)
+        .map((version) => version.version);
+    try {
+      // the day before version 2 takes effect (2026-06-01): version 1 is in force, whatever the date on this machine
+      app.setNow(new Date('2026-05-31T12:00:00Z'));
+      expect(await inForce()).toEqual([1]);
+      app.setNow(new Date('2026-06-01T00:00:00Z'));
+      expect(await inForce()).toEqual([2]);
+    } finally {
+      app.setNow(NOW);
+      await get('/protocol/versions', admin).expect(200);
+    }
+  });
+
+  it('activates from the command line as the administrator named by --as once their password checks out; a wrong one appends nothing', async () => {
+    const lines: string[] = [];
+    const io = { out: (line: string) => lines.push(line), err: (line: string) => lines.push(line) };
+    const env = { DATABASE_URL: app.database.url, LOG_LEVEL: 'error' };
+    const amendment = join(tmpdir(), `${process.pid}-amendment-as.yaml`);
+    writeFileSync(
+      amendment,
+      edited((file) => {
+        file.visits[5].window = { before: 28, after: 28 };
+        file.trial.title = `${file.trial.title} (amendment 2)`;
+      }),
+    );
+    const activations = async () =>
+      (await app.dataSource.query(
+        `SELECT actor_id, actor_role FROM event_store.events WHERE type = 'ProtocolActivated' ORDER BY global_position`,
+      )) as Array<{ actor_id: string; actor_role: string }>;
+    const administrator = await app.person('administrator');
+    const typed = (password: string) => async () => password;
+
+    const wrong = await runProtocolCli(
+      ['activate', amendment, '--effective-from', '2026-06-01', '--as', administrator.username],
+      env,
+      io,
+      typed('not the password at all'),
+    );
+    expect(wrong).toBe(1);
+    expect(lines.at(-1)).toBe(`--as ${administrator.username}: The user name or password is wrong`);
+    expect(await activations()).toHaveLength(2);
+
+    const right = await runProtocolCli(
+      ['activate', amendment, '--effective-from', '2026-06-01', '--as', administrator.username],
+      env,
+      io,
+      typed(administrator.credentials.password),
+    );
+    expect(right).toBe(0);
+    expect(lines.at(-1)).toMatch(/^Activated anti-mag-rituximab-sensory as version 3, effective from 2026-06-01/);
+    const [byCli, byAdministrator] = (await activations()).slice(1);
+    expect(byCli.actor_id).toMatch(/^cli:/);
+    expect(byAdministrator).toEqual({ actor_id: administrator.userId, actor_role: 'administrator' });
   });
 
   it('reads the primary endpoint at month 12 by default, any named visit when asked, per arm after unblinding', async () => {

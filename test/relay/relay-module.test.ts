@@ -2,12 +2,25 @@ import { INestApplicationContext, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { loadConfig, PlatformConfigModule } from '@trialstream/config';
 import { DatabaseModule } from '@trialstream/database';
-import { EVENT_STORE, EVENT_STORE_MIGRATIONS, EventStoreModule, type PostgresEventStore } from '@trialstream/event-store';
+import {
+  EVENT_STORE,
+  EVENT_STORE_MIGRATIONS,
+  EventStoreModule,
+  type AppendRequest,
+  type PostgresEventStore,
+} from '@trialstream/event-store';
 import { RELAY_MIGRATIONS } from '../../apps/relay/src/migrations';
 import { Relay } from '../../apps/relay/src/relay';
 import { RelayModule } from '../../apps/relay/src/relay.module';
-import type { EventEnvelope } from '@trialstream/domain';
-import { anAppend } from '../event-store/event-store-harness';
+import {
+  ANTI_MAG_RITUXIMAB_PROTOCOL,
+  DEFAULT_TRIAL_STREAMS,
+  draftTrialEvent,
+  type EventEnvelope,
+  type ProtocolActivated,
+  type ProtocolDefinition,
+} from '@trialstream/domain';
+import { anAppend, anEvent } from '../event-store/event-store-harness';
 import { deleteTopics, TopicReader } from '../messaging/kafka-test-kit';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { assertKafkaReachable, TEST_KAFKA_BROKERS, uniqueTopic } from '../support/kafka';
@@ -15,6 +28,28 @@ import { waitUntil } from '../support/eventually';
 
 @Module({})
 class HostAppModule {}
+
+/** An application that hosts the relay without the protocol module: its PROTOCOL is the built-in one, as in a relay of its own. */
+function hostAppOn(database: TestDatabase, env: NodeJS.ProcessEnv): Promise<INestApplicationContext> {
+  const config = loadConfig({ DATABASE_URL: database.url, LOG_LEVEL: 'error', ...env });
+  return NestFactory.createApplicationContext(
+    {
+      module: HostAppModule,
+      imports: [
+        PlatformConfigModule.forRoot(config),
+        DatabaseModule.forRoot({
+          databaseUrl: config.databaseUrl,
+          dataDir: config.dataDir,
+          poolSize: 5,
+          migrations: [...EVENT_STORE_MIGRATIONS, ...RELAY_MIGRATIONS],
+        }),
+        EventStoreModule,
+        RelayModule.forRoot(),
+      ],
+    },
+    { logger: false, abortOnError: false },
+  );
+}
 
 describe('RelayModule inside another application', () => {
   let database: TestDatabase;
@@ -29,26 +64,7 @@ describe('RelayModule inside another application', () => {
     await deleteTopics([topic]);
   });
 
-  function hostApp(env: NodeJS.ProcessEnv): Promise<INestApplicationContext> {
-    const config = loadConfig({ DATABASE_URL: database.url, LOG_LEVEL: 'error', ...env });
-    return NestFactory.createApplicationContext(
-      {
-        module: HostAppModule,
-        imports: [
-          PlatformConfigModule.forRoot(config),
-          DatabaseModule.forRoot({
-            databaseUrl: config.databaseUrl,
-            dataDir: config.dataDir,
-            poolSize: 5,
-            migrations: [...EVENT_STORE_MIGRATIONS, ...RELAY_MIGRATIONS],
-          }),
-          EventStoreModule,
-          RelayModule.forRoot(),
-        ],
-      },
-      { logger: false, abortOnError: false },
-    );
-  }
+  const hostApp = (env: NodeJS.ProcessEnv) => hostAppOn(database, env);
 
   it('starts with the application, is woken by its commits, publishes what it appends, and stops with it', async () => {
     const app = await hostApp({ KAFKA_BROKERS: TEST_KAFKA_BROKERS.join(','), KAFKA_TOPIC: topic, KAFKA_PARTITIONS: '2' });
@@ -82,4 +98,84 @@ describe('RelayModule inside another application', () => {
   it('refuses to start without KAFKA_BROKERS, naming the setting', async () => {
     await expect(hostApp({ KAFKA_BROKERS: '' })).rejects.toThrow(/set KAFKA_BROKERS/);
   });
+});
+
+describe("the relay seals what the trial's protocol versions mask", () => {
+  let database: TestDatabase;
+  const topic = uniqueTopic('relay-masking');
+  const env = { KAFKA_BROKERS: TEST_KAFKA_BROKERS.join(','), KAFKA_TOPIC: topic, KAFKA_PARTITIONS: '1' };
+  /** A trial whose file masks IgM as well: the built-in protocol the relay process starts with does not. */
+  const masksIgm: ProtocolDefinition = { ...ANTI_MAG_RITUXIMAB_PROTOCOL, maskedAnalytes: ['CD19', 'CD20', 'IGM'] };
+  const trial = DEFAULT_TRIAL_STREAMS;
+
+  beforeAll(async () => {
+    await assertKafkaReachable();
+    database = await createTestDatabase('relaymask');
+  });
+  afterAll(async () => {
+    await database?.drop();
+    await deleteTopics([topic]);
+  });
+
+  const appended = async (app: INestApplicationContext, request: Partial<AppendRequest>): Promise<EventEnvelope> => {
+    const outcome = await app.get<PostgresEventStore>(EVENT_STORE).append(anAppend(request));
+    if (outcome.status !== 'appended') throw new Error(outcome.status);
+    return outcome.events[0];
+  };
+  const igmResult = (app: INestApplicationContext, streamId: string) =>
+    appended(app, {
+      streamId,
+      events: [
+        anEvent({ type: 'LabResulted', occurredAt: '2026-03-09', data: { analyte: 'IGM', value: 12.5, unit: 'g/L', qualifier: '=' } }),
+      ],
+    });
+  const published = async (app: INestApplicationContext, count: number) => {
+    await waitUntil(
+      () => app.get(Relay).metrics.eventsPublished === count,
+      30_000,
+      () => `${count} events published`,
+    );
+  };
+
+  it('seals an IgM result on the topic after a version that masks IgM, logged while the relay runs or before it started', async () => {
+    const first = await hostAppOn(database, env);
+    let reader: TopicReader | undefined;
+    let second: INestApplicationContext | undefined;
+    try {
+      await first.init();
+      await appended(first, {
+        streamId: trial.trial,
+        siteId: null,
+        events: [draftTrialEvent('ProtocolActivated', '2026-01-01T08:00:00.000Z', activation(masksIgm))],
+      });
+      const during = await igmResult(first, trial.patient('S01-01'));
+      await published(first, 2);
+      await first.close();
+
+      // a relay started after the version was logged knows it from the trial stream
+      second = await hostAppOn(database, env);
+      await second.init();
+      const after = await igmResult(second, trial.patient('S01-02'));
+      await published(second, 1);
+
+      reader = await TopicReader.start(topic);
+      const onTopic = (await reader.received(3)).map((message) => JSON.parse(message.value!) as EventEnvelope);
+      for (const result of [during, after]) {
+        const sent = onTopic.find((event) => event.eventId === result.eventId);
+        expect(sent?.data).toEqual({ analyte: 'IGM', sealed: expect.stringMatching(/^fc1\./) });
+        expect(JSON.stringify(sent)).not.toContain('12.5');
+      }
+    } finally {
+      await reader?.stop();
+      await second?.close();
+    }
+  });
+});
+
+const activation = (definition: ProtocolDefinition): ProtocolActivated => ({
+  protocolId: definition.id,
+  version: 1,
+  effectiveFrom: '2026-01-01',
+  sourceSha256: 'sha-1',
+  definition,
 });

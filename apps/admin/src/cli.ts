@@ -1,6 +1,5 @@
-import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
-import { AccountAudit, Accounts, AuthError, type Principal } from '@trialstream/auth';
+import type { Principal } from '@trialstream/auth';
 import { runAsProcess, type CliIo } from '@trialstream/cli';
 import { loadConfig } from '@trialstream/config';
 import { deploymentTrialStreams } from '@trialstream/event-store';
@@ -8,6 +7,7 @@ import { configuredTrialId } from '@trialstream/protocol';
 import { AdminContext, CommandFailedError, UsageError } from './admin-command';
 import { openPlatformDatabase, PlatformDatabase } from '../../platform/src/platform-database';
 import { ADMIN_COMMANDS } from './commands';
+import { accountsOf, AS_PERSON_USAGE, operatorOf } from './operator';
 import { SecretReader, stdinSecrets } from './terminal-input';
 
 function usage(): string {
@@ -18,8 +18,7 @@ function usage(): string {
     'Commands:',
     ...lines,
     '',
-    'With --as <username>, a command acts as that administrator, who types their password (or pipes it on standard',
-    "input); without it, the command's events name this machine's login (cli:<login>).",
+    ...AS_PERSON_USAGE,
     'Connects to DATABASE_URL, or to the embedded database in DATA_DIR (./data) when it is not set.',
   ].join('\n');
 }
@@ -44,11 +43,7 @@ export async function runCli(
 
   let opened: PlatformDatabase | undefined;
   const open = async () => (opened ??= await openPlatformDatabase(env, 'trialstream-admin'));
-  const accounts = async () => {
-    const { dataSource, store } = await open();
-    const clock = () => new Date();
-    return new Accounts(dataSource, new AccountAudit(store, clock), loadConfig(env).auth, clock);
-  };
+  const accounts = async () => accountsOf(await open(), env);
   let operator: Promise<Principal> | undefined;
   try {
     const { values } = parseArgs({ args: rest, options: command.options, strict: true, allowPositionals: false });
@@ -79,27 +74,6 @@ export async function runCli(
   } finally {
     await opened?.close();
   }
-}
-
-/** The person `--as` names, signed in with their password; without `--as`, this machine's login. */
-async function operatorOf(as: unknown, accounts: () => Promise<Accounts>, readSecret: SecretReader): Promise<Principal> {
-  if (as === undefined) {
-    const who = `cli:${userInfo().username}`;
-    return { userId: who, name: who, role: 'administrator', siteIds: [] };
-  }
-  if (typeof as !== 'string' || as.trim() === '') throw new UsageError('--as takes the user name of an administrator');
-  const password = await readSecret(`Password for ${as}: `);
-  let person: Principal;
-  try {
-    person = await (await accounts()).authenticate(as, password);
-  } catch (error) {
-    if (error instanceof AuthError) throw new CommandFailedError(`--as ${as}: ${(error.getResponse() as { message: string }).message}`);
-    throw error;
-  }
-  if (person.role !== 'administrator') {
-    throw new CommandFailedError(`--as ${as}: ${as} is a ${person.role}; the admin command acts only as an administrator`);
-  }
-  return person;
 }
 
 if (require.main === module) {

@@ -9,9 +9,9 @@ import {
   Optional,
 } from '@nestjs/common';
 import { Metrics, ReadinessChecks } from '@trialstream/api-common';
-import { fieldKeyringFor, PLATFORM_CONFIG, PROTOCOL, TRIAL_STREAMS, type PlatformConfig } from '@trialstream/config';
-import { DEFAULT_TRIAL_STREAMS, type ProtocolDefinition, type TrialStreams } from '@trialstream/domain';
-import { sealMaskedFields } from '@trialstream/field-crypto';
+import { fieldKeyringFor, PLATFORM_CONFIG, TRIAL_STREAMS, type PlatformConfig } from '@trialstream/config';
+import { DEFAULT_TRIAL_STREAMS, protocolVersionsFrom, upcastStoredEvent, type TrialStreams } from '@trialstream/domain';
+import { TrialFieldSealer } from '@trialstream/field-crypto';
 import { DATA_SOURCE } from '@trialstream/database';
 import { EVENT_STORE, PostgresEventStore } from '@trialstream/event-store';
 import { KafkaEventPublisher, trialTopic } from '@trialstream/messaging';
@@ -110,24 +110,29 @@ export class RelayModule implements OnModuleInit, OnApplicationBootstrap, Before
       providers: [
         {
           provide: RELAY_PUBLISHER,
-          useFactory: (config: PlatformConfig, protocol: ProtocolDefinition, streams: TrialStreams = DEFAULT_TRIAL_STREAMS) => {
+          useFactory: async (config: PlatformConfig, dataSource: DataSource, streams: TrialStreams = DEFAULT_TRIAL_STREAMS) => {
             if (!config.fieldKeyring) {
               new Logger('relay').warn(
                 'FIELD_KEYS is not set: masked values are sealed with a key of this process alone, which no other process can open',
               );
             }
             const keyring = fieldKeyringFor(config);
+            const versions = protocolVersionsFrom(
+              await new PostgresEventStore(dataSource, { upcast: upcastStoredEvent }).readStream(streams.trial),
+            );
+            // the trial's masking as its log states it, not this process's PROTOCOL (in a relay of its own, the built-in one)
+            const sealer = new TrialFieldSealer(streams.trial, versions, keyring);
             return new KafkaEventPublisher({
               brokers: kafkaBrokersOf(config),
               topic: trialTopic(config.kafkaTopic, streams.trialId),
               partitions: config.kafkaPartitions,
               clientId: options.clientId ?? 'trialstream-relay',
               logLevel: config.logLevel,
-              // What the protocol masks crosses Kafka only sealed: monitoring, a blinded-side reader, has no key.
-              sealFields: (event) => sealMaskedFields(event, protocol, keyring),
+              // What the trial masks crosses Kafka only sealed: monitoring, a blinded-side reader, has no key.
+              sealFields: sealer.seal,
             });
           },
-          inject: [PLATFORM_CONFIG, PROTOCOL, { token: TRIAL_STREAMS, optional: true }],
+          inject: [PLATFORM_CONFIG, DATA_SOURCE, { token: TRIAL_STREAMS, optional: true }],
         },
         {
           provide: Relay,

@@ -1,7 +1,16 @@
-import { ANTI_MAG_RITUXIMAB_PROTOCOL, redactForBlindedReader, type EventEnvelope } from '@trialstream/domain';
-import { anEnvelope } from '@trialstream/domain/testing';
+import {
+  ANTI_MAG_RITUXIMAB_PROTOCOL,
+  DEFAULT_TRIAL_STREAMS,
+  redactForBlindedReader,
+  TrialStreams,
+  type EventEnvelope,
+  type ProtocolDefinition,
+} from '@trialstream/domain';
+import { anEnvelope, protocolVersion } from '@trialstream/domain/testing';
+import { randomUUID } from 'node:crypto';
+import { protocolVersionsFrom } from '@trialstream/domain';
 import { newFieldKeyEntry, parseFieldKeys } from './keyring';
-import { openMaskedFields, sealMaskedFields, SealedFieldError } from './sealed-fields';
+import { openMaskedFields, sealMaskedFields, SealedFieldError, TrialFieldSealer } from './sealed-fields';
 
 const protocol = ANTI_MAG_RITUXIMAB_PROTOCOL;
 const lab = (data: object, eventId = '5f1b7a4e-8d0c-4a53-9a57-3f0c1c4d2b10'): EventEnvelope =>
@@ -74,5 +83,43 @@ describe('sealed masked fields', () => {
     expect(parseFieldKeys(`${k1},${newFieldKeyEntry('k2')}`).currentId).toBe('k2');
     expect(() => parseFieldKeys('k1:c2hvcnQ=')).toThrow(/32 bytes/);
     expect(() => parseFieldKeys(k1, 'k9')).toThrow(/FIELD_KEY_ID: k9/);
+  });
+});
+
+describe("sealing by the trial's masking", () => {
+  const keyring = parseFieldKeys(newFieldKeyEntry('k1'));
+  const trial = DEFAULT_TRIAL_STREAMS;
+  const openLabel: ProtocolDefinition = { ...protocol, id: 'open-label', maskedAnalytes: [] };
+  const masksIgm: ProtocolDefinition = { ...protocol, maskedAnalytes: ['CD19', 'CD20', 'IGM'] };
+  const isSealed = (event: EventEnvelope) => typeof (event.data as { sealed?: unknown }).sealed === 'string';
+  const cd19 = () => lab({ analyte: 'CD19', value: 187.25, unit: 'cells/µL', qualifier: '=' }, randomUUID());
+  const igm = () => lab({ analyte: 'IGM', value: 12.5, unit: 'g/L', qualifier: '=' }, randomUUID());
+
+  it('seals what the versions logged on the trial stream mask', () => {
+    const sealer = new TrialFieldSealer(trial.trial, protocolVersionsFrom([protocolVersion(trial, 1, masksIgm)]), keyring);
+    expect(isSealed(sealer.seal(igm()))).toBe(true);
+    expect(isSealed(sealer.seal(cd19()))).toBe(true);
+  });
+
+  it('uses the built-in masking before the first version, and learns a version logged later as it passes', () => {
+    const sealer = new TrialFieldSealer(trial.trial, [], keyring);
+    expect(isSealed(sealer.seal(cd19()))).toBe(true);
+    expect(isSealed(sealer.seal(igm()))).toBe(false);
+    sealer.seal(protocolVersion(trial, 1, masksIgm));
+    expect(isSealed(sealer.seal(igm()))).toBe(true);
+  });
+
+  it('follows an open-label trial that masks nothing, and ignores versions of another trial', () => {
+    const sealer = new TrialFieldSealer(trial.trial, [], keyring);
+    sealer.seal(protocolVersion(new TrialStreams('other-trial'), 1, masksIgm));
+    expect(isSealed(sealer.seal(igm()))).toBe(false);
+    sealer.seal(protocolVersion(trial, 1, openLabel));
+    expect(isSealed(sealer.seal(cd19()))).toBe(false);
+  });
+
+  it('learns a version that reached its reader otherwise (from Kafka, already sealed by the relay)', () => {
+    const sealer = new TrialFieldSealer(trial.trial, [], keyring);
+    sealer.observe(protocolVersion(trial, 1, openLabel));
+    expect(isSealed(sealer.seal(cd19()))).toBe(false);
   });
 });

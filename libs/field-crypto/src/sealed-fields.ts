@@ -1,5 +1,13 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { isAllocationRevealing, type EventEnvelope, type ProtocolDefinition } from '@trialstream/domain';
+import {
+  isAllocationRevealing,
+  protocolVersionsFrom,
+  trialMaskedAnalytes,
+  upcastStoredEvent,
+  type EventEnvelope,
+  type ProtocolDefinition,
+  type ProtocolVersion,
+} from '@trialstream/domain';
 import type { FieldKeyring } from './keyring';
 
 /**
@@ -87,4 +95,43 @@ export function openMaskedFields(event: EventEnvelope, keyring: FieldKeyring | n
   const { analyte, sealed } = payload.lab;
   const lab = keyring ? { analyte, ...open(sealed, event.eventId, keyring) } : { analyte, masked: true };
   return { ...event, data: payload.withLab(lab) };
+}
+
+/**
+ * Seals by the trial's masking (`trialMaskedAnalytes`, the same as monitoring masks by) as the log states it:
+ * the trial stream's versions when the sealer was made, and every `ProtocolActivated` of that stream that passes
+ * through it later. The relay and the store feeds seal in log order, so a version logged by another process is
+ * known before any data logged after it; the protocol a process was started with (in a relay of its own, the
+ * built-in one) plays no part.
+ */
+export class TrialFieldSealer {
+  private readonly versions = new Map<number, ProtocolVersion>();
+  private masking: Pick<ProtocolDefinition, 'maskedAnalytes'>;
+
+  constructor(
+    private readonly trialStreamId: string,
+    versions: readonly ProtocolVersion[],
+    private readonly keyring: FieldKeyring,
+  ) {
+    this.masking = this.learn(versions);
+  }
+
+  readonly seal = (event: EventEnvelope): EventEnvelope => {
+    this.observe(event);
+    return sealMaskedFields(event, this.masking, this.keyring);
+  };
+
+  /** Learns a version of the trial from an event read otherwise (from Kafka, where the relay sealed it). */
+  readonly observe = (event: EventEnvelope): void => {
+    if (event.type !== 'ProtocolActivated' || event.streamId !== this.trialStreamId) return;
+    const { data } = upcastStoredEvent(event.type, event.schemaVersion, event.data);
+    this.masking = this.learn(protocolVersionsFrom([{ type: event.type, data }]));
+  };
+
+  /** A republished page passes again: a version counts once. */
+  private learn(versions: readonly ProtocolVersion[]): Pick<ProtocolDefinition, 'maskedAnalytes'> {
+    for (const version of versions) this.versions.set(version.version, version);
+    const inOrder = [...this.versions.values()].sort((a, b) => a.version - b.version);
+    return { maskedAnalytes: trialMaskedAnalytes(inOrder) };
+  }
 }

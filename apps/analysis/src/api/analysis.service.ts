@@ -10,7 +10,6 @@ import {
   evaluateEndpoint,
   evaluateEndpointByArm,
   isBlindedDesign,
-  withProtocolVisits,
   type GroupPoint,
   type ProtocolDefinition,
   type RetreatmentThresholds,
@@ -30,7 +29,10 @@ import {
   recordAsOf,
   SafetySummary,
   summarizeEndpoints,
+  StoredPatientRecord,
   summarizeSafety,
+  withVisitNamed,
+  withVisitsNamed,
 } from '../endpoints';
 import { AnalysisReader } from '../read/analysis-reader';
 import { ReaderAccess, ReaderView } from './reader-access';
@@ -153,23 +155,11 @@ export class AnalysisService {
     ]);
   }
 
-  /** Observations named by the protocol's visits (the read model's stored names are the first protocol's). */
-  private withProtocolVisits(record: PatientRecord, protocol: ProtocolView): PatientRecord {
-    const schedule = protocol.scheduleOn;
-    const series = Object.fromEntries(
-      Object.entries(record.series).map(([parameter, observations]) => [
-        parameter,
-        withProtocolVisits(observations ?? [], schedule, record.firstInfusionDate),
-      ]),
-    );
-    return { ...record, series, globalStatus: withProtocolVisits(record.globalStatus, schedule, record.firstInfusionDate) };
-  }
-
   private async recordsOf(filter: ReaderView['filter'], protocol: ProtocolView): Promise<PatientRecord[]> {
     const records = await this.reader.patients(filter);
     const asOf = protocol.asOf;
     const known = asOf === undefined ? records : records.flatMap((record) => recordAsOf(record, asOf) ?? []);
-    return known.map((record) => this.withProtocolVisits(record, protocol));
+    return known.map((record) => withVisitsNamed(record, protocol.scheduleOn));
   }
 
   /** B-cell endpoints reveal the arm in a blinded trial: readers for whom CD19/CD20 are masked never get them, not even pooled. */
@@ -181,6 +171,7 @@ export class AnalysisService {
   private subjectsOf(records: readonly PatientRecord[], arms?: readonly string[]): EndpointSubject[] {
     return records.map((record, index) => ({
       subjectId: record.patientId,
+      randomizedOn: record.randomizedOn,
       firstInfusionDate: record.firstInfusionDate,
       series: record.series,
       globalStatus: record.globalStatus,
@@ -317,9 +308,7 @@ export class AnalysisService {
     const protocol = await this.protocolView(undefined);
     const view = await this.access.viewOf(principal);
     // the visit column names the protocol's visits, each by the version in force on its date, as every endpoint does
-    const rows = (await this.reader.dataset(view.filter)).map(
-      (row) => withProtocolVisits([row], protocol.scheduleOn, row.firstInfusionDate)[0],
-    );
+    const rows = (await this.reader.dataset(view.filter)).map((row) => withVisitNamed(row, protocol.scheduleOn));
     const armOfKit = view.armsVisible ? await this.allocation.armsOfKits([...new Set(rows.map((row) => row.kitNumber ?? ''))]) : null;
     await this.access.recordExport(principal, 'export/analysis-dataset', {
       format: 'csv',
@@ -351,16 +340,16 @@ export class AnalysisService {
     );
   }
 
-  private async armsOf(records: readonly PatientRecord[]): Promise<string[]> {
+  private async armsOf(records: readonly StoredPatientRecord[]): Promise<string[]> {
     const arms = await this.allocation.armsOfKits(records.map((record) => record.kitNumber ?? ''));
     return records.map((record) => arms.get(record.kitNumber ?? '') ?? UNALLOCATED);
   }
 
   /** Patients by arm, the list's arms first (active before placebo), then the unallocated. */
-  private async byArm(records: readonly PatientRecord[]): Promise<Map<string, PatientRecord[]>> {
+  private async byArm<R extends StoredPatientRecord>(records: readonly R[]): Promise<Map<string, R[]>> {
     const arms = await this.armsOf(records);
     const ordered = [...orderArms(await this.allocation.arms()), UNALLOCATED];
-    const groups = new Map<string, PatientRecord[]>(ordered.map((arm) => [arm, []]));
+    const groups = new Map<string, R[]>(ordered.map((arm) => [arm, []]));
     records.forEach((record, index) => groups.get(arms[index])?.push(record));
     if ((groups.get(UNALLOCATED) ?? []).length === 0) groups.delete(UNALLOCATED);
     return groups;

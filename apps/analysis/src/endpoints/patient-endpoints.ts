@@ -18,6 +18,7 @@ import {
   UlnarVelocities,
   ScheduleInForce,
   valueAtVisit,
+  visitAnchorsOf,
 } from '@trialstream/domain';
 import { PatientRecord, seriesOf } from './patient-record';
 
@@ -114,7 +115,7 @@ const followUps = <T extends { date: string; visit: string }>(
   const after = byDate(observations).filter((observation) => observation.date > (patient.firstInfusionDate as string));
   if (options.visit === undefined) return after;
   if (options.schedule === undefined) return after.filter((observation) => observation.visit === options.visit);
-  const atVisit = valueAtVisit(after, options.schedule, options.visit, patient.firstInfusionDate);
+  const atVisit = valueAtVisit(after, options.schedule, options.visit, visitAnchorsOf(patient));
   return atVisit === undefined ? [] : [atVisit];
 };
 

@@ -1,4 +1,4 @@
-import { AdverseEventRecord, PatientRecord } from './patient-record';
+import { AdverseEventRecord, StoredPatientRecord } from './patient-record';
 
 /** Relatedness terms that count an adverse event as possibly caused by the treatment. */
 const RELATED = new Set(['possible', 'probable', 'definite']);
@@ -15,7 +15,7 @@ export interface SafetySummary {
 }
 
 /** Adverse events of a group of patients: counts of events and of patients, by grade and by term. */
-export const summarizeSafety = (patients: readonly PatientRecord[]): SafetySummary => {
+export const summarizeSafety = (patients: readonly StoredPatientRecord[]): SafetySummary => {
   const events: Array<AdverseEventRecord & { patientId: string }> = patients.flatMap((patient) =>
     patient.adverseEvents.map((event) => ({ ...event, patientId: patient.patientId })),
   );

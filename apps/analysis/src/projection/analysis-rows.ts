@@ -7,6 +7,7 @@ import {
   ConductionMeasure,
   conversionOf,
   conductionParameter,
+  DatedObservation,
   GlobalStatus,
   incatTotal,
   InfusionDay,
@@ -16,17 +17,18 @@ import {
   nadir,
   NerveStudy,
   NeurographyRecorded,
-  Observation,
   ParameterCode,
-  PatientSeries,
   Qualifier,
   toCanonicalLabValue,
   treatmentContextAt,
 } from '@trialstream/domain';
 import { AnalysisSource, dateOf as calendarDateOf, SourceEntry, sourceEntries } from './analysis-source';
-import { visitOf } from './visits';
 
-/** Row shapes of the analysis read model (schema `analysis`); dates are calendar dates. */
+/**
+ * Row shapes of the analysis read model (schema `analysis`); dates are calendar dates. Rows hold what no
+ * protocol changes (dates, the anchors visits count from, treatment cycles, values): the reader names the
+ * visits by the protocol version in force (withVisitsNamed), so no schedule is written into the rows.
+ */
 export type AnalysisPatientRow = {
   patient_id: string;
   site_id: string | null;
@@ -51,7 +53,6 @@ export type ObservationRow = {
   entry_order: number;
   site_id: string | null;
   date: string;
-  visit: string;
   cycle: number;
   dose_level: number | null;
   value: number;
@@ -74,7 +75,6 @@ export type StatusRow = {
   entry_order: number;
   site_id: string | null;
   date: string;
-  visit: string;
   cycle: number;
   dose_level: number | null;
   status: GlobalStatus;
@@ -95,7 +95,6 @@ export type AdverseEventRow = {
   event_id: string;
   site_id: string | null;
   date: string;
-  visit: string;
   cycle: number;
   dose_level: number | null;
   term: string;
@@ -114,7 +113,7 @@ export interface PatientRows {
 }
 
 /** An observation that remembers the entry it came from. */
-type SourcedObservation = Observation & { eventId: string; entryOrder: number };
+type SourcedObservation = DatedObservation & { eventId: string; entryOrder: number };
 
 const dateOf = (entry: SourceEntry): string => calendarDateOf(entry.occurredAt);
 const active = (entries: readonly SourceEntry[], type: SourceEntry['type']) =>
@@ -207,10 +206,10 @@ const factsOf = (source: AnalysisSource, conversions: LabConversions): PatientFa
   return { patientId: source.patientId, siteId: source.patient.siteId, entries, infusions, firstInfusionDate, conversions };
 };
 
-/** Where a calendar date falls in the patient's treatment: the visit, the cycle and the dose level in force. */
-const treatmentAt = (facts: PatientFacts, date: string): { visit: string; cycle: number; dose_level: number | null } => {
+/** Where a calendar date falls in the patient's treatment: the cycle and the dose level in force. */
+const treatmentAt = (facts: PatientFacts, date: string): { cycle: number; dose_level: number | null } => {
   const treatment = treatmentContextAt(date, facts.infusions);
-  return { visit: visitOf(date, facts.firstInfusionDate), cycle: treatment.cycle, dose_level: treatment.doseLevelMgPerM2 ?? null };
+  return { cycle: treatment.cycle, dose_level: treatment.doseLevelMgPerM2 ?? null };
 };
 
 type Series = { parameter: ParameterCode; unit?: string; observations: SourcedObservation[] };
@@ -221,7 +220,7 @@ const seriesOf = (facts: PatientFacts): Series[] => {
   for (const [entryOrder, entry] of facts.entries.entries()) {
     if (entry.voided) continue;
     const date = dateOf(entry);
-    const { visit, cycle, dose_level } = treatmentAt(facts, date);
+    const { cycle, dose_level } = treatmentAt(facts, date);
     for (const measurement of measurementsOf(entry, facts.conversions)) {
       const key = seriesKey(measurement.parameter, measurement.unit);
       const group = series.get(key) ?? { parameter: measurement.parameter, unit: measurement.unit, observations: [] };
@@ -229,7 +228,6 @@ const seriesOf = (facts: PatientFacts): Series[] => {
         eventId: entry.eventId,
         entryOrder,
         date,
-        visit,
         cycle,
         ...(dose_level === null ? {} : { doseLevelMgPerM2: dose_level }),
         value: measurement.value,
@@ -244,41 +242,30 @@ const seriesOf = (facts: PatientFacts): Series[] => {
 /** One series' rows: each value with its baseline, change from it, and whether it is the nadir after treatment began. */
 const seriesRows = (facts: PatientFacts, { parameter, unit, observations }: Series): ObservationRow[] => {
   const { firstInfusionDate } = facts;
-  const low =
-    firstInfusionDate === undefined
-      ? undefined
-      : (nadir(afterTreatmentStart(observations, firstInfusionDate)) as SourcedObservation | undefined);
-  const patientSeries: PatientSeries = {
-    subjectId: facts.patientId,
-    firstInfusionDate,
-    series: { [parameter]: observations },
-    globalStatus: [],
-  };
-  return analysisRowsOf(patientSeries).map((row): ObservationRow => {
-    const { eventId, entryOrder } = row as unknown as SourcedObservation;
-    return {
+  const low = firstInfusionDate === undefined ? undefined : nadir(afterTreatmentStart(observations, firstInfusionDate));
+  return analysisRowsOf<SourcedObservation>({ subjectId: facts.patientId, firstInfusionDate, series: { [parameter]: observations } }).map(
+    (row): ObservationRow => ({
       patient_id: facts.patientId,
       parameter,
-      event_id: eventId,
-      entry_order: entryOrder,
+      event_id: row.eventId,
+      entry_order: row.entryOrder,
       site_id: facts.siteId,
       date: row.date,
-      visit: row.visit,
       cycle: row.cycle,
       dose_level: row.doseLevelMgPerM2 ?? null,
       value: row.value,
       qualifier: row.qualifier,
       unit: unit ?? row.unit,
       is_baseline: row.isBaseline,
-      is_nadir: low?.eventId === eventId,
+      is_nadir: low?.eventId === row.eventId,
       baseline_value: row.baselineValue ?? null,
       baseline_qualifier: row.baselineQualifier ?? null,
       change: row.change ?? null,
       percent_change: row.percentChange ?? null,
       percent_of_baseline: row.percentOfBaseline ?? null,
       change_censored: row.changeCensored,
-    };
-  });
+    }),
+  );
 };
 
 const statusRows = (facts: PatientFacts): StatusRow[] =>

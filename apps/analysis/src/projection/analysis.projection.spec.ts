@@ -1,12 +1,22 @@
 import { InMemoryReadModel } from '@trialstream/projections/testing/in-memory-read-model';
 import { givenEvents } from '@trialstream/projections/testing/given-events';
 import { interleaved } from '@trialstream/projections/testing/patient-stories';
-import { ANTI_MAG_RITUXIMAB_PROTOCOL, seededRandom, TrialStreams, type EventEnvelope, type ProtocolDefinition } from '@trialstream/domain';
+import {
+  ANTI_MAG_RITUXIMAB_PROTOCOL,
+  seededRandom,
+  TrialStreams,
+  visitAnchorsOf,
+  withProtocolVisits,
+  type EventEnvelope,
+  type ProtocolDefinition,
+} from '@trialstream/domain';
 import { patientRowsOf } from './analysis-rows';
 import { AnalysisSource } from './analysis-source';
 import { ANALYSIS_PROJECTION, ANALYSIS_TABLES } from './analysis.projection';
-import { PatientStory, protocolVersion } from './testing';
-import { visitOf } from './visits';
+import { protocolVersion } from '@trialstream/domain/testing';
+import { PatientStory } from './testing';
+import { anchorsOf } from '../read/analysis-reader';
+import { withVisitsNamed, type StoredPatientRecord } from '../endpoints';
 
 const modelOf = (...stories: PatientStory[]): Promise<InMemoryReadModel> =>
   givenEvents(ANALYSIS_PROJECTION, ...stories.map((story) => story.events)).model();
@@ -16,6 +26,16 @@ const observations = (model: InMemoryReadModel, parameter: string) =>
     .rowsOf(ANALYSIS_TABLES.observations)
     .filter((row) => row.parameter === parameter)
     .sort((a, b) => String(a.date).localeCompare(String(b.date)) || Number(a.entry_order) - Number(b.entry_order));
+
+/**
+ * The visits a read names the rows' dates by (the built-in first protocol's schedule here), counted from the
+ * anchors stored on the patient's row: the rows themselves hold no visit name.
+ */
+const namedVisits = (model: InMemoryReadModel, rows: ReadonlyArray<Record<string, unknown>>): string[] => {
+  const [patient] = model.rowsOf(ANALYSIS_TABLES.patients);
+  const dates = rows.map((row) => ({ date: String(row.date) }));
+  return withProtocolVisits(dates, ANTI_MAG_RITUXIMAB_PROTOCOL.schedule, visitAnchorsOf(anchorsOf(patient))).map((row) => row.visit);
+};
 
 /** A treated patient: screening and baseline IgM, one infusion on 2024-02-01, follow-ups at months 3 and 6. */
 function treatedPatient(number = '001', siteId = 'ZH01'): PatientStory {
@@ -29,7 +49,7 @@ function treatedPatient(number = '001', siteId = 'ZH01'): PatientStory {
 }
 
 describe('the analysis projection', () => {
-  it('gives each IgM value in g/L with its visit, cycle, dose level, baseline, change and nadir', async () => {
+  it('gives each IgM value in g/L with its date, cycle, dose level, baseline, change and nadir; a read names its visit', async () => {
     const model = await modelOf(treatedPatient());
     const rows = observations(model, 'IGM');
     const common = {
@@ -46,7 +66,6 @@ describe('the analysis projection', () => {
       expect.objectContaining({
         ...common,
         date: '2024-01-16',
-        visit: 'screening',
         cycle: 0,
         dose_level: null,
         value: 15,
@@ -61,7 +80,6 @@ describe('the analysis projection', () => {
       expect.objectContaining({
         ...common,
         date: '2024-02-01',
-        visit: 'baseline',
         cycle: 0,
         dose_level: null,
         value: 12,
@@ -72,7 +90,6 @@ describe('the analysis projection', () => {
       expect.objectContaining({
         ...common,
         date: '2024-05-02',
-        visit: 'month-3',
         cycle: 1,
         dose_level: 375,
         value: 6,
@@ -86,7 +103,6 @@ describe('the analysis projection', () => {
       expect.objectContaining({
         ...common,
         date: '2024-08-01',
-        visit: 'month-6',
         cycle: 1,
         value: 9,
         is_nadir: false,
@@ -95,6 +111,10 @@ describe('the analysis projection', () => {
         percent_of_baseline: 75,
       }),
     ]);
+    // baseline 01-18..02-01, month 3 = day 91 ± 14, month 6 = day 182 ± 14; 01-16 is before the baseline window
+    // (the analysis counts no visit from consent: see visitAnchorsOf)
+    expect(namedVisits(model, rows)).toEqual(['unscheduled', 'baseline', 'month-3', 'month-6']);
+    expect(rows[0]).not.toHaveProperty('visit');
   });
 
   it('takes the later of two samples of the first infusion day as the baseline, in recording order', async () => {
@@ -159,12 +179,12 @@ describe('the analysis projection', () => {
       expect.objectContaining({
         patient_id: 'ZH01-001',
         date: '2024-08-01',
-        visit: 'month-6',
         cycle: 1,
         dose_level: 375,
         status: 'improved',
       }),
     ]);
+    expect(namedVisits(model, model.rowsOf(ANALYSIS_TABLES.statuses))).toEqual(['month-6']);
   });
 
   it('applies a correction to the value and everything derived from it, and drops a voided entry', async () => {
@@ -187,14 +207,17 @@ describe('the analysis projection', () => {
     const story = treatedPatient();
     const first = story.events.find((event) => event.type === 'InfusionGiven')!;
     story.correctInfusionDate(first, '2024-01-17');
-    const rows = observations(await modelOf(story), 'IGM');
-    // the infusion now fell on 2024-01-17: the 15 g/L of the day before becomes the baseline
-    expect(rows.map((row) => [row.date, row.visit, row.cycle, row.is_baseline])).toEqual([
-      ['2024-01-16', 'baseline', 0, true],
-      ['2024-02-01', 'day-15', 1, false],
-      ['2024-05-02', 'day-106', 1, false],
-      ['2024-08-01', 'day-197', 1, false],
+    const model = await modelOf(story);
+    const rows = observations(model, 'IGM');
+    // the infusion now fell on 2024-01-17: the 15 g/L of the day before becomes the baseline, and months 3 and 6
+    // (04-17 and 07-17, ± 14) now miss 05-02 and 08-01
+    expect(rows.map((row) => [row.date, row.cycle, row.is_baseline])).toEqual([
+      ['2024-01-16', 0, true],
+      ['2024-02-01', 1, false],
+      ['2024-05-02', 1, false],
+      ['2024-08-01', 1, false],
     ]);
+    expect(namedVisits(model, rows)).toEqual(['baseline', 'unscheduled', 'unscheduled', 'unscheduled']);
     expect(rows[3]).toMatchObject({ baseline_value: 15, change: -6, percent_change: -40 });
   });
 
@@ -210,8 +233,9 @@ describe('the analysis projection', () => {
       cycles: 2,
       dose_levels: [375, 750],
     });
-    expect(observations(model, 'IGM').map((row) => [row.visit, row.cycle, row.dose_level])).toEqual([
-      ['screening', 0, null],
+    const rows = observations(model, 'IGM');
+    expect(rows.map((row, index) => [namedVisits(model, rows)[index], row.cycle, row.dose_level])).toEqual([
+      ['unscheduled', 0, null],
       ['baseline', 0, null],
       ['month-3', 1, 375],
       ['month-6', 2, 750],
@@ -370,20 +394,58 @@ describe('lab units from the protocol file', () => {
   });
 });
 
-describe('visitOf', () => {
+describe('the visit a read names a stored date by', () => {
+  const record = (firstInfusionDate: string | undefined, date: string): StoredPatientRecord => ({
+    patientId: 'ZH01-001',
+    siteId: 'ZH01',
+    status: 'randomized',
+    kitNumber: 'K-001',
+    randomizedOn: '2024-01-20',
+    ...(firstInfusionDate === undefined ? {} : { firstInfusionDate }),
+    codeBroken: false,
+    cycles: 1,
+    doseLevels: [375],
+    series: { IGM: [{ date, cycle: 0, value: 1, qualifier: '=' }] },
+    globalStatus: [],
+    infusions: [],
+    adverseEvents: [],
+  });
+
+  // the built-in first protocol: baseline the 14 days up to the first infusion, follow-ups every 91 days ± 14;
+  // a date outside every window is unscheduled, never a visit of its own
   it.each([
-    ['2024-01-01', undefined, 'screening'],
-    ['2024-01-17', '2024-02-01', 'screening'],
+    ['2024-01-01', undefined, 'unscheduled'],
+    ['2024-01-17', '2024-02-01', 'unscheduled'],
     ['2024-01-18', '2024-02-01', 'baseline'],
     ['2024-02-01', '2024-02-01', 'baseline'],
-    ['2024-02-02', '2024-02-01', 'day-1'],
+    ['2024-02-02', '2024-02-01', 'unscheduled'],
     // month 3 is day 91 ± 14
     ['2024-04-18', '2024-02-01', 'month-3'],
-    ['2024-04-17', '2024-02-01', 'day-76'],
+    ['2024-04-17', '2024-02-01', 'unscheduled'],
     ['2024-05-16', '2024-02-01', 'month-3'],
-    ['2024-05-17', '2024-02-01', 'day-106'],
+    ['2024-05-17', '2024-02-01', 'unscheduled'],
     ['2025-01-30', '2024-02-01', 'month-12'],
   ])('names %s (first infusion %s) %s', (date, first, visit) => {
-    expect(visitOf(date, first)).toBe(visit);
+    expect(withVisitsNamed(record(first, date), ANTI_MAG_RITUXIMAB_PROTOCOL.schedule).series.IGM?.[0].visit).toBe(visit);
+  });
+
+  it('counts a visit the protocol anchors at randomization from the stored randomization date', () => {
+    const schedule = {
+      ...ANTI_MAG_RITUXIMAB_PROTOCOL.schedule,
+      assessmentVisits: [
+        ...ANTI_MAG_RITUXIMAB_PROTOCOL.schedule.assessmentVisits,
+        {
+          visitId: 'week-1',
+          label: 'Week 1',
+          anchor: 'randomization' as const,
+          daysAfterAnchor: 7,
+          window: { daysBefore: 2, daysAfter: 2 },
+          forms: [],
+        },
+      ],
+    };
+    // randomized 2024-01-20: week 1 is 01-27 ± 2, weeks before the baseline window of a first infusion on 03-01
+    expect(withVisitsNamed(record('2024-03-01', '2024-01-29'), schedule).series.IGM?.[0].visit).toBe('week-1');
+    expect(withVisitsNamed(record(undefined, '2024-01-26'), schedule).series.IGM?.[0].visit).toBe('week-1');
   });
 });

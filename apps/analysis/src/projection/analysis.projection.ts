@@ -136,7 +136,7 @@ const bySubject = ['patient_id'];
 const treatment = { cycle: 'integer', dose_level: { type: 'double', nullable: true } } as const;
 
 /**
- * The blinded analysis read model: per patient and visit, every analysed parameter in canonical units
+ * The blinded analysis read model: per patient and date, every analysed parameter in canonical units
  * with its baseline, change and nadir, the treatment cycle and dose level, and the patient's adverse
  * events. Every row is one patient's, folded from that patient's stream alone, so it does not depend
  * on how streams interleave. It holds kit numbers but never an arm: arms stay in the `allocation`
@@ -146,7 +146,8 @@ export const ANALYSIS_PROJECTION = defineProjection({
   name: 'analysis',
   // 2: lab units converted by the protocol versions of the log (lab_units)
   // 3: the patient's source is the domain's fold (`evolvePatient`)
-  version: 3,
+  // 4: no visit names: the reader names visits by the protocol version in force
+  version: 4,
   // The analysis of the unblinded side reads B-cell counts: it holds the field keys.
   readsMaskedValues: true,
   schema: ANALYSIS_SCHEMA,
@@ -180,7 +181,6 @@ export const ANALYSIS_PROJECTION = defineProjection({
         entry_order: 'integer',
         site_id: { type: 'text', nullable: true },
         date: 'date',
-        visit: 'text',
         ...treatment,
         value: 'double',
         qualifier: 'text',
@@ -205,7 +205,6 @@ export const ANALYSIS_PROJECTION = defineProjection({
         entry_order: 'integer',
         site_id: { type: 'text', nullable: true },
         date: 'date',
-        visit: 'text',
         ...treatment,
         status: 'text',
       },
@@ -231,7 +230,6 @@ export const ANALYSIS_PROJECTION = defineProjection({
         event_id: 'text',
         site_id: { type: 'text', nullable: true },
         date: 'date',
-        visit: 'text',
         ...treatment,
         term: 'text',
         serious: 'boolean',

@@ -1,6 +1,14 @@
-import type { GlobalStatus, InfusionDay, Observation, ParameterCode, Qualifier, StatusAssessment } from '@trialstream/domain';
+import type {
+  DatedObservation,
+  DatedStatusAssessment,
+  GlobalStatus,
+  InfusionDay,
+  ParameterCode,
+  Qualifier,
+  VisitAnchorFacts,
+} from '@trialstream/domain';
 import type { DataSource } from 'typeorm';
-import type { AdverseEventRecord, PatientRecord } from '../endpoints/patient-record';
+import type { AdverseEventRecord, StoredPatientRecord } from '../endpoints/patient-record';
 import { ANALYSIS_SCHEMA, ANALYSIS_TABLES } from '../projection/analysis.projection';
 
 /** null: every site; otherwise only these (possibly none). */
@@ -12,14 +20,13 @@ export interface ReadFilter {
   maskedAnalytes: readonly string[];
 }
 
-/** One row of the analysis dataset export. */
-export interface DatasetRow {
+/** One row of the analysis dataset export, with the patient's anchors: the reader's caller names its visit. */
+export interface DatasetRow extends VisitAnchorFacts {
   subject: string;
   site: string | null;
   kitNumber: string | null;
   parameter: string;
   unit: string;
-  visit: string;
   date: string;
   cycle: number;
   doseLevel: number | null;
@@ -30,8 +37,6 @@ export interface DatasetRow {
   change: number | null;
   percentChange: number | null;
   percentOfBaseline: number | null;
-  /** The patient's first infusion: the anchor the protocol's visits are counted from. */
-  firstInfusionDate?: string;
 }
 
 const table = (name: string) => `"${ANALYSIS_SCHEMA}"."${name}"`;
@@ -58,10 +63,10 @@ const PATIENTS = (scope: string) =>
           code_broken_on, cycles, dose_levels
      FROM ${table(ANALYSIS_TABLES.patients)} ${scope} ORDER BY patient_id`;
 const OBSERVATIONS = (scope: string) =>
-  `SELECT patient_id, parameter, date::text AS date, visit, cycle, dose_level, value, qualifier
+  `SELECT patient_id, parameter, date::text AS date, cycle, dose_level, value, qualifier
      FROM ${table(ANALYSIS_TABLES.observations)} ${scope} ORDER BY patient_id, parameter, date, entry_order`;
 const STATUSES = (scope: string) =>
-  `SELECT patient_id, date::text AS date, visit, cycle, dose_level, status
+  `SELECT patient_id, date::text AS date, cycle, dose_level, status
      FROM ${table(ANALYSIS_TABLES.statuses)} ${scope} ORDER BY patient_id, date, entry_order`;
 const INFUSIONS = (scope: string) =>
   `SELECT patient_id, date::text AS date, cycle, dose_level FROM ${table(ANALYSIS_TABLES.infusions)} ${scope}
@@ -70,14 +75,19 @@ const ADVERSE_EVENTS = (scope: string) =>
   `SELECT patient_id, date::text AS date, term, serious, grade, relatedness, cycle FROM ${table(ANALYSIS_TABLES.adverseEvents)}
     ${scope} ORDER BY patient_id, date, event_id`;
 
+/** The dates a patient's visits count from, as far as they are reached. */
+export const anchorsOf = (row: Row): VisitAnchorFacts => ({
+  ...(row.randomized_on === null ? {} : { randomizedOn: String(row.randomized_on) }),
+  ...(row.first_infusion_on === null ? {} : { firstInfusionDate: String(row.first_infusion_on) }),
+});
+
 /** A patient's row, its series still empty. */
-const recordOf = (row: Row): PatientRecord => ({
+const recordOf = (row: Row): StoredPatientRecord => ({
   patientId: String(row.patient_id),
   siteId: row.site_id as string | null,
   status: String(row.status),
   kitNumber: row.kit_number as string,
-  ...(row.randomized_on === null ? {} : { randomizedOn: String(row.randomized_on) }),
-  firstInfusionDate: row.first_infusion_on === null ? undefined : String(row.first_infusion_on),
+  ...anchorsOf(row),
   codeBroken: row.code_broken_on !== null,
   cycles: Number(row.cycles),
   doseLevels: (row.dose_levels as number[]) ?? [],
@@ -87,23 +97,22 @@ const recordOf = (row: Row): PatientRecord => ({
   adverseEvents: [],
 });
 
-/** Visit, cycle and the dose level in force (absent before the first infusion). */
-const visitAndTreatmentOf = (row: Row) => ({
-  visit: String(row.visit),
+/** Cycle and the dose level in force (absent before the first infusion). */
+const treatmentOf = (row: Row) => ({
   cycle: Number(row.cycle),
   ...(row.dose_level === null ? {} : { doseLevelMgPerM2: Number(row.dose_level) }),
 });
 
-const observationOf = (row: Row): Observation => ({
+const observationOf = (row: Row): DatedObservation => ({
   date: String(row.date),
-  ...visitAndTreatmentOf(row),
+  ...treatmentOf(row),
   value: Number(row.value),
   qualifier: row.qualifier as Qualifier,
 });
 
-const statusOf = (row: Row): StatusAssessment => ({
+const statusOf = (row: Row): DatedStatusAssessment => ({
   date: String(row.date),
-  ...visitAndTreatmentOf(row),
+  ...treatmentOf(row),
   status: row.status as GlobalStatus,
 });
 
@@ -130,10 +139,10 @@ export class AnalysisReader {
   constructor(private readonly dataSource: DataSource) {}
 
   /** Randomized (or withdrawn after randomization) patients with every series the reader may see. */
-  async patients(filter: ReadFilter): Promise<PatientRecord[]> {
+  async patients(filter: ReadFilter): Promise<StoredPatientRecord[]> {
     const patients = await this.select(filter, PATIENTS);
     const records = new Map(patients.filter((row) => row.kit_number !== null).map((row) => [String(row.patient_id), recordOf(row)]));
-    const eachRecordOf = (rows: Row[], add: (record: PatientRecord, row: Row) => void): void => {
+    const eachRecordOf = (rows: Row[], add: (record: StoredPatientRecord, row: Row) => void): void => {
       for (const row of rows) {
         const record = records.get(String(row.patient_id));
         if (record) add(record, row);
@@ -158,19 +167,20 @@ export class AnalysisReader {
     return this.dataSource.query(sql(scopeClause(filter, parameters, options)), parameters);
   }
 
-  /** One row per patient, visit and parameter (global status included as text), in subject order. */
+  /** One row per patient, parameter and date (global status included as text), in subject order. */
   async dataset(filter: ReadFilter): Promise<DatasetRow[]> {
     const p: unknown[] = [];
     const scope = scopeClause(filter, p, { masked: true });
     const rows: Array<Record<string, unknown>> = await this.dataSource.query(
-      `SELECT o.patient_id, o.site_id, pt.kit_number, o.parameter, o.unit, o.visit, o.date::text AS date, o.cycle, o.dose_level,
+      `SELECT o.patient_id, o.site_id, pt.kit_number, o.parameter, o.unit, o.date::text AS date, o.cycle, o.dose_level,
               o.value::text AS value, o.qualifier, o.baseline_value, o.baseline_qualifier, o.change, o.percent_change,
-              o.percent_of_baseline, o.entry_order, pt.first_infusion_on::text AS first_infusion_on
+              o.percent_of_baseline, o.entry_order, pt.randomized_on::text AS randomized_on,
+              pt.first_infusion_on::text AS first_infusion_on
          FROM (SELECT * FROM ${table(ANALYSIS_TABLES.observations)} ${scope}) o
          JOIN ${table(ANALYSIS_TABLES.patients)} pt USING (patient_id)
        UNION ALL
-       SELECT s.patient_id, s.site_id, pt.kit_number, 'GLOBAL_STATUS', '', s.visit, s.date::text, s.cycle, s.dose_level,
-              s.status, '=', NULL, NULL, NULL, NULL, NULL, s.entry_order, pt.first_infusion_on::text
+       SELECT s.patient_id, s.site_id, pt.kit_number, 'GLOBAL_STATUS', '', s.date::text, s.cycle, s.dose_level,
+              s.status, '=', NULL, NULL, NULL, NULL, NULL, s.entry_order, pt.randomized_on::text, pt.first_infusion_on::text
          FROM (SELECT * FROM ${table(ANALYSIS_TABLES.statuses)} ${scopeClause(filter, p)}) s
          JOIN ${table(ANALYSIS_TABLES.patients)} pt USING (patient_id)
        ORDER BY patient_id, parameter, date, entry_order`,
@@ -182,7 +192,6 @@ export class AnalysisReader {
       kitNumber: row.kit_number as string | null,
       parameter: String(row.parameter),
       unit: String(row.unit),
-      visit: String(row.visit),
       date: String(row.date),
       cycle: Number(row.cycle),
       doseLevel: asNumber(row.dose_level),
@@ -193,9 +202,7 @@ export class AnalysisReader {
       change: asNumber(row.change),
       percentChange: asNumber(row.percent_change),
       percentOfBaseline: asNumber(row.percent_of_baseline),
-      ...(row.first_infusion_on === null || row.first_infusion_on === undefined
-        ? {}
-        : { firstInfusionDate: String(row.first_infusion_on) }),
+      ...anchorsOf(row),
     }));
   }
 }

@@ -1,5 +1,5 @@
 import { roundTo } from '../calculators';
-import { byDate, Measurement, Observation, ParameterCode, parameterUnit, PatientSeries, Qualifier } from './observations';
+import { byDate, DatedObservation, Measurement, Observation, ParameterCode, parameterUnit, PatientSeries, Qualifier } from './observations';
 
 /**
  * The baseline: the last observation dated on or before the first infusion day. Same-day samples
@@ -7,13 +7,13 @@ import { byDate, Measurement, Observation, ParameterCode, parameterUnit, Patient
  * not always a time, and rituximab does not lower IgM or titers within hours). Among observations
  * of the same day the later one in the caller's (recording) order wins.
  */
-export const baselineOf = (observations: readonly Observation[], firstInfusionDate: string): Observation | undefined =>
+export const baselineOf = <T extends DatedObservation>(observations: readonly T[], firstInfusionDate: string): T | undefined =>
   byDate(observations)
     .filter((observation) => observation.date <= firstInfusionDate)
     .pop();
 
 /** Observations dated after the first infusion day: what treatment can have changed. */
-export const afterTreatmentStart = (observations: readonly Observation[], firstInfusionDate: string): Observation[] =>
+export const afterTreatmentStart = <T extends DatedObservation>(observations: readonly T[], firstInfusionDate: string): T[] =>
   byDate(observations).filter((observation) => observation.date > firstInfusionDate);
 
 /** The most recent observation (same-day ties: the later recorded). */
@@ -30,8 +30,8 @@ const isLower = (a: Measurement, b: Measurement): boolean =>
  * the earliest, when the low was first reached. A censored value is compared through its limit,
  * which is all that is known of it.
  */
-export const nadir = (observations: readonly Observation[]): Observation | undefined =>
-  byDate(observations).reduce<Observation | undefined>(
+export const nadir = <T extends DatedObservation>(observations: readonly T[]): T | undefined =>
+  byDate(observations).reduce<T | undefined>(
     (lowest, observation) => (lowest === undefined || isLower(observation, lowest) ? observation : lowest),
     undefined,
   );
@@ -92,8 +92,8 @@ export const labEndpointOf = (observations: readonly Observation[], firstInfusio
   };
 };
 
-/** One row of the analysis read model and of the analysis dataset export. */
-export interface AnalysisRow extends Observation {
+/** What a row of the analysis read model adds to an observation: its parameter, baseline and change. */
+export interface AnalysisRowFacts {
   subjectId: string;
   parameter: ParameterCode;
   unit: string;
@@ -107,16 +107,22 @@ export interface AnalysisRow extends Observation {
   changeCensored: boolean;
 }
 
+/** One row of the analysis read model and of the analysis dataset export: the observation as given, with its facts. */
+export type AnalysisRow<T extends DatedObservation = Observation> = T & AnalysisRowFacts;
+
 /**
  * Every observation of a patient with its baseline and change. Only observations after the first
  * infusion day carry a change; earlier ones (screening, the baseline itself) carry the baseline for
- * reference and no change. Rows come per parameter, in date order.
+ * reference and no change. Rows come per parameter, in date order, each the caller's observation (with
+ * whatever else it carries) and its facts.
  */
-export const analysisRowsOf = (patient: PatientSeries): AnalysisRow[] =>
-  (Object.entries(patient.series) as [ParameterCode, readonly Observation[]][]).flatMap(([parameter, observations]) => {
+export const analysisRowsOf = <T extends DatedObservation>(
+  patient: Pick<PatientSeries, 'subjectId' | 'firstInfusionDate'> & { series: Partial<Record<ParameterCode, readonly T[]>> },
+): AnalysisRow<T>[] =>
+  (Object.entries(patient.series) as [ParameterCode, readonly T[]][]).flatMap(([parameter, observations]) => {
     const start = patient.firstInfusionDate;
     const baseline = start === undefined ? undefined : baselineOf(observations, start);
-    return byDate(observations).map((observation): AnalysisRow => {
+    return byDate(observations).map((observation): AnalysisRow<T> => {
       const changeDue = start !== undefined && observation.date > start && baseline !== undefined;
       const { censored, ...change } = changeDue ? changeFromBaseline(observation, baseline) : { censored: false };
       return {

@@ -54,10 +54,14 @@ export interface TreatmentContext {
   doseLevelMgPerM2?: number;
 }
 
-export interface Visit extends TreatmentContext {
+/** A dated fact in the patient's treatment, before a protocol names its visit. */
+export interface Dated extends TreatmentContext {
   /** Clinical calendar date, YYYY-MM-DD. */
   date: string;
-  /** e.g. `screening`, `month 3`. */
+}
+
+export interface Visit extends Dated {
+  /** The protocol's name of the visit the date falls in (withProtocolVisits), e.g. `month-3`, or `unscheduled`. */
   visit: string;
 }
 
@@ -66,11 +70,17 @@ export interface Measurement {
   qualifier: Qualifier;
 }
 
+/** A measured value as stored: date, treatment context and value, no visit name. */
+export interface DatedObservation extends Dated, Measurement {}
+
 export interface Observation extends Visit, Measurement {}
 
-export interface StatusAssessment extends Visit {
+/** An investigator's global status as stored, no visit name. */
+export interface DatedStatusAssessment extends Dated {
   status: GlobalStatus;
 }
+
+export interface StatusAssessment extends DatedStatusAssessment, Visit {}
 
 export interface PatientSeries {
   subjectId: string;

@@ -5,13 +5,22 @@ import { compareProportions, meanDifferenceCI, MeanDifferenceInterval, Proportio
 import { isDepletedCount } from './endpoints';
 import { byDate, InfusionDay, Observation, ParameterCode, PatientSeries, StatusAssessment, treatmentContextAt } from './observations';
 import { summarize, Summary } from './summary';
-import { observationAtVisitBy, scheduleOn, visitOfDate, visitWindowsFor, type ScheduleInForce } from './visit-assignment';
+import {
+  observationAtVisitBy,
+  scheduleOn,
+  visitAnchorsOf,
+  visitOfDate,
+  visitWindowsFor,
+  type ScheduleInForce,
+  type VisitAnchorDates,
+  type VisitAnchorFacts,
+} from './visit-assignment';
 
 /** Below this, a difference from a threshold is floating-point noise (42.57 m/s after 38.7 is exactly +10 %). */
 const NOISE = 1e-9;
 
-/** One patient as a protocol endpoint reads it. */
-export interface EndpointSubject extends PatientSeries {
+/** One patient as a protocol endpoint reads it: visits count from the anchors the protocol names. */
+export interface EndpointSubject extends PatientSeries, VisitAnchorFacts {
   /** Only after unblinding (or in an open-label trial). */
   arm?: string;
   infusions?: readonly InfusionDay[];
@@ -72,33 +81,29 @@ const measured = (observation: Observation | undefined): number | undefined =>
   observation !== undefined && observation.qualifier === '=' ? observation.value : undefined;
 
 /**
- * Observations relabelled with the protocol's named visits, counted from the patient's first infusion,
- * each by the windows of the schedule in force on its date.
+ * Observations named by the protocol's visits, counted from the patient's anchors, each by the windows
+ * of the schedule in force on its date: the one place a date becomes a visit name.
  */
-export const withProtocolVisits = <T extends { date: string; visit: string }>(
+export const withProtocolVisits = <T extends { date: string }>(
   observations: readonly T[],
   schedule: ScheduleInForce,
-  firstInfusionDate: string | undefined,
-): T[] => {
-  const anchors = firstInfusionDate === undefined ? {} : { 'first-infusion': firstInfusionDate };
-  return observations.map((observation) => ({
+  anchors: VisitAnchorDates,
+): Array<T & { visit: string }> =>
+  observations.map((observation) => ({
     ...observation,
     visit: visitOfDate(observation.date, visitWindowsFor(scheduleOn(schedule, observation.date), anchors)),
   }));
-};
 
-const windowOf = (schedule: Pick<VisitSchedule, 'assessmentVisits'>, visit: string, firstInfusionDate: string) => {
-  const windows = visitWindowsFor(schedule, { 'first-infusion': firstInfusionDate });
-  return windows.find((window) => window.visit === visit);
-};
+const windowOf = (schedule: Pick<VisitSchedule, 'assessmentVisits'>, visit: string, anchors: VisitAnchorDates) =>
+  visitWindowsFor(schedule, anchors).find((window) => window.visit === visit);
 
 /** The one observation of a series read at a named visit (see visit-assignment), each judged by the schedule in force on its date. */
 export const valueAtVisit = <T extends { date: string }>(
   observations: readonly T[],
   schedule: ScheduleInForce,
   visit: string,
-  firstInfusionDate: string,
-): T | undefined => observationAtVisitBy(observations, (date) => windowOf(scheduleOn(schedule, date), visit, firstInfusionDate));
+  anchors: VisitAnchorDates,
+): T | undefined => observationAtVisitBy(observations, (date) => windowOf(scheduleOn(schedule, date), visit, anchors));
 
 type Reading = Omit<SubjectEndpointValue, 'subjectId' | 'arm' | 'evaluable'> | undefined;
 
@@ -175,12 +180,12 @@ export const endpointValuesAtVisit = (
     .filter((subject) => inPopulation(endpoint, subject))
     .map((subject) => {
       if (subject.firstInfusionDate === undefined) return counted(endpoint, subject, undefined);
-      const first = subject.firstInfusionDate;
+      const anchors = visitAnchorsOf(subject);
       const reading = readSubject(
         endpoint,
         subject,
-        (series) => valueAtVisit(series, schedule, visit, first),
-        (statuses) => valueAtVisit(statuses, schedule, visit, first),
+        (series) => valueAtVisit(series, schedule, visit, anchors),
+        (statuses) => valueAtVisit(statuses, schedule, visit, anchors),
       );
       return counted(endpoint, subject, reading);
     });

@@ -4,6 +4,7 @@ import { observationAtVisit, UNSCHEDULED, visitOfDate, visitWindowsFor } from '.
 import { valueAtVisit, withProtocolVisits } from './protocol-endpoints';
 
 // first infusion 2026-03-06: baseline 02-20..03-06, month 3 = day 91 (06-05) ± 14, month 6 = day 182 (09-04) ± 14
+const FIRST_INFUSION = { 'first-infusion': '2026-03-06' };
 const windows = visitWindowsFor(ANTI_MAG_RITUXIMAB_VISIT_SCHEDULE, { consent: '2026-02-01', 'first-infusion': '2026-03-06' });
 
 describe('observations belong to the protocol visits by their windows', () => {
@@ -35,12 +36,12 @@ describe('observations belong to the protocol visits by their windows', () => {
     const labelled = withProtocolVisits(
       [observation('2026-05-25', 1), observation('2026-06-08', 2), observation('2026-06-02', 3), observation('2026-07-30', 4)],
       ANTI_MAG_RITUXIMAB_VISIT_SCHEDULE,
-      '2026-03-06',
+      FIRST_INFUSION,
     );
     // 06-08 and 06-02 are both 3 days from 06-05: the earlier wins; the later unscheduled 07-30 never moves it
     expect(observationAtVisit(labelled, month3)?.value).toBe(3);
-    expect(valueAtVisit(labelled, ANTI_MAG_RITUXIMAB_VISIT_SCHEDULE, 'month-3', '2026-03-06')?.value).toBe(3);
-    expect(valueAtVisit(labelled, ANTI_MAG_RITUXIMAB_VISIT_SCHEDULE, 'month-6', '2026-03-06')).toBeUndefined();
+    expect(valueAtVisit(labelled, ANTI_MAG_RITUXIMAB_VISIT_SCHEDULE, 'month-3', FIRST_INFUSION)?.value).toBe(3);
+    expect(valueAtVisit(labelled, ANTI_MAG_RITUXIMAB_VISIT_SCHEDULE, 'month-6', FIRST_INFUSION)).toBeUndefined();
   });
 
   it('judges each observation by the schedule in force on its own date (an amendment from 2026-06-01 widens month 3 to ± 28)', () => {
@@ -54,9 +55,9 @@ describe('observations belong to the protocol visits by their windows', () => {
     // month 3 is 06-05: 05-15 is 21 days before it (only the amendment's window, but dated before it); 06-28 is 23 days after
     const early = observation('2026-05-15', 1);
     const late = observation('2026-06-28', 2);
-    expect(withProtocolVisits([early, late], inForce, '2026-03-06').map((o) => o.visit)).toEqual([UNSCHEDULED, 'month-3']);
-    expect(valueAtVisit([early, late], inForce, 'month-3', '2026-03-06')?.value).toBe(2);
-    expect(valueAtVisit([early, late], widened, 'month-3', '2026-03-06')?.value).toBe(1);
-    expect(valueAtVisit([early, late], ANTI_MAG_RITUXIMAB_VISIT_SCHEDULE, 'month-3', '2026-03-06')).toBeUndefined();
+    expect(withProtocolVisits([early, late], inForce, FIRST_INFUSION).map((o) => o.visit)).toEqual([UNSCHEDULED, 'month-3']);
+    expect(valueAtVisit([early, late], inForce, 'month-3', FIRST_INFUSION)?.value).toBe(2);
+    expect(valueAtVisit([early, late], widened, 'month-3', FIRST_INFUSION)?.value).toBe(1);
+    expect(valueAtVisit([early, late], ANTI_MAG_RITUXIMAB_VISIT_SCHEDULE, 'month-3', FIRST_INFUSION)).toBeUndefined();
   });
 });

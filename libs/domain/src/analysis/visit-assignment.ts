@@ -26,6 +26,23 @@ export const scheduleOn = (schedule: ScheduleInForce, date: string): Pick<VisitS
 /** Calendar dates (YYYY-MM-DD) a patient's visits are counted from; an anchor not reached yet is absent. */
 export type VisitAnchorDates = Partial<Record<VisitAnchor, string>>;
 
+/**
+ * What the analysis counts a patient's visits from: randomization and the first infusion given. Not
+ * consent: screening's window (consent + 28 days) overlaps the baseline's, and by the closer target day
+ * a pre-dose sample drawn soon after consent would be screening's, not the baseline's; data before
+ * treatment are the baseline's by date anyway (baselineOf).
+ */
+export interface VisitAnchorFacts {
+  randomizedOn?: string;
+  firstInfusionDate?: string;
+}
+
+/** The anchors of a patient's visits, as far as the patient reached them. */
+export const visitAnchorsOf = ({ randomizedOn, firstInfusionDate }: VisitAnchorFacts): VisitAnchorDates => ({
+  ...(randomizedOn === undefined ? {} : { randomization: randomizedOn }),
+  ...(firstInfusionDate === undefined ? {} : { 'first-infusion': firstInfusionDate }),
+});
+
 export interface VisitWindowDates {
   visit: string;
   targetDate: string;

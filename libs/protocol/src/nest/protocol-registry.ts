@@ -71,6 +71,11 @@ export class ProtocolRegistry implements OnModuleInit {
     return protocolInForce(this.versionList, date)?.definition ?? this.holder.current;
   }
 
+  /** The version in force today by the server's clock (CLOCK, which tests pin). */
+  inForceToday(): ProtocolDefinition {
+    return this.inForceAt(this.today());
+  }
+
   async activate(principal: Principal, activation: Activation): Promise<WriteResult> {
     const parsed = parseProtocolYaml(activation.file);
     if (!parsed.ok)

@@ -39,7 +39,7 @@ export class ProtocolController {
   @ApiEndpoint({ summary: "The protocol's versions, their effective dates and the one in force", ok: [ProtocolVersionView] })
   async versions() {
     const versions = await this.registry.refresh();
-    const inForce = this.registry.inForceAt(new Date().toISOString().slice(0, 10));
+    const inForce = this.registry.inForceToday();
     return versions.map(({ version, effectiveFrom, sourceSha256, definition }) => ({
       version,
       protocolId: definition.id,
