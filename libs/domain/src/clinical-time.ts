@@ -31,12 +31,19 @@ const daysInMonth = (year: number, month: number): number => {
   return month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1];
 };
 
+/** Dates already found real: a trial has few distinct days, and the analysis checks each of them again and again. */
+const realDates = new Set<string>();
+const REMEMBERED_DATES = 100_000;
+
 /** Parses a date-only string (consent dates); null unless a real calendar date. */
 export const parseCalendarDate = (value: unknown): string | null => {
   if (typeof value !== 'string') return null;
+  if (realDates.has(value)) return value;
   const match = DATE.exec(value);
-  if (!match) return null;
-  return isCalendarDate(Number(match[1]), Number(match[2]), Number(match[3])) ? value : null;
+  if (!match || !isCalendarDate(Number(match[1]), Number(match[2]), Number(match[3]))) return null;
+  if (realDates.size >= REMEMBERED_DATES) realDates.clear();
+  realDates.add(value);
+  return value;
 };
 
 /** Parses a clinical time; null unless a real date or a real date-time with an offset. */
