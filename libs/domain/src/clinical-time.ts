@@ -67,7 +67,19 @@ export const parseClinicalTime = (value: unknown): ClinicalTime | null => {
   return { date: `${y}-${mo}-${d}`, instant: local - offsetMs };
 };
 
-const startOfDateUtc = (date: string): number => Date.parse(`${date}T00:00:00Z`);
+/** Starts of dates already seen: monitoring measures every window and latency in days, many times per patient. */
+const dateStarts = new Map<string, number>();
+
+/** Epoch milliseconds of the start of a calendar date in UTC (NaN for a string that is not one). */
+export const startOfDateUtc = (date: string): number => {
+  let start = dateStarts.get(date);
+  if (start === undefined) {
+    start = Date.parse(`${date}T00:00:00Z`);
+    if (dateStarts.size >= REMEMBERED_DATES) dateStarts.clear();
+    dateStarts.set(date, start);
+  }
+  return start;
+};
 
 /**
  * Whether a clinical time lies ahead of `now` by more than the allowed skew. A date without a time

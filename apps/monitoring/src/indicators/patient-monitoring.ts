@@ -9,16 +9,17 @@ import {
   ProtocolDefinition,
   ProtocolDeviation,
   protocolDeviationsOf,
-  patientVisitStatus,
   queryAge,
   QueryStatus,
   QueryStep,
   queryStatusAt,
   recordedEventsOf,
   scheduleDatesOf,
+  scheduleFor,
   sdvCountsOf,
   VisitSchedule,
   VisitStatus,
+  visitStatus,
   visitWindowDeviations,
 } from '@trialstream/domain';
 import { CODE_BREAK_EVENT_TYPE } from '../projection/blinded-fold';
@@ -207,9 +208,9 @@ export function patientMonitoringAt(facts: PatientFacts, asOf: string, rules: Mo
   const status = statusOnDate(dates);
   // a screen failure accepts no further data (the domain's admission rule), so its screening visit
   // could never be completed: tracking it would show every screen failure as overdue
-  const rated = status === 'screen_failed' ? [] : patientVisitStatus(patient, rules.schedule, asOf);
-  const visits = rated.map(visitView);
   const recorded = recordedEventsOf(patient);
+  const rated = status === 'screen_failed' ? [] : visitStatus(scheduleFor(dates, rules.schedule), recorded, asOf);
+  const visits = rated.map(visitView);
   const deviations: DeviationView[] = [
     ...recorded.flatMap(protocolDeviationsOf).filter((deviation) => deviation.occurredOn <= until),
     ...visitWindowDeviations(rated),

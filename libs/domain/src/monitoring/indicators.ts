@@ -27,7 +27,11 @@ export const dataEntryLatency = (occurredAt: string, recordedAt: string): number
   let offsetMinutes = 0;
   const zone = occurred.instant === undefined ? undefined : OFFSET.exec(occurredAt);
   if (zone?.[1]) offsetMinutes = (zone[1] === '-' ? -1 : 1) * (Number(zone[2]) * 60 + Number(zone[3]));
-  const recordedOn = new Date(recorded.instant + offsetMinutes * 60_000).toISOString().slice(0, 10);
+  // the server records in UTC ('…Z'): seen at offset zero, its date is the one written, no Date needed
+  const recordedOn =
+    offsetMinutes === 0 && recordedAt.endsWith('Z')
+      ? recorded.date
+      : new Date(recorded.instant + offsetMinutes * 60_000).toISOString().slice(0, 10);
   return Math.max(0, daysBetween(occurred.date, recordedOn));
 };
 

@@ -53,6 +53,16 @@ const closer =
   (a: Candidate, b: Candidate): number =>
     distance(a.date, visit) - distance(b.date, visit) || (a.date < b.date ? -1 : a.date > b.date ? 1 : 0) || a.order - b.order;
 
+/**
+ * What a stable sort by `order` would put first (the earliest listed of equals), without sorting:
+ * rating a patient picks a best candidate for every visit and every left-over form.
+ */
+const firstBy = <T>(items: readonly T[], order: (a: T, b: T) => number): T | undefined => {
+  let best: T | undefined;
+  for (const item of items) if (best === undefined || order(item, best) < 0) best = item;
+  return best;
+};
+
 /** The forms recorded by `until` (void entries left out), with their clinical date and stream order. */
 const candidatesOf = (recorded: readonly RecordedEvent[], until: string): Candidate[] =>
   recorded.flatMap((event, order) => {
@@ -89,7 +99,10 @@ const fillInWindow = (assessments: readonly ExpectedVisit[], forms: readonly Can
   const used = new Set<Candidate>();
   for (const visit of assessments) {
     for (const form of visit.forms) {
-      const [best] = forms.filter((c) => c.form === form && inWindow(c.date, visit)).sort(closer(visit));
+      const best = firstBy(
+        forms.filter((c) => c.form === form && inWindow(c.date, visit)),
+        closer(visit),
+      );
       if (!best) continue;
       used.add(best);
       filled.set(slotKey(visit.visitId, form), { form, eventId: best.event.eventId, occurredOn: best.date, inWindow: true });
@@ -102,9 +115,10 @@ const fillInWindow = (assessments: readonly ExpectedVisit[], forms: readonly Can
 const fillOutOfWindow = (assessments: readonly ExpectedVisit[], leftOver: readonly Candidate[], filled: Slots): void => {
   const byNearestVisit = new Map<string, { visit: ExpectedVisit; candidates: Candidate[] }>();
   for (const candidate of leftOver) {
-    const [nearest] = assessments
-      .filter((visit) => visit.forms.includes(candidate.form))
-      .sort((a, b) => distance(candidate.date, a) - distance(candidate.date, b));
+    const nearest = firstBy(
+      assessments.filter((visit) => visit.forms.includes(candidate.form)),
+      (a, b) => distance(candidate.date, a) - distance(candidate.date, b),
+    );
     if (!nearest || filled.has(slotKey(nearest.visitId, candidate.form))) continue;
     const key = slotKey(nearest.visitId, candidate.form);
     const group = byNearestVisit.get(key) ?? { visit: nearest, candidates: [] };
@@ -112,7 +126,8 @@ const fillOutOfWindow = (assessments: readonly ExpectedVisit[], leftOver: readon
     byNearestVisit.set(key, group);
   }
   for (const [key, { visit, candidates }] of byNearestVisit) {
-    const [best] = candidates.sort(closer(visit));
+    const best = firstBy(candidates, closer(visit));
+    if (!best) continue;
     filled.set(key, { form: best.form, eventId: best.event.eventId, occurredOn: best.date, inWindow: false });
   }
 };
