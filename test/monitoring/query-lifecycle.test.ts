@@ -122,6 +122,21 @@ describe('a query raised, answered with a correction and closed', () => {
     expect((await queryList('2026-03-21')).filter((query: { field: string }) => query.field === 'doseLevelMgPerM2')).toHaveLength(1);
   });
 
+  it('answers a date read before from the records as they stand now: a new query counts at once in every view', async () => {
+    const asOf = '2026-03-31';
+    const overview = async () => (await read(app, monitor.token, `/monitoring/sites?asOf=${asOf}`)).body.items[0];
+    const [overviewBefore, siteBefore, listBefore] = [counts(await overview()), counts(await site(asOf)), await queryList(asOf)];
+
+    const queryId = await monitor.raiseQuery(patient.patientId, infusion, 'cycle', 'Cycle per the pharmacy?', '2026-03-22');
+
+    expect(counts(await overview())).toEqual({ ...overviewBefore, open: overviewBefore.open + 1 });
+    expect(counts(await site(asOf))).toEqual({ ...siteBefore, open: siteBefore.open + 1 });
+    expect((await queryList(asOf)).map((query: { queryId: string }) => query.queryId)).toEqual([
+      ...listBefore.map((query: { queryId: string }) => query.queryId),
+      queryId,
+    ]);
+  });
+
   it('refuses steps out of the workflow, and steps by the wrong role', async () => {
     app.setNow(noonOf('2026-03-22'));
     const queryId = await monitor.raiseQuery(patient.patientId, infusion, 'administeredDoseMg', 'Again?', '2026-03-22');

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import type { PatientFacts } from '../indicators/patient-monitoring';
 import { MONITORING_PROJECTION } from '../projection/monitoring.projection';
@@ -12,6 +13,25 @@ export interface SiteRef {
 }
 
 const table = (name: string) => `"${MONITORING_PROJECTION.schema}"."${name}"`;
+
+/**
+ * Which rows a site's figures at a date come from: the patients who had consented by then, each at
+ * its stream version (a row changes only with a new event of its stream, and the versions only grow).
+ * The same digest in SQL and here: `patient:version` in patient order, joined by commas; '' for none.
+ */
+const VERSIONS_DIGEST = `md5(string_agg(patient_id || ':' || stream_version, ',' ORDER BY patient_id))`;
+const versionsDigestOf = (rows: ReadonlyArray<Pick<MonitoringPatientRow, 'patient_id' | 'stream_version'>>): string =>
+  rows.length === 0
+    ? ''
+    : createHash('md5')
+        .update(rows.map((row) => `${row.patient_id}:${row.stream_version}`).join(','))
+        .digest('hex');
+
+/** The facts of one site's patients and the digest of the rows they were read from. */
+export interface SitePatients {
+  versions: string;
+  patients: PatientFacts[];
+}
 
 /** Reads the monitoring read model; callers have already narrowed the sites to the caller's scope. */
 export class MonitoringReader {
@@ -32,14 +52,43 @@ export class MonitoringReader {
     return rows.map((row) => ({ siteId: row.site_id, name: row.name }));
   }
 
-  /** The facts of the patients of these sites who had consented by `until` (a date), ordered by patient. */
+  /** The facts of the patients of these sites who had consented by `until` (a date), by site as asked, then by patient. */
   async patientsOf(siteIds: readonly string[], until: string): Promise<PatientFacts[]> {
-    const rows: Array<Pick<MonitoringPatientRow, 'patient_id' | 'site_id' | 'state' | 'log'>> = await this.dataSource.query(
-      `SELECT patient_id, site_id, state, log FROM ${table(MONITORING_PATIENTS)}
+    return [...(await this.patientsBySite(siteIds, until)).values()].flatMap((site) => site.patients);
+  }
+
+  /** Per site (every one asked, with or without patients), its patients' facts as `patientsOf` reads them. */
+  async patientsBySite(siteIds: readonly string[], until: string): Promise<Map<string, SitePatients>> {
+    const rows: Array<Pick<MonitoringPatientRow, 'patient_id' | 'site_id' | 'state' | 'log' | 'stream_version'>> =
+      await this.dataSource.query(
+        `SELECT patient_id, site_id, state, log, stream_version FROM ${table(MONITORING_PATIENTS)}
         WHERE site_id = ANY($1::text[]) AND consent_date <= $2::date
         ORDER BY patient_id`,
+        [siteIds, until],
+      );
+    const bySite = new Map(siteIds.map((siteId) => [siteId, [] as typeof rows]));
+    for (const row of rows) bySite.get(row.site_id ?? '')?.push(row);
+    return new Map(
+      [...bySite].map(([siteId, siteRows]) => [
+        siteId,
+        {
+          versions: versionsDigestOf(siteRows),
+          patients: siteRows.map((row) => ({ patientId: row.patient_id, siteId: row.site_id, state: monitoredStateOf(row), log: row.log })),
+        },
+      ]),
+    );
+  }
+
+  /** Per site, the digest `patientsBySite` would give its rows now, without reading them ('' for a site without patients). */
+  async versionsOf(siteIds: readonly string[], until: string): Promise<Map<string, string>> {
+    const rows: Array<{ site_id: string; versions: string }> = await this.dataSource.query(
+      `SELECT site_id, ${VERSIONS_DIGEST} AS versions FROM ${table(MONITORING_PATIENTS)}
+        WHERE site_id = ANY($1::text[]) AND consent_date <= $2::date
+        GROUP BY site_id`,
       [siteIds, until],
     );
-    return rows.map((row) => ({ patientId: row.patient_id, siteId: row.site_id, state: monitoredStateOf(row), log: row.log }));
+    const versions = new Map(siteIds.map((siteId) => [siteId, '']));
+    for (const row of rows) versions.set(row.site_id, row.versions);
+    return versions;
   }
 }

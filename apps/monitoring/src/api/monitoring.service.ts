@@ -4,23 +4,41 @@ import { assertSiteAccess, siteScope, type Principal } from '@trialstream/auth';
 import { CLOCK } from '@trialstream/config';
 import { signatureStatusOf, type ScopeSignatureStatus } from '@trialstream/domain';
 import { ProtocolRegistry } from '@trialstream/protocol';
-import { patientMonitoringAt, type PatientMonitoring } from '../indicators/patient-monitoring';
+import { patientMonitoringAt, type MonitoringRules, type PatientFacts, type PatientMonitoring } from '../indicators/patient-monitoring';
 import { siteIndicators, type SiteIndicators } from '../indicators/site-indicators';
-import { MonitoringReader, type SiteRef } from './monitoring-reader';
+import { MonitoringReader, type SitePatients, type SiteRef } from './monitoring-reader';
 
 /** One site's patients at a date, computed once per request and shared by its lists. */
 export interface SiteAtDate {
   site: SiteRef;
   asOf: string;
   patients: PatientMonitoring[];
+  /** What the figures were computed from: the date, the rules in force and the rows' versions. */
+  basis: string;
 }
+
+/** What a site's figures are a function of; `versions` is the reader's digest of the rows. */
+const basis = (asOf: string, rules: { basis: string }, versions: string): string => `${asOf}\n${rules.basis}\n${versions}`;
+
+/** Sites whose patients' pictures are kept between requests (a monitor works through one site's lists at a time). */
+const REMEMBERED_SITES = 8;
 
 /**
  * Monitoring at a date for the sites a principal may see. Every path to a site's data passes
  * `siteAt`, which refuses a site outside the caller's scope before anything is read.
+ *
+ * A site's figures are a function of the date, the protocol rules in force on it and its patients'
+ * rows; a row changes only with a new event of its stream, so the figures are kept with the
+ * digest of the rows' stream versions and computed again only when a digest read before each
+ * request differs. Reading and folding every patient's jsonb state is what a request costs otherwise.
  */
 @Injectable()
 export class MonitoringService {
+  /** Each site's indicators with their basis (one entry a site: a few numbers each). */
+  private readonly indicatorsBySite = new Map<string, { basis: string; indicators: SiteIndicators }>();
+  /** The patients' pictures of the sites read last, most recent last. */
+  private readonly patientsBySite = new Map<string, { basis: string; patients: PatientMonitoring[] }>();
+
   constructor(
     private readonly reader: MonitoringReader,
     @Inject(CLOCK) private readonly clock: () => Date,
@@ -35,18 +53,28 @@ export class MonitoringService {
   async overview(principal: Principal, asked?: string): Promise<SiteIndicators[]> {
     const asOf = this.asOf(asked);
     const scope = siteScope(principal);
-    const sites = await this.reader.sites(scope.allSites ? null : scope.siteIds);
-    const patients = await this.atDate(
+    const [sites, rules] = await Promise.all([this.reader.sites(scope.allSites ? null : scope.siteIds), this.rulesAt(asOf)]);
+    const versions = await this.reader.versionsOf(
       sites.map((site) => site.siteId),
       asOf,
     );
-    return sites.map((site) =>
-      siteIndicators(
-        site,
-        patients.filter((patient) => patient.siteId === site.siteId),
-        asOf,
-      ),
-    );
+    // what was kept is taken now: another request may replace it while this one reads
+    const kept = sites.map((site) => {
+      const entry = this.indicatorsBySite.get(site.siteId);
+      return entry?.basis === basis(asOf, rules, versions.get(site.siteId) ?? '') ? entry.indicators : undefined;
+    });
+    const stale = sites.filter((_, index) => kept[index] === undefined).map((site) => site.siteId);
+    const read = stale.length > 0 ? await this.reader.patientsBySite(stale, asOf) : new Map<string, SitePatients>();
+    return sites.map((site, index) => {
+      let indicators = kept[index];
+      if (indicators === undefined) {
+        const { versions: readVersions, patients } = read.get(site.siteId) ?? { versions: '', patients: [] };
+        indicators = siteIndicators(site, this.pictures(patients, asOf, rules), asOf);
+        this.indicatorsBySite.set(site.siteId, { basis: basis(asOf, rules, readVersions), indicators });
+      }
+      // the site's name is not part of the basis: it is read on every request
+      return { ...indicators, name: site.name };
+    });
   }
 
   async siteAt(principal: Principal, siteId: string, asked?: string): Promise<SiteAtDate> {
@@ -55,7 +83,22 @@ export class MonitoringService {
     const [site] = await this.reader.sites([siteId]);
     if (!site) throw ApiError.notFound(`Site ${siteId}`, 'siteId');
     const asOf = this.asOf(asked);
-    return { site, asOf, patients: await this.atDate([siteId], asOf) };
+    const [rules, versions] = await Promise.all([this.rulesAt(asOf), this.reader.versionsOf([siteId], asOf)]);
+    const wanted = basis(asOf, rules, versions.get(siteId) ?? '');
+    const kept = this.patientsBySite.get(siteId);
+    this.patientsBySite.delete(siteId);
+    let computed: { basis: string; patients: PatientMonitoring[] };
+    if (kept?.basis === wanted) computed = kept;
+    else {
+      const read = (await this.reader.patientsBySite([siteId], asOf)).get(siteId) ?? { versions: '', patients: [] };
+      computed = { basis: basis(asOf, rules, read.versions), patients: this.pictures(read.patients, asOf, rules) };
+    }
+    this.patientsBySite.set(siteId, computed);
+    for (const oldest of this.patientsBySite.keys()) {
+      if (this.patientsBySite.size <= REMEMBERED_SITES) break;
+      this.patientsBySite.delete(oldest);
+    }
+    return { site, asOf, ...computed };
   }
 
   /** The signature state of each patient's casebook and visits with data (the monitors' view of what awaits signature). */
@@ -77,16 +120,26 @@ export class MonitoringService {
     return { asOf, items };
   }
 
-  indicators({ site, asOf, patients }: SiteAtDate): SiteIndicators {
-    return siteIndicators(site, patients, asOf);
+  indicators({ site, asOf, patients, basis: computedFrom }: SiteAtDate): SiteIndicators {
+    const kept = this.indicatorsBySite.get(site.siteId);
+    if (kept?.basis === computedFrom) return { ...kept.indicators, name: site.name };
+    const indicators = siteIndicators(site, patients, asOf);
+    this.indicatorsBySite.set(site.siteId, { basis: computedFrom, indicators });
+    return indicators;
   }
 
-  private async atDate(siteIds: readonly string[], asOf: string): Promise<PatientMonitoring[]> {
-    const facts = await this.reader.patientsOf(siteIds, asOf);
-    // the schedule and required forms of the protocol version in force on the reporting date
+  /** The schedule and required forms of the protocol version in force on the reporting date, and what identifies them. */
+  private async rulesAt(asOf: string): Promise<MonitoringRules & { basis: string }> {
     await this.protocols.refresh();
     const protocol = this.protocols.inForceAt(asOf.slice(0, 10));
-    const rules = { schedule: protocol.schedule, protocol };
+    return {
+      schedule: protocol.schedule,
+      protocol,
+      basis: JSON.stringify({ schedule: protocol.schedule, maskedAnalytes: protocol.maskedAnalytes }),
+    };
+  }
+
+  private pictures(facts: readonly PatientFacts[], asOf: string, rules: MonitoringRules): PatientMonitoring[] {
     return facts.flatMap((patient) => patientMonitoringAt(patient, asOf, rules) ?? []);
   }
 }
