@@ -79,16 +79,14 @@ export class MonitoringReader {
     );
   }
 
-  /** Per site, the digest `patientsBySite` would give its rows now, without reading them ('' for a site without patients). */
-  async versionsOf(siteIds: readonly string[], until: string): Promise<Map<string, string>> {
+  /** Per site, the digest `patientsBySite` would give its rows now, without reading them (none: '', as for a site without patients). */
+  async versionsOf(sites: SiteFilter, until: string): Promise<Map<string, string>> {
     const rows: Array<{ site_id: string; versions: string }> = await this.dataSource.query(
       `SELECT site_id, ${VERSIONS_DIGEST} AS versions FROM ${table(MONITORING_PATIENTS)}
-        WHERE site_id = ANY($1::text[]) AND consent_date <= $2::date
+        WHERE ${sites ? 'site_id = ANY($2::text[])' : 'site_id IS NOT NULL'} AND consent_date <= $1::date
         GROUP BY site_id`,
-      [siteIds, until],
+      sites ? [until, sites] : [until],
     );
-    const versions = new Map(siteIds.map((siteId) => [siteId, '']));
-    for (const row of rows) versions.set(row.site_id, row.versions);
-    return versions;
+    return new Map(rows.map((row) => [row.site_id, row.versions]));
   }
 }

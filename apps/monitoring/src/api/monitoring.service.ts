@@ -53,11 +53,12 @@ export class MonitoringService {
   async overview(principal: Principal, asked?: string): Promise<SiteIndicators[]> {
     const asOf = this.asOf(asked);
     const scope = siteScope(principal);
-    const [sites, rules] = await Promise.all([this.reader.sites(scope.allSites ? null : scope.siteIds), this.rulesAt(asOf)]);
-    const versions = await this.reader.versionsOf(
-      sites.map((site) => site.siteId),
-      asOf,
-    );
+    const visible = scope.allSites ? null : scope.siteIds;
+    const [sites, rules, versions] = await Promise.all([
+      this.reader.sites(visible),
+      this.rulesAt(asOf),
+      this.reader.versionsOf(visible, asOf),
+    ]);
     // what was kept is taken now: another request may replace it while this one reads
     const kept = sites.map((site) => {
       const entry = this.indicatorsBySite.get(site.siteId);
@@ -80,10 +81,13 @@ export class MonitoringService {
   async siteAt(principal: Principal, siteId: string, asked?: string): Promise<SiteAtDate> {
     const denial = assertSiteAccess(principal, siteId);
     if (denial) throw ApiError.forbidden(denial.message, [{ field: denial.field, rule: denial.rule }]);
-    const [site] = await this.reader.sites([siteId]);
-    if (!site) throw ApiError.notFound(`Site ${siteId}`, 'siteId');
     const asOf = this.asOf(asked);
-    const [rules, versions] = await Promise.all([this.rulesAt(asOf), this.reader.versionsOf([siteId], asOf)]);
+    const [[site], rules, versions] = await Promise.all([
+      this.reader.sites([siteId]),
+      this.rulesAt(asOf),
+      this.reader.versionsOf([siteId], asOf),
+    ]);
+    if (!site) throw ApiError.notFound(`Site ${siteId}`, 'siteId');
     const wanted = basis(asOf, rules, versions.get(siteId) ?? '');
     const kept = this.patientsBySite.get(siteId);
     this.patientsBySite.delete(siteId);
