@@ -20,8 +20,11 @@ export interface SiteAtDate {
 /** What a site's figures are a function of; `versions` is the reader's digest of the rows. */
 const basis = (asOf: string, rules: { basis: string }, versions: string): string => `${asOf}\n${rules.basis}\n${versions}`;
 
-/** Sites whose patients' pictures are kept between requests (a monitor works through one site's lists at a time). */
-const REMEMBERED_SITES = 8;
+/**
+ * Sites whose patients' pictures are kept between requests: a monitor works through one site's lists
+ * at a time, and a picture is about 5 kB of JSON (500 patients a site at 1M events: a few MB a site).
+ */
+const REMEMBERED_SITES = 4;
 
 /**
  * Monitoring at a date for the sites a principal may see. Every path to a site's data passes
