@@ -1,10 +1,7 @@
-import { parseClinicalTime } from '../clinical-time';
-
-const DAY_MS = 86_400_000;
+import { dateOfDayNumber, dayNumberOf, parseClinicalTime } from '../clinical-time';
 
 /** The calendar date `days` after `date` (before it when negative). */
-export const addDays = (date: string, days: number): string =>
-  new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
+export const addDays = (date: string, days: number): string => dateOfDayNumber(dayNumberOf(date) + days);
 
 /**
  * The calendar date of a reporting date: `asOf` is a date (`2024-06-01`) or a date-time with
