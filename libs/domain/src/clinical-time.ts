@@ -94,6 +94,17 @@ export const compareClinicalTimes = (a: ClinicalTime, b: ClinicalTime): number =
  * most of a monitoring or analysis request's time. Anything else goes through Date as before.
  */
 export const dayNumberOf = (date: string): number => {
+  const known = dayNumbers.get(date);
+  if (known !== undefined) return known;
+  const dayNumber = computedDayNumberOf(date);
+  if (dayNumbers.size >= REMEMBERED_DATES) dayNumbers.clear();
+  dayNumbers.set(date, dayNumber);
+  return dayNumber;
+};
+
+const dayNumbers = new Map<string, number>();
+
+const computedDayNumberOf = (date: string): number => {
   const match = DATE.exec(date);
   if (!match) return Math.round(startOfDateUtc(date) / DAY_MS);
   const month = Number(match[2]);
