@@ -1,4 +1,12 @@
-import { compareClinicalTimes, daysBetween, isInTheFuture, parseCalendarDate, parseClinicalTime } from './clinical-time';
+import {
+  compareClinicalTimes,
+  dateOfDayNumber,
+  dayNumberOf,
+  daysBetween,
+  isInTheFuture,
+  parseCalendarDate,
+  parseClinicalTime,
+} from './clinical-time';
 
 describe('parseClinicalTime', () => {
   it('reads a calendar date', () => {
@@ -70,5 +78,21 @@ describe('daysBetween', () => {
     expect(daysBetween('2024-02-01', '2024-02-08')).toBe(7);
     expect(daysBetween('2024-02-26', '2024-03-04')).toBe(7);
     expect(daysBetween('2024-03-04', '2024-02-26')).toBe(-7);
+  });
+});
+
+describe('day numbers', () => {
+  it('agree with the calendar every day from 1890 to 2110, leap days and century years included', () => {
+    const disagreements: string[] = [];
+    for (let time = Date.UTC(1890, 0, 1); time < Date.UTC(2110, 0, 1); time += 86_400_000) {
+      const date = new Date(time).toISOString().slice(0, 10);
+      const dayNumber = Math.round(time / 86_400_000);
+      if (dayNumberOf(date) !== dayNumber || dateOfDayNumber(dayNumber) !== date) disagreements.push(date);
+    }
+    expect(disagreements).toEqual([]);
+    expect([dateOfDayNumber(dayNumberOf('2000-02-28') + 1), dateOfDayNumber(dayNumberOf('1900-02-28') + 1)]).toEqual([
+      '2000-02-29',
+      '1900-03-01',
+    ]);
   });
 });

@@ -67,19 +67,7 @@ export const parseClinicalTime = (value: unknown): ClinicalTime | null => {
   return { date: `${y}-${mo}-${d}`, instant: local - offsetMs };
 };
 
-/** Starts of dates already seen: monitoring measures every window and latency in days, many times per patient. */
-const dateStarts = new Map<string, number>();
-
-/** Epoch milliseconds of the start of a calendar date in UTC (NaN for a string that is not one). */
-export const startOfDateUtc = (date: string): number => {
-  let start = dateStarts.get(date);
-  if (start === undefined) {
-    start = Date.parse(`${date}T00:00:00Z`);
-    if (dateStarts.size >= REMEMBERED_DATES) dateStarts.clear();
-    dateStarts.set(date, start);
-  }
-  return start;
-};
+const startOfDateUtc = (date: string): number => Date.parse(`${date}T00:00:00Z`);
 
 /**
  * Whether a clinical time lies ahead of `now` by more than the allowed skew. A date without a time
@@ -100,8 +88,54 @@ export const compareClinicalTimes = (a: ClinicalTime, b: ClinicalTime): number =
   return a.date < b.date ? -1 : a.date > b.date ? 1 : 0;
 };
 
+/**
+ * Days since 1970-01-01 of a date YYYY-MM-DD, by arithmetic (days from civil, proleptic Gregorian):
+ * visit windows and day counts of every patient are computed on each read, and a Date per call was
+ * most of a monitoring or analysis request's time. Anything else goes through Date as before.
+ */
+export const dayNumberOf = (date: string): number => {
+  const known = dayNumbers.get(date);
+  if (known !== undefined) return known;
+  const dayNumber = computedDayNumberOf(date);
+  if (dayNumbers.size >= REMEMBERED_DATES) dayNumbers.clear();
+  dayNumbers.set(date, dayNumber);
+  return dayNumber;
+};
+
+const dayNumbers = new Map<string, number>();
+
+const computedDayNumberOf = (date: string): number => {
+  const match = DATE.exec(date);
+  if (!match) return Math.round(startOfDateUtc(date) / DAY_MS);
+  const month = Number(match[2]);
+  const year = Number(match[1]) - (month <= 2 ? 1 : 0);
+  const era = Math.floor(year / 400);
+  const yearOfEra = year - era * 400;
+  const dayOfYear = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + Number(match[3]) - 1;
+  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
+  return era * 146_097 + dayOfEra - 719_468;
+};
+
+const pad = (value: number, width: number): string => String(value).padStart(width, '0');
+
+/** The date YYYY-MM-DD of a day number (the inverse of dayNumberOf). */
+export const dateOfDayNumber = (dayNumber: number): string => {
+  const shifted = dayNumber + 719_468;
+  const era = Math.floor(shifted / 146_097);
+  const dayOfEra = shifted - era * 146_097;
+  const yearOfEra = Math.floor(
+    (dayOfEra - Math.floor(dayOfEra / 1460) + Math.floor(dayOfEra / 36_524) - Math.floor(dayOfEra / 146_096)) / 365,
+  );
+  const dayOfYear = dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100));
+  const monthIndex = Math.floor((5 * dayOfYear + 2) / 153);
+  const day = dayOfYear - Math.floor((153 * monthIndex + 2) / 5) + 1;
+  const month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9;
+  const year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
+  return `${pad(year, 4)}-${pad(month, 2)}-${pad(day, 2)}`;
+};
+
 /** Calendar days from `from` to `to` (negative when `to` is earlier). */
-export const daysBetween = (from: string, to: string): number => Math.round((startOfDateUtc(to) - startOfDateUtc(from)) / DAY_MS);
+export const daysBetween = (from: string, to: string): number => dayNumberOf(to) - dayNumberOf(from);
 
 /** For state, which stores times as reported: parses a time that was validated when it was decided. */
 export const clinicalTimeOf = (value: string): ClinicalTime => {

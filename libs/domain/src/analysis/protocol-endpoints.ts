@@ -14,6 +14,7 @@ import {
   type ScheduleInForce,
   type VisitAnchorDates,
   type VisitAnchorFacts,
+  type VisitWindowDates,
 } from './visit-assignment';
 
 /** Below this, a difference from a threshold is floating-point noise (42.57 m/s after 38.7 is exactly +10 %). */
@@ -88,14 +89,23 @@ export const withProtocolVisits = <T extends { date: string }>(
   observations: readonly T[],
   schedule: ScheduleInForce,
   anchors: VisitAnchorDates,
-): Array<T & { visit: string }> =>
-  observations.map((observation) => ({
+): Array<T & { visit: string }> => {
+  const windowsOf = windowsPerSchedule(anchors);
+  return observations.map((observation) => ({
     ...observation,
-    visit: visitOfDate(observation.date, visitWindowsFor(scheduleOn(schedule, observation.date), anchors)),
+    visit: visitOfDate(observation.date, windowsOf(scheduleOn(schedule, observation.date))),
   }));
+};
 
-const windowOf = (schedule: Pick<VisitSchedule, 'assessmentVisits'>, visit: string, anchors: VisitAnchorDates) =>
-  visitWindowsFor(schedule, anchors).find((window) => window.visit === visit);
+/** The patient's visit windows by each schedule in force, computed once per schedule rather than per observation. */
+const windowsPerSchedule = (anchors: VisitAnchorDates) => {
+  const windows = new Map<Pick<VisitSchedule, 'assessmentVisits'>, VisitWindowDates[]>();
+  return (schedule: Pick<VisitSchedule, 'assessmentVisits'>): VisitWindowDates[] => {
+    let found = windows.get(schedule);
+    if (!found) windows.set(schedule, (found = visitWindowsFor(schedule, anchors)));
+    return found;
+  };
+};
 
 /** The one observation of a series read at a named visit (see visit-assignment), each judged by the schedule in force on its date. */
 export const valueAtVisit = <T extends { date: string }>(
@@ -103,7 +113,10 @@ export const valueAtVisit = <T extends { date: string }>(
   schedule: ScheduleInForce,
   visit: string,
   anchors: VisitAnchorDates,
-): T | undefined => observationAtVisitBy(observations, (date) => windowOf(scheduleOn(schedule, date), visit, anchors));
+): T | undefined => {
+  const windowsOf = windowsPerSchedule(anchors);
+  return observationAtVisitBy(observations, (date) => windowsOf(scheduleOn(schedule, date)).find((window) => window.visit === visit));
+};
 
 type Reading = Omit<SubjectEndpointValue, 'subjectId' | 'arm' | 'evaluable'> | undefined;
 

@@ -1,23 +1,7 @@
-import { parseClinicalTime, startOfDateUtc } from '../clinical-time';
-
-const DAY_MS = 86_400_000;
-const REMEMBERED_DAYS = 100_000;
-
-/** Dates by their start: schedules and visit windows add days to the same few dates for every patient on every read. */
-const datesByStart = new Map<number, string>();
+import { dateOfDayNumber, dayNumberOf, parseClinicalTime } from '../clinical-time';
 
 /** The calendar date `days` after `date` (before it when negative). */
-export const addDays = (date: string, days: number): string => {
-  const start = startOfDateUtc(date) + days * DAY_MS;
-  let result = datesByStart.get(start);
-  if (result === undefined) {
-    // an invalid date (NaN) throws here, as it always did
-    result = new Date(start).toISOString().slice(0, 10);
-    if (datesByStart.size >= REMEMBERED_DAYS) datesByStart.clear();
-    datesByStart.set(start, result);
-  }
-  return result;
-};
+export const addDays = (date: string, days: number): string => dateOfDayNumber(dayNumberOf(date) + days);
 
 /**
  * The calendar date of a reporting date: `asOf` is a date (`2024-06-01`) or a date-time with
