@@ -76,13 +76,4 @@ export async function runCli(
   }
 }
 
-if (require.main === module) {
-  runAsProcess(async (argv, env, io) => {
-    try {
-      return await runCli(argv, env, io);
-    } finally {
-      // a pipe left open by the caller must not keep the process alive once the command is done
-      process.stdin.destroy();
-    }
-  });
-}
+if (require.main === module) runAsProcess(runCli);

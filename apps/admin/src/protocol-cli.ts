@@ -106,13 +106,4 @@ export async function runProtocolCli(
   }
 }
 
-if (require.main === module) {
-  runAsProcess(async (argv, env, io) => {
-    try {
-      return await runProtocolCli(argv, env, io);
-    } finally {
-      // a pipe left open by the caller must not keep the process alive once the command is done
-      process.stdin.destroy();
-    }
-  });
-}
+if (require.main === module) runAsProcess(runProtocolCli);

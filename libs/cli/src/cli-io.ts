@@ -16,15 +16,18 @@ export const processIo = (): CliIo => ({
 
 /** Runs `main` as the process, exiting with its code once stdout has been flushed. */
 export function runAsProcess(main: (argv: string[], env: NodeJS.ProcessEnv, io: CliIo) => Promise<number>): void {
-  main(process.argv.slice(2), process.env, processIo()).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error) => {
-      process.stderr.write(`${(error as Error)?.stack ?? String(error)}\n`);
-      process.exitCode = 2;
-    },
-  );
+  main(process.argv.slice(2), process.env, processIo())
+    .then(
+      (code) => {
+        process.exitCode = code;
+      },
+      (error) => {
+        process.stderr.write(`${(error as Error)?.stack ?? String(error)}\n`);
+        process.exitCode = 2;
+      },
+    )
+    // a pipe left open by the caller (a password prompt's stdin) must not keep the process alive once the command is done
+    .finally(() => process.stdin.destroy());
 }
 
 /** A quiet projection logger: warnings only when LOG_LEVEL asks for them. */

@@ -88,6 +88,9 @@ export const parseTrialStreamId = (streamId: string): TrialStreamName | undefine
   return unscoped && { trialId: null, ...unscoped };
 };
 
+/** The trial a stream belongs to, as read models key it: its trial id, '' for the default trial (names without one). */
+export const trialKeyOfStream = (streamId: string): string => parseTrialStreamId(streamId)?.trialId ?? '';
+
 /** The patient a stream belongs to, whichever trial's form its name has; undefined for other streams. */
 export const patientIdOfStream = (streamId: string): string | undefined => {
   const parsed = parseTrialStreamId(streamId);

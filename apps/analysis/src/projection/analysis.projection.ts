@@ -3,7 +3,7 @@ import {
   conversionOf,
   labConversionsBeforeVersions,
   labConversionsOf,
-  parseTrialStreamId,
+  trialKeyOfStream,
   type EventEnvelope,
   type LabAnalyte,
   type LabConversions,
@@ -53,8 +53,6 @@ interface LabUnitsRow {
   waiting: Record<string, string[]>;
 }
 
-const trialKeyOf = (streamId: string): string => parseTrialStreamId(streamId)?.trialId ?? '';
-
 const initialLabUnits = (trial: string): LabUnitsRow => ({
   trial,
   conversions: labConversionsBeforeVersions(trial === '' ? null : trial),
@@ -91,7 +89,7 @@ const applyPatientEvent: ProjectionHandler = async (event, rows: RowAccess) => {
   const after = evolveSource(before, event);
   rows.put(ANALYSIS_TABLES.sources, { patient_id: patientId, source: after });
 
-  const units = await labUnitsOf(rows, trialKeyOf(event.streamId));
+  const units = await labUnitsOf(rows, trialKeyOfStream(event.streamId));
   writeDerived(rows, before && patientRowsOf(before, units.conversions), patientRowsOf(after, units.conversions));
   const unconverted = unconvertedLabUnits(after, units.conversions).filter((unit) => !units.waiting[unit]?.includes(patientId));
   if (unconverted.length > 0) {
@@ -103,7 +101,7 @@ const applyPatientEvent: ProjectionHandler = async (event, rows: RowAccess) => {
 
 /** A protocol version adds its units; patients waiting for one of them get their rows derived again. */
 const applyProtocolVersion: ProjectionHandler<ProtocolActivated> = async (event, rows) => {
-  const units = await labUnitsOf(rows, trialKeyOf(event.streamId));
+  const units = await labUnitsOf(rows, trialKeyOfStream(event.streamId));
   const conversions = labConversionsOf([{ unitConversions: units.conversions }, event.data.definition]);
   const waiting: Record<string, string[]> = {};
   const ready = new Set<string>();
@@ -125,7 +123,7 @@ const handlers: ProjectionHandlers = {
 };
 
 const prefetch = (event: EventEnvelope): RowRef[] => {
-  const labUnits = { table: ANALYSIS_TABLES.labUnits, key: trialKeyOf(event.streamId) };
+  const labUnits = { table: ANALYSIS_TABLES.labUnits, key: trialKeyOfStream(event.streamId) };
   if (event.type === 'ProtocolActivated') return [labUnits];
   return (ANALYSED_EVENT_TYPES as readonly string[]).includes(event.type)
     ? [{ table: ANALYSIS_TABLES.sources, key: patientIdOfStream(event.streamId) }, labUnits]

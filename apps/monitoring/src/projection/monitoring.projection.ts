@@ -4,7 +4,7 @@ import {
   initialMonitoredPatientState,
   MONITORING_EVENT_TYPES,
   PATIENT_EVENT_TYPES,
-  parseTrialStreamId,
+  trialKeyOfStream,
   patientIdOfStream,
   ProtocolActivated,
   SIGNATURE_EVENT_TYPES,
@@ -37,12 +37,9 @@ const loggedEvent = (event: EventEnvelope): LoggedEvent => ({
   recordedAt: event.recordedAt,
 });
 
-/** The trial id of the stream names; '' for the default trial (names without one). */
-const trialKeyOf = (streamId: string): string => parseTrialStreamId(streamId)?.trialId ?? '';
-
 /** What the trial masks: its protocol's, as its trial stream declared it (constant over amendments). */
 const maskingOf = async (rows: RowAccess, streamId: string): Promise<Pick<ProtocolDefinition, 'maskedAnalytes'>> => {
-  const trial = (await rows.get(MONITORING_TRIALS, trialKeyOf(streamId))) as MonitoringTrialRow | undefined;
+  const trial = (await rows.get(MONITORING_TRIALS, trialKeyOfStream(streamId))) as MonitoringTrialRow | undefined;
   return { maskedAnalytes: trial?.masked_analytes ?? trialMaskedAnalytes([]) };
 };
 
@@ -72,7 +69,7 @@ const recordPatientEvent: ProjectionHandler = async (event, rows) => {
 
 /** The trial's first protocol version fixes its masking (amendments keep it: masked-analytes-unchanged). */
 const recordProtocolVersion: ProjectionHandler<ProtocolActivated> = async (event, rows) => {
-  const trial = trialKeyOf(event.streamId);
+  const trial = trialKeyOfStream(event.streamId);
   if (await rows.get(MONITORING_TRIALS, trial)) return;
   const row: MonitoringTrialRow = { trial, masked_analytes: trialMaskedAnalytes([event.data]) };
   rows.put(MONITORING_TRIALS, row);
@@ -89,7 +86,7 @@ const recordSiteActivation: ProjectionHandler<SiteActivated> = (event, rows) => 
 };
 
 function prefetchRows(event: EventEnvelope): RowRef[] {
-  const trial = { table: MONITORING_TRIALS, key: trialKeyOf(event.streamId) };
+  const trial = { table: MONITORING_TRIALS, key: trialKeyOfStream(event.streamId) };
   const patientId = patientIdOfStream(event.streamId);
   return patientId === undefined ? [trial] : [{ table: MONITORING_PATIENTS, key: patientId }, trial];
 }
