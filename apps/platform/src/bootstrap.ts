@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import { DynamicModule, INestApplication, Logger, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { configureHttpApp } from '@trialstream/api-common';
-import { loadConfig, PlatformConfig } from '@trialstream/config';
+import { applyHeapGrowth, loadConfig, PlatformConfig } from '@trialstream/config';
 import { createAppModule } from './app-module';
 
 export interface BootstrapOptions {
@@ -14,6 +14,7 @@ export interface BootstrapOptions {
 /** Starts one app (or the whole platform) as an HTTP server; every `main.ts` is this call. */
 export async function bootstrapApp(options: BootstrapOptions): Promise<{ app: INestApplication; config: PlatformConfig; url: string }> {
   const config = options.config ?? loadConfig();
+  applyHeapGrowth(config.heapGrowthPercent);
   const app = await NestFactory.create(
     createAppModule(config, { features: options.features, applicationName: `trialstream-${options.name}` }),
     {

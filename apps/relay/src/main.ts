@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { configureHttpApp } from '@trialstream/api-common';
-import { loadConfig, TRIAL_STREAMS } from '@trialstream/config';
+import { applyHeapGrowth, loadConfig, TRIAL_STREAMS } from '@trialstream/config';
 import type { TrialStreams } from '@trialstream/domain';
 import { ensureTopic, trialTopic } from '@trialstream/messaging';
 import { createRelayAppModule } from './relay-app.module';
@@ -14,6 +14,7 @@ import { createRelayAppModule } from './relay-app.module';
  */
 async function main(): Promise<void> {
   const config = loadConfig();
+  applyHeapGrowth(config.heapGrowthPercent);
   const logger = new Logger('relay');
   if (!config.kafkaBrokers) throw new Error('The relay publishes to Kafka: set KAFKA_BROKERS (host:port[,host:port...])');
   const app = await NestFactory.create(createRelayAppModule(config), { bufferLogs: true, bodyParser: false });

@@ -12,6 +12,7 @@ describe('platform configuration', () => {
     expect(config.kafkaPartitions).toBe(12);
     expect(config.port).toBe(3000);
     expect(config.kafkaSessionTimeoutMs).toBe(30_000);
+    expect(config.heapGrowthPercent).toBe(100);
   });
 
   it('switches to a real PostgreSQL and Kafka when their settings are given', () => {
@@ -36,6 +37,9 @@ describe('platform configuration', () => {
     expect(() => loadConfig({ KAFKA_PARTITIONS: '0' })).toThrow(/KAFKA_PARTITIONS/);
     expect(() => loadConfig({ LOG_LEVEL: 'chatty' })).toThrow(/LOG_LEVEL/);
     expect(() => loadConfig({ KAFKA_SESSION_TIMEOUT_MS: '1000' })).toThrow(/KAFKA_SESSION_TIMEOUT_MS/);
+    expect(() => loadConfig({ HEAP_GROWTH_PERCENT: '-5' })).toThrow(/HEAP_GROWTH_PERCENT must not be less than 0/);
+    expect(() => loadConfig({ HEAP_GROWTH_PERCENT: '1000' })).toThrow(/HEAP_GROWTH_PERCENT must not be greater than 400/);
+    expect(loadConfig({ HEAP_GROWTH_PERCENT: '0' }).heapGrowthPercent).toBe(0);
   });
 
   it('picks the protocol activated on first start: PROTOCOL_FILE, else the shipped file TRIAL_PROTOCOL names, else none', () => {

@@ -84,6 +84,13 @@ class Environment {
   MIN_POSITION_WAIT_MS?: number;
 
   @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(400)
+  HEAP_GROWTH_PERCENT?: number;
+
+  @IsOptional()
   @Transform(blankToUndefined)
   @IsIn(TRIAL_PROTOCOLS, { message: `TRIAL_PROTOCOL must be one of ${TRIAL_PROTOCOLS.join(', ')}` })
   TRIAL_PROTOCOL?: TrialProtocol;
@@ -198,6 +205,8 @@ export interface PlatformConfig {
   dbPoolSize: number;
   /** How long a read with `minPosition` waits for its read model before answering 503. */
   minPositionWaitMs: number;
+  /** How far the JavaScript heap may grow past what the last full collection kept, in percent; 0: V8's own rule. */
+  heapGrowthPercent: number;
   /**
    * The protocol file activated on first start when the trial stream holds no protocol version yet:
    * PROTOCOL_FILE, or the shipped file TRIAL_PROTOCOL names. Null: the built-in first protocol, not logged
@@ -253,6 +262,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig
     logFormat: parsed.LOG_FORMAT,
     dbPoolSize: parsed.DB_POOL_SIZE ?? 10,
     minPositionWaitMs: parsed.MIN_POSITION_WAIT_MS ?? 2000,
+    heapGrowthPercent: parsed.HEAP_GROWTH_PERCENT ?? 100,
     protocolFile: parsed.PROTOCOL_FILE
       ? resolve(parsed.PROTOCOL_FILE)
       : parsed.TRIAL_PROTOCOL
