@@ -41,6 +41,12 @@ describe('parseCalendarDate', () => {
     expect(parseCalendarDate('2024-01-10')).toBe('2024-01-10');
     expect(parseCalendarDate('2024-01-10T00:00:00Z')).toBeNull();
   });
+
+  it('refuses a date that is not on the calendar, even after its days were counted', () => {
+    expect(dayNumberOf('2023-02-29')).toBe(dayNumberOf('2023-03-01'));
+    expect(parseCalendarDate('2023-02-29')).toBeNull();
+    expect(parseCalendarDate('2024-02-29')).toBe('2024-02-29');
+  });
 });
 
 describe('isInTheFuture', () => {

@@ -31,18 +31,21 @@ const daysInMonth = (year: number, month: number): number => {
   return month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1];
 };
 
-/** Dates already found real: a trial has few distinct days, and the analysis checks each of them again and again. */
-const realDates = new Set<string>();
+/**
+ * Dates already found real, with their day numbers: a trial has few distinct days, and the analysis and
+ * monitoring check and count each of them again and again. Only real dates enter, so a hit proves one.
+ */
+const knownDays = new Map<string, number>();
 const REMEMBERED_DATES = 100_000;
 
 /** Parses a date-only string (consent dates); null unless a real calendar date. */
 export const parseCalendarDate = (value: unknown): string | null => {
   if (typeof value !== 'string') return null;
-  if (realDates.has(value)) return value;
+  if (knownDays.has(value)) return value;
   const match = DATE.exec(value);
   if (!match || !isCalendarDate(Number(match[1]), Number(match[2]), Number(match[3]))) return null;
-  if (realDates.size >= REMEMBERED_DATES) realDates.clear();
-  realDates.add(value);
+  if (knownDays.size >= REMEMBERED_DATES) knownDays.clear();
+  knownDays.set(value, computedDayNumberOf(value));
   return value;
 };
 
@@ -94,17 +97,12 @@ export const compareClinicalTimes = (a: ClinicalTime, b: ClinicalTime): number =
  * most of a monitoring or analysis request's time. Anything else goes through Date as before.
  */
 export const dayNumberOf = (date: string): number => {
-  const known = dayNumbers.get(date);
+  const known = knownDays.get(date);
   if (known !== undefined) return known;
-  const dayNumber = computedDayNumberOf(date);
-  if (dayNumbers.size >= REMEMBERED_DATES) dayNumbers.clear();
-  dayNumbers.set(date, dayNumber);
-  return dayNumber;
+  return parseCalendarDate(date) === null ? computedDayNumberOf(date) : (knownDays.get(date) ?? computedDayNumberOf(date));
 };
 
-const dayNumbers = new Map<string, number>();
-
-const computedDayNumberOf = (date: string): number => {
+function computedDayNumberOf(date: string): number {
   const match = DATE.exec(date);
   if (!match) return Math.round(startOfDateUtc(date) / DAY_MS);
   const month = Number(match[2]);
@@ -114,7 +112,7 @@ const computedDayNumberOf = (date: string): number => {
   const dayOfYear = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + Number(match[3]) - 1;
   const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
   return era * 146_097 + dayOfEra - 719_468;
-};
+}
 
 const pad = (value: number, width: number): string => String(value).padStart(width, '0');
 
