@@ -1,10 +1,10 @@
-import { Agent, request } from 'node:http';
 import { projectionConsumerGroup, REGISTRY_PROJECTION } from '@trialstream/projections';
 import { enrolmentBody, labBody, siteBody } from '../test/ingest/site-api';
 import type { BenchKafka } from './bench-kafka';
 import type { MemoryRecorder } from './memory';
 import type { BenchParameters } from './parameters';
-import { startBenchApp, type BenchApp, type DeliveryMode } from './platform-app';
+import { BenchClient } from './bench-client';
+import { startBenchApp, type DeliveryMode } from './platform-app';
 import { progress } from './progress';
 import { RegistryVisibility } from './registry-visibility';
 import { latencySummary, type LatencySummary } from './stats';
@@ -45,42 +45,6 @@ const METHOD =
 const SITE = 'L01';
 const PATIENTS = 50;
 const VISIBLE_WITHIN_MS = 30_000;
-
-/**
- * Sockets the client keeps open to the app: a site's traffic arrives over a bounded pool of keep-alive
- * connections (a browser, a gateway), not one new connection per submission. Without a bound, an open loop
- * opens thousands of connections and times out in the listen backlog, which measures the client, not the app.
- */
-const CLIENT_SOCKETS = 64;
-
-class BenchClient {
-  private readonly agent = new Agent({ keepAlive: true, maxSockets: CLIENT_SOCKETS });
-
-  constructor(private readonly app: BenchApp) {}
-
-  post(path: string, token: string, body: object): Promise<Record<string, unknown>> {
-    const payload = JSON.stringify(body);
-    const headers = { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload), authorization: token };
-    return new Promise((resolve, reject) => {
-      const sent = request(`${this.app.url}${path}`, { method: 'POST', agent: this.agent, headers }, (response) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('error', reject);
-        response.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          if (response.statusCode !== 201) reject(new Error(`POST ${path} answered ${response.statusCode}: ${text}`));
-          else resolve(JSON.parse(text) as Record<string, unknown>);
-        });
-      });
-      sent.on('error', reject);
-      sent.end(payload);
-    });
-  }
-
-  close(): void {
-    this.agent.destroy();
-  }
-}
 
 interface Patient {
   id: string;
@@ -163,7 +127,7 @@ async function latencyOf(mode: DeliveryMode, kafka: BenchKafka, samples: number,
   try {
     const visibility = await RegistryVisibility.watch(app.databaseUrl);
     try {
-      const client = new BenchClient(app);
+      const client = new BenchClient(app.url);
       try {
         await client.post('/sites', await app.token('administrator'), siteBody(SITE));
         const coordinator = await app.token('site_coordinator', [SITE]);

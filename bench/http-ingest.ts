@@ -1,5 +1,6 @@
 import { enrolmentBody, labBody, siteBody } from '../test/ingest/site-api';
-import { startAppProcess, type AppTarget, type RunningAppProcess } from './app-process';
+import { startAppProcess, type AppTarget } from './app-process';
+import { BenchClient } from './bench-client';
 import type { BenchParameters } from './parameters';
 import { progress } from './progress';
 import { latencySummary, ratio, throughput, type LatencySummary, type Throughput } from './stats';
@@ -30,7 +31,7 @@ export interface HttpIngestResults {
 const METHOD =
   'Each target runs as its own process from the compiled dist/ (what npm start runs, NODE_ENV=production): the ' +
   'ingest app alone and the whole platform on a fresh database of the shared PostgreSQL, and the whole platform on ' +
-  'its embedded PostgreSQL server (no DATABASE_URL). N concurrent HTTP clients (node fetch, keep-alive), each ' +
+  'its embedded PostgreSQL server (no DATABASE_URL). N concurrent HTTP clients (node:http keep-alive, the same client as the latency phases), each ' +
   'posting lab results to its own enrolled patients one request after another, through authentication, validation, ' +
   'decision, append (group commit) and the submission record; one event per request. Requests per second against ' +
   'store_append.raw_transaction_per_event of the same run. RSS of the app process from /proc; the load generator ' +
@@ -39,29 +40,20 @@ const METHOD =
 const SITE = 'H01';
 const PATIENTS_PER_CLIENT = 2;
 
-async function post(app: RunningAppProcess, path: string, token: string, body: object): Promise<Record<string, unknown>> {
-  const response = await fetch(`${app.url}${path}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: token },
-    body: JSON.stringify(body),
-  });
-  const text = await response.text();
-  if (response.status !== 201) throw new Error(`POST ${path} answered ${response.status}: ${text}`);
-  return JSON.parse(text) as Record<string, unknown>;
-}
-
 async function loadOne(target: AppTarget, requests: number, clients: number): Promise<HttpIngestRun> {
   progress(`http ingest (${target}): starting the compiled app`);
   const app = await startAppProcess(target);
+  const http = new BenchClient(app.url);
+  const post = (path: string, token: string, body: object) => http.post(path, token, body);
   try {
-    await post(app, '/sites', app.adminToken, siteBody(SITE));
-    const coordinator = `Bearer ${String((await post(app, '/users', app.adminToken, { name: 'bench coordinator', role: 'site_coordinator', siteIds: [SITE] })).token)}`;
+    await post('/sites', app.adminToken, siteBody(SITE));
+    const coordinator = `Bearer ${String((await post('/users', app.adminToken, { name: 'bench coordinator', role: 'site_coordinator', siteIds: [SITE] })).token)}`;
     const patientsOf = await Promise.all(
       Array.from({ length: clients }, async (_, client) => {
         const ids: string[] = [];
         for (let index = 0; index < PATIENTS_PER_CLIENT; index++) {
           const screening = `C${String(client).padStart(2, '0')}${index}`;
-          ids.push(String((await post(app, `/sites/${SITE}/patients`, coordinator, enrolmentBody(screening))).patientId));
+          ids.push(String((await post(`/sites/${SITE}/patients`, coordinator, enrolmentBody(screening))).patientId));
         }
         return ids;
       }),
@@ -70,7 +62,7 @@ async function loadOne(target: AppTarget, requests: number, clients: number): Pr
       const patients = patientsOf[index];
       for (let sent = 0; sent < count; sent++) {
         const started = performance.now();
-        await post(app, `/patients/${patients[sent % patients.length]}/labs`, coordinator, labBody({ value: 5 + (sent % 20) }));
+        await post(`/patients/${patients[sent % patients.length]}/labs`, coordinator, labBody({ value: 5 + (sent % 20) }));
         latencies?.push(performance.now() - started);
       }
     };
@@ -105,6 +97,7 @@ async function loadOne(target: AppTarget, requests: number, clients: number): Pr
       database_pss_mb_under_load: databasePeak,
     };
   } finally {
+    http.close();
     await app.stop();
   }
 }

@@ -6,6 +6,7 @@ import { patientStream } from '@trialstream/projections/testing/patient-stories'
 import { PLATFORM_MIGRATIONS, PLATFORM_PROJECTIONS } from '../apps/platform/src/migrations';
 import { createTestDatabase } from '../test/support/database';
 import { startAppProcess } from './app-process';
+import { BenchClient } from './bench-client';
 import { releaseOnInterrupt } from './interrupt-cleanup';
 import { appendRequest, coordinatorOf, history, type BenchPatient } from './patient-histories';
 import { progress } from './progress';
@@ -85,6 +86,7 @@ export async function measureScale(events: number, calls: number): Promise<Scale
     progress('scale: starting the compiled platform and catching its read models up');
     const platformStarted = performance.now();
     const app = await startAppProcess('platform_postgres', { databaseUrl: database.url });
+    const http = new BenchClient(app.url);
     try {
       await caughtUp(database.url);
       const catchUpSeconds = Number(((performance.now() - platformStarted) / 1000).toFixed(1));
@@ -106,15 +108,14 @@ export async function measureScale(events: number, calls: number): Promise<Scale
         const samples: number[] = [];
         for (let call = 0; call < calls; call++) {
           const sent = performance.now();
-          const response = await fetch(`${app.url}${path}`, { headers: { authorization: token } });
-          await response.arrayBuffer();
-          if (response.status !== 200) throw new Error(`GET ${path} answered ${response.status}`);
+          await http.get(path, token);
           samples.push(performance.now() - sent);
         }
         results[path] = latencySummary(samples);
       }
       return { method: METHOD, events: load.events, patients, sites: SITES, load, catch_up_seconds: catchUpSeconds, routes: results };
     } finally {
+      http.close();
       await app.stop();
     }
   } finally {
