@@ -51,8 +51,9 @@ if (isStale()) {
   try {
     const stale = isStale();
     if (stale) {
-      console.log(`building the web app (bundle ${stale}): npm run build:web`);
-      execFileSync(process.platform === 'win32' ? 'npm.cmd' : 'npm', ['run', '-s', 'build:web'], { cwd: root, stdio: 'inherit' });
+      // Progress on stderr, the build's own output too: a caller's stdout may carry a result (npm run bench's JSON).
+      console.error(`building the web app (bundle ${stale}): npm run build:web`);
+      execFileSync(process.platform === 'win32' ? 'npm.cmd' : 'npm', ['run', '-s', 'build:web'], { cwd: root, stdio: ['ignore', 2, 2] });
     }
   } finally {
     rmSync(lock, { recursive: true, force: true });
