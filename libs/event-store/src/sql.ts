@@ -1,3 +1,4 @@
+import type { ClientBase, QueryResultRow } from 'pg';
 import type { DataSource, QueryRunner } from 'typeorm';
 
 /** Rows of any statement (SELECT, INSERT ... RETURNING, UPDATE), whichever TypeORM object runs it. */
@@ -5,6 +6,25 @@ export async function rowsOf<TRow>(runner: DataSource | QueryRunner, sql: string
   if ('createQueryRunner' in runner) return runner.query<TRow[]>(sql, parameters);
   const result = await runner.query(sql, parameters, true);
   return (result.records ?? []) as TRow[];
+}
+
+/** A statement PostgreSQL parses and plans once per connection instead of once per call; its name stands for its text. */
+export interface NamedStatement {
+  readonly name: string;
+  readonly text: string;
+}
+
+export const namedStatement = (name: string, text: string): NamedStatement => ({ name, text });
+
+/** Rows of a named statement, run on the runner's own connection (inside its transaction, if one is open). */
+export async function rowsOfNamed<TRow extends QueryResultRow>(
+  runner: QueryRunner,
+  statement: NamedStatement,
+  values: unknown[],
+): Promise<TRow[]> {
+  const client = (await runner.connect()) as ClientBase;
+  const result = await client.query<TRow>({ name: statement.name, text: statement.text, values });
+  return result.rows;
 }
 
 /** Runs `work` in one read-only snapshot, so appends meanwhile can neither appear half nor look like tampering. */
