@@ -1,4 +1,4 @@
-import type { ClientBase, QueryResultRow } from 'pg';
+import type { ClientBase, QueryResult, QueryResultRow } from 'pg';
 import type { DataSource, QueryRunner } from 'typeorm';
 
 /** Rows of any statement (SELECT, INSERT ... RETURNING, UPDATE), whichever TypeORM object runs it. */
@@ -25,6 +25,37 @@ export async function rowsOfNamed<TRow extends QueryResultRow>(
   const client = (await runner.connect()) as ClientBase;
   const result = await client.query<TRow>({ name: statement.name, text: statement.text, values });
   return result.rows;
+}
+
+/** A statement of a round trip: plain text without parameters (BEGIN, COMMIT), or a named statement and its values. */
+export type RoundTripStatement = string | { statement: NamedStatement; values: unknown[] };
+
+/**
+ * The rows of each statement, all sent back to back before any answer is awaited: one round trip instead
+ * of one per statement. PostgreSQL still runs them one after another, each as if sent alone: after one
+ * fails, the others of an open transaction fail too, and a COMMIT behind it rolls back. Throws the first
+ * failure. The connection is pipelined only while these statements are in flight: it is idle before
+ * (nothing else may use a runner's connection meanwhile) and after, as if they had been sent one by one.
+ */
+export async function inOneRoundTrip(runner: QueryRunner, statements: readonly RoundTripStatement[]): Promise<unknown[][]> {
+  const client = (await runner.connect()) as Omit<ClientBase, 'pipeline'> & { pipeline: boolean };
+  const pipelined = client.pipeline;
+  client.pipeline = true;
+  let answers: Array<PromiseSettledResult<QueryResult>>;
+  try {
+    answers = await Promise.allSettled(
+      statements.map((sent) =>
+        typeof sent === 'string'
+          ? client.query(sent)
+          : client.query({ name: sent.statement.name, text: sent.statement.text, values: sent.values }),
+      ),
+    );
+  } finally {
+    client.pipeline = pipelined;
+  }
+  const failed = answers.find((answer): answer is PromiseRejectedResult => answer.status === 'rejected');
+  if (failed) throw failed.reason;
+  return answers.map((answer) => (answer as PromiseFulfilledResult<QueryResult>).value.rows);
 }
 
 /** Runs `work` in one read-only snapshot, so appends meanwhile can neither appear half nor look like tampering. */

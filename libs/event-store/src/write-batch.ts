@@ -3,11 +3,11 @@ import type { QueryRunner } from 'typeorm';
 import type { EventEnvelope } from '@trialstream/domain';
 import type { AppendOutcome, StoredSubmission, SubmissionClaim } from './contracts';
 import { GENESIS_HASH, computeEventHash, newEventSalts } from './hash-chain';
-import type { PreparedAppend, PreparedDraft } from './prepared-append';
+import type { PreparedAppend } from './prepared-append';
 import { ConcurrentWriteError } from './retryable-errors';
 import { chainedFields } from './row-mapping';
 import { EVENT_POSITIONS_SEQUENCE, EVENT_SALTS_TABLE, EVENTS_TABLE, STREAMS_TABLE, SUBMISSIONS_TABLE } from './schema';
-import { namedStatement, rowsOfNamed } from './sql';
+import { inOneRoundTrip, namedStatement, rowsOfNamed } from './sql';
 
 interface StreamHead {
   version: number;
@@ -43,7 +43,8 @@ class BatchProgress {
     private readonly conditions: ReadonlyMap<string, number>,
     private readonly stored: Map<string, StoredSubmission>,
     private readonly recordedAt: string,
-    private readonly saltsLeft: string[],
+    /** Fresh salts, one per event of the batch, drawn at once; each appended event takes the next. */
+    private readonly freshSalts: readonly string[],
   ) {}
 
   outcomeOf(request: PreparedAppend): AppendOutcome {
@@ -89,7 +90,7 @@ class BatchProgress {
       throw new ConcurrentWriteError(`stream ${request.streamId} has no head row to lock`);
     }
     const head = this.headOf(request.streamId);
-    const salts = this.saltsLeft.splice(0, request.events.length);
+    const salts = this.freshSalts.slice(this.salts.length, this.salts.length + request.events.length);
     const events = chainEvents(request, head, this.recordedAt, salts);
     this.newEvents.push(...events);
     this.salts.push(...salts);
@@ -119,15 +120,29 @@ class BatchProgress {
   }
 }
 
+/** The statements that open and close the transaction a batch is written in, when the writer owns it. */
+export interface TransactionFrame {
+  begin: string;
+  commit: string;
+}
+
 /**
- * Writes one batch inside the caller's open transaction and returns each request's outcome, in the
- * caller's order. Requests are applied in stream-id order (stable), each seeing the ones before it, so
- * two requests at the same expected version yield one append and one conflict, as separate commits would.
- * Throws a retryable error when a concurrent transaction claimed one of the submission ids first.
+ * Writes one batch and returns each request's outcome, in the caller's order: inside the caller's open
+ * transaction, or, given a frame, in a transaction of its own that it opens with its first statement and
+ * commits with its last. Requests are applied in stream-id order (stable), each seeing the ones before
+ * it, so two requests at the same expected version yield one append and one conflict, as separate
+ * commits would. Two round trips (BEGIN and COMMIT go with them): lock and read, then write (see each).
+ * Throws a retryable error when a concurrent transaction claimed one of the submission ids first or
+ * created one of the new streams.
  */
-export async function writeBatch(runner: QueryRunner, batch: readonly PreparedAppend[], recordedAt: Date): Promise<AppendOutcome[]> {
+export async function writeBatch(
+  runner: QueryRunner,
+  batch: readonly PreparedAppend[],
+  recordedAt: Date,
+  frame?: TransactionFrame,
+): Promise<AppendOutcome[]> {
   const order = batch.map((_, index) => index).sort((a, b) => byCodeUnits(batch[a].streamId, batch[b].streamId) || a - b);
-  const { heads, conditions, stored: seen, waited, allocation } = await lockHeadsAndConditions(runner, batch);
+  const { heads, conditions, stored: seen, waited, allocation } = await lockHeadsAndConditions(runner, batch, frame?.begin);
   // A resubmission that waited behind the original's transaction for a head must see the original's
   // submission and answer 'duplicate', not 'conflict': the locking statement's snapshot predates that
   // commit, so the submissions are read again, in a statement of their own, exactly then.
@@ -139,7 +154,7 @@ export async function writeBatch(runner: QueryRunner, batch: readonly PreparedAp
   for (const index of order) outcomes[index] = progress.outcomeOf(batch[index]);
 
   progress.assignPositions(allocation);
-  await insertEventsAndClaims(runner, progress, recordedAt);
+  await insertEventsAndClaims(runner, progress, recordedAt, frame?.commit);
   return outcomes;
 }
 
@@ -151,7 +166,7 @@ function resolveResponse(submission: SubmissionClaim, events: EventEnvelope[]): 
 /** The request's events chained onto `head`, each hashed with its salt (`salts[i]` for event i). */
 function chainEvents(request: PreparedAppend, head: StreamHead, recordedAt: string, salts: readonly string[]): EventEnvelope[] {
   let previousHash = head.lastHash;
-  return request.events.map((draft: PreparedDraft, offset) => {
+  return request.events.map((draft, offset) => {
     const envelope: EventEnvelope = {
       eventId: randomUUID(),
       type: draft.type,
@@ -268,7 +283,8 @@ const LOCK_HEADS_AND_CONDITIONS = namedStatement(
             'positions', ARRAY(SELECT nextval('${EVENT_POSITIONS_SEQUENCE}')::text FROM generate_series(1, $7::int)))`,
 );
 
-async function lockHeadsAndConditions(runner: QueryRunner, batch: readonly PreparedAppend[]): Promise<LockedHeads> {
+/** Sends the locking statement, after `begin` in the same round trip when given. */
+async function lockHeadsAndConditions(runner: QueryRunner, batch: readonly PreparedAppend[], begin?: string): Promise<LockedHeads> {
   const heads = new Map<string, StreamHead>();
   const conditions = new Map<string, number>();
   const written = distinctSorted(batch.map((request) => request.streamId));
@@ -283,14 +299,7 @@ async function lockHeadsAndConditions(runner: QueryRunner, batch: readonly Prepa
   ]);
   const claims = claimsOf(batch);
   const eventCount = batch.reduce((count, request) => count + request.events.length, 0);
-  const rows = await rowsOfNamed<{
-    kind: 'head' | 'condition' | 'submission' | 'allocation';
-    stream_id: string;
-    version: number;
-    last_hash: string;
-    moved: boolean;
-    detail: unknown;
-  }>(runner, LOCK_HEADS_AND_CONDITIONS, [
+  const values = [
     written,
     conditioned,
     claims.map((claim) => claim.scope),
@@ -298,7 +307,16 @@ async function lockHeadsAndConditions(runner: QueryRunner, batch: readonly Prepa
     created,
     GENESIS_HASH,
     eventCount,
-  ]);
+  ];
+  const answers = await inOneRoundTrip(runner, [...(begin ? [begin] : []), { statement: LOCK_HEADS_AND_CONDITIONS, values }]);
+  const rows = answers[answers.length - 1] as Array<{
+    kind: 'head' | 'condition' | 'submission' | 'allocation';
+    stream_id: string;
+    version: number;
+    last_hash: string;
+    moved: boolean;
+    detail: unknown;
+  }>;
   let waited = false;
   let allocation: Allocation = { positions: [], transactionId: '' };
   const submissions: SubmissionRow[] = [];
@@ -325,8 +343,9 @@ async function lockHeadsAndConditions(runner: QueryRunner, batch: readonly Prepa
 
 /**
  * One statement per flush: every event in one insert at the positions allocated for it (with its salt
- * in the salts table), every moved stream head, and every claimed submission id. Returns how many
- * claims were stored: fewer than sent means a concurrent transaction claimed one first.
+ * in the salts table), every moved stream head, and every claimed submission id. A submission id a
+ * concurrent transaction claimed first fails the whole statement on its unique key (so that a COMMIT
+ * sent behind it rolls back instead of storing the events without their claim).
  */
 const INSERT_EVENTS_AND_CLAIMS = namedStatement(
   'event-store/insert-events-and-claims',
@@ -353,15 +372,11 @@ const INSERT_EVENTS_AND_CLAIMS = namedStatement(
          AS e(global_position, event_id, stream_id, stream_version, type, schema_version, site_id, actor_id,
               actor_role, occurred_at, correlation_id, causation_id, submission_id, amends_event_id, amends_reason,
               data, previous_hash, hash)
-   ), claimed AS (
-     INSERT INTO ${SUBMISSIONS_TABLE} (scope, submission_id, request_hash, stream_id, response, recorded_at)
-     SELECT scope, submission_id, request_hash, stream_id, response, $22::timestamptz
-       FROM unnest($24::text[], $25::text[], $26::text[], $27::text[], $28::jsonb[])
-         AS c(scope, submission_id, request_hash, stream_id, response)
-     ON CONFLICT (scope, submission_id) DO NOTHING
-     RETURNING 1
    )
-   SELECT count(*)::int AS claimed FROM claimed`,
+   INSERT INTO ${SUBMISSIONS_TABLE} (scope, submission_id, request_hash, stream_id, response, recorded_at)
+   SELECT scope, submission_id, request_hash, stream_id, response, $22::timestamptz
+     FROM unnest($24::text[], $25::text[], $26::text[], $27::text[], $28::jsonb[])
+       AS c(scope, submission_id, request_hash, stream_id, response)`,
 );
 
 /**
@@ -406,11 +421,23 @@ function insertParameters(progress: BatchProgress, recordedAt: Date): unknown[] 
   ];
 }
 
-async function insertEventsAndClaims(runner: QueryRunner, progress: BatchProgress, recordedAt: Date): Promise<void> {
-  if (progress.newEvents.length === 0 && progress.claims.length === 0) return;
-  const [{ claimed }] = await rowsOfNamed<{ claimed: number }>(runner, INSERT_EVENTS_AND_CLAIMS, insertParameters(progress, recordedAt));
-  if (claimed !== progress.claims.length) {
-    // The unique key decided for a concurrent transaction: the retry will answer 'duplicate'.
-    throw new ConcurrentWriteError('a submission id was claimed by a concurrent transaction');
+const SUBMISSIONS_KEY = 'submissions_pkey';
+
+/** Sends the writing statement, with `commit` behind it in the same round trip when given. */
+async function insertEventsAndClaims(runner: QueryRunner, progress: BatchProgress, recordedAt: Date, commit?: string): Promise<void> {
+  const write =
+    progress.newEvents.length === 0 && progress.claims.length === 0
+      ? []
+      : [{ statement: INSERT_EVENTS_AND_CLAIMS, values: insertParameters(progress, recordedAt) }];
+  const statements = [...write, ...(commit ? [commit] : [])];
+  if (statements.length === 0) return;
+  try {
+    await inOneRoundTrip(runner, statements);
+  } catch (error) {
+    if ((error as { constraint?: string }).constraint === SUBMISSIONS_KEY) {
+      // The unique key decided for a concurrent transaction: the retry will answer 'duplicate'.
+      throw new ConcurrentWriteError('a submission id was claimed by a concurrent transaction');
+    }
+    throw error;
   }
 }
