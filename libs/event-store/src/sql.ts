@@ -16,17 +16,6 @@ export interface NamedStatement {
 
 export const namedStatement = (name: string, text: string): NamedStatement => ({ name, text });
 
-/** Rows of a named statement, run on the runner's own connection (inside its transaction, if one is open). */
-export async function rowsOfNamed<TRow extends QueryResultRow>(
-  runner: QueryRunner,
-  statement: NamedStatement,
-  values: unknown[],
-): Promise<TRow[]> {
-  const client = (await runner.connect()) as ClientBase;
-  const result = await client.query<TRow>({ name: statement.name, text: statement.text, values });
-  return result.rows;
-}
-
 /** A statement of a round trip: plain text without parameters (BEGIN, COMMIT), or a named statement and its values. */
 export type RoundTripStatement = string | { statement: NamedStatement; values: unknown[] };
 
@@ -41,7 +30,7 @@ export async function inOneRoundTrip(runner: QueryRunner, statements: readonly R
   const client = (await runner.connect()) as Omit<ClientBase, 'pipeline'> & { pipeline: boolean };
   const pipelined = client.pipeline;
   client.pipeline = true;
-  let answers: Array<PromiseSettledResult<QueryResult>>;
+  let answers: Array<PromiseSettledResult<QueryResult<QueryResultRow>>>;
   try {
     answers = await Promise.allSettled(
       statements.map((sent) =>
@@ -55,7 +44,7 @@ export async function inOneRoundTrip(runner: QueryRunner, statements: readonly R
   }
   const failed = answers.find((answer): answer is PromiseRejectedResult => answer.status === 'rejected');
   if (failed) throw failed.reason;
-  return answers.map((answer) => (answer as PromiseFulfilledResult<QueryResult>).value.rows);
+  return answers.map((answer) => (answer as PromiseFulfilledResult<QueryResult<QueryResultRow>>).value.rows as unknown[]);
 }
 
 /** Runs `work` in one read-only snapshot, so appends meanwhile can neither appear half nor look like tampering. */

@@ -7,7 +7,7 @@ import type { PreparedAppend } from './prepared-append';
 import { ConcurrentWriteError } from './retryable-errors';
 import { chainedFields } from './row-mapping';
 import { EVENT_POSITIONS_SEQUENCE, EVENT_SALTS_TABLE, EVENTS_TABLE, STREAMS_TABLE, SUBMISSIONS_TABLE } from './schema';
-import { inOneRoundTrip, namedStatement, rowsOfNamed } from './sql';
+import { inOneRoundTrip, namedStatement } from './sql';
 
 interface StreamHead {
   version: number;
@@ -213,9 +213,10 @@ function storedSubmissions(rows: readonly SubmissionRow[]): Map<string, StoredSu
 async function loadStoredSubmissions(runner: QueryRunner, batch: readonly PreparedAppend[]): Promise<Map<string, StoredSubmission>> {
   const claims = claimsOf(batch);
   if (claims.length === 0) return new Map();
-  return storedSubmissions(
-    await rowsOfNamed<SubmissionRow>(runner, STORED_SUBMISSIONS, [claims.map((claim) => claim.scope), claims.map((claim) => claim.id)]),
-  );
+  const [rows] = await inOneRoundTrip(runner, [
+    { statement: STORED_SUBMISSIONS, values: [claims.map((claim) => claim.scope), claims.map((claim) => claim.id)] },
+  ]);
+  return storedSubmissions(rows as SubmissionRow[]);
 }
 
 /** Global positions taken from the events' sequence for the batch (ascending), and the transaction's id. */
