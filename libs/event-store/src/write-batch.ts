@@ -232,7 +232,10 @@ interface LockedHeads {
   stored: Map<string, StoredSubmission>;
   /** True when a written head moved between the statement's snapshot and its lock (it waited for a writer). */
   waited: boolean;
-  /** One position per event of the batch: answers carry positions, so they are known before the insert. */
+  /**
+   * One position per event of the batch: answers carry positions, so they are known before the insert.
+   * Those of events not appended (conflicts, duplicates) stay unused, as a rolled-back insert's always did.
+   */
   allocation: Allocation;
 }
 
