@@ -1,4 +1,5 @@
 import {
+  amendmentOf,
   evolveMonitoring,
   EventEnvelope,
   initialMonitoredPatientState,
@@ -10,15 +11,25 @@ import {
   SIGNATURE_EVENT_TYPES,
   SiteActivated,
   trialMaskedAnalytes,
+  type CommittedEvent,
   type ProtocolDefinition,
+  type StreamEntry,
 } from '@trialstream/domain';
-import { defineProjection, type Projection, type ProjectionHandler, type RowAccess, type RowRef } from '@trialstream/projections';
+import {
+  defineProjection,
+  type PartitionRef,
+  type Projection,
+  type ProjectionHandler,
+  type RowAccess,
+  type RowRef,
+} from '@trialstream/projections';
 import { blindedForMonitoring, CODE_BREAK_EVENT_TYPE } from './blinded-fold';
 import {
-  LoggedEvent,
+  MONITORING_EVENTS,
   MONITORING_PATIENTS,
   MONITORING_SITES,
   MONITORING_TRIALS,
+  MonitoringEventRow,
   MonitoringPatientRow,
   MonitoringSiteRow,
   MonitoringTrialRow,
@@ -30,13 +41,6 @@ const patientIdOf = (event: EventEnvelope): string => {
   return patientId;
 };
 
-const loggedEvent = (event: EventEnvelope): LoggedEvent => ({
-  eventId: event.eventId,
-  type: event.type,
-  occurredAt: event.occurredAt,
-  recordedAt: event.recordedAt,
-});
-
 /** What the trial masks: its protocol's, as its trial stream declared it (constant over amendments). */
 const maskingOf = async (rows: RowAccess, streamId: string): Promise<Pick<ProtocolDefinition, 'maskedAnalytes'>> => {
   const trial = (await rows.get(MONITORING_TRIALS, trialKeyOfStream(streamId))) as MonitoringTrialRow | undefined;
@@ -45,27 +49,56 @@ const maskingOf = async (rows: RowAccess, streamId: string): Promise<Pick<Protoc
 
 /**
  * Folds each patient's stream, blinded, with the domain's own monitoring fold (the write side decides
- * queries against the same fold). Only the patient's stream writes its row, so the result does not
+ * queries against the same fold). Only the patient's stream writes its rows, so the result does not
  * depend on how patient streams interleave.
+ *
+ * An event writes what it changes, not the patient's history: the small patient row, its own event
+ * row, and for an amendment the amended entry's row. The fold reads no other entry (an event folds its
+ * own entry and, when it amends one, that one), so it runs on the header's state with just those.
  */
 const recordPatientEvent: ProjectionHandler = async (event, rows) => {
   const patientId = patientIdOf(event);
   const current = (await rows.get(MONITORING_PATIENTS, patientId)) as MonitoringPatientRow | undefined;
   const blinded = blindedForMonitoring(await maskingOf(rows, event.streamId), event);
-  const state = blinded
-    ? evolveMonitoring(current?.state ?? initialMonitoredPatientState, blinded)
-    : (current?.state ?? initialMonitoredPatientState);
+  const before = current?.state ?? initialMonitoredPatientState;
+  const amended = blinded && (await amendedRowOf(rows, patientId, blinded));
+  const withAmended = amended ? { ...before, patient: { ...before.patient, entries: { [amended.event_id]: amended.entry } } } : before;
+  const folded = blinded ? evolveMonitoring(withAmended, blinded) : before;
+  const { entries } = folded.patient;
+  const state = { ...folded, patient: { ...folded.patient, entries: {} } };
   const next: MonitoringPatientRow = {
     patient_id: patientId,
     site_id: state.patient.siteId ?? current?.site_id ?? event.siteId,
     status: state.patient.status,
     consent_date: state.patient.consentDate,
     state,
-    log: [...(current?.log ?? []), loggedEvent(event)],
     stream_version: event.streamVersion,
   };
   rows.put(MONITORING_PATIENTS, next);
+  const logged: MonitoringEventRow = {
+    patient_id: patientId,
+    stream_version: event.streamVersion,
+    event_id: event.eventId,
+    type: event.type,
+    occurred_at: event.occurredAt,
+    recorded_at: event.recordedAt,
+    entry: entries[event.eventId] ?? null,
+  };
+  rows.put(MONITORING_EVENTS, logged);
+  if (amended && entries[amended.event_id] !== amended.entry) rows.put(MONITORING_EVENTS, { ...amended, entry: entries[amended.event_id] });
 };
+
+/** The row of the entry the event amends, if it amends one the fold holds. */
+async function amendedRowOf(
+  rows: RowAccess,
+  patientId: string,
+  event: CommittedEvent,
+): Promise<(MonitoringEventRow & { entry: StreamEntry }) | undefined> {
+  const amendedId = amendmentOf(event)?.eventId;
+  if (amendedId === undefined) return undefined;
+  const events = (await rows.list(MONITORING_EVENTS, patientId)) as MonitoringEventRow[];
+  return events.find((row): row is MonitoringEventRow & { entry: StreamEntry } => row.event_id === amendedId && row.entry !== null);
+}
 
 /** The trial's first protocol version fixes its masking (amendments keep it: masked-analytes-unchanged). */
 const recordProtocolVersion: ProjectionHandler<ProtocolActivated> = async (event, rows) => {
@@ -85,10 +118,13 @@ const recordSiteActivation: ProjectionHandler<SiteActivated> = (event, rows) => 
   rows.put(MONITORING_SITES, site);
 };
 
-function prefetchRows(event: EventEnvelope): RowRef[] {
+function prefetchRows(event: EventEnvelope): Array<RowRef | PartitionRef> {
   const trial = { table: MONITORING_TRIALS, key: trialKeyOfStream(event.streamId) };
   const patientId = patientIdOfStream(event.streamId);
-  return patientId === undefined ? [trial] : [{ table: MONITORING_PATIENTS, key: patientId }, trial];
+  if (patientId === undefined) return [trial];
+  const patient = [{ table: MONITORING_PATIENTS, key: patientId }, trial];
+  // an amendment rewrites the entry it targets, on that event's row
+  return amendmentOf(event) ? [...patient, { table: MONITORING_EVENTS, partition: patientId }] : patient;
 }
 
 /**
@@ -100,7 +136,8 @@ function monitoringProjection(): Projection {
   const patientTypes = [...PATIENT_EVENT_TYPES, ...MONITORING_EVENT_TYPES, ...SIGNATURE_EVENT_TYPES, CODE_BREAK_EVENT_TYPE];
   return defineProjection({
     name: 'monitoring',
-    version: 2,
+    // 3: each event's own row in `events` (the log and the fold's entries), no longer the whole history in `patients`
+    version: 3,
     schema: 'monitoring',
     tables: [
       {
@@ -111,7 +148,6 @@ function monitoringProjection(): Projection {
           status: 'text',
           consent_date: { type: 'date', nullable: true },
           state: 'jsonb',
-          log: 'jsonb',
           stream_version: 'integer',
         },
         primaryKey: ['patient_id'],
@@ -126,6 +162,20 @@ function monitoringProjection(): Projection {
         name: MONITORING_TRIALS,
         columns: { trial: 'text', masked_analytes: 'jsonb' },
         primaryKey: ['trial'],
+      },
+      {
+        name: MONITORING_EVENTS,
+        columns: {
+          patient_id: 'text',
+          stream_version: 'integer',
+          event_id: 'text',
+          type: 'text',
+          // text, not timestamptz: the offset of a clinical time is the site's date
+          occurred_at: 'text',
+          recorded_at: 'text',
+          entry: { type: 'jsonb', nullable: true },
+        },
+        primaryKey: ['patient_id', 'stream_version'],
       },
     ],
     handlers: {
