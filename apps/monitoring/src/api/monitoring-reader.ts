@@ -34,21 +34,6 @@ const versionsDigestOf = (rows: ReadonlyArray<Pick<MonitoringPatientRow, 'patien
         .update(rows.map((row) => `${row.patient_id}:${row.stream_version}`).join(','))
         .digest('hex');
 
-/** An event row as `patientsBySite` aggregates it: [stream_version, event_id, type, occurred_at, recorded_at, entry]. */
-type EventRow = [number, string, string, string, string, MonitoringEventRow['entry']];
-
-const eventRowOf = ([stream_version, event_id, type, occurred_at, recorded_at, entry]: EventRow): Omit<
-  MonitoringEventRow,
-  'patient_id'
-> => ({
-  stream_version,
-  event_id,
-  type,
-  occurred_at,
-  recorded_at,
-  entry,
-});
-
 /** The facts of one site's patients and the digest of the rows they were read from. */
 export interface SitePatients {
   versions: string;
@@ -82,17 +67,19 @@ export class MonitoringReader {
   /** Per site (every one asked, with or without patients), its patients' facts as `patientsOf` reads them. */
   async patientsBySite(siteIds: readonly string[], until: string): Promise<Map<string, SitePatients>> {
     // one statement, so the event rows are those of the same commit as the patient rows
-    const rows: Array<Pick<MonitoringPatientRow, 'patient_id' | 'site_id' | 'state' | 'stream_version'> & { events: EventRow[] }> =
-      await this.dataSource.query(
-        `SELECT p.patient_id, p.site_id, p.state, p.stream_version,
-                (SELECT json_agg(json_build_array(e.stream_version, e.event_id, e.type, e.occurred_at, e.recorded_at, e.entry)
-                                 ORDER BY e.stream_version)
+    const rows: Array<
+      Pick<MonitoringPatientRow, 'patient_id' | 'site_id' | 'state' | 'stream_version'> & {
+        events: Array<Omit<MonitoringEventRow, 'patient_id'>> | null;
+      }
+    > = await this.dataSource.query(
+      `SELECT p.patient_id, p.site_id, p.state, p.stream_version,
+                (SELECT json_agg(to_jsonb(e) - 'patient_id' ORDER BY e.stream_version)
                    FROM ${table(MONITORING_EVENTS)} e WHERE e.patient_id = p.patient_id) AS events
            FROM ${table(MONITORING_PATIENTS)} p
           WHERE p.site_id = ANY($1::text[]) AND p.consent_date <= $2::date
           ORDER BY p.patient_id`,
-        [siteIds, until],
-      );
+      [siteIds, until],
+    );
     const bySite = new Map(siteIds.map((siteId) => [siteId, [] as typeof rows]));
     for (const row of rows) bySite.get(row.site_id ?? '')?.push(row);
     return new Map(
@@ -103,7 +90,7 @@ export class MonitoringReader {
           patients: siteRows.map((row) => ({
             patientId: row.patient_id,
             siteId: row.site_id,
-            ...monitoredStateOf(row, (row.events ?? []).map(eventRowOf)),
+            ...monitoredStateOf(row, row.events ?? []),
           })),
         },
       ]),

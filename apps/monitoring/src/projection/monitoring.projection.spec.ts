@@ -1,5 +1,6 @@
 import {
   ANTI_MAG_RITUXIMAB_PROTOCOL,
+  decideAnswerQuery,
   decideCorrection,
   decideInfusion,
   decideLabResult,
@@ -14,7 +15,9 @@ import {
 import { InMemoryReadModel } from '@trialstream/projections/testing/in-memory-read-model';
 import {
   aMonitoredPatient,
+  at,
   aPatient,
+  context,
   infusionCommand,
   labResultCommand,
   committed,
@@ -27,7 +30,9 @@ import {
   MONITORING_EVENTS,
   MONITORING_PATIENTS,
   MONITORING_SITES,
+  eventFactsOf,
   monitoredStateOf,
+  withoutFoldParts,
   type MonitoringEventRow,
   type MonitoringPatientRow,
 } from './monitoring-rows';
@@ -85,6 +90,39 @@ describe('the monitoring projection', () => {
       'QueryRaised',
       'SourceDataVerified',
     ]);
+  });
+
+  it('writes each event its own row, and the row it targets: the entry amended or verified, the query moved on', async () => {
+    const { patient, patientId, infusion, igm } = aMonitoredStream();
+    const later = context({ now: new Date('2024-08-01T12:00:00Z') });
+    const correction = patient.clinical.record(
+      decideCorrection,
+      {
+        occurredAt: '2024-02-01',
+        correctedEventId: infusion,
+        correctedType: 'InfusionGiven',
+        reason: 'pharmacy log',
+        data: { doseLevelMgPerM2: 375, administeredDoseMg: 740 },
+      },
+      later,
+    );
+    patient.act(decideAnswerQuery, { queryId: 'q-1', text: 'Corrected', correctionEventId: correction }, at('2024-06-04T09:00:00Z'));
+    const model = await modelOf(recordedStream(patientId, 'ZH01', patient.fixture.events));
+
+    const events = eventRows(model, patientId);
+    const row = (eventId: string) => events.find((event) => event.event_id === eventId)!;
+    expect(events.map((event) => event.stream_version)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(row(infusion)).toMatchObject({
+      entry: { data: { administeredDoseMg: 740 }, correctedBy: correction },
+      correction: { correctionEventId: correction },
+    });
+    expect(row(igm).verification).toMatchObject({ status: 'verified' });
+    expect(events[4].query).toMatchObject({ queryId: 'q-1', status: 'answered', history: [{ action: 'raise' }, { action: 'answer' }] });
+    expect(events[7]).toMatchObject({ type: 'QueryAnswered', entry: { type: 'QueryAnswered' }, query: null, verification: null });
+    // the patient row keeps nothing that grows with each entry
+    const { state } = patientRow(model, patientId);
+    expect([state.patient.entries, state.patient.corrections, state.queries, state.verifications]).toEqual([{}, {}, {}, {}]);
+    expect(patientFacts(model, patientId).state).toEqual(monitoredPatientStateFrom(patient.fixture.events));
   });
 
   it('keeps no masked analyte value, neither as recorded nor as corrected', async () => {
@@ -210,7 +248,7 @@ describe('the monitoring projection', () => {
 });
 
 describe('monitoredStateOf', () => {
-  it('puts the fold’s entries back in stream order, whatever order the event rows come in', () => {
+  it('puts the fold’s per-event parts back in stream order, whatever order the event rows come in', () => {
     const { patient } = aMonitoredStream();
     const state = monitoredPatientStateFrom(patient.fixture.events);
     const events = patient.fixture.events.map(({ eventId, type, occurredAt }, index) => ({
@@ -219,10 +257,10 @@ describe('monitoredStateOf', () => {
       type,
       occurred_at: occurredAt,
       recorded_at: '2024-06-01T12:00:00Z',
-      entry: state.patient.entries[eventId],
+      ...eventFactsOf(state, eventId),
     }));
 
-    const restored = monitoredStateOf({ state: { ...state, patient: { ...state.patient, entries: {} } } }, events.reverse());
+    const restored = monitoredStateOf({ state: withoutFoldParts(state) }, events.reverse());
 
     expect(Object.keys(restored.state.patient.entries)).toEqual(patient.fixture.events.map((event) => event.eventId));
     expect(restored.state).toEqual(state);

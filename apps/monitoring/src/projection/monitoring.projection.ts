@@ -3,6 +3,7 @@ import {
   evolveMonitoring,
   EventEnvelope,
   initialMonitoredPatientState,
+  isCatalogued,
   MONITORING_EVENT_TYPES,
   PATIENT_EVENT_TYPES,
   trialKeyOfStream,
@@ -13,7 +14,6 @@ import {
   trialMaskedAnalytes,
   type CommittedEvent,
   type ProtocolDefinition,
-  type StreamEntry,
 } from '@trialstream/domain';
 import {
   defineProjection,
@@ -29,10 +29,14 @@ import {
   MONITORING_PATIENTS,
   MONITORING_SITES,
   MONITORING_TRIALS,
+  eventFactsOf,
   MonitoringEventRow,
   MonitoringPatientRow,
   MonitoringSiteRow,
   MonitoringTrialRow,
+  withFoldParts,
+  withoutFoldParts,
+  type EventFacts,
 } from './monitoring-rows';
 
 const patientIdOf = (event: EventEnvelope): string => {
@@ -48,24 +52,55 @@ const maskingOf = async (rows: RowAccess, streamId: string): Promise<Pick<Protoc
 };
 
 /**
+ * The event rows an event's fold reads and may rewrite besides its own: the entry it amends or
+ * verifies, the query it moves on (kept on the row of the event that raised it).
+ */
+function targetsOf(event: CommittedEvent): { eventId?: string; queryId?: string } | undefined {
+  const amended = amendmentOf(event)?.eventId;
+  if (amended !== undefined) return { eventId: amended };
+  if (!isCatalogued(event)) return undefined;
+  switch (event.type) {
+    case 'SourceDataVerified':
+      return { eventId: event.data.targetEventId };
+    case 'QueryAnswered':
+    case 'QueryClosed':
+    case 'QueryCancelled':
+    case 'QueryReopened':
+      return { queryId: event.data.queryId };
+    default:
+      return undefined;
+  }
+}
+
+/** The patient's event rows the event targets; none for most events, which read no other row. */
+async function targetRowsOf(rows: RowAccess, patientId: string, event: CommittedEvent): Promise<MonitoringEventRow[]> {
+  const targets = targetsOf(event);
+  if (!targets) return [];
+  const events = (await rows.list(MONITORING_EVENTS, patientId)) as MonitoringEventRow[];
+  const raisedBy = targets.queryId === undefined ? undefined : events.find((row) => row.query?.queryId === targets.queryId);
+  return events.filter((row) => row.event_id === targets.eventId || row === raisedBy);
+}
+
+const sameFacts = (a: EventFacts, b: EventFacts): boolean =>
+  a.entry === b.entry && a.correction === b.correction && a.verification === b.verification && a.query === b.query;
+
+/**
  * Folds each patient's stream, blinded, with the domain's own monitoring fold (the write side decides
  * queries against the same fold). Only the patient's stream writes its rows, so the result does not
  * depend on how patient streams interleave.
  *
  * An event writes what it changes, not the patient's history: the small patient row, its own event
- * row, and for an amendment the amended entry's row. The fold reads no other entry (an event folds its
- * own entry and, when it amends one, that one), so it runs on the header's state with just those.
+ * row, and the row it targets (the entry it amends or verifies, the query it moves on). The fold reads
+ * nothing else of what the event rows hold, so it runs on the patient row's state with just those.
  */
 const recordPatientEvent: ProjectionHandler = async (event, rows) => {
   const patientId = patientIdOf(event);
   const current = (await rows.get(MONITORING_PATIENTS, patientId)) as MonitoringPatientRow | undefined;
   const blinded = blindedForMonitoring(await maskingOf(rows, event.streamId), event);
   const before = current?.state ?? initialMonitoredPatientState;
-  const amended = blinded && (await amendedRowOf(rows, patientId, blinded));
-  const withAmended = amended ? { ...before, patient: { ...before.patient, entries: { [amended.event_id]: amended.entry } } } : before;
-  const folded = blinded ? evolveMonitoring(withAmended, blinded) : before;
-  const { entries } = folded.patient;
-  const state = { ...folded, patient: { ...folded.patient, entries: {} } };
+  const targets = blinded ? await targetRowsOf(rows, patientId, blinded) : [];
+  const folded = blinded ? evolveMonitoring(withFoldParts(before, targets), blinded) : before;
+  const state = withoutFoldParts(folded);
   const next: MonitoringPatientRow = {
     patient_id: patientId,
     site_id: state.patient.siteId ?? current?.site_id ?? event.siteId,
@@ -82,23 +117,14 @@ const recordPatientEvent: ProjectionHandler = async (event, rows) => {
     type: event.type,
     occurred_at: event.occurredAt,
     recorded_at: event.recordedAt,
-    entry: entries[event.eventId] ?? null,
+    ...eventFactsOf(folded, event.eventId),
   };
   rows.put(MONITORING_EVENTS, logged);
-  if (amended && entries[amended.event_id] !== amended.entry) rows.put(MONITORING_EVENTS, { ...amended, entry: entries[amended.event_id] });
+  for (const target of targets) {
+    const facts = eventFactsOf(folded, target.event_id);
+    if (!sameFacts(facts, target)) rows.put(MONITORING_EVENTS, { ...target, ...facts });
+  }
 };
-
-/** The row of the entry the event amends, if it amends one the fold holds. */
-async function amendedRowOf(
-  rows: RowAccess,
-  patientId: string,
-  event: CommittedEvent,
-): Promise<(MonitoringEventRow & { entry: StreamEntry }) | undefined> {
-  const amendedId = amendmentOf(event)?.eventId;
-  if (amendedId === undefined) return undefined;
-  const events = (await rows.list(MONITORING_EVENTS, patientId)) as MonitoringEventRow[];
-  return events.find((row): row is MonitoringEventRow & { entry: StreamEntry } => row.event_id === amendedId && row.entry !== null);
-}
 
 /** The trial's first protocol version fixes its masking (amendments keep it: masked-analytes-unchanged). */
 const recordProtocolVersion: ProjectionHandler<ProtocolActivated> = async (event, rows) => {
@@ -123,8 +149,8 @@ function prefetchRows(event: EventEnvelope): Array<RowRef | PartitionRef> {
   const patientId = patientIdOfStream(event.streamId);
   if (patientId === undefined) return [trial];
   const patient = [{ table: MONITORING_PATIENTS, key: patientId }, trial];
-  // an amendment rewrites the entry it targets, on that event's row
-  return amendmentOf(event) ? [...patient, { table: MONITORING_EVENTS, partition: patientId }] : patient;
+  // the rows an event targets are found among the patient's event rows
+  return targetsOf(event) ? [...patient, { table: MONITORING_EVENTS, partition: patientId }] : patient;
 }
 
 /**
@@ -136,7 +162,7 @@ function monitoringProjection(): Projection {
   const patientTypes = [...PATIENT_EVENT_TYPES, ...MONITORING_EVENT_TYPES, ...SIGNATURE_EVENT_TYPES, CODE_BREAK_EVENT_TYPE];
   return defineProjection({
     name: 'monitoring',
-    // 3: each event's own row in `events` (the log and the fold's entries), no longer the whole history in `patients`
+    // 3: each event's own row in `events` (the log, and the fold's entries, corrections, verifications and queries), no longer the whole history in `patients`
     version: 3,
     schema: 'monitoring',
     tables: [
@@ -174,6 +200,9 @@ function monitoringProjection(): Projection {
           occurred_at: 'text',
           recorded_at: 'text',
           entry: { type: 'jsonb', nullable: true },
+          correction: { type: 'jsonb', nullable: true },
+          verification: { type: 'jsonb', nullable: true },
+          query: { type: 'jsonb', nullable: true },
         },
         primaryKey: ['patient_id', 'stream_version'],
       },
