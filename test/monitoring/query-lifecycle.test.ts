@@ -69,8 +69,11 @@ describe('a query raised, answered with a correction and closed', () => {
     // the day before the closure, it was still answered
     expect(counts(await site('2026-03-14'))).toEqual({ open: 0, answered: 1, closed: 0, cancelled: 0 });
 
-    const [row] = await app.dataSource.query(`SELECT state FROM monitoring.patients WHERE patient_id = $1`, [patient.patientId]);
-    expect(row.state.patient.entries[infusion]).toMatchObject({ data: { administeredDoseMg: 705 }, correctedBy: correction });
+    const [row] = await app.dataSource.query(`SELECT entry FROM monitoring.events WHERE patient_id = $1 AND event_id = $2`, [
+      patient.patientId,
+      infusion,
+    ]);
+    expect(row.entry).toMatchObject({ data: { administeredDoseMg: 705 }, correctedBy: correction });
 
     const log = (await read(app, monitor.token, `/patients/${patient.patientId}/events`)).body as Array<Record<string, any>>;
     expect(log.find((event) => event.eventId === infusion)).toMatchObject({ type: 'InfusionGiven', data: { administeredDoseMg: 900 } });

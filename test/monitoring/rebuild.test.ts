@@ -31,6 +31,7 @@ describe('the monitoring read model rebuilt from the store', () => {
     }
     const rows = {
       patients: await trial.app.dataSource.query(`SELECT * FROM monitoring.patients ORDER BY patient_id`),
+      events: await trial.app.dataSource.query(`SELECT * FROM monitoring.events ORDER BY patient_id, stream_version`),
       sites: await trial.app.dataSource.query(`SELECT * FROM monitoring.sites ORDER BY site_id`),
     };
     return { answers, rows };
@@ -47,6 +48,8 @@ describe('the monitoring read model rebuilt from the store', () => {
       { table: 'sites', liveRows: 3, rebuiltRows: 3 },
       // the default trial's log holds no protocol version: its masking is the built-in protocol's
       { table: 'trials', liveRows: 0, rebuiltRows: 0 },
+      // one row per event of the 8 patients' streams
+      { table: 'events', liveRows: 77, rebuiltRows: 77 },
     ]);
   });
 

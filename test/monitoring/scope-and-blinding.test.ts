@@ -145,7 +145,8 @@ describe('site scope and blinding of the monitoring API', () => {
 
     it('keeps the read model itself free of masked values and allocations', async () => {
       const rows = await trial.app.dataSource.query(
-        `SELECT row_to_json(p)::text AS text FROM monitoring.patients p UNION ALL SELECT row_to_json(s)::text FROM monitoring.sites s`,
+        `SELECT row_to_json(p)::text AS text FROM monitoring.patients p UNION ALL SELECT row_to_json(s)::text FROM monitoring.sites s
+         UNION ALL SELECT row_to_json(e)::text FROM monitoring.events e`,
       );
       const text = rows.map((row: { text: string }) => row.text).join('\n');
       // the B-cell counts are there, without their values

@@ -37,7 +37,13 @@ const NOTES = defineProjection({
       const seen = await rows.get('notes', { stream_id: event.streamId, n: (event.data as { n: number }).n });
       rows.put('observations', { event_id: event.eventId, seen: seen ?? null });
     },
+    NotesListed: async (event, rows) => {
+      const notes = await rows.list('notes', event.streamId);
+      const seen = notes.map((note) => [note.n, note.body]).sort(([a], [b]) => Number(a) - Number(b));
+      rows.put('observations', { event_id: event.eventId, seen });
+    },
   },
+  prefetch: (event) => ((event.data as { prefetched?: boolean }).prefetched ? [{ table: 'notes', partition: event.streamId }] : []),
 });
 
 const written = (n: number) => ({
@@ -129,4 +135,34 @@ describe('row access of projection handlers on PostgreSQL', () => {
     expect(deadLetters[0].error).toContain('has no row');
     expect((await tableRows(harness.dataSource, 'notes', 'notes')).filter((row) => row.stream_id === streamId)).toHaveLength(1);
   });
+
+  it.each([false, true])(
+    'lists a partition’s rows with the batch’s own writes and deletes, read whole or prefetched (%s)',
+    async (prefetched) => {
+      await runner.applyBatch(await events(written(1), written(2), written(3)));
+      const batch = await events(
+        { type: 'NotesListed', data: { prefetched } },
+        { type: 'NoteEdited', data: { n: 1, body: 'edited' } },
+        { type: 'NoteErased', data: { n: 2 } },
+        written(4),
+        { type: 'NotesListed', data: { prefetched } },
+      );
+      await runner.applyBatch(batch);
+      const [later] = await events({ type: 'NotesListed', data: { prefetched } });
+      await runner.applyBatch([later]);
+
+      expect(await observation(batch[0])).toEqual([
+        [1, 'note 1'],
+        [2, 'note 2'],
+        [3, 'note 3'],
+      ]);
+      const after = [
+        [1, 'edited'],
+        [3, 'note 3'],
+        [4, 'note 4'],
+      ];
+      expect(await observation(batch[4])).toEqual(after);
+      expect(await observation(later)).toEqual(after);
+    },
+  );
 });

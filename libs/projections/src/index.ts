@@ -7,6 +7,7 @@ export {
   type ProjectionHandlers,
   type RowAccess,
   type RowRef,
+  type PartitionRef,
 } from './projection';
 export {
   COLUMN_TYPES,

@@ -16,6 +16,11 @@ export interface RowAccess {
   patch(table: string, key: KeyInput, changes: object): Promise<Row>;
   /** Removes the row if it exists. */
   delete(table: string, key: KeyInput): void;
+  /**
+   * Every row whose first primary-key column is `partition` (one patient's rows of a table keyed by patient
+   * first), in no particular order, the batch's own writes included. Copies, like `get`.
+   */
+  list(table: string, partition: string | number): Promise<Row[]>;
 }
 
 export type ProjectionHandler<TData = unknown> = (event: EventEnvelope<TData>, rows: RowAccess) => void | Promise<void>;
@@ -31,6 +36,12 @@ export type ProjectionHandlers = { [K in EventType]?: ProjectionHandler<EventPay
 export interface RowRef {
   table: string;
   key: KeyInput;
+}
+
+/** All the rows `list` would give for this partition, loaded for a whole batch at once. */
+export interface PartitionRef {
+  table: string;
+  partition: string | number;
 }
 
 /**
@@ -57,8 +68,8 @@ export interface ProjectionDefinition {
   schema?: string;
   tables: readonly TableSpec[];
   handlers: ProjectionHandlers;
-  /** Optional: rows each event will touch, loaded for a whole batch in one query per table. */
-  prefetch?: (event: EventEnvelope) => readonly RowRef[];
+  /** Optional: rows (or partitions) each event will touch, loaded for a whole batch in one query per table. */
+  prefetch?: (event: EventEnvelope) => ReadonlyArray<RowRef | PartitionRef>;
   /**
    * True only for read models of the unblinded side (analysis): they get the values the protocol masks,
    * opened with the field keys. Every other projection gets them as placeholders (`{ analyte, masked: true }`),
@@ -73,7 +84,7 @@ export interface Projection {
   readonly schema: string;
   readonly tables: readonly TableSpec[];
   readonly handlers: ProjectionHandlers;
-  readonly prefetch?: (event: EventEnvelope) => readonly RowRef[];
+  readonly prefetch?: (event: EventEnvelope) => ReadonlyArray<RowRef | PartitionRef>;
   readonly readsMaskedValues: boolean;
   /** The checked tables, by name. */
   readonly resolvedTables: ReadonlyMap<string, ResolvedTable>;

@@ -1,13 +1,14 @@
 import type { QueryRunner } from 'typeorm';
 import { queryRows } from './database';
 import { RowReadError } from './errors';
-import { tableOf, type Projection, type RowAccess, type RowRef } from './projection';
+import { tableOf, type PartitionRef, type Projection, type RowAccess, type RowRef } from './projection';
 import { qualified, quoteIdent } from './sql-identifiers';
 import {
   SQL_TYPES,
   RowShapeError,
   keyText,
   keyValues,
+  normalizeValue,
   rowOfStored,
   storedRow,
   type KeyInput,
@@ -51,6 +52,10 @@ function unnestOf(columns: readonly ResolvedColumn[], firstParameter = 1): strin
  */
 export class BatchRowCache implements RowAccess {
   private readonly tables = new Map<string, Map<string, CachedRow>>();
+  /** Per table, the keys of its cached rows by partition (first key column), for `list`. */
+  private readonly partitionKeys = new Map<string, Map<string, Set<string>>>();
+  /** Per table, the partitions read whole from PostgreSQL in this batch. */
+  private readonly loadedPartitions = new Map<string, Set<string>>();
 
   constructor(
     private readonly projection: Projection,
@@ -58,9 +63,19 @@ export class BatchRowCache implements RowAccess {
     private readonly runner: QueryRunner,
   ) {}
 
-  async prefetch(refs: readonly RowRef[]): Promise<void> {
+  async prefetch(refs: ReadonlyArray<RowRef | PartitionRef>): Promise<void> {
     const wanted = new Map<string, Map<string, unknown[]>>();
+    const partitions = new Map<string, Map<string, unknown>>();
     for (const ref of refs) {
+      if ('partition' in ref) {
+        const table = tableOf(this.projection, ref.table);
+        const value = normalizeValue(table.name, table.primaryKey[0], ref.partition);
+        if (this.loadedPartitions.get(table.name)?.has(keyText([value]))) continue;
+        let values = partitions.get(table.name);
+        if (!values) partitions.set(table.name, (values = new Map<string, unknown>()));
+        values.set(keyText([value]), value);
+        continue;
+      }
       const table = tableOf(this.projection, ref.table);
       const values = keyValues(table, ref.key);
       const text = keyText(values);
@@ -70,6 +85,19 @@ export class BatchRowCache implements RowAccess {
       keys.set(text, values);
     }
     for (const [name, keys] of wanted) await this.load(tableOf(this.projection, name), [...keys.values()]);
+    for (const [name, values] of partitions) await this.loadPartitions(tableOf(this.projection, name), [...values.values()]);
+  }
+
+  async list(tableName: string, partition: string | number): Promise<Row[]> {
+    const table = tableOf(this.projection, tableName);
+    const value = normalizeValue(table.name, table.primaryKey[0], partition);
+    const text = keyText([value]);
+    if (!this.loadedPartitions.get(table.name)?.has(text)) await this.loadPartitions(table, [value]);
+    const rows = this.cached(table.name);
+    return [...(this.partitionKeys.get(table.name)?.get(text) ?? [])].flatMap((key) => {
+      const row = rows.get(key)?.row;
+      return row ? [rowOfStored(table, row)] : [];
+    });
   }
 
   async get(tableName: string, key: KeyInput): Promise<Row | undefined> {
@@ -85,7 +113,7 @@ export class BatchRowCache implements RowAccess {
     const table = tableOf(this.projection, tableName);
     const stored = storedRow(table, row as Row);
     const values = table.primaryKey.map((column) => stored[column.name]);
-    this.cached(table.name).set(keyText(values), { row: stored, dirty: true });
+    this.cache(table, values, { row: stored, dirty: true });
   }
 
   async patch(tableName: string, key: KeyInput, changes: object): Promise<Row> {
@@ -104,7 +132,7 @@ export class BatchRowCache implements RowAccess {
 
   delete(tableName: string, key: KeyInput): void {
     const table = tableOf(this.projection, tableName);
-    this.cached(table.name).set(keyText(keyValues(table, key)), { row: null, dirty: true });
+    this.cache(table, keyValues(table, key), { row: null, dirty: true });
   }
 
   /** Writes every changed row; the caller commits it together with the bookkeeping. */
@@ -127,6 +155,18 @@ export class BatchRowCache implements RowAccess {
     }
   }
 
+  /** Caches a row (or its absence) under its key, and its key under its partition. */
+  private cache(table: ResolvedTable, values: readonly unknown[], cached: CachedRow): void {
+    const key = keyText(values);
+    this.cached(table.name).set(key, cached);
+    let byPartition = this.partitionKeys.get(table.name);
+    if (!byPartition) this.partitionKeys.set(table.name, (byPartition = new Map<string, Set<string>>()));
+    const partition = keyText([values[0]]);
+    let keys = byPartition.get(partition);
+    if (!keys) byPartition.set(partition, (keys = new Set<string>()));
+    keys.add(key);
+  }
+
   private cached(table: string): Map<string, CachedRow> {
     let rows = this.tables.get(table);
     if (!rows) this.tables.set(table, (rows = new Map<string, CachedRow>()));
@@ -147,12 +187,40 @@ export class BatchRowCache implements RowAccess {
     } catch (error) {
       throw new RowReadError(error);
     }
-    const rows = this.cached(table.name);
-    for (const values of keys) rows.set(keyText(values), { row: null, dirty: false });
+    for (const values of keys) this.cache(table, values, { row: null, dirty: false });
     for (const stored of found) {
       const row = storedRow(table, stored, true);
-      rows.set(keyText(table.primaryKey.map((column) => row[column.name])), { row, dirty: false });
+      this.cache(
+        table,
+        table.primaryKey.map((column) => row[column.name]),
+        { row, dirty: false },
+      );
     }
+  }
+
+  /** Reads whole partitions; rows the batch already holds keep the batch's version. */
+  private async loadPartitions(table: ResolvedTable, partitions: unknown[]): Promise<void> {
+    const first = table.primaryKey[0];
+    let found: Row[];
+    try {
+      found = await queryRows<Row>(
+        this.runner,
+        `SELECT ${table.columns.map(selectExpression).join(', ')} FROM ${qualified(this.schema, table.name)}
+          WHERE ${quoteIdent(first.name)} = ANY($1::${arrayType(first)})`,
+        [partitions.map((value) => parameterValue(first, value))],
+      );
+    } catch (error) {
+      throw new RowReadError(error);
+    }
+    const rows = this.cached(table.name);
+    for (const stored of found) {
+      const row = storedRow(table, stored, true);
+      const values = table.primaryKey.map((column) => row[column.name]);
+      if (!rows.has(keyText(values))) this.cache(table, values, { row, dirty: false });
+    }
+    let loaded = this.loadedPartitions.get(table.name);
+    if (!loaded) this.loadedPartitions.set(table.name, (loaded = new Set<string>()));
+    for (const value of partitions) loaded.add(keyText([value]));
   }
 
   private async upsertRows(table: ResolvedTable, rows: Row[]): Promise<void> {

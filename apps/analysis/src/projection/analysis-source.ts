@@ -80,6 +80,52 @@ export const evolveSource = (current: AnalysisSource | undefined, event: EventEn
   }
 };
 
+/** What the fold keeps of the patient besides the entries, which the analysis reads from the entries alone. */
+export type SourcePatient = Omit<PatientState, 'entries' | 'infusions' | 'voidedEventIds' | 'corrections'>;
+
+/**
+ * The source as stored: one small row per patient and one row per clinical entry, so that an event writes
+ * its own entry (and the one it amends), not the patient's history.
+ */
+export type SourceHeaderRow = {
+  patient_id: string;
+  patient: SourcePatient;
+  stratum: string | null;
+  code_broken_on: string | null;
+};
+
+export type SourceEntryRow = {
+  patient_id: string;
+  /** The entry's place in its stream, which orders the entries. */
+  stream_version: number;
+  event_id: string;
+  type: AmendableEventType;
+  /** As reported or as corrected, exactly as the event has it (its offset is the site's date). */
+  occurred_at: string;
+  data: unknown;
+  voided: boolean;
+};
+
+export const sourceHeaderOf = (source: AnalysisSource): SourceHeaderRow => {
+  const { entries, infusions, voidedEventIds, corrections, ...patient } = source.patient;
+  return { patient_id: source.patientId, patient, stratum: source.stratum, code_broken_on: source.codeBrokenOn };
+};
+
+/** The source from its rows: entries in stream order. */
+export const sourceOfRows = (header: SourceHeaderRow, entryRows: readonly SourceEntryRow[]): AnalysisSource => {
+  const ordered = [...entryRows].sort((a, b) => a.stream_version - b.stream_version);
+  const entries = Object.fromEntries(
+    ordered.map((row) => [row.event_id, { type: row.type, occurredAt: row.occurred_at, data: row.data, voided: row.voided }]),
+  );
+  return {
+    patientId: header.patient_id,
+    patient: { ...initialPatientState, ...header.patient, entries },
+    order: ordered.map((row) => row.event_id),
+    stratum: header.stratum,
+    codeBrokenOn: header.code_broken_on,
+  };
+};
+
 /** The patient's clinical entries in stream order, each as it stands now (corrected, or marked void). */
 export const sourceEntries = ({ patient, order }: AnalysisSource): SourceEntry[] =>
   order.flatMap((eventId) => {

@@ -11,7 +11,7 @@ import {
   type ProtocolDefinition,
 } from '@trialstream/domain';
 import { patientRowsOf } from './analysis-rows';
-import { AnalysisSource } from './analysis-source';
+import { sourceOfRows, type SourceEntryRow, type SourceHeaderRow } from './analysis-source';
 import { ANALYSIS_PROJECTION, ANALYSIS_TABLES } from './analysis.projection';
 import { protocolVersion } from '@trialstream/domain/testing';
 import { PatientStory } from './testing';
@@ -302,22 +302,45 @@ describe('the analysis projection', () => {
 });
 
 describe('the stored source', () => {
-  it('derives the same rows after jsonb has put its entries in another key order', async () => {
+  it('derives the same rows from its entry rows in whatever order they are read', async () => {
     const story = treatedPatient();
     const typo = story.lab('2024-05-03', 'IGM', 50);
     story.correctLab(typo, '2024-05-03', 5);
     story.lab('2024-05-03', 'IGM', 7);
     const model = await modelOf(story);
-    const [{ source }] = model.rowsOf(ANALYSIS_TABLES.sources) as Array<{ source: AnalysisSource }>;
-    const reordered = Object.fromEntries(Object.entries(source.patient.entries).reverse());
+    const [header] = model.rowsOf(ANALYSIS_TABLES.sources) as SourceHeaderRow[];
+    const entries = model.rowsOf(ANALYSIS_TABLES.entries) as SourceEntryRow[];
+    const source = sourceOfRows(header, entries);
 
     const conversions = ANTI_MAG_RITUXIMAB_PROTOCOL.unitConversions;
-    const rows = patientRowsOf({ ...source, patient: { ...source.patient, entries: reordered } }, conversions);
+    const rows = patientRowsOf(sourceOfRows(header, [...entries].reverse()), conversions);
 
     expect(rows).toEqual(patientRowsOf(source, conversions));
     expect(rows.observations.filter((row) => row.date === '2024-05-03').map((row) => [row.value, row.entry_order])).toEqual([
       [5, 5],
       [7, 6],
+    ]);
+  });
+
+  it('writes an event its own entry row, and a correction the row of the entry it corrects', async () => {
+    const story = treatedPatient();
+    const typo = story.lab('2024-05-03', 'IGM', 50);
+    story.correctLab(typo, '2024-05-03', 5);
+    const model = await modelOf(story);
+
+    const entries = model.rowsOf(ANALYSIS_TABLES.entries) as SourceEntryRow[];
+    // the clinical entries only: enrolment, randomization and the correction itself have none
+    expect(entries.map((row) => row.type)).toEqual([
+      'LabResulted',
+      'LabResulted',
+      'InfusionGiven',
+      'LabResulted',
+      'LabResulted',
+      'LabResulted',
+    ]);
+    expect(entries.find((row) => row.event_id === typo.eventId)?.data).toMatchObject({ analyte: 'IGM', value: 5 });
+    expect(model.rowsOf(ANALYSIS_TABLES.sources)).toEqual([
+      expect.objectContaining({ patient_id: 'ZH01-001', stratum: expect.any(String), code_broken_on: null }),
     ]);
   });
 });

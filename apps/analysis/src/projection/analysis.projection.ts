@@ -1,6 +1,16 @@
-import { defineProjection, type ProjectionHandler, type ProjectionHandlers, type RowAccess, type RowRef } from '@trialstream/projections';
+import { isDeepStrictEqual } from 'node:util';
 import {
+  defineProjection,
+  type PartitionRef,
+  type ProjectionHandler,
+  type ProjectionHandlers,
+  type RowAccess,
+  type RowRef,
+} from '@trialstream/projections';
+import {
+  amendmentOf,
   conversionOf,
+  isAmendableEventType,
   labConversionsBeforeVersions,
   labConversionsOf,
   trialKeyOfStream,
@@ -9,13 +19,23 @@ import {
   type LabConversions,
   type ProtocolActivated,
 } from '@trialstream/domain';
-import { ANALYSED_EVENT_TYPES, AnalysisSource, evolveSource, patientIdOfStream } from './analysis-source';
+import {
+  ANALYSED_EVENT_TYPES,
+  AnalysisSource,
+  evolveSource,
+  patientIdOfStream,
+  sourceHeaderOf,
+  sourceOfRows,
+  type SourceEntryRow,
+  type SourceHeaderRow,
+} from './analysis-source';
 import { PatientRows, patientRowsOf, unconvertedLabUnits } from './analysis-rows';
 
 export const ANALYSIS_SCHEMA = 'analysis';
 
 export const ANALYSIS_TABLES = {
   sources: 'patient_sources',
+  entries: 'patient_entries',
   patients: 'patients',
   observations: 'observations',
   statuses: 'global_statuses',
@@ -24,7 +44,7 @@ export const ANALYSIS_TABLES = {
   labUnits: 'lab_units',
 } as const;
 
-type DerivedTable = Exclude<keyof typeof ANALYSIS_TABLES, 'sources' | 'labUnits'>;
+type DerivedTable = Exclude<keyof typeof ANALYSIS_TABLES, 'sources' | 'entries' | 'labUnits'>;
 const DERIVED_TABLES: readonly DerivedTable[] = ['patients', 'observations', 'statuses', 'infusions', 'adverseEvents'];
 
 /** Each derived table's rows of one patient, with the key that names each row. */
@@ -81,13 +101,56 @@ const writeDerived = (rows: RowAccess, previousRows: PatientRows | undefined, ne
   }
 };
 
+/** The patient's source as stored: its header row and its entry rows. */
+interface StoredSource {
+  header: SourceHeaderRow;
+  entries: SourceEntryRow[];
+  source: AnalysisSource;
+}
+
+const storedSourceOf = async (rows: RowAccess, patientId: string): Promise<StoredSource | undefined> => {
+  const header = (await rows.get(ANALYSIS_TABLES.sources, patientId)) as SourceHeaderRow | undefined;
+  if (!header) return undefined;
+  const entries = (await rows.list(ANALYSIS_TABLES.entries, patientId)) as SourceEntryRow[];
+  return { header, entries, source: sourceOfRows(header, entries) };
+};
+
+/**
+ * Writes what the event changed of the source: the header when the patient's place in the trial moved,
+ * the event's own entry, and the entry it amends. Unchanged entries are left alone, so an event's write
+ * does not grow with the patient's history.
+ */
+const writeSource = (rows: RowAccess, stored: StoredSource | undefined, after: AnalysisSource, event: EventEnvelope): void => {
+  const header = sourceHeaderOf(after);
+  if (!stored || !isDeepStrictEqual(header, stored.header)) rows.put(ANALYSIS_TABLES.sources, header);
+  const versions = new Map((stored?.entries ?? []).map((row) => [row.event_id, row.stream_version]));
+  versions.set(event.eventId, event.streamVersion);
+  const touched = [event.eventId, amendmentOf(event)?.eventId].filter((id): id is string => id !== undefined);
+  for (const eventId of new Set(touched)) {
+    const entry = after.patient.entries[eventId];
+    const version = versions.get(eventId);
+    if (!entry || version === undefined || !isAmendableEventType(entry.type)) continue;
+    if (entry === stored?.source.patient.entries[eventId]) continue;
+    const row: SourceEntryRow = {
+      patient_id: after.patientId,
+      stream_version: version,
+      event_id: eventId,
+      type: entry.type,
+      occurred_at: entry.occurredAt,
+      data: entry.data,
+      voided: entry.voided,
+    };
+    rows.put(ANALYSIS_TABLES.entries, row);
+  }
+};
+
 /** Folds the event into the patient's source and derives the patient's rows afresh. */
 const applyPatientEvent: ProjectionHandler = async (event, rows: RowAccess) => {
   const patientId = patientIdOfStream(event.streamId);
-  const stored = (await rows.get(ANALYSIS_TABLES.sources, patientId)) as { source: AnalysisSource } | undefined;
+  const stored = await storedSourceOf(rows, patientId);
   const before = stored?.source;
   const after = evolveSource(before, event);
-  rows.put(ANALYSIS_TABLES.sources, { patient_id: patientId, source: after });
+  writeSource(rows, stored, after, event);
 
   const units = await labUnitsOf(rows, trialKeyOfStream(event.streamId));
   writeDerived(rows, before && patientRowsOf(before, units.conversions), patientRowsOf(after, units.conversions));
@@ -111,7 +174,7 @@ const applyProtocolVersion: ProjectionHandler<ProtocolActivated> = async (event,
     else waiting[unit] = patients;
   }
   for (const patientId of [...ready].sort()) {
-    const stored = (await rows.get(ANALYSIS_TABLES.sources, patientId)) as { source: AnalysisSource } | undefined;
+    const stored = await storedSourceOf(rows, patientId);
     if (stored) writeDerived(rows, patientRowsOf(stored.source, units.conversions), patientRowsOf(stored.source, conversions));
   }
   rows.put(ANALYSIS_TABLES.labUnits, { trial: units.trial, conversions, waiting });
@@ -122,12 +185,12 @@ const handlers: ProjectionHandlers = {
   ProtocolActivated: applyProtocolVersion,
 };
 
-const prefetch = (event: EventEnvelope): RowRef[] => {
+const prefetch = (event: EventEnvelope): Array<RowRef | PartitionRef> => {
   const labUnits = { table: ANALYSIS_TABLES.labUnits, key: trialKeyOfStream(event.streamId) };
   if (event.type === 'ProtocolActivated') return [labUnits];
-  return (ANALYSED_EVENT_TYPES as readonly string[]).includes(event.type)
-    ? [{ table: ANALYSIS_TABLES.sources, key: patientIdOfStream(event.streamId) }, labUnits]
-    : [];
+  if (!(ANALYSED_EVENT_TYPES as readonly string[]).includes(event.type)) return [];
+  const patientId = patientIdOfStream(event.streamId);
+  return [{ table: ANALYSIS_TABLES.sources, key: patientId }, { table: ANALYSIS_TABLES.entries, partition: patientId }, labUnits];
 };
 
 const bySubject = ['patient_id'];
@@ -145,12 +208,36 @@ export const ANALYSIS_PROJECTION = defineProjection({
   // 2: lab units converted by the protocol versions of the log (lab_units)
   // 3: the patient's source is the domain's fold (`evolvePatient`)
   // 4: no visit names: the reader names visits by the protocol version in force
-  version: 4,
+  // 5: the source as a header row and one row per entry (patient_entries), not one jsonb of the whole history
+  version: 5,
   // The analysis of the unblinded side reads B-cell counts: it holds the field keys.
   readsMaskedValues: true,
   schema: ANALYSIS_SCHEMA,
   tables: [
-    { name: ANALYSIS_TABLES.sources, columns: { patient_id: 'text', source: 'jsonb' }, primaryKey: bySubject },
+    {
+      name: ANALYSIS_TABLES.sources,
+      columns: {
+        patient_id: 'text',
+        patient: 'jsonb',
+        stratum: { type: 'text', nullable: true },
+        code_broken_on: { type: 'date', nullable: true },
+      },
+      primaryKey: bySubject,
+    },
+    {
+      name: ANALYSIS_TABLES.entries,
+      columns: {
+        patient_id: 'text',
+        stream_version: 'integer',
+        event_id: 'text',
+        type: 'text',
+        // text, not timestamptz: the offset of a clinical time is the site's date
+        occurred_at: 'text',
+        data: 'jsonb',
+        voided: 'boolean',
+      },
+      primaryKey: ['patient_id', 'stream_version'],
+    },
     { name: ANALYSIS_TABLES.labUnits, columns: { trial: 'text', conversions: 'jsonb', waiting: 'jsonb' }, primaryKey: ['trial'] },
     {
       name: ANALYSIS_TABLES.patients,

@@ -2,7 +2,14 @@ import { createHash } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import type { PatientFacts } from '../indicators/patient-monitoring';
 import { MONITORING_PROJECTION } from '../projection/monitoring.projection';
-import { MONITORING_PATIENTS, MONITORING_SITES, monitoredStateOf, type MonitoringPatientRow } from '../projection/monitoring-rows';
+import {
+  MONITORING_EVENTS,
+  MONITORING_PATIENTS,
+  MONITORING_SITES,
+  monitoredStateOf,
+  type MonitoringEventRow,
+  type MonitoringPatientRow,
+} from '../projection/monitoring-rows';
 
 /** null: every site; otherwise only these (possibly none). */
 export type SiteFilter = readonly string[] | null;
@@ -59,13 +66,20 @@ export class MonitoringReader {
 
   /** Per site (every one asked, with or without patients), its patients' facts as `patientsOf` reads them. */
   async patientsBySite(siteIds: readonly string[], until: string): Promise<Map<string, SitePatients>> {
-    const rows: Array<Pick<MonitoringPatientRow, 'patient_id' | 'site_id' | 'state' | 'log' | 'stream_version'>> =
-      await this.dataSource.query(
-        `SELECT patient_id, site_id, state, log, stream_version FROM ${table(MONITORING_PATIENTS)}
-        WHERE site_id = ANY($1::text[]) AND consent_date <= $2::date
-        ORDER BY patient_id`,
-        [siteIds, until],
-      );
+    // one statement, so the event rows are those of the same commit as the patient rows
+    const rows: Array<
+      Pick<MonitoringPatientRow, 'patient_id' | 'site_id' | 'state' | 'stream_version'> & {
+        events: Array<Omit<MonitoringEventRow, 'patient_id'>> | null;
+      }
+    > = await this.dataSource.query(
+      `SELECT p.patient_id, p.site_id, p.state, p.stream_version,
+                (SELECT json_agg(to_jsonb(e) - 'patient_id' ORDER BY e.stream_version)
+                   FROM ${table(MONITORING_EVENTS)} e WHERE e.patient_id = p.patient_id) AS events
+           FROM ${table(MONITORING_PATIENTS)} p
+          WHERE p.site_id = ANY($1::text[]) AND p.consent_date <= $2::date
+          ORDER BY p.patient_id`,
+      [siteIds, until],
+    );
     const bySite = new Map(siteIds.map((siteId) => [siteId, [] as typeof rows]));
     for (const row of rows) bySite.get(row.site_id ?? '')?.push(row);
     return new Map(
@@ -73,7 +87,11 @@ export class MonitoringReader {
         siteId,
         {
           versions: versionsDigestOf(siteRows),
-          patients: siteRows.map((row) => ({ patientId: row.patient_id, siteId: row.site_id, state: monitoredStateOf(row), log: row.log })),
+          patients: siteRows.map((row) => ({
+            patientId: row.patient_id,
+            siteId: row.site_id,
+            ...monitoredStateOf(row, row.events ?? []),
+          })),
         },
       ]),
     );

@@ -27,7 +27,13 @@ import {
   recordedStream,
 } from '@trialstream/domain/testing';
 import { CODE_BREAK_EVENT_TYPE } from '../projection/blinded-fold';
-import { MONITORING_PATIENTS, monitoredStateOf, type MonitoringPatientRow } from '../projection/monitoring-rows';
+import {
+  MONITORING_EVENTS,
+  MONITORING_PATIENTS,
+  monitoredStateOf,
+  type MonitoringEventRow,
+  type MonitoringPatientRow,
+} from '../projection/monitoring-rows';
 import { MONITORING_PROJECTION } from '../projection/monitoring.projection';
 import { patientMonitoringAt, type PatientFacts } from './patient-monitoring';
 
@@ -39,7 +45,11 @@ async function factsOf(events: readonly CommittedEvent[], recordedOn?: (event: C
   const model = new InMemoryReadModel(MONITORING_PROJECTION);
   await model.apply(recordedStream('ZH01-007', 'ZH01', events, recordedOn) as EventEnvelope[]);
   const [row] = model.rowsOf(MONITORING_PATIENTS) as MonitoringPatientRow[];
-  return { patientId: row.patient_id, siteId: row.site_id, state: monitoredStateOf(row), log: row.log };
+  return {
+    patientId: row.patient_id,
+    siteId: row.site_id,
+    ...monitoredStateOf(row, model.rowsOf(MONITORING_EVENTS) as MonitoringEventRow[]),
+  };
 }
 
 describe('a patient’s monitoring picture at a date', () => {

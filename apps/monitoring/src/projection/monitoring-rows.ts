@@ -1,8 +1,18 @@
-import type { LabAnalyte, MonitoredPatientState, PatientStatus } from '@trialstream/domain';
+import {
+  ownValue,
+  type LabAnalyte,
+  type MonitoredPatientState,
+  type PatientState,
+  type PatientStatus,
+  type QueryRecord,
+  type StreamEntry,
+  type VerificationRecord,
+} from '@trialstream/domain';
 
 export const MONITORING_PATIENTS = 'patients';
 export const MONITORING_SITES = 'sites';
 export const MONITORING_TRIALS = 'trials';
+export const MONITORING_EVENTS = 'events';
 
 /** One event of the patient's stream as the site made it: the facts behind latency, order and code-breaks. */
 export interface LoggedEvent {
@@ -14,10 +24,10 @@ export interface LoggedEvent {
 }
 
 /**
- * One row per patient, written by that patient's stream alone. It holds facts, not indicators: the
- * blinded monitoring fold (dates, forms recorded, deviations flagged, queries with every transition,
- * verification) and the log of entries; what is overdue, how old a query is, what counts by a date
- * is computed at query time for the `asOf` asked.
+ * One row per patient, written by that patient's stream alone: where the patient stands and the
+ * blinded monitoring fold (dates, infusions, signatures) without what grows with each entry (entries,
+ * corrections, verifications, queries), which the patient's rows of `events` hold. What is overdue, how
+ * old a query is, what counts by a date is computed at query time for the `asOf` asked.
  */
 export type MonitoringPatientRow = {
   patient_id: string;
@@ -26,11 +36,93 @@ export type MonitoringPatientRow = {
   status: PatientStatus;
   /** Lets a query skip patients who had not consented by its `asOf`. */
   consent_date: string | null;
+  /** The fold without entries, corrections, verifications and queries: each is kept on an event's row, so an event writes its own row, not the history. */
   state: MonitoredPatientState;
-  /** In stream order (jsonb objects keep no key order; the fold's entries are put back in this order). */
-  log: LoggedEvent[];
   stream_version: number;
 };
+
+/**
+ * One row per event of a patient's stream, in stream order: the event as the site made it (the facts
+ * behind latency, order and code-breaks) and what the fold keeps about that event: its entry as it
+ * stands now, its latest correction and its verification (an amendment or a verification rewrites the
+ * row of the entry it targets, and only that row), and the query it raised with every transition since.
+ */
+export type MonitoringEventRow = {
+  patient_id: string;
+  stream_version: number;
+  event_id: string;
+  type: string;
+  /** Clinical time as first recorded, as the event has it (its offset is the site's date). */
+  occurred_at: string;
+  recorded_at: string;
+  /** The fold's entry for this event; null for events the fold does not take (a code-break). */
+  entry: StreamEntry | null;
+  correction: PatientState['corrections'][string] | null;
+  verification: VerificationRecord | null;
+  /** The query this event raised. */
+  query: QueryRecord | null;
+};
+
+/** What an event row holds of the fold. */
+export type EventFacts = Pick<MonitoringEventRow, 'entry' | 'correction' | 'verification' | 'query'>;
+
+type FactsRow = Pick<MonitoringEventRow, 'event_id'> & EventFacts;
+
+/** The parts of the fold kept on event rows, from those rows (in stream order). */
+export function foldPartsOf(rows: readonly FactsRow[]): {
+  entries: PatientState['entries'];
+  corrections: PatientState['corrections'];
+  verifications: MonitoredPatientState['verifications'];
+  queries: MonitoredPatientState['queries'];
+} {
+  const by = <T>(pick: (row: FactsRow) => T | null, keyOf: (row: FactsRow, value: T) => string) =>
+    Object.fromEntries(
+      rows.flatMap((row) => {
+        const value = pick(row);
+        return value === null ? [] : [[keyOf(row, value), value]];
+      }),
+    ) as Record<string, T>;
+  return {
+    entries: by(
+      (row) => row.entry,
+      (row) => row.event_id,
+    ),
+    corrections: by(
+      (row) => row.correction,
+      (row) => row.event_id,
+    ),
+    verifications: by(
+      (row) => row.verification,
+      (row) => row.event_id,
+    ),
+    queries: by(
+      (row) => row.query,
+      (_, query) => query.queryId,
+    ),
+  };
+}
+
+/** The fold with its per-event parts put back. */
+export function withFoldParts(state: MonitoredPatientState, rows: readonly FactsRow[]): MonitoredPatientState {
+  const { entries, corrections, verifications, queries } = foldPartsOf(rows);
+  return { ...state, patient: { ...state.patient, entries, corrections }, queries, verifications };
+}
+
+/** The fold without its per-event parts, as the patient row keeps it. */
+export const withoutFoldParts = (state: MonitoredPatientState): MonitoredPatientState => ({
+  ...state,
+  patient: { ...state.patient, entries: {}, corrections: {} },
+  queries: {},
+  verifications: {},
+});
+
+/** What the event row of `eventId` holds of the fold. */
+export const eventFactsOf = (state: MonitoredPatientState, eventId: string): EventFacts => ({
+  entry: ownValue(state.patient.entries, eventId) ?? null,
+  correction: ownValue(state.patient.corrections, eventId) ?? null,
+  verification: ownValue(state.verifications, eventId) ?? null,
+  query: Object.values(state.queries).find((query) => query.history[0]?.eventId === eventId) ?? null,
+});
 
 /** One row per activated site, written by the site's own stream. */
 export type MonitoringSiteRow = {
@@ -40,18 +132,24 @@ export type MonitoringSiteRow = {
   activated_on: string;
 };
 
+export const loggedEventOf = (row: Pick<MonitoringEventRow, 'event_id' | 'type' | 'occurred_at' | 'recorded_at'>): LoggedEvent => ({
+  eventId: row.event_id,
+  type: row.type,
+  occurredAt: row.occurred_at,
+  recordedAt: row.recorded_at,
+});
+
 /**
- * The fold as the domain functions expect it: entries in stream order, as `recordedEventsOf` reads
- * them (the order breaks ties between equally close forms).
+ * The fold as the domain functions expect it, and the log: the patient row's state with its per-event
+ * parts put back from the patient's event rows, in stream order (as `recordedEventsOf` reads the
+ * entries: the order breaks ties between equally close forms).
  */
-export function monitoredStateOf(row: Pick<MonitoringPatientRow, 'state' | 'log'>): MonitoredPatientState {
-  const { entries } = row.state.patient;
-  const ordered = Object.fromEntries(
-    row.log
-      .filter(({ eventId }) => Object.prototype.hasOwnProperty.call(entries, eventId))
-      .map(({ eventId }) => [eventId, entries[eventId]]),
-  );
-  return { ...row.state, patient: { ...row.state.patient, entries: ordered } };
+export function monitoredStateOf(
+  row: Pick<MonitoringPatientRow, 'state'>,
+  events: ReadonlyArray<Omit<MonitoringEventRow, 'patient_id'>>,
+): { state: MonitoredPatientState; log: LoggedEvent[] } {
+  const ordered = [...events].sort((a, b) => a.stream_version - b.stream_version);
+  return { state: withFoldParts(row.state, ordered), log: ordered.map(loggedEventOf) };
 }
 
 /** What a trial's protocol masks for blinded readers, from its first version on the trial stream. */

@@ -1,5 +1,6 @@
 import {
   ANTI_MAG_RITUXIMAB_PROTOCOL,
+  decideAnswerQuery,
   decideCorrection,
   decideInfusion,
   decideLabResult,
@@ -14,7 +15,9 @@ import {
 import { InMemoryReadModel } from '@trialstream/projections/testing/in-memory-read-model';
 import {
   aMonitoredPatient,
+  at,
   aPatient,
+  context,
   infusionCommand,
   labResultCommand,
   committed,
@@ -23,7 +26,16 @@ import {
 } from '@trialstream/domain/testing';
 import { interleaved } from '@trialstream/projections/testing/patient-stories';
 import { CODE_BREAK_EVENT_TYPE } from './blinded-fold';
-import { MONITORING_PATIENTS, MONITORING_SITES, monitoredStateOf, type MonitoringPatientRow } from './monitoring-rows';
+import {
+  MONITORING_EVENTS,
+  MONITORING_PATIENTS,
+  MONITORING_SITES,
+  eventFactsOf,
+  monitoredStateOf,
+  withoutFoldParts,
+  type MonitoringEventRow,
+  type MonitoringPatientRow,
+} from './monitoring-rows';
 import { MONITORING_PROJECTION } from './monitoring.projection';
 
 async function modelOf(...batches: EventEnvelope[][]): Promise<InMemoryReadModel> {
@@ -34,6 +46,16 @@ async function modelOf(...batches: EventEnvelope[][]): Promise<InMemoryReadModel
 
 const patientRow = (model: InMemoryReadModel, patientId: string) =>
   model.rowsOf(MONITORING_PATIENTS).find((row) => row.patient_id === patientId) as MonitoringPatientRow;
+
+const eventRows = (model: InMemoryReadModel, patientId: string) =>
+  (model.rowsOf(MONITORING_EVENTS) as MonitoringEventRow[]).filter((row) => row.patient_id === patientId);
+
+/** The patient's fold and log as the API reads them back, and every row they come from. */
+const patientFacts = (model: InMemoryReadModel, patientId: string) => {
+  const row = patientRow(model, patientId);
+  const events = eventRows(model, patientId);
+  return { ...monitoredStateOf(row, events), rows: JSON.stringify([row, events]) };
+};
 
 /** A randomized patient of ZH01 with an infusion and an IgM result, a query on the infusion and a verification. */
 function aMonitoredStream(screeningNumber = '007') {
@@ -58,8 +80,9 @@ describe('the monitoring projection', () => {
       consent_date: '2024-01-10',
       stream_version: 6,
     });
-    expect(monitoredStateOf(row)).toEqual(monitoredPatientStateFrom(patient.fixture.events));
-    expect(row.log.map((logged) => logged.type)).toEqual([
+    const facts = patientFacts(model, patientId);
+    expect(facts.state).toEqual(monitoredPatientStateFrom(patient.fixture.events));
+    expect(facts.log.map((logged) => logged.type)).toEqual([
       'PatientEnrolled',
       'PatientRandomized',
       'InfusionGiven',
@@ -67,6 +90,39 @@ describe('the monitoring projection', () => {
       'QueryRaised',
       'SourceDataVerified',
     ]);
+  });
+
+  it('writes each event its own row, and the row it targets: the entry amended or verified, the query moved on', async () => {
+    const { patient, patientId, infusion, igm } = aMonitoredStream();
+    const later = context({ now: new Date('2024-08-01T12:00:00Z') });
+    const correction = patient.clinical.record(
+      decideCorrection,
+      {
+        occurredAt: '2024-02-01',
+        correctedEventId: infusion,
+        correctedType: 'InfusionGiven',
+        reason: 'pharmacy log',
+        data: { doseLevelMgPerM2: 375, administeredDoseMg: 740 },
+      },
+      later,
+    );
+    patient.act(decideAnswerQuery, { queryId: 'q-1', text: 'Corrected', correctionEventId: correction }, at('2024-06-04T09:00:00Z'));
+    const model = await modelOf(recordedStream(patientId, 'ZH01', patient.fixture.events));
+
+    const events = eventRows(model, patientId);
+    const row = (eventId: string) => events.find((event) => event.event_id === eventId)!;
+    expect(events.map((event) => event.stream_version)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(row(infusion)).toMatchObject({
+      entry: { data: { administeredDoseMg: 740 }, correctedBy: correction },
+      correction: { correctionEventId: correction },
+    });
+    expect(row(igm).verification).toMatchObject({ status: 'verified' });
+    expect(events[4].query).toMatchObject({ queryId: 'q-1', status: 'answered', history: [{ action: 'raise' }, { action: 'answer' }] });
+    expect(events[7]).toMatchObject({ type: 'QueryAnswered', entry: { type: 'QueryAnswered' }, query: null, verification: null });
+    // the patient row keeps nothing that grows with each entry
+    const { state } = patientRow(model, patientId);
+    expect([state.patient.entries, state.patient.corrections, state.queries, state.verifications]).toEqual([{}, {}, {}, {}]);
+    expect(patientFacts(model, patientId).state).toEqual(monitoredPatientStateFrom(patient.fixture.events));
   });
 
   it('keeps no masked analyte value, neither as recorded nor as corrected', async () => {
@@ -81,10 +137,10 @@ describe('the monitoring projection', () => {
     });
     const model = await modelOf(recordedStream('ZH01-007', 'ZH01', fixture.events));
 
-    const row = patientRow(model, 'ZH01-007');
-    expect(JSON.stringify(row)).not.toMatch(/613\.37|587\.21/);
+    const facts = patientFacts(model, 'ZH01-007');
+    expect(facts.rows).not.toMatch(/613\.37|587\.21/);
     // the analyte name stays: a monitor may see that a B-cell count was taken, and when
-    expect(row.state.patient.entries[cd19]).toMatchObject({ type: 'LabResulted', data: { analyte: 'CD19', masked: true } });
+    expect(facts.state.patient.entries[cd19]).toMatchObject({ type: 'LabResulted', data: { analyte: 'CD19', masked: true } });
   });
 
   it('keeps only the payload fields monitors work with, so an allocation can never ride along', async () => {
@@ -92,12 +148,12 @@ describe('the monitoring projection', () => {
     fixture.commit(draftEvent('PatientRandomized', '2024-01-20', { kitNumber: 'K-0042', stratum: 'ZH01', arm: 'rituximab' } as never));
     const model = await modelOf(recordedStream('ZH01-007', 'ZH01', fixture.events));
 
-    const row = patientRow(model, 'ZH01-007');
-    expect(Object.values(row.state.patient.entries).find((entry) => entry.type === 'PatientRandomized')?.data).toEqual({
+    const facts = patientFacts(model, 'ZH01-007');
+    expect(Object.values(facts.state.patient.entries).find((entry) => entry.type === 'PatientRandomized')?.data).toEqual({
       kitNumber: 'K-0042',
       stratum: 'ZH01',
     });
-    expect(JSON.stringify(row)).not.toContain('rituximab');
+    expect(facts.rows).not.toContain('rituximab');
   });
 
   it('logs an emergency code-break with its time only, never what it revealed', async () => {
@@ -105,15 +161,15 @@ describe('the monitoring projection', () => {
     fixture.events.push(committed('evt-break', CODE_BREAK_EVENT_TYPE, '2024-03-01T10:00:00Z', { arm: 'placebo', reason: 'anaphylaxis' }));
     const model = await modelOf(recordedStream('ZH01-007', 'ZH01', fixture.events));
 
-    const row = patientRow(model, 'ZH01-007');
-    expect(row.log.at(-1)).toEqual({
+    const facts = patientFacts(model, 'ZH01-007');
+    expect(facts.log.at(-1)).toEqual({
       eventId: 'evt-break',
       type: CODE_BREAK_EVENT_TYPE,
       occurredAt: '2024-03-01T10:00:00Z',
       recordedAt: '2024-03-01T12:00:00.000Z',
     });
-    expect(JSON.stringify(row)).not.toMatch(/placebo|anaphylaxis/);
-    expect(row.state.patient.entries).not.toHaveProperty('evt-break');
+    expect(facts.rows).not.toMatch(/placebo|anaphylaxis/);
+    expect(facts.state.patient.entries).not.toHaveProperty('evt-break');
   });
 
   it('yields the same rows for every interleaving of patients and sites', async () => {
@@ -129,7 +185,9 @@ describe('the monitoring projection', () => {
     for (let seed = 1; seed <= 10; seed++) {
       const model = new InMemoryReadModel(MONITORING_PROJECTION);
       for (const event of interleaved([...streams, activation], seededRandom(seed))) await model.apply([event]);
-      expect({ seed, rows: model.rowsOf(MONITORING_PATIENTS) }).toEqual({ seed, rows: reference.rowsOf(MONITORING_PATIENTS) });
+      for (const table of [MONITORING_PATIENTS, MONITORING_EVENTS]) {
+        expect({ seed, rows: model.rowsOf(table) }).toEqual({ seed, rows: reference.rowsOf(table) });
+      }
       expect(model.rowsOf(MONITORING_SITES)).toEqual([
         { site_id: 'ZH01', name: 'Universitätsspital Zürich', country: 'CH', activated_on: '2024-01-02' },
       ]);
@@ -157,8 +215,7 @@ describe('the monitoring projection', () => {
     const entriesAfter = async (events: EventEnvelope[]) => {
       const model = new InMemoryReadModel(MONITORING_PROJECTION);
       for (const event of events) await model.apply([event]);
-      const [row] = model.rowsOf(MONITORING_PATIENTS) as MonitoringPatientRow[];
-      return row.state.patient.entries;
+      return patientFacts(model, 'ZH01-007').state.patient.entries;
     };
 
     it('an open-label trial masks nothing: monitors see B cells', async () => {
@@ -191,19 +248,22 @@ describe('the monitoring projection', () => {
 });
 
 describe('monitoredStateOf', () => {
-  it('puts the fold’s entries back in stream order, which jsonb does not keep', () => {
+  it('puts the fold’s per-event parts back in stream order, whatever order the event rows come in', () => {
     const { patient } = aMonitoredStream();
     const state = monitoredPatientStateFrom(patient.fixture.events);
-    const shuffledEntries = Object.fromEntries(Object.entries(state.patient.entries).reverse());
-    const log = patient.fixture.events.map(({ eventId, type, occurredAt }) => ({
-      eventId,
+    const events = patient.fixture.events.map(({ eventId, type, occurredAt }, index) => ({
+      stream_version: index + 1,
+      event_id: eventId,
       type,
-      occurredAt,
-      recordedAt: '2024-06-01T12:00:00Z',
+      occurred_at: occurredAt,
+      recorded_at: '2024-06-01T12:00:00Z',
+      ...eventFactsOf(state, eventId),
     }));
 
-    const restored = monitoredStateOf({ state: { ...state, patient: { ...state.patient, entries: shuffledEntries } }, log });
+    const restored = monitoredStateOf({ state: withoutFoldParts(state) }, events.reverse());
 
-    expect(Object.keys(restored.patient.entries)).toEqual(patient.fixture.events.map((event) => event.eventId));
+    expect(Object.keys(restored.state.patient.entries)).toEqual(patient.fixture.events.map((event) => event.eventId));
+    expect(restored.state).toEqual(state);
+    expect(restored.log.map((logged) => logged.eventId)).toEqual(patient.fixture.events.map((event) => event.eventId));
   });
 });

@@ -12,3 +12,4 @@ export * from './visit-status';
 export * from './deviations';
 export * from './indicators';
 export { asOfDate } from './calendar';
+export { ownValue } from './own';

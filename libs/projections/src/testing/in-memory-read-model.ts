@@ -1,7 +1,7 @@
 import type { EventEnvelope } from '@trialstream/domain';
 import { sequenceBatch } from '../batch-sequence';
 import { tableOf, type Projection, type RowAccess } from '../projection';
-import { RowShapeError, keyText, keyValues, rowOfStored, storedRow, type KeyInput, type Row } from '../table-spec';
+import { RowShapeError, keyText, keyValues, normalizeValue, rowOfStored, storedRow, type KeyInput, type Row } from '../table-spec';
 
 /**
  * A projection's read model in memory, for unit tests of its handlers: the same RowAccess semantics
@@ -39,6 +39,12 @@ export class InMemoryReadModel {
     },
     delete: (table: string, key: KeyInput) => {
       this.table(table).delete(keyText(keyValues(tableOf(this.projection, table), key)));
+    },
+    list: async (table: string, partition: string | number) => {
+      const spec = tableOf(this.projection, table);
+      const first = spec.primaryKey[0];
+      const value = normalizeValue(spec.name, first, partition);
+      return [...this.table(table).values()].filter((row) => row[first.name] === value).map((row) => rowOfStored(spec, row));
     },
   };
 
