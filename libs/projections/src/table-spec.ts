@@ -128,38 +128,39 @@ function isCanonicalInstant(text: string): boolean {
 
 /** The canonical JavaScript form of a value of `column` (see COLUMN_TYPES); throws on a value of another type. */
 export function normalizeValue(table: string, column: ResolvedColumn, value: unknown): unknown {
-  const where = `${table}.${column.name}`;
+  // Built only for an error message: this runs for every column of every row a handler puts.
+  const where = (): string => `${table}.${column.name}`;
   if (value === null || value === undefined) {
-    if (!column.nullable) throw new RowShapeError(`${where} cannot be null`);
+    if (!column.nullable) throw new RowShapeError(`${where()} cannot be null`);
     return null;
   }
   switch (column.type) {
     case 'text':
-      if (typeof value !== 'string') throw new RowShapeError(`${where} must be a string`);
+      if (typeof value !== 'string') throw new RowShapeError(`${where()} must be a string`);
       return value;
     case 'integer':
     case 'bigint': {
       const number = typeof value !== 'string' ? value : /^-?\d+$/.test(value) ? Number(value) : value;
-      if (typeof number !== 'number' || !Number.isSafeInteger(number)) throw new RowShapeError(`${where} must be a safe integer`);
-      if (column.type === 'integer' && Math.abs(number) > 2147483647) throw new RowShapeError(`${where} is out of integer range`);
+      if (typeof number !== 'number' || !Number.isSafeInteger(number)) throw new RowShapeError(`${where()} must be a safe integer`);
+      if (column.type === 'integer' && Math.abs(number) > 2147483647) throw new RowShapeError(`${where()} is out of integer range`);
       return number;
     }
     case 'double':
-      if (typeof value !== 'number' || !Number.isFinite(value)) throw new RowShapeError(`${where} must be a finite number`);
+      if (typeof value !== 'number' || !Number.isFinite(value)) throw new RowShapeError(`${where()} must be a finite number`);
       return value;
     case 'boolean':
-      if (typeof value !== 'boolean') throw new RowShapeError(`${where} must be a boolean`);
+      if (typeof value !== 'boolean') throw new RowShapeError(`${where()} must be a boolean`);
       return value;
     case 'date': {
       const text = value instanceof Date ? value.toISOString().slice(0, 10) : value;
-      if (typeof text !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(text)) throw new RowShapeError(`${where} must be a YYYY-MM-DD date`);
+      if (typeof text !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(text)) throw new RowShapeError(`${where()} must be a YYYY-MM-DD date`);
       return text;
     }
     case 'timestamptz': {
       // Most instants arrive canonical already (an envelope's recordedAt): checked without a Date.
       if (typeof value === 'string' && isCanonicalInstant(value)) return value;
       const instant = value instanceof Date ? value : typeof value === 'string' ? new Date(value) : null;
-      if (!instant || Number.isNaN(instant.getTime())) throw new RowShapeError(`${where} must be an ISO 8601 instant`);
+      if (!instant || Number.isNaN(instant.getTime())) throw new RowShapeError(`${where()} must be an ISO 8601 instant`);
       return instant.toISOString();
     }
     case 'jsonb':

@@ -106,9 +106,11 @@ const recordSiteActivation: ProjectionHandler<SiteActivated> = async (event, row
 
 function prefetchRegistryRows(event: EventEnvelope): RowRef[] {
   if (event.type === 'SiteActivated') return [{ table: REGISTRY_SITES, key: (event.data as SiteActivated).siteId }];
-  if (patientIdOfStream(event.streamId) === undefined) return [];
+  const patientId = patientIdOfStream(event.streamId);
+  if (patientId === undefined) return [];
   const site = siteOf(event);
-  return [{ table: REGISTRY_PATIENTS, key: patientIdOf(event) }, ...(site ? [{ table: REGISTRY_SITES, key: site }] : [])];
+  const patient = { table: REGISTRY_PATIENTS, key: patientId };
+  return site ? [patient, { table: REGISTRY_SITES, key: site }] : [patient];
 }
 
 const handlers: ProjectionHandlers = {
