@@ -33,7 +33,7 @@ interface CachedRow {
 const cacheKey = (values: readonly unknown[]): string =>
   values.length === 1 && typeof values[0] === 'string' ? values[0] : keyText(values);
 
-/** Rows per statement: one array parameter per column, so only the statement's size limits it. */
+/** Rows per upsert or delete clause: one array parameter per column, so only the statement's size limits it. */
 const ROWS_PER_STATEMENT = 5000;
 
 /** Read-back expressions that give every type the form of a stored row (jsonb as its text, parsed only when a handler gets it). */
