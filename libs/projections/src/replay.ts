@@ -7,7 +7,7 @@ import type { ProjectionLogger } from './logger';
 import type { Projection } from './projection';
 import { ProjectionRunner } from './runner';
 import { qualified, quoteIdent } from './sql-identifiers';
-import { DEFAULT_PAGE_SIZE, type CatchUpSource } from './store-feed';
+import { CATCH_UP_PAGE_SIZE, type CatchUpSource } from './store-feed';
 
 export interface ReplayProgress {
   /** Events read from the store so far. */
@@ -56,7 +56,7 @@ export async function replayInto(
   schema: string,
   options: ReplayOptions & { accept?: (event: EventEnvelope) => boolean } = {},
 ): Promise<ReplayTotals> {
-  const pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
+  const pageSize = options.pageSize ?? CATCH_UP_PAGE_SIZE;
   const runner = new ProjectionRunner(projection, dataSource, store, { schema, logger: options.logger });
   const total = options.onProgress ? (options.total ?? (await countStoreEvents(dataSource))) : null;
   const started = Date.now();

@@ -19,7 +19,7 @@ export interface Page {
  * Events per read and per transaction unless told otherwise. Large: a batch's round trips and statements
  * are then spread over many events, and a page of events is a few megabytes at most.
  */
-export const DEFAULT_PAGE_SIZE = 5000;
+export const CATCH_UP_PAGE_SIZE = 5000;
 
 export interface StoreFeedOptions {
   /** Events per read and per transaction. */
@@ -65,7 +65,7 @@ export class StoreFeed {
     private readonly store: CatchUpSource,
     options: StoreFeedOptions = {},
   ) {
-    this.pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
+    this.pageSize = options.pageSize ?? CATCH_UP_PAGE_SIZE;
     this.idlePollMs = options.idlePollMs ?? 100;
     this.maxBackoffMs = options.maxBackoffMs ?? 5000;
     this.logger = options.logger ?? consoleLogger(`projection ${runner.projection.name}`);
