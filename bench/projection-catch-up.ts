@@ -2,6 +2,7 @@ import type { Checkpoint, EventEnvelope } from '@trialstream/domain';
 import { EVENT_COLUMNS, EVENTS_TABLE } from '@trialstream/event-store';
 import { startEventConsumer } from '@trialstream/messaging';
 import {
+  CATCH_UP_PAGE_SIZE,
   createProjectionSchema,
   KafkaFeed,
   ProjectionRunner,
@@ -41,7 +42,7 @@ const METHOD =
   'kafka_feed: KafkaFeed with a fresh consumer group on the topic the relay filled, into a second, empty copy of ' +
   'the schema, timed from its first delivered batch to the last event applied (the group join before it is ' +
   'reported apart). keyset_read: the same columns in the catch-up order ((transaction_id, global_position) > last, ' +
-  'LIMIT page) through the same pg driver, rows discarded: the ceiling a catch-up cannot pass. Ratios against the raw ' +
+  'LIMIT page, the catch-up page size) through the same pg driver, rows discarded: the ceiling a catch-up cannot pass. Ratios against the raw ' +
   'multi-row INSERT are context: a projection reads, folds and upserts.';
 
 const quiet: ProjectionLogger = { warn: (message) => progress(message), error: (message) => progress(message) };
@@ -139,7 +140,8 @@ async function kafkaFeedCatchUp(
   };
 }
 
-const KEYSET_PAGE = 1000;
+/** The page the store feed and the rebuild read: a ceiling read in smaller pages would be slower than it need be. */
+const KEYSET_PAGE = CATCH_UP_PAGE_SIZE;
 
 async function keysetRead(db: BenchDatabase, events: number): Promise<ProjectionCatchUpResults['keyset_read']> {
   let read = 0;

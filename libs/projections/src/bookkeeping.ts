@@ -2,25 +2,34 @@ import type { Checkpoint, EventEnvelope } from '@trialstream/domain';
 import { CHECKPOINT_TABLE, DEAD_LETTERS_TABLE, STREAMS_TABLE } from './ddl';
 import { queryRows, type Queryable } from './database';
 import { qualified } from './sql-identifiers';
+import { WriteStatement } from './write-statement';
 
 /** The highest applied version of each given stream (absent: nothing applied yet). */
 export async function readAppliedVersions(db: Queryable, schema: string, streamIds: readonly string[]): Promise<Map<string, number>> {
   if (streamIds.length === 0) return new Map();
   const rows = await queryRows<{ stream_id: string; version: number }>(
     db,
-    `SELECT stream_id, version FROM ${qualified(schema, STREAMS_TABLE)} WHERE stream_id = ANY($1::text[])`,
+    // A join, not `= ANY($1)`: a scratch schema's table has no statistics yet, and a sequential scan
+    // testing every row against every id of a large batch grows with their product.
+    `SELECT s.stream_id, s.version FROM unnest($1::text[]) AS wanted(stream_id) JOIN ${qualified(schema, STREAMS_TABLE)} s USING (stream_id)`,
     [streamIds],
   );
   return new Map(rows.map((row) => [row.stream_id, row.version]));
 }
 
 export async function markApplied(db: Queryable, schema: string, versions: ReadonlyMap<string, number>): Promise<void> {
+  const write = new WriteStatement();
+  addMarkApplied(write, schema, versions);
+  await write.run(db);
+}
+
+/** markApplied as part of a batch's one write statement. */
+export function addMarkApplied(write: WriteStatement, schema: string, versions: ReadonlyMap<string, number>): void {
   if (versions.size === 0) return;
-  await db.query(
+  write.add(
     `INSERT INTO ${qualified(schema, STREAMS_TABLE)} (stream_id, version)
-       SELECT * FROM unnest($1::text[], $2::integer[])
+       SELECT * FROM unnest(${write.parameter([...versions.keys()], 'text[]')}, ${write.parameter([...versions.values()], 'integer[]')})
      ON CONFLICT (stream_id) DO UPDATE SET version = GREATEST(${qualified(schema, STREAMS_TABLE)}.version, EXCLUDED.version)`,
-    [[...versions.keys()], [...versions.values()]],
   );
 }
 
@@ -35,11 +44,19 @@ export async function readCheckpoint(db: Queryable, schema: string): Promise<Che
 
 /** Moves the checkpoint forward only: a late, smaller checkpoint from a slower writer never rewinds it. */
 export async function advanceCheckpoint(db: Queryable, schema: string, checkpoint: Checkpoint): Promise<void> {
-  await db.query(
+  const write = new WriteStatement();
+  addAdvanceCheckpoint(write, schema, checkpoint);
+  await write.run(db);
+}
+
+/** advanceCheckpoint as part of a batch's one write statement. */
+export function addAdvanceCheckpoint(write: WriteStatement, schema: string, checkpoint: Checkpoint): void {
+  const transactionId = write.parameter(checkpoint.transactionId, 'xid8');
+  const globalPosition = write.parameter(checkpoint.globalPosition, 'bigint');
+  write.add(
     `UPDATE ${qualified(schema, CHECKPOINT_TABLE)}
-        SET transaction_id = $1::xid8, global_position = $2::bigint, updated_at = now()
-      WHERE (transaction_id, global_position) < ($1::xid8, $2::bigint)`,
-    [checkpoint.transactionId, checkpoint.globalPosition],
+        SET transaction_id = ${transactionId}, global_position = ${globalPosition}, updated_at = now()
+      WHERE (transaction_id, global_position) < (${transactionId}, ${globalPosition})`,
   );
 }
 

@@ -23,7 +23,7 @@ export { BOOKKEEPING_TABLES, CHECKPOINT_TABLE, DEAD_LETTERS_TABLE, STREAMS_TABLE
 export { projectionMigration } from './migration';
 export { builtVersion, createProjectionSchema, dropProjectionSchema, schemaExists } from './schema-admin';
 export { ProjectionRunner, type BatchResult, type ProjectionRunnerOptions, type StreamSource } from './runner';
-export { StoreFeed, type CatchUpResult, type CatchUpSource, type StoreFeedOptions } from './store-feed';
+export { CATCH_UP_PAGE_SIZE, StoreFeed, type CatchUpResult, type CatchUpSource, type StoreFeedOptions } from './store-feed';
 export { KafkaFeed, projectionConsumerGroup, type KafkaFeedOptions, type StartEventConsumer } from './kafka-feed';
 export { rebuildProjection, type RebuildReport } from './rebuild';
 export {

@@ -7,7 +7,7 @@ import type { ProjectionLogger } from './logger';
 import type { Projection } from './projection';
 import { ProjectionRunner } from './runner';
 import { qualified, quoteIdent } from './sql-identifiers';
-import type { CatchUpSource } from './store-feed';
+import { CATCH_UP_PAGE_SIZE, type CatchUpSource } from './store-feed';
 
 export interface ReplayProgress {
   /** Events read from the store so far. */
@@ -33,8 +33,6 @@ export interface ReplayTotals {
   deadLettered: number;
 }
 
-const DEFAULT_REPLAY_PAGE_SIZE = 5000;
-
 /** Events currently in the store: the denominator of a rebuild's progress bar. */
 export async function countStoreEvents(db: Queryable): Promise<number> {
   const rows = await queryRows<{ count: string }>(db, `SELECT count(*)::text AS count FROM ${quoteIdent(EVENT_STORE_SCHEMA)}.events`);
@@ -58,7 +56,7 @@ export async function replayInto(
   schema: string,
   options: ReplayOptions & { accept?: (event: EventEnvelope) => boolean } = {},
 ): Promise<ReplayTotals> {
-  const pageSize = options.pageSize ?? DEFAULT_REPLAY_PAGE_SIZE;
+  const pageSize = options.pageSize ?? CATCH_UP_PAGE_SIZE;
   const runner = new ProjectionRunner(projection, dataSource, store, { schema, logger: options.logger });
   const total = options.onProgress ? (options.total ?? (await countStoreEvents(dataSource))) : null;
   const started = Date.now();

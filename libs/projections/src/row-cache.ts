@@ -3,6 +3,7 @@ import { queryRows } from './database';
 import { RowReadError } from './errors';
 import { tableOf, type PartitionRef, type Projection, type RowAccess, type RowRef } from './projection';
 import { qualified, quoteIdent } from './sql-identifiers';
+import { WriteStatement } from './write-statement';
 import {
   SQL_TYPES,
   RowShapeError,
@@ -19,12 +20,21 @@ import {
 } from './table-spec';
 
 interface CachedRow {
+  /** The primary key's values, in canonical form. */
+  key: unknown[];
   /** null: known to be absent (never existed, or deleted in this batch). */
   row: StoredRow | null;
   dirty: boolean;
 }
 
-/** Rows per statement: one array parameter per column, so only the statement's size limits it. */
+/**
+ * A row's key in the batch's maps. A table's key columns always hold values of the same types, so a
+ * lone text key can stand for itself (the common case, spared a JSON text per access).
+ */
+const cacheKey = (values: readonly unknown[]): string =>
+  values.length === 1 && typeof values[0] === 'string' ? values[0] : keyText(values);
+
+/** Rows per upsert or delete clause: one array parameter per column, so only the statement's size limits it. */
 const ROWS_PER_STATEMENT = 5000;
 
 /** Read-back expressions that give every type the form of a stored row (jsonb as its text, parsed only when a handler gets it). */
@@ -41,8 +51,8 @@ function parameterValue(column: ResolvedColumn, value: unknown): unknown {
 
 const arrayType = (column: ResolvedColumn): string => `${SQL_TYPES[column.type]}[]`;
 
-function unnestOf(columns: readonly ResolvedColumn[], firstParameter = 1): string {
-  return `unnest(${columns.map((column, index) => `$${firstParameter + index}::${arrayType(column)}`).join(', ')})`;
+function unnestOf(columns: readonly ResolvedColumn[]): string {
+  return `unnest(${columns.map((column, index) => `$${index + 1}::${arrayType(column)}`).join(', ')})`;
 }
 
 /**
@@ -78,7 +88,7 @@ export class BatchRowCache implements RowAccess {
       }
       const table = tableOf(this.projection, ref.table);
       const values = keyValues(table, ref.key);
-      const text = keyText(values);
+      const text = cacheKey(values);
       if (this.cached(table.name).has(text)) continue;
       let keys = wanted.get(table.name);
       if (!keys) wanted.set(table.name, (keys = new Map<string, unknown[]>()));
@@ -103,7 +113,7 @@ export class BatchRowCache implements RowAccess {
   async get(tableName: string, key: KeyInput): Promise<Row | undefined> {
     const table = tableOf(this.projection, tableName);
     const values = keyValues(table, key);
-    const text = keyText(values);
+    const text = cacheKey(values);
     if (!this.cached(table.name).has(text)) await this.load(table, [values]);
     const row = this.cached(table.name).get(text)?.row;
     return row ? rowOfStored(table, row) : undefined;
@@ -113,7 +123,7 @@ export class BatchRowCache implements RowAccess {
     const table = tableOf(this.projection, tableName);
     const stored = storedRow(table, row as Row);
     const values = table.primaryKey.map((column) => stored[column.name]);
-    this.cache(table, values, { row: stored, dirty: true });
+    this.cache(table, { key: values, row: stored, dirty: true });
   }
 
   async patch(tableName: string, key: KeyInput, changes: object): Promise<Row> {
@@ -132,36 +142,43 @@ export class BatchRowCache implements RowAccess {
 
   delete(tableName: string, key: KeyInput): void {
     const table = tableOf(this.projection, tableName);
-    this.cache(table, keyValues(table, key), { row: null, dirty: true });
+    this.cache(table, { key: keyValues(table, key), row: null, dirty: true });
   }
 
   /** Writes every changed row; the caller commits it together with the bookkeeping. */
   async flush(): Promise<void> {
+    const write = new WriteStatement();
+    this.addWrites(write);
+    await write.run(this.runner);
+  }
+
+  /** Adds every changed row to `write`: per table one multi-row upsert and one delete (chunked when large). */
+  addWrites(write: WriteStatement): void {
     for (const [name, rows] of this.tables) {
       const table = tableOf(this.projection, name);
       const upserts: Row[] = [];
       const deletes: unknown[][] = [];
-      for (const [text, cached] of rows) {
+      for (const cached of rows.values()) {
         if (!cached.dirty) continue;
         if (cached.row) upserts.push(cached.row);
-        else deletes.push(JSON.parse(text) as unknown[]);
+        else deletes.push(cached.key);
       }
       for (let start = 0; start < deletes.length; start += ROWS_PER_STATEMENT) {
-        await this.deleteRows(table, deletes.slice(start, start + ROWS_PER_STATEMENT));
+        write.add(this.deleteRows(write, table, deletes.slice(start, start + ROWS_PER_STATEMENT)));
       }
       for (let start = 0; start < upserts.length; start += ROWS_PER_STATEMENT) {
-        await this.upsertRows(table, upserts.slice(start, start + ROWS_PER_STATEMENT));
+        write.add(this.upsertRows(write, table, upserts.slice(start, start + ROWS_PER_STATEMENT)));
       }
     }
   }
 
   /** Caches a row (or its absence) under its key, and its key under its partition. */
-  private cache(table: ResolvedTable, values: readonly unknown[], cached: CachedRow): void {
-    const key = keyText(values);
+  private cache(table: ResolvedTable, cached: CachedRow): void {
+    const key = cacheKey(cached.key);
     this.cached(table.name).set(key, cached);
     let byPartition = this.partitionKeys.get(table.name);
     if (!byPartition) this.partitionKeys.set(table.name, (byPartition = new Map<string, Set<string>>()));
-    const partition = keyText([values[0]]);
+    const partition = keyText([cached.key[0]]);
     let keys = byPartition.get(partition);
     if (!keys) byPartition.set(partition, (keys = new Set<string>()));
     keys.add(key);
@@ -187,14 +204,10 @@ export class BatchRowCache implements RowAccess {
     } catch (error) {
       throw new RowReadError(error);
     }
-    for (const values of keys) this.cache(table, values, { row: null, dirty: false });
+    for (const values of keys) this.cache(table, { key: values, row: null, dirty: false });
     for (const stored of found) {
       const row = storedRow(table, stored, true);
-      this.cache(
-        table,
-        table.primaryKey.map((column) => row[column.name]),
-        { row, dirty: false },
-      );
+      this.cache(table, { key: table.primaryKey.map((column) => row[column.name]), row, dirty: false });
     }
   }
 
@@ -216,14 +229,14 @@ export class BatchRowCache implements RowAccess {
     for (const stored of found) {
       const row = storedRow(table, stored, true);
       const values = table.primaryKey.map((column) => row[column.name]);
-      if (!rows.has(keyText(values))) this.cache(table, values, { row, dirty: false });
+      if (!rows.has(cacheKey(values))) this.cache(table, { key: values, row, dirty: false });
     }
     let loaded = this.loadedPartitions.get(table.name);
     if (!loaded) this.loadedPartitions.set(table.name, (loaded = new Set<string>()));
     for (const value of partitions) loaded.add(keyText([value]));
   }
 
-  private async upsertRows(table: ResolvedTable, rows: Row[]): Promise<void> {
+  private upsertRows(write: WriteStatement, table: ResolvedTable, rows: Row[]): string {
     const columns = table.columns.map((column) => quoteIdent(column.name)).join(', ');
     const pk = table.primaryKey.map((column) => quoteIdent(column.name)).join(', ');
     const others = table.columns.filter((column) => !table.primaryKey.includes(column));
@@ -231,18 +244,24 @@ export class BatchRowCache implements RowAccess {
       others.length === 0
         ? 'DO NOTHING'
         : `DO UPDATE SET ${others.map((column) => `${quoteIdent(column.name)} = EXCLUDED.${quoteIdent(column.name)}`).join(', ')}`;
-    await this.runner.query(
-      `INSERT INTO ${qualified(this.schema, table.name)} (${columns}) SELECT * FROM ${unnestOf(table.columns)}
-       ON CONFLICT (${pk}) ${onConflict}`,
-      table.columns.map((column) => rows.map((row) => parameterValue(column, row[column.name]))),
+    const values = table.columns.map((column) =>
+      write.parameter(
+        rows.map((row) => parameterValue(column, row[column.name])),
+        arrayType(column),
+      ),
     );
+    return `INSERT INTO ${qualified(this.schema, table.name)} (${columns}) SELECT * FROM unnest(${values.join(', ')})
+       ON CONFLICT (${pk}) ${onConflict}`;
   }
 
-  private async deleteRows(table: ResolvedTable, keys: unknown[][]): Promise<void> {
+  private deleteRows(write: WriteStatement, table: ResolvedTable, keys: unknown[][]): string {
     const pk = table.primaryKey.map((column) => quoteIdent(column.name)).join(', ');
-    await this.runner.query(
-      `DELETE FROM ${qualified(this.schema, table.name)} WHERE (${pk}) IN (SELECT * FROM ${unnestOf(table.primaryKey)})`,
-      table.primaryKey.map((column, index) => keys.map((values) => parameterValue(column, values[index]))),
+    const values = table.primaryKey.map((column, index) =>
+      write.parameter(
+        keys.map((key) => parameterValue(column, key[index])),
+        arrayType(column),
+      ),
     );
+    return `DELETE FROM ${qualified(this.schema, table.name)} WHERE (${pk}) IN (SELECT * FROM unnest(${values.join(', ')}))`;
   }
 }

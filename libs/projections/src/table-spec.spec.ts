@@ -26,6 +26,23 @@ describe('table specs', () => {
     ).toEqual({ patient_id: 'ZH01-001', visit: 3, seen_on: '2024-02-01', recorded_at: '2024-02-01T09:00:00.000Z', details: null });
   });
 
+  it('gives every instant as toISOString does, whether it arrives canonical or not (leap days, days a month lacks)', () => {
+    const row = { patient_id: 'p', visit: 1 };
+    for (const instant of [
+      '2024-02-29T23:59:59.999Z',
+      '2023-02-29T10:00:00.000Z',
+      '1900-02-29T00:00:00.000Z',
+      '2000-02-29T00:00:00.000Z',
+      '2024-04-31T00:00:00.000Z',
+      '2024-12-31T24:00:00.000Z',
+      '2024-06-01T12:00:00Z',
+      '2024-06-01T12:00:00.000+02:00',
+    ]) {
+      expect(normalizeRow(visits, { ...row, recorded_at: instant }).recorded_at).toBe(new Date(instant).toISOString());
+    }
+    expect(() => normalizeRow(visits, { ...row, recorded_at: '2024-13-01T00:00:00.000Z' })).toThrow('must be an ISO 8601 instant');
+  });
+
   it('refuses unknown columns, missing required values and values of the wrong type', () => {
     const row = { patient_id: 'p', visit: 1, recorded_at: '2024-02-01T09:00:00Z' };
     expect(() => normalizeRow(visits, { ...row, colour: 'red' })).toThrow(new RowShapeError('visits has no column "colour"'));

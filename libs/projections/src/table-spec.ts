@@ -91,38 +91,76 @@ export class RowShapeError extends Error {
   }
 }
 
+/** The number written by the digits of `text` from `start` to `end`, or NaN if one of them is not a digit. */
+function digitsAt(text: string, start: number, end: number): number {
+  let number = 0;
+  for (let index = start; index < end; index++) {
+    const digit = text.charCodeAt(index) - 48;
+    if (digit < 0 || digit > 9) return NaN;
+    number = number * 10 + digit;
+  }
+  return number;
+}
+
+/**
+ * True when `text` is what `toISOString` gives for the instant it names (`YYYY-MM-DDTHH:MM:SS.mmmZ`, a
+ * real calendar day): most instants a handler stores are an envelope's, canonical already, and checking
+ * them costs far less than a Date.
+ */
+function isCanonicalInstant(text: string): boolean {
+  if (text.length !== 24 || text[4] !== '-' || text[7] !== '-' || text[10] !== 'T' || text[13] !== ':') return false;
+  if (text[16] !== ':' || text[19] !== '.' || text[23] !== 'Z' || Number.isNaN(digitsAt(text, 20, 23))) return false;
+  const [year, month, day] = [digitsAt(text, 0, 4), digitsAt(text, 5, 7), digitsAt(text, 8, 10)];
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  const daysInMonth = month === 2 ? (leap ? 29 : 28) : month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+  // NaN fails every comparison.
+  return (
+    year >= 0 &&
+    month >= 1 &&
+    month <= 12 &&
+    day >= 1 &&
+    day <= daysInMonth &&
+    digitsAt(text, 11, 13) < 24 &&
+    digitsAt(text, 14, 16) < 60 &&
+    digitsAt(text, 17, 19) < 60
+  );
+}
+
 /** The canonical JavaScript form of a value of `column` (see COLUMN_TYPES); throws on a value of another type. */
 export function normalizeValue(table: string, column: ResolvedColumn, value: unknown): unknown {
-  const where = `${table}.${column.name}`;
+  // Built only for an error message: this runs for every column of every row a handler puts.
+  const where = (): string => `${table}.${column.name}`;
   if (value === null || value === undefined) {
-    if (!column.nullable) throw new RowShapeError(`${where} cannot be null`);
+    if (!column.nullable) throw new RowShapeError(`${where()} cannot be null`);
     return null;
   }
   switch (column.type) {
     case 'text':
-      if (typeof value !== 'string') throw new RowShapeError(`${where} must be a string`);
+      if (typeof value !== 'string') throw new RowShapeError(`${where()} must be a string`);
       return value;
     case 'integer':
     case 'bigint': {
-      const number = typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value;
-      if (typeof number !== 'number' || !Number.isSafeInteger(number)) throw new RowShapeError(`${where} must be a safe integer`);
-      if (column.type === 'integer' && Math.abs(number) > 2147483647) throw new RowShapeError(`${where} is out of integer range`);
+      const number = typeof value !== 'string' ? value : /^-?\d+$/.test(value) ? Number(value) : value;
+      if (typeof number !== 'number' || !Number.isSafeInteger(number)) throw new RowShapeError(`${where()} must be a safe integer`);
+      if (column.type === 'integer' && Math.abs(number) > 2147483647) throw new RowShapeError(`${where()} is out of integer range`);
       return number;
     }
     case 'double':
-      if (typeof value !== 'number' || !Number.isFinite(value)) throw new RowShapeError(`${where} must be a finite number`);
+      if (typeof value !== 'number' || !Number.isFinite(value)) throw new RowShapeError(`${where()} must be a finite number`);
       return value;
     case 'boolean':
-      if (typeof value !== 'boolean') throw new RowShapeError(`${where} must be a boolean`);
+      if (typeof value !== 'boolean') throw new RowShapeError(`${where()} must be a boolean`);
       return value;
     case 'date': {
       const text = value instanceof Date ? value.toISOString().slice(0, 10) : value;
-      if (typeof text !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(text)) throw new RowShapeError(`${where} must be a YYYY-MM-DD date`);
+      if (typeof text !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(text)) throw new RowShapeError(`${where()} must be a YYYY-MM-DD date`);
       return text;
     }
     case 'timestamptz': {
+      // Most instants arrive canonical already (an envelope's recordedAt): checked without a Date.
+      if (typeof value === 'string' && isCanonicalInstant(value)) return value;
       const instant = value instanceof Date ? value : typeof value === 'string' ? new Date(value) : null;
-      if (!instant || Number.isNaN(instant.getTime())) throw new RowShapeError(`${where} must be an ISO 8601 instant`);
+      if (!instant || Number.isNaN(instant.getTime())) throw new RowShapeError(`${where()} must be an ISO 8601 instant`);
       return instant.toISOString();
     }
     case 'jsonb':
@@ -143,7 +181,7 @@ export type StoredRow = Row;
 
 /** The stored form of a handler's row; `jsonbIsText` when jsonb values arrive as text already (read back as `::text`). */
 export function storedRow(table: ResolvedTable, row: Row, jsonbIsText = false): StoredRow {
-  for (const name of Object.keys(row)) {
+  for (const name in row) {
     if (!table.columnsByName.has(name)) throw new RowShapeError(`${table.name} has no column "${name}"`);
   }
   const stored: StoredRow = {};

@@ -33,8 +33,18 @@ export type RegistrySiteRow = Record<RegistryStatus, number> & {
 export const REGISTRY_PATIENTS = 'patients';
 export const REGISTRY_SITES = 'sites';
 
+/**
+ * A batch is applied stream by stream, so consecutive events mostly share their stream: remembering the
+ * last stream's patient spares parsing its id for every event.
+ */
+let lastStream: { streamId: string; patientId: string | undefined } = { streamId: '', patientId: undefined };
+const patientOfStream = (streamId: string): string | undefined => {
+  if (lastStream.streamId !== streamId) lastStream = { streamId, patientId: patientIdOfStream(streamId) };
+  return lastStream.patientId;
+};
+
 const patientIdOf = (event: EventEnvelope): string => {
-  const patientId = patientIdOfStream(event.streamId);
+  const patientId = patientOfStream(event.streamId);
   if (patientId === undefined) throw new Error(`${event.type} arrived on ${event.streamId}, which is not a patient stream`);
   return patientId;
 };
@@ -106,9 +116,11 @@ const recordSiteActivation: ProjectionHandler<SiteActivated> = async (event, row
 
 function prefetchRegistryRows(event: EventEnvelope): RowRef[] {
   if (event.type === 'SiteActivated') return [{ table: REGISTRY_SITES, key: (event.data as SiteActivated).siteId }];
-  if (patientIdOfStream(event.streamId) === undefined) return [];
+  const patientId = patientOfStream(event.streamId);
+  if (patientId === undefined) return [];
   const site = siteOf(event);
-  return [{ table: REGISTRY_PATIENTS, key: patientIdOf(event) }, ...(site ? [{ table: REGISTRY_SITES, key: site }] : [])];
+  const patient = { table: REGISTRY_PATIENTS, key: patientId };
+  return site ? [patient, { table: REGISTRY_SITES, key: site }] : [patient];
 }
 
 const handlers: ProjectionHandlers = {
