@@ -4,6 +4,7 @@ import { encodeEvent, KafkaEventPublisher, type EncodedEvent, chunksWithin } fro
 import { Partitioners } from 'kafkajs';
 import { Relay } from '../apps/relay/src/relay';
 import { PostgresRelayCheckpoints } from '../apps/relay/src/relay-checkpoints';
+import { relayEnds } from '../apps/relay/src/relay-ends';
 import type { BenchDatabase } from './bench-database';
 import type { BenchKafka } from './bench-kafka';
 import type { MemoryRecorder } from './memory';
@@ -45,9 +46,9 @@ async function relayCatchUp(db: BenchDatabase, kafka: BenchKafka, topic: string,
     partitions: kafka.partitions,
     clientId: 'trialstream-bench-relay',
   });
-  // As RelayModule builds it: no upcaster, the topic carries events exactly as stored.
+  // As RelayModule builds it: events read and published as the JSON of their envelopes, exactly as stored.
   const relay = new Relay(
-    { log: new PostgresEventStore(db.dataSource), checkpoints: new PostgresRelayCheckpoints(db.dataSource), sink: publisher },
+    { ...relayEnds(new PostgresEventStore(db.dataSource), publisher), checkpoints: new PostgresRelayCheckpoints(db.dataSource) },
     { name: topic, pageSize },
   );
   try {

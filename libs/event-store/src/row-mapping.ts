@@ -10,6 +10,41 @@ export const EVENT_COLUMNS = `
   causation_id::text AS causation_id, submission_id, amends_event_id::text AS amends_event_id,
   amends_reason, data, previous_hash, hash`;
 
+/**
+ * An event as the JSON text of its envelope exactly as stored, beside the fields a transport routes it by: what a
+ * reader that only passes events on (the relay) needs, without parsing the data and serialising it again.
+ */
+export interface StoredEventJson {
+  eventId: string;
+  type: string;
+  schemaVersion: number;
+  streamId: string;
+  globalPosition: string;
+  transactionId: string;
+  /** JSON.parse of it equals toStoredEnvelope of the row (the data keeps PostgreSQL's jsonb spacing). */
+  json: string;
+}
+
+/**
+ * The columns of StoredEventJson, named as its fields. PostgreSQL writes the envelope (to_json of a row: compact,
+ * keys in toStoredEnvelope's order); recordedAt is formatted as Date.toISOString does, to the millisecond the store
+ * keeps, and the positions are JSON strings as in the envelope.
+ */
+export const EVENT_JSON_COLUMNS = `
+  global_position::text AS "globalPosition", transaction_id::text AS "transactionId", event_id::text AS "eventId",
+  stream_id AS "streamId", type, schema_version AS "schemaVersion",
+  (SELECT to_json(envelope)::text FROM (SELECT
+     e.event_id AS "eventId", e.type, e.schema_version AS "schemaVersion", e.stream_id AS "streamId",
+     e.stream_version AS "streamVersion", e.global_position::text AS "globalPosition",
+     e.transaction_id::text AS "transactionId", e.site_id AS "siteId",
+     (SELECT to_json(actor) FROM (SELECT e.actor_id AS "userId", e.actor_role AS role) actor) AS actor,
+     e.occurred_at AS "occurredAt",
+     to_char(e.recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "recordedAt",
+     e.correlation_id AS "correlationId", e.causation_id AS "causationId", e.submission_id AS "submissionId",
+     (SELECT to_json(amends) FROM (SELECT e.amends_event_id AS "eventId", coalesce(e.amends_reason, '') AS reason) amends
+       WHERE e.amends_event_id IS NOT NULL) AS amends,
+     e.data, e.previous_hash AS "previousHash", e.hash) envelope) AS json`;
+
 export interface EventRow {
   global_position: string;
   transaction_id: string;
