@@ -64,9 +64,9 @@ export class KafkaEventPublisher implements EventPublisher {
   private async send(messages: EncodedEvent[]): Promise<void> {
     if (messages.length === 0) return;
     try {
-      const partitions = await this.topicPartitions();
-      const producer = await this.connectedProducer();
-      const partitioned = messages.map((message) => ({ ...message, partition: partitionOf(message.key, partitions) }));
+      // Independent: the first publish checks the topic while the producer connects.
+      const [partitions, producer] = await Promise.all([this.topicPartitions(), this.connectedProducer()]);
+      const partitioned = messages.map(({ key, value, headers }) => ({ key, value, headers, partition: partitionOf(key, partitions) }));
       for (const chunk of chunksWithin(partitioned, this.options.maxSendBytes ?? DEFAULT_MAX_SEND_BYTES)) {
         await sendUntilAcknowledged(
           (pending) => producer.send({ topic: this.options.topic, acks: -1, messages: pending }),
