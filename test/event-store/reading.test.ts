@@ -1,6 +1,15 @@
 import type { Upcaster } from '@trialstream/event-store';
 import { START_CHECKPOINT } from '@trialstream/domain';
-import { anAppend, anEvent, newPatientStream, openEventStoreHarness, readAllUntil, type EventStoreHarness } from './event-store-harness';
+import { eventually } from '../support/eventually';
+import {
+  aSubmission,
+  anAppend,
+  anEvent,
+  newPatientStream,
+  openEventStoreHarness,
+  readAllUntil,
+  type EventStoreHarness,
+} from './event-store-harness';
 
 /** Weight was recorded in pounds under schema 1; schema 2 stores kilograms. */
 const weightInKilograms: Upcaster = (type, schemaVersion, data) => {
@@ -59,6 +68,59 @@ describe('reading streams and the log', () => {
     expect((await store.readStream(streamId, { afterVersion: 1 })).map((e) => e.streamVersion)).toEqual([2, 3]);
     expect(await store.readStream(streamId, { afterVersion: 3 })).toEqual([]);
     expect(await store.readStream(streamId, { afterVersion: 0 })).toEqual(await store.readStream(streamId));
+  });
+
+  it('reads the log as the JSON of each envelope exactly as stored, for a reader that passes events on', async () => {
+    const streamId = `${newPatientStream()}-"quoted"\\-é`;
+    const first = await harness.store().append(
+      anAppend({
+        streamId,
+        siteId: null,
+        actor: { userId: 'coordinator "A"\n', role: 'site_coordinator' },
+        submission: aSubmission(),
+        events: [
+          anEvent({ type: 'WeightRecorded', schemaVersion: 1, data: { weightLb: 160 } }),
+          anEvent({ data: { nested: [1, 2.5, -0.000001, 12345678901234, null, true, { text: 'ünï "cödé" \\ \u0001 \t' }], empty: {} } }),
+        ],
+      }),
+    );
+    if (first.status !== 'appended') throw new Error(`append: ${first.status}`);
+    const correction = anEvent({
+      type: 'EntryCorrected',
+      amends: { eventId: first.events[1].eventId, reason: 'typo: "128" was 182' },
+    });
+    const last = await harness
+      .store()
+      .append(anAppend({ streamId, expectedVersion: 2, events: [correction], causationId: first.events[1].eventId }));
+    if (last.status !== 'appended') throw new Error(`append: ${last.status}`);
+    // With an upcaster, so that the JSON is seen to ignore it: it is the stored event.
+    const store = harness.store({ upcast: weightInKilograms });
+    const { events: log, checkpoint: end } = await eventually(async () => {
+      const page = await harness.store().readAll(START_CHECKPOINT, 1000);
+      if (!page.events.some((event) => event.eventId === last.events[0].eventId)) throw new Error('the correction is not readable yet');
+      return page;
+    }, 15_000);
+    const stored = log.filter((event) => event.streamId === streamId);
+    expect(stored).toHaveLength(3);
+
+    const json = [];
+    for (let after = START_CHECKPOINT; after !== end;) {
+      const page = await store.readAllJson(after, 2, { untilGlobalPosition: end.globalPosition });
+      json.push(...page.events.filter((event) => event.streamId === streamId));
+      after = page.events.length > 0 ? page.checkpoint : end;
+    }
+
+    expect(json.map((event) => JSON.parse(event.json))).toEqual(stored);
+    expect(json.map(({ json: _json, ...fields }) => fields)).toEqual(
+      stored.map(({ eventId, type, schemaVersion, streamId, globalPosition, transactionId }) => ({
+        eventId,
+        type,
+        schemaVersion,
+        streamId,
+        globalPosition,
+        transactionId,
+      })),
+    );
   });
 
   describe('as of a point in the past, for audit', () => {

@@ -49,6 +49,37 @@ describe('event publisher', () => {
     }
   });
 
+  it('sends events given as JSON as they are, and writes again only those its sealer changed', async () => {
+    const [plain, masked] = [
+      anEnvelope({ type: 'VitalSignsRecorded' }),
+      anEnvelope({ type: 'LabResulted', data: { analyte: 'x', value: 1 } }),
+    ];
+    const seen: string[] = [];
+    const { topic, publisher } = publisherFor(1, {
+      sealFields: (event) => {
+        seen.push(event.eventId);
+        return event.type === 'LabResulted' ? { ...event, data: { analyte: 'x', sealed: 'token' } } : event;
+      },
+    });
+    // Spaced as PostgreSQL writes jsonb, so that passing the text on unchanged shows.
+    const asStored = (event: EventEnvelope) => ({ ...event, json: JSON.stringify(event, null, 1) });
+
+    await publisher.publishJson([asStored(plain), asStored(masked)]);
+
+    const reader = await TopicReader.start(topic);
+    try {
+      const messages = await reader.received(2);
+      expect(messages.map((message) => message.value)).toEqual([
+        JSON.stringify(plain, null, 1),
+        JSON.stringify({ ...masked, data: { analyte: 'x', sealed: 'token' } }),
+      ]);
+      expect(messages.map((message) => message.key)).toEqual([plain.streamId, masked.streamId]);
+      expect(seen).toEqual([plain.eventId, masked.eventId]);
+    } finally {
+      await reader.stop();
+    }
+  });
+
   it('rejects when no broker answers, so that its caller can retry, instead of waiting for ever', async () => {
     const { publisher } = publisherFor(1, {
       brokers: ['127.0.0.1:1'],

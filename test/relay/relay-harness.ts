@@ -5,6 +5,7 @@ import type { DataSource } from 'typeorm';
 import { RELAY_MIGRATIONS } from '../../apps/relay/src/migrations';
 import { Relay, type RelayOptions } from '../../apps/relay/src/relay';
 import { PostgresRelayCheckpoints } from '../../apps/relay/src/relay-checkpoints';
+import { relayEnds } from '../../apps/relay/src/relay-ends';
 import { START_CHECKPOINT, type EventEnvelope } from '@trialstream/domain';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { assertKafkaReachable, TEST_KAFKA_BROKERS, uniqueTopic } from '../support/kafka';
@@ -49,8 +50,9 @@ export async function openRelayHarness(options: { partitions: number }): Promise
         partitions: options.partitions,
         clientId: 'relay-test',
       });
+      // Wired as RelayModule wires it.
       const relay = new Relay(
-        { log: store, checkpoints: new PostgresRelayCheckpoints(dataSource), sink: publisher },
+        { ...relayEnds(store, publisher), checkpoints: new PostgresRelayCheckpoints(dataSource) },
         { name: topic, idlePollMs: 50, ...relayOptions },
       );
       publishers.push(publisher);

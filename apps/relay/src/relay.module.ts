@@ -19,6 +19,7 @@ import type { DataSource } from 'typeorm';
 import { Relay, type RelayOptions } from './relay';
 import { relayHealth } from './relay-health.controller';
 import { PostgresRelayCheckpoints } from './relay-checkpoints';
+import { relayEnds } from './relay-ends';
 import { AdvisoryLockLeadership } from './relay-leadership';
 
 export interface RelayModuleOptions extends Partial<RelayOptions> {
@@ -146,10 +147,8 @@ export class RelayModule implements OnModuleInit, OnApplicationBootstrap, Before
             const name = options.name ?? trialTopic(config.kafkaTopic, streams.trialId);
             return new Relay(
               {
-                // No upcaster: the topic carries events exactly as stored (and as their hashes certify them).
-                log: new PostgresEventStore(dataSource),
+                ...relayEnds(new PostgresEventStore(dataSource), publisher),
                 checkpoints: new PostgresRelayCheckpoints(dataSource),
-                sink: publisher,
                 leadership: electLeader ? new AdvisoryLockLeadership({ databaseUrl: databaseUrlOf(config), name }) : undefined,
               },
               { ...relayOptions, name },

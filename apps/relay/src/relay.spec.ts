@@ -112,6 +112,49 @@ describe('Relay', () => {
     expect(relay!.metrics).toMatchObject({ eventsPublished: 5, pagesPublished: 3, lastPublished: recorder.stored, consecutiveFailures: 0 });
   });
 
+  it('publishes the next page while the last checkpoint is stored, storing each only after its page and the one before', async () => {
+    const [a, b, c, d, e] = positions(log.append(5));
+    const recorder = new Recorder();
+    const store = recorder.save.bind(recorder);
+    const saving: Array<() => void> = [];
+    recorder.save = (name, checkpoint) => {
+      recorder.operations.push(`storing ${checkpoint.globalPosition}`);
+      return new Promise<void>((resolve) => saving.push(resolve)).then(() => store(name, checkpoint));
+    };
+    const running = startRelay(recorder);
+    let caughtUp = false;
+    const catchingUp = running.caughtUp().then(() => (caughtUp = true));
+
+    await eventually(() => recorder.published.length === 4);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    // The page after c,d waits for d's checkpoint to be stored, and d's for b's.
+    expect(recorder.operations).toEqual([`publish ${a},${b}`, `storing ${b}`, `publish ${c},${d}`]);
+    expect(running.metrics).toMatchObject({ lastPublished: START_CHECKPOINT, eventsPublished: 0 });
+
+    saving.shift()!();
+    await eventually(() => recorder.published.length === 5);
+    expect(running.metrics).toMatchObject({ lastPublished: { globalPosition: b }, eventsPublished: 2 });
+    saving.shift()!();
+    await eventually(() => saving.length === 1);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(caughtUp).toBe(false);
+    saving.shift()!();
+    await catchingUp;
+
+    expect(recorder.operations).toEqual([
+      `publish ${a},${b}`,
+      `storing ${b}`,
+      `publish ${c},${d}`,
+      `checkpoint ${b}`,
+      `storing ${d}`,
+      `publish ${e}`,
+      `checkpoint ${d}`,
+      `storing ${e}`,
+      `checkpoint ${e}`,
+    ]);
+    expect(running.metrics).toMatchObject({ lastPublished: { globalPosition: e }, eventsPublished: 5, pagesPublished: 3 });
+  });
+
   it('resumes after the stored checkpoint when it starts again', async () => {
     const [, second, ...rest] = log.append(4);
     const recorder = new Recorder();
@@ -146,7 +189,8 @@ describe('Relay', () => {
 
     await startRelay(recorder).caughtUp();
 
-    expect(positions(recorder.published)).toEqual(positions([first, second, first, second, third]));
+    // The next page went out while the failed checkpoint was being stored; everything after the stored one goes again.
+    expect(positions(recorder.published)).toEqual(positions([first, second, third, first, second, third]));
     expect(recorder.stored.globalPosition).toBe(third.globalPosition);
   });
 

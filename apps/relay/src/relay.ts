@@ -1,13 +1,16 @@
 import { Logger } from '@nestjs/common';
-import type { Checkpoint, EventEnvelope } from '@trialstream/domain';
+import type { Checkpoint } from '@trialstream/domain';
 import { RetryBackoff, type RetryBackoffOptions } from './retry-backoff';
 import { RereadSchedule } from '@trialstream/event-store';
 import { WakeableSleep } from './wakeable-sleep';
 import type { RelayLeadership } from './relay-leadership';
 
-/** The store's catch-up read: committed events after a checkpoint, in (transaction, position) order. */
-export interface EventLog {
-  readAll(after: Checkpoint, limit: number): Promise<{ events: EventEnvelope[]; checkpoint: Checkpoint }>;
+/**
+ * The store's catch-up read: committed events after a checkpoint, in (transaction, position) order. The relay only
+ * passes them on, so they may come in any form the sink takes (the platform's: JSON text, see relayEnds).
+ */
+export interface EventLog<E = unknown> {
+  readAll(after: Checkpoint, limit: number): Promise<{ events: E[]; checkpoint: Checkpoint }>;
 }
 
 /** Where the relay remembers how far it published, so a restart resumes there. */
@@ -16,15 +19,15 @@ export interface RelayCheckpointStore {
   save(name: string, checkpoint: Checkpoint): Promise<void>;
 }
 
-export interface EventSink {
+export interface EventSink<E = unknown> {
   /** Resolves once every event is durably published, in the order given. */
-  publish(events: EventEnvelope[]): Promise<void>;
+  publish(events: E[]): Promise<void>;
 }
 
-export interface RelayDependencies {
-  log: EventLog;
+export interface RelayDependencies<E = unknown> {
+  log: EventLog<E>;
   checkpoints: RelayCheckpointStore;
-  sink: EventSink;
+  sink: EventSink<E>;
   /** Absent: this relay is the only one and always publishes. */
   leadership?: RelayLeadership;
 }
@@ -61,8 +64,8 @@ export interface RelayMetrics {
   lastProgressAt: number;
 }
 
-interface Page {
-  events: EventEnvelope[];
+interface Page<E> {
+  events: E[];
   checkpoint: Checkpoint;
   /** The number of the read that returned it, counted from 1. */
   read: number;
@@ -79,7 +82,7 @@ interface IdleWaiter {
  * A crash between the two publishes the page again (consumers are idempotent); a failure (broker or database
  * unavailable) is retried with backoff from the last stored checkpoint, so no event is ever passed over.
  */
-export class Relay {
+export class Relay<E = unknown> {
   private readonly logger = new Logger('Relay');
   private readonly pageSize: number;
   private readonly idlePollMs: number;
@@ -87,9 +90,14 @@ export class Relay {
   private readonly backoff: RetryBackoff;
   private readonly idleSleep = new WakeableSleep();
   private readonly retrySleep = new WakeableSleep();
+  /** Where the next page starts: the end of the last page acknowledged (its checkpoint may still be on its way). */
   private checkpoint: Checkpoint | null = null;
+  /** The checkpoint last stored (or loaded): what a restart, and this relay after a failure, resumes from. */
+  private stored: Checkpoint | null = null;
+  /** The store of the last acknowledged page's checkpoint, while it overlaps the next page's publish. */
+  private storing: Promise<void> | null = null;
   private loop: Promise<void> | null = null;
-  private readAhead: Promise<Page> | null = null;
+  private readAhead: Promise<Page<E>> | null = null;
   private stopping = false;
   private readsStarted = 0;
   private idleWaiters: IdleWaiter[] = [];
@@ -105,7 +113,7 @@ export class Relay {
   };
 
   constructor(
-    private readonly dependencies: RelayDependencies,
+    private readonly dependencies: RelayDependencies<E>,
     private readonly options: RelayOptions,
   ) {
     this.pageSize = options.pageSize ?? 500;
@@ -145,7 +153,7 @@ export class Relay {
     // A page read ahead is dropped: the next start reads it again from the stored checkpoint.
     await this.readAhead?.catch(() => undefined);
     this.readAhead = null;
-    const at = this.checkpoint ? ` at ${this.checkpoint.transactionId}/${this.checkpoint.globalPosition}` : '';
+    const at = this.stored ? ` at ${this.stored.transactionId}/${this.stored.globalPosition}` : '';
     this.logger.log(`stopped${at} after publishing ${this.counters.eventsPublished} event(s)`);
     for (const waiter of this.idleWaiters.splice(0)) waiter.reject(new Error('the relay stopped'));
     await this.dependencies.leadership?.release();
@@ -153,7 +161,7 @@ export class Relay {
 
   get metrics(): RelayMetrics {
     const role = this.leading ? 'leader' : 'standby';
-    return { running: this.loop !== null && !this.stopping, role, lastPublished: this.checkpoint, ...this.counters };
+    return { running: this.loop !== null && !this.stopping, role, lastPublished: this.stored, ...this.counters };
   }
 
   private async run(): Promise<void> {
@@ -170,6 +178,8 @@ export class Relay {
         await this.failed(error as Error);
       }
     }
+    // The last page's checkpoint is stored before the relay says it stopped; a failure only means that page goes again.
+    await this.checkpointStored().catch((error: Error) => this.logger.error(`storing the last checkpoint failed: ${error.message}`));
   }
 
   /**
@@ -184,7 +194,9 @@ export class Relay {
       const dropped = this.readAhead;
       this.readAhead = null;
       await dropped?.catch(() => undefined);
+      await this.checkpointStored().catch(() => undefined);
       this.checkpoint = leading ? await this.dependencies.checkpoints.load(this.options.name) : null;
+      this.stored = this.checkpoint;
       // A standby made no progress by design: its stall clock starts when it takes the lead.
       this.counters.lastProgressAt = Date.now();
       this.leading = leading;
@@ -192,37 +204,61 @@ export class Relay {
     return leading;
   }
 
-  /** Reads one page after the stored checkpoint, publishes it, then stores the new checkpoint; returns the count. */
+  /**
+   * Reads one page after the last one published, publishes it, and stores its checkpoint while the next page is
+   * published; returns the count. Pages go out strictly one after the other, and a checkpoint is stored only once its
+   * page and every page before it were acknowledged, and only after the previous checkpoint was stored.
+   */
   private async publishNextPage(): Promise<number> {
-    this.checkpoint ??= await this.dependencies.checkpoints.load(this.options.name);
+    if (!this.checkpoint) {
+      this.checkpoint = await this.dependencies.checkpoints.load(this.options.name);
+      this.stored = this.checkpoint;
+    }
     const reading = this.readAhead ?? this.readAfter(this.checkpoint);
     this.readAhead = null;
     const page = await reading;
     if (page.events.length === 0) {
+      // Caught up means stored: a waiter may stop the relay and expect a restart to begin after what it saw published.
+      await this.checkpointStored();
       this.counters.lastProgressAt = Date.now();
       this.resolveIdleWaiters(page.read);
       return 0;
     }
-    // The next page is read while this one goes out; it is used only if this one is published and checkpointed.
+    // The next page is read while this one goes out; it is used only if this one is published.
     const next = this.readAfter(page.checkpoint);
     next.catch(() => undefined);
     try {
       await this.dependencies.sink.publish(page.events);
-      await this.dependencies.checkpoints.save(this.options.name, page.checkpoint);
+      await this.checkpointStored();
     } catch (error) {
       await next.catch(() => undefined);
       throw error;
     }
     this.readAhead = next;
     this.checkpoint = page.checkpoint;
+    this.storing = this.store(page);
+    // Its failure is raised by the next checkpointStored(); until then it must not count as unhandled.
+    this.storing.catch(() => undefined);
+    return page.events.length;
+  }
+
+  private async store(page: Page<E>): Promise<void> {
+    await this.dependencies.checkpoints.save(this.options.name, page.checkpoint);
+    this.stored = page.checkpoint;
     this.counters.eventsPublished += page.events.length;
     this.counters.pagesPublished += 1;
     this.counters.lastPublishedAt = new Date().toISOString();
     this.counters.lastProgressAt = Date.now();
-    return page.events.length;
   }
 
-  private async readAfter(checkpoint: Checkpoint): Promise<Page> {
+  /** Waits for the checkpoint being stored, if any; rejects if it could not be. */
+  private async checkpointStored(): Promise<void> {
+    const storing = this.storing;
+    this.storing = null;
+    await storing;
+  }
+
+  private async readAfter(checkpoint: Checkpoint): Promise<Page<E>> {
     const read = ++this.readsStarted;
     const page = await this.dependencies.log.readAll(checkpoint, this.pageSize);
     this.counters.reads += 1;
@@ -243,10 +279,16 @@ export class Relay {
   }
 
   private async failed(error: Error): Promise<void> {
+    // Whatever was published after the stored checkpoint goes again: at least once, never passed over.
+    await this.checkpointStored().catch(() => undefined);
+    const dropped = this.readAhead;
+    this.readAhead = null;
+    await dropped?.catch(() => undefined);
+    this.checkpoint = this.stored;
     const attempt = ++this.counters.consecutiveFailures;
     this.counters.lastError = error.message;
     const delay = this.backoff.delayAfter(attempt);
-    const from = this.checkpoint ? `${this.checkpoint.transactionId}/${this.checkpoint.globalPosition}` : 'the stored checkpoint';
+    const from = this.stored ? `${this.stored.transactionId}/${this.stored.globalPosition}` : 'the stored checkpoint';
     this.logger.error(`publishing after ${from} failed (attempt ${attempt}), retrying in ${delay} ms: ${error.message}`);
     await this.retrySleep.sleep(delay);
   }

@@ -4,7 +4,7 @@ export { PostgresEventStore, appendInTransaction, type EventStoreOptions } from 
 export type { GroupCommitOptions, GroupCommitStats } from './group-commit';
 export type { BrokenLink, IntegrityProblem, IntegrityReport } from './integrity';
 export { GENESIS_HASH, CURRENT_CHAIN_FORMAT, computeEventHash, canonicalize, newEventSalt, type ChainedEventFields } from './hash-chain';
-export { chainedFields, EVENT_COLUMNS, toStoredEnvelope, type EventRow } from './row-mapping';
+export { chainedFields, EVENT_COLUMNS, toStoredEnvelope, type EventRow, type StoredEventJson } from './row-mapping';
 export { ConcurrentWriteError } from './retryable-errors';
 export {
   APPLICATION_ROLE,

@@ -6,6 +6,7 @@ import { verifyIntegrity, type IntegrityReport } from './integrity';
 import { prepareAppend } from './prepared-append';
 import * as reader from './reader';
 import { writeBatch } from './write-batch';
+import type { StoredEventJson } from './row-mapping';
 
 export interface EventStoreOptions {
   upcast?: Upcaster;
@@ -57,6 +58,15 @@ export class PostgresEventStore {
 
   readAll(after: Checkpoint, limit: number, options: ReadAllOptions = {}): Promise<{ events: EventEnvelope[]; checkpoint: Checkpoint }> {
     return reader.readAll(this.dataSource, after, limit, options, this.upcast);
+  }
+
+  /** readAll's events exactly as stored (whatever the upcaster), as the JSON of their envelopes: for passing them on. */
+  readAllJson(
+    after: Checkpoint,
+    limit: number,
+    options: ReadAllOptions = {},
+  ): Promise<{ events: StoredEventJson[]; checkpoint: Checkpoint }> {
+    return reader.readAllJson(this.dataSource, after, limit, options);
   }
 
   /** Events after a reader's checkpoint, counted up to `cap`: its lag. */

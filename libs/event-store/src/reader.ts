@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { Checkpoint, EventEnvelope } from '@trialstream/domain';
 import type { ReadAllOptions, ReadStreamOptions, StoredSubmission, Upcaster } from './contracts';
-import { EVENT_COLUMNS, toCurrentEnvelope, type EventRow } from './row-mapping';
+import { EVENT_COLUMNS, EVENT_JSON_COLUMNS, toCurrentEnvelope, type EventRow, type StoredEventJson } from './row-mapping';
 import { EVENT_SALTS_TABLE, EVENTS_TABLE, STREAMS_TABLE, SUBMISSIONS_TABLE } from './schema';
 
 /** Appends `AND column <= $n` for each audit bound that is set. */
@@ -52,23 +52,46 @@ export async function readAll(
   options: ReadAllOptions,
   upcast: Upcaster | undefined,
 ): Promise<{ events: EventEnvelope[]; checkpoint: Checkpoint }> {
+  const rows = await catchUpRows<EventRow>(dataSource, EVENT_COLUMNS, after, limit, options);
+  return pageOf(
+    rows.map((row) => toCurrentEnvelope(row, upcast)),
+    after,
+  );
+}
+
+/** readAll's events, exactly as stored (no upcaster), each as the JSON text of its envelope. */
+export async function readAllJson(
+  dataSource: DataSource,
+  after: Checkpoint,
+  limit: number,
+  options: ReadAllOptions,
+): Promise<{ events: StoredEventJson[]; checkpoint: Checkpoint }> {
+  return pageOf(await catchUpRows<StoredEventJson>(dataSource, EVENT_JSON_COLUMNS, after, limit, options), after);
+}
+
+async function catchUpRows<Row>(
+  dataSource: DataSource,
+  columns: string,
+  after: Checkpoint,
+  limit: number,
+  options: ReadAllOptions,
+): Promise<Row[]> {
   if (!Number.isInteger(limit) || limit < 1) throw new RangeError('limit must be a positive integer');
   const parameters: unknown[] = [after.transactionId, after.globalPosition, limit];
-  const rows: EventRow[] = await dataSource.query(
+  return dataSource.query(
     // Qualified names: the select list's text aliases must not become the sort keys.
-    `SELECT ${EVENT_COLUMNS} FROM ${EVENTS_TABLE} AS e
+    `SELECT ${columns} FROM ${EVENTS_TABLE} AS e
       WHERE (e.transaction_id, e.global_position) > ($1::xid8, $2::bigint)
         AND e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())${untilClauses(options, parameters)}
       ORDER BY e.transaction_id, e.global_position
       LIMIT $3`,
     parameters,
   );
-  const events = rows.map((row) => toCurrentEnvelope(row, upcast));
+}
+
+function pageOf<E extends Checkpoint>(events: E[], after: Checkpoint): { events: E[]; checkpoint: Checkpoint } {
   const last = events[events.length - 1];
-  return {
-    events,
-    checkpoint: last ? { transactionId: last.transactionId, globalPosition: last.globalPosition } : after,
-  };
+  return { events, checkpoint: last ? { transactionId: last.transactionId, globalPosition: last.globalPosition } : after };
 }
 
 export async function findSubmission(dataSource: DataSource, scope: string, submissionId: string): Promise<StoredSubmission | null> {

@@ -34,16 +34,27 @@ export class UndecodableEventError extends Error {
   }
 }
 
+/** An event already serialised, as the store hands it to the relay: the envelope's JSON and what routes it. */
+export interface EventJson extends Pick<EventEnvelope, 'eventId' | 'type' | 'schemaVersion' | 'streamId' | 'globalPosition'> {
+  /** The whole envelope as JSON. */
+  json: string;
+}
+
 export function encodeEvent(envelope: EventEnvelope): EncodedEvent {
+  return encodeEventJson(envelope, JSON.stringify(envelope));
+}
+
+/** The message of an event whose envelope is already JSON: the text goes out as it is. */
+export function encodeEventJson(event: Omit<EventJson, 'json'>, json: string): EncodedEvent {
   return {
-    key: envelope.streamId,
-    value: JSON.stringify(envelope),
+    key: event.streamId,
+    value: json,
     headers: {
       'content-type': EVENT_CONTENT_TYPE,
-      'event-type': envelope.type,
-      'schema-version': String(envelope.schemaVersion),
-      'event-id': envelope.eventId,
-      'global-position': envelope.globalPosition,
+      'event-type': event.type,
+      'schema-version': String(event.schemaVersion),
+      'event-id': event.eventId,
+      'global-position': event.globalPosition,
     },
   };
 }

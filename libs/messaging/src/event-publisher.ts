@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { Kafka, Partitioners, Producer, RetryOptions } from 'kafkajs';
 import type { EventEnvelope } from '@trialstream/domain';
 import type { EventPublisher, EventTopicOptions } from './contracts';
-import { encodeEvent } from './event-codec';
+import { encodeEvent, encodeEventJson, type EncodedEvent, type EventJson } from './event-codec';
 import { createKafka } from './kafka-client';
 import { partitionOf } from './partition-of';
 import { sendUntilAcknowledged } from './acknowledged-send';
@@ -48,13 +48,25 @@ export class KafkaEventPublisher implements EventPublisher {
   }
 
   async publish(events: EventEnvelope[]): Promise<void> {
-    if (events.length === 0) return;
     const seal = this.options.sealFields;
-    const messages = (seal ? events.map(seal) : events).map(encodeEvent);
+    await this.send((seal ? events.map(seal) : events).map(encodeEvent));
+  }
+
+  /**
+   * publish() for events given as the JSON of their envelopes (the relay's read): each text goes out as it is,
+   * parsed only when a sealer must see the event, and written again only when it sealed something.
+   */
+  async publishJson(events: readonly EventJson[]): Promise<void> {
+    const seal = this.options.sealFields;
+    await this.send(events.map((event) => (seal ? sealedJson(event, seal) : encodeEventJson(event, event.json))));
+  }
+
+  private async send(messages: EncodedEvent[]): Promise<void> {
+    if (messages.length === 0) return;
     try {
-      const partitions = await this.topicPartitions();
-      const producer = await this.connectedProducer();
-      const partitioned = messages.map((message) => ({ ...message, partition: partitionOf(message.key, partitions) }));
+      // Independent: the first publish checks the topic while the producer connects.
+      const [partitions, producer] = await Promise.all([this.topicPartitions(), this.connectedProducer()]);
+      const partitioned = messages.map(({ key, value, headers }) => ({ key, value, headers, partition: partitionOf(key, partitions) }));
       for (const chunk of chunksWithin(partitioned, this.options.maxSendBytes ?? DEFAULT_MAX_SEND_BYTES)) {
         await sendUntilAcknowledged(
           (pending) => producer.send({ topic: this.options.topic, acks: -1, messages: pending }),
@@ -106,4 +118,10 @@ export class KafkaEventPublisher implements EventPublisher {
     this.producer = null;
     await producer?.disconnect().catch(() => undefined);
   }
+}
+
+function sealedJson(event: EventJson, seal: (event: EventEnvelope) => EventEnvelope): EncodedEvent {
+  const envelope = JSON.parse(event.json) as EventEnvelope;
+  const sealed = seal(envelope);
+  return sealed === envelope ? encodeEventJson(event, event.json) : encodeEvent(sealed);
 }

@@ -3,7 +3,9 @@ import type { EncodedEvent } from './event-codec';
 /** Approximate bytes a message adds to a record batch: key, value and headers (record overhead aside). */
 export function encodedSize(message: EncodedEvent): number {
   let size = Buffer.byteLength(message.key) + Buffer.byteLength(message.value);
-  for (const [name, value] of Object.entries(message.headers)) size += Buffer.byteLength(name) + Buffer.byteLength(value);
+  const headers: Record<string, string> = message.headers;
+  // Header names are ASCII: their length is their byte count.
+  for (const name in headers) size += name.length + Buffer.byteLength(headers[name]);
   return size;
 }
 
