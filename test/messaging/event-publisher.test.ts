@@ -80,6 +80,34 @@ describe('event publisher', () => {
     }
   });
 
+  it('hands its sealer only the types it names, and sends every other event as its JSON text, unread', async () => {
+    const [plain, masked] = [
+      anEnvelope({ type: 'VitalSignsRecorded' }),
+      anEnvelope({ type: 'LabResulted', data: { analyte: 'x', value: 1 } }),
+    ];
+    const seen: string[] = [];
+    const { topic, publisher } = publisherFor(1, {
+      sealFields: (event) => {
+        seen.push(event.eventId);
+        return { ...event, data: { analyte: 'x', sealed: 'token' } };
+      },
+      sealedEventTypes: new Set(['LabResulted']),
+    });
+    await publisher.publishJson([plain, masked].map((event) => ({ ...event, json: JSON.stringify(event, null, 1) })));
+
+    const reader = await TopicReader.start(topic);
+    try {
+      const messages = await reader.received(2);
+      expect(messages.map((message) => message.value)).toEqual([
+        JSON.stringify(plain, null, 1),
+        JSON.stringify({ ...masked, data: { analyte: 'x', sealed: 'token' } }),
+      ]);
+      expect(seen).toEqual([masked.eventId]);
+    } finally {
+      await reader.stop();
+    }
+  });
+
   it('rejects when no broker answers, so that its caller can retry, instead of waiting for ever', async () => {
     const { publisher } = publisherFor(1, {
       brokers: ['127.0.0.1:1'],

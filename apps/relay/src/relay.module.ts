@@ -131,6 +131,7 @@ export class RelayModule implements OnModuleInit, OnApplicationBootstrap, Before
               logLevel: config.logLevel,
               // What the trial masks crosses Kafka only sealed: monitoring, a blinded-side reader, has no key.
               sealFields: sealer.seal,
+              sealedEventTypes: sealer.eventTypes,
             });
           },
           inject: [PLATFORM_CONFIG, DATA_SOURCE, { token: TRIAL_STREAMS, optional: true }],

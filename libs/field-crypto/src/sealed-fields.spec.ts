@@ -1,6 +1,7 @@
 import {
   ANTI_MAG_RITUXIMAB_PROTOCOL,
   DEFAULT_TRIAL_STREAMS,
+  EVENT_TYPES,
   redactForBlindedReader,
   TrialStreams,
   type EventEnvelope,
@@ -31,6 +32,26 @@ describe('sealed masked fields', () => {
   it('leaves analytes that reveal nothing, and other events, as they are', () => {
     const igm = lab({ analyte: 'IGM', value: 12.5, unit: 'g/L', qualifier: '=' });
     expect(sealMaskedFields(igm, protocol, keyring)).toBe(igm);
+  });
+
+  it('reads and changes no event outside its types, whatever its payload looks like', () => {
+    const sealer = new TrialFieldSealer(DEFAULT_TRIAL_STREAMS.trial, [], keyring);
+    const lookalike = {
+      analyte: 'CD19',
+      value: 187.25,
+      unit: 'cells/µL',
+      correctedType: 'LabResulted',
+      data: { analyte: 'CD19', value: 187.25, unit: 'cells/µL' },
+    };
+    for (const type of EVENT_TYPES.filter((type) => !sealer.eventTypes.has(type))) {
+      const event = { ...anEnvelope(), type, data: lookalike } as EventEnvelope;
+      expect(sealer.seal(event)).toBe(event);
+    }
+    const [resulted, corrected] = ['LabResulted', 'EntryCorrected'].map(
+      (type) => ({ ...anEnvelope(), type, data: lookalike }) as EventEnvelope,
+    );
+    expect(sealer.seal(resulted)).not.toBe(resulted);
+    expect(sealer.seal(corrected)).not.toBe(corrected);
   });
 
   it('seals the corrected values of a correction of a masked analyte', () => {

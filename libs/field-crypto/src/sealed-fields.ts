@@ -61,8 +61,12 @@ function open(token: string, eventId: string, keyring: FieldKeyring): Fields {
   return JSON.parse(padded.subarray(2, 2 + padded.readUInt16BE(0)).toString('utf8')) as Fields;
 }
 
+/** The only event types sealing reads (a trial's versions) or changes (lab payloads). */
+export const SEALER_EVENT_TYPES: ReadonlySet<string> = new Set(['ProtocolActivated', 'LabResulted', 'EntryCorrected']);
+
 /** The lab payload of the event, wherever its type keeps it, and a way to put a replacement there. */
 function labPayloadOf(event: EventEnvelope): { lab: Fields; withLab: (lab: Fields) => unknown } | null {
+  if (!SEALER_EVENT_TYPES.has(event.type)) return null;
   const data = event.data as Fields;
   if (event.type === 'LabResulted') return { lab: data, withLab: (lab) => lab };
   if (event.type === 'EntryCorrected' && typeof data?.data === 'object' && data.data !== null) {
@@ -105,6 +109,8 @@ export function openMaskedFields(event: EventEnvelope, keyring: FieldKeyring | n
  * built-in one) plays no part.
  */
 export class TrialFieldSealer {
+  /** Events of other types pass through seal unread and unchanged: a publisher may send them as they are. */
+  readonly eventTypes = SEALER_EVENT_TYPES;
   private readonly versions = new Map<number, ProtocolVersion>();
   private masking: Pick<ProtocolDefinition, 'maskedAnalytes'>;
 

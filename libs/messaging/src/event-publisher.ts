@@ -20,6 +20,11 @@ export interface KafkaEventPublisherOptions extends EventTopicOptions {
   connectionTimeout?: number;
   /** Seals what the protocol masks before an event leaves for the topic (see @trialstream/field-crypto). */
   sealFields?: (event: EventEnvelope) => EventEnvelope;
+  /**
+   * The only types sealFields reads or changes: an event of another type goes out as the JSON text it was read
+   * as, never parsed (publishJson). Absent: every event passes through sealFields.
+   */
+  sealedEventTypes?: ReadonlySet<string>;
 }
 
 const DEFAULT_MAX_SEND_BYTES = 768 * 1024;
@@ -57,8 +62,10 @@ export class KafkaEventPublisher implements EventPublisher {
    * parsed only when a sealer must see the event, and written again only when it sealed something.
    */
   async publishJson(events: readonly EventJson[]): Promise<void> {
-    const seal = this.options.sealFields;
-    await this.send(events.map((event) => (seal ? sealedJson(event, seal) : encodeEventJson(event, event.json))));
+    const { sealFields: seal, sealedEventTypes: types } = this.options;
+    await this.send(
+      events.map((event) => (seal && (!types || types.has(event.type)) ? sealedJson(event, seal) : encodeEventJson(event, event.json))),
+    );
   }
 
   private async send(messages: EncodedEvent[]): Promise<void> {
