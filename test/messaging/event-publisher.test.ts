@@ -49,64 +49,43 @@ describe('event publisher', () => {
     }
   });
 
-  it('sends events given as JSON as they are, and writes again only those its sealer changed', async () => {
-    const [plain, masked] = [
-      anEnvelope({ type: 'VitalSignsRecorded' }),
-      anEnvelope({ type: 'LabResulted', data: { analyte: 'x', value: 1 } }),
-    ];
-    const seen: string[] = [];
-    const { topic, publisher } = publisherFor(1, {
-      sealFields: (event) => {
-        seen.push(event.eventId);
-        return event.type === 'LabResulted' ? { ...event, data: { analyte: 'x', sealed: 'token' } } : event;
-      },
-    });
-    // Spaced as PostgreSQL writes jsonb, so that passing the text on unchanged shows.
-    const asStored = (event: EventEnvelope) => ({ ...event, json: JSON.stringify(event, null, 1) });
+  it.each([
+    { given: 'without types, every event', sealedEventTypes: undefined, sealerSees: ['plain', 'masked'] },
+    { given: 'only the types it names', sealedEventTypes: new Set(['LabResulted']), sealerSees: ['masked'] },
+  ])(
+    'sends events given as JSON as their text, hands its sealer $given, and writes again only what it changed',
+    async ({ sealedEventTypes, sealerSees }) => {
+      const events = {
+        plain: anEnvelope({ type: 'VitalSignsRecorded' }),
+        masked: anEnvelope({ type: 'LabResulted', data: { analyte: 'x', value: 1 } }),
+      };
+      const seen: string[] = [];
+      const { topic, publisher } = publisherFor(1, {
+        sealFields: (event) => {
+          seen.push(event.eventId);
+          return event.type === 'LabResulted' ? { ...event, data: { analyte: 'x', sealed: 'token' } } : event;
+        },
+        sealedEventTypes,
+      });
+      // Spaced as PostgreSQL writes jsonb, so that passing the text on unchanged shows.
+      const asStored = (event: EventEnvelope) => ({ ...event, json: JSON.stringify(event, null, 1) });
 
-    await publisher.publishJson([asStored(plain), asStored(masked)]);
+      await publisher.publishJson([asStored(events.plain), asStored(events.masked)]);
 
-    const reader = await TopicReader.start(topic);
-    try {
-      const messages = await reader.received(2);
-      expect(messages.map((message) => message.value)).toEqual([
-        JSON.stringify(plain, null, 1),
-        JSON.stringify({ ...masked, data: { analyte: 'x', sealed: 'token' } }),
-      ]);
-      expect(messages.map((message) => message.key)).toEqual([plain.streamId, masked.streamId]);
-      expect(seen).toEqual([plain.eventId, masked.eventId]);
-    } finally {
-      await reader.stop();
-    }
-  });
-
-  it('hands its sealer only the types it names, and sends every other event as its JSON text, unread', async () => {
-    const [plain, masked] = [
-      anEnvelope({ type: 'VitalSignsRecorded' }),
-      anEnvelope({ type: 'LabResulted', data: { analyte: 'x', value: 1 } }),
-    ];
-    const seen: string[] = [];
-    const { topic, publisher } = publisherFor(1, {
-      sealFields: (event) => {
-        seen.push(event.eventId);
-        return { ...event, data: { analyte: 'x', sealed: 'token' } };
-      },
-      sealedEventTypes: new Set(['LabResulted']),
-    });
-    await publisher.publishJson([plain, masked].map((event) => ({ ...event, json: JSON.stringify(event, null, 1) })));
-
-    const reader = await TopicReader.start(topic);
-    try {
-      const messages = await reader.received(2);
-      expect(messages.map((message) => message.value)).toEqual([
-        JSON.stringify(plain, null, 1),
-        JSON.stringify({ ...masked, data: { analyte: 'x', sealed: 'token' } }),
-      ]);
-      expect(seen).toEqual([masked.eventId]);
-    } finally {
-      await reader.stop();
-    }
-  });
+      const reader = await TopicReader.start(topic);
+      try {
+        const messages = await reader.received(2);
+        expect(messages.map((message) => message.value)).toEqual([
+          JSON.stringify(events.plain, null, 1),
+          JSON.stringify({ ...events.masked, data: { analyte: 'x', sealed: 'token' } }),
+        ]);
+        expect(messages.map((message) => message.key)).toEqual([events.plain.streamId, events.masked.streamId]);
+        expect(seen).toEqual(sealerSees.map((name) => events[name as keyof typeof events].eventId));
+      } finally {
+        await reader.stop();
+      }
+    },
+  );
 
   it('rejects when no broker answers, so that its caller can retry, instead of waiting for ever', async () => {
     const { publisher } = publisherFor(1, {
