@@ -3,10 +3,16 @@ import type { Decider, EventEnvelope } from '@trialstream/domain';
 /** A stream kind's fold one event at a time: a decider's initial state and evolve. */
 export type StreamFolding<TState> = Pick<Decider<TState, never>, 'initialState' | 'evolve'>;
 
+/** A stream's state after its first `version` events. */
+interface KeptState {
+  version: number;
+  state: unknown;
+}
+
 interface CachedStream {
   events: EventEnvelope[];
-  /** Per folding, the state after the stream's first `version` events. */
-  folds: Map<StreamFolding<unknown>, { version: number; state: unknown }>;
+  /** Per folding. */
+  folds: Map<StreamFolding<unknown>, KeptState>;
 }
 
 /**
@@ -35,7 +41,7 @@ export class StreamCache {
   /** Remembers the stream as the cached prefix followed by what came after it. */
   extend(streamId: string, prefix: EventEnvelope[], newer: EventEnvelope[]): EventEnvelope[] {
     const events = newer.length === 0 ? prefix : [...prefix, ...newer];
-    const folds = this.streams.get(streamId)?.folds ?? new Map();
+    const folds = this.streams.get(streamId)?.folds ?? new Map<StreamFolding<unknown>, KeptState>();
     this.forget(streamId);
     this.streams.set(streamId, { events, folds });
     this.held += events.length;
@@ -57,11 +63,11 @@ export class StreamCache {
    */
   stateOf<TState>(streamId: string, events: readonly EventEnvelope[], folding: StreamFolding<TState>): TState {
     const folds = this.streams.get(streamId)?.folds;
-    const kept = folds?.get(folding as StreamFolding<unknown>);
+    const kept = folds?.get(folding);
     const from = kept && kept.version <= events.length ? kept.version : 0;
     let state = from > 0 ? (kept!.state as TState) : folding.initialState();
     for (let i = from; i < events.length; i++) state = folding.evolve(state, events[i]);
-    folds?.set(folding as StreamFolding<unknown>, { version: events.length, state });
+    folds?.set(folding, { version: events.length, state });
     return state;
   }
 }
