@@ -33,8 +33,12 @@ function isJsonUtf8(contentType: string | undefined): boolean {
   return parameters.every((parameter) => !parameter.startsWith('charset=') || /^charset="?utf-8"?$/.test(parameter));
 }
 
+/** A path of unreserved characters and slashes, without a query: nothing to decode, nothing to refuse. */
+const PLAIN_PATH = /^[A-Za-z0-9\-._~/]*$/;
+
 /** Path segments and query text decoded once, so that `%00` or a broken escape is a 400 here, not a database error later. */
 function urlDefect(req: Request): ErrorBody | null {
+  if (PLAIN_PATH.test(req.originalUrl)) return null;
   const [path, query = ''] = req.originalUrl.split('?', 2);
   const parts: Array<{ field: string; text: string }> = path.split('/').map((segment) => ({ field: 'path', text: segment }));
   for (const pair of query.split('&')) {

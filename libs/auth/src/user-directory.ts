@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { Role, RuleViolation } from '@trialstream/domain';
+import { CoalescedReads } from './coalesced-reads';
 import { issueApiKey, parseApiKey, secretMatches } from './api-key';
 import type { Action } from './policy';
 import { Principal } from './principal';
@@ -77,6 +78,12 @@ export class UserDirectory {
     private readonly clock: () => Date = () => new Date(),
   ) {}
 
+  /** Unrevoked users by key id, read for the requests waiting together (one statement, not one per request). */
+  private readonly activeUsersByKeyId = new CoalescedReads<UserRow>(async (keyIds) => {
+    const rows: UserRow[] = await this.dataSource.query(`SELECT * FROM auth.users WHERE key_id = ANY($1) AND revoked_at IS NULL`, [keyIds]);
+    return new Map(rows.map((row) => [row.key_id!, row]));
+  });
+
   async createUser(input: NewUser): Promise<CreatedUser> {
     const violations = validateNewUser(input);
     if (violations.length > 0) throw new UserRejectedError(violations);
@@ -94,13 +101,10 @@ export class UserDirectory {
   async authenticate(token: string): Promise<Principal | null> {
     const parsed = parseApiKey(token);
     if (!parsed) return null;
-    const rows: UserRow[] = await this.dataSource.query(`SELECT * FROM auth.users WHERE key_id = $1 AND revoked_at IS NULL`, [
-      parsed.keyId,
-    ]);
-    const row = rows[0];
+    const row = await this.activeUsersByKeyId.get(parsed.keyId);
     if (!row) return this.authenticateScopedKey(parsed.keyId, parsed.secret);
     if (!secretMatches(parsed.secret, row.key_hash)) return null;
-    return { userId: row.id, name: row.name, role: row.role, siteIds: row.site_ids };
+    return { userId: row.id, name: row.name, role: row.role, siteIds: [...row.site_ids] };
   }
 
   /** A key from `POST /api-keys`: unexpired, unrevoked, and its person (if any) still active. */

@@ -1,5 +1,5 @@
 import type { EventEnvelope } from '@trialstream/domain';
-import { StreamCache } from './stream-cache';
+import { StreamCache, type StreamFolding } from './stream-cache';
 
 const events = (streamId: string, from: number, to: number) =>
   Array.from({ length: to - from + 1 }, (_, i) => ({ streamId, streamVersion: from + i }) as EventEnvelope);
@@ -40,5 +40,54 @@ describe('StreamCache', () => {
     const first = cache.extend('p1', [], events('p1', 1, 1));
     cache.extend('p1', first, events('p1', 2, 2));
     expect(first).toHaveLength(1);
+  });
+
+  describe('stateOf', () => {
+    /** Counts the events it folds; its state is the versions folded, in order. */
+    const counting = () => {
+      const folded: number[] = [];
+      const folding: StreamFolding<number[]> = {
+        initialState: () => [],
+        evolve: (state, event) => (folded.push((event as EventEnvelope).streamVersion), [...state, (event as EventEnvelope).streamVersion]),
+      };
+      return { folded, folding };
+    };
+
+    it('folds only the events after the state it kept for the stream', () => {
+      const cache = new StreamCache(100);
+      const { folded, folding } = counting();
+      expect(cache.stateOf('p1', cache.extend('p1', [], events('p1', 1, 3)), folding)).toEqual([1, 2, 3]);
+      expect(cache.stateOf('p1', cache.extend('p1', cache.get('p1')!, events('p1', 4, 5)), folding)).toEqual([1, 2, 3, 4, 5]);
+      expect(folded).toEqual([1, 2, 3, 4, 5]);
+    });
+
+    it('folds the whole stream again once the stream was forgotten, and keeps states per folding', () => {
+      const cache = new StreamCache(100);
+      const first = counting();
+      const second = counting();
+      cache.stateOf('p1', cache.extend('p1', [], events('p1', 1, 2)), first.folding);
+      cache.forget('p1');
+      expect(cache.stateOf('p1', cache.extend('p1', [], events('p1', 1, 3)), first.folding)).toEqual([1, 2, 3]);
+      expect(cache.stateOf('p1', cache.get('p1')!, second.folding)).toEqual([1, 2, 3]);
+      expect(first.folded).toEqual([1, 2, 1, 2, 3]);
+      expect(second.folded).toEqual([1, 2, 3]);
+    });
+
+    it('folds from the start when given fewer events than the state it kept', () => {
+      const cache = new StreamCache(100);
+      const { folding } = counting();
+      const all = cache.extend('p1', [], events('p1', 1, 3));
+      cache.stateOf('p1', all, folding);
+      expect(cache.stateOf('p1', all.slice(0, 2), folding)).toEqual([1, 2]);
+      expect(cache.stateOf('p1', all, folding)).toEqual([1, 2, 3]);
+    });
+
+    it('folds a stream it does not hold without keeping anything', () => {
+      const cache = new StreamCache(100);
+      const { folded, folding } = counting();
+      expect(cache.stateOf('p9', events('p9', 1, 2), folding)).toEqual([1, 2]);
+      expect(cache.stateOf('p9', events('p9', 1, 2), folding)).toEqual([1, 2]);
+      expect(folded).toEqual([1, 2, 1, 2]);
+    });
   });
 });

@@ -1,31 +1,49 @@
-import type { EventEnvelope } from '@trialstream/domain';
+import type { Decider, EventEnvelope } from '@trialstream/domain';
+
+/** A stream kind's fold one event at a time: a decider's initial state and evolve. */
+export type StreamFolding<TState> = Pick<Decider<TState, never>, 'initialState' | 'evolve'>;
+
+/** A stream's state after its first `version` events. */
+interface KeptState {
+  version: number;
+  state: unknown;
+}
+
+interface CachedStream {
+  events: EventEnvelope[];
+  /** Per folding. */
+  folds: Map<StreamFolding<unknown>, KeptState>;
+}
 
 /**
  * Streams as this process last read or wrote them, the least recently used forgotten first once the
  * events held pass a bound (memory, not a count of streams, is what a few long histories would exhaust).
  * Events are never changed or removed once stored (the event store refuses UPDATE and DELETE), so a
  * cached prefix stays true; what other processes appended since is caught by the expected-version check.
+ * For the same reason a state folded from a stream's first n events stays its state at version n: it is
+ * kept with the stream, and the next decision folds only the events after it instead of the whole history.
  */
 export class StreamCache {
-  private readonly streams = new Map<string, EventEnvelope[]>();
+  private readonly streams = new Map<string, CachedStream>();
   private held = 0;
 
   constructor(private readonly maxEvents: number) {}
 
   /** The stream's cached prefix (undefined when not cached), marked as most recently used. */
   get(streamId: string): EventEnvelope[] | undefined {
-    const events = this.streams.get(streamId);
-    if (!events) return undefined;
+    const cached = this.streams.get(streamId);
+    if (!cached) return undefined;
     this.streams.delete(streamId);
-    this.streams.set(streamId, events);
-    return events;
+    this.streams.set(streamId, cached);
+    return cached.events;
   }
 
   /** Remembers the stream as the cached prefix followed by what came after it. */
   extend(streamId: string, prefix: EventEnvelope[], newer: EventEnvelope[]): EventEnvelope[] {
     const events = newer.length === 0 ? prefix : [...prefix, ...newer];
+    const folds = this.streams.get(streamId)?.folds ?? new Map<StreamFolding<unknown>, KeptState>();
     this.forget(streamId);
-    this.streams.set(streamId, events);
+    this.streams.set(streamId, { events, folds });
     this.held += events.length;
     for (const [oldest] of this.streams) {
       if (this.held <= this.maxEvents || oldest === streamId) break;
@@ -35,7 +53,21 @@ export class StreamCache {
   }
 
   forget(streamId: string): void {
-    this.held -= this.streams.get(streamId)?.length ?? 0;
+    this.held -= this.streams.get(streamId)?.events.length ?? 0;
     this.streams.delete(streamId);
+  }
+
+  /**
+   * The state after `events`, the stream's first events as read from the store: from the state kept for a
+   * version at most that long, folding only the events after it, and kept in turn while the stream is cached.
+   */
+  stateOf<TState>(streamId: string, events: readonly EventEnvelope[], folding: StreamFolding<TState>): TState {
+    const folds = this.streams.get(streamId)?.folds;
+    const kept = folds?.get(folding);
+    const from = kept && kept.version <= events.length ? kept.version : 0;
+    let state = from > 0 ? (kept!.state as TState) : folding.initialState();
+    for (let i = from; i < events.length; i++) state = folding.evolve(state, events[i]);
+    folds?.set(folding, { version: events.length, state });
+    return state;
   }
 }

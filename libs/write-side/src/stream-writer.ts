@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { ApiError, currentRequestId } from '@trialstream/api-common';
 import type { Principal } from '@trialstream/auth';
-import { parseClinicalTime, protocolInForce, protocolVersionsFrom, stateOf, TRIAL_RULE, trialStateFrom } from '@trialstream/domain';
+import { parseClinicalTime, protocolInForce, protocolVersionsFrom, TRIAL_RULE, trialStateFrom } from '@trialstream/domain';
 import type {
   Actor,
   Decider,
@@ -17,7 +17,7 @@ import type {
 import type { PostgresEventStore } from '@trialstream/event-store';
 import { stringify } from 'safe-stable-stringify';
 import { KeyedMutex } from './keyed-mutex';
-import { StreamCache } from './stream-cache';
+import { StreamCache, type StreamFolding } from './stream-cache';
 import { submissionResponse, SubmissionResponse } from './submission-response';
 import { CLOCK, PROTOCOL, TRIAL_STREAMS } from '@trialstream/config';
 import { appendAtStreamHead, EVENT_STORE } from '@trialstream/event-store';
@@ -36,7 +36,12 @@ export interface StreamDecision<TState> {
   request: { kind: string; body: unknown };
   /** Echoed in the response, e.g. `{ patientId }`. */
   resource: Record<string, string>;
-  fold(events: EventEnvelope[]): TState;
+  /**
+   * How the stream's events make its state: a decider's fold (`initialState` and `evolve`), whose state this
+   * process keeps with the cached stream so that a write folds only the events since the last one; or a
+   * function of the whole stream, called on every decision.
+   */
+  fold: StreamFolding<TState> | ((events: EventEnvelope[]) => TState);
   /** Throws an ApiError when the principal may not act on this stream (unknown patient, other site). */
   authorize(state: TState, events: EventEnvelope[]): void;
   /**
@@ -52,7 +57,7 @@ export const decisionBy = <TState, TCommand>(
   decider: Decider<TState, TCommand>,
   command: TCommand,
 ): Pick<StreamDecision<TState>, 'fold' | 'decide'> => ({
-  fold: (events) => stateOf(decider, events),
+  fold: decider,
   decide: (state, ctx) => decider.decide(command, state, ctx),
 });
 
@@ -270,7 +275,8 @@ export class StreamWriter {
     trialEvents: EventEnvelope[],
     conditioned: boolean,
   ): Decided<TState> {
-    const state = decision.fold(events);
+    const state =
+      typeof decision.fold === 'function' ? decision.fold(events) : this.cache.stateOf(decision.streamId, events, decision.fold);
     decision.authorize(state, events);
     const trialCondition = conditioned ? this.openTrialCondition(trialEvents) : undefined;
     if (decision.expectedVersion !== undefined && decision.expectedVersion !== events.length) {

@@ -2,7 +2,7 @@ import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { ApiError } from '@trialstream/api-common';
 import { Action, authorize, Principal } from '@trialstream/auth';
-import { MonitoredPatientState, patientDecider, stateOf, type TrialStreams } from '@trialstream/domain';
+import { MonitoredPatientState, patientDecider, type TrialStreams } from '@trialstream/domain';
 import { TRIAL_STREAMS } from '@trialstream/config';
 import { StreamWriter, WriteResult } from '@trialstream/write-side';
 import { MONITOR_ACTIONS, MonitorStep, monitorCommand } from './monitor-actions';
@@ -47,7 +47,7 @@ export class RecordMonitorActionHandler implements ICommandHandler<RecordMonitor
       // the generated id stays out of the retry check: a retry carries the same body, not the same id
       request: { kind, body: kind === 'raise-query' || queryId === undefined ? body : { ...body, queryId } },
       resource: queryId === undefined ? { patientId } : { patientId, queryId },
-      fold: (events) => stateOf(patientDecider, events),
+      fold: patientDecider,
       authorize: (state) => assertMonitorActionAllowed(principal, patientId, state, MONITOR_ACTIONS[kind].permission),
       decide: (state, ctx) => patientDecider.decide(monitorCommand(action), state, ctx),
     });

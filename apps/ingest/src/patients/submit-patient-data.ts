@@ -2,7 +2,7 @@ import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { ApiError } from '@trialstream/api-common';
 import { Action, authorize, Principal } from '@trialstream/auth';
-import { MonitoredPatientState, patientDecider, PatientState, stateOf, type TrialStreams } from '@trialstream/domain';
+import { MonitoredPatientState, patientDecider, PatientState, type TrialStreams } from '@trialstream/domain';
 import { TRIAL_STREAMS } from '@trialstream/config';
 import { StreamWriter, WriteResult } from '@trialstream/write-side';
 import { commandFor, PatientDataSubmission } from './patient-submissions';
@@ -39,7 +39,7 @@ export class SubmitPatientDataHandler implements ICommandHandler<SubmitPatientDa
       expectedVersion: body.expectedVersion,
       request: { kind, body },
       resource: { patientId },
-      fold: (events) => stateOf(patientDecider, events),
+      fold: patientDecider,
       authorize: (state) => assertPatientAccess(principal, patientId, state.patient, 'submit-clinical-data'),
       decide: (state, ctx) => patientDecider.decide(commandFor(submission), state, ctx),
     });
