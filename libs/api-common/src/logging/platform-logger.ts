@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import type { LogLevel } from '@trialstream/config';
 import { Logger } from 'nestjs-pino';
 import pino, { type DestinationStream, type Logger as Pino } from 'pino';
-import { requestLogBindings } from './request-context';
 
 const PINO_LEVEL: Record<LogLevel, pino.Level> = { error: 'error', warn: 'warn', log: 'info', debug: 'debug', verbose: 'trace' };
 
@@ -37,7 +36,6 @@ export function createPinoLogger(output: LogOutput): Pino {
   const options: pino.LoggerOptions = {
     level: PINO_LEVEL[output.level],
     redact: { paths: ['req.headers', 'res.headers', 'headers', '*.authorization', '*.cookie'], remove: true },
-    mixin: requestLogBindings,
   };
   if (prettyWanted(output))
     return pino({ ...options, transport: { target: 'pino-pretty', options: { singleLine: true, ignore: 'pid,hostname' } } });

@@ -4,7 +4,6 @@ import type { NextFunction, Request, Response } from 'express';
 
 interface RequestContext {
   requestId: string;
-  method: string;
 }
 
 const storage = new AsyncLocalStorage<RequestContext>();
@@ -31,16 +30,10 @@ export function currentRequestId(): string | undefined {
   return storage.getStore()?.requestId;
 }
 
-/** What every line written while a request is served carries (pino's `mixin`): its id and method, as its own line does. */
-export function requestLogBindings(): { req?: { id: string; method: string } } {
-  const context = storage.getStore();
-  return context ? { req: { id: context.requestId, method: context.method } } : {};
-}
-
 /** Gives every request its id (answered in X-Request-Id) for the rest of its handling: log lines and correlation ids. */
 export function requestContextMiddleware(req: Request, res: Response, next: NextFunction): void {
   const requestId = requestIdFrom(req.headers['x-request-id']);
   (req as Request & { id?: string }).id = requestId;
   res.setHeader('X-Request-Id', requestId);
-  storage.run({ requestId, method: req.method }, next);
+  storage.run({ requestId }, next);
 }
