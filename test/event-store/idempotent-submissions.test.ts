@@ -2,7 +2,6 @@ import { appendInTransaction } from '@trialstream/event-store';
 import {
   aSubmission,
   anAppend,
-  anEvent,
   countByStatus,
   newPatientStream,
   openEventStoreHarness,
@@ -74,25 +73,6 @@ describe('resubmitting a client-chosen submission id', () => {
     if (first.status !== 'appended') throw new Error(`expected an append, got ${first.status}`);
     expect(first.response).toEqual({ eventIds: [first.events[0].eventId], version: 1 });
     expect(retry).toEqual({ status: 'duplicate', response: first.response, requestHashMatches: true });
-  });
-
-  it('answers with the global positions and transaction the events are stored at, for every append of a batch', async () => {
-    const store = harness.store();
-    const streams = [newPatientStream(), newPatientStream(), newPatientStream()];
-    const answer = (events: Array<{ eventId: string; globalPosition: string }>) =>
-      events.map((event) => ({ eventId: event.eventId, globalPosition: event.globalPosition }));
-
-    const outcomes = await store.appendBatch(
-      streams.map((streamId) =>
-        anAppend({ streamId, events: [anEvent(), anEvent()], submission: aSubmission(undefined, { response: answer }) }),
-      ),
-    );
-
-    const stored = (await Promise.all(streams.map((streamId) => store.readStream(streamId)))).flat();
-    expect(outcomes.flatMap((outcome) => (outcome.status === 'appended' ? (outcome.response as unknown[]) : []))).toEqual(
-      stored.map((event) => ({ eventId: event.eventId, globalPosition: event.globalPosition })),
-    );
-    expect(outcomes.flatMap((outcome) => (outcome.status === 'appended' ? outcome.events : []))).toEqual(stored);
   });
 
   it('finds a stored submission before anything is decided again, and nothing under an unused id', async () => {

@@ -2,10 +2,7 @@ import type { DataSource, QueryRunner } from 'typeorm';
 import type { AppendOutcome } from './contracts';
 import type { PreparedAppend } from './prepared-append';
 import { isRetryable } from './retryable-errors';
-import { writeBatch, type TransactionFrame } from './write-batch';
-
-/** One statement each (TypeORM's startTransaction with a level sends two). */
-const TRANSACTION_FRAME: TransactionFrame = { begin: 'BEGIN ISOLATION LEVEL READ COMMITTED', commit: 'COMMIT' };
+import { writeBatch } from './write-batch';
 
 export interface GroupCommitOptions {
   /** Most requests one transaction carries; the rest wait for the next flush. */
@@ -109,9 +106,11 @@ export class GroupCommitter {
     let open = false;
     try {
       await runner.connect();
-      // BEGIN and COMMIT travel with the batch's first and last statements: each round trip is paid per group.
+      // One statement (TypeORM's startTransaction with a level sends two): each round trip here is paid per group.
+      await runner.query('BEGIN ISOLATION LEVEL READ COMMITTED');
       open = true;
-      const outcomes = await writeBatch(runner, requests, this.clock(), TRANSACTION_FRAME);
+      const outcomes = await writeBatch(runner, requests, this.clock());
+      await runner.query('COMMIT');
       open = false;
       this.counters.committedTransactions += 1;
       this.onCommitted();

@@ -1,4 +1,4 @@
-import { GENESIS_HASH, computeEventHash, newEventSalts, type ChainedEventFields } from './hash-chain';
+import { GENESIS_HASH, computeEventHash, type ChainedEventFields } from './hash-chain';
 
 const fields = (overrides: Partial<ChainedEventFields> = {}): ChainedEventFields => ({
   previousHash: GENESIS_HASH,
@@ -43,15 +43,5 @@ describe('event hash', () => {
 
   it('refuses payloads JSON cannot represent rather than hashing a lossy form', () => {
     expect(() => computeEventHash(fields({ data: { dose: 10n } }))).toThrow();
-  });
-});
-
-describe('event salts', () => {
-  it('draws as many distinct 256-bit hex salts as asked for', () => {
-    const salts = newEventSalts(3);
-    expect(salts).toHaveLength(3);
-    salts.forEach((salt) => expect(salt).toMatch(/^[0-9a-f]{64}$/));
-    expect(new Set(salts).size).toBe(3);
-    expect(newEventSalts(0)).toEqual([]);
   });
 });

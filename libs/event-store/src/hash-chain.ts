@@ -66,17 +66,9 @@ export function computeEventHash(fields: ChainedEventFields, salt: string | null
   return createHmac('sha256', Buffer.from(salt, 'hex')).update(canonical, 'utf8').digest('hex');
 }
 
-const SALT_BYTES = 32;
-
 /** A fresh per-event salt (hex): 256 bits, so no dictionary of salts can be built either. */
 export function newEventSalt(): string {
-  return randomBytes(SALT_BYTES).toString('hex');
-}
-
-/** `count` fresh salts from one draw of the random source (one call per event costs more than the hashing). */
-export function newEventSalts(count: number): string[] {
-  const hex = randomBytes(SALT_BYTES * count).toString('hex');
-  return Array.from({ length: count }, (_, index) => hex.slice(index * 2 * SALT_BYTES, (index + 1) * 2 * SALT_BYTES));
+  return randomBytes(32).toString('hex');
 }
 
 /** The chain format every new event is written in. */

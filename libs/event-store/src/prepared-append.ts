@@ -2,16 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { ROLES, type Actor, type EventDraft, type EventEnvelope } from '@trialstream/domain';
 import { InvalidAppendRequestError, type AppendRequest, type SubmissionClaim } from './contracts';
 
-/** A draft whose data is in stored form, with the JSON text it was checked as: the insert sends that text as is. */
-export interface PreparedDraft extends EventDraft {
-  dataJson: string;
-}
-
 /** An append request checked and normalised before it may join a batch, so one bad request cannot sink others. */
 export interface PreparedAppend {
   streamId: string;
   expectedVersion: number;
-  events: PreparedDraft[];
+  events: EventDraft[];
   siteId: string | null;
   actor: Actor;
   correlationId: string;
@@ -38,11 +33,8 @@ function uuid(value: unknown, field: string): string {
   return value.toLowerCase();
 }
 
-/**
- * What jsonb will store and give back, and its JSON text: hashing this form keeps the chain verifiable
- * after a round trip, and the text (JSON.stringify of what it parses to) is what the insert sends.
- */
-function storedJson(value: unknown, field: string): { value: unknown; json: string } {
+/** What jsonb will store and give back: hashing this form keeps the chain verifiable after a round trip. */
+function asStoredJson(value: unknown, field: string): unknown {
   let json: string | undefined;
   try {
     json = JSON.stringify(value);
@@ -51,12 +43,10 @@ function storedJson(value: unknown, field: string): { value: unknown; json: stri
   }
   if (json === undefined) fail(field, 'is not JSON-serialisable');
   if (json.includes('\\u0000')) fail(field, 'contains a NUL character, which jsonb cannot store');
-  return { value: JSON.parse(json), json };
+  return JSON.parse(json);
 }
 
-const asStoredJson = (value: unknown, field: string): unknown => storedJson(value, field).value;
-
-function prepareDraft(draft: EventDraft, index: number): PreparedDraft {
+function prepareDraft(draft: EventDraft, index: number): EventDraft {
   const at = `events[${index}]`;
   const type = nonEmptyString(draft?.type, `${at}.type`);
   if (!Number.isInteger(draft.schemaVersion) || draft.schemaVersion < 1) {
@@ -65,13 +55,11 @@ function prepareDraft(draft: EventDraft, index: number): PreparedDraft {
   if (typeof draft.occurredAt !== 'string' || !ISO_DATE_OR_DATE_TIME.test(draft.occurredAt)) {
     fail(`${at}.occurredAt`, 'must be an ISO 8601 date or date-time');
   }
-  const data = storedJson(draft.data ?? null, `${at}.data`);
-  const prepared: PreparedDraft = {
+  const prepared: EventDraft = {
     type,
     schemaVersion: draft.schemaVersion,
     occurredAt: draft.occurredAt,
-    data: data.value,
-    dataJson: data.json,
+    data: asStoredJson(draft.data ?? null, `${at}.data`),
   };
   if (draft.amends) {
     prepared.amends = {

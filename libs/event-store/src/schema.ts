@@ -3,8 +3,6 @@ export const EVENT_STORE_SCHEMA = 'event_store';
 export const EVENTS_TABLE = `${EVENT_STORE_SCHEMA}.events`;
 export const STREAMS_TABLE = `${EVENT_STORE_SCHEMA}.streams`;
 export const SUBMISSIONS_TABLE = `${EVENT_STORE_SCHEMA}.submissions`;
-/** The identity sequence of `events.global_position`, from which writers take a batch's positions before inserting it. */
-export const EVENT_POSITIONS_SEQUENCE = `${EVENT_STORE_SCHEMA}.events_global_position_seq`;
 /** The one trial whose id the deployment's stream names carry (or none: the default trial). */
 export const DEPLOYMENT_TRIAL_TABLE = `${EVENT_STORE_SCHEMA}.deployment_trial`;
 /** What only verifying roles read: each event's chain salt and where each chain format starts. */

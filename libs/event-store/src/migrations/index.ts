@@ -2,7 +2,6 @@ import { CreateEventStoreTables1760000000000 } from './1760000000000-create-even
 import { MakeEventStoreAppendOnly1760000000001 } from './1760000000001-make-event-store-append-only';
 import { KeepChainSaltsApart1760000000002 } from './1760000000002-keep-chain-salts-apart';
 import { NameStreamsByTrial1771000000000 } from './1771000000000-name-streams-by-trial';
-import { LetWritersTakeEventPositions1772000000000 } from './1772000000000-let-writers-take-event-positions';
 
 /** The event store's schema, in order; apps concatenate this with the other libraries' lists. */
 export const EVENT_STORE_MIGRATIONS = [
@@ -10,7 +9,6 @@ export const EVENT_STORE_MIGRATIONS = [
   MakeEventStoreAppendOnly1760000000001,
   KeepChainSaltsApart1760000000002,
   NameStreamsByTrial1771000000000,
-  LetWritersTakeEventPositions1772000000000,
 ];
 
 export {
@@ -18,5 +16,4 @@ export {
   MakeEventStoreAppendOnly1760000000001,
   KeepChainSaltsApart1760000000002,
   NameStreamsByTrial1771000000000,
-  LetWritersTakeEventPositions1772000000000,
 };
