@@ -1,4 +1,5 @@
 import type { EventEnvelope } from '@trialstream/domain';
+import { entryOf } from './map-entry';
 
 export interface BatchSequence {
   /** What to apply: per stream, the versions after the applied one, gapless and in order. */
@@ -35,8 +36,7 @@ export function sequenceBatch(
   let skipped = 0;
   for (const event of delivered) {
     assertPositioned(event);
-    let versions = byStream.get(event.streamId);
-    if (!versions) byStream.set(event.streamId, (versions = new Map<number, EventEnvelope>()));
+    const versions = entryOf(byStream, event.streamId, () => new Map<number, EventEnvelope>());
     if (versions.has(event.streamVersion)) skipped += 1;
     else versions.set(event.streamVersion, event);
   }

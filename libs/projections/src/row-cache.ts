@@ -3,6 +3,7 @@ import { queryRows } from './database';
 import { RowReadError } from './errors';
 import { tableOf, type PartitionRef, type Projection, type RowAccess, type RowRef } from './projection';
 import { qualified, quoteIdent } from './sql-identifiers';
+import { entryOf } from './map-entry';
 import { WriteStatement } from './write-statement';
 import {
   SQL_TYPES,
@@ -81,18 +82,14 @@ export class BatchRowCache implements RowAccess {
         const table = tableOf(this.projection, ref.table);
         const value = normalizeValue(table.name, table.primaryKey[0], ref.partition);
         if (this.loadedPartitions.get(table.name)?.has(keyText([value]))) continue;
-        let values = partitions.get(table.name);
-        if (!values) partitions.set(table.name, (values = new Map<string, unknown>()));
-        values.set(keyText([value]), value);
+        entryOf(partitions, table.name, () => new Map<string, unknown>()).set(keyText([value]), value);
         continue;
       }
       const table = tableOf(this.projection, ref.table);
       const values = keyValues(table, ref.key);
       const text = cacheKey(values);
       if (this.cached(table.name).has(text)) continue;
-      let keys = wanted.get(table.name);
-      if (!keys) wanted.set(table.name, (keys = new Map<string, unknown[]>()));
-      keys.set(text, values);
+      entryOf(wanted, table.name, () => new Map<string, unknown[]>()).set(text, values);
     }
     for (const [name, keys] of wanted) await this.load(tableOf(this.projection, name), [...keys.values()]);
     for (const [name, values] of partitions) await this.loadPartitions(tableOf(this.projection, name), [...values.values()]);
@@ -176,18 +173,12 @@ export class BatchRowCache implements RowAccess {
   private cache(table: ResolvedTable, cached: CachedRow): void {
     const key = cacheKey(cached.key);
     this.cached(table.name).set(key, cached);
-    let byPartition = this.partitionKeys.get(table.name);
-    if (!byPartition) this.partitionKeys.set(table.name, (byPartition = new Map<string, Set<string>>()));
-    const partition = keyText([cached.key[0]]);
-    let keys = byPartition.get(partition);
-    if (!keys) byPartition.set(partition, (keys = new Set<string>()));
-    keys.add(key);
+    const byPartition = entryOf(this.partitionKeys, table.name, () => new Map<string, Set<string>>());
+    entryOf(byPartition, keyText([cached.key[0]]), () => new Set<string>()).add(key);
   }
 
   private cached(table: string): Map<string, CachedRow> {
-    let rows = this.tables.get(table);
-    if (!rows) this.tables.set(table, (rows = new Map<string, CachedRow>()));
-    return rows;
+    return entryOf(this.tables, table, () => new Map<string, CachedRow>());
   }
 
   private async load(table: ResolvedTable, keys: unknown[][]): Promise<void> {
@@ -231,8 +222,7 @@ export class BatchRowCache implements RowAccess {
       const values = table.primaryKey.map((column) => row[column.name]);
       if (!rows.has(cacheKey(values))) this.cache(table, { key: values, row, dirty: false });
     }
-    let loaded = this.loadedPartitions.get(table.name);
-    if (!loaded) this.loadedPartitions.set(table.name, (loaded = new Set<string>()));
+    const loaded = entryOf(this.loadedPartitions, table.name, () => new Set<string>());
     for (const value of partitions) loaded.add(keyText([value]));
   }
 

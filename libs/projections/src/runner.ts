@@ -17,6 +17,7 @@ import { inTransaction, lockProjectionSchema } from './database';
 import { HandlerError, MissingStreamVersionsError, RowReadError, describeError, isRowDataError } from './errors';
 import { consoleLogger, type ProjectionLogger } from './logger';
 import type { Projection } from './projection';
+import { entryOf } from './map-entry';
 import { BatchRowCache } from './row-cache';
 import { assertPlainName } from './sql-identifiers';
 import { WriteStatement } from './write-statement';
@@ -122,7 +123,8 @@ export class ProjectionRunner {
       if (checkpoint) await this.transaction((runner) => advanceCheckpoint(runner, this.schema, checkpoint));
       return { ...NOTHING_DONE };
     }
-    let extra: EventsByStream = new Map();
+    // The gap fillers read so far, kept over attempts: a retry only adds what the last one found missing.
+    const extra = new Map<string, Map<number, EventEnvelope>>();
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.applyInOneTransaction(events, extra, checkpoint);
@@ -130,7 +132,7 @@ export class ProjectionRunner {
         if (error instanceof StalePlanError && attempt < MAX_PLANNING_ATTEMPTS) {
           // Gap fillers are read outside the transaction: the embedded database cannot serve a second
           // connection while this one holds a transaction open.
-          extra = mergeEvents(extra, await this.fetchMissing(error.missing));
+          await this.fetchMissing(error.missing, extra);
           continue;
         }
         if (error instanceof HandlerError || isRowDataError(error)) {
@@ -226,8 +228,8 @@ export class ProjectionRunner {
     }
   }
 
-  private async fetchMissing(missing: ReadonlyMap<string, number[]>): Promise<EventsByStream> {
-    const extra = new Map<string, Map<number, EventEnvelope>>();
+  /** Reads the missing versions from the store into `extra`. */
+  private async fetchMissing(missing: ReadonlyMap<string, number[]>, extra: Map<string, Map<number, EventEnvelope>>): Promise<void> {
     for (const [streamId, versions] of missing) {
       const wanted = new Set(versions);
       const found = (await this.store.readStream(streamId)).filter((event) => wanted.has(event.streamVersion));
@@ -238,9 +240,9 @@ export class ProjectionRunner {
           versions.filter((version) => !have.has(version)),
         );
       }
-      extra.set(streamId, new Map(found.map((event) => [event.streamVersion, event])));
+      const versionsOfStream = entryOf(extra, streamId, () => new Map<number, EventEnvelope>());
+      for (const event of found) versionsOfStream.set(event.streamVersion, event);
     }
-    return extra;
   }
 
   private transaction<T>(work: (runner: QueryRunner) => Promise<T>): Promise<T> {
@@ -249,16 +251,6 @@ export class ProjectionRunner {
       return work(runner);
     });
   }
-}
-
-function mergeEvents(first: EventsByStream, second: EventsByStream): EventsByStream {
-  const merged = new Map([...first].map(([streamId, versions]) => [streamId, new Map(versions)]));
-  for (const [streamId, versions] of second) {
-    const into = merged.get(streamId) ?? new Map<number, EventEnvelope>();
-    for (const [version, event] of versions) into.set(version, event);
-    merged.set(streamId, into);
-  }
-  return merged;
 }
 
 function highestVersions(events: readonly EventEnvelope[]): Map<string, number> {
