@@ -123,12 +123,12 @@ const storedSourceOf = async (rows: RowAccess, patientId: string): Promise<Store
 const writeSource = (rows: RowAccess, stored: StoredSource | undefined, after: AnalysisSource, event: EventEnvelope): void => {
   const header = sourceHeaderOf(after);
   if (!stored || !isDeepStrictEqual(header, stored.header)) rows.put(ANALYSIS_TABLES.sources, header);
-  const versions = new Map((stored?.entries ?? []).map((row) => [row.event_id, row.stream_version]));
-  versions.set(event.eventId, event.streamVersion);
+  const versionOf = (eventId: string): number | undefined =>
+    eventId === event.eventId ? event.streamVersion : stored?.entries.find((row) => row.event_id === eventId)?.stream_version;
   const touched = [event.eventId, amendmentOf(event)?.eventId].filter((id): id is string => id !== undefined);
   for (const eventId of new Set(touched)) {
     const entry = after.patient.entries[eventId];
-    const version = versions.get(eventId);
+    const version = versionOf(eventId);
     if (!entry || version === undefined || !isAmendableEventType(entry.type)) continue;
     if (entry === stored?.source.patient.entries[eventId]) continue;
     const row: SourceEntryRow = {

@@ -68,44 +68,25 @@ export type EventFacts = Pick<MonitoringEventRow, 'entry' | 'correction' | 'veri
 
 type FactsRow = Pick<MonitoringEventRow, 'event_id'> & EventFacts;
 
-/** The parts of the fold kept on event rows, from those rows (in stream order). */
-export function foldPartsOf(rows: readonly FactsRow[]): {
-  entries: PatientState['entries'];
-  corrections: PatientState['corrections'];
-  verifications: MonitoredPatientState['verifications'];
-  queries: MonitoredPatientState['queries'];
-} {
-  const by = <T>(pick: (row: FactsRow) => T | null, keyOf: (row: FactsRow, value: T) => string) =>
-    Object.fromEntries(
-      rows.flatMap((row) => {
-        const value = pick(row);
-        return value === null ? [] : [[keyOf(row, value), value]];
-      }),
-    ) as Record<string, T>;
-  return {
-    entries: by(
-      (row) => row.entry,
-      (row) => row.event_id,
-    ),
-    corrections: by(
-      (row) => row.correction,
-      (row) => row.event_id,
-    ),
-    verifications: by(
-      (row) => row.verification,
-      (row) => row.event_id,
-    ),
-    queries: by(
-      (row) => row.query,
-      (_, query) => query.queryId,
-    ),
-  };
-}
-
-/** The fold with its per-event parts put back. */
+/** The fold with its per-event parts put back from the event rows (in stream order, which the entries keep). */
 export function withFoldParts(state: MonitoredPatientState, rows: readonly FactsRow[]): MonitoredPatientState {
-  const { entries, corrections, verifications, queries } = foldPartsOf(rows);
-  return { ...state, patient: { ...state.patient, entries, corrections }, queries, verifications };
+  // Pairs, then Object.fromEntries: ids become own properties whatever they are, as the fold keeps them.
+  const entries: Array<[string, StreamEntry]> = [];
+  const corrections: Array<[string, NonNullable<EventFacts['correction']>]> = [];
+  const verifications: Array<[string, VerificationRecord]> = [];
+  const queries: Array<[string, QueryRecord]> = [];
+  for (const row of rows) {
+    if (row.entry !== null) entries.push([row.event_id, row.entry]);
+    if (row.correction !== null) corrections.push([row.event_id, row.correction]);
+    if (row.verification !== null) verifications.push([row.event_id, row.verification]);
+    if (row.query !== null) queries.push([row.query.queryId, row.query]);
+  }
+  return {
+    ...state,
+    patient: { ...state.patient, entries: Object.fromEntries(entries), corrections: Object.fromEntries(corrections) },
+    queries: Object.fromEntries(queries),
+    verifications: Object.fromEntries(verifications),
+  };
 }
 
 /** The fold without its per-event parts, as the patient row keeps it. */
