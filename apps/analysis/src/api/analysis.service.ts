@@ -22,6 +22,7 @@ import {
   ArmComparison,
   compareArms,
   EndpointSummary,
+  type EvaluationOptions,
   orderArms,
   PatientEndpoints,
   patientEndpoints,
@@ -35,6 +36,7 @@ import {
   withVisitsNamed,
 } from '../endpoints';
 import { AnalysisReader } from '../read/analysis-reader';
+import { ComputedOnce } from './computed-once';
 import { ReaderAccess, ReaderView } from './reader-access';
 
 export interface EndpointOptions {
@@ -58,6 +60,8 @@ export interface TrialView {
 const bCellsVisible = (view: ReaderView): boolean =>
   !view.filter.maskedAnalytes.some((analyte) => analyte === 'CD19' || analyte === 'CD20');
 
+type Evaluation = EvaluationOptions & { point?: GroupPoint };
+
 const trialOf = (view: ReaderView): TrialView => ({
   status: view.trial.status,
   lockedAt: view.trial.lockedAt,
@@ -72,6 +76,8 @@ const trialOf = (view: ReaderView): TrialView => ({
 interface ProtocolView {
   /** Absent: today, and every stored data. */
   asOf?: string;
+  /** Equal keys, the same protocol read: the versions logged, and the day read as of. */
+  key: string;
   protocol: ProtocolDefinition;
   scheduleOn: (date: string) => VisitSchedule;
 }
@@ -100,6 +106,8 @@ const DATASET_COLUMNS = [
  */
 @Injectable()
 export class AnalysisService {
+  private readonly computed = new ComputedOnce();
+
   constructor(
     private readonly reader: AnalysisReader,
     private readonly allocation: AllocationStore,
@@ -113,6 +121,7 @@ export class AnalysisService {
     await this.protocols.refresh();
     return {
       ...(asOf === undefined ? {} : { asOf }),
+      key: `${asOf ?? 'today'}|${this.protocols.versionsKey()}`,
       protocol: asOf === undefined ? this.protocol : this.protocols.inForceAt(asOf),
       scheduleOn: (date) => this.protocols.inForceAt(date).schedule,
     };
@@ -158,8 +167,10 @@ export class AnalysisService {
   private async recordsOf(filter: ReaderView['filter'], protocol: ProtocolView): Promise<PatientRecord[]> {
     const records = await this.reader.patients(filter);
     const asOf = protocol.asOf;
-    const known = asOf === undefined ? records : records.flatMap((record) => recordAsOf(record, asOf) ?? []);
-    return known.map((record) => withVisitsNamed(record, protocol.scheduleOn));
+    if (asOf !== undefined) {
+      return records.flatMap((record) => recordAsOf(record, asOf) ?? []).map((record) => withVisitsNamed(record, protocol.scheduleOn));
+    }
+    return records.map((record) => this.computed.of(record, protocol.key, () => withVisitsNamed(record, protocol.scheduleOn)));
   }
 
   /** B-cell endpoints reveal the arm in a blinded trial: readers for whom CD19/CD20 are masked never get them, not even pooled. */
@@ -193,6 +204,13 @@ export class AnalysisService {
       .sort((a, b) => Number(b.primary) - Number(a.primary));
   }
 
+  /** Each patient's endpoints for one question (the evaluation and the protocol read), computed once per record. */
+  private endpointsOf(records: readonly PatientRecord[], protocol: ProtocolView, evaluation: Evaluation): PatientEndpoints[] {
+    const { schedule: _named, ...question } = evaluation;
+    const key = JSON.stringify([protocol.key, question]);
+    return records.map((record) => this.computed.of(record, key, () => patientEndpoints(record, evaluation)));
+  }
+
   async patients(principal: Principal, options: EndpointOptions) {
     const protocol = await this.viewFor(options);
     const view = await this.access.viewOf(principal);
@@ -203,7 +221,7 @@ export class AnalysisService {
       includeBCells: bCellsVisible(view),
       thresholds: options.thresholds,
     };
-    const endpoints = records.map((record) => patientEndpoints(record, evaluation));
+    const endpoints = this.endpointsOf(records, protocol, evaluation);
     const asOf = protocol.asOf === undefined ? {} : { asOf: protocol.asOf };
     if (!view.armsVisible) return { ...asOf, trial: trialOf(view), visit: options.visit ?? 'latest', patients: endpoints };
     const arms = await this.armsOf(records);
@@ -237,14 +255,19 @@ export class AnalysisService {
       thresholds: options.thresholds,
       point: options.point,
     };
-    const endpoints = records.map((record) => patientEndpoints(record, evaluation));
+    const endpoints = this.endpointsOf(records, protocol, evaluation);
+    const { schedule: _named, ...question } = evaluation;
+    // the same records and question, the same summary: it is computed again only when a record moved
+    const summary = this.computed.ofList(JSON.stringify(['endpoints', protocol.key, question]), records, () => ({
+      pooled: summarizeEndpoints(records, endpoints, evaluation),
+      protocolEndpoints: this.protocolEndpoints(view, protocol, records, options.visit),
+    }));
     return {
       ...(protocol.asOf === undefined ? {} : { asOf: protocol.asOf }),
       trial: trialOf(view),
       visit: options.visit ?? 'latest',
       point: options.point ?? 'latest',
-      pooled: summarizeEndpoints(records, endpoints, evaluation),
-      protocolEndpoints: this.protocolEndpoints(view, protocol, records, options.visit),
+      ...summary,
     };
   }
 

@@ -47,16 +47,36 @@ export const ANALYSIS_TABLES = {
 type DerivedTable = Exclude<keyof typeof ANALYSIS_TABLES, 'sources' | 'entries' | 'labUnits'>;
 const DERIVED_TABLES: readonly DerivedTable[] = ['patients', 'observations', 'statuses', 'infusions', 'adverseEvents'];
 
-/** Each derived table's rows of one patient, with the key that names each row. */
-const derivedRows = (rows: PatientRows): Record<DerivedTable, Array<{ key: Record<string, unknown>; row: Record<string, unknown> }>> => ({
-  patients: [{ key: { patient_id: rows.patient.patient_id }, row: rows.patient }],
-  observations: rows.observations.map((row) => ({
-    key: { patient_id: row.patient_id, parameter: row.parameter, event_id: row.event_id },
-    row,
-  })),
-  statuses: rows.statuses.map((row) => ({ key: { patient_id: row.patient_id, event_id: row.event_id }, row })),
-  infusions: rows.infusions.map((row) => ({ key: { patient_id: row.patient_id, event_id: row.event_id }, row })),
-  adverseEvents: rows.adverseEvents.map((row) => ({ key: { patient_id: row.patient_id, event_id: row.event_id }, row })),
+/** A patient's derived rows as written: per table, each row by the text of its key. */
+type WrittenRows = Record<DerivedTable, Map<string, { key: Record<string, unknown>; row: Record<string, unknown> }>>;
+
+const byKey = <R extends Record<string, unknown>>(rows: readonly R[], keyOf: (row: R) => Record<string, unknown>) =>
+  new Map(
+    rows.map((row) => {
+      const key = keyOf(row);
+      return [Object.values(key).join('\u0000'), { key, row }];
+    }),
+  );
+
+/** Derived rows hold numbers, text, booleans, null and arrays of numbers (dose levels). */
+const sameValue = (a: unknown, b: unknown): boolean =>
+  a === b || (Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((item, index) => item === b[index]));
+
+const sameRow = (a: Record<string, unknown>, b: Record<string, unknown>): boolean => {
+  const names = Object.keys(a);
+  return names.length === Object.keys(b).length && names.every((name) => sameValue(a[name], b[name]));
+};
+
+/**
+ * Each derived table's rows of one patient, keyed. The patient's row carries the stream version the rows
+ * were derived at, which tells a reader holding them whether they moved.
+ */
+const writtenRowsOf = (rows: PatientRows, streamVersion: number | null): WrittenRows => ({
+  patients: byKey([{ ...rows.patient, stream_version: streamVersion }], (row) => ({ patient_id: row.patient_id })),
+  observations: byKey(rows.observations, (row) => ({ patient_id: row.patient_id, parameter: row.parameter, event_id: row.event_id })),
+  statuses: byKey(rows.statuses, (row) => ({ patient_id: row.patient_id, event_id: row.event_id })),
+  infusions: byKey(rows.infusions, (row) => ({ patient_id: row.patient_id, event_id: row.event_id })),
+  adverseEvents: byKey(rows.adverseEvents, (row) => ({ patient_id: row.patient_id, event_id: row.event_id })),
 });
 
 /**
@@ -87,24 +107,22 @@ const labUnitsOf = async (rows: RowAccess, trial: string): Promise<LabUnitsRow> 
  * visit and cycle, so nothing derived is patched in place. Rows the new derivation no longer yields (a
  * voided entry) are deleted: they are exactly those the old one yielded and the new one does not.
  */
-const writeDerived = (rows: RowAccess, previousRows: PatientRows | undefined, nextRows: PatientRows): void => {
-  const next = derivedRows(nextRows);
-  const previous = previousRows ? derivedRows(previousRows) : undefined;
+const writeDerived = (rows: RowAccess, previous: WrittenRows | undefined, next: WrittenRows): void => {
   for (const table of DERIVED_TABLES) {
-    const earlier = new Map((previous?.[table] ?? []).map(({ key, row }) => [JSON.stringify(key), { key, row: JSON.stringify(row) }]));
-    const kept = new Set(next[table].map(({ key }) => JSON.stringify(key)));
-    for (const [id, { key }] of earlier) if (!kept.has(id)) rows.delete(ANALYSIS_TABLES[table], key);
+    const earlier = previous?.[table];
+    if (earlier) for (const [id, { key }] of earlier) if (!next[table].has(id)) rows.delete(ANALYSIS_TABLES[table], key);
     // most events change few rows (one new value, one series): unchanged rows are not written again
-    for (const { key, row } of next[table]) {
-      if (earlier.get(JSON.stringify(key))?.row !== JSON.stringify(row)) rows.put(ANALYSIS_TABLES[table], row);
+    for (const [id, { row }] of next[table]) {
+      const before = earlier?.get(id)?.row;
+      if (!before || !sameRow(before, row)) rows.put(ANALYSIS_TABLES[table], row);
     }
   }
 };
 
-/** The patient's source as stored: its header row and its entry rows. */
+/** The patient's source as stored: its header row and its entry rows (by event id). */
 interface StoredSource {
   header: SourceHeaderRow;
-  entries: SourceEntryRow[];
+  entries: Map<string, SourceEntryRow>;
   source: AnalysisSource;
 }
 
@@ -112,23 +130,22 @@ const storedSourceOf = async (rows: RowAccess, patientId: string): Promise<Store
   const header = (await rows.get(ANALYSIS_TABLES.sources, patientId)) as SourceHeaderRow | undefined;
   if (!header) return undefined;
   const entries = (await rows.list(ANALYSIS_TABLES.entries, patientId)) as SourceEntryRow[];
-  return { header, entries, source: sourceOfRows(header, entries) };
+  return { header, entries: new Map(entries.map((row) => [row.event_id, row])), source: sourceOfRows(header, entries) };
 };
 
 /**
  * Writes what the event changed of the source: the header when the patient's place in the trial moved,
  * the event's own entry, and the entry it amends. Unchanged entries are left alone, so an event's write
- * does not grow with the patient's history.
+ * does not grow with the patient's history. Answers the source as now stored.
  */
-const writeSource = (rows: RowAccess, stored: StoredSource | undefined, after: AnalysisSource, event: EventEnvelope): void => {
+const writeSource = (rows: RowAccess, stored: StoredSource | undefined, after: AnalysisSource, event: EventEnvelope): StoredSource => {
   const header = sourceHeaderOf(after);
   if (!stored || !isDeepStrictEqual(header, stored.header)) rows.put(ANALYSIS_TABLES.sources, header);
-  const versionOf = (eventId: string): number | undefined =>
-    eventId === event.eventId ? event.streamVersion : stored?.entries.find((row) => row.event_id === eventId)?.stream_version;
+  const entries = new Map(stored?.entries);
   const touched = [event.eventId, amendmentOf(event)?.eventId].filter((id): id is string => id !== undefined);
   for (const eventId of new Set(touched)) {
     const entry = after.patient.entries[eventId];
-    const version = versionOf(eventId);
+    const version = eventId === event.eventId ? event.streamVersion : entries.get(eventId)?.stream_version;
     if (!entry || version === undefined || !isAmendableEventType(entry.type)) continue;
     if (entry === stored?.source.patient.entries[eventId]) continue;
     const row: SourceEntryRow = {
@@ -141,19 +158,49 @@ const writeSource = (rows: RowAccess, stored: StoredSource | undefined, after: A
       voided: entry.voided,
     };
     rows.put(ANALYSIS_TABLES.entries, row);
+    entries.set(eventId, row);
   }
+  return { header, entries, source: after };
+};
+
+/** What a batch has written of a patient so far: its source, and its rows derived by the batch's conversions. */
+interface WrittenPatient {
+  stored: StoredSource;
+  derived: WrittenRows;
+}
+
+/**
+ * Per batch (its RowAccess), the patients its events wrote: a patient's next event in the batch starts from
+ * what the last one wrote instead of reading the source again and deriving the old rows a second time. A
+ * batch's events of one patient follow each other when a log is replayed, so catch-up is where this counts.
+ * A batch that fails is retried with another RowAccess, so nothing outlives the rows it describes.
+ */
+const writtenInBatch = new WeakMap<RowAccess, Map<string, WrittenPatient>>();
+
+const writtenPatients = (rows: RowAccess): Map<string, WrittenPatient> => {
+  const known = writtenInBatch.get(rows);
+  if (known) return known;
+  const fresh = new Map<string, WrittenPatient>();
+  writtenInBatch.set(rows, fresh);
+  return fresh;
 };
 
 /** Folds the event into the patient's source and derives the patient's rows afresh. */
 const applyPatientEvent: ProjectionHandler = async (event, rows: RowAccess) => {
   const patientId = patientIdOfStream(event.streamId);
-  const stored = await storedSourceOf(rows, patientId);
+  const written = writtenPatients(rows);
+  const known = written.get(patientId);
+  const stored = known?.stored ?? (await storedSourceOf(rows, patientId));
   const before = stored?.source;
   const after = evolveSource(before, event);
-  writeSource(rows, stored, after, event);
+  const storedAfter = writeSource(rows, stored, after, event);
 
   const units = await labUnitsOf(rows, trialKeyOfStream(event.streamId));
-  writeDerived(rows, before && patientRowsOf(before, units.conversions), patientRowsOf(after, units.conversions));
+  // rows derived before this batch: their version is not read, and it is not this event's, so the patient's row is written
+  const previous = known?.derived ?? (before && writtenRowsOf(patientRowsOf(before, units.conversions), null));
+  const derived = writtenRowsOf(patientRowsOf(after, units.conversions), event.streamVersion);
+  writeDerived(rows, previous, derived);
+  written.set(patientId, { stored: storedAfter, derived });
   const unconverted = unconvertedLabUnits(after, units.conversions).filter((unit) => !units.waiting[unit]?.includes(patientId));
   if (unconverted.length > 0) {
     const waiting = { ...units.waiting };
@@ -173,9 +220,19 @@ const applyProtocolVersion: ProjectionHandler<ProtocolActivated> = async (event,
     if (conversionOf(conversions, analyte, name)) patients.forEach((patient) => ready.add(patient));
     else waiting[unit] = patients;
   }
+  // the batch's patients were derived by the old conversions: their next events read what is stored
+  writtenPatients(rows).clear();
   for (const patientId of [...ready].sort()) {
     const stored = await storedSourceOf(rows, patientId);
-    if (stored) writeDerived(rows, patientRowsOf(stored.source, units.conversions), patientRowsOf(stored.source, conversions));
+    const derived = (await rows.get(ANALYSIS_TABLES.patients, patientId)) as { stream_version: number } | undefined;
+    if (stored && derived) {
+      const version = derived.stream_version;
+      writeDerived(
+        rows,
+        writtenRowsOf(patientRowsOf(stored.source, units.conversions), version),
+        writtenRowsOf(patientRowsOf(stored.source, conversions), version),
+      );
+    }
   }
   rows.put(ANALYSIS_TABLES.labUnits, { trial: units.trial, conversions, waiting });
 };
@@ -209,7 +266,8 @@ export const ANALYSIS_PROJECTION = defineProjection({
   // 3: the patient's source is the domain's fold (`evolvePatient`)
   // 4: no visit names: the reader names visits by the protocol version in force
   // 5: the source as a header row and one row per entry (patient_entries), not one jsonb of the whole history
-  version: 5,
+  // 6: patients.stream_version, so that a reader keeping records knows which moved
+  version: 6,
   // The analysis of the unblinded side reads B-cell counts: it holds the field keys.
   readsMaskedValues: true,
   schema: ANALYSIS_SCHEMA,
@@ -243,6 +301,8 @@ export const ANALYSIS_PROJECTION = defineProjection({
       name: ANALYSIS_TABLES.patients,
       columns: {
         patient_id: 'text',
+        // the patient's stream version the rows were derived at
+        stream_version: 'integer',
         site_id: { type: 'text', nullable: true },
         status: 'text',
         stratum: { type: 'text', nullable: true },

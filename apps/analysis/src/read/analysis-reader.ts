@@ -42,8 +42,8 @@ export interface DatasetRow extends VisitAnchorFacts {
 const table = (name: string) => `"${ANALYSIS_SCHEMA}"."${name}"`;
 const asNumber = (value: unknown): number | null => (value === null || value === undefined ? null : Number(value));
 
-/** WHERE conditions for the caller's scope; parameters are appended to `parameters`. */
-function scopeClause(filter: ReadFilter, parameters: unknown[], { masked = false } = {}): string {
+/** WHERE conditions for the caller's scope, and any further ones; parameters are appended to `parameters`. */
+function scopeClause(filter: ReadFilter, parameters: unknown[], { masked = false } = {}, ...further: string[]): string {
   const conditions: string[] = [];
   if (filter.sites) {
     parameters.push(filter.sites);
@@ -53,15 +53,22 @@ function scopeClause(filter: ReadFilter, parameters: unknown[], { masked = false
     parameters.push(filter.maskedAnalytes);
     conditions.push(`parameter <> ALL($${parameters.length}::text[])`);
   }
+  conditions.push(...further);
   return conditions.length ? `WHERE ${conditions.join(' AND ')}` : '';
 }
 
 type Row = Record<string, unknown>;
 
+/** The allocated patients in scope, each with the stream version its rows were derived at. */
+const VERSIONS = (scope: string) =>
+  `SELECT patient_id, stream_version FROM ${table(ANALYSIS_TABLES.patients)} ${scope} ORDER BY patient_id`;
+/** The lab unit conversions every patient's rows were derived with: a protocol version that adds one derives rows again. */
+const CONVERSIONS = `SELECT coalesce(string_agg(trial || ':' || conversions::text, ',' ORDER BY trial), '') AS conversions
+  FROM ${table(ANALYSIS_TABLES.labUnits)}`;
 const PATIENTS = (scope: string) =>
-  `SELECT patient_id, site_id, status, kit_number, randomized_on::text AS randomized_on, first_infusion_on::text AS first_infusion_on,
+  `SELECT patient_id, stream_version, site_id, status, kit_number, randomized_on::text AS randomized_on, first_infusion_on::text AS first_infusion_on,
           code_broken_on, cycles, dose_levels
-     FROM ${table(ANALYSIS_TABLES.patients)} ${scope} ORDER BY patient_id`;
+     FROM ${table(ANALYSIS_TABLES.patients)} ${scope}`;
 const OBSERVATIONS = (scope: string) =>
   `SELECT patient_id, parameter, date::text AS date, cycle, dose_level, value, qualifier
      FROM ${table(ANALYSIS_TABLES.observations)} ${scope} ORDER BY patient_id, parameter, date, entry_order`;
@@ -131,40 +138,94 @@ const adverseEventOf = (row: Row): AdverseEventRecord => ({
   cycle: Number(row.cycle),
 });
 
+/** Records of one set of masked analytes, by patient, each with the stream version its rows were derived at. */
+interface RecordsSeen {
+  conversions: string;
+  byPatient: Map<string, { version: number; record: StoredPatientRecord }>;
+}
+
+/** Readers differ in what they may see (blinded or not): at most this many sets of masked analytes keep their records. */
+const MASK_SETS_KEPT = 4;
+
+type Query = (sql: string, parameters: unknown[]) => Promise<Row[]>;
+
 /**
  * Reads the analysis read model. Dates come back from the `date` columns as text (the projection
  * runtime stores canonical YYYY-MM-DD), sorted so that series keep their recording order per day.
+ *
+ * A statistician's every request reads every patient: the records read stay in memory, one set per set
+ * of masked analytes (masked values are never selected, so never kept), and a request reads again only
+ * the patients whose stream version moved, all of them when a protocol version changed the lab unit
+ * conversions. Which patients a request gets is still decided in SQL by the reader's scope.
  */
 export class AnalysisReader {
+  private readonly seen = new Map<string, RecordsSeen>();
+
   constructor(private readonly dataSource: DataSource) {}
 
   /** Randomized (or withdrawn after randomization) patients with every series the reader may see. */
-  async patients(filter: ReadFilter): Promise<StoredPatientRecord[]> {
-    const patients = await this.select(filter, PATIENTS);
-    const records = new Map(patients.filter((row) => row.kit_number !== null).map((row) => [String(row.patient_id), recordOf(row)]));
+  patients(filter: ReadFilter): Promise<StoredPatientRecord[]> {
+    // one snapshot: the versions and the rows read for them agree
+    return this.dataSource.transaction('REPEATABLE READ', async (manager) => {
+      const query: Query = (sql, parameters) => manager.query(sql, parameters);
+      const [{ conversions }] = await query(CONVERSIONS, []);
+      const seen = this.recordsSeen(filter.maskedAnalytes, String(conversions));
+      const parameters: unknown[] = [];
+      const versions = await query(VERSIONS(scopeClause(filter, parameters, {}, 'kit_number IS NOT NULL')), parameters);
+      const stale = versions
+        .filter((row) => seen.byPatient.get(String(row.patient_id))?.version !== Number(row.stream_version))
+        .map((row) => String(row.patient_id));
+      if (stale.length > 0) {
+        for (const record of await this.read(query, filter, stale.length === versions.length ? null : stale)) {
+          seen.byPatient.set(record.record.patientId, record);
+        }
+      }
+      return versions
+        .map((row) => seen.byPatient.get(String(row.patient_id))?.record)
+        .filter((record): record is StoredPatientRecord => record !== undefined);
+    });
+  }
+
+  private recordsSeen(maskedAnalytes: readonly string[], conversions: string): RecordsSeen {
+    const key = [...maskedAnalytes].sort().join('|');
+    const known = this.seen.get(key);
+    if (known && known.conversions === conversions) return known;
+    const fresh: RecordsSeen = { conversions, byPatient: new Map() };
+    this.seen.delete(key);
+    if (this.seen.size >= MASK_SETS_KEPT) this.seen.delete(this.seen.keys().next().value!);
+    this.seen.set(key, fresh);
+    return fresh;
+  }
+
+  /** The records of the patients named (null: every patient in scope), read afresh. */
+  private async read(
+    query: Query,
+    filter: ReadFilter,
+    patientIds: string[] | null,
+  ): Promise<Array<{ version: number; record: StoredPatientRecord }>> {
+    const select = async (sql: (scope: string) => string, options: { masked?: boolean } = {}): Promise<Row[]> => {
+      const parameters: unknown[] = [];
+      const named = patientIds === null ? [] : [`patient_id = ANY($${parameters.push(patientIds)}::text[])`];
+      return query(sql(scopeClause(filter, parameters, options, ...named)), parameters);
+    };
+    const patients = (await select(PATIENTS)).filter((row) => row.kit_number !== null);
+    const records = new Map(
+      patients.map((row) => [String(row.patient_id), { version: Number(row.stream_version), record: recordOf(row) }]),
+    );
     const eachRecordOf = (rows: Row[], add: (record: StoredPatientRecord, row: Row) => void): void => {
       for (const row of rows) {
-        const record = records.get(String(row.patient_id));
+        const record = records.get(String(row.patient_id))?.record;
         if (record) add(record, row);
       }
     };
-    eachRecordOf(await this.select(filter, OBSERVATIONS, { masked: true }), (record, row) => {
-      const parameter = row.parameter as ParameterCode;
-      record.series[parameter] = [...(record.series[parameter] ?? []), observationOf(row)];
+    eachRecordOf(await select(OBSERVATIONS, { masked: true }), (record, row) => {
+      const series = (record.series[row.parameter as ParameterCode] ??= []) as DatedObservation[];
+      series.push(observationOf(row));
     });
-    eachRecordOf(await this.select(filter, STATUSES), (record, row) => (record.globalStatus = [...record.globalStatus, statusOf(row)]));
-    eachRecordOf(await this.select(filter, INFUSIONS), (record, row) => (record.infusions = [...record.infusions, infusionOf(row)]));
-    eachRecordOf(
-      await this.select(filter, ADVERSE_EVENTS),
-      (record, row) => (record.adverseEvents = [...record.adverseEvents, adverseEventOf(row)]),
-    );
+    eachRecordOf(await select(STATUSES), (record, row) => (record.globalStatus as DatedStatusAssessment[]).push(statusOf(row)));
+    eachRecordOf(await select(INFUSIONS), (record, row) => (record.infusions as InfusionDay[]).push(infusionOf(row)));
+    eachRecordOf(await select(ADVERSE_EVENTS), (record, row) => (record.adverseEvents as AdverseEventRecord[]).push(adverseEventOf(row)));
     return [...records.values()];
-  }
-
-  /** The rows of a query, restricted to the reader's scope (and, when `masked`, without masked parameters). */
-  private select(filter: ReadFilter, sql: (scope: string) => string, options: { masked?: boolean } = {}): Promise<Row[]> {
-    const parameters: unknown[] = [];
-    return this.dataSource.query(sql(scopeClause(filter, parameters, options)), parameters);
   }
 
   /** One row per patient, parameter and date (global status included as text), in subject order. */

@@ -48,15 +48,19 @@ export class InMemoryReadModel {
     },
   };
 
-  /** Applies events as a feed would: each stream's versions once and in order, however they are given. */
+  /**
+   * Applies events as a feed would: each stream's versions once and in order, however they are given. Each
+   * call is one batch, as the runtime's are: handlers get a RowAccess of their own for it.
+   */
   async apply(events: readonly EventEnvelope[]): Promise<void> {
+    const batch: RowAccess = { ...this.rows };
     const sequence = sequenceBatch(events, this.applied);
     if (sequence.missing.size > 0) {
       const [streamId, versions] = [...sequence.missing][0];
       throw new Error(`stream ${streamId} lacks versions ${versions.join(', ')} in the events given`);
     }
     for (const event of sequence.events) {
-      await this.projection.handlers[event.type]?.(event, this.rows);
+      await this.projection.handlers[event.type]?.(event, batch);
       this.applied.set(event.streamId, event.streamVersion);
     }
   }

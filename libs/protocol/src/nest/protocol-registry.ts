@@ -66,6 +66,13 @@ export class ProtocolRegistry implements OnModuleInit {
     return this.versionList;
   }
 
+  /** Names the versions logged and today's date: while it stays the same, every read by the protocol reads the same. */
+  versionsKey(): string {
+    return [this.today(), ...this.versionList.map((version) => `${version.version}:${version.effectiveFrom}:${version.sourceSha256}`)].join(
+      '|',
+    );
+  }
+
   /** The version in force on a date: point-in-time views use it. Before any version is logged, the built-in or configured one. */
   inForceAt(date: string): ProtocolDefinition {
     return protocolInForce(this.versionList, date)?.definition ?? this.holder.current;
