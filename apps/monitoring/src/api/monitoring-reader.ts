@@ -40,6 +40,22 @@ export interface SitePatients {
   patients: PatientFacts[];
 }
 
+export interface PatientVersion {
+  patientId: string;
+  siteId: string;
+  version: number;
+}
+
+type FactRow = Pick<MonitoringPatientRow, 'patient_id' | 'site_id' | 'state' | 'stream_version'> & {
+  events: Array<Omit<MonitoringEventRow, 'patient_id'>> | null;
+};
+
+const factsOf = (row: FactRow): PatientFacts => ({
+  patientId: row.patient_id,
+  siteId: row.site_id,
+  ...monitoredStateOf(row, row.events ?? []),
+});
+
 /** Reads the monitoring read model; callers have already narrowed the sites to the caller's scope. */
 export class MonitoringReader {
   constructor(private readonly dataSource: DataSource) {}
@@ -66,35 +82,53 @@ export class MonitoringReader {
 
   /** Per site (every one asked, with or without patients), its patients' facts as `patientsOf` reads them. */
   async patientsBySite(siteIds: readonly string[], until: string): Promise<Map<string, SitePatients>> {
-    // one statement, so the event rows are those of the same commit as the patient rows
-    const rows: Array<
-      Pick<MonitoringPatientRow, 'patient_id' | 'site_id' | 'state' | 'stream_version'> & {
-        events: Array<Omit<MonitoringEventRow, 'patient_id'>> | null;
-      }
-    > = await this.dataSource.query(
+    const rows = await this.factRows('p.site_id = ANY($1::text[]) AND p.consent_date <= $2::date', [siteIds, until]);
+    const bySite = new Map(siteIds.map((siteId) => [siteId, [] as typeof rows]));
+    for (const row of rows) bySite.get(row.site_id ?? '')?.push(row);
+    return new Map(
+      [...bySite].map(([siteId, siteRows]) => [siteId, { versions: versionsDigestOf(siteRows), patients: siteRows.map(factsOf) }]),
+    );
+  }
+
+  /** The patients of these sites who had consented by `until`, each with its stream version, by patient; not their facts. */
+  async patientVersions(siteIds: readonly string[], until: string): Promise<PatientVersion[]> {
+    const rows: Array<{ patient_id: string; site_id: string; stream_version: number }> = await this.dataSource.query(
+      `SELECT patient_id, site_id, stream_version FROM ${table(MONITORING_PATIENTS)}
+        WHERE site_id = ANY($1::text[]) AND consent_date <= $2::date ORDER BY patient_id`,
+      [siteIds, until],
+    );
+    return rows.map((row) => ({ patientId: row.patient_id, siteId: row.site_id, version: row.stream_version }));
+  }
+
+  /** These patients' facts (all of these sites' who had consented by `until`: null), each with the stream version it was read at. */
+  async patientsNamed(
+    patientIds: readonly string[] | null,
+    siteIds: readonly string[],
+    until: string,
+  ): Promise<Array<{ version: number; facts: PatientFacts }>> {
+    const rows =
+      patientIds === null
+        ? await this.factRows('p.site_id = ANY($1::text[]) AND p.consent_date <= $2::date', [siteIds, until])
+        : await this.factRows('p.patient_id = ANY($1::text[])', [patientIds]);
+    return rows.map((row) => ({ version: row.stream_version, facts: factsOf(row) }));
+  }
+
+  /** One statement, so the event rows are those of the same commit as the patient rows. */
+  private factRows(where: string, parameters: unknown[]): Promise<FactRow[]> {
+    return this.dataSource.query(
       `SELECT p.patient_id, p.site_id, p.state, p.stream_version,
                 (SELECT json_agg(to_jsonb(e) - 'patient_id' ORDER BY e.stream_version)
                    FROM ${table(MONITORING_EVENTS)} e WHERE e.patient_id = p.patient_id) AS events
            FROM ${table(MONITORING_PATIENTS)} p
-          WHERE p.site_id = ANY($1::text[]) AND p.consent_date <= $2::date
+          WHERE ${where}
           ORDER BY p.patient_id`,
-      [siteIds, until],
+      parameters,
     );
-    const bySite = new Map(siteIds.map((siteId) => [siteId, [] as typeof rows]));
-    for (const row of rows) bySite.get(row.site_id ?? '')?.push(row);
-    return new Map(
-      [...bySite].map(([siteId, siteRows]) => [
-        siteId,
-        {
-          versions: versionsDigestOf(siteRows),
-          patients: siteRows.map((row) => ({
-            patientId: row.patient_id,
-            siteId: row.site_id,
-            ...monitoredStateOf(row, row.events ?? []),
-          })),
-        },
-      ]),
-    );
+  }
+
+  /** The digest of a site's patient versions, as `versionsOf` gives it. */
+  static digestOf(patients: readonly PatientVersion[]): string {
+    return versionsDigestOf(patients.map((patient) => ({ patient_id: patient.patientId, stream_version: patient.version })));
   }
 
   /** Per site, the digest `patientsBySite` would give its rows now, without reading them (none: '', as for a site without patients). */
