@@ -5,7 +5,7 @@ FROM node:20-slim
 WORKDIR /app
 
 # Dependencies first, so a source change does not reinstall them. Dev dependencies stay: the build needs
-# TypeScript, and the command-line tools run through ts-node. The apps run the compiled dist/.
+# TypeScript. The apps and the command-line tools run the compiled dist/.
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 

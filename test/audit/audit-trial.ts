@@ -1,12 +1,11 @@
 /** An app with the auditor's API on a fresh database, and a small trial recorded through the site API. */
 import type { EventEnvelope, Role } from '@trialstream/domain';
-import { spawn } from 'node:child_process';
-import path from 'node:path';
 import { AuditModule } from '../../apps/audit/src/audit.module';
 import { IngestModule } from '../../apps/ingest/src/ingest.module';
 import { PLATFORM_PROJECTIONS } from '../../apps/platform/src/migrations';
 import { ProjectionsModule } from '../../apps/platform/src/projections.module';
 import { startTestApp, type TestApp } from '../support/app';
+import { runCli, type CliResult } from '../support/cli';
 import { whenProjectionCaughtUp } from '../support/projections';
 import {
   adverseEventBody,
@@ -136,25 +135,8 @@ export async function whenReadModelsCaughtUp(app: TestApp): Promise<void> {
 }
 
 /** Runs one of the audit command-line tools as its own process against the test database. */
-export async function runCli(
-  script: 'verify' | 'replay',
-  args: string[],
-  databaseUrl: string,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const root = path.resolve(__dirname, '..', '..');
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', `apps/audit-cli/src/${script}.ts`, ...args],
-      { cwd: root, env: { ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: 'error' }, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+export function runAuditCli(script: 'verify' | 'replay', args: string[], databaseUrl: string): Promise<CliResult> {
+  return runCli(`apps/audit-cli/src/${script}.ts`, args, { env: { ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: 'error' } });
 }
 
 /** GET /audit/verify starts a job (202); its Location answers the result once it has finished. */

@@ -6,7 +6,7 @@ import {
   bearer,
   IGM_CORRECTION_REASON,
   recordTrial,
-  runCli,
+  runAuditCli,
   startAuditApp,
   whenReadModelsCaughtUp,
   type RecordedTrial,
@@ -194,7 +194,7 @@ describe('point in time: the record and the read models as they stood', () => {
     it('is replayed the same way from the command line', async () => {
       const withdrawal = log.find((event) => event.streamId === `patient-${trial.bruno}` && event.type === 'PatientWithdrawn')!;
       const before = (BigInt(withdrawal.globalPosition) - 1n).toString();
-      const result = await runCli('replay', ['--projection', 'registry', '--until', before, '--table', 'patients'], app.database.url);
+      const result = await runAuditCli('replay', ['--projection', 'registry', '--until', before, '--table', 'patients'], app.database.url);
       expect({ code: result.code, stderr: result.stderr }).toEqual({
         code: 0,
         stderr: expect.stringMatching(/registry as of global position \d+: \d+ events replayed/),
@@ -211,7 +211,7 @@ describe('point in time: the record and the read models as they stood', () => {
     });
 
     it('refuses an unknown projection on the command line with exit code 2, listing the known ones', async () => {
-      const result = await runCli('replay', ['--projection', 'nope', '--until', '3'], app.database.url);
+      const result = await runAuditCli('replay', ['--projection', 'nope', '--until', '3'], app.database.url);
       expect(result.code).toBe(2);
       expect(result.stderr).toMatch(/no projection "nope"/);
       expect(result.stderr).toMatch(/registry/);

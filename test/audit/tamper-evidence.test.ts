@@ -10,7 +10,7 @@ import { runVerify } from '../../apps/audit-cli/src/verify';
 import {
   bearer,
   recordTrial,
-  runCli,
+  runAuditCli,
   startAuditApp,
   submit,
   whenReadModelsCaughtUp,
@@ -18,7 +18,7 @@ import {
   verifyThroughApi,
 } from './audit-trial';
 
-/** A command-line tool run in this process (no start-up cost), as `runCli` would run it. */
+/** A command-line tool run in this process (no start-up cost), as `runAuditCli` would run it. */
 async function runInProcess(
   main: (argv: string[], env: NodeJS.ProcessEnv, io: { out(line: string): void; err(line: string): void }) => Promise<number>,
   argv: string[],
@@ -99,7 +99,7 @@ describe('tamper evidence: verify proves the log and the read models unaltered, 
     });
 
     it('lets the command-line check exit 0', async () => {
-      const result = await runCli('verify', [], app.database.url);
+      const result = await runAuditCli('verify', [], app.database.url);
       expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 0, stderr: expect.not.stringMatching(/could not run/) });
       expect(result.stdout).toMatch(/event log: intact/);
       expect(result.stdout).toMatch(/verification passed/);
@@ -132,7 +132,7 @@ describe('tamper evidence: verify proves the log and the read models unaltered, 
     });
 
     it('makes the command-line check exit non-zero, naming the stream and version', async () => {
-      const result = await runCli('verify', [], app.database.url);
+      const result = await runAuditCli('verify', [], app.database.url);
       expect(result.code).toBe(1);
       expect(result.stdout).toContain(`${tampered.streamId} version ${tampered.streamVersion}`);
       expect(result.stdout).toMatch(/hash-mismatch/);
@@ -140,7 +140,7 @@ describe('tamper evidence: verify proves the log and the read models unaltered, 
     });
 
     it('gives the same report as JSON on request', async () => {
-      const result = await runCli('verify', ['--json'], app.database.url);
+      const result = await runAuditCli('verify', ['--json'], app.database.url);
       expect(result.code).toBe(1);
       expect(JSON.parse(result.stdout).log.brokenLinks).toEqual([
         expect.objectContaining({ streamId: tampered.streamId, streamVersion: tampered.streamVersion }),
@@ -164,7 +164,7 @@ describe('tamper evidence: verify proves the log and the read models unaltered, 
   });
 
   it('refuses unknown options with exit code 2 and the usage', async () => {
-    const result = await runCli('verify', ['--fix-it'], app.database.url);
+    const result = await runAuditCli('verify', ['--fix-it'], app.database.url);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/Usage: npm run audit:verify/);
   });

@@ -1,11 +1,9 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { resolve } from 'node:path';
-
-const REPO_ROOT = resolve(__dirname, '../..');
+import { compiledEntry, REPO_ROOT } from './compiled';
 
 /**
- * One of the platform's apps (`apps/<name>/src/main.ts`) in a child process, run from source as its
+ * One of the platform's apps (`apps/<name>/src/main.ts`) in a child process, compiled, as its
  * `npm run start:<name>` runs it: what an operator starts, and what SIGKILL can really kill.
  */
 export class AppProcess {
@@ -19,8 +17,7 @@ export class AppProcess {
   }
 
   static async start(app: string, env: Record<string, string>, timeoutMs = 60_000): Promise<AppProcess> {
-    const command = ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', `apps/${app}/src/main.ts`];
-    const child = spawn(process.execPath, command, {
+    const child = spawn(process.execPath, [compiledEntry(`apps/${app}/src/main.ts`)], {
       cwd: REPO_ROOT,
       env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'log', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,7 +1,5 @@
 import { spawn } from 'node:child_process';
-import { resolve } from 'node:path';
-
-const REPO_ROOT = resolve(__dirname, '../..');
+import { compiledEntry, REPO_ROOT } from './compiled';
 
 export interface CliResult {
   code: number;
@@ -16,12 +14,11 @@ export interface CliOptions {
 }
 
 /**
- * Runs a command-line app from source as its npm script does (ts-node, path aliases) and answers its exit
- * code and output, whether it succeeded or not. `entry` is relative to the repository: `apps/admin/src/cli.ts`.
+ * Runs a command-line app compiled, as its npm script does, and answers its exit code and output, whether it
+ * succeeded or not. `entry` is its source, relative to the repository: `apps/admin/src/cli.ts`.
  */
 export function runCli(entry: string, args: readonly string[], { env = process.env, input = [] }: CliOptions = {}): Promise<CliResult> {
-  const command = [require.resolve('ts-node/dist/bin.js'), '--transpile-only', '-r', 'tsconfig-paths/register', entry, ...args];
-  const child = spawn(process.execPath, command, { cwd: REPO_ROOT, env });
+  const child = spawn(process.execPath, [compiledEntry(entry), ...args], { cwd: REPO_ROOT, env });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
