@@ -1,14 +1,13 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { UserDirectory } from '@trialstream/auth';
 import type { Role } from '@trialstream/domain';
 import { DataSource } from 'typeorm';
+import { compiledEntry, REPO_ROOT } from '../test/support/compiled';
 import { createTestDatabase, type TestDatabase } from '../test/support/database';
 import { releaseOnInterrupt } from './interrupt-cleanup';
-
-const ROOT = resolve(__dirname, '..');
 
 /** What the HTTP phases start: one app alone or the whole platform, on a real PostgreSQL or the embedded server. */
 export type AppTarget = 'ingest_alone_postgres' | 'platform_postgres' | 'platform_embedded';
@@ -24,11 +23,6 @@ export interface RunningAppProcess {
   /** Resident memory of the embedded PostgreSQL server's processes (proportional share), in MB; null on a real server. */
   databaseRssMb(): number | null;
   stop(): Promise<void>;
-}
-
-/** Compiles dist/ if a source changed, exactly as `npm start` does before it runs. */
-export function buildOnce(): void {
-  execFileSync(process.execPath, [join(ROOT, 'scripts', 'build.js')], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
 }
 
 /** Runs the compiled app (`node dist/apps/<app>/src/main.js`, what `npm start` runs) as its own process. */
@@ -51,8 +45,8 @@ export async function startAppProcess(target: AppTarget, options: { databaseUrl?
   else delete env.DATABASE_URL;
   // BENCH_APP_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", profiles the apps under the bench's load.
   const nodeArgs = (process.env.BENCH_APP_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, join(ROOT, 'dist', 'apps', app, 'src', 'main.js')], {
-    cwd: ROOT,
+  const child = spawn(process.execPath, [...nodeArgs, compiledEntry(`apps/${app}/src/main.ts`)], {
+    cwd: REPO_ROOT,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -4,7 +4,7 @@ import { Logger } from '@nestjs/common';
 import { assertKafkaReachable, TEST_KAFKA_BROKERS } from '../test/support/kafka';
 import { openBenchDatabase } from './bench-database';
 import { BenchKafka } from './bench-kafka';
-import { buildOnce } from './app-process';
+import { buildOnce } from '../test/support/compiled';
 import { measureEmmettPeer } from './emmett-peer';
 import { measureEndToEndLatency } from './end-to-end-latency';
 import { measureHttpIngest } from './http-ingest';

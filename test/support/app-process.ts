@@ -1,8 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { resolve } from 'node:path';
-
-const REPO_ROOT = resolve(__dirname, '../..');
+import { REPO_ROOT } from './compiled';
 
 /**
  * One of the platform's apps (`apps/<name>/src/main.ts`) in a child process, run from source (ts-node):

@@ -20,6 +20,7 @@ export {
   type TableSpec,
 } from './table-spec';
 export { BOOKKEEPING_TABLES, CHECKPOINT_TABLE, DEAD_LETTERS_TABLE, STREAMS_TABLE, projectionSchemaDdl } from './ddl';
+export { entryOf } from './map-entry';
 export { projectionMigration } from './migration';
 export { builtVersion, createProjectionSchema, dropProjectionSchema, schemaExists } from './schema-admin';
 export { ProjectionRunner, type BatchResult, type ProjectionRunnerOptions, type StreamSource } from './runner';

@@ -82,6 +82,10 @@ interface ProtocolView {
   scheduleOn: (date: string) => VisitSchedule;
 }
 
+/** Names a question: the protocol read and the evaluation's options (the schedule is the protocol's). */
+const questionKey = (protocol: ProtocolView, { schedule: _named, ...options }: Evaluation): string =>
+  JSON.stringify([protocol.key, options]);
+
 const DATASET_COLUMNS = [
   'subject',
   'site',
@@ -206,8 +210,7 @@ export class AnalysisService {
 
   /** Each patient's endpoints for one question (the evaluation and the protocol read), computed once per record. */
   private endpointsOf(records: readonly PatientRecord[], protocol: ProtocolView, evaluation: Evaluation): PatientEndpoints[] {
-    const { schedule: _named, ...question } = evaluation;
-    const key = JSON.stringify([protocol.key, question]);
+    const key = questionKey(protocol, evaluation);
     return records.map((record) => this.computed.of(record, key, () => patientEndpoints(record, evaluation)));
   }
 
@@ -256,9 +259,8 @@ export class AnalysisService {
       point: options.point,
     };
     const endpoints = this.endpointsOf(records, protocol, evaluation);
-    const { schedule: _named, ...question } = evaluation;
     // the same records and question, the same summary: it is computed again only when a record moved
-    const summary = this.computed.ofList(JSON.stringify(['endpoints', protocol.key, question]), records, () => ({
+    const summary = this.computed.ofList(`endpoints ${questionKey(protocol, evaluation)}`, records, () => ({
       pooled: summarizeEndpoints(records, endpoints, evaluation),
       protocolEndpoints: this.protocolEndpoints(view, protocol, records, options.visit),
     }));

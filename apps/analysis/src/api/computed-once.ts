@@ -1,3 +1,5 @@
+import { entryOf } from '@trialstream/projections';
+
 /**
  * What the analysis computes again and again from the same records. The reader hands out the same record
  * objects while a patient's rows do not move, and everything computed from them is a pure function of
@@ -13,8 +15,7 @@ export class ComputedOnce {
 
   /** `compute(input)` for one object, once per key while the object lives. */
   of<I extends object, V>(input: I, key: string, compute: (input: I) => V): V {
-    let known = this.perObject.get(input);
-    if (!known) this.perObject.set(input, (known = new Map<string, unknown>()));
+    const known = entryOf(this.perObject, input, () => new Map<string, unknown>());
     if (known.has(key)) return known.get(key) as V;
     if (known.size >= this.keysKept) known.clear();
     const value = compute(input);

@@ -1,6 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import {
   defineProjection,
+  entryOf,
   type PartitionRef,
   type ProjectionHandler,
   type ProjectionHandlers,
@@ -177,13 +178,8 @@ interface WrittenPatient {
  */
 const writtenInBatch = new WeakMap<RowAccess, Map<string, WrittenPatient>>();
 
-const writtenPatients = (rows: RowAccess): Map<string, WrittenPatient> => {
-  const known = writtenInBatch.get(rows);
-  if (known) return known;
-  const fresh = new Map<string, WrittenPatient>();
-  writtenInBatch.set(rows, fresh);
-  return fresh;
-};
+const writtenPatients = (rows: RowAccess): Map<string, WrittenPatient> =>
+  entryOf(writtenInBatch, rows, () => new Map<string, WrittenPatient>());
 
 /** Folds the event into the patient's source and derives the patient's rows afresh. */
 const applyPatientEvent: ProjectionHandler = async (event, rows: RowAccess) => {

@@ -56,6 +56,9 @@ const factsOf = (row: FactRow): PatientFacts => ({
   ...monitoredStateOf(row, row.events ?? []),
 });
 
+/** The patients (`p`) of the sites `$1` who had consented by the date `$2`. */
+const CONSENTED_AT_SITES = 'p.site_id = ANY($1::text[]) AND p.consent_date <= $2::date';
+
 /** Reads the monitoring read model; callers have already narrowed the sites to the caller's scope. */
 export class MonitoringReader {
   constructor(private readonly dataSource: DataSource) {}
@@ -82,7 +85,7 @@ export class MonitoringReader {
 
   /** Per site (every one asked, with or without patients), its patients' facts as `patientsOf` reads them. */
   async patientsBySite(siteIds: readonly string[], until: string): Promise<Map<string, SitePatients>> {
-    const rows = await this.factRows('p.site_id = ANY($1::text[]) AND p.consent_date <= $2::date', [siteIds, until]);
+    const rows = await this.factRows(CONSENTED_AT_SITES, [siteIds, until]);
     const bySite = new Map(siteIds.map((siteId) => [siteId, [] as typeof rows]));
     for (const row of rows) bySite.get(row.site_id ?? '')?.push(row);
     return new Map(
@@ -108,7 +111,7 @@ export class MonitoringReader {
   ): Promise<Array<{ version: number; facts: PatientFacts }>> {
     const rows =
       patientIds === null
-        ? await this.factRows('p.site_id = ANY($1::text[]) AND p.consent_date <= $2::date', [siteIds, until])
+        ? await this.factRows(CONSENTED_AT_SITES, [siteIds, until])
         : await this.factRows('p.patient_id = ANY($1::text[])', [patientIds]);
     return rows.map((row) => ({ version: row.stream_version, facts: factsOf(row) }));
   }
