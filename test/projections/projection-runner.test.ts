@@ -1,4 +1,11 @@
-import { ProjectionRunner, REGISTRY_PROJECTION, createProjectionSchema } from '@trialstream/projections';
+import {
+  ProjectionRunner,
+  REGISTRY_PROJECTION,
+  createProjectionSchema,
+  defineProjection,
+  entryOf,
+  type RowAccess,
+} from '@trialstream/projections';
 import { seededRandom, shuffled, type EventEnvelope } from '@trialstream/domain';
 import { infusion } from '@trialstream/projections/testing/patient-stories';
 import {
@@ -140,5 +147,57 @@ describe('the projection runner on PostgreSQL', () => {
 
     expect(await runner.applyBatch([poison, afterPoison])).toMatchObject({ applied: 0, skipped: 2, deadLettered: 0 });
     expect(await runner.deadLetters()).toHaveLength(1);
+  });
+
+  it("runs a projection's end-of-batch work once per batch, and dead-letters the event whose deferred work fails", async () => {
+    // each stream's last infusion, written at the end of the batch rather than per event
+    const owed = new WeakMap<RowAccess, Map<string, EventEnvelope>>();
+    let completions = 0;
+    let poisonId = '';
+    const lastInfusions = defineProjection({
+      name: 'last_infusions',
+      version: 1,
+      tables: [{ name: 'streams', columns: { stream_id: 'text', stream_version: 'integer' }, primaryKey: ['stream_id'] }],
+      handlers: {
+        InfusionGiven: (event, rows) => {
+          entryOf(owed, rows, () => new Map()).set(event.streamId, event);
+        },
+      },
+      completeBatch: (rows) => {
+        completions += 1;
+        for (const event of owed.get(rows)?.values() ?? []) {
+          if (event.eventId === poisonId) throw new Error('deferred work failed');
+          rows.put('streams', { stream_id: event.streamId, stream_version: event.streamVersion });
+        }
+      },
+    });
+    const lastVersions = (events: EventEnvelope[]) =>
+      [...new Map(events.filter((event) => event.type === 'InfusionGiven').map((event) => [event.streamId, event.streamVersion]))]
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([stream_id, stream_version]) => ({ stream_id, stream_version }));
+    const runnerOf = async (schema: string) => {
+      await createProjectionSchema(harness.dataSource, lastInfusions, schema);
+      return new ProjectionRunner(lastInfusions, harness.dataSource, harness.store, {
+        schema,
+        logger: { warn: () => undefined, error: () => undefined },
+      });
+    };
+
+    const whole = await runnerOf('last_infusions_whole');
+    await whole.applyBatch(trialEvents);
+    expect(completions).toBe(1);
+    expect(await tableRows(harness.dataSource, whole.schema, 'streams')).toEqual(lastVersions(trialEvents));
+
+    const poisonStream = 'patient-A01-004';
+    const [poison] = await append(harness.store, poisonStream, 'A01', [infusion(3)]);
+    const [afterPoison] = await append(harness.store, poisonStream, 'A01', [infusion(4)]);
+    poisonId = poison.eventId;
+    const failing = await runnerOf('last_infusions_poisoned');
+    const result = await failing.applyBatch([...trialEvents, poison]);
+    expect(result).toMatchObject({ applied: trialEvents.length, deadLettered: 1 });
+    expect((await failing.deadLetters()).map((letter) => letter.eventId)).toEqual([poison.eventId]);
+    expect(await tableRows(harness.dataSource, failing.schema, 'streams')).toEqual(lastVersions(trialEvents));
+    await failing.applyBatch([afterPoison]);
+    expect(await tableRows(harness.dataSource, failing.schema, 'streams')).toEqual(lastVersions([...trialEvents, poison, afterPoison]));
   });
 });

@@ -71,6 +71,12 @@ export interface ProjectionDefinition {
   /** Optional: rows (or partitions) each event will touch, loaded for a whole batch in one query per table. */
   prefetch?: (event: EventEnvelope) => ReadonlyArray<RowRef | PartitionRef>;
   /**
+   * Optional: called once after a batch's events, before its rows are written, with the batch's RowAccess:
+   * work the handlers defer to the end of a batch (deriving a subject's rows once for all its events of the
+   * batch) is done here. The rows must come out the same wherever a log's batches begin and end.
+   */
+  completeBatch?: (rows: RowAccess) => void | Promise<void>;
+  /**
    * True only for read models of the unblinded side (analysis): they get the values the protocol masks,
    * opened with the field keys. Every other projection gets them as placeholders (`{ analyte, masked: true }`),
    * whether fed from Kafka or from the store.
@@ -85,6 +91,7 @@ export interface Projection {
   readonly tables: readonly TableSpec[];
   readonly handlers: ProjectionHandlers;
   readonly prefetch?: (event: EventEnvelope) => ReadonlyArray<RowRef | PartitionRef>;
+  readonly completeBatch?: (rows: RowAccess) => void | Promise<void>;
   readonly readsMaskedValues: boolean;
   /** The checked tables, by name. */
   readonly resolvedTables: ReadonlyMap<string, ResolvedTable>;
@@ -110,6 +117,7 @@ export function defineProjection(definition: ProjectionDefinition): Projection {
     tables: definition.tables,
     handlers: definition.handlers,
     prefetch: definition.prefetch,
+    completeBatch: definition.completeBatch,
     readsMaskedValues: definition.readsMaskedValues ?? false,
     resolvedTables,
   });

@@ -157,6 +157,7 @@ export class ProjectionRunner {
       const rows = new BatchRowCache(this.projection, this.schema, runner);
       if (this.projection.prefetch) await rows.prefetch(sequence.events.flatMap((event) => this.projection.prefetch!(event)));
       for (const event of sequence.events) await this.handle(event, rows);
+      await this.completeBatch(sequence.events, rows);
       // The rows, the applied versions and the checkpoint in one statement: one round trip, one commit.
       const write = new WriteStatement();
       rows.addWrites(write);
@@ -185,6 +186,7 @@ export class ProjectionRunner {
           if (!(await this.isNext(runner, event))) return false;
           const rows = new BatchRowCache(this.projection, this.schema, runner);
           await this.handle(event, rows);
+          await this.completeBatch([event], rows);
           await rows.flush();
           await markApplied(runner, this.schema, new Map([[event.streamId, event.streamVersion]]));
           return true;
@@ -225,6 +227,18 @@ export class ProjectionRunner {
     } catch (error) {
       if (error instanceof RowReadError) throw error;
       throw new HandlerError(event.eventId, event.type, error);
+    }
+  }
+
+  /** The projection's end-of-batch work; a failure is the batch's last event's, which the event-by-event retry narrows down. */
+  private async completeBatch(events: readonly EventEnvelope[], rows: BatchRowCache): Promise<void> {
+    const last = events.at(-1);
+    if (!this.projection.completeBatch || !last) return;
+    try {
+      await this.projection.completeBatch(rows);
+    } catch (error) {
+      if (error instanceof RowReadError) throw error;
+      throw new HandlerError(last.eventId, last.type, error);
     }
   }
 

@@ -164,44 +164,65 @@ const writeSource = (rows: RowAccess, stored: StoredSource | undefined, after: A
   return { header, entries, source: after };
 };
 
-/** What a batch has written of a patient so far: its source, and its rows derived by the batch's conversions. */
+/**
+ * What a batch holds of a patient: its source as now stored, its derived rows as last written (before the
+ * batch: derived from the stored source; none for a new patient), and, when the batch's events moved the
+ * source since, the stream version its rows are owed at.
+ */
 interface WrittenPatient {
-  stored: StoredSource;
-  derived: WrittenRows;
+  trial: string;
+  stored: StoredSource | undefined;
+  derived: WrittenRows | undefined;
+  owedAt: number | undefined;
 }
 
 /**
- * Per batch (its RowAccess), the patients its events wrote: a patient's next event in the batch starts from
- * what the last one wrote instead of reading the source again and deriving the old rows a second time. A
- * batch's events of one patient follow each other when a log is replayed, so catch-up is where this counts.
- * A batch that fails is retried with another RowAccess, so nothing outlives the rows it describes.
+ * Per batch (its RowAccess), the patients its events touched. A patient's rows are derived once per batch,
+ * after its last event of the batch (`deriveOwedRows`), not once per event: a replayed log brings a
+ * patient's events one after another, so catch-up derives a patient's rows once for its whole history
+ * instead of once per event. A batch that fails is retried with another RowAccess, so nothing outlives
+ * the rows it describes.
  */
-const writtenInBatch = new WeakMap<RowAccess, Map<string, WrittenPatient>>();
+const touchedInBatch = new WeakMap<RowAccess, Map<string, WrittenPatient>>();
 
-const writtenPatients = (rows: RowAccess): Map<string, WrittenPatient> =>
-  entryOf(writtenInBatch, rows, () => new Map<string, WrittenPatient>());
+const touchedPatients = (rows: RowAccess): Map<string, WrittenPatient> =>
+  entryOf(touchedInBatch, rows, () => new Map<string, WrittenPatient>());
 
-/** Folds the event into the patient's source and derives the patient's rows afresh. */
+/** Folds the event into the patient's source; its rows are derived at the end of the batch. */
 const applyPatientEvent: ProjectionHandler = async (event, rows: RowAccess) => {
   const patientId = patientIdOfStream(event.streamId);
-  const written = writtenPatients(rows);
-  const known = written.get(patientId);
-  const stored = known?.stored ?? (await storedSourceOf(rows, patientId));
-  const before = stored?.source;
-  const after = evolveSource(before, event);
-  const storedAfter = writeSource(rows, stored, after, event);
-
-  const units = await labUnitsOf(rows, trialKeyOfStream(event.streamId));
-  // rows derived before this batch: their version is not read, and it is not this event's, so the patient's row is written
-  const previous = known?.derived ?? (before && writtenRowsOf(patientRowsOf(before, units.conversions), null));
-  const derived = writtenRowsOf(patientRowsOf(after, units.conversions), event.streamVersion);
-  writeDerived(rows, previous, derived);
-  written.set(patientId, { stored: storedAfter, derived });
+  const trial = trialKeyOfStream(event.streamId);
+  const touched = touchedPatients(rows);
+  const units = await labUnitsOf(rows, trial);
+  let patient = touched.get(patientId);
+  if (!patient) {
+    const stored = await storedSourceOf(rows, patientId);
+    // rows derived before this batch: their version is not read, and it is not this event's, so the patient's row is written
+    const derived = stored && writtenRowsOf(patientRowsOf(stored.source, units.conversions), null);
+    patient = { trial, stored, derived, owedAt: undefined };
+    touched.set(patientId, patient);
+  }
+  const after = evolveSource(patient.stored?.source, event);
+  patient.stored = writeSource(rows, patient.stored, after, event);
+  patient.owedAt = event.streamVersion;
+  // which units wait is decided per event, so that it does not depend on where a batch ends
   const unconverted = unconvertedLabUnits(after, units.conversions).filter((unit) => !units.waiting[unit]?.includes(patientId));
   if (unconverted.length > 0) {
     const waiting = { ...units.waiting };
     for (const unit of unconverted) waiting[unit] = [...(waiting[unit] ?? []), patientId].sort();
     rows.put(ANALYSIS_TABLES.labUnits, { ...units, waiting });
+  }
+};
+
+/** Derives and writes the rows of the batch's patients whose source moved since their rows were last written. */
+const deriveOwedRows = async (rows: RowAccess): Promise<void> => {
+  for (const patient of touchedPatients(rows).values()) {
+    if (patient.owedAt === undefined || !patient.stored) continue;
+    const units = await labUnitsOf(rows, patient.trial);
+    const derived = writtenRowsOf(patientRowsOf(patient.stored.source, units.conversions), patient.owedAt);
+    writeDerived(rows, patient.derived, derived);
+    patient.derived = derived;
+    patient.owedAt = undefined;
   }
 };
 
@@ -216,8 +237,10 @@ const applyProtocolVersion: ProjectionHandler<ProtocolActivated> = async (event,
     if (conversionOf(conversions, analyte, name)) patients.forEach((patient) => ready.add(patient));
     else waiting[unit] = patients;
   }
-  // the batch's patients were derived by the old conversions: their next events read what is stored
-  writtenPatients(rows).clear();
+  // the batch's patients so far are derived by the old conversions, as they would be in a batch of their own;
+  // their next events read what is stored
+  await deriveOwedRows(rows);
+  touchedPatients(rows).clear();
   for (const patientId of [...ready].sort()) {
     const stored = await storedSourceOf(rows, patientId);
     const derived = (await rows.get(ANALYSIS_TABLES.patients, patientId)) as { stream_version: number } | undefined;
@@ -383,4 +406,5 @@ export const ANALYSIS_PROJECTION = defineProjection({
   ],
   handlers,
   prefetch,
+  completeBatch: deriveOwedRows,
 });

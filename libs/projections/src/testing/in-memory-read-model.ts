@@ -63,6 +63,7 @@ export class InMemoryReadModel {
       await this.projection.handlers[event.type]?.(event, batch);
       this.applied.set(event.streamId, event.streamVersion);
     }
+    await this.projection.completeBatch?.(batch);
   }
 
   /** The table's rows ordered by primary key. */
