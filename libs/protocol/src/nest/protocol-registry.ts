@@ -36,6 +36,8 @@ export interface Activation {
 @Injectable()
 export class ProtocolRegistry implements OnModuleInit {
   private versionList: ProtocolVersion[] = [];
+  /** The trial stream's version read so far: a stream only grows, so a refresh reads what came after it. */
+  private readThrough = 0;
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: PostgresEventStore,
@@ -54,9 +56,18 @@ export class ProtocolRegistry implements OnModuleInit {
     await this.activate(STARTUP, { file, submissionId: `protocol-file-${sha256(file)}` });
   }
 
-  /** Re-reads the trial stream (another process may have activated a version). */
+  /**
+   * Reads what the trial stream gained since the last refresh (another process may have activated a
+   * version): on most requests nothing, in one query by its primary key.
+   */
   async refresh(): Promise<ProtocolVersion[]> {
-    this.versionList = protocolVersionsFrom(await this.store.readStream(this.streams.trial));
+    const read = await this.store.readStream(this.streams.trial, { afterVersion: this.readThrough });
+    // a refresh that ran while this one read may have taken some of these already
+    const fresh = read.filter((event) => event.streamVersion > this.readThrough);
+    if (fresh.length > 0) {
+      this.versionList = [...this.versionList, ...protocolVersionsFrom(fresh)];
+      this.readThrough = fresh[fresh.length - 1].streamVersion;
+    }
     const inForce = protocolInForce(this.versionList, this.today());
     if (inForce) this.holder.current = inForce.definition;
     return this.versionList;
