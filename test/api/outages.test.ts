@@ -7,10 +7,14 @@ import { startTestApp, TestApp } from '../support/app';
 import { uniqueTopic } from '../support/kafka';
 import { privateKafka, privatePostgres, PrivateService } from '../support/private-services';
 
-/** Ports reserved for this suite alone: it stops these services, never the shared ones on 5432 and 9092. */
-const POSTGRES_PORT = 55432;
-const KAFKA_PORT = 39092;
-const KAFKA_CONTROLLER_PORT = 39093;
+/**
+ * Ports reserved for this suite alone: it stops these services, never the shared ones on 5432 and 9092.
+ * Below Linux's ephemeral range (32768-60999): a port in it may be taken at any moment as the local end of
+ * some other test's connection, and then the server cannot listen (seen: 55432 "Address already in use").
+ */
+const POSTGRES_PORT = 25432;
+const KAFKA_PORT = 26092;
+const KAFKA_CONTROLLER_PORT = 26093;
 
 async function eventually<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 60_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
