@@ -40,82 +40,27 @@ function scalePatient(index: number): BenchPatient {
 }
 
 export async function measureScale(events: number, calls: number): Promise<ScaleResults> {
-  const patients = Math.max(SITES, Math.min(10_000, Math.round(events / 100)));
-  const perPatient = Math.ceil(events / patients);
   const database = await createTestDatabase('bench_scale');
   const forget = releaseOnInterrupt(() => database.drop());
   try {
-    const dataSource = await openDatabase({
-      url: database.url,
-      migrations: PLATFORM_MIGRATIONS,
-      poolSize: 4,
-      applicationName: 'trialstream-bench-scale',
-    });
-    let load: Throughput;
-    let monitor: string;
-    let statistician: string;
-    try {
-      const store = new PostgresEventStore(dataSource, { upcast: upcastStoredEvent });
-      progress(`scale: appending ${events} events for ${patients} patients at ${SITES} sites`);
-      const started = performance.now();
-      let written = 0;
-      let batch: ReturnType<typeof appendRequest>[] = [];
-      let inBatch = 0;
-      for (let index = 0; index < patients && written < events; index++) {
-        const count = Math.min(perPatient, events - written);
-        const patient = scalePatient(index);
-        batch.push(appendRequest(patient, 0, history(patient, 1, count), coordinatorOf(index % SITES)));
-        inBatch += count;
-        written += count;
-        if (inBatch >= BATCH) {
-          await store.appendBatch(batch);
-          batch = [];
-          inBatch = 0;
-        }
-      }
-      if (batch.length > 0) await store.appendBatch(batch);
-      load = throughput(written, performance.now() - started);
-      const users = new UserDirectory(dataSource);
-      const siteIds = Array.from({ length: SITES }, (_, index) => `S${String(index + 1).padStart(2, '0')}`);
-      monitor = `Bearer ${(await users.createUser({ name: 'scale monitor', role: 'monitor', siteIds })).token}`;
-      statistician = `Bearer ${(await users.createUser({ name: 'scale statistician', role: 'blinded_statistician', siteIds: [] })).token}`;
-    } finally {
-      await dataSource.destroy();
-    }
-
+    const filled = await fillScaleDatabase(database.url, events);
     progress('scale: starting the compiled platform and catching its read models up');
     const platformStarted = performance.now();
     const app = await startAppProcess('platform_postgres', { databaseUrl: database.url });
-    const http = new BenchClient(app.url);
     try {
       await caughtUp(database.url);
       const catchUpSeconds = Number(((performance.now() - platformStarted) / 1000).toFixed(1));
-      const routes: Array<[string, string]> = [
-        ['/monitoring/sites', monitor],
-        ['/monitoring/sites/S01', monitor],
-        ['/monitoring/sites/S01/patients', monitor],
-        ['/monitoring/sites/S01/deviations', monitor],
-        ['/monitoring/sites/S01/queries', monitor],
-        ['/registry/patients?siteId=S01', monitor],
-        ['/registry/sites', monitor],
-        ['/analysis/patients', statistician],
-        ['/analysis/endpoints', statistician],
-        ['/analysis/safety', statistician],
-      ];
-      const results: Record<string, LatencySummary> = {};
-      for (const [path, token] of routes) {
-        progress(`scale: ${calls} calls of GET ${path}`);
-        const samples: number[] = [];
-        for (let call = 0; call < calls; call++) {
-          const sent = performance.now();
-          await http.get(path, token);
-          samples.push(performance.now() - sent);
-        }
-        results[path] = latencySummary(samples);
-      }
-      return { method: METHOD, events: load.events, patients, sites: SITES, load, catch_up_seconds: catchUpSeconds, routes: results };
+      const routes = await callScaleRoutes(app.url, filled.tokens, calls);
+      return {
+        method: METHOD,
+        events: filled.load.events,
+        patients: filled.patients,
+        sites: SITES,
+        load: filled.load,
+        catch_up_seconds: catchUpSeconds,
+        routes,
+      };
     } finally {
-      http.close();
       await app.stop();
     }
   } finally {
@@ -124,8 +69,95 @@ export async function measureScale(events: number, calls: number): Promise<Scale
   }
 }
 
+/** The Authorization header values of the scale phase's readers. */
+export interface ScaleReaders {
+  monitor: string;
+  statistician: string;
+}
+
+/** Fills an empty platform database with `events` events of whole patient histories, and the readers who will call the routes. */
+export async function fillScaleDatabase(
+  url: string,
+  events: number,
+): Promise<{ load: Throughput; patients: number; tokens: ScaleReaders }> {
+  const patients = Math.max(SITES, Math.min(10_000, Math.round(events / 100)));
+  const perPatient = Math.ceil(events / patients);
+  const dataSource = await openDatabase({
+    url,
+    migrations: PLATFORM_MIGRATIONS,
+    poolSize: 4,
+    applicationName: 'trialstream-bench-scale',
+  });
+  try {
+    const store = new PostgresEventStore(dataSource, { upcast: upcastStoredEvent });
+    progress(`scale: appending ${events} events for ${patients} patients at ${SITES} sites`);
+    const started = performance.now();
+    let written = 0;
+    let batch: ReturnType<typeof appendRequest>[] = [];
+    let inBatch = 0;
+    for (let index = 0; index < patients && written < events; index++) {
+      const count = Math.min(perPatient, events - written);
+      const patient = scalePatient(index);
+      batch.push(appendRequest(patient, 0, history(patient, 1, count), coordinatorOf(index % SITES)));
+      inBatch += count;
+      written += count;
+      if (inBatch >= BATCH) {
+        await store.appendBatch(batch);
+        batch = [];
+        inBatch = 0;
+      }
+    }
+    if (batch.length > 0) await store.appendBatch(batch);
+    const load = throughput(written, performance.now() - started);
+    const users = new UserDirectory(dataSource);
+    const siteIds = Array.from({ length: SITES }, (_, index) => `S${String(index + 1).padStart(2, '0')}`);
+    const monitor = `Bearer ${(await users.createUser({ name: 'scale monitor', role: 'monitor', siteIds })).token}`;
+    const statistician = `Bearer ${(await users.createUser({ name: 'scale statistician', role: 'blinded_statistician', siteIds: [] })).token}`;
+    return { load, patients, tokens: { monitor, statistician } };
+  } finally {
+    await dataSource.destroy();
+  }
+}
+
+/** Calls each route `calls` times one after another and summarises its latencies. */
+export async function callScaleRoutes(
+  url: string,
+  { monitor, statistician }: ScaleReaders,
+  calls: number,
+): Promise<Record<string, LatencySummary>> {
+  const http = new BenchClient(url);
+  try {
+    const routes: Array<[string, string]> = [
+      ['/monitoring/sites', monitor],
+      ['/monitoring/sites/S01', monitor],
+      ['/monitoring/sites/S01/patients', monitor],
+      ['/monitoring/sites/S01/deviations', monitor],
+      ['/monitoring/sites/S01/queries', monitor],
+      ['/registry/patients?siteId=S01', monitor],
+      ['/registry/sites', monitor],
+      ['/analysis/patients', statistician],
+      ['/analysis/endpoints', statistician],
+      ['/analysis/safety', statistician],
+    ];
+    const results: Record<string, LatencySummary> = {};
+    for (const [path, token] of routes) {
+      progress(`scale: ${calls} calls of GET ${path}`);
+      const samples: number[] = [];
+      for (let call = 0; call < calls; call++) {
+        const sent = performance.now();
+        await http.get(path, token);
+        samples.push(performance.now() - sent);
+      }
+      results[path] = latencySummary(samples);
+    }
+    return results;
+  } finally {
+    http.close();
+  }
+}
+
 /** Every projection's checkpoint at the log's last position. */
-async function caughtUp(url: string): Promise<void> {
+export async function caughtUp(url: string): Promise<void> {
   // A reader of the platform's tables: it migrates nothing (the platform did).
   const dataSource = createDataSource({ url, migrations: [], poolSize: 1, applicationName: 'trialstream-bench-scale-watch' });
   await dataSource.initialize();
