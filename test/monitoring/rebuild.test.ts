@@ -46,6 +46,8 @@ describe('the monitoring read model rebuilt from the store', () => {
       // 8 patients (3 + 3 + 2) and 3 activated sites
       { table: 'patients', liveRows: 8, rebuiltRows: 8 },
       { table: 'sites', liveRows: 3, rebuiltRows: 3 },
+      // each site's count of its patients' events
+      { table: 'site_activity', liveRows: 3, rebuiltRows: 3 },
       // the default trial's log holds no protocol version: its masking is the built-in protocol's
       { table: 'trials', liveRows: 0, rebuiltRows: 0 },
       // one row per event of the 8 patients' streams

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import type { PatientFacts } from '../indicators/patient-monitoring';
 import { MONITORING_PROJECTION } from '../projection/monitoring.projection';
@@ -6,6 +5,7 @@ import {
   MONITORING_EVENTS,
   MONITORING_PATIENTS,
   MONITORING_SITES,
+  MONITORING_SITE_ACTIVITY,
   monitoredStateOf,
   type MonitoringEventRow,
   type MonitoringPatientRow,
@@ -19,26 +19,12 @@ export interface SiteRef {
   name: string | null;
 }
 
-const table = (name: string) => `"${MONITORING_PROJECTION.schema}"."${name}"`;
-
-/**
- * Which rows a site's figures at a date come from: the patients who had consented by then, each at
- * its stream version (a row changes only with a new event of its stream, and the versions only grow).
- * The same digest in SQL and here: `patient:version` in patient order, joined by commas; '' for none.
- */
-const VERSIONS_DIGEST = `md5(string_agg(patient_id || ':' || stream_version, ',' ORDER BY patient_id))`;
-const versionsDigestOf = (rows: ReadonlyArray<Pick<MonitoringPatientRow, 'patient_id' | 'stream_version'>>): string =>
-  rows.length === 0
-    ? ''
-    : createHash('md5')
-        .update(rows.map((row) => `${row.patient_id}:${row.stream_version}`).join(','))
-        .digest('hex');
-
-/** The facts of one site's patients and the digest of the rows they were read from. */
-export interface SitePatients {
-  versions: string;
-  patients: PatientFacts[];
+/** A site and how many of its patients' events the read model holds: figures computed at the same count still hold. */
+export interface SiteActivity extends SiteRef {
+  patientEvents: number;
 }
+
+const table = (name: string) => `"${MONITORING_PROJECTION.schema}"."${name}"`;
 
 export interface PatientVersion {
   patientId: string;
@@ -63,34 +49,24 @@ const CONSENTED_AT_SITES = 'p.site_id = ANY($1::text[]) AND p.consent_date <= $2
 export class MonitoringReader {
   constructor(private readonly dataSource: DataSource) {}
 
-  /** Activated sites and sites that have patients (a site's patients may be projected before its activation). */
-  async sites(sites: SiteFilter): Promise<SiteRef[]> {
-    const rows: Array<{ site_id: string; name: string | null }> = await this.dataSource.query(
-      `SELECT site_id, max(name) AS name FROM (
-         SELECT site_id, name FROM ${table(MONITORING_SITES)}
-         UNION ALL
-         SELECT DISTINCT site_id, NULL FROM ${table(MONITORING_PATIENTS)} WHERE site_id IS NOT NULL
-       ) known
-       ${sites ? 'WHERE site_id = ANY($1::text[])' : ''}
-       GROUP BY site_id ORDER BY site_id`,
+  /**
+   * Activated sites and sites that have patients (a site's patients may be projected before its activation),
+   * each with its count of patient events.
+   */
+  async sites(sites: SiteFilter): Promise<SiteActivity[]> {
+    const rows: Array<{ site_id: string; name: string | null; patient_events: number }> = await this.dataSource.query(
+      `SELECT coalesce(s.site_id, a.site_id) AS site_id, s.name, coalesce(a.patient_events, 0) AS patient_events
+         FROM ${table(MONITORING_SITES)} s FULL JOIN ${table(MONITORING_SITE_ACTIVITY)} a ON a.site_id = s.site_id
+        ${sites ? 'WHERE coalesce(s.site_id, a.site_id) = ANY($1::text[])' : ''}
+        ORDER BY 1`,
       sites ? [sites] : [],
     );
-    return rows.map((row) => ({ siteId: row.site_id, name: row.name }));
+    return rows.map((row) => ({ siteId: row.site_id, name: row.name, patientEvents: row.patient_events }));
   }
 
-  /** The facts of the patients of these sites who had consented by `until` (a date), by site as asked, then by patient. */
+  /** The facts of the patients of these sites who had consented by `until` (a date), by patient. */
   async patientsOf(siteIds: readonly string[], until: string): Promise<PatientFacts[]> {
-    return [...(await this.patientsBySite(siteIds, until)).values()].flatMap((site) => site.patients);
-  }
-
-  /** Per site (every one asked, with or without patients), its patients' facts as `patientsOf` reads them. */
-  async patientsBySite(siteIds: readonly string[], until: string): Promise<Map<string, SitePatients>> {
-    const rows = await this.factRows(CONSENTED_AT_SITES, [siteIds, until]);
-    const bySite = new Map(siteIds.map((siteId) => [siteId, [] as typeof rows]));
-    for (const row of rows) bySite.get(row.site_id ?? '')?.push(row);
-    return new Map(
-      [...bySite].map(([siteId, siteRows]) => [siteId, { versions: versionsDigestOf(siteRows), patients: siteRows.map(factsOf) }]),
-    );
+    return (await this.factRows(CONSENTED_AT_SITES, [siteIds, until])).map(factsOf);
   }
 
   /** The patients of these sites who had consented by `until`, each with its stream version, by patient; not their facts. */
@@ -127,21 +103,5 @@ export class MonitoringReader {
           ORDER BY p.patient_id`,
       parameters,
     );
-  }
-
-  /** The digest of a site's patient versions, as `versionsOf` gives it. */
-  static digestOf(patients: readonly PatientVersion[]): string {
-    return versionsDigestOf(patients.map((patient) => ({ patient_id: patient.patientId, stream_version: patient.version })));
-  }
-
-  /** Per site, the digest `patientsBySite` would give its rows now, without reading them (none: '', as for a site without patients). */
-  async versionsOf(sites: SiteFilter, until: string): Promise<Map<string, string>> {
-    const rows: Array<{ site_id: string; versions: string }> = await this.dataSource.query(
-      `SELECT site_id, ${VERSIONS_DIGEST} AS versions FROM ${table(MONITORING_PATIENTS)}
-        WHERE ${sites ? 'site_id = ANY($2::text[])' : 'site_id IS NOT NULL'} AND consent_date <= $1::date
-        GROUP BY site_id`,
-      sites ? [until, sites] : [until],
-    );
-    return new Map(rows.map((row) => [row.site_id, row.versions]));
   }
 }

@@ -6,25 +6,22 @@ import { signatureStatusOf, type ScopeSignatureStatus } from '@trialstream/domai
 import { ProtocolRegistry } from '@trialstream/protocol';
 import { patientMonitoringAt, type MonitoringRules, type PatientMonitoring } from '../indicators/patient-monitoring';
 import { siteIndicators, type SiteIndicators } from '../indicators/site-indicators';
-import { MonitoringReader, type PatientVersion, type SiteRef } from './monitoring-reader';
+import { MonitoringReader, type SiteActivity, type SiteRef } from './monitoring-reader';
 
 /** One site's patients at a date, computed once per request and shared by its lists. */
 export interface SiteAtDate {
   site: SiteRef;
   asOf: string;
   patients: PatientMonitoring[];
-  /** What the figures were computed from: the date, the rules in force and the rows' versions. */
+  /** What the figures were computed from: the date, the rules in force and the site's count of patient events. */
   basis: string;
 }
 
-/** A site's patients' pictures and the digest of the rows' versions they were computed from. */
-interface SitePictures {
-  versions: string;
-  patients: PatientMonitoring[];
-}
-
-/** What a site's figures are a function of; `versions` is the reader's digest of the rows. */
-const basis = (asOf: string, rules: { basis: string }, versions: string): string => `${asOf}\n${rules.basis}\n${versions}`;
+/**
+ * What a site's figures are a function of: the date, the rules, and its patients' rows, which change only
+ * with one of their events, so with the site's count of patient events (read before the rows).
+ */
+const basis = (asOf: string, rules: { basis: string }, site: SiteActivity): string => `${asOf}\n${rules.basis}\n${site.patientEvents}`;
 
 /**
  * Sites whose patients' pictures are kept between requests: a monitor works through one site's lists
@@ -37,9 +34,9 @@ const REMEMBERED_SITES = 4;
  * `siteAt`, which refuses a site outside the caller's scope before anything is read.
  *
  * A site's figures are a function of the date, the protocol rules in force on it and its patients'
- * rows; a row changes only with a new event of its stream, so the figures are kept with the
- * digest of the rows' stream versions and computed again only when a digest read before each
- * request differs. Then only the patients whose version moved are read and folded again: every
+ * rows; a row changes only with a new event of its stream, so the figures are kept with the site's
+ * count of patient events and computed again only when the count, read with the site on each request
+ * (one row a site, whatever its size), moved. Then only the patients whose version moved are read and folded again: every
  * patient's picture is kept with its version (one a patient, for the date read last; about 5 kB each,
  * so some 50 MB at 10,000 patients), so a site with one new event costs one patient.
  */
@@ -66,25 +63,19 @@ export class MonitoringService {
   async overview(principal: Principal, asked?: string): Promise<SiteIndicators[]> {
     const asOf = this.asOf(asked);
     const scope = siteScope(principal);
-    const visible = scope.allSites ? null : scope.siteIds;
-    const [sites, rules, versions] = await Promise.all([
-      this.reader.sites(visible),
-      this.rulesAt(asOf),
-      this.reader.versionsOf(visible, asOf),
-    ]);
+    const [sites, rules] = await Promise.all([this.reader.sites(scope.allSites ? null : scope.siteIds), this.rulesAt(asOf)]);
     // what was kept is taken now: another request may replace it while this one reads
     const kept = sites.map((site) => {
       const entry = this.indicatorsBySite.get(site.siteId);
-      return entry?.basis === basis(asOf, rules, versions.get(site.siteId) ?? '') ? entry.indicators : undefined;
+      return entry?.basis === basis(asOf, rules, site) ? entry.indicators : undefined;
     });
     const stale = sites.filter((_, index) => kept[index] === undefined).map((site) => site.siteId);
-    const read = stale.length > 0 ? await this.picturesBySite(stale, asOf, rules) : new Map<string, SitePictures>();
+    const read = stale.length > 0 ? await this.picturesBySite(stale, asOf, rules) : new Map<string, PatientMonitoring[]>();
     return sites.map((site, index) => {
       let indicators = kept[index];
       if (indicators === undefined) {
-        const { versions: readVersions, patients } = read.get(site.siteId) ?? { versions: '', patients: [] };
-        indicators = siteIndicators(site, patients, asOf);
-        this.indicatorsBySite.set(site.siteId, { basis: basis(asOf, rules, readVersions), indicators });
+        indicators = siteIndicators(site, read.get(site.siteId) ?? [], asOf);
+        this.indicatorsBySite.set(site.siteId, { basis: basis(asOf, rules, site), indicators });
       }
       // the site's name is not part of the basis: it is read on every request
       return { ...indicators, name: site.name };
@@ -95,26 +86,19 @@ export class MonitoringService {
     const denial = assertSiteAccess(principal, siteId);
     if (denial) throw ApiError.forbidden(denial.message, [{ field: denial.field, rule: denial.rule }]);
     const asOf = this.asOf(asked);
-    const [[site], rules, versions] = await Promise.all([
-      this.reader.sites([siteId]),
-      this.rulesAt(asOf),
-      this.reader.versionsOf([siteId], asOf),
-    ]);
-    if (!site) throw ApiError.notFound(`Site ${siteId}`, 'siteId');
-    const wanted = basis(asOf, rules, versions.get(siteId) ?? '');
+    const [[activity], rules] = await Promise.all([this.reader.sites([siteId]), this.rulesAt(asOf)]);
+    if (!activity) throw ApiError.notFound(`Site ${siteId}`, 'siteId');
+    const wanted = basis(asOf, rules, activity);
     const kept = this.patientsBySite.get(siteId);
     this.patientsBySite.delete(siteId);
-    let computed: { basis: string; patients: PatientMonitoring[] };
-    if (kept?.basis === wanted) computed = kept;
-    else {
-      const read = (await this.picturesBySite([siteId], asOf, rules)).get(siteId) ?? { versions: '', patients: [] };
-      computed = { basis: basis(asOf, rules, read.versions), patients: read.patients };
-    }
+    const computed =
+      kept?.basis === wanted ? kept : { basis: wanted, patients: (await this.picturesBySite([siteId], asOf, rules)).get(siteId) ?? [] };
     this.patientsBySite.set(siteId, computed);
     for (const oldest of this.patientsBySite.keys()) {
       if (this.patientsBySite.size <= REMEMBERED_SITES) break;
       this.patientsBySite.delete(oldest);
     }
+    const site: SiteRef = { siteId: activity.siteId, name: activity.name };
     return { site, asOf, ...computed };
   }
 
@@ -157,11 +141,15 @@ export class MonitoringService {
   }
 
   /**
-   * Per site asked, its patients' pictures at the date and the digest of the versions they stand for. A
-   * patient's picture is kept with its stream version, the date and the rules: only patients whose row moved
-   * are read and folded again, so a site with one new event costs one patient, not all of them.
+   * Per site asked, its patients' pictures at the date. A patient's picture is kept with its stream version,
+   * the date and the rules: only patients whose row moved are read and folded again, so a site with one new
+   * event costs one patient, not all of them.
    */
-  private async picturesBySite(siteIds: readonly string[], asOf: string, rules: MonitoringRules & { basis: string }) {
+  private async picturesBySite(
+    siteIds: readonly string[],
+    asOf: string,
+    rules: MonitoringRules & { basis: string },
+  ): Promise<Map<string, PatientMonitoring[]>> {
     const patients = await this.reader.patientVersions(siteIds, asOf);
     const basisOf = (version: number) => `${version}\n${asOf}\n${rules.basis}`;
     // taken now: a request for another date may replace them while this one reads
@@ -176,16 +164,11 @@ export class MonitoringService {
         this.pictureByPatient.set(facts.patientId, computed);
       }
     }
-    const bySite = new Map(siteIds.map((siteId) => [siteId, [] as PatientVersion[]]));
-    for (const patient of patients) bySite.get(patient.siteId)?.push(patient);
-    return new Map<string, SitePictures>(
-      [...bySite].map(([siteId, members]) => [
-        siteId,
-        {
-          versions: MonitoringReader.digestOf(members),
-          patients: members.flatMap((patient) => pictures.get(patient.patientId)?.picture ?? []),
-        },
-      ]),
-    );
+    const bySite = new Map(siteIds.map((siteId) => [siteId, [] as PatientMonitoring[]]));
+    for (const patient of patients) {
+      const picture = pictures.get(patient.patientId)?.picture;
+      if (picture) bySite.get(patient.siteId)?.push(picture);
+    }
+    return bySite;
   }
 }

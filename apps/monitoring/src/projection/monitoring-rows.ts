@@ -13,6 +13,17 @@ export const MONITORING_PATIENTS = 'patients';
 export const MONITORING_SITES = 'sites';
 export const MONITORING_TRIALS = 'trials';
 export const MONITORING_EVENTS = 'events';
+export const MONITORING_SITE_ACTIVITY = 'site_activity';
+
+/**
+ * One row per site with patients: how many of its patients' events the read model has applied. It moves
+ * with every change to one of the site's patient rows, so a reader keeping a site's figures knows from
+ * this one row whether they still hold. Several streams add to it; a count does not depend on their order.
+ */
+export type MonitoringSiteActivityRow = {
+  site_id: string;
+  patient_events: number;
+};
 
 /** One event of the patient's stream as the site made it: the facts behind latency, order and code-breaks. */
 export interface LoggedEvent {

@@ -28,10 +28,12 @@ import {
   MONITORING_EVENTS,
   MONITORING_PATIENTS,
   MONITORING_SITES,
+  MONITORING_SITE_ACTIVITY,
   MONITORING_TRIALS,
   eventFactsOf,
   MonitoringEventRow,
   MonitoringPatientRow,
+  MonitoringSiteActivityRow,
   MonitoringSiteRow,
   MonitoringTrialRow,
   withFoldParts,
@@ -110,6 +112,11 @@ const recordPatientEvent: ProjectionHandler = async (event, rows) => {
     stream_version: event.streamVersion,
   };
   rows.put(MONITORING_PATIENTS, next);
+  if (next.site_id !== null) {
+    const activity = (await rows.get(MONITORING_SITE_ACTIVITY, next.site_id)) as MonitoringSiteActivityRow | undefined;
+    const counted: MonitoringSiteActivityRow = { site_id: next.site_id, patient_events: (activity?.patient_events ?? 0) + 1 };
+    rows.put(MONITORING_SITE_ACTIVITY, counted);
+  }
   const logged: MonitoringEventRow = {
     patient_id: patientId,
     stream_version: event.streamVersion,
@@ -148,7 +155,11 @@ function prefetchRows(event: EventEnvelope): Array<RowRef | PartitionRef> {
   const trial = { table: MONITORING_TRIALS, key: trialKeyOfStream(event.streamId) };
   const patientId = patientIdOfStream(event.streamId);
   if (patientId === undefined) return [trial];
-  const patient = [{ table: MONITORING_PATIENTS, key: patientId }, trial];
+  const patient = [
+    { table: MONITORING_PATIENTS, key: patientId },
+    trial,
+    ...(event.siteId ? [{ table: MONITORING_SITE_ACTIVITY, key: event.siteId }] : []),
+  ];
   // the rows an event targets are found among the patient's event rows
   return targetsOf(event) ? [...patient, { table: MONITORING_EVENTS, partition: patientId }] : patient;
 }
@@ -156,14 +167,16 @@ function prefetchRows(event: EventEnvelope): Array<RowRef | PartitionRef> {
 /**
  * The per-site monitoring read model (schema `monitoring`): per-patient facts and the sites. Every
  * indicator is computed from them at query time, for the date asked; per-site figures are sums over
- * patient rows, never stored, so no row is written by two streams.
+ * patient rows, never stored; the one row several streams write is a site's count of its patients'
+ * events (`site_activity`), which readers keeping a site's figures check.
  */
 function monitoringProjection(): Projection {
   const patientTypes = [...PATIENT_EVENT_TYPES, ...MONITORING_EVENT_TYPES, ...SIGNATURE_EVENT_TYPES, CODE_BREAK_EVENT_TYPE];
   return defineProjection({
     name: 'monitoring',
     // 3: each event's own row in `events` (the log, and the fold's entries, corrections, verifications and queries), no longer the whole history in `patients`
-    version: 3,
+    // 4: site_activity, each site's count of its patients' events
+    version: 4,
     schema: 'monitoring',
     tables: [
       {
@@ -182,6 +195,11 @@ function monitoringProjection(): Projection {
       {
         name: MONITORING_SITES,
         columns: { site_id: 'text', name: 'text', country: { type: 'text', nullable: true }, activated_on: 'date' },
+        primaryKey: ['site_id'],
+      },
+      {
+        name: MONITORING_SITE_ACTIVITY,
+        columns: { site_id: 'text', patient_events: 'integer' },
         primaryKey: ['site_id'],
       },
       {
