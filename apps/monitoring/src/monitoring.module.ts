@@ -4,6 +4,7 @@ import type { DataSource } from 'typeorm';
 import { MonitoringController } from './api/monitoring.controller';
 import { MonitoringReader } from './api/monitoring-reader';
 import { MonitoringService } from './api/monitoring.service';
+import { MonitoringWarmUp } from './api/monitoring-warm-up';
 import { RegistryModule } from './registry';
 
 /**
@@ -17,6 +18,7 @@ import { RegistryModule } from './registry';
   providers: [
     { provide: MonitoringReader, useFactory: (dataSource: DataSource) => new MonitoringReader(dataSource), inject: [DATA_SOURCE] },
     MonitoringService,
+    MonitoringWarmUp,
   ],
   exports: [MonitoringService],
 })

@@ -6,6 +6,8 @@ import { signatureStatusOf, type ScopeSignatureStatus } from '@trialstream/domai
 import { ProtocolRegistry } from '@trialstream/protocol';
 import { patientMonitoringAt, type MonitoringRules, type PatientMonitoring } from '../indicators/patient-monitoring';
 import { siteIndicators, type SiteIndicators } from '../indicators/site-indicators';
+import { setImmediate as yieldToRequests } from 'node:timers/promises';
+import { KeptByDate } from './kept-by-date';
 import { MonitoringReader, type SiteActivity, type SiteRef } from './monitoring-reader';
 
 /** One site's patients at a date, computed once per request and shared by its lists. */
@@ -29,6 +31,14 @@ const basis = (asOf: string, rules: { basis: string }, site: SiteActivity): stri
  */
 const REMEMBERED_SITES = 4;
 
+/** Patients folded at a time by the warm-up, between which requests are served (a few ms each at 100 events a patient). */
+const WARM_UP_PATIENTS = 25;
+
+type Rules = MonitoringRules & { basis: string };
+
+/** What a patient's picture at a date is a function of: its row's version and the rules. */
+const pictureBasis = (version: number, rules: Rules): string => `${version}\n${rules.basis}`;
+
 /**
  * Monitoring at a date for the sites a principal may see. Every path to a site's data passes
  * `siteAt`, which refuses a site outside the caller's scope before anything is read.
@@ -37,15 +47,19 @@ const REMEMBERED_SITES = 4;
  * rows; a row changes only with a new event of its stream, so the figures are kept with the site's
  * count of patient events and computed again only when the count, read with the site on each request
  * (one row a site, whatever its size), moved. Then only the patients whose version moved are read and folded again: every
- * patient's picture is kept with its version (one a patient, for the date read last; about 5 kB each,
- * so some 50 MB at 10,000 patients), so a site with one new event costs one patient.
+ * patient's picture is kept with its version (about 5 kB each, so some 50 MB at 10,000 patients, for today
+ * and for the other date read last), so a site with one new event costs one patient. `warmToday` folds
+ * today's figures of quiet sites in the background, so that the first read after a start, a catch-up or
+ * midnight does not fold every patient of the trial while the monitor waits.
  */
 @Injectable()
 export class MonitoringService {
-  /** Each site's indicators with their basis (one entry a site: a few numbers each). */
-  private readonly indicatorsBySite = new Map<string, { basis: string; indicators: SiteIndicators }>();
-  /** Each patient's picture with what it was computed from (its stream version, the date, the rules): one a patient. */
-  private readonly pictureByPatient = new Map<string, { basis: string; picture: PatientMonitoring | null }>();
+  /** By date, each site's indicators with their basis (one entry a site: a few numbers each). */
+  private readonly indicatorsByDate = new KeptByDate<{ basis: string; indicators: SiteIndicators }>(3, () => this.asOf());
+  /** By date, each patient's picture with what it was computed from (its stream version, the rules). */
+  private readonly picturesByDate = new KeptByDate<{ basis: string; picture: PatientMonitoring | null }>(1, () => this.asOf());
+  /** Each site's count of patient events at the warm-up before: a site is warmed once it stayed put for one round. */
+  private readonly countsWarmedUpBefore = new Map<string, number>();
   /** The patients' pictures of the sites read last, most recent last. */
   private readonly patientsBySite = new Map<string, { basis: string; patients: PatientMonitoring[] }>();
 
@@ -65,8 +79,9 @@ export class MonitoringService {
     const scope = siteScope(principal);
     const [sites, rules] = await Promise.all([this.reader.sites(scope.allSites ? null : scope.siteIds), this.rulesAt(asOf)]);
     // what was kept is taken now: another request may replace it while this one reads
+    const keptAtDate = this.indicatorsByDate.at(asOf);
     const kept = sites.map((site) => {
-      const entry = this.indicatorsBySite.get(site.siteId);
+      const entry = keptAtDate.get(site.siteId);
       return entry?.basis === basis(asOf, rules, site) ? entry.indicators : undefined;
     });
     const stale = sites.filter((_, index) => kept[index] === undefined).map((site) => site.siteId);
@@ -75,7 +90,7 @@ export class MonitoringService {
       let indicators = kept[index];
       if (indicators === undefined) {
         indicators = siteIndicators(site, read.get(site.siteId) ?? [], asOf);
-        this.indicatorsBySite.set(site.siteId, { basis: basis(asOf, rules, site), indicators });
+        this.indicatorsByDate.at(asOf).set(site.siteId, { basis: basis(asOf, rules, site), indicators });
       }
       // the site's name is not part of the basis: it is read on every request
       return { ...indicators, name: site.name };
@@ -122,15 +137,43 @@ export class MonitoringService {
   }
 
   indicators({ site, asOf, patients, basis: computedFrom }: SiteAtDate): SiteIndicators {
-    const kept = this.indicatorsBySite.get(site.siteId);
-    if (kept?.basis === computedFrom) return { ...kept.indicators, name: site.name };
+    const kept = this.indicatorsByDate.at(asOf);
+    const entry = kept.get(site.siteId);
+    if (entry?.basis === computedFrom) return { ...entry.indicators, name: site.name };
     const indicators = siteIndicators(site, patients, asOf);
-    this.indicatorsBySite.set(site.siteId, { basis: computedFrom, indicators });
+    kept.set(site.siteId, { basis: computedFrom, indicators });
     return indicators;
   }
 
+  /**
+   * Folds today's figures of every site whose count of patient events has not moved since the round before
+   * (a site still catching up or busy is left to its reads, which fold only what moved): a site at a time,
+   * a few patients at a time, serving requests in between. Run in rounds by the warm-up.
+   */
+  async warmToday(): Promise<void> {
+    const asOf = this.asOf();
+    const [sites, rules] = await Promise.all([this.reader.sites(null), this.rulesAt(asOf)]);
+    for (const site of sites) {
+      const quiet = this.countsWarmedUpBefore.get(site.siteId) === site.patientEvents;
+      this.countsWarmedUpBefore.set(site.siteId, site.patientEvents);
+      if (!quiet || this.indicatorsByDate.at(asOf).get(site.siteId)?.basis === basis(asOf, rules, site)) continue;
+      const kept = this.picturesByDate.at(asOf);
+      const stale = (await this.reader.patientVersions([site.siteId], asOf))
+        .filter((patient) => kept.get(patient.patientId)?.basis !== pictureBasis(patient.version, rules))
+        .map((patient) => patient.patientId);
+      for (let start = 0; start < stale.length; start += WARM_UP_PATIENTS) {
+        await this.foldPictures(stale.slice(start, start + WARM_UP_PATIENTS), [site.siteId], asOf, rules);
+        await yieldToRequests();
+      }
+      const pictures = (await this.picturesBySite([site.siteId], asOf, rules)).get(site.siteId) ?? [];
+      this.indicatorsByDate
+        .at(asOf)
+        .set(site.siteId, { basis: basis(asOf, rules, site), indicators: siteIndicators(site, pictures, asOf) });
+    }
+  }
+
   /** The schedule and required forms of the protocol version in force on the reporting date, and what identifies them. */
-  private async rulesAt(asOf: string): Promise<MonitoringRules & { basis: string }> {
+  private async rulesAt(asOf: string): Promise<Rules> {
     await this.protocols.refresh();
     const protocol = this.protocols.inForceAt(asOf.slice(0, 10));
     return {
@@ -145,24 +188,16 @@ export class MonitoringService {
    * the date and the rules: only patients whose row moved are read and folded again, so a site with one new
    * event costs one patient, not all of them.
    */
-  private async picturesBySite(
-    siteIds: readonly string[],
-    asOf: string,
-    rules: MonitoringRules & { basis: string },
-  ): Promise<Map<string, PatientMonitoring[]>> {
+  private async picturesBySite(siteIds: readonly string[], asOf: string, rules: Rules): Promise<Map<string, PatientMonitoring[]>> {
     const patients = await this.reader.patientVersions(siteIds, asOf);
-    const basisOf = (version: number) => `${version}\n${asOf}\n${rules.basis}`;
     // taken now: a request for another date may replace them while this one reads
-    const pictures = new Map(patients.map((patient) => [patient.patientId, this.pictureByPatient.get(patient.patientId)]));
-    const stale = patients.filter((patient) => pictures.get(patient.patientId)?.basis !== basisOf(patient.version));
+    const kept = this.picturesByDate.at(asOf);
+    const pictures = new Map(patients.map((patient) => [patient.patientId, kept.get(patient.patientId)]));
+    const stale = patients.filter((patient) => pictures.get(patient.patientId)?.basis !== pictureBasis(patient.version, rules));
     if (stale.length > 0) {
       // everyone stale (the first read, another date): the sites' rows in one scan, not a list of ids
       const named = stale.length === patients.length ? null : stale.map((patient) => patient.patientId);
-      for (const { version, facts } of await this.reader.patientsNamed(named, siteIds, asOf)) {
-        const computed = { basis: basisOf(version), picture: patientMonitoringAt(facts, asOf, rules) };
-        pictures.set(facts.patientId, computed);
-        this.pictureByPatient.set(facts.patientId, computed);
-      }
+      for (const [patientId, computed] of await this.foldPictures(named, siteIds, asOf, rules)) pictures.set(patientId, computed);
     }
     const bySite = new Map(siteIds.map((siteId) => [siteId, [] as PatientMonitoring[]]));
     for (const patient of patients) {
@@ -170,5 +205,16 @@ export class MonitoringService {
       if (picture) bySite.get(patient.siteId)?.push(picture);
     }
     return bySite;
+  }
+
+  /** Reads and folds these patients (null: all of these sites' who had consented by the date) and keeps their pictures. */
+  private async foldPictures(patientIds: readonly string[] | null, siteIds: readonly string[], asOf: string, rules: Rules) {
+    const folded = new Map<string, { basis: string; picture: PatientMonitoring | null }>();
+    for (const { version, facts } of await this.reader.patientsNamed(patientIds, siteIds, asOf)) {
+      folded.set(facts.patientId, { basis: pictureBasis(version, rules), picture: patientMonitoringAt(facts, asOf, rules) });
+    }
+    const kept = this.picturesByDate.at(asOf);
+    for (const [patientId, computed] of folded) kept.set(patientId, computed);
+    return folded;
   }
 }
