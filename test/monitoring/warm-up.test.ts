@@ -58,6 +58,13 @@ describe("monitoring's warm-up of today's figures", () => {
     await whenProjectionCaughtUp(app.dataSource, 'monitoring');
     await service.warmToday();
     expect(sitesFolded()).toEqual(['S02']);
+    const gauge = (await app.http().get('/metrics').expect(200)).text
+      .split('\n')
+      .filter((line) => line.startsWith('trialstream_monitoring_sites_today{'));
+    expect(gauge).toEqual([
+      'trialstream_monitoring_sites_today{figures="kept"} 1',
+      'trialstream_monitoring_sites_today{figures="stale"} 1',
+    ]);
 
     const today = await overview('/monitoring/sites');
     expect(sitesFolded()).toEqual(['S01']);

@@ -1,4 +1,5 @@
-import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Injectable, Logger, Optional, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Metrics } from '@trialstream/api-common';
 import { MonitoringService } from './monitoring.service';
 
 /** How often the warm-up looks for sites whose figures for today are not kept yet. */
@@ -7,7 +8,8 @@ export const WARM_UP_INTERVAL_MS = 5_000;
 /**
  * Runs `MonitoringService.warmToday` in rounds, one at a time: after a start, a catch-up or midnight, today's
  * figures of a quiet site are folded before a monitor asks for them. A round that fails (the database away)
- * is simply tried again at the next.
+ * is simply tried again at the next. `trialstream_monitoring_sites_today{figures="kept"|"stale"}` tells how far
+ * the last round got.
  */
 @Injectable()
 export class MonitoringWarmUp implements OnApplicationBootstrap, OnModuleDestroy {
@@ -15,7 +17,21 @@ export class MonitoringWarmUp implements OnApplicationBootstrap, OnModuleDestroy
   private timer: NodeJS.Timeout | undefined;
   private round: Promise<void> | undefined;
 
-  constructor(private readonly monitoring: MonitoringService) {}
+  constructor(
+    private readonly monitoring: MonitoringService,
+    @Optional() metrics?: Metrics,
+  ) {
+    metrics?.gauge(
+      'trialstream_monitoring_sites_today',
+      "Sites whose figures for today the monitoring warm-up's last round left kept or stale",
+      ['figures'],
+      (set) => {
+        const { kept, stale } = this.monitoring.warmUpState();
+        set({ figures: 'kept' }, kept);
+        set({ figures: 'stale' }, stale);
+      },
+    );
+  }
 
   onApplicationBootstrap(): void {
     this.timer = setInterval(() => this.startRound(), WARM_UP_INTERVAL_MS);

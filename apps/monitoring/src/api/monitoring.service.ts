@@ -60,6 +60,8 @@ export class MonitoringService {
   private readonly picturesByDate = new KeptByDate<{ basis: string; picture: PatientMonitoring | null }>(1, () => this.asOf());
   /** Each site's count of patient events at the warm-up before: a site is warmed once it stayed put for one round. */
   private readonly countsWarmedUpBefore = new Map<string, number>();
+  /** What the last warm-up round left: sites whose figures for today are kept, and sites still to fold. */
+  private warmedUp = { kept: 0, stale: 0 };
   /** The patients' pictures of the sites read last, most recent last. */
   private readonly patientsBySite = new Map<string, { basis: string; patients: PatientMonitoring[] }>();
 
@@ -153,10 +155,11 @@ export class MonitoringService {
   async warmToday(): Promise<void> {
     const asOf = this.asOf();
     const [sites, rules] = await Promise.all([this.reader.sites(null), this.rulesAt(asOf)]);
+    const isKept = (site: SiteActivity) => this.indicatorsByDate.at(asOf).get(site.siteId)?.basis === basis(asOf, rules, site);
     for (const site of sites) {
       const quiet = this.countsWarmedUpBefore.get(site.siteId) === site.patientEvents;
       this.countsWarmedUpBefore.set(site.siteId, site.patientEvents);
-      if (!quiet || this.indicatorsByDate.at(asOf).get(site.siteId)?.basis === basis(asOf, rules, site)) continue;
+      if (!quiet || isKept(site)) continue;
       const kept = this.picturesByDate.at(asOf);
       const stale = (await this.reader.patientVersions([site.siteId], asOf))
         .filter((patient) => kept.get(patient.patientId)?.basis !== pictureBasis(patient.version, rules))
@@ -170,6 +173,13 @@ export class MonitoringService {
         .at(asOf)
         .set(site.siteId, { basis: basis(asOf, rules, site), indicators: siteIndicators(site, pictures, asOf) });
     }
+    const kept = sites.filter(isKept).length;
+    this.warmedUp = { kept, stale: sites.length - kept };
+  }
+
+  /** Sites whose figures for today the last warm-up round left kept, and those it left to fold (moving, or new). */
+  warmUpState(): { kept: number; stale: number } {
+    return this.warmedUp;
   }
 
   /** The schedule and required forms of the protocol version in force on the reporting date, and what identifies them. */
