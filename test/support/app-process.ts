@@ -1,12 +1,10 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { REPO_ROOT } from './compiled';
+import { compiledEntry, REPO_ROOT } from './compiled';
 
 /**
- * One of the platform's apps (`apps/<name>/src/main.ts`) in a child process, run from source (ts-node):
- * what an operator starts, and what SIGKILL can really kill. Not yet compiled as the tools are
- * (`compiledEntry`): started in two seconds instead of eight, the broker-loss test's monitoring app
- * exited at start (code 1, no output) right after the test before it restarted a broker; not yet understood.
+ * One of the platform's apps (`apps/<name>/src/main.ts`) in a child process, compiled, as its
+ * `npm run start:<name>` runs it: what an operator starts, and what SIGKILL can really kill.
  */
 export class AppProcess {
   private constructor(
@@ -19,8 +17,7 @@ export class AppProcess {
   }
 
   static async start(app: string, env: Record<string, string>, timeoutMs = 60_000): Promise<AppProcess> {
-    const command = ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', `apps/${app}/src/main.ts`];
-    const child = spawn(process.execPath, command, {
+    const child = spawn(process.execPath, [compiledEntry(`apps/${app}/src/main.ts`)], {
       cwd: REPO_ROOT,
       env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'log', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -45,9 +42,10 @@ export class AppProcess {
       };
       child.stdout!.on('data', read);
       child.stderr!.on('data', read);
-      child.once('exit', (code, signal) => fail(new Error(`${app} exited during start (code ${code}, signal ${signal})`)));
+      // 'close', not 'exit': it comes once the pipes are drained, so the app's last words are in `output`
+      child.once('close', (code, signal) => fail(new Error(`${app} exited during start (code ${code}, signal ${signal})`)));
     });
-    child.removeAllListeners('exit');
+    child.removeAllListeners('close');
     return new AppProcess(child, url, output);
   }
 
