@@ -1,6 +1,5 @@
 import { MonitoringReader } from '../../apps/monitoring/src/api/monitoring-reader';
 import { MonitoringService } from '../../apps/monitoring/src/api/monitoring.service';
-import { MonitoringWarmUp } from '../../apps/monitoring/src/api/monitoring-warm-up';
 import type { TestApp } from '../support/app';
 import { whenProjectionCaughtUp } from '../support/projections';
 import { MonitorDesk, noonOf, read, sitesOf, startMonitoringApp, type PatientDesk } from './monitoring-desk';
@@ -8,7 +7,7 @@ import { MonitorDesk, noonOf, read, sitesOf, startMonitoringApp, type PatientDes
 /**
  * The warm-up folds today's figures of a quiet site before anyone asks, so that the first read after a start,
  * a catch-up or midnight is answered from what is kept; a site whose events are still arriving is left to its
- * reads. Its rounds are run here by hand, one after another, with the background timer stopped.
+ * reads. Its rounds are run here by hand, one after another (test apps run none of their own).
  */
 describe("monitoring's warm-up of today's figures", () => {
   let app: TestApp;
@@ -20,7 +19,6 @@ describe("monitoring's warm-up of today's figures", () => {
 
   beforeAll(async () => {
     app = await startMonitoringApp('2026-03-01');
-    await app.app.get(MonitoringWarmUp).onModuleDestroy();
     const { S01, S02 } = await sitesOf(app, ['S01', 'S02']);
     monitor = new MonitorDesk(app, await app.userToken('monitor', ['S01', 'S02']));
     busy = await S01.enrol('0001', '2026-03-01');

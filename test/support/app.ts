@@ -79,6 +79,8 @@ export async function startTestApp(
     ...loadConfig({ DATABASE_URL: database.url, LOG_LEVEL: 'error' }),
     dbPoolSize: 20,
     auditCheckpointMinutes: 0,
+    // no background rounds beside the requests a test makes and records (test/monitoring/warm-up.test.ts runs them)
+    monitoringWarmUpSeconds: 0,
     fieldKeyring: null,
     kafkaBrokers: options.kafkaBrokers ?? null,
     kafkaTopic: options.kafkaTopic ?? 'trial-events',

@@ -40,6 +40,9 @@ describe('platform configuration', () => {
     expect(() => loadConfig({ HEAP_GROWTH_PERCENT: '-5' })).toThrow(/HEAP_GROWTH_PERCENT must not be less than 0/);
     expect(() => loadConfig({ HEAP_GROWTH_PERCENT: '1000' })).toThrow(/HEAP_GROWTH_PERCENT must not be greater than 400/);
     expect(loadConfig({ HEAP_GROWTH_PERCENT: '0' }).heapGrowthPercent).toBe(0);
+    expect(loadConfig({}).monitoringWarmUpSeconds).toBe(5);
+    expect(loadConfig({ MONITORING_WARM_UP_SECONDS: '0' }).monitoringWarmUpSeconds).toBe(0);
+    expect(() => loadConfig({ MONITORING_WARM_UP_SECONDS: 'often' })).toThrow(/MONITORING_WARM_UP_SECONDS/);
   });
 
   it('picks the protocol activated on first start: PROTOCOL_FILE, else the shipped file TRIAL_PROTOCOL names, else none', () => {

@@ -177,6 +177,13 @@ class Environment {
   AUDIT_CHECKPOINT_MINUTES?: number;
 
   @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(3_600)
+  MONITORING_WARM_UP_SECONDS?: number;
+
+  @IsOptional()
   @Transform(blankToUndefined)
   @IsString()
   FIELD_KEYS?: string;
@@ -233,6 +240,8 @@ export interface PlatformConfig {
   webDir: string;
   /** How often the audit service records a checkpoint of the log; 0: never (only `npm run audit:checkpoint`). */
   auditCheckpointMinutes: number;
+  /** How often monitoring folds today's figures of quiet sites ahead of their reads; 0: never (each read folds what it needs). */
+  monitoringWarmUpSeconds: number;
   /**
    * Keys that seal masked values on Kafka (FIELD_KEYS, FIELD_KEY_ID). Give them only to the services of
    * the unblinded side (relay, analysis, audit); absent: a key of this process alone (embedded mode).
@@ -282,6 +291,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig
     relayStalledAfterMs: parsed.RELAY_STALLED_AFTER_MS ?? 10_000,
     webDir: resolve(parsed.WEB_DIR ?? 'apps/web/dist'),
     auditCheckpointMinutes: parsed.AUDIT_CHECKPOINT_MINUTES ?? 60,
+    monitoringWarmUpSeconds: parsed.MONITORING_WARM_UP_SECONDS ?? 5,
     fieldKeyring: fieldKeyringOf(parsed.FIELD_KEYS, parsed.FIELD_KEY_ID),
   };
 }

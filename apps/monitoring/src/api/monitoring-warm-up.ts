@@ -1,12 +1,10 @@
-import { Injectable, Logger, Optional, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { Metrics } from '@trialstream/api-common';
+import { PLATFORM_CONFIG, type PlatformConfig } from '@trialstream/config';
 import { MonitoringService } from './monitoring.service';
 
-/** How often the warm-up looks for sites whose figures for today are not kept yet. */
-export const WARM_UP_INTERVAL_MS = 5_000;
-
 /**
- * Runs `MonitoringService.warmToday` in rounds, one at a time: after a start, a catch-up or midnight, today's
+ * Runs `MonitoringService.warmToday` in rounds, one at a time, every MONITORING_WARM_UP_SECONDS (0: never): after a start, a catch-up or midnight, today's
  * figures of a quiet site are folded before a monitor asks for them. A round that fails (the database away)
  * is simply tried again at the next. `trialstream_monitoring_sites_today{figures="kept"|"stale"}` tells how far
  * the last round got.
@@ -19,6 +17,7 @@ export class MonitoringWarmUp implements OnApplicationBootstrap, OnModuleDestroy
 
   constructor(
     private readonly monitoring: MonitoringService,
+    @Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig,
     @Optional() metrics?: Metrics,
   ) {
     metrics?.gauge(
@@ -34,7 +33,8 @@ export class MonitoringWarmUp implements OnApplicationBootstrap, OnModuleDestroy
   }
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => this.startRound(), WARM_UP_INTERVAL_MS);
+    if (this.config.monitoringWarmUpSeconds === 0) return;
+    this.timer = setInterval(() => this.startRound(), this.config.monitoringWarmUpSeconds * 1000);
     this.timer.unref();
   }
 
