@@ -80,7 +80,8 @@ export async function startAppProcess(target: AppTarget, options: { databaseUrl?
   }
 }
 
-async function listeningUrl(child: ChildProcess, target: AppTarget): Promise<string> {
+/** The URL an app process logs once it listens (its port is the OS's choice). */
+export async function listeningUrl(child: ChildProcess, target: string): Promise<string> {
   let output = '';
   return new Promise<string>((done, fail) => {
     const timer = setTimeout(() => fail(new Error(`${target} did not start in 120 s:\n${output}`)), 120_000);
@@ -114,7 +115,8 @@ async function administratorOn(url: string): Promise<string> {
   }
 }
 
-async function stopChild(child: ChildProcess): Promise<void> {
+/** SIGTERM, then SIGKILL after 30 s; resolves once the process has ended. */
+export async function stopChild(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise((done) => child.once('exit', done));
   child.kill('SIGTERM');

@@ -1,16 +1,10 @@
+import { spawn } from 'node:child_process';
 import { UserDirectory } from '@trialstream/auth';
-import { loadConfig } from '@trialstream/config';
 import type { Role } from '@trialstream/domain';
-import { DATA_SOURCE } from '@trialstream/database';
-import { REGISTRY_PROJECTION } from '@trialstream/projections';
-import { ShutdownSignal, type INestApplication } from '@nestjs/common';
-import type { DataSource } from 'typeorm';
-import { IngestModule } from '../apps/ingest/src/ingest.module';
-import { RegistryModule } from '../apps/monitoring/src/registry/registry.module';
-import { bootstrapApp } from '../apps/platform/src/bootstrap';
-import { ProjectionsModule } from '../apps/platform/src/projections.module';
-import { RelayModule } from '../apps/relay/src/relay.module';
+import { DataSource } from 'typeorm';
+import { REPO_ROOT } from '../test/support/compiled';
 import { createTestDatabase } from '../test/support/database';
+import { listeningUrl, stopChild } from './app-process';
 import { releaseOnInterrupt } from './interrupt-cleanup';
 
 /** How events reach the registry: through the relay and Kafka, or in-process from the store. */
@@ -20,7 +14,6 @@ export interface BenchApp {
   /** Base URL of the listening HTTP server. */
   url: string;
   databaseUrl: string;
-  dataSource: DataSource;
   /** A new user's Authorization header value. */
   token(role: Role, siteIds?: string[]): Promise<string>;
   close(): Promise<void>;
@@ -28,82 +21,64 @@ export interface BenchApp {
 
 /**
  * The platform as `npm start` composes it for this path (ingest, registry projection and query API, plus the relay
- * in Kafka mode), listening on a free port, on a fresh database with the server's real clock.
+ * in Kafka mode; `bench/latency-app.ts`) as a process of its own, listening on a free port, on a fresh database
+ * with the server's real clock: the load generator and the server do not share an event loop, as they do not in
+ * use. Run from source (ts-node), as the benchmark is.
  */
 export async function startBenchApp(
   mode: DeliveryMode,
   kafka: { brokers: string[]; topic: string; partitions: number },
 ): Promise<BenchApp> {
   const database = await createTestDatabase('bench_app');
-  const config = {
-    ...loadConfig({ DATABASE_URL: database.url, LOG_LEVEL: 'error', PORT: '0', HOST: '127.0.0.1' }),
-    dbPoolSize: 20,
-    kafkaBrokers: mode === 'kafka' ? kafka.brokers : null,
-    kafkaTopic: kafka.topic,
-    kafkaPartitions: kafka.partitions,
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    DATABASE_URL: database.url,
+    DB_POOL_SIZE: '20',
+    LOG_LEVEL: 'log',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    KAFKA_TOPIC: kafka.topic,
+    KAFKA_PARTITIONS: String(kafka.partitions),
+    NODE_ENV: 'production',
   };
-  const signalListeners = listenersOfShutdownSignals();
-  const starting = bootstrapApp({
-    name: `bench-${mode}`,
-    config,
-    features: [
-      IngestModule,
-      ...(mode === 'kafka' ? [RelayModule.forRoot()] : []),
-      ProjectionsModule.forRoot([REGISTRY_PROJECTION]),
-      RegistryModule,
-    ],
-  });
-  // Interrupted while starting, the app must finish starting first: dropping its database under its migrations
-  // makes Nest exit the process before the rest of the cleanup ran.
-  const forget = releaseOnInterrupt(async () => {
-    await starting.then(({ app }) => app.close()).catch(() => undefined);
+  if (mode === 'kafka') env.KAFKA_BROKERS = kafka.brokers.join(',');
+  else delete env.KAFKA_BROKERS;
+  const child = spawn(
+    process.execPath,
+    ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', 'bench/latency-app.ts'],
+    {
+      cwd: REPO_ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  const users = new DataSource({ type: 'postgres', url: database.url, extra: { max: 1 } });
+  const cleanUp = async () => {
+    await stopChild(child);
+    if (users.isInitialized) await users.destroy();
     await database.drop();
-  });
-  let app: INestApplication | undefined;
+  };
+  const forget = releaseOnInterrupt(cleanUp);
   try {
-    const started = await starting;
-    app = started.app;
-    // The benchmark closes its apps itself, also when interrupted (see interrupt-cleanup.ts): Nest's own signal
-    // handling would close the app concurrently and then end the process before the run's cleanup has finished.
-    detachListenersAddedSince(signalListeners);
-    const directory = app.get(UserDirectory);
-    let users = 0;
+    const url = await listeningUrl(child, `latency app (${mode})`);
+    await users.initialize();
+    const directory = new UserDirectory(users);
+    let created = 0;
     return {
-      url: started.url,
+      url,
       databaseUrl: database.url,
-      dataSource: app.get<DataSource>(DATA_SOURCE),
       async token(role, siteIds = []) {
-        const { token } = await directory.createUser({ name: `bench ${role} ${++users}`, role, siteIds });
+        const { token } = await directory.createUser({ name: `bench ${role} ${++created}`, role, siteIds });
         return `Bearer ${token}`;
       },
       async close() {
-        try {
-          await app!.close();
-        } finally {
-          await database.drop();
-          forget();
-        }
+        await cleanUp();
+        forget();
       },
     };
   } catch (error) {
-    await app?.close().catch(() => undefined);
-    await database.drop();
+    await cleanUp();
     forget();
     throw error;
-  }
-}
-
-type SignalListeners = Map<NodeJS.Signals, Set<(...args: unknown[]) => void>>;
-
-function listenersOfShutdownSignals(): SignalListeners {
-  const signals = Object.values(ShutdownSignal) as NodeJS.Signals[];
-  return new Map(signals.map((signal) => [signal, new Set(process.listeners(signal) as Array<(...args: unknown[]) => void>)]));
-}
-
-function detachListenersAddedSince(before: SignalListeners): void {
-  for (const [signal, earlier] of before) {
-    for (const listener of process.listeners(signal)) {
-      if (!earlier.has(listener as (...args: unknown[]) => void)) process.removeListener(signal, listener);
-    }
   }
 }

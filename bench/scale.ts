@@ -163,15 +163,17 @@ export async function callScaleRoutes(
   }
 }
 
-/** Until the monitoring warm-up's last round left no site's figures for today to fold. */
+/** Until the monitoring warm-up's last round left no site's figures for today to fold (10 minutes at most: it may be off). */
 async function monitoringWarm(url: string): Promise<void> {
-  for (;;) {
+  const deadline = performance.now() + 600_000;
+  while (performance.now() < deadline) {
     const metrics = await (await fetch(`${url}/metrics`)).text();
     const sites = (figures: string) =>
       Number(new RegExp(`^trialstream_monitoring_sites_today\\{figures="${figures}"\\} (\\d+)$`, 'm').exec(metrics)?.[1] ?? NaN);
     if (sites('stale') === 0 && sites('kept') > 0) return;
     await new Promise((resolve) => setTimeout(resolve, 1000));
   }
+  progress('scale: the monitoring warm-up did not finish within 10 minutes (MONITORING_WARM_UP_SECONDS=0?); calling the routes');
 }
 
 /** Every projection's checkpoint at the log's last position. */
