@@ -19,6 +19,7 @@ describe('the Kafka feed', () => {
     const feed = new KafkaFeed(runner, {
       brokers: [],
       topic: 'events',
+      partitions: 12,
       startConsumer: async (given) => {
         options = given;
         return { stop: async () => undefined };
