@@ -22,6 +22,8 @@ export interface ScaleResults {
   catch_up_seconds: number;
   /** From then until the monitoring warm-up had folded today's figures of every site (its gauge at /metrics). */
   warm_up_seconds: number;
+  /** Resident memory of the platform's process once every route was called (what it keeps at this size). */
+  rss_mb_after_calls: number;
   routes: Record<string, LatencySummary>;
 }
 
@@ -65,6 +67,7 @@ export async function measureScale(events: number, calls: number): Promise<Scale
         load: filled.load,
         catch_up_seconds: catchUpSeconds,
         warm_up_seconds: warmUpSeconds,
+        rss_mb_after_calls: app.rssMb(),
         routes,
       };
     } finally {

@@ -1,3 +1,4 @@
+import { setImmediate as yieldToRequests } from 'node:timers/promises';
 import { Inject, Injectable } from '@nestjs/common';
 import { ApiError } from '@trialstream/api-common';
 import { assertSiteAccess, siteScope, type Principal } from '@trialstream/auth';
@@ -6,7 +7,6 @@ import { signatureStatusOf, type ScopeSignatureStatus } from '@trialstream/domai
 import { ProtocolRegistry } from '@trialstream/protocol';
 import { patientMonitoringAt, type MonitoringRules, type PatientMonitoring } from '../indicators/patient-monitoring';
 import { siteIndicators, type SiteIndicators } from '../indicators/site-indicators';
-import { setImmediate as yieldToRequests } from 'node:timers/promises';
 import { KeptByDate } from './kept-by-date';
 import { MonitoringReader, type SiteActivity, type SiteRef } from './monitoring-reader';
 
@@ -46,11 +46,11 @@ const pictureBasis = (version: number, rules: Rules): string => `${version}\n${r
  * A site's figures are a function of the date, the protocol rules in force on it and its patients'
  * rows; a row changes only with a new event of its stream, so the figures are kept with the site's
  * count of patient events and computed again only when the count, read with the site on each request
- * (one row a site, whatever its size), moved. Then only the patients whose version moved are read and folded again: every
- * patient's picture is kept with its version (about 5 kB each, so some 50 MB at 10,000 patients, for today
- * and for the other date read last), so a site with one new event costs one patient. `warmToday` folds
- * today's figures of quiet sites in the background, so that the first read after a start, a catch-up or
- * midnight does not fold every patient of the trial while the monitor waits.
+ * (one row a site, whatever its size), moved. Then only the patients whose version moved are read and
+ * folded again: every patient's picture is kept with its version (about 5 kB each, so some 50 MB at
+ * 10,000 patients, for today and for the other date read last), so a site with one new event costs one
+ * patient. `warmToday` folds today's figures of quiet sites in the background, so that the first read
+ * after a start, a catch-up or midnight does not fold every patient of the trial while the monitor waits.
  */
 @Injectable()
 export class MonitoringService {
