@@ -221,25 +221,14 @@ export class ProjectionRunner {
 
   private async handle(event: EventEnvelope, rows: BatchRowCache): Promise<void> {
     const handler = this.projection.handlers[event.type];
-    if (!handler) return;
-    try {
-      await handler(event, rows);
-    } catch (error) {
-      if (error instanceof RowReadError) throw error;
-      throw new HandlerError(event.eventId, event.type, error);
-    }
+    if (handler) await blamedOn(event, () => handler(event, rows));
   }
 
   /** The projection's end-of-batch work; a failure is the batch's last event's, which the event-by-event retry narrows down. */
   private async completeBatch(events: readonly EventEnvelope[], rows: BatchRowCache): Promise<void> {
+    const complete = this.projection.completeBatch;
     const last = events.at(-1);
-    if (!this.projection.completeBatch || !last) return;
-    try {
-      await this.projection.completeBatch(rows);
-    } catch (error) {
-      if (error instanceof RowReadError) throw error;
-      throw new HandlerError(last.eventId, last.type, error);
-    }
+    if (complete && last) await blamedOn(last, () => complete(rows));
   }
 
   /** Reads the missing versions from the store into `extra`. */
@@ -264,6 +253,16 @@ export class ProjectionRunner {
       await lockProjectionSchema(runner, this.schema);
       return work(runner);
     });
+  }
+}
+
+/** Runs a projection's own code for an event: what it throws is the event's (a HandlerError), unless the runtime's read failed. */
+async function blamedOn(event: EventEnvelope, work: () => void | Promise<void>): Promise<void> {
+  try {
+    await work();
+  } catch (error) {
+    if (error instanceof RowReadError) throw error;
+    throw new HandlerError(event.eventId, event.type, error);
   }
 }
 
