@@ -4,10 +4,10 @@ import { PLATFORM_CONFIG, type PlatformConfig } from '@trialstream/config';
 import { MonitoringService } from './monitoring.service';
 
 /**
- * Runs `MonitoringService.warmToday` in rounds, one at a time, every MONITORING_WARM_UP_SECONDS (0: never): after a start, a catch-up or midnight, today's
- * figures of a quiet site are folded before a monitor asks for them. A round that fails (the database away)
- * is simply tried again at the next. `trialstream_monitoring_sites_today{figures="kept"|"stale"}` tells how far
- * the last round got.
+ * Runs `MonitoringService.warmToday` in rounds, one at a time, every MONITORING_WARM_UP_SECONDS (0: never):
+ * after a start, a catch-up or midnight, today's figures of a quiet site are folded before a monitor asks for
+ * them. A round that fails (the database away) is simply tried again at the next.
+ * `trialstream_monitoring_sites_today{figures="kept"|"stale"}` tells how far the last round got.
  */
 @Injectable()
 export class MonitoringWarmUp implements OnApplicationBootstrap, OnModuleDestroy {

@@ -89,11 +89,7 @@ export class MonitoringService {
     const stale = sites.filter((_, index) => kept[index] === undefined).map((site) => site.siteId);
     const read = stale.length > 0 ? await this.picturesBySite(stale, asOf, rules) : new Map<string, PatientMonitoring[]>();
     return sites.map((site, index) => {
-      let indicators = kept[index];
-      if (indicators === undefined) {
-        indicators = siteIndicators(site, read.get(site.siteId) ?? [], asOf);
-        this.indicatorsByDate.at(asOf).set(site.siteId, { basis: basis(asOf, rules, site), indicators });
-      }
+      const indicators = kept[index] ?? this.keepIndicators(site, read.get(site.siteId) ?? [], asOf, rules);
       // the site's name is not part of the basis: it is read on every request
       return { ...indicators, name: site.name };
     });
@@ -168,10 +164,7 @@ export class MonitoringService {
         await this.foldPictures(stale.slice(start, start + WARM_UP_PATIENTS), [site.siteId], asOf, rules);
         await yieldToRequests();
       }
-      const pictures = (await this.picturesBySite([site.siteId], asOf, rules)).get(site.siteId) ?? [];
-      this.indicatorsByDate
-        .at(asOf)
-        .set(site.siteId, { basis: basis(asOf, rules, site), indicators: siteIndicators(site, pictures, asOf) });
+      this.keepIndicators(site, (await this.picturesBySite([site.siteId], asOf, rules)).get(site.siteId) ?? [], asOf, rules);
     }
     const kept = sites.filter(isKept).length;
     this.warmedUp = { kept, stale: sites.length - kept };
@@ -180,6 +173,13 @@ export class MonitoringService {
   /** Sites whose figures for today the last warm-up round left kept, and those it left to fold (moving, or new). */
   warmUpState(): { kept: number; stale: number } {
     return this.warmedUp;
+  }
+
+  /** A site's indicators from its patients' pictures, kept with what they were computed from. */
+  private keepIndicators(site: SiteActivity, pictures: PatientMonitoring[], asOf: string, rules: Rules): SiteIndicators {
+    const indicators = siteIndicators(site, pictures, asOf);
+    this.indicatorsByDate.at(asOf).set(site.siteId, { basis: basis(asOf, rules, site), indicators });
+    return indicators;
   }
 
   /** The schedule and required forms of the protocol version in force on the reporting date, and what identifies them. */
