@@ -59,7 +59,7 @@ export async function startAppProcess(target: AppTarget, options: { databaseUrl?
   try {
     const url = await listeningUrl(child, target);
     const adminToken = database
-      ? await administratorOn(database.url)
+      ? await userTokenOn(database.url, 'bench administrator', 'administrator')
       : `Bearer ${readFileSync(join(dataDir, 'admin-token'), 'utf8').trim()}`;
     return {
       target,
@@ -100,15 +100,12 @@ export async function listeningUrl(child: ChildProcess, target: string): Promise
   });
 }
 
-async function administratorOn(url: string): Promise<string> {
+/** A new user's Authorization header value, made directly in the app's database (the app's own migrations ran). */
+export async function userTokenOn(url: string, name: string, role: Role, siteIds: string[] = []): Promise<string> {
   const dataSource = new DataSource({ type: 'postgres', url, extra: { max: 1 } });
   await dataSource.initialize();
   try {
-    const { token } = await new UserDirectory(dataSource).createUser({
-      name: 'bench administrator',
-      role: 'administrator' as Role,
-      siteIds: [],
-    });
+    const { token } = await new UserDirectory(dataSource).createUser({ name, role, siteIds });
     return `Bearer ${token}`;
   } finally {
     await dataSource.destroy();

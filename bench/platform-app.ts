@@ -1,10 +1,8 @@
 import { spawn } from 'node:child_process';
-import { UserDirectory } from '@trialstream/auth';
 import type { Role } from '@trialstream/domain';
-import { DataSource } from 'typeorm';
 import { REPO_ROOT } from '../test/support/compiled';
 import { createTestDatabase } from '../test/support/database';
-import { listeningUrl, stopChild } from './app-process';
+import { listeningUrl, stopChild, userTokenOn } from './app-process';
 import { releaseOnInterrupt } from './interrupt-cleanup';
 
 /** How events reach the registry: through the relay and Kafka, or in-process from the store. */
@@ -52,25 +50,18 @@ export async function startBenchApp(
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
-  const users = new DataSource({ type: 'postgres', url: database.url, extra: { max: 1 } });
   const cleanUp = async () => {
     await stopChild(child);
-    if (users.isInitialized) await users.destroy();
     await database.drop();
   };
   const forget = releaseOnInterrupt(cleanUp);
   try {
     const url = await listeningUrl(child, `latency app (${mode})`);
-    await users.initialize();
-    const directory = new UserDirectory(users);
     let created = 0;
     return {
       url,
       databaseUrl: database.url,
-      async token(role, siteIds = []) {
-        const { token } = await directory.createUser({ name: `bench ${role} ${++created}`, role, siteIds });
-        return `Bearer ${token}`;
-      },
+      token: (role, siteIds = []) => userTokenOn(database.url, `bench ${role} ${++created}`, role, siteIds),
       async close() {
         await cleanUp();
         forget();
