@@ -1,4 +1,4 @@
-import { GENESIS_HASH, computeEventHash, type ChainedEventFields } from './hash-chain';
+import { GENESIS_HASH, computeEventHash, newEventSalt, type ChainedEventFields } from './hash-chain';
 
 const fields = (overrides: Partial<ChainedEventFields> = {}): ChainedEventFields => ({
   previousHash: GENESIS_HASH,
@@ -43,5 +43,13 @@ describe('event hash', () => {
 
   it('refuses payloads JSON cannot represent rather than hashing a lossy form', () => {
     expect(() => computeEventHash(fields({ data: { dose: 10n } }))).toThrow();
+  });
+});
+
+describe('event salt', () => {
+  it('is 32 random bytes in hex, never the same twice across draws of the pool', () => {
+    const salts = Array.from({ length: 1_000 }, () => newEventSalt());
+    salts.forEach((salt) => expect(salt).toMatch(/^[0-9a-f]{64}$/));
+    expect(new Set(salts).size).toBe(salts.length);
   });
 });

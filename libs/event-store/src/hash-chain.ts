@@ -1,4 +1,4 @@
-import { createHash, createHmac, randomBytes } from 'node:crypto';
+import { createHash, createHmac, randomFillSync } from 'node:crypto';
 import { configure } from 'safe-stable-stringify';
 import type { Actor } from '@trialstream/domain';
 
@@ -66,9 +66,21 @@ export function computeEventHash(fields: ChainedEventFields, salt: string | null
   return createHmac('sha256', Buffer.from(salt, 'hex')).update(canonical, 'utf8').digest('hex');
 }
 
+const SALT_BYTES = 32;
+const SALTS_PER_DRAW = 256;
+// Drawn from the CSPRNG 256 salts at a time, as Node draws its UUIDs: one call per event cost 5-14 µs here, a
+// fifth of a batched append's time per event. Each salt is still used once; the pool only holds the next ones.
+const saltPool = Buffer.alloc(SALT_BYTES * SALTS_PER_DRAW);
+let nextSalt = SALTS_PER_DRAW;
+
 /** A fresh per-event salt (hex): 256 bits, so no dictionary of salts can be built either. */
 export function newEventSalt(): string {
-  return randomBytes(32).toString('hex');
+  if (nextSalt === SALTS_PER_DRAW) {
+    randomFillSync(saltPool);
+    nextSalt = 0;
+  }
+  const start = SALT_BYTES * nextSalt++;
+  return saltPool.toString('hex', start, start + SALT_BYTES);
 }
 
 /** The chain format every new event is written in. */
