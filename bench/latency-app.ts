@@ -1,9 +1,8 @@
-import { Logger } from '@nestjs/common';
 import { loadConfig } from '@trialstream/config';
 import { REGISTRY_PROJECTION } from '@trialstream/projections';
 import { IngestModule } from '../apps/ingest/src/ingest.module';
 import { RegistryModule } from '../apps/monitoring/src/registry/registry.module';
-import { bootstrapApp } from '../apps/platform/src/bootstrap';
+import { bootstrapApp, startOrExit } from '../apps/platform/src/bootstrap';
 import { ProjectionsModule } from '../apps/platform/src/projections.module';
 import { RelayModule } from '../apps/relay/src/relay.module';
 
@@ -13,16 +12,15 @@ import { RelayModule } from '../apps/relay/src/relay.module';
  * from Kafka). Configured from the environment, as every app is.
  */
 const config = loadConfig();
-void bootstrapApp({
-  name: 'bench-latency',
-  config,
-  features: [
-    IngestModule,
-    ...(config.kafkaBrokers ? [RelayModule.forRoot()] : []),
-    ProjectionsModule.forRoot([REGISTRY_PROJECTION]),
-    RegistryModule,
-  ],
-}).catch((error) => {
-  new Logger('bootstrap').error((error as Error)?.stack ?? String(error));
-  process.exit(1);
-});
+startOrExit(() =>
+  bootstrapApp({
+    name: 'bench-latency',
+    config,
+    features: [
+      IngestModule,
+      ...(config.kafkaBrokers ? [RelayModule.forRoot()] : []),
+      ProjectionsModule.forRoot([REGISTRY_PROJECTION]),
+      RegistryModule,
+    ],
+  }),
+);

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import type { Principal } from '@trialstream/auth';
 import { runAsProcess, type CliIo } from '@trialstream/cli';
-import { loadConfig } from '@trialstream/config';
+import { describeError, loadConfig } from '@trialstream/config';
 import { deploymentTrialStreams } from '@trialstream/event-store';
 import { configuredTrialId } from '@trialstream/protocol';
 import { AdminContext, CommandFailedError, UsageError } from './admin-command';
@@ -69,7 +69,7 @@ export async function runCli(
       io.err(error.message);
       return 1;
     }
-    io.err(`${name} failed: ${(error as Error)?.message ?? String(error)}`);
+    io.err(`${name} failed: ${describeError(error)}`);
     return 1;
   } finally {
     await opened?.close();

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { recordCheckpoint } from '@trialstream/event-store';
 import { openPlatformDatabase, type PlatformDatabase } from '../../platform/src/platform-database';
 import { runAsProcess, type CliIo } from '@trialstream/cli';
+import { describeError } from '@trialstream/config';
 
 const USAGE = `Usage: npm run -s audit:checkpoint [-- --out <file>]
 
@@ -40,7 +41,7 @@ export async function runCheckpoint(argv: string[], env: NodeJS.ProcessEnv, io: 
     );
     return 0;
   } catch (error) {
-    io.err(`the checkpoint could not be taken: ${(error as Error)?.message ?? String(error)}`);
+    io.err(`the checkpoint could not be taken: ${describeError(error)}`);
     return 2;
   } finally {
     await database?.close();

@@ -14,6 +14,7 @@ import { countEventsWithin, pointInTimeSchemaName, replayProjection } from '../.
 import { PLATFORM_PROJECTIONS } from '../../platform/src/migrations';
 import { openPlatformDatabase, type PlatformDatabase } from '../../platform/src/platform-database';
 import { cliLogger, runAsProcess, type CliIo } from '@trialstream/cli';
+import { describeError } from '@trialstream/config';
 
 const usage = () => `Usage: npm run replay -- --projection <name> [--until <time|position>] [--table <name>] [--keep]
 
@@ -72,7 +73,7 @@ export async function runReplay(argv: string[], env: NodeJS.ProcessEnv, io: CliI
     if (keep) io.err(`kept the read model in schema ${schema}`);
     return 0;
   } catch (error) {
-    io.err(`replay failed: ${(error as Error)?.message ?? String(error)}`);
+    io.err(`replay failed: ${describeError(error)}`);
     return 1;
   } finally {
     if (database && !keep) await dropProjectionSchema(database.dataSource, schema).catch(() => undefined);

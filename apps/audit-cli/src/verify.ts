@@ -5,6 +5,7 @@ import { describeVerification, verifyPlatform } from '../../audit/src/verificati
 import { PLATFORM_PROJECTIONS } from '../../platform/src/migrations';
 import { openPlatformDatabase, type PlatformDatabase } from '../../platform/src/platform-database';
 import { cliLogger, runAsProcess, type CliIo } from '@trialstream/cli';
+import { describeError } from '@trialstream/config';
 
 const USAGE = `Usage: npm run audit:verify [-- --json] [--against <checkpoint file>] [--log-only]
 
@@ -71,7 +72,7 @@ export async function runVerify(argv: string[], env: NodeJS.ProcessEnv, io: CliI
     else for (const line of describeVerification(report)) io.out(line);
     return report.ok ? 0 : 1;
   } catch (error) {
-    io.err(`verification could not run: ${(error as Error)?.message ?? String(error)}`);
+    io.err(`verification could not run: ${describeError(error)}`);
     return 2;
   } finally {
     await database?.close();

@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import { DynamicModule, INestApplication, Logger, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { configureHttpApp } from '@trialstream/api-common';
-import { applyHeapGrowth, loadConfig, PlatformConfig } from '@trialstream/config';
+import { applyHeapGrowth, describeError, loadConfig, PlatformConfig } from '@trialstream/config';
 import { createAppModule } from './app-module';
 
 export interface BootstrapOptions {
@@ -30,4 +30,12 @@ export async function bootstrapApp(options: BootstrapOptions): Promise<{ app: IN
   const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
   new Logger(options.name).log(`listening on ${url} (OpenAPI at ${url}/docs)`);
   return { app, config, url };
+}
+
+/** A process's start: if it fails, the reason (with its stack) is logged and the process exits with 1, not left half started. */
+export function startOrExit(start: () => Promise<unknown>): void {
+  start().catch((error: unknown) => {
+    new Logger('bootstrap').error((error as Error)?.stack ?? describeError(error));
+    process.exit(1);
+  });
 }

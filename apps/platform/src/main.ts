@@ -1,11 +1,10 @@
-import { Logger } from '@nestjs/common';
 import { loadConfig, shippedProtocolFile } from '@trialstream/config';
 import { AnalysisModule } from '../../analysis/src/analysis.module';
 import { AuditModule } from '../../audit/src/audit.module';
 import { IngestModule } from '../../ingest/src/ingest.module';
 import { MonitoringModule } from '../../monitoring/src/monitoring.module';
 import { RelayModule } from '../../relay/src/relay.module';
-import { bootstrapApp } from './bootstrap';
+import { bootstrapApp, startOrExit } from './bootstrap';
 import { FirstAdministratorModule } from './first-administrator';
 import { PLATFORM_PROJECTIONS } from './migrations';
 import { ProjectionsModule } from './projections.module';
@@ -40,7 +39,4 @@ async function main() {
   });
 }
 
-void main().catch((error) => {
-  new Logger('bootstrap').error((error as Error)?.stack ?? String(error));
-  process.exit(1);
-});
+startOrExit(main);

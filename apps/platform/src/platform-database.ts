@@ -1,4 +1,4 @@
-import { loadConfig } from '@trialstream/config';
+import { describeError, loadConfig } from '@trialstream/config';
 import { openDatabase, startEmbeddedPostgres, type EmbeddedPostgres } from '@trialstream/database';
 import { upcastStoredEvent } from '@trialstream/domain';
 import { PostgresEventStore } from '@trialstream/event-store';
@@ -42,7 +42,7 @@ export async function openPlatformDatabase(env: NodeJS.ProcessEnv, applicationNa
   } catch (error) {
     await embedded?.stop();
     throw new Error(
-      `could not open ${embedded ? `the embedded database in ${config.dataDir}` : withoutPassword(url)}: ${(error as Error).message}`,
+      `could not open ${embedded ? `the embedded database in ${config.dataDir}` : withoutPassword(url)}: ${describeError(error)}`,
     );
   }
 }

@@ -2,6 +2,7 @@ import { Presets, SingleBar } from 'cli-progress';
 import { rebuildProjection, type ReplayProgress } from '@trialstream/projections';
 import { runAsProcess, type CliIo } from '@trialstream/cli';
 import { knownProjections, openPlatformDatabase, projectionsNamed } from '../../platform/src/platform-database';
+import { describeError } from '@trialstream/config';
 
 const USAGE = 'Usage: npm run rebuild -- <projection>';
 
@@ -53,7 +54,7 @@ export async function runRebuildCli(argv: string[], env: NodeJS.ProcessEnv, io: 
     return 0;
   } catch (error) {
     bar.stop();
-    io.err(`Rebuilding ${projection.name} failed: ${(error as Error)?.message ?? String(error)}`);
+    io.err(`Rebuilding ${projection.name} failed: ${describeError(error)}`);
     return 1;
   } finally {
     await database.close();

@@ -1,6 +1,7 @@
 import { verifyProjection, type VerifyReport } from '@trialstream/projections';
 import { runAsProcess, type CliIo } from '@trialstream/cli';
 import { knownProjections, openPlatformDatabase, projectionsNamed } from '../../platform/src/platform-database';
+import { describeError } from '@trialstream/config';
 
 /**
  * `npm run verify-projections [-- <projection>...]`: rebuilds each projection (all by default) into a
@@ -26,7 +27,7 @@ export async function runVerifyCli(argv: string[], env: NodeJS.ProcessEnv, io: C
         for (const line of describe(report)) io.out(line);
         if (!report.identical) differing += 1;
       } catch (error) {
-        io.err(`${projection.name}: could not verify: ${(error as Error)?.message ?? String(error)}`);
+        io.err(`${projection.name}: could not verify: ${describeError(error)}`);
         differing += 1;
       }
     }

@@ -2,9 +2,10 @@ import type { Server } from 'node:http';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { configureHttpApp } from '@trialstream/api-common';
-import { applyHeapGrowth, loadConfig, TRIAL_STREAMS } from '@trialstream/config';
+import { applyHeapGrowth, describeError, loadConfig, TRIAL_STREAMS } from '@trialstream/config';
 import type { TrialStreams } from '@trialstream/domain';
 import { ensureTopic, trialTopic } from '@trialstream/messaging';
+import { startOrExit } from '../../platform/src/bootstrap';
 import { createRelayAppModule } from './relay-app.module';
 
 /**
@@ -24,7 +25,7 @@ async function main(): Promise<void> {
   try {
     await ensureTopic({ ...topic, clientId: 'trialstream-relay-admin', logLevel: config.logLevel });
   } catch (error) {
-    logger.warn(`could not check topic ${topic.topic} yet (${(error as Error).message}); it is created on the first publish`);
+    logger.warn(`could not check topic ${topic.topic} yet (${describeError(error)}); it is created on the first publish`);
   }
 
   await configureHttpApp(app, 'trialstream relay');
@@ -34,7 +35,4 @@ async function main(): Promise<void> {
   logger.log(`listening on http://${config.host}:${port}, publishing to ${topic.topic} on ${topic.brokers.join(',')}`);
 }
 
-void main().catch((error) => {
-  new Logger('bootstrap').error((error as Error)?.stack ?? String(error));
-  process.exit(1);
-});
+startOrExit(main);

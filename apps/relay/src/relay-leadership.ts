@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { Client } from 'pg';
+import { describeError } from '@trialstream/config';
 
 /** Which relay of several publishes: at most one holds leadership at a time. */
 export interface RelayLeadership {
@@ -52,7 +53,7 @@ export class AdvisoryLockLeadership implements RelayLeadership {
       if (this.leading) this.logger.log(`leading the relay of ${this.options.name}`);
       return this.leading;
     } catch (error) {
-      this.lost(`the leadership connection failed: ${(error as Error).message}`);
+      this.lost(`the leadership connection failed: ${describeError(error)}`);
       return false;
     }
   }

@@ -1,4 +1,5 @@
 export * from './config';
+export * from './describe-error';
 export * from './heap-growth';
 export * from './log-levels';
 export * from './tokens';

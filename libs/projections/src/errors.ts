@@ -1,3 +1,5 @@
+import { describeError } from '@trialstream/config';
+
 /**
  * Which failures are the event's fault (poison: dead-letter it and go on) and which are the
  * infrastructure's (retry the batch later, never dead-letter): a lost connection must not send
@@ -48,9 +50,4 @@ export function sqlStateOf(error: unknown): string | undefined {
 export function isRowDataError(error: unknown): boolean {
   const state = sqlStateOf(error);
   return state !== undefined && (state.startsWith('22') || state.startsWith('23'));
-}
-
-export function describeError(error: unknown): string {
-  if (error instanceof Error) return error.message;
-  return String(error);
 }

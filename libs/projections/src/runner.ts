@@ -1,4 +1,5 @@
 import type { DataSource, QueryRunner } from 'typeorm';
+import { describeError } from '@trialstream/config';
 import type { Checkpoint, EventEnvelope } from '@trialstream/domain';
 import { sequenceBatch, type EventsByStream } from './batch-sequence';
 import {
@@ -14,7 +15,7 @@ import {
   type DeadLetter,
 } from './bookkeeping';
 import { inTransaction, lockProjectionSchema } from './database';
-import { HandlerError, MissingStreamVersionsError, RowReadError, describeError, isRowDataError } from './errors';
+import { HandlerError, MissingStreamVersionsError, RowReadError, isRowDataError } from './errors';
 import { consoleLogger, type ProjectionLogger } from './logger';
 import type { Projection } from './projection';
 import { entryOf } from './map-entry';

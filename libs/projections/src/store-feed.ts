@@ -1,6 +1,6 @@
 import { RereadSchedule } from '@trialstream/event-store';
+import { describeError } from '@trialstream/config';
 import type { Checkpoint, EventEnvelope } from '@trialstream/domain';
-import { describeError } from './errors';
 import { consoleLogger, type ProjectionLogger } from './logger';
 import type { BatchResult, ProjectionRunner, StreamSource } from './runner';
 

@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { AUDITED_PROJECTIONS } from '../audit.tokens';
 import { describeVerification, verifyPlatform, type PlatformVerification } from './verify-platform';
+import { describeError } from '@trialstream/config';
 
 export interface VerificationJob {
   jobId: string;
@@ -72,7 +73,7 @@ export class VerificationJobs {
       job.state = report.ok ? 'passed' : 'failed';
     } catch (error) {
       job.state = 'error';
-      job.error = (error as Error).message;
+      job.error = describeError(error);
       this.logger.error(`verification ${job.jobId} could not run: ${job.error}`);
     } finally {
       job.progress.readModelsChecked = Math.min(job.progress.readModelsChecked, job.progress.readModels);

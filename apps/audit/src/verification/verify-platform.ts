@@ -15,6 +15,7 @@ import {
   type TableComparison,
 } from '@trialstream/projections';
 import type { DataSource } from 'typeorm';
+import { describeError } from '@trialstream/config';
 
 /** What the platform verifies of the log itself: PostgresEventStore answers it. */
 export interface VerifiableStore extends CatchUpSource {
@@ -101,7 +102,7 @@ async function checkReadModel(
       events: 0,
       tables: [],
       deadLetters: 0,
-      error: (error as Error)?.message ?? String(error),
+      error: describeError(error),
     };
   }
 }

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { Metrics } from '@trialstream/api-common';
-import { PLATFORM_CONFIG, type PlatformConfig } from '@trialstream/config';
+import { describeError, PLATFORM_CONFIG, type PlatformConfig } from '@trialstream/config';
 import { MonitoringService } from './monitoring.service';
 
 /**
@@ -47,7 +47,7 @@ export class MonitoringWarmUp implements OnApplicationBootstrap, OnModuleDestroy
     if (this.round) return;
     this.round = this.monitoring
       .warmToday()
-      .catch((error: unknown) => this.logger.debug(`warm-up round failed: ${(error as Error)?.message ?? String(error)}`))
+      .catch((error: unknown) => this.logger.debug(`warm-up round failed: ${describeError(error)}`))
       .finally(() => (this.round = undefined));
   }
 }
