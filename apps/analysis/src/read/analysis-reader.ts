@@ -59,6 +59,8 @@ function scopeClause(filter: ReadFilter, parameters: unknown[], { masked = false
 
 type Row = Record<string, unknown>;
 
+/** Patients with a kit: the ones an analysis counts (randomized, or withdrawn after randomization). */
+const ALLOCATED = 'kit_number IS NOT NULL';
 /** The allocated patients in scope, each with the stream version its rows were derived at. */
 const VERSIONS = (scope: string) =>
   `SELECT patient_id, stream_version FROM ${table(ANALYSIS_TABLES.patients)} ${scope} ORDER BY patient_id`;
@@ -171,7 +173,7 @@ export class AnalysisReader {
       const [{ conversions }] = await query(CONVERSIONS, []);
       const seen = this.recordsSeen(filter.maskedAnalytes, String(conversions));
       const parameters: unknown[] = [];
-      const versions = await query(VERSIONS(scopeClause(filter, parameters, {}, 'kit_number IS NOT NULL')), parameters);
+      const versions = await query(VERSIONS(scopeClause(filter, parameters, {}, ALLOCATED)), parameters);
       const stale = versions
         .filter((row) => seen.byPatient.get(String(row.patient_id))?.version !== Number(row.stream_version))
         .map((row) => String(row.patient_id));
@@ -203,12 +205,12 @@ export class AnalysisReader {
     filter: ReadFilter,
     patientIds: string[] | null,
   ): Promise<Array<{ version: number; record: StoredPatientRecord }>> {
-    const select = async (sql: (scope: string) => string, options: { masked?: boolean } = {}): Promise<Row[]> => {
+    const select = async (sql: (scope: string) => string, options: { masked?: boolean } = {}, ...conditions: string[]): Promise<Row[]> => {
       const parameters: unknown[] = [];
       const named = patientIds === null ? [] : [`patient_id = ANY($${parameters.push(patientIds)}::text[])`];
-      return query(sql(scopeClause(filter, parameters, options, ...named)), parameters);
+      return query(sql(scopeClause(filter, parameters, options, ...named, ...conditions)), parameters);
     };
-    const patients = (await select(PATIENTS)).filter((row) => row.kit_number !== null);
+    const patients = await select(PATIENTS, {}, ALLOCATED);
     const records = new Map(
       patients.map((row) => [String(row.patient_id), { version: Number(row.stream_version), record: recordOf(row) }]),
     );
