@@ -172,7 +172,11 @@ export class BatchRowCache implements RowAccess {
   /** Caches a row (or its absence) under its key, and its key under its partition. */
   private cache(table: ResolvedTable, cached: CachedRow): void {
     const key = cacheKey(cached.key);
-    this.cached(table.name).set(key, cached);
+    const rows = this.cached(table.name);
+    const known = rows.has(key);
+    rows.set(key, cached);
+    // A key cached before is in its partition already (most puts replace a row the batch read or put).
+    if (known) return;
     const byPartition = entryOf(this.partitionKeys, table.name, () => new Map<string, Set<string>>());
     entryOf(byPartition, keyText([cached.key[0]]), () => new Set<string>()).add(key);
   }
