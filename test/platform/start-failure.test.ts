@@ -14,4 +14,10 @@ describe('an app that cannot start', () => {
       /exited during start \(code 1, signal null\)[\s\S]*\[bootstrap\][\s\S]*set KAFKA_BROKERS/,
     );
   });
+
+  it('logs why and exits with 1 when its database does not answer', async () => {
+    await expect(AppProcess.start('ingest', { DATABASE_URL: 'postgres://postgres@127.0.0.1:1/nowhere' }, 30_000)).rejects.toThrow(
+      /exited during start \(code 1, signal null\)[\s\S]*ECONNREFUSED 127\.0\.0\.1:1/,
+    );
+  });
 });
