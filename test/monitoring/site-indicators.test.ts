@@ -221,6 +221,16 @@ describe('per-site monitoring of a three-site trial (see three-site-trial.ts for
     });
     expect(par003).toMatchObject({ patientId: 'PAR-003', status: 'screen_failed', nextVisit: null, overdueVisits: [] });
 
+    // a page holds whole items, the same as the full list's, and the total counts every patient the filter keeps
+    const secondPage = await get(trial.monitorA.token, `/monitoring/sites/PAR/patients?asOf=${AS_OF_1}&limit=1&offset=1`);
+    expect(secondPage.body).toMatchObject({ total: 3, limit: 1, offset: 1 });
+    expect(secondPage.body.items).toEqual([par002]);
+    const randomizedPage = await get(
+      trial.monitorA.token,
+      `/monitoring/sites/PAR/patients?asOf=${AS_OF_1}&status=randomized&limit=1&offset=1`,
+    );
+    expect(randomizedPage.body).toMatchObject({ total: 2, items: [{ patientId: 'PAR-002', status: 'randomized' }] });
+
     const late = await get(trial.monitorA.token, `/monitoring/sites/PAR/patients?asOf=${AS_OF_2}&status=withdrawn`);
     expect(late.body.total).toBe(1);
     expect(late.body.items[0]).toMatchObject({

@@ -23,7 +23,7 @@ import {
 } from './monitoring-query.dto';
 import { MonitoringService } from './monitoring.service';
 import { DeviationPage, PatientListPage, QueryPage, SignatureStatusList, SiteIndicatorsView, SiteOverviewView } from './monitoring.views';
-import { deviationList, Page, pageOf, patientList, PatientListItem, queryList } from './site-lists';
+import { deviationList, Page, pageOf, patientList, PatientListItem, patientListItem, patientsWithStatus, queryList } from './site-lists';
 
 const FORBIDDEN = 'The role may not read patient data, or the site is outside the sites assigned to you';
 const NO_SUCH_SITE = 'No such site';
@@ -104,7 +104,7 @@ export class MonitoringController {
     @Param('siteId') siteId: string,
     @Query() query: PatientPageQuery,
   ): Promise<Page<PatientListItem> & { asOf: string }> {
-    return this.page(principal, siteId, query, patientList);
+    return this.page(principal, siteId, query, patientsWithStatus, patientListItem);
   }
 
   @SiteListCsv('patients', 'The site’s patients as CSV', 'One row per patient')
@@ -123,7 +123,7 @@ export class MonitoringController {
     @Param('siteId') siteId: string,
     @Query() query: DeviationPageQuery,
   ): Promise<Page<DeviationView> & { asOf: string }> {
-    return this.page(principal, siteId, query, deviationList);
+    return this.page(principal, siteId, query, deviationList, (deviation) => deviation);
   }
 
   @SiteListCsv('deviations', 'Protocol deviations as CSV', 'One row per deviation')
@@ -142,7 +142,7 @@ export class MonitoringController {
     @Param('siteId') siteId: string,
     @Query() query: QueryPageQuery,
   ): Promise<Page<QueryView> & { asOf: string }> {
-    return this.page(principal, siteId, query, queryList);
+    return this.page(principal, siteId, query, queryList, (view) => view);
   }
 
   @SiteListCsv('queries', 'Queries as CSV', 'One row per query')
@@ -156,14 +156,15 @@ export class MonitoringController {
   }
 
   /** One page of a site's list at the reporting date; the filters and the page come from the query. */
-  private async page<T, Q extends PageOfList>(
+  private async page<R, T, Q extends PageOfList>(
     principal: Principal,
     siteId: string,
     query: Q,
-    list: (patients: readonly PatientMonitoring[], filter: Q) => T[],
+    list: (patients: readonly PatientMonitoring[], filter: Q) => R[],
+    toItem: (row: R) => T,
   ): Promise<Page<T> & { asOf: string }> {
     const { asOf, patients } = await this.monitoring.siteAt(principal, siteId, query.asOf);
-    return { asOf, ...pageOf(list(patients, query), query.limit ?? DEFAULT_PAGE_SIZE, query.offset ?? 0) };
+    return { asOf, ...pageOf(list(patients, query), query.limit ?? DEFAULT_PAGE_SIZE, query.offset ?? 0, toItem) };
   }
 
   /** A site's whole list (filtered, not paged) as a CSV export. */

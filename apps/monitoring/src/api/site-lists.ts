@@ -16,8 +16,9 @@ export interface Page<T> {
   offset: number;
 }
 
-export const pageOf = <T>(rows: readonly T[], limit: number, offset: number): Page<T> => ({
-  items: rows.slice(offset, offset + limit),
+/** One page of `rows`; only the rows on it are made items (a site's list may hold hundreds of patients). */
+export const pageOf = <R, T>(rows: readonly R[], limit: number, offset: number, toItem: (row: R) => T): Page<T> => ({
+  items: rows.slice(offset, offset + limit).map(toItem),
   total: rows.length,
   limit,
   offset,
@@ -49,28 +50,37 @@ const queryCounts = (queries: readonly QueryView[]): Record<QueryStatus, number>
   cancelled: queries.filter((query) => query.status === 'cancelled').length,
 });
 
+/** The site's patients the filter keeps, in the site's order. */
+export function patientsWithStatus(patients: readonly PatientMonitoring[], filter: { status?: PatientStatusOnDate }): PatientMonitoring[] {
+  return patients.filter((patient) => filter.status === undefined || patient.status === filter.status);
+}
+
+/** A site's patients as its list shows them (every row: the CSV export). */
 export function patientList(patients: readonly PatientMonitoring[], filter: { status?: PatientStatusOnDate }): PatientListItem[] {
-  return patients
-    .filter((patient) => filter.status === undefined || patient.status === filter.status)
-    .map((patient) => ({
-      patientId: patient.patientId,
-      status: patient.status,
-      consentDate: patient.consentDate,
-      randomizationDate: patient.randomizationDate,
-      withdrawalDate: patient.withdrawalDate,
-      nextVisit: patient.nextVisit,
-      overdueVisits: patient.overdueVisits,
-      schedule: patient.visits.map(({ visitId, label, kind, status, missingForms }) => ({ visitId, label, kind, status, missingForms })),
-      visits: patient.visitCounts,
-      deviations: patient.deviations.length,
-      adverseEvents: patient.adverseEvents,
-      queries: queryCounts(patient.queries),
-      sourceDataVerification: {
-        ...patient.sourceDataVerification,
-        share: sdvShare(patient.sourceDataVerification.verified, patient.sourceDataVerification.eligible),
-      },
-      codeBreaks: patient.codeBreaks,
-    }));
+  return patientsWithStatus(patients, filter).map(patientListItem);
+}
+
+/** A patient as the site's list shows them. */
+export function patientListItem(patient: PatientMonitoring): PatientListItem {
+  return {
+    patientId: patient.patientId,
+    status: patient.status,
+    consentDate: patient.consentDate,
+    randomizationDate: patient.randomizationDate,
+    withdrawalDate: patient.withdrawalDate,
+    nextVisit: patient.nextVisit,
+    overdueVisits: patient.overdueVisits,
+    schedule: patient.visits.map(({ visitId, label, kind, status, missingForms }) => ({ visitId, label, kind, status, missingForms })),
+    visits: patient.visitCounts,
+    deviations: patient.deviations.length,
+    adverseEvents: patient.adverseEvents,
+    queries: queryCounts(patient.queries),
+    sourceDataVerification: {
+      ...patient.sourceDataVerification,
+      share: sdvShare(patient.sourceDataVerification.verified, patient.sourceDataVerification.eligible),
+    },
+    codeBreaks: patient.codeBreaks,
+  };
 }
 
 /** A site's deviations, oldest first. */
