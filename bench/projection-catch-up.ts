@@ -24,7 +24,7 @@ export interface ProjectionCatchUpResults {
   rebuild: Throughput;
   kafka_feed: Throughput & { group_join_seconds: number; batches: number };
   /** The ceiling of every catch-up: reading the events table in the readers' order, page by page, nothing else. */
-  keyset_read: Throughput & { page_size: number };
+  keyset_read: Throughput & { page_size: number; reads_per_second: number[] };
   ratios: {
     store_feed_vs_keyset_read: number;
     rebuild_vs_keyset_read: number;
@@ -42,7 +42,8 @@ const METHOD =
   'kafka_feed: KafkaFeed with a fresh consumer group on the topic the relay filled, into a second, empty copy of ' +
   'the schema, timed from its first delivered batch to the last event applied (the group join before it is ' +
   'reported apart). keyset_read: the same columns in the catch-up order ((transaction_id, global_position) > last, ' +
-  'LIMIT page, the catch-up page size) through the same pg driver, rows discarded: the ceiling a catch-up cannot pass. Ratios against the raw ' +
+  'LIMIT page, the catch-up page size) through the same pg driver, rows discarded, the fastest of three reads: the ceiling ' +
+  'a catch-up cannot pass. Ratios against the raw ' +
   'multi-row INSERT are context: a projection reads, folds and upserts.';
 
 const quiet: ProjectionLogger = { warn: (message) => progress(message), error: (message) => progress(message) };
@@ -143,7 +144,20 @@ async function kafkaFeedCatchUp(
 /** The page the store feed and the rebuild read: a ceiling read in smaller pages would be slower than it need be. */
 const KEYSET_PAGE = CATCH_UP_PAGE_SIZE;
 
+/**
+ * A ceiling is the fastest the read goes: one read alone swung between 72,000 and 141,000 events/s from run to run on
+ * a 2-core machine, which moved every catch-up ratio more than any change measured against it.
+ */
+const KEYSET_READS = 3;
+
 async function keysetRead(db: BenchDatabase, events: number): Promise<ProjectionCatchUpResults['keyset_read']> {
+  const reads: Throughput[] = [];
+  for (let index = 0; index < KEYSET_READS; index++) reads.push(await keysetReadOnce(db, events));
+  const fastest = reads.reduce((best, read) => (read.events_per_second > best.events_per_second ? read : best));
+  return { ...fastest, page_size: KEYSET_PAGE, reads_per_second: reads.map((read) => read.events_per_second) };
+}
+
+async function keysetReadOnce(db: BenchDatabase, events: number): Promise<Throughput> {
   let read = 0;
   const result = await timed(events, async () => {
     let after = ['0', '0'];
@@ -162,7 +176,7 @@ async function keysetRead(db: BenchDatabase, events: number): Promise<Projection
     }
   });
   if (read !== events) throw new Error(`the keyset read saw ${read} of ${events} events`);
-  return { ...result, page_size: KEYSET_PAGE };
+  return result;
 }
 
 /** The registry read model caught up over the whole store three ways: embedded feed, rebuild, Kafka feed. */
