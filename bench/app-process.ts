@@ -6,6 +6,7 @@ import { UserDirectory } from '@trialstream/auth';
 import type { Role } from '@trialstream/domain';
 import { DataSource } from 'typeorm';
 import { compiledEntry, REPO_ROOT } from '../test/support/compiled';
+import { listeningUrl } from '../test/support/app-process';
 import { createTestDatabase, type TestDatabase } from '../test/support/database';
 import { releaseOnInterrupt } from './interrupt-cleanup';
 
@@ -24,6 +25,9 @@ export interface RunningAppProcess {
   databaseRssMb(): number | null;
   stop(): Promise<void>;
 }
+
+/** How long an app may take to start listening (the embedded server's first start initialises its cluster). */
+export const START_TIMEOUT_MS = 120_000;
 
 /** Runs the compiled app (`node dist/apps/<app>/src/main.js`, what `npm start` runs) as its own process. */
 export async function startAppProcess(target: AppTarget, options: { databaseUrl?: string } = {}): Promise<RunningAppProcess> {
@@ -57,7 +61,7 @@ export async function startAppProcess(target: AppTarget, options: { databaseUrl?
   };
   const forget = releaseOnInterrupt(cleanUp);
   try {
-    const url = await listeningUrl(child, target);
+    const { url } = await listeningUrl(child, target, START_TIMEOUT_MS);
     const adminToken = database
       ? await userTokenOn(database.url, 'bench administrator', 'administrator')
       : `Bearer ${readFileSync(join(dataDir, 'admin-token'), 'utf8').trim()}`;
@@ -78,26 +82,6 @@ export async function startAppProcess(target: AppTarget, options: { databaseUrl?
     forget();
     throw error;
   }
-}
-
-/** The URL an app process logs once it listens (its port is the OS's choice). */
-export async function listeningUrl(child: ChildProcess, target: string): Promise<string> {
-  let output = '';
-  return new Promise<string>((done, fail) => {
-    const timer = setTimeout(() => fail(new Error(`${target} did not start in 120 s:\n${output}`)), 120_000);
-    const read = (chunk: Buffer) => {
-      output += chunk.toString();
-      // The app's log line is the only place the OS-chosen port appears.
-      const listening = /listening on (http:\/\/[\d.]+:\d+)/.exec(output);
-      if (listening) {
-        clearTimeout(timer);
-        done(listening[1]);
-      }
-    };
-    child.stdout!.on('data', read);
-    child.stderr!.on('data', read);
-    child.once('exit', (code) => fail(new Error(`${target} exited with code ${code} while starting:\n${output}`)));
-  });
 }
 
 /** A new user's Authorization header value, made directly in the app's database (the app's own migrations ran). */

@@ -2,7 +2,8 @@ import { spawn } from 'node:child_process';
 import type { Role } from '@trialstream/domain';
 import { REPO_ROOT } from '../test/support/compiled';
 import { createTestDatabase } from '../test/support/database';
-import { listeningUrl, stopChild, userTokenOn } from './app-process';
+import { listeningUrl } from '../test/support/app-process';
+import { START_TIMEOUT_MS, stopChild, userTokenOn } from './app-process';
 import { releaseOnInterrupt } from './interrupt-cleanup';
 
 /** How events reach the registry: through the relay and Kafka, or in-process from the store. */
@@ -56,7 +57,7 @@ export async function startBenchApp(
   };
   const forget = releaseOnInterrupt(cleanUp);
   try {
-    const url = await listeningUrl(child, `latency app (${mode})`);
+    const { url } = await listeningUrl(child, `latency app (${mode})`, START_TIMEOUT_MS);
     let created = 0;
     return {
       url,

@@ -22,30 +22,7 @@ export class AppProcess {
       env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'log', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    let output = '';
-    const url = await new Promise<string>((resolveUrl, reject) => {
-      const timer = setTimeout(() => fail(new Error(`${app} did not start within ${timeoutMs} ms`)), timeoutMs);
-      const fail = (error: Error) => {
-        clearTimeout(timer);
-        child.kill('SIGKILL');
-        reject(new Error(`${error.message}\n${output}`));
-      };
-      const read = (chunk: Buffer) => {
-        output += chunk.toString();
-        const listening = /listening on (http:\/\/[\d.]+:\d+)/.exec(output);
-        if (listening) {
-          clearTimeout(timer);
-          child.stdout!.off('data', read);
-          child.stderr!.off('data', read);
-          resolveUrl(listening[1]);
-        }
-      };
-      child.stdout!.on('data', read);
-      child.stderr!.on('data', read);
-      // 'close', not 'exit': it comes once the pipes are drained, so the app's last words are in `output`
-      child.once('close', (code, signal) => fail(new Error(`${app} exited during start (code ${code}, signal ${signal})`)));
-    });
-    child.removeAllListeners('close');
+    const { url, output } = await listeningUrl(child, app, timeoutMs);
     return new AppProcess(child, url, output);
   }
 
@@ -69,4 +46,40 @@ export class AppProcess {
   get log(): string {
     return this.output;
   }
+}
+
+/**
+ * The URL a starting app process logs once it listens (the OS chose its port), with its output so far. If the
+ * process ends or does not listen within `timeoutMs`, it is killed and the promise rejects with its output.
+ */
+export function listeningUrl(child: ChildProcess, name: string, timeoutMs: number): Promise<{ url: string; output: string }> {
+  let output = '';
+  return new Promise((resolve, reject) => {
+    const stopWatching = () => {
+      clearTimeout(timer);
+      child.stdout!.off('data', read);
+      child.stderr!.off('data', read);
+      child.off('close', ended);
+    };
+    const fail = (message: string) => {
+      stopWatching();
+      child.kill('SIGKILL');
+      reject(new Error(`${message}\n${output}`));
+    };
+    const read = (chunk: Buffer) => {
+      output += chunk.toString();
+      const listening = /listening on (http:\/\/[\d.]+:\d+)/.exec(output);
+      if (listening) {
+        stopWatching();
+        resolve({ url: listening[1], output });
+      }
+    };
+    // 'close', not 'exit': it comes once the pipes are drained, so the app's last words are in `output`
+    const ended = (code: number | null, signal: NodeJS.Signals | null) =>
+      fail(`${name} exited during start (code ${code}, signal ${signal})`);
+    const timer = setTimeout(() => fail(`${name} did not start within ${timeoutMs} ms`), timeoutMs);
+    child.stdout!.on('data', read);
+    child.stderr!.on('data', read);
+    child.once('close', ended);
+  });
 }
