@@ -42,9 +42,11 @@ export async function startBenchApp(
   };
   if (mode === 'kafka') env.KAFKA_BROKERS = kafka.brokers.join(',');
   else delete env.KAFKA_BROKERS;
+  // BENCH_APP_NODE_ARGS, as for the HTTP phases' apps (bench/app-process.ts), e.g. to profile the app under the load.
+  const nodeArgs = (process.env.BENCH_APP_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const child = spawn(
     process.execPath,
-    ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', 'bench/latency-app.ts'],
+    [...nodeArgs, '-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', 'bench/latency-app.ts'],
     {
       cwd: REPO_ROOT,
       env,

@@ -2,6 +2,7 @@ import type { DataSource, QueryRunner } from 'typeorm';
 import type { AppendOutcome } from './contracts';
 import type { PreparedAppend } from './prepared-append';
 import { isRetryable } from './retryable-errors';
+import { KnownStreamHeads } from './known-stream-heads';
 import { writeBatch } from './write-batch';
 
 export interface GroupCommitOptions {
@@ -36,6 +37,7 @@ export class GroupCommitter {
   private readonly maxBatchSize: number;
   private readonly maxAttempts: number;
   private readonly counters: GroupCommitStats = { requests: 0, committedTransactions: 0, retries: 0, largestBatch: 0 };
+  private readonly knownHeads = new KnownStreamHeads();
 
   constructor(
     private readonly dataSource: DataSource,
@@ -109,9 +111,10 @@ export class GroupCommitter {
       // One statement (TypeORM's startTransaction with a level sends two): each round trip here is paid per group.
       await runner.query('BEGIN ISOLATION LEVEL READ COMMITTED');
       open = true;
-      const outcomes = await writeBatch(runner, requests, this.clock());
+      const { outcomes, conditionHeads } = await writeBatch(runner, requests, this.clock(), this.knownHeads);
       await runner.query('COMMIT');
       open = false;
+      this.knownHeads.addCommitted(conditionHeads);
       this.counters.committedTransactions += 1;
       this.onCommitted();
       return outcomes;

@@ -108,5 +108,5 @@ export async function appendInTransaction(
   clock: () => Date = () => new Date(),
 ): Promise<AppendOutcome[]> {
   if (!runner.isTransactionActive) throw new Error('appendInTransaction needs an open transaction');
-  return writeBatch(runner, requests.map(prepareAppend), clock());
+  return (await writeBatch(runner, requests.map(prepareAppend), clock())).outcomes;
 }

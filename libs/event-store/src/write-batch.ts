@@ -3,6 +3,7 @@ import type { QueryRunner } from 'typeorm';
 import type { EventEnvelope } from '@trialstream/domain';
 import type { AppendOutcome, StoredSubmission, SubmissionClaim } from './contracts';
 import { GENESIS_HASH, computeEventHash, newEventSalt } from './hash-chain';
+import { KnownStreamHeads } from './known-stream-heads';
 import type { PreparedAppend } from './prepared-append';
 import { ConcurrentWriteError } from './retryable-errors';
 import { chainedFields } from './row-mapping';
@@ -104,20 +105,43 @@ class BatchProgress {
   }
 }
 
+export interface WrittenBatch {
+  /** Each request's outcome, in the caller's order. */
+  outcomes: AppendOutcome[];
+  /** The streams conditioned on at version 0, whose head rows exist once the batch commits. */
+  conditionHeads: string[];
+}
+
 /**
  * Writes one batch inside the caller's open transaction and returns each request's outcome, in the
  * caller's order. Requests are applied in stream-id order (stable), each seeing the ones before it, so
  * two requests at the same expected version yield one append and one conflict, as separate commits would.
  * Throws a retryable error when a concurrent transaction claimed one of the submission ids first.
  */
-export async function writeBatch(runner: QueryRunner, batch: readonly PreparedAppend[], recordedAt: Date): Promise<AppendOutcome[]> {
+export async function writeBatch(
+  runner: QueryRunner,
+  batch: readonly PreparedAppend[],
+  recordedAt: Date,
+  knownHeads: KnownStreamHeads = new KnownStreamHeads(),
+): Promise<WrittenBatch> {
   const order = batch.map((_, index) => index).sort((a, b) => byCodeUnits(batch[a].streamId, batch[b].streamId) || a - b);
+  // A condition on a version above 0 names a stream that has a head row already (heads are never removed);
+  // one at version 0 needs its row, to share-lock it, and has it once a committed batch found or created it.
+  const conditionedAtZero = distinctSorted(
+    batch.flatMap((request) => (request.condition?.version === 0 ? [request.condition.streamId] : [])),
+  );
   await createMissingStreams(runner, [
     ...batch.filter((request) => request.expectedVersion === 0).map((request) => request.streamId),
-    // A condition on a version above 0 names a stream that has a head row already (heads are never removed).
-    ...batch.flatMap((request) => (request.condition?.version === 0 ? [request.condition.streamId] : [])),
+    ...conditionedAtZero.filter((streamId) => !knownHeads.has(streamId)),
   ]);
-  const { heads, conditions, stored: seen, waited } = await lockHeadsAndConditions(runner, batch);
+  let locked = await lockHeadsAndConditions(runner, batch);
+  const missing = conditionedAtZero.filter((streamId) => !locked.conditions.has(streamId));
+  if (missing.length > 0) {
+    // Known, yet not there (a database restored under a running writer): created now, and locked with the rest again.
+    await createMissingStreams(runner, missing);
+    locked = await lockHeadsAndConditions(runner, batch);
+  }
+  const { heads, conditions, stored: seen, waited } = locked;
   // A resubmission that waited behind the original's transaction for a head must see the original's
   // submission and answer 'duplicate', not 'conflict': the locking statement's snapshot predates that
   // commit, so the submissions are read again, in a statement of their own, exactly then.
@@ -130,7 +154,7 @@ export async function writeBatch(runner: QueryRunner, batch: readonly PreparedAp
   await insertEventsAndMoveHeads(runner, progress.newEvents, progress.salts, progress.movedHeads, recordedAt);
   for (const resolve of progress.afterInsert) resolve();
   await claimSubmissions(runner, progress.claims, recordedAt);
-  return outcomes;
+  return { outcomes, conditionHeads: conditionedAtZero };
 }
 
 function resolveResponse(submission: SubmissionClaim, events: EventEnvelope[]): unknown {
