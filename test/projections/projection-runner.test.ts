@@ -47,6 +47,19 @@ describe('the projection runner on PostgreSQL', () => {
     });
   }
 
+  /** Every transaction that writes the table fails at COMMIT, until the returned function is called. */
+  async function failCommitsOf(schema: string, table: string): Promise<() => Promise<void>> {
+    await harness.dataSource.query(`
+      CREATE FUNCTION "${schema}".fail_at_commit() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN RAISE EXCEPTION 'simulated crash before commit'; END $$`);
+    await harness.dataSource.query(`
+      CREATE CONSTRAINT TRIGGER fail_at_commit AFTER INSERT OR UPDATE ON "${schema}"."${table}"
+      DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION "${schema}".fail_at_commit()`);
+    return async () => {
+      await harness.dataSource.query(`DROP TRIGGER fail_at_commit ON "${schema}"."${table}"`);
+    };
+  }
+
   it('applies a redelivered batch only once', async () => {
     const runner = await freshRegistry();
     const first = await runner.applyBatch(trialEvents, lastCheckpointOf(trialEvents));
@@ -97,20 +110,14 @@ describe('the projection runner on PostgreSQL', () => {
     const runner = await freshRegistry();
     const checkpointBefore = await checkpointOf(harness.dataSource, runner.schema);
     // Fails at COMMIT, after every row of the batch was written: the moment a crash would hit hardest.
-    await harness.dataSource.query(`
-      CREATE FUNCTION "${runner.schema}".fail_at_commit() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN RAISE EXCEPTION 'simulated crash before commit'; END $$`);
-    await harness.dataSource.query(`
-      CREATE CONSTRAINT TRIGGER fail_at_commit AFTER UPDATE ON "${runner.schema}"._checkpoint
-      DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION "${runner.schema}".fail_at_commit()`);
-
+    const commitsAgain = await failCommitsOf(runner.schema, '_checkpoint');
     await expect(runner.applyBatch(trialEvents, lastCheckpointOf(trialEvents))).rejects.toThrow('simulated crash before commit');
 
     expect(await registrySnapshot(harness.dataSource, runner.schema)).toEqual({ patients: [], sites: [], streams: [] });
     expect(await checkpointOf(harness.dataSource, runner.schema)).toEqual(checkpointBefore);
     expect(await runner.deadLetters()).toEqual([]);
 
-    await harness.dataSource.query(`DROP TRIGGER fail_at_commit ON "${runner.schema}"._checkpoint`);
+    await commitsAgain();
     expect(await runner.applyBatch(trialEvents, lastCheckpointOf(trialEvents))).toMatchObject({ applied: trialEvents.length });
     expect(await checkpointOf(harness.dataSource, runner.schema)).toEqual({
       transaction_id: lastCheckpointOf(trialEvents).transactionId,
@@ -199,5 +206,59 @@ describe('the projection runner on PostgreSQL', () => {
     expect(await tableRows(harness.dataSource, failing.schema, 'streams')).toEqual(lastVersions(trialEvents));
     await failing.applyBatch([afterPoison]);
     expect(await tableRows(harness.dataSource, failing.schema, 'streams')).toEqual(lastVersions([...trialEvents, poison, afterPoison]));
+  });
+
+  it("offers a stream's carried state to the runner's next batch only while the read model's applied version is the carried one", async () => {
+    // infusions per stream, counted on from the carried count when one is offered: a stale count would show in the row
+    const counted = new WeakMap<RowAccess, Map<string, number>>();
+    const offered: Array<unknown> = [];
+    const counting = defineProjection({
+      name: 'infusion_counts',
+      version: 1,
+      tables: [{ name: 'counts', columns: { stream_id: 'text', infusions: 'integer' }, primaryKey: ['stream_id'] }],
+      handlers: {
+        InfusionGiven: async (event, rows) => {
+          const batch = entryOf(counted, rows, () => new Map<string, number>());
+          let count = batch.get(event.streamId);
+          if (count === undefined) {
+            const carried = rows.carried(event.streamId);
+            offered.push(carried);
+            count = (carried as number | undefined) ?? ((await rows.get('counts', event.streamId))?.infusions as number | undefined) ?? 0;
+          }
+          batch.set(event.streamId, count + 1);
+          rows.put('counts', { stream_id: event.streamId, infusions: count + 1 });
+          rows.carry(event.streamId, count + 1);
+        },
+      },
+    });
+    const schema = 'infusion_counts_carried';
+    await createProjectionSchema(harness.dataSource, counting, schema);
+    const runnerOn = () =>
+      new ProjectionRunner(counting, harness.dataSource, harness.store, {
+        schema,
+        logger: { warn: () => undefined, error: () => undefined },
+      });
+    const [first, other] = [runnerOn(), runnerOn()];
+    const streamId = 'patient-A01-005';
+    const infusions: EventEnvelope[] = [];
+    for (let index = 1; index <= 6; index++) infusions.push(...(await append(harness.store, streamId, 'A01', [infusion(index)])));
+    const count = async () => (await tableRows(harness.dataSource, schema, 'counts')).map((row) => row.infusions);
+
+    await first.applyBatch(infusions.slice(0, 2));
+    await first.applyBatch([infusions[2]]);
+    expect(offered).toEqual([undefined, 2]);
+    // another runner of the same read model (a second instance) moves the stream on
+    await other.applyBatch([infusions[3]]);
+    await first.applyBatch([infusions[4]]);
+    expect(offered).toEqual([undefined, 2, undefined, undefined]);
+    expect(await count()).toEqual([5]);
+
+    // a batch that fails at commit keeps nothing it carried, and drops what was carried before it
+    const commitsAgain = await failCommitsOf(schema, 'counts');
+    await expect(first.applyBatch([infusions[5]])).rejects.toThrow('simulated crash before commit');
+    await commitsAgain();
+    await first.applyBatch([infusions[5]]);
+    expect(offered).toEqual([undefined, 2, undefined, undefined, 5, undefined]);
+    expect(await count()).toEqual([6]);
   });
 });

@@ -6,6 +6,7 @@ export {
   type ProjectionHandler,
   type ProjectionHandlers,
   type RowAccess,
+  type CarriedStreams,
   type RowRef,
   type PartitionRef,
 } from './projection';

@@ -21,6 +21,21 @@ export interface RowAccess {
    * first), in no particular order, the batch's own writes included. Copies, like `get`.
    */
   list(table: string, partition: string | number): Promise<Row[]>;
+  /**
+   * What this projection kept of the stream (`carry`) when a batch of this runner last applied it, while the
+   * stream's applied version is still that batch's; otherwise undefined (read the rows). It must stand for the
+   * committed rows exactly, so treat it as read-only.
+   */
+  carried(streamId: string): unknown;
+  /** Keeps a value for the stream as of this batch's end, offered to the next batch that applies the stream. */
+  carry(streamId: string, value: unknown): void;
+  /** Nothing kept so far is offered again: an event rewrote rows that other streams' kept values stand for. */
+  forgetCarried(): void;
+}
+
+/** Which streams have a carried value (`RowAccess.carried`) for the batch `prefetch` is asked for. */
+export interface CarriedStreams {
+  has(streamId: string): boolean;
 }
 
 export type ProjectionHandler<TData = unknown> = (event: EventEnvelope<TData>, rows: RowAccess) => void | Promise<void>;
@@ -68,8 +83,11 @@ export interface ProjectionDefinition {
   schema?: string;
   tables: readonly TableSpec[];
   handlers: ProjectionHandlers;
-  /** Optional: rows (or partitions) each event will touch, loaded for a whole batch in one query per table. */
-  prefetch?: (event: EventEnvelope) => ReadonlyArray<RowRef | PartitionRef>;
+  /**
+   * Optional: rows (or partitions) each event will touch, loaded for a whole batch in one query per table; a
+   * stream whose carried value the handlers will use instead of its rows needs none of them.
+   */
+  prefetch?: (event: EventEnvelope, carried: CarriedStreams) => ReadonlyArray<RowRef | PartitionRef>;
   /**
    * Optional: called once after a batch's events, before its rows are written, with the batch's RowAccess:
    * work the handlers defer to the end of a batch (deriving a subject's rows once for all its events of the
@@ -90,7 +108,7 @@ export interface Projection {
   readonly schema: string;
   readonly tables: readonly TableSpec[];
   readonly handlers: ProjectionHandlers;
-  readonly prefetch?: (event: EventEnvelope) => ReadonlyArray<RowRef | PartitionRef>;
+  readonly prefetch?: (event: EventEnvelope, carried: CarriedStreams) => ReadonlyArray<RowRef | PartitionRef>;
   readonly completeBatch?: (rows: RowAccess) => void | Promise<void>;
   readonly readsMaskedValues: boolean;
   /** The checked tables, by name. */

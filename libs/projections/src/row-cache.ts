@@ -3,6 +3,7 @@ import { queryRows } from './database';
 import { RowReadError } from './errors';
 import { tableOf, type PartitionRef, type Projection, type RowAccess, type RowRef } from './projection';
 import { qualified, quoteIdent } from './sql-identifiers';
+import type { BatchCarry } from './carried-states';
 import { entryOf } from './map-entry';
 import { WriteStatement } from './write-statement';
 import {
@@ -72,7 +73,20 @@ export class BatchRowCache implements RowAccess {
     private readonly projection: Projection,
     private readonly schema: string,
     private readonly runner: QueryRunner,
+    private readonly carries: BatchCarry,
   ) {}
+
+  carried(streamId: string): unknown {
+    return this.carries.get(streamId);
+  }
+
+  carry(streamId: string, value: unknown): void {
+    this.carries.keep(streamId, value);
+  }
+
+  forgetCarried(): void {
+    this.carries.forgetAll();
+  }
 
   async prefetch(refs: ReadonlyArray<RowRef | PartitionRef>): Promise<void> {
     const wanted = new Map<string, Map<string, unknown[]>>();

@@ -20,6 +20,7 @@ import { consoleLogger, type ProjectionLogger } from './logger';
 import type { Projection } from './projection';
 import { entryOf } from './map-entry';
 import { BatchRowCache } from './row-cache';
+import { CarriedStates, type BatchCarry } from './carried-states';
 import { assertPlainName } from './sql-identifiers';
 import { WriteStatement } from './write-statement';
 
@@ -61,6 +62,9 @@ class StalePlanError extends Error {
 
 const MAX_PLANNING_ATTEMPTS = 5;
 
+/** Holds no value: its batches offer nothing, and what they keep is dropped with them. */
+const NOTHING_CARRIED = new CarriedStates(0);
+
 /**
  * Applies batches of events to one projection, whatever feeds them (the store, Kafka, a rebuild).
  *
@@ -74,6 +78,7 @@ export class ProjectionRunner {
   readonly schema: string;
   private readonly logger: ProjectionLogger;
   private readonly onBatch: ProjectionRunnerOptions['onBatch'];
+  private readonly carried = new CarriedStates();
 
   constructor(
     readonly projection: Projection,
@@ -149,24 +154,37 @@ export class ProjectionRunner {
     extra: EventsByStream,
     checkpoint: Checkpoint | undefined,
   ): Promise<BatchResult> {
-    return this.transaction(async (runner) => {
-      const streamIds = [...new Set(delivered.map((event) => event.streamId))];
-      const applied = await readAppliedVersions(runner, this.schema, streamIds);
-      const sequence = sequenceBatch(delivered, applied, extra);
-      if (sequence.missing.size > 0) throw new StalePlanError(sequence.missing);
+    const streamIds = [...new Set(delivered.map((event) => event.streamId))];
+    let carries: BatchCarry | undefined;
+    let lastVersions = new Map<string, number>();
+    try {
+      const result = await this.transaction(async (runner) => {
+        const applied = await readAppliedVersions(runner, this.schema, streamIds);
+        const sequence = sequenceBatch(delivered, applied, extra);
+        if (sequence.missing.size > 0) throw new StalePlanError(sequence.missing);
 
-      const rows = new BatchRowCache(this.projection, this.schema, runner);
-      if (this.projection.prefetch) await rows.prefetch(sequence.events.flatMap((event) => this.projection.prefetch!(event)));
-      for (const event of sequence.events) await this.handle(event, rows);
-      await this.completeBatch(sequence.events, rows);
-      // The rows, the applied versions and the checkpoint in one statement: one round trip, one commit.
-      const write = new WriteStatement();
-      rows.addWrites(write);
-      addMarkApplied(write, this.schema, highestVersions(sequence.events));
-      if (checkpoint) addAdvanceCheckpoint(write, this.schema, checkpoint);
-      await write.run(runner);
-      return { applied: sequence.events.length, skipped: sequence.skipped, filled: sequence.filled, deadLettered: 0 };
-    });
+        carries = this.carried.forBatch(applied);
+        const rows = new BatchRowCache(this.projection, this.schema, runner, carries);
+        const prefetch = this.projection.prefetch;
+        if (prefetch) await rows.prefetch(sequence.events.flatMap((event) => prefetch(event, carries!)));
+        for (const event of sequence.events) await this.handle(event, rows);
+        await this.completeBatch(sequence.events, rows);
+        // The rows, the applied versions and the checkpoint in one statement: one round trip, one commit.
+        const write = new WriteStatement();
+        rows.addWrites(write);
+        lastVersions = highestVersions(sequence.events);
+        addMarkApplied(write, this.schema, lastVersions);
+        if (checkpoint) addAdvanceCheckpoint(write, this.schema, checkpoint);
+        await write.run(runner);
+        return { applied: sequence.events.length, skipped: sequence.skipped, filled: sequence.filled, deadLettered: 0 };
+      });
+      carries?.committed(lastVersions);
+      return result;
+    } catch (error) {
+      // a failed batch's handlers may have changed what they were offered
+      this.carried.forget(streamIds);
+      throw error;
+    }
   }
 
   /** Finds the poison event(s) of a failed batch: every other event is applied, each in its own transaction. */
@@ -176,6 +194,7 @@ export class ProjectionRunner {
     checkpoint: Checkpoint | undefined,
   ): Promise<BatchResult> {
     const streamIds = [...new Set(delivered.map((event) => event.streamId))];
+    this.carried.forget(streamIds);
     const sequence = sequenceBatch(delivered, await readAppliedVersions(this.dataSource, this.schema, streamIds), extra);
     const [streamId, versions] = [...sequence.missing][0] ?? [];
     if (streamId) throw new MissingStreamVersionsError(streamId, versions);
@@ -185,7 +204,8 @@ export class ProjectionRunner {
       try {
         const applied = await this.transaction(async (runner) => {
           if (!(await this.isNext(runner, event))) return false;
-          const rows = new BatchRowCache(this.projection, this.schema, runner);
+          // one event at a time, carrying nothing: this runs to find the event that fails
+          const rows = new BatchRowCache(this.projection, this.schema, runner, NOTHING_CARRIED.forBatch(new Map()));
           await this.handle(event, rows);
           await this.completeBatch([event], rows);
           await rows.flush();

@@ -397,6 +397,26 @@ describe('lab units from the protocol file', () => {
     expect(amended.model.rowsOf(ANALYSIS_TABLES.labUnits)).toEqual([expect.objectContaining({ waiting: {} })]);
   });
 
+  it('drops the row of a result an amendment derived once a later batch voids it, as one batch over the same events does', async () => {
+    const story = patient();
+    const waiting = story.events.find((event) => event.type === 'LabResulted')!;
+    const before = story.events.length;
+    story.void(waiting);
+    const events = [
+      protocolVersion(trial, 1, withoutGramsPerDecilitre),
+      ...story.events.slice(0, before),
+      protocolVersion(trial, 2, inGramsPerDecilitre),
+      ...story.events.slice(before),
+    ];
+    // one event per batch: each batch goes on from what the one before carried over
+    const { model, rows } = await igm(events);
+    expect(rows).toEqual([{ date: '2024-05-02', value: 6, unit: 'g/L', change: null }]);
+    const inOneBatch = new InMemoryReadModel(ANALYSIS_PROJECTION);
+    await inOneBatch.apply(events);
+    for (const table of Object.values(ANALYSIS_TABLES))
+      expect({ table, rows: model.rowsOf(table) }).toEqual({ table, rows: inOneBatch.rowsOf(table) });
+  });
+
   it("gives the same rows whether the trial's version or the patient's results arrive first (streams are not ordered)", async () => {
     const story = patient();
     const versions = [protocolVersion(trial, 1, withoutGramsPerDecilitre), protocolVersion(trial, 2, inGramsPerDecilitre)];

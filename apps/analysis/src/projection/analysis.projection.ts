@@ -7,6 +7,7 @@ import {
   type ProjectionHandlers,
   type RowAccess,
   type RowRef,
+  type CarriedStreams,
 } from '@trialstream/projections';
 import {
   amendmentOf,
@@ -170,6 +171,7 @@ const writeSource = (rows: RowAccess, stored: StoredSource | undefined, after: A
  * source since, the stream version its rows are owed at.
  */
 interface WrittenPatient {
+  streamId: string;
   trial: string;
   stored: StoredSource | undefined;
   derived: WrittenRows | undefined;
@@ -188,6 +190,14 @@ const touchedInBatch = new WeakMap<RowAccess, Map<string, WrittenPatient>>();
 const touchedPatients = (rows: RowAccess): Map<string, WrittenPatient> =>
   entryOf(touchedInBatch, rows, () => new Map<string, WrittenPatient>());
 
+/** The patient as its rows hold it, when no batch of this runner carried it over. */
+async function writtenPatientOf(rows: RowAccess, streamId: string, units: LabUnitsRow): Promise<WrittenPatient> {
+  const stored = await storedSourceOf(rows, patientIdOfStream(streamId));
+  // rows derived before this batch: their version is not read, and it is not this event's, so the patient's row is written
+  const derived = stored && writtenRowsOf(patientRowsOf(stored.source, units.conversions), null);
+  return { streamId, trial: trialKeyOfStream(streamId), stored, derived, owedAt: undefined };
+}
+
 /** Folds the event into the patient's source; its rows are derived at the end of the batch. */
 const applyPatientEvent: ProjectionHandler = async (event, rows: RowAccess) => {
   const patientId = patientIdOfStream(event.streamId);
@@ -196,10 +206,10 @@ const applyPatientEvent: ProjectionHandler = async (event, rows: RowAccess) => {
   const units = await labUnitsOf(rows, trial);
   let patient = touched.get(patientId);
   if (!patient) {
-    const stored = await storedSourceOf(rows, patientId);
-    // rows derived before this batch: their version is not read, and it is not this event's, so the patient's row is written
-    const derived = stored && writtenRowsOf(patientRowsOf(stored.source, units.conversions), null);
-    patient = { trial, stored, derived, owedAt: undefined };
+    // a copy: the carried value stays what the committed rows were derived from
+    patient = {
+      ...((rows.carried(event.streamId) as WrittenPatient | undefined) ?? (await writtenPatientOf(rows, event.streamId, units))),
+    };
     touched.set(patientId, patient);
   }
   const after = evolveSource(patient.stored?.source, event);
@@ -223,6 +233,8 @@ const deriveOwedRows = async (rows: RowAccess): Promise<void> => {
     writeDerived(rows, patient.derived, derived);
     patient.derived = derived;
     patient.owedAt = undefined;
+    // the next batch of this patient goes on from here instead of reading and deriving the rows again
+    rows.carry(patient.streamId, { ...patient });
   }
 };
 
@@ -241,6 +253,8 @@ const applyProtocolVersion: ProjectionHandler<ProtocolActivated> = async (event,
   // their next events read what is stored
   await deriveOwedRows(rows);
   touchedPatients(rows).clear();
+  // rows of waiting patients change below, and every patient's were derived with the conversions before this version
+  rows.forgetCarried();
   for (const patientId of [...ready].sort()) {
     const stored = await storedSourceOf(rows, patientId);
     const derived = (await rows.get(ANALYSIS_TABLES.patients, patientId)) as { stream_version: number } | undefined;
@@ -261,10 +275,11 @@ const handlers: ProjectionHandlers = {
   ProtocolActivated: applyProtocolVersion,
 };
 
-const prefetch = (event: EventEnvelope): Array<RowRef | PartitionRef> => {
+const prefetch = (event: EventEnvelope, carried: CarriedStreams): Array<RowRef | PartitionRef> => {
   const labUnits = { table: ANALYSIS_TABLES.labUnits, key: trialKeyOfStream(event.streamId) };
   if (event.type === 'ProtocolActivated') return [labUnits];
   if (!(ANALYSED_EVENT_TYPES as readonly string[]).includes(event.type)) return [];
+  if (carried.has(event.streamId)) return [labUnits];
   const patientId = patientIdOfStream(event.streamId);
   return [{ table: ANALYSIS_TABLES.sources, key: patientId }, { table: ANALYSIS_TABLES.entries, partition: patientId }, labUnits];
 };

@@ -1,5 +1,6 @@
 import type { EventEnvelope } from '@trialstream/domain';
 import { sequenceBatch } from '../batch-sequence';
+import { CarriedStates } from '../carried-states';
 import { tableOf, type Projection, type RowAccess } from '../projection';
 import { RowShapeError, keyText, keyValues, normalizeValue, rowOfStored, storedRow, type KeyInput, type Row } from '../table-spec';
 
@@ -10,6 +11,8 @@ import { RowShapeError, keyText, keyValues, normalizeValue, rowOfStored, storedR
 export class InMemoryReadModel {
   private readonly tables = new Map<string, Map<string, Row>>();
   private readonly applied = new Map<string, number>();
+  /** Carried between `apply` calls as the runtime carries them between batches. */
+  private readonly carried = new CarriedStates();
 
   constructor(readonly projection: Projection) {
     for (const name of projection.resolvedTables.keys()) this.tables.set(name, new Map());
@@ -46,6 +49,10 @@ export class InMemoryReadModel {
       const value = normalizeValue(spec.name, first, partition);
       return [...this.table(table).values()].filter((row) => row[first.name] === value).map((row) => rowOfStored(spec, row));
     },
+    // outside a batch nothing is carried
+    carried: () => undefined,
+    carry: () => undefined,
+    forgetCarried: () => undefined,
   };
 
   /**
@@ -53,17 +60,31 @@ export class InMemoryReadModel {
    * call is one batch, as the runtime's are: handlers get a RowAccess of their own for it.
    */
   async apply(events: readonly EventEnvelope[]): Promise<void> {
-    const batch: RowAccess = { ...this.rows };
     const sequence = sequenceBatch(events, this.applied);
     if (sequence.missing.size > 0) {
       const [streamId, versions] = [...sequence.missing][0];
       throw new Error(`stream ${streamId} lacks versions ${versions.join(', ')} in the events given`);
     }
-    for (const event of sequence.events) {
-      await this.projection.handlers[event.type]?.(event, batch);
-      this.applied.set(event.streamId, event.streamVersion);
+    const carries = this.carried.forBatch(new Map(this.applied));
+    const batch: RowAccess = {
+      ...this.rows,
+      carried: (streamId) => carries.get(streamId),
+      carry: (streamId, value) => carries.keep(streamId, value),
+      forgetCarried: () => carries.forgetAll(),
+    };
+    const lastVersions = new Map<string, number>();
+    try {
+      for (const event of sequence.events) {
+        await this.projection.handlers[event.type]?.(event, batch);
+        this.applied.set(event.streamId, event.streamVersion);
+        lastVersions.set(event.streamId, event.streamVersion);
+      }
+      await this.projection.completeBatch?.(batch);
+    } catch (error) {
+      this.carried.forget(sequence.events.map((event) => event.streamId));
+      throw error;
     }
-    await this.projection.completeBatch?.(batch);
+    carries.committed(lastVersions);
   }
 
   /** The table's rows ordered by primary key. */
