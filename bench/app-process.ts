@@ -29,6 +29,9 @@ export interface RunningAppProcess {
 /** How long an app may take to start listening (the embedded server's first start initialises its cluster). */
 export const START_TIMEOUT_MS = 120_000;
 
+/** BENCH_APP_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof": Node options of every app the bench starts, to profile it under the load. */
+export const benchAppNodeArgs = (): string[] => (process.env.BENCH_APP_NODE_ARGS ?? '').split(' ').filter(Boolean);
+
 /** Runs the compiled app (`node dist/apps/<app>/src/main.js`, what `npm start` runs) as its own process. */
 export async function startAppProcess(target: AppTarget, options: { databaseUrl?: string } = {}): Promise<RunningAppProcess> {
   const app = target === 'ingest_alone_postgres' ? 'ingest' : 'platform';
@@ -47,9 +50,7 @@ export async function startAppProcess(target: AppTarget, options: { databaseUrl?
   delete env.KAFKA_BROKERS;
   if (database) env.DATABASE_URL = database.url;
   else delete env.DATABASE_URL;
-  // BENCH_APP_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", profiles the apps under the bench's load.
-  const nodeArgs = (process.env.BENCH_APP_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, compiledEntry(`apps/${app}/src/main.ts`)], {
+  const child = spawn(process.execPath, [...benchAppNodeArgs(), compiledEntry(`apps/${app}/src/main.ts`)], {
     cwd: REPO_ROOT,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],

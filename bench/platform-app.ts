@@ -3,7 +3,7 @@ import type { Role } from '@trialstream/domain';
 import { REPO_ROOT } from '../test/support/compiled';
 import { createTestDatabase } from '../test/support/database';
 import { listeningUrl } from '../test/support/app-process';
-import { START_TIMEOUT_MS, stopChild, userTokenOn } from './app-process';
+import { benchAppNodeArgs, START_TIMEOUT_MS, stopChild, userTokenOn } from './app-process';
 import { releaseOnInterrupt } from './interrupt-cleanup';
 
 /** How events reach the registry: through the relay and Kafka, or in-process from the store. */
@@ -42,11 +42,9 @@ export async function startBenchApp(
   };
   if (mode === 'kafka') env.KAFKA_BROKERS = kafka.brokers.join(',');
   else delete env.KAFKA_BROKERS;
-  // BENCH_APP_NODE_ARGS, as for the HTTP phases' apps (bench/app-process.ts), e.g. to profile the app under the load.
-  const nodeArgs = (process.env.BENCH_APP_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const child = spawn(
     process.execPath,
-    [...nodeArgs, '-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', 'bench/latency-app.ts'],
+    [...benchAppNodeArgs(), '-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', 'bench/latency-app.ts'],
     {
       cwd: REPO_ROOT,
       env,

@@ -20,7 +20,7 @@ import { consoleLogger, type ProjectionLogger } from './logger';
 import type { Projection } from './projection';
 import { entryOf } from './map-entry';
 import { BatchRowCache } from './row-cache';
-import { CarriedStates, type BatchCarry } from './carried-states';
+import { CarriedStates } from './carried-states';
 import { assertPlainName } from './sql-identifiers';
 import { WriteStatement } from './write-statement';
 
@@ -155,30 +155,30 @@ export class ProjectionRunner {
     checkpoint: Checkpoint | undefined,
   ): Promise<BatchResult> {
     const streamIds = [...new Set(delivered.map((event) => event.streamId))];
-    let carries: BatchCarry | undefined;
-    let lastVersions = new Map<string, number>();
     try {
-      const result = await this.transaction(async (runner) => {
+      const { result, carries, lastVersions } = await this.transaction(async (runner) => {
         const applied = await readAppliedVersions(runner, this.schema, streamIds);
         const sequence = sequenceBatch(delivered, applied, extra);
         if (sequence.missing.size > 0) throw new StalePlanError(sequence.missing);
 
-        carries = this.carried.forBatch(applied);
+        const carries = this.carried.forBatch(applied);
         const rows = new BatchRowCache(this.projection, this.schema, runner, carries);
         const prefetch = this.projection.prefetch;
-        if (prefetch) await rows.prefetch(sequence.events.flatMap((event) => prefetch(event, carries!)));
+        if (prefetch) await rows.prefetch(sequence.events.flatMap((event) => prefetch(event, carries)));
         for (const event of sequence.events) await this.handle(event, rows);
         await this.completeBatch(sequence.events, rows);
         // The rows, the applied versions and the checkpoint in one statement: one round trip, one commit.
         const write = new WriteStatement();
         rows.addWrites(write);
-        lastVersions = highestVersions(sequence.events);
+        const lastVersions = highestVersions(sequence.events);
         addMarkApplied(write, this.schema, lastVersions);
         if (checkpoint) addAdvanceCheckpoint(write, this.schema, checkpoint);
         await write.run(runner);
-        return { applied: sequence.events.length, skipped: sequence.skipped, filled: sequence.filled, deadLettered: 0 };
+        const result = { applied: sequence.events.length, skipped: sequence.skipped, filled: sequence.filled, deadLettered: 0 };
+        return { result, carries, lastVersions };
       });
-      carries?.committed(lastVersions);
+      // what the batch carries counts once its transaction committed
+      carries.committed(lastVersions);
       return result;
     } catch (error) {
       // a failed batch's handlers may have changed what they were offered
