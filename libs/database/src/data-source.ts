@@ -1,3 +1,4 @@
+import { Client, ClientConfig } from 'pg';
 import { DataSource, MixedList } from 'typeorm';
 
 export interface DatabaseOptions {
@@ -6,6 +7,20 @@ export interface DatabaseOptions {
   migrations: MixedList<Function>;
   poolSize?: number;
   applicationName?: string;
+}
+
+/**
+ * pg-pool listens to a client's errors only while the client is idle, TypeORM only once its query runner holds it,
+ * and the pool hands a new client out in the same read of the socket as the server's ReadyForQuery. When the server
+ * ends that session in the same read (a shutdown's 57P01 right after the connection was accepted), the client emits
+ * 'error' with no listener and the process crashes. Listening from birth keeps the failure where it belongs: the
+ * client is no longer queryable, its next statement fails and the pool drops it.
+ */
+class ClientListeningFromBirth extends Client {
+  constructor(config?: string | ClientConfig) {
+    super(config);
+    this.on('error', () => undefined);
+  }
 }
 
 /** One way to open PostgreSQL: TypeORM over `pg`, schema managed by migrations only (never synchronize). */
@@ -20,6 +35,7 @@ export function createDataSource(options: DatabaseOptions): DataSource {
     logging: false,
     extra: {
       max: options.poolSize ?? 10,
+      Client: ClientListeningFromBirth,
       application_name: options.applicationName ?? 'trialstream',
     },
   });
