@@ -1,14 +1,8 @@
 import { INestApplicationContext, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { loadConfig, PlatformConfigModule } from '@trialstream/config';
-import { DatabaseModule } from '@trialstream/database';
-import {
-  EVENT_STORE,
-  EVENT_STORE_MIGRATIONS,
-  EventStoreModule,
-  type AppendRequest,
-  type PostgresEventStore,
-} from '@trialstream/event-store';
+import { DatabaseModule, openDatabase } from '@trialstream/database';
+import { EVENT_STORE, EVENT_STORE_MIGRATIONS, EventStoreModule, PostgresEventStore, type AppendRequest } from '@trialstream/event-store';
 import { RELAY_MIGRATIONS } from '../../apps/relay/src/migrations';
 import { Relay } from '../../apps/relay/src/relay';
 import { RelayModule } from '../../apps/relay/src/relay.module';
@@ -30,7 +24,11 @@ import { waitUntil } from '../support/eventually';
 class HostAppModule {}
 
 /** An application that hosts the relay without the protocol module: its PROTOCOL is the built-in one, as in a relay of its own. */
-function hostAppOn(database: TestDatabase, env: NodeJS.ProcessEnv): Promise<INestApplicationContext> {
+function hostAppOn(
+  database: TestDatabase,
+  env: NodeJS.ProcessEnv,
+  relay: { appendsHere: boolean; idlePollMs?: number } = { appendsHere: true },
+): Promise<INestApplicationContext> {
   const config = loadConfig({ DATABASE_URL: database.url, LOG_LEVEL: 'error', ...env });
   return NestFactory.createApplicationContext(
     {
@@ -43,8 +41,8 @@ function hostAppOn(database: TestDatabase, env: NodeJS.ProcessEnv): Promise<INes
           poolSize: 5,
           migrations: [...EVENT_STORE_MIGRATIONS, ...RELAY_MIGRATIONS],
         }),
-        EventStoreModule,
-        RelayModule.forRoot(),
+        ...(relay.appendsHere ? [EventStoreModule] : []),
+        RelayModule.forRoot({ idlePollMs: relay.idlePollMs }),
       ],
     },
     { logger: false, abortOnError: false },
@@ -93,6 +91,33 @@ describe('RelayModule inside another application', () => {
       await app.close();
     }
     expect(relay.metrics.running).toBe(false);
+  });
+
+  it("in a process of its own, is woken by another process's commit at once, not at its next poll", async () => {
+    const app = await hostAppOn(
+      database,
+      { KAFKA_BROKERS: TEST_KAFKA_BROKERS.join(','), KAFKA_TOPIC: topic, KAFKA_PARTITIONS: '2' },
+      { appendsHere: false, idlePollMs: 120_000 },
+    );
+    const relay = app.get(Relay);
+    const elsewhere = await openDatabase({ url: database.url, migrations: EVENT_STORE_MIGRATIONS, poolSize: 2 });
+    try {
+      await app.init();
+      await relay.caughtUp();
+      const published = relay.metrics.eventsPublished;
+      // The relay read the log once it started and then sleeps a whole idle poll unless something wakes it.
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const outcome = await new PostgresEventStore(elsewhere).append(anAppend());
+      if (outcome.status !== 'appended') throw new Error(outcome.status);
+      await waitUntil(
+        () => relay.metrics.eventsPublished === published + 1,
+        15_000,
+        () => "the other process's event published well before the 120 s poll",
+      );
+    } finally {
+      await app.close();
+      await elsewhere.destroy();
+    }
   });
 
   it('refuses to start without KAFKA_BROKERS, naming the setting', async () => {

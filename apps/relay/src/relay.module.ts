@@ -52,8 +52,8 @@ interface CommitNotifier {
 /**
  * Runs the relay inside the importing process: started once the application is up, stopped before the database
  * closes. Needs DATA_SOURCE (DatabaseModule, migrated with RELAY_MIGRATIONS) and PLATFORM_CONFIG (KAFKA_BROKERS,
- * KAFKA_TOPIC, KAFKA_PARTITIONS). When the process appends through EVENT_STORE (EventStoreModule), the relay wakes on
- * each of its commits; otherwise (a relay process of its own) it polls. It publishes to the trial's topic,
+ * KAFKA_TOPIC, KAFKA_PARTITIONS). The relay wakes on each commit of any writer of the database (the process's own store's
+ * in-process, other processes' through LISTEN/NOTIFY) and polls besides. It publishes to the trial's topic,
  * `<trialId>.<KAFKA_TOPIC>`, by TRIAL_STREAMS (without it, the default trial's `KAFKA_TOPIC`). Exports `Relay`.
  */
 @Module({})
@@ -164,7 +164,10 @@ export class RelayModule implements OnModuleInit, OnApplicationBootstrap, Before
 
   onApplicationBootstrap(): void {
     this.relay.start();
-    this.unsubscribe = this.processStore?.onCommitted?.(() => this.relay.notify());
+    // The process's own store signals its commits in-process and others' through LISTEN; a relay process of its own
+    // hears every writer's through a store it opens for this.
+    const commits = this.processStore ?? new PostgresEventStore(this.dataSource);
+    this.unsubscribe = commits.onCommitted?.(() => this.relay.notify());
   }
 
   async beforeApplicationShutdown(): Promise<void> {

@@ -44,6 +44,8 @@ export class GroupCommitter {
     private readonly clock: () => Date,
     options: GroupCommitOptions = {},
     private readonly onCommitted: () => void = () => undefined,
+    /** Each commit's notification names this writer (see CommitNotifications). */
+    private readonly announcedAs = '',
   ) {
     this.maxBatchSize = options.maxBatchSize ?? 256;
     this.maxAttempts = options.maxAttempts ?? 5;
@@ -111,7 +113,7 @@ export class GroupCommitter {
       // One statement (TypeORM's startTransaction with a level sends two): each round trip here is paid per group.
       await runner.query('BEGIN ISOLATION LEVEL READ COMMITTED');
       open = true;
-      const { outcomes, conditionHeads } = await writeBatch(runner, requests, this.clock(), this.knownHeads);
+      const { outcomes, conditionHeads } = await writeBatch(runner, requests, this.clock(), this.knownHeads, this.announcedAs);
       await runner.query('COMMIT');
       open = false;
       this.knownHeads.addCommitted(conditionHeads);

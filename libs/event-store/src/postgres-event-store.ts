@@ -1,5 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import type { DataSource, QueryRunner } from 'typeorm';
 import type { Checkpoint, EventEnvelope } from '@trialstream/domain';
+import { CommitNotifications } from './commit-notifications';
 import type { AppendOutcome, AppendRequest, ReadAllOptions, ReadStreamOptions, StoredSubmission, Upcaster } from './contracts';
 import { GroupCommitter, type GroupCommitOptions, type GroupCommitStats } from './group-commit';
 import { verifyIntegrity, type IntegrityReport } from './integrity';
@@ -20,14 +22,21 @@ export class PostgresEventStore {
   private readonly committer: GroupCommitter;
   private readonly upcast: Upcaster | undefined;
   private readonly committedListeners = new Set<() => void>();
+  /** The name this store's commits are announced under, so that its own listeners hear them once, in-process. */
+  private readonly name = randomUUID();
+  private othersCommits: CommitNotifications | null = null;
 
   constructor(
     private readonly dataSource: DataSource,
     options: EventStoreOptions = {},
   ) {
     this.upcast = options.upcast;
-    this.committer = new GroupCommitter(dataSource, options.clock ?? (() => new Date()), options.groupCommit, () =>
-      this.committedListeners.forEach((listener) => listener()),
+    this.committer = new GroupCommitter(
+      dataSource,
+      options.clock ?? (() => new Date()),
+      options.groupCommit,
+      () => this.signalCommitted(),
+      this.name,
     );
   }
 
@@ -84,12 +93,27 @@ export class PostgresEventStore {
   }
 
   /**
-   * Called after each transaction this store committed, so in-process readers (the embedded feed, the
-   * relay) wake at once instead of waiting for their next poll. Returns the unsubscribe function.
+   * Called after each transaction that appended events to this database, so readers (the embedded feed, the relay)
+   * wake at once instead of waiting for their next poll: in-process for this store's own commits, through
+   * LISTEN/NOTIFY for every other writer's (another process, the admin CLI), on a connection opened while anyone
+   * listens. Returns the unsubscribe function.
    */
   onCommitted(listener: () => void): () => void {
     this.committedListeners.add(listener);
-    return () => this.committedListeners.delete(listener);
+    const url = (this.dataSource.options as { url?: string }).url;
+    if (!this.othersCommits && url) {
+      this.othersCommits = new CommitNotifications({ url, ownName: this.name, onCommit: () => this.signalCommitted() });
+    }
+    return () => {
+      this.committedListeners.delete(listener);
+      if (this.committedListeners.size > 0 || !this.othersCommits) return;
+      void this.othersCommits.stop();
+      this.othersCommits = null;
+    };
+  }
+
+  private signalCommitted(): void {
+    this.committedListeners.forEach((listener) => listener());
   }
 
   get groupCommitStats(): GroupCommitStats {

@@ -6,6 +6,7 @@ import { GENESIS_HASH, computeEventHash, newEventSalt } from './hash-chain';
 import { KnownStreamHeads } from './known-stream-heads';
 import type { PreparedAppend } from './prepared-append';
 import { ConcurrentWriteError } from './retryable-errors';
+import { COMMITS_CHANNEL } from './commit-notifications';
 import { chainedFields } from './row-mapping';
 import { EVENT_SALTS_TABLE, EVENTS_TABLE, STREAMS_TABLE, SUBMISSIONS_TABLE } from './schema';
 import { rowsOf } from './sql';
@@ -123,6 +124,7 @@ export async function writeBatch(
   batch: readonly PreparedAppend[],
   recordedAt: Date,
   knownHeads: KnownStreamHeads = new KnownStreamHeads(),
+  announcedAs = '',
 ): Promise<WrittenBatch> {
   const order = batch.map((_, index) => index).sort((a, b) => byCodeUnits(batch[a].streamId, batch[b].streamId) || a - b);
   // A condition on a version above 0 names a stream that has a head row already (heads are never removed);
@@ -151,7 +153,7 @@ export async function writeBatch(
   const outcomes = new Array<AppendOutcome>(batch.length);
   for (const index of order) outcomes[index] = progress.outcomeOf(batch[index]);
 
-  await insertEventsAndMoveHeads(runner, progress.newEvents, progress.salts, progress.movedHeads, recordedAt);
+  await insertEventsAndMoveHeads(runner, progress.newEvents, progress.salts, progress.movedHeads, recordedAt, announcedAs);
   for (const resolve of progress.afterInsert) resolve();
   await claimSubmissions(runner, progress.claims, recordedAt);
   return { outcomes, conditionHeads: conditionedAtZero };
@@ -341,6 +343,8 @@ const INSERT_EVENTS_AND_MOVE_HEADS = `WITH moved_heads AS (
         WHERE s.stream_id = h.stream_id
      ), kept_salts AS (
        INSERT INTO ${EVENT_SALTS_TABLE} (event_id, salt) SELECT * FROM unnest($1::uuid[], $22::text[])
+     ), announced AS (
+       SELECT pg_notify('${COMMITS_CHANNEL}', $23::text)
      )
      INSERT INTO ${EVENTS_TABLE} (
        event_id, stream_id, stream_version, type, schema_version, site_id, actor_id, actor_role,
@@ -355,15 +359,20 @@ const INSERT_EVENTS_AND_MOVE_HEADS = `WITH moved_heads AS (
          AS e(event_id, stream_id, stream_version, type, schema_version, site_id, actor_id, actor_role,
               occurred_at, correlation_id, causation_id, submission_id, amends_event_id, amends_reason, data,
               previous_hash, hash)
+       CROSS JOIN announced
      RETURNING event_id::text AS event_id, global_position::text AS global_position,
                transaction_id::text AS transaction_id`;
 
-/** The statement's parameters: one array per event column ($1-$17), the moved heads ($18-$20), the time and the salts. */
+/**
+ * The statement's parameters: one array per event column ($1-$17), the moved heads ($18-$20), the time, the salts
+ * and who announces the commit.
+ */
 function insertParameters(
   events: EventEnvelope[],
   salts: ReadonlyMap<string, string>,
   movedHeads: ReadonlyMap<string, StreamHead>,
   recordedAt: Date,
+  announcedAs: string,
 ): unknown[] {
   const column = <T>(pick: (event: EventEnvelope) => T) => events.map(pick);
   const heads = [...movedHeads.entries()];
@@ -390,22 +399,27 @@ function insertParameters(
     heads.map(([, head]) => head.lastHash),
     recordedAt,
     column((e) => salts.get(e.eventId)),
+    announcedAs,
   ];
 }
 
-/** One statement per flush: every event in a multi-row insert, every moved stream head in the same round trip. */
+/**
+ * One statement per flush: every event in a multi-row insert, every moved stream head and the commit's notification
+ * (delivered by PostgreSQL only if the transaction commits) in the same round trip.
+ */
 async function insertEventsAndMoveHeads(
   runner: QueryRunner,
   events: EventEnvelope[],
   salts: ReadonlyMap<string, string>,
   movedHeads: ReadonlyMap<string, StreamHead>,
   recordedAt: Date,
+  announcedAs: string,
 ): Promise<void> {
   if (events.length === 0) return;
   const rows = await rowsOf<{ event_id: string; global_position: string; transaction_id: string }>(
     runner,
     INSERT_EVENTS_AND_MOVE_HEADS,
-    insertParameters(events, salts, movedHeads, recordedAt),
+    insertParameters(events, salts, movedHeads, recordedAt, announcedAs),
   );
   const assigned = new Map(rows.map((row) => [row.event_id, row]));
   for (const event of events) {

@@ -62,8 +62,9 @@ export class ProjectionFeeds implements OnApplicationBootstrap, BeforeApplicatio
         }),
       );
     }
-    // Embedded feeds wake on every commit of this process instead of waiting for their next poll.
-    this.unsubscribe = this.store.onCommitted?.(() => this.notify());
+    // Feeds from the store wake on every commit (this process's, or another's through the store's LISTEN) instead of
+    // waiting for their next poll; feeds from Kafka need no word.
+    if (this.running.some((projection) => projection.mode === 'store')) this.unsubscribe = this.store.onCommitted?.(() => this.notify());
   }
 
   notify(): void {

@@ -1,0 +1,80 @@
+import { Client } from 'pg';
+
+/** Every transaction that inserts events notifies this channel at its commit; the payload names the store that wrote. */
+export const COMMITS_CHANNEL = 'trialstream_commits';
+
+export interface CommitNotificationsOptions {
+  url: string;
+  /** Commits announced under this name are the listener's own, already signalled in-process: not signalled again. */
+  ownName: string;
+  onCommit: () => void;
+  onLost?: (reason: string) => void;
+  /** Wait before listening again after the connection failed (default 1 s). */
+  retryMs?: number;
+}
+
+/**
+ * Word of commits made by other processes on the same database, through LISTEN on a connection of its own, so a
+ * reader in a process that does not append (a relay or a projection service of its own) wakes at once instead of at
+ * its next poll. Reconnects after the connection is lost, and signals once when listening starts or starts again,
+ * since commits made while it was not listening were not heard. Missing a signal costs latency, never events:
+ * readers still poll.
+ */
+export class CommitNotifications {
+  private client: Client | null = null;
+  private stopped = false;
+  private readonly running: Promise<void>;
+  private wakeRetry: () => void = () => undefined;
+
+  constructor(private readonly options: CommitNotificationsOptions) {
+    this.running = this.listenUntilStopped();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.wakeRetry();
+    await this.client?.end().catch(() => undefined);
+    await this.running;
+  }
+
+  private async listenUntilStopped(): Promise<void> {
+    while (!this.stopped) {
+      const ended = await this.listenOnce().catch((error: Error) => error.message);
+      if (this.stopped) return;
+      this.options.onLost?.(`listening for commits stopped: ${ended}`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, this.options.retryMs ?? 1_000);
+        this.wakeRetry = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    }
+  }
+
+  /** Listens until the connection ends; resolves with why. */
+  private async listenOnce(): Promise<string> {
+    const client = new Client({ connectionString: this.options.url, application_name: 'trialstream-commit-listener', keepAlive: true });
+    let lost = 'the connection ended';
+    client.on('error', (error) => (lost = error.message));
+    client.on('notification', (message) => {
+      if (message.channel === COMMITS_CHANNEL && message.payload !== this.options.ownName) this.options.onCommit();
+    });
+    const ended = new Promise<void>((resolve) => client.once('end', resolve));
+    try {
+      await client.connect();
+      this.client = client;
+      if (this.stopped) await client.end();
+      else {
+        await client.query(`LISTEN ${COMMITS_CHANNEL}`);
+        this.options.onCommit();
+      }
+    } catch (error) {
+      await client.end().catch(() => undefined);
+      throw error;
+    }
+    await ended;
+    this.client = null;
+    return lost;
+  }
+}
