@@ -32,8 +32,9 @@ export interface EndToEndLatencyResults {
 }
 
 const METHOD =
-  'A real listening Nest app per mode on its own fresh database (ingest + registry projection and query API; kafka: ' +
-  'plus the relay, projections consuming the topic; in_process: projections fed from the store in the same process). ' +
+  'Real listening Nest apps per mode on their own fresh database (kafka: as the distributed deployment runs them, three ' +
+  'processes: ingest, the relay woken by LISTEN/NOTIFY, the registry projection consuming the topic with its query API; ' +
+  'in_process: as npm start runs them, one process: ingest and the registry fed from the store). ' +
   'One coordinator submits lab results over HTTP (at most 64 keep-alive connections), one at a time, rotating over enrolled ' +
   'patients, after a warm-up; then open_loop: submissions sent on a fixed schedule (offered rate) without waiting ' +
   'for earlier answers (a submission waits for a free connection, as behind a gateway), latency counted from the scheduled send time. Visible = a row trigger on registry.patients calls pg_notify(patient_id, total_events), ' +

@@ -6,21 +6,24 @@ import { bootstrapApp, startOrExit } from '../apps/platform/src/bootstrap';
 import { ProjectionsModule } from '../apps/platform/src/projections.module';
 import { RelayModule } from '../apps/relay/src/relay.module';
 
+/** What one latency-app process runs: the platform's parts on the latency phase's path. */
+export type LatencyAppPart = 'ingest' | 'relay' | 'registry';
+
 /**
- * The platform as `npm start` composes it for the latency phase's path, run by the benchmark as a process of its
- * own: ingest, the registry's projection and query API, and with KAFKA_BROKERS the relay (the registry is then fed
- * from Kafka). Configured from the environment, as every app is.
+ * The latency phase's path as a process of its own, run by the benchmark: ingest, the relay (with KAFKA_BROKERS) and
+ * the registry's projection and query API, or the part of them BENCH_LATENCY_PARTS names (comma-separated), as the
+ * distributed deployment runs them in processes of their own. Configured from the environment, as every app is.
  */
 const config = loadConfig();
+const parts = new Set((process.env.BENCH_LATENCY_PARTS ?? 'ingest,relay,registry').split(',') as LatencyAppPart[]);
 startOrExit(() =>
   bootstrapApp({
-    name: 'bench-latency',
+    name: `bench-latency-${[...parts].join('-')}`,
     config,
     features: [
-      IngestModule,
-      ...(config.kafkaBrokers ? [RelayModule.forRoot()] : []),
-      ProjectionsModule.forRoot([REGISTRY_PROJECTION]),
-      RegistryModule,
+      ...(parts.has('ingest') ? [IngestModule] : []),
+      ...(parts.has('relay') && config.kafkaBrokers ? [RelayModule.forRoot()] : []),
+      ...(parts.has('registry') ? [ProjectionsModule.forRoot([REGISTRY_PROJECTION]), RegistryModule] : []),
     ],
   }),
 );

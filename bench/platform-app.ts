@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import type { Role } from '@trialstream/domain';
 import { REPO_ROOT } from '../test/support/compiled';
 import { createTestDatabase } from '../test/support/database';
@@ -18,11 +18,20 @@ export interface BenchApp {
   close(): Promise<void>;
 }
 
+/** The processes of each mode, by the parts each runs; the first one serves the HTTP API the phase posts to. */
+const PROCESSES: Record<DeliveryMode, string[]> = {
+  // As the distributed deployment runs them (docker-compose.yml: ingest, relay, monitoring): word of commits reaches
+  // the relay through PostgreSQL's LISTEN/NOTIFY, events reach the registry through Kafka.
+  kafka: ['ingest', 'relay', 'registry'],
+  // As `npm start` runs them: one process, commits signalled in-process, the registry fed from the store.
+  in_process: ['ingest,registry'],
+};
+
 /**
- * The platform as `npm start` composes it for this path (ingest, registry projection and query API, plus the relay
- * in Kafka mode; `bench/latency-app.ts`) as a process of its own, listening on a free port, on a fresh database
- * with the server's real clock: the load generator and the server do not share an event loop, as they do not in
- * use. Run from source (ts-node), as the benchmark is.
+ * The platform's parts on this path (ingest, registry projection and query API, plus the relay in Kafka mode;
+ * `bench/latency-app.ts`) as processes of their own, the first listening on a free port, on a fresh database with
+ * the server's real clock: the load generator and the servers do not share an event loop, as they do not in use.
+ * Run from source (ts-node), as the benchmark is.
  */
 export async function startBenchApp(
   mode: DeliveryMode,
@@ -42,25 +51,27 @@ export async function startBenchApp(
   };
   if (mode === 'kafka') env.KAFKA_BROKERS = kafka.brokers.join(',');
   else delete env.KAFKA_BROKERS;
-  const child = spawn(
-    process.execPath,
-    [...benchAppNodeArgs(), '-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', 'bench/latency-app.ts'],
-    {
-      cwd: REPO_ROOT,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
+  const children: ChildProcess[] = [];
   const cleanUp = async () => {
-    await stopChild(child);
+    for (const child of children.reverse()) await stopChild(child);
     await database.drop();
   };
   const forget = releaseOnInterrupt(cleanUp);
   try {
-    const { url } = await listeningUrl(child, `latency app (${mode})`, START_TIMEOUT_MS);
+    const urls: string[] = [];
+    // One after the other: each process migrates its own schemas, the first the event store's.
+    for (const parts of PROCESSES[mode]) {
+      const child = spawn(
+        process.execPath,
+        [...benchAppNodeArgs(), '-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', 'bench/latency-app.ts'],
+        { cwd: REPO_ROOT, env: { ...env, BENCH_LATENCY_PARTS: parts }, stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+      children.push(child);
+      urls.push((await listeningUrl(child, `latency app (${mode}: ${parts})`, START_TIMEOUT_MS)).url);
+    }
     let created = 0;
     return {
-      url,
+      url: urls[0],
       databaseUrl: database.url,
       token: (role, siteIds = []) => userTokenOn(database.url, `bench ${role} ${++created}`, role, siteIds),
       async close() {
