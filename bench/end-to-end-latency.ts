@@ -164,7 +164,7 @@ export async function measureEndToEndLatency(
   memory: MemoryRecorder,
 ): Promise<EndToEndLatencyResults> {
   const { latencySamples: samples, openLoopRate: rate, openLoopSeconds: seconds } = params;
-  progress('latency (kafka): starting the platform with relay and Kafka-fed registry');
+  progress('latency (kafka): starting ingest, the relay and the Kafka-fed registry, each a process of its own');
   const viaKafka = await memory.during('end_to_end_kafka', () => latencyOf('kafka', kafka, samples, rate, seconds));
   progress('latency (in_process): starting the platform with the store-fed registry');
   const inProcess = await memory.during('end_to_end_in_process', () => latencyOf('in_process', kafka, samples, rate, seconds));

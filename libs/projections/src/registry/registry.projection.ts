@@ -114,11 +114,21 @@ const recordSiteActivation: ProjectionHandler<SiteActivated> = async (event, row
   rows.put(REGISTRY_SITES, { ...site, name: event.data.name, activated_at: event.occurredAt });
 };
 
+/** Patient events that move a patient between status cells of a site, and so read and write the site's row. */
+const STATUS_CHANGING_TYPES = new Set<string>(
+  PATIENT_EVENT_TYPES.filter((type) => REGISTRY_STATUSES.some((status) => statusAfter(status, type) !== status)),
+);
+
+/**
+ * The rows a batch's events read, fetched together before it is applied. A site's row is read only for events that
+ * can move a patient between its cells (most events, results and assessments, leave the counts alone); a patient's
+ * first event of another type, should there be one, reads its site's row when applied.
+ */
 function prefetchRegistryRows(event: EventEnvelope): RowRef[] {
   if (event.type === 'SiteActivated') return [{ table: REGISTRY_SITES, key: (event.data as SiteActivated).siteId }];
   const patientId = patientOfStream(event.streamId);
   if (patientId === undefined) return [];
-  const site = siteOf(event);
+  const site = STATUS_CHANGING_TYPES.has(event.type) ? siteOf(event) : null;
   const patient = { table: REGISTRY_PATIENTS, key: patientId };
   return site ? [patient, { table: REGISTRY_SITES, key: site }] : [patient];
 }
