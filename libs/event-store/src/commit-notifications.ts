@@ -54,7 +54,13 @@ export class CommitNotifications {
 
   /** Listens until the connection ends; resolves with why. */
   private async listenOnce(): Promise<string> {
-    const client = new Client({ connectionString: this.options.url, application_name: 'trialstream-commit-listener', keepAlive: true });
+    const client = new Client({
+      connectionString: this.options.url,
+      application_name: 'trialstream-commit-listener',
+      keepAlive: true,
+      // A server that does not answer must not hold up stop() (which waits for the attempt) for long.
+      connectionTimeoutMillis: 5_000,
+    });
     let lost = 'the connection ended';
     client.on('error', (error) => (lost = error.message));
     client.on('notification', (message) => {
