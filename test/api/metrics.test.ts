@@ -99,4 +99,16 @@ describe('Prometheus metrics at /metrics', () => {
     expect(value(samples, 'trialstream_projection_dead_letters', { projection: 'registry' })).toBe(0);
     expect(value(samples, 'trialstream_kafka_consumer_lag', { group: `${topic}.projection-registry` })).toBe(0);
   });
+
+  it("shows whether the process hears other writers' commits, and how full PostgreSQL's notification queue is", async () => {
+    // The relay listens through the process's store, so the store listens for other processes' commits.
+    const deadline = Date.now() + 10_000;
+    let samples: Sample[];
+    do ({ samples } = await scrape());
+    while (value(samples, 'trialstream_commit_listener_up') !== 1 && Date.now() < deadline);
+    expect(value(samples, 'trialstream_commit_listener_up')).toBe(1);
+    const usage = value(samples, 'trialstream_notification_queue_usage');
+    expect(usage).toBeGreaterThanOrEqual(0);
+    expect(usage).toBeLessThan(0.5);
+  });
 });

@@ -23,6 +23,8 @@ export interface CommitNotificationsOptions {
 export class CommitNotifications {
   private client: Client | null = null;
   private stopped = false;
+  /** True while the LISTEN connection is up. */
+  listening = false;
   private readonly running: Promise<void>;
   private wakeRetry: () => void = () => undefined;
 
@@ -73,6 +75,7 @@ export class CommitNotifications {
       if (this.stopped) await client.end();
       else {
         await client.query(`LISTEN ${COMMITS_CHANNEL}`);
+        this.listening = true;
         this.options.onCommit();
       }
     } catch (error) {
@@ -80,6 +83,7 @@ export class CommitNotifications {
       throw error;
     }
     await ended;
+    this.listening = false;
     this.client = null;
     return lost;
   }

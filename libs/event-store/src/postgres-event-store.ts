@@ -7,6 +7,7 @@ import { GroupCommitter, type GroupCommitOptions, type GroupCommitStats } from '
 import { verifyIntegrity, type IntegrityReport } from './integrity';
 import { prepareAppend } from './prepared-append';
 import * as reader from './reader';
+import { rowsOf } from './sql';
 import { writeBatch } from './write-batch';
 import type { StoredEventJson } from './row-mapping';
 
@@ -110,6 +111,17 @@ export class PostgresEventStore {
       void this.othersCommits.stop();
       this.othersCommits = null;
     };
+  }
+
+  /** Whether other writers' commits are heard now; null while nobody listens for commits. */
+  get listeningForOthersCommits(): boolean | null {
+    return this.othersCommits ? this.othersCommits.listening : null;
+  }
+
+  /** How full PostgreSQL's notification queue is (0 to 1): a hung listener keeps it from being cleaned up. */
+  async notificationQueueUsage(): Promise<number> {
+    const [row] = await rowsOf<{ usage: number }>(this.dataSource, 'SELECT pg_notification_queue_usage() AS usage');
+    return Number(row.usage);
   }
 
   private signalCommitted(): void {

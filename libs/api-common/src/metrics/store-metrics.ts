@@ -31,5 +31,20 @@ export class StoreMetrics implements OnModuleInit {
       'Group commits retried after a conflict',
       () => store.groupCommitStats.retries,
     );
+    this.metrics.gauge(
+      'trialstream_commit_listener_up',
+      "1 while this process hears other writers' commits (LISTEN), 0 while it is reconnecting; absent when nothing here listens",
+      [],
+      (set) => {
+        const listening = store.listeningForOthersCommits;
+        if (listening !== null) set({}, listening ? 1 : 0);
+      },
+    );
+    this.metrics.gauge(
+      'trialstream_notification_queue_usage',
+      "Fraction of PostgreSQL's notification queue in use (pg_notification_queue_usage): grows while a listener hangs",
+      [],
+      async (set) => set({}, await store.notificationQueueUsage()),
+    );
   }
 }
