@@ -53,7 +53,8 @@ export async function startBenchApp(
   else delete env.KAFKA_BROKERS;
   const children: ChildProcess[] = [];
   const cleanUp = async () => {
-    for (const child of children.reverse()) await stopChild(child);
+    // The readers first, ingest last; a copy, since an interrupt may clean up after close() did.
+    for (const child of [...children].reverse()) await stopChild(child);
     await database.drop();
   };
   const forget = releaseOnInterrupt(cleanUp);

@@ -8,10 +8,10 @@ export interface CommitNotificationsOptions {
   /** Commits announced under this name are the listener's own, already signalled in-process: not signalled again. */
   ownName: string;
   onCommit: () => void;
-  onLost?: (reason: string) => void;
-  /** Wait before listening again after the connection failed (default 1 s). */
-  retryMs?: number;
 }
+
+/** Wait before listening again after the connection failed. */
+const RETRY_MS = 1_000;
 
 /**
  * Word of commits made by other processes on the same database, through LISTEN on a connection of its own, so a
@@ -41,11 +41,11 @@ export class CommitNotifications {
 
   private async listenUntilStopped(): Promise<void> {
     while (!this.stopped) {
-      const ended = await this.listenOnce().catch((error: Error) => error.message);
+      // Why it ended is not kept: the store's trialstream_commit_listener_up metric shows the gap.
+      await this.listenOnce().catch(() => undefined);
       if (this.stopped) return;
-      this.options.onLost?.(`listening for commits stopped: ${ended}`);
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, this.options.retryMs ?? 1_000);
+        const timer = setTimeout(resolve, RETRY_MS);
         this.wakeRetry = () => {
           clearTimeout(timer);
           resolve();
@@ -54,8 +54,8 @@ export class CommitNotifications {
     }
   }
 
-  /** Listens until the connection ends; resolves with why. */
-  private async listenOnce(): Promise<string> {
+  /** Listens until the connection ends. */
+  private async listenOnce(): Promise<void> {
     const client = new Client({
       connectionString: this.options.url,
       application_name: 'trialstream-commit-listener',
@@ -63,8 +63,8 @@ export class CommitNotifications {
       // A server that does not answer must not hold up stop() (which waits for the attempt) for long.
       connectionTimeoutMillis: 5_000,
     });
-    let lost = 'the connection ended';
-    client.on('error', (error) => (lost = error.message));
+    // A failure ends the connection, which ends the wait below.
+    client.on('error', () => undefined);
     client.on('notification', (message) => {
       if (message.channel === COMMITS_CHANNEL && message.payload !== this.options.ownName) this.options.onCommit();
     });
@@ -85,6 +85,5 @@ export class CommitNotifications {
     await ended;
     this.listening = false;
     this.client = null;
-    return lost;
   }
 }
