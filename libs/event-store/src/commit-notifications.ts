@@ -45,7 +45,8 @@ export class CommitNotifications {
       await this.listenOnce().catch(() => undefined);
       if (this.stopped) return;
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, RETRY_MS);
+        // Waiting to listen again keeps no process alive: one whose listener was never unsubscribed can still exit.
+        const timer = setTimeout(resolve, RETRY_MS).unref();
         this.wakeRetry = () => {
           clearTimeout(timer);
           resolve();
@@ -75,6 +76,9 @@ export class CommitNotifications {
       if (this.stopped) await client.end();
       else {
         await client.query(`LISTEN ${COMMITS_CHANNEL}`);
+        // Listening keeps no process alive either: it serves whatever else does (an HTTP server, a relay loop);
+        // pg has Client#unref (pg-pool uses it for allowExitOnIdle) but its types do not declare it.
+        (client as Client & { unref(): void }).unref();
         this.listening = true;
         this.options.onCommit();
       }
