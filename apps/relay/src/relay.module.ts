@@ -59,20 +59,24 @@ interface CommitNotifier {
 @Module({})
 export class RelayModule implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown {
   private unsubscribe: (() => void) | undefined;
+  /** The relay module's own reader of the log: its lag, and in a relay process of its own, word of others' commits. */
+  private readonly ownStore: PostgresEventStore;
 
   constructor(
     private readonly relay: Relay,
     @Inject(RELAY_PUBLISHER) private readonly publisher: KafkaEventPublisher,
-    @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
+    @Inject(DATA_SOURCE) dataSource: DataSource,
     @Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig,
     @Optional() @Inject(EVENT_STORE) private readonly processStore?: CommitNotifier,
     @Optional() private readonly readiness?: ReadinessChecks,
     @Optional() private readonly metrics?: Metrics,
-  ) {}
+  ) {
+    this.ownStore = new PostgresEventStore(dataSource);
+  }
 
   /** Ready while the relay publishes (not retrying, not stalled) and no more than READY_MAX_RELAY_LAG events wait. */
   onModuleInit(): void {
-    const store = new PostgresEventStore(this.dataSource);
+    const store = this.ownStore;
     const maxLag = this.config.readyMaxRelayLag;
     const relay = this.relay;
     const lagUpTo = (cap: number) =>
@@ -165,8 +169,8 @@ export class RelayModule implements OnModuleInit, OnApplicationBootstrap, Before
   onApplicationBootstrap(): void {
     this.relay.start();
     // The process's own store signals its commits in-process and others' through LISTEN; a relay process of its own
-    // hears every writer's through a store it opens for this.
-    const commits = this.processStore ?? new PostgresEventStore(this.dataSource);
+    // hears every writer's through its own store's LISTEN.
+    const commits = this.processStore ?? this.ownStore;
     this.unsubscribe = commits.onCommitted?.(() => this.relay.notify());
   }
 
