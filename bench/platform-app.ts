@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Role } from '@trialstream/domain';
-import { REPO_ROOT } from '../test/support/compiled';
+import { buildOnce, REPO_ROOT } from '../test/support/compiled';
 import { createTestDatabase } from '../test/support/database';
 import { listeningUrl } from '../test/support/app-process';
 import { benchAppNodeArgs, START_TIMEOUT_MS, stopChild, userTokenOn } from './app-process';
@@ -29,14 +29,15 @@ const PROCESSES: Record<DeliveryMode, string[]> = {
 
 /**
  * The platform's parts on this path (ingest, registry projection and query API, plus the relay in Kafka mode;
- * `bench/latency-app.ts`) as processes of their own, the first listening on a free port, on a fresh database with
+ * `bench/latency-app.js`) as processes of their own, the first listening on a free port, on a fresh database with
  * the server's real clock: the load generator and the servers do not share an event loop, as they do not in use.
- * Run from source (ts-node), as the benchmark is.
+ * Run compiled from dist/, as `npm start` runs (built first if a source changed).
  */
 export async function startBenchApp(
   mode: DeliveryMode,
   kafka: { brokers: string[]; topic: string; partitions: number },
 ): Promise<BenchApp> {
+  buildOnce();
   const database = await createTestDatabase('bench_app');
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -62,11 +63,11 @@ export async function startBenchApp(
     const urls: string[] = [];
     // One after the other: each process migrates its own schemas, the first the event store's.
     for (const parts of PROCESSES[mode]) {
-      const child = spawn(
-        process.execPath,
-        [...benchAppNodeArgs(), '-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', 'bench/latency-app.ts'],
-        { cwd: REPO_ROOT, env: { ...env, BENCH_LATENCY_PARTS: parts }, stdio: ['ignore', 'pipe', 'pipe'] },
-      );
+      const child = spawn(process.execPath, [...benchAppNodeArgs(), 'bench/latency-app.js'], {
+        cwd: REPO_ROOT,
+        env: { ...env, BENCH_LATENCY_PARTS: parts },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       children.push(child);
       urls.push((await listeningUrl(child, `latency app (${mode}: ${parts})`, START_TIMEOUT_MS)).url);
     }
