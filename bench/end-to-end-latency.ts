@@ -12,6 +12,8 @@ import { latencySummary, type LatencySummary } from './stats';
 export interface ModeLatency {
   submit_to_visible: LatencySummary;
   submit_to_http_response: LatencySummary;
+  /** The same open loop just before the timed one: what the apps' first seconds under that load look like. */
+  open_loop_warm_up: OpenLoopLatency;
   open_loop: OpenLoopLatency;
 }
 
@@ -37,7 +39,9 @@ const METHOD =
   'in_process: as npm start runs them, one process: ingest and the registry fed from the store). ' +
   'One coordinator submits lab results over HTTP (at most 64 keep-alive connections), one at a time, rotating over enrolled ' +
   'patients, after a warm-up; then open_loop: submissions sent on a fixed schedule (offered rate) without waiting ' +
-  'for earlier answers (a submission waits for a free connection, as behind a gateway), latency counted from the scheduled send time. Visible = a row trigger on registry.patients calls pg_notify(patient_id, total_events), ' +
+  'for earlier answers (a submission waits for a free connection, as behind a gateway), latency counted from the scheduled send time; ' +
+  'open_loop_warm_up is the same load for the seconds just before, reported apart: the first seconds of a fresh process under ' +
+  'that load (its heap and pool growing, code compiled for the concurrent paths) queue up behind each other. Visible = a row trigger on registry.patients calls pg_notify(patient_id, total_events), ' +
   'delivered at the projection commit to a LISTENing connection; the sample is the time from just before the request ' +
   'is sent until the notification showing the new total arrives. Client, app, PostgreSQL and Kafka share the machine; ' +
   "the store's catch-up readers (relay, store feed) only see a commit once no older transaction is open anywhere on " +
@@ -121,7 +125,14 @@ async function openLoop(
   };
 }
 
-async function latencyOf(mode: DeliveryMode, kafka: BenchKafka, samples: number, rate: number, seconds: number): Promise<ModeLatency> {
+async function latencyOf(
+  mode: DeliveryMode,
+  kafka: BenchKafka,
+  samples: number,
+  rate: number,
+  seconds: number,
+  warmUpSeconds: number,
+): Promise<ModeLatency> {
   const topic = kafka.topicName(`e2e-${mode}`);
   if (mode === 'kafka') kafka.trackGroup(projectionConsumerGroup(REGISTRY_PROJECTION, topic));
   const app = await startBenchApp(mode, { brokers: kafka.brokers, topic, partitions: kafka.partitions });
@@ -143,9 +154,15 @@ async function latencyOf(mode: DeliveryMode, kafka: BenchKafka, samples: number,
           visible.push(sample.visibleMs);
           answered.push(sample.answeredMs);
         }
-        progress(`latency (${mode}): open loop, ${rate} submissions/s for ${seconds} s`);
+        progress(`latency (${mode}): open loop, ${rate} submissions/s for ${warmUpSeconds} s of warm-up, then ${seconds} s timed`);
+        const loadWarmUp = await openLoop(client, visibility, coordinator, patients, rate, warmUpSeconds);
         const open = await openLoop(client, visibility, coordinator, patients, rate, seconds);
-        return { submit_to_visible: latencySummary(visible), submit_to_http_response: latencySummary(answered), open_loop: open };
+        return {
+          submit_to_visible: latencySummary(visible),
+          submit_to_http_response: latencySummary(answered),
+          open_loop_warm_up: loadWarmUp,
+          open_loop: open,
+        };
       } finally {
         client.close();
       }
@@ -163,10 +180,10 @@ export async function measureEndToEndLatency(
   params: BenchParameters,
   memory: MemoryRecorder,
 ): Promise<EndToEndLatencyResults> {
-  const { latencySamples: samples, openLoopRate: rate, openLoopSeconds: seconds } = params;
+  const { latencySamples: samples, openLoopRate: rate, openLoopSeconds: seconds, openLoopWarmUpSeconds: warmUp } = params;
   progress('latency (kafka): starting ingest, the relay and the Kafka-fed registry, each a process of its own');
-  const viaKafka = await memory.during('end_to_end_kafka', () => latencyOf('kafka', kafka, samples, rate, seconds));
+  const viaKafka = await memory.during('end_to_end_kafka', () => latencyOf('kafka', kafka, samples, rate, seconds, warmUp));
   progress('latency (in_process): starting the platform with the store-fed registry');
-  const inProcess = await memory.during('end_to_end_in_process', () => latencyOf('in_process', kafka, samples, rate, seconds));
+  const inProcess = await memory.during('end_to_end_in_process', () => latencyOf('in_process', kafka, samples, rate, seconds, warmUp));
   return { method: METHOD, kafka: viaKafka, in_process: inProcess };
 }

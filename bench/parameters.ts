@@ -25,6 +25,8 @@ export interface BenchSizes {
   openLoopRate: number;
   /** Seconds of open-loop load per delivery mode. */
   openLoopSeconds: number;
+  /** Seconds of open-loop load at the same rate before the timed ones, reported apart (the apps' start-up under load). */
+  openLoopWarmUpSeconds: number;
   /** Calls of each route in the scale phase. */
   scaleCalls: number;
   /** Browser loads per web-app render measurement (the median is reported). */
@@ -71,6 +73,12 @@ const SIZE_OPTIONS: Record<keyof BenchSizes, SizeOption> = {
     env: 'BENCH_OPEN_LOOP_SECONDS',
     fallback: 10,
     describe: 'seconds of open-loop load per mode',
+  },
+  openLoopWarmUpSeconds: {
+    flag: 'open-loop-warm-up-seconds',
+    env: 'BENCH_OPEN_LOOP_WARM_UP_SECONDS',
+    fallback: 5,
+    describe: 'seconds at the open-loop rate before the timed ones (reported as warm_up)',
   },
   scaleCalls: { flag: 'scale-calls', env: 'BENCH_SCALE_CALLS', fallback: 1000, describe: 'calls of each route in the scale phase' },
   webRuns: { flag: 'web-runs', env: 'BENCH_WEB_RUNS', fallback: 3, describe: 'browser loads per web-app render measurement' },
