@@ -12,6 +12,9 @@ const shared = {
 module.exports = {
   // Integration suites start real services and replay logs; unit tests finish far below this.
   testTimeout: 120000,
+  // Once every suite has reported, a handle some failure path leaked (a child process's pipes, a socket) must not keep
+  // the run, and CI with it, waiting forever: Jest exits and names the problem ("Force exiting Jest ...") instead.
+  forceExit: true,
   projects: [
     { ...shared, displayName: 'unit', testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/apps/**/*.spec.ts'] },
     {

@@ -153,7 +153,7 @@ describe('a three-broker cluster that loses a broker', () => {
       KAFKA_PARTITIONS: String(PARTITIONS),
       KAFKA_SESSION_TIMEOUT_MS: '10000',
     };
-    const [relay] = await Promise.all([AppProcess.start('relay', env, 240_000), AppProcess.start('monitoring', env, 240_000)]).then(
+    const [relay] = await AppProcess.startTogether(['relay', 'monitoring'], env, 240_000).then(
       (started) => (processes.push(...started), started),
     );
     dataSource = await openDatabase({ url: database!.url, migrations: PLATFORM_MIGRATIONS, poolSize: 4 });

@@ -26,6 +26,19 @@ export class AppProcess {
     return new AppProcess(child, url, output);
   }
 
+  /**
+   * Several apps started at once. If one fails to start, the ones that did are killed before the failure is thrown:
+   * a started child left behind keeps its pipes, and with them the test worker, open after the run.
+   */
+  static async startTogether(apps: string[], env: Record<string, string>, timeoutMs = 60_000): Promise<AppProcess[]> {
+    const outcomes = await Promise.allSettled(apps.map((app) => AppProcess.start(app, env, timeoutMs)));
+    const started = outcomes.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value] : []));
+    const failure = outcomes.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
+    if (!failure) return started;
+    await Promise.all(started.map((app) => app.stop('SIGKILL')));
+    throw failure.reason;
+  }
+
   async health<T = unknown>(): Promise<T> {
     const response = await fetch(`${this.url}/health`);
     if (!response.ok) throw new Error(`GET /health answered ${response.status}`);

@@ -35,6 +35,8 @@ export async function bootstrapApp(options: BootstrapOptions): Promise<{ app: IN
 /** A process's start: if it fails, the reason (with its stack) is logged and the process exits with 1, not left half started. */
 export function startOrExit(start: () => Promise<unknown>): void {
   start().catch((error: unknown) => {
+    // A failure before the app's logger took over (bufferLogs) would otherwise leave the buffer, and itself, unwritten.
+    Logger.flush();
     new Logger('bootstrap').error((error as Error)?.stack ?? describeError(error));
     process.exit(1);
   });
