@@ -22,9 +22,7 @@ describe('three ingest instances behind one address', () => {
   beforeAll(async () => {
     database = await createTestDatabase('ingest');
     // Started together on an empty database, as replicas are.
-    instances.push(
-      ...(await Promise.all(Array.from({ length: INSTANCES }, () => AppProcess.start('ingest', { DATABASE_URL: database.url }, 120_000)))),
-    );
+    instances.push(...(await AppProcess.startTogether(Array<string>(INSTANCES).fill('ingest'), { DATABASE_URL: database.url }, 120_000)));
     proxy = await RoundRobinProxy.start(instances.map((instance) => instance.url));
     dataSource = await openDatabase({ url: database.url, migrations: PLATFORM_MIGRATIONS, poolSize: 2 });
     const token = async (role: Role, siteIds: string[]) =>
