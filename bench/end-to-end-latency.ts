@@ -180,10 +180,12 @@ export async function measureEndToEndLatency(
   params: BenchParameters,
   memory: MemoryRecorder,
 ): Promise<EndToEndLatencyResults> {
-  const { latencySamples: samples, openLoopRate: rate, openLoopSeconds: seconds, openLoopWarmUpSeconds: warmUp } = params;
+  const { latencySamples: samples, openLoopRate: rate, openLoopSeconds: seconds, openLoopWarmUpSeconds: warmUpSeconds } = params;
   progress('latency (kafka): starting ingest, the relay and the Kafka-fed registry, each a process of its own');
-  const viaKafka = await memory.during('end_to_end_kafka', () => latencyOf('kafka', kafka, samples, rate, seconds, warmUp));
+  const viaKafka = await memory.during('end_to_end_kafka', () => latencyOf('kafka', kafka, samples, rate, seconds, warmUpSeconds));
   progress('latency (in_process): starting the platform with the store-fed registry');
-  const inProcess = await memory.during('end_to_end_in_process', () => latencyOf('in_process', kafka, samples, rate, seconds, warmUp));
+  const inProcess = await memory.during('end_to_end_in_process', () =>
+    latencyOf('in_process', kafka, samples, rate, seconds, warmUpSeconds),
+  );
   return { method: METHOD, kafka: viaKafka, in_process: inProcess };
 }

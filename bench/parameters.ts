@@ -78,7 +78,7 @@ const SIZE_OPTIONS: Record<keyof BenchSizes, SizeOption> = {
     flag: 'open-loop-warm-up-seconds',
     env: 'BENCH_OPEN_LOOP_WARM_UP_SECONDS',
     fallback: 5,
-    describe: 'seconds at the open-loop rate before the timed ones (reported as warm_up)',
+    describe: 'seconds at the open-loop rate before the timed ones (reported as open_loop_warm_up)',
   },
   scaleCalls: { flag: 'scale-calls', env: 'BENCH_SCALE_CALLS', fallback: 1000, describe: 'calls of each route in the scale phase' },
   webRuns: { flag: 'web-runs', env: 'BENCH_WEB_RUNS', fallback: 3, describe: 'browser loads per web-app render measurement' },
