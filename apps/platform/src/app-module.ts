@@ -1,5 +1,4 @@
 import { DynamicModule, Global, Module, Type } from '@nestjs/common';
-import { APP_INTERCEPTOR } from '@nestjs/core';
 import type { Logger } from 'pino';
 import { CqrsModule } from '@nestjs/cqrs';
 import { createPinoLogger, HealthController, HealthModule, LoggingModule, MetricsModule } from '@trialstream/api-common';
@@ -7,7 +6,7 @@ import { AuthModule } from '@trialstream/auth';
 import { PlatformConfig, PlatformConfigModule, PlatformConfigOverrides } from '@trialstream/config';
 import { DatabaseModule } from '@trialstream/database';
 import { EventStoreModule } from '@trialstream/event-store';
-import { FRESH_READS_OPTIONS, MinPositionInterceptor } from '@trialstream/projections';
+import { FreshReadsModule } from '@trialstream/projections';
 import { ProtocolModule } from '@trialstream/protocol';
 import { WriteSideModule, AccessLogModule } from '@trialstream/write-side';
 import { AUDITED_PROJECTIONS } from '../../audit/src/audit.tokens';
@@ -45,6 +44,8 @@ export function createAppModule(config: PlatformConfig, options: AppModuleOption
       }),
       EventStoreModule,
       AuthModule.forRoot(),
+      // after AuthModule: its guards answer before a read may wait for its read model
+      FreshReadsModule.forRoot({ waitMs: config.minPositionWaitMs }),
       CqrsModule.forRoot(),
       CompositionModule,
       WriteSideModule,
@@ -57,9 +58,5 @@ export function createAppModule(config: PlatformConfig, options: AppModuleOption
       ...options.features,
     ],
     controllers: [HealthController],
-    providers: [
-      { provide: FRESH_READS_OPTIONS, useValue: { waitMs: config.minPositionWaitMs } },
-      { provide: APP_INTERCEPTOR, useClass: MinPositionInterceptor },
-    ],
   };
 }

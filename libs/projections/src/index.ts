@@ -44,10 +44,4 @@ export * from './registry';
 export { startProjection, type RunningProjection, type StartProjectionOptions } from './start-projection';
 export { ProjectionFeeds, PROJECTIONS_OPTIONS, type ProjectionsModuleOptions } from './nest/projections.module';
 export { freshnessAt, waitForPosition, type Freshness } from './freshness';
-export {
-  FRESH_READS_OPTIONS,
-  MIN_POSITION_HEADER,
-  MinPositionInterceptor,
-  ReadsProjection,
-  type FreshReadsOptions,
-} from './nest/fresh-reads';
+export { FRESH_READS_OPTIONS, FreshReadsModule, MIN_POSITION_HEADER, ReadsProjection, type FreshReadsOptions } from './nest/fresh-reads';
