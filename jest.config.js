@@ -13,7 +13,8 @@ module.exports = {
   // Integration suites start real services and replay logs; unit tests finish far below this.
   testTimeout: 120000,
   // Once every suite has reported, a handle some failure path leaked (a child process's pipes, a socket) must not keep
-  // the run, and CI with it, waiting forever: Jest exits and names the problem ("Force exiting Jest ...") instead.
+  // the run, and CI with it, waiting forever. With this option Jest ends every run with "Force exiting Jest: Have you
+  // considered using `--detectOpenHandles`...", whether or not anything was left open: the line is not a finding.
   forceExit: true,
   projects: [
     { ...shared, displayName: 'unit', testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/apps/**/*.spec.ts'] },
