@@ -41,6 +41,8 @@ const THROUGHPUTS = [
   'http_ingest.ingest_alone_postgres',
   'http_ingest.platform_postgres',
   'http_ingest.platform_embedded',
+  'http_ingest.floor.node_http',
+  'http_ingest.floor.nest_express',
 ];
 
 const RATIOS = [
@@ -55,6 +57,8 @@ const RATIOS = [
   'emmett_peer.ratios.our_batched_vs_emmett_batched',
   'http_ingest.ratios.ingest_alone_vs_raw_transaction_per_event',
   'http_ingest.ratios.platform_embedded_vs_platform_postgres',
+  'http_ingest.ratios.ingest_alone_vs_nest_express_floor',
+  'http_ingest.ratios.nest_express_floor_vs_raw_transaction_per_event',
 ];
 
 const LATENCIES = ['end_to_end_latency.kafka', 'end_to_end_latency.in_process'];
@@ -159,6 +163,15 @@ describe('npm run bench', () => {
       expect(at(run, 'latency.samples')).toBe(40);
     }
     expect(at(document, 'http_ingest.platform_embedded.database_pss_mb_under_load')).toBeGreaterThan(0);
+  });
+
+  it('puts the same HTTP load on a bare node:http server and an empty Nest route, the floor the apps are compared with', () => {
+    for (const floor of ['node_http', 'nest_express']) {
+      const run = at(document, `http_ingest.floor.${floor}`) as Json;
+      expect(run).toMatchObject({ events: 40, clients: 4, database_pss_mb_under_load: null });
+      expect(at(run, 'latency.samples')).toBe(40);
+      expect(run.rss_mb_after_start).toBeGreaterThan(0);
+    }
   });
 
   it.each(LATENCIES)('reports %s open-loop latency at the offered rate, its warm-up apart', (path) => {
