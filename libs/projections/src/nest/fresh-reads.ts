@@ -48,7 +48,7 @@ export const ReadsProjection = (schema: string) =>
  * so only an authorised caller can make a request wait.
  *
  * A guard, not an interceptor: a global interceptor wraps every request of every route, writes included, in
- * Nest's Observable chain and two async-context bindings (about a tenth of the ingest app's CPU per submission).
+ * Nest's Observable chain and two async-context bindings (about 4% of the ingest app's CPU samples at 32 clients).
  */
 @Injectable()
 export class MinPositionGuard implements CanActivate {
