@@ -6,7 +6,7 @@ import type { Upcaster } from '@trialstream/domain';
 import type { EventConsumerOptions, RunningConsumer, UndecodableMessage } from './contracts';
 import { decodeEvent, headerText, UndecodableEventError } from './event-codec';
 import { createKafka } from './kafka-client';
-import { ensureTopic } from './topic';
+import { ensureTopic, whileTopicIsNew } from './topic';
 
 const logger = new Logger('EventConsumer');
 
@@ -77,7 +77,8 @@ export async function startEventConsumer(options: EventConsumerOptions): Promise
   });
   await consumer.connect();
   try {
-    await consumer.subscribe({ topics: [options.topic], fromBeginning: true });
+    // ensureTopic saw the topic's leaders through one broker; this consumer may ask another that has not yet.
+    await whileTopicIsNew(() => consumer.subscribe({ topics: [options.topic], fromBeginning: true }));
     await consumer.run({
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 1,

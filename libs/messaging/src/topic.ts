@@ -18,6 +18,11 @@ const logger = new Logger('EventTopic');
 
 /** Errors of a topic the answering broker does not know yet, or whose partitions have no leader yet. */
 const NOT_YET = new Set(['UNKNOWN_TOPIC_OR_PARTITION', 'LEADER_NOT_AVAILABLE']);
+/** The broker's error, as kafkajs throws it or as the cause of one it wrapped. */
+const isNotYet = (error: unknown): boolean => {
+  const { type, cause } = (error ?? {}) as { type?: string; cause?: { type?: string } };
+  return NOT_YET.has(type ?? '') || NOT_YET.has(cause?.type ?? '');
+};
 
 /**
  * The topic a trial's events travel on: `<trialId>.<topic>` (`KAFKA_TOPIC`, `trial-events` by default), so
@@ -27,18 +32,30 @@ const NOT_YET = new Set(['UNKNOWN_TOPIC_OR_PARTITION', 'LEADER_NOT_AVAILABLE']);
 export const trialTopic = (topic: string, trialId: string | null): string => (trialId === null ? topic : `${trialId}.${topic}`);
 
 /**
- * The topic's partitions once every one has a leader. On a KRaft cluster a broker learns of a topic created through
- * another one a moment later, and meanwhile answers "does not host this topic-partition".
+ * Runs `attempt` until it stops failing because the broker it asked has not heard of the topic yet (or of a
+ * leader for it), every 100 ms for up to `timeoutMs`; any other error, or the same one after the deadline, is
+ * thrown. On a KRaft cluster a broker learns of a topic created through another one a moment later, and
+ * meanwhile answers "does not host this topic-partition": to the admin client that waits for leaders, and to
+ * a consumer subscribing through another broker right after.
  */
-async function partitionsWithLeaders(admin: Admin, topic: string, timeoutMs = 30_000): Promise<PartitionMetadata[]> {
+export async function whileTopicIsNew<T>(attempt: () => Promise<T>, timeoutMs = 30_000, pauseMs = 100): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
-      const partitions = (await admin.fetchTopicMetadata({ topics: [topic] })).topics[0]?.partitions ?? [];
-      if (partitions.length > 0 && partitions.every((partition) => partition.leader >= 0)) return partitions;
+      return await attempt();
     } catch (error) {
-      if (!NOT_YET.has((error as { type?: string }).type ?? '') || Date.now() > deadline) throw error;
+      if (!isNotYet(error) || Date.now() > deadline) throw error;
     }
+    await new Promise((resolve) => setTimeout(resolve, pauseMs));
+  }
+}
+
+/** The topic's partitions once every one has a leader. */
+async function partitionsWithLeaders(admin: Admin, topic: string, timeoutMs = 30_000): Promise<PartitionMetadata[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const partitions = (await whileTopicIsNew(() => admin.fetchTopicMetadata({ topics: [topic] }), timeoutMs)).topics[0]?.partitions ?? [];
+    if (partitions.length > 0 && partitions.every((partition) => partition.leader >= 0)) return partitions;
     if (Date.now() > deadline) throw new Error(`topic ${topic} still lacks a leader for some partition after ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
