@@ -54,7 +54,8 @@ export async function whileTopicIsNew<T>(attempt: () => Promise<T>, timeoutMs = 
 async function partitionsWithLeaders(admin: Admin, topic: string, timeoutMs = 30_000): Promise<PartitionMetadata[]> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const partitions = (await whileTopicIsNew(() => admin.fetchTopicMetadata({ topics: [topic] }), timeoutMs)).topics[0]?.partitions ?? [];
+    const metadata = await whileTopicIsNew(() => admin.fetchTopicMetadata({ topics: [topic] }), Math.max(0, deadline - Date.now()));
+    const partitions = metadata.topics[0]?.partitions ?? [];
     if (partitions.length > 0 && partitions.every((partition) => partition.leader >= 0)) return partitions;
     if (Date.now() > deadline) throw new Error(`topic ${topic} still lacks a leader for some partition after ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 100));
