@@ -174,10 +174,12 @@ describe('npm run bench', () => {
     }
   });
 
-  it.each(LATENCIES)('reports %s open-loop latency at the offered rate, its warm-up apart', (path) => {
+  it.each(LATENCIES)('reports %s open-loop latency at the offered rate, to the answer and to the row, its warm-up apart', (path) => {
     for (const run of ['open_loop', 'open_loop_warm_up']) {
       expect(at(document, `${path}.${run}`)).toMatchObject({ offered_per_second: 20, submissions: 20, failed: 0 });
       expect(at(document, `${path}.${run}.submit_to_visible.samples`)).toBe(20);
+      expect(at(document, `${path}.${run}.submit_to_http_response.samples`)).toBe(20);
+      expect(at(document, `${path}.${run}.submit_to_http_response.p50_ms`)).toBeGreaterThan(0);
     }
   });
 
