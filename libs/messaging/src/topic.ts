@@ -50,16 +50,15 @@ export async function whileTopicIsNew<T>(attempt: () => Promise<T>, timeoutMs = 
   }
 }
 
-/** The topic's partitions once every one has a leader. */
-async function partitionsWithLeaders(admin: Admin, topic: string, timeoutMs = 30_000): Promise<PartitionMetadata[]> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const metadata = await whileTopicIsNew(() => admin.fetchTopicMetadata({ topics: [topic] }), Math.max(0, deadline - Date.now()));
-    const partitions = metadata.topics[0]?.partitions ?? [];
+/** The topic's partitions once every one has a leader (a partition without one is the same "not yet" as a broker's answer). */
+function partitionsWithLeaders(admin: Admin, topic: string, timeoutMs = 30_000): Promise<PartitionMetadata[]> {
+  return whileTopicIsNew(async () => {
+    const partitions = (await admin.fetchTopicMetadata({ topics: [topic] })).topics[0]?.partitions ?? [];
     if (partitions.length > 0 && partitions.every((partition) => partition.leader >= 0)) return partitions;
-    if (Date.now() > deadline) throw new Error(`topic ${topic} still lacks a leader for some partition after ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+    throw Object.assign(new Error(`topic ${topic} still lacks a leader for some partition after ${timeoutMs} ms`), {
+      type: 'LEADER_NOT_AVAILABLE',
+    });
+  }, timeoutMs);
 }
 
 /** A topic on a cluster of this many brokers or more is kept on this many of them. */
