@@ -30,7 +30,11 @@ export interface RunningAppProcess {
 export const START_TIMEOUT_MS = 120_000;
 
 /** BENCH_APP_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof": Node options of every app the bench starts, to profile it under the load. */
-export const benchAppNodeArgs = (): string[] => (process.env.BENCH_APP_NODE_ARGS ?? '').split(' ').filter(Boolean);
+const benchAppNodeArgs = (): string[] => (process.env.BENCH_APP_NODE_ARGS ?? '').split(' ').filter(Boolean);
+
+/** Runs a script (path from the repository's root) as a process of its own, with BENCH_APP_NODE_ARGS, its output piped. */
+export const spawnBenchNode = (script: string, env: NodeJS.ProcessEnv): ChildProcess =>
+  spawn(process.execPath, [...benchAppNodeArgs(), script], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
 
 /** Runs the compiled app (`node dist/apps/<app>/src/main.js`, what `npm start` runs) as its own process. */
 export async function startAppProcess(target: AppTarget, options: { databaseUrl?: string } = {}): Promise<RunningAppProcess> {
@@ -50,11 +54,7 @@ export async function startAppProcess(target: AppTarget, options: { databaseUrl?
   delete env.KAFKA_BROKERS;
   if (database) env.DATABASE_URL = database.url;
   else delete env.DATABASE_URL;
-  const child = spawn(process.execPath, [...benchAppNodeArgs(), compiledEntry(`apps/${app}/src/main.ts`)], {
-    cwd: REPO_ROOT,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawnBenchNode(compiledEntry(`apps/${app}/src/main.ts`), env);
   const cleanUp = async () => {
     await stopChild(child);
     await database?.drop();

@@ -1,8 +1,6 @@
-import { spawn } from 'node:child_process';
 import { enrolmentBody, labBody, siteBody } from '../test/ingest/site-api';
 import { listeningUrl } from '../test/support/app-process';
-import { REPO_ROOT } from '../test/support/compiled';
-import { benchAppNodeArgs, rssOf, START_TIMEOUT_MS, startAppProcess, stopChild, type AppTarget } from './app-process';
+import { rssOf, spawnBenchNode, START_TIMEOUT_MS, startAppProcess, stopChild, type AppTarget } from './app-process';
 import { BenchClient } from './bench-client';
 import { releaseOnInterrupt } from './interrupt-cleanup';
 import type { BenchParameters } from './parameters';
@@ -132,10 +130,12 @@ async function loadOne(target: AppTarget, requests: number, clients: number): Pr
 /** The same load against a floor server (bench/http-floor-app.js): the same paths and bodies, nothing behind them. */
 async function loadFloor(floor: HttpFloor, requests: number, clients: number): Promise<HttpIngestRun> {
   progress(`http ingest floor (${floor}): ${requests} requests from ${clients} clients`);
-  const child = spawn(process.execPath, [...benchAppNodeArgs(), 'bench/http-floor-app.js'], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, BENCH_HTTP_FLOOR: floor, PORT: '0', HOST: '127.0.0.1', NODE_ENV: 'production' },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const child = spawnBenchNode('bench/http-floor-app.js', {
+    ...process.env,
+    BENCH_HTTP_FLOOR: floor,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    NODE_ENV: 'production',
   });
   const forget = releaseOnInterrupt(() => stopChild(child));
   try {

@@ -1,9 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import type { Role } from '@trialstream/domain';
-import { buildOnce, REPO_ROOT } from '../test/support/compiled';
+import { buildOnce } from '../test/support/compiled';
 import { createTestDatabase } from '../test/support/database';
 import { listeningUrl } from '../test/support/app-process';
-import { benchAppNodeArgs, START_TIMEOUT_MS, stopChild, userTokenOn } from './app-process';
+import { spawnBenchNode, START_TIMEOUT_MS, stopChild, userTokenOn } from './app-process';
 import { releaseOnInterrupt } from './interrupt-cleanup';
 
 /** How events reach the registry: through the relay and Kafka, or in-process from the store. */
@@ -63,11 +63,7 @@ export async function startBenchApp(
     const urls: string[] = [];
     // One after the other: each process migrates its own schemas, the first the event store's.
     for (const parts of PROCESSES[mode]) {
-      const child = spawn(process.execPath, [...benchAppNodeArgs(), 'bench/latency-app.js'], {
-        cwd: REPO_ROOT,
-        env: { ...env, BENCH_LATENCY_PARTS: parts },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
+      const child = spawnBenchNode('bench/latency-app.js', { ...env, BENCH_LATENCY_PARTS: parts });
       children.push(child);
       urls.push((await listeningUrl(child, `latency app (${mode}: ${parts})`, START_TIMEOUT_MS)).url);
     }
