@@ -25,7 +25,8 @@ export { entryOf } from './map-entry';
 export { projectionMigration } from './migration';
 export { builtVersion, createProjectionSchema, dropProjectionSchema, schemaExists } from './schema-admin';
 export { ProjectionRunner, type BatchResult, type ProjectionRunnerOptions, type StreamSource } from './runner';
-export { CATCH_UP_PAGE_SIZE, StoreFeed, type CatchUpResult, type CatchUpSource, type StoreFeedOptions } from './store-feed';
+export { CATCH_UP_PAGE_SIZE, CATCH_UP_PAGES_PER_BATCH, type CatchUpSource } from './read-ahead';
+export { StoreFeed, type CatchUpResult, type StoreFeedOptions } from './store-feed';
 export { KafkaFeed, projectionConsumerGroup, type KafkaFeedOptions, type StartEventConsumer } from './kafka-feed';
 export { rebuildProjection, type RebuildReport } from './rebuild';
 export {

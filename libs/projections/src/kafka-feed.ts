@@ -2,7 +2,8 @@ import type { EventEnvelope } from '@trialstream/domain';
 import type { EventConsumerOptions, RunningConsumer } from '@trialstream/messaging';
 import type { Projection } from './projection';
 import type { ProjectionRunner } from './runner';
-import { StoreFeed, type CatchUpSource } from './store-feed';
+import type { CatchUpSource } from './read-ahead';
+import { StoreFeed } from './store-feed';
 
 /** `startEventConsumer` of @trialstream/messaging; passed in so that every Kafka call stays in that library. */
 export type StartEventConsumer = (options: EventConsumerOptions) => Promise<RunningConsumer>;

@@ -5,7 +5,7 @@ import type { Projection } from './projection';
 import { replayInto, scratchSchemaName, streamsAhead, topUpFromLive, type ReplayOptions } from './replay';
 import { createProjectionSchema, dropProjectionSchema, schemaExists } from './schema-admin';
 import { quoteIdent } from './sql-identifiers';
-import type { CatchUpSource } from './store-feed';
+import type { CatchUpSource } from './read-ahead';
 
 export interface RebuildReport {
   projection: string;

@@ -7,7 +7,7 @@ import type { ProjectionLogger } from './logger';
 import type { Projection } from './projection';
 import { ProjectionRunner } from './runner';
 import { qualified, quoteIdent } from './sql-identifiers';
-import { CATCH_UP_PAGE_SIZE, type CatchUpSource } from './store-feed';
+import { PageReadAhead, type CatchUpSource } from './read-ahead';
 
 export interface ReplayProgress {
   /** Events read from the store so far. */
@@ -19,8 +19,10 @@ export interface ReplayProgress {
 }
 
 export interface ReplayOptions {
-  /** Events per read and per transaction; a replay favours large batches. */
+  /** Events per read. */
   pageSize?: number;
+  /** Pages read ahead of the batch being applied, and so the most pages one batch joins. */
+  pagesPerBatch?: number;
   onProgress?: (progress: ReplayProgress) => void;
   /** Events in the store, for progress; counted when omitted. */
   total?: number;
@@ -46,8 +48,8 @@ export function scratchSchemaName(schema: string, purpose: 'rebuild' | 'verify' 
 }
 
 /**
- * Replays the whole store into `schema` (already created, empty), reading the next page while the
- * current one is applied. `accept` leaves events out (verify replays only what the live model applied).
+ * Replays the whole store into `schema` (already created, empty), reading the next pages while a batch
+ * is applied. `accept` leaves events out (verify replays only what the live model applied).
  */
 export async function replayInto(
   projection: Projection,
@@ -56,7 +58,6 @@ export async function replayInto(
   schema: string,
   options: ReplayOptions & { accept?: (event: EventEnvelope) => boolean } = {},
 ): Promise<ReplayTotals> {
-  const pageSize = options.pageSize ?? CATCH_UP_PAGE_SIZE;
   const runner = new ProjectionRunner(projection, dataSource, store, { schema, logger: options.logger });
   const total = options.onProgress ? (options.total ?? (await countStoreEvents(dataSource))) : null;
   const started = Date.now();
@@ -72,16 +73,13 @@ export async function replayInto(
   };
   report();
 
-  let next = store.readAll(START_CHECKPOINT, pageSize);
+  const pages = new PageReadAhead(store, START_CHECKPOINT, { pageSize: options.pageSize, pagesAhead: options.pagesPerBatch });
   for (;;) {
-    const page = await next;
-    if (page.events.length === 0) break;
-    next = store.readAll(page.checkpoint, pageSize);
-    // Awaited on the next turn; until then a failure must not count as unhandled.
-    next.catch(() => undefined);
-    const events = options.accept ? page.events.filter(options.accept) : page.events;
-    const result = await runner.applyBatch(events, page.checkpoint);
-    totals.events += page.events.length;
+    const batch = await pages.take();
+    if (batch.events.length === 0) break;
+    const events = options.accept ? batch.events.filter(options.accept) : batch.events;
+    const result = await runner.applyBatch(events, batch.checkpoint);
+    totals.events += batch.events.length;
     totals.applied += result.applied;
     totals.deadLettered += result.deadLettered;
     report();

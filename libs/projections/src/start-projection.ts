@@ -4,7 +4,8 @@ import { KafkaFeed, type KafkaFeedOptions } from './kafka-feed';
 import type { ProjectionLogger } from './logger';
 import type { Projection } from './projection';
 import { ProjectionRunner, type ProjectionRunnerOptions } from './runner';
-import { StoreFeed, type CatchUpSource, type StoreFeedOptions } from './store-feed';
+import type { CatchUpSource } from './read-ahead';
+import { StoreFeed, type StoreFeedOptions } from './store-feed';
 
 export interface StartProjectionOptions {
   dataSource: DataSource;

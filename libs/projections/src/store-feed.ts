@@ -1,31 +1,15 @@
 import { RereadSchedule } from '@trialstream/event-store';
 import { describeError } from '@trialstream/config';
-import type { Checkpoint, EventEnvelope } from '@trialstream/domain';
+import type { Checkpoint } from '@trialstream/domain';
 import { consoleLogger, type ProjectionLogger } from './logger';
-import type { BatchResult, ProjectionRunner, StreamSource } from './runner';
-
-/** The event store as a catch-up source: PostgresEventStore satisfies it. */
-export interface CatchUpSource extends StreamSource {
-  readAll(after: Checkpoint, limit: number): Promise<Page>;
-}
-
-/** Events in catch-up order and the checkpoint after the last of them. */
-export interface Page {
-  events: EventEnvelope[];
-  checkpoint: Checkpoint;
-}
-
-/**
- * Events per read and per transaction unless told otherwise (store feed and replay). Not larger: right after
- * a bulk load, while the events table's statistics still describe a smaller table, PostgreSQL reads a page of
- * 5,000 by sorting every event after the checkpoint instead of walking the catch-up index (measured: three
- * times the database time of pages of 1,000, which is what made the bench's rebuild figure swing).
- */
-export const CATCH_UP_PAGE_SIZE = 1000;
+import { PageReadAhead, type CatchUpSource } from './read-ahead';
+import type { BatchResult, ProjectionRunner } from './runner';
 
 export interface StoreFeedOptions {
-  /** Events per read and per transaction. */
+  /** Events per read. */
   pageSize?: number;
+  /** Pages read ahead of the batch being applied, and so the most pages one batch (one transaction) joins. */
+  pagesPerBatch?: number;
   /** How long to wait for new events when idle, unless `notify()` comes first. */
   idlePollMs?: number;
   /** Longest wait between retries after a failure (doubling from idlePollMs). */
@@ -45,18 +29,19 @@ const add = (total: BatchResult, batch: BatchResult): BatchResult => ({
 });
 
 /**
- * Embedded mode's delivery: reads the store from the projection's own checkpoint, page by page, and
- * applies each page as one batch. When nothing is left it waits for `notify()` (the app calls it after
+ * Embedded mode's delivery: reads the store from the projection's own checkpoint, page by page and ahead of
+ * the batch being applied, and applies what it has read as one batch. When nothing is left it waits for `notify()` (the app calls it after
  * appending) or polls, because events of a transaction that commits late become readable only then.
  */
 export class StoreFeed {
-  private readonly pageSize: number;
+  private readonly pages: { pageSize?: number; pagesAhead?: number };
   private readonly idlePollMs: number;
   private readonly maxBackoffMs: number;
   private readonly logger: ProjectionLogger;
   private running: Promise<void> | null = null;
   private stopping = false;
-  private notified = false;
+  /** The number of the last read that had started when `notify` was last called. */
+  private notifiedDuringRead = -1;
   private wake: (() => void) | null = null;
   private reads = 0;
   private idleWaiters: Array<{ afterRead: number; resolve: () => void }> = [];
@@ -67,7 +52,7 @@ export class StoreFeed {
     private readonly store: CatchUpSource,
     options: StoreFeedOptions = {},
   ) {
-    this.pageSize = options.pageSize ?? CATCH_UP_PAGE_SIZE;
+    this.pages = { pageSize: options.pageSize, pagesAhead: options.pagesPerBatch };
     this.idlePollMs = options.idlePollMs ?? 100;
     this.maxBackoffMs = options.maxBackoffMs ?? 5000;
     this.logger = options.logger ?? consoleLogger(`projection ${runner.projection.name}`);
@@ -75,15 +60,12 @@ export class StoreFeed {
 
   /** Reads and applies until the store has nothing more to give right now. */
   async catchUp(): Promise<CatchUpResult> {
-    let checkpoint = await this.runner.checkpoint();
+    const pages = this.readAhead(await this.runner.checkpoint());
     let total: BatchResult = { applied: 0, skipped: 0, filled: 0, deadLettered: 0 };
-    let next = this.read(checkpoint);
     for (;;) {
-      const page = await next;
-      if (page.events.length === 0) return { ...total, checkpoint };
-      next = this.read(page.checkpoint);
-      total = add(total, await this.runner.applyBatch(page.events, page.checkpoint));
-      checkpoint = page.checkpoint;
+      const batch = await pages.take();
+      if (batch.events.length === 0) return { ...total, checkpoint: batch.checkpoint };
+      total = add(total, await this.runner.applyBatch(batch.events, batch.checkpoint));
     }
   }
 
@@ -96,7 +78,7 @@ export class StoreFeed {
 
   /** New events were appended: look now instead of at the next poll. */
   notify(): void {
-    this.notified = true;
+    this.notifiedDuringRead = this.reads;
     this.rereads.notified();
     this.wake?.();
   }
@@ -115,30 +97,24 @@ export class StoreFeed {
   }
 
   private async follow(): Promise<void> {
-    let checkpoint: Checkpoint | null = null;
-    let next: { read: number; page: Promise<Page> } | null = null;
+    let pages: PageReadAhead | null = null;
     let failures = 0;
     while (!this.stopping) {
       try {
-        checkpoint ??= await this.runner.checkpoint();
-        const started: { read: number; page: Promise<Page> } = next ?? this.startRead(checkpoint);
-        next = null;
-        const page = await started.page;
-        if (page.events.length === 0) {
-          this.releaseIdleWaiters(started.read);
-          if (!this.notified) await this.pause(this.rereads.delayAfterEmptyRead(this.idlePollMs));
+        pages ??= this.readAhead(await this.runner.checkpoint());
+        const batch = await pages.take();
+        if (batch.events.length === 0) {
+          // The read that found nothing is the last one started: nothing reads ahead of an empty page.
+          this.releaseIdleWaiters(this.reads);
+          if (this.notifiedDuringRead < this.reads) await this.pause(this.rereads.delayAfterEmptyRead(this.idlePollMs));
           continue;
         }
-        // A full page means more is probably waiting: read it while this one is applied.
-        if (page.events.length === this.pageSize) next = this.startRead(page.checkpoint);
-        await this.runner.applyBatch(page.events, page.checkpoint);
-        checkpoint = page.checkpoint;
+        await this.runner.applyBatch(batch.events, batch.checkpoint);
         failures = 0;
       } catch (error) {
         failures += 1;
-        // The failed batch kept nothing; resume from what the database says was applied.
-        checkpoint = null;
-        next = null;
+        // The failed batch kept nothing, and pages read ahead of it are dropped: resume from what the database says was applied.
+        pages = null;
         const delay = Math.min(this.maxBackoffMs, this.idlePollMs * 2 ** Math.min(failures, 16));
         this.logger.error(`store feed failed (attempt ${failures}, retrying in ${delay} ms): ${describeError(error)}`);
         await this.pause(delay);
@@ -146,18 +122,9 @@ export class StoreFeed {
     }
   }
 
-  /** A read that may run while a batch is applied; a failure surfaces when the page is awaited. */
-  private read(after: Checkpoint): Promise<Page> {
-    const page = this.store.readAll(after, this.pageSize);
-    // Awaited later; until then a failure must not count as unhandled.
-    page.catch(() => undefined);
-    return page;
-  }
-
-  /** Numbered when started, so that `whenIdle` waits for a read that began after it was called. */
-  private startRead(after: Checkpoint): { read: number; page: Promise<Page> } {
-    this.notified = false;
-    return { read: ++this.reads, page: this.read(after) };
+  /** Pages from `after`, read ahead of the batches applied; each read numbered as it starts, for `whenIdle`. */
+  private readAhead(after: Checkpoint): PageReadAhead {
+    return new PageReadAhead(this.store, after, { ...this.pages, onRead: () => ++this.reads });
   }
 
   private releaseIdleWaiters(read: number): void {

@@ -6,7 +6,7 @@ import type { Projection } from './projection';
 import { replayInto, scratchSchemaName, streamsAhead, topUpFromLive, type ReplayOptions } from './replay';
 import { createProjectionSchema, dropProjectionSchema, schemaExists } from './schema-admin';
 import { qualified, quoteIdent } from './sql-identifiers';
-import type { CatchUpSource } from './store-feed';
+import type { CatchUpSource } from './read-ahead';
 import type { ResolvedTable, Row } from './table-spec';
 
 export type RowDifferenceKind =

@@ -4,7 +4,7 @@ import type { ProjectionLogger } from '../logger';
 import type { Projection } from '../projection';
 import type { BatchResult } from '../runner';
 import { startProjection, type RunningProjection, type StartProjectionOptions } from '../start-projection';
-import type { CatchUpSource } from '../store-feed';
+import type { CatchUpSource } from '../read-ahead';
 
 /** Tokens the composing app provides (the platform's DatabaseModule and EventStoreModule do). */
 const DATA_SOURCE = 'DATA_SOURCE';
