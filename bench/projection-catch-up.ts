@@ -3,6 +3,7 @@ import { EVENT_COLUMNS, EVENTS_TABLE } from '@trialstream/event-store';
 import { startEventConsumer } from '@trialstream/messaging';
 import {
   CATCH_UP_PAGE_SIZE,
+  CATCH_UP_PAGES_PER_BATCH,
   createProjectionSchema,
   KafkaFeed,
   ProjectionRunner,
@@ -38,7 +39,8 @@ export interface ProjectionCatchUpResults {
 
 const METHOD =
   'The registry projection over the pre-filled store. store_feed: StoreFeed.catchUp from an empty read model ' +
-  '(embedded delivery, default page size); rebuild: rebuildProjection (replay into a scratch schema and swap); ' +
+  `(embedded delivery, the defaults: pages of ${CATCH_UP_PAGE_SIZE} read ahead, up to ${CATCH_UP_PAGES_PER_BATCH} a batch); ` +
+  'rebuild: rebuildProjection (replay into a scratch schema and swap, the same defaults); ' +
   'kafka_feed: KafkaFeed with a fresh consumer group on the topic the relay filled, into a second, empty copy of ' +
   'the schema, timed from its first delivered batch to the last event applied (the group join before it is ' +
   'reported apart). keyset_read: the same columns in the catch-up order ((transaction_id, global_position) > last, ' +

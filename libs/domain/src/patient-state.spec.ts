@@ -5,7 +5,7 @@ import { decideEnrolment } from './decide/enrolment';
 import { decideInfusion } from './decide/infusion';
 import { decideLabResult } from './decide/lab-result';
 import { decideVoid } from './decide/void';
-import { evolvePatient, initialPatientState, patientStateFrom } from './patient-state';
+import { evolvePatient, foldPatient, initialPatientState, patientStateFrom } from './patient-state';
 import { UnknownSchemaVersionError } from './upcasting';
 
 describe('evolvePatient', () => {
@@ -100,5 +100,41 @@ describe('evolvePatient', () => {
   it('folds a whole stream the same as event by event', () => {
     const patient = anEnrolledPatient().randomized().withdrawn();
     expect(patientStateFrom(patient.events)).toEqual(patient.state);
+  });
+
+  /** Two infusions, a lab result between them, a correction of the first infusion and a void of the lab result. */
+  const amendedHistory = () => {
+    const patient = anEnrolledPatient().randomized();
+    const first = patient.record(decideInfusion, infusionCommand());
+    const lab = patient.record(decideLabResult, labResultCommand());
+    patient.record(decideInfusion, infusionCommand({ occurredAt: '2024-02-08' }));
+    patient.record(decideCorrection, {
+      occurredAt: '2024-02-09',
+      correctedOccurredAt: '2024-02-02',
+      correctedEventId: first,
+      correctedType: 'InfusionGiven',
+      reason: 'date and dose misread',
+      data: { doseLevelMgPerM2: 375, administeredDoseMg: 750 },
+    });
+    patient.record(decideVoid, { occurredAt: '2024-02-10', voidedEventId: lab, voidedType: 'LabResulted', reason: 'x' });
+    return patient;
+  };
+
+  it('folds any run of events at once the same as one by one, corrections and voids included', () => {
+    const patient = amendedHistory();
+    for (let split = 0; split <= patient.events.length; split++) {
+      const before = patientStateFrom(patient.events.slice(0, split));
+      expect(foldPatient(before, patient.events.slice(split))).toEqual(patient.state);
+    }
+  });
+
+  it('leaves the state a fold starts from as it was, even when later events amend its entries and infusions', () => {
+    const patient = amendedHistory();
+    for (let split = 0; split <= patient.events.length; split++) {
+      const before = patientStateFrom(patient.events.slice(0, split));
+      const snapshot = structuredClone(before);
+      foldPatient(before, patient.events.slice(split));
+      expect(before).toEqual(snapshot);
+    }
   });
 });

@@ -67,21 +67,6 @@ export const initialPatientState: PatientState = {
   corrections: {},
 };
 
-const withEntry = (state: PatientState, event: CommittedEvent): PatientState => ({
-  ...state,
-  entries: { ...state.entries, [event.eventId]: { type: event.type, occurredAt: event.occurredAt, data: event.data, voided: false } },
-});
-
-const updateEntry = (state: PatientState, eventId: string, change: Partial<StreamEntry>): PatientState => {
-  const entry = state.entries[eventId];
-  return entry ? { ...state, entries: { ...state.entries, [eventId]: { ...entry, ...change } } } : state;
-};
-
-const updateInfusion = (state: PatientState, eventId: string, change: Partial<InfusionRecord>): PatientState => ({
-  ...state,
-  infusions: state.infusions.map((infusion) => (infusion.eventId === eventId ? { ...infusion, ...change } : infusion)),
-});
-
 /**
  * What a correction or a void does to the entry it targets: the one statement of these rules. The
  * patient's state applies them; read models that keep entries fold the stream with `evolvePatient`.
@@ -99,100 +84,146 @@ export const amendmentOf = (
 /** The patient's stream event of this type, as the fold receives it (current schema version). */
 type Folded<T extends StoredEventType> = CataloguedEvent<CommittedEvent, T>;
 
-const enrolled = (state: PatientState, { occurredAt, data }: Folded<'PatientEnrolled'>): PatientState => ({
-  ...state,
-  patientId: data.patientId,
-  siteId: data.siteId,
-  status: 'enrolled',
-  consentDate: data.consentDate,
-  enrolledAt: occurredAt,
-  heightCm: data.heightCm,
-  weightKg: data.weightKg,
-});
+/**
+ * A state being folded. Its collections are copied on the fold's first change to each, once per fold however
+ * many events it folds, and changed in place after that; a changed entry or infusion is a new object. The
+ * state the fold started from, and every state it handed out before, stay as they were.
+ */
+class PatientDraft {
+  readonly state: { -readonly [K in keyof PatientState]: PatientState[K] };
+  private entries: Record<string, StreamEntry> | null = null;
+  private infusions: InfusionRecord[] | null = null;
+  private voidedEventIds: string[] | null = null;
+  private corrections: Record<string, PatientState['corrections'][string]> | null = null;
 
-const screenFailed = (state: PatientState, { data }: Folded<'PatientScreenFailed'>): PatientState => ({
-  ...state,
-  patientId: data.patientId,
-  siteId: data.siteId,
-  status: 'screen_failed',
-  consentDate: data.consentDate,
-});
+  constructor(from: PatientState) {
+    this.state = { ...from };
+  }
+
+  setEntry(eventId: string, entry: StreamEntry): void {
+    this.entries ??= this.state.entries = { ...this.state.entries };
+    this.entries[eventId] = entry;
+  }
+
+  updateEntry(eventId: string, change: Partial<StreamEntry>): void {
+    const entry = this.state.entries[eventId];
+    if (entry) this.setEntry(eventId, { ...entry, ...change });
+  }
+
+  addInfusion(infusion: InfusionRecord): void {
+    this.infusions ??= this.state.infusions = [...this.state.infusions];
+    this.infusions.push(infusion);
+  }
+
+  updateInfusion(eventId: string, change: Partial<InfusionRecord>): void {
+    const index = this.state.infusions.findIndex((infusion) => infusion.eventId === eventId);
+    if (index < 0) return;
+    this.infusions ??= this.state.infusions = [...this.state.infusions];
+    this.infusions[index] = { ...this.infusions[index], ...change };
+  }
+
+  addVoided(eventId: string): void {
+    this.voidedEventIds ??= this.state.voidedEventIds = [...this.state.voidedEventIds];
+    this.voidedEventIds.push(eventId);
+  }
+
+  setCorrection(eventId: string, correction: PatientState['corrections'][string]): void {
+    this.corrections ??= this.state.corrections = { ...this.state.corrections };
+    this.corrections[eventId] = correction;
+  }
+}
+
+const enrolled = ({ state }: PatientDraft, { occurredAt, data }: Folded<'PatientEnrolled'>): void => {
+  state.patientId = data.patientId;
+  state.siteId = data.siteId;
+  state.status = 'enrolled';
+  state.consentDate = data.consentDate;
+  state.enrolledAt = occurredAt;
+  state.heightCm = data.heightCm;
+  state.weightKg = data.weightKg;
+};
+
+const screenFailed = ({ state }: PatientDraft, { data }: Folded<'PatientScreenFailed'>): void => {
+  state.patientId = data.patientId;
+  state.siteId = data.siteId;
+  state.status = 'screen_failed';
+  state.consentDate = data.consentDate;
+};
 
 /** A withdrawal recorded before a late randomization entry still stands. */
-const randomized = (state: PatientState, { occurredAt, data }: Folded<'PatientRandomized'>): PatientState => ({
-  ...state,
-  status: state.status === 'withdrawn' ? 'withdrawn' : 'randomized',
-  randomizedAt: occurredAt,
-  kitNumber: data.kitNumber,
-});
+const randomized = ({ state }: PatientDraft, { occurredAt, data }: Folded<'PatientRandomized'>): void => {
+  state.status = state.status === 'withdrawn' ? 'withdrawn' : 'randomized';
+  state.randomizedAt = occurredAt;
+  state.kitNumber = data.kitNumber;
+};
 
-const infusionGiven = (state: PatientState, { eventId, occurredAt, data }: Folded<'InfusionGiven'>): PatientState => ({
-  ...state,
-  infusions: [
-    ...state.infusions,
-    {
-      eventId,
-      occurredAt,
-      cycle: data.cycle,
-      infusionInCycle: data.infusionInCycle,
-      doseLevelMgPerM2: data.doseLevelMgPerM2,
-      voided: false,
-    },
-  ],
-});
+const infusionGiven = (draft: PatientDraft, { eventId, occurredAt, data }: Folded<'InfusionGiven'>): void =>
+  draft.addInfusion({
+    eventId,
+    occurredAt,
+    cycle: data.cycle,
+    infusionInCycle: data.infusionInCycle,
+    doseLevelMgPerM2: data.doseLevelMgPerM2,
+    voided: false,
+  });
 
 /** The entry takes the corrected time and payload; a corrected infusion moves in the treatment too. */
-const entryCorrected = (state: PatientState, event: Folded<'EntryCorrected'>): PatientState => {
+const entryCorrected = (draft: PatientDraft, event: Folded<'EntryCorrected'>): void => {
   const { correctedEventId: target, correctedType, data } = event.data;
-  const corrected = updateEntry(state, target, { ...amendmentOf(event)?.change, correctedBy: event.eventId });
-  const withCorrection: PatientState = {
-    ...corrected,
-    corrections: { ...corrected.corrections, [target]: { correctionEventId: event.eventId, occurredAt: event.occurredAt, data } },
-  };
-  if (correctedType !== 'InfusionGiven') return withCorrection;
-  return updateInfusion(withCorrection, target, { occurredAt: event.occurredAt, doseLevelMgPerM2: data.doseLevelMgPerM2 });
-};
-
-/** The entry stays, marked void; a voided infusion no longer counts. */
-const entryVoided = (state: PatientState, event: Folded<'EntryVoided'>): PatientState => {
-  const target = event.data.voidedEventId;
-  const voided = updateInfusion(updateEntry(state, target, { ...amendmentOf(event)?.change }), target, { voided: true });
-  return { ...voided, voidedEventIds: [...voided.voidedEventIds, target] };
-};
-
-/**
- * Folds one committed event (at its current schema version: the read path upcast it) into the patient's
- * state. Every event is remembered among the entries; unknown types change nothing else.
- */
-export const evolvePatient = (state: PatientState, event: CommittedEvent): PatientState => {
-  const next = withEntry(state, event);
-  if (!isCatalogued(event)) return next;
-  switch (event.type) {
-    case 'PatientEnrolled':
-      return enrolled(next, event);
-    case 'PatientScreenFailed':
-      return screenFailed(next, event);
-    case 'PatientRandomized':
-      return randomized(next, event);
-    case 'PatientWithdrawn':
-      return { ...next, status: 'withdrawn', withdrawnAt: event.occurredAt };
-    case 'InfusionGiven':
-      return infusionGiven(next, event);
-    case 'EntryCorrected':
-      return entryCorrected(next, event);
-    case 'EntryVoided':
-      return entryVoided(next, event);
-    default:
-      return next;
+  draft.updateEntry(target, { ...amendmentOf(event)?.change, correctedBy: event.eventId });
+  draft.setCorrection(target, { correctionEventId: event.eventId, occurredAt: event.occurredAt, data });
+  if (correctedType === 'InfusionGiven') {
+    draft.updateInfusion(target, { occurredAt: event.occurredAt, doseLevelMgPerM2: data.doseLevelMgPerM2 });
   }
 };
 
-/** Folds a whole stream, oldest first. */
-export const patientStateFrom = (events: Iterable<CommittedEvent>): PatientState => {
-  let state = initialPatientState;
-  for (const event of events) state = evolvePatient(state, event);
-  return state;
+/** The entry stays, marked void; a voided infusion no longer counts. */
+const entryVoided = (draft: PatientDraft, event: Folded<'EntryVoided'>): void => {
+  const target = event.data.voidedEventId;
+  draft.updateEntry(target, { ...amendmentOf(event)?.change });
+  draft.updateInfusion(target, { voided: true });
+  draft.addVoided(target);
 };
+
+/** Every event is remembered among the entries; unknown types change nothing else. */
+function foldInto(draft: PatientDraft, event: CommittedEvent): void {
+  draft.setEntry(event.eventId, { type: event.type, occurredAt: event.occurredAt, data: event.data, voided: false });
+  if (!isCatalogued(event)) return;
+  switch (event.type) {
+    case 'PatientEnrolled':
+      return enrolled(draft, event);
+    case 'PatientScreenFailed':
+      return screenFailed(draft, event);
+    case 'PatientRandomized':
+      return randomized(draft, event);
+    case 'PatientWithdrawn':
+      draft.state.status = 'withdrawn';
+      draft.state.withdrawnAt = event.occurredAt;
+      return;
+    case 'InfusionGiven':
+      return infusionGiven(draft, event);
+    case 'EntryCorrected':
+      return entryCorrected(draft, event);
+    case 'EntryVoided':
+      return entryVoided(draft, event);
+  }
+}
+
+/**
+ * Folds committed events (at their current schema version: the read path upcast them), oldest first, into the
+ * patient's state. Linear in the state's size plus the events': each collection is copied once, not per event.
+ */
+export const foldPatient = (state: PatientState, events: Iterable<CommittedEvent>): PatientState => {
+  const draft = new PatientDraft(state);
+  for (const event of events) foldInto(draft, event);
+  return draft.state;
+};
+
+/** Folds one committed event into the patient's state. */
+export const evolvePatient = (state: PatientState, event: CommittedEvent): PatientState => foldPatient(state, [event]);
+
+/** Folds a whole stream, oldest first. */
+export const patientStateFrom = (events: Iterable<CommittedEvent>): PatientState => foldPatient(initialPatientState, events);
 
 /** Infusions that still count (not voided), in recording order. */
 export const activeInfusions = (state: PatientState): InfusionRecord[] => state.infusions.filter((i) => !i.voided);
