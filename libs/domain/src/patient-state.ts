@@ -85,11 +85,12 @@ export const amendmentOf = (
 type Folded<T extends StoredEventType> = CataloguedEvent<CommittedEvent, T>;
 
 /**
- * A state being folded. Its collections are copied on the fold's first change to each, once per fold however
- * many events it folds, and changed in place after that; a changed entry or infusion is a new object. The
- * state the fold started from, and every state it handed out before, stay as they were.
+ * A patient's fold kept open, for a caller that reads the state between events (a projection folding a batch).
+ * `state` is changed in place by `add`: its collections are copied on the fold's first change to each, once
+ * however many events it folds, and changed in place after that. A changed entry or infusion is a new object, so
+ * an entry read before an event keeps its value. The state the fold was opened from stays as it was.
  */
-class PatientDraft {
+export class PatientFold {
   readonly state: { -readonly [K in keyof PatientState]: PatientState[K] };
   private entries: Record<string, StreamEntry> | null = null;
   private infusions: InfusionRecord[] | null = null;
@@ -98,6 +99,11 @@ class PatientDraft {
 
   constructor(from: PatientState) {
     this.state = { ...from };
+  }
+
+  /** Folds one committed event (at its current schema version: the read path upcast it). */
+  add(event: CommittedEvent): void {
+    foldInto(this, event);
   }
 
   setEntry(eventId: string, entry: StreamEntry): void {
@@ -133,7 +139,7 @@ class PatientDraft {
   }
 }
 
-const enrolled = ({ state }: PatientDraft, { occurredAt, data }: Folded<'PatientEnrolled'>): void => {
+const enrolled = ({ state }: PatientFold, { occurredAt, data }: Folded<'PatientEnrolled'>): void => {
   state.patientId = data.patientId;
   state.siteId = data.siteId;
   state.status = 'enrolled';
@@ -143,7 +149,7 @@ const enrolled = ({ state }: PatientDraft, { occurredAt, data }: Folded<'Patient
   state.weightKg = data.weightKg;
 };
 
-const screenFailed = ({ state }: PatientDraft, { data }: Folded<'PatientScreenFailed'>): void => {
+const screenFailed = ({ state }: PatientFold, { data }: Folded<'PatientScreenFailed'>): void => {
   state.patientId = data.patientId;
   state.siteId = data.siteId;
   state.status = 'screen_failed';
@@ -151,14 +157,14 @@ const screenFailed = ({ state }: PatientDraft, { data }: Folded<'PatientScreenFa
 };
 
 /** A withdrawal recorded before a late randomization entry still stands. */
-const randomized = ({ state }: PatientDraft, { occurredAt, data }: Folded<'PatientRandomized'>): void => {
+const randomized = ({ state }: PatientFold, { occurredAt, data }: Folded<'PatientRandomized'>): void => {
   state.status = state.status === 'withdrawn' ? 'withdrawn' : 'randomized';
   state.randomizedAt = occurredAt;
   state.kitNumber = data.kitNumber;
 };
 
-const infusionGiven = (draft: PatientDraft, { eventId, occurredAt, data }: Folded<'InfusionGiven'>): void =>
-  draft.addInfusion({
+const infusionGiven = (fold: PatientFold, { eventId, occurredAt, data }: Folded<'InfusionGiven'>): void =>
+  fold.addInfusion({
     eventId,
     occurredAt,
     cycle: data.cycle,
@@ -168,44 +174,44 @@ const infusionGiven = (draft: PatientDraft, { eventId, occurredAt, data }: Folde
   });
 
 /** The entry takes the corrected time and payload; a corrected infusion moves in the treatment too. */
-const entryCorrected = (draft: PatientDraft, event: Folded<'EntryCorrected'>): void => {
+const entryCorrected = (fold: PatientFold, event: Folded<'EntryCorrected'>): void => {
   const { correctedEventId: target, correctedType, data } = event.data;
-  draft.updateEntry(target, { ...amendmentOf(event)?.change, correctedBy: event.eventId });
-  draft.setCorrection(target, { correctionEventId: event.eventId, occurredAt: event.occurredAt, data });
+  fold.updateEntry(target, { ...amendmentOf(event)?.change, correctedBy: event.eventId });
+  fold.setCorrection(target, { correctionEventId: event.eventId, occurredAt: event.occurredAt, data });
   if (correctedType === 'InfusionGiven') {
-    draft.updateInfusion(target, { occurredAt: event.occurredAt, doseLevelMgPerM2: data.doseLevelMgPerM2 });
+    fold.updateInfusion(target, { occurredAt: event.occurredAt, doseLevelMgPerM2: data.doseLevelMgPerM2 });
   }
 };
 
 /** The entry stays, marked void; a voided infusion no longer counts. */
-const entryVoided = (draft: PatientDraft, event: Folded<'EntryVoided'>): void => {
+const entryVoided = (fold: PatientFold, event: Folded<'EntryVoided'>): void => {
   const target = event.data.voidedEventId;
-  draft.updateEntry(target, { ...amendmentOf(event)?.change });
-  draft.updateInfusion(target, { voided: true });
-  draft.addVoided(target);
+  fold.updateEntry(target, { ...amendmentOf(event)?.change });
+  fold.updateInfusion(target, { voided: true });
+  fold.addVoided(target);
 };
 
 /** Every event is remembered among the entries; unknown types change nothing else. */
-function foldInto(draft: PatientDraft, event: CommittedEvent): void {
-  draft.setEntry(event.eventId, { type: event.type, occurredAt: event.occurredAt, data: event.data, voided: false });
+function foldInto(fold: PatientFold, event: CommittedEvent): void {
+  fold.setEntry(event.eventId, { type: event.type, occurredAt: event.occurredAt, data: event.data, voided: false });
   if (!isCatalogued(event)) return;
   switch (event.type) {
     case 'PatientEnrolled':
-      return enrolled(draft, event);
+      return enrolled(fold, event);
     case 'PatientScreenFailed':
-      return screenFailed(draft, event);
+      return screenFailed(fold, event);
     case 'PatientRandomized':
-      return randomized(draft, event);
+      return randomized(fold, event);
     case 'PatientWithdrawn':
-      draft.state.status = 'withdrawn';
-      draft.state.withdrawnAt = event.occurredAt;
+      fold.state.status = 'withdrawn';
+      fold.state.withdrawnAt = event.occurredAt;
       return;
     case 'InfusionGiven':
-      return infusionGiven(draft, event);
+      return infusionGiven(fold, event);
     case 'EntryCorrected':
-      return entryCorrected(draft, event);
+      return entryCorrected(fold, event);
     case 'EntryVoided':
-      return entryVoided(draft, event);
+      return entryVoided(fold, event);
   }
 }
 
@@ -214,9 +220,9 @@ function foldInto(draft: PatientDraft, event: CommittedEvent): void {
  * patient's state. Linear in the state's size plus the events': each collection is copied once, not per event.
  */
 export const foldPatient = (state: PatientState, events: Iterable<CommittedEvent>): PatientState => {
-  const draft = new PatientDraft(state);
-  for (const event of events) foldInto(draft, event);
-  return draft.state;
+  const fold = new PatientFold(state);
+  for (const event of events) fold.add(event);
+  return fold.state;
 };
 
 /** Folds one committed event into the patient's state. */

@@ -323,10 +323,10 @@ const patientRow = (source: AnalysisSource, facts: PatientFacts): AnalysisPatien
   dose_levels: [...new Set(facts.infusions.map((infusion) => infusion.doseLevelMgPerM2))].sort((a, b) => a - b),
 });
 
-/** `ANALYTE|unit` of each lab of the source whose unit the conversions do not know (yet). */
-export const unconvertedLabUnits = (source: AnalysisSource, conversions: LabConversions): string[] => [
+/** `ANALYTE|unit` of each active lab result among `entries` whose unit the conversions do not know (yet). */
+export const unconvertedLabUnits = (entries: readonly SourceEntry[], conversions: LabConversions): string[] => [
   ...new Set(
-    active(sourceEntries(source), 'LabResulted')
+    active(entries, 'LabResulted')
       .map((entry) => entry.data as LabResulted)
       .filter((lab) => !conversionOf(conversions, lab.analyte, lab.unit))
       .map((lab) => `${lab.analyte}|${lab.unit}`),

@@ -1,17 +1,17 @@
 import {
   AmendableEventType,
   clinicalTimeOf,
-  evolvePatient,
   EventEnvelope,
   initialPatientState,
   isAmendableEventType,
   isCatalogued,
   patientIdOfStream as patientOfStream,
+  PatientFold,
   PatientState,
 } from '@trialstream/domain';
 
 /**
- * What the analysis keeps of one patient's stream: the domain's own fold of it (`evolvePatient`: the
+ * What the analysis keeps of one patient's stream: the domain's own fold of it (`PatientFold`: the
  * patient's place in the trial, and every entry with its corrections and voids applied) and the two facts
  * only the analysis reads. Folded from the patient's own stream only, so no other stream's order can change it.
  */
@@ -65,20 +65,29 @@ export const ANALYSED_EVENT_TYPES = [
   'CodeBreakPerformed',
 ] as const;
 
-/** Folds one event of the patient's stream: the patient part is the domain's, stratum and code-break the analysis's. */
-export const evolveSource = (current: AnalysisSource | undefined, event: EventEnvelope): AnalysisSource => {
-  const source = current ?? emptySource(event);
-  const next = { ...source, patient: evolvePatient(source.patient, event), order: [...source.order, event.eventId] };
-  if (!isCatalogued(event)) return next;
-  switch (event.type) {
-    case 'PatientRandomized':
-      return { ...next, stratum: event.data.stratum };
-    case 'CodeBreakPerformed':
-      return { ...next, codeBrokenOn: source.codeBrokenOn ?? dateOf(event.occurredAt) };
-    default:
-      return next;
+/**
+ * A patient's source as a batch folds it, event after event: the patient part is the domain's fold, stratum and
+ * code-break the analysis's. `source` is changed in place; opening copies what grows with the history (the
+ * entries, once, on their first change; the order), so the source it was opened from stays as it was.
+ */
+export class SourceFold {
+  readonly source: AnalysisSource;
+  private readonly patient: PatientFold;
+
+  constructor(from: AnalysisSource | undefined, event: EventEnvelope) {
+    const start = from ?? emptySource(event);
+    this.patient = new PatientFold(start.patient);
+    this.source = { ...start, patient: this.patient.state, order: [...start.order] };
   }
-};
+
+  add(event: EventEnvelope): void {
+    this.patient.add(event);
+    this.source.order.push(event.eventId);
+    if (!isCatalogued(event)) return;
+    if (event.type === 'PatientRandomized') this.source.stratum = event.data.stratum;
+    if (event.type === 'CodeBreakPerformed') this.source.codeBrokenOn ??= dateOf(event.occurredAt);
+  }
+}
 
 /** What the fold keeps of the patient besides the entries, which the analysis reads from the entries alone. */
 export type SourcePatient = Omit<PatientState, 'entries' | 'infusions' | 'voidedEventIds' | 'corrections'>;
@@ -126,9 +135,9 @@ export const sourceOfRows = (header: SourceHeaderRow, entryRows: readonly Source
   };
 };
 
-/** The patient's clinical entries in stream order, each as it stands now (corrected, or marked void). */
-export const sourceEntries = ({ patient, order }: AnalysisSource): SourceEntry[] =>
-  order.flatMap((eventId) => {
+/** The patient's clinical entries in stream order (or those of `eventIds`), each as it stands now (corrected, or marked void). */
+export const sourceEntries = ({ patient, order }: AnalysisSource, eventIds: readonly string[] = order): SourceEntry[] =>
+  eventIds.flatMap((eventId) => {
     const entry = patient.entries[eventId];
     if (!entry || !isAmendableEventType(entry.type)) return [];
     return [{ eventId, type: entry.type, occurredAt: entry.occurredAt, data: entry.data, voided: entry.voided }];

@@ -397,6 +397,23 @@ describe('lab units from the protocol file', () => {
     expect(amended.model.rowsOf(ANALYSIS_TABLES.labUnits)).toEqual([expect.objectContaining({ waiting: {} })]);
   });
 
+  it('puts the patient among those waiting for a unit when a correction moves a result to it', async () => {
+    const story = new PatientStory('S01', '002', trial).randomized();
+    const result = story.lab('2024-02-01', 'IGM', 12, 'g/L');
+    story.correctLab(result, '2024-02-03', 1.2, 'g/dL');
+    const { model, rows } = await igm([protocolVersion(trial, 1, withoutGramsPerDecilitre), ...story.events]);
+    expect(rows).toEqual([]);
+    expect(model.rowsOf(ANALYSIS_TABLES.labUnits)).toEqual([
+      expect.objectContaining({ trial: 'anti-mag-sensory', waiting: { 'IGM|g/dL': ['S01-002'] } }),
+    ]);
+    const amended = await igm([
+      protocolVersion(trial, 1, withoutGramsPerDecilitre),
+      ...story.events,
+      protocolVersion(trial, 2, inGramsPerDecilitre),
+    ]);
+    expect(amended.rows).toEqual([{ date: '2024-02-03', value: 12, unit: 'g/L', change: null }]);
+  });
+
   it('drops the row of a result an amendment derived once a later batch voids it, as one batch over the same events does', async () => {
     const story = patient();
     const waiting = story.events.find((event) => event.type === 'LabResulted')!;

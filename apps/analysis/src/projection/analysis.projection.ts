@@ -20,12 +20,14 @@ import {
   type LabAnalyte,
   type LabConversions,
   type ProtocolActivated,
+  type StreamEntry,
 } from '@trialstream/domain';
 import {
   ANALYSED_EVENT_TYPES,
   AnalysisSource,
-  evolveSource,
+  SourceFold,
   patientIdOfStream,
+  sourceEntries,
   sourceHeaderOf,
   sourceOfRows,
   type SourceEntryRow,
@@ -135,21 +137,30 @@ const storedSourceOf = async (rows: RowAccess, patientId: string): Promise<Store
   return { header, entries: new Map(entries.map((row) => [row.event_id, row])), source: sourceOfRows(header, entries) };
 };
 
+/** The entries an event writes: its own, and the one it amends. */
+const entriesWrittenBy = (event: EventEnvelope): string[] => [...new Set([event.eventId, amendmentOf(event)?.eventId ?? event.eventId])];
+
 /**
  * Writes what the event changed of the source: the header when the patient's place in the trial moved,
- * the event's own entry, and the entry it amends. Unchanged entries are left alone, so an event's write
- * does not grow with the patient's history. Answers the source as now stored.
+ * the event's own entry, and the entry it amends (`before`: those entries as they were before the event).
+ * Unchanged entries are left alone, so an event's write does not grow with the patient's history. Answers
+ * the source as now stored, its entry rows in the batch's own map.
  */
-const writeSource = (rows: RowAccess, stored: StoredSource | undefined, after: AnalysisSource, event: EventEnvelope): StoredSource => {
+const writeSource = (
+  rows: RowAccess,
+  stored: StoredSource | undefined,
+  after: AnalysisSource,
+  event: EventEnvelope,
+  before: ReadonlyMap<string, StreamEntry | undefined>,
+): StoredSource => {
   const header = sourceHeaderOf(after);
   if (!stored || !isDeepStrictEqual(header, stored.header)) rows.put(ANALYSIS_TABLES.sources, header);
-  const entries = new Map(stored?.entries);
-  const touched = [event.eventId, amendmentOf(event)?.eventId].filter((id): id is string => id !== undefined);
-  for (const eventId of new Set(touched)) {
+  const entries = stored?.entries ?? new Map<string, SourceEntryRow>();
+  for (const [eventId, earlier] of before) {
     const entry = after.patient.entries[eventId];
     const version = eventId === event.eventId ? event.streamVersion : entries.get(eventId)?.stream_version;
     if (!entry || version === undefined || !isAmendableEventType(entry.type)) continue;
-    if (entry === stored?.source.patient.entries[eventId]) continue;
+    if (entry === earlier) continue;
     const row: SourceEntryRow = {
       patient_id: after.patientId,
       stream_version: version,
@@ -178,6 +189,11 @@ interface WrittenPatient {
   owedAt: number | undefined;
 }
 
+/** A patient in the batch: with the batch's fold of its source, opened at its first event of the batch, never carried over. */
+interface BatchPatient extends WrittenPatient {
+  fold: SourceFold;
+}
+
 /**
  * Per batch (its RowAccess), the patients its events touched. A patient's rows are derived once per batch,
  * after its last event of the batch (`deriveOwedRows`), not once per event: a replayed log brings a
@@ -185,10 +201,10 @@ interface WrittenPatient {
  * instead of once per event. A batch that fails is retried with another RowAccess, so nothing outlives
  * the rows it describes.
  */
-const touchedInBatch = new WeakMap<RowAccess, Map<string, WrittenPatient>>();
+const touchedInBatch = new WeakMap<RowAccess, Map<string, BatchPatient>>();
 
-const touchedPatients = (rows: RowAccess): Map<string, WrittenPatient> =>
-  entryOf(touchedInBatch, rows, () => new Map<string, WrittenPatient>());
+const touchedPatients = (rows: RowAccess): Map<string, BatchPatient> =>
+  entryOf(touchedInBatch, rows, () => new Map<string, BatchPatient>());
 
 /** The patient as its rows hold it, when no batch of this runner carried it over. */
 async function writtenPatientOf(rows: RowAccess, streamId: string, units: LabUnitsRow): Promise<WrittenPatient> {
@@ -206,17 +222,23 @@ const applyPatientEvent: ProjectionHandler = async (event, rows: RowAccess) => {
   const units = await labUnitsOf(rows, trial);
   let patient = touched.get(patientId);
   if (!patient) {
-    // a copy: the carried value stays what the committed rows were derived from
-    patient = {
-      ...((rows.carried(event.streamId) as WrittenPatient | undefined) ?? (await writtenPatientOf(rows, event.streamId, units))),
-    };
+    const carried = (rows.carried(event.streamId) as WrittenPatient | undefined) ?? (await writtenPatientOf(rows, event.streamId, units));
+    // The batch folds and writes into copies of its own, made once: the carried value stays what the committed rows were derived from.
+    const stored = carried.stored && { ...carried.stored, entries: new Map(carried.stored.entries) };
+    patient = { ...carried, stored, fold: new SourceFold(carried.stored?.source, event) };
     touched.set(patientId, patient);
   }
-  const after = evolveSource(patient.stored?.source, event);
-  patient.stored = writeSource(rows, patient.stored, after, event);
+  const fold = patient.fold;
+  const before = new Map(entriesWrittenBy(event).map((eventId) => [eventId, fold.source.patient.entries[eventId]]));
+  fold.add(event);
+  const after = fold.source;
+  patient.stored = writeSource(rows, patient.stored, after, event, before);
   patient.owedAt = event.streamVersion;
-  // which units wait is decided per event, so that it does not depend on where a batch ends
-  const unconverted = unconvertedLabUnits(after, units.conversions).filter((unit) => !units.waiting[unit]?.includes(patientId));
+  // Which units wait is decided per event, so that it does not depend on where a batch ends. Only the entries this event
+  // wrote can bring a unit: the others' were looked at when they were written, and conversions only ever grow.
+  const unconverted = unconvertedLabUnits(sourceEntries(after, entriesWrittenBy(event)), units.conversions).filter(
+    (unit) => !units.waiting[unit]?.includes(patientId),
+  );
   if (unconverted.length > 0) {
     const waiting = { ...units.waiting };
     for (const unit of unconverted) waiting[unit] = [...(waiting[unit] ?? []), patientId].sort();
@@ -234,7 +256,8 @@ const deriveOwedRows = async (rows: RowAccess): Promise<void> => {
     patient.derived = derived;
     patient.owedAt = undefined;
     // the next batch of this patient goes on from here instead of reading and deriving the rows again
-    rows.carry(patient.streamId, { ...patient });
+    const { fold: _batchOnly, ...written } = patient;
+    rows.carry(patient.streamId, written);
   }
 };
 
