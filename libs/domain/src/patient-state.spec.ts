@@ -5,7 +5,7 @@ import { decideEnrolment } from './decide/enrolment';
 import { decideInfusion } from './decide/infusion';
 import { decideLabResult } from './decide/lab-result';
 import { decideVoid } from './decide/void';
-import { evolvePatient, foldPatient, initialPatientState, patientStateFrom } from './patient-state';
+import { evolvePatient, foldPatient, initialPatientState, PatientFold, patientStateFrom } from './patient-state';
 import { UnknownSchemaVersionError } from './upcasting';
 
 describe('evolvePatient', () => {
@@ -126,6 +126,19 @@ describe('evolvePatient', () => {
       const before = patientStateFrom(patient.events.slice(0, split));
       expect(foldPatient(before, patient.events.slice(split))).toEqual(patient.state);
     }
+  });
+
+  it('keeps an open fold in one state, whose entries read before an amendment keep their values', () => {
+    const patient = amendedHistory();
+    const fold = new PatientFold(initialPatientState);
+    for (const event of patient.events) {
+      const entries = Object.values(fold.state.entries);
+      const asRead = structuredClone(entries);
+      fold.add(event);
+      expect(entries).toEqual(asRead);
+    }
+    expect(fold.state).toEqual(patient.state);
+    expect(initialPatientState).toMatchObject({ entries: {}, infusions: [], voidedEventIds: [], corrections: {} });
   });
 
   it('leaves the state a fold starts from as it was, even when later events amend its entries and infusions', () => {
