@@ -69,7 +69,7 @@ export const initialPatientState: PatientState = {
 
 /**
  * What a correction or a void does to the entry it targets: the one statement of these rules. The
- * patient's state applies them; read models that keep entries fold the stream with `evolvePatient`.
+ * patient's state applies them; read models that keep entries fold the stream with `evolvePatient` or a `PatientFold`.
  */
 export const amendmentOf = (
   event: CommittedEvent,
