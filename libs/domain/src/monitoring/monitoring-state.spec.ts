@@ -165,6 +165,9 @@ describe('monitoredPatientStateFrom', () => {
   it('folds a whole stream the same as event by event, without altering the states it folds into', () => {
     const { patient, infusionId } = withInfusion();
     patient.act(decideRaiseQuery, { queryId: 'q-1', targetEventId: infusionId, field: 'cycle', text: 'x' });
+    patient.act(decideSourceDataVerification, { targetEventId: infusionId });
+    correctInfusion(patient, infusionId, 760);
+    patient.clinical.record(decideLabResult, labResultCommand());
     let state = initialMonitoredPatientState;
     const snapshots: string[] = [];
     for (const event of patient.fixture.events) {

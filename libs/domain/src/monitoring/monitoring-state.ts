@@ -1,5 +1,5 @@
 import { CataloguedEvent, isCatalogued } from '../events/catalog';
-import { CommittedEvent, evolvePatient, initialPatientState, PatientState } from '../patient-state';
+import { CommittedEvent, evolvePatient, initialPatientState, PatientFold, PatientState } from '../patient-state';
 import { QueryStatus, SourceDataVerified } from './events';
 import { evolveSignatures, SignatureRecords } from '../signatures/signature-status';
 import { ownValue } from './own';
@@ -168,35 +168,45 @@ const unverifyCorrected = (
  * monitoring events among its entries without acting on them); queries and verification are this
  * fold's own.
  */
-export const evolveMonitoring = (state: MonitoredPatientState, event: CommittedEvent): MonitoredPatientState => {
-  const next = evolveQueriesAndVerification(state, event);
+export const evolveMonitoring = (state: MonitoredPatientState, event: CommittedEvent): MonitoredPatientState =>
+  withPatientAfter(state, evolvePatient(state.patient, event), event);
+
+/**
+ * The monitoring state after `event`, given the patient part after it: queries and verification follow the event,
+ * and signatures are checked against the patient as the event left it (none of which keeps the patient part).
+ */
+const withPatientAfter = (state: MonitoredPatientState, patient: PatientState, event: CommittedEvent): MonitoredPatientState => {
+  const next = evolveQueriesAndVerification({ ...state, patient }, event);
   // rows folded before signatures existed have none
-  return { ...next, signatures: evolveSignatures(state.signatures ?? {}, next.patient, event) };
+  return { ...next, signatures: evolveSignatures(state.signatures ?? {}, patient, event) };
 };
 
 const evolveQueriesAndVerification = (state: MonitoredPatientState, event: CommittedEvent): MonitoredPatientState => {
-  const patient = evolvePatient(state.patient, event);
-  if (!isCatalogued(event)) return { ...state, patient };
+  if (!isCatalogued(event)) return state;
   switch (event.type) {
     case 'SourceDataVerified':
-      return { ...state, patient, verifications: verify(state.verifications, event, event.data) };
+      return { ...state, verifications: verify(state.verifications, event, event.data) };
     case 'QueryRaised':
     case 'QueryAnswered':
     case 'QueryClosed':
     case 'QueryCancelled':
     case 'QueryReopened':
-      return { ...state, patient, queries: evolveQuery(state.queries, event) };
+      return { ...state, queries: evolveQuery(state.queries, event) };
     case 'EntryCorrected':
-      return { ...state, patient, verifications: unverifyCorrected(state.verifications, event.eventId, event.data.correctedEventId) };
+      return { ...state, verifications: unverifyCorrected(state.verifications, event.eventId, event.data.correctedEventId) };
     default:
-      return { ...state, patient };
+      return state;
   }
 };
 
-/** Folds a whole stream, oldest first. */
+/** Folds a whole stream, oldest first; the patient part in one open fold, so its entries are copied once, not per event. */
 export const monitoredPatientStateFrom = (events: Iterable<CommittedEvent>): MonitoredPatientState => {
+  const patient = new PatientFold(initialMonitoredPatientState.patient);
   let state = initialMonitoredPatientState;
-  for (const event of events) state = evolveMonitoring(state, event);
+  for (const event of events) {
+    patient.add(event);
+    state = withPatientAfter(state, patient.state, event);
+  }
   return state;
 };
 
