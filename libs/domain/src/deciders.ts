@@ -35,7 +35,7 @@ import {
 } from './monitoring/commands';
 import { decideAnswerQuery, decideCancelQuery, decideCloseQuery, decideRaiseQuery, decideReopenQuery } from './monitoring/decide-query';
 import { decideSourceDataVerification } from './monitoring/decide-verification';
-import { evolveMonitoring, initialMonitoredPatientState, MonitoredPatientState } from './monitoring/monitoring-state';
+import { evolveMonitoring, foldMonitoring, initialMonitoredPatientState, MonitoredPatientState } from './monitoring/monitoring-state';
 import { CommittedEvent } from './patient-state';
 import { DecisionContext } from './protocol';
 import { accept, Decision } from './rule-violation';
@@ -52,18 +52,28 @@ import { evolveTrial, initialTrialState, TrialState } from './trial/trial-state'
 export interface Decider<State, Command, Event extends EventDraft = EventDraft> {
   initialState(): State;
   evolve(state: State, event: CommittedEvent): State;
+  /**
+   * Folds several events at once, with the state `evolve` one by one would give: for a kind whose state grows
+   * with its stream, so that folding a whole stream is not a copy of that state per event.
+   */
+  fold?(state: State, events: readonly CommittedEvent[]): State;
   decide(command: Command, state: State, ctx: DecisionContext): Decision<Event>;
 }
 
-/** A stream's state: its events folded, oldest first, from the decider's initial state. */
-export const stateOf = <State>(
-  decider: Pick<Decider<State, never>, 'initialState' | 'evolve'>,
-  events: Iterable<CommittedEvent>,
-): State => {
-  let state = decider.initialState();
-  for (const event of events) state = decider.evolve(state, event);
-  return state;
+/** A stream kind's fold: a decider's initial state and evolve, and its fold of several events when it has one. */
+export type StreamFolding<State> = Pick<Decider<State, never>, 'initialState' | 'evolve' | 'fold'>;
+
+/** `events` folded into `state`, oldest first: by the kind's own fold of several events when it has one. */
+export const foldEvents = <State>(folding: StreamFolding<State>, state: State, events: readonly CommittedEvent[]): State => {
+  if (folding.fold) return folding.fold(state, events);
+  let next = state;
+  for (const event of events) next = folding.evolve(next, event);
+  return next;
 };
+
+/** A stream's state: its events folded, oldest first, from the decider's initial state. */
+export const stateOf = <State>(folding: StreamFolding<State>, events: Iterable<CommittedEvent>): State =>
+  foldEvents(folding, folding.initialState(), [...events]);
 
 /** A command of one kind, tagged with its kind: `{ kind: 'infusion', command: { ... } }`. */
 export type KindedCommand<ByKind> = { [K in keyof ByKind]: { kind: K; command: ByKind[K] } }[keyof ByKind];
@@ -103,6 +113,7 @@ export type PatientCommand = KindedCommand<PatientCommandByKind>;
 export const patientDecider: Decider<MonitoredPatientState, PatientCommand> = {
   initialState: () => initialMonitoredPatientState,
   evolve: evolveMonitoring,
+  fold: foldMonitoring,
   decide: byKind<MonitoredPatientState, PatientCommandByKind>({
     enrolment: (state, command, ctx) => decideEnrolment(state.patient, command, ctx),
     randomization: (state, command, ctx) => decideRandomization(state.patient, command, ctx),

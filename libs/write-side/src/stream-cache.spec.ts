@@ -1,5 +1,5 @@
-import type { EventEnvelope } from '@trialstream/domain';
-import { StreamCache, type StreamFolding } from './stream-cache';
+import type { EventEnvelope, StreamFolding } from '@trialstream/domain';
+import { StreamCache } from './stream-cache';
 
 const events = (streamId: string, from: number, to: number) =>
   Array.from({ length: to - from + 1 }, (_, i) => ({ streamId, streamVersion: from + i }) as EventEnvelope);
@@ -59,6 +59,28 @@ describe('StreamCache', () => {
       expect(cache.stateOf('p1', cache.extend('p1', [], events('p1', 1, 3)), folding)).toEqual([1, 2, 3]);
       expect(cache.stateOf('p1', cache.extend('p1', cache.get('p1')!, events('p1', 4, 5)), folding)).toEqual([1, 2, 3, 4, 5]);
       expect(folded).toEqual([1, 2, 3, 4, 5]);
+    });
+
+    it("folds what it lacks at once with the kind's own fold of several events, when the kind has one", () => {
+      const cache = new StreamCache(100);
+      const calls: number[][] = [];
+      const folding: StreamFolding<number[]> = {
+        initialState: () => [],
+        evolve: () => {
+          throw new Error('folded one event at a time');
+        },
+        fold: (state, folded) => {
+          calls.push(folded.map((event) => (event as EventEnvelope).streamVersion));
+          return [...state, ...calls[calls.length - 1]];
+        },
+      };
+      expect(cache.stateOf('p1', cache.extend('p1', [], events('p1', 1, 3)), folding)).toEqual([1, 2, 3]);
+      expect(cache.stateOf('p1', cache.extend('p1', cache.get('p1')!, events('p1', 4, 5)), folding)).toEqual([1, 2, 3, 4, 5]);
+      expect(cache.stateOf('p1', cache.get('p1')!, folding)).toEqual([1, 2, 3, 4, 5]);
+      expect(calls).toEqual([
+        [1, 2, 3],
+        [4, 5],
+      ]);
     });
 
     it('folds the whole stream again once the stream was forgotten, and keeps states per folding', () => {

@@ -1,7 +1,4 @@
-import type { Decider, EventEnvelope } from '@trialstream/domain';
-
-/** A stream kind's fold one event at a time: a decider's initial state and evolve. */
-export type StreamFolding<TState> = Pick<Decider<TState, never>, 'initialState' | 'evolve'>;
+import { foldEvents, type EventEnvelope, type StreamFolding } from '@trialstream/domain';
 
 /** A stream's state after its first `version` events. */
 interface KeptState {
@@ -65,8 +62,8 @@ export class StreamCache {
     const folds = this.streams.get(streamId)?.folds;
     const kept = folds?.get(folding);
     const from = kept && kept.version <= events.length ? kept.version : 0;
-    let state = from > 0 ? (kept!.state as TState) : folding.initialState();
-    for (let i = from; i < events.length; i++) state = folding.evolve(state, events[i]);
+    const start = from > 0 ? (kept!.state as TState) : folding.initialState();
+    const state = from === events.length ? start : foldEvents(folding, start, events.slice(from));
     folds?.set(folding, { version: events.length, state });
     return state;
   }

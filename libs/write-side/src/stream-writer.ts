@@ -12,12 +12,13 @@ import type {
   EventEnvelope,
   ProtocolDefinition,
   RuleViolation,
+  StreamFolding,
   TrialStreams,
 } from '@trialstream/domain';
 import type { PostgresEventStore } from '@trialstream/event-store';
 import { stringify } from 'safe-stable-stringify';
 import { KeyedMutex } from './keyed-mutex';
-import { StreamCache, type StreamFolding } from './stream-cache';
+import { StreamCache } from './stream-cache';
 import { submissionResponse, SubmissionResponse } from './submission-response';
 import { CLOCK, PROTOCOL, TRIAL_STREAMS } from '@trialstream/config';
 import { appendAtStreamHead, EVENT_STORE } from '@trialstream/event-store';

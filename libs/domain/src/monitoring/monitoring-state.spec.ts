@@ -7,7 +7,7 @@ import { patientStateFrom } from '../patient-state';
 import { UnknownSchemaVersionError } from '../upcasting';
 import { decideAnswerQuery, decideCancelQuery, decideCloseQuery, decideRaiseQuery, decideReopenQuery } from './decide-query';
 import { decideSourceDataVerification } from './decide-verification';
-import { evolveMonitoring, initialMonitoredPatientState, isVerified, monitoredPatientStateFrom } from './monitoring-state';
+import { evolveMonitoring, foldMonitoring, initialMonitoredPatientState, isVerified, monitoredPatientStateFrom } from './monitoring-state';
 
 const correctInfusion = (patient: ReturnType<typeof aMonitoredPatient>, infusionId: string, administeredDoseMg: number) =>
   patient.clinical.record(decideCorrection, {
@@ -177,6 +177,20 @@ describe('monitoredPatientStateFrom', () => {
       expect(JSON.stringify(before)).toBe(snapshots[snapshots.length - 1]);
     }
     expect(monitoredPatientStateFrom(patient.fixture.events)).toEqual(state);
+  });
+
+  it('folds any run of events into any state at once as event by event, leaving the state folded into as it was', () => {
+    const { patient, infusionId } = withInfusion();
+    patient.act(decideRaiseQuery, { queryId: 'q-1', targetEventId: infusionId, field: 'cycle', text: 'x' });
+    patient.act(decideSourceDataVerification, { targetEventId: infusionId });
+    correctInfusion(patient, infusionId, 760);
+    const events = patient.fixture.events;
+    for (let split = 0; split <= events.length; split++) {
+      const before = events.slice(0, split).reduce(evolveMonitoring, initialMonitoredPatientState);
+      const snapshot = structuredClone(before);
+      expect(foldMonitoring(before, events.slice(split))).toEqual(patient.state);
+      expect(before).toEqual(snapshot);
+    }
   });
 
   it('refuses a monitoring event from a future schema version', () => {

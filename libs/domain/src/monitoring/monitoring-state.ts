@@ -199,16 +199,23 @@ const evolveQueriesAndVerification = (state: MonitoredPatientState, event: Commi
   }
 };
 
-/** Folds a whole stream, oldest first; the patient part in one open fold, so its entries are copied once, not per event. */
-export const monitoredPatientStateFrom = (events: Iterable<CommittedEvent>): MonitoredPatientState => {
-  const patient = new PatientFold(initialMonitoredPatientState.patient);
-  let state = initialMonitoredPatientState;
+/**
+ * Folds events into the state, oldest first, as `evolveMonitoring` one by one would: the patient part in one open
+ * fold, so its entries are copied once, not per event. The state folded into stays as it was.
+ */
+export const foldMonitoring = (state: MonitoredPatientState, events: Iterable<CommittedEvent>): MonitoredPatientState => {
+  const patient = new PatientFold(state.patient);
+  let next = state;
   for (const event of events) {
     patient.add(event);
-    state = withPatientAfter(state, patient.state, event);
+    next = withPatientAfter(next, patient.state, event);
   }
-  return state;
+  return next;
 };
+
+/** Folds a whole stream, oldest first. */
+export const monitoredPatientStateFrom = (events: Iterable<CommittedEvent>): MonitoredPatientState =>
+  foldMonitoring(initialMonitoredPatientState, events);
 
 export const isVerified = (state: MonitoredPatientState, eventId: string): boolean =>
   ownValue(state.verifications, eventId)?.status === 'verified';
