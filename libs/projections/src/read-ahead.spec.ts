@@ -42,7 +42,7 @@ describe('reading the store ahead of the batches applied', () => {
   it('reads the next full pages while the caller applies a batch, and joins them into the next batch in order', async () => {
     const store = new HeldStore();
     store.append(10);
-    const pages = new PageReadAhead(store, START_CHECKPOINT, { pageSize: 2, pagesAhead: 3 });
+    const pages = new PageReadAhead(store, START_CHECKPOINT, { pageSize: 2, pagesPerBatch: 3 });
 
     store.reads[0].answer();
     const first = await pages.take();
@@ -59,7 +59,7 @@ describe('reading the store ahead of the batches applied', () => {
   it('stops at a page that is not full, reads again at the next take, and answers an empty page when nothing came', async () => {
     const store = new HeldStore();
     store.append(3);
-    const pages = new PageReadAhead(store, START_CHECKPOINT, { pageSize: 2, pagesAhead: 4 });
+    const pages = new PageReadAhead(store, START_CHECKPOINT, { pageSize: 2, pagesPerBatch: 4 });
     await store.answerAll();
     expect(store.reads).toHaveLength(2);
     expect(positions(await pages.take())).toHaveLength(3);
@@ -80,7 +80,7 @@ describe('reading the store ahead of the batches applied', () => {
   it('hands over the pages read before a failed read, then throws the failure', async () => {
     const store = new HeldStore();
     store.append(6);
-    const pages = new PageReadAhead(store, START_CHECKPOINT, { pageSize: 2, pagesAhead: 4 });
+    const pages = new PageReadAhead(store, START_CHECKPOINT, { pageSize: 2, pagesPerBatch: 4 });
     store.reads[0].answer();
     await flush();
     store.reads[1].fail(new Error('connection lost'));
@@ -94,7 +94,7 @@ describe('reading the store ahead of the batches applied', () => {
   it('holds no more than it was told to read ahead', async () => {
     const store = new HeldStore();
     store.append(20);
-    const pages = new PageReadAhead(store, START_CHECKPOINT, { pageSize: 2, pagesAhead: 2 });
+    const pages = new PageReadAhead(store, START_CHECKPOINT, { pageSize: 2, pagesPerBatch: 2 });
     await store.answerAll();
     expect(store.reads).toHaveLength(2);
     expect(positions(await pages.take())).toHaveLength(4);

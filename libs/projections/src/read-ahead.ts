@@ -28,20 +28,22 @@ export const CATCH_UP_PAGE_SIZE = 1000;
 export const CATCH_UP_PAGES_PER_BATCH = 4;
 
 export interface ReadAheadOptions {
+  /** Events per read. */
   pageSize?: number;
-  pagesAhead?: number;
+  /** Pages read ahead of the batch being applied, and so the most pages one batch joins. */
+  pagesPerBatch?: number;
   /** Told as each read starts (a feed numbers its reads by it). */
   onRead?: () => void;
 }
 
 /**
  * Reads the store page after page, ahead of whoever applies them, while the pages are full and fewer than
- * `pagesAhead` are held: the reads overlap the batches applied meanwhile, and a batch joins what was read.
+ * `pagesPerBatch` are held: the reads overlap the batches applied meanwhile, and a batch joins what was read.
  * A page that is not full means the store has nothing more right now; reading stops until the next `take`.
  */
 export class PageReadAhead {
   private readonly pageSize: number;
-  private readonly pagesAhead: number;
+  private readonly pagesPerBatch: number;
   private readonly pages: Page[] = [];
   private reading: Promise<void> | null = null;
   private failure: { error: unknown } | null = null;
@@ -53,8 +55,8 @@ export class PageReadAhead {
     private readonly options: ReadAheadOptions = {},
   ) {
     this.pageSize = options.pageSize ?? CATCH_UP_PAGE_SIZE;
-    this.pagesAhead = options.pagesAhead ?? CATCH_UP_PAGES_PER_BATCH;
-    if (!Number.isInteger(this.pagesAhead) || this.pagesAhead < 1) throw new RangeError('pagesAhead must be a positive integer');
+    this.pagesPerBatch = options.pagesPerBatch ?? CATCH_UP_PAGES_PER_BATCH;
+    if (!Number.isInteger(this.pagesPerBatch) || this.pagesPerBatch < 1) throw new RangeError('pagesPerBatch must be a positive integer');
     this.readOn();
   }
 
@@ -79,7 +81,7 @@ export class PageReadAhead {
   }
 
   private readOn(): void {
-    if (this.reading || this.failure || this.atEnd || this.pages.length >= this.pagesAhead) return;
+    if (this.reading || this.failure || this.atEnd || this.pages.length >= this.pagesPerBatch) return;
     this.options.onRead?.();
     this.reading = this.store.readAll(this.after, this.pageSize).then(
       (page) => {

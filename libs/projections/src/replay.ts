@@ -7,7 +7,7 @@ import type { ProjectionLogger } from './logger';
 import type { Projection } from './projection';
 import { ProjectionRunner } from './runner';
 import { qualified, quoteIdent } from './sql-identifiers';
-import { PageReadAhead, type CatchUpSource } from './read-ahead';
+import { PageReadAhead, type CatchUpSource, type ReadAheadOptions } from './read-ahead';
 
 export interface ReplayProgress {
   /** Events read from the store so far. */
@@ -18,11 +18,7 @@ export interface ReplayProgress {
   elapsedMs: number;
 }
 
-export interface ReplayOptions {
-  /** Events per read. */
-  pageSize?: number;
-  /** Pages read ahead of the batch being applied, and so the most pages one batch joins. */
-  pagesPerBatch?: number;
+export interface ReplayOptions extends Pick<ReadAheadOptions, 'pageSize' | 'pagesPerBatch'> {
   onProgress?: (progress: ReplayProgress) => void;
   /** Events in the store, for progress; counted when omitted. */
   total?: number;
@@ -73,7 +69,7 @@ export async function replayInto(
   };
   report();
 
-  const pages = new PageReadAhead(store, START_CHECKPOINT, { pageSize: options.pageSize, pagesAhead: options.pagesPerBatch });
+  const pages = new PageReadAhead(store, START_CHECKPOINT, { pageSize: options.pageSize, pagesPerBatch: options.pagesPerBatch });
   for (;;) {
     const batch = await pages.take();
     if (batch.events.length === 0) break;

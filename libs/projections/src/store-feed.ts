@@ -2,14 +2,10 @@ import { RereadSchedule } from '@trialstream/event-store';
 import { describeError } from '@trialstream/config';
 import type { Checkpoint } from '@trialstream/domain';
 import { consoleLogger, type ProjectionLogger } from './logger';
-import { PageReadAhead, type CatchUpSource } from './read-ahead';
+import { PageReadAhead, type CatchUpSource, type ReadAheadOptions } from './read-ahead';
 import type { BatchResult, ProjectionRunner } from './runner';
 
-export interface StoreFeedOptions {
-  /** Events per read. */
-  pageSize?: number;
-  /** Pages read ahead of the batch being applied, and so the most pages one batch (one transaction) joins. */
-  pagesPerBatch?: number;
+export interface StoreFeedOptions extends Pick<ReadAheadOptions, 'pageSize' | 'pagesPerBatch'> {
   /** How long to wait for new events when idle, unless `notify()` comes first. */
   idlePollMs?: number;
   /** Longest wait between retries after a failure (doubling from idlePollMs). */
@@ -34,7 +30,6 @@ const add = (total: BatchResult, batch: BatchResult): BatchResult => ({
  * appending) or polls, because events of a transaction that commits late become readable only then.
  */
 export class StoreFeed {
-  private readonly pages: { pageSize?: number; pagesAhead?: number };
   private readonly idlePollMs: number;
   private readonly maxBackoffMs: number;
   private readonly logger: ProjectionLogger;
@@ -50,9 +45,8 @@ export class StoreFeed {
   constructor(
     private readonly runner: ProjectionRunner,
     private readonly store: CatchUpSource,
-    options: StoreFeedOptions = {},
+    private readonly options: StoreFeedOptions = {},
   ) {
-    this.pages = { pageSize: options.pageSize, pagesAhead: options.pagesPerBatch };
     this.idlePollMs = options.idlePollMs ?? 100;
     this.maxBackoffMs = options.maxBackoffMs ?? 5000;
     this.logger = options.logger ?? consoleLogger(`projection ${runner.projection.name}`);
@@ -124,7 +118,8 @@ export class StoreFeed {
 
   /** Pages from `after`, read ahead of the batches applied; each read numbered as it starts, for `whenIdle`. */
   private readAhead(after: Checkpoint): PageReadAhead {
-    return new PageReadAhead(this.store, after, { ...this.pages, onRead: () => ++this.reads });
+    const { pageSize, pagesPerBatch } = this.options;
+    return new PageReadAhead(this.store, after, { pageSize, pagesPerBatch, onRead: () => ++this.reads });
   }
 
   private releaseIdleWaiters(read: number): void {
