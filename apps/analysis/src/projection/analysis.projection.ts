@@ -229,14 +229,15 @@ const applyPatientEvent: ProjectionHandler = async (event, rows: RowAccess) => {
     touched.set(patientId, patient);
   }
   const fold = patient.fold;
-  const before = new Map(entriesWrittenBy(event).map((eventId) => [eventId, fold.source.patient.entries[eventId]]));
+  const written = entriesWrittenBy(event);
+  const before = new Map(written.map((eventId) => [eventId, fold.source.patient.entries[eventId]]));
   fold.add(event);
   const after = fold.source;
   patient.stored = writeSource(rows, patient.stored, after, event, before);
   patient.owedAt = event.streamVersion;
   // Which units wait is decided per event, so that it does not depend on where a batch ends. Only the entries this event
   // wrote can bring a unit: the others' were looked at when they were written, and conversions only ever grow.
-  const unconverted = unconvertedLabUnits(sourceEntries(after, entriesWrittenBy(event)), units.conversions).filter(
+  const unconverted = unconvertedLabUnits(sourceEntries(after, written), units.conversions).filter(
     (unit) => !units.waiting[unit]?.includes(patientId),
   );
   if (unconverted.length > 0) {
