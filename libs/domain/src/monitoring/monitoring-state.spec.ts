@@ -1,9 +1,11 @@
+import { createHash } from 'node:crypto';
 import { patientDecider } from '../deciders';
-import { given, infusionCommand, labResultCommand, aMonitoredPatient, at } from '../testing';
+import { given, infusionCommand, labResultCommand, aMonitoredPatient, at, context } from '../testing';
 import { decideCorrection } from '../decide/correction';
 import { decideInfusion } from '../decide/infusion';
 import { decideLabResult } from '../decide/lab-result';
 import { patientStateFrom } from '../patient-state';
+import { decideSignature } from '../signatures/decide-signature';
 import { UnknownSchemaVersionError } from '../upcasting';
 import { decideAnswerQuery, decideCancelQuery, decideCloseQuery, decideRaiseQuery, decideReopenQuery } from './decide-query';
 import { decideSourceDataVerification } from './decide-verification';
@@ -18,10 +20,75 @@ const correctInfusion = (patient: ReturnType<typeof aMonitoredPatient>, infusion
     data: { doseLevelMgPerM2: 375, administeredDoseMg },
   });
 
+const signCasebook = (patient: ReturnType<typeof aMonitoredPatient>, signatureId: string) => {
+  const { fixture } = patient;
+  const signer = { userId: 'u-inv', username: 'dr.inv', printedName: 'Dr Inv', role: 'investigator' };
+  const command = {
+    signatureId,
+    meaning: 'review' as const,
+    scope: { kind: 'casebook' as const },
+    signer,
+    streamVersion: fixture.events.length,
+  };
+  const digest = (content: string) => createHash('sha256').update(content).digest('hex');
+  const decision = decideSignature(fixture.state, command, { ...context(), digest });
+  if (!decision.ok) throw new Error(JSON.stringify(decision.violations));
+  fixture.commit(decision.events[0]);
+};
+
 const withInfusion = () => {
   const patient = aMonitoredPatient();
   const infusionId = patient.clinical.record(decideInfusion, infusionCommand());
   return { patient, infusionId };
+};
+
+/** Every object reachable from `value`, frozen: a fold that writes into what it was given throws. */
+const deepFrozen = <T>(value: T): T => {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const nested of Object.values(value)) deepFrozen(nested);
+  }
+  return value;
+};
+
+/**
+ * A history that moves every part of the monitoring state: fields verified, merged, then the whole event; a
+ * correction that unverifies (and invalidates a signature); queries raised, answered, re-opened, closed and cancelled.
+ */
+const aMonitoredHistory = () => {
+  const { patient, infusionId } = withInfusion();
+  const lab = patient.clinical.record(decideLabResult, labResultCommand());
+  patient.act(decideSourceDataVerification, { targetEventId: infusionId, fields: ['administeredDoseMg'] });
+  patient.act(decideRaiseQuery, { queryId: 'q-dose', targetEventId: infusionId, field: 'administeredDoseMg', text: '700 mg?' });
+  patient.act(decideSourceDataVerification, { targetEventId: lab, fields: ['value'] });
+  patient.act(decideSourceDataVerification, { targetEventId: infusionId, fields: ['occurredAt', 'administeredDoseMg'] });
+  patient.act(decideRaiseQuery, { queryId: 'q-lab', targetEventId: lab, field: 'value', text: 'Unit?' });
+  patient.act(decideAnswerQuery, { queryId: 'q-dose', text: 'No, 740 mg.' });
+  patient.act(decideSourceDataVerification, { targetEventId: lab });
+  patient.act(decideReopenQuery, { queryId: 'q-dose', text: 'The pharmacy log shows 700 mg.' });
+  patient.act(decideRaiseQuery, { queryId: 'q-cycle', targetEventId: infusionId, field: 'cycle', text: 'Cycle 1?' });
+  patient.act(decideSourceDataVerification, { targetEventId: infusionId });
+  signCasebook(patient, 'sig-before');
+  const correction = correctInfusion(patient, infusionId, 700);
+  patient.act(decideAnswerQuery, { queryId: 'q-dose', text: 'Corrected.', correctionEventId: correction });
+  patient.act(decideCancelQuery, { queryId: 'q-cycle', reason: 'raised in error' });
+  patient.act(decideCloseQuery, { queryId: 'q-dose' });
+  patient.act(decideAnswerQuery, { queryId: 'q-lab', text: 'mg/dl' });
+  patient.act(decideReopenQuery, { queryId: 'q-dose', text: 'And the time?' });
+  patient.act(decideCancelQuery, { queryId: 'q-lab', reason: 'no longer relevant' });
+  patient.act(decideSourceDataVerification, { targetEventId: infusionId, fields: ['cycle'] });
+  signCasebook(patient, 'sig-after');
+
+  // 'cycle' alone, not merged into 'all': the correction unverified the event
+  const { verifications, queries, signatures } = patient.state;
+  expect(verifications[lab]).toMatchObject({ status: 'verified', fields: 'all' });
+  expect(verifications[infusionId]).toMatchObject({ status: 'verified', fields: ['cycle'] });
+  expect(queries['q-dose']).toMatchObject({ status: 'open', reopenedCount: 2 });
+  expect(queries['q-dose'].history.map((step) => step.action)).toEqual(['raise', 'answer', 'reopen', 'answer', 'close', 'reopen']);
+  expect([queries['q-lab'].status, queries['q-cycle'].status]).toEqual(['cancelled', 'cancelled']);
+  expect(signatures['sig-before']).toMatchObject({ status: 'invalidated', invalidatedBy: { eventId: correction } });
+  expect(signatures['sig-after'].status).toBe('valid');
+  return { patient, events: patient.fixture.events };
 };
 
 describe('evolveMonitoring: queries', () => {
@@ -180,17 +247,41 @@ describe('monitoredPatientStateFrom', () => {
   });
 
   it('folds any run of events into any state at once as event by event, leaving the state folded into as it was', () => {
-    const { patient, infusionId } = withInfusion();
-    patient.act(decideRaiseQuery, { queryId: 'q-1', targetEventId: infusionId, field: 'cycle', text: 'x' });
-    patient.act(decideSourceDataVerification, { targetEventId: infusionId });
-    correctInfusion(patient, infusionId, 760);
-    const events = patient.fixture.events;
+    const { patient, events } = aMonitoredHistory();
+    const oneByOne = events.reduce(evolveMonitoring, initialMonitoredPatientState);
+    expect(patient.state).toEqual(oneByOne);
     for (let split = 0; split <= events.length; split++) {
       const before = events.slice(0, split).reduce(evolveMonitoring, initialMonitoredPatientState);
       const snapshot = structuredClone(before);
-      expect(foldMonitoring(before, events.slice(split))).toEqual(patient.state);
+      // frozen, a write into the state folded into (its records, a query's history) throws instead of passing unseen
+      expect(foldMonitoring(deepFrozen(before), events.slice(split))).toEqual(oneByOne);
       expect(before).toEqual(snapshot);
     }
+  });
+
+  it('keeps ids from outside as own keys, even one named like a prototype property', () => {
+    const event = (eventId: string, type: string, data: unknown) => ({
+      eventId,
+      type,
+      data,
+      occurredAt: '2024-06-01T00:00:00Z',
+      schemaVersion: 1,
+    });
+    const signer = { userId: 'u-inv', username: 'dr.inv', printedName: 'Dr Inv', role: 'investigator' };
+    const signed = { signatureId: '__proto__', meaning: 'review', scope: { kind: 'casebook' }, signer, signedAt: '2024-06-01T00:00:00Z' };
+    const state = foldMonitoring(initialMonitoredPatientState, [
+      event('sdv', 'SourceDataVerified', { targetEventId: '__proto__' }),
+      event('raise', 'QueryRaised', { queryId: '__proto__', targetEventId: 'constructor', field: 'cycle', text: 'x' }),
+      event('cancel', 'QueryCancelled', { queryId: '__proto__', reason: 'raised in error' }),
+      event('sign', 'RecordSigned', { ...signed, signedStreamVersion: 3, coverage: { eventIds: [] }, contentHash: 'x' }),
+    ]);
+    for (const records of [state.verifications, state.queries, state.signatures]) {
+      expect(Object.keys(records)).toEqual(['__proto__']);
+      expect(Object.getPrototypeOf(records)).toBe(Object.prototype);
+    }
+    expect(isVerified(state, '__proto__')).toBe(true);
+    expect(Object.getOwnPropertyDescriptor(state.queries, '__proto__')?.value).toMatchObject({ status: 'cancelled' });
+    expect(Object.getOwnPropertyDescriptor(state.signatures, '__proto__')?.value).toMatchObject({ status: 'valid' });
   });
 
   it('refuses a monitoring event from a future schema version', () => {

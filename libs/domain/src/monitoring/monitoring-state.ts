@@ -1,8 +1,8 @@
-import { CataloguedEvent, isCatalogued } from '../events/catalog';
-import { CommittedEvent, evolvePatient, initialPatientState, PatientFold, PatientState } from '../patient-state';
-import { QueryStatus, SourceDataVerified } from './events';
-import { evolveSignatures, SignatureRecords } from '../signatures/signature-status';
-import { ownValue } from './own';
+import { CataloguedEvent, isCatalogued, StoredEventType } from '../events/catalog';
+import { CommittedEvent, initialPatientState, PatientFold, PatientState } from '../patient-state';
+import { QueryStatus } from './events';
+import { SignatureFold, SignatureRecords } from '../signatures/signature-status';
+import { ownValue, setOwnValue } from './own';
 
 export type QueryAction = 'raise' | 'answer' | 'close' | 'cancel' | 'reopen';
 
@@ -87,131 +87,143 @@ const step = (query: QueryRecord, change: Partial<QueryRecord>, next: QueryStep)
   history: [...query.history, next],
 });
 
-type QueryEvent = CataloguedEvent<CommittedEvent, 'QueryRaised' | 'QueryAnswered' | 'QueryClosed' | 'QueryCancelled' | 'QueryReopened'>;
+/** The patient's stream event of this type, as the fold receives it (current schema version). */
+type Folded<T extends StoredEventType> = CataloguedEvent<CommittedEvent, T>;
 
-const evolveQuery = (queries: MonitoredPatientState['queries'], event: QueryEvent): MonitoredPatientState['queries'] => {
-  if (event.type === 'QueryRaised') {
-    const raised = event.data;
-    const record: QueryRecord = {
-      queryId: raised.queryId,
-      targetEventId: raised.targetEventId,
-      field: raised.field,
-      status: 'open',
-      text: raised.text,
-      raisedAt: event.occurredAt,
-      reopenedCount: 0,
-      history: [{ action: 'raise', eventId: event.eventId, at: event.occurredAt, status: 'open', text: raised.text }],
-    };
-    return { ...queries, [raised.queryId]: record };
-  }
-  const queryId = event.data.queryId;
-  const query = ownValue(queries, queryId);
+type QueryFollowUp = Folded<'QueryAnswered' | 'QueryClosed' | 'QueryCancelled' | 'QueryReopened'>;
+
+const raisedQuery = ({ eventId, occurredAt, data }: Folded<'QueryRaised'>): QueryRecord => ({
+  queryId: data.queryId,
+  targetEventId: data.targetEventId,
+  field: data.field,
+  status: 'open',
+  text: data.text,
+  raisedAt: occurredAt,
+  reopenedCount: 0,
+  history: [{ action: 'raise', eventId, at: occurredAt, status: 'open', text: data.text }],
+});
+
+/** The query as `event` leaves it; undefined for a query never raised, which the event leaves alone. */
+const queryAfter = (query: QueryRecord | undefined, event: QueryFollowUp): QueryRecord | undefined => {
   // decide functions never let such an event through; a stream written otherwise is not ours to repair
-  if (!query) return queries;
+  if (!query) return undefined;
   const at = event.occurredAt;
   const base = { eventId: event.eventId, at };
-  let next: QueryRecord;
   switch (event.type) {
     case 'QueryAnswered': {
       const { text, correctionEventId } = event.data;
       const correction = correctionEventId ? { correctionEventId } : {};
-      next = step(query, { answer: { text, at, ...correction } }, { action: 'answer', ...base, status: 'answered', text, ...correction });
-      break;
+      return step(query, { answer: { text, at, ...correction } }, { action: 'answer', ...base, status: 'answered', text, ...correction });
     }
     case 'QueryClosed':
-      next = step(query, {}, { action: 'close', ...base, status: 'closed' });
-      break;
+      return step(query, {}, { action: 'close', ...base, status: 'closed' });
     case 'QueryCancelled':
-      next = step(query, {}, { action: 'cancel', ...base, status: 'cancelled', text: event.data.reason });
-      break;
+      return step(query, {}, { action: 'cancel', ...base, status: 'cancelled', text: event.data.reason });
     case 'QueryReopened': {
       const { text } = event.data;
-      next = step(query, { text, reopenedCount: query.reopenedCount + 1 }, { action: 'reopen', ...base, status: 'open', text });
-      break;
+      return step(query, { text, reopenedCount: query.reopenedCount + 1 }, { action: 'reopen', ...base, status: 'open', text });
     }
   }
-  return { ...queries, [queryId]: next };
 };
 
-const verify = (
-  verifications: MonitoredPatientState['verifications'],
-  event: CommittedEvent,
-  { targetEventId, fields }: SourceDataVerified,
-): MonitoredPatientState['verifications'] => {
-  const previous = ownValue(verifications, targetEventId);
+/** Fields verified earlier still count, unless a correction has unverified the event since. */
+const verified = (
+  previous: VerificationRecord | undefined,
+  { eventId, occurredAt, data }: Folded<'SourceDataVerified'>,
+): VerificationRecord => {
   const stillVerified = previous?.status === 'verified' ? previous.fields : [];
-  const merged = fields === undefined || stillVerified === 'all' ? 'all' : [...new Set([...stillVerified, ...fields])];
-  return {
-    ...verifications,
-    [targetEventId]: {
-      targetEventId,
-      status: 'verified',
-      fields: merged,
-      verifiedAt: event.occurredAt,
-      verificationEventId: event.eventId,
-    },
-  };
+  const fields = data.fields === undefined || stillVerified === 'all' ? 'all' : [...new Set([...stillVerified, ...data.fields])];
+  return { targetEventId: data.targetEventId, status: 'verified', fields, verifiedAt: occurredAt, verificationEventId: eventId };
 };
 
-const unverifyCorrected = (
-  verifications: MonitoredPatientState['verifications'],
-  correctionEventId: string,
-  correctedEventId: string,
-): MonitoredPatientState['verifications'] => {
-  const record = ownValue(verifications, correctedEventId);
-  if (record?.status !== 'verified') return verifications;
-  return { ...verifications, [correctedEventId]: { ...record, status: 'unverified', invalidatedBy: correctionEventId } };
-};
+/** The verification a correction invalidates; undefined when there is no verified value to lose. */
+const unverifiedBy = (record: VerificationRecord | undefined, correctionEventId: string): VerificationRecord | undefined =>
+  record?.status === 'verified' ? { ...record, status: 'unverified', invalidatedBy: correctionEventId } : undefined;
 
 /**
- * Folds one event of the patient's stream. The patient part is `evolvePatient`'s (which keeps the
- * monitoring events among its entries without acting on them); queries and verification are this
- * fold's own.
+ * A monitoring fold kept open over several events. Like the `PatientFold` and `SignatureFold` it holds for those
+ * parts, it copies the queries and the verifications on its first change to each and changes the copy in place
+ * after that, so a whole stream costs one copy, not one per event. A query or verification that changes is
+ * replaced, never changed in place: the state folded into may hold it, and that state stays as it was.
  */
-export const evolveMonitoring = (state: MonitoredPatientState, event: CommittedEvent): MonitoredPatientState =>
-  withPatientAfter(state, evolvePatient(state.patient, event), event);
+class MonitoringFold {
+  readonly state: { -readonly [K in keyof MonitoredPatientState]: MonitoredPatientState[K] };
+  private readonly patient: PatientFold;
+  private readonly signatures: SignatureFold;
+  private queries: Record<string, QueryRecord> | null = null;
+  private verifications: Record<string, VerificationRecord> | null = null;
 
-/**
- * The monitoring state after `event`, given the patient part after it: queries and verification follow the event,
- * and signatures are checked against the patient as the event left it (none of which keeps the patient part).
- */
-const withPatientAfter = (state: MonitoredPatientState, patient: PatientState, event: CommittedEvent): MonitoredPatientState => {
-  const next = evolveQueriesAndVerification({ ...state, patient }, event);
-  // rows folded before signatures existed have none
-  return { ...next, signatures: evolveSignatures(state.signatures ?? {}, patient, event) };
-};
+  constructor(from: MonitoredPatientState) {
+    this.patient = new PatientFold(from.patient);
+    // rows folded before signatures existed have none
+    this.signatures = new SignatureFold(from.signatures ?? {});
+    this.state = { ...from, patient: this.patient.state };
+  }
 
-const evolveQueriesAndVerification = (state: MonitoredPatientState, event: CommittedEvent): MonitoredPatientState => {
-  if (!isCatalogued(event)) return state;
+  /**
+   * The patient part is `PatientFold`'s (which keeps the monitoring events among its entries without acting on
+   * them); queries and verification are this fold's own; signatures are checked against the patient as the event
+   * left it.
+   */
+  add(event: CommittedEvent): void {
+    this.patient.add(event);
+    foldQueriesAndVerification(this, event);
+    this.signatures.add(this.state.patient, event);
+    this.state.signatures = this.signatures.state;
+  }
+
+  setQuery(queryId: string, query: QueryRecord): void {
+    this.queries ??= this.state.queries = { ...this.state.queries };
+    setOwnValue(this.queries, queryId, query);
+  }
+
+  setVerification(eventId: string, verification: VerificationRecord): void {
+    this.verifications ??= this.state.verifications = { ...this.state.verifications };
+    setOwnValue(this.verifications, eventId, verification);
+  }
+}
+
+function foldQueriesAndVerification(fold: MonitoringFold, event: CommittedEvent): void {
+  if (!isCatalogued(event)) return;
+  const { queries, verifications } = fold.state;
   switch (event.type) {
-    case 'SourceDataVerified':
-      return { ...state, verifications: verify(state.verifications, event, event.data) };
+    case 'SourceDataVerified': {
+      const target = event.data.targetEventId;
+      return fold.setVerification(target, verified(ownValue(verifications, target), event));
+    }
     case 'QueryRaised':
+      return fold.setQuery(event.data.queryId, raisedQuery(event));
     case 'QueryAnswered':
     case 'QueryClosed':
     case 'QueryCancelled':
-    case 'QueryReopened':
-      return { ...state, queries: evolveQuery(state.queries, event) };
-    case 'EntryCorrected':
-      return { ...state, verifications: unverifyCorrected(state.verifications, event.eventId, event.data.correctedEventId) };
-    default:
-      return state;
+    case 'QueryReopened': {
+      const queryId = event.data.queryId;
+      const query = queryAfter(ownValue(queries, queryId), event);
+      if (query) fold.setQuery(queryId, query);
+      return;
+    }
+    case 'EntryCorrected': {
+      const target = event.data.correctedEventId;
+      const verification = unverifiedBy(ownValue(verifications, target), event.eventId);
+      if (verification) fold.setVerification(target, verification);
+      return;
+    }
   }
-};
+}
 
 /**
- * Folds events into the state, oldest first, as `evolveMonitoring` one by one would: the patient part in one open
- * fold, so its entries are copied once, not per event. The state folded into stays as it was.
+ * Folds events into the state, oldest first, in one open fold: the patient's entries, the queries, the verifications
+ * and the signatures are each copied once, not per event. The state folded into stays as it was.
  */
 export const foldMonitoring = (state: MonitoredPatientState, events: Iterable<CommittedEvent>): MonitoredPatientState => {
-  const patient = new PatientFold(state.patient);
-  let next = state;
-  for (const event of events) {
-    patient.add(event);
-    next = withPatientAfter(next, patient.state, event);
-  }
-  return next;
+  const fold = new MonitoringFold(state);
+  for (const event of events) fold.add(event);
+  return fold.state;
 };
+
+/** Folds one event of the patient's stream. */
+export const evolveMonitoring = (state: MonitoredPatientState, event: CommittedEvent): MonitoredPatientState =>
+  foldMonitoring(state, [event]);
 
 /** Folds a whole stream, oldest first. */
 export const monitoredPatientStateFrom = (events: Iterable<CommittedEvent>): MonitoredPatientState =>

@@ -1,7 +1,8 @@
 import { CommittedEvent, PatientState } from '../patient-state';
-import { isCatalogued } from '../events/catalog';
+import { CataloguedEvent, isCatalogued } from '../events/catalog';
 import { SignatureCoverage, SignatureMeaning, SignatureScope, Signer } from './events';
 import { touchesCoverage } from './signature-scope';
+import { setOwnValue } from '../monitoring/own';
 
 export type SignatureStatus = 'valid' | 'invalidated';
 
@@ -23,41 +24,53 @@ export interface SignatureRecord {
 
 export type SignatureRecords = Readonly<Record<string, SignatureRecord>>;
 
+const signed = ({ eventId, data }: CataloguedEvent<CommittedEvent, 'RecordSigned'>): SignatureRecord => ({
+  signatureId: data.signatureId,
+  eventId,
+  meaning: data.meaning,
+  scope: data.scope,
+  signer: data.signer,
+  signedAt: data.signedAt,
+  signedStreamVersion: data.signedStreamVersion,
+  coverage: data.coverage,
+  contentHash: data.contentHash,
+  status: 'valid',
+});
+
+/** A signature stays valid until the first event in what it covered; that event invalidates it for good. */
+const invalidated = (record: SignatureRecord, patient: PatientState, event: CommittedEvent): SignatureRecord | undefined =>
+  record.status === 'valid' && touchesCoverage(record.coverage, record.scope, patient, event.eventId)
+    ? { ...record, status: 'invalidated', invalidatedBy: { eventId: event.eventId, type: event.type, occurredAt: event.occurredAt } }
+    : undefined;
+
 /**
- * Folds one event of the patient's stream into the patient's signatures; `patient` is the patient's
- * state with the event already folded in (corrections applied), as `evolvePatient` leaves it.
+ * A patient's signatures kept open over several events, as `PatientFold` keeps the patient: the records are
+ * copied on the fold's first change and changed in place after that, so a stream costs one copy, not one per
+ * signature and per invalidation. A changed record is replaced, never changed in place: the records the fold was
+ * opened from may hold it, and they stay as they were.
  */
-export function evolveSignatures(signatures: SignatureRecords, patient: PatientState, event: CommittedEvent): SignatureRecords {
-  if (isCatalogued(event) && event.type === 'RecordSigned') {
-    const data = event.data;
-    const record: SignatureRecord = {
-      signatureId: data.signatureId,
-      eventId: event.eventId,
-      meaning: data.meaning,
-      scope: data.scope,
-      signer: data.signer,
-      signedAt: data.signedAt,
-      signedStreamVersion: data.signedStreamVersion,
-      coverage: data.coverage,
-      contentHash: data.contentHash,
-      status: 'valid',
-    };
-    return { ...signatures, [data.signatureId]: record };
+export class SignatureFold {
+  private records: Record<string, SignatureRecord> | null = null;
+
+  constructor(private signatures: SignatureRecords) {}
+
+  get state(): SignatureRecords {
+    return this.signatures;
   }
-  let next = signatures;
-  for (const [signatureId, record] of Object.entries(signatures)) {
-    if (record.status !== 'valid') continue;
-    if (!touchesCoverage(record.coverage, record.scope, patient, event.eventId)) continue;
-    next = {
-      ...next,
-      [signatureId]: {
-        ...record,
-        status: 'invalidated',
-        invalidatedBy: { eventId: event.eventId, type: event.type, occurredAt: event.occurredAt },
-      },
-    };
+
+  /** Folds one event; `patient` is the patient's state with the event already folded in (corrections applied). */
+  add(patient: PatientState, event: CommittedEvent): void {
+    if (isCatalogued(event) && event.type === 'RecordSigned') return this.setRecord(event.data.signatureId, signed(event));
+    for (const [signatureId, record] of Object.entries(this.signatures)) {
+      const next = invalidated(record, patient, event);
+      if (next) this.setRecord(signatureId, next);
+    }
   }
-  return next;
+
+  private setRecord(signatureId: string, record: SignatureRecord): void {
+    this.records ??= this.signatures = { ...this.signatures };
+    setOwnValue(this.records, signatureId, record);
+  }
 }
 
 /** Signatures in the order they were signed. */
