@@ -35,7 +35,7 @@ import {
 } from './monitoring/commands';
 import { decideAnswerQuery, decideCancelQuery, decideCloseQuery, decideRaiseQuery, decideReopenQuery } from './monitoring/decide-query';
 import { decideSourceDataVerification } from './monitoring/decide-verification';
-import { evolveMonitoring, foldMonitoring, initialMonitoredPatientState, MonitoredPatientState } from './monitoring/monitoring-state';
+import { evolveMonitoring, initialMonitoredPatientState, MonitoredPatientState, MonitoringFold } from './monitoring/monitoring-state';
 import { CommittedEvent } from './patient-state';
 import { DecisionContext } from './protocol';
 import { accept, Decision } from './rule-violation';
@@ -53,19 +53,33 @@ export interface Decider<State, Command, Event extends EventDraft = EventDraft> 
   initialState(): State;
   evolve(state: State, event: CommittedEvent): State;
   /**
-   * Folds several events at once, with the state `evolve` one by one would give: for a kind whose state grows
-   * with its stream, so that folding a whole stream is not a copy of that state per event.
+   * Opens a fold of this kind from `state`, giving the state `evolve` one event at a time would: for a kind whose
+   * state grows with its stream, so that folding a whole stream, or a stream's events as they come, is not a copy
+   * of that state per event.
    */
-  fold?(state: State, events: readonly CommittedEvent[]): State;
+  open?(state: State): OpenFold<State>;
   decide(command: Command, state: State, ctx: DecisionContext): Decision<Event>;
 }
 
-/** A stream kind's fold: a decider's initial state and evolve, and its fold of several events when it has one. */
-export type StreamFolding<State> = Pick<Decider<State, never>, 'initialState' | 'evolve' | 'fold'>;
+/**
+ * A fold kept open: `add` folds one more event into `state`, in place. The state it was opened from stays as it
+ * was; `state` itself changes with every `add`, so whoever adds to the fold owns what it hands out.
+ */
+export interface OpenFold<State> {
+  readonly state: State;
+  add(event: CommittedEvent): void;
+}
 
-/** `events` folded into `state`, oldest first: by the kind's own fold of several events when it has one. */
-export const foldEvents = <State>(folding: StreamFolding<State>, state: State, events: readonly CommittedEvent[]): State => {
-  if (folding.fold) return folding.fold(state, events);
+/** A stream kind's fold: a decider's initial state and evolve, and its open fold when it has one. */
+export type StreamFolding<State> = Pick<Decider<State, never>, 'initialState' | 'evolve' | 'open'>;
+
+/** `events` folded into `state`, oldest first: in one open fold when the kind has one. */
+export const foldEvents = <State>(folding: StreamFolding<State>, state: State, events: Iterable<CommittedEvent>): State => {
+  if (folding.open) {
+    const fold = folding.open(state);
+    for (const event of events) fold.add(event);
+    return fold.state;
+  }
   let next = state;
   for (const event of events) next = folding.evolve(next, event);
   return next;
@@ -73,7 +87,7 @@ export const foldEvents = <State>(folding: StreamFolding<State>, state: State, e
 
 /** A stream's state: its events folded, oldest first, from the decider's initial state. */
 export const stateOf = <State>(folding: StreamFolding<State>, events: Iterable<CommittedEvent>): State =>
-  foldEvents(folding, folding.initialState(), [...events]);
+  foldEvents(folding, folding.initialState(), events);
 
 /** A command of one kind, tagged with its kind: `{ kind: 'infusion', command: { ... } }`. */
 export type KindedCommand<ByKind> = { [K in keyof ByKind]: { kind: K; command: ByKind[K] } }[keyof ByKind];
@@ -113,7 +127,7 @@ export type PatientCommand = KindedCommand<PatientCommandByKind>;
 export const patientDecider: Decider<MonitoredPatientState, PatientCommand> = {
   initialState: () => initialMonitoredPatientState,
   evolve: evolveMonitoring,
-  fold: foldMonitoring,
+  open: (state) => new MonitoringFold(state),
   decide: byKind<MonitoredPatientState, PatientCommandByKind>({
     enrolment: (state, command, ctx) => decideEnrolment(state.patient, command, ctx),
     randomization: (state, command, ctx) => decideRandomization(state.patient, command, ctx),

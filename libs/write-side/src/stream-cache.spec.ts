@@ -61,26 +61,58 @@ describe('StreamCache', () => {
       expect(folded).toEqual([1, 2, 3, 4, 5]);
     });
 
-    it("folds what it lacks at once with the kind's own fold of several events, when the kind has one", () => {
-      const cache = new StreamCache(100);
-      const calls: number[][] = [];
+    /** A kind with an open fold: counts the folds it opens and the events added to each, and never evolves. */
+    const opening = () => {
+      const opened: number[][] = [];
       const folding: StreamFolding<number[]> = {
         initialState: () => [],
         evolve: () => {
           throw new Error('folded one event at a time');
         },
-        fold: (state, folded) => {
-          calls.push(folded.map((event) => (event as EventEnvelope).streamVersion));
-          return [...state, ...calls[calls.length - 1]];
+        open: (from) => {
+          const state = [...from];
+          opened.push([]);
+          const added = opened[opened.length - 1];
+          return {
+            state,
+            add: (event) => {
+              added.push((event as EventEnvelope).streamVersion);
+              state.push((event as EventEnvelope).streamVersion);
+            },
+          };
         },
       };
-      expect(cache.stateOf('p1', cache.extend('p1', [], events('p1', 1, 3)), folding)).toEqual([1, 2, 3]);
-      expect(cache.stateOf('p1', cache.extend('p1', cache.get('p1')!, events('p1', 4, 5)), folding)).toEqual([1, 2, 3, 4, 5]);
+      return { opened, folding };
+    };
+
+    it("keeps the kind's open fold with the stream and adds to it only the events after it, without copying the state", () => {
+      const cache = new StreamCache(100);
+      const { opened, folding } = opening();
+      const first = cache.stateOf('p1', cache.extend('p1', [], events('p1', 1, 3)), folding);
+      expect(first).toEqual([1, 2, 3]);
+      const second = cache.stateOf('p1', cache.extend('p1', cache.get('p1')!, events('p1', 4, 5)), folding);
+      expect(second).toEqual([1, 2, 3, 4, 5]);
       expect(cache.stateOf('p1', cache.get('p1')!, folding)).toEqual([1, 2, 3, 4, 5]);
-      expect(calls).toEqual([
+      // one fold, opened once, each event added once: a write on a long stream folds its new events, nothing more
+      expect(opened).toEqual([[1, 2, 3, 4, 5]]);
+      expect(second).toBe(first);
+    });
+
+    it('opens a new fold from the start when the stream was forgotten or is given shorter than the fold', () => {
+      const cache = new StreamCache(100);
+      const { opened, folding } = opening();
+      const all = cache.extend('p1', [], events('p1', 1, 3));
+      const folded = cache.stateOf('p1', all, folding);
+      expect(cache.stateOf('p1', all.slice(0, 2), folding)).toEqual([1, 2]);
+      cache.forget('p1');
+      expect(cache.stateOf('p1', cache.extend('p1', [], events('p1', 1, 4)), folding)).toEqual([1, 2, 3, 4]);
+      expect(opened).toEqual([
         [1, 2, 3],
-        [4, 5],
+        [1, 2],
+        [1, 2, 3, 4],
       ]);
+      // a fold left behind is never added to again
+      expect(folded).toEqual([1, 2, 3]);
     });
 
     it('folds the whole stream again once the stream was forgotten, and keeps states per folding', () => {

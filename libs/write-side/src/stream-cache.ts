@@ -1,9 +1,10 @@
-import { foldEvents, type EventEnvelope, type StreamFolding } from '@trialstream/domain';
+import { foldEvents, type EventEnvelope, type OpenFold, type StreamFolding } from '@trialstream/domain';
 
-/** A stream's state after its first `version` events. */
+/** A stream's state after its first `version` events; for a kind with an open fold, that fold, kept open. */
 interface KeptState {
   version: number;
   state: unknown;
+  fold?: OpenFold<unknown>;
 }
 
 interface CachedStream {
@@ -57,14 +58,27 @@ export class StreamCache {
   /**
    * The state after `events`, the stream's first events as read from the store: from the state kept for a
    * version at most that long, folding only the events after it, and kept in turn while the stream is cached.
+   * A kind with an open fold keeps it open with the stream and adds the newer events to it in place, so a write
+   * on a long stream does not copy the stream's state: the state handed out is then valid until the stream's
+   * next `stateOf` (the writer decides under the stream's lock and keeps nothing of it after its append).
    */
   stateOf<TState>(streamId: string, events: readonly EventEnvelope[], folding: StreamFolding<TState>): TState {
     const folds = this.streams.get(streamId)?.folds;
-    const kept = folds?.get(folding);
-    const from = kept && kept.version <= events.length ? kept.version : 0;
-    const start = from > 0 ? (kept!.state as TState) : folding.initialState();
-    const state = from === events.length ? start : foldEvents(folding, start, events.slice(from));
-    folds?.set(folding, { version: events.length, state });
+    if (!folds) return foldEvents(folding, folding.initialState(), events);
+    const found = folds.get(folding);
+    const kept = found && found.version <= events.length ? found : undefined;
+    let state: TState;
+    let fold = kept?.fold as OpenFold<TState> | undefined;
+    if (folding.open) {
+      fold ??= folding.open(folding.initialState());
+      for (let version = kept?.version ?? 0; version < events.length; version++) fold.add(events[version]);
+      state = fold.state;
+    } else {
+      const from = kept?.version ?? 0;
+      const start = kept ? (kept.state as TState) : folding.initialState();
+      state = from === events.length ? start : foldEvents(folding, start, events.slice(from));
+    }
+    folds.set(folding, { version: events.length, state, fold });
     return state;
   }
 }

@@ -146,7 +146,7 @@ const unverifiedBy = (record: VerificationRecord | undefined, correctionEventId:
  * after that, so a whole stream costs one copy, not one per event. A query or verification that changes is
  * replaced, never changed in place: the state folded into may hold it, and that state stays as it was.
  */
-class MonitoringFold {
+export class MonitoringFold {
   readonly state: { -readonly [K in keyof MonitoredPatientState]: MonitoredPatientState[K] };
   private readonly patient: PatientFold;
   private readonly signatures: SignatureFold;
