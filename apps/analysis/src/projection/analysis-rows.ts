@@ -20,8 +20,9 @@ import {
   ParameterCode,
   Qualifier,
   toCanonicalLabValue,
-  treatmentContextAt,
+  treatmentContexts,
 } from '@trialstream/domain';
+import { entryOf } from '@trialstream/projections';
 import { AnalysisSource, dateOf as calendarDateOf, SourceEntry, sourceEntries } from './analysis-source';
 
 /**
@@ -195,6 +196,8 @@ interface PatientFacts {
   firstInfusionDate: string | undefined;
   /** The protocol's lab unit conversions as the read model has seen them. */
   conversions: LabConversions;
+  /** The cycle and dose level on a date, each date looked up once: a visit's entries share theirs. */
+  treatmentAt(date: string): { cycle: number; dose_level: number | null };
 }
 
 type InfusionDays = Array<InfusionDay & { eventId: string; infusionInCycle: number }>;
@@ -203,16 +206,17 @@ const factsOf = (source: AnalysisSource, conversions: LabConversions): PatientFa
   const entries = sourceEntries(source);
   const infusions = infusionDaysOf(entries);
   const firstInfusionDate = byDate(infusions)[0]?.date;
-  return { patientId: source.patientId, siteId: source.patient.siteId, entries, infusions, firstInfusionDate, conversions };
+  const contextOn = treatmentContexts(infusions);
+  const byDay = new Map<string, { cycle: number; dose_level: number | null }>();
+  const treatmentAt = (date: string) =>
+    entryOf(byDay, date, () => {
+      const treatment = contextOn(date);
+      return { cycle: treatment.cycle, dose_level: treatment.doseLevelMgPerM2 ?? null };
+    });
+  return { patientId: source.patientId, siteId: source.patient.siteId, entries, infusions, firstInfusionDate, conversions, treatmentAt };
 };
 
-/** Where a calendar date falls in the patient's treatment: the cycle and the dose level in force. */
-const treatmentAt = (facts: PatientFacts, date: string): { cycle: number; dose_level: number | null } => {
-  const treatment = treatmentContextAt(date, facts.infusions);
-  return { cycle: treatment.cycle, dose_level: treatment.doseLevelMgPerM2 ?? null };
-};
-
-type Series = { parameter: ParameterCode; unit?: string; observations: SourcedObservation[] };
+export type Series = { parameter: ParameterCode; unit?: string; observations: SourcedObservation[] };
 
 /** Every measured value of the patient's current entries, grouped into series by parameter and unit. */
 const seriesOf = (facts: PatientFacts): Series[] => {
@@ -220,7 +224,7 @@ const seriesOf = (facts: PatientFacts): Series[] => {
   for (const [entryOrder, entry] of facts.entries.entries()) {
     if (entry.voided) continue;
     const date = dateOf(entry);
-    const { cycle, dose_level } = treatmentAt(facts, date);
+    const { cycle, dose_level } = facts.treatmentAt(date);
     for (const measurement of measurementsOf(entry, facts.conversions)) {
       const key = seriesKey(measurement.parameter, measurement.unit);
       const group = series.get(key) ?? { parameter: measurement.parameter, unit: measurement.unit, observations: [] };
@@ -274,7 +278,7 @@ const statusRows = (facts: PatientFacts): StatusRow[] =>
     if (status === undefined) return [];
     const date = dateOf(entry);
     const row = { patient_id: facts.patientId, event_id: entry.eventId, entry_order: entryOrder, site_id: facts.siteId, date };
-    return [{ ...row, ...treatmentAt(facts, date), status }];
+    return [{ ...row, ...facts.treatmentAt(date), status }];
   });
 
 const adverseEventRows = (facts: PatientFacts): AdverseEventRow[] =>
@@ -286,7 +290,7 @@ const adverseEventRows = (facts: PatientFacts): AdverseEventRow[] =>
       event_id: entry.eventId,
       site_id: facts.siteId,
       date,
-      ...treatmentAt(facts, date),
+      ...facts.treatmentAt(date),
       term: event.term,
       serious: event.serious,
       grade: event.grade,
@@ -333,18 +337,73 @@ export const unconvertedLabUnits = (entries: readonly SourceEntry[], conversions
   ),
 ];
 
+/** Rows and observations hold numbers, text, booleans, null and arrays of numbers (dose levels). */
+const sameValue = (a: unknown, b: unknown): boolean =>
+  a === b || (Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((item, index) => item === b[index]));
+
+/** Two rows (or observations) with the same fields and the same values. */
+export const sameRecord = (a: object, b: object): boolean => {
+  const names = Object.keys(a);
+  return (
+    names.length === Object.keys(b).length &&
+    names.every((name) => sameValue((a as Record<string, unknown>)[name], (b as Record<string, unknown>)[name]))
+  );
+};
+
+/** Everything a series' rows are derived from: the patient's facts they read, and the series' values. */
+export interface SeriesInputs {
+  patientId: string;
+  siteId: string | null;
+  firstInfusionDate: string | undefined;
+  series: Series;
+}
+
+/** Whether two series' rows come out the same: the same facts, and the same values at the same places in the same order. */
+export const sameSeriesInputs = (a: SeriesInputs, b: SeriesInputs): boolean =>
+  a.patientId === b.patientId &&
+  a.siteId === b.siteId &&
+  a.firstInfusionDate === b.firstInfusionDate &&
+  a.series.parameter === b.series.parameter &&
+  a.series.unit === b.series.unit &&
+  a.series.observations.length === b.series.observations.length &&
+  a.series.observations.every((observation, index) => sameRecord(observation, b.series.observations[index]));
+
+/** One series of the patient's values: its key among the patient's series, its inputs, and its rows when asked. */
+export interface DerivedSeries {
+  key: string;
+  inputs: SeriesInputs;
+  rows(): ObservationRow[];
+}
+
+/**
+ * A patient's rows with each series' observation rows derived only when asked, so that a writer keeping the rows of
+ * a series whose inputs did not move (`sameSeriesInputs`) does not derive them again: a new value moves its own
+ * series' baseline, changes and nadir, and nothing of the others.
+ */
+export type PatientDerivation = Omit<PatientRows, 'observations'> & { series: DerivedSeries[] };
+
+export const patientDerivationOf = (source: AnalysisSource, conversions: LabConversions): PatientDerivation => {
+  const facts = factsOf(source, conversions);
+  const { patientId, siteId, firstInfusionDate } = facts;
+  return {
+    patient: patientRow(source, facts),
+    series: seriesOf(facts).map((series) => ({
+      key: seriesKey(series.parameter, series.unit),
+      inputs: { patientId, siteId, firstInfusionDate, series },
+      rows: () => seriesRows(facts, series),
+    })),
+    statuses: statusRows(facts),
+    infusions: infusionRows(facts),
+    adverseEvents: adverseEventRows(facts),
+  };
+};
+
 /**
  * Everything the analysis shows of one patient, derived from the patient's source and the protocol's
  * unit conversions alone: the same source always gives the same rows, whichever order other
  * patients' events arrived in.
  */
 export const patientRowsOf = (source: AnalysisSource, conversions: LabConversions): PatientRows => {
-  const facts = factsOf(source, conversions);
-  return {
-    patient: patientRow(source, facts),
-    observations: seriesOf(facts).flatMap((series) => seriesRows(facts, series)),
-    statuses: statusRows(facts),
-    infusions: infusionRows(facts),
-    adverseEvents: adverseEventRows(facts),
-  };
+  const { series, ...rows } = patientDerivationOf(source, conversions);
+  return { ...rows, observations: series.flatMap((one) => one.rows()) };
 };

@@ -280,6 +280,52 @@ describe('the analysis projection', () => {
     expect(JSON.stringify(ANALYSIS_PROJECTION.tables)).not.toMatch(/"arm"/);
   });
 
+  it('keeps, batch after batch, only the rows whose inputs did not move: one event per batch gives the rows of one batch', async () => {
+    // every kind of change a series' rows follow: a new value, a value corrected, a count moved to another unit (another
+    // series), a void, an infusion (the cycle of what follows), the first infusion moved (every baseline)
+    const story = new PatientStory('ZH01', '001').randomized('K-001');
+    story.lab('2024-01-16', 'IGM', 12);
+    story.lab('2024-01-16', 'CD19', 150, 'cells/µL');
+    const first = story.infusion('2024-02-01');
+    story.neurography('2024-02-01', [{ nerve: 'ulnar', side: 'left', motorConductionVelocityMs: 30, distalMotorLatencyMs: 7.2 }]);
+    story.assessment('2024-02-01', { incatArms: 1, incatLegs: 2, sensorySumScore: 10, globalStatus: 'stable' });
+    const count = story.lab('2024-03-01', 'CD19', 20, 'cells/µL');
+    story.lab('2024-03-01', 'IGM', 9);
+    const typo = story.lab('2024-04-01', 'IGM', 70);
+    story.correctLab(typo, '2024-04-01', 7);
+    story.infusion('2024-08-01', 2, 1, 750);
+    story.lab('2024-08-02', 'IGM', 5);
+    story.correctLab(count, '2024-03-01', 4, '%');
+    story.neurography('2024-08-02', [{ nerve: 'ulnar', side: 'left', motorConductionVelocityMs: 33, distalMotorLatencyMs: 6.5 }]);
+    story.void(story.lab('2024-08-03', 'CD19', 2, 'cells/µL'));
+    story.correctInfusionDate(first, '2024-01-10');
+    story.assessment('2024-08-03', { incatArms: 1, incatLegs: 1, sensorySumScore: 8, globalStatus: 'improved' });
+    // recorded late: the values of March and April fall in the second cycle, at its dose level, and nothing else moves
+    story.infusion('2024-02-20', 2, 1, 750);
+
+    // after every event, not only the last: a later change of every series would hide a row lost on the way
+    const eventByEvent = new InMemoryReadModel(ANALYSIS_PROJECTION);
+    let inOneBatch = eventByEvent;
+    for (const [index, event] of story.events.entries()) {
+      await eventByEvent.apply([event]);
+      inOneBatch = new InMemoryReadModel(ANALYSIS_PROJECTION);
+      await inOneBatch.apply(story.events.slice(0, index + 1));
+      for (const table of Object.values(ANALYSIS_TABLES))
+        expect({ index, table, rows: eventByEvent.rowsOf(table) }).toEqual({ index, table, rows: inOneBatch.rowsOf(table) });
+    }
+    // the first infusion moved before the first values: no baseline left, every value treated
+    expect(observations(inOneBatch, 'CD19').map((row) => [row.value, row.unit, row.cycle])).toEqual([
+      [150, 'cells/µL', 1],
+      [4, '%', 2],
+    ]);
+    expect(observations(inOneBatch, 'IGM').map((row) => [row.date, row.value, row.is_baseline, row.cycle, row.dose_level])).toEqual([
+      ['2024-01-16', 12, false, 1, 375],
+      ['2024-03-01', 9, false, 2, 750],
+      ['2024-04-01', 7, false, 2, 750],
+      ['2024-08-02', 5, false, 2, 750],
+    ]);
+  });
+
   it('yields the same rows for every interleaving of patients, in one batch or one batch per event', async () => {
     const stories = ['001', '002', '003', '004'].map((number, index) => {
       const story = treatedPatient(number, index % 2 ? 'ZH01' : 'BE02');

@@ -33,7 +33,7 @@ import {
   type SourceEntryRow,
   type SourceHeaderRow,
 } from './analysis-source';
-import { PatientRows, patientRowsOf, unconvertedLabUnits } from './analysis-rows';
+import { PatientDerivation, patientDerivationOf, sameRecord, sameSeriesInputs, SeriesInputs, unconvertedLabUnits } from './analysis-rows';
 
 export const ANALYSIS_SCHEMA = 'analysis';
 
@@ -49,12 +49,23 @@ export const ANALYSIS_TABLES = {
 } as const;
 
 type DerivedTable = Exclude<keyof typeof ANALYSIS_TABLES, 'sources' | 'entries' | 'labUnits'>;
-const DERIVED_TABLES: readonly DerivedTable[] = ['patients', 'observations', 'statuses', 'infusions', 'adverseEvents'];
+/** The derived tables written whole per patient; observations are written per series. */
+type PatientTable = Exclude<DerivedTable, 'observations'>;
+const PATIENT_TABLES: readonly PatientTable[] = ['patients', 'statuses', 'infusions', 'adverseEvents'];
 
-/** A patient's derived rows as written: per table, each row by the text of its key. */
-type WrittenRows = Record<DerivedTable, Map<string, { key: Record<string, unknown>; row: Record<string, unknown> }>>;
+/** Rows by the text of their key. */
+type KeyedRows = Map<string, { key: Record<string, unknown>; row: Record<string, unknown> }>;
 
-const byKey = <R extends Record<string, unknown>>(rows: readonly R[], keyOf: (row: R) => Record<string, unknown>) =>
+/** One series' rows as written, with what they were derived from: kept as it is while those do not move. */
+interface WrittenSeries {
+  inputs: SeriesInputs;
+  rows: KeyedRows;
+}
+
+/** A patient's derived rows as written: per table, each row by the text of its key; observations per series. */
+type WrittenRows = Record<PatientTable, KeyedRows> & { observations: Map<string, WrittenSeries> };
+
+const byKey = <R extends Record<string, unknown>>(rows: readonly R[], keyOf: (row: R) => Record<string, unknown>): KeyedRows =>
   new Map(
     rows.map((row) => {
       const key = keyOf(row);
@@ -62,25 +73,26 @@ const byKey = <R extends Record<string, unknown>>(rows: readonly R[], keyOf: (ro
     }),
   );
 
-/** Derived rows hold numbers, text, booleans, null and arrays of numbers (dose levels). */
-const sameValue = (a: unknown, b: unknown): boolean =>
-  a === b || (Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((item, index) => item === b[index]));
-
-const sameRow = (a: Record<string, unknown>, b: Record<string, unknown>): boolean => {
-  const names = Object.keys(a);
-  return names.length === Object.keys(b).length && names.every((name) => sameValue(a[name], b[name]));
-};
-
 /**
  * Each derived table's rows of one patient, keyed. The patient's row carries the stream version the rows
- * were derived at, which tells a reader holding them whether they moved.
+ * were derived at, which tells a reader holding them whether they moved. A series whose inputs are those of
+ * `previous` keeps its written rows (the same object), without deriving them again.
  */
-const writtenRowsOf = (rows: PatientRows, streamVersion: number | null): WrittenRows => ({
-  patients: byKey([{ ...rows.patient, stream_version: streamVersion }], (row) => ({ patient_id: row.patient_id })),
-  observations: byKey(rows.observations, (row) => ({ patient_id: row.patient_id, parameter: row.parameter, event_id: row.event_id })),
-  statuses: byKey(rows.statuses, (row) => ({ patient_id: row.patient_id, event_id: row.event_id })),
-  infusions: byKey(rows.infusions, (row) => ({ patient_id: row.patient_id, event_id: row.event_id })),
-  adverseEvents: byKey(rows.adverseEvents, (row) => ({ patient_id: row.patient_id, event_id: row.event_id })),
+const writtenRowsOf = (derivation: PatientDerivation, streamVersion: number | null, previous?: WrittenRows): WrittenRows => ({
+  patients: byKey([{ ...derivation.patient, stream_version: streamVersion }], (row) => ({ patient_id: row.patient_id })),
+  observations: new Map(
+    derivation.series.map(({ key, inputs, rows }): [string, WrittenSeries] => {
+      const kept = previous?.observations.get(key);
+      if (kept && sameSeriesInputs(kept.inputs, inputs)) return [key, kept];
+      return [
+        key,
+        { inputs, rows: byKey(rows(), (row) => ({ patient_id: row.patient_id, parameter: row.parameter, event_id: row.event_id })) },
+      ];
+    }),
+  ),
+  statuses: byKey(derivation.statuses, (row) => ({ patient_id: row.patient_id, event_id: row.event_id })),
+  infusions: byKey(derivation.infusions, (row) => ({ patient_id: row.patient_id, event_id: row.event_id })),
+  adverseEvents: byKey(derivation.adverseEvents, (row) => ({ patient_id: row.patient_id, event_id: row.event_id })),
 });
 
 /**
@@ -106,21 +118,47 @@ const initialLabUnits = (trial: string): LabUnitsRow => ({
 const labUnitsOf = async (rows: RowAccess, trial: string): Promise<LabUnitsRow> =>
   ((await rows.get(ANALYSIS_TABLES.labUnits, trial)) as LabUnitsRow | undefined) ?? initialLabUnits(trial);
 
+/** Writes one table's rows: those `next` no longer yields are deleted, those new or changed put, the others left alone. */
+const writeTable = (rows: RowAccess, table: PatientTable, earlier: KeyedRows | undefined, next: KeyedRows): void => {
+  if (earlier) for (const [id, { key }] of earlier) if (!next.has(id)) rows.delete(ANALYSIS_TABLES[table], key);
+  // most events change few rows (one new value, one series): unchanged rows are not written again
+  for (const [id, { row }] of next) {
+    const before = earlier?.get(id)?.row;
+    if (!before || !sameRecord(before, row)) rows.put(ANALYSIS_TABLES[table], row);
+  }
+};
+
+/**
+ * Writes the observation rows of the series derived again, series by series: a series kept as it was writes
+ * nothing. A row that left its series for another (a count corrected to another unit) is compared with its row
+ * there, not deleted.
+ */
+const writeObservations = (rows: RowAccess, previous: WrittenRows | undefined, next: WrittenRows): void => {
+  const left: KeyedRows = new Map();
+  for (const [key, series] of previous?.observations ?? []) {
+    const now = next.observations.get(key);
+    if (now !== series) for (const [id, row] of series.rows) if (!now?.rows.has(id)) left.set(id, row);
+  }
+  for (const [key, series] of next.observations) {
+    const before = previous?.observations.get(key);
+    if (before === series) continue;
+    for (const [id, { row }] of series.rows) {
+      const earlier = before?.rows.get(id) ?? left.get(id);
+      left.delete(id);
+      if (!earlier || !sameRecord(earlier.row, row)) rows.put(ANALYSIS_TABLES.observations, row);
+    }
+  }
+  for (const { key } of left.values()) rows.delete(ANALYSIS_TABLES.observations, key);
+};
+
 /**
  * Writes a patient's rows as derived afresh: a correction of the first infusion moves every baseline,
  * visit and cycle, so nothing derived is patched in place. Rows the new derivation no longer yields (a
  * voided entry) are deleted: they are exactly those the old one yielded and the new one does not.
  */
 const writeDerived = (rows: RowAccess, previous: WrittenRows | undefined, next: WrittenRows): void => {
-  for (const table of DERIVED_TABLES) {
-    const earlier = previous?.[table];
-    if (earlier) for (const [id, { key }] of earlier) if (!next[table].has(id)) rows.delete(ANALYSIS_TABLES[table], key);
-    // most events change few rows (one new value, one series): unchanged rows are not written again
-    for (const [id, { row }] of next[table]) {
-      const before = earlier?.get(id)?.row;
-      if (!before || !sameRow(before, row)) rows.put(ANALYSIS_TABLES[table], row);
-    }
-  }
+  for (const table of PATIENT_TABLES) writeTable(rows, table, previous?.[table], next[table]);
+  writeObservations(rows, previous, next);
 };
 
 /** The patient's source as stored: its header row and its entry rows (by event id). */
@@ -179,19 +217,17 @@ const writeSource = (
 /**
  * What a batch holds of a patient: its source as now stored, its derived rows as last written (before the
  * batch: derived from the stored source; none for a new patient), and, when the batch's events moved the
- * source since, the stream version its rows are owed at.
+ * source since, the stream version its rows are owed at. The fold of the source stays open from batch to batch
+ * while the patient is carried: the batch folds and writes into what it was offered, in place, which the runner
+ * forgets should the batch fail, so a patient's next event copies nothing of its history.
  */
 interface WrittenPatient {
   streamId: string;
   trial: string;
+  fold: SourceFold;
   stored: StoredSource | undefined;
   derived: WrittenRows | undefined;
   owedAt: number | undefined;
-}
-
-/** A patient in the batch: with the batch's fold of its source, opened at its first event of the batch, never carried over. */
-interface BatchPatient extends WrittenPatient {
-  fold: SourceFold;
 }
 
 /**
@@ -201,17 +237,26 @@ interface BatchPatient extends WrittenPatient {
  * instead of once per event. A batch that fails is retried with another RowAccess, so nothing outlives
  * the rows it describes.
  */
-const touchedInBatch = new WeakMap<RowAccess, Map<string, BatchPatient>>();
+const touchedInBatch = new WeakMap<RowAccess, Map<string, WrittenPatient>>();
 
-const touchedPatients = (rows: RowAccess): Map<string, BatchPatient> =>
-  entryOf(touchedInBatch, rows, () => new Map<string, BatchPatient>());
+const touchedPatients = (rows: RowAccess): Map<string, WrittenPatient> =>
+  entryOf(touchedInBatch, rows, () => new Map<string, WrittenPatient>());
 
 /** The patient as its rows hold it, when no batch of this runner carried it over. */
-async function writtenPatientOf(rows: RowAccess, streamId: string, units: LabUnitsRow): Promise<WrittenPatient> {
+async function writtenPatientOf(rows: RowAccess, event: EventEnvelope, units: LabUnitsRow): Promise<WrittenPatient> {
+  const { streamId } = event;
   const stored = await storedSourceOf(rows, patientIdOfStream(streamId));
   // rows derived before this batch: their version is not read, and it is not this event's, so the patient's row is written
-  const derived = stored && writtenRowsOf(patientRowsOf(stored.source, units.conversions), null);
-  return { streamId, trial: trialKeyOfStream(streamId), stored, derived, owedAt: undefined };
+  const derived = stored && writtenRowsOf(patientDerivationOf(stored.source, units.conversions), null);
+  const fold = new SourceFold(stored?.source, event);
+  return {
+    streamId,
+    trial: trialKeyOfStream(streamId),
+    fold,
+    stored: stored && { ...stored, source: fold.source },
+    derived,
+    owedAt: undefined,
+  };
 }
 
 /** Folds the event into the patient's source; its rows are derived at the end of the batch. */
@@ -222,10 +267,7 @@ const applyPatientEvent: ProjectionHandler = async (event, rows: RowAccess) => {
   const units = await labUnitsOf(rows, trial);
   let patient = touched.get(patientId);
   if (!patient) {
-    const carried = (rows.carried(event.streamId) as WrittenPatient | undefined) ?? (await writtenPatientOf(rows, event.streamId, units));
-    // The batch folds and writes into copies of its own, made once: the carried value stays what the committed rows were derived from.
-    const stored = carried.stored && { ...carried.stored, entries: new Map(carried.stored.entries) };
-    patient = { ...carried, stored, fold: new SourceFold(carried.stored?.source, event) };
+    patient = (rows.carried(event.streamId) as WrittenPatient | undefined) ?? (await writtenPatientOf(rows, event, units));
     touched.set(patientId, patient);
   }
   const fold = patient.fold;
@@ -252,13 +294,12 @@ const deriveOwedRows = async (rows: RowAccess): Promise<void> => {
   for (const patient of touchedPatients(rows).values()) {
     if (patient.owedAt === undefined || !patient.stored) continue;
     const units = await labUnitsOf(rows, patient.trial);
-    const derived = writtenRowsOf(patientRowsOf(patient.stored.source, units.conversions), patient.owedAt);
+    const derived = writtenRowsOf(patientDerivationOf(patient.stored.source, units.conversions), patient.owedAt, patient.derived);
     writeDerived(rows, patient.derived, derived);
     patient.derived = derived;
     patient.owedAt = undefined;
     // the next batch of this patient goes on from here instead of reading and deriving the rows again
-    const { fold: _batchOnly, ...written } = patient;
-    rows.carry(patient.streamId, written);
+    rows.carry(patient.streamId, patient);
   }
 };
 
@@ -286,8 +327,8 @@ const applyProtocolVersion: ProjectionHandler<ProtocolActivated> = async (event,
       const version = derived.stream_version;
       writeDerived(
         rows,
-        writtenRowsOf(patientRowsOf(stored.source, units.conversions), version),
-        writtenRowsOf(patientRowsOf(stored.source, conversions), version),
+        writtenRowsOf(patientDerivationOf(stored.source, units.conversions), version),
+        writtenRowsOf(patientDerivationOf(stored.source, conversions), version),
       );
     }
   }

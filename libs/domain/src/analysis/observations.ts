@@ -114,15 +114,21 @@ export const byDate = <T extends { date: string }>(items: readonly T[]): T[] => 
 /**
  * The cycle and dose level in effect on a day: those of the last infusion strictly before it. An
  * observation on an infusion day is taken before dosing, so it still belongs to what came before
- * (on the first infusion day: to the baseline, cycle 0).
+ * (on the first infusion day: to the baseline, cycle 0). The infusions' dates are checked once, for a caller
+ * that asks for many days.
  */
-export const treatmentContextAt = (date: string, infusions: readonly InfusionDay[]): TreatmentContext => {
-  requireCalendarDate(date);
-  // One pass, not a sort per observation: the latest infusion day before the date, the later-listed on a tie (as a stable sort would give).
-  let last: InfusionDay | undefined;
-  for (const infusion of infusions) {
-    requireCalendarDate(infusion.date);
-    if (infusion.date < date && (last === undefined || infusion.date >= last.date)) last = infusion;
-  }
-  return last ? { cycle: last.cycle, doseLevelMgPerM2: last.doseLevelMgPerM2 } : { cycle: 0 };
+export const treatmentContexts = (infusions: readonly InfusionDay[]): ((date: string) => TreatmentContext) => {
+  for (const infusion of infusions) requireCalendarDate(infusion.date);
+  return (date) => {
+    requireCalendarDate(date);
+    // One pass, not a sort per observation: the latest infusion day before the date, the later-listed on a tie (as a stable sort would give).
+    let last: InfusionDay | undefined;
+    for (const infusion of infusions) {
+      if (infusion.date < date && (last === undefined || infusion.date >= last.date)) last = infusion;
+    }
+    return last ? { cycle: last.cycle, doseLevelMgPerM2: last.doseLevelMgPerM2 } : { cycle: 0 };
+  };
 };
+
+/** The cycle and dose level in effect on one day (`treatmentContexts`). */
+export const treatmentContextAt = (date: string, infusions: readonly InfusionDay[]): TreatmentContext => treatmentContexts(infusions)(date);
