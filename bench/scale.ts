@@ -24,6 +24,11 @@ export interface ScaleResults {
   warm_up_seconds: number;
   /** Resident memory of the platform's process once every route was called (what it keeps at this size). */
   rss_mb_after_calls: number;
+  /**
+   * What that resident memory holds, from the platform's /metrics at the same moment: V8's heap in use (live
+   * objects and garbage not yet collected) and reserved, and memory outside the heap (buffers).
+   */
+  heap_mb_after_calls: { used: number; total: number; external: number };
   routes: Record<string, LatencySummary>;
 }
 
@@ -68,6 +73,7 @@ export async function measureScale(events: number, calls: number): Promise<Scale
         catch_up_seconds: catchUpSeconds,
         warm_up_seconds: warmUpSeconds,
         rss_mb_after_calls: app.rssMb(),
+        heap_mb_after_calls: await heapOf(app.url),
         routes,
       };
     } finally {
@@ -166,11 +172,26 @@ export async function callScaleRoutes(
   }
 }
 
+/** The process's own metrics at /metrics (prom-client's defaults, prefixed `trialstream_process_`). */
+const metricsOf = async (url: string): Promise<string> => (await fetch(`${url}/metrics`)).text();
+
+const megabytes = (metrics: string, name: string): number =>
+  Number((Number(new RegExp(`^trialstream_process_${name} (\\d+)$`, 'm').exec(metrics)?.[1] ?? NaN) / 1048576).toFixed(1));
+
+async function heapOf(url: string): Promise<ScaleResults['heap_mb_after_calls']> {
+  const metrics = await metricsOf(url);
+  return {
+    used: megabytes(metrics, 'nodejs_heap_size_used_bytes'),
+    total: megabytes(metrics, 'nodejs_heap_size_total_bytes'),
+    external: megabytes(metrics, 'nodejs_external_memory_bytes'),
+  };
+}
+
 /** Until the monitoring warm-up's last round left no site's figures for today to fold (10 minutes at most: it may be off). */
 async function monitoringWarm(url: string): Promise<void> {
   const deadline = performance.now() + 600_000;
   while (performance.now() < deadline) {
-    const metrics = await (await fetch(`${url}/metrics`)).text();
+    const metrics = await metricsOf(url);
     const sites = (figures: string) =>
       Number(new RegExp(`^trialstream_monitoring_sites_today\\{figures="${figures}"\\} (\\d+)$`, 'm').exec(metrics)?.[1] ?? NaN);
     if (sites('stale') === 0 && sites('kept') > 0) return;
