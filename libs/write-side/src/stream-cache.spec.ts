@@ -98,6 +98,34 @@ describe('StreamCache', () => {
       expect(second).toBe(first);
     });
 
+    it('forgets a fold that failed on an event, so the next decision folds the stream afresh instead of taking events twice', () => {
+      const cache = new StreamCache(100);
+      const { opened, folding } = opening();
+      const open = folding.open!;
+      let refuse = 4;
+      folding.open = (from) => {
+        const fold = open(from);
+        return {
+          get state() {
+            return fold.state;
+          },
+          add: (event) => {
+            if ((event as EventEnvelope).streamVersion === refuse) throw new Error('unknown schema version');
+            fold.add(event);
+          },
+        };
+      };
+      cache.stateOf('p1', cache.extend('p1', [], events('p1', 1, 2)), folding);
+      const longer = cache.extend('p1', cache.get('p1')!, events('p1', 3, 5));
+      expect(() => cache.stateOf('p1', longer, folding)).toThrow('unknown schema version');
+      refuse = 0;
+      expect(cache.stateOf('p1', longer, folding)).toEqual([1, 2, 3, 4, 5]);
+      expect(opened).toEqual([
+        [1, 2, 3],
+        [1, 2, 3, 4, 5],
+      ]);
+    });
+
     it('opens a new fold from the start when the stream was forgotten or is given shorter than the fold', () => {
       const cache = new StreamCache(100);
       const { opened, folding } = opening();

@@ -71,7 +71,13 @@ export class StreamCache {
     let fold = kept?.fold as OpenFold<TState> | undefined;
     if (folding.open) {
       fold ??= folding.open(folding.initialState());
-      for (let version = kept?.version ?? 0; version < events.length; version++) fold.add(events[version]);
+      try {
+        for (let version = kept?.version ?? 0; version < events.length; version++) fold.add(events[version]);
+      } catch (error) {
+        // the fold has taken part of the events: kept, it would take them again
+        folds.delete(folding);
+        throw error;
+      }
       state = fold.state;
     } else {
       const from = kept?.version ?? 0;
