@@ -73,16 +73,25 @@ export interface OpenFold<State> {
 /** A stream kind's fold: a decider's initial state and evolve, and its open fold when it has one. */
 export type StreamFolding<State> = Pick<Decider<State, never>, 'initialState' | 'evolve' | 'open'>;
 
-/** `events` folded into `state`, oldest first: in one open fold when the kind has one. */
+/** A fold of the kind opened from `state`: its own open fold when it has one, else `evolve` one event at a time. */
+export const openFold = <State>(folding: StreamFolding<State>, state: State): OpenFold<State> => {
+  if (folding.open) return folding.open(state);
+  let current = state;
+  return {
+    get state() {
+      return current;
+    },
+    add: (event) => {
+      current = folding.evolve(current, event);
+    },
+  };
+};
+
+/** `events` folded into `state`, oldest first, in one fold of the kind. */
 export const foldEvents = <State>(folding: StreamFolding<State>, state: State, events: Iterable<CommittedEvent>): State => {
-  if (folding.open) {
-    const fold = folding.open(state);
-    for (const event of events) fold.add(event);
-    return fold.state;
-  }
-  let next = state;
-  for (const event of events) next = folding.evolve(next, event);
-  return next;
+  const fold = openFold(folding, state);
+  for (const event of events) fold.add(event);
+  return fold.state;
 };
 
 /** A stream's state: its events folded, oldest first, from the decider's initial state. */

@@ -1,16 +1,15 @@
-import { foldEvents, type EventEnvelope, type OpenFold, type StreamFolding } from '@trialstream/domain';
+import { foldEvents, openFold, type EventEnvelope, type OpenFold, type StreamFolding } from '@trialstream/domain';
 
-/** A stream's state after its first `version` events; for a kind with an open fold, that fold, kept open. */
-interface KeptState {
+/** A stream's fold after its first `version` events, kept open. */
+interface KeptFold {
   version: number;
-  state: unknown;
-  fold?: OpenFold<unknown>;
+  fold: OpenFold<unknown>;
 }
 
 interface CachedStream {
   events: EventEnvelope[];
   /** Per folding. */
-  folds: Map<StreamFolding<unknown>, KeptState>;
+  folds: Map<StreamFolding<unknown>, KeptFold>;
 }
 
 /**
@@ -39,7 +38,7 @@ export class StreamCache {
   /** Remembers the stream as the cached prefix followed by what came after it. */
   extend(streamId: string, prefix: EventEnvelope[], newer: EventEnvelope[]): EventEnvelope[] {
     const events = newer.length === 0 ? prefix : [...prefix, ...newer];
-    const folds = this.streams.get(streamId)?.folds ?? new Map<StreamFolding<unknown>, KeptState>();
+    const folds = this.streams.get(streamId)?.folds ?? new Map<StreamFolding<unknown>, KeptFold>();
     this.forget(streamId);
     this.streams.set(streamId, { events, folds });
     this.held += events.length;
@@ -56,35 +55,25 @@ export class StreamCache {
   }
 
   /**
-   * The state after `events`, the stream's first events as read from the store: from the state kept for a
-   * version at most that long, folding only the events after it, and kept in turn while the stream is cached.
-   * A kind with an open fold keeps it open with the stream and adds the newer events to it in place, so a write
-   * on a long stream does not copy the stream's state: the state handed out is then valid until the stream's
-   * next `stateOf` (the writer decides under the stream's lock and keeps nothing of it after its append).
+   * The state after `events`, the stream's first events as read from the store: from the fold kept for a version
+   * at most that long, folding only the events after it, and kept in turn while the stream is cached. The fold stays
+   * open with the stream: a kind with an open fold of its own takes the newer events in place, so a write on a long
+   * stream does not copy the stream's state, and the state handed out is then valid until the stream's next
+   * `stateOf` (the writer decides under the stream's lock and keeps nothing of it after its append).
    */
   stateOf<TState>(streamId: string, events: readonly EventEnvelope[], folding: StreamFolding<TState>): TState {
     const folds = this.streams.get(streamId)?.folds;
     if (!folds) return foldEvents(folding, folding.initialState(), events);
     const found = folds.get(folding);
-    const kept = found && found.version <= events.length ? found : undefined;
-    let state: TState;
-    let fold = kept?.fold as OpenFold<TState> | undefined;
-    if (folding.open) {
-      fold ??= folding.open(folding.initialState());
-      try {
-        for (let version = kept?.version ?? 0; version < events.length; version++) fold.add(events[version]);
-      } catch (error) {
-        // the fold has taken part of the events: kept, it would take them again
-        folds.delete(folding);
-        throw error;
-      }
-      state = fold.state;
-    } else {
-      const from = kept?.version ?? 0;
-      const start = kept ? (kept.state as TState) : folding.initialState();
-      state = from === events.length ? start : foldEvents(folding, start, events.slice(from));
+    const kept = found && found.version <= events.length ? found : { version: 0, fold: openFold(folding, folding.initialState()) };
+    try {
+      for (let version = kept.version; version < events.length; version++) kept.fold.add(events[version]);
+    } catch (error) {
+      // the fold has taken part of the events: kept, it would take them again
+      folds.delete(folding);
+      throw error;
     }
-    folds.set(folding, { version: events.length, state, fold });
-    return state;
+    folds.set(folding, { version: events.length, fold: kept.fold });
+    return kept.fold.state as TState;
   }
 }
