@@ -382,6 +382,11 @@ export interface DerivedSeries {
  */
 export type PatientDerivation = Omit<PatientRows, 'observations'> & { series: DerivedSeries[] };
 
+/**
+ * Everything the analysis shows of one patient, derived from the patient's source and the protocol's
+ * unit conversions alone: the same source always gives the same rows, whichever order other
+ * patients' events arrived in.
+ */
 export const patientDerivationOf = (source: AnalysisSource, conversions: LabConversions): PatientDerivation => {
   const facts = factsOf(source, conversions);
   const { patientId, siteId, firstInfusionDate } = facts;
@@ -396,14 +401,4 @@ export const patientDerivationOf = (source: AnalysisSource, conversions: LabConv
     infusions: infusionRows(facts),
     adverseEvents: adverseEventRows(facts),
   };
-};
-
-/**
- * Everything the analysis shows of one patient, derived from the patient's source and the protocol's
- * unit conversions alone: the same source always gives the same rows, whichever order other
- * patients' events arrived in.
- */
-export const patientRowsOf = (source: AnalysisSource, conversions: LabConversions): PatientRows => {
-  const { series, ...rows } = patientDerivationOf(source, conversions);
-  return { ...rows, observations: series.flatMap((one) => one.rows()) };
 };

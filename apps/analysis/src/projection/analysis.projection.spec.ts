@@ -10,11 +10,10 @@ import {
   type EventEnvelope,
   type ProtocolDefinition,
 } from '@trialstream/domain';
-import { patientRowsOf } from './analysis-rows';
 import { sourceOfRows, type SourceEntryRow, type SourceHeaderRow } from './analysis-source';
 import { ANALYSIS_PROJECTION, ANALYSIS_TABLES } from './analysis.projection';
 import { protocolVersion } from '@trialstream/domain/testing';
-import { PatientStory } from './testing';
+import { patientRowsOf, PatientStory } from './testing';
 import { anchorsOf } from '../read/analysis-reader';
 import { withVisitsNamed, type StoredPatientRecord } from '../endpoints';
 

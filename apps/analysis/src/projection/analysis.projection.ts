@@ -249,14 +249,7 @@ async function writtenPatientOf(rows: RowAccess, event: EventEnvelope, units: La
   // rows derived before this batch: their version is not read, and it is not this event's, so the patient's row is written
   const derived = stored && writtenRowsOf(patientDerivationOf(stored.source, units.conversions), null);
   const fold = new SourceFold(stored?.source, event);
-  return {
-    streamId,
-    trial: trialKeyOfStream(streamId),
-    fold,
-    stored: stored && { ...stored, source: fold.source },
-    derived,
-    owedAt: undefined,
-  };
+  return { streamId, trial: trialKeyOfStream(streamId), fold, stored, derived, owedAt: undefined };
 }
 
 /** Folds the event into the patient's source; its rows are derived at the end of the batch. */

@@ -7,6 +7,7 @@ import {
   EventDraft,
   EventEnvelope,
   LabAnalyte,
+  LabConversions,
   LabQualifier,
   NerveStudy,
   patientIdFor,
@@ -15,6 +16,14 @@ import {
 } from '@trialstream/domain';
 import { enrolment } from '@trialstream/projections/testing/patient-stories';
 import { anAdverseEvent, anInfusion, envelopesOf } from '@trialstream/domain/testing';
+import { patientDerivationOf, type PatientRows } from './analysis-rows';
+import type { AnalysisSource } from './analysis-source';
+
+/** Every row of one patient at once, each series' observations derived: what a reader of the tables would see of it. */
+export const patientRowsOf = (source: AnalysisSource, conversions: LabConversions): PatientRows => {
+  const { series, ...rows } = patientDerivationOf(source, conversions);
+  return { ...rows, observations: series.flatMap((one) => one.rows()) };
+};
 
 export class PatientStory {
   readonly events: EventEnvelope[] = [];
