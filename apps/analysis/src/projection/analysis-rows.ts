@@ -116,7 +116,51 @@ export interface PatientRows {
 /** An observation that remembers the entry it came from. */
 type SourcedObservation = DatedObservation & { eventId: string; entryOrder: number };
 
-const dateOf = (entry: SourceEntry): string => calendarDateOf(entry.occurredAt);
+/** Measured values of one entry (measurementsOf), each with its series. */
+type Measurement = { parameter: ParameterCode; value: number; qualifier: Qualifier; unit?: string };
+
+/** An entry's observations, each with its series' key. */
+type PlacedObservations = Array<{ key: string; measurement: Measurement; observation: SourcedObservation }>;
+
+/** What is derived of one entry and kept with it: its observations, and its row among the statuses or adverse events. */
+interface EntryDerivations {
+  observations: PlacedObservations;
+  status: StatusRow | null;
+  adverseEvent: AdverseEventRow;
+}
+
+/**
+ * What derivations read of one source entry, kept with the entry (a source entry never changes: see sourceEntries),
+ * so that deriving a patient after each new event reads again only what moved: the entry's date once, and each
+ * derivation of it while what it was made with beside the entry (its place among the entries, the treatment on its
+ * date, the conversions, the patient's site) is the same. What is kept is the same object, which the comparison of
+ * series inputs and of written rows tells at a glance.
+ */
+interface EntryReading {
+  date: string;
+  kept: { [K in keyof EntryDerivations]?: { made: readonly unknown[]; value: EntryDerivations[K] } };
+}
+
+const readings = new WeakMap<SourceEntry, EntryReading>();
+const readingOf = (entry: SourceEntry): EntryReading =>
+  entryOf(readings, entry, () => ({ date: calendarDateOf(entry.occurredAt), kept: {} }));
+const dateOf = (entry: SourceEntry): string => readingOf(entry).date;
+
+/** The entry's derivation `name`, made again only when what it was made with beside the entry (`made`, item by item) moved. */
+const keptWithEntry = <K extends keyof EntryDerivations>(
+  entry: SourceEntry,
+  name: K,
+  made: readonly unknown[],
+  make: () => EntryDerivations[K],
+): EntryDerivations[K] => {
+  const kept = readingOf(entry).kept;
+  const earlier = kept[name];
+  if (earlier && earlier.made.length === made.length && earlier.made.every((item, index) => item === made[index])) return earlier.value;
+  const value = make();
+  kept[name] = { made, value } as EntryReading['kept'][K];
+  return value;
+};
+
 const active = (entries: readonly SourceEntry[], type: SourceEntry['type']) =>
   entries.filter((entry) => entry.type === type && !entry.voided);
 
@@ -132,10 +176,7 @@ const CONDUCTION_FIELDS: ReadonlyArray<[ConductionMeasure, keyof NerveStudy]> = 
  * Every measured value of the entry, by parameter, in canonical units; labs name theirs, other parameters
  * have one. A lab in a unit the protocol versions seen so far do not convert is left out (unconvertedLabUnits).
  */
-const measurementsOf = (
-  entry: SourceEntry,
-  conversions: LabConversions,
-): Array<{ parameter: ParameterCode; value: number; qualifier: Qualifier; unit?: string }> => {
+const measurementsOf = (entry: SourceEntry, conversions: LabConversions): Measurement[] => {
   switch (entry.type) {
     case 'LabResulted': {
       const lab = entry.data as LabResulted;
@@ -202,7 +243,24 @@ interface PatientFacts {
 
 type InfusionDays = Array<InfusionDay & { eventId: string; infusionInCycle: number }>;
 
-const factsOf = (source: AnalysisSource, conversions: LabConversions): PatientFacts => {
+/**
+ * One object per distinct set of conversions: each batch reads them afresh from their row, and an entry's observations
+ * are kept with the conversions they were made with (EntryReading). A trial has a handful of sets over its life.
+ */
+const conversionsByText = new Map<string, LabConversions>();
+const MAX_CONVERSION_SETS = 64;
+const internedConversions = (conversions: LabConversions): LabConversions => {
+  const text = JSON.stringify(conversions);
+  let known = conversionsByText.get(text);
+  if (!known) {
+    if (conversionsByText.size >= MAX_CONVERSION_SETS) conversionsByText.clear();
+    conversionsByText.set(text, (known = conversions));
+  }
+  return known;
+};
+
+const factsOf = (source: AnalysisSource, given: LabConversions): PatientFacts => {
+  const conversions = internedConversions(given);
   const entries = sourceEntries(source);
   const infusions = infusionDaysOf(entries);
   const firstInfusionDate = byDate(infusions)[0]?.date;
@@ -218,26 +276,40 @@ const factsOf = (source: AnalysisSource, conversions: LabConversions): PatientFa
 
 export type Series = { parameter: ParameterCode; unit?: string; observations: SourcedObservation[] };
 
-/** Every measured value of the patient's current entries, grouped into series by parameter and unit. */
-const seriesOf = (facts: PatientFacts): Series[] => {
-  const series = new Map<string, Series>();
-  for (const [entryOrder, entry] of facts.entries.entries()) {
-    if (entry.voided) continue;
-    const date = dateOf(entry);
-    const { cycle, dose_level } = facts.treatmentAt(date);
-    for (const measurement of measurementsOf(entry, facts.conversions)) {
-      const key = seriesKey(measurement.parameter, measurement.unit);
-      const group = series.get(key) ?? { parameter: measurement.parameter, unit: measurement.unit, observations: [] };
-      group.observations.push({
+/** The entry's observations at its place among the entries and in the treatment. */
+const placedObservationsOf = (facts: PatientFacts, entry: SourceEntry, entryOrder: number): PlacedObservations => {
+  const date = dateOf(entry);
+  const { cycle, dose_level: doseLevel } = facts.treatmentAt(date);
+  return keptWithEntry(entry, 'observations', [facts.conversions, entryOrder, cycle, doseLevel], () =>
+    measurementsOf(entry, facts.conversions).map((measurement) => ({
+      key: seriesKey(measurement.parameter, measurement.unit),
+      measurement,
+      observation: {
         eventId: entry.eventId,
         entryOrder,
         date,
         cycle,
-        ...(dose_level === null ? {} : { doseLevelMgPerM2: dose_level }),
+        ...(doseLevel === null ? {} : { doseLevelMgPerM2: doseLevel }),
         value: measurement.value,
         qualifier: measurement.qualifier,
-      });
-      series.set(key, group);
+      },
+    })),
+  );
+};
+
+/** Every measured value of the patient's current entries, grouped into series by parameter and unit. */
+const seriesOf = (facts: PatientFacts): Series[] => {
+  const series = new Map<string, Series>();
+  // indexed loops: this runs over the patient's whole history for each new event
+  for (let entryOrder = 0; entryOrder < facts.entries.length; entryOrder++) {
+    const entry = facts.entries[entryOrder];
+    if (entry.voided) continue;
+    const placed = placedObservationsOf(facts, entry, entryOrder);
+    for (let index = 0; index < placed.length; index++) {
+      const { key, measurement, observation } = placed[index];
+      let group = series.get(key);
+      if (!group) series.set(key, (group = { parameter: measurement.parameter, unit: measurement.unit, observations: [] }));
+      group.observations.push(observation);
     }
   }
   return [...series.values()];
@@ -274,29 +346,44 @@ const seriesRows = (facts: PatientFacts, { parameter, unit, observations }: Seri
 
 const statusRows = (facts: PatientFacts): StatusRow[] =>
   facts.entries.flatMap((entry, entryOrder): StatusRow[] => {
-    const status = entry.type === 'ClinicalAssessed' && !entry.voided ? (entry.data as ClinicalAssessed).globalStatus : undefined;
-    if (status === undefined) return [];
+    if (entry.type !== 'ClinicalAssessed' || entry.voided) return [];
     const date = dateOf(entry);
-    const row = { patient_id: facts.patientId, event_id: entry.eventId, entry_order: entryOrder, site_id: facts.siteId, date };
-    return [{ ...row, ...facts.treatmentAt(date), status }];
+    const treatment = facts.treatmentAt(date);
+    const row = keptWithEntry(entry, 'status', [facts.patientId, facts.siteId, entryOrder, treatment.cycle, treatment.dose_level], () => {
+      const status = (entry.data as ClinicalAssessed).globalStatus;
+      if (status === undefined) return null;
+      return {
+        patient_id: facts.patientId,
+        event_id: entry.eventId,
+        entry_order: entryOrder,
+        site_id: facts.siteId,
+        date,
+        ...treatment,
+        status,
+      };
+    });
+    return row ? [row] : [];
   });
 
 const adverseEventRows = (facts: PatientFacts): AdverseEventRow[] =>
   active(facts.entries, 'AdverseEventReported').map((entry): AdverseEventRow => {
-    const event = entry.data as AdverseEventReported;
     const date = dateOf(entry);
-    return {
-      patient_id: facts.patientId,
-      event_id: entry.eventId,
-      site_id: facts.siteId,
-      date,
-      ...facts.treatmentAt(date),
-      term: event.term,
-      serious: event.serious,
-      grade: event.grade,
-      relatedness: event.relatedness,
-      outcome: event.outcome ?? null,
-    };
+    const treatment = facts.treatmentAt(date);
+    return keptWithEntry(entry, 'adverseEvent', [facts.patientId, facts.siteId, treatment.cycle, treatment.dose_level], () => {
+      const event = entry.data as AdverseEventReported;
+      return {
+        patient_id: facts.patientId,
+        event_id: entry.eventId,
+        site_id: facts.siteId,
+        date,
+        ...treatment,
+        term: event.term,
+        serious: event.serious,
+        grade: event.grade,
+        relatedness: event.relatedness,
+        outcome: event.outcome ?? null,
+      };
+    });
   });
 
 const infusionRows = (facts: PatientFacts): InfusionRow[] =>
@@ -343,6 +430,8 @@ const sameValue = (a: unknown, b: unknown): boolean =>
 
 /** Two rows (or observations) with the same fields and the same values. */
 export const sameRecord = (a: object, b: object): boolean => {
+  // kept rows and observations are the same objects (EntryReading)
+  if (a === b) return true;
   const names = Object.keys(a);
   return (
     names.length === Object.keys(b).length &&

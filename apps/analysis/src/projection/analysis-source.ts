@@ -8,6 +8,7 @@ import {
   patientIdOfStream as patientOfStream,
   PatientFold,
   PatientState,
+  type StreamEntry,
 } from '@trialstream/domain';
 
 /**
@@ -135,10 +136,24 @@ export const sourceOfRows = (header: SourceHeaderRow, entryRows: readonly Source
   };
 };
 
+/**
+ * The source entry of each fold entry, made once: a fold never changes an entry (a corrected or voided one is a new
+ * object), so a derivation may keep what it read of a source entry with it for as long as the entry lives.
+ */
+const sourceEntryOf = new WeakMap<StreamEntry, SourceEntry>();
+
 /** The patient's clinical entries in stream order (or those of `eventIds`), each as it stands now (corrected, or marked void). */
-export const sourceEntries = ({ patient, order }: AnalysisSource, eventIds: readonly string[] = order): SourceEntry[] =>
-  eventIds.flatMap((eventId) => {
+export const sourceEntries = ({ patient, order }: AnalysisSource, eventIds: readonly string[] = order): SourceEntry[] => {
+  const entries: SourceEntry[] = [];
+  for (const eventId of eventIds) {
     const entry = patient.entries[eventId];
-    if (!entry || !isAmendableEventType(entry.type)) return [];
-    return [{ eventId, type: entry.type, occurredAt: entry.occurredAt, data: entry.data, voided: entry.voided }];
-  });
+    if (!entry || !isAmendableEventType(entry.type)) continue;
+    let source = sourceEntryOf.get(entry);
+    if (source?.eventId !== eventId) {
+      source = { eventId, type: entry.type, occurredAt: entry.occurredAt, data: entry.data, voided: entry.voided };
+      sourceEntryOf.set(entry, source);
+    }
+    entries.push(source);
+  }
+  return entries;
+};

@@ -281,7 +281,7 @@ describe('the analysis projection', () => {
 
   it('keeps, batch after batch, only the rows whose inputs did not move: one event per batch gives the rows of one batch', async () => {
     // every kind of change a series' rows follow: a new value, a value corrected, a count moved to another unit (another
-    // series), a void, an infusion (the cycle of what follows), the first infusion moved (every baseline)
+    // series), a void, an infusion (the cycle of what follows, adverse events included), the first infusion moved (every baseline)
     const story = new PatientStory('ZH01', '001').randomized('K-001');
     story.lab('2024-01-16', 'IGM', 12);
     story.lab('2024-01-16', 'CD19', 150, 'cells/µL');
@@ -290,6 +290,7 @@ describe('the analysis projection', () => {
     story.assessment('2024-02-01', { incatArms: 1, incatLegs: 2, sensorySumScore: 10, globalStatus: 'stable' });
     const count = story.lab('2024-03-01', 'CD19', 20, 'cells/µL');
     story.lab('2024-03-01', 'IGM', 9);
+    story.adverseEvent('2024-03-15');
     const typo = story.lab('2024-04-01', 'IGM', 70);
     story.correctLab(typo, '2024-04-01', 7);
     story.infusion('2024-08-01', 2, 1, 750);
@@ -322,6 +323,9 @@ describe('the analysis projection', () => {
       ['2024-03-01', 9, false, 2, 750],
       ['2024-04-01', 7, false, 2, 750],
       ['2024-08-02', 5, false, 2, 750],
+    ]);
+    expect(inOneBatch.rowsOf(ANALYSIS_TABLES.adverseEvents).map((row) => [row.date, row.cycle, row.dose_level])).toEqual([
+      ['2024-03-15', 2, 750],
     ]);
   });
 

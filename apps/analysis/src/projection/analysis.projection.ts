@@ -65,12 +65,19 @@ interface WrittenSeries {
 /** A patient's derived rows as written: per table, each row by the text of its key; observations per series. */
 type WrittenRows = Record<PatientTable, KeyedRows> & { observations: Map<string, WrittenSeries> };
 
+type KeyedRow = [string, { key: Record<string, unknown>; row: Record<string, unknown> }];
+
+/** Each row's key, made once per row: a derivation keeps the rows of entries that did not move (the same objects). */
+const keyedRows = new WeakMap<object, KeyedRow>();
+
 const byKey = <R extends Record<string, unknown>>(rows: readonly R[], keyOf: (row: R) => Record<string, unknown>): KeyedRows =>
   new Map(
-    rows.map((row) => {
-      const key = keyOf(row);
-      return [Object.values(key).join('\u0000'), { key, row }];
-    }),
+    rows.map((row) =>
+      entryOf(keyedRows, row, (): KeyedRow => {
+        const key = keyOf(row);
+        return [Object.values(key).join('\u0000'), { key, row }];
+      }),
+    ),
   );
 
 /**
