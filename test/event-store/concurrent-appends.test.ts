@@ -1,5 +1,13 @@
 import { appendInTransaction, type AppendOutcome } from '@trialstream/event-store';
-import { anAppend, anEvent, countByStatus, newPatientStream, openEventStoreHarness, type EventStoreHarness } from './event-store-harness';
+import {
+  anAppend,
+  anEvent,
+  countByStatus,
+  newPatientStream,
+  openEventStoreHarness,
+  type EventStoreHarness,
+  someoneWaitsBehind,
+} from './event-store-harness';
 
 describe('concurrent appends to one patient stream', () => {
   let harness: EventStoreHarness;
@@ -52,7 +60,7 @@ describe('concurrent appends to one patient stream', () => {
         .store()
         .append(anAppend({ streamId, expectedVersion: 1 }))
         .then((o) => (waiting = o));
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      await someoneWaitsBehind(holder);
       expect(waiting).toBeUndefined();
 
       await holder.commitTransaction();

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { appendInTransaction } from '@trialstream/event-store';
-import { anAppend, newPatientStream, openEventStoreHarness, type EventStoreHarness } from './event-store-harness';
+import { anAppend, newPatientStream, openEventStoreHarness, type EventStoreHarness, someoneWaitsBehind } from './event-store-harness';
 
 /** An append conditioned on another stream, as patient data is on the trial stream that a lock closes. */
 describe('appends conditioned on another stream', () => {
@@ -65,7 +65,7 @@ describe('appends conditioned on another stream', () => {
       const streamId = newPatientStream();
       let settled = false;
       const conditioned = store.append(anAppend({ streamId, condition: { streamId: trial, version: 0 } })).finally(() => (settled = true));
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      await someoneWaitsBehind(runner);
       expect(settled).toBe(false);
 
       await runner.commitTransaction();

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { DataSource } from 'typeorm';
+import type { DataSource, QueryRunner } from 'typeorm';
 import { openDatabase } from '@trialstream/database';
 import {
   EVENT_STORE_MIGRATIONS,
@@ -10,6 +10,7 @@ import {
 } from '@trialstream/event-store';
 import { createTestDatabase, type TestDatabase } from '@trialstream/testing';
 import type { Actor, Checkpoint, EventDraft, EventEnvelope } from '@trialstream/domain';
+import { waitUntil } from '../support/eventually';
 
 export interface EventStoreHarness {
   database: TestDatabase;
@@ -88,3 +89,22 @@ export async function readAllUntil(
 
 export const countByStatus = (outcomes: Array<{ status: string }>) =>
   outcomes.reduce<Record<string, number>>((counts, { status }) => ({ ...counts, [status]: (counts[status] ?? 0) + 1 }), {});
+
+/**
+ * Resolves once another session waits for a lock the holder's open transaction holds: a race set up behind a
+ * transaction is then really behind it, where a fixed pause may end first on a busy machine.
+ */
+export async function someoneWaitsBehind(holder: QueryRunner, timeoutMs = 15_000): Promise<void> {
+  const [{ pid }] = (await holder.query('SELECT pg_backend_pid() AS pid')) as Array<{ pid: number }>;
+  await waitUntil(
+    async () => {
+      const [{ waiting }] = (await holder.connection.query(
+        'SELECT count(*)::int AS waiting FROM pg_stat_activity WHERE $1::int = ANY(pg_blocking_pids(pid))',
+        [pid],
+      )) as Array<{ waiting: number }>;
+      return waiting > 0;
+    },
+    timeoutMs,
+    'a session waiting behind the open transaction',
+  );
+}

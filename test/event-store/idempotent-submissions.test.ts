@@ -6,6 +6,7 @@ import {
   newPatientStream,
   openEventStoreHarness,
   type EventStoreHarness,
+  someoneWaitsBehind,
 } from './event-store-harness';
 
 describe('resubmitting a client-chosen submission id', () => {
@@ -128,7 +129,7 @@ describe('resubmitting a client-chosen submission id', () => {
       expect(held.status).toBe('appended');
       const racer = harness.store();
       const racing = racer.append(anAppend({ streamId: b, submission }));
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await someoneWaitsBehind(holder);
       await holder.commitTransaction();
 
       expect(await racing).toEqual({ status: 'duplicate', response: submission.response, requestHashMatches: true });
@@ -154,7 +155,7 @@ describe('resubmitting a client-chosen submission id', () => {
       const racer = harness.store();
       // Waits for the head the holder has locked; its statement's snapshot predates the holder's commit.
       const racing = racer.append(anAppend({ streamId, expectedVersion: 1, submission }));
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await someoneWaitsBehind(holder);
       await holder.commitTransaction();
 
       expect(await racing).toEqual({ status: 'duplicate', response: submission.response, requestHashMatches: true });
