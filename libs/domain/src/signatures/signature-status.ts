@@ -51,6 +51,11 @@ const invalidated = (record: SignatureRecord, patient: PatientState, event: Comm
  */
 export class SignatureFold {
   private records: Record<string, SignatureRecord> | null = null;
+  /**
+   * The ids of the signatures still valid, which alone an event can invalidate (an invalidated one stays so): found
+   * on the first event, then kept, so that an event is checked against those and not against every signature.
+   */
+  private valid: Set<string> | null = null;
 
   constructor(private signatures: SignatureRecords) {}
 
@@ -60,9 +65,10 @@ export class SignatureFold {
 
   /** Folds one event; `patient` is the patient's state with the event already folded in (corrections applied). */
   add(patient: PatientState, event: CommittedEvent): void {
+    this.valid ??= new Set(Object.keys(this.signatures).filter((signatureId) => this.signatures[signatureId].status === 'valid'));
     if (isCatalogued(event) && event.type === 'RecordSigned') return this.setRecord(event.data.signatureId, signed(event));
-    for (const [signatureId, record] of Object.entries(this.signatures)) {
-      const next = invalidated(record, patient, event);
+    for (const signatureId of this.valid) {
+      const next = invalidated(this.signatures[signatureId], patient, event);
       if (next) this.setRecord(signatureId, next);
     }
   }
@@ -70,6 +76,8 @@ export class SignatureFold {
   private setRecord(signatureId: string, record: SignatureRecord): void {
     this.records ??= this.signatures = { ...this.signatures };
     setOwnValue(this.records, signatureId, record);
+    if (record.status === 'valid') this.valid?.add(signatureId);
+    else this.valid?.delete(signatureId);
   }
 }
 
