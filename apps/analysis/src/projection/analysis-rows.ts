@@ -129,37 +129,56 @@ interface EntryDerivations {
   adverseEvent: AdverseEventRow;
 }
 
-/**
- * What derivations read of one source entry, kept with the entry (a source entry never changes: see sourceEntries),
- * so that deriving a patient after each new event reads again only what moved: the entry's date once, and each
- * derivation of it while what it was made with beside the entry (its place among the entries, the treatment on its
- * date, the conversions, the patient's site) is the same. What is kept is the same object, which the comparison of
- * series inputs and of written rows tells at a glance.
- */
+/** What derivations of a patient read of one of its entries: its date, and what was derived of it and with what. */
 interface EntryReading {
+  /** The entry as read: a later derivation reads it again once the entry moved (corrected, voided). */
+  of: SourceEntry;
   date: string;
   kept: { [K in keyof EntryDerivations]?: { made: readonly unknown[]; value: EntryDerivations[K] } };
 }
 
-const readings = new WeakMap<SourceEntry, EntryReading>();
-const readingOf = (entry: SourceEntry): EntryReading =>
-  entryOf(readings, entry, () => ({ date: calendarDateOf(entry.occurredAt), kept: {} }));
-const dateOf = (entry: SourceEntry): string => readingOf(entry).date;
+/** The same entry as read before: a fold's corrected or voided entry carries a new payload object or another void. */
+const sameEntry = (a: SourceEntry, b: SourceEntry): boolean =>
+  a.occurredAt === b.occurredAt && a.data === b.data && a.voided === b.voided && a.type === b.type;
 
-/** The entry's derivation `name`, made again only when what it was made with beside the entry (`made`, item by item) moved. */
-const keptWithEntry = <K extends keyof EntryDerivations>(
-  entry: SourceEntry,
-  name: K,
-  made: readonly unknown[],
-  make: () => EntryDerivations[K],
-): EntryDerivations[K] => {
-  const kept = readingOf(entry).kept;
-  const earlier = kept[name];
-  if (earlier && earlier.made.length === made.length && earlier.made.every((item, index) => item === made[index])) return earlier.value;
-  const value = make();
-  kept[name] = { made, value } as EntryReading['kept'][K];
-  return value;
-};
+/**
+ * What derivations of one patient read of its entries, kept by whoever derives the patient again (the projection keeps
+ * it with the patient it carries from batch to batch), so that deriving the patient after each new event reads again
+ * only what moved: an entry's date once, and each derivation of it while the entry and what it was made with beside
+ * it (its place among the entries, the treatment on its date, the conversions, the patient's site) are the same. What
+ * is kept is the same object, which the comparison of series inputs and of written rows tells at a glance.
+ */
+export class EntryReadings {
+  private readonly byEventId = new Map<string, EntryReading>();
+
+  dateOf(entry: SourceEntry): string {
+    return this.readingOf(entry).date;
+  }
+
+  /** The entry's derivation `name`, made again only when the entry or what it was made with (`made`, item by item) moved. */
+  kept<K extends keyof EntryDerivations>(
+    entry: SourceEntry,
+    name: K,
+    made: readonly unknown[],
+    make: () => EntryDerivations[K],
+  ): EntryDerivations[K] {
+    const kept = this.readingOf(entry).kept;
+    const earlier = kept[name];
+    if (earlier && earlier.made.length === made.length && earlier.made.every((item, index) => item === made[index])) return earlier.value;
+    const value = make();
+    kept[name] = { made, value } as EntryReading['kept'][K];
+    return value;
+  }
+
+  private readingOf(entry: SourceEntry): EntryReading {
+    let reading = this.byEventId.get(entry.eventId);
+    if (!reading || !sameEntry(reading.of, entry)) {
+      reading = { of: entry, date: calendarDateOf(entry.occurredAt), kept: {} };
+      this.byEventId.set(entry.eventId, reading);
+    }
+    return reading;
+  }
+}
 
 const active = (entries: readonly SourceEntry[], type: SourceEntry['type']) =>
   entries.filter((entry) => entry.type === type && !entry.voided);
@@ -209,12 +228,12 @@ const measurementsOf = (entry: SourceEntry, conversions: LabConversions): Measur
   }
 };
 
-const infusionDaysOf = (entries: readonly SourceEntry[]): InfusionDays =>
+const infusionDaysOf = (entries: readonly SourceEntry[], readings: EntryReadings): InfusionDays =>
   active(entries, 'InfusionGiven').map((entry) => {
     const infusion = entry.data as InfusionGiven;
     return {
       eventId: entry.eventId,
-      date: dateOf(entry),
+      date: readings.dateOf(entry),
       cycle: infusion.cycle,
       infusionInCycle: infusion.infusionInCycle,
       doseLevelMgPerM2: infusion.doseLevelMgPerM2,
@@ -237,6 +256,7 @@ interface PatientFacts {
   firstInfusionDate: string | undefined;
   /** The protocol's lab unit conversions as the read model has seen them. */
   conversions: LabConversions;
+  readings: EntryReadings;
   /** The cycle and dose level on a date, each date looked up once: a visit's entries share theirs. */
   treatmentAt(date: string): { cycle: number; dose_level: number | null };
 }
@@ -245,7 +265,7 @@ type InfusionDays = Array<InfusionDay & { eventId: string; infusionInCycle: numb
 
 /**
  * One object per distinct set of conversions: each batch reads them afresh from their row, and an entry's observations
- * are kept with the conversions they were made with (EntryReading). A trial has a handful of sets over its life.
+ * are kept with the conversions they were made with (EntryReadings). A trial has a handful of sets over its life.
  */
 const conversionsByText = new Map<string, LabConversions>();
 const MAX_CONVERSION_SETS = 64;
@@ -259,10 +279,10 @@ const internedConversions = (conversions: LabConversions): LabConversions => {
   return known;
 };
 
-const factsOf = (source: AnalysisSource, given: LabConversions): PatientFacts => {
+const factsOf = (source: AnalysisSource, given: LabConversions, readings: EntryReadings): PatientFacts => {
   const conversions = internedConversions(given);
   const entries = sourceEntries(source);
-  const infusions = infusionDaysOf(entries);
+  const infusions = infusionDaysOf(entries, readings);
   const firstInfusionDate = byDate(infusions)[0]?.date;
   const contextOn = treatmentContexts(infusions);
   const byDay = new Map<string, { cycle: number; dose_level: number | null }>();
@@ -271,16 +291,17 @@ const factsOf = (source: AnalysisSource, given: LabConversions): PatientFacts =>
       const treatment = contextOn(date);
       return { cycle: treatment.cycle, dose_level: treatment.doseLevelMgPerM2 ?? null };
     });
-  return { patientId: source.patientId, siteId: source.patient.siteId, entries, infusions, firstInfusionDate, conversions, treatmentAt };
+  const { patientId, patient } = source;
+  return { patientId, siteId: patient.siteId, entries, infusions, firstInfusionDate, conversions, readings, treatmentAt };
 };
 
 export type Series = { parameter: ParameterCode; unit?: string; observations: SourcedObservation[] };
 
 /** The entry's observations at its place among the entries and in the treatment. */
 const placedObservationsOf = (facts: PatientFacts, entry: SourceEntry, entryOrder: number): PlacedObservations => {
-  const date = dateOf(entry);
+  const date = facts.readings.dateOf(entry);
   const { cycle, dose_level: doseLevel } = facts.treatmentAt(date);
-  return keptWithEntry(entry, 'observations', [facts.conversions, entryOrder, cycle, doseLevel], () =>
+  return facts.readings.kept(entry, 'observations', [facts.conversions, entryOrder, cycle, doseLevel], () =>
     measurementsOf(entry, facts.conversions).map((measurement) => ({
       key: seriesKey(measurement.parameter, measurement.unit),
       measurement,
@@ -347,29 +368,34 @@ const seriesRows = (facts: PatientFacts, { parameter, unit, observations }: Seri
 const statusRows = (facts: PatientFacts): StatusRow[] =>
   facts.entries.flatMap((entry, entryOrder): StatusRow[] => {
     if (entry.type !== 'ClinicalAssessed' || entry.voided) return [];
-    const date = dateOf(entry);
+    const date = facts.readings.dateOf(entry);
     const treatment = facts.treatmentAt(date);
-    const row = keptWithEntry(entry, 'status', [facts.patientId, facts.siteId, entryOrder, treatment.cycle, treatment.dose_level], () => {
-      const status = (entry.data as ClinicalAssessed).globalStatus;
-      if (status === undefined) return null;
-      return {
-        patient_id: facts.patientId,
-        event_id: entry.eventId,
-        entry_order: entryOrder,
-        site_id: facts.siteId,
-        date,
-        ...treatment,
-        status,
-      };
-    });
+    const row = facts.readings.kept(
+      entry,
+      'status',
+      [facts.patientId, facts.siteId, entryOrder, treatment.cycle, treatment.dose_level],
+      () => {
+        const status = (entry.data as ClinicalAssessed).globalStatus;
+        if (status === undefined) return null;
+        return {
+          patient_id: facts.patientId,
+          event_id: entry.eventId,
+          entry_order: entryOrder,
+          site_id: facts.siteId,
+          date,
+          ...treatment,
+          status,
+        };
+      },
+    );
     return row ? [row] : [];
   });
 
 const adverseEventRows = (facts: PatientFacts): AdverseEventRow[] =>
   active(facts.entries, 'AdverseEventReported').map((entry): AdverseEventRow => {
-    const date = dateOf(entry);
+    const date = facts.readings.dateOf(entry);
     const treatment = facts.treatmentAt(date);
-    return keptWithEntry(entry, 'adverseEvent', [facts.patientId, facts.siteId, treatment.cycle, treatment.dose_level], () => {
+    return facts.readings.kept(entry, 'adverseEvent', [facts.patientId, facts.siteId, treatment.cycle, treatment.dose_level], () => {
       const event = entry.data as AdverseEventReported;
       return {
         patient_id: facts.patientId,
@@ -474,10 +500,15 @@ export type PatientDerivation = Omit<PatientRows, 'observations'> & { series: De
 /**
  * Everything the analysis shows of one patient, derived from the patient's source and the protocol's
  * unit conversions alone: the same source always gives the same rows, whichever order other
- * patients' events arrived in.
+ * patients' events arrived in. `readings`, given again with the patient's next source, spare reading again what did
+ * not move.
  */
-export const patientDerivationOf = (source: AnalysisSource, conversions: LabConversions): PatientDerivation => {
-  const facts = factsOf(source, conversions);
+export const patientDerivationOf = (
+  source: AnalysisSource,
+  conversions: LabConversions,
+  readings: EntryReadings = new EntryReadings(),
+): PatientDerivation => {
+  const facts = factsOf(source, conversions, readings);
   const { patientId, siteId, firstInfusionDate } = facts;
   return {
     patient: patientRow(source, facts),

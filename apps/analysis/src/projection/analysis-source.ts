@@ -8,7 +8,6 @@ import {
   patientIdOfStream as patientOfStream,
   PatientFold,
   PatientState,
-  type StreamEntry,
 } from '@trialstream/domain';
 
 /**
@@ -28,11 +27,11 @@ export interface AnalysisSource {
 
 /** A clinical entry as it stands now: clinical time and payload as reported or as corrected. */
 export interface SourceEntry {
-  eventId: string;
-  type: AmendableEventType;
-  occurredAt: string;
-  data: unknown;
-  voided: boolean;
+  readonly eventId: string;
+  readonly type: AmendableEventType;
+  readonly occurredAt: string;
+  readonly data: unknown;
+  readonly voided: boolean;
 }
 
 export const patientIdOfStream = (streamId: string): string => {
@@ -136,24 +135,10 @@ export const sourceOfRows = (header: SourceHeaderRow, entryRows: readonly Source
   };
 };
 
-/**
- * The source entry of each fold entry, made once: a fold never changes an entry (a corrected or voided one is a new
- * object), so a derivation may keep what it read of a source entry with it for as long as the entry lives.
- */
-const sourceEntryOf = new WeakMap<StreamEntry, SourceEntry>();
-
 /** The patient's clinical entries in stream order (or those of `eventIds`), each as it stands now (corrected, or marked void). */
-export const sourceEntries = ({ patient, order }: AnalysisSource, eventIds: readonly string[] = order): SourceEntry[] => {
-  const entries: SourceEntry[] = [];
-  for (const eventId of eventIds) {
+export const sourceEntries = ({ patient, order }: AnalysisSource, eventIds: readonly string[] = order): SourceEntry[] =>
+  eventIds.flatMap((eventId) => {
     const entry = patient.entries[eventId];
-    if (!entry || !isAmendableEventType(entry.type)) continue;
-    let source = sourceEntryOf.get(entry);
-    if (source?.eventId !== eventId) {
-      source = { eventId, type: entry.type, occurredAt: entry.occurredAt, data: entry.data, voided: entry.voided };
-      sourceEntryOf.set(entry, source);
-    }
-    entries.push(source);
-  }
-  return entries;
-};
+    if (!entry || !isAmendableEventType(entry.type)) return [];
+    return [{ eventId, type: entry.type, occurredAt: entry.occurredAt, data: entry.data, voided: entry.voided }];
+  });

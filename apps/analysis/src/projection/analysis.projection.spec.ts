@@ -14,6 +14,7 @@ import { sourceOfRows, type SourceEntryRow, type SourceHeaderRow } from './analy
 import { ANALYSIS_PROJECTION, ANALYSIS_TABLES } from './analysis.projection';
 import { protocolVersion } from '@trialstream/domain/testing';
 import { patientRowsOf, PatientStory } from './testing';
+import { EntryReadings, type PatientRows } from './analysis-rows';
 import { anchorsOf } from '../read/analysis-reader';
 import { withVisitsNamed, type StoredPatientRecord } from '../endpoints';
 
@@ -421,6 +422,19 @@ describe('lab units from the protocol file', () => {
     for (const event of events) await model.apply([event]);
     return { model, rows: observations(model, 'IGM').map(({ date, value, unit, change }) => ({ date, value, unit, change })) };
   };
+
+  it('derives a patient again by new conversions even from what an earlier derivation read of the same entries', () => {
+    const source = patient().source();
+    const [before, after] = [withoutGramsPerDecilitre, inGramsPerDecilitre].map(({ unitConversions }) => unitConversions);
+    const readings = new EntryReadings();
+    const values = (rows: PatientRows) => rows.observations.map(({ date, value, unit }) => [date, value, unit]);
+    expect(values(patientRowsOf(source, before, readings))).toEqual([['2024-05-02', 6, 'g/L']]);
+    expect(values(patientRowsOf(source, after, readings))).toEqual([
+      ['2024-02-01', 12, 'g/L'],
+      ['2024-05-02', 6, 'g/L'],
+    ]);
+    expect(patientRowsOf(source, after, readings)).toEqual(patientRowsOf(source, after));
+  });
 
   it("converts by the units of the trial's protocol file: a unit the built-in table never knew", async () => {
     const { rows } = await igm([protocolVersion(trial, 1, inGramsPerDecilitre), ...patient().events]);

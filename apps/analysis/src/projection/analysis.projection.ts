@@ -33,7 +33,15 @@ import {
   type SourceEntryRow,
   type SourceHeaderRow,
 } from './analysis-source';
-import { PatientDerivation, patientDerivationOf, sameRecord, sameSeriesInputs, SeriesInputs, unconvertedLabUnits } from './analysis-rows';
+import {
+  EntryReadings,
+  PatientDerivation,
+  patientDerivationOf,
+  sameRecord,
+  sameSeriesInputs,
+  SeriesInputs,
+  unconvertedLabUnits,
+} from './analysis-rows';
 
 export const ANALYSIS_SCHEMA = 'analysis';
 
@@ -65,19 +73,12 @@ interface WrittenSeries {
 /** A patient's derived rows as written: per table, each row by the text of its key; observations per series. */
 type WrittenRows = Record<PatientTable, KeyedRows> & { observations: Map<string, WrittenSeries> };
 
-type KeyedRow = [string, { key: Record<string, unknown>; row: Record<string, unknown> }];
-
-/** Each row's key, made once per row: a derivation keeps the rows of entries that did not move (the same objects). */
-const keyedRows = new WeakMap<object, KeyedRow>();
-
 const byKey = <R extends Record<string, unknown>>(rows: readonly R[], keyOf: (row: R) => Record<string, unknown>): KeyedRows =>
   new Map(
-    rows.map((row) =>
-      entryOf(keyedRows, row, (): KeyedRow => {
-        const key = keyOf(row);
-        return [Object.values(key).join('\u0000'), { key, row }];
-      }),
-    ),
+    rows.map((row) => {
+      const key = keyOf(row);
+      return [Object.values(key).join('\u0000'), { key, row }];
+    }),
   );
 
 /**
@@ -232,6 +233,8 @@ interface WrittenPatient {
   streamId: string;
   trial: string;
   fold: SourceFold;
+  /** What the patient's derivations read of its entries, for the next one. */
+  readings: EntryReadings;
   stored: StoredSource | undefined;
   derived: WrittenRows | undefined;
   owedAt: number | undefined;
@@ -254,9 +257,10 @@ async function writtenPatientOf(rows: RowAccess, event: EventEnvelope, units: La
   const { streamId } = event;
   const stored = await storedSourceOf(rows, patientIdOfStream(streamId));
   // rows derived before this batch: their version is not read, and it is not this event's, so the patient's row is written
-  const derived = stored && writtenRowsOf(patientDerivationOf(stored.source, units.conversions), null);
+  const readings = new EntryReadings();
+  const derived = stored && writtenRowsOf(patientDerivationOf(stored.source, units.conversions, readings), null);
   const fold = new SourceFold(stored?.source, event);
-  return { streamId, trial: trialKeyOfStream(streamId), fold, stored, derived, owedAt: undefined };
+  return { streamId, trial: trialKeyOfStream(streamId), fold, readings, stored, derived, owedAt: undefined };
 }
 
 /** Folds the event into the patient's source; its rows are derived at the end of the batch. */
@@ -294,7 +298,8 @@ const deriveOwedRows = async (rows: RowAccess): Promise<void> => {
   for (const patient of touchedPatients(rows).values()) {
     if (patient.owedAt === undefined || !patient.stored) continue;
     const units = await labUnitsOf(rows, patient.trial);
-    const derived = writtenRowsOf(patientDerivationOf(patient.stored.source, units.conversions), patient.owedAt, patient.derived);
+    const derivation = patientDerivationOf(patient.stored.source, units.conversions, patient.readings);
+    const derived = writtenRowsOf(derivation, patient.owedAt, patient.derived);
     writeDerived(rows, patient.derived, derived);
     patient.derived = derived;
     patient.owedAt = undefined;

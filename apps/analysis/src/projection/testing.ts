@@ -16,12 +16,12 @@ import {
 } from '@trialstream/domain';
 import { enrolment } from '@trialstream/projections/testing/patient-stories';
 import { anAdverseEvent, anInfusion, envelopesOf } from '@trialstream/domain/testing';
-import { patientDerivationOf, type PatientRows } from './analysis-rows';
-import type { AnalysisSource } from './analysis-source';
+import { EntryReadings, patientDerivationOf, type PatientRows } from './analysis-rows';
+import { SourceFold, type AnalysisSource } from './analysis-source';
 
 /** Every row of one patient at once, each series' observations derived: what a reader of the tables would see of it. */
-export const patientRowsOf = (source: AnalysisSource, conversions: LabConversions): PatientRows => {
-  const { series, ...rows } = patientDerivationOf(source, conversions);
+export const patientRowsOf = (source: AnalysisSource, conversions: LabConversions, readings?: EntryReadings): PatientRows => {
+  const { series, ...rows } = patientDerivationOf(source, conversions, readings);
   return { ...rows, observations: series.flatMap((one) => one.rows()) };
 };
 
@@ -41,6 +41,13 @@ export class PatientStory {
 
   get streamId(): string {
     return this.trial.patient(this.patientId);
+  }
+
+  /** The analysis's source of the story as it stands. */
+  source(): AnalysisSource {
+    const fold = new SourceFold(undefined, this.events[0]);
+    for (const event of this.events) fold.add(event);
+    return fold.source;
   }
 
   add(draft: EventDraft): EventEnvelope {
