@@ -150,6 +150,17 @@ const sameEntry = (a: SourceEntry, b: SourceEntry): boolean =>
  */
 export class EntryReadings {
   private readonly byEventId = new Map<string, EntryReading>();
+  private conversions: { text: string; value: LabConversions } | undefined;
+
+  /**
+   * The conversions the readings were last made with when `given` is the same set, else `given`: each batch reads them
+   * afresh from their row, and a derivation kept with conversions is kept while they are the same object.
+   */
+  conversionsAsKept(given: LabConversions): LabConversions {
+    const text = JSON.stringify(given);
+    if (this.conversions?.text !== text) this.conversions = { text, value: given };
+    return this.conversions.value;
+  }
 
   dateOf(entry: SourceEntry): string {
     return this.readingOf(entry).date;
@@ -263,24 +274,8 @@ interface PatientFacts {
 
 type InfusionDays = Array<InfusionDay & { eventId: string; infusionInCycle: number }>;
 
-/**
- * One object per distinct set of conversions: each batch reads them afresh from their row, and an entry's observations
- * are kept with the conversions they were made with (EntryReadings). A trial has a handful of sets over its life.
- */
-const conversionsByText = new Map<string, LabConversions>();
-const MAX_CONVERSION_SETS = 64;
-const internedConversions = (conversions: LabConversions): LabConversions => {
-  const text = JSON.stringify(conversions);
-  let known = conversionsByText.get(text);
-  if (!known) {
-    if (conversionsByText.size >= MAX_CONVERSION_SETS) conversionsByText.clear();
-    conversionsByText.set(text, (known = conversions));
-  }
-  return known;
-};
-
 const factsOf = (source: AnalysisSource, given: LabConversions, readings: EntryReadings): PatientFacts => {
-  const conversions = internedConversions(given);
+  const conversions = readings.conversionsAsKept(given);
   const entries = sourceEntries(source);
   const infusions = infusionDaysOf(entries, readings);
   const firstInfusionDate = byDate(infusions)[0]?.date;
@@ -456,7 +451,7 @@ const sameValue = (a: unknown, b: unknown): boolean =>
 
 /** Two rows (or observations) with the same fields and the same values. */
 export const sameRecord = (a: object, b: object): boolean => {
-  // kept rows and observations are the same objects (EntryReading)
+  // kept rows and observations are the same objects (EntryReadings)
   if (a === b) return true;
   const names = Object.keys(a);
   return (
