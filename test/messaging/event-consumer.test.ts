@@ -232,7 +232,7 @@ describe('event consumer', () => {
     expect(await ensureTopic({ brokers: TEST_KAFKA_BROKERS, topic, partitions: 5 })).toEqual({ created: false, partitions: 5 });
   });
 
-  it('stops within a second even while waiting for messages', async () => {
+  it('stops while waiting for messages without waiting out a long poll of the broker', async () => {
     const topic = await newTopic(1);
     const member = await consume({ ...topic, groupId: uniqueTopic('group') });
     await pause(300);
@@ -240,6 +240,8 @@ describe('event consumer', () => {
     const started = Date.now();
     await stop(member);
 
-    expect(Date.now() - started).toBeLessThan(1000);
+    // Not a speed figure: the consumer's fetch waits 200 ms on the broker, kafkajs's own default 5 s. A stop that
+    // waits out a default fetch (or the group's session) fails; a slow machine finishing a 200 ms fetch does not.
+    expect(Date.now() - started).toBeLessThan(3_000);
   });
 });
