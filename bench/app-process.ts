@@ -23,6 +23,8 @@ export interface RunningAppProcess {
   rssMb(): number;
   /** Resident memory of the embedded PostgreSQL server's processes (proportional share), in MB; null on a real server. */
   databaseRssMb(): number | null;
+  /** Hands every later chunk of the app's standard output to `listener` (after its "listening" line). */
+  onOutput(listener: (text: string) => void): void;
   stop(): Promise<void>;
 }
 
@@ -33,11 +35,14 @@ export const START_TIMEOUT_MS = 120_000;
 const benchAppNodeArgs = (): string[] => (process.env.BENCH_APP_NODE_ARGS ?? '').split(' ').filter(Boolean);
 
 /** Runs a script (path from the repository's root) as a process of its own, with BENCH_APP_NODE_ARGS, its output piped. */
-export const spawnBenchNode = (script: string, env: NodeJS.ProcessEnv): ChildProcess =>
-  spawn(process.execPath, [...benchAppNodeArgs(), script], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+export const spawnBenchNode = (script: string, env: NodeJS.ProcessEnv, nodeArgs: string[] = []): ChildProcess =>
+  spawn(process.execPath, [...benchAppNodeArgs(), ...nodeArgs, script], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
 
 /** Runs the compiled app (`node dist/apps/<app>/src/main.js`, what `npm start` runs) as its own process. */
-export async function startAppProcess(target: AppTarget, options: { databaseUrl?: string } = {}): Promise<RunningAppProcess> {
+export async function startAppProcess(
+  target: AppTarget,
+  options: { databaseUrl?: string; nodeArgs?: string[] } = {},
+): Promise<RunningAppProcess> {
   const app = target === 'ingest_alone_postgres' ? 'ingest' : 'platform';
   const dataDir = mkdtempSync(join(tmpdir(), 'trialstream-bench-'));
   // A database the caller filled stays the caller's to drop.
@@ -54,7 +59,7 @@ export async function startAppProcess(target: AppTarget, options: { databaseUrl?
   delete env.KAFKA_BROKERS;
   if (database) env.DATABASE_URL = database.url;
   else delete env.DATABASE_URL;
-  const child = spawnBenchNode(compiledEntry(`apps/${app}/src/main.ts`), env);
+  const child = spawnBenchNode(compiledEntry(`apps/${app}/src/main.ts`), env, options.nodeArgs);
   const cleanUp = async () => {
     await stopChild(child);
     await database?.drop();
@@ -73,6 +78,7 @@ export async function startAppProcess(target: AppTarget, options: { databaseUrl?
       adminToken,
       rssMb: () => rssOf(child.pid!),
       databaseRssMb: () => (database ? null : embeddedServerPss(dataDir)),
+      onOutput: (listener) => child.stdout!.on('data', (chunk: Buffer) => listener(chunk.toString())),
       async stop() {
         await cleanUp();
         forget();

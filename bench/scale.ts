@@ -29,6 +29,12 @@ export interface ScaleResults {
    * objects and garbage not yet collected) and reserved, and memory outside the heap (buffers).
    */
   heap_mb_after_calls: { used: number; total: number; external: number };
+  /**
+   * What V8's last full collection (mark-compact) before that moment left in the heap, from the platform's
+   * `--trace-gc` lines: the live objects, without the garbage that `heap_mb_after_calls.used` may hold up to the
+   * heap's growth bound, so two runs compare. Null if none ran.
+   */
+  heap_mb_kept_by_last_full_collection: number | null;
   routes: Record<string, LatencySummary>;
 }
 
@@ -38,7 +44,8 @@ const METHOD =
   'platform on it (no DATABASE_URL change, in-process delivery) catches every read model up; its monitoring warm-up ' +
   "folds today's figures of every site (trialstream_monitoring_sites_today at /metrics); then each monitoring, " +
   'registry and analysis route is called C times one after another by a monitor of all sites or a blinded ' +
-  'statistician, and its latency reported.';
+  'statistician, and its latency reported. The platform runs with --trace-gc: the heap its last full collection ' +
+  'kept before the memory reading is taken from those lines.';
 
 const SITES = 20;
 const BATCH = 500;
@@ -56,7 +63,9 @@ export async function measureScale(events: number, calls: number): Promise<Scale
     const filled = await fillScaleDatabase(database.url, events);
     progress('scale: starting the compiled platform and catching its read models up');
     const platformStarted = performance.now();
-    const app = await startAppProcess('platform_postgres', { databaseUrl: database.url });
+    const app = await startAppProcess('platform_postgres', { databaseUrl: database.url, nodeArgs: ['--trace-gc'] });
+    const fullCollections = new LastFullCollection();
+    app.onOutput((text) => fullCollections.read(text));
     try {
       await caughtUp(database.url);
       const catchUpSeconds = Number(((performance.now() - platformStarted) / 1000).toFixed(1));
@@ -74,6 +83,7 @@ export async function measureScale(events: number, calls: number): Promise<Scale
         warm_up_seconds: warmUpSeconds,
         rss_mb_after_calls: app.rssMb(),
         heap_mb_after_calls: await heapOf(app.url),
+        heap_mb_kept_by_last_full_collection: fullCollections.keptMb,
         routes,
       };
     } finally {
@@ -185,6 +195,24 @@ async function heapOf(url: string): Promise<ScaleResults['heap_mb_after_calls']>
     total: megabytes(metrics, 'nodejs_heap_size_total_bytes'),
     external: megabytes(metrics, 'nodejs_external_memory_bytes'),
   };
+}
+
+/**
+ * The heap a V8 `--trace-gc` output says its last full collection kept: in a line such as
+ * `Mark-Compact 13.9 (18.5) -> 10.6 (19.4) MB, ...`, the size after the arrow. Lines may arrive split across chunks.
+ */
+export class LastFullCollection {
+  keptMb: number | null = null;
+  private partial = '';
+
+  read(text: string): void {
+    const lines = (this.partial + text).split('\n');
+    this.partial = lines.pop() ?? '';
+    for (const line of lines) {
+      const kept = /Mark-Compact(?: \(reduce\))? [\d.]+ \([\d.]+\) -> ([\d.]+) \(/.exec(line);
+      if (kept) this.keptMb = Number(kept[1]);
+    }
+  }
 }
 
 /** Until the monitoring warm-up's last round left no site's figures for today to fold (10 minutes at most: it may be off). */
